@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { template } from '../template.ts';
+import { Operator, UNARY_OPERATORS } from './operators.ts';
+
+/** One comparison of a condition: `left <operator> right`, both sides templates. */
+export const Rule = z
+  .strictObject({
+    left: template('Value to test, e.g. {{ input.total }}'),
+    operator: Operator.default('equals'),
+    right: template('Value to compare with; unused by the "is empty"/"is true" family').optional(),
+  })
+  .superRefine((rule, ctx) => {
+    if (!UNARY_OPERATORS.has(rule.operator) && rule.right === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['right'],
+        message: `operator "${rule.operator}" needs a right-hand value`,
+      });
+    }
+  });
+export type Rule = z.output<typeof Rule>;

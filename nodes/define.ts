@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import { NO_RETRY, type RetryPolicy } from './retry.ts';
+
+export type NodeKind = 'trigger' | 'condition' | 'transform' | 'action' | 'flow';
+
+/** An outbound HTTP request, as a node asks for it; the worker decides how it is sent. */
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * Everything a node may do beyond pure computation reaches it through this argument
+ * (never `this`, never an import), so a node can be run with a small real context in tests.
+ */
+export interface NodeContext {
+  readonly executionId: string;
+  readonly nodeId: string;
+  readonly attempt: number;
+  /** The payload that started the run. */
+  readonly trigger: unknown;
+  readonly signal: AbortSignal;
+  now(): Date;
+  /** Resolves `{{ }}` templates inside a config value (string, array or object), in the sandbox. */
+  evaluate(value: unknown): Promise<unknown>;
+  /** Runs a script node's function body in the sandbox with `input` in scope; returns its result. */
+  runScript(code: string, limits: { timeoutMs: number; memoryMb: number }): Promise<unknown>;
+  /** The only network access a node gets. */
+  http(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface NodeResult {
+  readonly output: unknown;
+  /** Which output port the output leaves by; defaults to the node's first output. */
+  readonly port?: string;
+  /** Successors start no earlier than this (a delay is a job scheduled in the future, not a sleep). */
+  readonly continueAt?: Date;
+}
+
+export interface ExecuteArgs<Config> {
+  readonly config: Config;
+  readonly input: unknown;
+  readonly ctx: NodeContext;
+}
+
+/** What a node file declares; `defineNode` fills the defaults. */
+export interface NodeSpec<Schema extends z.ZodType> {
+  readonly type: string;
+  readonly kind: NodeKind;
+  readonly title: string;
+  readonly description: string;
+  /** A lucide icon name, rendered by the web app. */
+  readonly icon: string;
+  readonly config: Schema;
+  /** Output ports; a node whose ports depend on its config also defines `outputsFor`. Default `['main']`. */
+  readonly outputs?: readonly string[];
+  outputsFor?(config: z.output<Schema>): readonly string[];
+  /** Only nodes that join branches accept more than one inbound edge. */
+  readonly acceptsManyInputs?: boolean;
+  readonly retry?: Partial<RetryPolicy>;
+  execute(args: ExecuteArgs<z.output<Schema>>): Promise<NodeResult>;
+}
+
+export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> extends NodeSpec<Schema> {
+  readonly outputs: readonly string[];
+  readonly acceptsManyInputs: boolean;
+  readonly retry: RetryPolicy;
+}
+
+/** Fills defaults and infers the config type from the zod schema, so it is never written twice. */
+export function defineNode<Schema extends z.ZodType>(spec: NodeSpec<Schema>): NodeDefinition<Schema> {
+  return {
+    ...spec,
+    outputs: spec.outputs ?? ['main'],
+    acceptsManyInputs: spec.acceptsManyInputs ?? false,
+    retry: { ...NO_RETRY, ...spec.retry },
+  };
+}
+
+/** The ports a node with this (already parsed) config can send its output through. */
+export function outputsOf(definition: NodeDefinition, config: unknown): readonly string[] {
+  return definition.outputsFor ? definition.outputsFor(config) : definition.outputs;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { defineNode } from '../define.ts';
+import { isPlainObject } from '../paths.ts';
+
+export default defineNode({
+  type: 'flow.merge',
+  kind: 'flow',
+  title: 'Merge',
+  description: 'Waits for every branch still running into it, then passes their outputs on together.',
+  icon: 'merge',
+  config: z.strictObject({
+    mode: z
+      .enum(['byName', 'list'])
+      .default('byName')
+      .describe('An object keyed by the names of the nodes that arrived, or a list of their outputs'),
+  }),
+  acceptsManyInputs: true,
+  // The engine hands a merge `{ <parent name>: <parent output> }` for the branches that ran.
+  async execute({ config, input }) {
+    const byName = isPlainObject(input) ? input : {};
+    return { output: config.mode === 'byName' ? byName : Object.values(byName) };
+  },
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Templates are strings with `{{ expression }}` parts. Parsing them is pure string work and lives
+ * here; evaluating them is the sandbox's job (never the host realm).
+ */
+export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expression'; source: string };
+
+export class TemplateSyntaxError extends Error {
+  override name = 'TemplateSyntaxError';
+}
+
+export function parseTemplate(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let cursor = 0;
+  while (cursor < template.length) {
+    const open = template.indexOf('{{', cursor);
+    if (open === -1) {
+      parts.push({ kind: 'text', text: template.slice(cursor) });
+      break;
+    }
+    if (open > cursor) parts.push({ kind: 'text', text: template.slice(cursor, open) });
+    const close = template.indexOf('}}', open + 2);
+    if (close === -1) throw new TemplateSyntaxError(`"{{" at character ${open + 1} is never closed with "}}"`);
+    const source = template.slice(open + 2, close).trim();
+    if (source === '') throw new TemplateSyntaxError(`empty expression "{{}}" at character ${open + 1}`);
+    parts.push({ kind: 'expression', source });
+    cursor = close + 2;
+  }
+  return parts;
+}
+
+export function hasExpressions(template: string): boolean {
+  return template.includes('{{');
+}
+
+/** Node names an expression reads through `steps.<name>` or `steps["<name>"]`. */
+export function referencedStepNames(source: string): string[] {
+  const names = new Set<string>();
+  for (const match of source.matchAll(/\bsteps\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["'])(.*?)\2\s*\])/g)) {
+    const name = match[1] ?? match[3];
+    if (name !== undefined) names.add(name);
+  }
+  return [...names];
+}
+
+/** A config string that may hold `{{ }}` expressions; the web app edits these in a code editor. */
+export const template = (description?: string) =>
+  z
+    .string()
+    .max(100_000)
+    .superRefine((value, ctx) => {
+      try {
+        parseTemplate(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .meta({ format: 'template', ...(description ? { description } : {}) });

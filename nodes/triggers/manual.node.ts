@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { defineNode } from '../define.ts';
+import { NonRetryableError } from '../errors.ts';
+
+const FieldType = z.enum(['string', 'number', 'boolean', 'object', 'array', 'any']);
+
+const InputField = z.strictObject({
+  name: z.string().min(1).max(100),
+  type: FieldType.default('any'),
+  required: z.boolean().default(true),
+  description: z.string().max(500).optional(),
+});
+export type InputField = z.output<typeof InputField>;
+
+const fieldSchema: Record<z.infer<typeof FieldType>, () => z.ZodType> = {
+  string: () => z.string(),
+  number: () => z.number(),
+  boolean: () => z.boolean(),
+  object: () => z.record(z.string(), z.unknown()),
+  array: () => z.array(z.unknown()),
+  any: () => z.unknown(),
+};
+
+/** The zod schema a run's payload must satisfy; extra fields are let through. */
+export function payloadSchema(fields: readonly InputField[]): z.ZodType {
+  const shape: Record<string, z.ZodType> = {};
+  for (const field of fields) {
+    const schema = fieldSchema[field.type]();
+    shape[field.name] = field.required ? schema : schema.optional();
+  }
+  return z.looseObject(shape);
+}
+
+export default defineNode({
+  type: 'trigger.manual',
+  kind: 'trigger',
+  title: 'Manual trigger',
+  description: 'Starts a run by hand or through the API, optionally checking the payload’s shape.',
+  icon: 'play',
+  config: z
+    .strictObject({
+      fields: z.array(InputField).max(100).default([]).describe('Expected payload fields; empty accepts any payload'),
+    })
+    .superRefine((config, ctx) => {
+      const seen = new Set<string>();
+      config.fields.forEach((field, index) => {
+        if (seen.has(field.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fields', index, 'name'],
+            message: `field "${field.name}" is listed twice`,
+          });
+        }
+        seen.add(field.name);
+      });
+    }),
+  async execute({ config, input }) {
+    if (config.fields.length === 0) return { output: input };
+    const parsed = payloadSchema(config.fields).safeParse(input ?? {});
+    if (!parsed.success)
+      throw new NonRetryableError(`payload does not match the trigger's fields: ${z.prettifyError(parsed.error)}`);
+    return { output: parsed.data };
+  },
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineNode } from '../define.ts';
+
+export default defineNode({
+  type: 'trigger.webhook',
+  kind: 'trigger',
+  title: 'Webhook',
+  description: 'Starts a run when an HTTP request arrives at /hooks/<workflow id>/<path>.',
+  icon: 'webhook',
+  config: z.strictObject({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    path: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._~-]*(\/[A-Za-z0-9._~-]+)*$/, 'must be a URL path such as orders/new')
+      .describe('Path after /hooks/<workflow id>/'),
+    secretCredentialId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Credential holding the HMAC-SHA256 secret; requests without a valid signature are refused'),
+    respond: z
+      .enum(['immediately', 'lastNode'])
+      .default('immediately')
+      .describe('Answer at once with the execution id, or wait for the run and answer with the last output'),
+    timeoutMs: z.number().int().min(1000).max(120_000).default(30_000).describe('How long "lastNode" waits'),
+  }),
+  // The webhook route hands over `{ method, headers, query, body }`; the trigger passes it on.
+  async execute({ input }) {
+    return { output: input };
+  },
+});

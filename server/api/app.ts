@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { ZodError } from 'zod';
+import { ApiError, errorResponse, validationError } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
+import { nodeTypeRoutes } from './routes/node-types.ts';
+import { transferRoutes } from './routes/transfer.ts';
+import { versionRoutes } from './routes/versions.ts';
+import { workflowRoutes } from './routes/workflows.ts';
+
+export const API_PREFIX = '/api/v1';
+
+/** Every API route; the OpenAPI document and (later) the role matrix are read from this list. */
+export const apiRoutes: readonly RouteDefinition[] = [
+  // Import comes first so `/workflows/import` is never read as `/workflows/:id`.
+  ...transferRoutes,
+  ...workflowRoutes,
+  ...versionRoutes,
+  ...nodeTypeRoutes,
+];
+
+export function createApp(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.use(secureHeaders());
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  const openApi = openApiDocument(apiRoutes, API_PREFIX);
+  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
+  mountRoutes(app, API_PREFIX, apiRoutes, deps);
+
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(c, new ApiError(error.status as 400, 'http_error', error.message || 'request refused'));
+    }
+    if (error instanceof ZodError) return errorResponse(c, validationError('data', error));
+    // Anything else is our bug: log it whole, answer without internals.
+    deps.log.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return errorResponse(c, new ApiError(500, 'internal', 'internal error'));
+  });
+  return app;
+}

@@ -1,0 +1,108 @@
+import type { Context, Handler, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/db.ts';
+import { ApiError, errorResponse, validationError } from './errors.ts';
+
+/** What the API handlers may use; wired once in the composition root. */
+export interface ApiDeps {
+  readonly store: Store;
+  readonly log: Logger;
+  readonly config: Pick<Config, 'apiBodyLimit'>;
+}
+
+/**
+ * Who may call a route, in the words of the design's role table. Declared on every route so that
+ * enforcement and the role-matrix test read one list.
+ * - view: any signed-in role; edit: analyst, admin; operate: operator, admin;
+ * - publish: admin (publish, activate, trigger published runs); admin: admin only; public: no sign-in.
+ */
+export type Access = 'public' | 'view' | 'edit' | 'operate' | 'publish' | 'admin';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteRequest<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly c: Context;
+  readonly deps: ApiDeps;
+}
+
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  readonly method: Method;
+  /** Hono path below `/api/v1`, e.g. `/workflows/:id`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly access: Access;
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  /** Overrides the API body limit for this route (imports carry whole histories). */
+  readonly bodyLimit?: number;
+  /** Documented answers; the first 2xx is the success shape. */
+  readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
+  handler(request: RouteRequest<z.output<P>, z.output<Q>, z.output<B>>): Response | Promise<Response>;
+}
+
+const NoInput = z.object({});
+type NoInput = typeof NoInput;
+
+/** Infers the handler's types from the route's schemas; the schemas are never repeated as types. */
+export function defineRoute<
+  P extends z.ZodType = NoInput,
+  Q extends z.ZodType = NoInput,
+  B extends z.ZodType = NoInput,
+>(route: RouteDefinition<P, Q, B>): RouteDefinition {
+  return route as unknown as RouteDefinition;
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.output<S> {
+  if (!schema) return {} as z.output<S>;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(where, parsed.error);
+  return parsed.data;
+}
+
+/** Registers routes under `prefix`: size limit, JSON parsing and zod validation of path, query and body. */
+export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDefinition[], deps: ApiDeps): void {
+  for (const route of routes) {
+    const path = `${prefix}${route.path}`;
+    const limit = route.bodyLimit ?? deps.config.apiBodyLimit;
+    const handle: Handler = async (c) => {
+      const params = parseWith(route.params, c.req.param(), 'path');
+      const query = parseWith(route.query, c.req.query(), 'query');
+      const body = route.body ? parseWith(route.body, await readJson(c), 'body') : undefined;
+      return route.handler({ params, query, body, c, deps });
+    };
+    const method = route.method.toUpperCase();
+    if (!route.body) {
+      app.on(method, path, handle);
+      continue;
+    }
+    const limitBody = bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        errorResponse(c, new ApiError(413, 'payload_too_large', `request body is larger than ${limit} bytes`)),
+    });
+    app.on(method, path, limitBody, handle);
+  }
+}

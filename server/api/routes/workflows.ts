@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import { Graph } from '../../core/graph.ts';
+import { validateGraph } from '../../core/validate.ts';
+import {
+  deleteWorkflow,
+  getWorkflowListItem,
+  insertWorkflow,
+  type ListPosition,
+  listWorkflows,
+  saveDraft,
+  updateWorkflow,
+  type WorkflowRow,
+} from '../../store/workflows.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { loadWorkflow } from '../load.ts';
+import { defineRoute } from '../route.ts';
+import { Draft, toWorkflowListItem, Workflow, WorkflowId } from '../schemas.ts';
+
+const Name = z.string().trim().min(1, 'must not be empty').max(200);
+const Description = z.string().max(5000);
+
+/** A new workflow starts with a manual trigger, so its draft is valid and runnable from the start. */
+export const STARTER_GRAPH: Graph = {
+  nodes: [{ id: 'trigger', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} }],
+  edges: [],
+};
+
+const encodeCursor = (position: ListPosition) => Buffer.from(JSON.stringify(position)).toString('base64url');
+const Cursor = z
+  .string()
+  .max(500)
+  .transform((text, ctx) => {
+    try {
+      return z
+        .object({ updatedAt: z.string(), id: z.string() })
+        .parse(JSON.parse(Buffer.from(text, 'base64url').toString()));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this API' });
+      return z.NEVER;
+    }
+  });
+
+export function draftAnswer(workflow: WorkflowRow) {
+  const graph = Graph.parse(workflow.draft);
+  const problems = validateGraph(graph);
+  return {
+    graph,
+    problems,
+    valid: problems.length === 0,
+    revision: workflow.draftRevision,
+    updatedAt: workflow.draftUpdatedAt,
+  };
+}
+
+const workflowAnswer = (db: Parameters<typeof getWorkflowListItem>[0], id: string) => {
+  const item = getWorkflowListItem(db, id);
+  if (!item) throw notFound(`workflow ${id}`);
+  return toWorkflowListItem(item);
+};
+
+export const workflowRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/workflows',
+    operationId: 'listWorkflows',
+    summary: 'List workflows, most recently changed first',
+    tag: 'Workflows',
+    access: 'view',
+    query: z.object({
+      q: z.string().max(200).optional().describe('Matches name or description'),
+      archived: z.stringbool().default(false).describe('List archived workflows instead of live ones'),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: Cursor.optional().describe('nextCursor of the previous page'),
+    }),
+    responses: {
+      200: {
+        description: 'A page of workflows',
+        schema: z.object({ items: z.array(Workflow), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler({ query, deps, c }) {
+      const rows = listWorkflows(deps.store.db, {
+        search: query.q?.trim() || undefined,
+        archived: query.archived,
+        limit: query.limit + 1,
+        after: query.cursor,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      const nextCursor =
+        rows.length > query.limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.id }) : null;
+      return c.json({ items: page.map(toWorkflowListItem), nextCursor });
+    },
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/workflows',
+    operationId: 'createWorkflow',
+    summary: 'Create a workflow (its draft starts with a manual trigger unless a graph is given)',
+    tag: 'Workflows',
+    access: 'edit',
+    body: z.strictObject({ name: Name, description: Description.optional(), graph: Graph.optional() }),
+    responses: { 201: { description: 'Created', schema: Workflow } },
+    handler({ body, deps, c }) {
+      const row = insertWorkflow(deps.store.db, {
+        name: body.name,
+        description: body.description,
+        draft: body.graph ?? STARTER_GRAPH,
+      });
+      return c.json(workflowAnswer(deps.store.db, row.id), 201);
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/workflows/:id',
+    operationId: 'getWorkflow',
+    summary: 'Get a workflow',
+    tag: 'Workflows',
+    access: 'view',
+    params: WorkflowId,
+    responses: { 200: { description: 'The workflow', schema: Workflow }, 404: { description: 'No such workflow' } },
+    handler({ params, deps, c }) {
+      return c.json(workflowAnswer(deps.store.db, params.id));
+    },
+  }),
+
+  defineRoute({
+    method: 'patch',
+    path: '/workflows/:id',
+    operationId: 'updateWorkflow',
+    summary: 'Rename, describe, archive or restore a workflow; activate or deactivate its triggers',
+    tag: 'Workflows',
+    access: 'edit',
+    params: WorkflowId,
+    body: z
+      .strictObject({
+        name: Name.optional(),
+        description: Description.optional(),
+        archived: z.boolean().optional(),
+        active: z.boolean().optional().describe('Admins only: schedules and webhooks fire while active'),
+      })
+      .refine((patch) => Object.keys(patch).length > 0, { message: 'nothing to change' }),
+    responses: {
+      200: { description: 'The updated workflow', schema: Workflow },
+      404: { description: 'No such workflow' },
+      409: { description: 'Cannot activate a workflow without a published version' },
+    },
+    handler({ params, body, deps, c }) {
+      const workflow = loadWorkflow(deps.store.db, params.id);
+      if (body.active === true && workflow.publishedVersionId === null) {
+        throw new ApiError(409, 'not_published', 'publish a version before activating the workflow');
+      }
+      updateWorkflow(deps.store.db, params.id, body);
+      return c.json(workflowAnswer(deps.store.db, params.id));
+    },
+  }),
+
+  defineRoute({
+    method: 'delete',
+    path: '/workflows/:id',
+    operationId: 'deleteWorkflow',
+    summary: 'Delete a workflow with its versions and executions',
+    tag: 'Workflows',
+    access: 'edit',
+    params: WorkflowId,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such workflow' } },
+    handler({ params, deps, c }) {
+      if (!deleteWorkflow(deps.store.db, params.id)) throw notFound(`workflow ${params.id}`);
+      return c.body(null, 204);
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/workflows/:id/draft',
+    operationId: 'getDraft',
+    summary: 'Get the draft graph with its validation problems',
+    tag: 'Drafts',
+    access: 'view',
+    params: WorkflowId,
+    responses: { 200: { description: 'The draft', schema: Draft }, 404: { description: 'No such workflow' } },
+    handler({ params, deps, c }) {
+      return c.json(draftAnswer(loadWorkflow(deps.store.db, params.id)));
+    },
+  }),
+
+  defineRoute({
+    method: 'put',
+    path: '/workflows/:id/draft',
+    operationId: 'saveDraft',
+    summary: 'Save the draft (autosave). Always saved when well-formed; the answer lists its problems',
+    tag: 'Drafts',
+    access: 'edit',
+    params: WorkflowId,
+    body: z.strictObject({
+      graph: Graph,
+      revision: z
+        .number()
+        .int()
+        .optional()
+        .describe(
+          'Revision the editor started from; a newer draft on the server answers 409 instead of being overwritten',
+        ),
+    }),
+    responses: {
+      200: { description: 'Saved', schema: Draft },
+      404: { description: 'No such workflow' },
+      409: { description: 'The draft was changed elsewhere since `revision`' },
+    },
+    handler({ params, body, deps, c }) {
+      const result = saveDraft(deps.store.db, params.id, body.graph, body.revision);
+      if (result.kind === 'not_found') throw notFound(`workflow ${params.id}`);
+      if (result.kind === 'conflict') {
+        throw new ApiError(
+          409,
+          'draft_conflict',
+          'the draft was saved elsewhere since you opened it; reload to continue',
+          {
+            currentRevision: result.currentRevision,
+          },
+        );
+      }
+      return c.json(draftAnswer(result.workflow));
+    },
+  }),
+];

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { Graph, Problem } from '../core/graph.ts';
+import type { VersionRow, VersionSummary } from '../store/versions.ts';
+import type { WorkflowListItem, WorkflowRow } from '../store/workflows.ts';
+
+/** API shapes (answers) and the functions that turn store rows into them. */
+
+export const WorkflowId = z.strictObject({ id: z.uuid() });
+
+export const Workflow = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    active: z.boolean(),
+    archived: z.boolean(),
+    publishedVersion: z.number().int().nullable(),
+    latestVersion: z.number().int().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    draftUpdatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Workflow' });
+export type Workflow = z.output<typeof Workflow>;
+
+export function toWorkflow(
+  row: WorkflowRow,
+  versions: { latestVersion: number | null; publishedVersion: number | null },
+): Workflow {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    active: row.active,
+    archived: row.archivedAt !== null,
+    publishedVersion: versions.publishedVersion,
+    latestVersion: versions.latestVersion,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    draftUpdatedAt: row.draftUpdatedAt,
+  };
+}
+
+export const toWorkflowListItem = (row: WorkflowListItem): Workflow => toWorkflow(row, row);
+
+export const Draft = z
+  .object({
+    graph: Graph,
+    problems: z.array(Problem),
+    valid: z.boolean(),
+    revision: z.number().int(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Draft' });
+
+export const VersionSummaryShape = z
+  .object({
+    number: z.number().int(),
+    message: z.string(),
+    authorId: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    published: z.boolean(),
+  })
+  .meta({ id: 'VersionSummary' });
+
+export const Version = VersionSummaryShape.extend({ graph: Graph }).meta({ id: 'Version' });
+
+export function toVersionSummary(row: VersionSummary, publishedVersionId: string | null) {
+  return {
+    number: row.number,
+    message: row.message,
+    authorId: row.authorId,
+    createdAt: row.createdAt,
+    published: row.id === publishedVersionId,
+  };
+}
+
+/** A stored graph passed validation when it was written; parsing again guards against older code's data. */
+export function toVersion(row: VersionRow, publishedVersionId: string | null) {
+  return { ...toVersionSummary(row, publishedVersionId), graph: Graph.parse(row.graph) };
+}
+
+export const GraphProblems = z.object({ problems: z.array(Problem) });

@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/**
+ * Every setting Stepwise reads from the environment, with defaults that work on a fresh machine.
+ * Documented in the README's configuration table; keep the two in step.
+ */
+export const ConfigSchema = z.object({
+  DATA_DIR: z.string().min(1).default('./data').describe('Where the SQLite file, keys and embedded PostgreSQL live'),
+  PORT: port.default(3000).describe('HTTP port of the API and web app (0 picks a free one)'),
+  HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('Interface to listen on; 0.0.0.0 exposes Stepwise to the network'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .optional()
+    .describe('PostgreSQL for the engine queue; unset starts an embedded server'),
+  API_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(5 * 1024 * 1024)
+    .describe('Largest accepted API request body, in bytes'),
+});
+
+export interface Config {
+  dataDir: string;
+  sqliteFile: string;
+  port: number;
+  host: string;
+  logLevel: z.output<typeof ConfigSchema>['LOG_LEVEL'];
+  databaseUrl: string | undefined;
+  apiBodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; a bad value throws a `ConfigError` naming each offending variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = ConfigSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `  ${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const values = parsed.data;
+  const dataDir = resolve(values.DATA_DIR);
+  return {
+    dataDir,
+    sqliteFile: resolve(dataDir, 'stepwise.db'),
+    port: values.PORT,
+    host: values.HOST,
+    logLevel: values.LOG_LEVEL,
+    databaseUrl: values.DATABASE_URL,
+    apiBodyLimit: values.API_BODY_LIMIT,
+  };
+}

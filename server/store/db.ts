@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.ts';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Store {
+  readonly db: Db;
+  /** The raw handle, for pragmas, backups and tests that inspect the file. */
+  readonly sqlite: Database.Database;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/**
+ * Opens (creating when missing) the SQLite file and brings its schema up to date. Several
+ * processes share the file (server and workers), hence WAL and a busy timeout.
+ */
+export function openStore(file: string, options: { migrationsFolder?: string } = {}): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  // Only takes effect on a brand-new file (before the first table): lets retention pruning give space back later.
+  sqlite.pragma('auto_vacuum = INCREMENTAL');
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle({ client: sqlite, schema });
+  try {
+    migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return { db, sqlite, close: () => sqlite.close() };
+}
+
+/** Timestamps are stored as ISO-8601 UTC text, which sorts correctly as text. */
+export const nowIso = (): string => new Date().toISOString();

@@ -1,0 +1,229 @@
+/**
+ * The whole SQLite data model in one place. Migrations in `migrations/` are generated from this
+ * file by `npm run db:generate` and are append-only. Timestamps are ISO-8601 UTC strings (they sort
+ * as text); JSON columns hold data that is `unknown` until a zod schema has parsed it.
+ */
+import {
+  type AnySQLiteColumn,
+  blob,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => text('created_at').notNull();
+const json = (name: string) => text(name, { mode: 'json' }).$type<unknown>();
+
+export const ROLES = ['analyst', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  passwordHash: text('password_hash'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie token: a stolen database does not yield live sessions. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId)],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** First characters of the key, shown in lists so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    role: text('role', { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: text('last_used_at'),
+    revokedAt: text('revoked_at'),
+  },
+  (table) => [index('api_keys_user_idx').on(table.userId)],
+);
+
+export const workflows = sqliteTable(
+  'workflows',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /** The editor's working copy: well-shaped, possibly invalid. */
+    draft: json('draft').notNull(),
+    /** Bumped on every draft save; lets two editors detect that they overwrite each other. */
+    draftRevision: integer('draft_revision').notNull().default(1),
+    draftUpdatedAt: text('draft_updated_at').notNull(),
+    publishedVersionId: text('published_version_id').references((): AnySQLiteColumn => workflowVersions.id, {
+      onDelete: 'set null',
+    }),
+    /** Schedules and webhooks fire only while a workflow is active. */
+    active: integer('active', { mode: 'boolean' }).notNull().default(false),
+    archivedAt: text('archived_at'),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (table) => [index('workflows_updated_idx').on(table.updatedAt, table.id)],
+);
+
+export const workflowVersions = sqliteTable(
+  'workflow_versions',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    graph: json('graph').notNull(),
+    message: text('message').notNull().default(''),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('workflow_versions_number_uq').on(table.workflowId, table.number)],
+);
+
+export const publications = sqliteTable(
+  'publications',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionId: text('version_id')
+      .notNull()
+      .references(() => workflowVersions.id, { onDelete: 'cascade' }),
+    /** `rollback` when the version published is older than the one it replaced. */
+    kind: text('kind', { enum: ['publish', 'rollback'] }).notNull(),
+    previousVersionId: text('previous_version_id').references(() => workflowVersions.id, { onDelete: 'set null' }),
+    publishedBy: text('published_by').references(() => users.id, { onDelete: 'set null' }),
+    publishedAt: text('published_at').notNull(),
+  },
+  (table) => [index('publications_workflow_idx').on(table.workflowId, table.publishedAt)],
+);
+
+export const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export const TRIGGER_KINDS = ['manual', 'schedule', 'webhook', 'retry', 'test'] as const;
+
+export const executions = sqliteTable(
+  'executions',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** The exact version run; null for a test run of the draft, which keeps `graph` instead. */
+    versionId: text('version_id').references(() => workflowVersions.id),
+    graph: json('graph'),
+    trigger: text('trigger', { enum: TRIGGER_KINDS }).notNull(),
+    triggerPayload: json('trigger_payload'),
+    status: text('status', { enum: EXECUTION_STATUSES }).notNull(),
+    error: json('error'),
+    retryOf: text('retry_of').references((): AnySQLiteColumn => executions.id, { onDelete: 'set null' }),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    startedAt: text('started_at'),
+    finishedAt: text('finished_at'),
+  },
+  (table) => [
+    index('executions_workflow_idx').on(table.workflowId, table.createdAt),
+    index('executions_status_idx').on(table.status, table.createdAt),
+    index('executions_created_idx').on(table.createdAt),
+  ],
+);
+
+export const STEP_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'canceled'] as const;
+
+export const stepRuns = sqliteTable(
+  'step_runs',
+  {
+    id: text('id').primaryKey(),
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    status: text('status', { enum: STEP_STATUSES }).notNull(),
+    input: json('input'),
+    output: json('output'),
+    outputPort: text('output_port'),
+    error: json('error'),
+    /** Set when input or output exceeded the size cap and was stored truncated. */
+    truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+  },
+  // Results are stored exactly once per (execution, node, attempt), however often a step runs.
+  (table) => [uniqueIndex('step_runs_attempt_uq').on(table.executionId, table.nodeId, table.attempt)],
+);
+
+export const scheduleFires = sqliteTable(
+  'schedule_fires',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** The cron slot, not the wall-clock moment it was taken: a slot fires once. */
+    fireTime: text('fire_time').notNull(),
+    executionId: text('execution_id').references(() => executions.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.workflowId, table.fireTime] })],
+);
+
+export const credentials = sqliteTable('credentials', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  type: text('type').notNull(),
+  /** AES-256-GCM: ciphertext, 12-byte IV and auth tag; the key never touches the database. */
+  ciphertext: blob('ciphertext', { mode: 'buffer' }).notNull(),
+  iv: blob('iv', { mode: 'buffer' }).notNull(),
+  authTag: blob('auth_tag', { mode: 'buffer' }).notNull(),
+  keyId: text('key_id').notNull(),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    actorId: text('actor_id'),
+    actorKind: text('actor_kind', { enum: ['user', 'api_key', 'system'] }).notNull(),
+    action: text('action').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id'),
+    ip: text('ip'),
+    details: json('details'),
+  },
+  (table) => [
+    index('audit_log_at_idx').on(table.at),
+    index('audit_log_object_idx').on(table.objectType, table.objectId),
+  ],
+);
