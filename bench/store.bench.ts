@@ -1,0 +1,56 @@
+import { pino } from 'pino';
+import { createApp } from '../server/api/app.ts';
+import { validateGraph } from '../server/core/validate.ts';
+import { tempStore } from '../server/testing.ts';
+import { bigGraph } from './graphs.ts';
+import { percentile, report, sample } from './stats.ts';
+
+/** Editor-facing costs: validating, autosaving and versioning a 500-node workflow. */
+export async function run(): Promise<void> {
+  const graph = bigGraph(500);
+  const validation = await sample(() => validateGraph(graph), 200);
+  report('validate 500-node graph', { p50_ms: percentile(validation, 50), p99_ms: percentile(validation, 99) });
+
+  const store = tempStore();
+  try {
+    const app = createApp({ store, log: pino({ level: 'silent' }), config: { apiBodyLimit: 5 * 1024 * 1024 } });
+    const created = await app.request('/api/v1/workflows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const body = JSON.stringify({ graph });
+    const autosave = await sample(async () => {
+      const response = await app.request(`/api/v1/workflows/${id}/draft`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.arrayBuffer();
+    }, 100);
+    report('autosave 500-node draft (PUT /draft)', {
+      p50_ms: percentile(autosave, 50),
+      p99_ms: percentile(autosave, 99),
+      kib: Math.round(body.length / 1024),
+    });
+
+    const versionBody = JSON.stringify({ fromDraft: true, message: 'bench' });
+    const versions = await sample(async () => {
+      const response = await app.request(`/api/v1/workflows/${id}/versions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: versionBody,
+      });
+      if (response.status !== 201) throw new Error(`version save answered ${response.status}`);
+      await response.arrayBuffer();
+    }, 100);
+    report('save 500-node version (POST /versions)', {
+      p50_ms: percentile(versions, 50),
+      p99_ms: percentile(versions, 99),
+      per_s: 1000 / (versions.reduce((sum, ms) => sum + ms, 0) / versions.length),
+    });
+  } finally {
+    store.cleanup();
+  }
+}

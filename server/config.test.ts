@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('works with no variables set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', logLevel: 'info', databaseUrl: undefined });
+    expect(config.dataDir).toBe(resolve('./data'));
+    expect(config.sqliteFile).toBe(resolve('./data/stepwise.db'));
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      DATA_DIR: '/tmp/sw',
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/stepwise',
+      API_BODY_LIMIT: '2048',
+    });
+    expect(config).toMatchObject({
+      dataDir: '/tmp/sw',
+      port: 8080,
+      host: '0.0.0.0',
+      logLevel: 'debug',
+      databaseUrl: 'postgres://u:p@127.0.0.1:5432/stepwise',
+      apiBodyLimit: 2048,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+  });
+
+  it('names every bad variable with its value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('PORT="abc"');
+    expect(message).toContain('LOG_LEVEL="loud"');
+    expect(message).toContain('DATABASE_URL="mysql://x"');
+  });
+
+  it('refuses a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000"/);
+  });
+});
