@@ -85,10 +85,11 @@ export function validateGraph(graph: Graph, lookup: NodeTypeLookup = findNodeTyp
 
   const liveEdges = checkEdges(graph.edges, nodesById, ports, lookup, problems);
   const successors = adjacency(nodesById, liveEdges);
-  const cyclic = findCycles(nodesById, successors, liveEdges, problems);
+  const closing = new Set(findCycles(nodesById, successors, liveEdges, problems));
+  const acyclicEdges = closing.size === 0 ? liveEdges : liveEdges.filter((edge) => !closing.has(edge));
 
   const trigger = triggers.length === 1 ? triggers[0] : undefined;
-  if (trigger && !cyclic) {
+  if (trigger) {
     const reachable = reachableFrom(trigger.id, successors);
     for (const node of nodesById.values()) {
       if (!reachable.has(node.id)) {
@@ -100,7 +101,7 @@ export function validateGraph(graph: Graph, lookup: NodeTypeLookup = findNodeTyp
       }
     }
   }
-  if (!cyclic) checkStepReferences(nodesById, names, liveEdges, problems);
+  checkStepReferences(nodesById, names, acyclicEdges, problems);
   return problems;
 }
 
@@ -175,13 +176,17 @@ function adjacency(nodesById: ReadonlyMap<string, GraphNode>, edges: readonly Gr
   return successors;
 }
 
-/** Reports every edge that closes a cycle; returns whether there was any. Iterative, so big graphs cannot overflow the stack. */
+/**
+ * Reports every edge that closes a cycle and returns them. Without those edges the graph is
+ * acyclic, so later checks can go on and report everything else too. Iterative, so big graphs
+ * cannot overflow the stack.
+ */
 function findCycles(
   nodesById: ReadonlyMap<string, GraphNode>,
   successors: ReadonlyMap<string, string[]>,
   edges: readonly GraphEdge[],
   problems: Problem[],
-): boolean {
+): GraphEdge[] {
   const state = new Map<string, 'open' | 'done'>();
   const backEdges = new Set<string>();
   for (const start of nodesById.keys()) {
@@ -205,8 +210,8 @@ function findCycles(
       }
     }
   }
-  for (const edge of edges) {
-    if (!backEdges.has(`${edge.source}\u0000${edge.target}`)) continue;
+  const closing = edges.filter((edge) => backEdges.has(`${edge.source}\u0000${edge.target}`));
+  for (const edge of closing) {
     const source = nodesById.get(edge.source);
     const target = nodesById.get(edge.target);
     problems.push({
@@ -216,7 +221,7 @@ function findCycles(
       message: `connecting "${source?.name}" back to "${target?.name}" makes a loop; workflows must not loop`,
     });
   }
-  return backEdges.size > 0;
+  return closing;
 }
 
 function reachableFrom(start: string, successors: ReadonlyMap<string, string[]>): Set<string> {
