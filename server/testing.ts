@@ -38,6 +38,7 @@ export function testApi(options: { apiBodyLimit?: number } = {}): TestApi {
     store,
     log: pino({ level: 'silent' }),
     config: { apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024 },
+    checkResponses: true,
   });
   return {
     store,

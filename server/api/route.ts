@@ -11,6 +11,11 @@ export interface ApiDeps {
   readonly store: Store;
   readonly log: Logger;
   readonly config: Pick<Config, 'apiBodyLimit'>;
+  /**
+   * Tests turn this on: every JSON answer is parsed with the schema the route documents, so the
+   * OpenAPI document cannot drift from what the API really sends. Off in production (cost).
+   */
+  readonly checkResponses?: boolean;
 }
 
 /**
@@ -82,6 +87,18 @@ function parseWith<S extends z.ZodType>(schema: S | undefined, value: unknown, w
   return parsed.data;
 }
 
+async function checkResponse(route: RouteDefinition, response: Response): Promise<void> {
+  const documented = route.responses[response.status];
+  if (!documented) throw new Error(`${route.operationId} answered ${response.status}, which it does not document`);
+  if (!documented.schema) return;
+  const parsed = documented.schema.safeParse(await response.clone().json());
+  if (!parsed.success) {
+    throw new Error(
+      `${route.operationId} answered ${response.status} off its schema: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+}
+
 /** Registers routes under `prefix`: size limit, JSON parsing and zod validation of path, query and body. */
 export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDefinition[], deps: ApiDeps): void {
   for (const route of routes) {
@@ -91,7 +108,9 @@ export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDef
       const params = parseWith(route.params, c.req.param(), 'path');
       const query = parseWith(route.query, c.req.query(), 'query');
       const body = route.body ? parseWith(route.body, await readJson(c), 'body') : undefined;
-      return route.handler({ params, query, body, c, deps });
+      const response = await route.handler({ params, query, body, c, deps });
+      if (deps.checkResponses) await checkResponse(route, response);
+      return response;
     };
     const method = route.method.toUpperCase();
     if (!route.body) {
