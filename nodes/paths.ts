@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Keys that would let a field mapping reach an object's prototype. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** A dot path into a JSON object, e.g. `customer.address.city`. */
 export const fieldPath = z

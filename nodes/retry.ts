@@ -25,5 +25,6 @@ export function backoffDelayMs(policy: RetryPolicy, nextAttempt: number, random:
   const exponent = Math.max(0, nextAttempt - 2);
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** exponent);
   const spread = base * policy.jitter;
-  return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+  // Capped after jitter too: maxDelayMs is a promise to the user, not a centre of a spread.
+  return Math.min(policy.maxDelayMs, Math.max(0, Math.round(base - spread + random() * 2 * spread)));
 }

@@ -35,13 +35,16 @@ export function hasExpressions(template: string): boolean {
 }
 
 /**
- * Node names an expression reads through `steps.<name>` or `steps["<name>"]`. A `steps` that is a
- * property (`input.steps.length`) or part of a longer name is not the scope variable. Text inside
+ * Node names an expression reads through `steps.<name>` or `steps["<name>"]`, also after a keyword
+ * (`typeof steps.X`). A `steps` that is a property (`input.steps.length`) or part of a longer name
+ * is not the scope variable. Text inside
  * string literals is not told apart: `"steps.X"` counts (rare, and erring towards a warning).
  */
 export function referencedStepNames(source: string): string[] {
   const names = new Set<string>();
-  for (const match of source.matchAll(/(?<![\w$.]\s*)steps\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["'])(.*?)\2\s*\])/g)) {
+  for (const match of source.matchAll(
+    /(?<![\w$])(?<!\.\s*)steps\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["'])(.*?)\2\s*\])/g,
+  )) {
     const name = match[1] ?? match[3];
     if (name !== undefined) names.add(name);
   }

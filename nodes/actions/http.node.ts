@@ -94,8 +94,8 @@ export function errorFor(response: HttpResponse): Error {
 /** `Retry-After` is either delta-seconds or an HTTP date; default to 1 s when absent or unreadable. */
 export function retryAfterMs(header: string | undefined, now = Date.now()): number {
   if (!header) return 1000;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
+  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
+  // HTTP dates always end in GMT; Date.parse alone would take "-5" for a year.
+  const date = /GMT\s*$/.test(header) ? Date.parse(header) : Number.NaN;
   return Number.isNaN(date) ? 1000 : Math.max(0, date - now);
 }

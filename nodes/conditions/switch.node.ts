@@ -11,7 +11,7 @@ const Case = z
       .string()
       .min(1)
       .max(60)
-      .regex(/^[\w -]+$/, 'letters, digits, spaces, "-" and "_" only')
+      .regex(/^[\w-]+( [\w-]+)*$/, 'letters, digits, "-", "_" and single spaces between words only')
       .describe('Name of the output this case sends to'),
     operator: Operator.default('equals'),
     value: template('Value to compare with').optional(),

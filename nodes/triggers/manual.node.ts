@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { NonRetryableError } from '../errors.ts';
+import { FORBIDDEN_KEYS } from '../paths.ts';
 
 const FieldType = z.enum(['string', 'number', 'boolean', 'object', 'array', 'any']);
 
 const InputField = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((name) => !FORBIDDEN_KEYS.has(name), { message: 'must not be __proto__, prototype or constructor' }),
   type: FieldType.default('any'),
   required: z.boolean().default(true),
   description: z.string().max(500).optional(),

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { catalogue, findNodeType } from './catalogue.ts';
+
+// One small valid config per node type; a new node type without one fails the first test here.
+const examples: Record<string, unknown> = {
+  'trigger.manual': {},
+  'trigger.schedule': { cron: '0 9 * * 1-5' },
+  'trigger.webhook': { path: 'orders/new' },
+  'condition.if': { rules: [{ left: 'a', right: 'a' }] },
+  'condition.switch': { value: 'a', cases: [{ port: 'a', value: 'a' }] },
+  'transform.set': {},
+  'transform.script': { code: 'return input' },
+  'action.http': { url: 'https://example.com' },
+  'flow.delay': { amount: 1 },
+  'flow.merge': {},
+};
+
+describe('catalogue', () => {
+  it('lists each type once', () => {
+    const types = catalogue.map((definition) => definition.type);
+    expect(new Set(types).size).toBe(types.length);
+    expect([...types].sort()).toEqual(Object.keys(examples).sort());
+  });
+
+  it('findNodeType finds every type, and nothing else', () => {
+    for (const definition of catalogue) expect(findNodeType(definition.type)).toBe(definition);
+    expect(findNodeType('action.ftp')).toBeUndefined();
+    expect(findNodeType('toString')).toBeUndefined();
+  });
+
+  it('has exactly three triggers: manual, schedule and webhook', () => {
+    const triggers = catalogue
+      .filter((definition) => definition.kind === 'trigger')
+      .map((definition) => definition.type);
+    expect(triggers.sort()).toEqual(['trigger.manual', 'trigger.schedule', 'trigger.webhook']);
+  });
+
+  it.each(catalogue.map((definition) => [definition.type, definition] as const))(
+    '%s converts its config to a JSON Schema object for the form',
+    (_type, definition) => {
+      const schema = z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' });
+      expect(schema.type).toBe('object');
+      expect(schema.properties).toBeTypeOf('object');
+    },
+  );
+
+  it.each(catalogue.map((definition) => [definition.type, definition] as const))(
+    '%s accepts a small valid config and refuses unknown keys',
+    (type, definition) => {
+      expect(definition.config.safeParse(examples[type]).success).toBe(true);
+      const withExtra = definition.config.safeParse({ ...(examples[type] as object), unexpected: 1 });
+      expect(withExtra.error?.issues.map((issue) => issue.code)).toEqual(['unrecognized_keys']);
+    },
+  );
+
+  it('describes every type for the palette and gives it at least one output', () => {
+    for (const definition of catalogue) {
+      expect(definition.title, definition.type).not.toBe('');
+      expect(definition.description, definition.type).not.toBe('');
+      expect(definition.icon, definition.type).toMatch(/^[a-z0-9-]+$/);
+      expect(definition.outputs.length, definition.type).toBeGreaterThan(0);
+      expect(definition.retry.maxAttempts, definition.type).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('lets only merge accept many inputs', () => {
+    expect(catalogue.filter((definition) => definition.acceptsManyInputs).map((definition) => definition.type)).toEqual(
+      ['flow.merge'],
+    );
+  });
+
+  it('asks the form only for the fields without defaults', () => {
+    const http = findNodeType('action.http');
+    const schema = http && z.toJSONSchema(http.config, { io: 'input', unrepresentable: 'any' });
+    expect(schema?.required).toEqual(['url']);
+    expect(schema?.properties?.method).toMatchObject({ default: 'GET' });
+  });
+});

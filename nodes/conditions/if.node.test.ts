@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { issuePaths, testContext } from '../test-context.ts';
+import ifNode from './if.node.ts';
+
+const run = (config: unknown, input: unknown = { id: 1 }) =>
+  ifNode.execute({ config: ifNode.config.parse(config), input, ctx: testContext() });
+
+const holds = { left: '5', operator: 'equals', right: '5' } as const;
+const fails = { left: '5', operator: 'equals', right: '6' } as const;
+
+describe('if node config', () => {
+  it('fills combine "all" and operator "equals"', () => {
+    expect(ifNode.config.parse({ rules: [{ left: 'a', right: 'b' }] })).toEqual({
+      combine: 'all',
+      rules: [{ left: 'a', operator: 'equals', right: 'b' }],
+    });
+  });
+
+  it('wants a right-hand value for binary operators, at rules.<i>.right', () => {
+    expect(issuePaths(ifNode.config, { rules: [{ left: 'a', operator: 'equals' }] })).toEqual([['rules', 0, 'right']]);
+    expect(issuePaths(ifNode.config, { rules: [holds, { left: 'a', operator: 'greaterThan' }] })).toEqual([
+      ['rules', 1, 'right'],
+    ]);
+  });
+
+  it('needs no right-hand value for unary operators', () => {
+    expect(issuePaths(ifNode.config, { rules: [{ left: 'a', operator: 'isEmpty' }] })).toEqual([]);
+  });
+
+  it('refuses empty rule lists, unknown operators, bad templates and unknown keys', () => {
+    expect(issuePaths(ifNode.config, { rules: [] })).toEqual([['rules']]);
+    expect(issuePaths(ifNode.config, { rules: [{ left: 'a', operator: 'matches', right: 'b' }] })).toEqual([
+      ['rules', 0, 'operator'],
+    ]);
+    expect(issuePaths(ifNode.config, { rules: [{ left: '{{ input.a', right: 'b' }] })).toEqual([['rules', 0, 'left']]);
+    expect(issuePaths(ifNode.config, { rules: [holds], extra: true })).toEqual([[]]);
+    expect(issuePaths(ifNode.config, { combine: 'most', rules: [holds] })).toEqual([['combine']]);
+  });
+
+  it('has the outputs "true" and "false"', () => {
+    expect(ifNode.outputs).toEqual(['true', 'false']);
+  });
+});
+
+describe('if node execute', () => {
+  it('with "all", goes to "true" only when every rule holds', async () => {
+    expect((await run({ combine: 'all', rules: [holds, holds] })).port).toBe('true');
+    expect((await run({ combine: 'all', rules: [holds, fails] })).port).toBe('false');
+    expect((await run({ combine: 'all', rules: [fails, holds] })).port).toBe('false');
+  });
+
+  it('with "any", goes to "true" when at least one rule holds', async () => {
+    expect((await run({ combine: 'any', rules: [fails, holds] })).port).toBe('true');
+    expect((await run({ combine: 'any', rules: [holds, fails] })).port).toBe('true');
+    expect((await run({ combine: 'any', rules: [fails, fails] })).port).toBe('false');
+  });
+
+  it('compares loosely: numeric strings order as numbers', async () => {
+    expect((await run({ rules: [{ left: '10', operator: 'greaterThan', right: '9' }] })).port).toBe('true');
+    expect((await run({ rules: [{ left: 'true', operator: 'isTrue' }] })).port).toBe('true');
+    expect((await run({ rules: [{ left: '', operator: 'isNotEmpty' }] })).port).toBe('false');
+  });
+
+  it('passes its input on unchanged, whichever the port', async () => {
+    const input = { order: { id: 7 } };
+    expect((await run({ rules: [holds] }, input)).output).toBe(input);
+    expect((await run({ rules: [fails] }, input)).output).toBe(input);
+  });
+
+  it('evaluates rule sides through the context (templates go to the sandbox)', async () => {
+    await expect(run({ rules: [{ left: '{{ input.total }}', right: '5' }] })).rejects.toThrow(/sandbox/);
+  });
+});

@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { HttpRequest, HttpResponse, NodeContext } from './define.ts';
+
+/**
+ * A small real `NodeContext` for node tests (test-only; nothing outside tests imports it).
+ *
+ * Template evaluation belongs to the sandbox, which this context does not have: `evaluate` hands
+ * back values without `{{` unchanged and refuses anything holding a template, so a test that
+ * reaches one fails loudly instead of comparing raw template text. `runScript` likewise refuses;
+ * script tests pass their own. `http` is real `fetch`, so node tests talk to a real server.
+ */
+export function testContext(overrides: Partial<NodeContext> = {}): NodeContext {
+  const signal = overrides.signal ?? new AbortController().signal;
+  return {
+    executionId: 'exec-1',
+    nodeId: 'node-1',
+    attempt: 1,
+    trigger: {},
+    signal,
+    now: () => new Date(),
+    evaluate: async (value) => withoutTemplates(value),
+    runScript: async () => {
+      throw new Error('sandbox not available');
+    },
+    http: (request) => fetchHttp(request, signal),
+    ...overrides,
+  };
+}
+
+function withoutTemplates(value: unknown): unknown {
+  assertNoTemplates(value, value);
+  return value;
+}
+
+function assertNoTemplates(value: unknown, whole: unknown): void {
+  if (typeof value === 'string') {
+    if (value.includes('{{')) {
+      throw new Error(`template evaluation needs the sandbox: ${JSON.stringify(whole)}`);
+    }
+  } else if (Array.isArray(value)) {
+    for (const item of value) assertNoTemplates(item, whole);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) assertNoTemplates(item, whole);
+  }
+}
+
+async function fetchHttp(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: 'manual',
+    signal: AbortSignal.any([signal, AbortSignal.timeout(request.timeoutMs)]),
+  });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: response.status, headers, body: await response.text() };
+}
+
+/** The paths of the issues a schema reports for `value`; empty when the value is accepted. */
+export function issuePaths(schema: z.ZodType, value: unknown): PropertyKey[][] {
+  const result = schema.safeParse(value);
+  return result.success ? [] : result.error.issues.map((issue) => issue.path);
+}
