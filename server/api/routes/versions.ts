@@ -62,6 +62,7 @@ export const versionRoutes = [
       })
       .refine((body) => (body.graph === undefined) !== (body.fromDraft === undefined), {
         message: 'give either "graph" or "fromDraft": true, not both',
+        path: ['graph'],
       }),
     responses: {
       201: { description: 'The new version', schema: Version },

@@ -52,13 +52,17 @@ describe('workflows', () => {
 
   it('activates only a workflow with a published version', async () => {
     const { id } = await create('Orders');
-    const refused = await api.call('PATCH', `/api/v1/workflows/${id}`, { active: true });
+    const refused = await api.call('POST', `/api/v1/workflows/${id}/activate`);
     expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('not_published');
     await api.call('POST', `/api/v1/workflows/${id}/versions`, { fromDraft: true });
     await api.call('POST', `/api/v1/workflows/${id}/publish`, { version: 1 });
-    const accepted = await api.call('PATCH', `/api/v1/workflows/${id}`, { active: true });
+    const accepted = await api.call('POST', `/api/v1/workflows/${id}/activate`);
     expect(accepted.status).toBe(200);
     expect(accepted.body.active).toBe(true);
+    const stopped = await api.call('POST', `/api/v1/workflows/${id}/deactivate`);
+    expect(stopped.body.active).toBe(false);
+    expect((await api.call('PATCH', `/api/v1/workflows/${id}`, { active: true })).status).toBe(400);
   });
 
   it('searches by name or description, treating % and _ literally', async () => {

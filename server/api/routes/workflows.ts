@@ -130,7 +130,7 @@ export const workflowRoutes = [
     method: 'patch',
     path: '/workflows/:id',
     operationId: 'updateWorkflow',
-    summary: 'Rename, describe, archive or restore a workflow; activate or deactivate its triggers',
+    summary: 'Rename, describe, archive or restore a workflow',
     tag: 'Workflows',
     access: 'edit',
     params: WorkflowId,
@@ -139,23 +139,46 @@ export const workflowRoutes = [
         name: Name.optional(),
         description: Description.optional(),
         archived: z.boolean().optional(),
-        active: z.boolean().optional().describe('Admins only: schedules and webhooks fire while active'),
       })
       .refine((patch) => Object.keys(patch).length > 0, { message: 'nothing to change' }),
     responses: {
       200: { description: 'The updated workflow', schema: Workflow },
       404: { description: 'No such workflow' },
-      409: { description: 'Cannot activate a workflow without a published version' },
     },
     handler({ params, body, deps, c }) {
-      const workflow = loadWorkflow(deps.store.db, params.id);
-      if (body.active === true && workflow.publishedVersionId === null) {
-        throw new ApiError(409, 'not_published', 'publish a version before activating the workflow');
-      }
-      updateWorkflow(deps.store.db, params.id, body);
+      if (!updateWorkflow(deps.store.db, params.id, body)) throw notFound(`workflow ${params.id}`);
       return c.json(workflowAnswer(deps.store.db, params.id));
     },
   }),
+
+  // Activation has routes of its own because it needs a different role (admin) than editing.
+  ...(['activate', 'deactivate'] as const).map((action) =>
+    defineRoute({
+      method: 'post',
+      path: `/workflows/:id/${action}`,
+      operationId: `${action}Workflow`,
+      summary:
+        action === 'activate'
+          ? 'Let the published version’s schedule or webhook start runs'
+          : 'Stop the workflow’s schedule and webhook from starting runs',
+      tag: 'Workflows',
+      access: 'publish',
+      params: WorkflowId,
+      responses: {
+        200: { description: 'The workflow', schema: Workflow },
+        404: { description: 'No such workflow' },
+        409: { description: 'Activating a workflow that has no published version' },
+      },
+      handler({ params, deps, c }) {
+        const workflow = loadWorkflow(deps.store.db, params.id);
+        if (action === 'activate' && workflow.publishedVersionId === null) {
+          throw new ApiError(409, 'not_published', 'publish a version before activating the workflow');
+        }
+        updateWorkflow(deps.store.db, params.id, { active: action === 'activate' });
+        return c.json(workflowAnswer(deps.store.db, params.id));
+      },
+    }),
+  ),
 
   defineRoute({
     method: 'delete',
