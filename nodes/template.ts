@@ -51,6 +51,34 @@ export function referencedStepNames(source: string): string[] {
   return [...names];
 }
 
+/** Every string holding `{{` inside a config value, with its dot path below `path`. */
+export function* templateStrings(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === 'string') {
+    if (hasExpressions(value)) yield [path, value];
+  } else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) yield* templateStrings(item, `${path}.${index}`);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) yield* templateStrings(item, `${path}.${key}`);
+  }
+}
+
+/** Node names the expressions inside a config value read (malformed templates contribute nothing). */
+export function stepNamesInTemplates(value: unknown): Set<string> {
+  const names = new Set<string>();
+  for (const [, text] of templateStrings(value, '')) {
+    let parts: TemplatePart[];
+    try {
+      parts = parseTemplate(text);
+    } catch {
+      continue;
+    }
+    for (const part of parts) {
+      if (part.kind === 'expression') for (const name of referencedStepNames(part.source)) names.add(name);
+    }
+  }
+  return names;
+}
+
 /** A config string that may hold `{{ }}` expressions; the web app edits these in a code editor. */
 export const template = (description?: string) =>
   z

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { findNodeType } from '../../nodes/catalogue.ts';
 import { type NodeDefinition, outputsOf } from '../../nodes/define.ts';
-import { hasExpressions, parseTemplate, referencedStepNames } from '../../nodes/template.ts';
+import { parseTemplate, referencedStepNames, templateStrings } from '../../nodes/template.ts';
 import type { Graph, GraphEdge, GraphNode, Problem } from './graph.ts';
 
 export type NodeTypeLookup = (type: string) => NodeDefinition | undefined;
@@ -236,17 +236,6 @@ function reachableFrom(start: string, successors: ReadonlyMap<string, string[]>)
     }
   }
   return seen;
-}
-
-/** Every template string inside a config value, with its dot path. */
-function* templateStrings(value: unknown, path: string): Generator<[string, string]> {
-  if (typeof value === 'string') {
-    if (hasExpressions(value)) yield [path, value];
-  } else if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) yield* templateStrings(item, `${path}.${index}`);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) yield* templateStrings(item, `${path}.${key}`);
-  }
 }
 
 /**

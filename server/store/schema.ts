@@ -174,6 +174,14 @@ export const stepRuns = sqliteTable(
     error: json('error'),
     /** Set when input or output exceeded the size cap and was stored truncated. */
     truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
+    /** The worker process running (or that ran) this attempt. */
+    workerId: text('worker_id'),
+    /** For a failed attempt with another one scheduled: when it runs. Null on a final failure. */
+    retryAt: text('retry_at'),
+    /** Successors start no earlier than this (set by a delay). */
+    continueAt: text('continue_at'),
+    /** Copied from the failed run this one retries, not executed again. */
+    reused: integer('reused', { mode: 'boolean' }).notNull().default(false),
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
   },

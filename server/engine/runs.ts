@@ -1,0 +1,147 @@
+import type pg from 'pg';
+import { pendingSteps } from '../core/engine/plan.ts';
+import type { Db } from '../store/db.ts';
+import {
+  cancelExecution,
+  type ExecutionRow,
+  finishExecution,
+  getExecution,
+  insertExecution,
+  type TriggerKind,
+} from '../store/executions.ts';
+import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/steps.ts';
+import { getWorkflow } from '../store/workflows.ts';
+import { advanceExecution } from './advance.ts';
+import type { EngineEvent } from './events.ts';
+import type { GraphCache } from './graphs.ts';
+import { enqueueSteps, removeSteps } from './queue.ts';
+
+/** What starting, canceling and retrying runs needs: the store, the queue's database, compiled graphs. */
+export interface RunsDeps {
+  readonly db: Db;
+  readonly pgPool: pg.Pool;
+  readonly graphs: GraphCache;
+}
+
+export class RunConflict extends Error {
+  override name = 'RunConflict';
+}
+
+const at = () => new Date().toISOString();
+
+/**
+ * Starts a run: the execution is stored first (so it is never lost), then its trigger step is
+ * queued. If the queue cannot take it, the execution is failed with the reason rather than left
+ * queued for ever.
+ */
+export async function startRun(
+  deps: RunsDeps,
+  values: {
+    workflowId: string;
+    versionId: string | null;
+    graph?: unknown;
+    trigger: TriggerKind;
+    payload: unknown;
+    retryOf?: string;
+  },
+): Promise<ExecutionRow> {
+  const execution = insertExecution(deps.db, {
+    workflowId: values.workflowId,
+    versionId: values.versionId,
+    graph: values.graph,
+    trigger: values.trigger,
+    triggerPayload: values.payload ?? {},
+    retryOf: values.retryOf ?? null,
+  });
+  await queueOrFail(deps, execution, () => {
+    const graph = deps.graphs.forExecution(deps.db, execution);
+    return [{ nodeId: graph.trigger.node.id, attempt: 1 }];
+  });
+  return execution;
+}
+
+async function queueOrFail(
+  deps: RunsDeps,
+  execution: ExecutionRow,
+  steps: () => ReturnType<typeof pendingSteps>,
+): Promise<void> {
+  try {
+    const events: EngineEvent[] = [{ type: 'run', executionId: execution.id, status: 'queued', at: at() }];
+    await enqueueSteps(deps.pgPool, execution.id, steps(), events);
+  } catch (error) {
+    finishExecution(deps.db, execution.id, 'failed', {
+      message: `could not queue the run: ${(error as Error).message}`,
+    });
+    throw error;
+  }
+}
+
+/** Stops scheduling further steps and marks the run canceled; queued steps are dropped. */
+export async function cancelRun(deps: RunsDeps, executionId: string): Promise<boolean> {
+  const execution = getExecution(deps.db, executionId);
+  if (!execution) return false;
+  const pending = deps.db.transaction(
+    (tx) => {
+      if (!cancelExecution(tx, executionId)) return undefined;
+      const states = stepStates(tx, executionId);
+      cancelRunningSteps(tx, executionId);
+      try {
+        return pendingSteps(deps.graphs.forExecution(tx, execution), states);
+      } catch {
+        return [];
+      }
+    },
+    { behavior: 'immediate' },
+  );
+  if (pending === undefined) return false;
+  await removeSteps(deps.pgPool, executionId, pending);
+  await enqueueSteps(deps.pgPool, executionId, [], [{ type: 'run', executionId, status: 'canceled', at: at() }]);
+  return true;
+}
+
+/**
+ * Retries an ended run that did not succeed, as a new execution:
+ * - `from-failure`: the same version (or draft copy) and payload; steps that succeeded are
+ *   copied over, not run again, and the run resumes at the step that failed;
+ * - `fresh`: the workflow's published version from the start, with the same payload.
+ */
+export async function retryRun(
+  deps: RunsDeps,
+  executionId: string,
+  mode: 'from-failure' | 'fresh',
+): Promise<ExecutionRow> {
+  const original = getExecution(deps.db, executionId);
+  if (!original) throw new RunConflict(`execution ${executionId} not found`);
+  if (original.status !== 'failed' && original.status !== 'canceled') {
+    throw new RunConflict(`only a failed or canceled run can be retried; this one is ${original.status}`);
+  }
+  if (mode === 'fresh') {
+    const workflow = getWorkflow(deps.db, original.workflowId);
+    if (!workflow?.publishedVersionId) throw new RunConflict('the workflow has no published version to run');
+    return startRun(deps, {
+      workflowId: original.workflowId,
+      versionId: workflow.publishedVersionId,
+      trigger: 'retry',
+      payload: original.triggerPayload,
+      retryOf: original.id,
+    });
+  }
+  const graph = deps.graphs.forExecution(deps.db, original);
+  const { execution, pending } = deps.db.transaction(
+    (tx) => {
+      const execution = insertExecution(tx, {
+        workflowId: original.workflowId,
+        versionId: original.versionId,
+        graph: original.graph,
+        trigger: 'retry',
+        triggerPayload: original.triggerPayload,
+        retryOf: original.id,
+      });
+      copySucceededSteps(tx, original.id, execution.id);
+      return { execution, pending: advanceExecution(tx, graph, execution.id).pending };
+    },
+    { behavior: 'immediate' },
+  );
+  await queueOrFail(deps, execution, () => pending);
+  return execution;
+}

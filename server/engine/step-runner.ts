@@ -1,0 +1,298 @@
+import type pg from 'pg';
+import { type NodeContext, outputsOf } from '../../nodes/define.ts';
+import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
+import { referencedStepNames, stepNamesInTemplates } from '../../nodes/template.ts';
+import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import { type StepStates, stepInput } from '../core/engine/plan.ts';
+import { retryDelayMs } from '../core/engine/retry.ts';
+import type { Logger } from '../log.ts';
+import type { SandboxPool } from '../sandbox/pool.ts';
+import { type ExpressionScope, evaluateTemplates } from '../sandbox/templates.ts';
+import type { Store } from '../store/db.ts';
+import {
+  type ExecutionRow,
+  finishExecution,
+  getExecution,
+  markExecutionRunning,
+  TERMINAL_STATUSES,
+} from '../store/executions.ts';
+import { claimStepRun, finishStepRun, getStepRun, type StepResult, stepOutputs, stepStates } from '../store/steps.ts';
+import { advanceExecution } from './advance.ts';
+import { checkOutput, forDisplay } from './data-caps.ts';
+import type { EngineEvent } from './events.ts';
+import type { GraphCache } from './graphs.ts';
+import { sendHttp } from './http.ts';
+import { EVENTS_CHANNEL, enqueueSteps, StepJob } from './queue.ts';
+
+export interface StepRunnerDeps {
+  readonly store: Store;
+  readonly pgPool: pg.Pool;
+  readonly sandbox: SandboxPool;
+  readonly graphs: GraphCache;
+  readonly workerId: string;
+  readonly log: Logger;
+  readonly sendHttp?: typeof sendHttp;
+  readonly random?: () => number;
+}
+
+/** Errors that come from the user's own config or code: another attempt would fail the same way. */
+const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'TemplateSyntaxError', 'ZodError']);
+
+/**
+ * One attempt of one step, as a graphile-worker task:
+ * 1. claim it in SQLite (or notice it is already settled, stale, or its run has ended);
+ * 2. build its input from the stored outputs of its parents, run the node;
+ * 3. store the result exactly once and, in the same transaction, work out what runs next;
+ * 4. queue the next steps and publish events.
+ * A crash anywhere leaves the job to be retried, and every phase is safe to repeat.
+ */
+export function createStepRunner(deps: StepRunnerDeps) {
+  const db = deps.store.db;
+  const http = deps.sendHttp ?? sendHttp;
+
+  return async function runStep(payload: unknown, abortSignal?: AbortSignal): Promise<void> {
+    const job = StepJob.parse(payload);
+    const execution = getExecution(db, job.executionId);
+    if (!execution || TERMINAL_STATUSES.includes(execution.status)) return;
+    let graph: CompiledGraph;
+    try {
+      graph = deps.graphs.forExecution(db, execution);
+    } catch (error) {
+      await failRun(execution.id, `the workflow cannot run: ${coerceError(error).message}`);
+      return;
+    }
+    const node = graph.nodes.get(job.nodeId);
+    if (!node) {
+      await failRun(execution.id, `node ${job.nodeId} is not in the workflow`);
+      return;
+    }
+
+    // Parents of a ready step are settled and never change, so reading outside the claim is safe.
+    const before = stepStates(db, execution.id);
+    const claim = claimStep(job, graph, before, execution);
+    if (claim.kind === 'ended') return;
+    if (claim.kind === 'settled') {
+      await settle(execution.id, graph);
+      return;
+    }
+    notify([
+      {
+        type: 'step',
+        executionId: job.executionId,
+        nodeId: job.nodeId,
+        attempt: job.attempt,
+        status: 'running',
+        at: now(),
+      },
+    ]);
+
+    const result = await execute(graph, node, claim.input, execution, before, job, abortSignal);
+    const after = finishStep(job, graph, node, result);
+    await enqueueSteps(deps.pgPool, job.executionId, after.pending, after.events);
+  };
+
+  function claimStep(
+    job: StepJob,
+    graph: CompiledGraph,
+    states: StepStates,
+    execution: ExecutionRow,
+  ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'run'; input: unknown } {
+    let input: unknown;
+    try {
+      input = stepInputFromStore(graph, job.nodeId, states, execution);
+    } catch {
+      return { kind: 'settled' }; // its inputs are not ready: a stray job; reconciling queues what is due
+    }
+    return db.transaction(
+      (t) => {
+        const current = getExecution(t, job.executionId);
+        if (!current || TERMINAL_STATUSES.includes(current.status)) return { kind: 'ended' as const };
+        const row = getStepRun(t, job.executionId, job.nodeId, job.attempt);
+        if (row && row.status !== 'running') return { kind: 'settled' as const };
+        if (!row) {
+          // A job for an attempt that is no longer the next one (e.g. queued twice) does nothing.
+          const state = stepStates(t, job.executionId).get(job.nodeId);
+          const expected = state === undefined ? 1 : state.status === 'waiting' ? state.attempt + 1 : undefined;
+          if (expected !== job.attempt) return { kind: 'settled' as const };
+        }
+        // A row still "running" is an attempt whose worker died: this job takes it over.
+        const display = forDisplay(input);
+        claimStepRun(t, { ...job, workerId: deps.workerId, input: display.value });
+        markExecutionRunning(t, job.executionId);
+        return { kind: 'run' as const, input };
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  function stepInputFromStore(
+    graph: CompiledGraph,
+    nodeId: string,
+    states: StepStates,
+    execution: ExecutionRow,
+  ): unknown {
+    const node = graph.nodes.get(nodeId);
+    const parentIds = node?.inbound.map((edge) => edge.source) ?? [];
+    const outputs = stepOutputs(db, execution.id, parentIds);
+    return stepInput(graph, nodeId, states, (id) => outputs.get(id), execution.triggerPayload);
+  }
+
+  async function execute(
+    graph: CompiledGraph,
+    node: CompiledNode,
+    input: unknown,
+    execution: ExecutionRow,
+    states: StepStates,
+    job: StepJob,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<StepResult> {
+    try {
+      let scope: ExpressionScope | undefined;
+      const scopeFor = (): ExpressionScope => {
+        scope ??= {
+          input,
+          trigger: execution.triggerPayload ?? {},
+          steps: stepsScope(graph, node, execution.id, states),
+        };
+        return scope;
+      };
+      const ctx: NodeContext = {
+        executionId: job.executionId,
+        nodeId: job.nodeId,
+        attempt: job.attempt,
+        trigger: execution.triggerPayload ?? {},
+        signal: abortSignal ?? new AbortController().signal,
+        now: () => new Date(),
+        evaluate: async (value) => evaluateTemplates(value, scopeFor(), deps.sandbox),
+        runScript: (code, limits) => deps.sandbox.runScript(code, scopeFor(), limits.timeoutMs),
+        http: (request) => http(request, abortSignal),
+      };
+      const result = await node.definition.execute({ config: node.config, input, ctx });
+      const ports = outputsOf(node.definition, node.config);
+      const port = result.port ?? ports[0] ?? 'main';
+      if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
+      return {
+        status: 'succeeded',
+        output: checkOutput(result.output),
+        port,
+        ...(result.continueAt ? { continueAt: result.continueAt.toISOString() } : {}),
+      };
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      const final = DETERMINISTIC_ERRORS.has(error.name) ? new NonRetryableError(error.message) : error;
+      const delay = retryDelayMs(node.definition.retry, job.attempt, final, deps.random);
+      deps.log.debug(
+        { executionId: job.executionId, nodeId: job.nodeId, attempt: job.attempt, err: error.message },
+        'step failed',
+      );
+      return {
+        status: 'failed',
+        error: { name: error.name, message: error.message, retryable: delay !== undefined },
+        ...(delay !== undefined ? { retryAt: new Date(Date.now() + delay).toISOString() } : {}),
+      };
+    }
+  }
+
+  /**
+   * Outputs of the steps a node's expressions (and a script's code) name, as `steps.<name>.output`.
+   * Only those are copied into the sandbox: a big workflow's other outputs stay where they are.
+   */
+  function stepsScope(
+    graph: CompiledGraph,
+    node: CompiledNode,
+    executionId: string,
+    states: StepStates,
+  ): Record<string, { output: unknown }> {
+    const names = stepNamesInTemplates(node.node.config);
+    const code = (node.config as { code?: unknown }).code;
+    if (typeof code === 'string') for (const name of referencedStepNames(code)) names.add(name);
+    const wanted = [...names]
+      .map((name) => ({ name, id: graph.byName.get(name)?.node.id }))
+      .filter(
+        (entry): entry is { name: string; id: string } =>
+          entry.id !== undefined && states.get(entry.id)?.status === 'succeeded',
+      );
+    const outputs = stepOutputs(
+      db,
+      executionId,
+      wanted.map((entry) => entry.id),
+    );
+    return Object.fromEntries(wanted.map((entry) => [entry.name, { output: outputs.get(entry.id) ?? null }]));
+  }
+
+  function finishStep(job: StepJob, graph: CompiledGraph, node: CompiledNode, result: StepResult) {
+    return db.transaction(
+      (t) => {
+        const at = now();
+        const stored = finishStepRun(t, job.executionId, job.nodeId, job.attempt, result);
+        const events: EngineEvent[] = [];
+        const current = getExecution(t, job.executionId);
+        if (!stored || !current || TERMINAL_STATUSES.includes(current.status)) return { pending: [], events };
+        if (result.status === 'failed') {
+          if (result.retryAt) {
+            events.push({
+              type: 'step',
+              executionId: job.executionId,
+              nodeId: job.nodeId,
+              attempt: job.attempt,
+              status: 'waiting',
+              at,
+            });
+            return {
+              pending: [{ nodeId: job.nodeId, attempt: job.attempt + 1, runAt: result.retryAt }],
+              events,
+            };
+          }
+          events.push({
+            type: 'step',
+            executionId: job.executionId,
+            nodeId: job.nodeId,
+            attempt: job.attempt,
+            status: 'failed',
+            at,
+          });
+          const message = (result.error as { message?: string }).message ?? 'failed';
+          if (
+            finishExecution(t, job.executionId, 'failed', { nodeId: job.nodeId, nodeName: node.node.name, message })
+          ) {
+            events.push({ type: 'run', executionId: job.executionId, status: 'failed', at });
+          }
+          return { pending: [], events };
+        }
+        events.push({
+          type: 'step',
+          executionId: job.executionId,
+          nodeId: job.nodeId,
+          attempt: job.attempt,
+          status: 'succeeded',
+          at,
+        });
+        const advance = advanceExecution(t, graph, job.executionId);
+        return { pending: advance.pending, events: [...events, ...advance.events] };
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  async function settle(executionId: string, graph: CompiledGraph): Promise<void> {
+    const advance = db.transaction((t) => advanceExecution(t, graph, executionId), { behavior: 'immediate' });
+    await enqueueSteps(deps.pgPool, executionId, advance.pending, advance.events);
+  }
+
+  async function failRun(executionId: string, message: string): Promise<void> {
+    if (finishExecution(db, executionId, 'failed', { message })) {
+      notify([{ type: 'run', executionId, status: 'failed', at: now() }]);
+    }
+  }
+
+  function notify(events: EngineEvent[]): void {
+    deps.pgPool
+      .query('select pg_notify($1, e.value) from json_array_elements_text($2::json) e', [
+        EVENTS_CHANNEL,
+        JSON.stringify(events.map((event) => JSON.stringify(event))),
+      ])
+      .catch((error: unknown) => deps.log.warn({ err: error }, 'could not publish engine events'));
+  }
+}
+
+const now = () => new Date().toISOString();

@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runMigrations } from 'graphile-worker';
+import { pino } from 'pino';
+import { Graph } from '../core/graph.ts';
+import { createPgPool } from '../pg/pool.ts';
+import { freshDatabase } from '../pg/test-database.ts';
+import { type ExecutionRow, getExecution } from '../store/executions.ts';
+import { listStepRuns } from '../store/steps.ts';
+import { insertVersion } from '../store/versions.ts';
+import { insertWorkflow } from '../store/workflows.ts';
+import { tempStore } from '../testing.ts';
+import { GraphCache } from './graphs.ts';
+import { type RunsDeps, startRun } from './runs.ts';
+import { type EngineWorker, startWorker, type WorkerOptions } from './worker.ts';
+
+/**
+ * A real engine for integration tests: a temp SQLite file, a fresh database on the test run's
+ * PostgreSQL, and a worker in this process (more can be started).
+ */
+export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurrency' | 'sandbox'>> = {}) {
+  const store = tempStore();
+  const database = await freshDatabase();
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const pgPool = createPgPool(database.url, log);
+  await runMigrations({ pgPool });
+  const runs: RunsDeps = { db: store.db, pgPool, graphs: new GraphCache() };
+  const workers: EngineWorker[] = [];
+
+  const engine = {
+    store,
+    pgPool,
+    databaseUrl: database.url,
+    runs,
+    log,
+    async startWorker(extra: Partial<WorkerOptions> = {}) {
+      const worker = await startWorker({
+        store,
+        pgPool,
+        log,
+        concurrency: options.concurrency ?? 4,
+        pollIntervalMs: 100,
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+        ...extra,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    /** A workflow with `graph` saved as version 1 (published when asked). */
+    workflow(graph: Graph, name = 'Test workflow') {
+      const parsed = Graph.parse(graph);
+      const workflow = insertWorkflow(store.db, { name, draft: parsed });
+      const version = insertVersion(store.db, { workflowId: workflow.id, graph: parsed });
+      return { workflow, version };
+    },
+    async run(graph: Graph, payload: unknown = {}) {
+      const { workflow, version } = engine.workflow(graph);
+      return startRun(runs, { workflowId: workflow.id, versionId: version.id, trigger: 'manual', payload });
+    },
+    /** Polls until the execution ends (or `timeoutMs` passes) and returns it with its steps. */
+    async finished(executionId: string, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const execution = getExecution(store.db, executionId) as ExecutionRow;
+        if (['succeeded', 'failed', 'canceled'].includes(execution.status)) {
+          return { execution, steps: listStepRuns(store.db, executionId) };
+        }
+        if (Date.now() > deadline) {
+          throw new Error(
+            `execution still ${execution.status} after ${timeoutMs} ms: ${JSON.stringify(listStepRuns(store.db, executionId).map((s) => [s.nodeId, s.attempt, s.status]))}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await pgPool.end();
+      await database.drop();
+      store.cleanup();
+    },
+  };
+  return engine;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A real HTTP server on 127.0.0.1 that records requests and answers through `handle`. */
+export async function testHttpServer(
+  handle: (request: RecordedRequest, response: ServerResponse) => void = (_, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ok: true }));
+  },
+) {
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const recorded = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
+      requests.push(recorded);
+      handle(recorded, response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Logger as GraphileLogger, type Runner, run } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger } from '../log.ts';
+import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
+import type { Store } from '../store/db.ts';
+import { GraphCache } from './graphs.ts';
+import { STEP_TASK } from './queue.ts';
+import { createStepRunner, type StepRunnerDeps } from './step-runner.ts';
+
+export interface WorkerOptions {
+  readonly store: Store;
+  readonly pgPool: pg.Pool;
+  readonly log: Logger;
+  /** Steps this process runs at once. */
+  readonly concurrency: number;
+  readonly sandbox?: Partial<SandboxLimits>;
+  /** How often to look for due jobs when no notification arrives (delays, retries). */
+  readonly pollIntervalMs?: number;
+  readonly sendHttp?: StepRunnerDeps['sendHttp'];
+}
+
+export interface EngineWorker {
+  readonly workerId: string;
+  stop(): Promise<void>;
+}
+
+export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+/**
+ * A graphile-worker runner executing steps in this process, with one sandbox pool for the
+ * user code of all its steps. Stopping drains: running steps finish, nothing new starts.
+ */
+export async function startWorker(options: WorkerOptions): Promise<EngineWorker> {
+  const workerId = newWorkerId();
+  const sandbox = new SandboxPool(options.sandbox);
+  const runStep = createStepRunner({
+    store: options.store,
+    pgPool: options.pgPool,
+    sandbox,
+    graphs: new GraphCache(),
+    workerId,
+    log: options.log,
+    ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
+  });
+  const runner: Runner = await run({
+    pgPool: options.pgPool,
+    concurrency: options.concurrency,
+    noHandleSignals: true,
+    pollInterval: options.pollIntervalMs ?? 1000,
+    logger: graphileLogger(options.log),
+    taskList: {
+      [STEP_TASK]: async (payload, helpers) => runStep(payload, helpers.abortSignal),
+    },
+    preset: {
+      worker: {
+        // Fetch a few jobs per round trip; complete them in small batches.
+        localQueue: { size: Math.max(2, options.concurrency + 1) },
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
+  });
+  options.log.info({ workerId, concurrency: options.concurrency }, 'engine worker started');
+  return {
+    workerId,
+    async stop() {
+      await runner.stop();
+      sandbox.dispose();
+    },
+  };
+}
+
+/** graphile-worker's log lines, through our logger (its debug chatter at debug). */
+function graphileLogger(log: Logger): GraphileLogger {
+  return new GraphileLogger(() => (level, message, meta) => {
+    const target = log.child({ component: 'graphile-worker' });
+    if (level === 'error') target.error(meta ?? {}, message);
+    else if (level === 'warning') target.warn(meta ?? {}, message);
+    else if (level === 'info') target.debug(meta ?? {}, message);
+    else target.trace(meta ?? {}, message);
+  });
+}

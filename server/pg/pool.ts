@@ -1,0 +1,12 @@
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+
+/**
+ * A connection pool for the run queue. An idle client's error (PostgreSQL restarted, network
+ * blip) is logged rather than crashing the process; the pool replaces the client.
+ */
+export function createPgPool(connectionString: string, log: Logger, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  return pool;
+}
