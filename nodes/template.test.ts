@@ -123,3 +123,19 @@ describe('template schema', () => {
     expect(z.toJSONSchema(template())).not.toHaveProperty('description');
   });
 });
+
+describe('parseTemplate with braces inside expressions', () => {
+  it('keeps object literals and strings holding "}}" inside one expression', () => {
+    expect(parseTemplate('{{ ({ a: { b: 1 }}) }}')).toEqual([{ kind: 'expression', source: '({ a: { b: 1 }})' }]);
+    expect(parseTemplate('x{{ "}}" + input.a }}y')).toEqual([
+      { kind: 'text', text: 'x' },
+      { kind: 'expression', source: '"}}" + input.a' },
+      { kind: 'text', text: 'y' },
+    ]);
+    expect(parseTemplate("{{ 'it\\'s }}' }}")).toEqual([{ kind: 'expression', source: "'it\\'s }}'" }]);
+  });
+
+  it('still reports an expression whose braces never close', () => {
+    expect(() => parseTemplate('{{ ({ a: 1 }')).toThrow(TemplateSyntaxError);
+  });
+});

@@ -20,7 +20,7 @@ export function parseTemplate(template: string): TemplatePart[] {
       break;
     }
     if (open > cursor) parts.push({ kind: 'text', text: template.slice(cursor, open) });
-    const close = template.indexOf('}}', open + 2);
+    const close = closingBraces(template, open + 2);
     if (close === -1) throw new TemplateSyntaxError(`"{{" at character ${open + 1} is never closed with "}}"`);
     const source = template.slice(open + 2, close).trim();
     if (source === '') throw new TemplateSyntaxError(`empty expression "{{}}" at character ${open + 1}`);
@@ -28,6 +28,30 @@ export function parseTemplate(template: string): TemplatePart[] {
     cursor = close + 2;
   }
   return parts;
+}
+
+/**
+ * Where the `}}` closing an expression starts: the first one outside string literals and outside
+ * braces the expression opened itself, so `{{ ({ a: { b: 1 }}) }}` is one expression.
+ */
+function closingBraces(template: string, from: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let index = from; index < template.length; index++) {
+    const char = template[index];
+    if (quote) {
+      if (char === '\\') index++;
+      else if (char === quote) quote = undefined;
+      continue;
+    }
+    if (char === '"' || char === "'" || char === '`') quote = char;
+    else if (char === '{') depth++;
+    else if (char === '}') {
+      if (depth === 0 && template[index + 1] === '}') return index;
+      if (depth > 0) depth--;
+    }
+  }
+  return -1;
 }
 
 export function hasExpressions(template: string): boolean {

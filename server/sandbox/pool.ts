@@ -101,7 +101,9 @@ export class SandboxPool {
     }
     const parsed = this.parseAnswer(answer) as
       | { ok: Array<[1, unknown] | [0]> }
-      | { error: { index: number; message: string } };
+      | { error: { index: number; message: string } }
+      | { notJson: string };
+    if ('notJson' in parsed) throw new SandboxError(`result is not JSON: ${parsed.notJson}`);
     if ('error' in parsed) {
       throw new SandboxError(`{{ ${sources[parsed.error.index]} }}: ${parsed.error.message}`);
     }
@@ -135,7 +137,8 @@ export class SandboxPool {
       } catch (error) {
         throw this.explain(error, realm, `script ran longer than ${timeoutMs} ms`);
       }
-      const parsed = this.parseAnswer(answer) as { ok?: unknown } | { error: string };
+      const parsed = this.parseAnswer(answer) as { ok?: unknown } | { error: string } | { notJson: string };
+      if ('notJson' in parsed) throw new SandboxError(`result is not JSON: ${parsed.notJson}`);
       if ('error' in parsed) throw new SandboxError(`script failed: ${parsed.error}`);
       return parsed.ok ?? null; // a function or symbol result has no JSON form
     } finally {
@@ -150,23 +153,25 @@ export class SandboxPool {
   }
 
   private parseAnswer(answer: string): unknown {
-    if (answer.length > this.limits.maxOutputBytes) {
+    // Characters first (cheap), bytes only when it could matter: UTF-8 can take 3 bytes a character.
+    if (answer.length * 3 > this.limits.maxOutputBytes && Buffer.byteLength(answer) > this.limits.maxOutputBytes) {
       throw new SandboxError(`result is larger than ${this.limits.maxOutputBytes} bytes`);
     }
     return JSON.parse(answer);
   }
 
-  /** Turns isolated-vm's failures into messages about the user's code. */
+  /**
+   * Turns isolated-vm's own failures into messages about the user's code. User code cannot reach
+   * this with a message of its choosing: the realm catches everything it throws and answers it.
+   */
   private explain(error: unknown, realm: Realm, timeoutMessage: string): Error {
+    if (this.disposed) return new Error('sandbox is shut down');
+    if (error instanceof DeadlineError) return new SandboxError(timeoutMessage);
     const message = error instanceof Error ? error.message : String(error);
-    if (/timed out/i.test(message) || error instanceof DeadlineError) return new SandboxError(timeoutMessage);
-    if (realm.isolate.isDisposed || /disposed/i.test(message)) {
-      realm.dispose();
+    if (realm.isolate.isDisposed) {
       return new SandboxError(`used more than the ${this.limits.memoryMb} MB memory limit`);
     }
-    if (/not serializable|could not be cloned|converting circular/i.test(message)) {
-      return new SandboxError(`result is not JSON: ${message}`);
-    }
+    if (message === 'Script execution timed out.') return new SandboxError(timeoutMessage);
     return new SandboxError(message);
   }
 

@@ -66,9 +66,24 @@ export const REALM_BOOTSTRAP = String.raw`
     return fn;
   }
 
+  // Never throws, whatever user code threw (a getter on "name" may throw too).
   function describe(error) {
-    if (error instanceof ErrorCtor) return error.name + ': ' + error.message;
-    try { return 'threw ' + JSONstringify(error); } catch { return 'threw a value that is not an Error'; }
+    try {
+      if (error instanceof ErrorCtor) return String(error.name) + ': ' + String(error.message);
+      return 'threw ' + JSONstringify(error);
+    } catch {
+      return 'threw a value that cannot be described';
+    }
+  }
+
+  // Results leave as JSON; a result that has no JSON form (circular, BigInt, a throwing toJSON)
+  // becomes a "notJson" answer instead of an exception the host might misread.
+  function answer(value) {
+    try {
+      return JSONstringify(value);
+    } catch (error) {
+      return JSONstringify({ notJson: describe(error) });
+    }
   }
 
   // Evaluates expressions with input, trigger and steps in scope. Answers a JSON string:
@@ -86,26 +101,62 @@ export const REALM_BOOTSTRAP = String.raw`
       }
       results.push(value === undefined ? [0] : [1, value]);
     }
-    return JSONstringify({ ok: results });
+    return answer({ ok: results });
   }
 
   // Runs a script node's function body; it may be async. Answers { ok: value } or { error: message }.
   async function runScript(code, scopeJson) {
     const scope = JSONparse(scopeJson);
+    let value;
     try {
-      const value = await compile(AsyncFunctionCtor, 'input,trigger,steps', code)(scope.input, scope.trigger, scope.steps);
-      return JSONstringify({ ok: value === undefined ? null : value });
+      value = await compile(AsyncFunctionCtor, 'input,trigger,steps', code)(scope.input, scope.trigger, scope.steps);
     } catch (error) {
       return JSONstringify({ error: describe(error) });
     }
+    return answer({ ok: value === undefined ? null : value });
   }
 
+  // The "override mistake": once a prototype is frozen, plain code such as this.name = 'E' in an
+  // Error subclass, or o.toString = f, throws in strict mode, because an inherited read-only data
+  // property blocks assignment. As SES does, the properties people commonly set become accessors
+  // whose setter defines an own property on the object assigned to (never on the prototype).
+  function tameOverride(object, name) {
+    const descriptor = Object.getOwnPropertyDescriptor(object, name);
+    if (!descriptor || !('value' in descriptor) || !descriptor.configurable) return;
+    const value = descriptor.value;
+    Object.defineProperty(object, name, {
+      get: function getter() { return value; },
+      set: function setter(next) {
+        if (this === object) throw new TypeError('Cannot assign to read only property ' + String(name));
+        Object.defineProperty(this, name, { value: next, writable: true, enumerable: true, configurable: true });
+      },
+      enumerable: descriptor.enumerable,
+      configurable: false,
+    });
+  }
+  const overridable = [
+    [Object.prototype, ['constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf']],
+    [Function.prototype, ['constructor', 'apply', 'bind', 'call', 'toString']],
+    [Array.prototype, ['constructor', 'toString', 'toLocaleString', 'push', 'join']],
+    [Promise.prototype, ['constructor', 'then']],
+  ];
+  for (const ErrorType of [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, AggregateError]) {
+    overridable.push([ErrorType.prototype, ['constructor', 'message', 'name', 'toString']]);
+  }
+  for (const [object, names] of overridable) for (const name of names) tameOverride(object, name);
+
+
   harden(global);
+  // Intrinsics no global property leads to, reached through objects that have them as prototypes.
+  // A V8 upgrade can add more: the sandbox tests probe for writable shared objects.
+  const segments = new Intl.Segmenter().segment('');
   for (const hidden of [
     async function () {}, function* () {}, async function* () {},
     [][Symbol.iterator](), new Map()[Symbol.iterator](), new Set()[Symbol.iterator](), ''[Symbol.iterator](),
     /x/[Symbol.matchAll](''), (function* () {})(), (async function* () {})(), Promise.resolve(),
     new Int8Array(0), new ArrayBuffer(0), new DataView(new ArrayBuffer(0)),
+    [].values().map((x) => x), Iterator.from({ next() { return { done: true }; } }),
+    segments, segments[Symbol.iterator](), new Error(''),
   ]) harden(hidden);
   harden(function () { 'use strict'; return arguments; }());
 

@@ -1,0 +1,329 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SandboxError, SandboxPool } from './pool.ts';
+
+const EXPRESSION_TIMEOUT_MS = 200;
+const SCRIPT_TIMEOUT_MS = 300;
+const MAX_OUTPUT_BYTES = 100_000;
+
+const scope = {
+  input: { total: 42, name: 'Ada', paid: true, items: [1, 2, 3], customer: { id: 'c1' } },
+  trigger: { kind: 'manual' },
+  steps: { fetch: { output: { status: 200 } } },
+};
+
+let pool: SandboxPool;
+/** A small isolate for memory-exhaustion cases, so they fail fast. */
+let small: SandboxPool;
+
+beforeAll(() => {
+  pool = new SandboxPool({ expressionTimeoutMs: EXPRESSION_TIMEOUT_MS, maxOutputBytes: MAX_OUTPUT_BYTES });
+  small = new SandboxPool({ memoryMb: 32, expressionTimeoutMs: 5_000, scriptIsolates: 1 });
+});
+
+afterAll(() => {
+  pool.dispose();
+  small.dispose();
+});
+
+/** The pool still evaluates expressions and runs scripts correctly. */
+async function expectServing(target: SandboxPool): Promise<void> {
+  expect(target.evaluateExpressions(['input.total + 1', 'steps.fetch.output.status', 'trigger.kind'], scope)).toEqual([
+    { defined: true, value: 43 },
+    { defined: true, value: 200 },
+    { defined: true, value: 'manual' },
+  ]);
+  await expect(target.runScript('await null; return input.items.map((x) => x * 2);', scope, 1_000)).resolves.toEqual([
+    2, 4, 6,
+  ]);
+}
+
+/** Runs a script expected to fail; answers the error and how long the call took. */
+async function failingScript(
+  target: SandboxPool,
+  code: string,
+  timeoutMs = SCRIPT_TIMEOUT_MS,
+): Promise<{ error: SandboxError; elapsed: number }> {
+  const started = performance.now();
+  const error = await target.runScript(code, scope, timeoutMs).then(
+    (value) => {
+      throw new Error(`expected the script to fail, it returned ${JSON.stringify(value)}`);
+    },
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(SandboxError);
+  return { error: error as SandboxError, elapsed: performance.now() - started };
+}
+
+function failingExpressions(target: SandboxPool, sources: string[]): { error: SandboxError; elapsed: number } {
+  const started = performance.now();
+  let error: unknown;
+  try {
+    target.evaluateExpressions(sources, scope);
+  } catch (thrown) {
+    error = thrown;
+  }
+  const elapsed = performance.now() - started;
+  expect(error).toBeInstanceOf(SandboxError);
+  return { error: error as SandboxError, elapsed };
+}
+
+describe('evaluateExpressions', () => {
+  it('returns typed values, one answer per source, in order', () => {
+    expect(
+      pool.evaluateExpressions(
+        [
+          'input.total',
+          'input.name',
+          'input.paid',
+          'null',
+          'input.customer',
+          'input.items',
+          'input.total * 2 + 0.5',
+          'input.name + "!"',
+        ],
+        scope,
+      ),
+    ).toEqual([
+      { defined: true, value: 42 },
+      { defined: true, value: 'Ada' },
+      { defined: true, value: true },
+      { defined: true, value: null },
+      { defined: true, value: { id: 'c1' } },
+      { defined: true, value: [1, 2, 3] },
+      { defined: true, value: 84.5 },
+      { defined: true, value: 'Ada!' },
+    ]);
+  });
+
+  it('answers { defined: false } for undefined', () => {
+    expect(pool.evaluateExpressions(['input.missing', 'undefined', 'void 0', 'input.total'], scope)).toEqual([
+      { defined: false },
+      { defined: false },
+      { defined: false },
+      { defined: true, value: 42 },
+    ]);
+  });
+
+  it('answers nothing for no sources', () => {
+    expect(pool.evaluateExpressions([], scope)).toEqual([]);
+  });
+
+  it('sees trigger and steps, and an empty scope when none is given', () => {
+    expect(pool.evaluateExpressions(['trigger.kind', 'steps.fetch.output'], scope)).toEqual([
+      { defined: true, value: 'manual' },
+      { defined: true, value: { status: 200 } },
+    ]);
+    expect(pool.evaluateExpressions(['typeof input', 'typeof steps'], undefined)).toEqual([
+      { defined: true, value: 'undefined' },
+      { defined: true, value: 'undefined' },
+    ]);
+  });
+
+  it('throws a SandboxError naming the failing expression and the error type and message', () => {
+    const { error } = failingExpressions(pool, ['input.total', 'input.missing.deeper']);
+    expect(error.message).toContain('{{ input.missing.deeper }}');
+    expect(error.message).toMatch(/TypeError: Cannot read properties of undefined/);
+    expect(error.message).not.toContain('{{ input.total }}');
+  });
+
+  it('reports syntax errors and thrown non-errors', () => {
+    expect(failingExpressions(pool, ['input.total +']).error.message).toMatch(
+      /^\{\{ input\.total \+ \}\}: SyntaxError/,
+    );
+    expect(failingExpressions(pool, ['(() => { throw 5; })()']).error.message).toMatch(/threw 5/);
+    expect(failingExpressions(pool, ['(() => { throw new RangeError("too far"); })()']).error.message).toMatch(
+      /RangeError: too far/,
+    );
+  });
+
+  it('fails an expression over the time limit with a clear message, then keeps working', async () => {
+    const { error, elapsed } = failingExpressions(pool, ['input.total', '(() => { for (;;) {} })()']);
+    expect(error.message).toBe(`expressions ran longer than ${EXPRESSION_TIMEOUT_MS} ms`);
+    expect(elapsed).toBeGreaterThanOrEqual(EXPRESSION_TIMEOUT_MS - 20);
+    expect(elapsed).toBeLessThan(EXPRESSION_TIMEOUT_MS + 300);
+    await expectServing(pool);
+  });
+
+  it('fails a result larger than maxOutputBytes, then keeps working', async () => {
+    const { error } = failingExpressions(pool, [`'x'.repeat(${MAX_OUTPUT_BYTES + 1})`]);
+    expect(error.message).toBe(`result is larger than ${MAX_OUTPUT_BYTES} bytes`);
+    await expectServing(pool);
+  });
+
+  it('fails a circular result as not JSON, then keeps working', async () => {
+    const { error } = failingExpressions(pool, ['(() => { const o = {}; o.self = o; return o; })()']);
+    expect(error.message).toMatch(/not JSON/);
+    expect(error.message).toMatch(/circular/i);
+    await expectServing(pool);
+  });
+
+  it('fails an expression that exhausts memory with a memory message, then keeps working', async () => {
+    const { error } = failingExpressions(small, [
+      '(() => { const chunks = []; for (;;) chunks.push(new Array(100000).fill(chunks.length)); })()',
+    ]);
+    expect(error.message).toBe('used more than the 32 MB memory limit');
+    await expectServing(small);
+  });
+
+  it('gives each expression a fresh copy of the data', () => {
+    expect(
+      pool.evaluateExpressions(
+        ['(input.items.push(4), input.total = 0, input.items.length)', 'input.items.length', 'input.total'],
+        scope,
+      ),
+    ).toEqual([
+      { defined: true, value: 4 },
+      { defined: true, value: 3 },
+      { defined: true, value: 42 },
+    ]);
+    expect(pool.evaluateExpressions(['input.items'], scope)).toEqual([{ defined: true, value: [1, 2, 3] }]);
+    expect(scope.input.items).toEqual([1, 2, 3]);
+    expect(scope.input.total).toBe(42);
+  });
+});
+
+describe('runScript', () => {
+  it('returns the value', async () => {
+    await expect(pool.runScript('return input.total * 2;', scope, 1_000)).resolves.toBe(84);
+    await expect(
+      pool.runScript('return { name: input.name, n: steps.fetch.output.status };', scope, 1_000),
+    ).resolves.toEqual({ name: 'Ada', n: 200 });
+    await expect(pool.runScript('return [trigger.kind, null, true, "s"];', scope, 1_000)).resolves.toEqual([
+      'manual',
+      null,
+      true,
+      's',
+    ]);
+  });
+
+  it('supports await', async () => {
+    await expect(
+      pool.runScript(
+        'const a = await Promise.resolve(input.total); const b = await new Promise((r) => r(1)); return a + b;',
+        scope,
+        1_000,
+      ),
+    ).resolves.toBe(43);
+  });
+
+  it('returns null for undefined, functions and symbols', async () => {
+    await expect(pool.runScript('input.total;', scope, 1_000)).resolves.toBeNull();
+    await expect(pool.runScript('return undefined;', scope, 1_000)).resolves.toBeNull();
+    await expect(pool.runScript('return () => 1;', scope, 1_000)).resolves.toBeNull();
+    await expect(pool.runScript('return Symbol("s");', scope, 1_000)).resolves.toBeNull();
+  });
+
+  it('gives each script a fresh copy of its data', async () => {
+    await expect(
+      pool.runScript('input.items.push(4); input.total = 0; delete input.name; return input;', scope, 1_000),
+    ).resolves.toEqual({ total: 0, paid: true, items: [1, 2, 3, 4], customer: { id: 'c1' } });
+    await expect(pool.runScript('return input;', scope, 1_000)).resolves.toEqual(scope.input);
+    expect(scope.input).toEqual({ total: 42, name: 'Ada', paid: true, items: [1, 2, 3], customer: { id: 'c1' } });
+  });
+
+  describe('failures are the step error, and the worker keeps serving', () => {
+    const errors: Array<{ name: string; code: string; message: RegExp }> = [
+      {
+        name: 'a thrown TypeError',
+        code: 'throw new TypeError("bad input");',
+        message: /^script failed: TypeError: bad input$/,
+      },
+      {
+        name: 'a thrown RangeError after await',
+        code: 'await null; throw new RangeError("far");',
+        message: /RangeError: far/,
+      },
+      {
+        name: 'a runtime error',
+        code: 'return input.missing.deeper;',
+        message: /TypeError: Cannot read properties of undefined/,
+      },
+      { name: 'a syntax error', code: 'return (;', message: /SyntaxError/ },
+      { name: 'a thrown string', code: 'throw "nope";', message: /threw "nope"/ },
+      { name: 'a rejected promise', code: 'await Promise.reject(new Error("rejected"));', message: /Error: rejected/ },
+      // Only "circular" here: the message does not say "not JSON" for scripts (see report).
+      { name: 'a circular result', code: 'const o = {}; o.self = o; return o;', message: /circular/i },
+      {
+        name: 'a result over maxOutputBytes',
+        code: `return 'x'.repeat(${MAX_OUTPUT_BYTES + 1});`,
+        message: new RegExp(`^result is larger than ${MAX_OUTPUT_BYTES} bytes$`),
+      },
+    ];
+
+    it.each(errors)('$name', async ({ code, message }) => {
+      const { error } = await failingScript(pool, code);
+      expect(error.message).toMatch(message);
+      await expectServing(pool);
+    });
+
+    const loops: Array<{ name: string; code: string }> = [
+      { name: 'an infinite sync loop', code: 'for (;;) {}' },
+      { name: 'an infinite loop after an await', code: 'await null; for (;;) {}' },
+      { name: 'an endless chain of awaits', code: 'for (;;) await null;' },
+      { name: 'a never-settling promise', code: 'await new Promise(() => {});' },
+    ];
+
+    it.each(loops)('$name fails at the time limit', async ({ code }) => {
+      const { error, elapsed } = await failingScript(pool, code);
+      expect(error.message).toBe(`script ran longer than ${SCRIPT_TIMEOUT_MS} ms`);
+      expect(elapsed).toBeGreaterThanOrEqual(SCRIPT_TIMEOUT_MS - 20);
+      expect(elapsed).toBeLessThan(SCRIPT_TIMEOUT_MS + 300);
+      await expectServing(pool);
+    });
+
+    it('unbounded allocation fails with the memory limit message', async () => {
+      const { error } = await failingScript(
+        small,
+        'const chunks = []; for (;;) chunks.push(new Array(100000).fill(chunks.length));',
+        5_000,
+      );
+      expect(error.message).toBe('used more than the 32 MB memory limit');
+      await expectServing(small);
+    });
+
+    it('unbounded allocation after an await fails with the memory limit message', async () => {
+      const { error } = await failingScript(
+        small,
+        'await null; const chunks = []; for (;;) chunks.push(new Array(100000).fill(chunks.length));',
+        5_000,
+      );
+      expect(error.message).toBe('used more than the 32 MB memory limit');
+      await expectServing(small);
+    });
+  });
+
+  it('runs more scripts at once than it has isolates, all with correct results', async () => {
+    expect(pool.limits.scriptIsolates).toBe(2);
+    const count = 7;
+    const results = await Promise.all(
+      Array.from({ length: count }, (_, n) =>
+        pool.runScript(
+          'const end = Date.now() + 15; while (Date.now() < end) {} await null; return input.n * 10 + input.items.length;',
+          { input: { n, items: [n] } },
+          1_000,
+        ),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: count }, (_, n) => n * 10 + 1));
+  });
+
+  it('a looping script does not stop expressions or other scripts meanwhile', async () => {
+    let settled = false;
+    const looping = failingScript(pool, 'for (;;) {}', 400).finally(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the loop is now spinning on its isolate
+
+    const started = performance.now();
+    for (let n = 0; n < 50; n++) {
+      expect(pool.evaluateExpressions(['input.n * 2'], { input: { n } })).toEqual([{ defined: true, value: n * 2 }]);
+    }
+    const expressionsTook = performance.now() - started;
+    await expect(pool.runScript('return input.total;', scope, 1_000)).resolves.toBe(42);
+
+    expect(settled).toBe(false);
+    expect(expressionsTook).toBeLessThan(150);
+    const { error } = await looping;
+    expect(error.message).toBe('script ran longer than 400 ms');
+  });
+});
