@@ -20,6 +20,15 @@ export const ConfigSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/ })
     .optional()
     .describe('PostgreSQL for the engine queue; unset starts an embedded server'),
+  PG_PORT: port.optional().describe('Port of the embedded PostgreSQL (a free one when unset)'),
+  WORKERS: z.coerce.number().int().min(0).max(64).default(1).describe('Engine worker processes `npm start` runs'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('Steps each worker process runs at once'),
   API_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -36,6 +45,9 @@ export interface Config {
   host: string;
   logLevel: z.output<typeof ConfigSchema>['LOG_LEVEL'];
   databaseUrl: string | undefined;
+  pgPort: number | undefined;
+  workers: number;
+  workerConcurrency: number;
   apiBodyLimit: number;
 }
 
@@ -67,6 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: values.HOST,
     logLevel: values.LOG_LEVEL,
     databaseUrl: values.DATABASE_URL,
+    pgPort: values.PG_PORT,
+    workers: values.WORKERS,
+    workerConcurrency: values.WORKER_CONCURRENCY,
     apiBodyLimit: values.API_BODY_LIMIT,
   };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,8 +32,9 @@ function start(env: Record<string, string>): Promise<{ url: string; child: Child
 }
 
 describe('npm start', () => {
-  it('creates the data dir and SQLite file, serves the API on 127.0.0.1, and stops on SIGTERM', async () => {
+  it('creates the data dir, SQLite file and embedded PostgreSQL, runs a workflow in its worker, and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stepwise-start-'));
+    chmodSync(dir, 0o755); // reachable by the postgres OS user when the tests run as root
     dirs.push(dir);
     const dataDir = join(dir, 'fresh');
     const { url, child } = await start({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
@@ -41,17 +42,33 @@ describe('npm start', () => {
     expect(existsSync(join(dataDir, 'stepwise.db'))).toBe(true);
 
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
-    const created = await fetch(`${url}/api/v1/workflows`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Over real HTTP' }),
-    });
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = await post('/workflows', { name: 'Over real HTTP' });
     expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const started = await post(`/workflows/${id}/runs`, { draft: true, payload: { hello: 'world' } });
+    expect(started.status).toBe(201);
+    const { executionId } = (await started.json()) as { executionId: string };
+    let execution: { status: string; steps: Array<{ output: unknown }> } | undefined;
+    for (let attempt = 0; attempt < 200; attempt++) {
+      execution = (await (await fetch(`${url}/api/v1/executions/${executionId}`)).json()) as typeof execution;
+      if (execution?.status === 'succeeded' || execution?.status === 'failed') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(execution?.status).toBe('succeeded');
+    expect(execution?.steps[0]?.output).toEqual({ hello: 'world' });
+    expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false); // PostgreSQL stopped too
+  }, 60_000);
 
   it('refuses to start with a bad variable, naming it', async () => {
     const child = spawn(process.execPath, ['--no-node-snapshot', 'server/main.ts'], {

@@ -1,43 +1,59 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
+import { openQueueDatabase } from './engine/database.ts';
+import { EventHub } from './engine/event-hub.ts';
+import { GraphCache } from './engine/graphs.ts';
+import { superviseWorkers } from './engine/supervisor.ts';
+import { exitOnConfigError } from './exit.ts';
 import { createLogger } from './log.ts';
 import { openStore } from './store/db.ts';
 
-/** Composition root: configuration, store, HTTP server. `npm start` runs this file. */
-function main(): void {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+/**
+ * Composition root of `npm start`: configuration, SQLite store, the run queue's PostgreSQL
+ * (embedded unless DATABASE_URL is set), the HTTP API, and the supervised worker processes.
+ */
+export async function startServer(): Promise<void> {
+  const config = exitOnConfigError(loadConfig);
   const log = createLogger(config.logLevel);
   const store = openStore(config.sqliteFile);
-  const app = createApp({ store, log, config });
+  const queue = await openQueueDatabase(config, log);
+  const events = new EventHub(queue.url, log);
+  await events.start();
+  const app = createApp({
+    store,
+    log,
+    config,
+    engine: { runs: { db: store.db, pgPool: queue.pool, graphs: new GraphCache() }, events },
+  });
+  const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir }, 'Stepwise is listening');
   });
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    server.close(() => {
-      store.close();
-      process.exit(0);
-    });
-    // Keep-alive connections may hold the server open; do not wait on them for ever.
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Keep-alive and event-stream connections would hold the server open: close them after a grace period.
+    const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+    setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 2000).unref();
+    await workers.stop();
+    await closing;
+    await events.close();
+    await queue.close();
+    store.close();
+    process.exit(0);
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  startServer().catch((error: unknown) => {
+    process.stderr.write(`Stepwise failed to start: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}

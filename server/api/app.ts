@@ -5,7 +5,9 @@ import { ZodError } from 'zod';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
+import { executionRoutes } from './routes/executions.ts';
 import { nodeTypeRoutes } from './routes/node-types.ts';
+import { runRoutes } from './routes/runs.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -18,6 +20,8 @@ export const apiRoutes: readonly RouteDefinition[] = [
   ...transferRoutes,
   ...workflowRoutes,
   ...versionRoutes,
+  ...runRoutes,
+  ...executionRoutes,
   ...nodeTypeRoutes,
 ];
 

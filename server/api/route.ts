@@ -2,6 +2,8 @@ import type { Context, Handler, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import type { EventHub } from '../engine/event-hub.ts';
+import type { RunsDeps } from '../engine/runs.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/db.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
@@ -11,6 +13,8 @@ export interface ApiDeps {
   readonly store: Store;
   readonly log: Logger;
   readonly config: Pick<Config, 'apiBodyLimit'>;
+  /** The run queue: absent only in tests of routes that never start runs. */
+  readonly engine?: { readonly runs: RunsDeps; readonly events: EventHub };
   /**
    * Tests turn this on: every JSON answer is parsed with the schema the route documents, so the
    * OpenAPI document cannot drift from what the API really sends. Off in production (cost).

@@ -5,12 +5,12 @@ import {
   deleteWorkflow,
   getWorkflowListItem,
   insertWorkflow,
-  type ListPosition,
   listWorkflows,
   saveDraft,
   updateWorkflow,
   type WorkflowRow,
 } from '../../store/workflows.ts';
+import { cursorParam, encodeCursor } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
@@ -25,20 +25,7 @@ export const STARTER_GRAPH: Graph = {
   edges: [],
 };
 
-const encodeCursor = (position: ListPosition) => Buffer.from(JSON.stringify(position)).toString('base64url');
-const Cursor = z
-  .string()
-  .max(500)
-  .transform((text, ctx) => {
-    try {
-      return z
-        .object({ updatedAt: z.string(), id: z.string() })
-        .parse(JSON.parse(Buffer.from(text, 'base64url').toString()));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this API' });
-      return z.NEVER;
-    }
-  });
+const Cursor = cursorParam({ updatedAt: z.string(), id: z.string() });
 
 export function draftAnswer(workflow: WorkflowRow) {
   const graph = Graph.parse(workflow.draft);

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { ExecutionRow } from '../store/executions.ts';
+import { EXECUTION_STATUSES, STEP_STATUSES, TRIGGER_KINDS } from '../store/schema.ts';
+import type { StepRunRow } from '../store/steps.ts';
+
+const duration = (start: string | null, end: string | null) =>
+  start && end ? new Date(end).getTime() - new Date(start).getTime() : null;
+
+export const ExecutionSummary = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    versionId: z.string().nullable(),
+    trigger: z.enum(TRIGGER_KINDS),
+    status: z.enum(EXECUTION_STATUSES),
+    error: z.unknown(),
+    retryOf: z.string().nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+  })
+  .meta({ id: 'ExecutionSummary' });
+
+export const StepRun = z
+  .object({
+    id: z.string(),
+    nodeId: z.string(),
+    attempt: z.number().int(),
+    status: z.enum(STEP_STATUSES),
+    input: z.unknown(),
+    output: z.unknown(),
+    outputPort: z.string().nullable(),
+    error: z.unknown(),
+    truncated: z.boolean(),
+    reused: z.boolean(),
+    retryAt: z.string().nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+  })
+  .meta({ id: 'StepRun' });
+
+export const ExecutionDetail = ExecutionSummary.extend({
+  triggerPayload: z.unknown(),
+  versionNumber: z.number().int().nullable(),
+  steps: z.array(StepRun),
+}).meta({ id: 'Execution' });
+
+type SummaryRow = Pick<
+  ExecutionRow,
+  | 'id'
+  | 'workflowId'
+  | 'versionId'
+  | 'trigger'
+  | 'status'
+  | 'error'
+  | 'retryOf'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+>;
+
+export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSummary> {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    versionId: row.versionId,
+    trigger: row.trigger,
+    status: row.status,
+    error: row.error ?? null,
+    retryOf: row.retryOf,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: duration(row.startedAt, row.finishedAt),
+  };
+}
+
+export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
+  return {
+    id: row.id,
+    nodeId: row.nodeId,
+    attempt: row.attempt,
+    status: row.status,
+    input: row.input ?? null,
+    output: row.output ?? null,
+    outputPort: row.outputPort,
+    error: row.error ?? null,
+    truncated: row.truncated,
+    reused: row.reused,
+    retryAt: row.retryAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: duration(row.startedAt, row.finishedAt),
+  };
+}

@@ -1,0 +1,193 @@
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import type { EngineEvent } from '../../engine/events.ts';
+import { cancelRun, RunConflict, retryRun } from '../../engine/runs.ts';
+import type { Db } from '../../store/db.ts';
+import { getExecution, listExecutions, TERMINAL_STATUSES } from '../../store/executions.ts';
+import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
+import { listStepRuns } from '../../store/steps.ts';
+import { getVersionById } from '../../store/versions.ts';
+import { cursorParam, encodeCursor } from '../cursor.ts';
+import { engineOf } from '../engine.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { ExecutionDetail, ExecutionSummary, toExecutionSummary, toStepRun } from '../execution-schemas.ts';
+import { defineRoute } from '../route.ts';
+
+const ExecutionId = z.strictObject({ id: z.uuid() });
+
+function executionDetail(db: Db, id: string): z.output<typeof ExecutionDetail> {
+  const execution = getExecution(db, id);
+  if (!execution) throw notFound(`execution ${id}`);
+  const version = execution.versionId ? getVersionById(db, execution.versionId) : undefined;
+  return {
+    ...toExecutionSummary(execution),
+    triggerPayload: execution.triggerPayload ?? null,
+    versionNumber: version?.number ?? null,
+    steps: listStepRuns(db, id).map(toStepRun),
+  };
+}
+
+/** How often an idle progress stream sends a comment, so proxies do not close it. */
+const HEARTBEAT_MS = 15_000;
+
+export const executionRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/executions',
+    operationId: 'listExecutions',
+    summary: 'List executions, newest first, with filters',
+    tag: 'Executions',
+    access: 'view',
+    query: z.object({
+      workflowId: z.uuid().optional(),
+      status: z.enum(EXECUTION_STATUSES).optional(),
+      trigger: z.enum(TRIGGER_KINDS).optional(),
+      from: z.iso.datetime().optional().describe('Created at or after'),
+      to: z.iso.datetime().optional().describe('Created at or before'),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: cursorParam({ createdAt: z.string(), id: z.string() }).optional(),
+    }),
+    responses: {
+      200: {
+        description: 'A page of executions',
+        schema: z.object({ items: z.array(ExecutionSummary), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler({ query, deps, c }) {
+      const rows = listExecutions(deps.store.db, {
+        ...(query.workflowId ? { workflowId: query.workflowId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.trigger ? { trigger: query.trigger } : {}),
+        ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
+        ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
+        ...(query.cursor ? { after: query.cursor } : {}),
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      const nextCursor =
+        rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+      return c.json({ items: page.map(toExecutionSummary), nextCursor });
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/executions/:id',
+    operationId: 'getExecution',
+    summary: 'An execution with every attempt of every step: input, output, port, error, timings',
+    tag: 'Executions',
+    access: 'view',
+    params: ExecutionId,
+    responses: {
+      200: { description: 'The execution', schema: ExecutionDetail },
+      404: { description: 'No such execution' },
+    },
+    handler({ params, deps, c }) {
+      return c.json(executionDetail(deps.store.db, params.id));
+    },
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/executions/:id/cancel',
+    operationId: 'cancelExecution',
+    summary: 'Cancel a queued or running execution: no further steps are scheduled',
+    tag: 'Executions',
+    access: 'operate',
+    params: ExecutionId,
+    responses: {
+      200: { description: 'Canceled', schema: ExecutionSummary },
+      404: { description: 'No such execution' },
+      409: { description: 'The execution has already ended' },
+    },
+    async handler({ params, deps, c }) {
+      const { runs } = engineOf(deps);
+      const execution = getExecution(deps.store.db, params.id);
+      if (!execution) throw notFound(`execution ${params.id}`);
+      if (!(await cancelRun(runs, params.id))) {
+        throw new ApiError(409, 'already_ended', `the execution has already ended (${execution.status})`);
+      }
+      return c.json(toExecutionSummary(getExecution(deps.store.db, params.id) ?? execution));
+    },
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/executions/:id/retry',
+    operationId: 'retryExecution',
+    summary: 'Retry a failed or canceled execution: from the failed step, or fresh on the published version',
+    tag: 'Executions',
+    access: 'operate',
+    params: ExecutionId,
+    body: z.strictObject({ mode: z.enum(['from-failure', 'fresh']).default('from-failure') }),
+    responses: {
+      201: { description: 'The new execution', schema: z.object({ executionId: z.string() }) },
+      404: { description: 'No such execution' },
+      409: { description: 'The execution cannot be retried' },
+    },
+    async handler({ params, body, deps, c }) {
+      const { runs } = engineOf(deps);
+      if (!getExecution(deps.store.db, params.id)) throw notFound(`execution ${params.id}`);
+      try {
+        const execution = await retryRun(runs, params.id, body.mode);
+        return c.json({ executionId: execution.id }, 201);
+      } catch (error) {
+        if (error instanceof RunConflict) throw new ApiError(409, 'cannot_retry', error.message);
+        throw error;
+      }
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/executions/:id/events',
+    operationId: 'streamExecutionEvents',
+    summary: 'Live progress (server-sent events): a `snapshot`, then `step` and `run` events until the run ends',
+    tag: 'Executions',
+    access: 'view',
+    params: ExecutionId,
+    responses: { 200: { description: 'text/event-stream' }, 404: { description: 'No such execution' } },
+    handler({ params, deps, c }) {
+      const { events } = engineOf(deps);
+      if (!getExecution(deps.store.db, params.id)) throw notFound(`execution ${params.id}`);
+      return streamSSE(c, async (stream) => {
+        // Subscribe before reading the snapshot, so nothing falls between the two.
+        const queue: EngineEvent[] = [];
+        let wake: (() => void) | undefined;
+        const unsubscribe = events.subscribe(params.id, (event) => {
+          queue.push(event);
+          wake?.();
+        });
+        let open = true;
+        stream.onAbort(() => {
+          open = false;
+          wake?.();
+        });
+        try {
+          const snapshot = executionDetail(deps.store.db, params.id);
+          await stream.writeSSE({ event: 'snapshot', data: JSON.stringify(snapshot) });
+          let ended = TERMINAL_STATUSES.includes(snapshot.status);
+          while (open && !ended) {
+            if (queue.length === 0) {
+              let timer: NodeJS.Timeout | undefined;
+              await new Promise<void>((resolve) => {
+                wake = resolve;
+                timer = setTimeout(resolve, HEARTBEAT_MS);
+              });
+              clearTimeout(timer);
+              wake = undefined;
+              if (queue.length === 0 && open) await stream.write(': keep-alive\n\n');
+              continue;
+            }
+            const event = queue.shift() as EngineEvent;
+            await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+            if (event.type === 'run' && TERMINAL_STATUSES.includes(event.status)) ended = true;
+          }
+        } finally {
+          unsubscribe();
+        }
+      });
+    },
+  }),
+];

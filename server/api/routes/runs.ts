@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { Graph } from '../../core/graph.ts';
+import { validateGraph } from '../../core/validate.ts';
+import { startRun } from '../../engine/runs.ts';
+import { getVersionById } from '../../store/versions.ts';
+import { engineOf } from '../engine.ts';
+import { ApiError } from '../errors.ts';
+import { loadVersion, loadWorkflow } from '../load.ts';
+import { defineRoute } from '../route.ts';
+import { GraphProblems, WorkflowId } from '../schemas.ts';
+import { invalidGraph } from './versions.ts';
+
+export const runRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/workflows/:id/runs',
+    operationId: 'startRun',
+    summary: 'Run the published version (default), a given version, or the current draft (a test run)',
+    tag: 'Runs',
+    // A test run of the draft is an analyst's; running versions is an admin's (enforced with roles).
+    access: 'edit',
+    params: WorkflowId,
+    body: z
+      .strictObject({
+        payload: z.json().optional().describe('The trigger payload; {} when absent'),
+        version: z.number().int().min(1).optional().describe('Run this version instead of the published one'),
+        draft: z.literal(true).optional().describe('Test-run the current draft; the run keeps a copy of it'),
+      })
+      .refine((body) => !(body.version !== undefined && body.draft), {
+        message: 'give "version" or "draft", not both',
+        path: ['draft'],
+      }),
+    responses: {
+      201: { description: 'The run is queued', schema: z.object({ executionId: z.string() }) },
+      404: { description: 'No such workflow or version' },
+      409: { description: 'Nothing to run: no published version' },
+      422: { description: 'The draft has problems; nothing was run', schema: GraphProblems },
+    },
+    async handler({ params, body, deps, c }) {
+      const { runs } = engineOf(deps);
+      const workflow = loadWorkflow(deps.store.db, params.id);
+      const payload = body.payload ?? {};
+      if (body.draft) {
+        const graph = Graph.parse(workflow.draft);
+        const problems = validateGraph(graph);
+        if (problems.length > 0) throw invalidGraph(problems);
+        const execution = await startRun(runs, {
+          workflowId: workflow.id,
+          versionId: null,
+          graph,
+          trigger: 'test',
+          payload,
+        });
+        return c.json({ executionId: execution.id }, 201);
+      }
+      const version =
+        body.version !== undefined
+          ? loadVersion(deps.store.db, workflow.id, body.version)
+          : workflow.publishedVersionId
+            ? getVersionById(deps.store.db, workflow.publishedVersionId)
+            : undefined;
+      if (!version)
+        throw new ApiError(409, 'not_published', 'the workflow has no published version; publish one or run the draft');
+      const execution = await startRun(runs, {
+        workflowId: workflow.id,
+        versionId: version.id,
+        trigger: 'manual',
+        payload,
+      });
+      return c.json({ executionId: execution.id }, 201);
+    },
+  }),
+];

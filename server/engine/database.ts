@@ -1,0 +1,60 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runMigrations } from 'graphile-worker';
+import type pg from 'pg';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { startEmbeddedPostgres } from '../pg/embedded.ts';
+import { createPgPool } from '../pg/pool.ts';
+
+export interface QueueDatabase {
+  readonly url: string;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** Written by the server so `stepwise worker` processes find the same queue. Holds a password: 0600. */
+const engineFile = (dataDir: string) => join(dataDir, 'engine.json');
+const EngineFile = z.object({ databaseUrl: z.string() });
+
+/**
+ * The PostgreSQL behind the run queue: DATABASE_URL when given, otherwise an embedded server the
+ * caller owns (stopped by `close`). graphile-worker's schema is migrated before use.
+ */
+export async function openQueueDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgPort' | 'workerConcurrency'>,
+  log: Logger,
+): Promise<QueueDatabase> {
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.pgPort, log });
+  const url = config.databaseUrl ?? (embedded?.url as string);
+  const pool = createPgPool(url, log, Math.max(10, config.workerConcurrency + 4));
+  try {
+    await runMigrations({ pgPool: pool });
+  } catch (error) {
+    await pool.end();
+    await embedded?.stop();
+    throw error;
+  }
+  writeFileSync(engineFile(config.dataDir), `${JSON.stringify({ databaseUrl: url })}\n`, { mode: 0o600 });
+  return {
+    url,
+    pool,
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** The queue a running server uses, for a worker started on its own. */
+export function discoverQueueUrl(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  if (config.databaseUrl) return config.databaseUrl;
+  const file = engineFile(config.dataDir);
+  if (!existsSync(file)) {
+    throw new Error(`no DATABASE_URL and no running Stepwise found (${file} is missing): start the server first`);
+  }
+  return EngineFile.parse(JSON.parse(readFileSync(file, 'utf8'))).databaseUrl;
+}

@@ -1,0 +1,95 @@
+import pg from 'pg';
+import type { Logger } from '../log.ts';
+import { EngineEvent } from './events.ts';
+import { EVENTS_CHANNEL } from './queue.ts';
+
+type Listener = (event: EngineEvent) => void;
+
+/**
+ * The API process's ear on the engine: one PostgreSQL connection LISTENing to the events workers
+ * publish, fanned out to subscribers (live progress streams, webhook calls waiting for a result).
+ * Reconnects with backoff if the connection drops.
+ */
+export class EventHub {
+  private readonly byExecution = new Map<string, Set<Listener>>();
+  private readonly everything = new Set<Listener>();
+  private client: pg.Client | undefined;
+  private closed = false;
+  private retryMs = 250;
+  private readonly connectionString: string;
+  private readonly log: Logger;
+
+  constructor(connectionString: string, log: Logger) {
+    this.connectionString = connectionString;
+    this.log = log;
+  }
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on('notification', (message) => this.dispatch(message.payload));
+    client.on('error', (error) => {
+      this.log.warn({ err: error }, 'engine event connection failed; reconnecting');
+      this.reconnect(client);
+    });
+    client.on('end', () => this.reconnect(client));
+    await client.connect();
+    await client.query(`listen ${EVENTS_CHANNEL}`);
+    this.client = client;
+    this.retryMs = 250;
+  }
+
+  /** Calls `listener` with every event of one execution until the returned function is called. */
+  subscribe(executionId: string, listener: Listener): () => void {
+    let listeners = this.byExecution.get(executionId);
+    if (!listeners) {
+      listeners = new Set();
+      this.byExecution.set(executionId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.byExecution.delete(executionId);
+    };
+  }
+
+  subscribeAll(listener: Listener): () => void {
+    this.everything.add(listener);
+    return () => this.everything.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private dispatch(payload: string | undefined): void {
+    if (!payload) return;
+    let event: EngineEvent;
+    try {
+      event = EngineEvent.parse(JSON.parse(payload));
+    } catch {
+      this.log.warn({ payload }, 'ignoring a malformed engine event');
+      return;
+    }
+    for (const listener of this.byExecution.get(event.executionId) ?? []) listener(event);
+    for (const listener of this.everything) listener(event);
+  }
+
+  private reconnect(failed: pg.Client): void {
+    if (this.closed || this.client !== failed) return;
+    this.client = undefined;
+    failed.removeAllListeners();
+    failed.end().catch(() => undefined);
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, 10_000);
+    setTimeout(() => {
+      if (!this.closed) this.start().catch(() => this.reconnectLater());
+    }, delay).unref();
+  }
+
+  private reconnectLater(): void {
+    const placeholder = new pg.Client();
+    this.client = placeholder;
+    this.reconnect(placeholder);
+  }
+}

@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../log.ts';
+
+const WORKER_ENTRY = fileURLToPath(new URL('../worker-main.ts', import.meta.url));
+
+/**
+ * Runs the engine's worker processes next to the API and keeps them running: a worker that dies
+ * is restarted (with backoff if it keeps dying). User code only ever runs in these processes.
+ */
+export function superviseWorkers(options: { count: number; env: NodeJS.ProcessEnv; log: Logger }) {
+  const children = new Set<ChildProcess>();
+  let stopping = false;
+
+  const launch = (slot: number, failures: number) => {
+    const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.add(child);
+    const startedAt = Date.now();
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (stopping) return;
+      const quick = Date.now() - startedAt < 10_000;
+      const nextFailures = quick ? failures + 1 : 0;
+      const delay = Math.min(30_000, 250 * 2 ** Math.min(nextFailures, 7));
+      options.log.error({ slot, code, signal, restartInMs: delay }, 'engine worker exited; restarting it');
+      setTimeout(() => {
+        if (!stopping) launch(slot, nextFailures);
+      }, delay).unref();
+    });
+  };
+  for (let slot = 0; slot < options.count; slot++) launch(slot, 0);
+
+  return {
+    get pids(): number[] {
+      return [...children].map((child) => child.pid ?? -1);
+    },
+    /** Asks every worker to drain (SIGTERM) and waits for them, killing stragglers after `graceMs`. */
+    async stop(graceMs = 20_000): Promise<void> {
+      stopping = true;
+      await Promise.all(
+        [...children].map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+              child.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}

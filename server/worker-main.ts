@@ -1,0 +1,39 @@
+import { loadConfig } from './config.ts';
+import { discoverQueueUrl } from './engine/database.ts';
+import { startWorker } from './engine/worker.ts';
+import { exitOnConfigError } from './exit.ts';
+import { createLogger } from './log.ts';
+import { createPgPool } from './pg/pool.ts';
+import { openStore } from './store/db.ts';
+
+/**
+ * An engine worker process: runs steps from the queue against the shared SQLite file. Started by
+ * `npm start` (supervised) or on its own with `npm run worker` to use more cores.
+ */
+export async function runWorkerProcess(): Promise<void> {
+  const config = exitOnConfigError(loadConfig);
+  const log = createLogger(config.logLevel).child({ process: 'worker' });
+  const store = openStore(config.sqliteFile);
+  const pgPool = createPgPool(discoverQueueUrl(config), log, config.workerConcurrency + 4);
+  const worker = await startWorker({ store, pgPool, log, concurrency: config.workerConcurrency });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'worker draining');
+    await worker.stop();
+    await pgPool.end();
+    store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runWorkerProcess().catch((error: unknown) => {
+    process.stderr.write(`worker failed to start: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}
