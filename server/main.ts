@@ -24,7 +24,7 @@ export async function startServer(): Promise<void> {
     store,
     log,
     config,
-    engine: { runs: { db: store.db, pgPool: queue.pool, graphs: new GraphCache() }, events },
+    engine: { runs: { store, pgPool: queue.pool, graphs: new GraphCache() }, events },
   });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 

@@ -1,6 +1,6 @@
+import type Database from 'better-sqlite3';
 import type { CompiledGraph } from '../core/engine/compile.ts';
 import { newlySkipped, type PendingStep, pendingSteps, runOutcome } from '../core/engine/plan.ts';
-import type { Db } from '../store/db.ts';
 import { finishExecution } from '../store/executions.ts';
 import { insertSkippedSteps, stepStates } from '../store/steps.ts';
 import type { EngineEvent } from './events.ts';
@@ -15,13 +15,13 @@ export interface Advance {
  * ends the run when nothing is pending, and lists the steps to queue. Runs inside the caller's
  * transaction; idempotent, so it is also how a step left half-finished by a crash is recovered.
  */
-export function advanceExecution(db: Db, graph: CompiledGraph, executionId: string): Advance {
-  const states = stepStates(db, executionId);
+export function advanceExecution(sqlite: Database.Database, graph: CompiledGraph, executionId: string): Advance {
+  const states = stepStates(sqlite, executionId);
   const events: EngineEvent[] = [];
   const at = new Date().toISOString();
   const skipped = newlySkipped(graph, states);
   if (skipped.length > 0) {
-    insertSkippedSteps(db, executionId, skipped);
+    insertSkippedSteps(sqlite, executionId, skipped);
     for (const nodeId of skipped) {
       states.set(nodeId, { status: 'skipped' });
       events.push({ type: 'step', executionId, nodeId, attempt: 1, status: 'skipped', at });
@@ -29,7 +29,7 @@ export function advanceExecution(db: Db, graph: CompiledGraph, executionId: stri
   }
   const outcome = runOutcome(graph, states);
   if (outcome === 'succeeded') {
-    if (finishExecution(db, executionId, 'succeeded'))
+    if (finishExecution(sqlite, executionId, 'succeeded'))
       events.push({ type: 'run', executionId, status: 'succeeded', at });
     return { pending: [], events };
   }

@@ -1,7 +1,7 @@
 import { type CompiledGraph, compileGraph } from '../core/engine/compile.ts';
 import { Graph } from '../core/graph.ts';
-import type { Db } from '../store/db.ts';
-import type { ExecutionRow } from '../store/executions.ts';
+import type { Store } from '../store/db.ts';
+import { type ExecutionRow, getExecutionGraph } from '../store/executions.ts';
 import { getVersionById } from '../store/versions.ts';
 
 /**
@@ -15,11 +15,13 @@ export class GraphCache {
     this.capacity = capacity;
   }
 
-  forExecution(db: Db, execution: Pick<ExecutionRow, 'id' | 'versionId' | 'graph'>): CompiledGraph {
+  forExecution(store: Store, execution: Pick<ExecutionRow, 'id' | 'versionId'>): CompiledGraph {
     const key = execution.versionId ? `version:${execution.versionId}` : `execution:${execution.id}`;
     const cached = this.entries.get(key);
     if (cached) return cached;
-    const source = execution.versionId ? getVersionById(db, execution.versionId)?.graph : execution.graph;
+    const source = execution.versionId
+      ? getVersionById(store.db, execution.versionId)?.graph
+      : getExecutionGraph(store.sqlite, execution.id);
     if (source === undefined || source === null) throw new Error(`execution ${execution.id} has no graph to run`);
     const compiled = compileGraph(Graph.parse(source));
     if (this.entries.size >= this.capacity) {

@@ -39,22 +39,24 @@ export async function enqueueSteps(
     const job: StepJob = { executionId, nodeId: step.nodeId, attempt: step.attempt };
     return { payload: job, run_at: step.runAt ?? null, key: stepJobKey(job) };
   });
-  await pool.query(
-    `select
+  await pool.query({
+    // Named, so PostgreSQL plans it once per connection instead of parsing it for every step.
+    name: 'stepwise_enqueue',
+    text: `select
        (select count(*) from (
           select graphile_worker.add_job($1, payload => s.payload, run_at => coalesce(s.run_at, now()),
                  max_attempts => $2, job_key => s.key, job_key_mode => 'unsafe_dedupe')
           from json_to_recordset($3::json) as s(payload json, run_at timestamptz, key text)
         ) added),
        (select count(*) from (select pg_notify($4, e.value) from json_array_elements_text($5::json) e) notified)`,
-    [
+    values: [
       STEP_TASK,
       INFRASTRUCTURE_ATTEMPTS,
       JSON.stringify(specs),
       EVENTS_CHANNEL,
       JSON.stringify(events.map((event) => JSON.stringify(event))),
     ],
-  );
+  });
 }
 
 /** Drops queued (not running) jobs of steps that must no longer run, e.g. after a cancel. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { pendingSteps } from '../core/engine/plan.ts';
-import type { Db } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 import {
   cancelExecution,
   type ExecutionRow,
@@ -9,6 +9,7 @@ import {
   insertExecution,
   type TriggerKind,
 } from '../store/executions.ts';
+import { immediate } from '../store/prepared.ts';
 import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/steps.ts';
 import { getWorkflow } from '../store/workflows.ts';
 import { advanceExecution } from './advance.ts';
@@ -18,7 +19,7 @@ import { enqueueSteps, removeSteps } from './queue.ts';
 
 /** What starting, canceling and retrying runs needs: the store, the queue's database, compiled graphs. */
 export interface RunsDeps {
-  readonly db: Db;
+  readonly store: Store;
   readonly pgPool: pg.Pool;
   readonly graphs: GraphCache;
 }
@@ -45,7 +46,7 @@ export async function startRun(
     retryOf?: string;
   },
 ): Promise<ExecutionRow> {
-  const execution = insertExecution(deps.db, {
+  const execution = insertExecution(deps.store.sqlite, {
     workflowId: values.workflowId,
     versionId: values.versionId,
     graph: values.graph,
@@ -54,7 +55,7 @@ export async function startRun(
     retryOf: values.retryOf ?? null,
   });
   await queueOrFail(deps, execution, () => {
-    const graph = deps.graphs.forExecution(deps.db, execution);
+    const graph = deps.graphs.forExecution(deps.store, execution);
     return [{ nodeId: graph.trigger.node.id, attempt: 1 }];
   });
   return execution;
@@ -69,7 +70,7 @@ async function queueOrFail(
     const events: EngineEvent[] = [{ type: 'run', executionId: execution.id, status: 'queued', at: at() }];
     await enqueueSteps(deps.pgPool, execution.id, steps(), events);
   } catch (error) {
-    finishExecution(deps.db, execution.id, 'failed', {
+    finishExecution(deps.store.sqlite, execution.id, 'failed', {
       message: `could not queue the run: ${(error as Error).message}`,
     });
     throw error;
@@ -78,21 +79,19 @@ async function queueOrFail(
 
 /** Stops scheduling further steps and marks the run canceled; queued steps are dropped. */
 export async function cancelRun(deps: RunsDeps, executionId: string): Promise<boolean> {
-  const execution = getExecution(deps.db, executionId);
+  const sqlite = deps.store.sqlite;
+  const execution = getExecution(sqlite, executionId);
   if (!execution) return false;
-  const pending = deps.db.transaction(
-    (tx) => {
-      if (!cancelExecution(tx, executionId)) return undefined;
-      const states = stepStates(tx, executionId);
-      cancelRunningSteps(tx, executionId);
-      try {
-        return pendingSteps(deps.graphs.forExecution(tx, execution), states);
-      } catch {
-        return [];
-      }
-    },
-    { behavior: 'immediate' },
-  );
+  const pending = immediate(sqlite, () => {
+    if (!cancelExecution(sqlite, executionId)) return undefined;
+    const states = stepStates(sqlite, executionId);
+    cancelRunningSteps(sqlite, executionId);
+    try {
+      return pendingSteps(deps.graphs.forExecution(deps.store, execution), states);
+    } catch {
+      return [];
+    }
+  });
   if (pending === undefined) return false;
   await removeSteps(deps.pgPool, executionId, pending);
   await enqueueSteps(deps.pgPool, executionId, [], [{ type: 'run', executionId, status: 'canceled', at: at() }]);
@@ -110,13 +109,14 @@ export async function retryRun(
   executionId: string,
   mode: 'from-failure' | 'fresh',
 ): Promise<ExecutionRow> {
-  const original = getExecution(deps.db, executionId);
+  const sqlite = deps.store.sqlite;
+  const original = getExecution(sqlite, executionId);
   if (!original) throw new RunConflict(`execution ${executionId} not found`);
   if (original.status !== 'failed' && original.status !== 'canceled') {
     throw new RunConflict(`only a failed or canceled run can be retried; this one is ${original.status}`);
   }
   if (mode === 'fresh') {
-    const workflow = getWorkflow(deps.db, original.workflowId);
+    const workflow = getWorkflow(deps.store.db, original.workflowId);
     if (!workflow?.publishedVersionId) throw new RunConflict('the workflow has no published version to run');
     return startRun(deps, {
       workflowId: original.workflowId,
@@ -126,22 +126,19 @@ export async function retryRun(
       retryOf: original.id,
     });
   }
-  const graph = deps.graphs.forExecution(deps.db, original);
-  const { execution, pending } = deps.db.transaction(
-    (tx) => {
-      const execution = insertExecution(tx, {
-        workflowId: original.workflowId,
-        versionId: original.versionId,
-        graph: original.graph,
-        trigger: 'retry',
-        triggerPayload: original.triggerPayload,
-        retryOf: original.id,
-      });
-      copySucceededSteps(tx, original.id, execution.id);
-      return { execution, pending: advanceExecution(tx, graph, execution.id).pending };
-    },
-    { behavior: 'immediate' },
-  );
+  const graph = deps.graphs.forExecution(deps.store, original);
+  const { execution, pending } = immediate(sqlite, () => {
+    const execution = insertExecution(sqlite, {
+      workflowId: original.workflowId,
+      versionId: original.versionId,
+      graph: original.graph,
+      trigger: 'retry',
+      triggerPayload: original.triggerPayload,
+      retryOf: original.id,
+    });
+    copySucceededSteps(sqlite, original.id, execution.id);
+    return { execution, pending: advanceExecution(sqlite, graph, execution.id).pending };
+  });
   await queueOrFail(deps, execution, () => pending);
   return execution;
 }

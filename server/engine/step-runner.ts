@@ -3,26 +3,37 @@ import { type NodeContext, outputsOf } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { referencedStepNames, stepNamesInTemplates } from '../../nodes/template.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
-import { type StepStates, stepInput } from '../core/engine/plan.ts';
+import { type PendingStep, type StepStates, stepInput } from '../core/engine/plan.ts';
 import { retryDelayMs } from '../core/engine/retry.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import { type ExpressionScope, evaluateTemplates } from '../sandbox/templates.ts';
 import type { Store } from '../store/db.ts';
 import {
-  type ExecutionRow,
+  type ExecutionForStep,
   finishExecution,
-  getExecution,
+  getExecutionForStep,
+  getExecutionStatus,
   markExecutionRunning,
   TERMINAL_STATUSES,
 } from '../store/executions.ts';
-import { claimStepRun, finishStepRun, getStepRun, type StepResult, stepOutputs, stepStates } from '../store/steps.ts';
+import { immediate } from '../store/prepared.ts';
+import {
+  claimStepRun,
+  finishStepRun,
+  getStepStatus,
+  latestStepState,
+  type StepResult,
+  stepOutputs,
+  stepStates,
+} from '../store/steps.ts';
 import { advanceExecution } from './advance.ts';
 import { checkOutput, forDisplay } from './data-caps.ts';
 import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
 import { sendHttp } from './http.ts';
-import { EVENTS_CHANNEL, enqueueSteps, StepJob } from './queue.ts';
+import { EventPublisher } from './publisher.ts';
+import { enqueueSteps, StepJob } from './queue.ts';
 
 export interface StepRunnerDeps {
   readonly store: Store;
@@ -47,16 +58,17 @@ const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'Temp
  * A crash anywhere leaves the job to be retried, and every phase is safe to repeat.
  */
 export function createStepRunner(deps: StepRunnerDeps) {
-  const db = deps.store.db;
+  const sqlite = deps.store.sqlite;
   const http = deps.sendHttp ?? sendHttp;
+  const publisher = new EventPublisher(deps.pgPool, deps.log);
 
   return async function runStep(payload: unknown, abortSignal?: AbortSignal): Promise<void> {
     const job = StepJob.parse(payload);
-    const execution = getExecution(db, job.executionId);
+    const execution = getExecutionForStep(sqlite, job.executionId);
     if (!execution || TERMINAL_STATUSES.includes(execution.status)) return;
     let graph: CompiledGraph;
     try {
-      graph = deps.graphs.forExecution(db, execution);
+      graph = deps.graphs.forExecution(deps.store, execution);
     } catch (error) {
       await failRun(execution.id, `the workflow cannot run: ${coerceError(error).message}`);
       return;
@@ -68,23 +80,21 @@ export function createStepRunner(deps: StepRunnerDeps) {
     }
 
     // Parents of a ready step are settled and never change, so reading outside the claim is safe.
-    const before = stepStates(db, execution.id);
+    const before = stepStates(sqlite, execution.id);
     const claim = claimStep(job, graph, before, execution);
     if (claim.kind === 'ended') return;
     if (claim.kind === 'settled') {
       await settle(execution.id, graph);
       return;
     }
-    notify([
-      {
-        type: 'step',
-        executionId: job.executionId,
-        nodeId: job.nodeId,
-        attempt: job.attempt,
-        status: 'running',
-        at: now(),
-      },
-    ]);
+    publisher.publish({
+      type: 'step',
+      executionId: job.executionId,
+      nodeId: job.nodeId,
+      attempt: job.attempt,
+      status: 'running',
+      at: now(),
+    });
 
     const result = await execute(graph, node, claim.input, execution, before, job, abortSignal);
     const after = finishStep(job, graph, node, result);
@@ -95,7 +105,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
     job: StepJob,
     graph: CompiledGraph,
     states: StepStates,
-    execution: ExecutionRow,
+    execution: ExecutionForStep,
   ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'run'; input: unknown } {
     let input: unknown;
     try {
@@ -103,37 +113,34 @@ export function createStepRunner(deps: StepRunnerDeps) {
     } catch {
       return { kind: 'settled' }; // its inputs are not ready: a stray job; reconciling queues what is due
     }
-    return db.transaction(
-      (t) => {
-        const current = getExecution(t, job.executionId);
-        if (!current || TERMINAL_STATUSES.includes(current.status)) return { kind: 'ended' as const };
-        const row = getStepRun(t, job.executionId, job.nodeId, job.attempt);
-        if (row && row.status !== 'running') return { kind: 'settled' as const };
-        if (!row) {
-          // A job for an attempt that is no longer the next one (e.g. queued twice) does nothing.
-          const state = stepStates(t, job.executionId).get(job.nodeId);
-          const expected = state === undefined ? 1 : state.status === 'waiting' ? state.attempt + 1 : undefined;
-          if (expected !== job.attempt) return { kind: 'settled' as const };
-        }
-        // A row still "running" is an attempt whose worker died: this job takes it over.
-        const display = forDisplay(input);
-        claimStepRun(t, { ...job, workerId: deps.workerId, input: display.value });
-        markExecutionRunning(t, job.executionId);
-        return { kind: 'run' as const, input };
-      },
-      { behavior: 'immediate' },
-    );
+    const display = forDisplay(input);
+    return immediate(sqlite, () => {
+      const status = getExecutionStatus(sqlite, job.executionId);
+      if (!status || TERMINAL_STATUSES.includes(status)) return { kind: 'ended' as const };
+      const row = getStepStatus(sqlite, job.executionId, job.nodeId, job.attempt);
+      if (row && row !== 'running') return { kind: 'settled' as const };
+      if (!row) {
+        // A job for an attempt that is no longer the next one (e.g. queued twice) does nothing.
+        const state = latestStepState(sqlite, job.executionId, job.nodeId);
+        const expected = state === undefined ? 1 : state.status === 'waiting' ? state.attempt + 1 : undefined;
+        if (expected !== job.attempt) return { kind: 'settled' as const };
+      }
+      // A row still "running" is an attempt whose worker died: this job takes it over.
+      claimStepRun(sqlite, { ...job, workerId: deps.workerId, input: display.value, truncated: display.truncated });
+      markExecutionRunning(sqlite, job.executionId);
+      return { kind: 'run' as const, input };
+    });
   }
 
   function stepInputFromStore(
     graph: CompiledGraph,
     nodeId: string,
     states: StepStates,
-    execution: ExecutionRow,
+    execution: ExecutionForStep,
   ): unknown {
     const node = graph.nodes.get(nodeId);
     const parentIds = node?.inbound.map((edge) => edge.source) ?? [];
-    const outputs = stepOutputs(db, execution.id, parentIds);
+    const outputs = stepOutputs(sqlite, execution.id, parentIds);
     return stepInput(graph, nodeId, states, (id) => outputs.get(id), execution.triggerPayload);
   }
 
@@ -141,7 +148,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
     graph: CompiledGraph,
     node: CompiledNode,
     input: unknown,
-    execution: ExecutionRow,
+    execution: ExecutionForStep,
     states: StepStates,
     job: StepJob,
     abortSignal: AbortSignal | undefined,
@@ -213,7 +220,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
           entry.id !== undefined && states.get(entry.id)?.status === 'succeeded',
       );
     const outputs = stepOutputs(
-      db,
+      sqlite,
       executionId,
       wanted.map((entry) => entry.id),
     );
@@ -221,77 +228,49 @@ export function createStepRunner(deps: StepRunnerDeps) {
   }
 
   function finishStep(job: StepJob, graph: CompiledGraph, node: CompiledNode, result: StepResult) {
-    return db.transaction(
-      (t) => {
-        const at = now();
-        const stored = finishStepRun(t, job.executionId, job.nodeId, job.attempt, result);
-        const events: EngineEvent[] = [];
-        const current = getExecution(t, job.executionId);
-        if (!stored || !current || TERMINAL_STATUSES.includes(current.status)) return { pending: [], events };
-        if (result.status === 'failed') {
-          if (result.retryAt) {
-            events.push({
-              type: 'step',
-              executionId: job.executionId,
-              nodeId: job.nodeId,
-              attempt: job.attempt,
-              status: 'waiting',
-              at,
-            });
-            return {
-              pending: [{ nodeId: job.nodeId, attempt: job.attempt + 1, runAt: result.retryAt }],
-              events,
-            };
-          }
-          events.push({
-            type: 'step',
-            executionId: job.executionId,
-            nodeId: job.nodeId,
-            attempt: job.attempt,
-            status: 'failed',
-            at,
-          });
-          const message = (result.error as { message?: string }).message ?? 'failed';
-          if (
-            finishExecution(t, job.executionId, 'failed', { nodeId: job.nodeId, nodeName: node.node.name, message })
-          ) {
-            events.push({ type: 'run', executionId: job.executionId, status: 'failed', at });
-          }
-          return { pending: [], events };
+    return immediate(sqlite, (): { pending: PendingStep[]; events: EngineEvent[] } => {
+      const at = now();
+      const step = (status: 'succeeded' | 'failed' | 'waiting'): EngineEvent => ({
+        type: 'step',
+        executionId: job.executionId,
+        nodeId: job.nodeId,
+        attempt: job.attempt,
+        status,
+        at,
+      });
+      const stored = finishStepRun(sqlite, job.executionId, job.nodeId, job.attempt, result);
+      const status = getExecutionStatus(sqlite, job.executionId);
+      if (!stored || !status || TERMINAL_STATUSES.includes(status)) return { pending: [], events: [] };
+      if (result.status === 'failed' && result.retryAt) {
+        return {
+          pending: [{ nodeId: job.nodeId, attempt: job.attempt + 1, runAt: result.retryAt }],
+          events: [step('waiting')],
+        };
+      }
+      if (result.status === 'failed') {
+        const events = [step('failed')];
+        const message = (result.error as { message?: string }).message ?? 'failed';
+        if (
+          finishExecution(sqlite, job.executionId, 'failed', { nodeId: job.nodeId, nodeName: node.node.name, message })
+        ) {
+          events.push({ type: 'run', executionId: job.executionId, status: 'failed', at });
         }
-        events.push({
-          type: 'step',
-          executionId: job.executionId,
-          nodeId: job.nodeId,
-          attempt: job.attempt,
-          status: 'succeeded',
-          at,
-        });
-        const advance = advanceExecution(t, graph, job.executionId);
-        return { pending: advance.pending, events: [...events, ...advance.events] };
-      },
-      { behavior: 'immediate' },
-    );
+        return { pending: [], events };
+      }
+      const advance = advanceExecution(sqlite, graph, job.executionId);
+      return { pending: advance.pending, events: [step('succeeded'), ...advance.events] };
+    });
   }
 
   async function settle(executionId: string, graph: CompiledGraph): Promise<void> {
-    const advance = db.transaction((t) => advanceExecution(t, graph, executionId), { behavior: 'immediate' });
+    const advance = immediate(sqlite, () => advanceExecution(sqlite, graph, executionId));
     await enqueueSteps(deps.pgPool, executionId, advance.pending, advance.events);
   }
 
   async function failRun(executionId: string, message: string): Promise<void> {
-    if (finishExecution(db, executionId, 'failed', { message })) {
-      notify([{ type: 'run', executionId, status: 'failed', at: now() }]);
+    if (finishExecution(sqlite, executionId, 'failed', { message })) {
+      publisher.publish({ type: 'run', executionId, status: 'failed', at: now() });
     }
-  }
-
-  function notify(events: EngineEvent[]): void {
-    deps.pgPool
-      .query('select pg_notify($1, e.value) from json_array_elements_text($2::json) e', [
-        EVENTS_CHANNEL,
-        JSON.stringify(events.map((event) => JSON.stringify(event))),
-      ])
-      .catch((error: unknown) => deps.log.warn({ err: error }, 'could not publish engine events'));
   }
 }
 

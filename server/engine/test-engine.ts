@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { runMigrations } from 'graphile-worker';
 import { pino } from 'pino';
-import { Graph } from '../core/graph.ts';
+import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
 import { createPgPool } from '../pg/pool.ts';
 import { freshDatabase } from '../pg/test-database.ts';
+import type { Store } from '../store/db.ts';
 import { type ExecutionRow, getExecution } from '../store/executions.ts';
-import { listStepRuns } from '../store/steps.ts';
+import { listStepRuns, type StepRunRow } from '../store/steps.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
 import { tempStore } from '../testing.ts';
@@ -24,7 +25,7 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const pgPool = createPgPool(database.url, log);
   await runMigrations({ pgPool });
-  const runs: RunsDeps = { db: store.db, pgPool, graphs: new GraphCache() };
+  const runs: RunsDeps = { store, pgPool, graphs: new GraphCache() };
   const workers: EngineWorker[] = [];
 
   const engine = {
@@ -61,13 +62,13 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
     async finished(executionId: string, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const execution = getExecution(store.db, executionId) as ExecutionRow;
+        const execution = getExecution(store.sqlite, executionId) as ExecutionRow;
         if (['succeeded', 'failed', 'canceled'].includes(execution.status)) {
-          return { execution, steps: listStepRuns(store.db, executionId) };
+          return { execution, steps: listStepRuns(store.sqlite, executionId) };
         }
         if (Date.now() > deadline) {
           throw new Error(
-            `execution still ${execution.status} after ${timeoutMs} ms: ${JSON.stringify(listStepRuns(store.db, executionId).map((s) => [s.nodeId, s.attempt, s.status]))}`,
+            `execution still ${execution.status} after ${timeoutMs} ms: ${JSON.stringify(listStepRuns(store.sqlite, executionId).map((s) => [s.nodeId, s.attempt, s.status]))}`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -123,4 +124,46 @@ export async function testHttpServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** An execution as stored right now, without waiting for it to end. */
+export function executionNow(store: Store, executionId: string): ExecutionRow | undefined {
+  return getExecution(store.sqlite, executionId);
+}
+
+/** Every attempt of every node of an execution as stored right now. */
+export function stepRunsNow(store: Store, executionId: string): StepRunRow[] {
+  return listStepRuns(store.sqlite, executionId);
+}
+
+let nextY = 0;
+
+/** A graph node; its position means nothing to the engine, so tests need not invent one. */
+export function node(id: string, type: string, name: string, config: Record<string, unknown> = {}): GraphNode {
+  nextY += 100;
+  return { id, type, name, position: { x: 0, y: nextY }, config };
+}
+
+/** An edge from `source`'s `sourcePort` (default `main`) into `target`. */
+export function edge(source: string, target: string, sourcePort = 'main'): GraphEdge {
+  return { id: `${source}-${sourcePort}-${target}`.replace(/[^A-Za-z0-9_-]/g, '_'), source, sourcePort, target };
+}
+
+/** The step runs of one execution keyed by node id (the last attempt wins). */
+export function byNode(steps: readonly StepRunRow[]): Record<string, StepRunRow> {
+  const sorted = [...steps].sort((a, b) => a.attempt - b.attempt);
+  return Object.fromEntries(sorted.map((step) => [step.nodeId, step]));
+}
+
+/** Polls `check` until it holds, failing with `what` after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -1,6 +1,8 @@
+import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
+import { fromJson, prepared, toJson } from './prepared.ts';
 import { type EXECUTION_STATUSES, executions, type TRIGGER_KINDS } from './schema.ts';
 
 export type ExecutionRow = typeof executions.$inferSelect;
@@ -9,8 +11,23 @@ export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'failed', 'canceled'];
 
+type Sql = Database.Database;
+
+const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
+  status, error, retry_of as retryOf, created_by as createdBy, created_at as createdAt, started_at as startedAt,
+  finished_at as finishedAt`;
+
+function toRow(raw: Record<string, unknown>): ExecutionRow {
+  return {
+    ...(raw as unknown as ExecutionRow),
+    graph: fromJson(raw.graph),
+    triggerPayload: fromJson(raw.triggerPayload),
+    error: fromJson(raw.error),
+  };
+}
+
 export function insertExecution(
-  db: Db,
+  sqlite: Sql,
   values: {
     workflowId: string;
     versionId: string | null;
@@ -21,26 +38,99 @@ export function insertExecution(
     createdBy?: string | null;
   },
 ): ExecutionRow {
-  return db
-    .insert(executions)
-    .values({
-      id: uuidv7(),
-      workflowId: values.workflowId,
-      versionId: values.versionId,
-      graph: values.graph ?? null,
-      trigger: values.trigger,
-      triggerPayload: values.triggerPayload ?? null,
-      status: 'queued',
-      retryOf: values.retryOf ?? null,
-      createdBy: values.createdBy ?? null,
-      createdAt: nowIso(),
-    })
-    .returning()
-    .get();
+  const row = {
+    id: uuidv7(),
+    workflowId: values.workflowId,
+    versionId: values.versionId,
+    graph: values.graph ?? null,
+    trigger: values.trigger,
+    triggerPayload: values.triggerPayload ?? null,
+    status: 'queued' as const,
+    error: null,
+    retryOf: values.retryOf ?? null,
+    createdBy: values.createdBy ?? null,
+    createdAt: nowIso(),
+    startedAt: null,
+    finishedAt: null,
+  };
+  prepared(
+    sqlite,
+    `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, created_by, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+  ).run(
+    row.id,
+    row.workflowId,
+    row.versionId,
+    values.graph === undefined || values.graph === null ? null : JSON.stringify(values.graph),
+    row.trigger,
+    toJson(row.triggerPayload),
+    row.retryOf,
+    row.createdBy,
+    row.createdAt,
+  );
+  return row;
 }
 
-export function getExecution(db: Db, id: string): ExecutionRow | undefined {
-  return db.select().from(executions).where(eq(executions.id, id)).get();
+export function getExecution(sqlite: Sql, id: string): ExecutionRow | undefined {
+  const raw = prepared(sqlite, `select ${COLUMNS} from executions where id = ?`).get(id) as
+    | Record<string, unknown>
+    | undefined;
+  return raw && toRow(raw);
+}
+
+/** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
+export type ExecutionForStep = Pick<ExecutionRow, 'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload'>;
+
+export function getExecutionForStep(sqlite: Sql, id: string): ExecutionForStep | undefined {
+  const raw = prepared(
+    sqlite,
+    'select id, workflow_id as workflowId, version_id as versionId, status, trigger_payload as triggerPayload from executions where id = ?',
+  ).get(id) as Record<string, unknown> | undefined;
+  return raw && ({ ...raw, triggerPayload: fromJson(raw.triggerPayload) } as ExecutionForStep);
+}
+
+/** The copy of a draft a test run keeps (null for runs of a version). */
+export function getExecutionGraph(sqlite: Sql, id: string): unknown {
+  const row = prepared(sqlite, 'select graph from executions where id = ?').get(id) as
+    | { graph: string | null }
+    | undefined;
+  return fromJson(row?.graph);
+}
+
+/** Status alone: what a step checks before and after its work, without reading the bulky columns. */
+export function getExecutionStatus(sqlite: Sql, id: string): ExecutionStatus | undefined {
+  const row = prepared(sqlite, 'select status from executions where id = ?').get(id) as
+    | { status: ExecutionStatus }
+    | undefined;
+  return row?.status;
+}
+
+/** The first step to start moves the run from queued to running. */
+export function markExecutionRunning(sqlite: Sql, id: string): void {
+  prepared(sqlite, "update executions set status = 'running', started_at = ? where id = ? and status = 'queued'").run(
+    nowIso(),
+    id,
+  );
+}
+
+/** Ends a run that is still going; a run already ended (e.g. canceled meanwhile) keeps its end. */
+export function finishExecution(sqlite: Sql, id: string, status: 'succeeded' | 'failed', error?: unknown): boolean {
+  return (
+    prepared(
+      sqlite,
+      "update executions set status = ?, error = ?, finished_at = ? where id = ? and status in ('queued', 'running')",
+    ).run(status, toJson(error ?? null), nowIso(), id).changes > 0
+  );
+}
+
+/** Cancels a run that has not ended; answers whether it did. */
+export function cancelExecution(sqlite: Sql, id: string): boolean {
+  return (
+    prepared(
+      sqlite,
+      "update executions set status = 'canceled', finished_at = ? where id = ? and status in ('queued', 'running')",
+    ).run(nowIso(), id).changes > 0
+  );
 }
 
 export interface ExecutionFilter {
@@ -88,36 +178,6 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
     .orderBy(desc(executions.createdAt), desc(executions.id))
     .limit(filter.limit)
     .all();
-}
-
-/** The first step to start moves the run from queued to running. */
-export function markExecutionRunning(db: Db, id: string): void {
-  db.update(executions)
-    .set({ status: 'running', startedAt: nowIso() })
-    .where(and(eq(executions.id, id), eq(executions.status, 'queued')))
-    .run();
-}
-
-/** Ends a run that is still going; a run already ended (e.g. canceled meanwhile) keeps its end. */
-export function finishExecution(db: Db, id: string, status: 'succeeded' | 'failed', error?: unknown): boolean {
-  return (
-    db
-      .update(executions)
-      .set({ status, error: error ?? null, finishedAt: nowIso() })
-      .where(and(eq(executions.id, id), inArray(executions.status, ['queued', 'running'])))
-      .run().changes > 0
-  );
-}
-
-/** Cancels a run that has not ended; answers whether it did. */
-export function cancelExecution(db: Db, id: string): boolean {
-  return (
-    db
-      .update(executions)
-      .set({ status: 'canceled', finishedAt: nowIso() })
-      .where(and(eq(executions.id, id), inArray(executions.status, ['queued', 'running'])))
-      .run().changes > 0
-  );
 }
 
 /** Runs a crashed or restarted engine may need to push on: not ended, oldest first. */

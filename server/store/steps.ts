@@ -1,23 +1,27 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import type { StepState } from '../core/engine/plan.ts';
-import { type Db, nowIso } from './db.ts';
-import { stepRuns } from './schema.ts';
+import { nowIso } from './db.ts';
+import { fromJson, prepared, toJson } from './prepared.ts';
+import type { stepRuns } from './schema.ts';
 
+/** Step runs: one row per node per attempt. Plain prepared SQL: this is the engine's hot path. */
 export type StepRunRow = typeof stepRuns.$inferSelect;
+type Sql = Database.Database;
 
-/** The latest attempt of each node of an execution. */
-export function latestStepRuns(db: Db, executionId: string): StepRunRow[] {
-  return db
-    .select()
-    .from(stepRuns)
-    .where(
-      and(
-        eq(stepRuns.executionId, executionId),
-        sql`${stepRuns.attempt} = (select max(s2.attempt) from step_runs s2 where s2.execution_id = ${stepRuns.executionId} and s2.node_id = ${stepRuns.nodeId})`,
-      ),
-    )
-    .all();
+const COLUMNS = `id, execution_id as executionId, node_id as nodeId, attempt, status, input, output,
+  output_port as outputPort, error, truncated, worker_id as workerId, retry_at as retryAt,
+  continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt`;
+
+function toRow(raw: Record<string, unknown>): StepRunRow {
+  return {
+    ...(raw as unknown as StepRunRow),
+    input: fromJson(raw.input),
+    output: fromJson(raw.output),
+    error: fromJson(raw.error),
+    truncated: raw.truncated === 1,
+    reused: raw.reused === 1,
+  };
 }
 
 /** The engine's view of a step run row. */
@@ -45,76 +49,86 @@ export function toStepState(
   }
 }
 
-/** State of every node that has one, keyed by node id. */
-export function stepStates(db: Db, executionId: string): Map<string, StepState> {
-  return new Map(
-    db
-      .select({
-        nodeId: stepRuns.nodeId,
-        status: stepRuns.status,
-        attempt: stepRuns.attempt,
-        outputPort: stepRuns.outputPort,
-        retryAt: stepRuns.retryAt,
-        continueAt: stepRuns.continueAt,
-      })
-      .from(stepRuns)
-      .where(eq(stepRuns.executionId, executionId))
-      .orderBy(asc(stepRuns.attempt))
-      .all()
-      .map((row) => [row.nodeId, toStepState(row)]),
-  );
+/** State of the latest attempt of every node that has one, keyed by node id. */
+export function stepStates(sqlite: Sql, executionId: string): Map<string, StepState> {
+  const rows = prepared(
+    sqlite,
+    `select node_id as nodeId, status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt
+     from step_runs where execution_id = ? order by attempt`,
+  ).all(executionId) as Array<
+    Pick<StepRunRow, 'nodeId' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>
+  >;
+  return new Map(rows.map((row) => [row.nodeId, toStepState(row)]));
 }
 
-export function getStepRun(db: Db, executionId: string, nodeId: string, attempt: number): StepRunRow | undefined {
-  return db
-    .select()
-    .from(stepRuns)
-    .where(and(eq(stepRuns.executionId, executionId), eq(stepRuns.nodeId, nodeId), eq(stepRuns.attempt, attempt)))
-    .get();
+/** The latest attempt of one node, or undefined when it has none. */
+export function latestStepState(sqlite: Sql, executionId: string, nodeId: string): StepState | undefined {
+  const row = prepared(
+    sqlite,
+    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt
+     from step_runs where execution_id = ? and node_id = ? order by attempt desc limit 1`,
+  ).get(executionId, nodeId) as
+    | Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>
+    | undefined;
+  return row && toStepState(row);
+}
+
+export function getStepStatus(
+  sqlite: Sql,
+  executionId: string,
+  nodeId: string,
+  attempt: number,
+): StepRunRow['status'] | undefined {
+  const row = prepared(
+    sqlite,
+    'select status from step_runs where execution_id = ? and node_id = ? and attempt = ?',
+  ).get(executionId, nodeId, attempt) as { status: StepRunRow['status'] } | undefined;
+  return row?.status;
 }
 
 /** Outputs of the given nodes' successful attempts. */
-export function stepOutputs(db: Db, executionId: string, nodeIds: readonly string[]): Map<string, unknown> {
-  if (nodeIds.length === 0) return new Map();
-  return new Map(
-    db
-      .select({ nodeId: stepRuns.nodeId, output: stepRuns.output })
-      .from(stepRuns)
-      .where(
-        and(
-          eq(stepRuns.executionId, executionId),
-          inArray(stepRuns.nodeId, [...nodeIds]),
-          eq(stepRuns.status, 'succeeded'),
-        ),
-      )
-      .all()
-      .map((row) => [row.nodeId, row.output]),
+export function stepOutputs(sqlite: Sql, executionId: string, nodeIds: readonly string[]): Map<string, unknown> {
+  const outputs = new Map<string, unknown>();
+  const statement = prepared(
+    sqlite,
+    "select output from step_runs where execution_id = ? and node_id = ? and status = 'succeeded'",
   );
+  for (const nodeId of new Set(nodeIds)) {
+    const row = statement.get(executionId, nodeId) as { output: string | null } | undefined;
+    if (row) outputs.set(nodeId, fromJson(row.output));
+  }
+  return outputs;
 }
 
-/** Records that `workerId` runs this attempt (inserting the row, or taking over a left one). */
+/** Records that `workerId` runs this attempt: inserts the row, or takes over one left running. */
 export function claimStepRun(
-  db: Db,
-  values: { executionId: string; nodeId: string; attempt: number; workerId: string; input: unknown },
+  sqlite: Sql,
+  values: {
+    executionId: string;
+    nodeId: string;
+    attempt: number;
+    workerId: string;
+    input: unknown;
+    truncated: boolean;
+  },
 ): void {
-  const now = nowIso();
-  db.insert(stepRuns)
-    .values({
-      id: uuidv7(),
-      executionId: values.executionId,
-      nodeId: values.nodeId,
-      attempt: values.attempt,
-      status: 'running',
-      input: values.input ?? null,
-      workerId: values.workerId,
-      startedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [stepRuns.executionId, stepRuns.nodeId, stepRuns.attempt],
-      set: { workerId: values.workerId, startedAt: now, input: values.input ?? null },
-      setWhere: eq(stepRuns.status, 'running'),
-    })
-    .run();
+  prepared(
+    sqlite,
+    `insert into step_runs (id, execution_id, node_id, attempt, status, input, truncated, worker_id, started_at)
+     values (?, ?, ?, ?, 'running', ?, ?, ?, ?)
+     on conflict (execution_id, node_id, attempt) do update
+       set worker_id = excluded.worker_id, started_at = excluded.started_at, input = excluded.input
+       where step_runs.status = 'running'`,
+  ).run(
+    uuidv7(),
+    values.executionId,
+    values.nodeId,
+    values.attempt,
+    toJson(values.input ?? null),
+    values.truncated ? 1 : 0,
+    values.workerId,
+    nowIso(),
+  );
 }
 
 export type StepResult =
@@ -123,94 +137,90 @@ export type StepResult =
 
 /** Stores the result of an attempt, once: only a running attempt can finish. */
 export function finishStepRun(
-  db: Db,
+  sqlite: Sql,
   executionId: string,
   nodeId: string,
   attempt: number,
   result: StepResult,
 ): boolean {
-  const set =
+  const finished = nowIso();
+  const changes =
     result.status === 'succeeded'
-      ? {
-          status: 'succeeded' as const,
-          output: result.output ?? null,
-          outputPort: result.port,
-          continueAt: result.continueAt ?? null,
-        }
-      : { status: 'failed' as const, error: result.error, retryAt: result.retryAt ?? null };
-  return (
-    db
-      .update(stepRuns)
-      .set({ ...set, finishedAt: nowIso() })
-      .where(
-        and(
-          eq(stepRuns.executionId, executionId),
-          eq(stepRuns.nodeId, nodeId),
-          eq(stepRuns.attempt, attempt),
-          eq(stepRuns.status, 'running'),
-        ),
-      )
-      .run().changes > 0
-  );
+      ? prepared(
+          sqlite,
+          `update step_runs set status = 'succeeded', output = ?, output_port = ?, continue_at = ?, finished_at = ?
+           where execution_id = ? and node_id = ? and attempt = ? and status = 'running'`,
+        ).run(
+          toJson(result.output ?? null),
+          result.port,
+          result.continueAt ?? null,
+          finished,
+          executionId,
+          nodeId,
+          attempt,
+        ).changes
+      : prepared(
+          sqlite,
+          `update step_runs set status = 'failed', error = ?, retry_at = ?, finished_at = ?
+           where execution_id = ? and node_id = ? and attempt = ? and status = 'running'`,
+        ).run(toJson(result.error), result.retryAt ?? null, finished, executionId, nodeId, attempt).changes;
+  return changes > 0;
 }
 
-export function insertSkippedSteps(db: Db, executionId: string, nodeIds: readonly string[]): void {
-  if (nodeIds.length === 0) return;
+export function insertSkippedSteps(sqlite: Sql, executionId: string, nodeIds: readonly string[]): void {
   const now = nowIso();
-  db.insert(stepRuns)
-    .values(
-      nodeIds.map((nodeId) => ({
-        id: uuidv7(),
-        executionId,
-        nodeId,
-        attempt: 1,
-        status: 'skipped' as const,
-        startedAt: now,
-        finishedAt: now,
-      })),
-    )
-    .onConflictDoNothing()
-    .run();
+  const statement = prepared(
+    sqlite,
+    `insert into step_runs (id, execution_id, node_id, attempt, status, started_at, finished_at)
+     values (?, ?, ?, 1, 'skipped', ?, ?) on conflict do nothing`,
+  );
+  for (const nodeId of nodeIds) statement.run(uuidv7(), executionId, nodeId, now, now);
 }
 
 /** Marks attempts still running as canceled (the run was canceled; their results are not wanted). */
-export function cancelRunningSteps(db: Db, executionId: string): void {
-  db.update(stepRuns)
-    .set({ status: 'canceled', finishedAt: nowIso() })
-    .where(and(eq(stepRuns.executionId, executionId), eq(stepRuns.status, 'running')))
-    .run();
+export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
+  prepared(
+    sqlite,
+    "update step_runs set status = 'canceled', finished_at = ? where execution_id = ? and status = 'running'",
+  ).run(nowIso(), executionId);
 }
 
 /** Every attempt of every node, for the execution detail. */
-export function listStepRuns(db: Db, executionId: string): StepRunRow[] {
-  return db
-    .select()
-    .from(stepRuns)
-    .where(eq(stepRuns.executionId, executionId))
-    .orderBy(asc(stepRuns.startedAt), asc(stepRuns.id))
-    .all();
+export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
+  return (
+    prepared(sqlite, `select ${COLUMNS} from step_runs where execution_id = ? order by started_at, id`).all(
+      executionId,
+    ) as Array<Record<string, unknown>>
+  ).map(toRow);
 }
 
 /** Copies the successful steps of `fromExecution` into `toExecution`, for a retry that resumes. */
-export function copySucceededSteps(db: Db, fromExecution: string, toExecution: string): number {
-  const rows = db
-    .select()
-    .from(stepRuns)
-    .where(and(eq(stepRuns.executionId, fromExecution), inArray(stepRuns.status, ['succeeded', 'skipped'])))
-    .all();
-  if (rows.length === 0) return 0;
-  db.insert(stepRuns)
-    .values(
-      rows.map((row) => ({
-        ...row,
-        id: uuidv7(),
-        executionId: toExecution,
-        attempt: 1,
-        reused: true,
-        workerId: null,
-        retryAt: null,
-      })),
-    )
-    .run();
+export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecution: string): number {
+  const rows = prepared(
+    sqlite,
+    `select node_id, status, input, output, output_port, truncated, continue_at, started_at, finished_at
+     from step_runs where execution_id = ? and status in ('succeeded', 'skipped')`,
+  ).all(fromExecution) as Array<Record<string, unknown>>;
+  const insert = prepared(
+    sqlite,
+    `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_port, truncated,
+       continue_at, reused, started_at, finished_at)
+     values (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+  );
+  for (const row of rows) {
+    insert.run(
+      uuidv7(),
+      toExecution,
+      row.node_id,
+      row.status,
+      row.input,
+      row.output,
+      row.output_port,
+      row.truncated,
+      row.continue_at,
+      row.started_at,
+      row.finished_at,
+    );
+  }
   return rows.length;
 }

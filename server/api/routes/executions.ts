@@ -2,7 +2,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { EngineEvent } from '../../engine/events.ts';
 import { cancelRun, RunConflict, retryRun } from '../../engine/runs.ts';
-import type { Db } from '../../store/db.ts';
+import type { Store } from '../../store/db.ts';
 import { getExecution, listExecutions, TERMINAL_STATUSES } from '../../store/executions.ts';
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
 import { listStepRuns } from '../../store/steps.ts';
@@ -15,15 +15,15 @@ import { defineRoute } from '../route.ts';
 
 const ExecutionId = z.strictObject({ id: z.uuid() });
 
-function executionDetail(db: Db, id: string): z.output<typeof ExecutionDetail> {
-  const execution = getExecution(db, id);
+function executionDetail(store: Store, id: string): z.output<typeof ExecutionDetail> {
+  const execution = getExecution(store.sqlite, id);
   if (!execution) throw notFound(`execution ${id}`);
-  const version = execution.versionId ? getVersionById(db, execution.versionId) : undefined;
+  const version = execution.versionId ? getVersionById(store.db, execution.versionId) : undefined;
   return {
     ...toExecutionSummary(execution),
     triggerPayload: execution.triggerPayload ?? null,
     versionNumber: version?.number ?? null,
-    steps: listStepRuns(db, id).map(toStepRun),
+    steps: listStepRuns(store.sqlite, id).map(toStepRun),
   };
 }
 
@@ -84,7 +84,7 @@ export const executionRoutes = [
       404: { description: 'No such execution' },
     },
     handler({ params, deps, c }) {
-      return c.json(executionDetail(deps.store.db, params.id));
+      return c.json(executionDetail(deps.store, params.id));
     },
   }),
 
@@ -103,12 +103,12 @@ export const executionRoutes = [
     },
     async handler({ params, deps, c }) {
       const { runs } = engineOf(deps);
-      const execution = getExecution(deps.store.db, params.id);
+      const execution = getExecution(deps.store.sqlite, params.id);
       if (!execution) throw notFound(`execution ${params.id}`);
       if (!(await cancelRun(runs, params.id))) {
         throw new ApiError(409, 'already_ended', `the execution has already ended (${execution.status})`);
       }
-      return c.json(toExecutionSummary(getExecution(deps.store.db, params.id) ?? execution));
+      return c.json(toExecutionSummary(getExecution(deps.store.sqlite, params.id) ?? execution));
     },
   }),
 
@@ -128,7 +128,7 @@ export const executionRoutes = [
     },
     async handler({ params, body, deps, c }) {
       const { runs } = engineOf(deps);
-      if (!getExecution(deps.store.db, params.id)) throw notFound(`execution ${params.id}`);
+      if (!getExecution(deps.store.sqlite, params.id)) throw notFound(`execution ${params.id}`);
       try {
         const execution = await retryRun(runs, params.id, body.mode);
         return c.json({ executionId: execution.id }, 201);
@@ -150,7 +150,7 @@ export const executionRoutes = [
     responses: { 200: { description: 'text/event-stream' }, 404: { description: 'No such execution' } },
     handler({ params, deps, c }) {
       const { events } = engineOf(deps);
-      if (!getExecution(deps.store.db, params.id)) throw notFound(`execution ${params.id}`);
+      if (!getExecution(deps.store.sqlite, params.id)) throw notFound(`execution ${params.id}`);
       return streamSSE(c, async (stream) => {
         // Subscribe before reading the snapshot, so nothing falls between the two.
         const queue: EngineEvent[] = [];
@@ -165,7 +165,7 @@ export const executionRoutes = [
           wake?.();
         });
         try {
-          const snapshot = executionDetail(deps.store.db, params.id);
+          const snapshot = executionDetail(deps.store, params.id);
           await stream.writeSSE({ event: 'snapshot', data: JSON.stringify(snapshot) });
           let ended = TERMINAL_STATUSES.includes(snapshot.status);
           while (open && !ended) {

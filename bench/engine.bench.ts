@@ -1,0 +1,257 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runMigrations } from 'graphile-worker';
+import { pino } from 'pino';
+import type { Graph } from '../server/core/graph.ts';
+import { EventHub } from '../server/engine/event-hub.ts';
+import { GraphCache } from '../server/engine/graphs.ts';
+import { type RunsDeps, startRun } from '../server/engine/runs.ts';
+import { startEmbeddedPostgres } from '../server/pg/embedded.ts';
+import { createPgPool } from '../server/pg/pool.ts';
+import { SandboxPool } from '../server/sandbox/pool.ts';
+import { evaluateTemplates } from '../server/sandbox/templates.ts';
+import { openStore } from '../server/store/db.ts';
+import { insertVersion } from '../server/store/versions.ts';
+import { insertWorkflow } from '../server/store/workflows.ts';
+import { percentile, report } from './stats.ts';
+
+/**
+ * The engine under load, as `npm start` runs it: embedded PostgreSQL with production settings,
+ * one worker process, every step's input and output stored in SQLite.
+ * Figures: five-step runs per second at worker concurrency 1 and 10, trigger-to-finish latency
+ * of a run alone, and the cost of one expression evaluation in a warm isolate.
+ */
+export async function run(): Promise<void> {
+  expressionCost();
+
+  const log = pino({ level: 'warn' });
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-'));
+  chmodSync(dir, 0o755);
+  const http = await localApi();
+  const postgres = await startEmbeddedPostgres({ dataDir: dir, log, fast: process.env.BENCH_FAST === '1' });
+  const store = openStore(join(dir, 'stepwise.db'));
+  const pgPool = createPgPool(postgres.url, log, 20);
+  const events = new EventHub(postgres.url, log);
+  try {
+    await runMigrations({ pgPool });
+    await events.start();
+    const runs: RunsDeps = { store, pgPool, graphs: new GraphCache() };
+    const graph = fiveSteps(http.url);
+    const workflow = insertWorkflow(store.db, { name: 'Bench', draft: graph });
+    const version = insertVersion(store.db, { workflowId: workflow.id, graph });
+    const start = (payload: unknown) =>
+      startRun(runs, { workflowId: workflow.id, versionId: version.id, trigger: 'manual', payload });
+
+    for (const concurrency of [1, 10]) {
+      const worker = spawnWorker(dir, postgres.url, concurrency);
+      try {
+        await throughput(
+          `5-step runs/s, worker concurrency ${concurrency}`,
+          concurrency === 1 ? 150 : 1500,
+          start,
+          events,
+        );
+        if (concurrency === 1) await latency(start, events);
+      } finally {
+        await stopWorker(worker);
+      }
+    }
+  } finally {
+    await events.close();
+    await pgPool.end();
+    store.close();
+    await postgres.stop();
+    http.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ *  Start ──▶ Tidy ──▶ Big? ─true─▶ Score ──▶ Notify
+ */
+function fiveSteps(url: string): Graph {
+  return {
+    nodes: [
+      { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+      {
+        id: 'tidy',
+        type: 'transform.set',
+        name: 'Tidy',
+        position: { x: 0, y: 100 },
+        config: { fields: [{ path: 'email', value: '{{ input.email.toLowerCase() }}' }] },
+      },
+      {
+        id: 'big',
+        type: 'condition.if',
+        name: 'Big?',
+        position: { x: 0, y: 200 },
+        config: { rules: [{ left: '{{ input.total }}', operator: 'greaterThan', right: '10' }] },
+      },
+      {
+        id: 'score',
+        type: 'transform.script',
+        name: 'Score',
+        position: { x: 0, y: 300 },
+        config: { code: 'return { ...input, score: input.total * 2 };' },
+      },
+      {
+        id: 'notify',
+        type: 'action.http',
+        name: 'Notify',
+        position: { x: 0, y: 400 },
+        config: {
+          method: 'POST',
+          url: `${url}/notify`,
+          body: { email: '{{ input.email }}', score: '{{ input.score }}' },
+        },
+      },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', sourcePort: 'main', target: 'tidy' },
+      { id: 'e2', source: 'tidy', sourcePort: 'main', target: 'big' },
+      { id: 'e3', source: 'big', sourcePort: 'true', target: 'score' },
+      { id: 'e4', source: 'score', sourcePort: 'main', target: 'notify' },
+    ],
+  };
+}
+
+type Start = (payload: unknown) => Promise<{ id: string }>;
+
+/** Waits for the given executions to end, through the engine's own events. */
+function waitForRuns(events: EventHub, ids: Set<string>, failures: { count: number }): Promise<void> {
+  return new Promise((resolve) => {
+    const unsubscribe = events.subscribeAll((event) => {
+      if (event.type !== 'run' || !ids.has(event.executionId)) return;
+      if (event.status === 'succeeded' || event.status === 'failed' || event.status === 'canceled') {
+        if (event.status !== 'succeeded') failures.count++;
+        ids.delete(event.executionId);
+        if (ids.size === 0) {
+          unsubscribe();
+          resolve();
+        }
+      }
+    });
+  });
+}
+
+async function throughput(name: string, runs: number, start: Start, events: EventHub): Promise<void> {
+  await warmUp(start, events);
+  const pending = new Set<string>();
+  const failures = { count: 0 };
+  let done: Promise<void> | undefined;
+  const began = performance.now();
+  // Submit in waves so submission itself is not the bottleneck being measured.
+  const ids: string[] = [];
+  for (let index = 0; index < runs; index += 50) {
+    const wave = await Promise.all(
+      Array.from({ length: Math.min(50, runs - index) }, (_, offset) =>
+        start({ email: `U${index + offset}@X.COM`, total: 42 }),
+      ),
+    );
+    for (const execution of wave) {
+      ids.push(execution.id);
+      pending.add(execution.id);
+    }
+    done ??= waitForRuns(events, pending, failures);
+  }
+  await done;
+  const seconds = (performance.now() - began) / 1000;
+  report(name, {
+    runs,
+    seconds,
+    runs_per_s: runs / seconds,
+    steps_per_s: (runs * 5) / seconds,
+    failed: failures.count,
+  });
+}
+
+async function warmUp(start: Start, events: EventHub): Promise<void> {
+  const ids = new Set(
+    (await Promise.all(Array.from({ length: 20 }, () => start({ email: 'W@X', total: 42 })))).map((e) => e.id),
+  );
+  await waitForRuns(events, ids, { count: 0 });
+}
+
+async function latency(start: Start, events: EventHub): Promise<void> {
+  await warmUp(start, events);
+  const durations: number[] = [];
+  for (let index = 0; index < 100; index++) {
+    const began = performance.now();
+    const ids = new Set<string>();
+    const done = waitForRuns(events, ids, { count: 0 });
+    ids.add((await start({ email: 'ALONE@X.COM', total: 42 })).id);
+    await done;
+    durations.push(performance.now() - began);
+  }
+  durations.sort((a, b) => a - b);
+  report('trigger-to-finish latency, one run alone', {
+    p50_ms: percentile(durations, 50),
+    p99_ms: percentile(durations, 99),
+  });
+}
+
+function expressionCost(): void {
+  const pool = new SandboxPool();
+  const scope = { input: { email: 'Ada@Example.COM', total: 150 }, trigger: {}, steps: {} };
+  const value = '{{ input.email.toLowerCase() }}';
+  for (let index = 0; index < 2000; index++) evaluateTemplates(value, scope, pool);
+  const durations: number[] = [];
+  for (let index = 0; index < 20_000; index++) {
+    const began = performance.now();
+    evaluateTemplates(value, scope, pool);
+    durations.push(performance.now() - began);
+  }
+  durations.sort((a, b) => a - b);
+  report('expression evaluation, warm isolate', {
+    p50_ms: percentile(durations, 50),
+    p99_ms: percentile(durations, 99),
+  });
+  pool.dispose();
+}
+
+async function localApi() {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+const WORKER_ENTRY = fileURLToPath(new URL('../server/worker-main.ts', import.meta.url));
+
+function spawnWorker(dataDir: string, databaseUrl: string, concurrency: number): ChildProcess {
+  // BENCH_PROFILE=<dir> writes a CPU profile of each worker process there.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return spawn(process.execPath, ['--no-node-snapshot', ...profile, WORKER_ENTRY], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      WORKER_CONCURRENCY: String(concurrency),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stopWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null) return;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGTERM');
+  await exited;
+}

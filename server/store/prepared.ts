@@ -1,0 +1,30 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Hot-path SQL: the engine runs a handful of statements per step, thousands of times a second.
+ * Building them with the query builder and preparing them anew on every call cost more than all
+ * the engine's other work, so these are prepared once per connection and reused.
+ */
+const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+export function prepared(sqlite: Database.Database, sql: string): Database.Statement {
+  let statements = cache.get(sqlite);
+  if (!statements) {
+    statements = new Map();
+    cache.set(sqlite, statements);
+  }
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = sqlite.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
+/** Runs `work` in a BEGIN IMMEDIATE transaction: writers queue on the lock instead of failing mid-way. */
+export function immediate<T>(sqlite: Database.Database, work: () => T): T {
+  return sqlite.transaction(work).immediate();
+}
+
+export const toJson = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+export const fromJson = (text: unknown): unknown => (typeof text === 'string' ? JSON.parse(text) : null);
