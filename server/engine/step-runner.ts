@@ -33,7 +33,7 @@ import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
 import { sendHttp } from './http.ts';
 import { EventPublisher } from './publisher.ts';
-import { enqueueSteps, StepJob } from './queue.ts';
+import { enqueueSteps, removeSteps, StepJob } from './queue.ts';
 
 export interface StepRunnerDeps {
   readonly store: Store;
@@ -99,6 +99,11 @@ export function createStepRunner(deps: StepRunnerDeps) {
     const result = await execute(graph, node, claim.input, execution, before, job, abortSignal);
     const after = finishStep(job, graph, node, result);
     await enqueueSteps(deps.pgPool, job.executionId, after.pending, after.events);
+    // A cancel that landed between the commit above and the queueing finds no job to remove:
+    // look again, so a canceled run leaves no job behind (a delay's successor could wait days).
+    if (after.pending.length > 0 && getExecutionStatus(sqlite, job.executionId) === 'canceled') {
+      await removeSteps(deps.pgPool, job.executionId, after.pending);
+    }
   };
 
   function claimStep(

@@ -177,12 +177,19 @@ export function insertSkippedSteps(sqlite: Sql, executionId: string, nodeIds: re
   for (const nodeId of nodeIds) statement.run(uuidv7(), executionId, nodeId, now, now);
 }
 
-/** Marks attempts still running as canceled (the run was canceled; their results are not wanted). */
+/**
+ * For a canceled run: attempts still running become canceled (their results are not wanted) and
+ * failed attempts lose their scheduled retry, so no row claims that a retry is still coming.
+ */
 export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
   prepared(
     sqlite,
     "update step_runs set status = 'canceled', finished_at = ? where execution_id = ? and status = 'running'",
   ).run(nowIso(), executionId);
+  prepared(
+    sqlite,
+    "update step_runs set retry_at = null where execution_id = ? and status = 'failed' and retry_at is not null",
+  ).run(executionId);
 }
 
 /** Every attempt of every node, for the execution detail. */
