@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMigrations } from 'graphile-worker';
+import type pg from 'pg';
 import { pino } from 'pino';
 import type { Graph } from '../server/core/graph.ts';
 import { EventHub } from '../server/engine/event-hub.ts';
@@ -27,18 +28,28 @@ import { percentile, report } from './stats.ts';
  * of a run alone, and the cost of one expression evaluation in a warm isolate.
  */
 export async function run(): Promise<void> {
-  expressionCost();
+  if (!process.env.BENCH_ONLY) expressionCost();
 
   const log = pino({ level: 'warn' });
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-'));
   chmodSync(dir, 0o755);
   const http = await localApi();
-  const postgres = await startEmbeddedPostgres({ dataDir: dir, log, fast: process.env.BENCH_FAST === '1' });
+  // BENCH_FAST=1: no fsync (to see what durability costs); BENCH_PG_STATS=1: print PostgreSQL's costliest statements.
+  const pgStats = process.env.BENCH_PG_STATS === '1';
+  const postgres = await startEmbeddedPostgres({
+    dataDir: dir,
+    log,
+    fast: process.env.BENCH_FAST === '1',
+    ...(pgStats
+      ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } }
+      : {}),
+  });
   const store = openStore(join(dir, 'stepwise.db'));
   const pgPool = createPgPool(postgres.url, log, 20);
   const events = new EventHub(postgres.url, log);
   try {
     await runMigrations({ pgPool });
+    if (pgStats) await pgPool.query('create extension if not exists pg_stat_statements');
     await events.start();
     const runs: RunsDeps = { store, pgPool, graphs: new GraphCache() };
     const graph = fiveSteps(http.url);
@@ -47,7 +58,7 @@ export async function run(): Promise<void> {
     const start = (payload: unknown) =>
       startRun(runs, { workflowId: workflow.id, versionId: version.id, trigger: 'manual', payload });
 
-    for (const concurrency of [1, 10]) {
+    for (const concurrency of process.env.BENCH_ONLY ? [Number(process.env.BENCH_ONLY)] : [1, 10]) {
       const worker = spawnWorker(dir, postgres.url, concurrency);
       try {
         await throughput(
@@ -56,11 +67,12 @@ export async function run(): Promise<void> {
           start,
           events,
         );
-        if (concurrency === 1) await latency(start, events);
+        if (concurrency === 1 && !process.env.BENCH_ONLY) await latency(start, events);
       } finally {
         await stopWorker(worker);
       }
     }
+    if (pgStats) await printStatementStats(pgPool);
   } finally {
     await events.close();
     await pgPool.end();
@@ -193,6 +205,19 @@ async function latency(start: Start, events: EventHub): Promise<void> {
     p50_ms: percentile(durations, 50),
     p99_ms: percentile(durations, 99),
   });
+}
+
+async function printStatementStats(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query(
+    `select calls, round(total_exec_time::numeric, 0) as total_ms,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
+     from pg_stat_statements order by total_exec_time desc limit 12`,
+  );
+  for (const row of rows) {
+    process.stdout.write(
+      `  ${String(row.total_ms).padStart(7)} ms ${String(row.calls).padStart(7)} calls  ${row.query}\n`,
+    );
+  }
 }
 
 function expressionCost(): void {

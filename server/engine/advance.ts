@@ -15,7 +15,13 @@ export interface Advance {
  * ends the run when nothing is pending, and lists the steps to queue. Runs inside the caller's
  * transaction; idempotent, so it is also how a step left half-finished by a crash is recovered.
  */
-export function advanceExecution(sqlite: Database.Database, graph: CompiledGraph, executionId: string): Advance {
+export function advanceExecution(
+  sqlite: Database.Database,
+  graph: CompiledGraph,
+  executionId: string,
+  /** The step that just succeeded: only what it (and skips it caused) made ready is listed. */
+  changedNodeId?: string,
+): Advance {
   const states = stepStates(sqlite, executionId);
   const events: EngineEvent[] = [];
   const at = new Date().toISOString();
@@ -34,5 +40,12 @@ export function advanceExecution(sqlite: Database.Database, graph: CompiledGraph
     return { pending: [], events };
   }
   if (outcome === 'failed') return { pending: [], events };
-  return { pending: pendingSteps(graph, states), events };
+  const pending = pendingSteps(graph, states);
+  if (changedNodeId === undefined) return { pending, events };
+  // Steps made ready earlier were queued then; listing them again would only queue duplicates.
+  const sources = new Set([changedNodeId, ...skipped]);
+  return {
+    pending: pending.filter((step) => graph.nodes.get(step.nodeId)?.inbound.some((edge) => sources.has(edge.source))),
+    events,
+  };
 }

@@ -15,8 +15,14 @@ export const StepJob = z.object({
 });
 export type StepJob = z.output<typeof StepJob>;
 
-/** One job per (execution, node, attempt): the key makes queueing the same step again a no-op. */
+export interface StepJobSpec extends StepJob {
+  /** ISO time before which the job must not run (a delay, a retry's backoff). */
+  readonly runAt?: string;
+}
+
+/** Keyed per (execution, node, attempt). */
 export const stepJobKey = (job: StepJob) => `step:${job.executionId}:${job.nodeId}:${job.attempt}`;
+const executionKeyPrefix = (executionId: string) => `step:${executionId}:`;
 
 /**
  * Attempts at the queue level are for infrastructure failures only (database busy, worker
@@ -24,44 +30,107 @@ export const stepJobKey = (job: StepJob) => `step:${job.executionId}:${job.nodeI
  */
 const INFRASTRUCTURE_ATTEMPTS = 10;
 
+export const specsFor = (executionId: string, steps: readonly PendingStep[]): StepJobSpec[] =>
+  steps.map((step) => ({
+    executionId,
+    nodeId: step.nodeId,
+    attempt: step.attempt,
+    ...(step.runAt ? { runAt: step.runAt } : {}),
+  }));
+
 /**
- * Queues steps and publishes engine events in one round trip. `unsafe_dedupe` keeps a step from
- * being queued twice while its job exists, even when that job is already running.
+ * Queues step jobs and publishes engine events in one round trip and one commit; the events'
+ * NOTIFYs go out when the jobs they announce are committed. Every job has a key, in
+ * `unsafe_dedupe` mode: a step already waiting or running in the queue is not queued again
+ * (measured: cheaper for PostgreSQL than `add_jobs`' replace semantics), and a cancel finds an
+ * execution's jobs by key.
  */
-export async function enqueueSteps(
+export async function addStepJobs(
   pool: pg.Pool | pg.PoolClient,
-  executionId: string,
-  steps: readonly PendingStep[],
+  jobs: readonly StepJobSpec[],
   events: readonly EngineEvent[] = [],
 ): Promise<void> {
-  if (steps.length === 0 && events.length === 0) return;
-  const specs = steps.map((step) => {
-    const job: StepJob = { executionId, nodeId: step.nodeId, attempt: step.attempt };
-    return { payload: job, run_at: step.runAt ?? null, key: stepJobKey(job) };
-  });
+  if (jobs.length === 0 && events.length === 0) return;
   await pool.query({
-    // Named, so PostgreSQL plans it once per connection instead of parsing it for every step.
-    name: 'stepwise_enqueue',
+    // Named, so PostgreSQL plans it once per connection instead of parsing it on every call.
+    name: 'stepwise_add_step_jobs',
     text: `select
        (select count(*) from (
           select graphile_worker.add_job($1, payload => s.payload, run_at => coalesce(s.run_at, now()),
                  max_attempts => $2, job_key => s.key, job_key_mode => 'unsafe_dedupe')
           from json_to_recordset($3::json) as s(payload json, run_at timestamptz, key text)
-        ) added),
-       (select count(*) from (select pg_notify($4, e.value) from json_array_elements_text($5::json) e) notified)`,
+        ) added) as added,
+       (select count(*) from (select pg_notify($4, e.value) from json_array_elements_text($5::json) e) sent) as notified`,
     values: [
       STEP_TASK,
       INFRASTRUCTURE_ATTEMPTS,
-      JSON.stringify(specs),
+      JSON.stringify(
+        jobs.map((job) => ({
+          payload: { executionId: job.executionId, nodeId: job.nodeId, attempt: job.attempt },
+          run_at: job.runAt ?? null,
+          key: stepJobKey(job),
+        })),
+      ),
       EVENTS_CHANNEL,
       JSON.stringify(events.map((event) => JSON.stringify(event))),
     ],
   });
 }
 
-/** Drops queued (not running) jobs of steps that must no longer run, e.g. after a cancel. */
-export async function removeSteps(pool: pg.Pool, executionId: string, steps: readonly PendingStep[]): Promise<void> {
-  if (steps.length === 0) return;
-  const keys = steps.map((step) => stepJobKey({ executionId, nodeId: step.nodeId, attempt: step.attempt }));
-  await pool.query('select graphile_worker.remove_job(key) from unnest($1::text[]) key', [keys]);
+/** Drops an execution's queued (not running) step jobs, e.g. after a cancel; answers how many. */
+export async function removeQueuedSteps(pool: pg.Pool, executionId: string): Promise<number> {
+  const { rows } = await pool.query(
+    `select count(*)::int as removed from graphile_worker.complete_jobs(array(
+       select id from graphile_worker.jobs
+       where task_identifier = $1 and locked_at is null and key like $2
+     ))`,
+    [STEP_TASK, `${executionKeyPrefix(executionId).replace(/[\\%_]/g, '\\$&')}%`],
+  );
+  return (rows[0] as { removed: number }).removed;
+}
+
+/**
+ * Gathers the jobs and events that steps finishing in the same turn of the event loop want to
+ * queue, and sends them in one query: under load that is one commit for many steps instead of one
+ * each. Each caller's promise settles when its jobs are durably queued, so a step's own job is
+ * completed only after its successors exist.
+ */
+export class StepJobBatcher {
+  private jobs: StepJobSpec[] = [];
+  private events: EngineEvent[] = [];
+  private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private scheduled = false;
+  private readonly pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  add(jobs: readonly StepJobSpec[], events: readonly EngineEvent[] = []): Promise<void> {
+    if (jobs.length === 0 && events.length === 0) return Promise.resolve();
+    this.jobs.push(...jobs);
+    this.events.push(...events);
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    return done;
+  }
+
+  private async flush(): Promise<void> {
+    const jobs = this.jobs;
+    const events = this.events;
+    const waiting = this.waiting;
+    this.jobs = [];
+    this.events = [];
+    this.waiting = [];
+    this.scheduled = false;
+    try {
+      await addStepJobs(this.pool, jobs, events);
+      for (const caller of waiting) caller.resolve();
+    } catch (error) {
+      for (const caller of waiting) caller.reject(error);
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { pendingSteps } from '../core/engine/plan.ts';
+import type { pendingSteps } from '../core/engine/plan.ts';
 import type { Store } from '../store/db.ts';
 import {
   cancelExecution,
@@ -10,12 +10,12 @@ import {
   type TriggerKind,
 } from '../store/executions.ts';
 import { immediate } from '../store/prepared.ts';
-import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/steps.ts';
+import { cancelRunningSteps, copySucceededSteps } from '../store/steps.ts';
 import { getWorkflow } from '../store/workflows.ts';
 import { advanceExecution } from './advance.ts';
 import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
-import { enqueueSteps, removeSteps } from './queue.ts';
+import { addStepJobs, removeQueuedSteps, specsFor } from './queue.ts';
 
 /** What starting, canceling and retrying runs needs: the store, the queue's database, compiled graphs. */
 export interface RunsDeps {
@@ -68,7 +68,7 @@ async function queueOrFail(
 ): Promise<void> {
   try {
     const events: EngineEvent[] = [{ type: 'run', executionId: execution.id, status: 'queued', at: at() }];
-    await enqueueSteps(deps.pgPool, execution.id, steps(), events);
+    await addStepJobs(deps.pgPool, specsFor(execution.id, steps()), events);
   } catch (error) {
     finishExecution(deps.store.sqlite, execution.id, 'failed', {
       message: `could not queue the run: ${(error as Error).message}`,
@@ -80,21 +80,14 @@ async function queueOrFail(
 /** Stops scheduling further steps and marks the run canceled; queued steps are dropped. */
 export async function cancelRun(deps: RunsDeps, executionId: string): Promise<boolean> {
   const sqlite = deps.store.sqlite;
-  const execution = getExecution(sqlite, executionId);
-  if (!execution) return false;
-  const pending = immediate(sqlite, () => {
-    if (!cancelExecution(sqlite, executionId)) return undefined;
-    const states = stepStates(sqlite, executionId);
+  const canceled = immediate(sqlite, () => {
+    if (!cancelExecution(sqlite, executionId)) return false;
     cancelRunningSteps(sqlite, executionId);
-    try {
-      return pendingSteps(deps.graphs.forExecution(deps.store, execution), states);
-    } catch {
-      return [];
-    }
+    return true;
   });
-  if (pending === undefined) return false;
-  await removeSteps(deps.pgPool, executionId, pending);
-  await enqueueSteps(deps.pgPool, executionId, [], [{ type: 'run', executionId, status: 'canceled', at: at() }]);
+  if (!canceled) return false;
+  await removeQueuedSteps(deps.pgPool, executionId);
+  await addStepJobs(deps.pgPool, [], [{ type: 'run', executionId, status: 'canceled', at: at() }]);
   return true;
 }
 

@@ -21,7 +21,7 @@ import { immediate } from '../store/prepared.ts';
 import {
   claimStepRun,
   finishStepRun,
-  getStepStatus,
+  getStepClaim,
   latestStepState,
   type StepResult,
   stepOutputs,
@@ -33,7 +33,7 @@ import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
 import { sendHttp } from './http.ts';
 import { EventPublisher } from './publisher.ts';
-import { enqueueSteps, removeSteps, StepJob } from './queue.ts';
+import { removeQueuedSteps, StepJob, StepJobBatcher, specsFor } from './queue.ts';
 
 export interface StepRunnerDeps {
   readonly store: Store;
@@ -61,8 +61,10 @@ export function createStepRunner(deps: StepRunnerDeps) {
   const sqlite = deps.store.sqlite;
   const http = deps.sendHttp ?? sendHttp;
   const publisher = new EventPublisher(deps.pgPool, deps.log);
+  const queue = new StepJobBatcher(deps.pgPool);
 
-  return async function runStep(payload: unknown, abortSignal?: AbortSignal): Promise<void> {
+  /** `jobId` is the queue job's id: the claim token that tells a retried job from a duplicate one. */
+  return async function runStep(payload: unknown, jobId: string, abortSignal?: AbortSignal): Promise<void> {
     const job = StepJob.parse(payload);
     const execution = getExecutionForStep(sqlite, job.executionId);
     if (!execution || TERMINAL_STATUSES.includes(execution.status)) return;
@@ -81,8 +83,8 @@ export function createStepRunner(deps: StepRunnerDeps) {
 
     // Parents of a ready step are settled and never change, so reading outside the claim is safe.
     const before = stepStates(sqlite, execution.id);
-    const claim = claimStep(job, graph, before, execution);
-    if (claim.kind === 'ended') return;
+    const claim = claimStep(job, jobId, graph, before, execution);
+    if (claim.kind === 'ended' || claim.kind === 'duplicate') return;
     if (claim.kind === 'settled') {
       await settle(execution.id, graph);
       return;
@@ -98,20 +100,21 @@ export function createStepRunner(deps: StepRunnerDeps) {
 
     const result = await execute(graph, node, claim.input, execution, before, job, abortSignal);
     const after = finishStep(job, graph, node, result);
-    await enqueueSteps(deps.pgPool, job.executionId, after.pending, after.events);
+    await queue.add(specsFor(job.executionId, after.pending), after.events);
     // A cancel that landed between the commit above and the queueing finds no job to remove:
     // look again, so a canceled run leaves no job behind (a delay's successor could wait days).
     if (after.pending.length > 0 && getExecutionStatus(sqlite, job.executionId) === 'canceled') {
-      await removeSteps(deps.pgPool, job.executionId, after.pending);
+      await removeQueuedSteps(deps.pgPool, job.executionId);
     }
   };
 
   function claimStep(
     job: StepJob,
+    jobId: string,
     graph: CompiledGraph,
     states: StepStates,
     execution: ExecutionForStep,
-  ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'run'; input: unknown } {
+  ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'duplicate' } | { kind: 'run'; input: unknown } {
     let input: unknown;
     try {
       input = stepInputFromStore(graph, job.nodeId, states, execution);
@@ -122,16 +125,24 @@ export function createStepRunner(deps: StepRunnerDeps) {
     return immediate(sqlite, () => {
       const status = getExecutionStatus(sqlite, job.executionId);
       if (!status || TERMINAL_STATUSES.includes(status)) return { kind: 'ended' as const };
-      const row = getStepStatus(sqlite, job.executionId, job.nodeId, job.attempt);
-      if (row && row !== 'running') return { kind: 'settled' as const };
+      const row = getStepClaim(sqlite, job.executionId, job.nodeId, job.attempt);
+      if (row && row.status !== 'running') return { kind: 'settled' as const };
+      // Running under another job: a duplicate of a job that is at work. Only the job that claimed
+      // an attempt (retried by the queue after its worker died) takes it over.
+      if (row && row.jobId !== jobId) return { kind: 'duplicate' as const };
       if (!row) {
         // A job for an attempt that is no longer the next one (e.g. queued twice) does nothing.
         const state = latestStepState(sqlite, job.executionId, job.nodeId);
         const expected = state === undefined ? 1 : state.status === 'waiting' ? state.attempt + 1 : undefined;
         if (expected !== job.attempt) return { kind: 'settled' as const };
       }
-      // A row still "running" is an attempt whose worker died: this job takes it over.
-      claimStepRun(sqlite, { ...job, workerId: deps.workerId, input: display.value, truncated: display.truncated });
+      claimStepRun(sqlite, {
+        ...job,
+        workerId: deps.workerId,
+        jobId,
+        input: display.value,
+        truncated: display.truncated,
+      });
       markExecutionRunning(sqlite, job.executionId);
       return { kind: 'run' as const, input };
     });
@@ -262,14 +273,14 @@ export function createStepRunner(deps: StepRunnerDeps) {
         }
         return { pending: [], events };
       }
-      const advance = advanceExecution(sqlite, graph, job.executionId);
+      const advance = advanceExecution(sqlite, graph, job.executionId, job.nodeId);
       return { pending: advance.pending, events: [step('succeeded'), ...advance.events] };
     });
   }
 
   async function settle(executionId: string, graph: CompiledGraph): Promise<void> {
     const advance = immediate(sqlite, () => advanceExecution(sqlite, graph, executionId));
-    await enqueueSteps(deps.pgPool, executionId, advance.pending, advance.events);
+    await queue.add(specsFor(executionId, advance.pending), advance.events);
   }
 
   async function failRun(executionId: string, message: string): Promise<void> {

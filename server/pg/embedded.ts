@@ -32,6 +32,8 @@ export interface EmbeddedPostgresOptions {
   readonly fast?: boolean;
   /** Where root places what the postgres user cannot reach; /var/lib/stepwise by default. */
   readonly systemDir?: string;
+  /** More server settings, as `-c name=value` pairs (benchmarks load pg_stat_statements this way). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 const DATABASE = 'stepwise';
@@ -231,6 +233,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-c',
     'max_connections=200',
     ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ];
   const child: ChildProcess = spawn(join(native, 'bin', 'postgres'), flags, {
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -176,6 +176,11 @@ export const stepRuns = sqliteTable(
     truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
     /** The worker process running (or that ran) this attempt. */
     workerId: text('worker_id'),
+    /**
+     * The queue job that claimed this attempt. The same job retried after a crash takes the
+     * attempt over; any other job for it (a duplicate) leaves it alone.
+     */
+    jobId: text('job_id'),
     /** For a failed attempt with another one scheduled: when it runs. Null on a final failure. */
     retryAt: text('retry_at'),
     /** Successors start no earlier than this (set by a delay). */

@@ -10,7 +10,7 @@ export type StepRunRow = typeof stepRuns.$inferSelect;
 type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, attempt, status, input, output,
-  output_port as outputPort, error, truncated, worker_id as workerId, retry_at as retryAt,
+  output_port as outputPort, error, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
   continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt`;
 
 function toRow(raw: Record<string, unknown>): StepRunRow {
@@ -73,17 +73,17 @@ export function latestStepState(sqlite: Sql, executionId: string, nodeId: string
   return row && toStepState(row);
 }
 
-export function getStepStatus(
+/** Status of one attempt and the queue job that claimed it. */
+export function getStepClaim(
   sqlite: Sql,
   executionId: string,
   nodeId: string,
   attempt: number,
-): StepRunRow['status'] | undefined {
-  const row = prepared(
+): Pick<StepRunRow, 'status' | 'jobId'> | undefined {
+  return prepared(
     sqlite,
-    'select status from step_runs where execution_id = ? and node_id = ? and attempt = ?',
-  ).get(executionId, nodeId, attempt) as { status: StepRunRow['status'] } | undefined;
-  return row?.status;
+    'select status, job_id as jobId from step_runs where execution_id = ? and node_id = ? and attempt = ?',
+  ).get(executionId, nodeId, attempt) as Pick<StepRunRow, 'status' | 'jobId'> | undefined;
 }
 
 /** Outputs of the given nodes' successful attempts. */
@@ -100,7 +100,7 @@ export function stepOutputs(sqlite: Sql, executionId: string, nodeIds: readonly 
   return outputs;
 }
 
-/** Records that `workerId` runs this attempt: inserts the row, or takes over one left running. */
+/** Records that queue job `jobId`, in worker `workerId`, runs this attempt (or runs it again after a crash). */
 export function claimStepRun(
   sqlite: Sql,
   values: {
@@ -108,17 +108,18 @@ export function claimStepRun(
     nodeId: string;
     attempt: number;
     workerId: string;
+    jobId: string;
     input: unknown;
     truncated: boolean;
   },
 ): void {
   prepared(
     sqlite,
-    `insert into step_runs (id, execution_id, node_id, attempt, status, input, truncated, worker_id, started_at)
-     values (?, ?, ?, ?, 'running', ?, ?, ?, ?)
+    `insert into step_runs (id, execution_id, node_id, attempt, status, input, truncated, worker_id, job_id, started_at)
+     values (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
      on conflict (execution_id, node_id, attempt) do update
        set worker_id = excluded.worker_id, started_at = excluded.started_at, input = excluded.input
-       where step_runs.status = 'running'`,
+       where step_runs.status = 'running' and step_runs.job_id = excluded.job_id`,
   ).run(
     uuidv7(),
     values.executionId,
@@ -127,6 +128,7 @@ export function claimStepRun(
     toJson(values.input ?? null),
     values.truncated ? 1 : 0,
     values.workerId,
+    values.jobId,
     nowIso(),
   );
 }
