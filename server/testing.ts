@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp } from './api/app.ts';
+import type { ApiDeps } from './api/route.ts';
 import { openStore, type Store } from './store/db.ts';
 
 /** A real SQLite file in a fresh temp dir; `cleanup` closes and removes it. */
@@ -32,13 +33,20 @@ export interface TestApi {
   cleanup(): void;
 }
 
-export function testApi(options: { apiBodyLimit?: number } = {}): TestApi {
-  const store = tempStore();
+/**
+ * The API in process, on a temp store (or the one given, e.g. an engine's), with every answer
+ * checked against its documented schema. Without `engine`, routes that start runs answer 503.
+ */
+export function testApi(
+  options: { apiBodyLimit?: number; store?: ReturnType<typeof tempStore>; engine?: ApiDeps['engine'] } = {},
+): TestApi {
+  const store = options.store ?? tempStore();
   const app = createApp({
     store,
     log: pino({ level: 'silent' }),
     config: { apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024 },
     checkResponses: true,
+    ...(options.engine ? { engine: options.engine } : {}),
   });
   return {
     store,
@@ -56,6 +64,7 @@ export function testApi(options: { apiBodyLimit?: number } = {}): TestApi {
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
-    cleanup: () => store.cleanup(),
+    // A store passed in belongs to the caller.
+    cleanup: () => (options.store ? undefined : store.cleanup()),
   };
 }

@@ -7,8 +7,10 @@ import type { Logger } from '../log.ts';
  */
 export function createPgPool(connectionString: string, log: Logger, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
-  pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  pool.on('error', (error) => log.warn({ error: error.message }, 'idle PostgreSQL connection failed'));
   // A checked-out client's error surfaces through the query that fails; this only keeps it from crashing.
-  pool.on('connect', (client) => client.on('error', (error) => log.debug({ err: error }, 'PostgreSQL client error')));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => log.debug({ error: error.message }, 'PostgreSQL client error')),
+  );
   return pool;
 }

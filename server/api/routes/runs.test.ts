@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../core/graph.ts';
+import { EventHub } from '../../engine/event-hub.ts';
+import { testEngine } from '../../engine/test-engine.ts';
+import { type TestApi, testApi } from '../../testing.ts';
+
+let engine: Awaited<ReturnType<typeof testEngine>>;
+let events: EventHub;
+let api: TestApi;
+
+beforeAll(async () => {
+  engine = await testEngine();
+  await engine.startWorker();
+  events = new EventHub(engine.databaseUrl, engine.log);
+  await events.start();
+  api = testApi({ store: engine.store, engine: { runs: engine.runs, events } });
+});
+afterAll(async () => {
+  await events?.close();
+  await engine?.close();
+});
+
+/**
+ *   Start ──▶ Greet ──▶ Wait (delay, seconds)
+ */
+const greeting = (delaySeconds?: number): Graph => ({
+  nodes: [
+    { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+    {
+      id: 'greet',
+      type: 'transform.set',
+      name: 'Greet',
+      position: { x: 0, y: 100 },
+      config: { fields: [{ path: 'greeting', value: 'Hello {{ input.name }}' }] },
+    },
+    ...(delaySeconds
+      ? [
+          {
+            id: 'wait',
+            type: 'flow.delay',
+            name: 'Wait',
+            position: { x: 0, y: 200 },
+            config: { amount: delaySeconds, unit: 'seconds' },
+          },
+        ]
+      : []),
+  ],
+  edges: [
+    { id: 'e1', source: 'start', sourcePort: 'main', target: 'greet' },
+    ...(delaySeconds ? [{ id: 'e2', source: 'greet', sourcePort: 'main', target: 'wait' }] : []),
+  ],
+});
+
+async function workflow(graph: Graph, publish = true): Promise<string> {
+  const { id } = (await api.call('POST', '/api/v1/workflows', { name: 'Runs', graph })).body;
+  if (publish) {
+    await api.call('POST', `/api/v1/workflows/${id}/versions`, { fromDraft: true });
+    await api.call('POST', `/api/v1/workflows/${id}/publish`, { version: 1 });
+  }
+  return id;
+}
+
+async function until(executionId: string, statuses: string[]) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const answer = await api.call('GET', `/api/v1/executions/${executionId}`);
+    if (statuses.includes(answer.body.status)) return answer.body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`execution ${executionId} never reached ${statuses.join('/')}`);
+}
+
+describe('runs API', () => {
+  it('runs the published version and shows every step in the execution', async () => {
+    const id = await workflow(greeting());
+    const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { payload: { name: 'Ada' } });
+    expect(started.status).toBe(201);
+    const execution = await until(started.body.executionId, ['succeeded', 'failed']);
+    expect(execution).toMatchObject({
+      status: 'succeeded',
+      trigger: 'manual',
+      versionNumber: 1,
+      triggerPayload: { name: 'Ada' },
+    });
+    expect(execution.steps.map((step: { nodeId: string; status: string }) => [step.nodeId, step.status])).toEqual([
+      ['start', 'succeeded'],
+      ['greet', 'succeeded'],
+    ]);
+    expect(execution.steps[1].output).toEqual({ name: 'Ada', greeting: 'Hello Ada' });
+    expect(execution.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('test-runs the draft, keeping a copy of the graph it ran', async () => {
+    const id = await workflow(greeting(), false);
+    const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { draft: true, payload: { name: 'Bo' } });
+    expect(started.status).toBe(201);
+    // Editing the draft while it runs does not change what runs.
+    await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: { nodes: [], edges: [] } });
+    const execution = await until(started.body.executionId, ['succeeded', 'failed']);
+    expect(execution).toMatchObject({ status: 'succeeded', trigger: 'test', versionId: null });
+    expect(execution.steps[1].output.greeting).toBe('Hello Bo');
+  });
+
+  it('refuses to run what cannot run', async () => {
+    const unpublished = await workflow(greeting(), false);
+    const none = await api.call('POST', `/api/v1/workflows/${unpublished}/runs`, {});
+    expect(none.status).toBe(409);
+    await api.call('PUT', `/api/v1/workflows/${unpublished}/draft`, { graph: { nodes: [], edges: [] } });
+    const invalid = await api.call('POST', `/api/v1/workflows/${unpublished}/runs`, { draft: true });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.details.problems[0].code).toBe('trigger_count');
+    const both = await api.call('POST', `/api/v1/workflows/${unpublished}/runs`, { draft: true, version: 1 });
+    expect(both.status).toBe(400);
+    const missing = await api.call('POST', `/api/v1/workflows/${unpublished}/runs`, { version: 9 });
+    expect(missing.status).toBe(404);
+  });
+
+  it('cancels a running execution and retries it fresh', async () => {
+    const id = await workflow(greeting(60));
+    const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { payload: { name: 'Cy' } });
+    const executionId = started.body.executionId;
+    await until(executionId, ['running']);
+    const canceled = await api.call('POST', `/api/v1/executions/${executionId}/cancel`);
+    expect(canceled.status).toBe(200);
+    expect(canceled.body.status).toBe('canceled');
+    expect((await api.call('POST', `/api/v1/executions/${executionId}/cancel`)).status).toBe(409);
+
+    const retried = await api.call('POST', `/api/v1/executions/${executionId}/retry`, { mode: 'fresh' });
+    expect(retried.status).toBe(201);
+    const retry = (await api.call('GET', `/api/v1/executions/${retried.body.executionId}`)).body;
+    expect(retry).toMatchObject({ trigger: 'retry', retryOf: executionId });
+    await api.call('POST', `/api/v1/executions/${retried.body.executionId}/cancel`);
+    expect((await api.call('POST', `/api/v1/executions/${executionId}/retry`, { mode: 'sideways' })).status).toBe(400);
+  });
+
+  it('lists executions newest first, with filters and pages', async () => {
+    const id = await workflow(greeting());
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      ids.push(
+        (await api.call('POST', `/api/v1/workflows/${id}/runs`, { payload: { name: `N${index}` } })).body.executionId,
+      );
+    }
+    for (const executionId of ids) await until(executionId, ['succeeded']);
+    const page = await api.call('GET', `/api/v1/executions?workflowId=${id}&limit=2`);
+    expect(page.body.items.map((item: { id: string }) => item.id)).toEqual([ids[2], ids[1]]);
+    const next = await api.call('GET', `/api/v1/executions?workflowId=${id}&limit=2&cursor=${page.body.nextCursor}`);
+    expect(next.body.items.map((item: { id: string }) => item.id)).toEqual([ids[0]]);
+    expect(next.body.nextCursor).toBeNull();
+    const failed = await api.call('GET', `/api/v1/executions?workflowId=${id}&status=failed`);
+    expect(failed.body.items).toEqual([]);
+    expect((await api.call('GET', '/api/v1/executions?status=exploded')).status).toBe(400);
+    expect((await api.call('GET', '/api/v1/executions/01a200a9-5cfd-7049-9fb8-b1b2d26fba24')).status).toBe(404);
+  });
+
+  it('streams live progress as server-sent events until the run ends', async () => {
+    const id = await workflow(greeting(1));
+    const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { payload: { name: 'Di' } });
+    const response = await api.app.request(`/api/v1/executions/${started.body.executionId}/events`);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text(); // the stream closes when the run ends
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((match) => ({
+      type: match[1],
+      data: JSON.parse(match[2] as string),
+    }));
+    expect(events[0]?.type).toBe('snapshot');
+    const last = events.at(-1);
+    expect(last).toMatchObject({ type: 'run', data: { status: 'succeeded' } });
+    // Steps done before the stream opened are in the snapshot; the rest arrive as events.
+    const snapshot = events[0]?.data as { steps: Array<{ nodeId: string; status: string }> };
+    const done = new Set([
+      ...snapshot.steps.filter((step) => step.status === 'succeeded').map((step) => step.nodeId),
+      ...events
+        .filter((event) => event.type === 'step' && event.data.status === 'succeeded')
+        .map((event) => event.data.nodeId),
+    ]);
+    expect([...done].sort()).toEqual(['greet', 'start', 'wait']);
+    // The 1-second delay cannot have finished before the stream opened.
+    expect(
+      events.some(
+        (event) => event.type === 'step' && event.data.nodeId === 'wait' && event.data.status === 'succeeded',
+      ),
+    ).toBe(true);
+  });
+});
