@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { openQueueDatabase } from './engine/database.ts';
 import { EventHub } from './engine/event-hub.ts';
 import { GraphCache } from './engine/graphs.ts';
+import { reconcileUnfinishedRuns } from './engine/runs.ts';
 import { superviseWorkers } from './engine/supervisor.ts';
 import { exitOnConfigError } from './exit.ts';
 import { createLogger } from './log.ts';
@@ -20,12 +21,10 @@ export async function startServer(): Promise<void> {
   const queue = await openQueueDatabase(config, log);
   const events = new EventHub(queue.url, log);
   await events.start();
-  const app = createApp({
-    store,
-    log,
-    config,
-    engine: { runs: { store, pgPool: queue.pool, graphs: new GraphCache() }, events },
-  });
+  const runs = { store, pgPool: queue.pool, graphs: new GraphCache() };
+  const reconciled = await reconcileUnfinishedRuns(runs);
+  if (reconciled.executions > 0) log.info(reconciled, 'resumed unfinished runs');
+  const app = createApp({ store, log, config, engine: { runs, events } });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

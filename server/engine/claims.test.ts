@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
+import { insertExecution } from '../store/executions.ts';
 import { GraphCache } from './graphs.ts';
 import { STEP_TASK } from './queue.ts';
-import { startRun } from './runs.ts';
+import { reconcileUnfinishedRuns, startRun } from './runs.ts';
 import { createStepRunner } from './step-runner.ts';
 import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
@@ -55,9 +56,7 @@ describe('claiming a step', () => {
     });
   });
 
-  it('lets the job that claimed a step run it again when the queue retries it after a crash', async () => {
-    // Two runners sharing the store: the first claims the step with job "7" and "dies" (its
-    // execution never finishes); the queue retries job "7", which takes the attempt over.
+  it('hands an attempt over only to its own job retried, or to any job once its job has vanished', async () => {
     const { workflow, version } = engine.workflow(slowCall());
     const execution = await startRun(engine.runs, {
       workflowId: workflow.id,
@@ -65,7 +64,7 @@ describe('claiming a step', () => {
       trigger: 'manual',
       payload: {},
     });
-    await engine.finished(execution.id).catch(() => undefined);
+    await engine.finished(execution.id);
     const sandbox = new SandboxPool();
     const runner = (workerId: string) =>
       createStepRunner({
@@ -76,31 +75,103 @@ describe('claiming a step', () => {
         workerId,
         log: engine.log,
       });
-    // Reopen the finished run's call step as if a worker had crashed mid-way through attempt 2.
-    engine.store.sqlite
-      .prepare("update executions set status = 'running', finished_at = null where id = ?")
-      .run(execution.id);
-    engine.store.sqlite
-      .prepare(
-        "insert into step_runs (id, execution_id, node_id, attempt, status, worker_id, job_id, started_at) values ('r2', ?, 'call', 2, 'running', 'dead-worker', '7', ?)",
-      )
-      .run(execution.id, new Date().toISOString());
-    engine.store.sqlite
+    // A job the queue still holds (due in an hour), standing for one whose worker died mid-step.
+    const { rows } = await engine.pgPool.query(
+      "select (graphile_worker.add_job('not_a_task', '{}'::json, run_at => now() + interval '1 hour')).id::text as id",
+    );
+    const holder = (rows[0] as { id: string }).id;
+    // Reopen the run as if that job's worker had crashed in the middle of attempt 2 of the call.
+    const sqlite = engine.store.sqlite;
+    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
+    sqlite
       .prepare(
         "update step_runs set status = 'failed', retry_at = ? where execution_id = ? and node_id = 'call' and attempt = 1",
       )
       .run(new Date().toISOString(), execution.id);
-    const before = slow.requests.length;
+    sqlite
+      .prepare(
+        "insert into step_runs (id, execution_id, node_id, attempt, status, worker_id, job_id, started_at) values ('r2', ?, 'call', 2, 'running', 'dead-worker', ?, ?)",
+      )
+      .run(execution.id, holder, new Date().toISOString());
+    const attempt2 = { executionId: execution.id, nodeId: 'call', attempt: 2 };
+    const requests = () => slow.requests.length;
+    const before = requests();
 
-    await runner('other-worker')({ executionId: execution.id, nodeId: 'call', attempt: 2 }, '8');
-    expect(slow.requests.length).toBe(before); // a different job: a duplicate, left alone
+    await runner('other-worker')(attempt2, '999999');
+    expect(requests()).toBe(before); // another job while the holder exists: a duplicate, left alone
 
-    await runner('retrying-worker')({ executionId: execution.id, nodeId: 'call', attempt: 2 }, '7');
-    expect(slow.requests.length).toBe(before + 1); // the same job: takes the attempt over
-    const attempt2 = stepRunsNow(engine.store, execution.id).find(
-      (step) => step.nodeId === 'call' && step.attempt === 2,
-    );
-    expect(attempt2).toMatchObject({ status: 'succeeded', workerId: 'retrying-worker', jobId: '7' });
+    await runner('retrying-worker')(attempt2, holder);
+    expect(requests()).toBe(before + 1); // the holder itself, retried by the queue: takes it over
+    expect(
+      stepRunsNow(engine.store, execution.id).find((step) => step.attempt === 2 && step.nodeId === 'call'),
+    ).toMatchObject({
+      status: 'succeeded',
+      workerId: 'retrying-worker',
+      jobId: holder,
+    });
+
+    // Once the holder has vanished from the queue, any job for the attempt takes it over.
+    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
+    sqlite
+      .prepare(
+        "update step_runs set status = 'running', job_id = ? where execution_id = ? and node_id = 'call' and attempt = 2",
+      )
+      .run(holder, execution.id);
+    await engine.pgPool.query('select graphile_worker.complete_jobs(array[$1::bigint])', [holder]);
+    await runner('rescuing-worker')(attempt2, '1000000');
+    expect(requests()).toBe(before + 2);
+    expect(
+      stepRunsNow(engine.store, execution.id).find((step) => step.attempt === 2 && step.nodeId === 'call'),
+    ).toMatchObject({
+      status: 'succeeded',
+      jobId: '1000000',
+    });
     sandbox.dispose();
+  });
+});
+
+describe('resuming unfinished runs', () => {
+  it('queues again what an unfinished run needs after the queue lost its jobs', async () => {
+    //   Start ──▶ Call (slow)
+    const { workflow, version } = engine.workflow(slowCall());
+    const execution = await startRun(engine.runs, {
+      workflowId: workflow.id,
+      versionId: version.id,
+      trigger: 'manual',
+      payload: {},
+    });
+    await waitUntil('the call is running', () =>
+      stepRunsNow(engine.store, execution.id).some((step) => step.nodeId === 'call' && step.status === 'running'),
+    );
+    // The step finishes; then pretend its record was lost: reopen it as running under a job the
+    // queue no longer has, and a second run whose trigger job never made it into the queue.
+    await engine.finished(execution.id);
+    // The queue completes finished jobs a moment after the step is stored; wait for it to be empty.
+    await waitUntil('the queue is empty', async () => {
+      const { rows } = await engine.pgPool.query('select count(*)::int as n from graphile_worker.jobs');
+      return (rows[0] as { n: number }).n === 0;
+    });
+    const sqlite = engine.store.sqlite;
+    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
+    sqlite
+      .prepare(
+        "update step_runs set status = 'running', output = null, finished_at = null, job_id = '424242' where execution_id = ? and node_id = 'call'",
+      )
+      .run(execution.id);
+    const lost = insertExecution(sqlite, {
+      workflowId: workflow.id,
+      versionId: version.id,
+      trigger: 'manual',
+      triggerPayload: {},
+    });
+
+    const resumed = await reconcileUnfinishedRuns(engine.runs);
+    expect(resumed.executions).toBeGreaterThanOrEqual(2);
+    const [first, second] = await Promise.all([engine.finished(execution.id), engine.finished(lost.id)]);
+    expect(first.execution.status).toBe('succeeded');
+    expect(first.steps.find((step) => step.nodeId === 'call')?.output).toMatchObject({ status: 200 });
+    expect(second.execution.status).toBe('succeeded');
+    // Nothing left to resume, and resuming twice queues nothing twice.
+    expect(await reconcileUnfinishedRuns(engine.runs)).toEqual({ executions: 0, jobs: 0 });
   });
 });

@@ -77,6 +77,16 @@ export async function addStepJobs(
   });
 }
 
+/** Whether a queue job still exists (waiting, running, or failed and to be retried). */
+export async function jobExists(pool: pg.Pool, jobId: string): Promise<boolean> {
+  if (!/^\d+$/.test(jobId)) return false;
+  const { rows } = await pool.query(
+    'select exists(select 1 from graphile_worker.jobs where id = $1::bigint) as found',
+    [jobId],
+  );
+  return (rows[0] as { found: boolean }).found;
+}
+
 /** Drops an execution's queued (not running) step jobs, e.g. after a cancel; answers how many. */
 export async function removeQueuedSteps(pool: pg.Pool, executionId: string): Promise<number> {
   const { rows } = await pool.query(

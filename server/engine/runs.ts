@@ -6,11 +6,13 @@ import {
   type ExecutionRow,
   finishExecution,
   getExecution,
+  getExecutionForStep,
   insertExecution,
+  listUnfinishedExecutionIds,
   type TriggerKind,
 } from '../store/executions.ts';
 import { immediate } from '../store/prepared.ts';
-import { cancelRunningSteps, copySucceededSteps } from '../store/steps.ts';
+import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/steps.ts';
 import { getWorkflow } from '../store/workflows.ts';
 import { advanceExecution } from './advance.ts';
 import type { EngineEvent } from './events.ts';
@@ -134,4 +136,43 @@ export async function retryRun(
   });
   await queueOrFail(deps, execution, () => pending);
   return execution;
+}
+
+/**
+ * Queues again whatever unfinished runs need, from what SQLite says: steps that are ready, retries
+ * that are due, attempts left running. Run at start-up, it makes the queue whole after anything
+ * that lost jobs (PostgreSQL stopped uncleanly, its data reset): SQLite is the record, the queue
+ * can always be derived from it. Jobs that still exist are not duplicated (their keys).
+ */
+export async function reconcileUnfinishedRuns(deps: RunsDeps): Promise<{ executions: number; jobs: number }> {
+  const sqlite = deps.store.sqlite;
+  let executions = 0;
+  let jobs = 0;
+  let after: string | undefined;
+  for (;;) {
+    const batch = listUnfinishedExecutionIds(sqlite, 200, after);
+    if (batch.length === 0) return { executions, jobs };
+    for (const id of batch) {
+      const specs = immediate(sqlite, () => {
+        let graph: ReturnType<GraphCache['forExecution']>;
+        try {
+          graph = deps.graphs.forExecution(deps.store, {
+            id,
+            versionId: getExecutionForStep(sqlite, id)?.versionId ?? null,
+          });
+        } catch (error) {
+          finishExecution(sqlite, id, 'failed', { message: `the workflow cannot run: ${(error as Error).message}` });
+          return [];
+        }
+        const running = [...stepStates(sqlite, id)]
+          .filter(([, state]) => state.status === 'running')
+          .map(([nodeId, state]) => ({ nodeId, attempt: (state as { attempt: number }).attempt }));
+        return specsFor(id, [...advanceExecution(sqlite, graph, id).pending, ...running]);
+      });
+      if (specs.length > 0) await addStepJobs(deps.pgPool, specs);
+      executions++;
+      jobs += specs.length;
+    }
+    after = batch.at(-1);
+  }
 }

@@ -33,7 +33,7 @@ import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
 import { sendHttp } from './http.ts';
 import { EventPublisher } from './publisher.ts';
-import { removeQueuedSteps, StepJob, StepJobBatcher, specsFor } from './queue.ts';
+import { jobExists, removeQueuedSteps, StepJob, StepJobBatcher, specsFor } from './queue.ts';
 
 export interface StepRunnerDeps {
   readonly store: Store;
@@ -83,7 +83,14 @@ export function createStepRunner(deps: StepRunnerDeps) {
 
     // Parents of a ready step are settled and never change, so reading outside the claim is safe.
     const before = stepStates(sqlite, execution.id);
-    const claim = claimStep(job, jobId, graph, before, execution);
+    let claim = claimStep(job, jobId, graph, before, execution);
+    if (claim.kind === 'duplicate') {
+      // Another job holds this attempt. While that job is in the queue (running, or to be retried
+      // once its dead worker's lock is released) it owns the attempt; if it has vanished (the
+      // queue lost it, e.g. PostgreSQL stopped uncleanly), this job takes the attempt over.
+      if (await jobExists(deps.pgPool, claim.holder)) return;
+      claim = claimStep(job, jobId, graph, before, execution, claim.holder);
+    }
     if (claim.kind === 'ended' || claim.kind === 'duplicate') return;
     if (claim.kind === 'settled') {
       await settle(execution.id, graph);
@@ -114,7 +121,9 @@ export function createStepRunner(deps: StepRunnerDeps) {
     graph: CompiledGraph,
     states: StepStates,
     execution: ExecutionForStep,
-  ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'duplicate' } | { kind: 'run'; input: unknown } {
+    /** A vanished job whose claim this job may take over. */
+    replacing?: string,
+  ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'duplicate'; holder: string } | { kind: 'run'; input: unknown } {
     let input: unknown;
     try {
       input = stepInputFromStore(graph, job.nodeId, states, execution);
@@ -129,7 +138,8 @@ export function createStepRunner(deps: StepRunnerDeps) {
       if (row && row.status !== 'running') return { kind: 'settled' as const };
       // Running under another job: a duplicate of a job that is at work. Only the job that claimed
       // an attempt (retried by the queue after its worker died) takes it over.
-      if (row && row.jobId !== jobId) return { kind: 'duplicate' as const };
+      if (row && row.jobId !== jobId && row.jobId !== replacing)
+        return { kind: 'duplicate' as const, holder: row.jobId ?? '' };
       if (!row) {
         // A job for an attempt that is no longer the next one (e.g. queued twice) does nothing.
         const state = latestStepState(sqlite, job.executionId, job.nodeId);
@@ -140,6 +150,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
         ...job,
         workerId: deps.workerId,
         jobId,
+        ...(replacing ? { replacing } : {}),
         input: display.value,
         truncated: display.truncated,
       });

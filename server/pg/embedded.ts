@@ -232,6 +232,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     'unix_socket_directories=',
     '-c',
     'max_connections=200',
+    // This cluster only holds the run queue, and the queue can always be rebuilt from SQLite (see
+    // reconcileUnfinishedRuns, run at every start). So commits need not wait for the disk, and no
+    // replication WAL is kept: a crash of the machine may lose the last moments of queue changes,
+    // never a run. Measured here: steps per second nearly double.
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'wal_level=minimal',
+    '-c',
+    'max_wal_senders=0',
     ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ];

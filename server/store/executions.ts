@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
@@ -180,15 +180,14 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
     .all();
 }
 
-/** Runs a crashed or restarted engine may need to push on: not ended, oldest first. */
-export function listUnfinishedExecutions(db: Db, limit: number): Array<Pick<ExecutionRow, 'id' | 'status'>> {
-  return db
-    .select({ id: executions.id, status: executions.status })
-    .from(executions)
-    .where(inArray(executions.status, ['queued', 'running']))
-    .orderBy(executions.createdAt)
-    .limit(limit)
-    .all();
+/** Ids of runs not ended (queued or running), oldest first, after `after` when given. */
+export function listUnfinishedExecutionIds(sqlite: Sql, limit: number, after?: string): string[] {
+  return (
+    prepared(
+      sqlite,
+      "select id from executions where status in ('queued', 'running') and id > ? order by id limit ?",
+    ).all(after ?? '', limit) as Array<{ id: string }>
+  ).map((row) => row.id);
 }
 
 export function countExecutions(db: Db, workflowId?: string): number {

@@ -109,6 +109,8 @@ export function claimStepRun(
     attempt: number;
     workerId: string;
     jobId: string;
+    /** Take over an attempt claimed by this (vanished) job. */
+    replacing?: string;
     input: unknown;
     truncated: boolean;
   },
@@ -118,8 +120,8 @@ export function claimStepRun(
     `insert into step_runs (id, execution_id, node_id, attempt, status, input, truncated, worker_id, job_id, started_at)
      values (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
      on conflict (execution_id, node_id, attempt) do update
-       set worker_id = excluded.worker_id, started_at = excluded.started_at, input = excluded.input
-       where step_runs.status = 'running' and step_runs.job_id = excluded.job_id`,
+       set worker_id = excluded.worker_id, job_id = excluded.job_id, started_at = excluded.started_at, input = excluded.input
+       where step_runs.status = 'running' and step_runs.job_id in (excluded.job_id, ?)`,
   ).run(
     uuidv7(),
     values.executionId,
@@ -130,6 +132,7 @@ export function claimStepRun(
     values.workerId,
     values.jobId,
     nowIso(),
+    values.replacing ?? values.jobId,
   );
 }
 

@@ -21,10 +21,11 @@ afterAll(async () => {
 });
 
 /**
- *   Start ──▶ Greet ──▶ Wait (delay, seconds)
+ *   Start ──▶ Greet ──▶ Wait (delay, seconds) ──▶ After
+ *   (A delay postpones what follows it, so the run stays running until After.)
  */
-const greeting = (delaySeconds?: number): Graph => ({
-  nodes: [
+const greeting = (delaySeconds?: number): Graph => {
+  const nodes: Graph['nodes'] = [
     { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
     {
       id: 'greet',
@@ -33,23 +34,17 @@ const greeting = (delaySeconds?: number): Graph => ({
       position: { x: 0, y: 100 },
       config: { fields: [{ path: 'greeting', value: 'Hello {{ input.name }}' }] },
     },
-    ...(delaySeconds
-      ? [
-          {
-            id: 'wait',
-            type: 'flow.delay',
-            name: 'Wait',
-            position: { x: 0, y: 200 },
-            config: { amount: delaySeconds, unit: 'seconds' },
-          },
-        ]
-      : []),
-  ],
-  edges: [
-    { id: 'e1', source: 'start', sourcePort: 'main', target: 'greet' },
-    ...(delaySeconds ? [{ id: 'e2', source: 'greet', sourcePort: 'main', target: 'wait' }] : []),
-  ],
-});
+  ];
+  const edges: Graph['edges'] = [{ id: 'e1', source: 'start', sourcePort: 'main', target: 'greet' }];
+  if (delaySeconds) {
+    const wait = { amount: delaySeconds, unit: 'seconds' };
+    nodes.push({ id: 'wait', type: 'flow.delay', name: 'Wait', position: { x: 0, y: 200 }, config: wait });
+    nodes.push({ id: 'after', type: 'transform.set', name: 'After', position: { x: 0, y: 300 }, config: {} });
+    edges.push({ id: 'e2', source: 'greet', sourcePort: 'main', target: 'wait' });
+    edges.push({ id: 'e3', source: 'wait', sourcePort: 'main', target: 'after' });
+  }
+  return { nodes, edges };
+};
 
 async function workflow(graph: Graph, publish = true): Promise<string> {
   const { id } = (await api.call('POST', '/api/v1/workflows', { name: 'Runs', graph })).body;
@@ -173,11 +168,11 @@ describe('runs API', () => {
         .filter((event) => event.type === 'step' && event.data.status === 'succeeded')
         .map((event) => event.data.nodeId),
     ]);
-    expect([...done].sort()).toEqual(['greet', 'start', 'wait']);
-    // The 1-second delay cannot have finished before the stream opened.
+    expect([...done].sort()).toEqual(['after', 'greet', 'start', 'wait']);
+    // The step after the 1-second delay cannot have run before the stream opened.
     expect(
       events.some(
-        (event) => event.type === 'step' && event.data.nodeId === 'wait' && event.data.status === 'succeeded',
+        (event) => event.type === 'step' && event.data.nodeId === 'after' && event.data.status === 'succeeded',
       ),
     ).toBe(true);
   });
