@@ -10,8 +10,7 @@ import type pg from 'pg';
 import { pino } from 'pino';
 import type { Graph } from '../server/core/graph.ts';
 import { EventHub } from '../server/engine/event-hub.ts';
-import { GraphCache } from '../server/engine/graphs.ts';
-import { type RunsDeps, startRun } from '../server/engine/runs.ts';
+import { createRunsDeps, type RunsDeps, startRun } from '../server/engine/runs.ts';
 import { startEmbeddedPostgres } from '../server/pg/embedded.ts';
 import { createPgPool } from '../server/pg/pool.ts';
 import { SandboxPool } from '../server/sandbox/pool.ts';
@@ -51,7 +50,7 @@ export async function run(): Promise<void> {
     await runMigrations({ pgPool });
     if (pgStats) await pgPool.query('create extension if not exists pg_stat_statements');
     await events.start();
-    const runs: RunsDeps = { store, pgPool, graphs: new GraphCache() };
+    const runs: RunsDeps = createRunsDeps(store, pgPool);
     const graph = fiveSteps(http.url);
     const workflow = insertWorkflow(store.db, { name: 'Bench', draft: graph });
     const version = insertVersion(store.db, { workflowId: workflow.id, graph });

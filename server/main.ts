@@ -3,8 +3,7 @@ import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
 import { openQueueDatabase } from './engine/database.ts';
 import { EventHub } from './engine/event-hub.ts';
-import { GraphCache } from './engine/graphs.ts';
-import { reconcileUnfinishedRuns } from './engine/runs.ts';
+import { createRunsDeps, reconcileUnfinishedRuns } from './engine/runs.ts';
 import { superviseWorkers } from './engine/supervisor.ts';
 import { exitOnConfigError } from './exit.ts';
 import { createLogger } from './log.ts';
@@ -21,7 +20,7 @@ export async function startServer(): Promise<void> {
   const queue = await openQueueDatabase(config, log);
   const events = new EventHub(queue.url, log);
   await events.start();
-  const runs = { store, pgPool: queue.pool, graphs: new GraphCache() };
+  const runs = createRunsDeps(store, queue.pool);
   const reconciled = await reconcileUnfinishedRuns(runs);
   if (reconciled.executions > 0) log.info(reconciled, 'resumed unfinished runs');
   const app = createApp({ store, log, config, engine: { runs, events } });

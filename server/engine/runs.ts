@@ -16,14 +16,20 @@ import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/ste
 import { getWorkflow } from '../store/workflows.ts';
 import { advanceExecution } from './advance.ts';
 import type { EngineEvent } from './events.ts';
-import type { GraphCache } from './graphs.ts';
-import { addStepJobs, removeQueuedSteps, specsFor } from './queue.ts';
+import { GraphCache } from './graphs.ts';
+import { addStepJobs, removeQueuedSteps, StepJobBatcher, specsFor } from './queue.ts';
 
 /** What starting, canceling and retrying runs needs: the store, the queue's database, compiled graphs. */
 export interface RunsDeps {
   readonly store: Store;
   readonly pgPool: pg.Pool;
   readonly graphs: GraphCache;
+  /** Runs started in the same moment (a burst of webhooks) are queued in one round trip. */
+  readonly jobs: StepJobBatcher;
+}
+
+export function createRunsDeps(store: Store, pgPool: pg.Pool): RunsDeps {
+  return { store, pgPool, graphs: new GraphCache(), jobs: new StepJobBatcher(pgPool) };
 }
 
 export class RunConflict extends Error {
@@ -70,7 +76,7 @@ async function queueOrFail(
 ): Promise<void> {
   try {
     const events: EngineEvent[] = [{ type: 'run', executionId: execution.id, status: 'queued', at: at() }];
-    await addStepJobs(deps.pgPool, specsFor(execution.id, steps()), events);
+    await deps.jobs.add(specsFor(execution.id, steps()), events);
   } catch (error) {
     finishExecution(deps.store.sqlite, execution.id, 'failed', {
       message: `could not queue the run: ${(error as Error).message}`,

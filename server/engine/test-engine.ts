@@ -11,8 +11,7 @@ import { listStepRuns, type StepRunRow } from '../store/steps.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
 import { tempStore } from '../testing.ts';
-import { GraphCache } from './graphs.ts';
-import { type RunsDeps, startRun } from './runs.ts';
+import { createRunsDeps, type RunsDeps, startRun } from './runs.ts';
 import { type EngineWorker, startWorker, type WorkerOptions } from './worker.ts';
 
 /**
@@ -25,7 +24,7 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const pgPool = createPgPool(database.url, log);
   await runMigrations({ pgPool });
-  const runs: RunsDeps = { store, pgPool, graphs: new GraphCache() };
+  const runs: RunsDeps = createRunsDeps(store, pgPool);
   const workers: EngineWorker[] = [];
 
   const engine = {
