@@ -3,7 +3,7 @@ import { type NodeContext, outputsOf } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { referencedStepNames, stepNamesInTemplates } from '../../nodes/template.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
-import { type PendingStep, type StepStates, stepInput } from '../core/engine/plan.ts';
+import { type PendingStep, stepInput } from '../core/engine/plan.ts';
 import { retryDelayMs } from '../core/engine/retry.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
@@ -21,11 +21,11 @@ import { immediate } from '../store/prepared.ts';
 import {
   claimStepRun,
   finishStepRun,
-  getStepClaim,
-  latestStepState,
+  latestAttempt,
+  latestResults,
   type StepResult,
   stepOutputs,
-  stepStates,
+  toStepState,
 } from '../store/steps.ts';
 import { advanceExecution } from './advance.ts';
 import { checkOutput, forDisplay } from './data-caps.ts';
@@ -81,15 +81,19 @@ export function createStepRunner(deps: StepRunnerDeps) {
       return;
     }
 
-    // Parents of a ready step are settled and never change, so reading outside the claim is safe.
-    const before = stepStates(sqlite, execution.id);
-    let claim = claimStep(job, jobId, graph, before, execution);
+    // Parents of a ready step are settled and never change, so reading them outside the claim is safe.
+    const parents = latestResults(
+      sqlite,
+      execution.id,
+      node.inbound.map((edge) => edge.source),
+    );
+    let claim = claimStep(job, jobId, graph, parents, execution);
     if (claim.kind === 'duplicate') {
       // Another job holds this attempt. While that job is in the queue (running, or to be retried
       // once its dead worker's lock is released) it owns the attempt; if it has vanished (the
       // queue lost it, e.g. PostgreSQL stopped uncleanly), this job takes the attempt over.
       if (await jobExists(deps.pgPool, claim.holder)) return;
-      claim = claimStep(job, jobId, graph, before, execution, claim.holder);
+      claim = claimStep(job, jobId, graph, parents, execution, claim.holder);
     }
     if (claim.kind === 'ended' || claim.kind === 'duplicate') return;
     if (claim.kind === 'settled') {
@@ -105,7 +109,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
       at: now(),
     });
 
-    const result = await execute(graph, node, claim.input, execution, before, job, abortSignal);
+    const result = await execute(graph, node, claim.input, execution, job, abortSignal);
     const after = finishStep(job, graph, node, result);
     await queue.add(specsFor(job.executionId, after.pending), after.events);
     // A cancel that landed between the commit above and the queueing finds no job to remove:
@@ -119,14 +123,14 @@ export function createStepRunner(deps: StepRunnerDeps) {
     job: StepJob,
     jobId: string,
     graph: CompiledGraph,
-    states: StepStates,
+    parents: ReturnType<typeof latestResults>,
     execution: ExecutionForStep,
     /** A vanished job whose claim this job may take over. */
     replacing?: string,
   ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'duplicate'; holder: string } | { kind: 'run'; input: unknown } {
     let input: unknown;
     try {
-      input = stepInputFromStore(graph, job.nodeId, states, execution);
+      input = stepInput(graph, job.nodeId, parents.states, (id) => parents.outputs.get(id), execution.triggerPayload);
     } catch {
       return { kind: 'settled' }; // its inputs are not ready: a stray job; reconciling queues what is due
     }
@@ -134,7 +138,8 @@ export function createStepRunner(deps: StepRunnerDeps) {
     return immediate(sqlite, () => {
       const status = getExecutionStatus(sqlite, job.executionId);
       if (!status || TERMINAL_STATUSES.includes(status)) return { kind: 'ended' as const };
-      const row = getStepClaim(sqlite, job.executionId, job.nodeId, job.attempt);
+      const latest = latestAttempt(sqlite, job.executionId, job.nodeId);
+      const row = latest?.attempt === job.attempt ? latest : undefined;
       if (row && row.status !== 'running') return { kind: 'settled' as const };
       // Running under another job: a duplicate of a job that is at work. Only the job that claimed
       // an attempt (retried by the queue after its worker died) takes it over.
@@ -142,7 +147,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
         return { kind: 'duplicate' as const, holder: row.jobId ?? '' };
       if (!row) {
         // A job for an attempt that is no longer the next one (e.g. queued twice) does nothing.
-        const state = latestStepState(sqlite, job.executionId, job.nodeId);
+        const state = latest && toStepState(latest);
         const expected = state === undefined ? 1 : state.status === 'waiting' ? state.attempt + 1 : undefined;
         if (expected !== job.attempt) return { kind: 'settled' as const };
       }
@@ -154,21 +159,9 @@ export function createStepRunner(deps: StepRunnerDeps) {
         input: display.value,
         truncated: display.truncated,
       });
-      markExecutionRunning(sqlite, job.executionId);
+      if (status === 'queued') markExecutionRunning(sqlite, job.executionId);
       return { kind: 'run' as const, input };
     });
-  }
-
-  function stepInputFromStore(
-    graph: CompiledGraph,
-    nodeId: string,
-    states: StepStates,
-    execution: ExecutionForStep,
-  ): unknown {
-    const node = graph.nodes.get(nodeId);
-    const parentIds = node?.inbound.map((edge) => edge.source) ?? [];
-    const outputs = stepOutputs(sqlite, execution.id, parentIds);
-    return stepInput(graph, nodeId, states, (id) => outputs.get(id), execution.triggerPayload);
   }
 
   async function execute(
@@ -176,7 +169,6 @@ export function createStepRunner(deps: StepRunnerDeps) {
     node: CompiledNode,
     input: unknown,
     execution: ExecutionForStep,
-    states: StepStates,
     job: StepJob,
     abortSignal: AbortSignal | undefined,
   ): Promise<StepResult> {
@@ -186,7 +178,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
         scope ??= {
           input,
           trigger: execution.triggerPayload ?? {},
-          steps: stepsScope(graph, node, execution.id, states),
+          steps: stepsScope(graph, node, execution.id),
         };
         return scope;
       };
@@ -235,23 +227,22 @@ export function createStepRunner(deps: StepRunnerDeps) {
     graph: CompiledGraph,
     node: CompiledNode,
     executionId: string,
-    states: StepStates,
   ): Record<string, { output: unknown }> {
     const names = stepNamesInTemplates(node.node.config);
     const code = (node.config as { code?: unknown }).code;
     if (typeof code === 'string') for (const name of referencedStepNames(code)) names.add(name);
     const wanted = [...names]
       .map((name) => ({ name, id: graph.byName.get(name)?.node.id }))
-      .filter(
-        (entry): entry is { name: string; id: string } =>
-          entry.id !== undefined && states.get(entry.id)?.status === 'succeeded',
-      );
+      .filter((entry): entry is { name: string; id: string } => entry.id !== undefined);
     const outputs = stepOutputs(
       sqlite,
       executionId,
       wanted.map((entry) => entry.id),
     );
-    return Object.fromEntries(wanted.map((entry) => [entry.name, { output: outputs.get(entry.id) ?? null }]));
+    // Only steps that succeeded have an output; a skipped one is simply absent from `steps`.
+    return Object.fromEntries(
+      wanted.filter((entry) => outputs.has(entry.id)).map((entry) => [entry.name, { output: outputs.get(entry.id) }]),
+    );
   }
 
   function finishStep(job: StepJob, graph: CompiledGraph, node: CompiledNode, result: StepResult) {
@@ -265,9 +256,9 @@ export function createStepRunner(deps: StepRunnerDeps) {
         status,
         at,
       });
-      const stored = finishStepRun(sqlite, job.executionId, job.nodeId, job.attempt, result);
-      const status = getExecutionStatus(sqlite, job.executionId);
-      if (!stored || !status || TERMINAL_STATUSES.includes(status)) return { pending: [], events: [] };
+      // Not stored when the attempt is no longer running: its run was canceled meanwhile. (A run
+      // failed by another branch still records this result; advancing it then queues nothing.)
+      if (!finishStepRun(sqlite, job.executionId, job.nodeId, job.attempt, result)) return { pending: [], events: [] };
       if (result.status === 'failed' && result.retryAt) {
         return {
           pending: [{ nodeId: job.nodeId, attempt: job.attempt + 1, runAt: result.retryAt }],

@@ -61,29 +61,40 @@ export function stepStates(sqlite: Sql, executionId: string): Map<string, StepSt
   return new Map(rows.map((row) => [row.nodeId, toStepState(row)]));
 }
 
-/** The latest attempt of one node, or undefined when it has none. */
-export function latestStepState(sqlite: Sql, executionId: string, nodeId: string): StepState | undefined {
-  const row = prepared(
-    sqlite,
-    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt
-     from step_runs where execution_id = ? and node_id = ? order by attempt desc limit 1`,
-  ).get(executionId, nodeId) as
-    | Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>
-    | undefined;
-  return row && toStepState(row);
-}
+type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'>;
 
-/** Status of one attempt and the queue job that claimed it. */
-export function getStepClaim(
-  sqlite: Sql,
-  executionId: string,
-  nodeId: string,
-  attempt: number,
-): Pick<StepRunRow, 'status' | 'jobId'> | undefined {
+/** The latest attempt of one node (with the job that claimed it), or undefined when it has none. */
+export function latestAttempt(sqlite: Sql, executionId: string, nodeId: string): AttemptRow | undefined {
   return prepared(
     sqlite,
-    'select status, job_id as jobId from step_runs where execution_id = ? and node_id = ? and attempt = ?',
-  ).get(executionId, nodeId, attempt) as Pick<StepRunRow, 'status' | 'jobId'> | undefined;
+    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId
+     from step_runs where execution_id = ? and node_id = ? order by attempt desc limit 1`,
+  ).get(executionId, nodeId) as AttemptRow | undefined;
+}
+
+/**
+ * The state and output of the latest attempt of each given node: what a step needs of its parents
+ * to build its input, without reading the whole execution.
+ */
+export function latestResults(
+  sqlite: Sql,
+  executionId: string,
+  nodeIds: readonly string[],
+): { states: Map<string, StepState>; outputs: Map<string, unknown> } {
+  const states = new Map<string, StepState>();
+  const outputs = new Map<string, unknown>();
+  const statement = prepared(
+    sqlite,
+    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, output
+     from step_runs where execution_id = ? and node_id = ? order by attempt desc limit 1`,
+  );
+  for (const nodeId of new Set(nodeIds)) {
+    const row = statement.get(executionId, nodeId) as (AttemptRow & { output: string | null }) | undefined;
+    if (!row) continue;
+    states.set(nodeId, toStepState(row));
+    if (row.status === 'succeeded') outputs.set(nodeId, fromJson(row.output));
+  }
+  return { states, outputs };
 }
 
 /** Outputs of the given nodes' successful attempts. */
