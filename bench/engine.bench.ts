@@ -71,6 +71,18 @@ export async function run(): Promise<void> {
         await stopWorker(worker);
       }
     }
+    // How a machine's cores are used (WORKERS=2, or `npm run worker` once more): two processes.
+    const pair = [spawnWorker(dir, postgres.url, 10), spawnWorker(dir, postgres.url, 10)];
+    try {
+      await throughput(
+        '5-step runs/s, 2 worker processes x concurrency 10',
+        Number(process.env.BENCH_RUNS ?? 1500),
+        start,
+        events,
+      );
+    } finally {
+      await Promise.all(pair.map(stopWorker));
+    }
     if (pgStats) await printStatementStats(pgPool);
   } finally {
     await events.close();
