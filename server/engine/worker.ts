@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { Logger as GraphileLogger, type Runner, run } from 'graphile-worker';
+import { Logger as GraphileLogger, type Runner, run, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
 import { GraphCache } from './graphs.ts';
+import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
 import { createStepRunner, type StepRunnerDeps } from './step-runner.ts';
 
@@ -35,6 +37,12 @@ export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).
 export async function startWorker(options: WorkerOptions): Promise<EngineWorker> {
   const workerId = newWorkerId();
   const sandbox = new SandboxPool(options.sandbox);
+  await ensureHeartbeatTable(options.pgPool);
+  const liveness = new Liveness(options.pgPool, options.log, workerId);
+  // The ids graphile-worker locks jobs with: the pool's (local queue) and each worker's.
+  const events: WorkerEvents = new EventEmitter();
+  events.on('pool:create', ({ workerPool }) => liveness.track(workerPool.id));
+  events.on('worker:create', ({ worker }) => liveness.track(worker.workerId));
   const runStep = createStepRunner({
     store: options.store,
     pgPool: options.pgPool,
@@ -48,6 +56,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     pgPool: options.pgPool,
     concurrency: options.concurrency,
     noHandleSignals: true,
+    events,
     pollInterval: options.pollIntervalMs ?? 1000,
     logger: graphileLogger(options.log),
     taskList: {
@@ -63,11 +72,13 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
       },
     },
   });
+  liveness.start();
   options.log.info({ workerId, concurrency: options.concurrency }, 'engine worker started');
   return {
     workerId,
     async stop() {
       await runner.stop();
+      await liveness.stop();
       sandbox.dispose();
     },
   };

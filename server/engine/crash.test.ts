@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../core/graph.ts';
+import { listStepRuns } from '../store/steps.ts';
+import { startRun } from './runs.ts';
+import { edge, node, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
+
+const WORKER_ENTRY = fileURLToPath(new URL('../worker-main.ts', import.meta.url));
+
+let engine: Awaited<ReturnType<typeof testEngine>>;
+let slow: Awaited<ReturnType<typeof testHttpServer>>;
+const workers: ChildProcess[] = [];
+
+/** A worker as `stepwise worker` runs one: a real process on the same queue and SQLite file. */
+async function spawnWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
+    env: {
+      ...process.env,
+      DATABASE_URL: engine.databaseUrl,
+      DATA_DIR: engine.store.dir,
+      LOG_LEVEL: 'info',
+      WORKER_CONCURRENCY: '4',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  workers.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await waitUntil('the worker process started', () => output.includes('engine worker started'), 20_000);
+  return child;
+}
+
+beforeAll(async () => {
+  engine = await testEngine();
+  slow = await testHttpServer((_, response) => {
+    setTimeout(() => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"done":true}');
+    }, 1500);
+  });
+});
+
+afterAll(async () => {
+  for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await engine?.close();
+  await slow?.close();
+});
+
+/**
+ *   Start ──▶ Call (answers after 1.5 s) ──▶ Done
+ */
+const graph = (): Graph => ({
+  nodes: [
+    node('start', 'trigger.manual', 'Start'),
+    node('call', 'action.http', 'Call', { url: `${slow.url}/slow`, timeoutMs: 20_000 }),
+    node('done', 'transform.set', 'Done', { fields: [{ path: 'finished', value: 'yes' }] }),
+  ],
+  edges: [edge('start', 'call'), edge('call', 'done')],
+});
+
+describe('a worker killed in the middle of a step', () => {
+  it('has its steps taken over by another worker within 30 seconds, none recorded twice', async () => {
+    const first = await spawnWorker();
+    const { workflow, version } = engine.workflow(graph());
+    const executions = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        startRun(engine.runs, { workflowId: workflow.id, versionId: version.id, trigger: 'manual', payload: {} }),
+      ),
+    );
+    // Wait until the first worker is inside the slow calls, then kill it without warning.
+    await waitUntil('the calls are running', () =>
+      executions.every((execution) =>
+        listStepRuns(engine.store.sqlite, execution.id).some(
+          (step) => step.nodeId === 'call' && step.status === 'running',
+        ),
+      ),
+    );
+    const victim = listStepRuns(engine.store.sqlite, executions[0]?.id as string).find(
+      (step) => step.nodeId === 'call',
+    );
+    expect(victim?.workerId?.split(':')[1]).toBe(String(first.pid));
+    first.kill('SIGKILL');
+    const killedAt = Date.now();
+    await new Promise((resolve) => first.once('exit', resolve));
+
+    const second = await spawnWorker();
+    for (const execution of executions) {
+      const { execution: done } = await engine.finished(execution.id, 45_000);
+      expect(done.status).toBe('succeeded');
+    }
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+
+    for (const execution of executions) {
+      const steps = listStepRuns(engine.store.sqlite, execution.id);
+      // One attempt per node, each stored once, and the call finished by the second worker.
+      expect(steps.map((step) => [step.nodeId, step.attempt, step.status])).toEqual([
+        ['start', 1, 'succeeded'],
+        ['call', 1, 'succeeded'],
+        ['done', 1, 'succeeded'],
+      ]);
+      expect(steps.find((step) => step.nodeId === 'call')?.workerId?.split(':')[1]).toBe(String(second.pid));
+    }
+  }, 90_000);
+});
