@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { runMigrations } from 'graphile-worker';
 import type pg from 'pg';
 import { pino } from 'pino';
-import type { Graph } from '../server/core/graph.ts';
 import { EventHub } from '../server/engine/event-hub.ts';
 import { createRunsDeps, type RunsDeps, startRun } from '../server/engine/runs.ts';
+import { fiveStepWorkflow } from '../server/engine/sample-workflows.ts';
 import { startEmbeddedPostgres } from '../server/pg/embedded.ts';
 import { createPgPool } from '../server/pg/pool.ts';
 import { SandboxPool } from '../server/sandbox/pool.ts';
@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
     if (pgStats) await pgPool.query('create extension if not exists pg_stat_statements');
     await events.start();
     const runs: RunsDeps = createRunsDeps(store, pgPool);
-    const graph = fiveSteps(http.url);
+    const graph = fiveStepWorkflow(`${http.url}/notify`);
     const workflow = insertWorkflow(store.db, { name: 'Bench', draft: graph });
     const version = insertVersion(store.db, { workflowId: workflow.id, graph });
     const start = (payload: unknown) =>
@@ -94,55 +94,6 @@ export async function run(): Promise<void> {
   }
 }
 
-/**
- *  Start ──▶ Tidy ──▶ Big? ─true─▶ Score ──▶ Notify
- */
-function fiveSteps(url: string): Graph {
-  return {
-    nodes: [
-      { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
-      {
-        id: 'tidy',
-        type: 'transform.set',
-        name: 'Tidy',
-        position: { x: 0, y: 100 },
-        config: { fields: [{ path: 'email', value: '{{ input.email.toLowerCase() }}' }] },
-      },
-      {
-        id: 'big',
-        type: 'condition.if',
-        name: 'Big?',
-        position: { x: 0, y: 200 },
-        config: { rules: [{ left: '{{ input.total }}', operator: 'greaterThan', right: '10' }] },
-      },
-      {
-        id: 'score',
-        type: 'transform.script',
-        name: 'Score',
-        position: { x: 0, y: 300 },
-        config: { code: 'return { ...input, score: input.total * 2 };' },
-      },
-      {
-        id: 'notify',
-        type: 'action.http',
-        name: 'Notify',
-        position: { x: 0, y: 400 },
-        config: {
-          method: 'POST',
-          url: `${url}/notify`,
-          body: { email: '{{ input.email }}', score: '{{ input.score }}' },
-        },
-      },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', sourcePort: 'main', target: 'tidy' },
-      { id: 'e2', source: 'tidy', sourcePort: 'main', target: 'big' },
-      { id: 'e3', source: 'big', sourcePort: 'true', target: 'score' },
-      { id: 'e4', source: 'score', sourcePort: 'main', target: 'notify' },
-    ],
-  };
-}
-
 type Start = (payload: unknown) => Promise<{ id: string }>;
 
 /** Waits for the given executions to end, through the engine's own events. */
@@ -173,7 +124,7 @@ async function throughput(name: string, runs: number, start: Start, events: Even
   for (let index = 0; index < runs; index += 50) {
     const wave = await Promise.all(
       Array.from({ length: Math.min(50, runs - index) }, (_, offset) =>
-        start({ email: `U${index + offset}@X.COM`, total: 42 }),
+        start({ email: `U${index + offset}@X.COM`, total: 150 }),
       ),
     );
     for (const execution of wave) {
@@ -195,7 +146,7 @@ async function throughput(name: string, runs: number, start: Start, events: Even
 
 async function warmUp(start: Start, events: EventHub): Promise<void> {
   const ids = new Set(
-    (await Promise.all(Array.from({ length: 20 }, () => start({ email: 'W@X', total: 42 })))).map((e) => e.id),
+    (await Promise.all(Array.from({ length: 20 }, () => start({ email: 'W@X', total: 150 })))).map((e) => e.id),
   );
   await waitForRuns(events, ids, { count: 0 });
 }
@@ -207,7 +158,7 @@ async function latency(start: Start, events: EventHub): Promise<void> {
     const began = performance.now();
     const ids = new Set<string>();
     const done = waitForRuns(events, ids, { count: 0 });
-    ids.add((await start({ email: 'ALONE@X.COM', total: 42 })).id);
+    ids.add((await start({ email: 'ALONE@X.COM', total: 150 })).id);
     await done;
     durations.push(performance.now() - began);
   }

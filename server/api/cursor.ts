@@ -17,3 +17,17 @@ export const cursorParam = <Shape extends z.ZodRawShape>(shape: Shape) =>
         return z.NEVER;
       }
     });
+
+/**
+ * One page of a keyset listing: the store was asked for `limit + 1` rows, so one more row than
+ * the page means there is a next page, which starts after the page's last item.
+ */
+export function page<Row>(
+  rows: readonly Row[],
+  limit: number,
+  position: (row: Row) => Record<string, string>,
+): { rows: Row[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { rows: items, nextCursor: rows.length > limit && last ? encodeCursor(position(last)) : null };
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import { fiveStepWorkflow } from './sample-workflows.ts';
 import { testEngine, testHttpServer } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
@@ -19,50 +19,7 @@ afterAll(async () => {
 
 describe('a linear run', () => {
   it('runs trigger → set → if → script → http, storing every step', async () => {
-    //  Start ──▶ Tidy ──▶ Big? ─true─▶ Score ──▶ Notify
-    const graph: Graph = {
-      nodes: [
-        { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
-        {
-          id: 'tidy',
-          type: 'transform.set',
-          name: 'Tidy',
-          position: { x: 0, y: 100 },
-          config: { fields: [{ path: 'email', value: '{{ input.email.toLowerCase() }}' }] },
-        },
-        {
-          id: 'big',
-          type: 'condition.if',
-          name: 'Big?',
-          position: { x: 0, y: 200 },
-          config: { rules: [{ left: '{{ input.total }}', operator: 'greaterThan', right: '100' }] },
-        },
-        {
-          id: 'score',
-          type: 'transform.script',
-          name: 'Score',
-          position: { x: 0, y: 300 },
-          config: { code: 'return { score: input.total * 2, email: steps.Tidy.output.email };' },
-        },
-        {
-          id: 'notify',
-          type: 'action.http',
-          name: 'Notify',
-          position: { x: 0, y: 400 },
-          config: {
-            method: 'POST',
-            url: `${http.url}/hook`,
-            body: { who: '{{ input.email }}', score: '{{ input.score }}' },
-          },
-        },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', sourcePort: 'main', target: 'tidy' },
-        { id: 'e2', source: 'tidy', sourcePort: 'main', target: 'big' },
-        { id: 'e3', source: 'big', sourcePort: 'true', target: 'score' },
-        { id: 'e4', source: 'score', sourcePort: 'main', target: 'notify' },
-      ],
-    };
+    const graph = fiveStepWorkflow(`${http.url}/hook`);
     const execution = await engine.run(graph, { email: 'ADA@Example.COM', total: 150 });
     const { execution: done, steps } = await engine.finished(execution.id);
     expect(done.status).toBe('succeeded');

@@ -7,7 +7,7 @@ import { getExecution, listExecutions, TERMINAL_STATUSES } from '../../store/exe
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
 import { listStepRuns } from '../../store/steps.ts';
 import { getVersionById } from '../../store/versions.ts';
-import { cursorParam, encodeCursor } from '../cursor.ts';
+import { cursorParam, page } from '../cursor.ts';
 import { engineOf } from '../engine.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { ExecutionDetail, ExecutionSummary, toExecutionSummary, toStepRun } from '../execution-schemas.ts';
@@ -63,11 +63,8 @@ export const executionRoutes = [
         ...(query.cursor ? { after: query.cursor } : {}),
         limit: query.limit + 1,
       });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      const nextCursor =
-        rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
-      return c.json({ items: page.map(toExecutionSummary), nextCursor });
+      const { rows: items, nextCursor } = page(rows, query.limit, (row) => ({ createdAt: row.createdAt, id: row.id }));
+      return c.json({ items: items.map(toExecutionSummary), nextCursor });
     },
   }),
 

@@ -10,7 +10,7 @@ import {
   updateWorkflow,
   type WorkflowRow,
 } from '../../store/workflows.ts';
-import { cursorParam, encodeCursor } from '../cursor.ts';
+import { cursorParam, page } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
@@ -72,11 +72,8 @@ export const workflowRoutes = [
         limit: query.limit + 1,
         after: query.cursor,
       });
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor =
-        rows.length > query.limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.id }) : null;
-      return c.json({ items: page.map(toWorkflowListItem), nextCursor });
+      const { rows: items, nextCursor } = page(rows, query.limit, (row) => ({ updatedAt: row.updatedAt, id: row.id }));
+      return c.json({ items: items.map(toWorkflowListItem), nextCursor });
     },
   }),
 
