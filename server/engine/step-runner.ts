@@ -190,7 +190,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
         signal: abortSignal ?? new AbortController().signal,
         now: () => new Date(),
         evaluate: async (value) => evaluateTemplates(value, scopeFor(), deps.sandbox),
-        runScript: (code, limits) => deps.sandbox.runScript(code, scopeFor(), limits.timeoutMs),
+        runScript: (code, limits) => deps.sandbox.runScript(code, scopeFor(), limits.timeoutMs, limits.memoryMb),
         http: (request) => http(request, abortSignal),
       };
       const result = await node.definition.execute({ config: node.config, input, ctx });

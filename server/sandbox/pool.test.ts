@@ -281,6 +281,18 @@ describe('runScript', () => {
       await expectServing(small);
     });
 
+    it("applies a script's own memory limit, whatever the pool's default", async () => {
+      const started = performance.now();
+      const error = await pool
+        .runScript('const chunks = []; for (;;) chunks.push(new Array(100000).fill(chunks.length));', {}, 10_000, 16)
+        .catch((thrown: unknown) => thrown as Error);
+      expect((error as Error).message).toBe('used more than the 16 MB memory limit');
+      expect(performance.now() - started).toBeLessThan(10_000);
+      // A script asking for the pool's default still gets it, and the pool keeps serving.
+      expect(await pool.runScript('return 1 + 1', {}, 1000)).toBe(2);
+      await expectServing(pool);
+    });
+
     it('unbounded allocation after an await fails with the memory limit message', async () => {
       const { error } = await failingScript(
         small,

@@ -38,7 +38,10 @@ class Realm {
   readonly runScript: ivm.Reference<(code: string, scope: string) => Promise<string>>;
   calls = 0;
 
+  readonly memoryMb: number;
+
   constructor(memoryMb: number) {
+    this.memoryMb = memoryMb;
     this.isolate = new ivm.Isolate({ memoryLimit: memoryMb });
     const context = this.isolate.createContextSync();
     const api = context.evalSync(`${REALM_BOOTSTRAP}(globalThis)`, { reference: true }) as ivm.Reference<{
@@ -110,14 +113,18 @@ export class SandboxPool {
     return parsed.ok.map((entry) => (entry[0] === 1 ? { defined: true, value: entry[1] } : { defined: false }));
   }
 
-  /** Runs a script node's function body; its (awaited) return value, as JSON, is the result. */
-  async runScript(code: string, scope: unknown, timeoutMs: number): Promise<unknown> {
-    const slot = await this.acquireScriptSlot();
+  /**
+   * Runs a script node's function body; its (awaited) return value, as JSON, is the result.
+   * `memoryMb` is the script's own memory limit (an isolate's limit is fixed when it is made, so
+   * scripts with the same limit share isolates).
+   */
+  async runScript(code: string, scope: unknown, timeoutMs: number, memoryMb = this.limits.memoryMb): Promise<unknown> {
+    const slot = await this.acquireScriptSlot(memoryMb);
     try {
       let realm = this.scriptRealms[slot];
-      if (!realm?.usable) {
+      if (!realm?.usable || realm.memoryMb !== memoryMb) {
         realm?.dispose();
-        realm = new Realm(this.limits.memoryMb);
+        realm = new Realm(memoryMb);
         this.scriptRealms[slot] = realm;
       }
       realm.calls++;
@@ -169,16 +176,18 @@ export class SandboxPool {
     if (error instanceof DeadlineError) return new SandboxError(timeoutMessage);
     const message = error instanceof Error ? error.message : String(error);
     if (realm.isolate.isDisposed) {
-      return new SandboxError(`used more than the ${this.limits.memoryMb} MB memory limit`);
+      return new SandboxError(`used more than the ${realm.memoryMb} MB memory limit`);
     }
     if (message === 'Script execution timed out.') return new SandboxError(timeoutMessage);
     return new SandboxError(message);
   }
 
-  private async acquireScriptSlot(): Promise<number> {
+  /** A free script slot, preferring one whose isolate already has the wanted memory limit. */
+  private async acquireScriptSlot(memoryMb: number): Promise<number> {
     for (;;) {
       if (this.disposed) throw new Error('sandbox is shut down');
-      const free = this.busy.indexOf(false);
+      const matching = this.busy.findIndex((busy, slot) => !busy && this.scriptRealms[slot]?.memoryMb === memoryMb);
+      const free = matching !== -1 ? matching : this.busy.indexOf(false);
       if (free !== -1) {
         this.busy[free] = true;
         return free;
