@@ -12,3 +12,24 @@ export function exitOnConfigError<T>(load: () => T): T {
     throw error;
   }
 }
+
+/**
+ * Runs `stop` once on the first SIGINT or SIGTERM (later signals are ignored while it runs), then
+ * exits 0. Both the server and a worker process shut down this way.
+ */
+export function stopOnSignals(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${(error as Error).stack ?? error}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => handle('SIGINT'));
+  process.on('SIGTERM', () => handle('SIGTERM'));
+}

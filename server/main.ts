@@ -5,7 +5,7 @@ import { openQueueDatabase } from './engine/database.ts';
 import { EventHub } from './engine/event-hub.ts';
 import { createRunsDeps, reconcileUnfinishedRuns } from './engine/runs.ts';
 import { superviseWorkers } from './engine/supervisor.ts';
-import { exitOnConfigError } from './exit.ts';
+import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
 import { openStore } from './store/db.ts';
 
@@ -30,10 +30,7 @@ export async function startServer(): Promise<void> {
     log.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir }, 'Stepwise is listening');
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals(async (signal) => {
     log.info({ signal }, 'shutting down');
     // Keep-alive and event-stream connections would hold the server open: close them after a grace period.
     const closing = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -43,10 +40,7 @@ export async function startServer(): Promise<void> {
     await events.close();
     await queue.close();
     store.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

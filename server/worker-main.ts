@@ -1,7 +1,7 @@
 import { loadConfig } from './config.ts';
 import { discoverQueueUrl } from './engine/database.ts';
 import { startWorker } from './engine/worker.ts';
-import { exitOnConfigError } from './exit.ts';
+import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
 import { createPgPool } from './pg/pool.ts';
 import { openStore } from './store/db.ts';
@@ -17,18 +17,12 @@ export async function runWorkerProcess(): Promise<void> {
   const pgPool = createPgPool(discoverQueueUrl(config), log, config.workerConcurrency + 4);
   const worker = await startWorker({ store, pgPool, log, concurrency: config.workerConcurrency });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals(async (signal) => {
     log.info({ signal }, 'worker draining');
     await worker.stop();
     await pgPool.end();
     store.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,38 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { listStepRuns } from '../store/steps.ts';
 import { startRun } from './runs.ts';
-import { edge, node, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
-
-const WORKER_ENTRY = fileURLToPath(new URL('../worker-main.ts', import.meta.url));
+import { edge, node, spawnWorkerProcess, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let slow: Awaited<ReturnType<typeof testHttpServer>>;
 const workers: ChildProcess[] = [];
 
-/** A worker as `stepwise worker` runs one: a real process on the same queue and SQLite file. */
 async function spawnWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
-    env: {
-      ...process.env,
-      DATABASE_URL: engine.databaseUrl,
-      DATA_DIR: engine.store.dir,
-      LOG_LEVEL: 'info',
-      WORKER_CONCURRENCY: '4',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = await spawnWorkerProcess(engine);
   workers.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  await waitUntil('the worker process started', () => output.includes('engine worker started'), 20_000);
   return child;
 }
 

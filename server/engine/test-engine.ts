@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runMigrations } from 'graphile-worker';
@@ -165,4 +166,43 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+const WORKER_ENTRY = new URL('../worker-main.ts', import.meta.url).pathname;
+
+/**
+ * A worker as `stepwise worker` runs one: a real process on the engine's queue and SQLite file.
+ * Resolves once it has started; both output streams are read so it never blocks on a full pipe.
+ */
+export async function spawnWorkerProcess(
+  engine: { databaseUrl: string; store: { dir: string } },
+  concurrency = 4,
+): Promise<ChildProcess & { output(): string }> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
+    env: {
+      ...process.env,
+      DATABASE_URL: engine.databaseUrl,
+      DATA_DIR: engine.store.dir,
+      LOG_LEVEL: 'info',
+      WORKER_CONCURRENCY: String(concurrency),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  await waitUntil(
+    'the worker process started',
+    () => {
+      if (child.exitCode !== null) throw new Error(`worker process exited: ${output}`);
+      return output.includes('engine worker started');
+    },
+    20_000,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; its output: ${output}`);
+  });
+  return Object.assign(child, { output: () => output });
 }

@@ -1,17 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { startRun } from './runs.ts';
-import { edge, node, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
+import { edge, node, spawnWorkerProcess, testEngine, testHttpServer } from './test-engine.ts';
 
-const WORKER_ENTRY = fileURLToPath(new URL('../worker-main.ts', import.meta.url));
 const RUNS = 40;
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let http: Awaited<ReturnType<typeof testHttpServer>>;
 let child: ChildProcess | undefined;
-let childOutput = '';
 
 beforeAll(async () => {
   engine = await testEngine({ concurrency: 4 });
@@ -24,33 +21,7 @@ beforeAll(async () => {
     }, 20);
   });
   // A second worker as a real process, the way `stepwise worker` runs one: same queue, same SQLite file.
-  child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
-    env: {
-      ...process.env,
-      DATABASE_URL: engine.databaseUrl,
-      DATA_DIR: engine.store.dir,
-      LOG_LEVEL: 'info',
-      WORKER_CONCURRENCY: '4',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Keep reading both streams, so the child never blocks on a full pipe.
-  child.stdout?.on('data', (chunk: Buffer) => {
-    childOutput += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    childOutput += chunk.toString();
-  });
-  await waitUntil(
-    'the worker process started',
-    () => {
-      if (child?.exitCode !== null) throw new Error(`worker process exited: ${childOutput}`);
-      return childOutput.includes('engine worker started');
-    },
-    20_000,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}; its output: ${childOutput}`);
-  });
+  child = await spawnWorkerProcess(engine);
 });
 
 afterAll(async () => {
