@@ -29,6 +29,18 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the retention limits, where 0 turns a limit off', () => {
+    expect(loadConfig({})).toMatchObject({
+      retentionDays: 30,
+      retentionMaxExecutions: 100_000,
+      retentionIntervalMinutes: 60,
+    });
+    expect(
+      loadConfig({ RETENTION_DAYS: '0', RETENTION_MAX_EXECUTIONS: '0', RETENTION_INTERVAL_MINUTES: '5' }),
+    ).toMatchObject({ retentionDays: 0, retentionMaxExecutions: 0, retentionIntervalMinutes: 5 });
+    expect(() => loadConfig({ RETENTION_INTERVAL_MINUTES: '0' })).toThrow(/RETENTION_INTERVAL_MINUTES/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });

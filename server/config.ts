@@ -36,6 +36,25 @@ export const ConfigSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(5 * 1024 * 1024)
     .describe('Largest accepted API request body, in bytes'),
+  RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe('Ended executions older than this many days are deleted (0 keeps them forever)'),
+  RETENTION_MAX_EXECUTIONS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100_000)
+    .describe('Only the newest this many ended executions are kept (0 for no limit)'),
+  RETENTION_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60)
+    .describe('How often old executions are pruned'),
 });
 
 export interface Config {
@@ -49,6 +68,9 @@ export interface Config {
   workers: number;
   workerConcurrency: number;
   apiBodyLimit: number;
+  retentionDays: number;
+  retentionMaxExecutions: number;
+  retentionIntervalMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -83,5 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: values.WORKERS,
     workerConcurrency: values.WORKER_CONCURRENCY,
     apiBodyLimit: values.API_BODY_LIMIT,
+    retentionDays: values.RETENTION_DAYS,
+    retentionMaxExecutions: values.RETENTION_MAX_EXECUTIONS,
+    retentionIntervalMinutes: values.RETENTION_INTERVAL_MINUTES,
   };
 }

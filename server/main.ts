@@ -3,7 +3,9 @@ import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
 import { openQueueDatabase } from './engine/database.ts';
 import { EventHub } from './engine/event-hub.ts';
+import { startRetention } from './engine/retention.ts';
 import { createRunsDeps, reconcileUnfinishedRuns } from './engine/runs.ts';
+import { Scheduler } from './engine/scheduler.ts';
 import { superviseWorkers } from './engine/supervisor.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
@@ -11,7 +13,8 @@ import { openStore } from './store/db.ts';
 
 /**
  * Composition root of `npm start`: configuration, SQLite store, the run queue's PostgreSQL
- * (embedded unless DATABASE_URL is set), the HTTP API, and the supervised worker processes.
+ * (embedded unless DATABASE_URL is set), the HTTP API, the supervised worker processes, the
+ * scheduler, and execution retention.
  */
 export async function startServer(): Promise<void> {
   const config = exitOnConfigError(loadConfig);
@@ -23,6 +26,9 @@ export async function startServer(): Promise<void> {
   const runs = createRunsDeps(store, queue.pool);
   const reconciled = await reconcileUnfinishedRuns(runs);
   if (reconciled.executions > 0) log.info(reconciled, 'resumed unfinished runs');
+  const retention = startRetention({ store, log, config });
+  const scheduler = new Scheduler(runs, log);
+  scheduler.start();
   const app = createApp({ store, log, config, engine: { runs, events } });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
@@ -35,6 +41,8 @@ export async function startServer(): Promise<void> {
     // Keep-alive and event-stream connections would hold the server open: close them after a grace period.
     const closing = new Promise<void>((resolve) => server.close(() => resolve()));
     setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 2000).unref();
+    await scheduler.stop();
+    await retention.stop();
     await workers.stop();
     await closing;
     await events.close();

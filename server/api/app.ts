@@ -8,6 +8,7 @@ import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { nodeTypeRoutes } from './routes/node-types.ts';
 import { runRoutes } from './routes/runs.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -22,6 +23,7 @@ export const apiRoutes: readonly RouteDefinition[] = [
   ...versionRoutes,
   ...runRoutes,
   ...executionRoutes,
+  ...scheduleRoutes,
   ...nodeTypeRoutes,
 ];
 

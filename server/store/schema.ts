@@ -83,6 +83,10 @@ export const workflows = sqliteTable(
     }),
     /** Schedules and webhooks fire only while a workflow is active. */
     active: integer('active', { mode: 'boolean' }).notNull().default(false),
+    /** When it was last activated: a schedule never fires for times before that. */
+    activeSince: text('active_since'),
+    /** An admin paused the schedule (webhooks keep answering). */
+    schedulePaused: integer('schedule_paused', { mode: 'boolean' }).notNull().default(false),
     archivedAt: text('archived_at'),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
@@ -153,6 +157,8 @@ export const executions = sqliteTable(
     index('executions_workflow_idx').on(table.workflowId, table.createdAt),
     index('executions_status_idx').on(table.status, table.createdAt),
     index('executions_created_idx').on(table.createdAt),
+    // Deleting an execution (retention) looks up the retries that point at it: without this, a full scan per row.
+    index('executions_retry_of_idx').on(table.retryOf),
   ],
 );
 
@@ -205,7 +211,11 @@ export const scheduleFires = sqliteTable(
     executionId: text('execution_id').references(() => executions.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (table) => [primaryKey({ columns: [table.workflowId, table.fireTime] })],
+  (table) => [
+    primaryKey({ columns: [table.workflowId, table.fireTime] }),
+    // Deleting an execution (retention) unlinks its fire: without this, a full scan per row.
+    index('schedule_fires_execution_idx').on(table.executionId),
+  ],
 );
 
 export const credentials = sqliteTable('credentials', {

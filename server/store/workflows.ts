@@ -105,7 +105,7 @@ export function updateWorkflow(
     .set({
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.description !== undefined ? { description: patch.description } : {}),
-      ...(patch.active !== undefined ? { active: patch.active } : {}),
+      ...(patch.active !== undefined ? { active: patch.active, ...(patch.active ? { activeSince: now } : {}) } : {}),
       ...(patch.archived !== undefined ? { archivedAt: patch.archived ? now : null } : {}),
       updatedAt: now,
     })

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { Graph } from '../../core/graph.ts';
+import { nextFires, scheduleOf } from '../../core/schedule.ts';
+import type { Store } from '../../store/db.ts';
+import { lastScheduledRun, listPublishedWorkflows, setSchedulePaused, versionGraph } from '../../store/schedules.ts';
+import { notFound } from '../errors.ts';
+import { defineRoute } from '../route.ts';
+import { WorkflowId } from '../schemas.ts';
+
+const ScheduleShape = z
+  .object({
+    workflowId: z.string(),
+    workflowName: z.string(),
+    version: z.number().int().describe('The published version the schedule comes from'),
+    cron: z.string(),
+    timezone: z.string(),
+    active: z.boolean().describe('The workflow is active (its triggers fire)'),
+    paused: z.boolean(),
+    nextFireTimes: z.array(z.string()).describe('The next five slots (empty while inactive or paused)'),
+    lastRun: z.object({ executionId: z.string(), status: z.string(), at: z.string() }).nullable(),
+  })
+  .meta({ id: 'Schedule' });
+
+function schedules(store: Store, now = new Date()): Array<z.output<typeof ScheduleShape>> {
+  const items: Array<z.output<typeof ScheduleShape>> = [];
+  for (const workflow of listPublishedWorkflows(store.sqlite)) {
+    const graph = Graph.safeParse(versionGraph(store.sqlite, workflow.versionId));
+    const schedule = graph.success ? scheduleOf(graph.data) : undefined;
+    if (!schedule) continue;
+    const last = lastScheduledRun(store.sqlite, workflow.workflowId);
+    items.push({
+      workflowId: workflow.workflowId,
+      workflowName: workflow.name,
+      version: workflow.versionNumber,
+      cron: schedule.cron,
+      timezone: schedule.timezone,
+      active: workflow.active,
+      paused: workflow.paused,
+      nextFireTimes:
+        workflow.active && !workflow.paused ? nextFires(schedule, 5, now).map((time) => time.toISOString()) : [],
+      lastRun: last ? { executionId: last.id, status: last.status, at: last.createdAt } : null,
+    });
+  }
+  return items;
+}
+
+export const scheduleRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/schedules',
+    operationId: 'listSchedules',
+    summary: 'Every schedule (published versions starting with a schedule trigger) with its next fire times',
+    tag: 'Schedules',
+    access: 'view',
+    responses: { 200: { description: 'Schedules', schema: z.object({ items: z.array(ScheduleShape) }) } },
+    handler({ deps, c }) {
+      return c.json({ items: schedules(deps.store) });
+    },
+  }),
+  ...(['pause', 'resume'] as const).map((action) =>
+    defineRoute({
+      method: 'post',
+      path: `/schedules/:id/${action}`,
+      operationId: `${action}Schedule`,
+      summary: action === 'pause' ? 'Pause a workflow’s schedule' : 'Resume a paused schedule',
+      tag: 'Schedules',
+      access: 'publish',
+      params: WorkflowId,
+      responses: {
+        200: { description: 'The schedule', schema: ScheduleShape },
+        404: { description: 'No scheduled workflow with this id' },
+      },
+      handler({ params, deps, c }) {
+        const existing = schedules(deps.store).find((item) => item.workflowId === params.id);
+        if (!existing) throw notFound(`schedule of workflow ${params.id}`);
+        setSchedulePaused(deps.store.sqlite, params.id, action === 'pause');
+        const updated = schedules(deps.store).find((item) => item.workflowId === params.id);
+        return c.json(updated ?? existing);
+      },
+    }),
+  ),
+];

@@ -1,0 +1,116 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempStore } from '../testing.ts';
+import { startRetention } from './retention.ts';
+
+const stores: Array<ReturnType<typeof tempStore>> = [];
+afterEach(() => {
+  vi.useRealTimers();
+  for (const store of stores.splice(0)) store.cleanup();
+});
+
+const config = { retentionDays: 30, retentionMaxExecutions: 0, retentionIntervalMinutes: 60 };
+const old = new Date(Date.now() - 90 * 24 * 60 * 60 * 1000).toISOString();
+
+function store() {
+  const created = tempStore();
+  stores.push(created);
+  created.sqlite
+    .prepare(
+      `insert into workflows (id, name, description, draft, draft_revision, draft_updated_at, active, created_at, updated_at)
+       values ('w1', 'Retained', '', '{"nodes":[],"edges":[]}', 1, @at, 0, @at, @at)`,
+    )
+    .run({ at: old });
+  return created;
+}
+
+/** `count` executions ended 90 days ago, each with one step run. */
+function seedOld(s: ReturnType<typeof store>, prefix: string, count: number): void {
+  for (let n = 0; n < count; n++) {
+    const id = `${prefix}${n}`;
+    s.sqlite
+      .prepare(
+        `insert into executions (id, workflow_id, trigger, status, created_at, finished_at)
+         values (?, 'w1', 'manual', 'succeeded', ?, ?)`,
+      )
+      .run(id, old, old);
+    s.sqlite
+      .prepare(
+        `insert into step_runs (id, execution_id, node_id, attempt, status, started_at) values (?, ?, 'n', 1, 'succeeded', ?)`,
+      )
+      .run(`${id}-s`, id, old);
+  }
+}
+
+const count = (s: ReturnType<typeof store>, table: 'executions' | 'step_runs') =>
+  (s.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+
+function logger() {
+  const log = pino({ level: 'silent' });
+  return { log, info: vi.spyOn(log, 'info'), error: vi.spyOn(log, 'error') };
+}
+
+describe('startRetention', () => {
+  it('prunes on runNow, in batches, and logs what it deleted', async () => {
+    const s = store();
+    seedOld(s, 'e', 12);
+    const { log, info } = logger();
+    const retention = startRetention({ store: s, log, config, batchSize: 5 });
+    try {
+      expect(await retention.runNow()).toBe(12);
+      expect(count(s, 'executions')).toBe(0);
+      expect(count(s, 'step_runs')).toBe(0);
+      expect(info).toHaveBeenCalledWith(expect.objectContaining({ deleted: 12 }), 'pruned old executions');
+      // Nothing left: nothing deleted, nothing logged.
+      info.mockClear();
+      expect(await retention.runNow()).toBe(0);
+      expect(info).not.toHaveBeenCalled();
+    } finally {
+      await retention.stop();
+    }
+  });
+
+  it('runs on its timer until stopped', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const s = store();
+    seedOld(s, 'a', 3);
+    const { log, info } = logger();
+    const retention = startRetention({ store: s, log, config });
+
+    // The first prune comes within a minute of the start, then one every interval.
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.waitFor(() => expect(info).toHaveBeenCalledTimes(1));
+    expect(count(s, 'executions')).toBe(0);
+    seedOld(s, 'b', 2);
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    await vi.waitFor(() => expect(info).toHaveBeenCalledTimes(2));
+    expect(count(s, 'executions')).toBe(0);
+
+    await retention.stop();
+    seedOld(s, 'c', 2);
+    await vi.advanceTimersByTimeAsync(5 * 60 * 60_000);
+    expect(count(s, 'executions')).toBe(2);
+    expect(info).toHaveBeenCalledTimes(2);
+  });
+
+  it('logs a failed prune instead of throwing from the timer, and tries again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const s = store();
+    seedOld(s, 'e', 2);
+    const { log, info, error } = logger();
+    const retention = startRetention({ store: s, log, config });
+    try {
+      s.sqlite.pragma('foreign_keys = OFF');
+      await vi.advanceTimersByTimeAsync(60_000);
+      await vi.waitFor(() => expect(error).toHaveBeenCalledTimes(1));
+      expect(count(s, 'executions')).toBe(2);
+
+      s.sqlite.pragma('foreign_keys = ON');
+      await vi.advanceTimersByTimeAsync(60 * 60_000);
+      await vi.waitFor(() => expect(info).toHaveBeenCalledTimes(1));
+      expect(count(s, 'executions')).toBe(0);
+    } finally {
+      await retention.stop();
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/db.ts';
+import { pruneBatches, reclaimSpace } from '../store/retention.ts';
+
+/** Executions per delete transaction: about 50 ms of write lock with a few step runs each. */
+export const RETENTION_BATCH_SIZE = 500;
+/** The first prune comes soon after a start, so a server restarted often still prunes. */
+const FIRST_RUN_MAX_DELAY_MS = 60_000;
+
+export interface Retention {
+  /** Cancels the timer and waits for a prune under way to stop at its next batch. */
+  stop(): Promise<void>;
+  /** Prunes now (or joins the prune under way); answers how many executions it deleted. */
+  runNow(): Promise<number>;
+}
+
+/**
+ * Execution retention: every RETENTION_INTERVAL_MINUTES, deletes ended executions beyond the age
+ * and count limits, then gives the space back (incremental vacuum). Runs in the API process, one
+ * batch per event-loop turn so requests are served in between; the timer does not keep the
+ * process alive and a failed prune is logged and tried again next time.
+ */
+export function startRetention(deps: {
+  store: Store;
+  log: Logger;
+  config: Pick<Config, 'retentionDays' | 'retentionMaxExecutions' | 'retentionIntervalMinutes'>;
+  batchSize?: number;
+}): Retention {
+  const { store, log, config } = deps;
+  const intervalMs = config.retentionIntervalMinutes * 60_000;
+  let stopped = false;
+  let running: Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function prune(): Promise<number> {
+    const started = performance.now();
+    let deleted = 0;
+    for (const batch of pruneBatches(store.sqlite, {
+      maxAgeDays: config.retentionDays,
+      maxCount: config.retentionMaxExecutions,
+      batchSize: deps.batchSize ?? RETENTION_BATCH_SIZE,
+    })) {
+      deleted += batch;
+      await nextTurn();
+      if (stopped) break;
+    }
+    if (deleted > 0 && !stopped) {
+      const reclaimed = reclaimSpace(store.sqlite);
+      log.info({ deleted, ...reclaimed, ms: Math.round(performance.now() - started) }, 'pruned old executions');
+    }
+    return deleted;
+  }
+
+  function runNow(): Promise<number> {
+    running ??= prune().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      runNow()
+        .catch((error: unknown) => log.error({ err: error }, 'pruning old executions failed'))
+        .finally(() => schedule(intervalMs));
+    }, delayMs);
+    timer.unref();
+  }
+  schedule(Math.min(intervalMs, FIRST_RUN_MAX_DELAY_MS));
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+    runNow,
+  };
+}

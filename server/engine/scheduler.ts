@@ -1,0 +1,116 @@
+import { Graph } from '../core/graph.ts';
+import { dueFire, type Schedule, scheduleOf } from '../core/schedule.ts';
+import type { Logger } from '../log.ts';
+import { immediate } from '../store/prepared.ts';
+import {
+  claimFire,
+  listPublishedWorkflows,
+  type PublishedWorkflow,
+  setFireExecution,
+  versionGraph,
+} from '../store/schedules.ts';
+import { type RunsDeps, startRun } from './runs.ts';
+
+/** How often the scheduler looks for due fires; schedules have a resolution of one second. */
+const TICK_MS = 500;
+
+/**
+ * Fires schedules: every active, unpaused workflow whose published version starts with a
+ * schedule trigger runs at its cron slots, in its time zone. Each slot is taken exactly once, even
+ * with several schedulers on the same store, through the unique (workflow, fire time) row of
+ * `schedule_fires`. After downtime the latest missed slot runs once; older ones are skipped and
+ * counted in the run's payload (`missedFires`). Publishing, rolling back, activating and pausing
+ * take effect at the next tick: the published version is read afresh every time.
+ */
+export class Scheduler {
+  private readonly schedules = new Map<string, Schedule | null>(); // by version id: versions never change
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private readonly runs: RunsDeps;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+
+  constructor(runs: RunsDeps, log: Logger, now: () => Date = () => new Date()) {
+    this.runs = runs;
+    this.log = log;
+    this.now = now;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.ticking ??= this.tick()
+        .then(() => undefined)
+        .catch((error: unknown) => this.log.error({ error: (error as Error).message }, 'scheduler tick failed'))
+        .finally(() => {
+          this.ticking = undefined;
+        });
+    }, TICK_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+  }
+
+  /** The schedule of a published version, if its trigger is a schedule. */
+  scheduleOf(workflow: Pick<PublishedWorkflow, 'versionId'>): Schedule | undefined {
+    let schedule = this.schedules.get(workflow.versionId);
+    if (schedule === undefined) {
+      const graph = Graph.safeParse(versionGraph(this.runs.store.sqlite, workflow.versionId));
+      schedule = (graph.success && scheduleOf(graph.data)) || null;
+      this.schedules.set(workflow.versionId, schedule);
+    }
+    return schedule ?? undefined;
+  }
+
+  /** One pass: fires every schedule that is due. Answers how many runs it started. */
+  async tick(): Promise<number> {
+    const now = this.now();
+    let started = 0;
+    for (const workflow of listPublishedWorkflows(this.runs.store.sqlite)) {
+      if (!workflow.active || workflow.paused) continue;
+      const schedule = this.scheduleOf(workflow);
+      if (!schedule) continue;
+      // Slots before the last one taken, the last activation or the last publication never fire.
+      const since = [workflow.lastFire, workflow.activeSince, workflow.publishedAt]
+        .filter((time): time is string => time !== null)
+        .sort()
+        .pop();
+      if (!since) continue;
+      let due: ReturnType<typeof dueFire>;
+      try {
+        due = dueFire(schedule, new Date(since), now);
+      } catch (error) {
+        this.log.warn({ workflowId: workflow.workflowId, error: (error as Error).message }, 'unusable schedule');
+        continue;
+      }
+      if (!due) continue;
+      const fireTime = due.scheduledFor.toISOString();
+      if (!immediate(this.runs.store.sqlite, () => claimFire(this.runs.store.sqlite, workflow.workflowId, fireTime))) {
+        continue;
+      }
+      const execution = await startRun(this.runs, {
+        workflowId: workflow.workflowId,
+        versionId: workflow.versionId,
+        trigger: 'schedule',
+        payload: {
+          scheduledFor: fireTime,
+          firedAt: now.toISOString(),
+          timezone: schedule.timezone,
+          cron: schedule.cron,
+          missedFires: due.missed,
+        },
+      });
+      setFireExecution(this.runs.store.sqlite, workflow.workflowId, fireTime, execution.id);
+      if (due.missed > 0) {
+        this.log.warn(
+          { workflowId: workflow.workflowId, scheduledFor: fireTime, missed: due.missed },
+          'ran the latest missed schedule slot; skipped older ones',
+        );
+      }
+      started++;
+    }
+    return started;
+  }
+}
