@@ -13,7 +13,11 @@ export async function run(): Promise<void> {
 
   const store = tempStore();
   try {
-    const app = createApp({ store, log: pino({ level: 'silent' }), config: { apiBodyLimit: 5 * 1024 * 1024 } });
+    const app = createApp({
+      store,
+      log: pino({ level: 'silent' }),
+      config: { apiBodyLimit: 5 * 1024 * 1024, webhookBodyLimit: 1024 * 1024, webhookRateLimit: 1000 },
+    });
     const created = await app.request('/api/v1/workflows', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

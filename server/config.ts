@@ -36,6 +36,20 @@ export const ConfigSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(5 * 1024 * 1024)
     .describe('Largest accepted API request body, in bytes'),
+  WEBHOOK_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe('Largest accepted webhook request body, in bytes'),
+  WEBHOOK_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(1000)
+    .describe('Webhook requests per second each workflow accepts (bursts up to the same number)'),
   RETENTION_DAYS: z.coerce
     .number()
     .int()
@@ -68,6 +82,8 @@ export interface Config {
   workers: number;
   workerConcurrency: number;
   apiBodyLimit: number;
+  webhookBodyLimit: number;
+  webhookRateLimit: number;
   retentionDays: number;
   retentionMaxExecutions: number;
   retentionIntervalMinutes: number;
@@ -105,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: values.WORKERS,
     workerConcurrency: values.WORKER_CONCURRENCY,
     apiBodyLimit: values.API_BODY_LIMIT,
+    webhookBodyLimit: values.WEBHOOK_BODY_LIMIT,
+    webhookRateLimit: values.WEBHOOK_RATE_LIMIT,
     retentionDays: values.RETENTION_DAYS,
     retentionMaxExecutions: values.RETENTION_MAX_EXECUTIONS,
     retentionIntervalMinutes: values.RETENTION_INTERVAL_MINUTES,

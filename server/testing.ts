@@ -38,13 +38,22 @@ export interface TestApi {
  * checked against its documented schema. Without `engine`, routes that start runs answer 503.
  */
 export function testApi(
-  options: { apiBodyLimit?: number; store?: ReturnType<typeof tempStore>; engine?: ApiDeps['engine'] } = {},
+  options: {
+    apiBodyLimit?: number;
+    webhookRateLimit?: number;
+    store?: ReturnType<typeof tempStore>;
+    engine?: ApiDeps['engine'];
+  } = {},
 ): TestApi {
   const store = options.store ?? tempStore();
   const app = createApp({
     store,
     log: pino({ level: 'silent' }),
-    config: { apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024 },
+    config: {
+      apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024,
+      webhookBodyLimit: 64 * 1024,
+      webhookRateLimit: options.webhookRateLimit ?? 1000,
+    },
     checkResponses: true,
     ...(options.engine ? { engine: options.engine } : {}),
   });

@@ -12,6 +12,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { mountWebhooks } from './webhooks.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -35,6 +36,7 @@ export function createApp(deps: ApiDeps): Hono {
   const openApi = openApiDocument(apiRoutes, API_PREFIX);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
   mountRoutes(app, API_PREFIX, apiRoutes, deps);
+  mountWebhooks(app, deps);
 
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

@@ -14,7 +14,7 @@ function appWith(route: ReturnType<typeof defineRoute>, checkResponses: boolean)
   mountRoutes(app, '/api', [route], {
     store,
     log: pino({ level: 'silent' }),
-    config: { apiBodyLimit: 1024 },
+    config: { apiBodyLimit: 1024, webhookBodyLimit: 1024, webhookRateLimit: 1000 },
     checkResponses,
   });
   app.onError((error, c) =>

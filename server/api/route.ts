@@ -12,7 +12,7 @@ import { ApiError, errorResponse, validationError } from './errors.ts';
 export interface ApiDeps {
   readonly store: Store;
   readonly log: Logger;
-  readonly config: Pick<Config, 'apiBodyLimit'>;
+  readonly config: Pick<Config, 'apiBodyLimit' | 'webhookBodyLimit' | 'webhookRateLimit'>;
   /** The run queue: absent only in tests of routes that never start runs. */
   readonly engine?: { readonly runs: RunsDeps; readonly events: EventHub };
   /**

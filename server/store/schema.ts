@@ -250,3 +250,22 @@ export const auditLog = sqliteTable(
     index('audit_log_object_idx').on(table.objectType, table.objectId),
   ],
 );
+
+/** Webhook deliveries seen with an idempotency key: a repeat within the window starts no second run. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    executionId: text('execution_id').references(() => executions.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workflowId, table.idempotencyKey] }),
+    index('webhook_deliveries_created_idx').on(table.createdAt),
+    // Pruning an execution sets this null; without an index each delete would scan the table.
+    index('webhook_deliveries_execution_idx').on(table.executionId),
+  ],
+);

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../core/graph.ts';
+import { EventHub } from '../engine/event-hub.ts';
+import { testEngine } from '../engine/test-engine.ts';
+import { getExecution, listExecutions } from '../store/executions.ts';
+import { type TestApi, testApi } from '../testing.ts';
+
+let engine: Awaited<ReturnType<typeof testEngine>>;
+let events: EventHub;
+let api: TestApi;
+
+beforeAll(async () => {
+  engine = await testEngine();
+  await engine.startWorker();
+  events = new EventHub(engine.databaseUrl, engine.log);
+  await events.start();
+  api = testApi({ store: engine.store, engine: { runs: engine.runs, events }, webhookRateLimit: 5 });
+});
+afterAll(async () => {
+  await events?.close();
+  await engine?.close();
+});
+
+/**
+ *   Webhook (POST orders/new) ──▶ Reply (set: ok, orderId)
+ */
+const hooked = (config: Record<string, unknown>): Graph => ({
+  nodes: [
+    {
+      id: 'hook',
+      type: 'trigger.webhook',
+      name: 'Hook',
+      position: { x: 0, y: 0 },
+      config: { path: 'orders/new', ...config },
+    },
+    {
+      id: 'reply',
+      type: 'transform.set',
+      name: 'Reply',
+      position: { x: 0, y: 100 },
+      config: {
+        keepInput: false,
+        fields: [
+          { path: 'orderId', value: '{{ input.body.id }}' },
+          { path: 'ok', value: '{{ true }}' },
+        ],
+      },
+    },
+  ],
+  edges: [{ id: 'e1', source: 'hook', sourcePort: 'main', target: 'reply' }],
+});
+
+async function liveWebhook(config: Record<string, unknown> = {}, activate = true): Promise<string> {
+  const { id } = (await api.call('POST', '/api/v1/workflows', { name: 'Hooked', graph: hooked(config) })).body;
+  await api.call('POST', `/api/v1/workflows/${id}/versions`, { fromDraft: true });
+  await api.call('POST', `/api/v1/workflows/${id}/publish`, { version: 1 });
+  if (activate) await api.call('POST', `/api/v1/workflows/${id}/activate`);
+  return id;
+}
+
+const post = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  api.app.request(path, { method: 'POST', headers, body });
+
+const webhookRuns = (workflowId: string) =>
+  listExecutions(engine.store.db, { workflowId, trigger: 'webhook', limit: 100 });
+
+describe('webhooks', () => {
+  it('answers at once with the execution id, and the run gets the request as its payload', async () => {
+    const id = await liveWebhook();
+    const response = await post(`/hooks/${id}/orders/new?source=shop`, JSON.stringify({ id: 42 }), {
+      'content-type': 'application/json',
+      'x-shop': 'north',
+      authorization: 'Bearer secret-token',
+    });
+    expect(response.status).toBe(202);
+    const { executionId } = (await response.json()) as { executionId: string };
+    const { execution, steps } = await engine.finished(executionId);
+    expect(execution).toMatchObject({ status: 'succeeded', trigger: 'webhook' });
+    expect(execution.triggerPayload).toMatchObject({
+      method: 'POST',
+      path: 'orders/new',
+      query: { source: 'shop' },
+      body: { id: 42 },
+      headers: { 'x-shop': 'north' },
+    });
+    // Credentials in headers are never stored with the run.
+    expect(JSON.stringify(execution.triggerPayload)).not.toContain('secret-token');
+    expect(steps.at(-1)?.output).toEqual({ orderId: 42, ok: true });
+  });
+
+  it('reads form bodies, and refuses bad JSON with 400 and no run', async () => {
+    const id = await liveWebhook();
+    const form = await post(`/hooks/${id}/orders/new`, 'id=7&name=ada', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const { executionId } = (await form.json()) as { executionId: string };
+    expect((await engine.finished(executionId)).execution.triggerPayload).toMatchObject({
+      body: { id: '7', name: 'ada' },
+    });
+    const bad = await post(`/hooks/${id}/orders/new`, '{"id":');
+    expect(bad.status).toBe(400);
+    expect(webhookRuns(id)).toHaveLength(1);
+  });
+
+  it('waits for the run and answers with the last step output when configured to', async () => {
+    const id = await liveWebhook({ respond: 'lastNode' });
+    const response = await post(`/hooks/${id}/orders/new`, JSON.stringify({ id: 'A-1' }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ orderId: 'A-1', ok: true });
+  });
+
+  it('answers 202 with the id when the run outlasts the wait', async () => {
+    const id = await liveWebhook({ respond: 'lastNode', timeoutMs: 1000 });
+    // Version 2 adds a 3-second delay before a last step: the run outlasts the 1-second wait.
+    const graph = hooked({ respond: 'lastNode', timeoutMs: 1000 });
+    graph.nodes.push({
+      id: 'wait',
+      type: 'flow.delay',
+      name: 'Wait',
+      position: { x: 0, y: 200 },
+      config: { amount: 3, unit: 'seconds' },
+    });
+    graph.nodes.push({ id: 'end', type: 'transform.set', name: 'End', position: { x: 0, y: 300 }, config: {} });
+    graph.edges.push({ id: 'e2', source: 'reply', sourcePort: 'main', target: 'wait' });
+    graph.edges.push({ id: 'e3', source: 'wait', sourcePort: 'main', target: 'end' });
+    await api.call('POST', `/api/v1/workflows/${id}/versions`, { graph });
+    await api.call('POST', `/api/v1/workflows/${id}/publish`, { version: 2 });
+    const response = await post(`/hooks/${id}/orders/new`, JSON.stringify({ id: 1 }));
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { executionId: string; finished: boolean };
+    expect(body.finished).toBe(false);
+    expect(getExecution(engine.store.sqlite, body.executionId)?.status).not.toBe('succeeded');
+  });
+
+  it('answers only at its path and method, and only while the workflow is active', async () => {
+    const id = await liveWebhook();
+    expect((await post(`/hooks/${id}/orders/old`, '{}')).status).toBe(404);
+    const wrongMethod = await api.app.request(`/hooks/${id}/orders/new`, { method: 'GET' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect((await post('/hooks/not-a-uuid/orders/new', '{}')).status).toBe(404);
+    const inactive = await liveWebhook({}, false);
+    expect((await post(`/hooks/${inactive}/orders/new`, '{}')).status).toBe(404);
+    expect(webhookRuns(inactive)).toHaveLength(0);
+  });
+
+  it('refuses a webhook configured with a secret it cannot verify, starting nothing', async () => {
+    const id = await liveWebhook({ secretCredentialId: 'cred-1' });
+    const response = await post(`/hooks/${id}/orders/new`, '{}');
+    expect(response.status).toBe(401);
+    expect(webhookRuns(id)).toHaveLength(0);
+  });
+
+  it('starts no second run for a repeated delivery with the same idempotency key', async () => {
+    const id = await liveWebhook();
+    const send = () =>
+      post(`/hooks/${id}/orders/new`, JSON.stringify({ id: 9 }), {
+        'content-type': 'application/json',
+        'idempotency-key': 'delivery-9',
+      });
+    const first = (await (await send()).json()) as { executionId: string };
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ executionId: first.executionId, duplicate: true });
+    expect(webhookRuns(id)).toHaveLength(1);
+  });
+
+  it('limits each workflow’s rate (429) and body size (413)', async () => {
+    const id = await liveWebhook();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post(`/hooks/${id}/orders/new`, '{}')));
+    const statuses = answers.map((response) => response.status);
+    expect(statuses.filter((status) => status === 202)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
+    expect(answers.find((response) => response.status === 429)?.headers.get('retry-after')).toBe('1');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const big = await post(`/hooks/${id}/orders/new`, JSON.stringify({ pad: 'x'.repeat(70 * 1024) }));
+    expect(big.status).toBe(413);
+  });
+});

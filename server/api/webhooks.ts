@@ -1,0 +1,182 @@
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { findNodeType } from '../../nodes/catalogue.ts';
+import { Graph } from '../core/graph.ts';
+import type { EngineEvent } from '../engine/events.ts';
+import { startRun } from '../engine/runs.ts';
+import { getExecutionStatus, TERMINAL_STATUSES } from '../store/executions.ts';
+import { immediate } from '../store/prepared.ts';
+import { versionGraph } from '../store/schedules.ts';
+import {
+  earlierDelivery,
+  lastStepOutput,
+  recordDelivery,
+  setDeliveryExecution,
+  webhookTarget,
+} from '../store/webhooks.ts';
+import { ApiError, errorResponse } from './errors.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { ApiDeps } from './route.ts';
+
+/** How long a repeated delivery with the same idempotency key starts no second run. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Request headers that never go into a run's payload (they would be stored with its steps). */
+const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+const WebhookConfig = z.object({
+  method: z.string(),
+  path: z.string(),
+  secretCredentialId: z.string().optional(),
+  respond: z.enum(['immediately', 'lastNode']),
+  timeoutMs: z.number(),
+});
+type WebhookConfig = z.output<typeof WebhookConfig>;
+
+/**
+ * `/hooks/<workflow id>/<path>`: an HTTP request starts a run of the workflow's published version
+ * when that version starts with a webhook trigger for this path and method and the workflow is
+ * active. The run's payload is the request's method, path, headers, query and body (JSON, form or
+ * text). Answers at once with the execution id (202), or waits for the run and answers with its
+ * last step's output, as the trigger is configured.
+ */
+export function mountWebhooks(app: Hono, deps: ApiDeps): void {
+  const triggers = new Map<string, WebhookConfig | null>(); // by version id: versions never change
+  const limiter = new RateLimiter(deps.config.webhookRateLimit);
+  const sqlite = deps.store.sqlite;
+
+  const triggerOf = (versionId: string): WebhookConfig | undefined => {
+    let trigger = triggers.get(versionId);
+    if (trigger === undefined) {
+      const graph = Graph.safeParse(versionGraph(sqlite, versionId));
+      const node = graph.success
+        ? graph.data.nodes.find((candidate) => candidate.type === 'trigger.webhook')
+        : undefined;
+      const parsed = node ? findNodeType('trigger.webhook')?.config.safeParse(node.config) : undefined;
+      trigger = parsed?.success ? WebhookConfig.parse(parsed.data) : null;
+      triggers.set(versionId, trigger);
+    }
+    return trigger ?? undefined;
+  };
+
+  const refuse = (
+    c: Context,
+    status: 400 | 401 | 404 | 405 | 409 | 413 | 429 | 500 | 503,
+    code: string,
+    message: string,
+  ) => errorResponse(c, new ApiError(status, code, message));
+
+  app.all(
+    '/hooks/:workflowId/*',
+    bodyLimit({
+      maxSize: deps.config.webhookBodyLimit,
+      onError: (c) => refuse(c, 413, 'payload_too_large', `body is larger than ${deps.config.webhookBodyLimit} bytes`),
+    }),
+    async (c) => {
+      if (!deps.engine) return refuse(c, 503, 'engine_unavailable', 'the run engine is not available');
+      const workflowId = c.req.param('workflowId');
+      const path = decodeURIComponent(c.req.path.slice(`/hooks/${workflowId}/`.length));
+      const target = z.uuid().safeParse(workflowId).success ? webhookTarget(sqlite, workflowId) : undefined;
+      const trigger = target?.versionId && target.active && !target.archived ? triggerOf(target.versionId) : undefined;
+      if (!target?.versionId || !trigger || trigger.path !== path) {
+        return refuse(c, 404, 'not_found', 'no active webhook at this address');
+      }
+      if (c.req.method !== trigger.method) {
+        c.header('Allow', trigger.method);
+        return refuse(c, 405, 'method_not_allowed', `this webhook accepts ${trigger.method}`);
+      }
+      const rate = limiter.take(workflowId);
+      if (!rate.allowed) {
+        c.header('Retry-After', String(Math.ceil(rate.retryAfterMs / 1000)));
+        return refuse(c, 429, 'rate_limited', 'too many requests for this webhook; slow down');
+      }
+      if (trigger.secretCredentialId) {
+        // Verifying the HMAC signature needs the secret, kept as an encrypted credential; until
+        // credentials exist, a webhook configured with a secret accepts nothing rather than anything.
+        return refuse(
+          c,
+          401,
+          'signature_unverifiable',
+          'this webhook requires a signature that cannot be verified yet',
+        );
+      }
+
+      const raw = await c.req.text();
+      let body: unknown;
+      try {
+        body = parseBody(raw, c.req.header('content-type') ?? '');
+      } catch (error) {
+        return refuse(c, 400, 'invalid_body', (error as Error).message);
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(c.req.header())) {
+        if (!PRIVATE_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+      }
+      const payload = { method: c.req.method, path, headers, query: c.req.query(), body };
+
+      const key = c.req.header('idempotency-key')?.slice(0, 200);
+      if (key) {
+        const earlier = earlierDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS);
+        if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
+        if (!immediate(sqlite, () => recordDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS))) {
+          return refuse(c, 409, 'duplicate_delivery', 'a delivery with this idempotency key is being handled');
+        }
+      }
+      const execution = await startRun(deps.engine.runs, {
+        workflowId,
+        versionId: target.versionId,
+        trigger: 'webhook',
+        payload,
+      });
+      if (key) setDeliveryExecution(sqlite, workflowId, key, execution.id);
+      if (trigger.respond === 'immediately') return c.json({ executionId: execution.id }, 202);
+
+      const ended = await waitForEnd(deps.engine.events, execution.id, trigger.timeoutMs, () =>
+        getExecutionStatus(sqlite, execution.id),
+      );
+      if (ended === 'succeeded') return c.json(lastStepOutput(sqlite, execution.id) as object, 200);
+      if (ended === undefined) return c.json({ executionId: execution.id, finished: false }, 202);
+      return errorResponse(
+        c,
+        new ApiError(500, 'run_failed', `the run ended ${ended}`, { executionId: execution.id, status: ended }),
+      );
+    },
+  );
+}
+
+function parseBody(raw: string, contentType: string): unknown {
+  if (raw === '') return null;
+  if (/\bjson\b/i.test(contentType)) {
+    try {
+      return JSON.parse(raw);
+    } catch (error) {
+      throw new Error(`body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (/application\/x-www-form-urlencoded/i.test(contentType)) return Object.fromEntries(new URLSearchParams(raw));
+  return raw;
+}
+
+/** Resolves with the run's end status, or undefined when `timeoutMs` passes first. */
+function waitForEnd(
+  events: NonNullable<ApiDeps['engine']>['events'],
+  executionId: string,
+  timeoutMs: number,
+  status: () => string | undefined,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (result: string | undefined) => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(result);
+    };
+    const unsubscribe = events.subscribe(executionId, (event: EngineEvent) => {
+      if (event.type === 'run' && TERMINAL_STATUSES.includes(event.status)) finish(event.status);
+    });
+    timer = setTimeout(() => finish(undefined), timeoutMs);
+    // The run may have ended before the subscription: the store knows.
+    const now = status();
+    if (now && TERMINAL_STATUSES.includes(now as never)) finish(now);
+  });
+}

@@ -1,0 +1,64 @@
+import type Database from 'better-sqlite3';
+import { nowIso } from './db.ts';
+import { prepared } from './prepared.ts';
+
+type Sql = Database.Database;
+
+/** What a webhook call needs of its workflow: whether it is live, and the version that runs. */
+export interface WebhookTarget {
+  active: boolean;
+  archived: boolean;
+  versionId: string | null;
+}
+
+export function webhookTarget(sqlite: Sql, workflowId: string): WebhookTarget | undefined {
+  const row = prepared(
+    sqlite,
+    `select active, archived_at as archivedAt, published_version_id as versionId from workflows where id = ?`,
+  ).get(workflowId) as { active: number; archivedAt: string | null; versionId: string | null } | undefined;
+  return row && { active: row.active === 1, archived: row.archivedAt !== null, versionId: row.versionId };
+}
+
+/** The execution an earlier delivery with this key started, if within `windowMs`. */
+export function earlierDelivery(sqlite: Sql, workflowId: string, key: string, windowMs: number): string | undefined {
+  const row = prepared(
+    sqlite,
+    `select execution_id as executionId, created_at as createdAt from webhook_deliveries
+     where workflow_id = ? and idempotency_key = ?`,
+  ).get(workflowId, key) as { executionId: string | null; createdAt: string } | undefined;
+  if (!row || Date.parse(row.createdAt) < Date.now() - windowMs) return undefined;
+  return row.executionId ?? undefined;
+}
+
+/** Records a delivery's key; false when another delivery with the key got there first. */
+export function recordDelivery(sqlite: Sql, workflowId: string, key: string, windowMs: number): boolean {
+  // A key older than the window may be used again.
+  prepared(
+    sqlite,
+    'delete from webhook_deliveries where workflow_id = ? and idempotency_key = ? and created_at < ?',
+  ).run(workflowId, key, new Date(Date.now() - windowMs).toISOString());
+  return (
+    prepared(
+      sqlite,
+      'insert into webhook_deliveries (workflow_id, idempotency_key, created_at) values (?, ?, ?) on conflict do nothing',
+    ).run(workflowId, key, nowIso()).changes > 0
+  );
+}
+
+export function setDeliveryExecution(sqlite: Sql, workflowId: string, key: string, executionId: string): void {
+  prepared(sqlite, 'update webhook_deliveries set execution_id = ? where workflow_id = ? and idempotency_key = ?').run(
+    executionId,
+    workflowId,
+    key,
+  );
+}
+
+/** The output of the step that finished last: what a webhook answers when it waits for the run. */
+export function lastStepOutput(sqlite: Sql, executionId: string): unknown {
+  const row = prepared(
+    sqlite,
+    `select output from step_runs where execution_id = ? and status = 'succeeded'
+     order by finished_at desc, id desc limit 1`,
+  ).get(executionId) as { output: string | null } | undefined;
+  return row?.output ? JSON.parse(row.output) : null;
+}
