@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runMigrations } from 'graphile-worker';
 import type pg from 'pg';
 import { pino } from 'pino';
@@ -18,6 +16,7 @@ import { evaluateTemplates } from '../server/sandbox/templates.ts';
 import { openStore } from '../server/store/db.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow } from '../server/store/workflows.ts';
+import { spawnWorker, stopWorker } from './processes.ts';
 import { percentile, report } from './stats.ts';
 
 /**
@@ -217,28 +216,4 @@ async function localApi() {
       server.close();
     },
   };
-}
-
-const WORKER_ENTRY = fileURLToPath(new URL('../server/worker-main.ts', import.meta.url));
-
-function spawnWorker(dataDir: string, databaseUrl: string, concurrency: number): ChildProcess {
-  // BENCH_PROFILE=<dir> writes a CPU profile of each worker process there.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return spawn(process.execPath, ['--no-node-snapshot', ...profile, WORKER_ENTRY], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      WORKER_CONCURRENCY: String(concurrency),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function stopWorker(worker: ChildProcess): Promise<void> {
-  if (worker.exitCode !== null) return;
-  const exited = new Promise((resolve) => worker.once('exit', resolve));
-  worker.kill('SIGTERM');
-  await exited;
 }

@@ -1,0 +1,27 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const WORKER_ENTRY = fileURLToPath(new URL('../server/worker-main.ts', import.meta.url));
+
+/** An engine worker process, as production runs it, on the given data dir and queue. */
+export function spawnWorker(dataDir: string, databaseUrl: string, concurrency: number): ChildProcess {
+  // BENCH_PROFILE=<dir> writes a CPU profile of each worker process there.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return spawn(process.execPath, ['--no-node-snapshot', ...profile, WORKER_ENTRY], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      WORKER_CONCURRENCY: String(concurrency),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+export async function stopWorker(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null) return;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGTERM');
+  await exited;
+}
