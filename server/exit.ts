@@ -15,7 +15,8 @@ export function exitOnConfigError<T>(load: () => T): T {
 
 /**
  * Runs `stop` once on the first SIGINT or SIGTERM (later signals are ignored while it runs), then
- * exits 0. Both the server and a worker process shut down this way.
+ * exits 0. Both the server and a worker process shut down this way. A process started with an IPC
+ * channel (a worker under `npm start`) also stops when that channel closes: its parent is gone.
  */
 export function stopOnSignals(stop: (signal: string) => Promise<void>): void {
   let stopping = false;
@@ -32,4 +33,5 @@ export function stopOnSignals(stop: (signal: string) => Promise<void>): void {
   };
   process.on('SIGINT', () => handle('SIGINT'));
   process.on('SIGTERM', () => handle('SIGTERM'));
+  if (process.channel) process.on('disconnect', () => handle('parent exited'));
 }

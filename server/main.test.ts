@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,9 @@ function start(env: Record<string, string>): Promise<{ url: string; child: Child
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are inspected field by field, each asserted
+type ApiAnswer = Record<string, any>;
 
 describe('npm start', () => {
   it('creates the data dir, SQLite file and embedded PostgreSQL, runs a workflow in its worker, and stops on SIGTERM', async () => {
@@ -84,4 +87,88 @@ describe('npm start', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('PORT="not-a-port"');
   });
+
+  it('resumes a run after the whole server was killed with SIGKILL in the middle of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-restart-'));
+    chmodSync(dir, 0o755);
+    dirs.push(dir);
+    const env = { PORT: '0', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'info' };
+    const first = await start(env);
+    const api = (url: string, path: string, body?: unknown) =>
+      fetch(`${url}/api/v1${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then((response) => response.json() as Promise<ApiAnswer>);
+
+    //   Start ──▶ Wait (2 s) ──▶ After
+    const graph = {
+      nodes: [
+        { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+        {
+          id: 'wait',
+          type: 'flow.delay',
+          name: 'Wait',
+          position: { x: 0, y: 100 },
+          config: { amount: 2, unit: 'seconds' },
+        },
+        { id: 'after', type: 'transform.set', name: 'After', position: { x: 0, y: 200 }, config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', sourcePort: 'main', target: 'wait' },
+        { id: 'e2', source: 'wait', sourcePort: 'main', target: 'after' },
+      ],
+    };
+    const { id } = await api(first.url, '/workflows', { name: 'Survives restarts', graph });
+    const { executionId } = await api(first.url, `/workflows/${id}/runs`, { draft: true });
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const execution = await api(first.url, `/executions/${executionId}`);
+      if (
+        execution.steps.some(
+          (step: { nodeId: string; status: string }) => step.nodeId === 'wait' && step.status === 'succeeded',
+        )
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    // The worker is a child of the server; kill the server without warning.
+    const workerPids = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(first.child.pid)])
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('worker-main.ts'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+    expect(workerPids.length).toBeGreaterThan(0);
+    first.child.kill('SIGKILL');
+    // Its worker notices (the IPC channel closes) and exits rather than lingering as an orphan.
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let waited = 0; waited < 15_000 && workerPids.some(alive); waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(workerPids.filter(alive)).toEqual([]);
+
+    // A new server on the same data dir takes over the left PostgreSQL and resumes the run.
+    const second = await start(env);
+    let execution: ApiAnswer = {};
+    for (let attempt = 0; attempt < 300; attempt++) {
+      execution = await api(second.url, `/executions/${executionId}`);
+      if (execution.status !== 'running' && execution.status !== 'queued') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(execution.status).toBe('succeeded');
+    expect(execution.steps.map((step: { nodeId: string; status: string }) => [step.nodeId, step.status])).toEqual([
+      ['start', 'succeeded'],
+      ['wait', 'succeeded'],
+      ['after', 'succeeded'],
+    ]);
+    const exited = new Promise((resolve) => second.child.on('exit', resolve));
+    second.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
 });

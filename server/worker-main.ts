@@ -15,14 +15,15 @@ export async function runWorkerProcess(): Promise<void> {
   const log = createLogger(config.logLevel).child({ process: 'worker' });
   const store = openStore(config.sqliteFile);
   const pgPool = createPgPool(discoverQueueUrl(config), log, config.workerConcurrency + 4);
-  const worker = await startWorker({ store, pgPool, log, concurrency: config.workerConcurrency });
-
+  // Listening from the start: a signal (or the server's death) during start-up must not be missed.
+  const starting = startWorker({ store, pgPool, log, concurrency: config.workerConcurrency });
   stopOnSignals(async (signal) => {
     log.info({ signal }, 'worker draining');
-    await worker.stop();
+    await (await starting).stop();
     await pgPool.end();
     store.close();
   });
+  await starting;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

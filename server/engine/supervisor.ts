@@ -15,7 +15,9 @@ export function superviseWorkers(options: { count: number; env: NodeJS.ProcessEn
   const launch = (slot: number, failures: number) => {
     const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel is how a worker learns that its server died (even by SIGKILL): it then
+      // drains and exits instead of lingering as an orphan.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.add(child);
     const startedAt = Date.now();
