@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { pendingSteps } from '../core/engine/plan.ts';
+import type { PendingStep } from '../core/engine/plan.ts';
 import type { Store } from '../store/db.ts';
 import {
   cancelExecution,
@@ -72,7 +72,7 @@ export async function startRun(
 async function queueOrFail(
   deps: RunsDeps,
   execution: ExecutionRow,
-  steps: () => ReturnType<typeof pendingSteps>,
+  steps: () => PendingStep[],
 ): Promise<void> {
   try {
     const events: EngineEvent[] = [{ type: 'run', executionId: execution.id, status: 'queued', at: at() }];
