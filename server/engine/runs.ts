@@ -69,11 +69,7 @@ export async function startRun(
   return execution;
 }
 
-async function queueOrFail(
-  deps: RunsDeps,
-  execution: ExecutionRow,
-  steps: () => PendingStep[],
-): Promise<void> {
+async function queueOrFail(deps: RunsDeps, execution: ExecutionRow, steps: () => PendingStep[]): Promise<void> {
   try {
     const events: EngineEvent[] = [{ type: 'run', executionId: execution.id, status: 'queued', at: at() }];
     await deps.jobs.add(specsFor(execution.id, steps()), events);
