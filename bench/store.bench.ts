@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createApp } from '../server/api/app.ts';
 import { validateGraph } from '../server/core/validate.ts';
+import { masterKeyFrom } from '../server/security/master-key.ts';
 import { tempStore } from '../server/testing.ts';
 import { bigGraph } from './graphs.ts';
 import { percentile, report, sample } from './stats.ts';
@@ -17,6 +19,7 @@ export async function run(): Promise<void> {
       store,
       log: pino({ level: 'silent' }),
       config: { apiBodyLimit: 5 * 1024 * 1024, webhookBodyLimit: 1024 * 1024, webhookRateLimit: 1000 },
+      masterKey: masterKeyFrom(randomBytes(32)),
     });
     const created = await app.request('/api/v1/workflows', {
       method: 'POST',

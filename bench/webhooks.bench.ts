@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { EventHub } from '../server/engine/event-hub.ts';
 import { createRunsDeps } from '../server/engine/runs.ts';
 import { startEmbeddedPostgres } from '../server/pg/embedded.ts';
 import { createPgPool } from '../server/pg/pool.ts';
+import { masterKeyFrom } from '../server/security/master-key.ts';
 import { openStore } from '../server/store/db.ts';
 import { publishVersion } from '../server/store/publications.ts';
 import { insertVersion } from '../server/store/versions.ts';
@@ -44,6 +46,7 @@ export async function run(): Promise<void> {
     store,
     log,
     config: { apiBodyLimit: 5 * 1024 * 1024, webhookBodyLimit: 1024 * 1024, webhookRateLimit: 1_000_000 },
+    masterKey: masterKeyFrom(randomBytes(32)),
     engine: { runs, events },
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });

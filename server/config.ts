@@ -36,6 +36,11 @@ export const ConfigSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(5 * 1024 * 1024)
     .describe('Largest accepted API request body, in bytes'),
+  STEPWISE_MASTER_KEY: z
+    .base64()
+    .refine((text) => Buffer.from(text, 'base64').length === 32, { message: 'must be 32 bytes, base64-encoded' })
+    .optional()
+    .describe('Key credentials are encrypted under; unset: a key file in the data dir, made on first start'),
   WEBHOOK_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -82,6 +87,7 @@ export interface Config {
   workers: number;
   workerConcurrency: number;
   apiBodyLimit: number;
+  masterKey: string | undefined;
   webhookBodyLimit: number;
   webhookRateLimit: number;
   retentionDays: number;
@@ -121,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: values.WORKERS,
     workerConcurrency: values.WORKER_CONCURRENCY,
     apiBodyLimit: values.API_BODY_LIMIT,
+    masterKey: values.STEPWISE_MASTER_KEY,
     webhookBodyLimit: values.WEBHOOK_BODY_LIMIT,
     webhookRateLimit: values.WEBHOOK_RATE_LIMIT,
     retentionDays: values.RETENTION_DAYS,

@@ -9,6 +9,7 @@ import { Scheduler } from './engine/scheduler.ts';
 import { superviseWorkers } from './engine/supervisor.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
+import { loadMasterKey } from './security/master-key.ts';
 import { openStore } from './store/db.ts';
 
 /**
@@ -29,7 +30,8 @@ export async function startServer(): Promise<void> {
   const retention = startRetention({ store, log, config });
   const scheduler = new Scheduler(runs, log);
   scheduler.start();
-  const app = createApp({ store, log, config, engine: { runs, events } });
+  const masterKey = loadMasterKey(config.dataDir, config.masterKey);
+  const app = createApp({ store, log, config, masterKey, engine: { runs, events } });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp } from './api/app.ts';
 import type { ApiDeps } from './api/route.ts';
+import { masterKeyFrom } from './security/master-key.ts';
 import { openStore, type Store } from './store/db.ts';
 
 /** A real SQLite file in a fresh temp dir; `cleanup` closes and removes it. */
@@ -55,6 +57,7 @@ export function testApi(
       webhookRateLimit: options.webhookRateLimit ?? 1000,
     },
     checkResponses: true,
+    masterKey: masterKeyFrom(randomBytes(32)),
     ...(options.engine ? { engine: options.engine } : {}),
   });
   return {

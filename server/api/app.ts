@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { nodeTypeRoutes } from './routes/node-types.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -25,6 +26,7 @@ export const apiRoutes: readonly RouteDefinition[] = [
   ...runRoutes,
   ...executionRoutes,
   ...scheduleRoutes,
+  ...credentialRoutes,
   ...nodeTypeRoutes,
 ];
 

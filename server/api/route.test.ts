@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { masterKeyFrom } from '../security/master-key.ts';
 import { tempStore } from '../testing.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { defineRoute, mountRoutes } from './route.ts';
@@ -15,6 +17,7 @@ function appWith(route: ReturnType<typeof defineRoute>, checkResponses: boolean)
     store,
     log: pino({ level: 'silent' }),
     config: { apiBodyLimit: 1024, webhookBodyLimit: 1024, webhookRateLimit: 1000 },
+    masterKey: masterKeyFrom(randomBytes(32)),
     checkResponses,
   });
   app.onError((error, c) =>

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { EventHub } from '../engine/event-hub.ts';
 import type { RunsDeps } from '../engine/runs.ts';
 import type { Logger } from '../log.ts';
+import type { MasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 
@@ -13,6 +14,8 @@ export interface ApiDeps {
   readonly store: Store;
   readonly log: Logger;
   readonly config: Pick<Config, 'apiBodyLimit' | 'webhookBodyLimit' | 'webhookRateLimit'>;
+  /** Credentials are sealed and opened with this key. */
+  readonly masterKey: MasterKey;
   /** The run queue: absent only in tests of routes that never start runs. */
   readonly engine?: { readonly runs: RunsDeps; readonly events: EventHub };
   /**

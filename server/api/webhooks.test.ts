@@ -4,6 +4,7 @@ import { EventHub } from '../engine/event-hub.ts';
 import { testEngine } from '../engine/test-engine.ts';
 import { getExecution, listExecutions } from '../store/executions.ts';
 import { type TestApi, testApi } from '../testing.ts';
+import { SIGNATURE_HEADER, signBody } from './signature.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let events: EventHub;
@@ -144,9 +145,49 @@ describe('webhooks', () => {
     expect(webhookRuns(inactive)).toHaveLength(0);
   });
 
-  it('refuses a webhook configured with a secret it cannot verify, starting nothing', async () => {
-    const id = await liveWebhook({ secretCredentialId: 'cred-1' });
-    const response = await post(`/hooks/${id}/orders/new`, '{}');
+  it('with a secret, accepts only requests signed with it, recently, over the exact body', async () => {
+    const secret = 'whsec-0123456789abcdef';
+    const credential = await api.call('POST', '/api/v1/credentials', {
+      name: 'Shop',
+      type: 'hmac',
+      secret: { secret },
+    });
+    expect(credential.status).toBe(201);
+    const id = await liveWebhook({ secretCredentialId: credential.body.id });
+    const body = JSON.stringify({ id: 'signed' });
+    const now = Math.floor(Date.now() / 1000);
+    const send = (signature?: string, sentBody = body) =>
+      post(`/hooks/${id}/orders/new`, sentBody, {
+        'content-type': 'application/json',
+        ...(signature ? { [SIGNATURE_HEADER]: signature } : {}),
+      });
+
+    const signed = await send(signBody(secret, body, now));
+    expect(signed.status).toBe(202);
+    const { executionId } = (await signed.json()) as { executionId: string };
+    const { execution } = await engine.finished(executionId);
+    expect(JSON.stringify(execution.triggerPayload)).not.toContain('v1='); // the signature is not stored
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // this file's rate limit is 5 a second
+
+    for (const refused of [
+      await send(), // unsigned
+      await send(signBody('another-secret-entirely', body, now)), // wrong secret
+      await send(signBody(secret, body, now - 600)), // too old: a replay
+      await send(signBody(secret, body, now), JSON.stringify({ id: 'tampered' })), // body changed
+      await send('t=abc,v1=00'),
+    ]) {
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
+    }
+    expect(webhookRuns(id)).toHaveLength(1);
+  });
+
+  it('refuses everything when its secret credential is missing', async () => {
+    const id = await liveWebhook({ secretCredentialId: '01a200a9-5cfd-7049-9fb8-b1b2d26fba24' });
+    const response = await post(`/hooks/${id}/orders/new`, '{}', {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signBody('whatever-secret-123', '{}', Math.floor(Date.now() / 1000)),
+    });
     expect(response.status).toBe(401);
     expect(webhookRuns(id)).toHaveLength(0);
   });

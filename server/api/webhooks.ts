@@ -5,6 +5,7 @@ import { findNodeType } from '../../nodes/catalogue.ts';
 import { Graph } from '../core/graph.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { startRun } from '../engine/runs.ts';
+import { credentialSecret } from '../store/credentials.ts';
 import { getExecutionStatus, TERMINAL_STATUSES } from '../store/executions.ts';
 import { immediate } from '../store/prepared.ts';
 import { versionGraph } from '../store/schedules.ts';
@@ -18,11 +19,12 @@ import {
 import { ApiError, errorResponse } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
+import { SIGNATURE_HEADER, signatureProblem } from './signature.ts';
 
 /** How long a repeated delivery with the same idempotency key starts no second run. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Request headers that never go into a run's payload (they would be stored with its steps). */
-const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', SIGNATURE_HEADER]);
 
 const WebhookConfig = z.object({
   method: z.string(),
@@ -90,18 +92,15 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
         c.header('Retry-After', String(Math.ceil(rate.retryAfterMs / 1000)));
         return refuse(c, 429, 'rate_limited', 'too many requests for this webhook; slow down');
       }
-      if (trigger.secretCredentialId) {
-        // Verifying the HMAC signature needs the secret, kept as an encrypted credential; until
-        // credentials exist, a webhook configured with a secret accepts nothing rather than anything.
-        return refuse(
-          c,
-          401,
-          'signature_unverifiable',
-          'this webhook requires a signature that cannot be verified yet',
-        );
-      }
-
       const raw = await c.req.text();
+      if (trigger.secretCredentialId) {
+        const secret = hmacSecret(sqlite, deps.masterKey, trigger.secretCredentialId);
+        // A missing or wrong credential refuses every request: an unverifiable webhook accepts nothing.
+        const problem = secret
+          ? signatureProblem(secret, raw, c.req.header(SIGNATURE_HEADER))
+          : 'the webhook secret is not configured';
+        if (problem) return refuse(c, 401, 'invalid_signature', problem);
+      }
       let body: unknown;
       try {
         body = parseBody(raw, c.req.header('content-type') ?? '');
@@ -142,6 +141,16 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       );
     },
   );
+}
+
+/** The secret of an HMAC credential; undefined when missing, of another type, or unreadable (wrong key). */
+function hmacSecret(sqlite: ApiDeps['store']['sqlite'], key: ApiDeps['masterKey'], id: string): string | undefined {
+  try {
+    const credential = credentialSecret(sqlite, key, id);
+    return credential?.type === 'hmac' ? (credential.secret as { secret: string }).secret : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseBody(raw: string, contentType: string): unknown {

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestApi, testApi } from '../../testing.ts';
+
+let api: TestApi;
+beforeEach(() => {
+  api = testApi();
+});
+afterEach(() => api.cleanup());
+
+describe('credentials API', () => {
+  it('stores a secret and never sends it back', async () => {
+    const created = await api.call('POST', '/api/v1/credentials', {
+      name: 'CRM token',
+      type: 'bearer',
+      secret: { token: 'tok-super-secret-value' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'CRM token', type: 'bearer' });
+    const listed = await api.call('GET', '/api/v1/credentials');
+    expect(listed.body.items).toHaveLength(1);
+    for (const answer of [created, listed]) expect(JSON.stringify(answer.body)).not.toContain('tok-super-secret-value');
+  });
+
+  it('checks each type’s secret and refuses unknown types', async () => {
+    const short = await api.call('POST', '/api/v1/credentials', {
+      name: 'x',
+      type: 'hmac',
+      secret: { secret: 'short' },
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.error.message).toContain('secret.secret');
+    const unknown = await api.call('POST', '/api/v1/credentials', { name: 'x', type: 'ssh', secret: {} });
+    expect(unknown.status).toBe(400);
+    const wrongShape = await api.call('POST', '/api/v1/credentials', {
+      name: 'x',
+      type: 'basic',
+      secret: { token: 'a' },
+    });
+    expect(wrongShape.status).toBe(400);
+  });
+
+  it('deletes', async () => {
+    const { id } = (
+      await api.call('POST', '/api/v1/credentials', {
+        name: 'H',
+        type: 'header',
+        secret: { header: 'X-Key', value: 'v' },
+      })
+    ).body;
+    expect((await api.call('DELETE', `/api/v1/credentials/${id}`)).status).toBe(204);
+    expect((await api.call('DELETE', `/api/v1/credentials/${id}`)).status).toBe(404);
+  });
+});

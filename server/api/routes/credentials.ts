@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { deleteCredential, insertCredential, listCredentials } from '../../store/credentials.ts';
+import { notFound } from '../errors.ts';
+import { defineRoute } from '../route.ts';
+
+/** What each kind of credential holds. Secrets go in, never out: answers carry name and type only. */
+const CredentialInput = z.discriminatedUnion('type', [
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    type: z.literal('hmac').describe('A shared secret for signed webhooks'),
+    secret: z.strictObject({ secret: z.string().min(16, 'use at least 16 characters').max(4096) }),
+  }),
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    type: z.literal('bearer'),
+    secret: z.strictObject({ token: z.string().min(1).max(16_384) }),
+  }),
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    type: z.literal('basic'),
+    secret: z.strictObject({ username: z.string().min(1).max(1024), password: z.string().max(4096) }),
+  }),
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    type: z.literal('header'),
+    secret: z.strictObject({ header: z.string().min(1).max(256), value: z.string().max(16_384) }),
+  }),
+]);
+
+const Credential = z
+  .object({ id: z.string(), name: z.string(), type: z.string(), createdAt: z.string(), updatedAt: z.string() })
+  .meta({ id: 'Credential' });
+
+const CredentialId = z.strictObject({ id: z.uuid() });
+
+export const credentialRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/credentials',
+    operationId: 'listCredentials',
+    summary: 'Credentials by name and type (their secrets are never sent back)',
+    tag: 'Credentials',
+    access: 'admin',
+    responses: { 200: { description: 'Credentials', schema: z.object({ items: z.array(Credential) }) } },
+    handler({ deps, c }) {
+      return c.json({ items: listCredentials(deps.store.sqlite) });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/credentials',
+    operationId: 'createCredential',
+    summary: 'Store a secret, encrypted (AES-256-GCM) under the master key',
+    tag: 'Credentials',
+    access: 'admin',
+    body: CredentialInput,
+    responses: { 201: { description: 'Stored', schema: Credential } },
+    handler({ body, deps, c }) {
+      return c.json(insertCredential(deps.store.sqlite, deps.masterKey, body), 201);
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/credentials/:id',
+    operationId: 'deleteCredential',
+    summary: 'Delete a credential',
+    tag: 'Credentials',
+    access: 'admin',
+    params: CredentialId,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such credential' } },
+    handler({ params, deps, c }) {
+      if (!deleteCredential(deps.store.sqlite, params.id)) throw notFound(`credential ${params.id}`);
+      return c.body(null, 204);
+    },
+  }),
+];
