@@ -10,6 +10,11 @@ export interface HttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs: number;
+  /**
+   * A stored credential (bearer, basic or header) the worker authenticates the request with. The
+   * node never sees the secret; the worker adds it and masks it out of the answer.
+   */
+  readonly credentialId?: string;
 }
 
 export interface HttpResponse {

@@ -4,6 +4,7 @@ import { startWorker } from './engine/worker.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
 import { createPgPool } from './pg/pool.ts';
+import { loadMasterKey } from './security/master-key.ts';
 import { openStore } from './store/db.ts';
 
 /**
@@ -16,7 +17,8 @@ export async function runWorkerProcess(): Promise<void> {
   const store = openStore(config.sqliteFile);
   const pgPool = createPgPool(discoverQueueUrl(config), log, config.workerConcurrency + 4);
   // Listening from the start: a signal (or the server's death) during start-up must not be missed.
-  const starting = startWorker({ store, pgPool, log, concurrency: config.workerConcurrency });
+  const masterKey = loadMasterKey(config.dataDir, config.masterKey);
+  const starting = startWorker({ store, pgPool, log, concurrency: config.workerConcurrency, masterKey });
   stopOnSignals(async (signal) => {
     log.info({ signal }, 'worker draining');
     await (await starting).stop();

@@ -30,6 +30,7 @@ export default defineNode({
     body: z.json().optional().describe('JSON body; strings inside may use expressions'),
     timeoutMs: z.number().int().min(100).max(300_000).default(30_000),
     failOnNon2xx: z.boolean().default(true).describe('Fail the step when the answer is not 2xx'),
+    credentialId: z.string().min(1).optional().describe('Credential to authenticate with: bearer, basic or header'),
   }),
   retry: { maxAttempts: 4, initialDelayMs: 1000, factor: 2, maxDelayMs: 60_000, jitter: 0.25 },
   async execute({ config, ctx }) {
@@ -64,6 +65,7 @@ export default defineNode({
       headers,
       body,
       timeoutMs: config.timeoutMs,
+      ...(config.credentialId ? { credentialId: config.credentialId } : {}),
     });
     const output = { status: response.status, headers: response.headers, body: parseBody(response) };
     if (config.failOnNon2xx && (response.status < 200 || response.status > 299)) throw errorFor(response);

@@ -74,6 +74,7 @@ describe('claiming a step', () => {
         graphs: new GraphCache(),
         workerId,
         log: engine.log,
+        masterKey: engine.masterKey,
       });
     // A job the queue still holds (due in an hour), standing for one whose worker died mid-step.
     const { rows } = await engine.pgPool.query(

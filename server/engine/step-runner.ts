@@ -8,6 +8,7 @@ import { retryDelayMs } from '../core/engine/retry.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import { type ExpressionScope, evaluateTemplates } from '../sandbox/templates.ts';
+import type { MasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import {
   type ExecutionForStep,
@@ -28,6 +29,7 @@ import {
   toStepState,
 } from '../store/steps.ts';
 import { advanceExecution } from './advance.ts';
+import { authenticatedHttp } from './authenticated-http.ts';
 import { checkOutput, forDisplay } from './data-caps.ts';
 import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
@@ -43,6 +45,8 @@ export interface StepRunnerDeps {
   readonly workerId: string;
   readonly log: Logger;
   readonly sendHttp?: typeof sendHttp;
+  /** Opens the credentials HTTP requests authenticate with. */
+  readonly masterKey: MasterKey;
   readonly random?: () => number;
 }
 
@@ -59,7 +63,7 @@ const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'Temp
  */
 export function createStepRunner(deps: StepRunnerDeps) {
   const sqlite = deps.store.sqlite;
-  const http = deps.sendHttp ?? sendHttp;
+  const http = authenticatedHttp(deps.sendHttp ?? sendHttp, sqlite, deps.masterKey);
   const publisher = new EventPublisher(deps.pgPool, deps.log);
   const queue = new StepJobBatcher(deps.pgPool);
 

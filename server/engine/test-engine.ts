@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
 import { createPgPool } from '../pg/pool.ts';
 import { freshDatabase } from '../pg/test-database.ts';
+import { loadMasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import { type ExecutionRow, getExecution } from '../store/executions.ts';
 import { listStepRuns, type StepRunRow } from '../store/steps.ts';
@@ -26,6 +27,8 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
   const pgPool = createPgPool(database.url, log);
   await runMigrations({ pgPool });
   const runs: RunsDeps = createRunsDeps(store, pgPool);
+  // The key a worker process finds in the data dir (master.key), so spawned workers share it.
+  const masterKey = loadMasterKey(store.dir);
   const workers: EngineWorker[] = [];
 
   const engine = {
@@ -34,6 +37,7 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
     databaseUrl: database.url,
     runs,
     log,
+    masterKey,
     async startWorker(extra: Partial<WorkerOptions> = {}) {
       const worker = await startWorker({
         store,
@@ -41,6 +45,7 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
         log,
         concurrency: options.concurrency ?? 4,
         pollIntervalMs: 100,
+        masterKey,
         ...(options.sandbox ? { sandbox: options.sandbox } : {}),
         ...extra,
       });

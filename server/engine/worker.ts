@@ -21,6 +21,7 @@ export interface WorkerOptions {
   /** How often to look for due jobs when no notification arrives (delays, retries). */
   readonly pollIntervalMs?: number;
   readonly sendHttp?: StepRunnerDeps['sendHttp'];
+  readonly masterKey: StepRunnerDeps['masterKey'];
 }
 
 export interface EngineWorker {
@@ -50,6 +51,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     graphs: new GraphCache(),
     workerId,
     log: options.log,
+    masterKey: options.masterKey,
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
   });
   const runner: Runner = await run({

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../core/graph.ts';
+import { insertCredential } from '../store/credentials.ts';
+import { edge, node, testEngine, testHttpServer } from './test-engine.ts';
+
+let engine: Awaited<ReturnType<typeof testEngine>>;
+let echo: Awaited<ReturnType<typeof testHttpServer>>;
+beforeAll(async () => {
+  engine = await testEngine();
+  await engine.startWorker();
+  // A careless API that echoes the request's headers back: the secret must still not be stored.
+  echo = await testHttpServer((request, response) => {
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'x-seen-auth': String(request.headers.authorization),
+    });
+    response.end(JSON.stringify({ headers: request.headers }));
+  });
+});
+afterAll(async () => {
+  await engine?.close();
+  await echo?.close();
+});
+
+const TOKEN = 'tok-9f8e7d6c5b4a3928';
+
+/**
+ *   Start ──▶ Call (http with a credential) ──▶ Keep (set: the whole answer)
+ */
+const graph = (credentialId: string): Graph => ({
+  nodes: [
+    node('start', 'trigger.manual', 'Start'),
+    node('call', 'action.http', 'Call', { url: `${echo.url}/me`, credentialId }),
+    node('keep', 'transform.set', 'Keep', { fields: [{ path: 'answer', value: '{{ input }}' }] }),
+  ],
+  edges: [edge('start', 'call'), edge('call', 'keep')],
+});
+
+describe('HTTP requests with a credential', () => {
+  it('authenticate in the worker and keep the secret out of every stored step', async () => {
+    const bearer = insertCredential(engine.store.sqlite, engine.masterKey, {
+      name: 'API',
+      type: 'bearer',
+      secret: { token: TOKEN },
+    });
+    const started = await engine.run(graph(bearer.id));
+    const { execution, steps } = await engine.finished(started.id);
+    expect(execution.status).toBe('succeeded');
+    expect(echo.requests.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const call = steps.find((step) => step.nodeId === 'call');
+    expect(call?.output).toMatchObject({ body: { headers: { authorization: 'Bearer ••••••' } } });
+    expect(JSON.stringify(steps)).not.toContain(TOKEN);
+    engine.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    expect(readFileSync(engine.store.file).toString('latin1')).not.toContain(TOKEN);
+  });
+
+  it('adds basic and header credentials too', async () => {
+    const basic = insertCredential(engine.store.sqlite, engine.masterKey, {
+      name: 'Basic',
+      type: 'basic',
+      secret: { username: 'ada', password: 'pa55-word-secret' },
+    });
+    const header = insertCredential(engine.store.sqlite, engine.masterKey, {
+      name: 'Key',
+      type: 'header',
+      secret: { header: 'X-Api-Key', value: 'key-0011223344' },
+    });
+    for (const [credential, name, expected] of [
+      [basic, 'authorization', `Basic ${Buffer.from('ada:pa55-word-secret').toString('base64')}`],
+      [header, 'x-api-key', 'key-0011223344'],
+    ] as const) {
+      const { execution } = await engine.finished((await engine.run(graph(credential.id))).id);
+      expect(execution.status).toBe('succeeded');
+      expect(echo.requests.at(-1)?.headers[name]).toBe(expected);
+    }
+  });
+
+  it('fails the step at once, naming the credential, when it does not exist', async () => {
+    const { execution, steps } = await engine.finished((await engine.run(graph('no-such-credential'))).id);
+    expect(execution.status).toBe('failed');
+    expect(steps.filter((step) => step.nodeId === 'call')).toHaveLength(1); // not retried
+    expect(JSON.stringify(execution.error)).toContain('no-such-credential');
+  });
+});
