@@ -32,7 +32,23 @@ export const apiRoutes: readonly RouteDefinition[] = [
 
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono();
-  app.use(secureHeaders());
+  // Nothing of Stepwise is meant to be framed or to load code from elsewhere. No CORS headers are
+  // ever sent, so other origins' pages cannot read API answers.
+  app.use(
+    secureHeaders({
+      xFrameOptions: 'DENY',
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    }),
+  );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   const openApi = openApiDocument(apiRoutes, API_PREFIX);
