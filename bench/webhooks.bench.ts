@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../server/pg/embedded.ts';
 import { createPgPool } from '../server/pg/pool.ts';
 import { masterKeyFrom } from '../server/security/master-key.ts';
 import { openStore } from '../server/store/db.ts';
+import { countExecutions } from '../server/store/executions.ts';
 import { publishVersion } from '../server/store/publications.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../server/store/workflows.ts';
@@ -135,7 +136,7 @@ async function load(
   store: ReturnType<typeof openStore>,
   workflowId: string,
 ): Promise<void> {
-  const storedBefore = countExecutions(store, workflowId);
+  const storedBefore = countExecutions(store.db, workflowId);
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const deadline = performance.now() + SECONDS * 1000;
@@ -162,15 +163,9 @@ async function load(
     p99_ms: percentile(latencies, 99),
     sent: latencies.length,
     accepted,
-    stored: countExecutions(store, workflowId) - storedBefore,
+    stored: countExecutions(store.db, workflowId) - storedBefore,
     succeeded_steps_per_run: stepsPerRun(store, workflowId),
   });
-}
-
-function countExecutions(store: ReturnType<typeof openStore>, workflowId: string): number {
-  return (
-    store.sqlite.prepare('select count(*) as n from executions where workflow_id = ?').get(workflowId) as { n: number }
-  ).n;
 }
 
 function stepsPerRun(store: ReturnType<typeof openStore>, workflowId: string): number {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { Graph } from '../core/graph.ts';
 import { dueFire, type Schedule, scheduleOf } from '../core/schedule.ts';
 import type { Logger } from '../log.ts';
@@ -10,6 +11,12 @@ import {
   versionGraph,
 } from '../store/schedules.ts';
 import { type RunsDeps, startRun } from './runs.ts';
+
+/** The schedule of a stored version, if its trigger is a schedule trigger. */
+export function versionSchedule(sqlite: Database.Database, versionId: string): Schedule | undefined {
+  const graph = Graph.safeParse(versionGraph(sqlite, versionId));
+  return graph.success ? scheduleOf(graph.data) : undefined;
+}
 
 /** How often the scheduler looks for due fires; schedules have a resolution of one second. */
 const TICK_MS = 500;
@@ -57,8 +64,7 @@ export class Scheduler {
   scheduleOf(workflow: Pick<PublishedWorkflow, 'versionId'>): Schedule | undefined {
     let schedule = this.schedules.get(workflow.versionId);
     if (schedule === undefined) {
-      const graph = Graph.safeParse(versionGraph(this.runs.store.sqlite, workflow.versionId));
-      schedule = (graph.success && scheduleOf(graph.data)) || null;
+      schedule = versionSchedule(this.runs.store.sqlite, workflow.versionId) ?? null;
       this.schedules.set(workflow.versionId, schedule);
     }
     return schedule ?? undefined;

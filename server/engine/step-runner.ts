@@ -34,7 +34,6 @@ import { checkOutput, forDisplay } from './data-caps.ts';
 import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
 import { sendHttp } from './http.ts';
-import { EventPublisher } from './publisher.ts';
 import { jobExists, removeQueuedSteps, StepJob, StepJobBatcher, specsFor } from './queue.ts';
 
 export interface StepRunnerDeps {
@@ -64,8 +63,12 @@ const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'Temp
 export function createStepRunner(deps: StepRunnerDeps) {
   const sqlite = deps.store.sqlite;
   const http = authenticatedHttp(deps.sendHttp ?? sendHttp, sqlite, deps.masterKey);
-  const publisher = new EventPublisher(deps.pgPool, deps.log);
   const queue = new StepJobBatcher(deps.pgPool);
+  /** Events for live views ride in the next batch; losing one (database down) loses no data. */
+  const publish = (event: EngineEvent) =>
+    void queue
+      .add([], [event])
+      .catch((error: unknown) => deps.log.warn({ error: (error as Error).message }, 'could not publish engine events'));
 
   /** `jobId` is the queue job's id: the claim token that tells a retried job from a duplicate one. */
   return async function runStep(payload: unknown, jobId: string, abortSignal?: AbortSignal): Promise<void> {
@@ -104,7 +107,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
       await settle(execution.id, graph);
       return;
     }
-    publisher.publish({
+    publish({
       type: 'step',
       executionId: job.executionId,
       nodeId: job.nodeId,
@@ -291,7 +294,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
 
   async function failRun(executionId: string, message: string): Promise<void> {
     if (finishExecution(sqlite, executionId, 'failed', { message })) {
-      publisher.publish({ type: 'run', executionId, status: 'failed', at: now() });
+      publish({ type: 'run', executionId, status: 'failed', at: now() });
     }
   }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Graph } from '../../core/graph.ts';
-import { nextFires, scheduleOf } from '../../core/schedule.ts';
+import { nextFires } from '../../core/schedule.ts';
+import { versionSchedule } from '../../engine/scheduler.ts';
 import type { Store } from '../../store/db.ts';
-import { lastScheduledRun, listPublishedWorkflows, setSchedulePaused, versionGraph } from '../../store/schedules.ts';
+import { lastScheduledRun, listPublishedWorkflows, setSchedulePaused } from '../../store/schedules.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
 import { WorkflowId } from '../schemas.ts';
@@ -21,11 +21,12 @@ const ScheduleShape = z
   })
   .meta({ id: 'Schedule' });
 
-function schedules(store: Store, now = new Date()): Array<z.output<typeof ScheduleShape>> {
+/** Every schedule, or only the given workflow's. */
+function schedules(store: Store, onlyWorkflowId?: string, now = new Date()): Array<z.output<typeof ScheduleShape>> {
   const items: Array<z.output<typeof ScheduleShape>> = [];
   for (const workflow of listPublishedWorkflows(store.sqlite)) {
-    const graph = Graph.safeParse(versionGraph(store.sqlite, workflow.versionId));
-    const schedule = graph.success ? scheduleOf(graph.data) : undefined;
+    if (onlyWorkflowId !== undefined && workflow.workflowId !== onlyWorkflowId) continue;
+    const schedule = versionSchedule(store.sqlite, workflow.versionId);
     if (!schedule) continue;
     const last = lastScheduledRun(store.sqlite, workflow.workflowId);
     items.push({
@@ -71,10 +72,10 @@ export const scheduleRoutes = [
         404: { description: 'No scheduled workflow with this id' },
       },
       handler({ params, deps, c }) {
-        const existing = schedules(deps.store).find((item) => item.workflowId === params.id);
+        const [existing] = schedules(deps.store, params.id);
         if (!existing) throw notFound(`schedule of workflow ${params.id}`);
         setSchedulePaused(deps.store.sqlite, params.id, action === 'pause');
-        const updated = schedules(deps.store).find((item) => item.workflowId === params.id);
+        const [updated] = schedules(deps.store, params.id);
         return c.json(updated ?? existing);
       },
     }),
