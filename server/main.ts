@@ -11,6 +11,7 @@ import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
 import { loadMasterKey } from './security/master-key.ts';
 import { openStore } from './store/db.ts';
+import { ensureWebBundle } from './web/bundle.ts';
 
 /**
  * Composition root of `npm start`: configuration, SQLite store, the run queue's PostgreSQL
@@ -20,6 +21,7 @@ import { openStore } from './store/db.ts';
 export async function startServer(): Promise<void> {
   const config = exitOnConfigError(loadConfig);
   const log = createLogger(config.logLevel);
+  const webDir = await ensureWebBundle(log);
   const store = openStore(config.sqliteFile);
   const queue = await openQueueDatabase(config, log);
   const events = new EventHub(queue.url, log);
@@ -31,7 +33,7 @@ export async function startServer(): Promise<void> {
   const scheduler = new Scheduler(runs, log);
   scheduler.start();
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
-  const app = createApp({ store, log, config, masterKey, engine: { runs, events } });
+  const app = createApp({ store, log, config, masterKey, engine: { runs, events } }, { webDir });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

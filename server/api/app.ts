@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { ZodError } from 'zod';
+import { mountWebApp } from '../web/serve.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
@@ -30,7 +31,8 @@ export const apiRoutes: readonly RouteDefinition[] = [
   ...nodeTypeRoutes,
 ];
 
-export function createApp(deps: ApiDeps): Hono {
+/** `webDir`: the built web app to serve beside the API (absent in API-only tests). */
+export function createApp(deps: ApiDeps, options: { webDir?: string } = {}): Hono {
   const app = new Hono();
   // Nothing of Stepwise is meant to be framed or to load code from elsewhere. No CORS headers are
   // ever sent, so other origins' pages cannot read API answers.
@@ -55,6 +57,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
   mountRoutes(app, API_PREFIX, apiRoutes, deps);
   mountWebhooks(app, deps);
+  if (options.webDir) mountWebApp(app, options.webDir);
 
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
+import { ensureWebBundle } from '../web/bundle.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 
 declare module 'vitest' {
@@ -17,6 +18,8 @@ let dir: string | undefined;
 
 /** One embedded PostgreSQL per test run (not per test), or the one DATABASE_URL names. */
 export async function setup(project: TestProject): Promise<void> {
+  // Servers started by tests serve the web app; build it once here rather than racing in each.
+  await ensureWebBundle(pino({ level: 'warn' }));
   if (process.env.DATABASE_URL) {
     project.provide('postgresUrl', process.env.DATABASE_URL);
     return;

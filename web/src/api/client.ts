@@ -1,0 +1,85 @@
+/**
+ * The one way the web app talks to the server: JSON over HTTP under /api/v1, with the session
+ * cookie. Every failure becomes an `ApiError` carrying the server's `{ error: { code, message,
+ * details } }`, so pages can show the server's own words (and problems next to the fields).
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const API_BASE = '/api/v1';
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (body.error?.message) {
+      return new ApiError(response.status, body.error.code ?? 'error', body.error.message, body.error.details);
+    }
+  } catch {
+    // Not JSON (a proxy's error page, say): fall through to the status line.
+  }
+  return new ApiError(response.status, 'http_error', `${response.status} ${response.statusText || 'request failed'}`);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${withQuery(path, query)}`, {
+      method,
+      credentials: 'same-origin',
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the Stepwise server. Check that it is running.');
+  }
+  if (!response.ok) {
+    const error = await errorFrom(response);
+    if (error.status === 401) notifyUnauthorized();
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+};
+
+let unauthorizedListener: (() => void) | undefined;
+/** The app shell sends the user to sign in when any call answers 401. */
+export function onUnauthorized(listener: () => void): void {
+  unauthorizedListener = listener;
+}
+function notifyUnauthorized(): void {
+  unauthorizedListener?.();
+}

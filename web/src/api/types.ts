@@ -1,0 +1,44 @@
+/**
+ * Answer shapes of the API, taken from the server's own zod schemas with type-only imports:
+ * nothing of the server reaches the bundle, and a changed answer shape fails the typecheck here.
+ */
+import type { z } from 'zod';
+import type {
+  ExecutionDetail as ExecutionDetailSchema,
+  ExecutionSummary as ExecutionSummarySchema,
+  StepRun as StepRunSchema,
+} from '../../../server/api/execution-schemas.ts';
+import type { NodeTypeShape } from '../../../server/api/routes/node-types.ts';
+import type {
+  Draft as DraftSchema,
+  Version as VersionSchema,
+  VersionSummaryShape,
+  Workflow as WorkflowSchema,
+} from '../../../server/api/schemas.ts';
+import type {
+  GraphEdge as GraphEdgeSchema,
+  GraphNode as GraphNodeSchema,
+  Graph as GraphSchema,
+  Problem as ProblemSchema,
+} from '../../../server/core/graph.ts';
+
+export type Graph = z.output<typeof GraphSchema>;
+export type GraphNode = z.output<typeof GraphNodeSchema>;
+export type GraphEdge = z.output<typeof GraphEdgeSchema>;
+export type Problem = z.output<typeof ProblemSchema>;
+export type Workflow = z.output<typeof WorkflowSchema>;
+export type Draft = z.output<typeof DraftSchema>;
+export type VersionSummary = z.output<typeof VersionSummaryShape>;
+export type Version = z.output<typeof VersionSchema>;
+export type NodeType = z.output<typeof NodeTypeShape>;
+export type ExecutionSummary = z.output<typeof ExecutionSummarySchema>;
+export type ExecutionDetail = z.output<typeof ExecutionDetailSchema>;
+export type StepRun = z.output<typeof StepRunSchema>;
+export type ExecutionStatus = ExecutionSummary['status'];
+export type StepStatus = StepRun['status'];
+export type TriggerKind = ExecutionSummary['trigger'];
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}

@@ -1,0 +1,52 @@
+import { Background, Controls, type Edge, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { useMemo } from 'react';
+import type { Graph } from '../api/types.ts';
+import { toFlow } from './to-flow.ts';
+import { nodeTypes, type WorkflowFlowNode, type WorkflowNodeData } from './workflow-node.tsx';
+
+/**
+ * A read-only canvas: versions, comparisons and execution details draw their graph with it.
+ * `decorate` colours nodes (step status, diff), `onNodeClick` opens a node's details.
+ */
+export function GraphCanvas({
+  graph,
+  decorate,
+  edgeStyle,
+  onNodeClick,
+  selectedNodeId,
+}: {
+  graph: Graph;
+  decorate?: (nodeId: string) => Partial<WorkflowNodeData>;
+  edgeStyle?: (edge: Edge) => Partial<Edge>;
+  onNodeClick?: (nodeId: string) => void;
+  selectedNodeId?: string | null;
+}) {
+  const { nodes, edges } = useMemo(() => {
+    const flow = toFlow(graph, decorate);
+    return {
+      nodes: flow.nodes.map((node): WorkflowFlowNode => ({ ...node, selected: node.id === selectedNodeId })),
+      edges: edgeStyle ? flow.edges.map((edge) => ({ ...edge, ...edgeStyle(edge) })) : flow.edges,
+    };
+  }, [graph, decorate, edgeStyle, selectedNodeId]);
+
+  return (
+    <ReactFlowProvider>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={Boolean(onNodeClick)}
+        onNodeClick={onNodeClick ? (_, node) => onNodeClick(node.id) : undefined}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} size={1} color="#cbd5e1" />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable className="!bg-white" />
+      </ReactFlow>
+    </ReactFlowProvider>
+  );
+}
