@@ -2,6 +2,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/client.ts';
+import { LoginPage } from './auth/login-page.tsx';
+import { RequireSession } from './auth/session.tsx';
+import { SetupPage } from './auth/setup-page.tsx';
 import { Shell } from './layout/shell.tsx';
 import { routes } from './routes.tsx';
 
@@ -17,9 +20,18 @@ const queryClient = new QueryClient({
 });
 
 const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  { path: '/setup', element: <SetupPage /> },
   { path: '/', element: <Navigate to="/workflows" replace /> },
-  ...routes.fullScreen,
-  { element: <Shell />, children: routes.inShell },
+  ...routes.fullScreen.map((route) => ({ ...route, element: <RequireSession>{route.element}</RequireSession> })),
+  {
+    element: (
+      <RequireSession>
+        <Shell />
+      </RequireSession>
+    ),
+    children: routes.inShell,
+  },
 ]);
 
 export function App() {

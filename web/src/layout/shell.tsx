@@ -1,10 +1,18 @@
-import { Activity, CalendarClock, Workflow } from 'lucide-react';
+import { Activity, CalendarClock, KeyRound, ScrollText, Users, Workflow } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
+import { useCan } from '../auth/session.tsx';
+import { UserMenu } from './user-menu.tsx';
 
 const navigation = [
   { to: '/workflows', label: 'Workflows', icon: Workflow },
   { to: '/executions', label: 'Executions', icon: Activity },
   { to: '/schedules', label: 'Schedules', icon: CalendarClock },
+];
+
+const adminNavigation = [
+  { to: '/admin/users', label: 'Users', icon: Users },
+  { to: '/admin/credentials', label: 'Credentials', icon: KeyRound },
+  { to: '/admin/audit', label: 'Audit log', icon: ScrollText },
 ];
 
 export function Logo() {
@@ -16,30 +24,47 @@ export function Logo() {
   );
 }
 
+function NavItem({ to, label, icon: Icon }: { to: string; label: string; icon: typeof Workflow }) {
+  return (
+    <NavLink
+      to={to}
+      className={({ isActive }) =>
+        `flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium ${
+          isActive ? 'bg-accent-50 text-accent-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
+        }`
+      }
+    >
+      <Icon className="size-4" aria-hidden />
+      {label}
+    </NavLink>
+  );
+}
+
 /** The frame around every page but the editor: navigation on the left, the page on the right. */
 export function Shell() {
+  const isAdmin = useCan('admin');
   return (
     <div className="flex h-full">
       <aside className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
         <div className="flex h-14 items-center px-4">
           <Logo />
         </div>
-        <nav className="flex flex-col gap-0.5 px-2 py-2" aria-label="Main">
-          {navigation.map(({ to, label, icon: Icon }) => (
-            <NavLink
-              key={to}
-              to={to}
-              className={({ isActive }) =>
-                `flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium ${
-                  isActive ? 'bg-accent-50 text-accent-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
-                }`
-              }
-            >
-              <Icon className="size-4" aria-hidden />
-              {label}
-            </NavLink>
+        <nav className="flex flex-1 flex-col gap-0.5 px-2 py-2" aria-label="Main">
+          {navigation.map((item) => (
+            <NavItem key={item.to} {...item} />
           ))}
+          {isAdmin && (
+            <>
+              <div className="mt-5 mb-1 px-2.5 text-[11px] font-semibold tracking-wider text-slate-400 uppercase">
+                Administration
+              </div>
+              {adminNavigation.map((item) => (
+                <NavItem key={item.to} {...item} />
+              ))}
+            </>
+          )}
         </nav>
+        <UserMenu />
       </aside>
       <main className="min-w-0 flex-1 overflow-y-auto">
         <div className="mx-auto max-w-6xl px-8 py-8">

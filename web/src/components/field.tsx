@@ -1,0 +1,62 @@
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+
+const control =
+  'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-accent-600 disabled:bg-slate-50 disabled:text-slate-500';
+
+/** A labelled input with an optional hint and error, for the app's plain forms. */
+export function TextField({
+  label,
+  hint,
+  error,
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; error?: string | undefined }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input
+        id={id}
+        className={`mt-1.5 ${control} ${error ? 'ring-red-400' : ''}`}
+        aria-invalid={error ? true : undefined}
+        {...input}
+      />
+      {error ? (
+        <p className="mt-1 text-xs text-red-600">{error}</p>
+      ) : (
+        hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>
+      )}
+    </div>
+  );
+}
+
+export function SelectField({
+  label,
+  children,
+  ...select
+}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <select id={id} className={`mt-1.5 ${control}`} {...select}>
+        {children}
+      </select>
+    </div>
+  );
+}
+
+/** The field a validation error names, from the API's `details: [{ field, message }]`. */
+export function fieldErrors(details: unknown): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!Array.isArray(details)) return errors;
+  for (const detail of details as Array<{ field?: unknown; message?: unknown }>) {
+    if (typeof detail.field === 'string' && typeof detail.message === 'string') {
+      errors[detail.field] ??= detail.message;
+    }
+  }
+  return errors;
+}
