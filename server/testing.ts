@@ -66,9 +66,11 @@ export interface TestApi {
 export function seedAccounts(store: Store): { users: Record<Role, UserRow>; keys: Record<Role, string> } {
   const users = {} as Record<Role, UserRow>;
   const keys = {} as Record<Role, string>;
+  // Several test APIs may share one store: each seeds users of its own.
+  const tag = randomBytes(3).toString('hex');
   for (const role of ['analyst', 'operator', 'admin'] as const) {
     users[role] = insertUser(store.sqlite, {
-      email: `${role}@stepwise.test`,
+      email: `${role}-${tag}@stepwise.test`,
       name: `Test ${role}`,
       role,
       passwordHash: null,
