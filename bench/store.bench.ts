@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { createApp } from '../server/api/app.ts';
 import { validateGraph } from '../server/core/validate.ts';
 import { masterKeyFrom } from '../server/security/master-key.ts';
-import { tempStore } from '../server/testing.ts';
+import { seedAccounts, tempStore } from '../server/testing.ts';
 import { bigGraph } from './graphs.ts';
 import { percentile, report, sample } from './stats.ts';
 
@@ -18,12 +18,20 @@ export async function run(): Promise<void> {
     const app = createApp({
       store,
       log: pino({ level: 'silent' }),
-      config: { apiBodyLimit: 5 * 1024 * 1024, webhookBodyLimit: 1024 * 1024, webhookRateLimit: 1000 },
+      config: {
+        apiBodyLimit: 5 * 1024 * 1024,
+        webhookBodyLimit: 1024 * 1024,
+        webhookRateLimit: 1000,
+        sessionTtlHours: 12,
+        cookieSecure: 'auto',
+      },
       masterKey: masterKeyFrom(randomBytes(32)),
     });
+    // Requests go as an admin's API key, as an automation would send them.
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${seedAccounts(store).keys.admin}` };
     const created = await app.request('/api/v1/workflows', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({ name: 'Bench' }),
     });
     const { id } = (await created.json()) as { id: string };
@@ -31,7 +39,7 @@ export async function run(): Promise<void> {
     const autosave = await sample(async () => {
       const response = await app.request(`/api/v1/workflows/${id}/draft`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body,
       });
       await response.arrayBuffer();
@@ -46,7 +54,7 @@ export async function run(): Promise<void> {
     const versions = await sample(async () => {
       const response = await app.request(`/api/v1/workflows/${id}/versions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: versionBody,
       });
       if (response.status !== 201) throw new Error(`version save answered ${response.status}`);

@@ -46,7 +46,13 @@ export async function run(): Promise<void> {
   const app = createApp({
     store,
     log,
-    config: { apiBodyLimit: 5 * 1024 * 1024, webhookBodyLimit: 1024 * 1024, webhookRateLimit: 1_000_000 },
+    config: {
+      apiBodyLimit: 5 * 1024 * 1024,
+      webhookBodyLimit: 1024 * 1024,
+      webhookRateLimit: 1_000_000,
+      sessionTtlHours: 12,
+      cookieSecure: 'auto',
+    },
     masterKey: masterKeyFrom(randomBytes(32)),
     engine: { runs, events },
   });

@@ -63,3 +63,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT="70000"/);
   });
 });
+
+describe('session settings', () => {
+  it('default to a 12-hour sign-in and a Secure cookie on HTTPS only', () => {
+    expect(loadConfig({})).toMatchObject({ sessionTtlHours: 12, cookieSecure: 'auto' });
+    expect(loadConfig({ SESSION_TTL_HOURS: '0.5', COOKIE_SECURE: 'always' })).toMatchObject({
+      sessionTtlHours: 0.5,
+      cookieSecure: 'always',
+    });
+    expect(() => loadConfig({ SESSION_TTL_HOURS: '0' })).toThrow(/SESSION_TTL_HOURS/);
+    expect(() => loadConfig({ COOKIE_SECURE: 'yes' })).toThrow(/COOKIE_SECURE/);
+  });
+});

@@ -74,6 +74,16 @@ export const ConfigSchema = z.object({
     .max(7 * 24 * 60)
     .default(60)
     .describe('How often old executions are pruned'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(12)
+    .describe('How long a sign-in lasts, in hours, from the moment of signing in (not extended by use)'),
+  COOKIE_SECURE: z
+    .enum(['auto', 'always', 'never'])
+    .default('auto')
+    .describe('Secure flag of the session cookie: auto sets it on HTTPS requests (or X-Forwarded-Proto: https)'),
 });
 
 export interface Config {
@@ -93,6 +103,8 @@ export interface Config {
   retentionDays: number;
   retentionMaxExecutions: number;
   retentionIntervalMinutes: number;
+  sessionTtlHours: number;
+  cookieSecure: 'auto' | 'always' | 'never';
 }
 
 export class ConfigError extends Error {
@@ -133,5 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: values.RETENTION_DAYS,
     retentionMaxExecutions: values.RETENTION_MAX_EXECUTIONS,
     retentionIntervalMinutes: values.RETENTION_INTERVAL_MINUTES,
+    sessionTtlHours: values.SESSION_TTL_HOURS,
+    cookieSecure: values.COOKIE_SECURE,
   };
 }

@@ -34,6 +34,23 @@ function start(env: Record<string, string>): Promise<{ url: string; child: Child
 // biome-ignore lint/suspicious/noExplicitAny: answers are inspected field by field, each asserted
 type ApiAnswer = Record<string, any>;
 
+/**
+ * A fresh server has no user: the first request sets Stepwise up as the web app's setup page
+ * would, and answers the session cookie to send from then on.
+ */
+async function setUp(url: string): Promise<string> {
+  expect(await (await fetch(`${url}/api/v1/auth/state`)).json()).toEqual({ setupRequired: true });
+  const response = await fetch(`${url}/api/v1/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@example.com', name: 'Admin', password: 'correct horse battery' }),
+  });
+  expect(response.status).toBe(201);
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error('setup set no cookie');
+  return cookie;
+}
+
 describe('npm start', () => {
   it('creates the data dir, SQLite file and embedded PostgreSQL, runs a workflow in its worker, and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stepwise-start-'));
@@ -45,10 +62,12 @@ describe('npm start', () => {
     expect(existsSync(join(dataDir, 'stepwise.db'))).toBe(true);
 
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${url}/api/v1/workflows`)).status).toBe(401);
+    const cookie = await setUp(url);
     const post = (path: string, body: unknown) =>
       fetch(`${url}/api/v1${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', cookie },
         body: JSON.stringify(body),
       });
     const created = await post('/workflows', { name: 'Over real HTTP' });
@@ -59,7 +78,8 @@ describe('npm start', () => {
     const { executionId } = (await started.json()) as { executionId: string };
     let execution: { status: string; steps: Array<{ output: unknown }> } | undefined;
     for (let attempt = 0; attempt < 200; attempt++) {
-      execution = (await (await fetch(`${url}/api/v1/executions/${executionId}`)).json()) as typeof execution;
+      const answer = await fetch(`${url}/api/v1/executions/${executionId}`, { headers: { cookie } });
+      execution = (await answer.json()) as typeof execution;
       if (execution?.status === 'succeeded' || execution?.status === 'failed') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -94,10 +114,12 @@ describe('npm start', () => {
     dirs.push(dir);
     const env = { PORT: '0', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'info' };
     const first = await start(env);
+    // The session lives in SQLite, so it outlasts the server that made it.
+    const cookie = await setUp(first.url);
     const api = (url: string, path: string, body?: unknown) =>
       fetch(`${url}/api/v1${path}`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', cookie },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }).then((response) => response.json() as Promise<ApiAnswer>);
 

@@ -5,8 +5,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp } from './api/app.ts';
 import type { ApiDeps } from './api/route.ts';
+import { newApiKey } from './auth/api-keys.ts';
 import { masterKeyFrom } from './security/master-key.ts';
+import { insertApiKey } from './store/api-keys.ts';
 import { openStore, type Store } from './store/db.ts';
+import type { Role } from './store/schema.ts';
+import { insertUser, type UserRow } from './store/users.ts';
 
 /** A real SQLite file in a fresh temp dir; `cleanup` closes and removes it. */
 export function tempStore(
@@ -26,13 +30,56 @@ export function tempStore(
   };
 }
 
+export const SESSION_TTL_HOURS_IN_TESTS = 12;
+
+/** Who a test request is sent as: a seeded user's API key, a raw `Authorization` value, or nobody. */
+export type CallAs = Role | 'anonymous' | { readonly authorization: string } | { readonly cookie: string };
+
+export interface CallOptions {
+  /** Default `admin`. */
+  readonly as?: CallAs;
+  readonly headers?: Record<string, string>;
+}
+
 export interface TestApi {
   readonly store: ReturnType<typeof tempStore>;
   readonly app: ReturnType<typeof createApp>;
-  /** Sends a request through `app.request()` (no socket) and parses the JSON answer, if any. */
-  // biome-ignore lint/suspicious/noExplicitAny: tests inspect answers field by field; each field is asserted
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  /** One seeded user per role (no password: they act through `keys`). */
+  readonly users: Readonly<Record<Role, UserRow>>;
+  /** A full-role API key secret per seeded user. */
+  readonly keys: Readonly<Record<Role, string>>;
+  /**
+   * Sends a request through `app.request()` (no socket) and parses the JSON answer, if any. It is
+   * sent as the seeded admin unless `options.as` says otherwise.
+   */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: CallOptions,
+    // biome-ignore lint/suspicious/noExplicitAny: tests inspect answers field by field; each field is asserted
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   cleanup(): void;
+}
+
+/** Seeds a user of each role with an API key of the same role, straight into the store. */
+export function seedAccounts(store: Store): { users: Record<Role, UserRow>; keys: Record<Role, string> } {
+  const users = {} as Record<Role, UserRow>;
+  const keys = {} as Record<Role, string>;
+  // Several test APIs may share one store: each seeds users of its own.
+  const tag = randomBytes(3).toString('hex');
+  for (const role of ['analyst', 'operator', 'admin'] as const) {
+    users[role] = insertUser(store.sqlite, {
+      email: `${role}-${tag}@stepwise.test`,
+      name: `Test ${role}`,
+      role,
+      passwordHash: null,
+    });
+    const key = newApiKey();
+    insertApiKey(store.sqlite, { userId: users[role].id, name: 'tests', prefix: key.prefix, keyHash: key.hash, role });
+    keys[role] = key.secret;
+  }
+  return { users, keys };
 }
 
 /**
@@ -45,9 +92,12 @@ export function testApi(
     webhookRateLimit?: number;
     store?: ReturnType<typeof tempStore>;
     engine?: ApiDeps['engine'];
+    cookieSecure?: ApiDeps['config']['cookieSecure'];
+    loginLimiter?: ApiDeps['loginLimiter'];
   } = {},
 ): TestApi {
   const store = options.store ?? tempStore();
+  const { users, keys } = seedAccounts(store);
   const app = createApp({
     store,
     log: pino({ level: 'silent' }),
@@ -55,16 +105,30 @@ export function testApi(
       apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024,
       webhookBodyLimit: 64 * 1024,
       webhookRateLimit: options.webhookRateLimit ?? 1000,
+      sessionTtlHours: SESSION_TTL_HOURS_IN_TESTS,
+      cookieSecure: options.cookieSecure ?? 'auto',
     },
     checkResponses: true,
     masterKey: masterKeyFrom(randomBytes(32)),
     ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
   });
   return {
     store,
     app,
-    async call(method, path, body) {
-      const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+    users,
+    keys,
+    async call(method, path, body, callOptions = {}) {
+      const as = callOptions.as ?? 'admin';
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...callOptions.headers };
+      if (typeof as === 'string') {
+        if (as !== 'anonymous') headers.authorization = `Bearer ${keys[as]}`;
+      } else if ('authorization' in as) {
+        headers.authorization = as.authorization;
+      } else {
+        headers.cookie = as.cookie;
+      }
+      const init: RequestInit = { method, headers };
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
       const response = await app.request(path, init);
       const text = await response.text();

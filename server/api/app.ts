@@ -2,24 +2,33 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { ZodError } from 'zod';
+import { LoginLimiter } from '../auth/login-limiter.ts';
 import { mountWebApp } from '../web/serve.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { nodeTypeRoutes } from './routes/node-types.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { transferRoutes } from './routes/transfer.ts';
+import { userRoutes } from './routes/users.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { mountWebhooks } from './webhooks.ts';
 
 export const API_PREFIX = '/api/v1';
 
-/** Every API route; the OpenAPI document and (later) the role matrix are read from this list. */
+/** Every API route; the OpenAPI document and the role-matrix test are read from this list. */
 export const apiRoutes: readonly RouteDefinition[] = [
+  ...authRoutes,
+  ...userRoutes,
+  ...apiKeyRoutes,
+  ...auditRoutes,
   // Import comes first so `/workflows/import` is never read as `/workflows/:id`.
   ...transferRoutes,
   ...workflowRoutes,
@@ -32,7 +41,8 @@ export const apiRoutes: readonly RouteDefinition[] = [
 ];
 
 /** `webDir`: the built web app to serve beside the API (absent in API-only tests). */
-export function createApp(deps: ApiDeps, options: { webDir?: string } = {}): Hono {
+export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono {
+  const deps: ApiDeps = { ...options, loginLimiter: options.loginLimiter ?? new LoginLimiter() };
   const app = new Hono();
   // Nothing of Stepwise is meant to be framed or to load code from elsewhere. No CORS headers are
   // ever sent, so other origins' pages cannot read API answers.
@@ -57,7 +67,7 @@ export function createApp(deps: ApiDeps, options: { webDir?: string } = {}): Hon
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
   mountRoutes(app, API_PREFIX, apiRoutes, deps);
   mountWebhooks(app, deps);
-  if (options.webDir) mountWebApp(app, options.webDir);
+  if (web.webDir) mountWebApp(app, web.webDir);
 
   app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

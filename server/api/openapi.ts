@@ -75,6 +75,11 @@ export function openApiDocument(routes: readonly RouteDefinition[], prefix: stri
         ...(schema ? { content: { 'application/json': { schema } } } : {}),
       };
     }
+    if (route.access !== 'public') {
+      const error = { content: { 'application/json': { schema: errorSchema } } };
+      responses['401'] ??= { description: 'Not signed in (no session cookie or API key)', ...error };
+      responses['403'] ??= { description: `The caller's role lacks "${route.access}" access`, ...error };
+    }
     responses.default = { description: 'Error', content: { 'application/json': { schema: errorSchema } } };
     paths[path] ??= {};
     paths[path][route.method] = {
@@ -82,6 +87,8 @@ export function openApiDocument(routes: readonly RouteDefinition[], prefix: stri
       summary: route.summary,
       tags: [route.tag],
       'x-stepwise-access': route.access,
+      ...(route.accessFor ? { 'x-stepwise-access-depends-on-request': true } : {}),
+      security: route.access === 'public' ? [] : [{ session: [] }, { apiKey: [] }],
       parameters: [...parameters(route.params, 'path', components), ...parameters(route.query, 'query', components)],
       ...(route.body
         ? {
@@ -102,6 +109,12 @@ export function openApiDocument(routes: readonly RouteDefinition[], prefix: stri
       description: 'Workflows, versions, publications and the node catalogue of Stepwise.',
     },
     paths,
-    components: { schemas: components.schemas },
+    components: {
+      schemas: components.schemas,
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'stepwise_session' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `sw_...`' },
+      },
+    },
   };
 }

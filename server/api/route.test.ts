@@ -16,7 +16,13 @@ function appWith(route: ReturnType<typeof defineRoute>, checkResponses: boolean)
   mountRoutes(app, '/api', [route], {
     store,
     log: pino({ level: 'silent' }),
-    config: { apiBodyLimit: 1024, webhookBodyLimit: 1024, webhookRateLimit: 1000 },
+    config: {
+      apiBodyLimit: 1024,
+      webhookBodyLimit: 1024,
+      webhookRateLimit: 1000,
+      sessionTtlHours: 1,
+      cookieSecure: 'auto',
+    },
     masterKey: masterKeyFrom(randomBytes(32)),
     checkResponses,
   });
@@ -32,7 +38,7 @@ const echo = defineRoute({
   operationId: 'echo',
   summary: 'echo',
   tag: 'test',
-  access: 'view',
+  access: 'public',
   params: z.object({ n: z.coerce.number().int() }),
   query: z.object({ times: z.coerce.number().int().default(1) }),
   body: z.strictObject({ word: z.string() }),

@@ -1,6 +1,10 @@
 import type { Context, Handler, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import type { Access } from '../auth/access.ts';
+import { type Caller, resolveCaller } from '../auth/caller.ts';
+import type { LoginLimiter } from '../auth/login-limiter.ts';
+import { crossSiteProblem } from '../auth/request-info.ts';
 import type { Config } from '../config.ts';
 import type { EventHub } from '../engine/event-hub.ts';
 import type { RunsDeps } from '../engine/runs.ts';
@@ -13,7 +17,10 @@ import { ApiError, errorResponse, validationError } from './errors.ts';
 export interface ApiDeps {
   readonly store: Store;
   readonly log: Logger;
-  readonly config: Pick<Config, 'apiBodyLimit' | 'webhookBodyLimit' | 'webhookRateLimit'>;
+  readonly config: Pick<
+    Config,
+    'apiBodyLimit' | 'webhookBodyLimit' | 'webhookRateLimit' | 'sessionTtlHours' | 'cookieSecure'
+  >;
   /** Credentials are sealed and opened with this key. */
   readonly masterKey: MasterKey;
   /** The run queue: absent only in tests of routes that never start runs. */
@@ -23,15 +30,11 @@ export interface ApiDeps {
    * OpenAPI document cannot drift from what the API really sends. Off in production (cost).
    */
   readonly checkResponses?: boolean;
+  /** Counts failed sign-ins; `createApp` makes one when none is given. */
+  readonly loginLimiter?: LoginLimiter;
 }
 
-/**
- * Who may call a route, in the words of the design's role table. Declared on every route so that
- * enforcement and the role-matrix test read one list.
- * - view: any signed-in role; edit: analyst, admin; operate: operator, admin;
- * - publish: admin (publish, activate, trigger published runs); admin: admin only; public: no sign-in.
- */
-export type Access = 'public' | 'view' | 'edit' | 'operate' | 'publish' | 'admin';
+export type { Access } from '../auth/access.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -41,6 +44,8 @@ export interface RouteRequest<P, Q, B> {
   readonly body: B;
   readonly c: Context;
   readonly deps: ApiDeps;
+  /** Who is calling; always set on routes that are not public. */
+  readonly caller: Caller | undefined;
 }
 
 export interface RouteDefinition<
@@ -54,7 +59,14 @@ export interface RouteDefinition<
   readonly operationId: string;
   readonly summary: string;
   readonly tag: string;
+  /** Checked before the request is parsed: the least any call of this route needs. */
   readonly access: Access;
+  /**
+   * For routes whose rule depends on what is asked (running the draft or a published version,
+   * publishing forward or rolling back): the access this parsed request needs, checked after
+   * `access`. It may only narrow who passes, never widen it.
+   */
+  accessFor?(request: Omit<RouteRequest<z.output<P>, z.output<Q>, z.output<B>>, 'c' | 'caller'>): Access;
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
@@ -106,16 +118,40 @@ async function checkResponse(route: RouteDefinition, response: Response): Promis
   }
 }
 
-/** Registers routes under `prefix`: size limit, JSON parsing and zod validation of path, query and body. */
+/** 401 when nobody is signed in, 403 when the caller's role lacks `access`. */
+export function requireAccess(caller: Caller | undefined, access: Access): void {
+  if (access === 'public') return;
+  if (!caller)
+    throw new ApiError(401, 'unauthenticated', 'sign in, or send an API key as "Authorization: Bearer sw_..."');
+  if (!caller.can(access)) {
+    const role =
+      caller.via.kind === 'api_key' ? `${caller.user.role}, through a ${caller.via.role} key` : caller.user.role;
+    throw new ApiError(403, 'forbidden', `this needs "${access}" access, which your role (${role}) does not have`);
+  }
+}
+
+/**
+ * Registers routes under `prefix`: who is calling and whether they may (see `Access`), a
+ * cross-site check for browser requests, size limit, JSON parsing and zod validation of path,
+ * query and body.
+ */
 export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDefinition[], deps: ApiDeps): void {
   for (const route of routes) {
     const path = `${prefix}${route.path}`;
     const limit = route.bodyLimit ?? deps.config.apiBodyLimit;
     const handle: Handler = async (c) => {
+      const caller = resolveCaller(c, deps);
+      // Browsers send cookies by themselves; a bearer key is only ever sent on purpose.
+      if (caller?.via.kind !== 'api_key') {
+        const problem = crossSiteProblem(c);
+        if (problem) throw new ApiError(403, 'cross_site', problem);
+      }
+      requireAccess(caller, route.access);
       const params = parseWith(route.params, c.req.param(), 'path');
       const query = parseWith(route.query, c.req.query(), 'query');
       const body = route.body ? parseWith(route.body, await readJson(c), 'body') : undefined;
-      const response = await route.handler({ params, query, body, c, deps });
+      if (route.accessFor) requireAccess(caller, route.accessFor({ params, query, body, deps }));
+      const response = await route.handler({ params, query, body, c, deps, caller });
       if (deps.checkResponses) await checkResponse(route, response);
       return response;
     };

@@ -58,6 +58,7 @@ export const VersionSummaryShape = z
     number: z.number().int(),
     message: z.string(),
     authorId: z.string().nullable(),
+    author: z.string().nullable().describe('Name of the user who saved the version'),
     createdAt: z.iso.datetime(),
     published: z.boolean(),
   })
@@ -65,19 +66,23 @@ export const VersionSummaryShape = z
 
 export const Version = VersionSummaryShape.extend({ graph: Graph }).meta({ id: 'Version' });
 
-export function toVersionSummary(row: VersionSummary, publishedVersionId: string | null) {
+/** Looks up a user's display name by id (see `userDisplayName`). */
+export type NameOf = (userId: string | null) => string | null;
+
+export function toVersionSummary(row: VersionSummary, publishedVersionId: string | null, nameOf: NameOf) {
   return {
     number: row.number,
     message: row.message,
     authorId: row.authorId,
+    author: nameOf(row.authorId),
     createdAt: row.createdAt,
     published: row.id === publishedVersionId,
   };
 }
 
 /** A stored graph passed validation when it was written; parsing again guards against older code's data. */
-export function toVersion(row: VersionRow, publishedVersionId: string | null) {
-  return { ...toVersionSummary(row, publishedVersionId), graph: Graph.parse(row.graph) };
+export function toVersion(row: VersionRow, publishedVersionId: string | null, nameOf: NameOf) {
+  return { ...toVersionSummary(row, publishedVersionId, nameOf), graph: Graph.parse(row.graph) };
 }
 
 export const GraphProblems = z.object({ problems: z.array(Problem) });

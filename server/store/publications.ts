@@ -2,13 +2,15 @@ import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
-import { publications, workflows, workflowVersions } from './schema.ts';
+import { publications, users, workflows, workflowVersions } from './schema.ts';
 
 export type PublicationRow = typeof publications.$inferSelect;
 
 export interface PublicationListItem extends PublicationRow {
   versionNumber: number;
   previousVersionNumber: number | null;
+  /** The publisher's name (null for publications made before accounts, or by a deleted user). */
+  publishedByName: string | null;
 }
 
 export type PublishResult =
@@ -64,10 +66,12 @@ export function listPublications(db: Db, workflowId: string): PublicationListIte
       publication: publications,
       versionNumber: workflowVersions.number,
       previousVersionNumber: previous.number,
+      publishedByName: users.name,
     })
     .from(publications)
     .innerJoin(workflowVersions, eq(workflowVersions.id, publications.versionId))
     .leftJoin(previous, eq(previous.id, publications.previousVersionId))
+    .leftJoin(users, eq(users.id, publications.publishedBy))
     .where(eq(publications.workflowId, workflowId))
     .orderBy(desc(publications.publishedAt), desc(publications.id))
     .all()
@@ -75,5 +79,6 @@ export function listPublications(db: Db, workflowId: string): PublicationListIte
       ...row.publication,
       versionNumber: row.versionNumber,
       previousVersionNumber: row.previousVersionNumber,
+      publishedByName: row.publishedByName,
     }));
 }

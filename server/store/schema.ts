@@ -3,6 +3,7 @@
  * file by `npm run db:generate` and are append-only. Timestamps are ISO-8601 UTC strings (they sort
  * as text); JSON columns hold data that is `unknown` until a zod schema has parsed it.
  */
+import { sql } from 'drizzle-orm';
 import {
   type AnySQLiteColumn,
   blob,
@@ -20,16 +21,24 @@ const json = (name: string) => text(name, { mode: 'json' }).$type<unknown>();
 export const ROLES = ['analyst', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const users = sqliteTable('users', {
-  id: text('id').primaryKey(),
-  email: text('email').notNull().unique(),
-  name: text('name').notNull(),
-  role: text('role', { enum: ROLES }).notNull(),
-  passwordHash: text('password_hash'),
-  active: integer('active', { mode: 'boolean' }).notNull().default(true),
-  createdAt: createdAt(),
-  updatedAt: text('updated_at').notNull(),
-});
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    /** Stored as typed; unique ignoring case (the index below), so Ann@x and ann@x are one account. */
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** Argon2id PHC string; null for an account that cannot sign in with a password. */
+    passwordHash: text('password_hash'),
+    /** A deactivated user cannot sign in, and their sessions and API keys stop working. */
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+    passwordChangedAt: text('password_changed_at'),
+  },
+  (table) => [uniqueIndex('users_email_lower_uq').on(sql`lower(${table.email})`)],
+);
 
 export const sessions = sqliteTable(
   'sessions',
@@ -44,6 +53,8 @@ export const sessions = sqliteTable(
     lastSeenAt: text('last_seen_at').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** Set by logout, a password change or deactivation: the token stops working at once. */
+    revokedAt: text('revoked_at'),
   },
   (table) => [index('sessions_user_idx').on(table.userId)],
 );
@@ -52,6 +63,7 @@ export const apiKeys = sqliteTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
+    /** The user who created the key: it acts for them, never with more rights than they have now. */
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -232,13 +244,21 @@ export const credentials = sqliteTable('credentials', {
   updatedAt: text('updated_at').notNull(),
 });
 
+/** `anonymous`: a failed sign-in, where nobody is known yet. */
+export const AUDIT_ACTOR_KINDS = ['user', 'api_key', 'system', 'webhook', 'anonymous'] as const;
+
+/** Append-only (a trigger refuses updates and deletes): who did what to which object, when. */
 export const auditLog = sqliteTable(
   'audit_log',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     at: text('at').notNull(),
+    /** The user acting (directly or through one of their API keys); null for the system. */
     actorId: text('actor_id'),
-    actorKind: text('actor_kind', { enum: ['user', 'api_key', 'system'] }).notNull(),
+    actorKind: text('actor_kind', { enum: AUDIT_ACTOR_KINDS }).notNull(),
+    /** Email (and key prefix) at the time: readable even after the user is renamed. */
+    actorLabel: text('actor_label').notNull().default(''),
+    apiKeyId: text('api_key_id'),
     action: text('action').notNull(),
     objectType: text('object_type').notNull(),
     objectId: text('object_id'),
@@ -248,6 +268,8 @@ export const auditLog = sqliteTable(
   (table) => [
     index('audit_log_at_idx').on(table.at),
     index('audit_log_object_idx').on(table.objectType, table.objectId),
+    index('audit_log_actor_idx').on(table.actorId, table.at),
+    index('audit_log_action_idx').on(table.action, table.at),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deleteCredential, insertCredential, listCredentials } from '../../store/credentials.ts';
+import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
 
@@ -55,8 +56,16 @@ export const credentialRoutes = [
     access: 'admin',
     body: CredentialInput,
     responses: { 201: { description: 'Stored', schema: Credential } },
-    handler({ body, deps, c }) {
-      return c.json(insertCredential(deps.store.sqlite, deps.masterKey, body), 201);
+    handler(request) {
+      const { body, deps, c } = request;
+      const credential = insertCredential(deps.store.sqlite, deps.masterKey, body);
+      audit(request, {
+        action: 'credential.created',
+        objectType: 'credential',
+        objectId: credential.id,
+        details: { name: credential.name, type: credential.type },
+      });
+      return c.json(credential, 201);
     },
   }),
   defineRoute({
@@ -68,8 +77,10 @@ export const credentialRoutes = [
     access: 'admin',
     params: CredentialId,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such credential' } },
-    handler({ params, deps, c }) {
+    handler(request) {
+      const { params, deps, c } = request;
       if (!deleteCredential(deps.store.sqlite, params.id)) throw notFound(`credential ${params.id}`);
+      audit(request, { action: 'credential.deleted', objectType: 'credential', objectId: params.id });
       return c.body(null, 204);
     },
   }),

@@ -7,6 +7,7 @@ import { getExecution, listExecutions, TERMINAL_STATUSES } from '../../store/exe
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
 import { listStepRuns } from '../../store/steps.ts';
 import { getVersionById } from '../../store/versions.ts';
+import { audit } from '../audit.ts';
 import { cursorParam, page } from '../cursor.ts';
 import { engineOf } from '../engine.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -98,13 +99,20 @@ export const executionRoutes = [
       404: { description: 'No such execution' },
       409: { description: 'The execution has already ended' },
     },
-    async handler({ params, deps, c }) {
+    async handler(request) {
+      const { params, deps, c } = request;
       const { runs } = engineOf(deps);
       const execution = getExecution(deps.store.sqlite, params.id);
       if (!execution) throw notFound(`execution ${params.id}`);
       if (!(await cancelRun(runs, params.id))) {
         throw new ApiError(409, 'already_ended', `the execution has already ended (${execution.status})`);
       }
+      audit(request, {
+        action: 'run.canceled',
+        objectType: 'execution',
+        objectId: params.id,
+        details: { workflowId: execution.workflowId },
+      });
       return c.json(toExecutionSummary(getExecution(deps.store.sqlite, params.id) ?? execution));
     },
   }),
@@ -123,11 +131,18 @@ export const executionRoutes = [
       404: { description: 'No such execution' },
       409: { description: 'The execution cannot be retried' },
     },
-    async handler({ params, body, deps, c }) {
+    async handler(request) {
+      const { params, body, deps, c } = request;
       const { runs } = engineOf(deps);
       if (!getExecution(deps.store.sqlite, params.id)) throw notFound(`execution ${params.id}`);
       try {
         const execution = await retryRun(runs, params.id, body.mode);
+        audit(request, {
+          action: 'run.retried',
+          objectType: 'execution',
+          objectId: params.id,
+          details: { executionId: execution.id, mode: body.mode, workflowId: execution.workflowId },
+        });
         return c.json({ executionId: execution.id }, 201);
       } catch (error) {
         if (error instanceof RunConflict) throw new ApiError(409, 'cannot_retry', error.message);

@@ -150,7 +150,9 @@ describe('runs API', () => {
   it('streams live progress as server-sent events until the run ends', async () => {
     const id = await workflow(greeting(1));
     const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { payload: { name: 'Di' } });
-    const response = await api.app.request(`/api/v1/executions/${started.body.executionId}/events`);
+    const response = await api.app.request(`/api/v1/executions/${started.body.executionId}/events`, {
+      headers: { authorization: `Bearer ${api.keys.operator}` }, // any role may watch
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const text = await response.text(); // the stream closes when the run ends
     const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((match) => ({

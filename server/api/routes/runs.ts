@@ -3,12 +3,20 @@ import { Graph } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
 import { startRun } from '../../engine/runs.ts';
 import { getVersionById } from '../../store/versions.ts';
+import { type AuditEvent, audit } from '../audit.ts';
 import { engineOf } from '../engine.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
 import { GraphProblems, WorkflowId } from '../schemas.ts';
 import { invalidGraph } from './versions.ts';
+
+const runTriggered = (workflowId: string, executionId: string, trigger: string, version?: number): AuditEvent => ({
+  action: 'run.triggered',
+  objectType: 'workflow',
+  objectId: workflowId,
+  details: { executionId, trigger, ...(version !== undefined ? { version } : {}) },
+});
 
 export const runRoutes = [
   defineRoute({
@@ -17,8 +25,9 @@ export const runRoutes = [
     operationId: 'startRun',
     summary: 'Run the published version (default), a given version, or the current draft (a test run)',
     tag: 'Runs',
-    // A test run of the draft is an analyst's; running versions is an admin's (enforced with roles).
+    // A test run of the draft is an analyst's (edit); running a version is an admin's (publish).
     access: 'edit',
+    accessFor: ({ body }) => (body.draft ? 'edit' : 'publish'),
     params: WorkflowId,
     body: z
       .strictObject({
@@ -36,7 +45,8 @@ export const runRoutes = [
       409: { description: 'Nothing to run: no published version' },
       422: { description: 'The draft has problems; nothing was run', schema: GraphProblems },
     },
-    async handler({ params, body, deps, c }) {
+    async handler(request) {
+      const { params, body, deps, c } = request;
       const { runs } = engineOf(deps);
       const workflow = loadWorkflow(deps.store.db, params.id);
       const payload = body.payload ?? {};
@@ -51,6 +61,7 @@ export const runRoutes = [
           trigger: 'test',
           payload,
         });
+        audit(request, runTriggered(workflow.id, execution.id, 'test'));
         return c.json({ executionId: execution.id }, 201);
       }
       const version =
@@ -67,6 +78,7 @@ export const runRoutes = [
         trigger: 'manual',
         payload,
       });
+      audit(request, runTriggered(workflow.id, execution.id, 'manual', version.number));
       return c.json({ executionId: execution.id }, 201);
     },
   }),

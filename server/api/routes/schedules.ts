@@ -3,6 +3,7 @@ import { nextFires } from '../../core/schedule.ts';
 import { versionSchedule } from '../../engine/scheduler.ts';
 import type { Store } from '../../store/db.ts';
 import { lastScheduledRun, listPublishedWorkflows, setSchedulePaused } from '../../store/schedules.ts';
+import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
 import { WorkflowId } from '../schemas.ts';
@@ -71,10 +72,18 @@ export const scheduleRoutes = [
         200: { description: 'The schedule', schema: ScheduleShape },
         404: { description: 'No scheduled workflow with this id' },
       },
-      handler({ params, deps, c }) {
+      handler(request) {
+        const { params, deps, c } = request;
         const [existing] = schedules(deps.store, params.id);
         if (!existing) throw notFound(`schedule of workflow ${params.id}`);
         setSchedulePaused(deps.store.sqlite, params.id, action === 'pause');
+        if (existing.paused !== (action === 'pause')) {
+          audit(request, {
+            action: action === 'pause' ? 'schedule.paused' : 'schedule.resumed',
+            objectType: 'workflow',
+            objectId: params.id,
+          });
+        }
         const [updated] = schedules(deps.store, params.id);
         return c.json(updated ?? existing);
       },

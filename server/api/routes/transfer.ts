@@ -4,6 +4,7 @@ import { validateGraph } from '../../core/validate.ts';
 import { importWorkflow } from '../../store/transfer.ts';
 import { getVersionById, listVersionsWithGraphs } from '../../store/versions.ts';
 import { getWorkflowListItem } from '../../store/workflows.ts';
+import { audit } from '../audit.ts';
 import { loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
 import { GraphProblems, toWorkflowListItem, Workflow, WorkflowId } from '../schemas.ts';
@@ -87,7 +88,8 @@ export const transferRoutes = [
       201: { description: 'The new workflow', schema: Workflow },
       422: { description: 'A version graph is not valid; nothing was imported', schema: GraphProblems },
     },
-    handler({ body, deps, c }) {
+    handler(request) {
+      const { body, deps, c } = request;
       const versions = [...body.versions].sort((a, b) => a.number - b.number);
       const problems: Array<Problem & { version: number }> = versions.flatMap((version) =>
         validateGraph(version.graph).map((problem) => ({ ...problem, version: version.number })),
@@ -98,6 +100,12 @@ export const transferRoutes = [
         description: body.workflow.description,
         draft: body.draft,
         versions: versions.map((version) => ({ graph: version.graph, message: version.message })),
+      });
+      audit(request, {
+        action: 'workflow.imported',
+        objectType: 'workflow',
+        objectId: workflow.id,
+        details: { name: workflow.name, versions: versions.length },
       });
       const item = getWorkflowListItem(deps.store.db, workflow.id);
       return c.json(item ? toWorkflowListItem(item) : null, 201);

@@ -2,12 +2,39 @@ import { z } from 'zod';
 import { diffGraphs, GraphDiff } from '../../core/diff.ts';
 import { Graph } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
+import type { Store } from '../../store/db.ts';
 import { listPublications, publishVersion } from '../../store/publications.ts';
-import { insertVersion, listVersions } from '../../store/versions.ts';
+import { userDisplayName } from '../../store/users.ts';
+import { getVersionByNumber, insertVersion, listVersions } from '../../store/versions.ts';
+import { getWorkflowListItem } from '../../store/workflows.ts';
+import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
-import { GraphProblems, toVersion, toVersionSummary, Version, VersionSummaryShape, WorkflowId } from '../schemas.ts';
+import {
+  GraphProblems,
+  type NameOf,
+  toVersion,
+  toVersionSummary,
+  Version,
+  VersionSummaryShape,
+  WorkflowId,
+} from '../schemas.ts';
+
+const namesFrom =
+  (store: Store): NameOf =>
+  (id) =>
+    userDisplayName(store.sqlite, id);
+
+/**
+ * Publishing a version older than the live one is a rollback, which operators may do; publishing
+ * a newer one (or the first) is an admin's. Unknown workflows and versions get the stricter rule.
+ */
+export function publishAccess(store: Store, workflowId: string, versionNumber: number): 'operate' | 'publish' {
+  const live = getWorkflowListItem(store.db, workflowId)?.publishedVersion;
+  const exists = getVersionByNumber(store.db, workflowId, versionNumber) !== undefined;
+  return exists && live != null && versionNumber < live ? 'operate' : 'publish';
+}
 
 const VersionNumber = z.coerce.number().int().min(1);
 const Message = z.string().max(2000);
@@ -23,7 +50,8 @@ const Publication = z.object({
   version: z.number().int(),
   previousVersion: z.number().int().nullable(),
   kind: z.enum(['publish', 'rollback']),
-  publishedBy: z.string().nullable(),
+  publishedBy: z.string().nullable().describe('Name of the user who published'),
+  publishedById: z.string().nullable(),
   publishedAt: z.iso.datetime(),
 });
 
@@ -40,7 +68,7 @@ export const versionRoutes = [
     handler({ params, deps, c }) {
       const workflow = loadWorkflow(deps.store.db, params.id);
       const items = listVersions(deps.store.db, workflow.id).map((row) =>
-        toVersionSummary(row, workflow.publishedVersionId),
+        toVersionSummary(row, workflow.publishedVersionId, namesFrom(deps.store)),
       );
       return c.json({ items });
     },
@@ -69,13 +97,25 @@ export const versionRoutes = [
       404: { description: 'No such workflow' },
       422: { description: 'The graph is not valid; nothing was saved', schema: GraphProblems },
     },
-    handler({ params, body, deps, c }) {
+    handler(request) {
+      const { params, body, deps, c, caller } = request;
       const workflow = loadWorkflow(deps.store.db, params.id);
       const graph = body.graph ?? Graph.parse(workflow.draft);
       const problems = validateGraph(graph);
       if (problems.length > 0) throw invalidGraph(problems);
-      const version = insertVersion(deps.store.db, { workflowId: workflow.id, graph, message: body.message });
-      return c.json(toVersion(version, workflow.publishedVersionId), 201);
+      const version = insertVersion(deps.store.db, {
+        workflowId: workflow.id,
+        graph,
+        message: body.message,
+        authorId: caller?.user.id ?? null,
+      });
+      audit(request, {
+        action: 'version.saved',
+        objectType: 'workflow',
+        objectId: workflow.id,
+        details: { version: version.number },
+      });
+      return c.json(toVersion(version, workflow.publishedVersionId, namesFrom(deps.store)), 201);
     },
   }),
 
@@ -90,7 +130,8 @@ export const versionRoutes = [
     responses: { 200: { description: 'The version', schema: Version }, 404: { description: 'No such version' } },
     handler({ params, deps, c }) {
       const workflow = loadWorkflow(deps.store.db, params.id);
-      return c.json(toVersion(loadVersion(deps.store.db, workflow.id, params.number), workflow.publishedVersionId));
+      const version = loadVersion(deps.store.db, workflow.id, params.number);
+      return c.json(toVersion(version, workflow.publishedVersionId, namesFrom(deps.store)));
     },
   }),
 
@@ -125,6 +166,7 @@ export const versionRoutes = [
     summary: 'Publish a version; publishing an earlier one is a rollback',
     tag: 'Publications',
     access: 'operate',
+    accessFor: ({ params, body, deps }) => publishAccess(deps.store, params.id, body.version),
     params: WorkflowId,
     body: z.strictObject({ version: VersionNumber }),
     responses: {
@@ -138,14 +180,24 @@ export const versionRoutes = [
       },
       404: { description: 'No such version' },
     },
-    handler({ params, body, deps, c }) {
+    handler(request) {
+      const { params, body, deps, c, caller } = request;
       const workflow = loadWorkflow(deps.store.db, params.id);
       const version = loadVersion(deps.store.db, workflow.id, body.version);
       const result = publishVersion(deps.store.db, {
         workflowId: workflow.id,
         versionId: version.id,
         versionNumber: version.number,
+        publishedBy: caller?.user.id ?? null,
       });
+      if (result.kind === 'published') {
+        audit(request, {
+          action: result.publication.kind === 'rollback' ? 'version.rolled_back' : 'version.published',
+          objectType: 'workflow',
+          objectId: workflow.id,
+          details: { version: version.number },
+        });
+      }
       const publication =
         result.kind === 'published'
           ? listPublications(deps.store.db, workflow.id).find((item) => item.id === result.publication.id)
@@ -180,7 +232,8 @@ function toPublication(item: ReturnType<typeof listPublications>[number]): z.out
     version: item.versionNumber,
     previousVersion: item.previousVersionNumber,
     kind: item.kind,
-    publishedBy: item.publishedBy,
+    publishedBy: item.publishedByName,
+    publishedById: item.publishedBy,
     publishedAt: item.publishedAt,
   };
 }

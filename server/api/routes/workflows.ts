@@ -10,6 +10,7 @@ import {
   updateWorkflow,
   type WorkflowRow,
 } from '../../store/workflows.ts';
+import { audit } from '../audit.ts';
 import { cursorParam, page } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { loadWorkflow } from '../load.ts';
@@ -86,11 +87,19 @@ export const workflowRoutes = [
     access: 'edit',
     body: z.strictObject({ name: Name, description: Description.optional(), graph: Graph.optional() }),
     responses: { 201: { description: 'Created', schema: Workflow } },
-    handler({ body, deps, c }) {
+    handler(request) {
+      const { body, deps, c, caller } = request;
       const row = insertWorkflow(deps.store.db, {
         name: body.name,
         description: body.description,
         draft: body.graph ?? STARTER_GRAPH,
+        createdBy: caller?.user.id ?? null,
+      });
+      audit(request, {
+        action: 'workflow.created',
+        objectType: 'workflow',
+        objectId: row.id,
+        details: { name: row.name },
       });
       return c.json(workflowAnswer(deps.store.db, row.id), 201);
     },
@@ -129,8 +138,14 @@ export const workflowRoutes = [
       200: { description: 'The updated workflow', schema: Workflow },
       404: { description: 'No such workflow' },
     },
-    handler({ params, body, deps, c }) {
+    handler(request) {
+      const { params, body, deps, c } = request;
       if (!updateWorkflow(deps.store.db, params.id, body)) throw notFound(`workflow ${params.id}`);
+      const { archived, ...fields } = body;
+      const event = { objectType: 'workflow', objectId: params.id };
+      if (Object.keys(fields).length > 0) audit(request, { ...event, action: 'workflow.updated', details: fields });
+      if (archived !== undefined)
+        audit(request, { ...event, action: archived ? 'workflow.archived' : 'workflow.restored' });
       return c.json(workflowAnswer(deps.store.db, params.id));
     },
   }),
@@ -153,12 +168,16 @@ export const workflowRoutes = [
         404: { description: 'No such workflow' },
         409: { description: 'Activating a workflow that has no published version' },
       },
-      handler({ params, deps, c }) {
+      handler(request) {
+        const { params, deps, c } = request;
         const workflow = loadWorkflow(deps.store.db, params.id);
         if (action === 'activate' && workflow.publishedVersionId === null) {
           throw new ApiError(409, 'not_published', 'publish a version before activating the workflow');
         }
         updateWorkflow(deps.store.db, params.id, { active: action === 'activate' });
+        if (workflow.active !== (action === 'activate')) {
+          audit(request, { action: `workflow.${action}d`, objectType: 'workflow', objectId: params.id });
+        }
         return c.json(workflowAnswer(deps.store.db, params.id));
       },
     }),
@@ -173,8 +192,10 @@ export const workflowRoutes = [
     access: 'edit',
     params: WorkflowId,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such workflow' } },
-    handler({ params, deps, c }) {
+    handler(request) {
+      const { params, deps, c } = request;
       if (!deleteWorkflow(deps.store.db, params.id)) throw notFound(`workflow ${params.id}`);
+      audit(request, { action: 'workflow.deleted', objectType: 'workflow', objectId: params.id });
       return c.body(null, 204);
     },
   }),
@@ -216,7 +237,8 @@ export const workflowRoutes = [
       404: { description: 'No such workflow' },
       409: { description: 'The draft was changed elsewhere since `revision`' },
     },
-    handler({ params, body, deps, c }) {
+    handler(request) {
+      const { params, body, deps, c } = request;
       const result = saveDraft(deps.store.db, params.id, body.graph, body.revision);
       if (result.kind === 'not_found') throw notFound(`workflow ${params.id}`);
       if (result.kind === 'conflict') {
@@ -229,6 +251,13 @@ export const workflowRoutes = [
           },
         );
       }
+      // Every autosave is recorded, one entry each: the log is never rewritten to merge them.
+      audit(request, {
+        action: 'workflow.draft_saved',
+        objectType: 'workflow',
+        objectId: params.id,
+        details: { revision: result.workflow.draftRevision },
+      });
       return c.json(draftAnswer(result.workflow));
     },
   }),

@@ -59,7 +59,9 @@ export async function request<T>(method: string, path: string, body?: unknown, q
   }
   if (!response.ok) {
     const error = await errorFrom(response);
-    if (error.status === 401) notifyUnauthorized();
+    // The session ended (expired, revoked): let the app send the user to sign in. Calls of the
+    // sign-in pages themselves answer 401 as a matter of course and must not loop back here.
+    if (error.status === 401 && !path.startsWith('/auth/')) notifyUnauthorized();
     throw error;
   }
   if (response.status === 204) return undefined as T;

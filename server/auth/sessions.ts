@@ -1,0 +1,50 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ApiDeps } from '../api/route.ts';
+import { insertSession, revokeSession } from '../store/sessions.ts';
+import { clientIp, isHttps } from './request-info.ts';
+import { randomToken, sha256 } from './tokens.ts';
+
+export const SESSION_COOKIE = 'stepwise_session';
+
+type SessionConfig = Pick<ApiDeps['config'], 'sessionTtlHours' | 'cookieSecure'>;
+
+const secure = (c: Context, config: SessionConfig) =>
+  config.cookieSecure === 'always' || (config.cookieSecure === 'auto' && isHttps(c));
+
+/**
+ * Signs the user in on this browser: a random 32-byte token goes into an HttpOnly, SameSite=Strict
+ * cookie and only its SHA-256 into the database. The session ends SESSION_TTL_HOURS after it
+ * starts (absolute, not extended by use), at logout, at a password change, or at deactivation.
+ */
+export function startSession(c: Context, deps: Pick<ApiDeps, 'store' | 'config'>, userId: string): void {
+  const token = randomToken();
+  const ttlMs = deps.config.sessionTtlHours * 3_600_000;
+  insertSession(deps.store.sqlite, {
+    tokenHash: sha256(token),
+    userId,
+    expiresAt: new Date(Date.now() + ttlMs).toISOString(),
+    ip: clientIp(c),
+    userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
+  });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: secure(c, deps.config),
+    path: '/',
+    maxAge: Math.floor(ttlMs / 1000),
+  });
+}
+
+/** The hash of the session token this request carries, if any (valid or not). */
+export function sessionTokenHash(c: Context): string | undefined {
+  const token = getCookie(c, SESSION_COOKIE);
+  return token ? sha256(token) : undefined;
+}
+
+/** Revokes the request's session, if any, and tells the browser to drop the cookie. */
+export function endSession(c: Context, deps: Pick<ApiDeps, 'store' | 'config'>): void {
+  const hash = sessionTokenHash(c);
+  if (hash) revokeSession(deps.store.sqlite, hash);
+  deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: secure(c, deps.config) });
+}
