@@ -57,26 +57,26 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** Newest first. Each filter is optional: `? is null or column = ?` lets one prepared statement serve all. */
+/** Newest first. Each filter is optional: `@x is null or column = @x` lets one prepared statement serve all. */
 export function listAudit(sqlite: Sql, filter: AuditFilter): AuditEntry[] {
   const rows = prepared(
     sqlite,
     `select id, at, actor_kind as actorKind, actor_id as actorId, actor_label as actorLabel, api_key_id as apiKeyId,
        action, object_type as objectType, object_id as objectId, ip, details
      from audit_log
-     where (?1 is null or actor_id = ?1) and (?2 is null or action = ?2) and (?3 is null or object_type = ?3)
-       and (?4 is null or object_id = ?4) and (?5 is null or at >= ?5) and (?6 is null or at <= ?6)
-       and (?7 is null or id < ?7)
-     order by id desc limit ?8`,
-  ).all(
-    filter.actorId ?? null,
-    filter.action ?? null,
-    filter.objectType ?? null,
-    filter.objectId ?? null,
-    filter.from ?? null,
-    filter.to ?? null,
-    filter.beforeId ?? null,
-    filter.limit,
-  ) as Array<Omit<AuditEntry, 'details'> & { details: string | null }>;
+     where (@actorId is null or actor_id = @actorId) and (@action is null or action = @action)
+       and (@objectType is null or object_type = @objectType) and (@objectId is null or object_id = @objectId)
+       and (@from is null or at >= @from) and (@to is null or at <= @to) and (@beforeId is null or id < @beforeId)
+     order by id desc limit @limit`,
+  ).all({
+    actorId: filter.actorId ?? null,
+    action: filter.action ?? null,
+    objectType: filter.objectType ?? null,
+    objectId: filter.objectId ?? null,
+    from: filter.from ?? null,
+    to: filter.to ?? null,
+    beforeId: filter.beforeId ?? null,
+    limit: filter.limit,
+  }) as Array<Omit<AuditEntry, 'details'> & { details: string | null }>;
   return rows.map((row) => ({ ...row, details: fromJson(row.details) }));
 }

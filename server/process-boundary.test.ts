@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Every module a fresh Node process loads when it imports `entry` (resolved by Node itself, through
+ * a module hook), as paths relative to the repository, or package names.
+ */
+function modulesLoadedBy(entry: string): string[] {
+  const script = `
+    import { registerHooks } from 'node:module';
+    const seen = new Set();
+    registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); return r; } });
+    await import(${JSON.stringify(new URL(entry, `file://${root}`).href)});
+    process.stdout.write(JSON.stringify([...seen]));
+    process.exit(0);
+  `;
+  const out = execFileSync(process.execPath, ['--no-node-snapshot', '--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return (JSON.parse(out) as string[]).map((url) => url.replace(`file://${root}`, ''));
+}
+
+/**
+ * User code runs only in worker processes (DESIGN: Processes). The API process, which holds the
+ * sessions, keys and master key, must not even load the sandbox: whatever isolated-vm and the
+ * realm do, they do it elsewhere.
+ */
+describe('the API process', () => {
+  it.each(['server/main.ts', 'server/api/app.ts'])('never loads the sandbox or isolated-vm from %s', (entry) => {
+    const loaded = modulesLoadedBy(entry);
+    expect(loaded).toContain('server/api/app.ts'); // the walk saw the API
+    expect(loaded.filter((path) => path.startsWith('server/sandbox/') || path.includes('isolated-vm'))).toEqual([]);
+  });
+
+  it('is what the check would catch: a worker does load them', () => {
+    const loaded = modulesLoadedBy('server/worker-main.ts');
+    expect(loaded.some((path) => path.startsWith('server/sandbox/'))).toBe(true);
+    expect(loaded.some((path) => path.includes('isolated-vm'))).toBe(true);
+  });
+});
