@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
 
-const ApiKey = z
+export const ApiKey = z
   .object({
     id: z.string(),
     name: z.string(),

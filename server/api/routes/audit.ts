@@ -4,7 +4,7 @@ import { AUDIT_ACTOR_KINDS } from '../../store/schema.ts';
 import { cursorParam, page } from '../cursor.ts';
 import { defineRoute } from '../route.ts';
 
-const AuditEntry = z
+export const AuditEntry = z
   .object({
     id: z.number().int(),
     at: z.iso.datetime(),

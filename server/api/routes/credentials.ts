@@ -28,7 +28,7 @@ const CredentialInput = z.discriminatedUnion('type', [
   }),
 ]);
 
-const Credential = z
+export const Credential = z
   .object({ id: z.string(), name: z.string(), type: z.string(), createdAt: z.string(), updatedAt: z.string() })
   .meta({ id: 'Credential' });
 

@@ -1,52 +1,21 @@
-/** Accounts: the signed-in user, users, API keys and audit entries, as the API answers them. */
-export type Role = 'analyst' | 'operator' | 'admin';
+/**
+ * Accounts: the signed-in user, users, API keys, audit entries and credentials, typed from the
+ * server's own zod schemas (type-only imports: nothing of the server reaches the bundle).
+ */
+import type { z } from 'zod';
+import type { RoleName, User as UserSchema } from '../../../server/api/account-schemas.ts';
+import type { ApiKey as ApiKeySchema } from '../../../server/api/routes/api-keys.ts';
+import type { AuditEntry as AuditEntrySchema } from '../../../server/api/routes/audit.ts';
+import type { Credential as CredentialSchema } from '../../../server/api/routes/credentials.ts';
 
-export interface User {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly active: boolean;
-  readonly createdAt: string;
-  readonly passwordChangedAt: string | null;
-}
+export type Role = z.output<typeof RoleName>;
+export type User = z.output<typeof UserSchema>;
+export type ApiKey = z.output<typeof ApiKeySchema>;
+export type AuditEntry = z.output<typeof AuditEntrySchema>;
+export type Credential = z.output<typeof CredentialSchema>;
 
 export interface Me {
   readonly user: User;
   readonly authenticatedWith: 'session' | 'api_key';
   readonly keyRole: Role | null;
-}
-
-export interface ApiKey {
-  readonly id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly role: Role;
-  readonly userId: string;
-  readonly userEmail: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly revokedAt: string | null;
-}
-
-export interface AuditEntry {
-  readonly id: number;
-  readonly at: string;
-  readonly actorKind: string;
-  readonly actorId: string | null;
-  readonly actorLabel: string;
-  readonly apiKeyId: string | null;
-  readonly action: string;
-  readonly objectType: string;
-  readonly objectId: string | null;
-  readonly ip: string | null;
-  readonly details: unknown;
-}
-
-export interface Credential {
-  readonly id: string;
-  readonly name: string;
-  readonly type: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
 }
