@@ -1,5 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { insertSession, revokeUserSessions } from '../store/sessions.ts';
+import { insertUser } from '../store/users.ts';
 import { tempStore } from '../testing.ts';
 import { startRetention } from './retention.ts';
 
@@ -112,5 +114,26 @@ describe('startRetention', () => {
     } finally {
       await retention.stop();
     }
+  });
+
+  it('deletes expired and revoked sessions and keeps live ones', async () => {
+    const s = store();
+    const user = insertUser(s.sqlite, { email: 'a@example.com', name: 'A', role: 'admin', passwordHash: null });
+    const other = insertUser(s.sqlite, { email: 'b@example.com', name: 'B', role: 'analyst', passwordHash: null });
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const session = (tokenHash: string, userId: string, expiresAt: string) =>
+      insertSession(s.sqlite, { tokenHash, userId, expiresAt, ip: null, userAgent: null });
+    session('live', user.id, future);
+    session('expired', user.id, old);
+    session('revoked', other.id, future);
+    revokeUserSessions(s.sqlite, other.id);
+    const retention = startRetention({ store: s, log: logger().log, config });
+    try {
+      await retention.runNow();
+    } finally {
+      await retention.stop();
+    }
+    const left = s.sqlite.prepare('select token_hash as tokenHash from sessions').all();
+    expect(left).toEqual([{ tokenHash: 'live' }]);
   });
 });

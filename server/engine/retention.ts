@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/db.ts';
 import { pruneBatches, reclaimSpace } from '../store/retention.ts';
+import { deleteDeadSessions } from '../store/sessions.ts';
 
 /** Executions per delete transaction: about 50 ms of write lock with a few step runs each. */
 export const RETENTION_BATCH_SIZE = 500;
@@ -18,7 +19,7 @@ export interface Retention {
 
 /**
  * Execution retention: every RETENTION_INTERVAL_MINUTES, deletes ended executions beyond the age
- * and count limits, then gives the space back (incremental vacuum). Runs in the API process, one
+ * and count limits (and sessions that expired or were revoked), then gives the space back (incremental vacuum). Runs in the API process, one
  * batch per event-loop turn so requests are served in between; the timer does not keep the
  * process alive and a failed prune is logged and tried again next time.
  */
@@ -36,6 +37,9 @@ export function startRetention(deps: {
 
   async function prune(): Promise<number> {
     const started = performance.now();
+    // Expired and revoked sessions go at the same pace; they are a few rows, one statement.
+    const sessions = deleteDeadSessions(store.sqlite);
+    if (sessions > 0) log.debug({ sessions }, 'deleted dead sessions');
     let deleted = 0;
     for (const batch of pruneBatches(store.sqlite, {
       maxAgeDays: config.retentionDays,
