@@ -1,6 +1,9 @@
 import type { RouteObject } from 'react-router';
 import { NotFoundPage } from './pages/not-found.tsx';
-import { WorkflowsPage } from './pages/workflows.tsx';
+import { ComparePage } from './pages/versions/compare-page.tsx';
+import { VersionPage } from './pages/versions/version-page.tsx';
+import { VersionsPage } from './pages/versions/versions-page.tsx';
+import { WorkflowsPage } from './pages/workflows/workflows-page.tsx';
 
 /**
  * Every page of the app. `fullScreen` pages (the editor) draw their own frame; the others sit in
@@ -10,6 +13,9 @@ export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
   fullScreen: [],
   inShell: [
     { path: '/workflows', element: <WorkflowsPage /> },
+    { path: '/workflows/:id/versions', element: <VersionsPage /> },
+    { path: '/workflows/:id/versions/:number', element: <VersionPage /> },
+    { path: '/workflows/:id/compare', element: <ComparePage /> },
     { path: '*', element: <NotFoundPage /> },
   ],
 };
