@@ -1,5 +1,8 @@
 import type { RouteObject } from 'react-router';
+import { ExecutionPage } from './pages/executions/execution-page.tsx';
+import { ExecutionsPage } from './pages/executions/executions-page.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
+import { SchedulesPage } from './pages/schedules/schedules-page.tsx';
 import { ComparePage } from './pages/versions/compare-page.tsx';
 import { VersionPage } from './pages/versions/version-page.tsx';
 import { VersionsPage } from './pages/versions/versions-page.tsx';
@@ -16,6 +19,9 @@ export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
     { path: '/workflows/:id/versions', element: <VersionsPage /> },
     { path: '/workflows/:id/versions/:number', element: <VersionPage /> },
     { path: '/workflows/:id/compare', element: <ComparePage /> },
+    { path: '/executions', element: <ExecutionsPage /> },
+    { path: '/executions/:id', element: <ExecutionPage /> },
+    { path: '/schedules', element: <SchedulesPage /> },
     { path: '*', element: <NotFoundPage /> },
   ],
 };
