@@ -37,8 +37,8 @@ describe('request snippets', () => {
     const { curl, node } = webhookSnippets(hook);
     expect(curl).toContain(`printf '%s.%s' "$T" "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`);
     expect(curl).toContain('X-Stepwise-Signature: t=$T,v1=$SIG');
-    expect(node).toContain("createHmac('sha256', process.env.SECRET).update(`${t}.${body}`)");
-    expect(node).toContain("'x-stepwise-signature': `t=${t},v1=${v1}`");
+    expect(node).toContain("createHmac('sha256', process.env.SECRET)");
+    expect(node).toContain("'x-stepwise-signature'");
   });
 
   it('the Node snippet computes what the server checks', async () => {
