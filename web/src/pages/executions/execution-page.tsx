@@ -11,6 +11,7 @@ import { StatusBadge } from '../../components/status-badge.tsx';
 import { Button, ErrorState, errorMessage, Spinner } from '../../components/ui.tsx';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { StepList } from './step-list.tsx';
 import { StepPanel } from './step-panel.tsx';
 import { attemptsOf, canvasStatus, latestByNode } from './steps.ts';
 import { Timeline } from './timeline.tsx';
@@ -101,18 +102,16 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
               decorate={decorate}
               onNodeClick={setSelected}
               selectedNodeId={selected}
+              showMiniMap={false}
             />
           ) : (
             <p className="p-6 text-sm text-slate-500">The graph of this run is no longer available.</p>
           )}
-          {!node && execution.graph && (
-            <p className="pointer-events-none absolute top-3 left-3 rounded-md bg-white/90 px-2.5 py-1 text-xs text-slate-500 shadow-sm ring-1 ring-slate-200">
-              Click a step to see its input and output
-            </p>
-          )}
         </div>
-        {node && (
+        {node ? (
           <StepPanel node={node} attempts={attemptsOf(execution.steps, node.id)} onClose={() => setSelected(null)} />
+        ) : (
+          execution.graph && <StepList graph={execution.graph} latest={latest} onSelect={setSelected} />
         )}
       </div>
 

@@ -16,6 +16,6 @@ describe('fire times', () => {
   it('add the schedule’s own zone only when it differs from the user’s', () => {
     const iso = '2026-11-23T08:00:00.000Z';
     expect(fireTime(iso, 'UTC', 'UTC').inZone).toBeUndefined();
-    expect(fireTime(iso, 'Europe/Paris', 'UTC').inZone).toMatch(/09:00 Europe\/Paris$/);
+    expect(fireTime(iso, 'Europe/Paris', 'UTC').inZone).toMatch(/09:00 in Europe\/Paris$/);
   });
 });

@@ -28,7 +28,7 @@ export function fireTime(iso: string, scheduleZone: string, localZone: string): 
   }).format(date);
   if (scheduleZone === localZone) return { local };
   try {
-    return { local, inZone: `${zoned(scheduleZone).format(date)} ${scheduleZone}` };
+    return { local, inZone: `${zoned(scheduleZone).format(date)} in ${scheduleZone}` };
   } catch {
     return { local };
   }

@@ -135,10 +135,12 @@ function ScheduleCard({ schedule, localZone }: { schedule: Schedule; localZone: 
                 return (
                   <li
                     key={time}
-                    className="rounded-md bg-slate-50 px-2 py-1 text-xs text-slate-700 ring-1 ring-slate-200 ring-inset"
-                    title={shown.inZone ? `${shown.inZone} (the schedule’s zone)` : undefined}
+                    className="flex flex-col rounded-md bg-slate-50 px-2 py-1 text-xs text-slate-700 ring-1 ring-slate-200 ring-inset"
                   >
-                    <time dateTime={time}>{shown.local}</time>
+                    <time dateTime={time} className="font-medium">
+                      {shown.local}
+                    </time>
+                    {shown.inZone && <span className="text-[11px] text-slate-500">{shown.inZone}</span>}
                   </li>
                 );
               })}

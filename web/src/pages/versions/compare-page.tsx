@@ -2,6 +2,7 @@ import type { Edge } from '@xyflow/react';
 import { ArrowRight, Equal } from 'lucide-react';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { findNodeType } from '../../../../nodes/catalogue.ts';
 import type { VersionDiff } from '../../api/types.ts';
 import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
 import { EmptyState, ErrorState, Spinner } from '../../components/ui.tsx';
@@ -76,6 +77,9 @@ function Comparison({ workflowId, diff, view }: { workflowId: string; diff: Vers
     }),
     [diff],
   );
+  const names = useMemo(() => new Map(view.graph.nodes.map((node) => [node.id, node.name])), [view]);
+  const link = (edge: { source: string; sourcePort: string; target: string }) =>
+    `${names.get(edge.source) ?? edge.source}${edge.sourcePort === 'main' ? '' : ` (${edge.sourcePort})`} → ${names.get(edge.target) ?? edge.target}`;
   const nothing = counts.added + counts.removed + counts.changed + counts.moved + counts.edges === 0;
 
   return (
@@ -90,6 +94,7 @@ function Comparison({ workflowId, diff, view }: { workflowId: string; diff: Vers
             document.getElementById(`change-${nodeId}`)?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
           }}
           selectedNodeId={selected}
+          showMiniMap={false}
         />
         <div className="pointer-events-none absolute top-3 left-3 flex gap-1.5 text-xs">
           {(['added', 'changed', 'removed'] as const).map((kind) => (
@@ -111,12 +116,12 @@ function Comparison({ workflowId, diff, view }: { workflowId: string; diff: Vers
           <ul className="space-y-2" data-testid="changes">
             {diff.nodes.added.map((node) => (
               <ChangeCard key={node.id} id={node.id} name={node.name} kind="added" selected={selected === node.id}>
-                New {node.type} node.
+                New step ({findNodeType(node.type)?.title ?? node.type}).
               </ChangeCard>
             ))}
             {diff.nodes.removed.map((node) => (
               <ChangeCard key={node.id} id={node.id} name={node.name} kind="removed" selected={selected === node.id}>
-                Removed ({node.type}).
+                Removed ({findNodeType(node.type)?.title ?? node.type}).
               </ChangeCard>
             ))}
             {diff.nodes.changed.map((node) => (
@@ -152,12 +157,12 @@ function Comparison({ workflowId, diff, view }: { workflowId: string; diff: Vers
                 <p className="mb-1 font-medium text-slate-900">Connections</p>
                 {diff.edges.added.map((edge) => (
                   <p key={`+${edge.source}${edge.sourcePort}${edge.target}`} className="text-emerald-700">
-                    + {edge.source} ({edge.sourcePort}) → {edge.target}
+                    + {link(edge)}
                   </p>
                 ))}
                 {diff.edges.removed.map((edge) => (
                   <p key={`-${edge.source}${edge.sourcePort}${edge.target}`} className="text-red-700">
-                    − {edge.source} ({edge.sourcePort}) → {edge.target}
+                    − {link(edge)}
                   </p>
                 ))}
               </li>

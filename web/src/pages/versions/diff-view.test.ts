@@ -52,6 +52,12 @@ describe('compare view', () => {
     expect(view.graph.nodes.map((item) => item.id)).toEqual(['start', 'a', 'new', 'old']);
   });
 
+  it('moves a removed node off the spot a node of the new graph now takes', () => {
+    // old and new both sit at at x=0 (node() puts every node there): old goes below the others.
+    const old = view.graph.nodes.find((item) => item.id === 'old');
+    expect(old?.position).toEqual({ x: 0, y: 110 });
+  });
+
   it('marks nodes added, removed and changed, and leaves unchanged ones alone', () => {
     expect(Object.fromEntries(view.nodes)).toEqual({ new: 'added', old: 'removed', a: 'changed' });
     expect(view.nodes.get('start')).toBeUndefined();

@@ -23,7 +23,10 @@ export function compareView(from: Graph, to: Graph, diff: VersionDiff): CompareV
   for (const node of diff.nodes.removed) nodes.set(node.id, 'removed');
 
   const removedIds = new Set(diff.nodes.removed.map((node) => node.id));
-  const removedNodes = from.nodes.filter((node) => removedIds.has(node.id));
+  const removedNodes = placeBeside(
+    to.nodes.map((node) => node.position),
+    from.nodes.filter((node) => removedIds.has(node.id)),
+  );
   const present = new Set([...to.nodes.map((node) => node.id), ...removedNodes.map((node) => node.id)]);
 
   const added = new Set(diff.edges.added.map(edgeKey));
@@ -41,6 +44,30 @@ export function compareView(from: Graph, to: Graph, diff: VersionDiff): CompareV
     nodes,
     edges,
   };
+}
+
+/** About a canvas node's size: positions closer than this overlap. */
+const NODE_BOX = { width: 240, height: 90 };
+
+/**
+ * A removed node often sat where an added one sits now; drawn there, it would hide it. Each one
+ * that overlaps something moves down until it has a free spot.
+ */
+function placeBeside<T extends { position: { x: number; y: number } }>(
+  taken: Array<{ x: number; y: number }>,
+  nodes: T[],
+): T[] {
+  const occupied = [...taken];
+  const overlaps = (point: { x: number; y: number }) =>
+    occupied.some(
+      (other) => Math.abs(other.x - point.x) < NODE_BOX.width && Math.abs(other.y - point.y) < NODE_BOX.height,
+    );
+  return nodes.map((node) => {
+    const position = { ...node.position };
+    while (overlaps(position)) position.y += NODE_BOX.height + 20;
+    occupied.push(position);
+    return { ...node, position };
+  });
 }
 
 /** A field's value as one short line for the change list. */

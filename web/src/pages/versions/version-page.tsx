@@ -5,6 +5,7 @@ import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { Button, ErrorState, Spinner } from '../../components/ui.tsx';
 import { NodeConfigPanel } from './node-config-panel.tsx';
+import { NodeList } from './node-list.tsx';
 import { Person } from './person.tsx';
 import { PublishModal } from './publish-modal.tsx';
 import { useVersion, useWorkflow } from './queries.ts';
@@ -71,19 +72,23 @@ export function VersionPage() {
           ·
         </span>
         <span className="text-xs text-slate-500">
-          saved <RelativeTime iso={version.data.createdAt} /> by <Person id={version.data.authorId} />
+          saved <RelativeTime iso={version.data.createdAt} /> <Person id={version.data.authorId} />
         </span>
       </p>
       <div className="flex h-[calc(100vh-15rem)] min-h-[420px] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <div className="relative min-w-0 flex-1" data-testid="version-canvas">
-          <GraphCanvas graph={version.data.graph} onNodeClick={setSelected} selectedNodeId={selected} />
-          {!node && (
-            <p className="pointer-events-none absolute top-3 left-3 rounded-md bg-white/90 px-2.5 py-1 text-xs text-slate-500 shadow-sm ring-1 ring-slate-200">
-              Read-only · click a node to see its configuration
-            </p>
-          )}
+          <GraphCanvas
+            graph={version.data.graph}
+            onNodeClick={setSelected}
+            selectedNodeId={selected}
+            showMiniMap={false}
+          />
         </div>
-        {node && <NodeConfigPanel node={node} onClose={() => setSelected(null)} />}
+        {node ? (
+          <NodeConfigPanel node={node} onClose={() => setSelected(null)} />
+        ) : (
+          <NodeList graph={version.data.graph} onSelect={setSelected} />
+        )}
       </div>
       {publishing && (
         <PublishModal

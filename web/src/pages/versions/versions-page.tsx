@@ -186,7 +186,7 @@ function VersionRow({
           )}
         </div>
         <p className="mt-0.5 flex items-center gap-1.5 text-xs text-slate-500">
-          <RelativeTime iso={version.createdAt} /> <span aria-hidden>·</span> by <Person id={version.authorId} />
+          <RelativeTime iso={version.createdAt} /> <Person id={version.authorId} />
         </p>
       </div>
       <div className="flex shrink-0 items-center gap-1.5">
@@ -316,7 +316,7 @@ function PublicationHistory({ items }: { items: Publication[] }) {
               {index === 0 && <span className="ml-1.5 text-xs font-medium text-emerald-700">live</span>}
             </p>
             <p className="mt-0.5 flex items-center gap-1.5 text-xs text-slate-500">
-              <RelativeTime iso={item.publishedAt} /> <span aria-hidden>·</span> by <Person id={item.publishedBy} />
+              <RelativeTime iso={item.publishedAt} /> <Person id={item.publishedBy} />
             </p>
           </div>
         </li>
