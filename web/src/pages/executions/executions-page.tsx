@@ -186,7 +186,7 @@ function FilterBar({ filters, onChange }: { filters: ExecutionFilters; onChange:
   const known = workflows.data?.items ?? [];
   const label = 'mb-1 block text-xs font-medium text-slate-600';
   return (
-    <search className="mb-4 grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm md:grid-cols-[minmax(0,1.6fr)_repeat(4,minmax(0,1fr))_auto]">
+    <search className="mb-4 grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm md:grid-cols-[minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_minmax(0,1.3fr)_minmax(0,1.3fr)_auto]">
       <div>
         <label htmlFor={ids.workflow} className={label}>
           Workflow
