@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Graph } from '../core/graph.ts';
 import type { ExecutionRow } from '../store/executions.ts';
 import { EXECUTION_STATUSES, STEP_STATUSES, TRIGGER_KINDS } from '../store/schema.ts';
 import type { StepRunRow } from '../store/steps.ts';
@@ -10,7 +11,9 @@ export const ExecutionSummary = z
   .object({
     id: z.string(),
     workflowId: z.string(),
+    workflowName: z.string(),
     versionId: z.string().nullable(),
+    versionNumber: z.number().int().nullable().describe('Null for a test run of the draft'),
     trigger: z.enum(TRIGGER_KINDS),
     status: z.enum(EXECUTION_STATUSES),
     error: z.unknown(),
@@ -43,7 +46,7 @@ export const StepRun = z
 
 export const ExecutionDetail = ExecutionSummary.extend({
   triggerPayload: z.unknown(),
-  versionNumber: z.number().int().nullable(),
+  graph: Graph.nullable().describe('The graph the run follows: its version’s, or the draft copy a test run keeps'),
   steps: z.array(StepRun),
 }).meta({ id: 'Execution' });
 
@@ -59,13 +62,15 @@ type SummaryRow = Pick<
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
->;
+> & { workflowName: string; versionNumber: number | null };
 
 export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSummary> {
   return {
     id: row.id,
     workflowId: row.workflowId,
+    workflowName: row.workflowName,
     versionId: row.versionId,
+    versionNumber: row.versionNumber,
     trigger: row.trigger,
     status: row.status,
     error: row.error ?? null,

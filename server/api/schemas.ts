@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Graph, Problem } from '../core/graph.ts';
+import { EXECUTION_STATUSES } from '../store/schema.ts';
 import type { VersionRow, VersionSummary } from '../store/versions.ts';
-import type { WorkflowListItem, WorkflowRow } from '../store/workflows.ts';
+import type { LastRun, WorkflowListItem, WorkflowRow } from '../store/workflows.ts';
 
 /** API shapes (answers) and the functions that turn store rows into them. */
 
@@ -19,13 +20,17 @@ export const Workflow = z
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     draftUpdatedAt: z.iso.datetime(),
+    lastRun: z
+      .object({ executionId: z.string(), status: z.enum(EXECUTION_STATUSES), at: z.iso.datetime() })
+      .nullable()
+      .describe('The newest execution, whatever started it'),
   })
   .meta({ id: 'Workflow' });
 export type Workflow = z.output<typeof Workflow>;
 
 export function toWorkflow(
   row: WorkflowRow,
-  versions: { latestVersion: number | null; publishedVersion: number | null },
+  versions: { latestVersion: number | null; publishedVersion: number | null; lastRun: LastRun | null },
 ): Workflow {
   return {
     id: row.id,
@@ -38,6 +43,10 @@ export function toWorkflow(
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     draftUpdatedAt: row.draftUpdatedAt,
+    lastRun: versions.lastRun && {
+      ...versions.lastRun,
+      status: versions.lastRun.status as (typeof EXECUTION_STATUSES)[number],
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
-import { type EXECUTION_STATUSES, executions, type TRIGGER_KINDS } from './schema.ts';
+import { type EXECUTION_STATUSES, executions, type TRIGGER_KINDS, workflows, workflowVersions } from './schema.ts';
 
 export type ExecutionRow = typeof executions.$inferSelect;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
@@ -78,6 +78,16 @@ export function getExecution(sqlite: Sql, id: string): ExecutionRow | undefined 
   return raw && toRow(raw);
 }
 
+/** What a person reading an execution wants besides ids: its workflow's name and its version's number. */
+export function getExecutionLabels(sqlite: Sql, id: string): { workflowName: string; versionNumber: number | null } {
+  const row = prepared(
+    sqlite,
+    `select w.name as workflowName, v.number as versionNumber from executions e
+     join workflows w on w.id = e.workflow_id left join workflow_versions v on v.id = e.version_id where e.id = ?`,
+  ).get(id) as { workflowName: string; versionNumber: number | null } | undefined;
+  return row ?? { workflowName: '', versionNumber: null };
+}
+
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
 export type ExecutionForStep = Pick<ExecutionRow, 'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload'>;
 
@@ -144,12 +154,14 @@ export interface ExecutionFilter {
   limit: number;
 }
 
-/** Executions newest first, without their bulky payload columns. */
+/** Executions newest first, without their bulky payload columns, with their workflow's name and version number. */
 export function listExecutions(db: Db, filter: ExecutionFilter) {
   return db
     .select({
       id: executions.id,
       workflowId: executions.workflowId,
+      workflowName: workflows.name,
+      versionNumber: workflowVersions.number,
       versionId: executions.versionId,
       trigger: executions.trigger,
       status: executions.status,
@@ -160,6 +172,8 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       finishedAt: executions.finishedAt,
     })
     .from(executions)
+    .innerJoin(workflows, eq(workflows.id, executions.workflowId))
+    .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
     .where(
       and(
         filter.workflowId ? eq(executions.workflowId, filter.workflowId) : undefined,

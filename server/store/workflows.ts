@@ -8,6 +8,15 @@ export type WorkflowRow = typeof workflows.$inferSelect;
 export interface WorkflowListItem extends WorkflowRow {
   latestVersion: number | null;
   publishedVersion: number | null;
+  /** The newest execution of the workflow, whatever started it. */
+  lastRun: LastRun | null;
+}
+
+export interface LastRun {
+  executionId: string;
+  status: string;
+  /** When the run was created (started or queued). */
+  at: string;
 }
 
 export function insertWorkflow(
@@ -53,14 +62,26 @@ function selectWithVersionNumbers(db: Db) {
   const latest = sql<
     number | null
   >`(select max(v.number) from workflow_versions v where v.workflow_id = "workflows"."id")`;
-  return db.select({ workflow: workflows, latestVersion: latest, publishedVersion: published }).from(workflows);
+  // One probe of executions_workflow_idx (workflow_id, created_at) per workflow, read backwards:
+  // ordering by created_at alone keeps it an index walk (a tie-break on id would sort every run).
+  const lastRun = sql<string | null>`(select json_object('executionId', e.id, 'status', e.status, 'at', e.created_at)
+    from executions e where e.workflow_id = "workflows"."id" order by e.created_at desc limit 1)`;
+  return db
+    .select({ workflow: workflows, latestVersion: latest, publishedVersion: published, lastRun })
+    .from(workflows);
 }
 
-type WithVersionNumbers = { workflow: WorkflowRow; latestVersion: number | null; publishedVersion: number | null };
+type WithVersionNumbers = {
+  workflow: WorkflowRow;
+  latestVersion: number | null;
+  publishedVersion: number | null;
+  lastRun: string | null;
+};
 const flatten = (row: WithVersionNumbers): WorkflowListItem => ({
   ...row.workflow,
   latestVersion: row.latestVersion,
   publishedVersion: row.publishedVersion,
+  lastRun: row.lastRun ? (JSON.parse(row.lastRun) as LastRun) : null,
 });
 
 export function getWorkflowListItem(db: Db, id: string): WorkflowListItem | undefined {

@@ -3,8 +3,14 @@ import { AccountPage } from './pages/account/account-page.tsx';
 import { AuditPage } from './pages/admin/audit-page.tsx';
 import { CredentialsPage } from './pages/admin/credentials-page.tsx';
 import { UsersPage } from './pages/admin/users-page.tsx';
+import { ExecutionPage } from './pages/executions/execution-page.tsx';
+import { ExecutionsPage } from './pages/executions/executions-page.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
-import { WorkflowsPage } from './pages/workflows.tsx';
+import { SchedulesPage } from './pages/schedules/schedules-page.tsx';
+import { ComparePage } from './pages/versions/compare-page.tsx';
+import { VersionPage } from './pages/versions/version-page.tsx';
+import { VersionsPage } from './pages/versions/versions-page.tsx';
+import { WorkflowsPage } from './pages/workflows/workflows-page.tsx';
 
 /**
  * Every page of the app behind sign-in. `fullScreen` pages (the editor) draw their own frame; the
@@ -18,6 +24,12 @@ export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
     { path: '/admin/users', element: <UsersPage /> },
     { path: '/admin/credentials', element: <CredentialsPage /> },
     { path: '/admin/audit', element: <AuditPage /> },
+    { path: '/workflows/:id/versions', element: <VersionsPage /> },
+    { path: '/workflows/:id/versions/:number', element: <VersionPage /> },
+    { path: '/workflows/:id/compare', element: <ComparePage /> },
+    { path: '/executions', element: <ExecutionsPage /> },
+    { path: '/executions/:id', element: <ExecutionPage /> },
+    { path: '/schedules', element: <SchedulesPage /> },
     { path: '*', element: <NotFoundPage /> },
   ],
 };

@@ -1,9 +1,10 @@
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
+import { Graph } from '../../core/graph.ts';
 import type { EngineEvent } from '../../engine/events.ts';
 import { cancelRun, RunConflict, retryRun } from '../../engine/runs.ts';
 import type { Store } from '../../store/db.ts';
-import { getExecution, listExecutions, TERMINAL_STATUSES } from '../../store/executions.ts';
+import { getExecution, getExecutionLabels, listExecutions, TERMINAL_STATUSES } from '../../store/executions.ts';
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
 import { listStepRuns } from '../../store/steps.ts';
 import { getVersionById } from '../../store/versions.ts';
@@ -20,10 +21,12 @@ function executionDetail(store: Store, id: string): z.output<typeof ExecutionDet
   const execution = getExecution(store.sqlite, id);
   if (!execution) throw notFound(`execution ${id}`);
   const version = execution.versionId ? getVersionById(store.db, execution.versionId) : undefined;
+  const graph = version ? version.graph : execution.graph;
   return {
-    ...toExecutionSummary(execution),
+    ...toExecutionSummary({ ...execution, ...getExecutionLabels(store.sqlite, id) }),
     triggerPayload: execution.triggerPayload ?? null,
-    versionNumber: version?.number ?? null,
+    // Stored graphs were valid when written; parsing guards against older code's data.
+    graph: graph ? Graph.parse(graph) : null,
     steps: listStepRuns(store.sqlite, id).map(toStepRun),
   };
 }
@@ -113,7 +116,8 @@ export const executionRoutes = [
         objectId: params.id,
         details: { workflowId: execution.workflowId },
       });
-      return c.json(toExecutionSummary(getExecution(deps.store.sqlite, params.id) ?? execution));
+      const labels = getExecutionLabels(deps.store.sqlite, params.id);
+      return c.json(toExecutionSummary({ ...(getExecution(deps.store.sqlite, params.id) ?? execution), ...labels }));
     },
   }),
 

@@ -73,9 +73,12 @@ describe('runs API', () => {
     expect(execution).toMatchObject({
       status: 'succeeded',
       trigger: 'manual',
+      workflowName: 'Runs',
       versionNumber: 1,
       triggerPayload: { name: 'Ada' },
     });
+    // The detail carries the graph the run follows, so a page can draw it without another call.
+    expect(execution.graph).toEqual(greeting());
     expect(execution.steps.map((step: { nodeId: string; status: string }) => [step.nodeId, step.status])).toEqual([
       ['start', 'succeeded'],
       ['greet', 'succeeded'],
@@ -91,8 +94,10 @@ describe('runs API', () => {
     // Editing the draft while it runs does not change what runs.
     await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: { nodes: [], edges: [] } });
     const execution = await until(started.body.executionId, ['succeeded', 'failed']);
-    expect(execution).toMatchObject({ status: 'succeeded', trigger: 'test', versionId: null });
+    expect(execution).toMatchObject({ status: 'succeeded', trigger: 'test', versionId: null, versionNumber: null });
     expect(execution.steps[1].output.greeting).toBe('Hello Bo');
+    // A test run has no version: its detail shows the copy of the draft it ran, not today's draft.
+    expect(execution.graph).toEqual(greeting());
   });
 
   it('refuses to run what cannot run', async () => {
@@ -138,6 +143,8 @@ describe('runs API', () => {
     for (const executionId of ids) await until(executionId, ['succeeded']);
     const page = await api.call('GET', `/api/v1/executions?workflowId=${id}&limit=2`);
     expect(page.body.items.map((item: { id: string }) => item.id)).toEqual([ids[2], ids[1]]);
+    // Rows name their workflow and version, so a list across workflows needs no further calls.
+    expect(page.body.items[0]).toMatchObject({ workflowId: id, workflowName: 'Runs', versionNumber: 1 });
     const next = await api.call('GET', `/api/v1/executions?workflowId=${id}&limit=2&cursor=${page.body.nextCursor}`);
     expect(next.body.items.map((item: { id: string }) => item.id)).toEqual([ids[0]]);
     expect(next.body.nextCursor).toBeNull();

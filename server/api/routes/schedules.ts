@@ -8,7 +8,7 @@ import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
 import { WorkflowId } from '../schemas.ts';
 
-const ScheduleShape = z
+export const ScheduleShape = z
   .object({
     workflowId: z.string(),
     workflowName: z.string(),

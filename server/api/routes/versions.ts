@@ -45,7 +45,7 @@ export function invalidGraph(problems: unknown[]): ApiError {
   });
 }
 
-const Publication = z.object({
+export const Publication = z.object({
   id: z.string(),
   version: z.number().int(),
   previousVersion: z.number().int().nullable(),

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { finishExecution, insertExecution } from '../../store/executions.ts';
 import { type TestApi, testApi } from '../../testing.ts';
 import { loneTrigger, triggerThenHttp } from '../test-graphs.ts';
 
@@ -94,6 +95,35 @@ describe('workflows', () => {
     expect(seen).toEqual([...ids].reverse());
     const bad = await api.call('GET', '/api/v1/workflows?cursor=garbage');
     expect(bad.status).toBe(400);
+  });
+
+  it('shows each workflow’s newest run, whatever started it, and null before the first', async () => {
+    const { id } = await create('Orders');
+    const other = await create('Quiet');
+    expect((await api.call('GET', `/api/v1/workflows/${id}`)).body.lastRun).toBeNull();
+    const first = insertExecution(api.store.sqlite, {
+      workflowId: id,
+      versionId: null,
+      trigger: 'test',
+      triggerPayload: {},
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // created_at has millisecond resolution
+    const second = insertExecution(api.store.sqlite, {
+      workflowId: id,
+      versionId: null,
+      trigger: 'manual',
+      triggerPayload: {},
+    });
+    finishExecution(api.store.sqlite, second.id, 'failed', { message: 'boom' });
+    expect(first.createdAt < second.createdAt).toBe(true);
+    const list = (await api.call('GET', '/api/v1/workflows')).body.items as Array<{ id: string; lastRun: unknown }>;
+    expect(list.find((item) => item.id === id)?.lastRun).toEqual({
+      executionId: second.id,
+      status: 'failed',
+      at: second.createdAt,
+    });
+    expect(list.find((item) => item.id === other.id)?.lastRun).toBeNull();
+    expect((await api.call('GET', `/api/v1/workflows/${id}`)).body.lastRun.executionId).toBe(second.id);
   });
 
   it('deletes a workflow with its versions', async () => {

@@ -9,12 +9,15 @@ import type {
   StepRun as StepRunSchema,
 } from '../../../server/api/execution-schemas.ts';
 import type { NodeTypeShape } from '../../../server/api/routes/node-types.ts';
+import type { ScheduleShape } from '../../../server/api/routes/schedules.ts';
+import type { Publication as PublicationSchema } from '../../../server/api/routes/versions.ts';
 import type {
   Draft as DraftSchema,
   Version as VersionSchema,
   VersionSummaryShape,
   Workflow as WorkflowSchema,
 } from '../../../server/api/schemas.ts';
+import type { FieldChange as FieldChangeSchema, GraphDiff as GraphDiffSchema } from '../../../server/core/diff.ts';
 import type {
   GraphEdge as GraphEdgeSchema,
   GraphNode as GraphNodeSchema,
@@ -37,6 +40,12 @@ export type StepRun = z.output<typeof StepRunSchema>;
 export type ExecutionStatus = ExecutionSummary['status'];
 export type StepStatus = StepRun['status'];
 export type TriggerKind = ExecutionSummary['trigger'];
+export type LastRun = NonNullable<Workflow['lastRun']>;
+export type Publication = z.output<typeof PublicationSchema>;
+/** GET /workflows/:id/diff: the differences plus the two version numbers compared. */
+export type VersionDiff = z.output<typeof GraphDiffSchema> & { from: number; to: number };
+export type FieldChange = z.output<typeof FieldChangeSchema>;
+export type Schedule = z.output<typeof ScheduleShape>;
 
 export interface Page<T> {
   readonly items: T[];

@@ -14,12 +14,15 @@ export function GraphCanvas({
   edgeStyle,
   onNodeClick,
   selectedNodeId,
+  showMiniMap = true,
 }: {
   graph: Graph;
   decorate?: (nodeId: string) => Partial<WorkflowNodeData>;
   edgeStyle?: (edge: Edge) => Partial<Edge>;
   onNodeClick?: (nodeId: string) => void;
   selectedNodeId?: string | null;
+  /** Small read-only graphs beside a side panel read better without the minimap covering a corner. */
+  showMiniMap?: boolean;
 }) {
   const { nodes, edges } = useMemo(() => {
     const flow = toFlow(graph, decorate);
@@ -45,7 +48,7 @@ export function GraphCanvas({
       >
         <Background gap={20} size={1} color="#cbd5e1" />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable className="!bg-white" />
+        {showMiniMap && <MiniMap pannable zoomable className="!bg-white" />}
       </ReactFlow>
     </ReactFlowProvider>
   );

@@ -1,0 +1,241 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward } from 'lucide-react';
+import { type ReactNode, useCallback, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../../api/client.ts';
+import type { ExecutionDetail } from '../../api/types.ts';
+import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
+import { JsonView } from '../../components/json-view.tsx';
+import { Notice } from '../../components/notice.tsx';
+import { StatusBadge } from '../../components/status-badge.tsx';
+import { Button, ErrorState, errorMessage, Spinner } from '../../components/ui.tsx';
+import { formatDateTime, formatDuration } from '../../lib/format.ts';
+import { useNow } from '../../lib/use-now.ts';
+import { StepList } from './step-list.tsx';
+import { StepPanel } from './step-panel.tsx';
+import { attemptsOf, canvasStatus, latestByNode } from './steps.ts';
+import { Timeline } from './timeline.tsx';
+import { TriggerLabel } from './trigger-label.tsx';
+import { isLive, useLiveExecution } from './use-live-execution.ts';
+
+/** One run: its graph coloured by step status, each step's attempts, a timeline, and retry or cancel. */
+export function ExecutionPage() {
+  const { id = '' } = useParams();
+  const execution = useLiveExecution(id);
+  if (execution.isPending) return <Spinner label="Loading execution…" />;
+  if (execution.isError) return <ErrorState error={execution.error} retry={() => execution.refetch()} />;
+  return <Execution execution={execution.data} />;
+}
+
+function Execution({ execution }: { execution: ExecutionDetail }) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const live = isLive(execution.status);
+  const now = useNow(live);
+  const latest = useMemo(() => latestByNode(execution.steps), [execution.steps]);
+  const decorate = useCallback((nodeId: string) => ({ status: canvasStatus(latest.get(nodeId)) }), [latest]);
+  const node = execution.graph?.nodes.find((item) => item.id === selected);
+  const duration = execution.durationMs ?? (live && execution.startedAt ? now - Date.parse(execution.startedAt) : null);
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 flex items-center gap-1 text-sm text-slate-500">
+        <Link to="/executions" className="hover:text-slate-900">
+          Executions
+        </Link>
+        <ChevronRight className="size-3.5" aria-hidden />
+        <span className="font-mono text-xs">{execution.id.slice(0, 8)}</span>
+      </nav>
+      <div className="mb-5 flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold tracking-tight text-slate-900">
+            <Link to={`/workflows/${execution.workflowId}/versions`} className="hover:text-accent-700">
+              {execution.workflowName}
+            </Link>
+            <StatusBadge status={execution.status} />
+          </h1>
+          <dl className="mt-3 flex flex-wrap gap-x-8 gap-y-2 text-sm">
+            <Fact label="Trigger">
+              <TriggerLabel kind={execution.trigger} />
+            </Fact>
+            <Fact label="Version">
+              {execution.versionNumber !== null ? (
+                <Link
+                  to={`/workflows/${execution.workflowId}/versions/${execution.versionNumber}`}
+                  className="font-medium text-accent-600 hover:text-accent-700"
+                >
+                  v{execution.versionNumber}
+                </Link>
+              ) : (
+                <span className="text-slate-600">Draft (test run)</span>
+              )}
+            </Fact>
+            <Fact label="Started">
+              {execution.startedAt
+                ? formatDateTime(execution.startedAt)
+                : `Queued ${formatDateTime(execution.createdAt)}`}
+            </Fact>
+            <Fact label="Finished">{execution.finishedAt ? formatDateTime(execution.finishedAt) : '—'}</Fact>
+            <Fact label="Duration">
+              <span className="tabular-nums">{formatDuration(duration)}</span>
+            </Fact>
+            {execution.retryOf && (
+              <Fact label="Retry of">
+                <Link
+                  to={`/executions/${execution.retryOf}`}
+                  className="font-mono text-xs text-accent-600 hover:text-accent-700"
+                >
+                  {execution.retryOf.slice(0, 8)}
+                </Link>
+              </Fact>
+            )}
+          </dl>
+        </div>
+        <Actions execution={execution} />
+      </div>
+      {execution.error !== null && execution.error !== undefined && <RunError error={execution.error} />}
+
+      <div className="mb-6 flex h-[30rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <div className="relative min-w-0 flex-1" data-testid="execution-canvas">
+          {execution.graph ? (
+            <GraphCanvas
+              graph={execution.graph}
+              decorate={decorate}
+              onNodeClick={setSelected}
+              selectedNodeId={selected}
+              showMiniMap={false}
+            />
+          ) : (
+            <p className="p-6 text-sm text-slate-500">The graph of this run is no longer available.</p>
+          )}
+        </div>
+        {node ? (
+          <StepPanel node={node} attempts={attemptsOf(execution.steps, node.id)} onClose={() => setSelected(null)} />
+        ) : (
+          execution.graph && <StepList graph={execution.graph} latest={latest} onSelect={setSelected} />
+        )}
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <section aria-labelledby="timeline-title">
+          <h2 id="timeline-title" className="mb-3 text-sm font-semibold text-slate-900">
+            Timeline
+          </h2>
+          <Timeline
+            steps={execution.steps}
+            graph={execution.graph}
+            run={execution}
+            now={now}
+            onSelect={setSelected}
+            selectedNodeId={selected}
+          />
+        </section>
+        <section aria-labelledby="payload-title">
+          <h2 id="payload-title" className="mb-3 text-sm font-semibold text-slate-900">
+            Trigger payload
+          </h2>
+          <JsonView value={execution.triggerPayload} label="trigger payload" />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-slate-800">{children}</dd>
+    </div>
+  );
+}
+
+function RunError({ error }: { error: unknown }) {
+  const message =
+    typeof error === 'object' && error !== null && 'message' in error
+      ? String((error as { message: unknown }).message)
+      : undefined;
+  return (
+    <div role="alert" className="mb-5 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+      <div className="flex items-start gap-2">
+        <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
+        <div className="min-w-0 flex-1">
+          <p className="font-medium">The run failed{message ? `: ${message}` : ''}</p>
+          <details className="mt-2">
+            <summary className="cursor-pointer text-xs text-red-700">Error details</summary>
+            <div className="mt-2">
+              <JsonView value={error} label="error" />
+            </div>
+          </details>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Actions({ execution }: { execution: ExecutionDetail }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const retry = useMutation({
+    mutationFn: (mode: 'from-failure' | 'fresh') =>
+      api.post<{ executionId: string }>(`/executions/${execution.id}/retry`, { mode }),
+    onSuccess: ({ executionId }) => {
+      void queryClient.invalidateQueries({ queryKey: ['executions'] });
+      navigate(`/executions/${executionId}`);
+    },
+  });
+  const cancel = useMutation({
+    mutationFn: () => api.post(`/executions/${execution.id}/cancel`),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['execution', execution.id] }),
+  });
+  const error = retry.error ?? cancel.error;
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <div className="flex flex-wrap gap-2">
+        {isLive(execution.status) && (
+          <Button
+            variant="danger"
+            icon={<Square className="size-3.5" aria-hidden />}
+            busy={cancel.isPending}
+            onClick={() => cancel.mutate()}
+          >
+            Cancel run
+          </Button>
+        )}
+        {(execution.status === 'failed' || execution.status === 'canceled') && (
+          <>
+            <Button
+              icon={<StepForward className="size-4" aria-hidden />}
+              busy={retry.isPending && retry.variables === 'from-failure'}
+              onClick={() => retry.mutate('from-failure')}
+              title="Same version; steps that succeeded are reused, the failed step runs again"
+            >
+              Retry from failed step
+            </Button>
+            <Button
+              variant="primary"
+              icon={<RotateCcw className="size-4" aria-hidden />}
+              busy={retry.isPending && retry.variables === 'fresh'}
+              onClick={() => retry.mutate('fresh')}
+              title="Start over on the published version with the same payload"
+            >
+              Retry fresh
+            </Button>
+          </>
+        )}
+      </div>
+      {error && (
+        <div className="max-w-md">
+          <Notice
+            kind="error"
+            onDismiss={() => {
+              retry.reset();
+              cancel.reset();
+            }}
+          >
+            {errorMessage(error)}
+          </Notice>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { findNodeType } from '../../../../nodes/catalogue.ts';
+import type { Graph, StepRun } from '../../api/types.ts';
+import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
+import { StatusBadge } from '../../components/status-badge.tsx';
+import { formatDuration } from '../../lib/format.ts';
+
+/**
+ * The side panel before a node is picked: every node with its step status, in graph order. It is
+ * also the keyboard way in (canvas nodes are for the mouse).
+ */
+export function StepList({
+  graph,
+  latest,
+  onSelect,
+}: {
+  graph: Graph;
+  latest: ReadonlyMap<string, StepRun>;
+  onSelect: (nodeId: string) => void;
+}) {
+  return (
+    <aside
+      aria-label="Steps"
+      className="flex w-[26rem] shrink-0 flex-col overflow-hidden border-l border-slate-200 bg-white"
+    >
+      <div className="border-b border-slate-100 px-4 py-3">
+        <h2 className="text-sm font-semibold text-slate-900">Steps</h2>
+        <p className="text-xs text-slate-500">Pick a step, here or on the canvas, to see its input and output.</p>
+      </div>
+      <ul className="flex-1 overflow-y-auto p-2">
+        {graph.nodes.map((node) => {
+          const definition = findNodeType(node.type);
+          const step = latest.get(node.id);
+          return (
+            <li key={node.id}>
+              <button
+                type="button"
+                onClick={() => onSelect(node.id)}
+                className="flex w-full items-center gap-2.5 rounded-md px-2 py-2 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-600"
+              >
+                <span
+                  className={`flex size-7 shrink-0 items-center justify-center rounded-md ${kindStyle[definition?.kind ?? 'action']?.chip ?? ''}`}
+                >
+                  <NodeIcon name={definition?.icon ?? 'box'} className="size-3.5" />
+                </span>
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate text-sm font-medium text-slate-900">{node.name}</span>
+                  <span className="block truncate text-xs text-slate-500">
+                    {definition?.title ?? node.type}
+                    {step && step.attempt > 1 ? ` · ${step.attempt} attempts` : ''}
+                  </span>
+                </span>
+                {step ? (
+                  <span className="flex shrink-0 flex-col items-end gap-0.5">
+                    <StatusBadge status={step.retryAt && step.status === 'failed' ? 'waiting' : step.status} />
+                    <span className="text-[11px] text-slate-400 tabular-nums">{formatDuration(step.durationMs)}</span>
+                  </span>
+                ) : (
+                  <span className="shrink-0 text-xs text-slate-400">Not run</span>
+                )}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </aside>
+  );
+}

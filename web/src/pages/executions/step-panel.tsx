@@ -1,0 +1,114 @@
+import { Clock, Recycle, Scissors, X } from 'lucide-react';
+import { findNodeType } from '../../../../nodes/catalogue.ts';
+import type { GraphNode, StepRun } from '../../api/types.ts';
+import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
+import { JsonView } from '../../components/json-view.tsx';
+import { StatusBadge } from '../../components/status-badge.tsx';
+import { formatDateTime, formatDuration } from '../../lib/format.ts';
+
+/** The side panel of the execution page: every attempt of the clicked node, newest first. */
+export function StepPanel({
+  node,
+  attempts,
+  onClose,
+}: {
+  node: GraphNode;
+  attempts: readonly StepRun[];
+  onClose: () => void;
+}) {
+  const definition = findNodeType(node.type);
+  return (
+    <aside
+      aria-label={`Step ${node.name}`}
+      className="flex w-[26rem] shrink-0 flex-col overflow-hidden border-l border-slate-200 bg-white"
+      data-testid="step-panel"
+    >
+      <div className="flex items-start gap-2.5 border-b border-slate-100 p-4">
+        <span
+          className={`flex size-8 shrink-0 items-center justify-center rounded-md ${kindStyle[definition?.kind ?? 'action']?.chip ?? ''}`}
+        >
+          <NodeIcon name={definition?.icon ?? 'box'} />
+        </span>
+        <div className="min-w-0 flex-1">
+          <h2 className="truncate text-sm font-semibold text-slate-900">{node.name}</h2>
+          <p className="truncate text-xs text-slate-500">
+            {definition?.title ?? node.type} · {attempts.length} attempt{attempts.length === 1 ? '' : 's'}
+          </p>
+        </div>
+        <button
+          type="button"
+          onClick={onClose}
+          aria-label="Close step details"
+          className="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+        >
+          <X className="size-4" />
+        </button>
+      </div>
+      <div className="flex-1 space-y-4 overflow-y-auto p-4">
+        {attempts.length === 0 ? (
+          <p className="rounded-lg bg-slate-50 p-4 text-sm text-slate-500">
+            This step has not run in this execution: the run has not reached it, or ended before.
+          </p>
+        ) : (
+          attempts.map((step) => <Attempt key={step.id} step={step} />)
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function Attempt({ step }: { step: StepRun }) {
+  return (
+    <section className="rounded-lg border border-slate-200" aria-label={`Attempt ${step.attempt}`}>
+      <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50/70 px-3 py-2 text-xs">
+        <span className="font-semibold text-slate-900">Attempt {step.attempt}</span>
+        <StatusBadge status={step.status} />
+        {step.outputPort && (
+          <span className="rounded bg-slate-200/70 px-1.5 py-0.5 font-mono text-slate-700" title="Output port">
+            → {step.outputPort}
+          </span>
+        )}
+        <span className="ml-auto text-slate-500 tabular-nums" title={formatDateTime(step.startedAt)}>
+          {formatDuration(step.durationMs)}
+        </span>
+      </header>
+      <div className="space-y-3 p-3">
+        {(step.reused || step.truncated || step.retryAt) && (
+          <div className="flex flex-wrap gap-2 text-xs">
+            {step.reused && (
+              <span className="inline-flex items-center gap-1 rounded bg-sky-50 px-1.5 py-0.5 text-sky-700">
+                <Recycle className="size-3" aria-hidden /> Reused from the run it retries
+              </span>
+            )}
+            {step.truncated && (
+              <span className="inline-flex items-center gap-1 rounded bg-amber-50 px-1.5 py-0.5 text-amber-700">
+                <Scissors className="size-3" aria-hidden /> Data truncated (size cap)
+              </span>
+            )}
+            {step.retryAt && (
+              <span className="inline-flex items-center gap-1 rounded bg-amber-50 px-1.5 py-0.5 text-amber-700">
+                <Clock className="size-3" aria-hidden /> Retries at {formatDateTime(step.retryAt)}
+              </span>
+            )}
+          </div>
+        )}
+        {step.error !== null && (
+          <div>
+            <h3 className="mb-1 text-xs font-medium tracking-wide text-red-700 uppercase">Error</h3>
+            <JsonView value={step.error} label="error" />
+          </div>
+        )}
+        <div>
+          <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Input</h3>
+          <JsonView value={step.input} label="input" />
+        </div>
+        {step.status !== 'failed' && (
+          <div>
+            <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Output</h3>
+            <JsonView value={step.output} label="output" />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

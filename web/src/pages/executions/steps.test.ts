@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { StepRun } from '../../api/types.ts';
+import { attemptsOf, canvasStatus, latestByNode, timelineBars } from './steps.ts';
+
+const at = (ms: number) => new Date(Date.UTC(2026, 10, 22, 9, 0, 0) + ms).toISOString();
+
+function step(nodeId: string, attempt: number, status: StepRun['status'], start: number, end: number | null): StepRun {
+  return {
+    id: `${nodeId}-${attempt}`,
+    nodeId,
+    attempt,
+    status,
+    input: null,
+    output: null,
+    outputPort: null,
+    error: null,
+    truncated: false,
+    reused: false,
+    retryAt: null,
+    startedAt: at(start),
+    finishedAt: end === null ? null : at(end),
+    durationMs: end === null ? null : end - start,
+  };
+}
+
+/**
+ *   Start ──▶ Call (fails once, succeeds on attempt 2) ──▶ Branch ──▶ (skipped)
+ */
+const steps = [
+  step('start', 1, 'succeeded', 0, 100),
+  step('call', 2, 'succeeded', 600, 1000),
+  step('call', 1, 'failed', 100, 300),
+  step('skipped', 1, 'skipped', 1000, 1000),
+];
+
+describe('step status per node', () => {
+  it('colours a node by its highest attempt', () => {
+    const latest = latestByNode(steps);
+    expect(latest.get('call')?.attempt).toBe(2);
+    expect(latest.get('call')?.status).toBe('succeeded');
+    expect(latest.get('start')?.status).toBe('succeeded');
+    expect(latest.has('nowhere')).toBe(false);
+  });
+
+  it('lists attempts newest first', () => {
+    expect(attemptsOf(steps, 'call').map((item) => item.attempt)).toEqual([2, 1]);
+    expect(attemptsOf(steps, 'nowhere')).toEqual([]);
+  });
+
+  it('shows a failed attempt with a retry scheduled as waiting, not failed', () => {
+    expect(canvasStatus({ ...step('call', 1, 'failed', 0, 10), retryAt: at(5000) })).toBe('waiting');
+    expect(canvasStatus(step('call', 1, 'failed', 0, 10))).toBe('failed');
+    expect(canvasStatus(undefined)).toBeUndefined();
+  });
+});
+
+describe('timeline layout', () => {
+  it('places each attempt by its start and length within the run, skipping skipped steps', () => {
+    const { bars, spanMs } = timelineBars(steps, { startedAt: at(0), finishedAt: at(1000) }, 0);
+    expect(spanMs).toBe(1000);
+    expect(bars.map((bar) => [bar.step.id, bar.offset, bar.width, bar.durationMs])).toEqual([
+      ['start-1', 0, 10, 100],
+      ['call-1', 10, 20, 200],
+      ['call-2', 60, 40, 400],
+    ]);
+  });
+
+  it('stretches a running step and the span to now', () => {
+    const running = [step('start', 1, 'succeeded', 0, 100), step('call', 1, 'running', 100, null)];
+    const now = Date.parse(at(400));
+    const { bars, spanMs } = timelineBars(running, { startedAt: at(0), finishedAt: null }, now);
+    expect(spanMs).toBe(400);
+    expect(bars[1]).toMatchObject({ offset: 25, width: 75, durationMs: 300, open: true });
+  });
+
+  it('keeps an instant step visible as a sliver', () => {
+    const { bars } = timelineBars(
+      [step('a', 1, 'succeeded', 0, 0), step('b', 1, 'succeeded', 0, 10_000)],
+      { startedAt: at(0), finishedAt: at(10_000) },
+      0,
+    );
+    expect(bars[0]?.width).toBeGreaterThan(0);
+  });
+
+  it('has nothing to draw before the first step', () => {
+    expect(timelineBars([], { startedAt: null, finishedAt: null }, 0)).toEqual({ bars: [], spanMs: 0 });
+  });
+});

@@ -1,0 +1,70 @@
+import type { StepRun } from '../../api/types.ts';
+
+/** The attempt that decides how a node looks on the canvas: its highest attempt number. */
+export function latestByNode(steps: readonly StepRun[]): Map<string, StepRun> {
+  const latest = new Map<string, StepRun>();
+  for (const step of steps) {
+    const seen = latest.get(step.nodeId);
+    if (!seen || step.attempt > seen.attempt) latest.set(step.nodeId, step);
+  }
+  return latest;
+}
+
+/** Every attempt of one node, newest first. */
+export const attemptsOf = (steps: readonly StepRun[], nodeId: string): StepRun[] =>
+  steps.filter((step) => step.nodeId === nodeId).sort((a, b) => b.attempt - a.attempt);
+
+/**
+ * The canvas status of a node: a failed attempt with another one scheduled is waiting for its
+ * retry, not failed for good.
+ */
+export function canvasStatus(step: StepRun | undefined): string | undefined {
+  if (!step) return undefined;
+  if (step.status === 'failed' && step.retryAt) return 'waiting';
+  return step.status;
+}
+
+export interface TimelineBar {
+  readonly step: StepRun;
+  /** Where the bar starts and how wide it is, in percent of the run's span. */
+  readonly offset: number;
+  readonly width: number;
+  readonly durationMs: number;
+  /** Still running: its bar reaches "now". */
+  readonly open: boolean;
+}
+
+/**
+ * Bars of a horizontal timeline: each attempt's start and duration relative to the run's span
+ * (from the run's start, or its first step, to its end, or now while it runs). Skipped steps take
+ * no time and are left out. Very short steps keep a sliver so they can be seen and hovered.
+ */
+export function timelineBars(
+  steps: readonly StepRun[],
+  run: { startedAt: string | null; finishedAt: string | null },
+  now: number,
+): { bars: TimelineBar[]; spanMs: number } {
+  const timed = steps.filter((step) => step.status !== 'skipped');
+  if (timed.length === 0) return { bars: [], spanMs: 0 };
+  const starts = timed.map((step) => Date.parse(step.startedAt));
+  const start = Math.min(run.startedAt ? Date.parse(run.startedAt) : Number.POSITIVE_INFINITY, ...starts);
+  const ends = timed.map((step) => (step.finishedAt ? Date.parse(step.finishedAt) : now));
+  const end = run.finishedAt ? Math.max(Date.parse(run.finishedAt), ...ends) : Math.max(now, ...ends);
+  const spanMs = Math.max(1, end - start);
+  const bars = timed
+    .map((step, index) => {
+      const stepStart = starts[index] as number;
+      const stepEnd = ends[index] as number;
+      const offset = ((stepStart - start) / spanMs) * 100;
+      const width = Math.max(0.6, ((stepEnd - stepStart) / spanMs) * 100);
+      return {
+        step,
+        offset: Math.min(offset, 99.4),
+        width: Math.min(width, 100 - Math.min(offset, 99.4)),
+        durationMs: Math.max(0, stepEnd - stepStart),
+        open: !step.finishedAt,
+      };
+    })
+    .sort((a, b) => a.offset - b.offset || a.step.attempt - b.step.attempt);
+  return { bars, spanMs };
+}
