@@ -28,6 +28,13 @@ export function useCan(permission: Permission): boolean {
   return roleCan(me.user.role, permission) && (me.keyRole === null || roleCan(me.keyRole, permission));
 }
 
+/** Publishing an earlier version is a rollback (operators may); a newer one is a publish (admins). */
+export function useCanPublishVersion(isRollback: boolean): boolean {
+  const canOperate = useCan('operate');
+  const canPublish = useCan('publish');
+  return isRollback ? canOperate : canPublish;
+}
+
 /**
  * Pages behind sign-in. Without a session it sends the browser to /setup while Stepwise has no
  * user yet, else to /login, remembering where the user was going.

@@ -4,6 +4,7 @@ import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api/client.ts';
 import type { ExecutionDetail } from '../../api/types.ts';
+import { useCan } from '../../auth/session.tsx';
 import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
 import { JsonView } from '../../components/json-view.tsx';
 import { Notice } from '../../components/notice.tsx';
@@ -188,10 +189,11 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['execution', execution.id] }),
   });
   const error = retry.error ?? cancel.error;
+  const canOperate = useCan('operate');
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap gap-2">
-        {isLive(execution.status) && (
+        {canOperate && isLive(execution.status) && (
           <Button
             variant="danger"
             icon={<Square className="size-3.5" aria-hidden />}
@@ -201,7 +203,7 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
             Cancel run
           </Button>
         )}
-        {(execution.status === 'failed' || execution.status === 'canceled') && (
+        {canOperate && (execution.status === 'failed' || execution.status === 'canceled') && (
           <>
             <Button
               icon={<StepForward className="size-4" aria-hidden />}

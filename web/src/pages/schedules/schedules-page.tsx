@@ -3,6 +3,7 @@ import { CalendarClock, Pause, Play } from 'lucide-react';
 import { Link } from 'react-router';
 import { api } from '../../api/client.ts';
 import type { Schedule } from '../../api/types.ts';
+import { useCan } from '../../auth/session.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { RelativeTime } from '../../components/time.tsx';
@@ -60,6 +61,7 @@ export function SchedulesPage() {
 
 function ScheduleCard({ schedule, localZone }: { schedule: Schedule; localZone: string }) {
   const queryClient = useQueryClient();
+  const canPause = useCan('publish');
   const toggle = useMutation({
     mutationFn: (pause: boolean) =>
       api.post<Schedule>(`/schedules/${schedule.workflowId}/${pause ? 'pause' : 'resume'}`),
@@ -91,7 +93,7 @@ function ScheduleCard({ schedule, localZone }: { schedule: Schedule; localZone: 
           </p>
         </div>
         <div className="flex items-center gap-2">
-          {schedule.paused ? (
+          {!canPause ? null : schedule.paused ? (
             <Button
               icon={<Play className="size-4" aria-hidden />}
               busy={toggle.isPending}

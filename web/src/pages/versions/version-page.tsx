@@ -1,6 +1,7 @@
 import { ArrowLeftRight, RotateCcw, Upload } from 'lucide-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { useCanPublishVersion } from '../../auth/session.tsx';
 import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { Button, ErrorState, Spinner } from '../../components/ui.tsx';
@@ -19,13 +20,14 @@ export function VersionPage() {
   const version = useVersion(id, Number.isInteger(number) && number > 0 ? number : null);
   const [selected, setSelected] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
+  const current = workflow.data?.publishedVersion ?? null;
+  const rollback = current !== null && number < current;
+  const mayPublishThis = useCanPublishVersion(rollback);
 
   if (workflow.isError) return <ErrorState error={workflow.error} retry={() => workflow.refetch()} />;
   if (version.isError) return <ErrorState error={version.error} retry={() => version.refetch()} />;
   if (workflow.isPending || version.isPending) return <Spinner label="Loading version…" />;
   const node = version.data.graph.nodes.find((item) => item.id === selected);
-  const current = workflow.data.publishedVersion;
-  const rollback = current !== null && number < current;
 
   return (
     <>
@@ -52,7 +54,7 @@ export function VersionPage() {
                 <ArrowLeftRight className="size-4" aria-hidden /> Changes from v{number - 1}
               </Link>
             )}
-            {!version.data.published && (
+            {!version.data.published && mayPublishThis && (
               <Button
                 variant={rollback ? 'secondary' : 'primary'}
                 icon={

@@ -12,6 +12,7 @@ import {
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Publication, VersionSummary, Workflow } from '../../api/types.ts';
+import { useCan, useCanPublishVersion } from '../../auth/session.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { Button, EmptyState, ErrorState, errorMessage, Spinner } from '../../components/ui.tsx';
@@ -40,6 +41,7 @@ function Versions({ workflow }: { workflow: Workflow }) {
   const [running, setRunning] = useState(false);
 
   const canRun = workflow.publishedVersion !== null;
+  const mayPublish = useCan('publish');
   return (
     <>
       <WorkflowHeader
@@ -47,7 +49,7 @@ function Versions({ workflow }: { workflow: Workflow }) {
         title={workflow.name}
         actions={
           <>
-            {workflow.active ? (
+            {!mayPublish ? null : workflow.active ? (
               <Button
                 icon={<PowerOff className="size-4" aria-hidden />}
                 busy={activation.isPending}
@@ -66,15 +68,17 @@ function Versions({ workflow }: { workflow: Workflow }) {
                 Activate
               </Button>
             )}
-            <Button
-              variant="primary"
-              icon={<Play className="size-4" aria-hidden />}
-              disabled={!canRun}
-              title={canRun ? undefined : 'Publish a version first'}
-              onClick={() => setRunning(true)}
-            >
-              Run now
-            </Button>
+            {mayPublish && (
+              <Button
+                variant="primary"
+                icon={<Play className="size-4" aria-hidden />}
+                disabled={!canRun}
+                title={canRun ? undefined : 'Publish a version first'}
+                onClick={() => setRunning(true)}
+              >
+                Run now
+              </Button>
+            )}
           </>
         }
       />
@@ -169,6 +173,7 @@ function VersionRow({
   onPublish: () => void;
 }) {
   const isRollback = workflow.publishedVersion !== null && version.number < workflow.publishedVersion;
+  const mayPublishThis = useCanPublishVersion(isRollback);
   return (
     <li className="flex items-center gap-4 px-5 py-3.5" data-testid={`version-${version.number}`}>
       <span className="flex size-9 shrink-0 items-center justify-center rounded-full bg-slate-100 text-sm font-semibold text-slate-700">
@@ -206,7 +211,7 @@ function VersionRow({
             <ArrowLeftRight className="size-3.5" aria-hidden /> Changes
           </Link>
         )}
-        {!version.published && (
+        {!version.published && mayPublishThis && (
           <Button
             size="sm"
             variant={isRollback ? 'secondary' : 'primary'}

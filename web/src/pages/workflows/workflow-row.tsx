@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Activity, Archive, ArchiveRestore, Copy, Download, History, PencilRuler, Power, PowerOff } from 'lucide-react';
 import { Link, useNavigate } from 'react-router';
 import type { Workflow } from '../../api/types.ts';
+import { useCan } from '../../auth/session.tsx';
 import { ActionMenu, type MenuItem } from '../../components/menu.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { duplicateWorkflow, exportUrl, setActive, setArchived } from './api.ts';
@@ -50,7 +51,9 @@ export function WorkflowRow({
     onError: fail,
   });
 
-  const items: MenuItem[] = [
+  const canEdit = useCan('edit');
+  const canPublish = useCan('publish');
+  const items: Array<MenuItem | false> = [
     {
       label: 'Open in editor',
       icon: <PencilRuler className="size-4" />,
@@ -66,20 +69,27 @@ export function WorkflowRow({
       icon: <Activity className="size-4" />,
       onSelect: () => navigate(`/executions?workflowId=${workflow.id}`),
     },
-    workflow.active
-      ? { label: 'Deactivate', icon: <PowerOff className="size-4" />, onSelect: () => activation.mutate(false) }
-      : {
-          label: 'Activate',
-          icon: <Power className="size-4" />,
-          onSelect: () => activation.mutate(true),
-          disabled: workflow.publishedVersion === null,
-          hint: workflow.publishedVersion === null ? 'Publish a version first' : undefined,
-        },
-    { label: 'Duplicate', icon: <Copy className="size-4" />, onSelect: () => duplicate.mutate() },
+    canPublish &&
+      (workflow.active
+        ? { label: 'Deactivate', icon: <PowerOff className="size-4" />, onSelect: () => activation.mutate(false) }
+        : {
+            label: 'Activate',
+            icon: <Power className="size-4" />,
+            onSelect: () => activation.mutate(true),
+            disabled: workflow.publishedVersion === null,
+            hint: workflow.publishedVersion === null ? 'Publish a version first' : undefined,
+          }),
+    canEdit && { label: 'Duplicate', icon: <Copy className="size-4" />, onSelect: () => duplicate.mutate() },
     { label: 'Export JSON', icon: <Download className="size-4" />, onSelect: () => download(exportUrl(workflow.id)) },
-    workflow.archived
-      ? { label: 'Restore', icon: <ArchiveRestore className="size-4" />, onSelect: () => archive.mutate(false) }
-      : { label: 'Archive', icon: <Archive className="size-4" />, onSelect: () => archive.mutate(true), danger: true },
+    canEdit &&
+      (workflow.archived
+        ? { label: 'Restore', icon: <ArchiveRestore className="size-4" />, onSelect: () => archive.mutate(false) }
+        : {
+            label: 'Archive',
+            icon: <Archive className="size-4" />,
+            onSelect: () => archive.mutate(true),
+            danger: true,
+          }),
   ];
 
   return (
@@ -117,7 +127,10 @@ export function WorkflowRow({
         >
           <History className="size-4" aria-hidden />
         </Link>
-        <ActionMenu label={`Actions for ${workflow.name}`} items={items} />
+        <ActionMenu
+          label={`Actions for ${workflow.name}`}
+          items={items.filter((item): item is MenuItem => item !== false)}
+        />
       </div>
     </li>
   );

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../../api/client.ts';
 import type { Page, Workflow } from '../../api/types.ts';
+import { useCan } from '../../auth/session.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { useDebounced } from '../../lib/use-debounced.ts';
@@ -15,6 +16,7 @@ const PAGE_SIZE = 25;
 
 /** Every workflow: search, live or archived, create, import, and each one's actions. */
 export function WorkflowsPage() {
+  const canEdit = useCan('edit');
   const [params, setParams] = useSearchParams();
   const archived = params.get('archived') === 'true';
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -60,10 +62,16 @@ export function WorkflowsPage() {
         description="Automations built on the canvas: publish a version, then activate it to let its trigger fire."
         actions={
           <>
-            <ImportButton />
-            <Button variant="primary" icon={<Plus className="size-4" aria-hidden />} onClick={() => setCreating(true)}>
-              New workflow
-            </Button>
+            {canEdit && <ImportButton />}
+            {canEdit && (
+              <Button
+                variant="primary"
+                icon={<Plus className="size-4" aria-hidden />}
+                onClick={() => setCreating(true)}
+              >
+                New workflow
+              </Button>
+            )}
           </>
         }
       />
