@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { EditorPage } from './editor/editor-page.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { WorkflowsPage } from './pages/workflows.tsx';
 
@@ -7,7 +8,7 @@ import { WorkflowsPage } from './pages/workflows.tsx';
  * the shell with the navigation.
  */
 export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
-  fullScreen: [],
+  fullScreen: [{ path: '/workflows/:id', element: <EditorPage /> }],
   inShell: [
     { path: '/workflows', element: <WorkflowsPage /> },
     { path: '*', element: <NotFoundPage /> },

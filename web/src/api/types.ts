@@ -21,6 +21,7 @@ import type {
   Graph as GraphSchema,
   Problem as ProblemSchema,
 } from '../../../server/core/graph.ts';
+import type { EngineEvent as EngineEventSchema } from '../../../server/engine/events.ts';
 
 export type Graph = z.output<typeof GraphSchema>;
 export type GraphNode = z.output<typeof GraphNodeSchema>;
@@ -37,6 +38,8 @@ export type StepRun = z.output<typeof StepRunSchema>;
 export type ExecutionStatus = ExecutionSummary['status'];
 export type StepStatus = StepRun['status'];
 export type TriggerKind = ExecutionSummary['trigger'];
+/** A `step` or `run` event of `GET /executions/:id/events` (after its `snapshot`, an ExecutionDetail). */
+export type EngineEvent = z.output<typeof EngineEventSchema>;
 
 export interface Page<T> {
   readonly items: T[];
