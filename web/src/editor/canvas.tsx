@@ -9,7 +9,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { MousePointerClick } from 'lucide-react';
-import { type DragEvent, useCallback, useMemo, useRef } from 'react';
+import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
 import type { GraphEdge, GraphNode } from '../api/types.ts';
 import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
 import { connectionProblem, NODE_WIDTH } from './graph-ops.ts';
@@ -149,6 +149,8 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
   const edges = useFlowEdges();
   const empty = useEditor((state) => state.graph.nodes.length === 0);
   const { screenToFlowPosition } = useReactFlow();
+  // Fit once, to the graph as it opened: an empty canvas must not jump when its first node lands.
+  const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<WorkflowFlowNode>[]) => {
@@ -255,7 +257,7 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
           onlyRenderVisibleElements
           minZoom={0.1}
           maxZoom={2}
-          fitView
+          fitView={fitOnOpen}
           fitViewOptions={fitViewOptions}
           proOptions={proOptions}
         >

@@ -7,7 +7,7 @@ import { NODE_WIDTH } from './graph-ops.ts';
  * so an If's "true" branch stays above its "false" one. Answers new positions only; the store
  * applies them as one undoable step.
  */
-type ElkClass = (typeof import('elkjs/lib/elk.bundled.js'))['default'];
+type ElkClass = typeof import('elkjs/lib/elk.bundled.js')['default'];
 type Elk = InstanceType<ElkClass>;
 let elk: Promise<Elk> | undefined;
 
@@ -36,7 +36,7 @@ export async function layoutGraph(
     layoutOptions: {
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '90',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
       'elk.spacing.nodeNode': '40',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',

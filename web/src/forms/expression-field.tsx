@@ -44,8 +44,7 @@ const minimalSetup: BasicSetupOptions = {
   searchKeymap: false,
 };
 
-const frame =
-  'overflow-hidden rounded-md bg-white ring-1 ring-inset focus-within:ring-2 focus-within:ring-accent-500 ' as const;
+const frame = 'overflow-hidden rounded-md bg-white ring-1 focus-within:ring-2 focus-within:ring-accent-500 ' as const;
 
 /** A string field whose `{{ … }}` parts are highlighted and complete `input`, `trigger` and `steps.…`. */
 export function ExpressionField({

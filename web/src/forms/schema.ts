@@ -71,7 +71,8 @@ export function labelFor(key: string, schema?: JsonSchema): string {
     .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
     .replace(/([0-9])([a-z])/gi, '$1$2')
     .toLowerCase();
-  const label = words.charAt(0).toUpperCase() + words.slice(1);
+  const acronyms = words.replace(/\b(url|id|http)\b/g, (word) => word.toUpperCase());
+  const label = acronyms.charAt(0).toUpperCase() + acronyms.slice(1);
   return unit ? `${label} (${unit === 'Ms' ? 'ms' : 'MB'})` : label;
 }
 
