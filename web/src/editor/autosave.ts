@@ -79,6 +79,8 @@ export class DraftSaver {
   change(graph: Graph): void {
     if (this.stopped) return;
     this.latest = graph;
+    // After a conflict nothing more is sent: it would only be refused again (and must not overwrite).
+    if (this.state.kind === 'conflict') return;
     if (this.state.kind === 'error' || this.state.kind === 'saved') this.setState({ kind: 'pending' });
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.start(), this.options.delayMs ?? 600);

@@ -263,7 +263,7 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
         >
           <Background gap={20} size={1} color="#cbd5e1" />
           <Controls showInteractive={false} position="bottom-left" />
-          <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />
+          {!empty && <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />}
         </ReactFlow>
         {empty && (
           <div className="pointer-events-none absolute inset-0 flex items-center justify-center">

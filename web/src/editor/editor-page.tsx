@@ -277,7 +277,7 @@ function EditorLayout({
           {toast && (
             <div
               role="status"
-              className="absolute bottom-6 left-1/2 z-20 flex -translate-x-1/2 items-center gap-2 rounded-lg bg-slate-900 px-4 py-2.5 text-sm font-medium text-white shadow-lg"
+              className="absolute top-16 left-1/2 z-20 flex -translate-x-1/2 items-center gap-2 rounded-lg bg-slate-900 px-4 py-2.5 text-sm font-medium whitespace-nowrap text-white shadow-lg"
             >
               <CheckCircle2 className="size-4 text-emerald-400" aria-hidden />
               {toast}

@@ -18,7 +18,7 @@ export function RunBar({ run, onDismiss }: { run: TestRun; onDismiss: () => void
   const done = steps.filter((status) => status === 'succeeded').length;
   return (
     <div
-      className="absolute top-3 left-1/2 z-10 flex -translate-x-1/2 items-center gap-3 rounded-full bg-white py-1.5 pr-2 pl-3 shadow-lg ring-1 ring-slate-200"
+      className="absolute top-3 right-3 z-10 flex items-center gap-3 rounded-full bg-white py-1.5 pr-2 pl-3 whitespace-nowrap shadow-lg ring-1 ring-slate-200"
       data-testid="run-bar"
       data-run-status={run.status}
     >

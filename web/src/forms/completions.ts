@@ -27,7 +27,7 @@ function member(prefix: string, key: string): string {
   return IDENTIFIER.test(key) ? `${prefix}.${key}` : `${prefix}[${JSON.stringify(key)}]`;
 }
 
-const MAX_DEPTH = 4;
+const MAX_DEPTH = 6;
 const MAX_KEYS = 40;
 
 /** Every path into a value down to a few levels: `input`, `input.customer`, `input.customer.email`, … */
