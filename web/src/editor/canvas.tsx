@@ -5,18 +5,81 @@ import {
   type EdgeChange,
   MiniMap,
   type NodeChange,
+  type NodeHandle,
+  Position,
   ReactFlow,
   useReactFlow,
+  type Viewport,
 } from '@xyflow/react';
 import { MousePointerClick } from 'lucide-react';
 import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
-import type { GraphEdge, GraphNode } from '../api/types.ts';
+import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
+import { isTrigger, portsOf } from '../canvas/ports.ts';
 import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
 import { connectionProblem, NODE_WIDTH } from './graph-ops.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
 /** The drag-and-drop payload type a palette entry carries: the node type to add. */
 export const NODE_DRAG_TYPE = 'application/x-stepwise-node';
+
+/**
+ * Size and handle places of a node before React Flow has measured it (they follow WorkflowNode's
+ * markup). Knowing them, React Flow draws only the nodes in view instead of rendering every node
+ * once to measure it: a 500-node workflow opens as fast as a small one.
+ */
+const HEADER_HEIGHT = 54;
+const PORT_ROW = 20.5;
+const HANDLE = 10;
+
+function estimatedGeometry(node: GraphNode): { height: number; handles: NodeHandle[] } {
+  const ports = portsOf(node.type, node.config);
+  const many = ports.length > 1;
+  const height = many ? HEADER_HEIGHT + 13 + ports.length * PORT_ROW - 4 : HEADER_HEIGHT;
+  const handles: NodeHandle[] = [];
+  if (!isTrigger(node.type)) {
+    handles.push({
+      type: 'target',
+      position: Position.Left,
+      x: -HANDLE / 2,
+      y: height / 2 - HANDLE / 2,
+      width: HANDLE,
+      height: HANDLE,
+    });
+  }
+  ports.forEach((port, index) => {
+    const y = many ? HEADER_HEIGHT + 7 + index * PORT_ROW + 8 : height / 2;
+    handles.push({
+      id: port,
+      type: 'source',
+      position: Position.Right,
+      x: NODE_WIDTH - HANDLE / 2,
+      y: y - HANDLE / 2,
+      width: HANDLE,
+      height: HANDLE,
+    });
+  });
+  return { height, handles };
+}
+
+/**
+ * Where the canvas opens: fitted to the whole graph when that stays readable, else at reading
+ * zoom on the trigger (the start of the flow). Fitting 500 nodes at 10% would draw all of them,
+ * unreadably small.
+ */
+export function openingViewport(graph: Graph, size: { width: number; height: number }): Viewport | 'fit' {
+  if (graph.nodes.length === 0) return { x: 0, y: 0, zoom: 1 };
+  const xs = graph.nodes.map((node) => node.position.x);
+  const ys = graph.nodes.map((node) => node.position.y);
+  const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH;
+  const height = Math.max(...ys) - Math.min(...ys) + 120;
+  const fitZoom = Math.min(size.width / (width * 1.25), size.height / (height * 1.25));
+  if (fitZoom >= 0.45) return 'fit';
+  const anchor =
+    graph.nodes.find((node) => isTrigger(node.type)) ??
+    graph.nodes.reduce((best, node) => (node.position.x < best.position.x ? node : best));
+  const zoom = 0.8;
+  return { x: 80 - anchor.position.x * zoom, y: size.height / 3 - anchor.position.y * zoom, zoom };
+}
 
 interface CachedNode {
   source: GraphNode;
@@ -34,7 +97,7 @@ interface CachedNode {
  * decorations change, so React Flow (and the memoized node view) skip the others: dragging one
  * node in a 500-node workflow re-renders one node.
  */
-function useFlowNodes(statuses: Readonly<Record<string, string>>): WorkflowFlowNode[] {
+function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: boolean): WorkflowFlowNode[] {
   const nodes = useEditor((state) => state.graph.nodes);
   const selectedIds = useEditor((state) => state.selectedNodeIds);
   const problems = useEditor((state) => state.problems);
@@ -76,29 +139,42 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>): WorkflowFlowN
         next.set(node.id, known);
         return known.flow;
       }
+      // The same data object when only size or selection changed, so the memoized node view skips.
+      const data =
+        known &&
+        known.source === node &&
+        known.status === entry.status &&
+        known.problems === entry.problems &&
+        known.renaming === entry.renaming
+          ? known.flow.data
+          : {
+              type: node.type,
+              name: node.name,
+              config: node.config,
+              ...(entry.status ? { status: entry.status } : {}),
+              ...(entry.problems ? { problems: messages.get(node.id) } : {}),
+              ...(entry.renaming ? { renaming: true } : {}),
+            };
+      const measuredSize =
+        entry.width !== undefined && entry.height !== undefined
+          ? { width: entry.width, height: entry.height }
+          : undefined;
+      const geometry = measuredSize || !estimate ? undefined : estimatedGeometry(node);
       const flow: WorkflowFlowNode = {
         id: node.id,
         type: 'workflow',
         position: node.position,
         selected: entry.selected,
-        ...(entry.width !== undefined && entry.height !== undefined
-          ? { measured: { width: entry.width, height: entry.height } }
-          : {}),
-        data: {
-          type: node.type,
-          name: node.name,
-          config: node.config,
-          ...(entry.status ? { status: entry.status } : {}),
-          ...(entry.problems ? { problems: messages.get(node.id) } : {}),
-          ...(entry.renaming ? { renaming: true } : {}),
-        },
+        ...(measuredSize ? { measured: measuredSize } : {}),
+        ...(geometry ? { initialWidth: NODE_WIDTH, initialHeight: geometry.height, handles: geometry.handles } : {}),
+        data,
       };
       next.set(node.id, { ...entry, flow });
       return flow;
     });
     cache.current = next;
     return result;
-  }, [nodes, selectedIds, problems, measured, renaming, statuses]);
+  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate]);
 }
 
 function useFlowEdges(): Edge[] {
@@ -145,12 +221,18 @@ const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 
 export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, string>> }) {
   const store = useEditorStore();
-  const nodes = useFlowNodes(statuses);
+  // Decided once, for the graph as it opened: an empty canvas must not jump when its first node lands.
+  const [opening] = useState(() =>
+    openingViewport(store.getState().graph, {
+      width: Math.max(400, window.innerWidth - 256 - 380),
+      height: Math.max(300, window.innerHeight - 56),
+    }),
+  );
+  // A graph fitted on open must be measured whole first; one opened at a place draws only what is in view.
+  const nodes = useFlowNodes(statuses, opening !== 'fit');
   const edges = useFlowEdges();
   const empty = useEditor((state) => state.graph.nodes.length === 0);
   const { screenToFlowPosition } = useReactFlow();
-  // Fit once, to the graph as it opened: an empty canvas must not jump when its first node lands.
-  const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<WorkflowFlowNode>[]) => {
@@ -257,7 +339,8 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
           onlyRenderVisibleElements
           minZoom={0.1}
           maxZoom={2}
-          fitView={fitOnOpen}
+          fitView={opening === 'fit'}
+          {...(opening === 'fit' ? {} : { defaultViewport: opening })}
           fitViewOptions={fitViewOptions}
           proOptions={proOptions}
         >
