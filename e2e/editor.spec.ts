@@ -169,6 +169,42 @@ test('build, configure, autosave, reload, save a version and test-run a workflow
   await expect(page.getByRole('link', { name: 'Executions' })).toHaveAttribute('href', `/executions?workflowId=${id}`);
 });
 
+test('keyboard: multi-select, copy and paste, delete, undo and redo, and the shortcut list', async ({ page }) => {
+  const created = await page.request.post('/api/v1/workflows', { data: { name: 'Shortcuts' } });
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/workflows/${id}`);
+  await expect(node(page, 'Start')).toBeVisible();
+  // Click-to-add: placed right of the selected node and connected from it.
+  await node(page, 'Start').click();
+  await page.getByTestId('palette-transform.set').click();
+  await expect(node(page, 'Set fields')).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+
+  const nodes = page.locator('.react-flow__node');
+  await node(page, 'Start').click();
+  await node(page, 'Set fields').click({ modifiers: ['Shift'] });
+  await expect(page.getByText('2 nodes selected')).toBeVisible();
+  await page.keyboard.press('ControlOrMeta+c');
+  await page.keyboard.press('ControlOrMeta+v');
+  await expect(nodes).toHaveCount(4);
+  await expect(node(page, 'Start 2')).toBeVisible();
+  await expect(node(page, 'Set fields 2')).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2); // the copied pair keeps its edge
+
+  await page.keyboard.press('Delete');
+  await expect(nodes).toHaveCount(2);
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(nodes).toHaveCount(4);
+  await page.keyboard.press('ControlOrMeta+Shift+z');
+  await expect(nodes).toHaveCount(2);
+
+  await page.locator('.react-flow__pane').click({ position: { x: 400, y: 500 } });
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Copy the selected nodes');
+  await page.screenshot({ path: screenshotPath('editor-shortcuts') });
+  await saved(page);
+});
+
 test('an unknown workflow shows a friendly not-found page', async ({ page }) => {
   await page.goto('/workflows/00000000-0000-4000-8000-000000000000');
   await expect(page.getByText('This workflow doesn’t exist')).toBeVisible();
