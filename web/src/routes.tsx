@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { EditorPage } from './editor/editor-page.tsx';
 import { AccountPage } from './pages/account/account-page.tsx';
 import { AuditPage } from './pages/admin/audit-page.tsx';
 import { CredentialsPage } from './pages/admin/credentials-page.tsx';
@@ -17,7 +18,7 @@ import { WorkflowsPage } from './pages/workflows/workflows-page.tsx';
  * others sit in the shell with the navigation.
  */
 export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
-  fullScreen: [],
+  fullScreen: [{ path: '/workflows/:id', element: <EditorPage /> }],
   inShell: [
     { path: '/workflows', element: <WorkflowsPage /> },
     { path: '/account', element: <AccountPage /> },

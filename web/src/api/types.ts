@@ -24,6 +24,7 @@ import type {
   Graph as GraphSchema,
   Problem as ProblemSchema,
 } from '../../../server/core/graph.ts';
+import type { EngineEvent as EngineEventSchema } from '../../../server/engine/events.ts';
 
 export type Graph = z.output<typeof GraphSchema>;
 export type GraphNode = z.output<typeof GraphNodeSchema>;
@@ -46,6 +47,8 @@ export type Publication = z.output<typeof PublicationSchema>;
 export type VersionDiff = z.output<typeof GraphDiffSchema> & { from: number; to: number };
 export type FieldChange = z.output<typeof FieldChangeSchema>;
 export type Schedule = z.output<typeof ScheduleShape>;
+/** A `step` or `run` event of `GET /executions/:id/events` (after its `snapshot`, an ExecutionDetail). */
+export type EngineEvent = z.output<typeof EngineEventSchema>;
 
 export interface Page<T> {
   readonly items: T[];

@@ -1,6 +1,6 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { AlertCircle } from 'lucide-react';
-import { memo } from 'react';
+import { createContext, memo, useContext } from 'react';
 import { findNodeType } from '../../../nodes/catalogue.ts';
 import { statusStyle } from '../components/status-badge.tsx';
 import { kindStyle, NodeIcon } from './node-icon.tsx';
@@ -17,6 +17,35 @@ export interface WorkflowNodeData extends Record<string, unknown> {
   readonly diff?: 'added' | 'removed' | 'changed';
   /** Validation problems naming this node. */
   readonly problems?: readonly string[];
+  /** The editor is renaming this node: its name shows as a text box (see `NodeRenameContext`). */
+  readonly renaming?: boolean;
+}
+
+/**
+ * How an editable canvas takes a node's new name (`null`: renaming canceled). Read-only canvases
+ * provide nothing, and names stay plain text.
+ */
+export const NodeRenameContext = createContext<((nodeId: string, name: string | null) => void) | null>(null);
+
+function NameInput({ nodeId, name }: { nodeId: string; name: string }) {
+  const rename = useContext(NodeRenameContext);
+  return (
+    <input
+      // biome-ignore lint/a11y/noAutofocus: the user just asked to rename this node by double-clicking it
+      autoFocus
+      aria-label="Node name"
+      defaultValue={name}
+      maxLength={100}
+      onFocus={(event) => event.currentTarget.select()}
+      onKeyDown={(event) => {
+        event.stopPropagation();
+        if (event.key === 'Enter') rename?.(nodeId, event.currentTarget.value);
+        if (event.key === 'Escape') rename?.(nodeId, null);
+      }}
+      onBlur={(event) => rename?.(nodeId, event.currentTarget.value)}
+      className="nodrag nopan w-full rounded border-0 bg-white px-1 py-0 text-sm font-medium text-slate-900 ring-1 ring-accent-500 focus:outline-none"
+    />
+  );
 }
 
 export type WorkflowFlowNode = Node<WorkflowNodeData, 'workflow'>;
@@ -27,7 +56,7 @@ const diffRing = {
   changed: 'ring-2 ring-amber-400 bg-amber-50/60',
 } as const;
 
-function WorkflowNodeView({ data, selected }: NodeProps<WorkflowFlowNode>) {
+function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
   const definition = findNodeType(data.type);
   const kind = definition?.kind ?? 'action';
   const ports = portsOf(data.type, data.config);
@@ -37,16 +66,19 @@ function WorkflowNodeView({ data, selected }: NodeProps<WorkflowFlowNode>) {
     ? diffRing[data.diff]
     : status
       ? `ring-2 ${status.ring}`
-      : selected
-        ? 'ring-2 ring-accent-500'
+      : problems.length > 0
+        ? 'ring-1 ring-red-300'
         : 'ring-1 ring-slate-200';
+  // Selection is an outline, so it still shows on a node coloured by its run status.
+  const outline = selected ? 'outline-2 outline-offset-2 outline-accent-500' : '';
   const StatusIcon = status?.icon;
 
   return (
     <div
-      className={`relative w-56 rounded-lg border border-transparent bg-white shadow-sm ${ring}`}
+      className={`relative w-56 rounded-lg border border-transparent bg-white shadow-sm ${ring} ${outline}`}
       data-testid={`node-${data.name}`}
       data-status={data.status}
+      data-problems={problems.length || undefined}
       data-diff={data.diff}
     >
       {!isTrigger(data.type) && <Handle type="target" position={Position.Left} className="!bg-slate-400" />}
@@ -55,7 +87,11 @@ function WorkflowNodeView({ data, selected }: NodeProps<WorkflowFlowNode>) {
           <NodeIcon name={definition?.icon ?? 'box'} />
         </span>
         <div className="min-w-0 flex-1">
-          <div className="truncate text-sm font-medium text-slate-900">{data.name}</div>
+          {data.renaming ? (
+            <NameInput nodeId={id} name={data.name} />
+          ) : (
+            <div className="truncate text-sm font-medium text-slate-900">{data.name}</div>
+          )}
           <div className="truncate text-xs text-slate-500">{definition?.title ?? data.type}</div>
         </div>
         {StatusIcon && (

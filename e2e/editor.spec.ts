@@ -1,0 +1,212 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Locator, Page } from '@playwright/test';
+import { expect, screenshotPath, test } from './fixtures.ts';
+
+/**
+ * The workflow editor, through the browser only: build a workflow by dragging nodes from the
+ * palette and connecting their ports, configure it, watch autosave, reload, save a version and
+ * test-run it against a real HTTP server on 127.0.0.1.
+ */
+
+let target: Server;
+let targetUrl: string;
+const received: Array<{ method: string; url: string; headers: IncomingMessage['headers'] }> = [];
+
+test.beforeAll(async () => {
+  target = createServer((request, response) => {
+    received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ok: true, path: request.url }));
+  });
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/notify`;
+});
+
+test.afterAll(async () => {
+  await new Promise((resolve) => target.close(resolve));
+});
+
+const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
+
+async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
+  const canvas = page.getByTestId('editor-canvas');
+  await page.getByTestId(`palette-${type}`).dragTo(canvas, { targetPosition: { x, y } });
+}
+
+async function connect(page: Page, from: Locator, port: string, to: Locator): Promise<void> {
+  const source = from.locator(`.react-flow__handle.source[data-handleid="${port}"]`);
+  const sink = to.locator('.react-flow__handle.target');
+  const a = await source.boundingBox();
+  const b = await sink.boundingBox();
+  if (!a || !b) throw new Error('handle not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function typeInto(field: Locator, text: string, { closeCompletions = true } = {}): Promise<void> {
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.press('Backspace');
+  await field.pressSequentially(text);
+  if (closeCompletions) await field.press('Escape');
+}
+
+const saved = (page: Page) => expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
+
+test('build, configure, autosave, reload, save a version and test-run a workflow', async ({ page }) => {
+  const created = await page.request.post('/api/v1/workflows', {
+    data: { name: 'Greet new customers', graph: { nodes: [], edges: [] } },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  await page.goto(`/workflows/${id}`);
+  await expect(page.getByText('Drag a trigger from the palette to start')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Workflow name' })).toHaveValue('Greet new customers');
+  await page.screenshot({ path: screenshotPath('editor-empty') });
+
+  // Build: four nodes dragged from the palette.
+  await dragFromPalette(page, 'trigger.manual', 130, 220);
+  await expect(node(page, 'Manual trigger')).toBeVisible();
+  await expect(page.getByText('Drag a trigger from the palette to start')).toBeHidden();
+  await dragFromPalette(page, 'transform.set', 130, 380);
+  await dragFromPalette(page, 'condition.if', 440, 220);
+  await dragFromPalette(page, 'action.http', 440, 420);
+  for (const name of ['Manual trigger', 'Set fields', 'If', 'HTTP request'])
+    await expect(node(page, name)).toBeVisible();
+
+  // Connect ports: trigger → set → if (true) → http.
+  await connect(page, node(page, 'Manual trigger'), 'main', node(page, 'Set fields'));
+  await connect(page, node(page, 'Set fields'), 'main', node(page, 'If'));
+  await connect(page, node(page, 'If'), 'true', node(page, 'HTTP request'));
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+
+  // Configure the set node with an expression.
+  await node(page, 'Set fields').click();
+  const panel = page.getByRole('complementary', { name: 'Node settings' });
+  await expect(panel.getByRole('textbox', { name: 'Name' })).toHaveValue('Set fields');
+  await panel.getByRole('button', { name: 'Add field' }).click();
+  await panel.getByLabel('Path').fill('greeting');
+  await typeInto(panel.getByRole('textbox', { name: 'Value' }), '{{ input.name }}');
+  await expect(panel.getByRole('textbox', { name: 'Value' })).toHaveText('{{ input.name }}');
+  await expect(panel.locator('.cm-expression')).toHaveText('{{ input.name }}');
+  await page.screenshot({ path: screenshotPath('editor-config-panel') });
+
+  // The If node: a rule on the set node's output.
+  await node(page, 'If').click();
+  await typeInto(panel.getByRole('textbox', { name: 'Left' }), '{{ input.greeting }}');
+  await panel.getByLabel('Operator').selectOption('isNotEmpty');
+
+  // The HTTP node calls the local server.
+  await node(page, 'HTTP request').click();
+  await typeInto(panel.getByRole('textbox', { name: 'URL' }), targetUrl);
+  await panel.getByLabel('Method').selectOption('POST');
+
+  // Autosave: the indicator settles and the draft has no problems left.
+  await saved(page);
+  await expect(page.getByTestId('problems-none')).toBeVisible();
+
+  // Tidy up (auto-layout) and look at it.
+  await page.getByRole('button', { name: 'Tidy up (auto-layout)' }).click();
+  await saved(page);
+  await page.screenshot({ path: screenshotPath('editor-workflow') });
+
+  // Reload: everything is still there.
+  await page.reload();
+  for (const name of ['Manual trigger', 'Set fields', 'If', 'HTTP request'])
+    await expect(node(page, name)).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+  await node(page, 'Set fields').click();
+  await expect(panel.getByRole('textbox', { name: 'Value' })).toHaveText('{{ input.name }}');
+
+  // An edit followed at once by a reload is not lost (keepalive flush on pagehide).
+  await node(page, 'Set fields').dblclick();
+  const nameBox = page.getByRole('textbox', { name: 'Node name' });
+  await nameBox.fill('Greeting');
+  await nameBox.press('Enter');
+  await expect(node(page, 'Greeting')).toBeVisible();
+  await page.reload();
+  await expect(node(page, 'Greeting')).toBeVisible();
+  await expect(page.locator('[data-save-state]')).toBeVisible();
+  await saved(page);
+
+  // Save version 1.
+  await page.getByRole('button', { name: 'Save version' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save version' });
+  await dialog.getByLabel('What changed?').fill('First greeting flow');
+  await page.screenshot({ path: screenshotPath('editor-save-version') });
+  await dialog.getByRole('button', { name: 'Save version' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
+  await expect(dialog).toBeHidden();
+
+  // Test run with a payload: nodes light up, the inspector shows the set node's output.
+  await page.getByRole('button', { name: 'Test run' }).click();
+  const runDialog = page.getByRole('dialog', { name: 'Test run' });
+  await typeInto(runDialog.getByRole('textbox', { name: 'Payload (JSON)' }), '{"name": "Ada"}', {
+    closeCompletions: false,
+  });
+  await runDialog.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('run-bar')).toBeVisible();
+  await page.screenshot({ path: screenshotPath('editor-test-run-live') });
+  await expect(page.getByTestId('run-bar')).toHaveAttribute('data-run-status', 'succeeded', { timeout: 30_000 });
+  for (const name of ['Manual trigger', 'Greeting', 'If', 'HTTP request']) {
+    await expect(node(page, name)).toHaveAttribute('data-status', 'succeeded');
+  }
+  expect(received.some((request) => request.method === 'POST' && request.url === '/notify')).toBe(true);
+
+  await node(page, 'Greeting').click();
+  const inspector = page.getByRole('region', { name: 'Step inspector' });
+  await expect(inspector.getByTestId('inspector-output')).toContainText('greeting');
+  await expect(inspector.getByTestId('inspector-output')).toContainText('"Ada"');
+  await page.screenshot({ path: screenshotPath('editor-test-run-done') });
+
+  await expect(page.getByRole('link', { name: 'View execution' })).toHaveAttribute('href', /\/executions\/[0-9a-f-]+$/);
+  await expect(page.getByRole('link', { name: /Versions/ })).toHaveAttribute('href', `/workflows/${id}/versions`);
+  await expect(page.getByRole('link', { name: 'Executions' })).toHaveAttribute('href', `/executions?workflowId=${id}`);
+});
+
+test('keyboard: multi-select, copy and paste, delete, undo and redo, and the shortcut list', async ({ page }) => {
+  const created = await page.request.post('/api/v1/workflows', { data: { name: 'Shortcuts' } });
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/workflows/${id}`);
+  await expect(node(page, 'Start')).toBeVisible();
+  // Click-to-add: placed right of the selected node and connected from it.
+  await node(page, 'Start').click();
+  await page.getByTestId('palette-transform.set').click();
+  await expect(node(page, 'Set fields')).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+
+  const nodes = page.locator('.react-flow__node');
+  await node(page, 'Start').click();
+  await node(page, 'Set fields').click({ modifiers: ['Shift'] });
+  await expect(page.getByText('2 nodes selected')).toBeVisible();
+  await page.keyboard.press('ControlOrMeta+c');
+  await page.keyboard.press('ControlOrMeta+v');
+  await expect(nodes).toHaveCount(4);
+  await expect(node(page, 'Start 2')).toBeVisible();
+  await expect(node(page, 'Set fields 2')).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2); // the copied pair keeps its edge
+
+  await page.keyboard.press('Delete');
+  await expect(nodes).toHaveCount(2);
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(nodes).toHaveCount(4);
+  await page.keyboard.press('ControlOrMeta+Shift+z');
+  await expect(nodes).toHaveCount(2);
+
+  await page.locator('.react-flow__pane').click({ position: { x: 400, y: 500 } });
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Copy the selected nodes');
+  await page.screenshot({ path: screenshotPath('editor-shortcuts') });
+  await saved(page);
+});
+
+test('an unknown workflow shows a friendly not-found page', async ({ page }) => {
+  await page.goto('/workflows/00000000-0000-4000-8000-000000000000');
+  await expect(page.getByText('This workflow doesn’t exist')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Back to workflows' })).toBeVisible();
+});

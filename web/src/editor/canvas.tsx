@@ -1,0 +1,367 @@
+import {
+  Background,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  MiniMap,
+  type NodeChange,
+  type NodeHandle,
+  Position,
+  ReactFlow,
+  useReactFlow,
+  type Viewport,
+} from '@xyflow/react';
+import { MousePointerClick } from 'lucide-react';
+import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
+import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
+import { isTrigger, portsOf } from '../canvas/ports.ts';
+import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
+import { connectionProblem, NODE_WIDTH } from './graph-ops.ts';
+import { useEditor, useEditorStore } from './store.ts';
+
+/** The drag-and-drop payload type a palette entry carries: the node type to add. */
+export const NODE_DRAG_TYPE = 'application/x-stepwise-node';
+
+/**
+ * Size and handle places of a node before React Flow has measured it (they follow WorkflowNode's
+ * markup). Knowing them, React Flow draws only the nodes in view instead of rendering every node
+ * once to measure it: a 500-node workflow opens as fast as a small one.
+ */
+const HEADER_HEIGHT = 54;
+const PORT_ROW = 20.5;
+const HANDLE = 10;
+
+function estimatedGeometry(node: GraphNode): { height: number; handles: NodeHandle[] } {
+  const ports = portsOf(node.type, node.config);
+  const many = ports.length > 1;
+  const height = many ? HEADER_HEIGHT + 13 + ports.length * PORT_ROW - 4 : HEADER_HEIGHT;
+  const handles: NodeHandle[] = [];
+  if (!isTrigger(node.type)) {
+    handles.push({
+      type: 'target',
+      position: Position.Left,
+      x: -HANDLE / 2,
+      y: height / 2 - HANDLE / 2,
+      width: HANDLE,
+      height: HANDLE,
+    });
+  }
+  ports.forEach((port, index) => {
+    const y = many ? HEADER_HEIGHT + 7 + index * PORT_ROW + 8 : height / 2;
+    handles.push({
+      id: port,
+      type: 'source',
+      position: Position.Right,
+      x: NODE_WIDTH - HANDLE / 2,
+      y: y - HANDLE / 2,
+      width: HANDLE,
+      height: HANDLE,
+    });
+  });
+  return { height, handles };
+}
+
+/**
+ * Where the canvas opens: fitted to the whole graph when that stays readable, else at reading
+ * zoom on the trigger (the start of the flow). Fitting 500 nodes at 10% would draw all of them,
+ * unreadably small.
+ */
+export function openingViewport(graph: Graph, size: { width: number; height: number }): Viewport | 'fit' {
+  if (graph.nodes.length === 0) return { x: 0, y: 0, zoom: 1 };
+  const xs = graph.nodes.map((node) => node.position.x);
+  const ys = graph.nodes.map((node) => node.position.y);
+  const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH;
+  const height = Math.max(...ys) - Math.min(...ys) + 120;
+  const fitZoom = Math.min(size.width / (width * 1.25), size.height / (height * 1.25));
+  if (fitZoom >= 0.45) return 'fit';
+  const anchor =
+    graph.nodes.find((node) => isTrigger(node.type)) ??
+    graph.nodes.reduce((best, node) => (node.position.x < best.position.x ? node : best));
+  const zoom = 0.8;
+  return { x: 80 - anchor.position.x * zoom, y: size.height / 3 - anchor.position.y * zoom, zoom };
+}
+
+interface CachedNode {
+  source: GraphNode;
+  selected: boolean;
+  status: string | undefined;
+  problems: string | undefined;
+  width: number | undefined;
+  height: number | undefined;
+  renaming: boolean;
+  flow: WorkflowFlowNode;
+}
+
+/**
+ * React Flow nodes for the store's graph. A node object is rebuilt only when its graph node or
+ * decorations change, so React Flow (and the memoized node view) skip the others: dragging one
+ * node in a 500-node workflow re-renders one node.
+ */
+function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: boolean): WorkflowFlowNode[] {
+  const nodes = useEditor((state) => state.graph.nodes);
+  const selectedIds = useEditor((state) => state.selectedNodeIds);
+  const problems = useEditor((state) => state.problems);
+  const measured = useEditor((state) => state.measured);
+  const renaming = useEditor((state) => state.renaming);
+  const cache = useRef(new Map<string, CachedNode>());
+
+  return useMemo(() => {
+    const selected = new Set(selectedIds);
+    const messages = new Map<string, string[]>();
+    for (const problem of problems) {
+      if (!problem.nodeId) continue;
+      const list = messages.get(problem.nodeId) ?? [];
+      list.push(problem.message);
+      messages.set(problem.nodeId, list);
+    }
+    const next = new Map<string, CachedNode>();
+    const result = nodes.map((node) => {
+      const entry = {
+        source: node,
+        selected: selected.has(node.id),
+        status: statuses[node.id],
+        problems: messages.get(node.id)?.join('\n'),
+        width: measured[node.id]?.width,
+        height: measured[node.id]?.height,
+        renaming: renaming === node.id,
+      };
+      const known = cache.current.get(node.id);
+      if (
+        known &&
+        known.source === entry.source &&
+        known.selected === entry.selected &&
+        known.status === entry.status &&
+        known.problems === entry.problems &&
+        known.width === entry.width &&
+        known.height === entry.height &&
+        known.renaming === entry.renaming
+      ) {
+        next.set(node.id, known);
+        return known.flow;
+      }
+      // The same data object when only size or selection changed, so the memoized node view skips.
+      const data =
+        known &&
+        known.source === node &&
+        known.status === entry.status &&
+        known.problems === entry.problems &&
+        known.renaming === entry.renaming
+          ? known.flow.data
+          : {
+              type: node.type,
+              name: node.name,
+              config: node.config,
+              ...(entry.status ? { status: entry.status } : {}),
+              ...(entry.problems ? { problems: messages.get(node.id) } : {}),
+              ...(entry.renaming ? { renaming: true } : {}),
+            };
+      const measuredSize =
+        entry.width !== undefined && entry.height !== undefined
+          ? { width: entry.width, height: entry.height }
+          : undefined;
+      const geometry = measuredSize || !estimate ? undefined : estimatedGeometry(node);
+      const flow: WorkflowFlowNode = {
+        id: node.id,
+        type: 'workflow',
+        position: node.position,
+        selected: entry.selected,
+        ...(measuredSize ? { measured: measuredSize } : {}),
+        ...(geometry ? { initialWidth: NODE_WIDTH, initialHeight: geometry.height, handles: geometry.handles } : {}),
+        data,
+      };
+      next.set(node.id, { ...entry, flow });
+      return flow;
+    });
+    cache.current = next;
+    return result;
+  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate]);
+}
+
+function useFlowEdges(): Edge[] {
+  const edges = useEditor((state) => state.graph.edges);
+  const selectedIds = useEditor((state) => state.selectedEdgeIds);
+  const cache = useRef(new Map<string, { source: GraphEdge; selected: boolean; flow: Edge }>());
+  return useMemo(() => {
+    const selected = new Set(selectedIds);
+    const next = new Map<string, { source: GraphEdge; selected: boolean; flow: Edge }>();
+    const result = edges.map((edge) => {
+      const isSelected = selected.has(edge.id);
+      const known = cache.current.get(edge.id);
+      if (known && known.source === edge && known.selected === isSelected) {
+        next.set(edge.id, known);
+        return known.flow;
+      }
+      const flow: Edge = {
+        id: edge.id,
+        source: edge.source,
+        sourceHandle: edge.sourcePort,
+        target: edge.target,
+        selected: isSelected,
+        ...(edge.sourcePort !== 'main' ? { label: edge.sourcePort } : {}),
+      };
+      next.set(edge.id, { source: edge, selected: isSelected, flow });
+      return flow;
+    });
+    cache.current = next;
+    return result;
+  }, [edges, selectedIds]);
+}
+
+const defaultEdgeOptions = {
+  style: { strokeWidth: 1.75, stroke: '#94a3b8' },
+  labelStyle: { fontSize: 11, fill: '#475569', fontWeight: 500 },
+  labelBgStyle: { fill: '#f8fafc' },
+  labelBgPadding: [4, 2] as [number, number],
+  labelBgBorderRadius: 4,
+};
+
+const proOptions = { hideAttribution: true };
+const fitViewOptions = { padding: 0.25, maxZoom: 1 };
+const multiSelectKeys = ['Shift', 'Meta', 'Control'];
+
+export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, string>> }) {
+  const store = useEditorStore();
+  // Decided once, for the graph as it opened: an empty canvas must not jump when its first node lands.
+  const [opening] = useState(() =>
+    openingViewport(store.getState().graph, {
+      width: Math.max(400, window.innerWidth - 256 - 380),
+      height: Math.max(300, window.innerHeight - 56),
+    }),
+  );
+  // A graph fitted on open must be measured whole first; one opened at a place draws only what is in view.
+  const nodes = useFlowNodes(statuses, opening !== 'fit');
+  const edges = useFlowEdges();
+  const empty = useEditor((state) => state.graph.nodes.length === 0);
+  const { screenToFlowPosition } = useReactFlow();
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<WorkflowFlowNode>[]) => {
+      const state = store.getState();
+      const positions = new Map<string, { x: number; y: number }>();
+      const sizes = new Map<string, { width: number; height: number }>();
+      let selection: Set<string> | undefined;
+      for (const change of changes) {
+        if (change.type === 'position' && change.position) positions.set(change.id, change.position);
+        else if (change.type === 'dimensions' && change.dimensions) sizes.set(change.id, change.dimensions);
+        else if (change.type === 'select') {
+          selection ??= new Set(state.selectedNodeIds);
+          if (change.selected) selection.add(change.id);
+          else selection.delete(change.id);
+        }
+      }
+      if (sizes.size > 0) state.setMeasured(sizes);
+      if (positions.size > 0) state.move(positions);
+      if (selection) state.select([...selection], store.getState().selectedEdgeIds);
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const state = store.getState();
+      let selection: Set<string> | undefined;
+      for (const change of changes) {
+        if (change.type !== 'select') continue;
+        selection ??= new Set(state.selectedEdgeIds);
+        if (change.selected) selection.add(change.id);
+        else selection.delete(change.id);
+      }
+      if (selection) state.select(store.getState().selectedNodeIds, [...selection]);
+    },
+    [store],
+  );
+
+  const isValidConnection = useCallback(
+    (connection: { source: string; sourceHandle?: string | null; target: string }) =>
+      !connectionProblem(store.getState().graph, {
+        source: connection.source,
+        sourcePort: connection.sourceHandle ?? 'main',
+        target: connection.target,
+      }),
+    [store],
+  );
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store.getState().addNode(type, {
+        position: { x: Math.round(point.x - NODE_WIDTH / 2), y: Math.round(point.y - 28) },
+        connectFrom: null,
+      });
+    },
+    [store, screenToFlowPosition],
+  );
+
+  const rename = useCallback(
+    (nodeId: string, name: string | null) => {
+      const state = store.getState();
+      if (state.renaming !== nodeId) return;
+      if (name !== null) state.rename(nodeId, name);
+      state.setRenaming(null);
+    },
+    [store],
+  );
+
+  return (
+    <NodeRenameContext.Provider value={rename}>
+      <div className="relative h-full w-full" data-testid="editor-canvas">
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={(connection) =>
+            store.getState().connect({
+              source: connection.source,
+              sourcePort: connection.sourceHandle ?? 'main',
+              target: connection.target,
+            })
+          }
+          isValidConnection={isValidConnection}
+          onNodeDragStart={() => store.getState().beginMove()}
+          onSelectionDragStart={() => store.getState().beginMove()}
+          onNodeDoubleClick={(_, node) => store.getState().setRenaming(node.id)}
+          onDragOver={(event) => {
+            if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+            event.preventDefault();
+            event.dataTransfer.dropEffect = 'move';
+          }}
+          onDrop={onDrop}
+          deleteKeyCode={null}
+          multiSelectionKeyCode={multiSelectKeys}
+          selectionKeyCode="Shift"
+          zoomOnDoubleClick={false}
+          defaultEdgeOptions={defaultEdgeOptions}
+          onlyRenderVisibleElements
+          minZoom={0.1}
+          maxZoom={2}
+          fitView={opening === 'fit'}
+          {...(opening === 'fit' ? {} : { defaultViewport: opening })}
+          fitViewOptions={fitViewOptions}
+          proOptions={proOptions}
+        >
+          <Background gap={20} size={1} color="#cbd5e1" />
+          <Controls showInteractive={false} position="bottom-left" />
+          {!empty && <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />}
+        </ReactFlow>
+        {empty && (
+          <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
+            <div className="flex flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white/80 px-8 py-7 text-center shadow-sm backdrop-blur-sm">
+              <span className="mb-3 flex size-10 items-center justify-center rounded-full bg-accent-50 text-accent-600">
+                <MousePointerClick className="size-5" aria-hidden />
+              </span>
+              <p className="text-sm font-semibold text-slate-900">Drag a trigger from the palette to start</p>
+              <p className="mt-1 max-w-xs text-sm text-slate-500">
+                Every workflow begins with one trigger. Then add steps and connect them left to right.
+              </p>
+            </div>
+          </div>
+        )}
+      </div>
+    </NodeRenameContext.Provider>
+  );
+}

@@ -1,0 +1,208 @@
+import { findNodeType } from '../../../nodes/catalogue.ts';
+import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
+import { portsOf } from '../canvas/ports.ts';
+import { initialValue } from '../forms/schema.ts';
+
+/**
+ * Pure graph edits the editor store is built from. Each takes a graph and answers a new one (or
+ * a verdict), never mutating its argument, so the store's history can keep old graphs as they are.
+ */
+
+/** Node width on the canvas (WorkflowNode is `w-56`); used to place new nodes and lay out. */
+export const NODE_WIDTH = 224;
+export const NODE_GAP_X = 96;
+export const NODE_GAP_Y = 40;
+
+/** "HTTP request", "HTTP request 2", … : the first name no node uses yet. */
+export function uniqueName(base: string, taken: ReadonlySet<string>): string {
+  const stem = base.trim().replace(/\s+\d+$/, '') || 'Node';
+  if (!taken.has(stem)) return stem;
+  for (let index = 2; ; index++) {
+    const name = `${stem} ${index}`;
+    if (!taken.has(name)) return name;
+  }
+}
+
+/** A readable id from a name ("HTTP request 2" → "http_request_2"), unique among `taken`. */
+export function uniqueId(name: string, taken: ReadonlySet<string>): string {
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 48) || 'node';
+  if (!taken.has(slug)) return slug;
+  for (let index = 2; ; index++) {
+    const id = `${slug}_${index}`;
+    if (!taken.has(id)) return id;
+  }
+}
+
+export function edgeId(taken: ReadonlySet<string>): string {
+  for (;;) {
+    const id = `e_${Math.random().toString(36).slice(2, 10)}`;
+    if (!taken.has(id)) return id;
+  }
+}
+
+/** The config a node starts with: the schema's defaults and one empty item where a list needs one. */
+export function initialConfig(type: string, schemas: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  const schema = schemas.get(type);
+  const value = schema ? initialValue(schema as Record<string, unknown>, schema as Record<string, unknown>) : {};
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export interface Connection {
+  readonly source: string;
+  readonly sourcePort: string;
+  readonly target: string;
+}
+
+/** Why an edge may not be drawn, or undefined when it may. Mirrors the server's edge checks. */
+export function connectionProblem(graph: Graph, connection: Connection): string | undefined {
+  const { source, sourcePort, target } = connection;
+  if (source === target) return 'a node cannot connect to itself';
+  const sourceNode = graph.nodes.find((node) => node.id === source);
+  const targetNode = graph.nodes.find((node) => node.id === target);
+  if (!sourceNode || !targetNode) return 'both ends must be nodes';
+  if (!portsOf(sourceNode.type, sourceNode.config).includes(sourcePort)) return `no output "${sourcePort}"`;
+  const targetType = findNodeType(targetNode.type);
+  if (targetType?.kind === 'trigger') return 'a trigger cannot have inputs';
+  if (graph.edges.some((edge) => edge.source === source && edge.sourcePort === sourcePort && edge.target === target))
+    return 'already connected';
+  if (!targetType?.acceptsManyInputs && graph.edges.some((edge) => edge.target === target))
+    return 'only a Merge node accepts more than one input';
+  if (reaches(graph.edges, target, source)) return 'this would make a loop';
+  return undefined;
+}
+
+function reaches(edges: readonly GraphEdge[], from: string, to: string): boolean {
+  const seen = new Set([from]);
+  const queue = [from];
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    if (id === to) return true;
+    for (const edge of edges) {
+      if (edge.source === id && !seen.has(edge.target)) {
+        seen.add(edge.target);
+        queue.push(edge.target);
+      }
+    }
+  }
+  return false;
+}
+
+export function connect(graph: Graph, connection: Connection): Graph {
+  if (connectionProblem(graph, connection)) return graph;
+  const edge: GraphEdge = { id: edgeId(new Set(graph.edges.map((e) => e.id))), ...connection };
+  return { ...graph, edges: [...graph.edges, edge] };
+}
+
+/** Removes nodes (with every edge touching them) and edges. */
+export function remove(graph: Graph, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): Graph {
+  const nodes = new Set(nodeIds);
+  const edges = new Set(edgeIds);
+  if (nodes.size === 0 && edges.size === 0) return graph;
+  return {
+    nodes: graph.nodes.filter((node) => !nodes.has(node.id)),
+    edges: graph.edges.filter((edge) => !edges.has(edge.id) && !nodes.has(edge.source) && !nodes.has(edge.target)),
+  };
+}
+
+/** Where a node added next to `anchor` goes: to its right, below any node already there. */
+export function placeRightOf(graph: Graph, anchor: GraphNode | undefined): { x: number; y: number } {
+  if (!anchor) {
+    if (graph.nodes.length === 0) return { x: 0, y: 0 };
+    const rightmost = graph.nodes.reduce((best, node) => (node.position.x > best.position.x ? node : best));
+    anchor = rightmost;
+  }
+  const x = anchor.position.x + NODE_WIDTH + NODE_GAP_X;
+  let y = anchor.position.y;
+  const occupied = (candidate: number) =>
+    graph.nodes.some(
+      (node) => Math.abs(node.position.x - x) < NODE_WIDTH && Math.abs(node.position.y - candidate) < 70,
+    );
+  while (occupied(y)) y += 100;
+  return { x, y };
+}
+
+export interface Fragment {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+}
+
+/** The selected nodes with the edges running between them (edges leaving the selection are dropped). */
+export function copyFragment(graph: Graph, nodeIds: Iterable<string>): Fragment {
+  const ids = new Set(nodeIds);
+  return {
+    nodes: graph.nodes.filter((node) => ids.has(node.id)),
+    edges: graph.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target)),
+  };
+}
+
+/**
+ * Adds a copied fragment with fresh ids and names, moved by `offset`; answers the new graph and the
+ * pasted nodes' ids. Expressions keep naming the originals (a copy of A→B still reads steps.A).
+ */
+export function pasteFragment(
+  graph: Graph,
+  fragment: Fragment,
+  offset: { x: number; y: number },
+): { graph: Graph; nodeIds: string[] } {
+  const ids = new Set(graph.nodes.map((node) => node.id));
+  const names = new Set(graph.nodes.map((node) => node.name));
+  const edgeIds = new Set(graph.edges.map((edge) => edge.id));
+  const renamed = new Map<string, string>();
+  const nodes: GraphNode[] = [];
+  for (const node of fragment.nodes) {
+    const name = uniqueName(node.name, names);
+    const id = uniqueId(name, ids);
+    names.add(name);
+    ids.add(id);
+    renamed.set(node.id, id);
+    nodes.push({
+      ...node,
+      id,
+      name,
+      position: { x: node.position.x + offset.x, y: node.position.y + offset.y },
+      config: structuredClone(node.config),
+    });
+  }
+  const edges: GraphEdge[] = [];
+  for (const edge of fragment.edges) {
+    const source = renamed.get(edge.source);
+    const target = renamed.get(edge.target);
+    if (!source || !target) continue;
+    const id = edgeId(edgeIds);
+    edgeIds.add(id);
+    edges.push({ id, source, sourcePort: edge.sourcePort, target });
+  }
+  return {
+    graph: { nodes: [...graph.nodes, ...nodes], edges: [...graph.edges, ...edges] },
+    nodeIds: [...renamed.values()],
+  };
+}
+
+/** Replaces one node (by id) through `update`; other nodes keep their identity. */
+export function updateNode(graph: Graph, id: string, update: (node: GraphNode) => GraphNode): Graph {
+  let changed = false;
+  const nodes = graph.nodes.map((node) => {
+    if (node.id !== id) return node;
+    const next = update(node);
+    changed = next !== node;
+    return next;
+  });
+  return changed ? { ...graph, nodes } : graph;
+}
+
+export function movePositions(graph: Graph, positions: ReadonlyMap<string, { x: number; y: number }>): Graph {
+  if (positions.size === 0) return graph;
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      const position = positions.get(node.id);
+      return position && (position.x !== node.position.x || position.y !== node.position.y)
+        ? { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } }
+        : node;
+    }),
+  };
+}

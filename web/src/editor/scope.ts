@@ -1,0 +1,46 @@
+import type { ExecutionDetail, Graph } from '../api/types.ts';
+import type { ExpressionScope } from '../forms/completions.ts';
+import { latestAttempts } from './test-run.ts';
+
+/** Names of the nodes that run before `nodeId` (its ancestors), nearest first. */
+export function upstreamNames(graph: Graph, nodeId: string): string[] {
+  const parents = new Map<string, string[]>();
+  for (const edge of graph.edges) parents.set(edge.target, [...(parents.get(edge.target) ?? []), edge.source]);
+  const names = new Map(graph.nodes.map((node) => [node.id, node.name]));
+  const seen = new Set<string>([nodeId]);
+  const order: string[] = [];
+  const queue = [...(parents.get(nodeId) ?? [])];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const name = names.get(id);
+    if (name) order.push(name);
+    queue.push(...(parents.get(id) ?? []));
+  }
+  return order;
+}
+
+/**
+ * What expressions in `nodeId`'s config can read, with real values from the last test run of
+ * this editor session when there is one: its input there, the trigger payload, and the outputs
+ * of the steps before it.
+ */
+export function scopeFor(graph: Graph, nodeId: string, detail: ExecutionDetail | null | undefined): ExpressionScope {
+  const upstream = upstreamNames(graph, nodeId);
+  if (!detail) return { upstream, outputs: {} };
+  const steps = latestAttempts(detail.steps);
+  const names = new Map(graph.nodes.map((node) => [node.id, node.name]));
+  const before = new Set(upstream);
+  const outputs: Record<string, unknown> = {};
+  for (const [id, step] of steps) {
+    const name = names.get(id);
+    if (name && before.has(name) && step.status === 'succeeded') outputs[name] = step.output;
+  }
+  const own = steps.get(nodeId);
+  return {
+    upstream,
+    outputs,
+    trigger: detail.triggerPayload,
+    input: own ? own.input : undefined,
+  };
+}

@@ -1,0 +1,178 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { catalogue } from '../../../nodes/catalogue.ts';
+import { validateGraph } from '../../../server/core/validate.ts';
+import type { Graph } from '../api/types.ts';
+import { connectionProblem } from './graph-ops.ts';
+import { layoutGraph } from './layout.ts';
+import { clearClipboard, createEditorStore } from './store.ts';
+
+const schemas = new Map(
+  catalogue.map((definition) => [
+    definition.type,
+    z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }),
+  ]),
+);
+const empty: Graph = { nodes: [], edges: [] };
+const editor = (graph: Graph = empty) => createEditorStore(graph, { schemas });
+
+beforeEach(() => clearClipboard());
+
+describe('editor store', () => {
+  it('adds nodes with unique readable ids and names, connected from the selected node', () => {
+    const store = editor();
+    const start = store.getState().addNode('trigger.manual');
+    const first = store.getState().addNode('action.http');
+    const second = store.getState().addNode('action.http');
+    const { graph, selectedNodeIds } = store.getState();
+    expect(graph.nodes.map((node) => [node.id, node.name])).toEqual([
+      [start, 'Manual trigger'],
+      ['http_request', 'HTTP request'],
+      ['http_request_2', 'HTTP request 2'],
+    ]);
+    expect([first, second]).toEqual(['http_request', 'http_request_2']);
+    // Each click-added node hangs off the previously selected one, placed to its right.
+    expect(graph.edges.map((edge) => [edge.source, edge.sourcePort, edge.target])).toEqual([
+      [start, 'main', 'http_request'],
+      ['http_request', 'main', 'http_request_2'],
+    ]);
+    const [a, b] = [graph.nodes[1], graph.nodes[2]];
+    expect(b?.position.x).toBeGreaterThan(a?.position.x ?? 0);
+    expect(selectedNodeIds).toEqual(['http_request_2']);
+    // Fresh configs start from the schema's defaults.
+    expect(graph.nodes[1]?.config).toMatchObject({ method: 'GET', timeoutMs: 30_000, failOnNon2xx: true });
+  });
+
+  it('gives an If node one empty rule and connects from its first port', () => {
+    const store = editor();
+    store.getState().addNode('condition.if', { connectFrom: null });
+    store.getState().addNode('transform.set');
+    const { graph } = store.getState();
+    expect(graph.nodes[0]?.config).toEqual({ combine: 'all', rules: [{ left: '', operator: 'equals' }] });
+    expect(graph.edges[0]).toMatchObject({ source: 'if', sourcePort: 'true', target: 'set_fields' });
+  });
+
+  it('refuses self loops, loops, second inputs (except Merge) and inputs into triggers', () => {
+    const store = editor();
+    const { addNode, connect } = store.getState();
+    const t = addNode('trigger.manual', { connectFrom: null });
+    const a = addNode('transform.set', { connectFrom: null });
+    const b = addNode('transform.set', { connectFrom: null });
+    const merge = addNode('flow.merge', { connectFrom: null });
+    connect({ source: t, sourcePort: 'main', target: a });
+    connect({ source: a, sourcePort: 'main', target: b });
+    const graph = () => store.getState().graph;
+    expect(connectionProblem(graph(), { source: a, sourcePort: 'main', target: a })).toMatch(/itself/);
+    expect(connectionProblem(graph(), { source: b, sourcePort: 'main', target: a })).toMatch(/one input|loop/);
+    expect(connectionProblem(graph(), { source: b, sourcePort: 'main', target: t })).toMatch(/trigger/);
+    expect(connectionProblem(graph(), { source: a, sourcePort: 'nope', target: merge })).toMatch(/no output/);
+    connect({ source: b, sourcePort: 'main', target: a }); // ignored
+    connect({ source: a, sourcePort: 'main', target: merge });
+    connect({ source: b, sourcePort: 'main', target: merge }); // a Merge takes many
+    expect(graph().edges).toHaveLength(4);
+    expect(validateGraph(graph()).filter((problem) => problem.code !== 'invalid_config')).toEqual([]);
+  });
+
+  it('deletes the selection with the edges touching it', () => {
+    const store = editor();
+    const t = store.getState().addNode('trigger.manual');
+    const a = store.getState().addNode('transform.set');
+    store.getState().addNode('transform.set');
+    store.getState().select([a]);
+    store.getState().deleteSelection();
+    const { graph, selectedNodeIds } = store.getState();
+    expect(graph.nodes.map((node) => node.id)).toEqual([t, 'set_fields_2']);
+    expect(graph.edges).toEqual([]);
+    expect(selectedNodeIds).toEqual([]);
+  });
+
+  it('pastes copies with fresh ids and names, offset, keeping only their internal edges', () => {
+    const store = editor();
+    const t = store.getState().addNode('trigger.manual');
+    const a = store.getState().addNode('transform.set');
+    const b = store.getState().addNode('action.http');
+    store.getState().select([a, b]);
+    expect(store.getState().copy()).toBe(true);
+    const pasted = store.getState().paste();
+    const { graph, selectedNodeIds } = store.getState();
+    expect(pasted).toEqual(['set_fields_2', 'http_request_2']);
+    expect(selectedNodeIds).toEqual(pasted);
+    const copies = graph.nodes.filter((node) => pasted.includes(node.id));
+    expect(copies.map((node) => node.name)).toEqual(['Set fields 2', 'HTTP request 2']);
+    const original = graph.nodes.find((node) => node.id === a);
+    expect(copies[0]?.position).toEqual({ x: (original?.position.x ?? 0) + 40, y: (original?.position.y ?? 0) + 40 });
+    // a→b is copied as a copy→copy edge; t→a (leaving the selection) is not.
+    const copiedEdges = graph.edges.filter((edge) => pasted.includes(edge.target));
+    expect(copiedEdges.map((edge) => [edge.source, edge.target])).toEqual([['set_fields_2', 'http_request_2']]);
+    expect(new Set(graph.edges.map((edge) => edge.id)).size).toBe(graph.edges.length);
+    expect(graph.edges.some((edge) => edge.source === t && pasted.includes(edge.target))).toBe(false);
+    // A second paste moves further, so copies never stack exactly.
+    store.getState().paste();
+    const third = store.getState().graph.nodes.find((node) => node.name === 'Set fields 3');
+    expect(third?.position.x).toBe((original?.position.x ?? 0) + 80);
+  });
+
+  it('undoes and redoes each edit, and folds a drag and a burst of typing into one step', () => {
+    const store = editor();
+    const t = store.getState().addNode('trigger.manual');
+    const a = store.getState().addNode('transform.set');
+    const afterAdd = store.getState().graph;
+    // A drag: one beginMove, many moves.
+    store.getState().beginMove();
+    for (let x = 0; x < 10; x++) store.getState().move(new Map([[a, { x: 500 + x, y: 7 }]]));
+    // Typing: many config changes in a row.
+    for (const value of ['{', '{{', '{{ i', '{{ input }}']) {
+      store.getState().setConfig(a, { fields: [{ path: 'x', value }], keepInput: true });
+    }
+    store.getState().rename(a, 'Shape');
+    expect(store.getState().past).toHaveLength(5); // add, add, drag, typing, rename
+
+    store.getState().undo();
+    expect(store.getState().graph.nodes[1]?.name).toBe('Set fields');
+    store.getState().undo();
+    expect(store.getState().graph.nodes[1]?.config).toEqual({ fields: [], keepInput: true });
+    store.getState().undo();
+    expect(store.getState().graph).toBe(afterAdd);
+    store.getState().undo();
+    expect(store.getState().graph.nodes.map((node) => node.id)).toEqual([t]);
+
+    store.getState().redo();
+    store.getState().redo();
+    expect(store.getState().graph.nodes[1]?.position).toEqual({ x: 509, y: 7 });
+    // A new edit drops the redo stack.
+    store.getState().rename(a, 'Other');
+    expect(store.getState().future).toEqual([]);
+  });
+
+  it('renames only to a non-empty name no other node has', () => {
+    const store = editor();
+    store.getState().addNode('trigger.manual');
+    const a = store.getState().addNode('transform.set');
+    expect(store.getState().rename(a, '  Lookup  ')).toBe(true);
+    expect(store.getState().graph.nodes[1]?.name).toBe('Lookup');
+    expect(store.getState().rename(a, 'Manual trigger')).toBe(false);
+    expect(store.getState().rename(a, '   ')).toBe(false);
+    expect(store.getState().graph.nodes[1]?.name).toBe('Lookup');
+  });
+
+  it('lays out left to right as one undoable step, keeping every id', async () => {
+    const store = editor();
+    const t = store.getState().addNode('trigger.manual', { position: { x: 900, y: 900 } });
+    const i = store.getState().addNode('condition.if', { position: { x: 0, y: 0 } });
+    store.getState().addNode('transform.set', { position: { x: 0, y: 400 } }); // from If "true"
+    store.getState().select([i]);
+    store.getState().addNode('action.http', { connectFrom: i, position: { x: 10, y: 10 } });
+    store.getState().connect({ source: i, sourcePort: 'false', target: 'http_request' });
+    const before = store.getState().graph;
+    const positions = await layoutGraph(before);
+    expect([...positions.keys()].sort()).toEqual(before.nodes.map((node) => node.id).sort());
+    store.getState().applyLayout(positions);
+    const after = store.getState().graph;
+    const x = (id: string) => after.nodes.find((node) => node.id === id)?.position.x ?? Number.NaN;
+    expect(x(t)).toBeLessThan(x(i));
+    expect(x(i)).toBeLessThan(x('set_fields'));
+    expect(after.edges).toBe(before.edges);
+    store.getState().undo();
+    expect(store.getState().graph).toBe(before);
+  });
+});

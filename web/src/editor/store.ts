@@ -1,0 +1,296 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { findNodeType } from '../../../nodes/catalogue.ts';
+import type { Graph, GraphNode, Problem } from '../api/types.ts';
+import { portsOf } from '../canvas/ports.ts';
+import {
+  type Connection,
+  connect,
+  copyFragment,
+  type Fragment,
+  initialConfig,
+  movePositions,
+  pasteFragment,
+  placeRightOf,
+  remove,
+  uniqueId,
+  uniqueName,
+  updateNode,
+} from './graph-ops.ts';
+
+/**
+ * The editor's state: the draft graph in the server's own shape (React Flow only draws it),
+ * the selection, undo/redo history, and what the server and test runs said about the graph.
+ * One store per open editor (a factory, provided through context), read with selectors.
+ */
+export interface EditorState {
+  readonly graph: Graph;
+  readonly selectedNodeIds: readonly string[];
+  readonly selectedEdgeIds: readonly string[];
+  readonly past: readonly Graph[];
+  readonly future: readonly Graph[];
+  /** Validation problems from the last saved draft (or a refused version). */
+  readonly problems: readonly Problem[];
+  /** Node sizes React Flow measured; kept beside the graph (not in it) for drawing and layout. */
+  readonly measured: Readonly<Record<string, { width: number; height: number }>>;
+  /** Node id whose name is being edited on the canvas. */
+  readonly renaming: string | null;
+}
+
+export interface EditorActions {
+  addNode(type: string, options?: { position?: { x: number; y: number }; connectFrom?: string | null }): string;
+  connect(connection: Connection): void;
+  deleteSelection(): void;
+  removeElements(nodeIds: readonly string[], edgeIds: readonly string[]): void;
+  select(nodeIds: readonly string[], edgeIds?: readonly string[]): void;
+  /** Starts a drag: one history step covers every move until the next edit. */
+  beginMove(): void;
+  move(positions: ReadonlyMap<string, { x: number; y: number }>): void;
+  setConfig(nodeId: string, config: Record<string, unknown>): void;
+  rename(nodeId: string, name: string): boolean;
+  setRenaming(nodeId: string | null): void;
+  copy(): boolean;
+  paste(): string[];
+  duplicate(): string[];
+  undo(): void;
+  redo(): void;
+  /** Replaces every position at once (auto-layout) as one undoable step. */
+  applyLayout(positions: ReadonlyMap<string, { x: number; y: number }>): void;
+  /** Replaces the graph without history (a reload from the server). */
+  reset(graph: Graph): void;
+  setProblems(problems: readonly Problem[]): void;
+  setMeasured(sizes: ReadonlyMap<string, { width: number; height: number }>): void;
+}
+
+export type EditorStore = StoreApi<EditorState & EditorActions>;
+
+const HISTORY_LIMIT = 100;
+/** Typing in one field within this long is one undo step, not one per keystroke. */
+const COALESCE_MS = 1000;
+const PASTE_OFFSET = 40;
+
+/** Copied nodes live beyond one editor, so they can be pasted into another workflow. */
+let clipboard: { fragment: Fragment; pastes: number } | null = null;
+
+export function createEditorStore(
+  initial: Graph,
+  options: { schemas?: ReadonlyMap<string, unknown>; problems?: readonly Problem[] } = {},
+): EditorStore {
+  const schemas = options.schemas ?? new Map<string, unknown>();
+  let lastCoalesce: { key: string; at: number } | null = null;
+
+  return createStore<EditorState & EditorActions>()((set, get) => {
+    /** Records `next` as a new graph; `coalesce` folds repeated edits of one thing into one step. */
+    const commit = (next: Graph, extra: Partial<EditorState> = {}, coalesce?: string) => {
+      const { graph, past } = get();
+      if (next === graph) {
+        if (Object.keys(extra).length > 0) set(extra);
+        return;
+      }
+      const now = Date.now();
+      const folded = coalesce !== undefined && lastCoalesce?.key === coalesce && now - lastCoalesce.at < COALESCE_MS;
+      lastCoalesce = coalesce !== undefined ? { key: coalesce, at: now } : null;
+      set({
+        graph: next,
+        past: folded ? past : [...past, graph].slice(-HISTORY_LIMIT),
+        future: [],
+        ...extra,
+      });
+    };
+
+    const selectedNode = (): GraphNode | undefined => {
+      const { graph, selectedNodeIds } = get();
+      const last = selectedNodeIds[selectedNodeIds.length - 1];
+      return last ? graph.nodes.find((node) => node.id === last) : undefined;
+    };
+
+    const keepSelection = (graph: Graph) => keepSelectionOf(graph, get());
+
+    return {
+      graph: initial,
+      selectedNodeIds: [],
+      selectedEdgeIds: [],
+      past: [],
+      future: [],
+      problems: options.problems ?? [],
+      measured: {},
+      renaming: null,
+
+      addNode(type, { position, connectFrom } = {}) {
+        const { graph } = get();
+        const title = findNodeType(type)?.title ?? type;
+        const name = uniqueName(title, new Set(graph.nodes.map((node) => node.name)));
+        const id = uniqueId(name, new Set(graph.nodes.map((node) => node.id)));
+        // Clicking a palette entry places the node right of the selected one and connects it.
+        const anchor =
+          connectFrom === null
+            ? undefined
+            : connectFrom !== undefined
+              ? graph.nodes.find((node) => node.id === connectFrom)
+              : selectedNode();
+        const node: GraphNode = {
+          id,
+          type,
+          name,
+          position: position ?? placeRightOf(graph, anchor),
+          config: initialConfig(type, schemas),
+        };
+        let next: Graph = { ...graph, nodes: [...graph.nodes, node] };
+        if (anchor && findNodeType(type)?.kind !== 'trigger') {
+          const port = portsOf(anchor.type, anchor.config)[0] ?? 'main';
+          next = connect(next, { source: anchor.id, sourcePort: port, target: id });
+        }
+        commit(next, { selectedNodeIds: [id], selectedEdgeIds: [] });
+        return id;
+      },
+
+      connect(connection) {
+        commit(connect(get().graph, connection));
+      },
+
+      deleteSelection() {
+        const { selectedNodeIds, selectedEdgeIds } = get();
+        get().removeElements(selectedNodeIds, selectedEdgeIds);
+      },
+
+      removeElements(nodeIds, edgeIds) {
+        const next = remove(get().graph, nodeIds, edgeIds);
+        commit(next, keepSelectionOf(next, get()));
+      },
+
+      select(nodeIds, edgeIds = []) {
+        const { selectedNodeIds, selectedEdgeIds } = get();
+        if (sameList(nodeIds, selectedNodeIds) && sameList(edgeIds, selectedEdgeIds)) return;
+        set({ selectedNodeIds: [...nodeIds], selectedEdgeIds: [...edgeIds] });
+      },
+
+      beginMove() {
+        const { graph, past } = get();
+        lastCoalesce = null;
+        set({ past: [...past, graph].slice(-HISTORY_LIMIT), future: [] });
+      },
+
+      move(positions) {
+        const next = movePositions(get().graph, positions);
+        if (next !== get().graph) set({ graph: next });
+      },
+
+      setConfig(nodeId, config) {
+        commit(
+          updateNode(get().graph, nodeId, (node) => ({ ...node, config })),
+          {},
+          `config:${nodeId}`,
+        );
+      },
+
+      rename(nodeId, raw) {
+        const name = raw.trim().slice(0, 100);
+        const { graph } = get();
+        if (!name) return false;
+        if (graph.nodes.some((node) => node.name === name && node.id !== nodeId)) return false;
+        commit(updateNode(graph, nodeId, (node) => (node.name === name ? node : { ...node, name })));
+        return true;
+      },
+
+      setRenaming(nodeId) {
+        set({ renaming: nodeId });
+      },
+
+      copy() {
+        const { graph, selectedNodeIds } = get();
+        if (selectedNodeIds.length === 0) return false;
+        clipboard = { fragment: copyFragment(graph, selectedNodeIds), pastes: 0 };
+        return true;
+      },
+
+      paste() {
+        if (!clipboard || clipboard.fragment.nodes.length === 0) return [];
+        clipboard.pastes += 1;
+        const offset = PASTE_OFFSET * clipboard.pastes;
+        const { graph, nodeIds } = pasteFragment(get().graph, clipboard.fragment, { x: offset, y: offset });
+        commit(graph, { selectedNodeIds: nodeIds, selectedEdgeIds: [] });
+        return nodeIds;
+      },
+
+      duplicate() {
+        const { graph, selectedNodeIds } = get();
+        if (selectedNodeIds.length === 0) return [];
+        const pasted = pasteFragment(graph, copyFragment(graph, selectedNodeIds), { x: PASTE_OFFSET, y: PASTE_OFFSET });
+        commit(pasted.graph, { selectedNodeIds: pasted.nodeIds, selectedEdgeIds: [] });
+        return pasted.nodeIds;
+      },
+
+      undo() {
+        const { past, future, graph } = get();
+        const previous = past[past.length - 1];
+        if (!previous) return;
+        lastCoalesce = null;
+        set({ graph: previous, past: past.slice(0, -1), future: [graph, ...future], ...keepSelection(previous) });
+      },
+
+      redo() {
+        const { past, future, graph } = get();
+        const next = future[0];
+        if (!next) return;
+        lastCoalesce = null;
+        set({ graph: next, past: [...past, graph], future: future.slice(1), ...keepSelection(next) });
+      },
+
+      applyLayout(positions) {
+        commit(movePositions(get().graph, positions));
+      },
+
+      reset(graph) {
+        lastCoalesce = null;
+        set({ graph, past: [], future: [], selectedNodeIds: [], selectedEdgeIds: [] });
+      },
+
+      setProblems(problems) {
+        set({ problems });
+      },
+
+      setMeasured(sizes) {
+        const measured = { ...get().measured };
+        let changed = false;
+        for (const [id, size] of sizes) {
+          const known = measured[id];
+          if (known?.width === size.width && known.height === size.height) continue;
+          measured[id] = size;
+          changed = true;
+        }
+        if (changed) set({ measured });
+      },
+    };
+  });
+}
+
+function keepSelectionOf(graph: Graph, state: EditorState) {
+  const nodeIds = new Set(graph.nodes.map((node) => node.id));
+  const edgeIds = new Set(graph.edges.map((edge) => edge.id));
+  return {
+    selectedNodeIds: state.selectedNodeIds.filter((id) => nodeIds.has(id)),
+    selectedEdgeIds: state.selectedEdgeIds.filter((id) => edgeIds.has(id)),
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}
+
+/** For tests: forget what was copied. */
+export function clearClipboard(): void {
+  clipboard = null;
+}
+
+export const EditorStoreContext = createContext<EditorStore | null>(null);
+
+export function useEditorStore(): EditorStore {
+  const store = useContext(EditorStoreContext);
+  if (!store) throw new Error('useEditor needs an EditorStoreContext provider');
+  return store;
+}
+
+export function useEditor<T>(selector: (state: EditorState & EditorActions) => T): T {
+  return useStore(useEditorStore(), selector);
+}

@@ -1,0 +1,120 @@
+import { autocompletion } from '@codemirror/autocomplete';
+import { javascript } from '@codemirror/lang-javascript';
+import { Decoration, EditorView, MatchDecorator, ViewPlugin, type ViewUpdate } from '@codemirror/view';
+import CodeMirror, { type BasicSetupOptions } from '@uiw/react-codemirror';
+import { createContext, useContext, useMemo, useRef } from 'react';
+import { type ExpressionScope, emptyScope, expressionCompletions } from './completions.ts';
+
+/** The scope expression fields complete from; the editor provides the last test run's data. */
+export const ExpressionScopeContext = createContext<ExpressionScope>(emptyScope);
+
+const expressionMark = Decoration.mark({ class: 'cm-expression' });
+const expressionMatcher = new MatchDecorator({ regexp: /\{\{[\s\S]*?\}\}/g, decoration: () => expressionMark });
+
+/** Marks every `{{ … }}` so expressions stand out from plain text. */
+const highlightExpressions = ViewPlugin.fromClass(
+  class {
+    decorations;
+    constructor(view: EditorView) {
+      this.decorations = expressionMatcher.createDeco(view);
+    }
+    update(update: ViewUpdate) {
+      this.decorations = expressionMatcher.updateDeco(update, this.decorations);
+    }
+  },
+  { decorations: (plugin) => plugin.decorations },
+);
+
+const fieldTheme = EditorView.theme({
+  '&': { fontSize: '13px', backgroundColor: 'white' },
+  '&.cm-focused': { outline: 'none' },
+  '.cm-content': { padding: '5px 0', fontFamily: 'var(--font-mono)' },
+  '.cm-line': { padding: '0 8px' },
+  '.cm-expression': { color: '#4338ca', backgroundColor: '#eef2ff', borderRadius: '3px' },
+  '.cm-placeholder': { color: '#94a3b8' },
+  '.cm-tooltip-autocomplete': { fontSize: '12px' },
+});
+
+const minimalSetup: BasicSetupOptions = {
+  lineNumbers: false,
+  foldGutter: false,
+  highlightActiveLine: false,
+  highlightActiveLineGutter: false,
+  autocompletion: false,
+  searchKeymap: false,
+};
+
+const frame = 'overflow-hidden rounded-md bg-white ring-1 focus-within:ring-2 focus-within:ring-accent-500 ' as const;
+
+/** A string field whose `{{ … }}` parts are highlighted and complete `input`, `trigger` and `steps.…`. */
+export function ExpressionField({
+  value,
+  onChange,
+  placeholder,
+  invalid,
+  label,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  invalid?: boolean;
+  label: string;
+}) {
+  const scope = useContext(ExpressionScopeContext);
+  const scopeRef = useRef(scope);
+  scopeRef.current = scope;
+  const extensions = useMemo(
+    () => [
+      highlightExpressions,
+      autocompletion({ override: [expressionCompletions(() => scopeRef.current)], activateOnTyping: true }),
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ 'aria-label': label }),
+      fieldTheme,
+    ],
+    [label],
+  );
+  return (
+    <div className={`${frame} ${invalid ? 'ring-red-400' : 'ring-slate-300'}`} data-testid={`field-${label}`}>
+      <CodeMirror
+        value={value}
+        onChange={onChange}
+        extensions={extensions}
+        basicSetup={minimalSetup}
+        placeholder={placeholder}
+        theme="light"
+        indentWithTab={false}
+      />
+    </div>
+  );
+}
+
+/** A JavaScript editor (the Script node's code). */
+export function CodeField({
+  value,
+  onChange,
+  invalid,
+  label,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  invalid?: boolean;
+  label: string;
+}) {
+  const extensions = useMemo(
+    () => [javascript(), EditorView.contentAttributes.of({ 'aria-label': label }), fieldTheme],
+    [label],
+  );
+  return (
+    <div className={`${frame} ${invalid ? 'ring-red-400' : 'ring-slate-300'}`}>
+      <CodeMirror
+        value={value}
+        onChange={onChange}
+        extensions={extensions}
+        basicSetup={{ foldGutter: false, highlightActiveLine: false, searchKeymap: false }}
+        minHeight="160px"
+        maxHeight="420px"
+        theme="light"
+      />
+    </div>
+  );
+}
