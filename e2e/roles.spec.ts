@@ -91,6 +91,13 @@ test('each role sees the actions it may take, and only those', async ({ page, br
   await operator.screenshot({ path: screenshotPath('roles-operator-versions'), fullPage: true });
   await operator.goto(`/executions/${executionId}`);
   await expect(operator.getByRole('button', { name: 'Retry from failed step' })).toBeVisible();
+  // The editor opens view-only: the draft, no palette, nothing that saves.
+  await operator.goto(`/workflows/${workflowId}`);
+  await expect(operator.getByText('View only')).toBeVisible();
+  await expect(operator.getByTestId('node-Greet')).toBeVisible();
+  await expect(operator.getByRole('button', { name: 'Save version' })).toHaveCount(0);
+  await expect(operator.getByRole('button', { name: 'Test run' })).toHaveCount(0);
+  await operator.screenshot({ path: screenshotPath('roles-operator-editor'), fullPage: true });
 
   const analyst = await signedInAs(browser, server.url, 'analyst');
   await analyst.goto('/workflows');

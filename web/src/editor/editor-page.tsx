@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
 import type { Draft, NodeType, Problem, Workflow } from '../api/types.ts';
+import { useCan } from '../auth/session.tsx';
 import { Button, EmptyState, ErrorState, Spinner } from '../components/ui.tsx';
 import { DraftSaver, restorableBackup, type SaveState } from './autosave.ts';
 import { EditorCanvas } from './canvas.tsx';
@@ -14,6 +15,7 @@ import { NODE_WIDTH } from './graph-ops.ts';
 import { Inspector } from './inspector.tsx';
 import { Palette } from './palette.tsx';
 import { ProblemsButton } from './problems-button.tsx';
+import { ReadOnlyDraft } from './read-only-draft.tsx';
 import { RunBar } from './run-bar.tsx';
 import { SaveIndicator } from './save-indicator.tsx';
 import { SaveVersionModal } from './save-version-modal.tsx';
@@ -40,6 +42,8 @@ export function EditorPage() {
     queryFn: () => api.get<{ items: NodeType[] }>('/node-types'),
     staleTime: Number.POSITIVE_INFINITY,
   });
+
+  const canEdit = useCan('edit');
 
   const error = workflow.error ?? draft.error ?? nodeTypes.error;
   if (error) {
@@ -80,6 +84,7 @@ export function EditorPage() {
       </div>
     );
   }
+  if (!canEdit) return <ReadOnlyDraft workflow={workflow.data} draft={draft.data} />;
   return <LoadedEditor key={id} workflow={workflow.data} draft={draft.data} nodeTypes={nodeTypes.data.items} />;
 }
 
