@@ -57,7 +57,9 @@ async function typeInto(field: Locator, text: string, { closeCompletions = true 
 
 const saved = (page: Page) => expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
 
-test('build, configure, autosave, reload, save a version and test-run a workflow', async ({ page }) => {
+test('the whole journey: build, configure, autosave, test-run, publish, run, version 2, compare, roll back, find the runs', async ({
+  page,
+}) => {
   const created = await page.request.post('/api/v1/workflows', {
     data: { name: 'Greet new customers', graph: { nodes: [], edges: [] } },
   });
@@ -167,6 +169,60 @@ test('build, configure, autosave, reload, save a version and test-run a workflow
   await expect(page.getByRole('link', { name: 'View execution' })).toHaveAttribute('href', /\/executions\/[0-9a-f-]+$/);
   await expect(page.getByRole('link', { name: /Versions/ })).toHaveAttribute('href', `/workflows/${id}/versions`);
   await expect(page.getByRole('link', { name: 'Executions' })).toHaveAttribute('href', `/executions?workflowId=${id}`);
+
+  // Publish version 1 and run it again, this time the published version with a payload.
+  await page.getByRole('link', { name: /Versions/ }).click();
+  await page.getByTestId('version-1').getByRole('button', { name: 'Publish' }).click();
+  await page.getByRole('dialog', { name: 'Publish v1?' }).getByRole('button', { name: 'Publish v1' }).click();
+  await expect(page.getByTestId('version-1')).toContainText('Published');
+  await page.getByRole('button', { name: 'Run now' }).click();
+  const runNow = page.getByRole('dialog', { name: 'Run v1 now' });
+  await runNow.getByLabel('Payload (JSON)').fill('{ "name": "Grace" }');
+  await runNow.getByRole('button', { name: 'Start run' }).click();
+  await expect(page).toHaveURL(/\/executions\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('node-HTTP request')).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+  await page.getByTestId('node-Greeting').click();
+  await expect(page.getByTestId('step-panel')).toContainText('Grace');
+
+  // Change it and save version 2: the greeting becomes a sentence.
+  await page.goto(`/workflows/${id}`);
+  await node(page, 'Greeting').click();
+  await typeInto(panel.getByRole('textbox', { name: 'Value' }), 'Welcome, {{ input.name }}!');
+  await saved(page);
+  await page.getByRole('button', { name: 'Save version' }).click();
+  await dialog.getByLabel('What changed?').fill('Friendlier greeting');
+  await dialog.getByRole('button', { name: 'Save version' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 2 saved' })).toBeVisible();
+
+  // Compare the two versions: the greeting node changed, and its changed field is listed.
+  await page.goto(`/workflows/${id}/compare?from=1&to=2`);
+  await expect(page.getByTestId('node-Greeting')).toHaveAttribute('data-diff', 'changed');
+  await expect(page.getByTestId('node-If')).not.toHaveAttribute('data-diff');
+  await expect(page.getByTestId('change-Greeting')).toContainText('Welcome, {{ input.name }}!');
+  await page.screenshot({ path: screenshotPath('journey-compare'), fullPage: true });
+
+  // Publish version 2, then roll back to version 1 with a confirmation naming both.
+  await page.goto(`/workflows/${id}/versions`);
+  await page.getByTestId('version-2').getByRole('button', { name: 'Publish' }).click();
+  await page
+    .getByRole('dialog', { name: 'Publish v2 in place of v1?' })
+    .getByRole('button', { name: 'Publish v2' })
+    .click();
+  await expect(page.getByTestId('version-2')).toContainText('Published');
+  await page.getByTestId('version-1').getByRole('button', { name: 'Roll back' }).click();
+  const rollback = page.getByRole('dialog', { name: 'Roll back from v2 to v1?' });
+  await rollback.getByRole('button', { name: 'Roll back to v1' }).click();
+  await expect(page.getByTestId('version-1')).toContainText('Published');
+  await expect(page.getByTestId('publications')).toContainText('Rolled back v2 → v1');
+  await page.screenshot({ path: screenshotPath('journey-rolled-back'), fullPage: true });
+
+  // Both runs are in the executions list: the test run of the draft and the manual run of v1.
+  await page.goto(`/executions?workflowId=${id}`);
+  const rows = page.getByTestId('execution-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'Test' })).toContainText('Succeeded');
+  await expect(rows.filter({ hasText: 'Manual' })).toContainText('v1');
+  await page.screenshot({ path: screenshotPath('journey-executions'), fullPage: true });
 });
 
 test('keyboard: multi-select, copy and paste, delete, undo and redo, and the shortcut list', async ({ page }) => {
