@@ -19,6 +19,13 @@ class MemoryStorage {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The browser sends its session cookie; here an analyst's key stands in for it. */
+function signedIn(init: RequestInit): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${api.keys.analyst}`);
+  return { ...init, headers };
+}
+
 let api: TestApi;
 let workflowId: string;
 let puts: number;
@@ -45,7 +52,7 @@ function saver(overrides: Partial<DraftSaverOptions> = {}): DraftSaver {
     onSaved: (draft) => saved.push(draft),
     fetch: async (url, init) => {
       if (init.method === 'PUT') puts++;
-      return api.app.request(url, init);
+      return api.app.request(url, signedIn(init));
     },
     ...overrides,
   });
@@ -106,7 +113,7 @@ describe('draft autosave', () => {
       fetch: async (url, init) => {
         puts++;
         if (failures-- > 0) throw new TypeError('Failed to fetch');
-        return api.app.request(url, init);
+        return api.app.request(url, signedIn(init));
       },
     });
     autosave.change(graph('Offline edit'));
