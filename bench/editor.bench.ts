@@ -1,4 +1,5 @@
 import { chromium } from 'playwright-core';
+import { SESSION_COOKIE, sessionCookie, setUpOwner } from '../e2e/owner.ts';
 import { startServer } from '../e2e/server.ts';
 import { bigGraph } from './graphs.ts';
 import { percentile, report } from './stats.ts';
@@ -22,9 +23,10 @@ export async function run(): Promise<void> {
     ],
   });
   try {
+    const session = await setUpOwner(server);
     const created = await fetch(`${server.url}/api/v1/workflows`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${session}` },
       body: JSON.stringify({ name: 'Bench 500', graph: bigGraph(500) }),
     });
     if (created.status !== 201) throw new Error(`creating the workflow answered ${created.status}`);
@@ -34,6 +36,7 @@ export async function run(): Promise<void> {
     let rendered = 0;
     for (let index = 0; index <= runs; index++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      await context.addCookies([sessionCookie(server.url, session)]);
       const page = await context.newPage();
       const start = performance.now();
       await page.goto(`${server.url}/workflows/${id}`, { waitUntil: 'commit' });

@@ -1,24 +1,10 @@
 import { test as base, expect } from '@playwright/test';
+import { OWNER, sessionCookie, setUpOwner } from './owner.ts';
 import { type RunningServer, startServer } from './server.ts';
-
-/** The owner every spec signs in as; created through the setup endpoint of a fresh server. */
-export const OWNER = { name: 'Olivia Owner', email: 'owner@example.com', password: 'correct horse battery' };
 
 interface SignedInServer extends RunningServer {
   /** The owner's session cookie value, for `page.request` calls and new browser contexts. */
   readonly session: string;
-}
-
-async function setUpOwner(server: RunningServer): Promise<string> {
-  const response = await fetch(`${server.url}/api/v1/auth/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(OWNER),
-  });
-  if (response.status !== 201) throw new Error(`setup answered ${response.status}: ${await response.text()}`);
-  const cookie = response.headers.get('set-cookie')?.match(/stepwise_session=([^;]+)/)?.[1];
-  if (!cookie) throw new Error('setup set no session cookie');
-  return cookie;
 }
 
 /**
@@ -40,26 +26,11 @@ export const test = base.extend<object, { server: SignedInServer }>({
     await use(server.url);
   },
   storageState: async ({ server }, use) => {
-    const { hostname } = new URL(server.url);
-    await use({
-      cookies: [
-        {
-          name: 'stepwise_session',
-          value: server.session,
-          domain: hostname,
-          path: '/',
-          expires: -1,
-          httpOnly: true,
-          secure: false,
-          sameSite: 'Strict',
-        },
-      ],
-      origins: [],
-    });
+    await use({ cookies: [sessionCookie(server.url, server.session)], origins: [] });
   },
 });
 
-export { expect };
+export { expect, OWNER };
 
 /** Screenshots are test artifacts: people look at them after a run. */
 export const screenshotPath = (name: string) => `test-results/screenshots/${name}.png`;
