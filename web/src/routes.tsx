@@ -1,5 +1,6 @@
+import { lazy, Suspense } from 'react';
 import type { RouteObject } from 'react-router';
-import { EditorPage } from './editor/editor-page.tsx';
+import { Spinner } from './components/ui.tsx';
 import { AccountPage } from './pages/account/account-page.tsx';
 import { AuditPage } from './pages/admin/audit-page.tsx';
 import { CredentialsPage } from './pages/admin/credentials-page.tsx';
@@ -13,12 +14,24 @@ import { VersionPage } from './pages/versions/version-page.tsx';
 import { VersionsPage } from './pages/versions/versions-page.tsx';
 import { WorkflowsPage } from './pages/workflows/workflows-page.tsx';
 
+/** The editor (CodeMirror, the form renderer, elkjs) loads only when a workflow is opened. */
+const EditorPage = lazy(async () => ({ default: (await import('./editor/editor-page.tsx')).EditorPage }));
+
 /**
  * Every page of the app behind sign-in. `fullScreen` pages (the editor) draw their own frame; the
  * others sit in the shell with the navigation.
  */
 export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
-  fullScreen: [{ path: '/workflows/:id', element: <EditorPage /> }],
+  fullScreen: [
+    {
+      path: '/workflows/:id',
+      element: (
+        <Suspense fallback={<Spinner label="Opening the editor…" />}>
+          <EditorPage />
+        </Suspense>
+      ),
+    },
+  ],
   inShell: [
     { path: '/workflows', element: <WorkflowsPage /> },
     { path: '/account', element: <AccountPage /> },
