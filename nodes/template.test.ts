@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { hasExpressions, parseTemplate, referencedStepNames, TemplateSyntaxError, template } from './template.ts';
+import {
+  hasExpressions,
+  parseTemplate,
+  referencedStepNames,
+  renameStepReferences,
+  TemplateSyntaxError,
+  template,
+} from './template.ts';
 
 describe('parseTemplate', () => {
   it('splits text and trimmed expressions in order', () => {
@@ -137,5 +144,21 @@ describe('parseTemplate with braces inside expressions', () => {
 
   it('still reports an expression whose braces never close', () => {
     expect(() => parseTemplate('{{ ({ a: 1 }')).toThrow(TemplateSyntaxError);
+  });
+});
+
+describe('renameStepReferences', () => {
+  it('points every reference of the old name at the new one, and nothing else', () => {
+    expect(renameStepReferences('{{ steps.Lookup.output.email }} / {{ steps.Other.output }}', 'Lookup', 'Find')).toBe(
+      '{{ steps.Find.output.email }} / {{ steps.Other.output }}',
+    );
+    expect(renameStepReferences('steps["Lookup"].output + steps.Lookup.output', 'Lookup', 'Find user')).toBe(
+      'steps["Find user"].output + steps["Find user"].output',
+    );
+    expect(renameStepReferences("steps['My node'].output", 'My node', 'Node2')).toBe('steps.Node2.output');
+    expect(renameStepReferences('input.steps.Lookup + steps.LookupMore.output', 'Lookup', 'Find')).toBe(
+      'input.steps.Lookup + steps.LookupMore.output',
+    );
+    expect(referencedStepNames(renameStepReferences('steps.A.output', 'A', 'Send mail'))).toEqual(['Send mail']);
   });
 });

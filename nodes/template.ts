@@ -58,6 +58,9 @@ export function hasExpressions(template: string): boolean {
   return template.includes('{{');
 }
 
+/** `steps.<name>` or `steps["<name>"]` as the scope variable (group 1: dot name; 3: bracket name). */
+const STEP_REFERENCE = /(?<![\w$])(?<!\.\s*)steps\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["'])(.*?)\2\s*\])/g;
+
 /**
  * Node names an expression reads through `steps.<name>` or `steps["<name>"]`, also after a keyword
  * (`typeof steps.X`). A `steps` that is a property (`input.steps.length`) or part of a longer name
@@ -66,13 +69,22 @@ export function hasExpressions(template: string): boolean {
  */
 export function referencedStepNames(source: string): string[] {
   const names = new Set<string>();
-  for (const match of source.matchAll(
-    /(?<![\w$])(?<!\.\s*)steps\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["'])(.*?)\2\s*\])/g,
-  )) {
+  for (const match of source.matchAll(STEP_REFERENCE)) {
     const name = match[1] ?? match[3];
     if (name !== undefined) names.add(name);
   }
   return [...names];
+}
+
+/**
+ * `source` with every reference to the step named `from` pointing at `to` instead (a node was
+ * renamed): dot notation when the new name is an identifier, bracket notation otherwise.
+ */
+export function renameStepReferences(source: string, from: string, to: string): string {
+  const reference = /^[A-Za-z_$][\w$]*$/.test(to) ? `steps.${to}` : `steps[${JSON.stringify(to)}]`;
+  return source.replace(STEP_REFERENCE, (match, dotName?: string, _quote?: string, bracketName?: string) =>
+    (dotName ?? bracketName) === from ? reference : match,
+  );
 }
 
 /** Every string holding `{{` inside a config value, with its dot path below `path`. */

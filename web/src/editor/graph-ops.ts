@@ -1,4 +1,5 @@
 import { findNodeType } from '../../../nodes/catalogue.ts';
+import { renameStepReferences } from '../../../nodes/template.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import { portsOf } from '../canvas/ports.ts';
 import { initialValue } from '../forms/schema.ts';
@@ -183,6 +184,37 @@ export function pasteFragment(
 }
 
 /** Replaces one node (by id) through `update`; other nodes keep their identity. */
+function renameInValue(value: unknown, from: string, to: string): unknown {
+  if (typeof value === 'string') return value.includes('steps') ? renameStepReferences(value, from, to) : value;
+  if (Array.isArray(value)) {
+    const items = value.map((item) => renameInValue(item, from, to));
+    return items.some((item, index) => item !== value[index]) ? items : value;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([key, item]) => [key, renameInValue(item, from, to)] as const);
+    const changed = entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key]);
+    return changed ? Object.fromEntries(entries) : value;
+  }
+  return value;
+}
+
+/**
+ * Renames a node and every `steps.<old name>` that other nodes' expressions and scripts read, so
+ * a rename never silently breaks a mapping. Nodes that do not mention it are kept as they are.
+ */
+export function renameNode(graph: Graph, id: string, name: string): Graph {
+  const old = graph.nodes.find((node) => node.id === id)?.name;
+  if (old === undefined || old === name) return graph;
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      const config = renameInValue(node.config, old, name) as GraphNode['config'];
+      if (node.id === id) return { ...node, name, config };
+      return config === node.config ? node : { ...node, config };
+    }),
+  };
+}
+
 export function updateNode(graph: Graph, id: string, update: (node: GraphNode) => GraphNode): Graph {
   let changed = false;
   const nodes = graph.nodes.map((node) => {

@@ -155,6 +155,42 @@ describe('editor store', () => {
     expect(store.getState().graph.nodes[1]?.name).toBe('Lookup');
   });
 
+  it('renaming a node rewrites the expressions and scripts that read it, in one undoable step', () => {
+    const graph: Graph = {
+      nodes: [
+        { id: 't', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+        { id: 'l', type: 'transform.set', name: 'Lookup', position: { x: 300, y: 0 }, config: {} },
+        {
+          id: 's',
+          type: 'transform.set',
+          name: 'Mail',
+          position: { x: 600, y: 0 },
+          config: { fields: [{ path: 'to', value: '{{ steps.Lookup.output.email }} {{ steps.Start.output.id }}' }] },
+        },
+        {
+          id: 'c',
+          type: 'transform.script',
+          name: 'Code',
+          position: { x: 900, y: 0 },
+          config: { code: 'return steps["Lookup"].output' },
+        },
+      ],
+      edges: [],
+    };
+    const store = editor(graph);
+    const untouched = store.getState().graph.nodes[0];
+    expect(store.getState().rename('l', 'Find user')).toBe(true);
+    const nodes = store.getState().graph.nodes;
+    expect(nodes[1]?.name).toBe('Find user');
+    expect(nodes[2]?.config).toEqual({
+      fields: [{ path: 'to', value: '{{ steps["Find user"].output.email }} {{ steps.Start.output.id }}' }],
+    });
+    expect(nodes[3]?.config).toEqual({ code: 'return steps["Find user"].output' });
+    expect(nodes[0]).toBe(untouched);
+    store.getState().undo();
+    expect(store.getState().graph).toEqual(graph);
+  });
+
   it('lays out left to right as one undoable step, keeping every id', async () => {
     const store = editor();
     const t = store.getState().addNode('trigger.manual', { position: { x: 900, y: 900 } });

@@ -14,6 +14,7 @@ import {
   pasteFragment,
   placeRightOf,
   remove,
+  renameNode,
   uniqueId,
   uniqueName,
   updateNode,
@@ -189,7 +190,7 @@ export function createEditorStore(
         const { graph } = get();
         if (!name) return false;
         if (graph.nodes.some((node) => node.name === name && node.id !== nodeId)) return false;
-        commit(updateNode(graph, nodeId, (node) => (node.name === name ? node : { ...node, name })));
+        commit(renameNode(graph, nodeId, name));
         return true;
       },
 
