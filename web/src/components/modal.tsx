@@ -1,5 +1,5 @@
 import { X } from 'lucide-react';
-import { type ReactNode, useEffect, useId } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
 
 /** A centred dialog over a dimmed page; Escape or the close button dismisses it. */
@@ -19,17 +19,52 @@ export function Modal({
   width?: string;
 }) {
   const titleId = useId();
+  const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onClose();
+      if (event.key === 'Tab') keepFocusInside(event);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
+  // Focus moves into the dialog when it opens (unless a field took it with autoFocus) and goes
+  // back to what had it when the dialog closes, as keyboard and screen reader users expect.
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    if (!dialog.current?.contains(document.activeElement)) focusables()[0]?.focus();
+    return () => before?.focus?.();
+  }, []);
+
+  function focusables(): HTMLElement[] {
+    return [
+      ...(dialog.current?.querySelectorAll<HTMLElement>(
+        'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable="true"], [tabindex]:not([tabindex="-1"])',
+      ) ?? []),
+    ];
+  }
+
+  /** Tab and Shift+Tab cycle within the dialog instead of wandering to the page behind it. */
+  function keepFocusInside(event: KeyboardEvent) {
+    const items = focusables();
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (!first || !last) return;
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || !dialog.current?.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !dialog.current?.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
   return createPortal(
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4 backdrop-blur-[1px]">
       <div
+        ref={dialog}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
