@@ -2,6 +2,29 @@ import { X } from 'lucide-react';
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
 
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable="true"], [tabindex]:not([tabindex="-1"])';
+
+function focusables(container: HTMLElement): HTMLElement[] {
+  return [...container.querySelectorAll<HTMLElement>(FOCUSABLE)];
+}
+
+/** Tab and Shift+Tab cycle within the dialog instead of wandering to the page behind it. */
+function keepFocusInside(container: HTMLElement, event: KeyboardEvent): void {
+  const items = focusables(container);
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (!first || !last) return;
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || !container.contains(active))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !container.contains(active))) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 /** A centred dialog over a dimmed page; Escape or the close button dismisses it. */
 export function Modal({
   title,
@@ -23,7 +46,7 @@ export function Modal({
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onClose();
-      if (event.key === 'Tab') keepFocusInside(event);
+      if (event.key === 'Tab' && dialog.current) keepFocusInside(dialog.current, event);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -33,33 +56,9 @@ export function Modal({
   // back to what had it when the dialog closes, as keyboard and screen reader users expect.
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    if (!dialog.current?.contains(document.activeElement)) focusables()[0]?.focus();
+    if (dialog.current && !dialog.current.contains(document.activeElement)) focusables(dialog.current)[0]?.focus();
     return () => before?.focus?.();
   }, []);
-
-  function focusables(): HTMLElement[] {
-    return [
-      ...(dialog.current?.querySelectorAll<HTMLElement>(
-        'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable="true"], [tabindex]:not([tabindex="-1"])',
-      ) ?? []),
-    ];
-  }
-
-  /** Tab and Shift+Tab cycle within the dialog instead of wandering to the page behind it. */
-  function keepFocusInside(event: KeyboardEvent) {
-    const items = focusables();
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (!first || !last) return;
-    const active = document.activeElement;
-    if (event.shiftKey && (active === first || !dialog.current?.contains(active))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && (active === last || !dialog.current?.contains(active))) {
-      event.preventDefault();
-      first.focus();
-    }
-  }
 
   return createPortal(
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4 backdrop-blur-[1px]">
