@@ -52,9 +52,12 @@ export async function startRun(
     trigger: TriggerKind;
     payload: unknown;
     retryOf?: string;
+    /** The user who started it (by hand, a test run or a retry); none for schedules and webhooks. */
+    createdBy?: string | null;
   },
 ): Promise<ExecutionRow> {
   const execution = insertExecution(deps.store.sqlite, {
+    createdBy: values.createdBy ?? null,
     workflowId: values.workflowId,
     versionId: values.versionId,
     graph: values.graph,
@@ -105,6 +108,7 @@ export async function retryRun(
   deps: RunsDeps,
   executionId: string,
   mode: 'from-failure' | 'fresh',
+  createdBy: string | null = null,
 ): Promise<ExecutionRow> {
   const sqlite = deps.store.sqlite;
   const original = getExecution(sqlite, executionId);
@@ -121,6 +125,7 @@ export async function retryRun(
       trigger: 'retry',
       payload: original.triggerPayload,
       retryOf: original.id,
+      createdBy,
     });
   }
   const graph = deps.graphs.forExecution(deps.store, original);
@@ -132,6 +137,7 @@ export async function retryRun(
       trigger: 'retry',
       triggerPayload: original.triggerPayload,
       retryOf: original.id,
+      createdBy,
     });
     copySucceededSteps(sqlite, original.id, execution.id);
     return { execution, pending: advanceExecution(sqlite, graph, execution.id).pending };

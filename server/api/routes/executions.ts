@@ -140,7 +140,7 @@ export const executionRoutes = [
       const { runs } = engineOf(deps);
       if (!getExecution(deps.store.sqlite, params.id)) throw notFound(`execution ${params.id}`);
       try {
-        const execution = await retryRun(runs, params.id, body.mode);
+        const execution = await retryRun(runs, params.id, body.mode, request.caller?.user.id ?? null);
         audit(request, {
           action: 'run.retried',
           objectType: 'execution',

@@ -89,8 +89,17 @@ describe('runs API', () => {
 
   it('test-runs the draft, keeping a copy of the graph it ran', async () => {
     const id = await workflow(greeting(), false);
-    const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { draft: true, payload: { name: 'Bo' } });
+    const started = await api.call(
+      'POST',
+      `/api/v1/workflows/${id}/runs`,
+      { draft: true, payload: { name: 'Bo' } },
+      { as: 'analyst' },
+    );
     expect(started.status).toBe(201);
+    // Who started a run is kept with it (schedules and webhooks start runs as nobody).
+    const startedBy = (executionId: string) =>
+      api.store.sqlite.prepare('select created_by as createdBy from executions where id = ?').get(executionId);
+    expect(startedBy(started.body.executionId)).toEqual({ createdBy: api.users.analyst.id });
     // Editing the draft while it runs does not change what runs.
     await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: { nodes: [], edges: [] } });
     const execution = await until(started.body.executionId, ['succeeded', 'failed']);
@@ -128,6 +137,9 @@ describe('runs API', () => {
     expect(retried.status).toBe(201);
     const retry = (await api.call('GET', `/api/v1/executions/${retried.body.executionId}`)).body;
     expect(retry).toMatchObject({ trigger: 'retry', retryOf: executionId });
+    expect(
+      api.store.sqlite.prepare('select created_by as createdBy from executions where id = ?').get(retry.id),
+    ).toEqual({ createdBy: api.users.admin.id });
     await api.call('POST', `/api/v1/executions/${retried.body.executionId}/cancel`);
     expect((await api.call('POST', `/api/v1/executions/${executionId}/retry`, { mode: 'sideways' })).status).toBe(400);
   });

@@ -60,6 +60,7 @@ export const runRoutes = [
           graph,
           trigger: 'test',
           payload,
+          createdBy: request.caller?.user.id ?? null,
         });
         audit(request, runTriggered(workflow.id, execution.id, 'test'));
         return c.json({ executionId: execution.id }, 201);
@@ -77,6 +78,7 @@ export const runRoutes = [
         versionId: version.id,
         trigger: 'manual',
         payload,
+        createdBy: request.caller?.user.id ?? null,
       });
       audit(request, runTriggered(workflow.id, execution.id, 'manual', version.number));
       return c.json({ executionId: execution.id }, 201);
