@@ -104,6 +104,15 @@ describe('draft autosave', () => {
     autosave.change(graph('Mine again'));
     await sleep(80);
     expect(puts).toBe(1);
+
+    // The user chooses to keep their version: it is saved over theirs, and saving goes on.
+    autosave.keepMine();
+    await sleep(80);
+    expect(autosave.state.kind).toBe('saved');
+    expect((await serverDraft()).graph.nodes[0]?.name).toBe('Mine again');
+    autosave.change(graph('Mine, later'));
+    await autosave.flush();
+    expect((await serverDraft()).graph.nodes[0]?.name).toBe('Mine, later');
   });
 
   it('retries with backoff when the server cannot be reached, then saves', async () => {

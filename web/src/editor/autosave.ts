@@ -18,9 +18,12 @@ export type SaveState =
 export class SaveFailed extends Error {
   override name = 'SaveFailed';
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** On a 409: the revision the server's draft has now. */
+  readonly currentRevision: number | undefined;
+  constructor(status: number, message: string, currentRevision?: number) {
     super(message);
     this.status = status;
+    this.currentRevision = currentRevision;
   }
 }
 
@@ -58,6 +61,7 @@ export class DraftSaver {
   private failures = 0;
   private stopped = false;
   state: SaveState = { kind: 'saved' };
+  private conflictRevision: number | undefined;
   private readonly options: DraftSaverOptions;
   private readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
 
@@ -121,6 +125,18 @@ export class DraftSaver {
     }
   }
 
+  /**
+   * After a conflict, the user chose their version over the other one: save it on top of the
+   * server's current draft (the other edits stay in no version unless saved; the user was told).
+   */
+  keepMine(): void {
+    if (this.state.kind !== 'conflict' || this.conflictRevision === undefined || this.stopped) return;
+    this.revision = this.conflictRevision;
+    this.conflictRevision = undefined;
+    this.setState({ kind: 'pending' });
+    void this.start();
+  }
+
   /** Stops saving for good (the page is being reloaded after a conflict, or unmounted). */
   discard(): void {
     this.stopped = true;
@@ -166,6 +182,7 @@ export class DraftSaver {
         const status = error instanceof SaveFailed ? error.status : 0;
         const message = error instanceof Error ? error.message : String(error);
         if (status === 409) {
+          this.conflictRevision = error instanceof SaveFailed ? error.currentRevision : undefined;
           this.setState({ kind: 'conflict', message });
           return;
         }
@@ -214,9 +231,14 @@ export class DraftSaver {
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`.trim();
       try {
-        const answer = (await response.json()) as { error?: { message?: string } };
+        const answer = (await response.json()) as {
+          error?: { message?: string; details?: { currentRevision?: unknown } };
+        };
         if (answer.error?.message) message = answer.error.message;
-      } catch {
+        const current = answer.error?.details?.currentRevision;
+        if (typeof current === 'number') throw new SaveFailed(response.status, message, current);
+      } catch (error) {
+        if (error instanceof SaveFailed) throw error;
         // not JSON: keep the status line
       }
       throw new SaveFailed(response.status, message);

@@ -258,8 +258,11 @@ function EditorLayout({
           <p className="flex-1">
             <span className="font-medium">This workflow was changed in another tab or by someone else.</span> Your
             latest edits here were not saved, so nothing of theirs was overwritten. Reload to continue from the newest
-            draft.
+            draft, or keep your version to save it over theirs.
           </p>
+          <Button size="sm" onClick={() => saver.keepMine()} title="Save your version over the other one">
+            Keep my version
+          </Button>
           <Button
             size="sm"
             variant="danger"
