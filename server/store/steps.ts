@@ -204,6 +204,55 @@ export function finishStepRun(
   return changes > 0;
 }
 
+/**
+ * Stores an attempt that was not claimed before it ran (a step that does not reach the outside
+ * world), with its result, in one statement. Answers false when the attempt already has a row:
+ * another job recorded (or claimed) it, and this result is not stored.
+ */
+export function insertFinishedStepRun(
+  sqlite: Sql,
+  values: {
+    executionId: string;
+    nodeId: string;
+    attempt: number;
+    workerId: string;
+    jobId: string;
+    input: unknown;
+    truncated: boolean;
+    startedAt: string;
+  },
+  result: StepResult,
+): boolean {
+  const succeeded = result.status === 'succeeded' ? result : undefined;
+  const failed = result.status === 'failed' ? result : undefined;
+  return (
+    prepared(
+      sqlite,
+      `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_port, error, truncated,
+         worker_id, job_id, retry_at, continue_at, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (execution_id, node_id, attempt) do nothing`,
+    ).run(
+      uuidv7(),
+      values.executionId,
+      values.nodeId,
+      values.attempt,
+      result.status,
+      toJson(values.input ?? null),
+      succeeded ? toJson(succeeded.output ?? null) : null,
+      succeeded?.port ?? null,
+      failed ? toJson(failed.error) : null,
+      values.truncated ? 1 : 0,
+      values.workerId,
+      values.jobId,
+      failed?.retryAt ?? null,
+      succeeded?.continueAt ?? null,
+      values.startedAt,
+      nowIso(),
+    ).changes > 0
+  );
+}
+
 export function insertSkippedSteps(sqlite: Sql, executionId: string, nodeIds: readonly string[]): void {
   const now = nowIso();
   const statement = prepared(
