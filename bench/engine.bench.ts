@@ -179,6 +179,12 @@ async function printStatementStats(pool: pg.Pool): Promise<void> {
       `  ${String(row.total_ms).padStart(7)} ms ${String(row.calls).padStart(7)} calls  ${row.query}\n`,
     );
   }
+  // A queue table full of dead rows makes every fetch slower: how well vacuum keeps up.
+  const { rows: tables } = await pool.query(
+    `select relname, n_live_tup, n_dead_tup, autovacuum_count, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del
+     from pg_stat_user_tables where schemaname = 'graphile_worker' and n_tup_ins > 0`,
+  );
+  for (const table of tables) process.stdout.write(`  ${JSON.stringify(table)}\n`);
 }
 
 function expressionCost(): void {

@@ -131,6 +131,73 @@ describe('claiming a step', () => {
   });
 });
 
+describe('a step that does not reach the outside world', () => {
+  /**
+   *   Start ──▶ Tidy (set)
+   */
+  const tidy = (): Graph => ({
+    nodes: [
+      node('start', 'trigger.manual', 'Start'),
+      node('tidy', 'transform.set', 'Tidy', { fields: [{ path: 'done', value: 'yes' }] }),
+    ],
+    edges: [edge('start', 'tidy')],
+  });
+
+  it('is recorded once, when it ends, however many jobs run it', async () => {
+    const { workflow, version } = engine.workflow(tidy());
+    const execution = await startRun(engine.runs, {
+      workflowId: workflow.id,
+      versionId: version.id,
+      trigger: 'manual',
+      payload: {},
+    });
+    const done = await engine.finished(execution.id);
+    const stored = done.steps.find((step) => step.nodeId === 'tidy');
+    // One row, written with its result: never a claim first.
+    expect(stored).toMatchObject({ status: 'succeeded', output: { done: 'yes' }, input: {} });
+    expect(stored?.workerId).toBeTruthy();
+    expect(stored?.jobId).toMatch(/^\d+$/);
+
+    const sandbox = new SandboxPool();
+    const runner = createStepRunner({
+      store: engine.store,
+      pgPool: engine.pgPool,
+      sandbox,
+      graphs: new GraphCache(),
+      workerId: 'racing-worker',
+      log: engine.log,
+      masterKey: engine.masterKey,
+    });
+    const tidyJob = { executionId: execution.id, nodeId: 'tidy', attempt: 1 };
+    // Reopen the run as if the step had never run, then let two jobs for it race.
+    const sqlite = engine.store.sqlite;
+    sqlite.prepare("delete from step_runs where execution_id = ? and node_id = 'tidy'").run(execution.id);
+    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
+    await Promise.all([runner(tidyJob, '700001'), runner(tidyJob, '700002')]);
+    const rows = stepRunsNow(engine.store, execution.id).filter((step) => step.nodeId === 'tidy');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'succeeded', workerId: 'racing-worker' });
+    expect(['700001', '700002']).toContain(rows[0]?.jobId);
+    expect((await engine.finished(execution.id)).execution.status).toBe('succeeded');
+
+    // A run canceled while such a step runs keeps no result of it.
+    sqlite.prepare("delete from step_runs where execution_id = ? and node_id = 'tidy'").run(execution.id);
+    sqlite.prepare("update executions set status = 'canceled' where id = ?").run(execution.id);
+    const late = createStepRunner({
+      store: engine.store,
+      pgPool: engine.pgPool,
+      sandbox,
+      graphs: new GraphCache(),
+      workerId: 'late-worker',
+      log: engine.log,
+      masterKey: engine.masterKey,
+    });
+    await late(tidyJob, '700003');
+    expect(stepRunsNow(engine.store, execution.id).filter((step) => step.nodeId === 'tidy')).toEqual([]);
+    sandbox.dispose();
+  });
+});
+
 describe('resuming unfinished runs', () => {
   it('queues again what an unfinished run needs after the queue lost its jobs', async () => {
     //   Start ──▶ Call (slow)

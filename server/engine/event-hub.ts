@@ -1,7 +1,10 @@
 import pg from 'pg';
+import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { EngineEvent } from './events.ts';
 import { EVENTS_CHANNEL } from './queue.ts';
+
+const EngineEventBatch = z.array(EngineEvent);
 
 type Listener = (event: EngineEvent) => void;
 
@@ -64,15 +67,19 @@ export class EventHub {
 
   private dispatch(payload: string | undefined): void {
     if (!payload) return;
-    let event: EngineEvent;
+    let events: EngineEvent[];
     try {
-      event = EngineEvent.parse(JSON.parse(payload));
+      // Workers send a batch of events per notification; an older worker sent one event each.
+      const parsed: unknown = JSON.parse(payload);
+      events = Array.isArray(parsed) ? EngineEventBatch.parse(parsed) : [EngineEvent.parse(parsed)];
     } catch {
       this.log.warn({ payload }, 'ignoring a malformed engine event');
       return;
     }
-    for (const listener of this.byExecution.get(event.executionId) ?? []) listener(event);
-    for (const listener of this.everything) listener(event);
+    for (const event of events) {
+      for (const listener of this.byExecution.get(event.executionId) ?? []) listener(event);
+      for (const listener of this.everything) listener(event);
+    }
   }
 
   private reconnect(failed: pg.Client): void {

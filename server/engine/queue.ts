@@ -72,9 +72,36 @@ export async function addStepJobs(
         })),
       ),
       EVENTS_CHANNEL,
-      JSON.stringify(events.map((event) => JSON.stringify(event))),
+      JSON.stringify(notificationPayloads(events)),
     ],
   });
+}
+
+/** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; stay well below it. */
+const MAX_PAYLOAD_BYTES = 7500;
+
+/**
+ * Events as few NOTIFY payloads as fit: each a JSON array of events. Every notification is read
+ * by every listening connection, so one per batch instead of one per event saves PostgreSQL and
+ * the listening API processes most of that work (measured: several events per step).
+ */
+export function notificationPayloads(events: readonly EngineEvent[]): string[] {
+  const payloads: string[] = [];
+  let batch: string[] = [];
+  let bytes = 2;
+  for (const event of events) {
+    const text = JSON.stringify(event);
+    const size = Buffer.byteLength(text) + 1;
+    if (batch.length > 0 && bytes + size > MAX_PAYLOAD_BYTES) {
+      payloads.push(`[${batch.join(',')}]`);
+      batch = [];
+      bytes = 2;
+    }
+    batch.push(text);
+    bytes += size;
+  }
+  if (batch.length > 0) payloads.push(`[${batch.join(',')}]`);
+  return payloads;
 }
 
 /** Whether a queue job still exists (waiting, running, or failed and to be retried). */

@@ -14,22 +14,33 @@ import {
 import { immediate } from '../store/prepared.ts';
 import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/steps.ts';
 import { getWorkflow } from '../store/workflows.ts';
+import { WriteBatcher } from '../store/write-batcher.ts';
 import { advanceExecution } from './advance.ts';
 import type { EngineEvent } from './events.ts';
 import { GraphCache } from './graphs.ts';
 import { addStepJobs, removeQueuedSteps, StepJobBatcher, specsFor } from './queue.ts';
+
+type NewExecution = Parameters<typeof insertExecution>[1];
 
 /** What starting, canceling and retrying runs needs: the store, the queue's database, compiled graphs. */
 export interface RunsDeps {
   readonly store: Store;
   readonly pgPool: pg.Pool;
   readonly graphs: GraphCache;
-  /** Runs started in the same moment (a burst of webhooks) are queued in one round trip. */
+  /** Runs started in the same moment (a burst of webhooks) are stored in one SQLite transaction… */
+  readonly executions: WriteBatcher<NewExecution, ExecutionRow>;
+  /** …and queued in one round trip. */
   readonly jobs: StepJobBatcher;
 }
 
 export function createRunsDeps(store: Store, pgPool: pg.Pool): RunsDeps {
-  return { store, pgPool, graphs: new GraphCache(), jobs: new StepJobBatcher(pgPool) };
+  return {
+    store,
+    pgPool,
+    graphs: new GraphCache(),
+    executions: new WriteBatcher(store.sqlite, (values: NewExecution) => insertExecution(store.sqlite, values)),
+    jobs: new StepJobBatcher(pgPool),
+  };
 }
 
 export class RunConflict extends Error {
@@ -56,7 +67,7 @@ export async function startRun(
     createdBy?: string | null;
   },
 ): Promise<ExecutionRow> {
-  const execution = insertExecution(deps.store.sqlite, {
+  const execution = await deps.executions.add({
     createdBy: values.createdBy ?? null,
     workflowId: values.workflowId,
     versionId: values.versionId,

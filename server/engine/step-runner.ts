@@ -22,6 +22,7 @@ import { immediate } from '../store/prepared.ts';
 import {
   claimStepRun,
   finishStepRun,
+  insertFinishedStepRun,
   latestAttempt,
   latestResults,
   type StepResult,
@@ -53,9 +54,20 @@ export interface StepRunnerDeps {
 const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'TemplateSyntaxError', 'ZodError']);
 
 /**
+ * Steps that reach the outside world (actions) are claimed in SQLite before they run: while one
+ * is in flight its row says `running`, with the job that runs it, so a duplicate job never
+ * repeats the call and a crashed worker's attempt is taken over by its own job only. Every other
+ * step is pure (its effects are its stored result), so it is recorded once, when it ends: one
+ * SQLite transaction per step instead of two. A crash or a duplicate job may run such a step
+ * again; only the first result is stored.
+ */
+const claimsBeforeRunning = (node: CompiledNode) => node.definition.kind === 'action';
+
+/**
  * One attempt of one step, as a graphile-worker task:
- * 1. claim it in SQLite (or notice it is already settled, stale, or its run has ended);
- * 2. build its input from the stored outputs of its parents, run the node;
+ * 1. build its input from the stored outputs of its parents; claim it in SQLite if it is an
+ *    action (or notice it is already settled, stale, or its run has ended);
+ * 2. run the node;
  * 3. store the result exactly once and, in the same transaction, work out what runs next;
  * 4. queue the next steps and publish events.
  * A crash anywhere leaves the job to be retried, and every phase is safe to repeat.
@@ -94,18 +106,43 @@ export function createStepRunner(deps: StepRunnerDeps) {
       execution.id,
       node.inbound.map((edge) => edge.source),
     );
-    let claim = claimStep(job, jobId, graph, parents, execution);
-    if (claim.kind === 'duplicate') {
-      // Another job holds this attempt. While that job is in the queue (running, or to be retried
-      // once its dead worker's lock is released) it owns the attempt; if it has vanished (the
-      // queue lost it, e.g. PostgreSQL stopped uncleanly), this job takes the attempt over.
-      if (await jobExists(deps.pgPool, claim.holder)) return;
-      claim = claimStep(job, jobId, graph, parents, execution, claim.holder);
-    }
-    if (claim.kind === 'ended' || claim.kind === 'duplicate') return;
-    if (claim.kind === 'settled') {
+    let input: unknown;
+    try {
+      input = stepInput(graph, job.nodeId, parents.states, (id) => parents.outputs.get(id), execution.triggerPayload);
+    } catch {
+      // Its inputs are not ready: a stray job; reconciling queues what is due.
       await settle(execution.id, graph);
       return;
+    }
+    const display = forDisplay(input);
+    const startedAt = now();
+    // Checked without a lock; `recordUnclaimed` checks again in the transaction that stores the result.
+    const found = claimsBeforeRunning(node)
+      ? 'claim'
+      : attemptStatus(latestAttempt(sqlite, job.executionId, job.nodeId), job);
+    if (found === 'settled') {
+      await settle(execution.id, graph);
+      return;
+    }
+    let record: (result: StepResult) => boolean;
+    if (found === 'new') {
+      record = (result) => recordUnclaimed(job, jobId, display, startedAt, result);
+    } else {
+      // An action, or a pure step whose attempt a job claimed anyway (one written by an earlier Stepwise).
+      let claim = claimStep(job, jobId, display);
+      if (claim.kind === 'duplicate') {
+        // Another job holds this attempt. While that job is in the queue (running, or to be retried
+        // once its dead worker's lock is released) it owns the attempt; if it has vanished (the
+        // queue lost it, e.g. PostgreSQL stopped uncleanly), this job takes the attempt over.
+        if (await jobExists(deps.pgPool, claim.holder)) return;
+        claim = claimStep(job, jobId, display, claim.holder);
+      }
+      if (claim.kind === 'ended' || claim.kind === 'duplicate') return;
+      if (claim.kind === 'settled') {
+        await settle(execution.id, graph);
+        return;
+      }
+      record = (result) => finishStepRun(sqlite, job.executionId, job.nodeId, job.attempt, result);
     }
     publish({
       type: 'step',
@@ -116,8 +153,8 @@ export function createStepRunner(deps: StepRunnerDeps) {
       at: now(),
     });
 
-    const result = await execute(graph, node, claim.input, execution, job, abortSignal);
-    const after = finishStep(job, graph, node, result);
+    const result = await execute(graph, node, input, execution, job, abortSignal);
+    const after = finishStep(job, graph, node, result, record);
     await queue.add(specsFor(job.executionId, after.pending), after.events);
     // A cancel that landed between the commit above and the queueing finds no job to remove:
     // look again, so a canceled run leaves no job behind (a delay's successor could wait days).
@@ -129,35 +166,20 @@ export function createStepRunner(deps: StepRunnerDeps) {
   function claimStep(
     job: StepJob,
     jobId: string,
-    graph: CompiledGraph,
-    parents: ReturnType<typeof latestResults>,
-    execution: ExecutionForStep,
+    display: ReturnType<typeof forDisplay>,
     /** A vanished job whose claim this job may take over. */
     replacing?: string,
-  ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'duplicate'; holder: string } | { kind: 'run'; input: unknown } {
-    let input: unknown;
-    try {
-      input = stepInput(graph, job.nodeId, parents.states, (id) => parents.outputs.get(id), execution.triggerPayload);
-    } catch {
-      return { kind: 'settled' }; // its inputs are not ready: a stray job; reconciling queues what is due
-    }
-    const display = forDisplay(input);
+  ): { kind: 'ended' } | { kind: 'settled' } | { kind: 'duplicate'; holder: string } | { kind: 'run' } {
     return immediate(sqlite, () => {
       const status = getExecutionStatus(sqlite, job.executionId);
       if (!status || TERMINAL_STATUSES.includes(status)) return { kind: 'ended' as const };
       const latest = latestAttempt(sqlite, job.executionId, job.nodeId);
-      const row = latest?.attempt === job.attempt ? latest : undefined;
-      if (row && row.status !== 'running') return { kind: 'settled' as const };
+      const found = attemptStatus(latest, job);
+      if (found === 'settled') return { kind: 'settled' as const };
       // Running under another job: a duplicate of a job that is at work. Only the job that claimed
       // an attempt (retried by the queue after its worker died) takes it over.
-      if (row && row.jobId !== jobId && row.jobId !== replacing)
-        return { kind: 'duplicate' as const, holder: row.jobId ?? '' };
-      if (!row) {
-        // A job for an attempt that is no longer the next one (e.g. queued twice) does nothing.
-        const state = latest && toStepState(latest);
-        const expected = state === undefined ? 1 : state.status === 'waiting' ? state.attempt + 1 : undefined;
-        if (expected !== job.attempt) return { kind: 'settled' as const };
-      }
+      if (found === 'running' && latest?.jobId !== jobId && latest?.jobId !== replacing)
+        return { kind: 'duplicate' as const, holder: latest?.jobId ?? '' };
       claimStepRun(sqlite, {
         ...job,
         workerId: deps.workerId,
@@ -167,8 +189,39 @@ export function createStepRunner(deps: StepRunnerDeps) {
         truncated: display.truncated,
       });
       if (status === 'queued') markExecutionRunning(sqlite, job.executionId);
-      return { kind: 'run' as const, input };
+      return { kind: 'run' as const };
     });
+  }
+
+  /**
+   * Stores the result of a step that was not claimed, inside `finishStep`'s transaction: only
+   * while its run goes on and no job has recorded the attempt yet. A result that loses either race
+   * is dropped, as an action's late result is after a cancel.
+   */
+  function recordUnclaimed(
+    job: StepJob,
+    jobId: string,
+    display: ReturnType<typeof forDisplay>,
+    startedAt: string,
+    result: StepResult,
+  ): boolean {
+    const status = getExecutionStatus(sqlite, job.executionId);
+    if (!status || TERMINAL_STATUSES.includes(status)) return false;
+    if (attemptStatus(latestAttempt(sqlite, job.executionId, job.nodeId), job) !== 'new') return false;
+    const stored = insertFinishedStepRun(
+      sqlite,
+      {
+        ...job,
+        workerId: deps.workerId,
+        jobId,
+        input: display.value,
+        truncated: display.truncated,
+        startedAt,
+      },
+      result,
+    );
+    if (stored && status === 'queued') markExecutionRunning(sqlite, job.executionId);
+    return stored;
   }
 
   async function execute(
@@ -252,7 +305,14 @@ export function createStepRunner(deps: StepRunnerDeps) {
     );
   }
 
-  function finishStep(job: StepJob, graph: CompiledGraph, node: CompiledNode, result: StepResult) {
+  function finishStep(
+    job: StepJob,
+    graph: CompiledGraph,
+    node: CompiledNode,
+    result: StepResult,
+    /** Stores the result; false when it must not be stored. */
+    record: (result: StepResult) => boolean,
+  ) {
     return immediate(sqlite, (): { pending: PendingStep[]; events: EngineEvent[] } => {
       const at = now();
       const step = (status: 'succeeded' | 'failed' | 'waiting'): EngineEvent => ({
@@ -263,9 +323,9 @@ export function createStepRunner(deps: StepRunnerDeps) {
         status,
         at,
       });
-      // Not stored when the attempt is no longer running: its run was canceled meanwhile. (A run
-      // failed by another branch still records this result; advancing it then queues nothing.)
-      if (!finishStepRun(sqlite, job.executionId, job.nodeId, job.attempt, result)) return { pending: [], events: [] };
+      // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
+      // run failed by another branch still records a claimed result; advancing it queues nothing.)
+      if (!record(result)) return { pending: [], events: [] };
       if (result.status === 'failed' && result.retryAt) {
         return {
           pending: [{ nodeId: job.nodeId, attempt: job.attempt + 1, runAt: result.retryAt }],
@@ -300,3 +360,15 @@ export function createStepRunner(deps: StepRunnerDeps) {
 }
 
 const now = () => new Date().toISOString();
+
+/**
+ * What the stored rows say about a job's attempt: `new` (nothing stored, and it is the node's next
+ * attempt), `running` (claimed by a job), or `settled` (done, or no longer the next attempt: a job
+ * queued twice does nothing).
+ */
+function attemptStatus(latest: ReturnType<typeof latestAttempt>, job: StepJob): 'new' | 'running' | 'settled' {
+  if (latest?.attempt === job.attempt) return latest.status === 'running' ? 'running' : 'settled';
+  const state = latest && toStepState(latest);
+  const expected = state === undefined ? 1 : state.status === 'waiting' ? state.attempt + 1 : undefined;
+  return expected === job.attempt ? 'new' : 'settled';
+}

@@ -49,27 +49,48 @@ export function toStepState(
   }
 }
 
+/*
+ * No `order by` in the hot-path reads below: SQLite (3.54) re-plans a statement that has one on
+ * every new binding of its `?` parameters (its planner checks whether a bound value changes the
+ * best plan), which cost ten times the query itself. A node has one row per attempt, so picking
+ * the latest attempt here is cheap.
+ */
+
+/** The row of the highest attempt. */
+function latest<T extends { attempt: number }>(rows: readonly T[]): T | undefined {
+  let found: T | undefined;
+  for (const row of rows) if (!found || row.attempt > found.attempt) found = row;
+  return found;
+}
+
 /** State of the latest attempt of every node that has one, keyed by node id. */
 export function stepStates(sqlite: Sql, executionId: string): Map<string, StepState> {
   const rows = prepared(
     sqlite,
     `select node_id as nodeId, status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt
-     from step_runs where execution_id = ? order by attempt`,
+     from step_runs where execution_id = ?`,
   ).all(executionId) as Array<
     Pick<StepRunRow, 'nodeId' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>
   >;
-  return new Map(rows.map((row) => [row.nodeId, toStepState(row)]));
+  const latestByNode = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    const seen = latestByNode.get(row.nodeId);
+    if (!seen || row.attempt > seen.attempt) latestByNode.set(row.nodeId, row);
+  }
+  return new Map([...latestByNode].map(([nodeId, row]) => [nodeId, toStepState(row)]));
 }
 
 type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'>;
 
 /** The latest attempt of one node (with the job that claimed it), or undefined when it has none. */
 export function latestAttempt(sqlite: Sql, executionId: string, nodeId: string): AttemptRow | undefined {
-  return prepared(
-    sqlite,
-    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId
-     from step_runs where execution_id = ? and node_id = ? order by attempt desc limit 1`,
-  ).get(executionId, nodeId) as AttemptRow | undefined;
+  return latest(
+    prepared(
+      sqlite,
+      `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId
+       from step_runs where execution_id = ? and node_id = ?`,
+    ).all(executionId, nodeId) as AttemptRow[],
+  );
 }
 
 /**
@@ -86,10 +107,10 @@ export function latestResults(
   const statement = prepared(
     sqlite,
     `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, output
-     from step_runs where execution_id = ? and node_id = ? order by attempt desc limit 1`,
+     from step_runs where execution_id = ? and node_id = ?`,
   );
   for (const nodeId of new Set(nodeIds)) {
-    const row = statement.get(executionId, nodeId) as (AttemptRow & { output: string | null }) | undefined;
+    const row = latest(statement.all(executionId, nodeId) as Array<AttemptRow & { output: string | null }>);
     if (!row) continue;
     states.set(nodeId, toStepState(row));
     if (row.status === 'succeeded') outputs.set(nodeId, fromJson(row.output));
@@ -181,6 +202,55 @@ export function finishStepRun(
            where execution_id = ? and node_id = ? and attempt = ? and status = 'running'`,
         ).run(toJson(result.error), result.retryAt ?? null, finished, executionId, nodeId, attempt).changes;
   return changes > 0;
+}
+
+/**
+ * Stores an attempt that was not claimed before it ran (a step that does not reach the outside
+ * world), with its result, in one statement. Answers false when the attempt already has a row:
+ * another job recorded (or claimed) it, and this result is not stored.
+ */
+export function insertFinishedStepRun(
+  sqlite: Sql,
+  values: {
+    executionId: string;
+    nodeId: string;
+    attempt: number;
+    workerId: string;
+    jobId: string;
+    input: unknown;
+    truncated: boolean;
+    startedAt: string;
+  },
+  result: StepResult,
+): boolean {
+  const succeeded = result.status === 'succeeded' ? result : undefined;
+  const failed = result.status === 'failed' ? result : undefined;
+  return (
+    prepared(
+      sqlite,
+      `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_port, error, truncated,
+         worker_id, job_id, retry_at, continue_at, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (execution_id, node_id, attempt) do nothing`,
+    ).run(
+      uuidv7(),
+      values.executionId,
+      values.nodeId,
+      values.attempt,
+      result.status,
+      toJson(values.input ?? null),
+      succeeded ? toJson(succeeded.output ?? null) : null,
+      succeeded?.port ?? null,
+      failed ? toJson(failed.error) : null,
+      values.truncated ? 1 : 0,
+      values.workerId,
+      values.jobId,
+      failed?.retryAt ?? null,
+      succeeded?.continueAt ?? null,
+      values.startedAt,
+      nowIso(),
+    ).changes > 0
+  );
 }
 
 export function insertSkippedSteps(sqlite: Sql, executionId: string, nodeIds: readonly string[]): void {

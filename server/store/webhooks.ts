@@ -55,10 +55,21 @@ export function setDeliveryExecution(sqlite: Sql, workflowId: string, key: strin
 
 /** The output of the step that finished last: what a webhook answers when it waits for the run. */
 export function lastStepOutput(sqlite: Sql, executionId: string): unknown {
-  const row = prepared(
+  // Picked here rather than by ORDER BY: SQLite re-plans an ordered statement on every call (see steps.ts).
+  const steps = prepared(
     sqlite,
-    `select output from step_runs where execution_id = ? and status = 'succeeded'
-     order by finished_at desc, id desc limit 1`,
-  ).get(executionId) as { output: string | null } | undefined;
-  return row?.output ? JSON.parse(row.output) : null;
+    "select id, finished_at as finishedAt from step_runs where execution_id = ? and status = 'succeeded'",
+  ).all(executionId) as Array<{ id: string; finishedAt: string | null }>;
+  let last: (typeof steps)[number] | undefined;
+  for (const step of steps) {
+    if (
+      !last ||
+      (step.finishedAt ?? '') > (last.finishedAt ?? '') ||
+      (step.finishedAt === last.finishedAt && step.id > last.id)
+    )
+      last = step;
+  }
+  if (!last) return null;
+  const row = prepared(sqlite, 'select output from step_runs where id = ?').get(last.id) as { output: string | null };
+  return row.output ? JSON.parse(row.output) : null;
 }
