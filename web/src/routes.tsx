@@ -15,7 +15,11 @@ import { VersionsPage } from './pages/versions/versions-page.tsx';
 import { WorkflowsPage } from './pages/workflows/workflows-page.tsx';
 
 /** The editor (CodeMirror, the form renderer, elkjs) loads only when a workflow is opened. */
-const EditorPage = lazy(async () => ({ default: (await import('./editor/editor-page.tsx')).EditorPage }));
+const loadEditor = () => import('./editor/editor-page.tsx');
+// Opened straight at an editor URL (a link, a reload), the chunk starts loading now, alongside
+// the session check, instead of after it.
+if (/^\/workflows\/[^/]+\/?$/.test(window.location.pathname)) void loadEditor();
+const EditorPage = lazy(async () => ({ default: (await loadEditor()).EditorPage }));
 
 /**
  * Every page of the app behind sign-in. `fullScreen` pages (the editor) draw their own frame; the
