@@ -16,14 +16,15 @@ import { evaluateTemplates } from '../server/sandbox/templates.ts';
 import { openStore } from '../server/store/db.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow } from '../server/store/workflows.ts';
-import { spawnWorker, stopWorker } from './processes.ts';
+import { spawnWorker, startWorkerCount, stopWorker } from './processes.ts';
 import { percentile, report } from './stats.ts';
 
 /**
  * The engine under load, as `npm start` runs it: embedded PostgreSQL with production settings,
- * one worker process, every step's input and output stored in SQLite.
- * Figures: five-step runs per second at worker concurrency 1 and 10, trigger-to-finish latency
- * of a run alone, and the cost of one expression evaluation in a warm isolate.
+ * every step's input and output stored in SQLite. Figures: five-step runs per second of one
+ * worker process at concurrency 1 and 10, and of as many processes as `npm start` runs (WORKERS,
+ * else one per core but one, 1 to 4); trigger-to-finish latency of a run alone; the cost of one
+ * expression evaluation in a warm isolate.
  */
 export async function run(): Promise<void> {
   if (!process.env.BENCH_ONLY) expressionCost();
@@ -70,17 +71,18 @@ export async function run(): Promise<void> {
         await stopWorker(worker);
       }
     }
-    // How a machine's cores are used (WORKERS=2, or `npm run worker` once more): two processes.
-    const pair = [spawnWorker(dir, postgres.url, 10), spawnWorker(dir, postgres.url, 10)];
+    // How `npm start` uses a machine's cores: its default number of worker processes.
+    const count = startWorkerCount();
+    const pool = Array.from({ length: count }, () => spawnWorker(dir, postgres.url, 10));
     try {
       await throughput(
-        '5-step runs/s, 2 worker processes x concurrency 10',
+        `5-step runs/s, ${count} worker process${count === 1 ? '' : 'es'} x concurrency 10 (npm start)`,
         Number(process.env.BENCH_RUNS ?? 1500),
         start,
         events,
       );
     } finally {
-      await Promise.all(pair.map(stopWorker));
+      await Promise.all(pool.map(stopWorker));
     }
     if (pgStats) await printStatementStats(pgPool);
   } finally {

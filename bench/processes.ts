@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../server/config.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../server/worker-main.ts', import.meta.url));
 
@@ -17,6 +18,11 @@ export function spawnWorker(dataDir: string, databaseUrl: string, concurrency: n
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+}
+
+/** How many worker processes `npm start` would run here: `WORKERS` if set, else its default (one per core but one, 1 to 4). */
+export function startWorkerCount(): number {
+  return Math.max(1, loadConfig({ WORKERS: process.env.WORKERS }).workers);
 }
 
 export async function stopWorker(worker: ChildProcess): Promise<void> {

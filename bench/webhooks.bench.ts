@@ -18,7 +18,7 @@ import { countExecutions } from '../server/store/executions.ts';
 import { publishVersion } from '../server/store/publications.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../server/store/workflows.ts';
-import { spawnWorker, stopWorker } from './processes.ts';
+import { spawnWorker, startWorkerCount, stopWorker } from './processes.ts';
 import { percentile, report } from './stats.ts';
 
 /** Seconds of load per measurement (BENCH_SECONDS to change). */
@@ -26,7 +26,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
 /**
  * Webhooks under load over real HTTP, as `npm start` serves them: the API process answers
- * `/hooks/...`, one worker process (concurrency 10) runs the steps. For both respond modes and
+ * `/hooks/...`, as many worker processes as `npm start` runs (WORKERS, else one per core but one,
+ * 1 to 4; concurrency 10 each) run the steps. For both respond modes and
  * 1, 10 and 50 concurrent clients: requests per second, latency, and executions stored versus
  * requests accepted (they must be equal).
  *
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const worker = spawnWorker(dir, postgres.url, 10);
+  const workers = Array.from({ length: startWorkerCount() }, () => spawnWorker(dir, postgres.url, 10));
   try {
     for (const respond of ['immediately', 'lastNode'] as const) {
       const workflowId = hookedWorkflow(store, respond);
@@ -70,11 +71,12 @@ export async function run(): Promise<void> {
           `webhook ${respond}, ${concurrency} clients`,
           store,
           workflowId,
+          workers.length,
         );
       }
     }
   } finally {
-    await stopWorker(worker);
+    await Promise.all(workers.map(stopWorker));
     server.close();
     await events.close();
     await pgPool.end();
@@ -141,6 +143,7 @@ async function load(
   name: string,
   store: ReturnType<typeof openStore>,
   workflowId: string,
+  workers: number,
 ): Promise<void> {
   const storedBefore = countExecutions(store.db, workflowId);
   const latencies: number[] = [];
@@ -164,6 +167,7 @@ async function load(
   await waitForIdle(store, workflowId);
   latencies.sort((a, b) => a - b);
   report(name, {
+    workers,
     req_per_s: latencies.length / seconds,
     p50_ms: percentile(latencies, 50),
     p99_ms: percentile(latencies, 99),

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, defaultWorkers, loadConfig } from './config.ts';
 
 describe('configuration', () => {
   it('works with no variables set', () => {
@@ -39,6 +39,16 @@ describe('configuration', () => {
       loadConfig({ RETENTION_DAYS: '0', RETENTION_MAX_EXECUTIONS: '0', RETENTION_INTERVAL_MINUTES: '5' }),
     ).toMatchObject({ retentionDays: 0, retentionMaxExecutions: 0, retentionIntervalMinutes: 5 });
     expect(() => loadConfig({ RETENTION_INTERVAL_MINUTES: '0' })).toThrow(/RETENTION_INTERVAL_MINUTES/);
+  });
+
+  it('runs one worker process per core but one by default, 1 to 4, and WORKERS overrides it', () => {
+    expect(defaultWorkers(1)).toBe(1);
+    expect(defaultWorkers(2)).toBe(1);
+    expect(defaultWorkers(3)).toBe(2);
+    expect(defaultWorkers(8)).toBe(4);
+    expect(loadConfig({}).workers).toBe(defaultWorkers());
+    expect(loadConfig({ WORKERS: '0' }).workers).toBe(0);
+    expect(loadConfig({ WORKERS: '7' }).workers).toBe(7);
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,7 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+
+/**
+ * Worker processes when `WORKERS` is unset: one per core but one, which is left to the API process
+ * and PostgreSQL (they take a core's worth under load: measured on 2 cores, a second worker made
+ * webhook runs slower, not faster); at least 1, at most 4 (each process holds its own isolate pool
+ * and PostgreSQL connections, and beyond that PostgreSQL and SQLite's one writer are the limit).
+ */
+export const defaultWorkers = (cores = availableParallelism()) => Math.max(1, Math.min(4, cores - 1));
 
 /**
  * Every setting Stepwise reads from the environment, with defaults that work on a fresh machine.
@@ -21,7 +30,13 @@ export const ConfigSchema = z.object({
     .optional()
     .describe('PostgreSQL for the engine queue; unset starts an embedded server'),
   PG_PORT: port.optional().describe('Port of the embedded PostgreSQL (a free one when unset)'),
-  WORKERS: z.coerce.number().int().min(0).max(64).default(1).describe('Engine worker processes `npm start` runs'),
+  WORKERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(() => defaultWorkers())
+    .describe('Engine worker processes `npm start` runs (default: one per core but one, 1 to 4)'),
   WORKER_CONCURRENCY: z.coerce
     .number()
     .int()
