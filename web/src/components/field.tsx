@@ -1,4 +1,5 @@
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import { Button, errorMessage } from './ui.tsx';
 
 const control =
   'block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-accent-600 disabled:bg-slate-50 disabled:text-slate-500';
@@ -59,4 +60,39 @@ export function fieldErrors(details: unknown): Record<string, string> {
     }
   }
   return errors;
+}
+
+/**
+ * The end of a form in a dialog: the server's refusal when no field carries it, then Cancel and
+ * the submit button.
+ */
+export function FormFooter({
+  error,
+  fieldsShowIt = false,
+  onCancel,
+  busy,
+  submitLabel,
+}: {
+  error: unknown;
+  /** The error is already shown next to a field. */
+  fieldsShowIt?: boolean;
+  onCancel: () => void;
+  busy: boolean;
+  submitLabel: string;
+}) {
+  return (
+    <>
+      {error && !fieldsShowIt ? (
+        <p role="alert" className="text-sm text-red-600">
+          {errorMessage(error)}
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2 pt-2">
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button type="submit" variant="primary" busy={busy}>
+          {submitLabel}
+        </Button>
+      </div>
+    </>
+  );
 }

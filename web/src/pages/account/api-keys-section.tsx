@@ -5,10 +5,10 @@ import type { ApiKey, Role } from '../../api/account-types.ts';
 import { api } from '../../api/client.ts';
 import { ROLE_LABELS, ROLE_ORDER, roleCan } from '../../auth/permissions.ts';
 import { useCurrentUser } from '../../auth/session.tsx';
-import { SelectField, TextField } from '../../components/field.tsx';
+import { FormFooter, SelectField, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { Cell, Table } from '../../components/table.tsx';
-import { Button, ErrorState, errorMessage, Spinner } from '../../components/ui.tsx';
+import { Button, ErrorState, Spinner } from '../../components/ui.tsx';
 import { dateTime, timeAgo } from '../../lib/dates.ts';
 
 const KEYS_KEY = ['api-keys'];
@@ -152,17 +152,7 @@ function CreateKeyModal({ ceiling, onClose }: { ceiling: Role; onClose: () => vo
             </option>
           ))}
         </SelectField>
-        {create.error && (
-          <p role="alert" className="text-sm text-red-600">
-            {errorMessage(create.error)}
-          </p>
-        )}
-        <div className="flex justify-end gap-2 pt-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.isPending}>
-            Create key
-          </Button>
-        </div>
+        <FormFooter error={create.error} onCancel={onClose} busy={create.isPending} submitLabel="Create key" />
       </form>
     </Modal>
   );

@@ -3,10 +3,10 @@ import { KeyRound, Plus, Trash2 } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import type { Credential } from '../../api/account-types.ts';
 import { ApiError, api } from '../../api/client.ts';
-import { fieldErrors, SelectField, TextField } from '../../components/field.tsx';
+import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { Cell, Table } from '../../components/table.tsx';
-import { Button, EmptyState, ErrorState, errorMessage, PageHeader, Spinner } from '../../components/ui.tsx';
+import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { dateTime } from '../../lib/dates.ts';
 
 const CREDENTIALS_KEY = ['credentials'];
@@ -176,17 +176,13 @@ function CreateCredentialModal({ onClose }: { onClose: () => void }) {
             error={errors[`secret.${field.key}`]}
           />
         ))}
-        {create.error && Object.keys(errors).length === 0 && (
-          <p role="alert" className="text-sm text-red-600">
-            {errorMessage(create.error)}
-          </p>
-        )}
-        <div className="flex justify-end gap-2 pt-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.isPending}>
-            Save credential
-          </Button>
-        </div>
+        <FormFooter
+          error={create.error}
+          fieldsShowIt={Object.keys(errors).length > 0}
+          onCancel={onClose}
+          busy={create.isPending}
+          submitLabel="Save credential"
+        />
       </form>
     </Modal>
   );

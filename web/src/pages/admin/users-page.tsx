@@ -5,7 +5,7 @@ import type { Role, User } from '../../api/account-types.ts';
 import { ApiError, api } from '../../api/client.ts';
 import { ROLE_LABELS, ROLE_ORDER } from '../../auth/permissions.ts';
 import { useCurrentUser } from '../../auth/session.tsx';
-import { fieldErrors, SelectField, TextField } from '../../components/field.tsx';
+import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, errorMessage, PageHeader, Spinner } from '../../components/ui.tsx';
@@ -170,17 +170,13 @@ function CreateUserModal({ onClose }: { onClose: () => void }) {
           onChange={(e) => setForm({ ...form, password: e.target.value })}
           error={errors.password}
         />
-        {create.error && Object.keys(errors).length === 0 && (
-          <p role="alert" className="text-sm text-red-600">
-            {errorMessage(create.error)}
-          </p>
-        )}
-        <div className="flex justify-end gap-2 pt-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={create.isPending}>
-            Add user
-          </Button>
-        </div>
+        <FormFooter
+          error={create.error}
+          fieldsShowIt={Object.keys(errors).length > 0}
+          onCancel={onClose}
+          busy={create.isPending}
+          submitLabel="Add user"
+        />
       </form>
     </Modal>
   );
