@@ -266,3 +266,25 @@ test('an unknown workflow shows a friendly not-found page', async ({ page }) => 
   await expect(page.getByText('This workflow doesn’t exist')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Back to workflows' })).toBeVisible();
 });
+
+test('an invalid draft is neither versioned nor test-run: both dialogs list its problems', async ({ page }) => {
+  const created = await page.request.post('/api/v1/workflows', {
+    data: { name: 'Not ready', graph: { nodes: [], edges: [] } },
+  });
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/workflows/${id}`);
+
+  await page.getByRole('button', { name: 'Save version' }).click();
+  const save = page.getByRole('dialog', { name: 'Save version' });
+  await save.getByRole('button', { name: 'Save version' }).click();
+  await expect(save.getByRole('alert')).toContainText('Nothing was saved: the workflow has 1 problem to fix first.');
+  await expect(save.getByRole('alert')).toContainText('trigger');
+  await save.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.getByRole('button', { name: 'Test run' }).click();
+  const run = page.getByRole('dialog', { name: 'Test run' });
+  await run.getByRole('button', { name: 'Run' }).click();
+  await expect(run.getByRole('alert')).toContainText('The draft has 1 problem; fix them to run it.');
+  const versions = await page.request.get(`/api/v1/workflows/${id}/versions`);
+  expect(((await versions.json()) as { items: unknown[] }).items).toHaveLength(0);
+});

@@ -1,4 +1,5 @@
 import { AlertCircle } from 'lucide-react';
+import { ApiError } from '../api/client.ts';
 import type { Problem } from '../api/types.ts';
 
 /** Problems as a list naming their node; clicking one shows that node. */
@@ -48,3 +49,33 @@ export function ProblemList({
 function withoutNodePrefix(message: string, name: string | undefined): string {
   return name && message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
 }
+
+/** The graph problems of a 422 (an invalid draft refused), or undefined for any other failure. */
+export function graphProblemsOf(error: unknown): Problem[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 422) return undefined;
+  const problems = (error.details as { problems?: Problem[] } | undefined)?.problems;
+  return Array.isArray(problems) ? problems : undefined;
+}
+
+/** A refused draft's problems in a dialog: what was refused, then the list naming the nodes. */
+export function RefusedProblems({
+  heading,
+  problems,
+  nodeName,
+}: {
+  heading: string;
+  problems: readonly Problem[];
+  nodeName: (nodeId: string) => string | undefined;
+}) {
+  return (
+    <div className="mt-4 rounded-lg bg-red-50 p-3 ring-1 ring-red-100" role="alert">
+      <p className="mb-1.5 text-sm font-medium text-red-800">{heading}</p>
+      <div className="max-h-56 overflow-y-auto rounded-md bg-white">
+        <ProblemList problems={problems} nodeName={nodeName} />
+      </div>
+    </div>
+  );
+}
+
+export const problemCount = (problems: readonly Problem[]) =>
+  `${problems.length} problem${problems.length === 1 ? '' : 's'}`;

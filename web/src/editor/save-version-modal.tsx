@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { Problem, Version } from '../api/types.ts';
 import { Modal } from '../components/modal.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
-import { ProblemList } from './problem-list.tsx';
+import { graphProblemsOf, problemCount, RefusedProblems } from './problem-list.tsx';
 
 /**
  * "Save version": the draft (flushed first, so the version is what is on screen) becomes the next
@@ -40,7 +40,7 @@ export function SaveVersionModal({
       });
       onSaved(version);
     } catch (caught) {
-      const found = problemsOf(caught);
+      const found = graphProblemsOf(caught);
       if (found) {
         setProblems(found);
         onProblems(found);
@@ -91,15 +91,11 @@ export function SaveVersionModal({
         />
       </form>
       {problems && (
-        <div className="mt-4 rounded-lg bg-red-50 p-3 ring-1 ring-red-100" role="alert">
-          <p className="mb-1.5 text-sm font-medium text-red-800">
-            Nothing was saved: the workflow has {problems.length} problem{problems.length === 1 ? '' : 's'} to fix
-            first.
-          </p>
-          <div className="max-h-56 overflow-y-auto rounded-md bg-white">
-            <ProblemList problems={problems} nodeName={nodeName} />
-          </div>
-        </div>
+        <RefusedProblems
+          heading={`Nothing was saved: the workflow has ${problemCount(problems)} to fix first.`}
+          problems={problems}
+          nodeName={nodeName}
+        />
       )}
       {error && (
         <p className="mt-3 text-sm text-red-700" role="alert">
@@ -108,10 +104,4 @@ export function SaveVersionModal({
       )}
     </Modal>
   );
-}
-
-export function problemsOf(error: unknown): Problem[] | undefined {
-  if (!(error instanceof ApiError) || error.status !== 422) return undefined;
-  const problems = (error.details as { problems?: Problem[] } | undefined)?.problems;
-  return Array.isArray(problems) ? problems : undefined;
 }

@@ -6,8 +6,7 @@ import { useMemo, useState } from 'react';
 import type { Graph, Problem } from '../api/types.ts';
 import { Modal } from '../components/modal.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
-import { ProblemList } from './problem-list.tsx';
-import { problemsOf } from './save-version-modal.tsx';
+import { graphProblemsOf, problemCount, RefusedProblems } from './problem-list.tsx';
 
 const payloadKey = (workflowId: string) => `stepwise.testPayload.${workflowId}`;
 
@@ -74,7 +73,7 @@ export function TestRunModal({
       await start(payload);
       onClose();
     } catch (caught) {
-      const found = problemsOf(caught);
+      const found = graphProblemsOf(caught);
       if (found) {
         setProblems(found);
         onProblems(found);
@@ -119,14 +118,11 @@ export function TestRunModal({
         <code className="font-mono">input</code>).
       </p>
       {problems && (
-        <div className="mt-4 rounded-lg bg-red-50 p-3 ring-1 ring-red-100" role="alert">
-          <p className="mb-1.5 text-sm font-medium text-red-800">
-            The draft has {problems.length} problem{problems.length === 1 ? '' : 's'}; fix them to run it.
-          </p>
-          <div className="max-h-56 overflow-y-auto rounded-md bg-white">
-            <ProblemList problems={problems} nodeName={nodeName} />
-          </div>
-        </div>
+        <RefusedProblems
+          heading={`The draft has ${problemCount(problems)}; fix them to run it.`}
+          problems={problems}
+          nodeName={nodeName}
+        />
       )}
       {error && (
         <p className="mt-3 text-sm text-red-700" role="alert">
