@@ -41,6 +41,41 @@ export function Button({
   );
 }
 
+const iconButtonStyles = {
+  /** Toolbars: a square target beside others. */
+  md: 'flex size-8 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-900 disabled:text-slate-300 disabled:hover:bg-transparent',
+  /** Inside a form row: small and quiet until hovered. */
+  sm: 'rounded p-1 text-slate-400 hover:bg-slate-200 hover:text-slate-700 disabled:opacity-30 disabled:hover:bg-transparent',
+} as const;
+
+/** A button that shows only an icon; its label is both the tooltip and the accessible name. */
+export function IconButton({
+  label,
+  onClick,
+  disabled,
+  size = 'md',
+  children,
+}: {
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  size?: keyof typeof iconButtonStyles;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      title={label}
+      aria-label={label}
+      disabled={disabled}
+      onClick={onClick}
+      className={iconButtonStyles[size]}
+    >
+      {children}
+    </button>
+  );
+}
+
 export function Spinner({ label = 'Loading…' }: { label?: string }) {
   return (
     <div role="status" className="flex items-center justify-center gap-2 p-10 text-sm text-slate-500">

@@ -1,6 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { LayoutGrid, Maximize2, Redo2, Undo2 } from 'lucide-react';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
+import { IconButton } from '../components/ui.tsx';
 import { layoutGraph } from './layout.ts';
 import { modKeyLabel } from './shortcuts.ts';
 import { ShortcutsHelp } from './shortcuts-help.tsx';
@@ -28,50 +29,25 @@ export function CanvasToolbar({ helpOpen, onToggleHelp }: { helpOpen: boolean; o
 
   return (
     <div className="absolute top-3 left-3 z-10 flex items-center gap-0.5 rounded-lg bg-white p-1 shadow-sm ring-1 ring-slate-200">
-      <ToolButton label={`Undo (${modKeyLabel}+Z)`} disabled={!canUndo} onClick={() => store.getState().undo()}>
+      <IconButton label={`Undo (${modKeyLabel}+Z)`} disabled={!canUndo} onClick={() => store.getState().undo()}>
         <Undo2 className="size-4" />
-      </ToolButton>
-      <ToolButton label={`Redo (${modKeyLabel}+Shift+Z)`} disabled={!canRedo} onClick={() => store.getState().redo()}>
+      </IconButton>
+      <IconButton label={`Redo (${modKeyLabel}+Shift+Z)`} disabled={!canRedo} onClick={() => store.getState().redo()}>
         <Redo2 className="size-4" />
-      </ToolButton>
+      </IconButton>
       <span className="mx-0.5 h-5 w-px bg-slate-200" aria-hidden />
-      <ToolButton label="Tidy up (auto-layout)" disabled={empty || busy} onClick={() => void tidy()}>
+      <IconButton label="Tidy up (auto-layout)" disabled={empty || busy} onClick={() => void tidy()}>
         <LayoutGrid className="size-4" />
-      </ToolButton>
-      <ToolButton
+      </IconButton>
+      <IconButton
         label="Zoom to fit"
         disabled={empty}
         onClick={() => void fitView({ padding: 0.25, maxZoom: 1, duration: 300 })}
       >
         <Maximize2 className="size-4" />
-      </ToolButton>
+      </IconButton>
       <span className="mx-0.5 h-5 w-px bg-slate-200" aria-hidden />
       <ShortcutsHelp open={helpOpen} onToggle={onToggleHelp} />
     </div>
-  );
-}
-
-function ToolButton({
-  label,
-  onClick,
-  disabled,
-  children,
-}: {
-  label: string;
-  onClick: () => void;
-  disabled?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      title={label}
-      aria-label={label}
-      onClick={onClick}
-      disabled={disabled}
-      className="flex size-8 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-900 disabled:text-slate-300 disabled:hover:bg-transparent"
-    >
-      {children}
-    </button>
   );
 }

@@ -1,5 +1,6 @@
 import { ArrowDown, ArrowUp, Plus, Trash2 } from 'lucide-react';
 import { type ReactNode, useEffect, useId, useState } from 'react';
+import { IconButton } from '../components/ui.tsx';
 import { CodeField, ExpressionField } from './expression-field.tsx';
 import {
   fieldKind,
@@ -289,6 +290,7 @@ function ListField(props: FieldProps & { label: string }) {
             </span>
             <div className="flex items-center">
               <IconButton
+                size="sm"
                 label={`Move ${noun} ${index + 1} up`}
                 disabled={index === 0}
                 onClick={() => move(index, index - 1)}
@@ -296,6 +298,7 @@ function ListField(props: FieldProps & { label: string }) {
                 <ArrowUp className="size-3.5" />
               </IconButton>
               <IconButton
+                size="sm"
                 label={`Move ${noun} ${index + 1} down`}
                 disabled={index === items.length - 1}
                 onClick={() => move(index, index + 1)}
@@ -303,6 +306,7 @@ function ListField(props: FieldProps & { label: string }) {
                 <ArrowDown className="size-3.5" />
               </IconButton>
               <IconButton
+                size="sm"
                 label={`Remove ${noun} ${index + 1}`}
                 disabled={items.length <= min}
                 onClick={() =>
@@ -351,31 +355,6 @@ function ListField(props: FieldProps & { label: string }) {
         </button>
       )}
     </div>
-  );
-}
-
-function IconButton({
-  label,
-  onClick,
-  disabled,
-  children,
-}: {
-  label: string;
-  onClick: () => void;
-  disabled?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      title={label}
-      aria-label={label}
-      disabled={disabled}
-      onClick={onClick}
-      className="rounded p-1 text-slate-400 hover:bg-slate-200 hover:text-slate-700 disabled:opacity-30 disabled:hover:bg-transparent"
-    >
-      {children}
-    </button>
   );
 }
 
@@ -428,6 +407,7 @@ function MapField(props: FieldProps & { label: string }) {
             )}
           </div>
           <IconButton
+            size="sm"
             label={`Remove ${noun} ${index + 1}`}
             onClick={() => update(rows.filter((_, position) => position !== index))}
           >
