@@ -42,18 +42,50 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, 'http_error', `${response.status} ${response.statusText || 'request failed'}`);
 }
 
+/** How long an early answer may wait for the page that asked for it before it counts as stale. */
+const EARLY_ANSWER_TTL_MS = 10_000;
+const earlyAnswers = new Map<string, { startedAt: number; answer: Promise<Response | undefined> }>();
+
+/**
+ * Starts GETs a page opened by URL will need before the app has even checked the session, so they
+ * travel alongside that check instead of after it. The first `api.get` of the same path takes the
+ * answer (once, and only while fresh); a failed or refused one is simply asked again, the normal
+ * way, so errors and 401s are handled as usual. Any write (signing in or out, a save) drops the
+ * answers not yet taken: they may describe the world before it.
+ */
+export function fetchEarly(paths: readonly string[]): void {
+  for (const path of paths) {
+    const answer = fetch(`${API_BASE}${path}`, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then((response) => (response.ok ? response : undefined))
+      .catch(() => undefined);
+    earlyAnswers.set(path, { startedAt: Date.now(), answer });
+  }
+}
+
+function takeEarlyAnswer(url: string): Promise<Response | undefined> | undefined {
+  const early = earlyAnswers.get(url);
+  if (!early) return undefined;
+  earlyAnswers.delete(url);
+  return Date.now() - early.startedAt <= EARLY_ANSWER_TTL_MS ? early.answer : undefined;
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const url = withQuery(path, query);
+  if (method !== 'GET') earlyAnswers.clear();
   let response: Response;
   try {
-    response = await fetch(`${API_BASE}${withQuery(path, query)}`, {
-      method,
-      credentials: 'same-origin',
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const early = method === 'GET' ? await takeEarlyAnswer(url) : undefined;
+    response =
+      early ??
+      (await fetch(`${API_BASE}${url}`, {
+        method,
+        credentials: 'same-origin',
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { 'content-type': 'application/json', accept: 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }));
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the Stepwise server. Check that it is running.');
   }
