@@ -18,6 +18,7 @@ import { countExecutions } from '../server/store/executions.ts';
 import { publishVersion } from '../server/store/publications.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../server/store/workflows.ts';
+import { runLoad } from './load-client.ts';
 import { spawnWorker, startWorkerCount, stopWorker } from './processes.ts';
 import { percentile, report } from './stats.ts';
 
@@ -146,23 +147,14 @@ async function load(
   workers: number,
 ): Promise<void> {
   const storedBefore = countExecutions(store.db, workflowId);
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const deadline = performance.now() + SECONDS * 1000;
-  const body = JSON.stringify({ email: 'Ada@Example.COM', total: 150 });
-  const client = async () => {
-    while (performance.now() < deadline) {
-      const started = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await response.arrayBuffer();
-      latencies.push(performance.now() - started);
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, client));
-  const seconds = (performance.now() - began) / 1000;
-  const accepted = (statuses.get(200) ?? 0) + (statuses.get(202) ?? 0);
+  const { latencies, statuses, seconds } = await runLoad({
+    url,
+    concurrency,
+    seconds: SECONDS,
+    body: JSON.stringify({ email: 'Ada@Example.COM', total: 150 }),
+    headers: { 'content-type': 'application/json' },
+  });
+  const accepted = (statuses[200] ?? 0) + (statuses[202] ?? 0);
   // Runs answered at once may still be going: wait for them before counting what was stored.
   await waitForIdle(store, workflowId);
   latencies.sort((a, b) => a - b);

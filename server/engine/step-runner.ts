@@ -29,6 +29,7 @@ import {
   stepOutputs,
   toStepState,
 } from '../store/steps.ts';
+import { WriteBatcher } from '../store/write-batcher.ts';
 import { advanceExecution } from './advance.ts';
 import { authenticatedHttp } from './authenticated-http.ts';
 import { checkOutput, forDisplay } from './data-caps.ts';
@@ -36,6 +37,16 @@ import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
 import { sendHttp } from './http.ts';
 import { jobExists, removeQueuedSteps, StepJob, StepJobBatcher, specsFor } from './queue.ts';
+
+/** A step that has run, on its way to being stored. */
+interface Finish {
+  readonly job: StepJob;
+  readonly graph: CompiledGraph;
+  readonly node: CompiledNode;
+  readonly result: StepResult;
+  /** Stores the result; false when it must not be stored. */
+  readonly record: (result: StepResult) => boolean;
+}
 
 export interface StepRunnerDeps {
   readonly store: Store;
@@ -76,6 +87,9 @@ export function createStepRunner(deps: StepRunnerDeps) {
   const sqlite = deps.store.sqlite;
   const http = authenticatedHttp(deps.sendHttp ?? sendHttp, sqlite, deps.masterKey);
   const queue = new StepJobBatcher(deps.pgPool);
+  // Steps that end in the same turn of the event loop store their results in one commit (each in
+  // its own savepoint): under load, one SQLite write lock and one WAL write for many steps.
+  const finishes = new WriteBatcher(sqlite, (finish: Finish) => finishStep(finish));
   /** Events for live views ride in the next batch; losing one (database down) loses no data. */
   const publish = (event: EngineEvent) =>
     void queue
@@ -154,7 +168,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
     });
 
     const result = await execute(graph, node, input, execution, job, abortSignal);
-    const after = finishStep(job, graph, node, result, record);
+    const after = await finishes.add({ job, graph, node, result, record });
     await queue.add(specsFor(job.executionId, after.pending), after.events);
     // A cancel that landed between the commit above and the queueing finds no job to remove:
     // look again, so a canceled run leaves no job behind (a delay's successor could wait days).
@@ -305,46 +319,38 @@ export function createStepRunner(deps: StepRunnerDeps) {
     );
   }
 
-  function finishStep(
-    job: StepJob,
-    graph: CompiledGraph,
-    node: CompiledNode,
-    result: StepResult,
-    /** Stores the result; false when it must not be stored. */
-    record: (result: StepResult) => boolean,
-  ) {
-    return immediate(sqlite, (): { pending: PendingStep[]; events: EngineEvent[] } => {
-      const at = now();
-      const step = (status: 'succeeded' | 'failed' | 'waiting'): EngineEvent => ({
-        type: 'step',
-        executionId: job.executionId,
-        nodeId: job.nodeId,
-        attempt: job.attempt,
-        status,
-        at,
-      });
-      // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
-      // run failed by another branch still records a claimed result; advancing it queues nothing.)
-      if (!record(result)) return { pending: [], events: [] };
-      if (result.status === 'failed' && result.retryAt) {
-        return {
-          pending: [{ nodeId: job.nodeId, attempt: job.attempt + 1, runAt: result.retryAt }],
-          events: [step('waiting')],
-        };
-      }
-      if (result.status === 'failed') {
-        const events = [step('failed')];
-        const message = (result.error as { message?: string }).message ?? 'failed';
-        if (
-          finishExecution(sqlite, job.executionId, 'failed', { nodeId: job.nodeId, nodeName: node.node.name, message })
-        ) {
-          events.push({ type: 'run', executionId: job.executionId, status: 'failed', at });
-        }
-        return { pending: [], events };
-      }
-      const advance = advanceExecution(sqlite, graph, job.executionId, job.nodeId);
-      return { pending: advance.pending, events: [step('succeeded'), ...advance.events] };
+  /** Stores a step's result and works out what runs next; runs inside `finishes`' transaction. */
+  function finishStep({ job, graph, node, result, record }: Finish): { pending: PendingStep[]; events: EngineEvent[] } {
+    const at = now();
+    const step = (status: 'succeeded' | 'failed' | 'waiting'): EngineEvent => ({
+      type: 'step',
+      executionId: job.executionId,
+      nodeId: job.nodeId,
+      attempt: job.attempt,
+      status,
+      at,
     });
+    // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
+    // run failed by another branch still records a claimed result; advancing it queues nothing.)
+    if (!record(result)) return { pending: [], events: [] };
+    if (result.status === 'failed' && result.retryAt) {
+      return {
+        pending: [{ nodeId: job.nodeId, attempt: job.attempt + 1, runAt: result.retryAt }],
+        events: [step('waiting')],
+      };
+    }
+    if (result.status === 'failed') {
+      const events = [step('failed')];
+      const message = (result.error as { message?: string }).message ?? 'failed';
+      if (
+        finishExecution(sqlite, job.executionId, 'failed', { nodeId: job.nodeId, nodeName: node.node.name, message })
+      ) {
+        events.push({ type: 'run', executionId: job.executionId, status: 'failed', at });
+      }
+      return { pending: [], events };
+    }
+    const advance = advanceExecution(sqlite, graph, job.executionId, job.nodeId);
+    return { pending: advance.pending, events: [step('succeeded'), ...advance.events] };
   }
 
   async function settle(executionId: string, graph: CompiledGraph): Promise<void> {
