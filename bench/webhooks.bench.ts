@@ -65,7 +65,7 @@ export async function run(): Promise<void> {
   try {
     for (const respond of ['immediately', 'lastNode'] as const) {
       const workflowId = hookedWorkflow(store, respond);
-      for (const concurrency of [1, 10, 50]) {
+      for (const concurrency of process.env.BENCH_ONLY ? [Number(process.env.BENCH_ONLY)] : [1, 10, 50]) {
         await load(
           `${base}/hooks/${workflowId}/orders`,
           concurrency,

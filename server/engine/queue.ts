@@ -127,16 +127,19 @@ export async function removeQueuedSteps(pool: pg.Pool, executionId: string): Pro
 }
 
 /**
- * Gathers the jobs and events that steps finishing in the same turn of the event loop want to
- * queue, and sends them in one query: under load that is one commit for many steps instead of one
- * each. Each caller's promise settles when its jobs are durably queued, so a step's own job is
- * completed only after its successors exist.
+ * Gathers the jobs and events that steps want to queue and sends them in one query, with at most
+ * one such query in flight: what arrives while one is on its way goes in the next, right after.
+ * Under load that is one commit for many steps instead of one each, and the batches grow as the
+ * load does (group commit). Batches go out in order, so events are published in the order they
+ * were added. Each caller's promise settles when its jobs are durably queued, so a step's own job
+ * is completed only after its successors exist.
  */
 export class StepJobBatcher {
   private jobs: StepJobSpec[] = [];
   private events: EngineEvent[] = [];
   private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   private scheduled = false;
+  private sending = false;
   private readonly pool: pg.Pool;
 
   constructor(pool: pg.Pool) {
@@ -148,11 +151,15 @@ export class StepJobBatcher {
     this.jobs.push(...jobs);
     this.events.push(...events);
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => void this.flush());
-    }
+    this.schedule();
     return done;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.sending || this.waiting.length === 0) return;
+    this.scheduled = true;
+    // The rest of this turn's steps join the batch before it leaves.
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
@@ -163,11 +170,15 @@ export class StepJobBatcher {
     this.events = [];
     this.waiting = [];
     this.scheduled = false;
+    this.sending = true;
     try {
       await addStepJobs(this.pool, jobs, events);
       for (const caller of waiting) caller.resolve();
     } catch (error) {
       for (const caller of waiting) caller.reject(error);
+    } finally {
+      this.sending = false;
+      this.schedule();
     }
   }
 }

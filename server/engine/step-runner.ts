@@ -72,6 +72,9 @@ const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'Temp
  * SQLite transaction per step instead of two. A crash or a duplicate job may run such a step
  * again; only the first result is stored.
  */
+/** How long a step runs before live views are told it is running. */
+const RUNNING_EVENT_AFTER_MS = 100;
+
 const claimsBeforeRunning = (node: CompiledNode) => node.definition.kind === 'action';
 
 /**
@@ -158,16 +161,26 @@ export function createStepRunner(deps: StepRunnerDeps) {
       }
       record = (result) => finishStepRun(sqlite, job.executionId, job.nodeId, job.attempt, result);
     }
-    publish({
-      type: 'step',
-      executionId: job.executionId,
-      nodeId: job.nodeId,
-      attempt: job.attempt,
-      status: 'running',
-      at: now(),
-    });
-
-    const result = await execute(graph, node, input, execution, job, abortSignal);
+    // Live views hear that a step runs only when it runs long enough to be seen running: most
+    // steps end within milliseconds, and their `succeeded` event follows at once.
+    const announceRunning = setTimeout(
+      () =>
+        publish({
+          type: 'step',
+          executionId: job.executionId,
+          nodeId: job.nodeId,
+          attempt: job.attempt,
+          status: 'running',
+          at: startedAt,
+        }),
+      RUNNING_EVENT_AFTER_MS,
+    );
+    let result: StepResult;
+    try {
+      result = await execute(graph, node, input, execution, job, abortSignal);
+    } finally {
+      clearTimeout(announceRunning);
+    }
     const after = await finishes.add({ job, graph, node, result, record });
     await queue.add(specsFor(job.executionId, after.pending), after.events);
     // A cancel that landed between the commit above and the queueing finds no job to remove:
