@@ -52,7 +52,14 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
   const once = () =>
     new Promise<number>((done) => {
       const sent = request(
-        { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: 'POST', agent, headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: `${target.pathname}${target.search}`,
+          method: 'POST',
+          agent,
+          headers,
+        },
         (response) => {
           response.resume();
           response.once('end', () => done(response.statusCode ?? 0));
