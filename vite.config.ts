@@ -1,6 +1,30 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { buildStampPath } from './server/web/bundle.ts';
+
+/**
+ * Writes `dist/web.build.json` after a build, saying whether it is a production one. Vite picks
+ * React's development build when the environment's NODE_ENV says so (vitest sets `test`), and
+ * such a bundle is several times slower: `npm start` rebuilds any bundle this does not vouch for.
+ */
+function buildStamp(): Plugin {
+  let production = false;
+  let outDir = '';
+  return {
+    name: 'stepwise-build-stamp',
+    apply: 'build',
+    configResolved(config) {
+      production = config.isProduction;
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    writeBundle() {
+      writeFileSync(buildStampPath(outDir), `${JSON.stringify({ production })}\n`);
+    },
+  };
+}
 
 /**
  * The web app (`web/`) builds into `dist/web`, which the server serves. In development
@@ -8,7 +32,7 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   root: 'web',
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), buildStamp()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { webBundleIsStale } from './bundle.ts';
+import { buildStampPath, WEB_BUNDLE_DIR, webBundleIsStale } from './bundle.ts';
 import { mountWebApp } from './serve.ts';
 
 const dirs: string[] = [];
@@ -12,9 +12,11 @@ afterEach(() => {
 });
 
 function bundle(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-web-'));
-  dirs.push(dir);
-  mkdirSync(join(dir, 'assets'));
+  const parent = mkdtempSync(join(tmpdir(), 'stepwise-web-'));
+  dirs.push(parent);
+  const dir = join(parent, 'web');
+  mkdirSync(join(dir, 'assets'), { recursive: true });
+  writeFileSync(buildStampPath(dir), JSON.stringify({ production: true }));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
   writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
   writeFileSync(join(dir, 'favicon.svg'), '<svg/>');
@@ -71,5 +73,33 @@ describe('web app serving', () => {
     const future = new Date(Date.now() + 60_000);
     utimesSync(join(source, 'main.tsx'), future, future);
     expect(webBundleIsStale(source, built)).toBe(true);
+  });
+
+  it('counts a bundle stale when its build stamp does not say production', () => {
+    const source = mkdtempSync(join(tmpdir(), 'stepwise-web-src-'));
+    dirs.push(source);
+    writeFileSync(join(source, 'main.tsx'), 'x');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(source, 'main.tsx'), past, past);
+    const built = bundle();
+    expect(webBundleIsStale(source, built)).toBe(false);
+    writeFileSync(buildStampPath(built), JSON.stringify({ production: false }));
+    expect(webBundleIsStale(source, built)).toBe(true);
+    rmSync(buildStampPath(built));
+    expect(webBundleIsStale(source, built)).toBe(true);
+  });
+
+  // The global setup built the bundle under vitest, whose NODE_ENV is `test`: Vite would then
+  // have used React's development build (much slower) had the build not insisted on production.
+  it('builds the production app even when the environment says NODE_ENV=test', () => {
+    expect(process.env.NODE_ENV).toBe('test');
+    expect(JSON.parse(readFileSync(buildStampPath(WEB_BUNDLE_DIR), 'utf8'))).toEqual({ production: true });
+    const scripts = readdirSync(join(WEB_BUNDLE_DIR, 'assets')).filter((name) => name.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    // Only React's development builds make an error per element to capture owner stacks.
+    const development = scripts.filter((name) =>
+      readFileSync(join(WEB_BUNDLE_DIR, 'assets', name), 'utf8').includes('react-stack-top-frame'),
+    );
+    expect(development).toEqual([]);
   });
 });
