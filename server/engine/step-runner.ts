@@ -64,6 +64,9 @@ export interface StepRunnerDeps {
 /** Errors that come from the user's own config or code: another attempt would fail the same way. */
 const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'TemplateSyntaxError', 'ZodError']);
 
+/** How long a step runs before live views are told it is running. */
+const RUNNING_EVENT_AFTER_MS = 100;
+
 /**
  * Steps that reach the outside world (actions) are claimed in SQLite before they run: while one
  * is in flight its row says `running`, with the job that runs it, so a duplicate job never
@@ -72,9 +75,6 @@ const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'Temp
  * SQLite transaction per step instead of two. A crash or a duplicate job may run such a step
  * again; only the first result is stored.
  */
-/** How long a step runs before live views are told it is running. */
-const RUNNING_EVENT_AFTER_MS = 100;
-
 const claimsBeforeRunning = (node: CompiledNode) => node.definition.kind === 'action';
 
 /**
