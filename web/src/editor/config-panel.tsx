@@ -9,6 +9,7 @@ import type { JsonSchema } from '../forms/schema.ts';
 import { type ProblemsByField, SchemaForm } from '../forms/schema-form.tsx';
 import { scopeFor } from './scope.ts';
 import { useEditor } from './store.ts';
+import { WebhookAddress } from './webhook-address.tsx';
 
 /** Problems of one node keyed by the field they name ("config.rules.0.right"). */
 export function problemsByField(problems: readonly Problem[], nodeId: string): ProblemsByField {
@@ -28,9 +29,11 @@ function fieldMessage(problem: Problem): string {
 
 /** The right-hand panel: the selected node's name, type and config form, with its problems. */
 export function ConfigPanel({
+  workflowId,
   nodeTypes,
   detail,
 }: {
+  workflowId: string;
   nodeTypes: ReadonlyMap<string, NodeType>;
   detail: ExecutionDetail | null;
 }) {
@@ -127,6 +130,7 @@ export function ConfigPanel({
         </ul>
       )}
       <div className="px-4 py-4">
+        {node.type === 'trigger.webhook' && <WebhookAddress workflowId={workflowId} node={node} />}
         {type ? (
           <ExpressionScopeContext.Provider value={scope ?? { upstream: [], outputs: {} }}>
             <SchemaForm

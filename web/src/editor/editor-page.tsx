@@ -13,6 +13,7 @@ import { CanvasToolbar } from './canvas-toolbar.tsx';
 import { ConfigPanel } from './config-panel.tsx';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { Inspector } from './inspector.tsx';
+import { forgetLastTestRun, useLastTestRun } from './last-test-run.ts';
 import { Palette } from './palette.tsx';
 import { ProblemsButton } from './problems-button.tsx';
 import { ReadOnlyDraft } from './read-only-draft.tsx';
@@ -162,6 +163,7 @@ function EditorLayout({
   const queryClient = useQueryClient();
   const { saver, state: saveState } = useAutosave(store, workflow.id, draft, restored);
   const testRun = useTestRun(workflow.id);
+  const lastTestRun = useLastTestRun(workflow.id);
   const problems = useEditor((state) => state.problems);
   const { setCenter, getZoom } = useReactFlow();
   const [modal, setModal] = useState<'version' | 'run' | null>(null);
@@ -201,6 +203,8 @@ function EditorLayout({
   });
 
   const run = testRun.run && !testRun.run.dismissed ? testRun.run : null;
+  // Completions read this session's run once it has data, else the newest run stored before.
+  const completionData = testRun.run?.detail ?? lastTestRun ?? null;
 
   return (
     <div className="flex h-full flex-col bg-slate-50">
@@ -292,7 +296,7 @@ function EditorLayout({
             </div>
           )}
         </main>
-        <ConfigPanel nodeTypes={typesByName} detail={testRun.run?.detail ?? null} />
+        <ConfigPanel workflowId={workflow.id} nodeTypes={typesByName} detail={completionData} />
       </div>
       {modal === 'version' && (
         <SaveVersionModal
@@ -318,7 +322,9 @@ function EditorLayout({
           onClose={() => setModal(null)}
           start={async (payload) => {
             await saver.flush();
-            return testRun.start(payload);
+            const executionId = await testRun.start(payload);
+            forgetLastTestRun(queryClient, workflow.id);
+            return executionId;
           }}
         />
       )}

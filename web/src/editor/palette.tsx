@@ -57,8 +57,11 @@ export function Palette({ nodeTypes }: { nodeTypes: readonly NodeType[] }) {
           <p className="px-2 py-6 text-center text-sm text-slate-500">No node matches “{query}”.</p>
         )}
         {groups.map((group) => (
-          <section key={group.kind} className="mb-3">
-            <h3 className="px-2 pt-1 pb-1.5 text-[11px] font-semibold tracking-wide text-slate-400 uppercase">
+          <section key={group.kind} className="mb-3" aria-labelledby={`palette-kind-${group.kind}`}>
+            <h3
+              id={`palette-kind-${group.kind}`}
+              className="px-2 pt-1 pb-1.5 text-[11px] font-semibold tracking-wide text-slate-400 uppercase"
+            >
               {kindStyle[group.kind]?.label ?? group.kind}
             </h3>
             <ul className="flex flex-col gap-0.5">

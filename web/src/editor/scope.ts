@@ -21,9 +21,10 @@ export function upstreamNames(graph: Graph, nodeId: string): string[] {
 }
 
 /**
- * What expressions in `nodeId`'s config can read, with real values from the last test run of
- * this editor session when there is one: its input there, the trigger payload, and the outputs
- * of the steps before it.
+ * What expressions in `nodeId`'s config can read, with real values from the last test run when
+ * there is one (this editor session's, else the newest stored): its input there, the trigger
+ * payload, and the outputs of the steps before it. Steps are matched by node id, so a node
+ * renamed since the run offers its new name.
  */
 export function scopeFor(graph: Graph, nodeId: string, detail: ExecutionDetail | null | undefined): ExpressionScope {
   const upstream = upstreamNames(graph, nodeId);

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionDetail, ExecutionSummary, Graph, StepRun } from '../api/types.ts';
+import { expressionPaths } from '../forms/completions.ts';
+import { fetchLastTestRun } from './last-test-run.ts';
+import { scopeFor } from './scope.ts';
+
+const summary: ExecutionSummary = {
+  id: 'e1',
+  workflowId: 'w1',
+  workflowName: 'Orders',
+  versionId: null,
+  versionNumber: null,
+  trigger: 'test',
+  status: 'succeeded',
+  error: null,
+  retryOf: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:01.000Z',
+  durationMs: 1000,
+};
+
+const step = (nodeId: string, attempt: number, input: unknown, output: unknown): StepRun => ({
+  id: `${nodeId}-${attempt}`,
+  nodeId,
+  attempt,
+  status: 'succeeded',
+  input,
+  output,
+  outputPort: 'main',
+  error: null,
+  truncated: false,
+  reused: false,
+  retryAt: null,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:00.100Z',
+  durationMs: 100,
+});
+
+//   start ──▶ lookup ──▶ compose
+const graph: Graph = {
+  nodes: [
+    { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+    { id: 'lookup', type: 'transform.set', name: 'Lookup', position: { x: 0, y: 0 }, config: {} },
+    { id: 'compose', type: 'transform.set', name: 'Compose', position: { x: 0, y: 0 }, config: {} },
+  ],
+  edges: [
+    { id: 'a', source: 'start', sourcePort: 'main', target: 'lookup' },
+    { id: 'b', source: 'lookup', sourcePort: 'main', target: 'compose' },
+  ],
+};
+
+const detail: ExecutionDetail = {
+  ...summary,
+  triggerPayload: { email: 'ada@example.com' },
+  graph,
+  steps: [
+    step('start', 1, { email: 'ada@example.com' }, { email: 'ada@example.com' }),
+    step('lookup', 1, { email: 'ada@example.com' }, { customer: { id: 1 } }),
+    step('lookup', 2, { email: 'ada@example.com' }, { customer: { email: 'ada@example.com' } }),
+    step('compose', 1, { customer: { email: 'ada@example.com' } }, {}),
+  ],
+};
+
+describe('fetchLastTestRun', () => {
+  it('asks for the newest test run of the workflow, then its detail', async () => {
+    const asked: Array<[string, unknown]> = [];
+    const get = async <T>(path: string, query?: Record<string, string | number>): Promise<T> => {
+      asked.push([path, query]);
+      return (path === '/executions' ? { items: [summary], nextCursor: null } : detail) as T;
+    };
+    expect(await fetchLastTestRun(get, 'w1')).toBe(detail);
+    expect(asked).toEqual([
+      ['/executions', { workflowId: 'w1', trigger: 'test', limit: 1 }],
+      ['/executions/e1', undefined],
+    ]);
+  });
+
+  it('answers null for a workflow never test-run, without a second request', async () => {
+    const asked: string[] = [];
+    const get = async <T>(path: string): Promise<T> => {
+      asked.push(path);
+      return { items: [], nextCursor: null } as T;
+    };
+    expect(await fetchLastTestRun(get, 'w1')).toBeNull();
+    expect(asked).toEqual(['/executions']);
+  });
+});
+
+describe('scopeFor a stored run', () => {
+  it('offers the latest attempt of the steps before the node, its input and the trigger payload', () => {
+    const paths = expressionPaths(scopeFor(graph, 'compose', detail));
+    expect(paths.get('steps.Lookup.output.customer.email')).toBe('ada@example.com');
+    expect(paths.has('steps.Lookup.output.customer.id')).toBe(false);
+    expect(paths.get('steps.Start.output.email')).toBe('ada@example.com');
+    expect(paths.get('input.customer.email')).toBe('ada@example.com');
+    expect(paths.get('trigger.email')).toBe('ada@example.com');
+    expect(paths.has('steps.Compose.output')).toBe(false);
+  });
+
+  it('follows a node renamed since the run: steps are matched by id', () => {
+    const renamed: Graph = {
+      ...graph,
+      nodes: graph.nodes.map((node) => (node.id === 'lookup' ? { ...node, name: 'Find customer' } : node)),
+    };
+    const paths = expressionPaths(scopeFor(renamed, 'compose', detail));
+    expect(paths.get('steps["Find customer"].output.customer.email')).toBe('ada@example.com');
+    expect(paths.has('steps.Lookup.output')).toBe(false);
+  });
+});
