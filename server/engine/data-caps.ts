@@ -1,10 +1,14 @@
 /**
- * Size caps on what steps store. Inputs are kept for people to read (a step's input is its
- * parent's output, stored in full already), so a big one is stored truncated with a marker.
- * Outputs feed later steps and must stay whole; one beyond the hard cap fails its step.
+ * Size caps on what steps store. What people read of a step (its stored input and output) is
+ * capped: a bigger value is stored as a marker with its original size and the start of its JSON.
+ * Outputs also feed later steps, which need them whole: the whole output of a capped one is kept
+ * beside the marker while the run may still need it (`step_runs.output_full`, cleared by
+ * retention). An output beyond the hard cap fails its step.
  */
 export const DISPLAY_CAP_BYTES = 256 * 1024;
 export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+/** How much of a capped value's JSON the marker keeps, for people to recognise it. */
+const PREVIEW_CHARS = 2000;
 
 export interface Truncated {
   readonly $truncated: true;
@@ -12,18 +16,35 @@ export interface Truncated {
   readonly preview: string;
 }
 
-export function forDisplay(value: unknown): { value: unknown; truncated: boolean } {
-  const json = JSON.stringify(value ?? null);
-  if (json.length <= DISPLAY_CAP_BYTES) return { value: value ?? null, truncated: false };
-  const marker: Truncated = { $truncated: true, originalBytes: Buffer.byteLength(json), preview: json.slice(0, 2000) };
-  return { value: marker, truncated: true };
+/** Whether a JSON text's UTF-8 size is over `cap`; counts bytes only when its length cannot tell. */
+function overCap(json: string, cap: number): boolean {
+  // A UTF-16 code unit is one to three UTF-8 bytes.
+  if (json.length > cap) return true;
+  if (json.length * 3 <= cap) return false;
+  return Buffer.byteLength(json) > cap;
 }
 
-/** Ensures an output is plain JSON within the cap; returns the JSON-normalised copy. */
-export function checkOutput(value: unknown): unknown {
+function marker(json: string): Truncated {
+  return { $truncated: true, originalBytes: Buffer.byteLength(json), preview: json.slice(0, PREVIEW_CHARS) };
+}
+
+export function forDisplay(value: unknown): { value: unknown; truncated: boolean } {
   const json = JSON.stringify(value ?? null);
-  if (json.length > MAX_OUTPUT_BYTES) {
-    throw new Error(`output is ${json.length} bytes, more than the ${MAX_OUTPUT_BYTES}-byte limit for a step`);
+  if (!overCap(json, DISPLAY_CAP_BYTES)) return { value: value ?? null, truncated: false };
+  return { value: marker(json), truncated: true };
+}
+
+/**
+ * Makes an output plain JSON within the hard cap: the JSON-normalised copy for later steps, and,
+ * when it is over the display cap, the marker to store for people instead.
+ */
+export function checkOutput(value: unknown): { output: unknown; truncated?: Truncated } {
+  const json = JSON.stringify(value ?? null);
+  if (overCap(json, MAX_OUTPUT_BYTES)) {
+    throw new Error(
+      `output is ${Buffer.byteLength(json)} bytes, more than the ${MAX_OUTPUT_BYTES}-byte limit for a step`,
+    );
   }
-  return JSON.parse(json);
+  const output: unknown = JSON.parse(json);
+  return overCap(json, DISPLAY_CAP_BYTES) ? { output, truncated: marker(json) } : { output };
 }

@@ -33,6 +33,7 @@ import { WriteBatcher } from '../store/write-batcher.ts';
 import { advanceExecution } from './advance.ts';
 import { authenticatedHttp } from './authenticated-http.ts';
 import { checkOutput, forDisplay } from './data-caps.ts';
+import { StepReleased, untilReleased } from './drain.ts';
 import type { EngineEvent } from './events.ts';
 import type { GraphCache } from './graphs.ts';
 import { sendHttp } from './http.ts';
@@ -280,17 +281,24 @@ export function createStepRunner(deps: StepRunnerDeps) {
         runScript: (code, limits) => deps.sandbox.runScript(code, scopeFor(), limits.timeoutMs, limits.memoryMb),
         http: (request) => http(request, abortSignal),
       };
-      const result = await node.definition.execute({ config: node.config, input, ctx });
+      // The signal aborts only when this worker stops and the drain grace is over (drain.ts).
+      const result = await untilReleased(abortSignal, () =>
+        node.definition.execute({ config: node.config, input, ctx }),
+      );
       const ports = outputsOf(node.definition, node.config);
       const port = result.port ?? ports[0] ?? 'main';
       if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
+      const checked = checkOutput(result.output);
       return {
         status: 'succeeded',
-        output: checkOutput(result.output),
+        output: checked.output,
+        ...(checked.truncated ? { truncatedOutput: checked.truncated } : {}),
         port,
         ...(result.continueAt ? { continueAt: result.continueAt.toISOString() } : {}),
       };
     } catch (thrown) {
+      // Not a failure of the step: its worker is leaving. Nothing is stored; the job runs it again.
+      if (abortSignal?.aborted) throw new StepReleased();
       const error = coerceError(thrown);
       const final = DETERMINISTIC_ERRORS.has(error.name) ? new NonRetryableError(error.message) : error;
       const delay = retryDelayMs(node.definition.retry, job.attempt, final, deps.random);

@@ -190,6 +190,12 @@ export const stepRuns = sqliteTable(
     output: json('output'),
     outputPort: text('output_port'),
     error: json('error'),
+    /**
+     * The whole output, when `output` holds the truncated marker of one over the size cap: later
+     * steps of the run (and a retry that resumes it) still need all of it. Working data, not a
+     * record: cleared by retention once the run has succeeded or was canceled.
+     */
+    outputFull: json('output_full'),
     /** Set when input or output exceeded the size cap and was stored truncated. */
     truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
     /** The worker process running (or that ran) this attempt. */
@@ -208,8 +214,12 @@ export const stepRuns = sqliteTable(
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
   },
-  // Results are stored exactly once per (execution, node, attempt), however often a step runs.
-  (table) => [uniqueIndex('step_runs_attempt_uq').on(table.executionId, table.nodeId, table.attempt)],
+  (table) => [
+    // Results are stored exactly once per (execution, node, attempt), however often a step runs.
+    uniqueIndex('step_runs_attempt_uq').on(table.executionId, table.nodeId, table.attempt),
+    // The few steps that keep a whole output beside a capped one, for retention to find.
+    index('step_runs_output_full_idx').on(table.executionId).where(sql`${table.outputFull} is not null`),
+  ],
 );
 
 export const scheduleFires = sqliteTable(

@@ -5,8 +5,11 @@ import { nowIso } from './db.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
 import type { stepRuns } from './schema.ts';
 
-/** Step runs: one row per node per attempt. Plain prepared SQL: this is the engine's hot path. */
-export type StepRunRow = typeof stepRuns.$inferSelect;
+/**
+ * Step runs: one row per node per attempt. Plain prepared SQL: this is the engine's hot path.
+ * The row as people see it: `output_full` is the engine's working copy and is never read out.
+ */
+export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull'>;
 type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, attempt, status, input, output,
@@ -106,7 +109,8 @@ export function latestResults(
   const outputs = new Map<string, unknown>();
   const statement = prepared(
     sqlite,
-    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, output
+    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt,
+       coalesce(output_full, output) as output
      from step_runs where execution_id = ? and node_id = ?`,
   );
   for (const nodeId of new Set(nodeIds)) {
@@ -118,12 +122,12 @@ export function latestResults(
   return { states, outputs };
 }
 
-/** Outputs of the given nodes' successful attempts. */
+/** Outputs of the given nodes' successful attempts (whole, also when the stored one is capped). */
 export function stepOutputs(sqlite: Sql, executionId: string, nodeIds: readonly string[]): Map<string, unknown> {
   const outputs = new Map<string, unknown>();
   const statement = prepared(
     sqlite,
-    "select output from step_runs where execution_id = ? and node_id = ? and status = 'succeeded'",
+    "select coalesce(output_full, output) as output from step_runs where execution_id = ? and node_id = ? and status = 'succeeded'",
   );
   for (const nodeId of new Set(nodeIds)) {
     const row = statement.get(executionId, nodeId) as { output: string | null } | undefined;
@@ -169,8 +173,21 @@ export function claimStepRun(
 }
 
 export type StepResult =
-  | { status: 'succeeded'; output: unknown; port: string; continueAt?: string }
+  | {
+      status: 'succeeded';
+      output: unknown;
+      /** The marker stored for people instead of an output over the size cap (kept whole beside it). */
+      truncatedOutput?: unknown;
+      port: string;
+      continueAt?: string;
+    }
   | { status: 'failed'; error: unknown; retryAt?: string };
+
+/** `output`, `output_full` and the truncated flag of a successful attempt, as stored. */
+function storedOutput(result: Extract<StepResult, { status: 'succeeded' }>): [string | null, string | null, 0 | 1] {
+  if (result.truncatedOutput === undefined) return [toJson(result.output ?? null), null, 0];
+  return [toJson(result.truncatedOutput), toJson(result.output ?? null), 1];
+}
 
 /** Stores the result of an attempt, once: only a running attempt can finish. */
 export function finishStepRun(
@@ -185,17 +202,11 @@ export function finishStepRun(
     result.status === 'succeeded'
       ? prepared(
           sqlite,
-          `update step_runs set status = 'succeeded', output = ?, output_port = ?, continue_at = ?, finished_at = ?
+          `update step_runs set status = 'succeeded', output = ?, output_full = ?, truncated = truncated or ?,
+             output_port = ?, continue_at = ?, finished_at = ?
            where execution_id = ? and node_id = ? and attempt = ? and status = 'running'`,
-        ).run(
-          toJson(result.output ?? null),
-          result.port,
-          result.continueAt ?? null,
-          finished,
-          executionId,
-          nodeId,
-          attempt,
-        ).changes
+        ).run(...storedOutput(result), result.port, result.continueAt ?? null, finished, executionId, nodeId, attempt)
+          .changes
       : prepared(
           sqlite,
           `update step_runs set status = 'failed', error = ?, retry_at = ?, finished_at = ?
@@ -228,9 +239,9 @@ export function insertFinishedStepRun(
   return (
     prepared(
       sqlite,
-      `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_port, error, truncated,
-         worker_id, job_id, retry_at, continue_at, started_at, finished_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_full, truncated,
+         output_port, error, worker_id, job_id, retry_at, continue_at, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (execution_id, node_id, attempt) do nothing`,
     ).run(
       uuidv7(),
@@ -239,10 +250,10 @@ export function insertFinishedStepRun(
       values.attempt,
       result.status,
       toJson(values.input ?? null),
-      succeeded ? toJson(succeeded.output ?? null) : null,
+      ...(succeeded ? storedOutput(succeeded) : [null, null, 0]),
+      values.truncated ? 1 : 0,
       succeeded?.port ?? null,
       failed ? toJson(failed.error) : null,
-      values.truncated ? 1 : 0,
       values.workerId,
       values.jobId,
       failed?.retryAt ?? null,
@@ -291,14 +302,14 @@ export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
 export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecution: string): number {
   const rows = prepared(
     sqlite,
-    `select node_id, status, input, output, output_port, truncated, continue_at, started_at, finished_at
+    `select node_id, status, input, output, output_full, output_port, truncated, continue_at, started_at, finished_at
      from step_runs where execution_id = ? and status in ('succeeded', 'skipped')`,
   ).all(fromExecution) as Array<Record<string, unknown>>;
   const insert = prepared(
     sqlite,
-    `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_port, truncated,
-       continue_at, reused, started_at, finished_at)
-     values (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+    `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_full, output_port,
+       truncated, continue_at, reused, started_at, finished_at)
+     values (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
   for (const row of rows) {
     insert.run(
@@ -308,6 +319,7 @@ export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecuti
       row.status,
       row.input,
       row.output,
+      row.output_full,
       row.output_port,
       row.truncated,
       row.continue_at,
@@ -316,4 +328,19 @@ export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecuti
     );
   }
   return rows.length;
+}
+
+/**
+ * Forgets the whole outputs kept beside capped ones (`output_full`) of runs that succeeded before
+ * `endedBefore`: nothing reads them any more (a webhook waiting for its run reads right after the
+ * end). Failed and canceled runs keep theirs, since a retry that resumes reuses them; they go when
+ * retention deletes the run. Answers how many steps it cleared.
+ */
+export function clearSpentOutputs(sqlite: Sql, endedBefore: string): number {
+  return prepared(
+    sqlite,
+    `update step_runs set output_full = null
+     where output_full is not null and execution_id in (
+       select id from executions where status = 'succeeded' and finished_at < ?)`,
+  ).run(endedBefore).changes;
 }

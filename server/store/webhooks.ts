@@ -70,6 +70,8 @@ export function lastStepOutput(sqlite: Sql, executionId: string): unknown {
       last = step;
   }
   if (!last) return null;
-  const row = prepared(sqlite, 'select output from step_runs where id = ?').get(last.id) as { output: string | null };
+  const row = prepared(sqlite, 'select coalesce(output_full, output) as output from step_runs where id = ?').get(
+    last.id,
+  ) as { output: string | null };
   return row.output ? JSON.parse(row.output) : null;
 }
