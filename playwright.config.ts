@@ -8,6 +8,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/e2e',
+  globalSetup: './e2e/global-setup.ts',
   // Each spec file gets its own server; two cores run two at most.
   workers: 1,
   fullyParallel: false,
