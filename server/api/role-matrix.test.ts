@@ -97,6 +97,7 @@ const MATRIX: Record<string, readonly Case[]> = {
   'POST /executions/:id/cancel': [{ allowed: OPERATORS, path: at(`/executions/${none}/cancel`) }],
   'POST /executions/:id/retry': [{ allowed: OPERATORS, path: at(`/executions/${none}/retry`), body: {} }],
   'GET /executions/:id/events': [{ allowed: ANY, path: at(`/executions/${none}/events`) }],
+  'GET /events/runs': [{ allowed: ANY, path: at('/events/runs') }],
   'GET /schedules': [{ allowed: ANY, path: at('/schedules') }],
   'POST /schedules/:id/pause': [{ allowed: ADMINS, path: (f) => `/schedules/${f.workflowId}/pause` }],
   'POST /schedules/:id/resume': [{ allowed: ADMINS, path: (f) => `/schedules/${f.workflowId}/resume` }],

@@ -14,6 +14,7 @@ import { engineOf } from '../engine.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { ExecutionDetail, ExecutionSummary, toExecutionSummary, toStepRun } from '../execution-schemas.ts';
 import { defineRoute } from '../route.ts';
+import { runEventsRoute } from './run-events.ts';
 
 const ExecutionId = z.strictObject({ id: z.uuid() });
 
@@ -206,4 +207,7 @@ export const executionRoutes = [
       });
     },
   }),
+
+  // All executions' run changes, for live lists: its own file, since it never ends by itself.
+  runEventsRoute,
 ];
