@@ -20,7 +20,13 @@ import type { EngineEvent } from './events.ts';
 import { GraphCache } from './graphs.ts';
 import { addStepJobs, removeQueuedSteps, StepJobBatcher, specsFor } from './queue.ts';
 
-type NewExecution = Parameters<typeof insertExecution>[1];
+type NewExecution = Parameters<typeof insertExecution>[1] & {
+  /**
+   * Writes that must commit with the execution or not at all (a schedule slot's claim, a webhook
+   * delivery's idempotency key): run in the insert's savepoint, and throwing undoes the insert.
+   */
+  readonly alongside?: (execution: ExecutionRow) => void;
+};
 
 /** What starting, canceling and retrying runs needs: the store, the queue's database, compiled graphs. */
 export interface RunsDeps {
@@ -38,7 +44,11 @@ export function createRunsDeps(store: Store, pgPool: pg.Pool): RunsDeps {
     store,
     pgPool,
     graphs: new GraphCache(),
-    executions: new WriteBatcher(store.sqlite, (values: NewExecution) => insertExecution(store.sqlite, values)),
+    executions: new WriteBatcher(store.sqlite, (values: NewExecution) => {
+      const execution = insertExecution(store.sqlite, values);
+      values.alongside?.(execution);
+      return execution;
+    }),
     jobs: new StepJobBatcher(pgPool),
   };
 }
@@ -65,9 +75,11 @@ export async function startRun(
     retryOf?: string;
     /** The user who started it (by hand, a test run or a retry); none for schedules and webhooks. */
     createdBy?: string | null;
+    alongside?: NewExecution['alongside'];
   },
 ): Promise<ExecutionRow> {
   const execution = await deps.executions.add({
+    ...(values.alongside ? { alongside: values.alongside } : {}),
     createdBy: values.createdBy ?? null,
     workflowId: values.workflowId,
     versionId: values.versionId,

@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { listExecutions } from '../store/executions.ts';
+import { getExecution, listExecutions } from '../store/executions.ts';
 import { publishVersion } from '../store/publications.ts';
 import { claimFire, setSchedulePaused } from '../store/schedules.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../store/workflows.ts';
+import { StepJobBatcher } from './queue.ts';
+import { reconcileUnfinishedRuns } from './runs.ts';
 import { Scheduler } from './scheduler.ts';
 import { testEngine, waitUntil } from './test-engine.ts';
 
@@ -50,6 +52,19 @@ function activeWorkflow(graph: Graph) {
 
 const runsOf = (workflowId: string) => listExecutions(engine.store.db, { workflowId, trigger: 'schedule', limit: 100 });
 
+/** The slots a workflow has taken, with the execution each one ran. */
+const firesOf = (workflowId: string) =>
+  engine.store.sqlite
+    .prepare('select fire_time as fireTime, execution_id as executionId from schedule_fires where workflow_id = ?')
+    .all(workflowId) as Array<{ fireTime: string; executionId: string | null }>;
+
+/** A queue that never takes a job, as if the process died just after the run was stored. */
+class DeadQueue extends StepJobBatcher {
+  override add(): Promise<void> {
+    return new Promise(() => undefined);
+  }
+}
+
 /** Makes a workflow's schedule count from `iso` (as if activated and published then). */
 function countFrom(workflowId: string, iso: string) {
   engine.store.sqlite.prepare('update workflows set active_since = ? where id = ?').run(iso, workflowId);
@@ -84,7 +99,7 @@ describe('scheduler', () => {
     const runs = runsOf(workflow.id);
     expect(runs).toHaveLength(1);
     expect(await a.tick()).toBe(0);
-    expect(claimFire(engine.store.sqlite, workflow.id, '2026-01-01T10:01:00.000Z')).toBe(false);
+    expect(claimFire(engine.store.sqlite, workflow.id, '2026-01-01T10:01:00.000Z', runs[0]?.id as string)).toBe(false);
   });
 
   it('after downtime runs only the latest missed slot, recording how many it skipped', async () => {
@@ -133,5 +148,77 @@ describe('scheduler', () => {
     const scheduler = new Scheduler(engine.runs, engine.log, () => new Date('2030-01-01T00:00:00.000Z'));
     expect(await scheduler.tick()).toBe(0);
     expect(runsOf(workflow.id)).toHaveLength(0);
+  });
+
+  it('takes no slot whose run could not be stored: the next tick runs it', async () => {
+    const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
+    countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
+    const scheduler = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:01:10.000Z'));
+    const sqlite = engine.store.sqlite;
+    // The last write before the commit fails (as a crash would stop it there), after both the
+    // execution and the slot's claim were written: neither is kept, so the slot is still free.
+    sqlite.exec(`create temp trigger lose_claims after insert on schedule_fires
+                 begin select raise(abort, 'disk I/O error'); end`);
+    try {
+      expect(await scheduler.tick()).toBe(0);
+    } finally {
+      sqlite.exec('drop trigger lose_claims');
+    }
+    expect(firesOf(workflow.id)).toEqual([]);
+    expect(runsOf(workflow.id)).toEqual([]);
+
+    expect(await scheduler.tick()).toBe(1);
+    const [run] = runsOf(workflow.id);
+    expect(firesOf(workflow.id)).toEqual([{ fireTime: '2026-01-01T10:01:00.000Z', executionId: run?.id }]);
+    const { execution } = await engine.finished(run?.id as string);
+    expect(execution).toMatchObject({
+      status: 'succeeded',
+      triggerPayload: { scheduledFor: '2026-01-01T10:01:00.000Z' },
+    });
+  });
+
+  it('stores the slot and its run together; a run the process died before queueing is resumed at start', async () => {
+    const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
+    countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
+    const dying = new Scheduler({ ...engine.runs, jobs: new DeadQueue(engine.pgPool) }, engine.log, () => {
+      return new Date('2026-01-01T10:01:10.000Z');
+    });
+    void dying.tick(); // never ends: its queue write never happens
+    await waitUntil('the slot is taken', () => firesOf(workflow.id).length > 0);
+    const [run] = runsOf(workflow.id);
+    expect(run?.status).toBe('queued');
+    expect(firesOf(workflow.id)).toEqual([{ fireTime: '2026-01-01T10:01:00.000Z', executionId: run?.id }]);
+
+    // The next start: the run is queued from what SQLite records, and the slot is not taken again.
+    await reconcileUnfinishedRuns(engine.runs);
+    expect((await engine.finished(run?.id as string)).execution.status).toBe('succeeded');
+    const next = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:01:20.000Z'));
+    expect(await next.tick()).toBe(0);
+    expect(runsOf(workflow.id)).toHaveLength(1);
+  });
+
+  it('skips the slots that passed while paused: resuming does not catch up', async () => {
+    const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
+    countFrom(workflow.id, new Date(Date.now() - 10 * 60_000).toISOString());
+    setSchedulePaused(engine.store.sqlite, workflow.id, true);
+    setSchedulePaused(engine.store.sqlite, workflow.id, false);
+    const resumedAt = new Date().toISOString();
+    const at = (iso: string) => new Scheduler(engine.runs, engine.log, () => new Date(iso));
+    // Ten slots passed since the schedule started counting; none runs on resume…
+    expect(await at(resumedAt).tick()).toBe(0);
+    // …and the first slot after it runs, with nothing counted as missed.
+    const nextSlot = new Date(Math.floor(Date.parse(resumedAt) / 60_000 + 1) * 60_000).toISOString();
+    expect(await at(nextSlot).tick()).toBe(1);
+    const [run] = runsOf(workflow.id);
+    expect(getExecution(engine.store.sqlite, run?.id as string)?.triggerPayload).toMatchObject({
+      scheduledFor: nextSlot,
+      missedFires: 0,
+    });
+    // Resuming a schedule that was not paused changes nothing.
+    const since = () =>
+      engine.store.sqlite.prepare('select active_since from workflows where id = ?').pluck().get(workflow.id);
+    const before = since();
+    setSchedulePaused(engine.store.sqlite, workflow.id, false);
+    expect(since()).toBe(before);
   });
 });

@@ -2,14 +2,7 @@ import type Database from 'better-sqlite3';
 import { Graph } from '../core/graph.ts';
 import { dueFire, type Schedule, scheduleOf } from '../core/schedule.ts';
 import type { Logger } from '../log.ts';
-import { immediate } from '../store/prepared.ts';
-import {
-  claimFire,
-  listPublishedWorkflows,
-  type PublishedWorkflow,
-  setFireExecution,
-  versionGraph,
-} from '../store/schedules.ts';
+import { claimFire, listPublishedWorkflows, type PublishedWorkflow, versionGraph } from '../store/schedules.ts';
 import { type RunsDeps, startRun } from './runs.ts';
 
 /** The schedule of a stored version, if its trigger is a schedule trigger. */
@@ -26,8 +19,9 @@ const TICK_MS = 500;
  * schedule trigger runs at its cron slots, in its time zone. Each slot is taken exactly once, even
  * with several schedulers on the same store, through the unique (workflow, fire time) row of
  * `schedule_fires`. After downtime the latest missed slot runs once; older ones are skipped and
- * counted in the run's payload (`missedFires`). Publishing, rolling back, activating and pausing
- * take effect at the next tick: the published version is read afresh every time.
+ * counted in the run's payload (`missedFires`). Slots that pass while a schedule is paused are
+ * skipped: resuming counts from then, as activating does. Publishing, rolling back, activating and
+ * pausing take effect at the next tick: the published version is read afresh every time.
  */
 export class Scheduler {
   private readonly schedules = new Map<string, Schedule | null>(); // by version id: versions never change
@@ -78,7 +72,7 @@ export class Scheduler {
       if (!workflow.active || workflow.paused) continue;
       const schedule = this.scheduleOf(workflow);
       if (!schedule) continue;
-      // Slots before the last one taken, the last activation or the last publication never fire.
+      // Slots before the last one taken, the last activation (or resume) or the last publication never fire.
       const since = [workflow.lastFire, workflow.activeSince, workflow.publishedAt]
         .filter((time): time is string => time !== null)
         .sort()
@@ -93,22 +87,16 @@ export class Scheduler {
       }
       if (!due) continue;
       const fireTime = due.scheduledFor.toISOString();
-      if (!immediate(this.runs.store.sqlite, () => claimFire(this.runs.store.sqlite, workflow.workflowId, fireTime))) {
+      try {
+        if (!(await this.fire(workflow, schedule, fireTime, due.missed, now))) continue;
+      } catch (error) {
+        // One workflow's failure (its run could not be stored or queued) does not hold up the others.
+        this.log.error(
+          { workflowId: workflow.workflowId, scheduledFor: fireTime, error: (error as Error).message },
+          'scheduled run failed to start',
+        );
         continue;
       }
-      const execution = await startRun(this.runs, {
-        workflowId: workflow.workflowId,
-        versionId: workflow.versionId,
-        trigger: 'schedule',
-        payload: {
-          scheduledFor: fireTime,
-          firedAt: now.toISOString(),
-          timezone: schedule.timezone,
-          cron: schedule.cron,
-          missedFires: due.missed,
-        },
-      });
-      setFireExecution(this.runs.store.sqlite, workflow.workflowId, fireTime, execution.id);
       if (due.missed > 0) {
         this.log.warn(
           { workflowId: workflow.workflowId, scheduledFor: fireTime, missed: due.missed },
@@ -119,4 +107,47 @@ export class Scheduler {
     }
     return started;
   }
+
+  /**
+   * Takes the slot and starts its run; false when the slot was taken already. The claim and the
+   * execution are one SQLite transaction: a slot is never taken without its run (a crash before
+   * the commit leaves the slot free for the next tick). The run's trigger job is queued after the
+   * commit; a crash in between leaves a queued run without a job, which `reconcileUnfinishedRuns`
+   * queues at the next start.
+   */
+  private async fire(
+    workflow: PublishedWorkflow,
+    schedule: Schedule,
+    fireTime: string,
+    missed: number,
+    now: Date,
+  ): Promise<boolean> {
+    const sqlite = this.runs.store.sqlite;
+    try {
+      await startRun(this.runs, {
+        workflowId: workflow.workflowId,
+        versionId: workflow.versionId,
+        trigger: 'schedule',
+        payload: {
+          scheduledFor: fireTime,
+          firedAt: now.toISOString(),
+          timezone: schedule.timezone,
+          cron: schedule.cron,
+          missedFires: missed,
+        },
+        alongside: (execution) => {
+          if (!claimFire(sqlite, workflow.workflowId, fireTime, execution.id)) throw new SlotTaken();
+        },
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof SlotTaken) return false;
+      throw error;
+    }
+  }
+}
+
+/** Another scheduler (or an earlier tick) took the slot: the execution inserted with it is undone. */
+class SlotTaken extends Error {
+  override name = 'SlotTaken';
 }

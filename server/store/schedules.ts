@@ -10,6 +10,7 @@ export interface PublishedWorkflow {
   name: string;
   active: boolean;
   paused: boolean;
+  /** The last activation, or the last resume of a paused schedule: slots before it never fire. */
   activeSince: string | null;
   versionId: string;
   versionNumber: number;
@@ -38,21 +39,17 @@ export function versionGraph(sqlite: Sql, versionId: string): unknown {
   return row ? JSON.parse(row.graph) : undefined;
 }
 
-/** Takes a cron slot for a workflow; false when another process (or an earlier tick) took it. */
-export function claimFire(sqlite: Sql, workflowId: string, fireTime: string): boolean {
+/**
+ * Takes a cron slot for a workflow, for the execution that runs it (inserted in the same
+ * transaction); false when another process (or an earlier tick) took it.
+ */
+export function claimFire(sqlite: Sql, workflowId: string, fireTime: string, executionId: string): boolean {
   return (
     prepared(
       sqlite,
-      'insert into schedule_fires (workflow_id, fire_time, created_at) values (?, ?, ?) on conflict do nothing',
-    ).run(workflowId, fireTime, nowIso()).changes > 0
-  );
-}
-
-export function setFireExecution(sqlite: Sql, workflowId: string, fireTime: string, executionId: string): void {
-  prepared(sqlite, 'update schedule_fires set execution_id = ? where workflow_id = ? and fire_time = ?').run(
-    executionId,
-    workflowId,
-    fireTime,
+      `insert into schedule_fires (workflow_id, fire_time, execution_id, created_at) values (?, ?, ?, ?)
+       on conflict do nothing`,
+    ).run(workflowId, fireTime, executionId, nowIso()).changes > 0
   );
 }
 
@@ -70,12 +67,19 @@ export function lastScheduledRun(sqlite: Sql, workflowId: string): ScheduledRun 
   ).get(workflowId) as ScheduledRun | undefined;
 }
 
+/**
+ * Pauses or resumes a workflow's schedule. Resuming counts the schedule afresh from now, as
+ * activating does: slots that passed while it was paused are skipped, not caught up on resume.
+ */
 export function setSchedulePaused(sqlite: Sql, workflowId: string, paused: boolean): boolean {
+  const now = nowIso();
   return (
-    prepared(sqlite, 'update workflows set schedule_paused = ?, updated_at = ? where id = ?').run(
-      paused ? 1 : 0,
-      nowIso(),
-      workflowId,
-    ).changes > 0
+    prepared(
+      sqlite,
+      `update workflows set
+         active_since = case when schedule_paused = 1 and @paused = 0 then @now else active_since end,
+         schedule_paused = @paused, updated_at = @now
+       where id = @workflowId`,
+    ).run({ paused: paused ? 1 : 0, now, workflowId }).changes > 0
   );
 }
