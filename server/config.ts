@@ -44,6 +44,12 @@ export const ConfigSchema = z.object({
     .max(200)
     .default(10)
     .describe('Steps each worker process runs at once'),
+  WORKER_DRAIN_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(3600)
+    .default(10)
+    .describe('How long a stopping worker lets running steps finish before releasing them to another worker'),
   API_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -111,6 +117,7 @@ export interface Config {
   pgPort: number | undefined;
   workers: number;
   workerConcurrency: number;
+  workerDrainSeconds: number;
   apiBodyLimit: number;
   masterKey: string | undefined;
   webhookBodyLimit: number;
@@ -153,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPort: values.PG_PORT,
     workers: values.WORKERS,
     workerConcurrency: values.WORKER_CONCURRENCY,
+    workerDrainSeconds: values.WORKER_DRAIN_SECONDS,
     apiBodyLimit: values.API_BODY_LIMIT,
     masterKey: values.STEPWISE_MASTER_KEY,
     webhookBodyLimit: values.WEBHOOK_BODY_LIMIT,

@@ -18,12 +18,22 @@ export async function runWorkerProcess(): Promise<void> {
   const pgPool = createPgPool(discoverQueueUrl(config), log, config.workerConcurrency + 4);
   // Listening from the start: a signal (or the server's death) during start-up must not be missed.
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
-  const starting = startWorker({ store, pgPool, log, concurrency: config.workerConcurrency, masterKey });
+  const starting = startWorker({
+    store,
+    pgPool,
+    log,
+    concurrency: config.workerConcurrency,
+    masterKey,
+    drainMs: config.workerDrainSeconds * 1000,
+  });
   stopOnSignals(async (signal) => {
-    log.info({ signal }, 'worker draining');
+    // Steps still running after the drain grace are released, not failed: another worker resumes
+    // them. Only then are the pool and the store closed, so no result is left half-written.
+    log.info({ signal, graceSeconds: config.workerDrainSeconds }, 'worker draining');
     await (await starting).stop();
     await pgPool.end();
     store.close();
+    log.info('worker stopped');
   });
   await starting;
 }

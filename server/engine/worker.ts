@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
+import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
 import { GraphCache } from './graphs.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
@@ -22,6 +23,8 @@ export interface WorkerOptions {
   readonly pollIntervalMs?: number;
   readonly sendHttp?: StepRunnerDeps['sendHttp'];
   readonly masterKey: StepRunnerDeps['masterKey'];
+  /** How long `stop` lets running steps finish before it releases them to other workers. */
+  readonly drainMs?: number;
 }
 
 export interface EngineWorker {
@@ -33,7 +36,8 @@ export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).
 
 /**
  * A graphile-worker runner executing steps in this process, with one sandbox pool for the
- * user code of all its steps. Stopping drains: running steps finish, nothing new starts.
+ * user code of all its steps. Stopping drains: nothing new starts, running steps have the drain
+ * grace to finish, and those still running after it are released to other workers (drain.ts).
  */
 export async function startWorker(options: WorkerOptions): Promise<EngineWorker> {
   const workerId = newWorkerId();
@@ -54,6 +58,8 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     masterKey: options.masterKey,
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
   });
+  /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
+  const released = new Map<string, number>();
   const runner: Runner = await run({
     pgPool: options.pgPool,
     concurrency: options.concurrency,
@@ -62,10 +68,20 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     pollInterval: options.pollIntervalMs ?? 1000,
     logger: graphileLogger(options.log),
     taskList: {
-      [STEP_TASK]: async (payload, helpers) => runStep(payload, helpers.job.id, helpers.abortSignal),
+      [STEP_TASK]: async (payload, helpers) => {
+        try {
+          await runStep(payload, helpers.job.id, helpers.abortSignal);
+        } catch (error) {
+          // Thrown on, so graphile-worker unlocks the job (it would complete it on success).
+          if (error instanceof StepReleased) released.set(helpers.job.id, helpers.job.attempts);
+          throw error;
+        }
+      },
     },
     preset: {
       worker: {
+        // When graphile-worker aborts the steps still running (helpers.abortSignal) after a stop.
+        gracefulShutdownAbortTimeout: options.drainMs ?? DEFAULT_DRAIN_MS,
         // Fetch several jobs per round trip (measured: a local queue of 4x the concurrency halves
         // PostgreSQL's cost of fetching); complete them in batches per event-loop turn.
         localQueue: { size: Math.max(4, options.concurrency * 4) },
@@ -79,7 +95,17 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   return {
     workerId,
     async stop() {
+      // Resolves once every running step has ended or been released, and their jobs are unlocked;
+      // heartbeats go on meanwhile, so no other worker takes this one's jobs for dead.
       await runner.stop();
+      if (released.size > 0) {
+        const requeued = await requeueReleasedJobs(options.pgPool, released).catch((error: unknown) => {
+          // They still run again, after graphile-worker's backoff.
+          options.log.warn({ error: (error as Error).message }, 'could not requeue the released steps at once');
+          return 0;
+        });
+        options.log.info({ released: released.size, requeued }, 'released the steps still running');
+      }
       await liveness.stop();
       sandbox.dispose();
     },
@@ -90,7 +116,9 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
 function graphileLogger(log: Logger): GraphileLogger {
   return new GraphileLogger(() => (level, message, meta) => {
     const target = log.child({ component: 'graphile-worker' });
-    if (level === 'error') target.error(meta ?? {}, message);
+    // A released step is reported by graphile-worker as a failed task; it is not an error.
+    if (meta?.error instanceof StepReleased) target.debug(meta, message);
+    else if (level === 'error') target.error(meta ?? {}, message);
     else if (level === 'warning') target.warn(meta ?? {}, message);
     else if (level === 'info') target.debug(meta ?? {}, message);
     else target.trace(meta ?? {}, message);
