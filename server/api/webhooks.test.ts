@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { EventHub } from '../engine/event-hub.ts';
+import { StepJobBatcher } from '../engine/queue.ts';
 import { testEngine } from '../engine/test-engine.ts';
 import { getExecution, listExecutions } from '../store/executions.ts';
 import { type TestApi, testApi } from '../testing.ts';
@@ -64,6 +65,21 @@ const post = (path: string, body: string, headers: Record<string, string> = { 'c
 
 const webhookRuns = (workflowId: string) =>
   listExecutions(engine.store.db, { workflowId, trigger: 'webhook', limit: 100 });
+
+/** A queue that refuses every job, as PostgreSQL does while it is down. */
+class DownQueue extends StepJobBatcher {
+  override add(): Promise<void> {
+    return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+  }
+}
+
+/** Sends `body` to the workflow's webhook with an idempotency key, through `via` (this file's API by default). */
+const deliver = (id: string, key: string, body: unknown, via: TestApi = api) =>
+  via.app.request(`/hooks/${id}/orders/new`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+  });
 
 describe('webhooks', () => {
   it('answers at once with the execution id, and the run gets the request as its payload', async () => {
@@ -206,6 +222,60 @@ describe('webhooks', () => {
     expect(webhookRuns(id)).toHaveLength(1);
   });
 
+  it('answers concurrent deliveries with the same key with one run', async () => {
+    const id = await liveWebhook();
+    const answers = await Promise.all([deliver(id, 'twice', { id: 1 }), deliver(id, 'twice', { id: 1 })]);
+    const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{ executionId: string }>;
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 202]);
+    const [run] = webhookRuns(id);
+    expect(webhookRuns(id)).toHaveLength(1);
+    expect(bodies.map((body) => body.executionId)).toEqual([run?.id, run?.id]);
+  });
+
+  it('forgets the key of a delivery whose run could not start, so the sender’s retry starts it', async () => {
+    const id = await liveWebhook();
+    const queueDown = testApi({
+      store: engine.store,
+      engine: { runs: { ...engine.runs, jobs: new DownQueue(engine.pgPool) }, events },
+    });
+    const refused = await deliver(id, 'delivery-7', { id: 7 }, queueDown);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({ error: { code: 'run_not_started', message: expect.any(String) } });
+    const [failed] = webhookRuns(id);
+    expect(getExecution(engine.store.sqlite, failed?.id as string)).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringContaining('could not queue the run') },
+    });
+
+    // The queue is back: the retry starts a run (no 409, no answer pointing at the failed one)…
+    const retried = await deliver(id, 'delivery-7', { id: 7 });
+    expect(retried.status).toBe(202);
+    const { executionId } = (await retried.json()) as { executionId: string };
+    expect(executionId).not.toBe(failed?.id);
+    expect((await engine.finished(executionId)).execution.status).toBe('succeeded');
+    // …and the key now stands for that run.
+    expect(await (await deliver(id, 'delivery-7', { id: 7 })).json()).toEqual({ executionId, duplicate: true });
+  });
+
+  it('starts a new run for a key older than the 24-hour window', async () => {
+    const id = await liveWebhook();
+    const first = (await (await deliver(id, 'delivery-old', { id: 1 })).json()) as { executionId: string };
+    const dayAndAnHourAgo = new Date(Date.now() - 25 * 60 * 60 * 1000).toISOString();
+    engine.store.sqlite
+      .prepare('update webhook_deliveries set created_at = ? where workflow_id = ? and idempotency_key = ?')
+      .run(dayAndAnHourAgo, id, 'delivery-old');
+    const again = await deliver(id, 'delivery-old', { id: 1 });
+    expect(again.status).toBe(202);
+    const second = (await again.json()) as { executionId: string };
+    expect(second.executionId).not.toBe(first.executionId);
+    expect(webhookRuns(id)).toHaveLength(2);
+    // The window starts again from the new delivery.
+    expect(await (await deliver(id, 'delivery-old', { id: 1 })).json()).toEqual({
+      executionId: second.executionId,
+      duplicate: true,
+    });
+  });
+
   it('limits each workflow’s rate (429) and body size (413)', async () => {
     const id = await liveWebhook();
     const answers = await Promise.all(Array.from({ length: 8 }, () => post(`/hooks/${id}/orders/new`, '{}')));
@@ -216,5 +286,10 @@ describe('webhooks', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const big = await post(`/hooks/${id}/orders/new`, JSON.stringify({ pad: 'x'.repeat(70 * 1024) }));
     expect(big.status).toBe(413);
+    expect(big.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await big.json()).toEqual({
+      error: { code: 'payload_too_large', message: 'body is larger than 65536 bytes' },
+    });
+    expect(webhookRuns(id)).toHaveLength(5);
   });
 });

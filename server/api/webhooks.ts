@@ -6,14 +6,14 @@ import { Graph } from '../core/graph.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { startRun } from '../engine/runs.ts';
 import { credentialSecret } from '../store/credentials.ts';
-import { getExecutionStatus, TERMINAL_STATUSES } from '../store/executions.ts';
-import { immediate } from '../store/prepared.ts';
+import { type ExecutionRow, getExecutionStatus, TERMINAL_STATUSES } from '../store/executions.ts';
 import { versionGraph } from '../store/schedules.ts';
 import {
   earlierDelivery,
+  forgetDelivery,
+  IDEMPOTENCY_WINDOW_MS,
   lastStepOutput,
   recordDelivery,
-  setDeliveryExecution,
   webhookTarget,
 } from '../store/webhooks.ts';
 import { ApiError, errorResponse } from './errors.ts';
@@ -21,8 +21,6 @@ import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
 import { SIGNATURE_HEADER, signatureProblem } from './signature.ts';
 
-/** How long a repeated delivery with the same idempotency key starts no second run. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Request headers that never go into a run's payload (they would be stored with its steps). */
 const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', SIGNATURE_HEADER]);
 
@@ -117,17 +115,40 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       if (key) {
         const earlier = earlierDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS);
         if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
-        if (!immediate(sqlite, () => recordDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS))) {
-          return refuse(c, 409, 'duplicate_delivery', 'a delivery with this idempotency key is being handled');
-        }
       }
-      const execution = await startRun(deps.engine.runs, {
-        workflowId,
-        versionId: target.versionId,
-        trigger: 'webhook',
-        payload,
-      });
-      if (key) setDeliveryExecution(sqlite, workflowId, key, execution.id);
+      let recorded: string | undefined;
+      let execution: ExecutionRow;
+      try {
+        execution = await startRun(deps.engine.runs, {
+          workflowId,
+          versionId: target.versionId,
+          trigger: 'webhook',
+          payload,
+          // The key is recorded with the execution, in its transaction: never one without the other.
+          ...(key
+            ? {
+                alongside: (run: ExecutionRow) => {
+                  if (!recordDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS, run.id)) {
+                    throw new DuplicateDelivery();
+                  }
+                  recorded = run.id;
+                },
+              }
+            : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof DuplicateDelivery) || !key) {
+          // The run did not start (not stored, or stored and failed as it could not be queued): the
+          // key is forgotten, so the sender's retry starts it instead of hearing for a day that it was handled.
+          if (key && recorded) forgetDelivery(sqlite, workflowId, key, recorded);
+          deps.log.error({ err: error, workflowId }, 'webhook run failed to start');
+          return refuse(c, 503, 'run_not_started', 'the run could not be started; try again');
+        }
+        // A delivery with the same key was stored a moment earlier: answer with its run.
+        const earlier = earlierDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS);
+        if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
+        return refuse(c, 409, 'duplicate_delivery', 'a delivery with this idempotency key was received already');
+      }
       if (trigger.respond === 'immediately') return c.json({ executionId: execution.id }, 202);
 
       const ended = await waitForEnd(deps.engine.events, execution.id, trigger.timeoutMs, () =>
@@ -141,6 +162,11 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       );
     },
   );
+}
+
+/** Another delivery with the same idempotency key was recorded first: this one's execution is undone. */
+class DuplicateDelivery extends Error {
+  override name = 'DuplicateDelivery';
 }
 
 /** The secret of an HMAC credential; undefined when missing, of another type, or unreadable (wrong key). */

@@ -4,6 +4,9 @@ import { prepared } from './prepared.ts';
 
 type Sql = Database.Database;
 
+/** How long a repeated delivery with the same idempotency key starts no second run. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /** What a webhook call needs of its workflow: whether it is live, and the version that runs. */
 export interface WebhookTarget {
   active: boolean;
@@ -30,8 +33,18 @@ export function earlierDelivery(sqlite: Sql, workflowId: string, key: string, wi
   return row.executionId ?? undefined;
 }
 
-/** Records a delivery's key; false when another delivery with the key got there first. */
-export function recordDelivery(sqlite: Sql, workflowId: string, key: string, windowMs: number): boolean {
+/**
+ * Records a delivery's key with the execution it started, in that execution's insert transaction,
+ * so a key is never recorded without its run; false when another delivery with the key got there
+ * first (its row is kept, the caller's insert is to be undone).
+ */
+export function recordDelivery(
+  sqlite: Sql,
+  workflowId: string,
+  key: string,
+  windowMs: number,
+  executionId: string,
+): boolean {
   // A key older than the window may be used again.
   prepared(
     sqlite,
@@ -40,17 +53,18 @@ export function recordDelivery(sqlite: Sql, workflowId: string, key: string, win
   return (
     prepared(
       sqlite,
-      'insert into webhook_deliveries (workflow_id, idempotency_key, created_at) values (?, ?, ?) on conflict do nothing',
-    ).run(workflowId, key, nowIso()).changes > 0
+      `insert into webhook_deliveries (workflow_id, idempotency_key, execution_id, created_at) values (?, ?, ?, ?)
+       on conflict do nothing`,
+    ).run(workflowId, key, executionId, nowIso()).changes > 0
   );
 }
 
-export function setDeliveryExecution(sqlite: Sql, workflowId: string, key: string, executionId: string): void {
-  prepared(sqlite, 'update webhook_deliveries set execution_id = ? where workflow_id = ? and idempotency_key = ?').run(
-    executionId,
-    workflowId,
-    key,
-  );
+/** Forgets a delivery whose run was stored but could not be queued: the sender's retry may start it again. */
+export function forgetDelivery(sqlite: Sql, workflowId: string, key: string, executionId: string): void {
+  prepared(
+    sqlite,
+    'delete from webhook_deliveries where workflow_id = ? and idempotency_key = ? and execution_id = ?',
+  ).run(workflowId, key, executionId);
 }
 
 /** The output of the step that finished last: what a webhook answers when it waits for the run. */
