@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { listStepRuns } from '../store/steps.ts';
+import { StepReleased, untilReleased } from './drain.ts';
 import { stepJobKey } from './queue.ts';
 import { edge, executionNow, node, spawnWorkerProcess, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
@@ -155,4 +156,26 @@ describe('a worker sent SIGTERM', () => {
     );
     expect((await terminate(second)).code).toBe(0);
   }, 40_000);
+});
+
+describe('untilReleased', () => {
+  it('releases a step whose node ignores its signal, when the grace is over', async () => {
+    const stop = new AbortController();
+    const ignoring = untilReleased(stop.signal, () => new Promise<string>(() => undefined));
+    stop.abort();
+    await expect(ignoring).rejects.toBeInstanceOf(StepReleased);
+  });
+
+  it('does not start a node once the grace is over, and passes results through before it', async () => {
+    const stop = new AbortController();
+    await expect(untilReleased(stop.signal, async () => 'done')).resolves.toBe('done');
+    stop.abort();
+    let started = false;
+    await expect(
+      untilReleased(stop.signal, async () => {
+        started = true;
+      }),
+    ).rejects.toBeInstanceOf(StepReleased);
+    expect(started).toBe(false);
+  });
 });
