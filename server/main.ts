@@ -47,7 +47,9 @@ export async function startServer(): Promise<void> {
     setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 2000).unref();
     await scheduler.stop();
     await retention.stop();
-    await workers.stop();
+    // Workers drain for WORKER_DRAIN_SECONDS, then release what still runs and close their pools:
+    // only one that overstays that by far is killed (crash takeover then recovers its steps).
+    await workers.stop((config.workerDrainSeconds + 10) * 1000);
     await closing;
     await events.close();
     await queue.close();
