@@ -136,4 +136,33 @@ describe('startRetention', () => {
     const left = s.sqlite.prepare('select token_hash as tokenHash from sessions').all();
     expect(left).toEqual([{ tokenHash: 'live' }]);
   });
+
+  it('deletes webhook deliveries past the idempotency window and schedule fires no longer needed', async () => {
+    const s = store();
+    seedOld(s, 'e', 1);
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 60 * 60 * 1000).toISOString();
+    const delivery = s.sqlite.prepare(
+      `insert into webhook_deliveries (workflow_id, idempotency_key, execution_id, created_at) values ('w1', ?, ?, ?)`,
+    );
+    delivery.run('old-1', 'e0', hoursAgo(30));
+    delivery.run('old-2', null, hoursAgo(24 * 7));
+    delivery.run('old-3', null, hoursAgo(25));
+    delivery.run('fresh', null, hoursAgo(2));
+    const fire = s.sqlite.prepare(
+      `insert into schedule_fires (workflow_id, fire_time, created_at) values ('w1', ?, ?)`,
+    );
+    const fireTimes = [2, 30, 50, 70].map(hoursAgo);
+    for (const time of fireTimes) fire.run(time, time);
+    const { log, info } = logger();
+    const retention = startRetention({ store: s, log, config, batchSize: 2 });
+    try {
+      expect(await retention.runNow()).toBe(1);
+    } finally {
+      await retention.stop();
+    }
+    expect(info).toHaveBeenCalledWith(expect.objectContaining({ deleted: 1 }), 'pruned old executions');
+    expect(s.sqlite.prepare('select idempotency_key from webhook_deliveries').pluck().all()).toEqual(['fresh']);
+    // The latest fire is the last day's: the older ones go.
+    expect(s.sqlite.prepare('select fire_time from schedule_fires').pluck().all()).toEqual([fireTimes[0]]);
+  });
 });

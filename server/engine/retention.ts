@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/db.ts';
-import { pruneBatches, reclaimSpace } from '../store/retention.ts';
+import { pruneBatches, pruneDeliveryBatches, pruneScheduleFireBatches, reclaimSpace } from '../store/retention.ts';
 import { deleteDeadSessions } from '../store/sessions.ts';
 
 /** Executions per delete transaction: about 50 ms of write lock with a few step runs each. */
@@ -19,8 +19,10 @@ export interface Retention {
 
 /**
  * Execution retention: every RETENTION_INTERVAL_MINUTES, deletes ended executions beyond the age
- * and count limits (and sessions that expired or were revoked), then gives the space back (incremental vacuum). Runs in the API process, one
- * batch per event-loop turn so requests are served in between; the timer does not keep the
+ * and count limits (and sessions that expired or were revoked, webhook deliveries past the
+ * idempotency window, schedule fires the scheduler no longer needs), then gives the space back
+ * (incremental vacuum). Runs in the API process, one batch per event-loop turn so requests are
+ * served in between; the timer does not keep the
  * process alive and a failed prune is logged and tried again next time.
  */
 export function startRetention(deps: {
@@ -40,19 +42,38 @@ export function startRetention(deps: {
     // Expired and revoked sessions go at the same pace; they are a few rows, one statement.
     const sessions = deleteDeadSessions(store.sqlite);
     if (sessions > 0) log.debug({ sessions }, 'deleted dead sessions');
+    const batchSize = deps.batchSize ?? RETENTION_BATCH_SIZE;
+    const deleted = await drain(
+      pruneBatches(store.sqlite, {
+        maxAgeDays: config.retentionDays,
+        maxCount: config.retentionMaxExecutions,
+        batchSize,
+      }),
+    );
+    // Bookkeeping that would otherwise grow for ever: idempotency keys past their window, and
+    // schedule fires the scheduler no longer needs (whatever the executions' retention says).
+    const deliveries = await drain(pruneDeliveryBatches(store.sqlite, { batchSize }));
+    const fires = await drain(pruneScheduleFireBatches(store.sqlite, { batchSize }));
+    if (deliveries > 0 || fires > 0) {
+      log.debug({ deliveries, fires }, 'deleted old webhook deliveries and schedule fires');
+    }
+    if (deleted + deliveries + fires > 0 && !stopped) {
+      const reclaimed = reclaimSpace(store.sqlite);
+      if (deleted > 0) {
+        log.info({ deleted, ...reclaimed, ms: Math.round(performance.now() - started) }, 'pruned old executions');
+      }
+    }
+    return deleted;
+  }
+
+  /** Runs a prune's batches, one per event-loop turn, until done or stopped; answers the rows deleted. */
+  async function drain(batches: Iterable<number>): Promise<number> {
     let deleted = 0;
-    for (const batch of pruneBatches(store.sqlite, {
-      maxAgeDays: config.retentionDays,
-      maxCount: config.retentionMaxExecutions,
-      batchSize: deps.batchSize ?? RETENTION_BATCH_SIZE,
-    })) {
+    if (stopped) return deleted;
+    for (const batch of batches) {
       deleted += batch;
       await nextTurn();
       if (stopped) break;
-    }
-    if (deleted > 0 && !stopped) {
-      const reclaimed = reclaimSpace(store.sqlite);
-      log.info({ deleted, ...reclaimed, ms: Math.round(performance.now() - started) }, 'pruned old executions');
     }
     return deleted;
   }

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { getExecution, listExecutions } from '../store/executions.ts';
 import { publishVersion } from '../store/publications.ts';
+import { pruneScheduleFireBatches } from '../store/retention.ts';
 import { claimFire, setSchedulePaused } from '../store/schedules.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../store/workflows.ts';
@@ -220,5 +221,21 @@ describe('scheduler', () => {
     const before = since();
     setSchedulePaused(engine.store.sqlite, workflow.id, false);
     expect(since()).toBe(before);
+  });
+
+  it('keeps the fires it needs through retention: a yearly slot does not fire twice', async () => {
+    const { workflow } = activeWorkflow(scheduled('0 0 0 1 1 *'));
+    countFrom(workflow.id, '2024-06-01T00:00:00.000Z');
+    const at = (iso: string) => new Scheduler(engine.runs, engine.log, () => new Date(iso));
+    expect(await at('2025-01-01T00:00:05.000Z').tick()).toBe(1);
+    expect(await at('2026-01-01T00:00:05.000Z').tick()).toBe(1);
+    // Half a year later retention runs: the 2025 fire goes, the latest (2026) stays…
+    const now = new Date('2026-07-01T00:00:00.000Z');
+    [...pruneScheduleFireBatches(engine.store.sqlite, { batchSize: 100, now })];
+    expect(firesOf(workflow.id).map((fire) => fire.fireTime)).toEqual(['2026-01-01T00:00:00.000Z']);
+    // …so the 2026 slot is still taken, and only 2027's runs next.
+    expect(await at(now.toISOString()).tick()).toBe(0);
+    expect(await at('2027-01-01T00:00:01.000Z').tick()).toBe(1);
+    expect(runsOf(workflow.id)).toHaveLength(3);
   });
 });

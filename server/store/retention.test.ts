@@ -2,7 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempStore } from '../testing.ts';
 import type { ExecutionStatus } from './executions.ts';
-import { pruneBatches, pruneExecutions, reclaimSpace } from './retention.ts';
+import {
+  pruneBatches,
+  pruneDeliveryBatches,
+  pruneExecutions,
+  pruneScheduleFireBatches,
+  reclaimSpace,
+} from './retention.ts';
 
 const stores: Array<ReturnType<typeof tempStore>> = [];
 afterEach(() => {
@@ -162,6 +168,73 @@ describe('pruneExecutions', () => {
       /foreign_keys/,
     );
     expect(ids(s)).toHaveLength(3);
+  });
+});
+
+const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 60 * 60 * 1000).toISOString();
+
+function addWorkflow(s: ReturnType<typeof store>, id: string): void {
+  s.sqlite
+    .prepare(
+      `insert into workflows (id, name, description, draft, draft_revision, draft_updated_at, active, created_at, updated_at)
+       values (?, ?, '', '{"nodes":[],"edges":[]}', 1, @at, 1, @at, @at)`,
+    )
+    .run(id, `Workflow ${id}`, { at: daysAgo(1000) });
+}
+
+describe('pruneDeliveryBatches', () => {
+  it('deletes webhook deliveries older than the 24-hour idempotency window, in batches', () => {
+    const s = store();
+    const delivery = s.sqlite.prepare(
+      `insert into webhook_deliveries (workflow_id, idempotency_key, created_at) values ('w1', ?, ?)`,
+    );
+    for (const [key, hours] of [
+      ['a', 25],
+      ['b', 48],
+      ['c', 24 * 30],
+      ['d', 24.01],
+      ['e', 100],
+      ['kept-recent', 1],
+      ['kept-almost-a-day', 23.9],
+    ] as const) {
+      delivery.run(key, hoursAgo(hours));
+    }
+    expect([...pruneDeliveryBatches(s.sqlite, { batchSize: 2, now: NOW })]).toEqual([2, 2, 1]);
+    const keys = s.sqlite.prepare('select idempotency_key from webhook_deliveries order by 1').pluck().all();
+    expect(keys).toEqual(['kept-almost-a-day', 'kept-recent']);
+  });
+});
+
+describe('pruneScheduleFireBatches', () => {
+  it('keeps each workflow’s latest fire and the last day’s, and deletes the rest in batches', () => {
+    const s = store();
+    addWorkflow(s, 'w2');
+    addWorkflow(s, 'w3');
+    const fire = s.sqlite.prepare(
+      'insert into schedule_fires (workflow_id, fire_time, created_at) values (?, @at, @at)',
+    );
+    s.sqlite.transaction(() => {
+      // w1 fires hourly, for three days up to an hour ago: the 48 fires over a day old go.
+      for (let hour = 1; hour <= 72; hour++) fire.run('w1', { at: hoursAgo(hour) });
+      // w2 is yearly: its latest fire, a year old, stays (else that slot would fire again).
+      fire.run('w2', { at: daysAgo(730) });
+      fire.run('w2', { at: daysAgo(365) });
+      // w3 stopped firing long ago (deactivated): only its last fire stays.
+      for (const day of [90, 91, 92]) fire.run('w3', { at: daysAgo(day) });
+    })();
+
+    expect([...pruneScheduleFireBatches(s.sqlite, { batchSize: 20, now: NOW })]).toEqual([20, 20, 8, 1, 2]);
+    const left = (workflowId: string) =>
+      s.sqlite
+        .prepare('select fire_time from schedule_fires where workflow_id = ? order by 1')
+        .pluck()
+        .all(workflowId) as string[];
+    expect(left('w1')).toHaveLength(24);
+    expect(left('w1')[0]).toBe(hoursAgo(24));
+    expect(left('w2')).toEqual([daysAgo(365)]);
+    expect(left('w3')).toEqual([daysAgo(90)]);
+    // Nothing more to prune.
+    expect([...pruneScheduleFireBatches(s.sqlite, { batchSize: 20, now: NOW })]).toEqual([]);
   });
 });
 

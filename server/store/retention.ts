@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { immediate, prepared } from './prepared.ts';
+import { IDEMPOTENCY_WINDOW_MS } from './webhooks.ts';
 
 type Sql = Database.Database;
 
@@ -73,6 +74,77 @@ export function pruneExecutions(sqlite: Sql, policy: RetentionPolicy): number {
   let deleted = 0;
   for (const batch of pruneBatches(sqlite, policy)) deleted += batch;
   return deleted;
+}
+
+/** What pruning bookkeeping rows needs: rows per write transaction, and the clock. */
+export interface BookkeepingPrune {
+  batchSize: number;
+  now?: Date;
+}
+
+/**
+ * Deletes webhook deliveries older than the idempotency window, one batch per transaction: past
+ * it a repeated key starts a new run anyway, so the row only takes space.
+ */
+export function* pruneDeliveryBatches(sqlite: Sql, options: BookkeepingPrune): Generator<number, void, undefined> {
+  if (options.batchSize < 1) throw new RangeError('batchSize must be at least 1');
+  const cutoff = new Date((options.now ?? new Date()).getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
+  // The created_at index finds them; candidates are read outside the write transaction.
+  const candidates = prepared(
+    sqlite,
+    'select workflow_id as workflowId, idempotency_key as key from webhook_deliveries where created_at < ? limit ?',
+  );
+  const remove = prepared(
+    sqlite,
+    'delete from webhook_deliveries where workflow_id = ? and idempotency_key = ? and created_at < ?',
+  );
+  for (;;) {
+    const rows = candidates.all(cutoff, options.batchSize) as Array<{ workflowId: string; key: string }>;
+    if (rows.length === 0) return;
+    yield immediate(sqlite, () => rows.reduce((n, row) => n + remove.run(row.workflowId, row.key, cutoff).changes, 0));
+    if (rows.length < options.batchSize) return;
+  }
+}
+
+/**
+ * How long every schedule fire is kept. A fire's row is what takes its slot once; a scheduler
+ * that read a workflow's latest fire just before another took a newer slot may still try an older
+ * one, moments later. A day is far beyond any such moment.
+ */
+export const SCHEDULE_FIRE_KEEP_MS = DAY_MS;
+
+/**
+ * Deletes schedule fires the scheduler can no longer need, one batch per transaction. Each
+ * workflow's latest fire always stays, however old: slots at or before it never fire, and after
+ * downtime missed slots are counted from it (without it, a yearly schedule's last slot would fire
+ * again). Older fires go once they are a day old (`SCHEDULE_FIRE_KEEP_MS`).
+ */
+export function* pruneScheduleFireBatches(sqlite: Sql, options: BookkeepingPrune): Generator<number, void, undefined> {
+  if (options.batchSize < 1) throw new RangeError('batchSize must be at least 1');
+  const cutoff = new Date((options.now ?? new Date()).getTime() - SCHEDULE_FIRE_KEEP_MS).toISOString();
+  // Workflow by workflow: the (workflow_id, fire_time) primary key then finds exactly the rows to
+  // delete, where one query over all fires would scan every fire kept, for every batch.
+  const workflowIds = (prepared(sqlite, 'select id from workflows order by id').all() as Array<{ id: string }>).map(
+    (row) => row.id,
+  );
+  const candidates = prepared(
+    sqlite,
+    `select fire_time as fireTime from schedule_fires
+     where workflow_id = @workflowId and fire_time < @cutoff
+       and fire_time < (select max(fire_time) from schedule_fires where workflow_id = @workflowId)
+     limit @limit`,
+  );
+  const remove = prepared(sqlite, 'delete from schedule_fires where workflow_id = ? and fire_time = ?');
+  for (const workflowId of workflowIds) {
+    for (;;) {
+      const fireTimes = (
+        candidates.all({ workflowId, cutoff, limit: options.batchSize }) as Array<{ fireTime: string }>
+      ).map((row) => row.fireTime);
+      if (fireTimes.length === 0) break;
+      yield immediate(sqlite, () => fireTimes.reduce((n, fireTime) => n + remove.run(workflowId, fireTime).changes, 0));
+      if (fireTimes.length < options.batchSize) break;
+    }
+  }
 }
 
 export interface Reclaimed {
