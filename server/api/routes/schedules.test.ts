@@ -1,4 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Scheduler } from '../../engine/scheduler.ts';
+import { testEngine } from '../../engine/test-engine.ts';
 import { type TestApi, testApi } from '../../testing.ts';
 
 let api: TestApi;
@@ -67,5 +69,40 @@ describe('schedules API', () => {
   it('answers 404 for a workflow without a schedule', async () => {
     const { id } = (await api.call('POST', '/api/v1/workflows', { name: 'Manual' })).body;
     expect((await api.call('POST', `/api/v1/schedules/${id}/pause`)).status).toBe(404);
+  });
+});
+
+describe('schedules API with the engine', () => {
+  let engine: Awaited<ReturnType<typeof testEngine>>;
+  beforeAll(async () => {
+    engine = await testEngine();
+    await engine.startWorker();
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('shows the last scheduled run, its status and when it ran', async () => {
+    api.cleanup(); // this test's API works on the engine's store
+    api = testApi({ store: engine.store });
+    const id = await scheduledWorkflow('0 * * * * *', 'UTC', true);
+    // The schedule counts from ten minutes ago; the scheduler runs the latest slot due.
+    const since = new Date(Date.now() - 10 * 60_000).toISOString();
+    engine.store.sqlite.prepare('update workflows set active_since = ? where id = ?').run(since, id);
+    engine.store.sqlite.prepare('update publications set published_at = ? where workflow_id = ?').run(since, id);
+    const before = new Date().toISOString();
+    expect(await new Scheduler(engine.runs, engine.log).tick()).toBe(1);
+    const after = new Date().toISOString();
+    const lastRun = async () =>
+      (await api.call('GET', '/api/v1/schedules')).body.items.find(
+        (item: { workflowId: string }) => item.workflowId === id,
+      ).lastRun as { executionId: string; status: string; at: string };
+
+    const queued = await lastRun();
+    const { execution } = await engine.finished(queued.executionId);
+    expect(execution).toMatchObject({ workflowId: id, trigger: 'schedule' });
+    expect(queued.at).toBe(execution.createdAt);
+    expect(queued.at >= before && queued.at <= after).toBe(true);
+    expect(await lastRun()).toEqual({ executionId: execution.id, status: 'succeeded', at: execution.createdAt });
   });
 });
