@@ -32,7 +32,26 @@ const fieldTheme = EditorView.theme({
   '.cm-line': { padding: '0 8px' },
   '.cm-expression': { color: '#4338ca', backgroundColor: '#eef2ff', borderRadius: '3px' },
   '.cm-placeholder': { color: '#94a3b8' },
-  '.cm-tooltip-autocomplete': { fontSize: '12px' },
+  // The completion list: a menu like the app's others, not CodeMirror's bare default box.
+  '.cm-tooltip.cm-tooltip-autocomplete': {
+    fontSize: '12px',
+    border: 'none',
+    borderRadius: '8px',
+    backgroundColor: 'white',
+    boxShadow: '0 0 0 1px #e2e8f0, 0 8px 24px -6px rgb(15 23 42 / 0.18)',
+    overflow: 'hidden',
+  },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': {
+    fontFamily: 'var(--font-mono)',
+    maxHeight: '15em',
+    maxWidth: 'min(34rem, calc(100vw - 24px))',
+    padding: '4px 0',
+  },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul > li': { padding: '3px 10px 3px 6px', lineHeight: '18px' },
+  '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: '#eef2ff', color: '#3730a3' },
+  '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '600' },
+  '.cm-completionDetail': { fontStyle: 'normal', color: '#64748b', marginLeft: '1em' },
+  '.cm-completionIcon': { opacity: '0.5', width: '1.1em', paddingRight: '0.4em' },
 });
 
 const minimalSetup: BasicSetupOptions = {
