@@ -165,4 +165,29 @@ describe('startRetention', () => {
     // The latest fire is the last day's: the older ones go.
     expect(s.sqlite.prepare('select fire_time from schedule_fires').pluck().all()).toEqual([fireTimes[0]]);
   });
+
+  it('forgets the whole copies of capped outputs once their run has succeeded, not of failed runs', async () => {
+    const s = store();
+    seedOld(s, 'ok', 1);
+    seedOld(s, 'bad', 1);
+    const recent = new Date().toISOString();
+    s.sqlite.prepare("update executions set status = 'failed' where id = 'bad0'").run();
+    s.sqlite.prepare('update executions set finished_at = ?, created_at = ?').run(recent, recent);
+    s.sqlite
+      .prepare(`update step_runs set output = '{"$truncated":true}', output_full = '"whole"', truncated = 1`)
+      .run();
+    s.sqlite
+      .prepare("update executions set finished_at = ? where id = 'ok0'")
+      .run(new Date(Date.now() - 120_000).toISOString());
+    const retention = startRetention({ store: s, log: logger().log, config });
+    await retention.runNow();
+    await retention.stop();
+    const kept = s.sqlite
+      .prepare('select execution_id as id, output, output_full as whole from step_runs order by id')
+      .all();
+    expect(kept).toEqual([
+      { id: 'bad0', output: '{"$truncated":true}', whole: '"whole"' },
+      { id: 'ok0', output: '{"$truncated":true}', whole: null },
+    ]);
+  });
 });

@@ -4,9 +4,15 @@ import type { Logger } from '../log.ts';
 import type { Store } from '../store/db.ts';
 import { pruneBatches, pruneDeliveryBatches, pruneScheduleFireBatches, reclaimSpace } from '../store/retention.ts';
 import { deleteDeadSessions } from '../store/sessions.ts';
+import { clearSpentOutputs } from '../store/steps.ts';
 
 /** Executions per delete transaction: about 50 ms of write lock with a few step runs each. */
 export const RETENTION_BATCH_SIZE = 500;
+/**
+ * How long after a run succeeded the whole copies of its capped outputs are kept: a webhook
+ * waiting for the run reads its answer right after the end.
+ */
+const SPENT_OUTPUTS_AFTER_MS = 60_000;
 /** The first prune comes soon after a start, so a server restarted often still prunes. */
 const FIRST_RUN_MAX_DELAY_MS = 60_000;
 
@@ -20,7 +26,8 @@ export interface Retention {
 /**
  * Execution retention: every RETENTION_INTERVAL_MINUTES, deletes ended executions beyond the age
  * and count limits (and sessions that expired or were revoked, webhook deliveries past the
- * idempotency window, schedule fires the scheduler no longer needs), then gives the space back
+ * idempotency window, schedule fires the scheduler no longer needs, whole copies of capped outputs of
+ * runs that succeeded), then gives the space back
  * (incremental vacuum). Runs in the API process, one batch per event-loop turn so requests are
  * served in between; the timer does not keep the
  * process alive and a failed prune is logged and tried again next time.
@@ -57,7 +64,12 @@ export function startRetention(deps: {
     if (deliveries > 0 || fires > 0) {
       log.debug({ deliveries, fires }, 'deleted old webhook deliveries and schedule fires');
     }
-    if (deleted + deliveries + fires > 0 && !stopped) {
+    // Whole outputs kept beside capped ones (few rows, found by a partial index): one statement.
+    const spent = stopped
+      ? 0
+      : clearSpentOutputs(store.sqlite, new Date(Date.now() - SPENT_OUTPUTS_AFTER_MS).toISOString());
+    if (spent > 0) log.debug({ steps: spent }, 'cleared whole copies of capped outputs');
+    if (deleted + deliveries + fires + spent > 0 && !stopped) {
       const reclaimed = reclaimSpace(store.sqlite);
       if (deleted > 0) {
         log.info({ deleted, ...reclaimed, ms: Math.round(performance.now() - started) }, 'pruned old executions');
