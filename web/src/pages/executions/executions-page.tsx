@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Activity, FilterX } from 'lucide-react';
 import { useId } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -20,16 +20,22 @@ import {
   TRIGGER_KINDS,
 } from './filters.ts';
 import { TriggerLabel, triggerLabel } from './trigger-label.tsx';
+import { useRunEvents } from './use-run-events.ts';
 
 const PAGE_SIZE = 50;
 const control =
   'block w-full rounded-md border-0 bg-white py-1.5 pl-2.5 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-accent-600 focus:outline-none';
 
-/** Every run across workflows, newest first, filtered through the URL and refreshed while runs are going. */
+/**
+ * Every run across workflows, newest first, filtered through the URL. Live: the server tells when
+ * runs change and the list asks again (at most once a second); polling covers what it cannot tell.
+ */
 export function ExecutionsPage() {
   const [params, setParams] = useSearchParams();
   const filters = filtersFromParams(params);
   const setFilters = (next: ExecutionFilters) => setParams(paramsFromFilters(next), { replace: true });
+  const queryClient = useQueryClient();
+  const streaming = useRunEvents(() => void queryClient.invalidateQueries({ queryKey: ['executions'] }));
 
   const executions = useInfiniteQuery({
     queryKey: ['executions', filters],
@@ -39,7 +45,10 @@ export function ExecutionsPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: (previous) => previous,
     refetchInterval: (query) =>
-      refreshInterval(query.state.data?.pages.flatMap((page) => page.items.map((item) => item.status)) ?? []),
+      refreshInterval(
+        query.state.data?.pages.flatMap((page) => page.items.map((item) => item.status)) ?? [],
+        streaming,
+      ),
   });
   const items = executions.data?.pages.flatMap((page) => page.items) ?? [];
   const anyLive = items.some((item) => item.status === 'queued' || item.status === 'running');

@@ -47,4 +47,10 @@ describe('refresh interval', () => {
     expect(refreshInterval(['succeeded', 'failed', 'canceled'])).toBe(15_000);
     expect(refreshInterval([])).toBe(15_000);
   });
+
+  it('with the live stream open, is quick only while a listed run waits to start (no event tells that)', () => {
+    expect(refreshInterval(['queued', 'succeeded'], true)).toBe(2_000);
+    expect(refreshInterval(['running', 'succeeded'], true)).toBe(30_000);
+    expect(refreshInterval([], true)).toBe(30_000);
+  });
 });

@@ -68,7 +68,12 @@ function clean(filters: ExecutionFilters): ExecutionFilters {
   return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value !== ''));
 }
 
-/** How often the list asks again: quickly while something it shows is still going, slowly otherwise. */
-export function refreshInterval(statuses: readonly string[]): number {
+/**
+ * How often the list asks again by itself. Without the live stream (`/events/runs`): quickly while
+ * something it shows is still going, slowly otherwise. With it, runs queued and ended are told, but
+ * not a queued run starting: only a queued run needs asking after, and a slow poll stays as a net.
+ */
+export function refreshInterval(statuses: readonly string[], streaming = false): number {
+  if (streaming) return statuses.includes('queued') ? 2_000 : 30_000;
   return statuses.some((status) => status === 'queued' || status === 'running') ? 2_000 : 15_000;
 }
