@@ -12,6 +12,7 @@ import { StatusBadge } from '../../components/status-badge.tsx';
 import { Button, ErrorState, errorMessage, Spinner } from '../../components/ui.tsx';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { shortId } from './short-id.ts';
 import { StepList } from './step-list.tsx';
 import { StepPanel } from './step-panel.tsx';
 import { attemptsOf, canvasStatus, latestByNode } from './steps.ts';
@@ -44,7 +45,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
           Executions
         </Link>
         <ChevronRight className="size-3.5" aria-hidden />
-        <span className="font-mono text-xs">{execution.id.slice(0, 8)}</span>
+        <span className="font-mono text-xs">{shortId(execution.id)}</span>
       </nav>
       <div className="mb-5 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
@@ -85,7 +86,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
                   to={`/executions/${execution.retryOf}`}
                   className="font-mono text-xs text-accent-600 hover:text-accent-700"
                 >
-                  {execution.retryOf.slice(0, 8)}
+                  {shortId(execution.retryOf)}
                 </Link>
               </Fact>
             )}
@@ -209,9 +210,14 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
               icon={<StepForward className="size-4" aria-hidden />}
               busy={retry.isPending && retry.variables === 'from-failure'}
               onClick={() => retry.mutate('from-failure')}
-              title="Same version; steps that succeeded are reused, the failed step runs again"
+              title={
+                execution.status === 'failed'
+                  ? 'Same version; steps that succeeded are reused, the failed step runs again'
+                  : 'Same version; steps that succeeded are reused, the rest run'
+              }
             >
-              Retry from failed step
+              {/* A canceled run has no failed step: it goes on from where it was stopped. */}
+              {execution.status === 'failed' ? 'Retry from failed step' : 'Resume where it stopped'}
             </Button>
             <Button
               variant="primary"

@@ -83,6 +83,18 @@ describe('timeline layout', () => {
   });
 
   it('has nothing to draw before the first step', () => {
-    expect(timelineBars([], { startedAt: null, finishedAt: null }, 0)).toEqual({ bars: [], spanMs: 0 });
+    expect(timelineBars([], { startedAt: null, finishedAt: null }, 0)).toEqual({ bars: [], spanMs: 0, reused: [] });
+  });
+
+  it('lists steps a retry reused apart: they ran in the earlier run, and would stretch the span back to it', () => {
+    const earlier = { ...step('start', 1, 'succeeded', -60_000, -59_900), reused: true };
+    const { bars, spanMs, reused } = timelineBars(
+      [earlier, step('call', 1, 'succeeded', 0, 500)],
+      { startedAt: at(0), finishedAt: at(500) },
+      0,
+    );
+    expect(spanMs).toBe(500);
+    expect(bars.map((bar) => [bar.step.id, bar.offset, bar.width])).toEqual([['call-1', 0, 100]]);
+    expect(reused.map((item) => item.id)).toEqual(['start-1']);
   });
 });

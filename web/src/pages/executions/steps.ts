@@ -37,15 +37,18 @@ export interface TimelineBar {
 /**
  * Bars of a horizontal timeline: each attempt's start and duration relative to the run's span
  * (from the run's start, or its first step, to its end, or now while it runs). Skipped steps take
- * no time and are left out. Very short steps keep a sliver so they can be seen and hovered.
+ * no time and are left out. Very short steps keep a sliver so they can be seen and hovered. Steps
+ * a retry reused ran in the earlier run, at its times: they are listed apart (`reused`), or the
+ * span would reach back to the earlier run and squeeze this run's steps into its end.
  */
 export function timelineBars(
   steps: readonly StepRun[],
   run: { startedAt: string | null; finishedAt: string | null },
   now: number,
-): { bars: TimelineBar[]; spanMs: number } {
-  const timed = steps.filter((step) => step.status !== 'skipped');
-  if (timed.length === 0) return { bars: [], spanMs: 0 };
+): { bars: TimelineBar[]; spanMs: number; reused: StepRun[] } {
+  const reused = steps.filter((step) => step.status !== 'skipped' && step.reused);
+  const timed = steps.filter((step) => step.status !== 'skipped' && !step.reused);
+  if (timed.length === 0) return { bars: [], spanMs: 0, reused };
   const starts = timed.map((step) => Date.parse(step.startedAt));
   const start = Math.min(run.startedAt ? Date.parse(run.startedAt) : Number.POSITIVE_INFINITY, ...starts);
   const ends = timed.map((step) => (step.finishedAt ? Date.parse(step.finishedAt) : now));
@@ -66,5 +69,5 @@ export function timelineBars(
       };
     })
     .sort((a, b) => a.offset - b.offset || a.step.attempt - b.step.attempt);
-  return { bars, spanMs };
+  return { bars, spanMs, reused };
 }

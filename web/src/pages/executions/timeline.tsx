@@ -9,6 +9,11 @@ const barColour: Record<string, string> = {
   canceled: 'bg-slate-400',
 };
 
+const rowClass = (selected: boolean) =>
+  `grid w-full grid-cols-[11rem_minmax(0,1fr)_5rem] items-center gap-3 rounded px-1 py-1 text-left text-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-600 ${
+    selected ? 'bg-accent-50' : ''
+  }`;
+
 /** When each step ran, as bars along the run's span; clicking a row selects its node. */
 export function Timeline({
   steps,
@@ -25,8 +30,8 @@ export function Timeline({
   onSelect: (nodeId: string) => void;
   selectedNodeId: string | null;
 }) {
-  const { bars, spanMs } = timelineBars(steps, run, now);
-  if (bars.length === 0) {
+  const { bars, spanMs, reused } = timelineBars(steps, run, now);
+  if (bars.length === 0 && reused.length === 0) {
     return (
       <p className="rounded-xl border border-dashed border-slate-300 bg-white p-5 text-sm text-slate-500">
         No step has started yet.
@@ -36,16 +41,35 @@ export function Timeline({
   const names = new Map(graph?.nodes.map((node) => [node.id, node.name]));
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="timeline">
-      <div className="mb-2 grid grid-cols-[11rem_minmax(0,1fr)_5rem] gap-3 text-[11px] text-slate-400">
-        <span />
-        <div className="flex justify-between tabular-nums">
-          <span>0</span>
-          <span>{formatDuration(spanMs / 2)}</span>
-          <span>{formatDuration(spanMs)}</span>
+      {bars.length > 0 && (
+        <div className="mb-2 grid grid-cols-[11rem_minmax(0,1fr)_5rem] gap-3 text-[11px] text-slate-400">
+          <span />
+          <div className="flex justify-between tabular-nums">
+            <span>0</span>
+            <span>{formatDuration(spanMs / 2)}</span>
+            <span>{formatDuration(spanMs)}</span>
+          </div>
+          <span />
         </div>
-        <span />
-      </div>
+      )}
       <ul className="space-y-1">
+        {reused.map((step) => {
+          const name = names.get(step.nodeId) ?? step.nodeId;
+          return (
+            <li key={step.id}>
+              <button
+                type="button"
+                onClick={() => onSelect(step.nodeId)}
+                className={rowClass(selectedNodeId === step.nodeId)}
+                aria-label={`${name}, reused from the run this one retries`}
+              >
+                <span className="truncate font-medium text-slate-700">{name}</span>
+                <span className="truncate text-slate-400 italic">Reused from the run this one retries</span>
+                <span className="text-right text-slate-400">reused</span>
+              </button>
+            </li>
+          );
+        })}
         {bars.map((bar) => {
           const name = names.get(bar.step.nodeId) ?? bar.step.nodeId;
           return (
@@ -53,9 +77,7 @@ export function Timeline({
               <button
                 type="button"
                 onClick={() => onSelect(bar.step.nodeId)}
-                className={`grid w-full grid-cols-[11rem_minmax(0,1fr)_5rem] items-center gap-3 rounded px-1 py-1 text-left text-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-600 ${
-                  selectedNodeId === bar.step.nodeId ? 'bg-accent-50' : ''
-                }`}
+                className={rowClass(selectedNodeId === bar.step.nodeId)}
                 aria-label={`${name}, attempt ${bar.step.attempt}, ${bar.step.status}, ${formatDuration(bar.durationMs)}`}
               >
                 <span className="truncate font-medium text-slate-700">
@@ -64,7 +86,7 @@ export function Timeline({
                 </span>
                 <span className="relative h-4 rounded bg-slate-100">
                   <span
-                    className={`absolute inset-y-0 rounded ${barColour[bar.step.status] ?? 'bg-slate-400'} ${bar.step.reused ? 'opacity-40' : ''}`}
+                    className={`absolute inset-y-0 rounded ${barColour[bar.step.status] ?? 'bg-slate-400'}`}
                     style={{ left: `${bar.offset}%`, width: `${bar.width}%` }}
                   />
                 </span>
