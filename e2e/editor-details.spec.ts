@@ -63,19 +63,32 @@ test('after a test run and a reload, expression fields complete paths from that 
   await expect(page.getByTestId('run-bar')).toHaveAttribute('data-run-status', 'succeeded', { timeout: 30_000 });
 
   // A new visit: nothing of the run is in memory any more, it comes from the stored executions.
-  const storedRun = page.waitForResponse((response) => /\/api\/v1\/executions\/[0-9a-f-]{36}$/.test(response.url()));
+  // Its answer is held back until the list is open, as when one types before it has arrived.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const detailUrl = /\/api\/v1\/executions\/[0-9a-f-]{36}$/;
+  await page.route(detailUrl, async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.reload();
-  await storedRun;
   await expect(node(page, 'Compose')).toBeVisible();
   await expect(page.getByTestId('run-bar')).toBeHidden();
 
   await node(page, 'Compose').click();
   const value = settings(page).getByRole('textbox', { name: 'Value' });
-  await typeInto(value, '{{ steps.Lookup.output.cu');
+  await typeInto(value, '{{ steps.Lookup.output');
   const list = page.locator('.cm-tooltip-autocomplete');
-  await expect(list).toBeVisible();
-  // `customer.email` exists only in the run's data (the config names `customer.email` as a path
-  // to set, but completions list what the step put out, with its value beside it).
+  const labels = list.locator('.cm-completionLabel');
+  await expect(labels).toHaveText(['steps.Lookup.output']);
+  const storedRun = page.waitForResponse(detailUrl);
+  release();
+  await storedRun;
+  await expect(labels.filter({ hasText: 'steps.Lookup.output.customer.email' })).toBeVisible();
+  await value.pressSequentially('.cu');
+  // The path and its value come from what the step put out in that run, lower-cased by it.
   const option = list.getByRole('option').filter({
     has: page.locator('.cm-completionLabel', { hasText: /^steps\.Lookup\.output\.customer\.email$/ }),
   });

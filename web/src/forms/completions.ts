@@ -57,6 +57,21 @@ export function expressionPaths(scope: ExpressionScope): Map<string, unknown> {
   return paths;
 }
 
+/**
+ * Do two scopes offer the same completions? Scopes are rebuilt on every edit of the graph; the run
+ * data inside them keeps its identity until another run (or the stored one) arrives.
+ */
+export function sameCompletions(a: ExpressionScope, b: ExpressionScope): boolean {
+  if (a.input !== b.input || a.trigger !== b.trigger) return false;
+  if (a.upstream.length !== b.upstream.length || a.upstream.some((name, index) => b.upstream[index] !== name))
+    return false;
+  const names = Object.keys(a.outputs);
+  return (
+    names.length === Object.keys(b.outputs).length &&
+    names.every((name) => name in b.outputs && a.outputs[name] === b.outputs[name])
+  );
+}
+
 export function describeValue(value: unknown): string {
   if (value === undefined) return '';
   if (value === null) return 'null';

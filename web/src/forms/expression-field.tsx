@@ -1,9 +1,9 @@
-import { autocompletion } from '@codemirror/autocomplete';
+import { autocompletion, completionStatus, startCompletion } from '@codemirror/autocomplete';
 import { javascript } from '@codemirror/lang-javascript';
 import { Decoration, EditorView, MatchDecorator, ViewPlugin, type ViewUpdate } from '@codemirror/view';
-import CodeMirror, { type BasicSetupOptions } from '@uiw/react-codemirror';
-import { createContext, useContext, useMemo, useRef } from 'react';
-import { type ExpressionScope, emptyScope, expressionCompletions } from './completions.ts';
+import CodeMirror, { type BasicSetupOptions, type ReactCodeMirrorRef } from '@uiw/react-codemirror';
+import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
+import { type ExpressionScope, emptyScope, expressionCompletions, sameCompletions } from './completions.ts';
 
 /** The scope expression fields complete from; the editor provides the last test run's data. */
 export const ExpressionScopeContext = createContext<ExpressionScope>(emptyScope);
@@ -82,6 +82,16 @@ export function ExpressionField({
   const scope = useContext(ExpressionScopeContext);
   const scopeRef = useRef(scope);
   scopeRef.current = scope;
+  const editor = useRef<ReactCodeMirrorRef>(null);
+  const listed = useRef(scope);
+  useEffect(() => {
+    if (sameCompletions(listed.current, scope)) return;
+    listed.current = scope;
+    // An open list keeps its options while one types on; new run data (the stored run read in the
+    // background after opening, a test run finishing) must reach it all the same.
+    const view = editor.current?.view;
+    if (view && completionStatus(view.state) !== null) startCompletion(view);
+  }, [scope]);
   const extensions = useMemo(
     () => [
       highlightExpressions,
@@ -95,6 +105,7 @@ export function ExpressionField({
   return (
     <div className={`${frame} ${invalid ? 'ring-red-400' : 'ring-slate-300'}`} data-testid={`field-${label}`}>
       <CodeMirror
+        ref={editor}
         value={value}
         onChange={onChange}
         extensions={extensions}
