@@ -151,8 +151,9 @@ test('a config problem is marked on the node it concerns and under its field', a
 
   await node(page, 'Call CRM').click();
   const field = settings(page).locator('[data-field="config.url"]');
-  await expect(field.getByRole('alert')).toBeVisible();
-  await expect(field.getByRole('alert')).not.toBeEmpty();
+  await expect(field.getByRole('alert')).toHaveText('must be an http:// or https:// URL');
+  await expect(node(page, 'Call CRM').getByTitle(/must be an http:\/\/ or https:\/\/ URL/)).toBeVisible();
+  await page.screenshot({ path: screenshotPath('editor-problem-marks') });
 
   // Fixing the field clears both marks once autosave has the server's answer.
   await typeInto(field.getByRole('textbox', { name: 'URL' }), 'https://crm.example.com/customers');
