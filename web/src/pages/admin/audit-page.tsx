@@ -7,6 +7,7 @@ import type { Page } from '../../api/types.ts';
 import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { dateTime, timeAgo } from '../../lib/dates.ts';
+import { shortId } from '../../lib/short-id.ts';
 
 const FILTERS = ['action', 'objectType', 'objectId', 'actorId', 'from', 'to'] as const;
 
@@ -127,9 +128,7 @@ export function AuditPage() {
                   </Cell>
                   <Cell className="text-xs">
                     <span className="text-slate-700">{entry.objectType}</span>
-                    {entry.objectId && (
-                      <span className="ml-1 font-mono text-slate-400">{entry.objectId.slice(0, 8)}</span>
-                    )}
+                    {entry.objectId && <span className="ml-1 font-mono text-slate-400">{shortId(entry.objectId)}</span>}
                   </Cell>
                   <Cell className="font-mono text-xs text-slate-500">{entry.ip ?? '—'}</Cell>
                 </tr>

@@ -1,5 +1,0 @@
-/**
- * A short name for an execution id. Ids are UUIDv7: their first characters are the creation time,
- * shared by every run started in the same minute or so, so the short name is their random end.
- */
-export const shortId = (id: string): string => id.replace(/-/g, '').slice(-8);
