@@ -124,6 +124,9 @@ test('a running run is canceled from its page', async ({ page }) => {
   // Nothing after the delay ran.
   await expect(page.getByTestId('node-Done')).not.toHaveAttribute('data-status', 'succeeded');
   expect((await execution(page, executionId)).status).toBe('canceled');
+  // The delay says when its successors were due.
+  await page.getByTestId('node-Wait').click();
+  await expect(page.getByTestId('step-panel')).toContainText('Next steps from');
   await page.screenshot({ path: screenshotPath('execution-canceled'), fullPage: true });
 
   // Back in the list (no reload: the app's own link), the run is marked canceled.

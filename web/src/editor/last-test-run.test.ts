@@ -32,6 +32,7 @@ const step = (nodeId: string, attempt: number, input: unknown, output: unknown):
   truncated: false,
   reused: false,
   retryAt: null,
+  continueAt: null,
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:00.100Z',
   durationMs: 100,

@@ -1,4 +1,4 @@
-import { Clock, Recycle, Scissors, X } from 'lucide-react';
+import { Clock, Hourglass, Recycle, Scissors, X } from 'lucide-react';
 import { findNodeType } from '../../../../nodes/catalogue.ts';
 import type { GraphNode, StepRun } from '../../api/types.ts';
 import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
@@ -73,7 +73,7 @@ function Attempt({ step }: { step: StepRun }) {
         </span>
       </header>
       <div className="space-y-3 p-3">
-        {(step.reused || step.truncated || step.retryAt) && (
+        {(step.reused || step.truncated || step.retryAt || step.continueAt) && (
           <div className="flex flex-wrap gap-2 text-xs">
             {step.reused && (
               <span className="inline-flex items-center gap-1 rounded bg-sky-50 px-1.5 py-0.5 text-sky-700">
@@ -83,6 +83,11 @@ function Attempt({ step }: { step: StepRun }) {
             {step.truncated && (
               <span className="inline-flex items-center gap-1 rounded bg-amber-50 px-1.5 py-0.5 text-amber-700">
                 <Scissors className="size-3" aria-hidden /> Data truncated (size cap)
+              </span>
+            )}
+            {step.continueAt && (
+              <span className="inline-flex items-center gap-1 rounded bg-violet-50 px-1.5 py-0.5 text-violet-700">
+                <Hourglass className="size-3" aria-hidden /> Next steps from {formatDateTime(step.continueAt)}
               </span>
             )}
             {step.retryAt && (

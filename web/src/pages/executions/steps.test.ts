@@ -17,6 +17,7 @@ function step(nodeId: string, attempt: number, status: StepRun['status'], start:
     truncated: false,
     reused: false,
     retryAt: null,
+    continueAt: null,
     startedAt: at(start),
     finishedAt: end === null ? null : at(end),
     durationMs: end === null ? null : end - start,
