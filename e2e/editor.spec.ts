@@ -254,6 +254,28 @@ test('keyboard: multi-select, copy and paste, delete, undo and redo, and the sho
   await page.keyboard.press('ControlOrMeta+Shift+z');
   await expect(nodes).toHaveCount(2);
 
+  // Select all, clear with Escape; duplicate one node; rename it with F2; save at once.
+  await page.locator('.react-flow__pane').click({ position: { x: 400, y: 500 } });
+  await page.keyboard.press('ControlOrMeta+a');
+  await expect(page.getByText('2 nodes selected')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByText('2 nodes selected')).toHaveCount(0);
+  await node(page, 'Set fields').click();
+  await page.keyboard.press('ControlOrMeta+d');
+  await expect(nodes).toHaveCount(3);
+  await expect(node(page, 'Set fields 2')).toBeVisible();
+  await page.keyboard.press('F2');
+  const rename = page.getByRole('textbox', { name: 'Node name' });
+  await rename.fill('Tag order');
+  await rename.press('Enter');
+  await expect(node(page, 'Tag order')).toBeVisible();
+  await page.keyboard.press('ControlOrMeta+s');
+  await saved(page);
+  const draft = (await (await page.request.get(`/api/v1/workflows/${id}/draft`)).json()) as {
+    graph: { nodes: Array<{ name: string }> };
+  };
+  expect(draft.graph.nodes.map((each) => each.name).sort()).toEqual(['Set fields', 'Start', 'Tag order']);
+
   await page.locator('.react-flow__pane').click({ position: { x: 400, y: 500 } });
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('Copy the selected nodes');
