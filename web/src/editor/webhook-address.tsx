@@ -1,7 +1,7 @@
-import { Check, Copy, Lock } from 'lucide-react';
-import { useState } from 'react';
+import { Lock } from 'lucide-react';
 import { Link } from 'react-router';
 import type { GraphNode } from '../api/types.ts';
+import { CopyField } from '../components/code-block.tsx';
 import { webhookOf } from '../pages/versions/webhook-snippets.ts';
 
 /**
@@ -27,7 +27,8 @@ export function WebhookAddress({ workflowId, node }: { workflowId: string; node:
         </span>
       </div>
       {hasPath ? (
-        <WrappedUrl url={hook.url} />
+        // In full, wrapped: the panel is narrow and the path, the part one sets here, is at the end.
+        <CopyField value={hook.url} label="webhook URL" wrap />
       ) : (
         <p className="font-mono text-xs break-all text-slate-500">
           {hook.url}
@@ -53,32 +54,5 @@ export function WebhookAddress({ workflowId, node }: { workflowId: string; node:
         </p>
       )}
     </section>
-  );
-}
-
-/**
- * The URL in full, wrapped: the panel is narrow and the path, the part one sets here, is at the
- * end, where a one-line field would cut it off.
- */
-function WrappedUrl({ url }: { url: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div className="flex items-start gap-2 rounded-md bg-white py-1 pr-1 pl-2.5 ring-1 ring-slate-200">
-      <code className="min-w-0 flex-1 py-1 font-mono text-xs leading-5 break-all text-slate-800">{url}</code>
-      <button
-        type="button"
-        aria-label="Copy webhook URL"
-        onClick={() => {
-          void navigator.clipboard?.writeText(url).then(() => {
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          });
-        }}
-        className="inline-flex shrink-0 items-center gap-1 rounded px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
-      >
-        {copied ? <Check className="size-3.5" aria-hidden /> : <Copy className="size-3.5" aria-hidden />}
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-    </div>
   );
 }
