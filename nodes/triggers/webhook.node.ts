@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialRef } from '../credential.ts';
 import { defineNode } from '../define.ts';
 
 export default defineNode({
@@ -15,11 +16,10 @@ export default defineNode({
       .max(200)
       .regex(/^[A-Za-z0-9][A-Za-z0-9._~-]*(\/[A-Za-z0-9._~-]+)*$/, 'must be a URL path such as orders/new')
       .describe('Path after /hooks/<workflow id>/'),
-    secretCredentialId: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Credential holding the HMAC-SHA256 secret; requests without a valid signature are refused'),
+    secretCredentialId: credentialRef(
+      ['hmac'],
+      'Credential holding the HMAC-SHA256 secret; requests without a valid signature are refused',
+    ).optional(),
     respond: z
       .enum(['immediately', 'lastNode'])
       .default('immediately')

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** The kinds of secret the credentials store holds (server/api/routes/credentials.ts checks their shapes). */
+export type CredentialType = 'hmac' | 'bearer' | 'basic' | 'header';
+
+/**
+ * A config field holding a stored credential's id. The JSON Schema says `format: 'credential'` and
+ * which types fit, so the web app offers those credentials by name instead of a box for a UUID;
+ * parsing stays a plain non-empty string (the id is checked when it is used, not when it is saved).
+ */
+export const credentialRef = (types: readonly CredentialType[], description: string) =>
+  z
+    .string()
+    .min(1)
+    .meta({ format: 'credential', credentialTypes: [...types], description });
