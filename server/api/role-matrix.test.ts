@@ -102,6 +102,7 @@ const MATRIX: Record<string, readonly Case[]> = {
   'POST /schedules/:id/pause': [{ allowed: ADMINS, path: (f) => `/schedules/${f.workflowId}/pause` }],
   'POST /schedules/:id/resume': [{ allowed: ADMINS, path: (f) => `/schedules/${f.workflowId}/resume` }],
   'GET /credentials': [{ allowed: ADMINS, path: at('/credentials') }],
+  'GET /credential-choices': [{ allowed: EDITORS, path: at('/credential-choices') }],
   'POST /credentials': [{ allowed: ADMINS, path: at('/credentials'), body: {} }],
   'DELETE /credentials/:id': [{ allowed: ADMINS, path: at(`/credentials/${none}`) }],
   'GET /node-types': [{ allowed: ANY, path: at('/node-types') }],

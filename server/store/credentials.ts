@@ -39,6 +39,17 @@ export function listCredentials(sqlite: Sql): CredentialSummary[] {
   ).all() as CredentialSummary[];
 }
 
+/** What people who configure nodes may see to pick a credential: never a secret, nor when it changed. */
+export interface CredentialChoice {
+  id: string;
+  name: string;
+  type: string;
+}
+
+export function listCredentialChoices(sqlite: Sql): CredentialChoice[] {
+  return prepared(sqlite, 'select id, name, type from credentials order by name, id').all() as CredentialChoice[];
+}
+
 export function deleteCredential(sqlite: Sql, id: string): boolean {
   return prepared(sqlite, 'delete from credentials where id = ?').run(id).changes > 0;
 }

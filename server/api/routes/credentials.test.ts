@@ -39,6 +39,29 @@ describe('credentials API', () => {
     expect(wrongShape.status).toBe(400);
   });
 
+  it('offers editors the names and types to pick from, never a secret', async () => {
+    await api.call('POST', '/api/v1/credentials', {
+      name: 'Zendesk',
+      type: 'bearer',
+      secret: { token: 'tok-zendesk' },
+    });
+    await api.call('POST', '/api/v1/credentials', {
+      name: 'Orders hook',
+      type: 'hmac',
+      secret: { secret: 'x'.repeat(32) },
+    });
+    const choices = await api.call('GET', '/api/v1/credential-choices', undefined, { as: 'analyst' });
+    expect(choices.status).toBe(200);
+    expect(choices.body.items).toEqual([
+      { id: expect.any(String), name: 'Orders hook', type: 'hmac' },
+      { id: expect.any(String), name: 'Zendesk', type: 'bearer' },
+    ]);
+    expect(JSON.stringify(choices.body)).not.toMatch(/tok-zendesk|xxxx/);
+    // The full listing stays with admins; viewers who cannot edit get neither.
+    expect((await api.call('GET', '/api/v1/credentials', undefined, { as: 'analyst' })).status).toBe(403);
+    expect((await api.call('GET', '/api/v1/credential-choices', undefined, { as: 'operator' })).status).toBe(403);
+  });
+
   it('deletes', async () => {
     const { id } = (
       await api.call('POST', '/api/v1/credentials', {

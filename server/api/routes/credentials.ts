@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteCredential, insertCredential, listCredentials } from '../../store/credentials.ts';
+import { deleteCredential, insertCredential, listCredentialChoices, listCredentials } from '../../store/credentials.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
@@ -32,6 +32,10 @@ export const Credential = z
   .object({ id: z.string(), name: z.string(), type: z.string(), createdAt: z.string(), updatedAt: z.string() })
   .meta({ id: 'Credential' });
 
+export const CredentialChoice = z
+  .object({ id: z.string(), name: z.string(), type: z.string() })
+  .meta({ id: 'CredentialChoice' });
+
 const CredentialId = z.strictObject({ id: z.uuid() });
 
 export const credentialRoutes = [
@@ -45,6 +49,22 @@ export const credentialRoutes = [
     responses: { 200: { description: 'Credentials', schema: z.object({ items: z.array(Credential) }) } },
     handler({ deps, c }) {
       return c.json({ items: listCredentials(deps.store.sqlite) });
+    },
+  }),
+  // Analysts configure HTTP nodes and webhooks too, so they see what there is to pick from; the
+  // full listing and everything else about credentials stay with admins.
+  defineRoute({
+    method: 'get',
+    path: '/credential-choices',
+    operationId: 'listCredentialChoices',
+    summary: 'Credentials to pick in a node’s settings: id, name and type only',
+    tag: 'Credentials',
+    access: 'edit',
+    responses: {
+      200: { description: 'Credentials by name', schema: z.object({ items: z.array(CredentialChoice) }) },
+    },
+    handler({ deps, c }) {
+      return c.json({ items: listCredentialChoices(deps.store.sqlite) });
     },
   }),
   defineRoute({
