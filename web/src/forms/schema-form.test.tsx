@@ -1,14 +1,16 @@
 // @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { useState } from 'react';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { catalogue, findNodeType } from '../../../nodes/catalogue.ts';
 import { validateGraph } from '../../../server/core/validate.ts';
+import { type TestApi, testApi } from '../../../server/testing.ts';
 import { problemsByField } from '../editor/config-panel.tsx';
 import { expressionPaths, stepReference } from './completions.ts';
-import { fieldKind, initialValue, type JsonSchema, labelFor } from './schema.ts';
+import { credentialTypes, fieldKind, initialValue, type JsonSchema, labelFor } from './schema.ts';
 import { type ProblemsByField, SchemaForm } from './schema-form.tsx';
 
 /** The form renderer on the real catalogue's schemas, as the server publishes them. */
@@ -22,7 +24,44 @@ beforeAll(() => {
     ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as never;
   Range.prototype.getBoundingClientRect = () => rect as DOMRect;
 });
-afterEach(cleanup);
+
+/**
+ * Credential fields ask the real API in process (`app.request`, a real SQLite file): the browser's
+ * `fetch` is the one thing stood in for, forwarding as whoever `signedInAs` names and counting the
+ * credential listings asked for. `gate`, while set, holds those answers back.
+ */
+let server: TestApi;
+let signedInAs: 'analyst' | 'operator' | 'admin';
+let listings: number;
+let gate: Promise<void> | undefined;
+let queries: QueryClient;
+beforeEach(() => {
+  server = testApi();
+  signedInAs = 'analyst';
+  listings = 0;
+  gate = undefined;
+  queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+    if (url.startsWith('/api/v1/credential-choices')) {
+      listings++;
+      await gate;
+    }
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${server.keys[signedInAs]}`);
+    return server.app.request(url, { ...init, headers });
+  });
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  server.cleanup();
+});
+
+async function createCredential(name: string, type: string, secret: Record<string, string>): Promise<string> {
+  const created = await server.call('POST', '/api/v1/credentials', { name, type, secret });
+  expect(created.status).toBe(201);
+  return created.body.id;
+}
 
 /** A form holding its own value, like the config panel does; `changes` records every config it produced. */
 function Harness({
@@ -39,15 +78,17 @@ function Harness({
   const schema = schemaOf(type);
   const [value, setValue] = useState(() => initial ?? (initialValue(schema, schema) as Record<string, unknown>));
   return (
-    <SchemaForm
-      schema={schema}
-      value={value}
-      problems={problems}
-      onChange={(next) => {
-        changes.push(next);
-        setValue(next);
-      }}
-    />
+    <QueryClientProvider client={queries}>
+      <SchemaForm
+        schema={schema}
+        value={value}
+        problems={problems}
+        onChange={(next) => {
+          changes.push(next);
+          setValue(next);
+        }}
+      />
+    </QueryClientProvider>
   );
 }
 
@@ -70,6 +111,12 @@ describe('schema form', () => {
     expect(fieldKind(props.body as JsonSchema, http)).toBe('json');
     expect(fieldKind(props.timeoutMs as JsonSchema, http)).toBe('integer');
     expect(fieldKind(props.failOnNon2xx as JsonSchema, http)).toBe('boolean');
+    expect(fieldKind(props.credentialId as JsonSchema, http)).toBe('credential');
+    expect(credentialTypes(props.credentialId as JsonSchema)).toEqual(['bearer', 'basic', 'header']);
+    const webhook = schemaOf('trigger.webhook');
+    const secret = (webhook.properties as Record<string, JsonSchema>).secretCredentialId as JsonSchema;
+    expect(fieldKind(secret, webhook)).toBe('credential');
+    expect(credentialTypes(secret)).toEqual(['hmac']);
     const script = schemaOf('transform.script');
     expect(fieldKind((script.properties as Record<string, JsonSchema>).code as JsonSchema, script)).toBe('code');
     expect(labelFor('timeoutMs')).toBe('Timeout (ms)');
@@ -115,6 +162,101 @@ describe('schema form', () => {
     // JSON body: passed on once it parses.
     fireEvent.change(screen.getByLabelText('Body'), { target: { value: '{"id": 1}' } });
     expect(changes.at(-1)).toMatchObject({ body: { id: 1 } });
+  });
+
+  it('picks a credential by name among the types the field takes; None takes it off', async () => {
+    const user = userEvent.setup();
+    const billing = await createCredential('Billing API', 'bearer', { token: 'tok-billing' });
+    await createCredential('Orders hook', 'hmac', { secret: 'a shared secret of 32 characters' });
+    await createCredential('Partner key', 'header', { header: 'X-Key', value: 'v' });
+    let release = () => {};
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const changes: Record<string, unknown>[] = [];
+    render(<Harness type="action.http" initial={{ url: 'https://example.com' }} changes={changes} />);
+    const loading = screen.getByLabelText('Credential') as HTMLSelectElement;
+    expect(loading.disabled).toBe(true);
+    expect(loading.textContent).toBe('Loading credentials…');
+
+    release();
+    await screen.findByRole('option', { name: 'Billing API (bearer)' });
+    const picker = screen.getByLabelText('Credential') as HTMLSelectElement;
+    expect(picker.disabled).toBe(false);
+    // The hmac credential signs webhooks: an HTTP node is not offered it.
+    expect([...picker.options].map((option) => option.text)).toEqual([
+      'None',
+      'Billing API (bearer)',
+      'Partner key (header)',
+    ]);
+    await user.selectOptions(picker, 'Billing API (bearer)');
+    expect(changes.at(-1)).toEqual({ url: 'https://example.com', credentialId: billing });
+    await user.selectOptions(picker, 'None');
+    expect(changes.at(-1)).toEqual({ url: 'https://example.com' });
+  });
+
+  it('asks for the credentials once for every field and node', async () => {
+    await createCredential('Orders hook', 'hmac', { secret: 'a shared secret of 32 characters' });
+    render(
+      <>
+        <Harness type="action.http" initial={{ url: 'https://example.com' }} changes={[]} />
+        <Harness type="trigger.webhook" initial={{ path: 'orders' }} changes={[]} />
+      </>,
+    );
+    await screen.findByRole('option', { name: 'Orders hook (hmac)' });
+    expect(screen.getByLabelText('Secret credential').textContent).toBe('NoneOrders hook (hmac)');
+    expect(screen.getByText(/No bearer, basic, header credentials yet/)).toBeTruthy();
+    expect(listings).toBe(1);
+  });
+
+  it('keeps a stored id whose credential is gone, and says so', async () => {
+    const user = userEvent.setup();
+    await createCredential('Billing API', 'bearer', { token: 'tok-billing' });
+    const hook = await createCredential('Orders hook', 'hmac', { secret: 'a shared secret of 32 characters' });
+    const gone = '01936f7e-0000-7000-8000-00000000abcd';
+    const changes: Record<string, unknown>[] = [];
+    const { unmount } = render(
+      <Harness type="action.http" initial={{ url: 'https://example.com', credentialId: gone }} changes={changes} />,
+    );
+    const picker = (await screen.findByRole('option', { name: 'Billing API (bearer)' }))
+      .parentElement as HTMLSelectElement;
+    expect(picker.value).toBe(gone);
+    expect(picker.selectedOptions[0]?.text).toBe('Unknown credential (0000abcd)');
+    await user.selectOptions(screen.getByLabelText('Method'), 'POST');
+    expect(changes.at(-1)).toEqual({ url: 'https://example.com', credentialId: gone, method: 'POST' });
+    unmount();
+
+    // One of another type is named, and marked as not fitting.
+    render(<Harness type="action.http" initial={{ url: 'https://example.com', credentialId: hook }} changes={[]} />);
+    await screen.findByRole('option', { name: 'Billing API (bearer)' });
+    const other = screen.getByLabelText('Credential') as HTMLSelectElement;
+    expect(other.selectedOptions[0]?.text).toBe('Orders hook (hmac: not a type this field takes)');
+  });
+
+  it('falls back to the id as text when the listing is refused or fails', async () => {
+    const user = userEvent.setup();
+    signedInAs = 'operator'; // may view, not edit: the listing answers 403
+    const changes: Record<string, unknown>[] = [];
+    const { unmount } = render(
+      <Harness
+        type="trigger.webhook"
+        initial={{ path: 'orders', secretCredentialId: 'hook-secret' }}
+        changes={changes}
+      />,
+    );
+    const text = (await screen.findByRole('textbox', { name: 'Secret credential' })) as HTMLInputElement;
+    expect(text.value).toBe('hook-secret');
+    expect(screen.getByText(/Your role may not list credentials/)).toBeTruthy();
+    await user.clear(text);
+    expect(changes.at(-1)).toEqual({ path: 'orders' });
+    unmount();
+
+    signedInAs = 'analyst';
+    queries.clear();
+    vi.stubGlobal('fetch', async () => new Response('bad gateway', { status: 502 }));
+    render(<Harness type="action.http" initial={{ url: 'https://example.com', credentialId: 'kept' }} changes={[]} />);
+    expect(((await screen.findByRole('textbox', { name: 'Credential' })) as HTMLInputElement).value).toBe('kept');
+    expect(screen.getByRole('button', { name: 'try again' })).toBeTruthy();
   });
 
   it('shows each server problem next to the field it names', () => {

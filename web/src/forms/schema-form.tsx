@@ -1,8 +1,11 @@
 import { ArrowDown, ArrowUp, Plus, Trash2 } from 'lucide-react';
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { IconButton } from '../components/ui.tsx';
+import { CredentialField } from './credential-field.tsx';
 import { CodeField, ExpressionField } from './expression-field.tsx';
+import { inputClass } from './input-class.ts';
 import {
+  credentialTypes,
   fieldKind,
   initialValue,
   isRequired,
@@ -16,9 +19,9 @@ import {
 
 /**
  * A form for a node's config, rendered from its JSON Schema: exactly the shapes the catalogue
- * uses (strings, expressions, code, numbers, booleans, enums, lists, key/value maps, nested
- * objects, free JSON). Problems from the server (`field` = "config.rules.0.right") show under the
- * field they name.
+ * uses (strings, expressions, code, stored credentials, numbers, booleans, enums, lists, key/value
+ * maps, nested objects, free JSON). Problems from the server (`field` = "config.rules.0.right")
+ * show under the field they name.
  */
 export type Path = readonly (string | number)[];
 export type ProblemsByField = ReadonlyMap<string, readonly string[]>;
@@ -74,7 +77,8 @@ function Field(props: FieldProps & { required: boolean }) {
   const schema = resolve(props.schema, root);
   const kind = fieldKind(schema, root);
   const key = String(path[path.length - 1]);
-  const label = labelFor(key, schema);
+  // A credential is picked by its name, so its field is not called an "ID".
+  const label = kind === 'credential' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
   const messages = problems.get(problemKey(path)) ?? [];
   const description = typeof schema.description === 'string' ? schema.description : undefined;
   const id = useId();
@@ -112,6 +116,18 @@ function Field(props: FieldProps & { required: boolean }) {
           className={inputClass(invalid)}
           value={typeof shown === 'string' ? shown : ''}
           onChange={(event) => onChange(path, event.target.value === '' && !required ? undefined : event.target.value)}
+        />
+      );
+      break;
+    case 'credential':
+      control = (
+        <CredentialField
+          id={id}
+          value={shown}
+          types={credentialTypes(schema)}
+          required={required}
+          invalid={invalid}
+          onChange={(next) => onChange(path, next)}
         />
       );
       break;
@@ -206,9 +222,6 @@ function Messages({ messages }: { messages: readonly string[] }) {
     </ul>
   );
 }
-
-const inputClass = (invalid: boolean) =>
-  `block h-8 w-full rounded-md border-0 bg-white px-2.5 text-sm text-slate-900 ring-1 ring-inset focus:ring-2 focus:ring-accent-500 focus:outline-none ${invalid ? 'ring-red-400' : 'ring-slate-300'}`;
 
 /** "The value, e.g. {{ input.email }}" → "{{ input.email }}" as a placeholder. */
 function placeholderFrom(description: string | undefined): string | undefined {

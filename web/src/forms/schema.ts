@@ -7,6 +7,7 @@ export type JsonSchema = Record<string, unknown>;
 export type FieldKind =
   | 'template' // string with `{{ }}` expressions (format: template)
   | 'code' // JavaScript (format: javascript)
+  | 'credential' // a stored credential's id (format: credential, with credentialTypes)
   | 'string'
   | 'enum'
   | 'integer'
@@ -36,7 +37,10 @@ export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
   if (Array.isArray(schema.enum)) return 'enum';
   switch (schema.type) {
     case 'string':
-      return schema.format === 'template' ? 'template' : schema.format === 'javascript' ? 'code' : 'string';
+      if (schema.format === 'template') return 'template';
+      if (schema.format === 'javascript') return 'code';
+      if (schema.format === 'credential') return 'credential';
+      return 'string';
     case 'integer':
       return 'integer';
     case 'number':
@@ -52,6 +56,12 @@ export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
     default:
       return 'json';
   }
+}
+
+/** The credential types a credential field takes (`credentialTypes`); undefined: any type. */
+export function credentialTypes(schema: JsonSchema): readonly string[] | undefined {
+  const types = schema.credentialTypes;
+  return Array.isArray(types) && types.every((type) => typeof type === 'string') ? types : undefined;
 }
 
 export function properties(schema: JsonSchema): Array<[string, JsonSchema]> {
@@ -89,6 +99,7 @@ export function initialValue(input: JsonSchema, root: JsonSchema): unknown {
       return (schema.enum as unknown[])[0];
     case 'template':
     case 'code':
+    case 'credential':
     case 'string':
       return '';
     case 'integer':
