@@ -255,3 +255,52 @@ test('a webhook trigger’s panel shows the URL it answers at, when it answers, 
   await address.getByRole('link', { name: 'Versions page' }).click();
   await expect(page).toHaveURL(new RegExp(`/workflows/${id}/versions$`));
 });
+
+test('an HTTP node’s credential is picked by name among the credentials of the types it takes', async ({ page }) => {
+  // Made as the owner over the API; other tests on this server may have made credentials of their own.
+  const createCredential = async (data: { name: string; type: string; secret: Record<string, string> }) => {
+    const created = await page.request.post('/api/v1/credentials', { data });
+    expect(created.status()).toBe(201);
+    return ((await created.json()) as { id: string }).id;
+  };
+  const bearer = await createCredential({ name: 'Billing API', type: 'bearer', secret: { token: 'tok_billing_e2e' } });
+  await createCredential({
+    name: 'Orders signing',
+    type: 'hmac',
+    secret: { secret: 'a shared secret, 32 characters' },
+  });
+  const id = await createChain(page.request, 'Credential picker', [
+    { id: 'start', type: 'trigger.manual', name: 'Start', config: { fields: [] } },
+    {
+      id: 'charge',
+      type: 'action.http',
+      name: 'Charge',
+      config: { method: 'POST', url: 'https://billing.example/v1' },
+    },
+  ]);
+
+  await page.goto(`/workflows/${id}`);
+  await node(page, 'Charge').click();
+  const field = settings(page).locator('[data-field="config.credentialId"]');
+  const picker = field.getByRole('combobox', { name: 'Credential' });
+  await expect(picker.getByRole('option', { name: 'Billing API (bearer)' })).toBeAttached();
+  await expect(picker).toHaveValue('');
+  await expect(picker.locator('option:checked')).toHaveText('None');
+  // An hmac credential signs webhooks; an HTTP request cannot authenticate with it.
+  await expect(picker.getByRole('option', { name: /Orders signing/ })).toHaveCount(0);
+
+  const saving = page.waitForResponse(
+    (response) => response.request().method() === 'PUT' && response.url().endsWith(`/workflows/${id}/draft`),
+  );
+  await picker.selectOption({ label: 'Billing API (bearer)' });
+  expect((await saving).ok()).toBe(true);
+  await expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
+  const draft = (await (await page.request.get(`/api/v1/workflows/${id}/draft`)).json()) as {
+    graph: { nodes: DraftNode[] };
+  };
+  expect(draft.graph.nodes.find((candidate) => candidate.id === 'charge')?.config.credentialId).toBe(bearer);
+
+  await picker.click(); // open, as someone choosing; Chromium draws a native list outside the page
+  await field.screenshot({ path: screenshotPath('editor-credential-picker') });
+  await picker.press('Escape');
+});
