@@ -47,14 +47,15 @@ export function CredentialField({
   const choices = useCredentialChoices();
   const current = typeof value === 'string' && value !== '' ? value : undefined;
 
-  if (choices.isPending) {
+  // A refresh that fails keeps the list already shown; only a first answer that failed falls back.
+  if (choices.data === undefined && !choices.isError) {
     return (
       <select id={id} disabled aria-busy="true" className={inputClass(invalid)}>
         <option>Loading credentials…</option>
       </select>
     );
   }
-  if (choices.isError) {
+  if (choices.data === undefined) {
     const refused = choices.error instanceof ApiError && choices.error.status === 403;
     return (
       <>

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -257,6 +257,21 @@ describe('schema form', () => {
     render(<Harness type="action.http" initial={{ url: 'https://example.com', credentialId: 'kept' }} changes={[]} />);
     expect(((await screen.findByRole('textbox', { name: 'Credential' })) as HTMLInputElement).value).toBe('kept');
     expect(screen.getByRole('button', { name: 'try again' })).toBeTruthy();
+  });
+
+  it('keeps the list it has when a refresh fails', async () => {
+    await createCredential('Billing API', 'bearer', { token: 'tok-billing' });
+    render(<Harness type="action.http" initial={{ url: 'https://example.com' }} changes={[]} />);
+    await screen.findByRole('option', { name: 'Billing API (bearer)' });
+    vi.stubGlobal('fetch', async () => new Response('bad gateway', { status: 502 }));
+    await act(async () => {
+      await queries.refetchQueries();
+      // TanStack Query tells its observers on the next tick.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    });
+    expect(queries.getQueryState(['credentials', 'choices'])?.status).toBe('error');
+    expect(screen.getByRole('combobox', { name: 'Credential' })).toBeTruthy();
+    expect(screen.queryByRole('textbox', { name: 'Credential' })).toBeNull();
   });
 
   it('shows each server problem next to the field it names', () => {
