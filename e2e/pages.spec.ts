@@ -123,6 +123,8 @@ test('empty pages say what to do next', async ({ browser }) => {
     await page.screenshot({ path: screenshotPath('schedules-empty'), fullPage: true });
     await page.goto('/workflows?archived=true');
     await expect(page.getByText('Nothing archived')).toBeVisible();
+    await page.goto('/admin/credentials');
+    await expect(page.getByText('No credentials yet')).toBeVisible();
     await context.close();
   } finally {
     await server.stop();
