@@ -26,11 +26,10 @@ export interface Retention {
 /**
  * Execution retention: every RETENTION_INTERVAL_MINUTES, deletes ended executions beyond the age
  * and count limits (and sessions that expired or were revoked, webhook deliveries past the
- * idempotency window, schedule fires the scheduler no longer needs, whole copies of capped outputs of
- * runs that succeeded), then gives the space back
- * (incremental vacuum). Runs in the API process, one batch per event-loop turn so requests are
- * served in between; the timer does not keep the
- * process alive and a failed prune is logged and tried again next time.
+ * idempotency window, schedule fires the scheduler no longer needs, whole copies of capped
+ * outputs of runs that succeeded), then gives the space back (incremental vacuum). Runs in the API
+ * process, one batch per event-loop turn so requests are served in between; the timer does not
+ * keep the process alive and a failed prune is logged and tried again next time.
  */
 export function startRetention(deps: {
   store: Store;

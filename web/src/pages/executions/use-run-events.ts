@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { API_BASE } from '../../api/client.ts';
-import { throttle } from './throttle.ts';
+import { throttle } from '../../lib/throttle.ts';
 
 /** However fast runs change, a list asks again at most this often. */
 export const RUN_EVENTS_REFRESH_MS = 1_000;
