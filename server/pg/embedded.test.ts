@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,6 +13,13 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A logger whose records the test can read. */
+function recordingLog() {
+  const records: { level: number; msg: string; movedTo?: string }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => records.push(JSON.parse(line)) });
+  return { logger, records, warnings: () => records.filter((r) => r.level >= 40).map((r) => r.msg) };
+}
 
 function openDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-pg-'));
@@ -60,11 +67,50 @@ describe('embedded PostgreSQL', () => {
     expect(existsSync(join(first.clusterDir, 'postmaster.pid'))).toBe(false);
     const second = await startEmbeddedPostgres({ dataDir, log, fast: true });
     try {
+      expect(second.movedAside).toBeUndefined();
       expect(await query(second.url, 'select n from kept')).toEqual([{ n: 42 }]);
     } finally {
       await second.stop();
     }
-  });
+  }, 60_000);
+
+  it('takes over a cluster made before install ids, and replaces one that refuses the password', async () => {
+    const dataDir = openDir();
+    const first = await startEmbeddedPostgres({ dataDir, log, fast: true });
+    try {
+      await query(first.url, 'create table kept (n int); insert into kept values (42)');
+    } finally {
+      await first.stop();
+    }
+    // As an older Stepwise left them: neither side has an install id.
+    rmSync(join(dataDir, 'install-id'));
+    rmSync(join(first.clusterDir, 'stepwise-install-id'));
+    const adopted = await startEmbeddedPostgres({ dataDir, log, fast: true });
+    try {
+      expect(adopted.movedAside).toBeUndefined();
+      expect(await query(adopted.url, 'select n from kept')).toEqual([{ n: 42 }]);
+    } finally {
+      await adopted.stop();
+    }
+    expect(readFileSync(join(first.clusterDir, 'stepwise-install-id'), 'utf8')).toBe(
+      readFileSync(join(dataDir, 'install-id'), 'utf8'),
+    );
+
+    // As an older Stepwise left a data dir made again beside a cluster that outlived it.
+    rmSync(join(dataDir, 'install-id'));
+    rmSync(join(first.clusterDir, 'stepwise-install-id'));
+    writeFileSync(join(dataDir, 'postgres.password'), 'not-the-clusters-password\n');
+    const recording = recordingLog();
+    const replaced = await startEmbeddedPostgres({ dataDir, log: recording.logger, fast: true });
+    try {
+      expect(replaced.movedAside).toMatch(/postgres\.replaced-/);
+      expect(existsSync(join(replaced.movedAside as string, 'PG_VERSION'))).toBe(true);
+      expect(recording.warnings()).toEqual([expect.stringContaining("refuses the data dir's password")]);
+      expect(await query(replaced.url, "select to_regclass('kept') as kept")).toEqual([{ kept: null }]);
+    } finally {
+      await replaced.stop();
+    }
+  }, 60_000);
 
   it('starts again after its owner was killed with SIGKILL, taking over the left-over cluster', async () => {
     const dataDir = openDir();
@@ -113,9 +159,37 @@ describe('embedded PostgreSQL', () => {
     try {
       expect(server.clusterDir.startsWith(join(systemDir, 'clusters'))).toBe(true);
       expect(readFileSync(join(dataDir, 'postgres.location'), 'utf8').trim()).toBe(server.clusterDir);
-      expect(await query(server.url, 'select 1 as ok')).toEqual([{ ok: 1 }]);
+      await query(server.url, 'create table kept (n int); insert into kept values (42)');
     } finally {
       await server.stop();
     }
-  }, 60_000);
+
+    // Started again on the same data dir: the same cluster, with its data.
+    const again = await startEmbeddedPostgres({ dataDir, log, fast: true, systemDir });
+    try {
+      expect(again.clusterDir).toBe(server.clusterDir);
+      expect(again.movedAside).toBeUndefined();
+      expect(await query(again.url, 'select n from kept')).toEqual([{ n: 42 }]);
+    } finally {
+      await again.stop();
+    }
+
+    // The data dir deleted and made again at the same path: the cluster outside it, which knows only
+    // the old password, is moved aside (kept) and a new one made.
+    rmSync(dataDir, { recursive: true });
+    const recording = recordingLog();
+    const fresh = await startEmbeddedPostgres({ dataDir, log: recording.logger, fast: true, systemDir });
+    try {
+      expect(fresh.clusterDir).toBe(server.clusterDir);
+      expect(fresh.movedAside).toMatch(new RegExp(`^${server.clusterDir}\\.replaced-`));
+      expect(readFileSync(join(fresh.movedAside as string, 'PG_VERSION'), 'utf8')).toMatch(/^\d+/);
+      const moved = recording.records.filter((r) => r.movedTo === fresh.movedAside);
+      expect(moved).toHaveLength(1);
+      expect(moved[0]?.msg).toContain('does not belong to this data dir');
+      expect(moved[0]?.msg).toContain(fresh.movedAside);
+      expect(await query(fresh.url, "select to_regclass('kept') as kept")).toEqual([{ kept: null }]);
+    } finally {
+      await fresh.stop();
+    }
+  }, 90_000);
 });

@@ -1,6 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -15,12 +25,19 @@ import { canTraverse } from './traverse.ts';
  *   when that user cannot reach the binaries or the data dir (a checkout under a 0700 home),
  *   they are placed under /var/lib/stepwise instead;
  * - after a SIGKILL of Stepwise the old postmaster keeps running and its postmaster.pid blocks
- *   the next start: a live one is stopped, a stale file is removed.
+ *   the next start: a live one is stopped, a stale file is removed;
+ * - a cluster kept elsewhere outlives its data dir: deleted and made again at the same path, the
+ *   data dir holds a new password the old cluster does not know. So the data dir has an install id
+ *   (`install-id`, a random UUID made on first start), the cluster records the id it was made for,
+ *   and a cluster made for another install (or refusing the data dir's password) is moved aside,
+ *   never deleted, and a new one is made.
  */
 export interface EmbeddedPostgres {
   readonly url: string;
   readonly port: number;
   readonly clusterDir: string;
+  /** Where this start moved a cluster that did not belong to the data dir; undefined when none was. */
+  readonly movedAside: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -182,39 +199,168 @@ function passwordFor(dataDir: string): string {
   return password;
 }
 
+/** The data dir's install id, and whether it was made just now (the data dir is new, or predates ids). */
+function installIdFor(dataDir: string): { id: string; created: boolean } {
+  const file = join(dataDir, 'install-id');
+  if (existsSync(file)) return { id: readFileSync(file, 'utf8').trim(), created: false };
+  const id = randomUUID();
+  writeFileSync(file, `${id}\n`);
+  return { id, created: true };
+}
+
+/**
+ * Inside the cluster directory, so that it moves with the cluster and cannot outlive it.
+ * PostgreSQL ignores files it does not know in its data directory.
+ */
+const clusterRecord = (clusterDir: string) => join(clusterDir, 'stepwise-install-id');
+
+function recordedInstallId(clusterDir: string): string | undefined {
+  const file = clusterRecord(clusterDir);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+function recordInstallId(clusterDir: string, id: string, runAs: RunAs | undefined): void {
+  writeFileSync(clusterRecord(clusterDir), `${id}\n`, { mode: 0o600 });
+  if (runAs) chownSync(clusterRecord(clusterDir), runAs.uid, runAs.gid);
+}
+
+/**
+ * Renames a cluster that does not belong to this data dir to `<cluster>.replaced-<time>` beside it:
+ * it may hold jobs someone wants to look at, so it is kept, and the log says where.
+ */
+async function moveAside(clusterDir: string, reason: string, log: Logger): Promise<string> {
+  await clearLeftover(clusterDir, log); // a postmaster still serving it would keep writing there
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  let target = `${clusterDir}.replaced-${stamp}`;
+  for (let n = 2; existsSync(target); n++) target = `${clusterDir}.replaced-${stamp}-${n}`;
+  renameSync(clusterDir, target);
+  log.warn(
+    { clusterDir, movedTo: target, reason },
+    `the embedded PostgreSQL cluster does not belong to this data dir (${reason}); moved it aside to ${target} and making a new one`,
+  );
+  return target;
+}
+
+function initCluster(
+  native: string,
+  clusterDir: string,
+  password: string,
+  installId: string,
+  runAs: RunAs | undefined,
+  fast: boolean,
+  log: Logger,
+): void {
+  log.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster');
+  rmSync(clusterDir, { recursive: true, force: true }); // what a failed initdb left, never a cluster
+  ensureDir(clusterDir, runAs, 0o700);
+  // initdb reads the password from a file, which the postgres user must be able to read.
+  const pwfile = join(clusterDir, '..', `.pwfile-${process.pid}`);
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
+  try {
+    run(
+      join(native, 'bin', 'initdb'),
+      [
+        `--pgdata=${clusterDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        ...(fast ? ['--no-sync'] : []),
+      ],
+      runAs,
+    );
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+  recordInstallId(clusterDir, installId, runAs);
+}
+
+interface Postmaster {
+  stop(): Promise<void>;
+}
+
+async function launch(native: string, flags: string[], runAs: RunAs | undefined): Promise<Postmaster> {
+  const child: ChildProcess = spawn(join(native, 'bin', 'postgres'), flags, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+    ...(runAs ?? {}),
+  });
+  let output = '';
+  let exited: number | null | undefined;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  });
+  child.on('exit', (code) => {
+    exited = code;
+  });
+  const ready = await waitUntil(() => exited !== undefined || output.includes('ready to accept connections'), 60_000);
+  if (!ready || exited !== undefined) {
+    child.kill('SIGKILL');
+    throw new Error(`embedded PostgreSQL did not start (exit ${exited}):\n${output}`);
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        if (exited !== undefined) return;
+        const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGINT'); // "fast" shutdown: rolls back open transactions, checkpoints, exits
+        const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+        await done;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Creates the Stepwise database if missing; the first login, so it also proves the password. */
+async function ensureDatabase(base: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  try {
+    const found = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await admin.query(`create database ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+const passwordRefused = (error: unknown) => (error as { code?: unknown }).code === '28P01'; // invalid_password
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { dataDir, log } = options;
+  const fast = options.fast ?? false;
   const systemDir = options.systemDir ?? '/var/lib/stepwise';
   mkdirSync(dataDir, { recursive: true });
   const runAs = postgresUser(log);
   const native = await binaries(runAs, systemDir, log);
   const clusterDir = clusterDirFor(dataDir, runAs, systemDir, log);
+  // Read before passwordFor, which makes a password file in a new data dir.
+  const predatesIds = !existsSync(join(dataDir, 'install-id')) && existsSync(join(dataDir, 'postgres.password'));
+  const install = installIdFor(dataDir);
   const password = passwordFor(dataDir);
 
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
-    log.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster');
-    rmSync(clusterDir, { recursive: true, force: true });
-    ensureDir(clusterDir, runAs, 0o700);
-    // initdb reads the password from a file, which the postgres user must be able to read.
-    const pwfile = join(clusterDir, '..', `.pwfile-${process.pid}`);
-    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-    if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
-    try {
-      run(
-        join(native, 'bin', 'initdb'),
-        [
-          `--pgdata=${clusterDir}`,
-          `--username=${SUPERUSER}`,
-          `--pwfile=${pwfile}`,
-          '--auth=scram-sha-256',
-          '--encoding=UTF8',
-          '--locale=C',
-        ],
-        runAs,
-      );
-    } finally {
-      rmSync(pwfile, { force: true });
+  let movedAside: string | undefined;
+  let fresh = false;
+  if (existsSync(join(clusterDir, 'PG_VERSION'))) {
+    const recorded = recordedInstallId(clusterDir);
+    if (recorded === undefined && predatesIds) {
+      // A cluster and data dir both made before install ids: most likely a pair. If not, the
+      // password is refused at the first login below and the cluster is moved aside then.
+      log.info({ clusterDir, installId: install.id }, 'recording the install id in an embedded PostgreSQL cluster');
+      recordInstallId(clusterDir, install.id, runAs);
+    } else if (recorded !== install.id) {
+      const made = recorded === undefined ? 'it records no install id' : `it was made for install ${recorded}`;
+      const reason = `${made}, the data dir ${install.created ? 'is new' : `is install ${install.id}`}`;
+      movedAside = await moveAside(clusterDir, reason, log);
     }
+  }
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    initCluster(native, clusterDir, password, install.id, runAs, fast, log);
+    fresh = true;
   } else {
     ensureDir(clusterDir, runAs, 0o700);
   }
@@ -248,54 +394,35 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // job-fetch time down 60 %, engine runs per second up half).
     '-c',
     'autovacuum_naptime=1',
-    ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ];
-  const child: ChildProcess = spawn(join(native, 'bin', 'postgres'), flags, {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
-    ...(runAs ?? {}),
-  });
-  let output = '';
-  let exited: number | null | undefined;
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000);
-  });
-  child.on('exit', (code) => {
-    exited = code;
-  });
-  const ready = await waitUntil(() => exited !== undefined || output.includes('ready to accept connections'), 60_000);
-  if (!ready || exited !== undefined) {
-    child.kill('SIGKILL');
-    throw new Error(`embedded PostgreSQL did not start (exit ${exited}):\n${output}`);
-  }
-
   const base = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  const admin = new pg.Client({ connectionString: `${base}/postgres` });
-  await admin.connect();
+  let postmaster = await launch(native, flags, runAs);
   try {
-    const found = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
-    if (found.rowCount === 0) await admin.query(`create database ${DATABASE}`);
-  } finally {
-    await admin.end();
+    await ensureDatabase(base);
+  } catch (error) {
+    await postmaster.stop();
+    // A cluster this start did not make may still refuse the data dir's password (one made before
+    // install ids, or a password file replaced by hand): it cannot be used, so it is replaced too.
+    if (fresh || !passwordRefused(error)) throw error;
+    movedAside = await moveAside(clusterDir, "it refuses the data dir's password", log);
+    initCluster(native, clusterDir, password, install.id, runAs, fast, log);
+    postmaster = await launch(native, flags, runAs);
+    try {
+      await ensureDatabase(base);
+    } catch (again) {
+      await postmaster.stop();
+      throw again;
+    }
   }
   log.info({ port, clusterDir }, 'embedded PostgreSQL is ready');
 
-  let stopping: Promise<void> | undefined;
   return {
     url: `${base}/${DATABASE}`,
     port,
     clusterDir,
-    stop() {
-      stopping ??= (async () => {
-        if (exited !== undefined) return;
-        const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGINT'); // "fast" shutdown: rolls back open transactions, checkpoints, exits
-        const timer = setTimeout(() => child.kill('SIGQUIT'), 15_000);
-        await done;
-        clearTimeout(timer);
-      })();
-      return stopping;
-    },
+    movedAside,
+    stop: () => postmaster.stop(),
   };
 }
