@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'nodes/**/*.test.ts', 'web/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
+    include: [
+      'server/**/*.test.ts',
+      'nodes/**/*.test.ts',
+      'web/**/*.test.{ts,tsx}',
+      'bench/**/*.test.ts',
+      'docs/**/*.test.ts',
+    ],
     // Two cores here: a couple of forks keep the suite quick without starving real servers under test.
     pool: 'forks',
     maxWorkers: 2,
