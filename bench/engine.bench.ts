@@ -1,6 +1,4 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMigrations } from 'graphile-worker';
@@ -16,15 +14,21 @@ import { evaluateTemplates } from '../server/sandbox/templates.ts';
 import { openStore } from '../server/store/db.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow } from '../server/store/workflows.ts';
-import { spawnWorker, startWorkerCount, stopWorker } from './processes.ts';
+import { type CpuPerRun, cpuFigures, postmasterPid, startCpuMeter } from './cpu.ts';
+import { startEchoServer } from './echo-server.ts';
+import { spawnWorker, startWorkerSettings, stopWorker, workerPids } from './processes.ts';
 import { percentile, report } from './stats.ts';
+import { HEADLINE_REPEATS, type Measurement, recordHeadline } from './summary.ts';
 
 /**
  * The engine under load, as `npm start` runs it: embedded PostgreSQL with production settings,
  * every step's input and output stored in SQLite. Figures: five-step runs per second of one
- * worker process at concurrency 1 and 10, and of as many processes as `npm start` runs (WORKERS,
- * else one per core but one, 1 to 4); trigger-to-finish latency of a run alone; the cost of one
- * expression evaluation in a warm isolate.
+ * worker process at concurrency 1 and 10; trigger-to-finish latency of a run alone at concurrency
+ * 1; the cost of one expression evaluation in a warm isolate. Then the headline figures, each
+ * measured BENCH_REPEAT times (default 3) with `npm start`'s worker settings (WORKERS, else one
+ * process per core but one, 1 to 4; WORKER_CONCURRENCY, else 10): five-step runs per second and
+ * the latency of a run alone. Every figure comes with CPU ms per run of the worker processes and
+ * of this process, which plays the API process (it starts the runs and follows their events).
  */
 export async function run(): Promise<void> {
   if (!process.env.BENCH_ONLY) expressionCost();
@@ -32,7 +36,7 @@ export async function run(): Promise<void> {
   const log = pino({ level: 'warn' });
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-'));
   chmodSync(dir, 0o755);
-  const http = await localApi();
+  const http = await startEchoServer();
   // BENCH_FAST=1: no fsync (to see what durability costs); BENCH_PG_STATS=1: print PostgreSQL's costliest statements.
   const pgStats = process.env.BENCH_PG_STATS === '1';
   const postgres = await startEmbeddedPostgres({
@@ -54,6 +58,7 @@ export async function run(): Promise<void> {
     const graph = fiveStepWorkflow(`${http.url}/notify`);
     const workflow = insertWorkflow(store.db, { name: 'Bench', draft: graph });
     const version = insertVersion(store.db, { workflowId: workflow.id, graph });
+    const postmaster = postmasterPid(postgres.clusterDir);
     const start = (payload: unknown) =>
       startRun(runs, { workflowId: workflow.id, versionId: version.id, trigger: 'manual', payload });
 
@@ -65,22 +70,39 @@ export async function run(): Promise<void> {
           concurrency === 1 ? 150 : Number(process.env.BENCH_RUNS ?? 1500),
           start,
           events,
+          { workers: workerPids([worker]), postmaster },
         );
-        if (concurrency === 1 && !process.env.BENCH_ONLY) await latency(start, events);
+        if (concurrency === 1 && !process.env.BENCH_ONLY) {
+          await latency('trigger-to-finish latency, one run alone', start, events, {
+            workers: workerPids([worker]),
+            postmaster,
+          });
+        }
       } finally {
         await stopWorker(worker);
       }
     }
-    // How `npm start` uses a machine's cores: its default number of worker processes.
-    const count = startWorkerCount();
-    const pool = Array.from({ length: count }, () => spawnWorker(dir, postgres.url, 10));
+    // The headline figures, with the worker processes and concurrency `npm start` uses here.
+    const settings = startWorkerSettings();
+    const pool = Array.from({ length: settings.count }, () => spawnWorker(dir, postgres.url, settings.concurrency));
     try {
-      await throughput(
-        `5-step runs/s, ${count} worker process${count === 1 ? '' : 'es'} x concurrency 10 (npm start)`,
-        Number(process.env.BENCH_RUNS ?? 1500),
-        start,
-        events,
-      );
+      for (let round = 1; round <= HEADLINE_REPEATS; round++) {
+        const measured = await throughput(
+          `5-step runs/s, ${settings.label} (npm start) #${round}`,
+          Number(process.env.BENCH_RUNS ?? 1500),
+          start,
+          events,
+          { workers: workerPids(pool), postmaster },
+        );
+        recordHeadline('engineRuns', measured);
+      }
+      for (let round = 1; round <= HEADLINE_REPEATS; round++) {
+        const measured = await latency(`one run alone, ${settings.label} (npm start) #${round}`, start, events, {
+          workers: workerPids(pool),
+          postmaster,
+        });
+        recordHeadline('manualLatency', measured);
+      }
     } finally {
       await Promise.all(pool.map(stopWorker));
     }
@@ -96,6 +118,8 @@ export async function run(): Promise<void> {
 }
 
 type Start = (payload: unknown) => Promise<{ id: string }>;
+/** What the CPU is read of: the worker processes and PostgreSQL. */
+type Processes = Parameters<typeof startCpuMeter>[0];
 
 /** Waits for the given executions to end, through the engine's own events. */
 function waitForRuns(events: EventHub, ids: Set<string>, failures: { count: number }): Promise<void> {
@@ -114,11 +138,18 @@ function waitForRuns(events: EventHub, ids: Set<string>, failures: { count: numb
   });
 }
 
-async function throughput(name: string, runs: number, start: Start, events: EventHub): Promise<void> {
+async function throughput(
+  name: string,
+  runs: number,
+  start: Start,
+  events: EventHub,
+  processes: Processes,
+): Promise<Measurement> {
   await warmUp(start, events);
   const pending = new Set<string>();
   const failures = { count: 0 };
   let done: Promise<void> | undefined;
+  const cpu = startCpuMeter(processes);
   const began = performance.now();
   // Submit in waves so submission itself is not the bottleneck being measured.
   const ids: string[] = [];
@@ -136,13 +167,16 @@ async function throughput(name: string, runs: number, start: Start, events: Even
   }
   await done;
   const seconds = (performance.now() - began) / 1000;
+  const perRun = cpu.perRun(runs);
   report(name, {
     runs,
     seconds,
     runs_per_s: runs / seconds,
     steps_per_s: (runs * 5) / seconds,
     failed: failures.count,
+    ...cpuFigures(perRun),
   });
+  return { value: runs / seconds, cpu: perRun };
 }
 
 async function warmUp(start: Start, events: EventHub): Promise<void> {
@@ -152,9 +186,10 @@ async function warmUp(start: Start, events: EventHub): Promise<void> {
   await waitForRuns(events, ids, { count: 0 });
 }
 
-async function latency(start: Start, events: EventHub): Promise<void> {
+async function latency(name: string, start: Start, events: EventHub, processes: Processes): Promise<Measurement> {
   await warmUp(start, events);
   const durations: number[] = [];
+  const cpu = startCpuMeter(processes);
   for (let index = 0; index < 100; index++) {
     const began = performance.now();
     const ids = new Set<string>();
@@ -163,11 +198,14 @@ async function latency(start: Start, events: EventHub): Promise<void> {
     await done;
     durations.push(performance.now() - began);
   }
+  const perRun: CpuPerRun = cpu.perRun(durations.length);
   durations.sort((a, b) => a - b);
-  report('trigger-to-finish latency, one run alone', {
+  report(name, {
     p50_ms: percentile(durations, 50),
     p99_ms: percentile(durations, 99),
+    ...cpuFigures(perRun),
   });
+  return { value: percentile(durations, 50), cpu: perRun };
 }
 
 async function printStatementStats(pool: pg.Pool): Promise<void> {
@@ -206,22 +244,4 @@ function expressionCost(): void {
     p99_ms: percentile(durations, 99),
   });
   pool.dispose();
-}
-
-async function localApi() {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
 }

@@ -25,6 +25,24 @@ export function startWorkerCount(): number {
   return Math.max(1, loadConfig({ WORKERS: process.env.WORKERS }).workers);
 }
 
+/**
+ * The worker settings `npm start` would use on this machine, read through its own configuration:
+ * how many worker processes (see `startWorkerCount`) and `WORKER_CONCURRENCY` (default 10).
+ */
+export function startWorkerSettings(): { count: number; concurrency: number; label: string } {
+  const count = startWorkerCount();
+  const concurrency = loadConfig({ WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY }).workerConcurrency;
+  return {
+    count,
+    concurrency,
+    label: `${count} worker process${count === 1 ? '' : 'es'} x concurrency ${concurrency}`,
+  };
+}
+
+/** The process ids of the given workers, for reading their CPU time. */
+export const workerPids = (workers: readonly ChildProcess[]): number[] =>
+  workers.flatMap((worker) => (worker.pid === undefined ? [] : [worker.pid]));
+
 export async function stopWorker(worker: ChildProcess): Promise<void> {
   if (worker.exitCode !== null) return;
   const exited = new Promise((resolve) => worker.once('exit', resolve));

@@ -6,6 +6,16 @@ export function percentile(sortedMs: readonly number[], p: number): number {
   return sortedMs[index] as number;
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 /** Runs `fn` `warmup` times unmeasured, then `runs` times, and returns the sorted durations in ms. */
 export async function sample(fn: () => unknown, runs: number, warmup = Math.ceil(runs / 10)): Promise<number[]> {
   for (let index = 0; index < warmup; index++) await fn();
@@ -25,4 +35,4 @@ export function report(name: string, figures: Record<string, string | number>): 
   process.stdout.write(`${name.padEnd(48)} ${parts.join('  ')}\n`);
 }
 
-const round = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : Number(value.toPrecision(3)));
+export const round = (value: number) => (Math.abs(value) >= 100 ? Math.round(value) : Number(value.toPrecision(3)));
