@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { NO_RETRY, type RetryPolicy } from './retry.ts';
+import type { StepId } from './step.ts';
 
 export type NodeKind = 'trigger' | 'condition' | 'transform' | 'action' | 'flow';
 
@@ -27,10 +28,13 @@ export interface HttpResponse {
  * Everything a node may do beyond pure computation reaches it through this argument
  * (never `this`, never an import), so a node can be run with a small real context in tests.
  */
-export interface NodeContext {
-  readonly executionId: string;
-  readonly nodeId: string;
-  readonly attempt: number;
+export interface NodeContext extends StepId {
+  /**
+   * What an action tells the outside world so a repeated call is recognised (an HTTP
+   * `Idempotency-Key`): stable across attempts and across retries of the run, distinct per node
+   * and per loop iteration (scope).
+   */
+  readonly idempotencyKey: string;
   /** The payload that started the run. */
   readonly trigger: unknown;
   readonly signal: AbortSignal;
@@ -71,6 +75,16 @@ export interface NodeSpec<Schema extends z.ZodType> {
   outputsFor?(config: z.output<Schema>): readonly string[];
   /** Only nodes that join branches accept more than one inbound edge. */
   readonly acceptsManyInputs?: boolean;
+  /**
+   * The node has no effect beyond its result and never suspends, so the engine may run it inline
+   * in the job that reached it. Default: true for conditions and transforms, false otherwise.
+   */
+  readonly pure?: boolean;
+  /**
+   * Names of steps the node reads as `steps.<name>` outside `{{ }}` templates (a script's code):
+   * their outputs are copied into its sandbox. Templates in the config are found by the engine.
+   */
+  stepReferences?(config: z.output<Schema>): Iterable<string>;
   readonly retry?: Partial<RetryPolicy>;
   execute(args: ExecuteArgs<z.output<Schema>>): Promise<NodeResult>;
 }
@@ -78,6 +92,7 @@ export interface NodeSpec<Schema extends z.ZodType> {
 export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> extends NodeSpec<Schema> {
   readonly outputs: readonly string[];
   readonly acceptsManyInputs: boolean;
+  readonly pure: boolean;
   readonly retry: RetryPolicy;
 }
 
@@ -87,6 +102,7 @@ export function defineNode<Schema extends z.ZodType>(spec: NodeSpec<Schema>): No
     ...spec,
     outputs: spec.outputs ?? ['main'],
     acceptsManyInputs: spec.acceptsManyInputs ?? false,
+    pure: spec.pure ?? (spec.kind === 'condition' || spec.kind === 'transform'),
     retry: { ...NO_RETRY, ...spec.retry },
   };
 }

@@ -14,7 +14,9 @@ export function testContext(overrides: Partial<NodeContext> = {}): NodeContext {
   return {
     executionId: 'exec-1',
     nodeId: 'node-1',
+    scope: '',
     attempt: 1,
+    idempotencyKey: 'exec-1:node-1',
     trigger: {},
     signal,
     now: () => new Date(),

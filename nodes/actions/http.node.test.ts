@@ -137,10 +137,11 @@ describe('http node execute', () => {
     });
   });
 
-  it('derives the idempotency key from the execution and node ids', async () => {
+  it('sends the idempotency key the engine gives its step (chain, node and scope)', async () => {
     const config = httpNode.config.parse({ url: `${origin}/echo` });
-    await httpNode.execute({ config, input: {}, ctx: testContext({ executionId: 'run-9', nodeId: 'charge' }) });
-    expect(onlyRequest().headers['idempotency-key']).toBe('run-9:charge');
+    const ctx = testContext({ executionId: 'run-9', nodeId: 'charge', scope: '3', idempotencyKey: 'run-1:charge:3' });
+    await httpNode.execute({ config, input: {}, ctx });
+    expect(onlyRequest().headers['idempotency-key']).toBe('run-1:charge:3');
   });
 
   it('keeps an idempotency key and content type the user set, whatever their case', async () => {

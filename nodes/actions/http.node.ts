@@ -49,7 +49,7 @@ export default defineNode({
       headers[key.toLowerCase()] = String(value);
     }
     // The same step retried, or run again after a crash, carries the same key, so the far side can deduplicate.
-    headers['idempotency-key'] ??= `${ctx.executionId}:${ctx.nodeId}`;
+    headers['idempotency-key'] ??= ctx.idempotencyKey;
 
     let body: string | undefined;
     if (config.body !== undefined && config.method !== 'GET' && config.method !== 'HEAD') {

@@ -7,6 +7,8 @@ const MAX_DELAY_MS = 30 * UNIT_MS.days;
 export default defineNode({
   type: 'flow.delay',
   kind: 'flow',
+  // Only works out when its successors may start; they wait in the queue, not this step.
+  pure: true,
   title: 'Delay',
   description: 'Waits before passing the input on. No worker sleeps: the next step is scheduled for later.',
   icon: 'hourglass',

@@ -5,6 +5,8 @@ import { isPlainObject } from '../paths.ts';
 export default defineNode({
   type: 'flow.merge',
   kind: 'flow',
+  // Reached only once every live branch has arrived (the planner waits), so it never suspends.
+  pure: true,
   title: 'Merge',
   description: 'Waits for every branch still running into it, then passes their outputs on together.',
   icon: 'merge',

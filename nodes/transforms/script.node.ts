@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
+import { referencedStepNames } from '../template.ts';
 
 export default defineNode({
   type: 'transform.script',
@@ -16,6 +17,7 @@ export default defineNode({
     timeoutMs: z.number().int().min(10).max(30_000).default(1000),
     memoryMb: z.number().int().min(8).max(256).default(64),
   }),
+  stepReferences: (config) => referencedStepNames(config.code),
   async execute({ config, ctx }) {
     return { output: await ctx.runScript(config.code, { timeoutMs: config.timeoutMs, memoryMb: config.memoryMb }) };
   },

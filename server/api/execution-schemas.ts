@@ -29,6 +29,9 @@ export const StepRun = z
   .object({
     id: z.string(),
     nodeId: z.string(),
+    scope: z
+      .string()
+      .describe('Iteration path inside loops: "" at top level, "3" for the 4th item, "3/7" nested (see nodes/step.ts)'),
     attempt: z.number().int(),
     status: z.enum(STEP_STATUSES),
     input: z.unknown(),
@@ -87,6 +90,7 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
   return {
     id: row.id,
     nodeId: row.nodeId,
+    scope: row.scope,
     attempt: row.attempt,
     status: row.status,
     input: row.input ?? null,

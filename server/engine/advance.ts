@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
-import type { CompiledGraph } from '../core/engine/compile.ts';
-import { newlySkipped, type PendingStep, pendingSteps, runOutcome } from '../core/engine/plan.ts';
+import { stepKey } from '../../nodes/step.ts';
+import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import {
+  newlySkipped,
+  type PendingStep,
+  type PlannedStep,
+  parentKeys,
+  pendingSteps,
+  runOutcome,
+} from '../core/engine/plan.ts';
 import { finishExecution } from '../store/executions.ts';
 import { insertSkippedSteps, stepStates } from '../store/steps.ts';
 import type { EngineEvent } from './events.ts';
@@ -20,7 +28,7 @@ export function advanceExecution(
   graph: CompiledGraph,
   executionId: string,
   /** The step that just succeeded: only what it (and skips it caused) made ready is listed. */
-  changedNodeId?: string,
+  changed?: PlannedStep,
 ): Advance {
   const states = stepStates(sqlite, executionId);
   const events: EngineEvent[] = [];
@@ -28,9 +36,9 @@ export function advanceExecution(
   const skipped = newlySkipped(graph, states);
   if (skipped.length > 0) {
     insertSkippedSteps(sqlite, executionId, skipped);
-    for (const nodeId of skipped) {
-      states.set(nodeId, { status: 'skipped' });
-      events.push({ type: 'step', executionId, nodeId, attempt: 1, status: 'skipped', at });
+    for (const step of skipped) {
+      states.set(stepKey(step.nodeId, step.scope), { status: 'skipped' });
+      events.push({ type: 'step', executionId, ...step, attempt: 1, status: 'skipped', at });
     }
   }
   const outcome = runOutcome(graph, states);
@@ -41,11 +49,14 @@ export function advanceExecution(
   }
   if (outcome === 'failed') return { pending: [], events };
   const pending = pendingSteps(graph, states);
-  if (changedNodeId === undefined) return { pending, events };
-  // Steps made ready earlier were queued then; listing them again would only queue duplicates.
-  const sources = new Set([changedNodeId, ...skipped]);
+  if (changed === undefined) return { pending, events };
+  // Steps made ready earlier were queued then; listing them again would only queue duplicates
+  // (docs/architecture.md, invariant "successor filter").
+  const sources = new Set([changed, ...skipped].map((step) => stepKey(step.nodeId, step.scope)));
   return {
-    pending: pending.filter((step) => graph.nodes.get(step.nodeId)?.inbound.some((edge) => sources.has(edge.source))),
+    pending: pending.filter((step) =>
+      parentKeys(graph, graph.nodes.get(step.nodeId) as CompiledNode, step.scope).some((key) => sources.has(key)),
+    ),
     events,
   };
 }

@@ -132,7 +132,7 @@ describe('a worker sent SIGTERM', () => {
     );
     expect(Date.now() - stopped.exitedAt).toBeLessThan(2500);
     const { rows } = await engine.pgPool.query('select attempts, last_error from graphile_worker.jobs where key = $1', [
-      stepJobKey({ executionId: started.id, nodeId: 'call', attempt: 1 }),
+      stepJobKey({ executionId: started.id, nodeId: 'call', scope: '', attempt: 1 }),
     ]);
     expect(rows).toEqual([{ attempts: 1, last_error: expect.stringContaining('released') }]);
     expect(callOf(started.id).map((step) => [step.attempt, step.status])).toEqual([[1, 'running']]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Scope } from '../../nodes/step.ts';
 
 /** What the engine tells the API about runs as they go (over PostgreSQL NOTIFY). */
 export const EngineEvent = z.discriminatedUnion('type', [
@@ -6,8 +7,10 @@ export const EngineEvent = z.discriminatedUnion('type', [
     type: z.literal('step'),
     executionId: z.string(),
     nodeId: z.string(),
+    scope: Scope,
     attempt: z.number().int(),
-    status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'canceled', 'waiting']),
+    /** `retrying`: the attempt failed and another one is scheduled. */
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'canceled', 'retrying']),
     at: z.string(),
   }),
   z.object({

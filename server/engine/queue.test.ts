@@ -6,6 +6,7 @@ const step = (index: number): EngineEvent => ({
   type: 'step',
   executionId: `019a0000-0000-7000-8000-${String(index).padStart(12, '0')}`,
   nodeId: `node-${index}`,
+  scope: '',
   attempt: 1,
   status: 'succeeded',
   at: new Date(Date.UTC(2025, 0, 1, 0, 0, index)).toISOString(),

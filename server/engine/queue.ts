@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { Scope, type StepId } from '../../nodes/step.ts';
 import type { PendingStep } from '../core/engine/plan.ts';
 import type { EngineEvent } from './events.ts';
 
-/** The one graphile-worker task: run one attempt of one node of one execution. */
+/** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */
 export const STEP_TASK = 'stepwise_step';
 export const EVENTS_CHANNEL = 'stepwise_events';
 
@@ -11,17 +12,23 @@ export const EVENTS_CHANNEL = 'stepwise_events';
 export const StepJob = z.object({
   executionId: z.string().min(1),
   nodeId: z.string().min(1),
+  /** Absent in jobs queued before steps had scopes: those were all at the top. */
+  scope: Scope.default(''),
   attempt: z.number().int().min(1),
-});
-export type StepJob = z.output<typeof StepJob>;
+}) satisfies z.ZodType<StepId>;
+export type StepJob = StepId;
 
 export interface StepJobSpec extends StepJob {
   /** ISO time before which the job must not run (a delay, a retry's backoff). */
   readonly runAt?: string;
 }
 
-/** Keyed per (execution, node, attempt). */
-export const stepJobKey = (job: StepJob) => `step:${job.executionId}:${job.nodeId}:${job.attempt}`;
+/**
+ * Keyed per step attempt (execution, node, scope, attempt); a top-level step's key is the one it
+ * had before scopes, so jobs queued by an earlier Stepwise are still deduplicated.
+ */
+export const stepJobKey = (job: StepId) =>
+  `step:${job.executionId}:${job.nodeId}${job.scope === '' ? '' : `@${job.scope}`}:${job.attempt}`;
 const executionKeyPrefix = (executionId: string) => `step:${executionId}:`;
 
 /**
@@ -34,6 +41,7 @@ export const specsFor = (executionId: string, steps: readonly PendingStep[]): St
   steps.map((step) => ({
     executionId,
     nodeId: step.nodeId,
+    scope: step.scope,
     attempt: step.attempt,
     ...(step.runAt ? { runAt: step.runAt } : {}),
   }));
@@ -66,7 +74,7 @@ export async function addStepJobs(
       INFRASTRUCTURE_ATTEMPTS,
       JSON.stringify(
         jobs.map((job) => ({
-          payload: { executionId: job.executionId, nodeId: job.nodeId, attempt: job.attempt },
+          payload: { executionId: job.executionId, nodeId: job.nodeId, scope: job.scope, attempt: job.attempt },
           run_at: job.runAt ?? null,
           key: stepJobKey(job),
         })),

@@ -103,7 +103,11 @@ describe('retrying a run', () => {
     });
     expect(resumedNodes.done?.output).toEqual({ email: 'ada@example.com', version: 'v1' });
     const submits = http.requests.filter((request) => request.url === '/submit');
-    expect(submits.at(-1)?.headers['idempotency-key']).toBe(`${resumed.id}:submit`);
+    // The same request as the failed one to the receiver: the key comes from the retry chain's first run.
+    expect(submits.map((request) => request.headers['idempotency-key'])).toEqual(
+      submits.map(() => `${original.id}:submit`),
+    );
+    expect(resumed.retryChain).toBe(original.id);
     // The original run keeps its own history.
     expect((await engine.finished(original.id)).steps).toEqual(failed.steps);
 
@@ -122,6 +126,10 @@ describe('retrying a run', () => {
     ]);
     expect(lookups()).toBe(lookupsBefore + 1);
     expect(byNode(third.steps).done?.output).toEqual({ email: 'ada@example.com', version: 'v2' });
+    expect(fresh.retryChain).toBe(original.id);
+    expect(http.requests.filter((request) => request.url === '/submit').at(-1)?.headers['idempotency-key']).toBe(
+      `${original.id}:submit`,
+    );
 
     // A run that succeeded cannot be retried, in either mode.
     await expect(retryRun(engine.runs, resumed.id, 'from-failure')).rejects.toThrow(RunConflict);

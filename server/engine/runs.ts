@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { parseStepKey, TOP_SCOPE } from '../../nodes/step.ts';
 import type { PendingStep } from '../core/engine/plan.ts';
 import type { Store } from '../store/db.ts';
 import {
@@ -73,6 +74,7 @@ export async function startRun(
     trigger: TriggerKind;
     payload: unknown;
     retryOf?: string;
+    retryChain?: string;
     /** The user who started it (by hand, a test run or a retry); none for schedules and webhooks. */
     createdBy?: string | null;
     alongside?: NewExecution['alongside'];
@@ -87,10 +89,11 @@ export async function startRun(
     trigger: values.trigger,
     triggerPayload: values.payload ?? {},
     retryOf: values.retryOf ?? null,
+    retryChain: values.retryChain ?? null,
   });
   await queueOrFail(deps, execution, () => {
     const graph = deps.graphs.forExecution(deps.store, execution);
-    return [{ nodeId: graph.trigger.node.id, attempt: 1 }];
+    return [{ nodeId: graph.trigger.node.id, scope: TOP_SCOPE, attempt: 1 }];
   });
   return execution;
 }
@@ -148,6 +151,7 @@ export async function retryRun(
       trigger: 'retry',
       payload: original.triggerPayload,
       retryOf: original.id,
+      retryChain: original.retryChain ?? original.id,
       createdBy,
     });
   }
@@ -160,6 +164,7 @@ export async function retryRun(
       trigger: 'retry',
       triggerPayload: original.triggerPayload,
       retryOf: original.id,
+      retryChain: original.retryChain ?? original.id,
       createdBy,
     });
     copySucceededSteps(sqlite, original.id, execution.id);
@@ -197,7 +202,7 @@ export async function reconcileUnfinishedRuns(deps: RunsDeps): Promise<{ executi
         }
         const running = [...stepStates(sqlite, id)]
           .filter(([, state]) => state.status === 'running')
-          .map(([nodeId, state]) => ({ nodeId, attempt: (state as { attempt: number }).attempt }));
+          .map(([key, state]) => ({ ...parseStepKey(key), attempt: (state as { attempt: number }).attempt }));
         return specsFor(id, [...advanceExecution(sqlite, graph, id).pending, ...running]);
       });
       if (specs.length > 0) await addStepJobs(deps.pgPool, specs);

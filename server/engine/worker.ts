@@ -48,6 +48,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   const events: WorkerEvents = new EventEmitter();
   events.on('pool:create', ({ workerPool }) => liveness.track(workerPool.id));
   events.on('worker:create', ({ worker }) => liveness.track(worker.workerId));
+  let draining = false;
   const runStep = createStepRunner({
     store: options.store,
     pgPool: options.pgPool,
@@ -56,6 +57,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     workerId,
     log: options.log,
     masterKey: options.masterKey,
+    draining: () => draining,
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
   });
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
@@ -97,6 +99,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     async stop() {
       // Resolves once every running step has ended or been released, and their jobs are unlocked;
       // heartbeats go on meanwhile, so no other worker takes this one's jobs for dead.
+      draining = true;
       await runner.stop();
       if (released.size > 0) {
         const requeued = await requeueReleasedJobs(options.pgPool, released).catch((error: unknown) => {

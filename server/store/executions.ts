@@ -14,7 +14,7 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'fail
 type Sql = Database.Database;
 
 const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
-  status, error, retry_of as retryOf, created_by as createdBy, created_at as createdAt, started_at as startedAt,
+  status, error, retry_of as retryOf, retry_chain as retryChain, created_by as createdBy, created_at as createdAt, started_at as startedAt,
   finished_at as finishedAt`;
 
 function toRow(raw: Record<string, unknown>): ExecutionRow {
@@ -35,11 +35,14 @@ export function insertExecution(
     trigger: TriggerKind;
     triggerPayload: unknown;
     retryOf?: string | null;
+    /** The first execution of the retry chain this one continues; a first run starts its own. */
+    retryChain?: string | null;
     createdBy?: string | null;
   },
 ): ExecutionRow {
+  const id = uuidv7();
   const row = {
-    id: uuidv7(),
+    id,
     workflowId: values.workflowId,
     versionId: values.versionId,
     graph: values.graph ?? null,
@@ -48,6 +51,7 @@ export function insertExecution(
     status: 'queued' as const,
     error: null,
     retryOf: values.retryOf ?? null,
+    retryChain: values.retryChain ?? id,
     createdBy: values.createdBy ?? null,
     createdAt: nowIso(),
     startedAt: null,
@@ -55,8 +59,9 @@ export function insertExecution(
   };
   prepared(
     sqlite,
-    `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, created_by, created_at)
-     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+    `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, retry_chain,
+       created_by, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
   ).run(
     row.id,
     row.workflowId,
@@ -65,6 +70,7 @@ export function insertExecution(
     row.trigger,
     toJson(row.triggerPayload),
     row.retryOf,
+    row.retryChain,
     row.createdBy,
     row.createdAt,
   );
@@ -89,12 +95,17 @@ export function getExecutionLabels(sqlite: Sql, id: string): { workflowName: str
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
-export type ExecutionForStep = Pick<ExecutionRow, 'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload'>;
+export type ExecutionForStep = Pick<
+  ExecutionRow,
+  'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload' | 'retryChain'
+>;
 
 export function getExecutionForStep(sqlite: Sql, id: string): ExecutionForStep | undefined {
   const raw = prepared(
     sqlite,
-    'select id, workflow_id as workflowId, version_id as versionId, status, trigger_payload as triggerPayload from executions where id = ?',
+    `select id, workflow_id as workflowId, version_id as versionId, status, trigger_payload as triggerPayload,
+       retry_chain as retryChain
+     from executions where id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
   return raw && ({ ...raw, triggerPayload: fromJson(raw.triggerPayload) } as ExecutionForStep);
 }

@@ -160,6 +160,12 @@ export const executions = sqliteTable(
     status: text('status', { enum: EXECUTION_STATUSES }).notNull(),
     error: json('error'),
     retryOf: text('retry_of').references((): AnySQLiteColumn => executions.id, { onDelete: 'set null' }),
+    /**
+     * The first execution of this one's retry chain (its own id for a first run; null in rows older
+     * than the column, meaning the same). Not a reference: actions derive their idempotency keys
+     * from it, so it must outlive the first execution's deletion by retention.
+     */
+    retryChain: text('retry_chain'),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     startedAt: text('started_at'),
@@ -184,6 +190,8 @@ export const stepRuns = sqliteTable(
       .notNull()
       .references(() => executions.id, { onDelete: 'cascade' }),
     nodeId: text('node_id').notNull(),
+    /** The iteration path inside loops ("" at top level, "3/7" nested): see nodes/step.ts. */
+    scope: text('scope').notNull().default(''),
     attempt: integer('attempt').notNull(),
     status: text('status', { enum: STEP_STATUSES }).notNull(),
     input: json('input'),
@@ -215,8 +223,9 @@ export const stepRuns = sqliteTable(
     finishedAt: text('finished_at'),
   },
   (table) => [
-    // Results are stored exactly once per (execution, node, attempt), however often a step runs.
-    uniqueIndex('step_runs_attempt_uq').on(table.executionId, table.nodeId, table.attempt),
+    // Results are stored exactly once per (execution, node, scope, attempt), however often a step
+    // runs (docs/architecture.md, invariant "unique step"). Also the index of every step lookup.
+    uniqueIndex('step_runs_step_attempt_uq').on(table.executionId, table.nodeId, table.scope, table.attempt),
     // The few steps that keep a whole output beside a capped one, for retention to find.
     index('step_runs_output_full_idx').on(table.executionId).where(sql`${table.outputFull} is not null`),
   ],

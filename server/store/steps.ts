@@ -1,18 +1,20 @@
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
+import { type StepId, type StepKey, type StepRef, stepKey } from '../../nodes/step.ts';
 import type { StepState } from '../core/engine/plan.ts';
 import { nowIso } from './db.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
 import type { stepRuns } from './schema.ts';
 
 /**
- * Step runs: one row per node per attempt. Plain prepared SQL: this is the engine's hot path.
+ * Step runs: one row per attempt of a step (node and scope).
+ * Steps are addressed by `StepRef` / `StepId` objects (nodes/step.ts), never by positional ids. Plain prepared SQL: this is the engine's hot path.
  * The row as people see it: `output_full` is the engine's working copy and is never read out.
  */
 export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull'>;
 type Sql = Database.Database;
 
-const COLUMNS = `id, execution_id as executionId, node_id as nodeId, attempt, status, input, output,
+const COLUMNS = `id, execution_id as executionId, node_id as nodeId, scope, attempt, status, input, output,
   output_port as outputPort, error, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
   continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt`;
 
@@ -43,7 +45,7 @@ export function toStepState(
       };
     case 'failed':
       return row.retryAt
-        ? { status: 'waiting', attempt: row.attempt, retryAt: row.retryAt }
+        ? { status: 'retrying', attempt: row.attempt, retryAt: row.retryAt }
         : { status: 'failed', attempt: row.attempt };
     case 'skipped':
       return { status: 'skipped' };
@@ -55,7 +57,7 @@ export function toStepState(
 /*
  * No `order by` in the hot-path reads below: SQLite (3.54) re-plans a statement that has one on
  * every new binding of its `?` parameters (its planner checks whether a bound value changes the
- * best plan), which cost ten times the query itself. A node has one row per attempt, so picking
+ * best plan), which cost ten times the query itself. A step has one row per attempt, so picking
  * the latest attempt here is cheap.
  */
 
@@ -66,72 +68,85 @@ function latest<T extends { attempt: number }>(rows: readonly T[]): T | undefine
   return found;
 }
 
-/** State of the latest attempt of every node that has one, keyed by node id. */
-export function stepStates(sqlite: Sql, executionId: string): Map<string, StepState> {
+/** State of the latest attempt of every step that has one, keyed by step (node and scope). */
+export function stepStates(sqlite: Sql, executionId: string): Map<StepKey, StepState> {
   const rows = prepared(
     sqlite,
-    `select node_id as nodeId, status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt
+    `select node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
+       continue_at as continueAt
      from step_runs where execution_id = ?`,
   ).all(executionId) as Array<
-    Pick<StepRunRow, 'nodeId' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>
+    Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>
   >;
-  const latestByNode = new Map<string, (typeof rows)[number]>();
+  const latestByStep = new Map<StepKey, (typeof rows)[number]>();
   for (const row of rows) {
-    const seen = latestByNode.get(row.nodeId);
-    if (!seen || row.attempt > seen.attempt) latestByNode.set(row.nodeId, row);
+    const key = stepKey(row.nodeId, row.scope);
+    const seen = latestByStep.get(key);
+    if (!seen || row.attempt > seen.attempt) latestByStep.set(key, row);
   }
-  return new Map([...latestByNode].map(([nodeId, row]) => [nodeId, toStepState(row)]));
+  return new Map([...latestByStep].map(([key, row]) => [key, toStepState(row)]));
 }
 
 type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'>;
 
-/** The latest attempt of one node (with the job that claimed it), or undefined when it has none. */
-export function latestAttempt(sqlite: Sql, executionId: string, nodeId: string): AttemptRow | undefined {
+/** The latest attempt of one step (with the job that claimed it), or undefined when it has none. */
+export function latestAttempt(sqlite: Sql, step: StepRef): AttemptRow | undefined {
   return latest(
     prepared(
       sqlite,
       `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId
-       from step_runs where execution_id = ? and node_id = ?`,
-    ).all(executionId, nodeId) as AttemptRow[],
+       from step_runs where execution_id = ? and node_id = ? and scope = ?`,
+    ).all(step.executionId, step.nodeId, step.scope) as AttemptRow[],
   );
 }
 
 /**
- * The state and output of the latest attempt of each given node: what a step needs of its parents
- * to build its input, without reading the whole execution.
+ * The state and output of the latest attempt of each given step of one execution: what a step
+ * needs of its parents to build its input, without reading the whole execution.
  */
 export function latestResults(
   sqlite: Sql,
   executionId: string,
-  nodeIds: readonly string[],
-): { states: Map<string, StepState>; outputs: Map<string, unknown> } {
-  const states = new Map<string, StepState>();
-  const outputs = new Map<string, unknown>();
+  steps: ReadonlyArray<{ readonly nodeId: string; readonly scope: string }>,
+): { states: Map<StepKey, StepState>; outputs: Map<StepKey, unknown> } {
+  const states = new Map<StepKey, StepState>();
+  const outputs = new Map<StepKey, unknown>();
   const statement = prepared(
     sqlite,
     `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt,
        coalesce(output_full, output) as output
-     from step_runs where execution_id = ? and node_id = ?`,
+     from step_runs where execution_id = ? and node_id = ? and scope = ?`,
   );
-  for (const nodeId of new Set(nodeIds)) {
-    const row = latest(statement.all(executionId, nodeId) as Array<AttemptRow & { output: string | null }>);
+  for (const step of steps) {
+    const key = stepKey(step.nodeId, step.scope);
+    if (states.has(key)) continue;
+    const row = latest(
+      statement.all(executionId, step.nodeId, step.scope) as Array<AttemptRow & { output: string | null }>,
+    );
     if (!row) continue;
-    states.set(nodeId, toStepState(row));
-    if (row.status === 'succeeded') outputs.set(nodeId, fromJson(row.output));
+    states.set(key, toStepState(row));
+    if (row.status === 'succeeded') outputs.set(key, fromJson(row.output));
   }
   return { states, outputs };
 }
 
-/** Outputs of the given nodes' successful attempts (whole, also when the stored one is capped). */
-export function stepOutputs(sqlite: Sql, executionId: string, nodeIds: readonly string[]): Map<string, unknown> {
-  const outputs = new Map<string, unknown>();
+/** Outputs of the given steps' successful attempts (whole, also when the stored one is capped). */
+export function stepOutputs(
+  sqlite: Sql,
+  executionId: string,
+  steps: ReadonlyArray<{ readonly nodeId: string; readonly scope: string }>,
+): Map<StepKey, unknown> {
+  const outputs = new Map<StepKey, unknown>();
   const statement = prepared(
     sqlite,
-    "select coalesce(output_full, output) as output from step_runs where execution_id = ? and node_id = ? and status = 'succeeded'",
+    `select coalesce(output_full, output) as output from step_runs
+     where execution_id = ? and node_id = ? and scope = ? and status = 'succeeded'`,
   );
-  for (const nodeId of new Set(nodeIds)) {
-    const row = statement.get(executionId, nodeId) as { output: string | null } | undefined;
-    if (row) outputs.set(nodeId, fromJson(row.output));
+  for (const step of steps) {
+    const key = stepKey(step.nodeId, step.scope);
+    if (outputs.has(key)) continue;
+    const row = statement.get(executionId, step.nodeId, step.scope) as { output: string | null } | undefined;
+    if (row) outputs.set(key, fromJson(row.output));
   }
   return outputs;
 }
@@ -139,10 +154,7 @@ export function stepOutputs(sqlite: Sql, executionId: string, nodeIds: readonly 
 /** Records that queue job `jobId`, in worker `workerId`, runs this attempt (or runs it again after a crash). */
 export function claimStepRun(
   sqlite: Sql,
-  values: {
-    executionId: string;
-    nodeId: string;
-    attempt: number;
+  values: StepId & {
     workerId: string;
     jobId: string;
     /** Take over an attempt claimed by this (vanished) job. */
@@ -153,15 +165,16 @@ export function claimStepRun(
 ): void {
   prepared(
     sqlite,
-    `insert into step_runs (id, execution_id, node_id, attempt, status, input, truncated, worker_id, job_id, started_at)
-     values (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
-     on conflict (execution_id, node_id, attempt) do update
+    `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, truncated, worker_id, job_id, started_at)
+     values (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
+     on conflict (execution_id, node_id, scope, attempt) do update
        set worker_id = excluded.worker_id, job_id = excluded.job_id, started_at = excluded.started_at, input = excluded.input
        where step_runs.status = 'running' and step_runs.job_id in (excluded.job_id, ?)`,
   ).run(
     uuidv7(),
     values.executionId,
     values.nodeId,
+    values.scope,
     values.attempt,
     toJson(values.input ?? null),
     values.truncated ? 1 : 0,
@@ -190,13 +203,8 @@ function storedOutput(result: Extract<StepResult, { status: 'succeeded' }>): [st
 }
 
 /** Stores the result of an attempt, once: only a running attempt can finish. */
-export function finishStepRun(
-  sqlite: Sql,
-  executionId: string,
-  nodeId: string,
-  attempt: number,
-  result: StepResult,
-): boolean {
+export function finishStepRun(sqlite: Sql, step: StepId, result: StepResult): boolean {
+  const { executionId, nodeId, scope, attempt } = step;
   const finished = nowIso();
   const changes =
     result.status === 'succeeded'
@@ -204,14 +212,22 @@ export function finishStepRun(
           sqlite,
           `update step_runs set status = 'succeeded', output = ?, output_full = ?, truncated = truncated or ?,
              output_port = ?, continue_at = ?, finished_at = ?
-           where execution_id = ? and node_id = ? and attempt = ? and status = 'running'`,
-        ).run(...storedOutput(result), result.port, result.continueAt ?? null, finished, executionId, nodeId, attempt)
-          .changes
+           where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'running'`,
+        ).run(
+          ...storedOutput(result),
+          result.port,
+          result.continueAt ?? null,
+          finished,
+          executionId,
+          nodeId,
+          scope,
+          attempt,
+        ).changes
       : prepared(
           sqlite,
           `update step_runs set status = 'failed', error = ?, retry_at = ?, finished_at = ?
-           where execution_id = ? and node_id = ? and attempt = ? and status = 'running'`,
-        ).run(toJson(result.error), result.retryAt ?? null, finished, executionId, nodeId, attempt).changes;
+           where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'running'`,
+        ).run(toJson(result.error), result.retryAt ?? null, finished, executionId, nodeId, scope, attempt).changes;
   return changes > 0;
 }
 
@@ -222,10 +238,7 @@ export function finishStepRun(
  */
 export function insertFinishedStepRun(
   sqlite: Sql,
-  values: {
-    executionId: string;
-    nodeId: string;
-    attempt: number;
+  values: StepId & {
     workerId: string;
     jobId: string;
     input: unknown;
@@ -239,14 +252,15 @@ export function insertFinishedStepRun(
   return (
     prepared(
       sqlite,
-      `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_full, truncated,
+      `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, truncated,
          output_port, error, worker_id, job_id, retry_at, continue_at, started_at, finished_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (execution_id, node_id, attempt) do nothing`,
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (execution_id, node_id, scope, attempt) do nothing`,
     ).run(
       uuidv7(),
       values.executionId,
       values.nodeId,
+      values.scope,
       values.attempt,
       result.status,
       toJson(values.input ?? null),
@@ -264,14 +278,19 @@ export function insertFinishedStepRun(
   );
 }
 
-export function insertSkippedSteps(sqlite: Sql, executionId: string, nodeIds: readonly string[]): void {
+/** Records steps that will never run (every branch into them was not taken), as attempt 1. */
+export function insertSkippedSteps(
+  sqlite: Sql,
+  executionId: string,
+  steps: ReadonlyArray<{ readonly nodeId: string; readonly scope: string }>,
+): void {
   const now = nowIso();
   const statement = prepared(
     sqlite,
-    `insert into step_runs (id, execution_id, node_id, attempt, status, started_at, finished_at)
-     values (?, ?, ?, 1, 'skipped', ?, ?) on conflict do nothing`,
+    `insert into step_runs (id, execution_id, node_id, scope, attempt, status, started_at, finished_at)
+     values (?, ?, ?, ?, 1, 'skipped', ?, ?) on conflict do nothing`,
   );
-  for (const nodeId of nodeIds) statement.run(uuidv7(), executionId, nodeId, now, now);
+  for (const step of steps) statement.run(uuidv7(), executionId, step.nodeId, step.scope, now, now);
 }
 
 /**
@@ -289,7 +308,7 @@ export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
   ).run(executionId);
 }
 
-/** Every attempt of every node, for the execution detail. */
+/** Every attempt of every step, for the execution detail. */
 export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
   return (
     prepared(sqlite, `select ${COLUMNS} from step_runs where execution_id = ? order by started_at, id`).all(
@@ -302,20 +321,22 @@ export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
 export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecution: string): number {
   const rows = prepared(
     sqlite,
-    `select node_id, status, input, output, output_full, output_port, truncated, continue_at, started_at, finished_at
+    `select node_id, scope, status, input, output, output_full, output_port, truncated, continue_at, started_at,
+       finished_at
      from step_runs where execution_id = ? and status in ('succeeded', 'skipped')`,
   ).all(fromExecution) as Array<Record<string, unknown>>;
   const insert = prepared(
     sqlite,
-    `insert into step_runs (id, execution_id, node_id, attempt, status, input, output, output_full, output_port,
+    `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, output_port,
        truncated, continue_at, reused, started_at, finished_at)
-     values (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+     values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
   for (const row of rows) {
     insert.run(
       uuidv7(),
       toExecution,
       row.node_id,
+      row.scope,
       row.status,
       row.input,
       row.output,

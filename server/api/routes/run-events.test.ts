@@ -147,7 +147,7 @@ describe('GET /events/runs', () => {
     // A burst: every run queued, then ended, with step events between that the stream ignores.
     for (const executionId of ids) scripted.emit({ type: 'run', executionId, status: 'queued', at });
     for (const executionId of ids) {
-      scripted.emit({ type: 'step', executionId, nodeId: 'start', attempt: 1, status: 'succeeded', at });
+      scripted.emit({ type: 'step', executionId, nodeId: 'start', scope: '', attempt: 1, status: 'succeeded', at });
       scripted.emit({ type: 'run', executionId, status: 'succeeded', at });
     }
     await stream.until('the burst is told', () => stream.heard.some((event) => event.type === 'runs'));

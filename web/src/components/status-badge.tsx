@@ -1,4 +1,14 @@
-import { Ban, CheckCircle2, CircleDashed, Clock, Loader2, MinusCircle, XCircle } from 'lucide-react';
+import {
+  Ban,
+  CheckCircle2,
+  CircleDashed,
+  Clock,
+  Hourglass,
+  Loader2,
+  MinusCircle,
+  RotateCw,
+  XCircle,
+} from 'lucide-react';
 import type { ExecutionStatus, StepStatus } from '../api/types.ts';
 
 type Status = ExecutionStatus | StepStatus;
@@ -8,7 +18,8 @@ export const statusStyle: Record<string, { label: string; badge: string; ring: s
   queued: { label: 'Queued', badge: 'bg-slate-100 text-slate-700', ring: 'ring-slate-400', icon: Clock },
   pending: { label: 'Pending', badge: 'bg-slate-100 text-slate-700', ring: 'ring-slate-400', icon: CircleDashed },
   running: { label: 'Running', badge: 'bg-blue-50 text-blue-700', ring: 'ring-blue-500', icon: Loader2 },
-  waiting: { label: 'Waiting', badge: 'bg-amber-50 text-amber-700', ring: 'ring-amber-500', icon: Clock },
+  retrying: { label: 'Retrying', badge: 'bg-amber-50 text-amber-700', ring: 'ring-amber-500', icon: RotateCw },
+  waiting: { label: 'Waiting', badge: 'bg-violet-50 text-violet-700', ring: 'ring-violet-500', icon: Hourglass },
   succeeded: {
     label: 'Succeeded',
     badge: 'bg-emerald-50 text-emerald-700',

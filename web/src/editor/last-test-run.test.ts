@@ -23,6 +23,7 @@ const summary: ExecutionSummary = {
 const step = (nodeId: string, attempt: number, input: unknown, output: unknown): StepRun => ({
   id: `${nodeId}-${attempt}`,
   nodeId,
+  scope: '',
   attempt,
   status: 'succeeded',
   input,

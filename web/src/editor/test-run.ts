@@ -21,9 +21,11 @@ export interface TestRun {
 
 const TERMINAL: readonly string[] = ['succeeded', 'failed', 'canceled'];
 
+/** The latest attempt of each node's top-level step (iterations inside loops are not a node's colour). */
 export function latestAttempts(steps: readonly StepRun[]): Map<string, StepRun> {
   const latest = new Map<string, StepRun>();
   for (const step of steps) {
+    if (step.scope !== '') continue;
     const known = latest.get(step.nodeId);
     if (!known || step.attempt >= known.attempt) latest.set(step.nodeId, step);
   }
@@ -82,7 +84,7 @@ export function useTestRun(workflowId: string) {
       events.addEventListener('step', (message) => {
         const event = JSON.parse((message as MessageEvent<string>).data) as Extract<EngineEvent, { type: 'step' }>;
         setRun((current) =>
-          current?.executionId === executionId
+          current?.executionId === executionId && event.scope === ''
             ? { ...current, statuses: { ...current.statuses, [event.nodeId]: event.status } }
             : current,
         );

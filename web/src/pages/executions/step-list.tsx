@@ -3,6 +3,7 @@ import type { Graph, StepRun } from '../../api/types.ts';
 import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDuration } from '../../lib/format.ts';
+import { canvasStatus } from './steps.ts';
 
 /**
  * The side panel before a node is picked: every node with its step status, in graph order. It is
@@ -51,7 +52,7 @@ export function StepList({
                 </span>
                 {step ? (
                   <span className="flex shrink-0 flex-col items-end gap-0.5">
-                    <StatusBadge status={step.retryAt && step.status === 'failed' ? 'waiting' : step.status} />
+                    <StatusBadge status={canvasStatus(step) ?? step.status} />
                     <span className="text-[11px] text-slate-400 tabular-nums">{formatDuration(step.durationMs)}</span>
                   </span>
                 ) : (

@@ -5,6 +5,7 @@ import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
 import { JsonView } from '../../components/json-view.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
+import { attemptLabel } from './steps.ts';
 
 /** The side panel of the execution page: every attempt of the clicked node, newest first. */
 export function StepPanel({
@@ -59,9 +60,9 @@ export function StepPanel({
 
 function Attempt({ step }: { step: StepRun }) {
   return (
-    <section className="rounded-lg border border-slate-200" aria-label={`Attempt ${step.attempt}`}>
+    <section className="rounded-lg border border-slate-200" aria-label={attemptLabel(step)}>
       <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50/70 px-3 py-2 text-xs">
-        <span className="font-semibold text-slate-900">Attempt {step.attempt}</span>
+        <span className="font-semibold text-slate-900">{attemptLabel(step)}</span>
         <StatusBadge status={step.status} />
         {step.outputPort && (
           <span className="rounded bg-slate-200/70 px-1.5 py-0.5 font-mono text-slate-700" title="Output port">

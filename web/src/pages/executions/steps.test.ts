@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepRun } from '../../api/types.ts';
-import { attemptsOf, canvasStatus, latestByNode, timelineBars } from './steps.ts';
+import { attemptLabel, attemptsOf, canvasStatus, compareScopes, latestByNode, timelineBars } from './steps.ts';
 
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 22, 9, 0, 0) + ms).toISOString();
 
@@ -8,6 +8,7 @@ function step(nodeId: string, attempt: number, status: StepRun['status'], start:
   return {
     id: `${nodeId}-${attempt}`,
     nodeId,
+    scope: '',
     attempt,
     status,
     input: null,
@@ -48,8 +49,8 @@ describe('step status per node', () => {
     expect(attemptsOf(steps, 'nowhere')).toEqual([]);
   });
 
-  it('shows a failed attempt with a retry scheduled as waiting, not failed', () => {
-    expect(canvasStatus({ ...step('call', 1, 'failed', 0, 10), retryAt: at(5000) })).toBe('waiting');
+  it('shows a failed attempt with a retry scheduled as retrying, not failed', () => {
+    expect(canvasStatus({ ...step('call', 1, 'failed', 0, 10), retryAt: at(5000) })).toBe('retrying');
     expect(canvasStatus(step('call', 1, 'failed', 0, 10))).toBe('failed');
     expect(canvasStatus(undefined)).toBeUndefined();
   });
@@ -97,5 +98,33 @@ describe('timeline layout', () => {
     expect(spanMs).toBe(500);
     expect(bars.map((bar) => [bar.step.id, bar.offset, bar.width])).toEqual([['call-1', 0, 100]]);
     expect(reused.map((item) => item.id)).toEqual(['start-1']);
+  });
+});
+
+describe('steps inside loops (scopes)', () => {
+  const inScope = (scope: string, attempt: number): StepRun => ({
+    ...step('call', attempt, 'succeeded', 0, 5),
+    scope,
+    id: `call-${scope}-${attempt}`,
+  });
+
+  it('orders iterations by item number, the top level first', () => {
+    const scopes = ['10', '2', '', '2/1', '2/0', '1'];
+    expect([...scopes].sort(compareScopes)).toEqual(['', '1', '2', '2/0', '2/1', '10']);
+    expect(
+      attemptsOf([inScope('10', 1), inScope('2', 1), inScope('2', 2)], 'call').map((s) => [s.scope, s.attempt]),
+    ).toEqual([
+      ['2', 2],
+      ['2', 1],
+      ['10', 1],
+    ]);
+  });
+
+  it('labels an attempt with its item, and the canvas takes only the top-level step', () => {
+    expect(attemptLabel({ scope: '', attempt: 2 })).toBe('Attempt 2');
+    expect(attemptLabel({ scope: '3', attempt: 1 })).toBe('Item 4 · attempt 1');
+    expect(attemptLabel({ scope: '3/7', attempt: 1 })).toBe('Item 4 › 8 · attempt 1');
+    expect(latestByNode([inScope('0', 3), inScope('', 1)]).get('call')?.scope).toBe('');
+    expect(latestByNode([inScope('0', 3)]).has('call')).toBe(false);
   });
 });

@@ -1,26 +1,50 @@
+import { describeScope } from '../../../../nodes/step.ts';
 import type { StepRun } from '../../api/types.ts';
 
-/** The attempt that decides how a node looks on the canvas: its highest attempt number. */
+/**
+ * The attempt that decides how a node looks on the canvas: the highest attempt of its top-level
+ * step (a node inside a loop has a step per item, listed in its panel, and none at the top).
+ */
 export function latestByNode(steps: readonly StepRun[]): Map<string, StepRun> {
   const latest = new Map<string, StepRun>();
   for (const step of steps) {
+    if (step.scope !== '') continue;
     const seen = latest.get(step.nodeId);
     if (!seen || step.attempt > seen.attempt) latest.set(step.nodeId, step);
   }
   return latest;
 }
 
-/** Every attempt of one node, newest first. */
+/** Every attempt of one node: top-level first, then by iteration in item order; newest attempt first within each. */
 export const attemptsOf = (steps: readonly StepRun[], nodeId: string): StepRun[] =>
-  steps.filter((step) => step.nodeId === nodeId).sort((a, b) => b.attempt - a.attempt);
+  steps
+    .filter((step) => step.nodeId === nodeId)
+    .sort((a, b) => compareScopes(a.scope, b.scope) || b.attempt - a.attempt);
+
+/** Orders iteration paths by item number, level by level ("2" before "10", "" first). */
+export function compareScopes(a: string, b: string): number {
+  const left = a === '' ? [] : a.split('/').map(Number);
+  const right = b === '' ? [] : b.split('/').map(Number);
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const difference = (left[index] as number) - (right[index] as number);
+    if (difference !== 0) return difference;
+  }
+  return left.length - right.length;
+}
+
+/** "Attempt 2", or "Item 4 · attempt 2" for a step inside a loop. */
+export function attemptLabel(step: Pick<StepRun, 'scope' | 'attempt'>): string {
+  const scope = describeScope(step.scope);
+  return scope ? `${scope[0]?.toUpperCase()}${scope.slice(1)} · attempt ${step.attempt}` : `Attempt ${step.attempt}`;
+}
 
 /**
- * The canvas status of a node: a failed attempt with another one scheduled is waiting for its
- * retry, not failed for good.
+ * The canvas status of a node: a failed attempt with another one scheduled is retrying, not
+ * failed for good.
  */
 export function canvasStatus(step: StepRun | undefined): string | undefined {
   if (!step) return undefined;
-  if (step.status === 'failed' && step.retryAt) return 'waiting';
+  if (step.status === 'failed' && step.retryAt) return 'retrying';
   return step.status;
 }
 

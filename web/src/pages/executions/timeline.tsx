@@ -1,3 +1,4 @@
+import { describeScope } from '../../../../nodes/step.ts';
 import type { Graph, StepRun } from '../../api/types.ts';
 import { formatDuration } from '../../lib/format.ts';
 import { timelineBars } from './steps.ts';
@@ -78,10 +79,13 @@ export function Timeline({
                 type="button"
                 onClick={() => onSelect(bar.step.nodeId)}
                 className={rowClass(selectedNodeId === bar.step.nodeId)}
-                aria-label={`${name}, attempt ${bar.step.attempt}, ${bar.step.status}, ${formatDuration(bar.durationMs)}`}
+                aria-label={`${name}, ${bar.step.scope ? `${describeScope(bar.step.scope)}, ` : ''}attempt ${bar.step.attempt}, ${bar.step.status}, ${formatDuration(bar.durationMs)}`}
               >
                 <span className="truncate font-medium text-slate-700">
                   {name}
+                  {bar.step.scope && (
+                    <span className="ml-1 font-normal text-slate-400">[{describeScope(bar.step.scope)}]</span>
+                  )}
                   {bar.step.attempt > 1 && <span className="ml-1 font-normal text-slate-400">#{bar.step.attempt}</span>}
                 </span>
                 <span className="relative h-4 rounded bg-slate-100">

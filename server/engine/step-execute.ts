@@ -1,0 +1,128 @@
+import type Database from 'better-sqlite3';
+import { type HttpRequest, type HttpResponse, type NodeContext, outputsOf } from '../../nodes/define.ts';
+import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
+import { type StepId, stepKey } from '../../nodes/step.ts';
+import { stepNamesInTemplates } from '../../nodes/template.ts';
+import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import { idempotencyKey } from '../core/engine/idempotency.ts';
+import { scopeOf } from '../core/engine/plan.ts';
+import { retryDelayMs } from '../core/engine/retry.ts';
+import type { Logger } from '../log.ts';
+import type { SandboxPool } from '../sandbox/pool.ts';
+import { type ExpressionScope, evaluateTemplates } from '../sandbox/templates.ts';
+import type { ExecutionForStep } from '../store/executions.ts';
+import { type StepResult, stepOutputs } from '../store/steps.ts';
+import { checkOutput } from './data-caps.ts';
+import { StepReleased, untilReleased } from './drain.ts';
+
+/** Errors that come from the user's own config or code: another attempt would fail the same way. */
+const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'TemplateSyntaxError', 'ZodError']);
+
+/** How a step's HTTP requests leave the worker (authenticated with their credential, if any). */
+export type HttpSender = (request: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse>;
+
+export interface StepExecuteDeps {
+  readonly sqlite: Database.Database;
+  readonly sandbox: SandboxPool;
+  readonly http: HttpSender;
+  readonly log: Logger;
+  readonly random?: () => number;
+}
+
+/**
+ * Runs one attempt of a node with its context (the node's only way to evaluate expressions, run
+ * scripts and reach the network) and turns what it answers or throws into a `StepResult`: the
+ * port it leaves by, its output under the size cap, or its error with the retry it earns.
+ */
+export function createStepExecutor(deps: StepExecuteDeps) {
+  return async function executeStep(
+    graph: CompiledGraph,
+    node: CompiledNode,
+    input: unknown,
+    execution: ExecutionForStep,
+    step: StepId,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<StepResult> {
+    try {
+      let scope: ExpressionScope | undefined;
+      const scopeFor = (): ExpressionScope => {
+        scope ??= {
+          input,
+          trigger: execution.triggerPayload ?? {},
+          steps: stepsScope(graph, node, step),
+        };
+        return scope;
+      };
+      const ctx: NodeContext = {
+        executionId: step.executionId,
+        nodeId: step.nodeId,
+        scope: step.scope,
+        attempt: step.attempt,
+        idempotencyKey: idempotencyKey(execution, step),
+        trigger: execution.triggerPayload ?? {},
+        signal: abortSignal ?? new AbortController().signal,
+        now: () => new Date(),
+        evaluate: async (value) => evaluateTemplates(value, scopeFor(), deps.sandbox),
+        runScript: (code, limits) => deps.sandbox.runScript(code, scopeFor(), limits.timeoutMs, limits.memoryMb),
+        http: (request) => deps.http(request, abortSignal),
+      };
+      // The signal aborts only when this worker stops and the drain grace is over (drain.ts).
+      const result = await untilReleased(abortSignal, () =>
+        node.definition.execute({ config: node.config, input, ctx }),
+      );
+      const ports = outputsOf(node.definition, node.config);
+      const port = result.port ?? ports[0] ?? 'main';
+      if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
+      const checked = checkOutput(result.output);
+      return {
+        status: 'succeeded',
+        output: checked.output,
+        ...(checked.truncated ? { truncatedOutput: checked.truncated } : {}),
+        port,
+        ...(result.continueAt ? { continueAt: result.continueAt.toISOString() } : {}),
+      };
+    } catch (thrown) {
+      // Not a failure of the step: its worker is leaving. Nothing is stored; the job runs it again.
+      if (abortSignal?.aborted) throw new StepReleased();
+      const error = coerceError(thrown);
+      const final = DETERMINISTIC_ERRORS.has(error.name) ? new NonRetryableError(error.message) : error;
+      const delay = retryDelayMs(node.definition.retry, step.attempt, final, deps.random);
+      deps.log.debug(
+        {
+          executionId: step.executionId,
+          nodeId: step.nodeId,
+          scope: step.scope,
+          attempt: step.attempt,
+          err: error.message,
+        },
+        'step failed',
+      );
+      return {
+        status: 'failed',
+        error: { name: error.name, message: error.message, retryable: delay !== undefined },
+        ...(delay !== undefined ? { retryAt: new Date(Date.now() + delay).toISOString() } : {}),
+      };
+    }
+  };
+
+  /**
+   * Outputs of the steps a node's expressions (and what its definition says it reads, such as a
+   * script's code) name as `steps.<name>.output`. Only those are copied into the sandbox: a big
+   * workflow's other outputs stay where they are. Inside a loop, `steps.X` is this iteration's X.
+   */
+  function stepsScope(graph: CompiledGraph, node: CompiledNode, step: StepId): Record<string, { output: unknown }> {
+    const names = stepNamesInTemplates(node.node.config);
+    for (const name of node.definition.stepReferences?.(node.config) ?? []) names.add(name);
+    const wanted = [...names]
+      .map((name) => ({ name, node: graph.byName.get(name) }))
+      .filter((entry): entry is { name: string; node: CompiledNode } => entry.node !== undefined)
+      .map(({ name, node: named }) => ({ name, nodeId: named.node.id, scope: scopeOf(graph, named, step.scope) }));
+    const outputs = stepOutputs(deps.sqlite, step.executionId, wanted);
+    // Only steps that succeeded have an output; a skipped one is simply absent from `steps`.
+    return Object.fromEntries(
+      wanted
+        .filter((entry) => outputs.has(stepKey(entry.nodeId, entry.scope)))
+        .map((entry) => [entry.name, { output: outputs.get(stepKey(entry.nodeId, entry.scope)) }]),
+    );
+  }
+}
