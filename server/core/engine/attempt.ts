@@ -53,8 +53,10 @@ export function claimDecision(args: {
   if (args.runEnded) return { kind: 'ended' };
   const status = attemptStatus(args.latest, args.attempt);
   if (status === 'settled') return { kind: 'settled' };
-  if (status === 'running' && args.holder !== args.jobId && args.holder !== args.replacing) {
-    return { kind: 'duplicate', holder: args.holder ?? '' };
+  // A running attempt whose holder is unknown is never taken for this job's own.
+  const holder = args.holder ?? null;
+  if (status === 'running' && holder !== args.jobId && holder !== (args.replacing ?? null)) {
+    return { kind: 'duplicate', holder: holder ?? '' };
   }
   return { kind: 'claim' };
 }
