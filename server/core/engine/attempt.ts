@@ -55,9 +55,8 @@ export function claimDecision(args: {
   if (status === 'settled') return { kind: 'settled' };
   // A running attempt whose holder is unknown is never taken for this job's own.
   const holder = args.holder ?? null;
-  if (status === 'running' && holder !== args.jobId && holder !== (args.replacing ?? null)) {
-    return { kind: 'duplicate', holder: holder ?? '' };
-  }
+  const owns = holder !== null && (holder === args.jobId || holder === args.replacing);
+  if (status === 'running' && !owns) return { kind: 'duplicate', holder: holder ?? '' };
   return { kind: 'claim' };
 }
 
