@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import { listPublications, publishVersion } from './publications.ts';
 import { getVersionByNumber, insertVersion, listVersions } from './versions.ts';
 import { deleteWorkflow, getWorkflowListItem, insertWorkflow, listWorkflows, saveDraft } from './workflows.ts';

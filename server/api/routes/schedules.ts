@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nextFires } from '../../core/schedule.ts';
-import { versionSchedule } from '../../engine/scheduler.ts';
+import { versionSchedule } from '../../scheduler/scheduler.ts';
 import type { Store } from '../../store/db.ts';
 import { lastScheduledRun, listPublishedWorkflows, setSchedulePaused } from '../../store/schedules.ts';
 import { audit } from '../audit.ts';
