@@ -1,10 +1,11 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
+import { createRunsDeps } from './engine/adapters.ts';
 import { openQueueDatabase } from './engine/database.ts';
 import { EventHub } from './engine/event-hub.ts';
 import { startRetention } from './engine/retention.ts';
-import { createRunsDeps, reconcileUnfinishedRuns } from './engine/runs.ts';
+import { reconcileUnfinishedRuns } from './engine/runs.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { superviseWorkers } from './engine/supervisor.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';

@@ -13,7 +13,8 @@ import { listStepRuns, type StepRunRow } from '../store/steps.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
 import { tempStore } from '../testing.ts';
-import { createRunsDeps, type RunsDeps, startRun } from './runs.ts';
+import { createRunsDeps, type RunsDeps } from './adapters.ts';
+import { startRun } from './runs.ts';
 import { type EngineWorker, startWorker, type WorkerOptions } from './worker.ts';
 
 /**

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Scope } from '../../../nodes/step.ts';
+
+/** What the engine tells the API about runs as they go (over PostgreSQL NOTIFY). */
+export const EngineEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('step'),
+    executionId: z.string(),
+    nodeId: z.string(),
+    scope: Scope,
+    attempt: z.number().int(),
+    /** `retrying`: the attempt failed and another one is scheduled. */
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'canceled', 'retrying']),
+    at: z.string(),
+  }),
+  z.object({
+    type: z.literal('run'),
+    executionId: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']),
+    at: z.string(),
+  }),
+]);
+export type EngineEvent = z.output<typeof EngineEvent>;
