@@ -27,7 +27,7 @@ export async function startServer(): Promise<void> {
   const queue = await openQueueDatabase(config, log);
   const events = new EventHub(queue.url, log);
   await events.start();
-  const runs = createRunsDeps(store, queue.pool);
+  const runs = createRunsDeps(store, queue.pool, events);
   const reconciled = await reconcileUnfinishedRuns(runs);
   if (reconciled.executions > 0) log.info(reconciled, 'resumed unfinished runs');
   const retention = startRetention({ store, log, config });

@@ -7,6 +7,7 @@ import type { MasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
 import { authenticatedHttp } from './authenticated-http.ts';
+import type { EventHub } from './event-hub.ts';
 import { sendHttp } from './http.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
@@ -35,13 +36,14 @@ export interface RunsDeps extends RunsPorts {
   readonly store: Store;
 }
 
-export function createRunsDeps(store: Store, pgPool: pg.Pool): RunsDeps {
+/** `hub`, in the API process, lets the event bus be listened to as well as published on. */
+export function createRunsDeps(store: Store, pgPool: pg.Pool, hub?: EventHub): RunsDeps {
   const jobs = new StepJobBatcher(pgPool);
   return {
     store,
     runStore: new SqliteRunStore(store),
     jobs,
-    events: new PgEventBus(jobs),
+    events: new PgEventBus(jobs, hub),
     clock: systemClock,
     graphs: new GraphCache(),
   };

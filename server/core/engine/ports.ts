@@ -95,7 +95,7 @@ export interface ParentResults {
 }
 
 /** Who runs an attempt, and the input it runs with (capped for display). */
-export interface Runner {
+export interface AttemptRun {
   readonly jobId: string;
   readonly workerId: string;
   /** The input as people see it (a marker when over the display cap). */
@@ -104,7 +104,7 @@ export interface Runner {
 }
 
 /** A claim on an action's attempt, made before it runs. */
-export interface Claim extends Runner {
+export interface Claim extends AttemptRun {
   readonly step: StepId;
   /** A vanished job whose claim this job may take over (invariant "vanished job takeover"). */
   readonly replacing?: string;
@@ -113,7 +113,7 @@ export interface Claim extends Runner {
 /** How a result is stored: over the attempt's claim, or as a new row (a pure step, never claimed). */
 export type Recording =
   | { readonly kind: 'claimed' }
-  | ({ readonly kind: 'unclaimed'; readonly startedAt: string } & Runner);
+  | ({ readonly kind: 'unclaimed'; readonly startedAt: string } & AttemptRun);
 
 /** A step that has run, on its way to being stored. */
 export interface Finish {
