@@ -1,6 +1,6 @@
 import { coerceError } from '../../nodes/errors.ts';
 import type { StepId } from '../../nodes/step.ts';
-import { attemptStatus, claimsBeforeRunning, runsInline } from '../core/engine/attempt.ts';
+import { claimsBeforeRunning, planUnclaimed, runsInline } from '../core/engine/attempt.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
@@ -167,12 +167,12 @@ export function createStepRunner(ports: StepRunnerPorts) {
       const startedAt = clock.nowIso();
       const runner = { jobId, workerId: ports.workerId, input: display.value, truncated: display.truncated };
       // Checked without a lock; `recordUnclaimed` checks again in the transaction that stores the result.
-      const found = claimsBeforeRunning(node.definition)
+      const plan = claimsBeforeRunning(node.definition)
         ? 'claim'
-        : attemptStatus((await runs.latestAttempt(step)).state, step.attempt);
-      if (found === 'settled') return this.settle();
+        : planUnclaimed((await runs.latestAttempt(step)).state, step.attempt);
+      if (plan === 'settle') return this.settle();
       let recording: Recording;
-      if (found === 'new') {
+      if (plan === 'record') {
         recording = { kind: 'unclaimed', startedAt, ...runner };
       } else {
         // An action, or a pure step whose attempt a job claimed anyway (one written by an earlier Stepwise).
