@@ -1,8 +1,9 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
+import { createRunsDeps } from './engine/adapters.ts';
 import { EventHub } from './engine/event-hub.ts';
-import { createRunsDeps, reconcileUnfinishedRuns } from './engine/runs.ts';
+import { reconcileUnfinishedRuns } from './engine/runs.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
 import { openQueueDatabase } from './pg/queue-database.ts';
@@ -27,7 +28,7 @@ export async function startServer(): Promise<void> {
   const queue = await openQueueDatabase(config, log);
   const events = new EventHub(queue.url, log);
   await events.start();
-  const runs = createRunsDeps(store, queue.pool);
+  const runs = createRunsDeps(store, queue.pool, events);
   const reconciled = await reconcileUnfinishedRuns(runs);
   if (reconciled.executions > 0) log.info(reconciled, 'resumed unfinished runs');
   const retention = startRetention({ store, log, config });

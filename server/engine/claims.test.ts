@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphCache } from '../core/engine/graph-cache.ts';
 import type { Graph } from '../core/graph.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
 import { insertExecution } from '../store/executions.ts';
 import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
-import { GraphCache } from './graphs.ts';
+import { workerStepRunner } from './adapters.ts';
 import { STEP_TASK } from './queue.ts';
 import { reconcileUnfinishedRuns, startRun } from './runs.ts';
-import { createStepRunner } from './step-runner.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let slow: Awaited<ReturnType<typeof testHttpServer>>;
@@ -67,7 +67,7 @@ describe('claiming a step', () => {
     await engine.finished(execution.id);
     const sandbox = new SandboxPool();
     const runner = (workerId: string) =>
-      createStepRunner({
+      workerStepRunner({
         store: engine.store,
         pgPool: engine.pgPool,
         sandbox,
@@ -159,7 +159,7 @@ describe('a step that does not reach the outside world', () => {
     expect(stored?.jobId).toMatch(/^\d+$/);
 
     const sandbox = new SandboxPool();
-    const runner = createStepRunner({
+    const runner = workerStepRunner({
       store: engine.store,
       pgPool: engine.pgPool,
       sandbox,
@@ -183,7 +183,7 @@ describe('a step that does not reach the outside world', () => {
     // A run canceled while such a step runs keeps no result of it.
     sqlite.prepare("delete from step_runs where execution_id = ? and node_id = 'tidy'").run(execution.id);
     sqlite.prepare("update executions set status = 'canceled' where id = ?").run(execution.id);
-    const late = createStepRunner({
+    const late = workerStepRunner({
       store: engine.store,
       pgPool: engine.pgPool,
       sandbox,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { StepReleased } from '../core/engine/released.ts';
 
 /**
  * Draining a worker that is told to stop (SIGTERM). graphile-worker stops taking jobs and waits
@@ -12,12 +13,7 @@ import type pg from 'pg';
  */
 export const DEFAULT_DRAIN_MS = 10_000;
 
-export class StepReleased extends Error {
-  override name = 'StepReleased';
-  constructor() {
-    super('released: its worker stopped before the step ended; another worker resumes it');
-  }
-}
+export { StepReleased } from '../core/engine/released.ts';
 
 /**
  * Runs `work` until it settles or `signal` aborts, whichever comes first: a node that ignores

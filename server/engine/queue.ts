@@ -1,50 +1,19 @@
 import type pg from 'pg';
-import { z } from 'zod';
-import { Scope, type StepId } from '../../nodes/step.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
-import type { PendingStep } from '../core/engine/plan.ts';
+import { executionKeyPrefix, type StepJobSpec, stepJobKey } from '../core/engine/jobs.ts';
+import type { StepQueue } from '../core/engine/ports.ts';
 
 /** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */
 export const STEP_TASK = 'stepwise_step';
 export const EVENTS_CHANNEL = 'stepwise_events';
 
-/** Job payloads are parsed when a job starts: an older Stepwise may have written them. */
-export const StepJob = z.object({
-  executionId: z.string().min(1),
-  nodeId: z.string().min(1),
-  /** Absent in jobs queued before steps had scopes: those were all at the top. */
-  scope: Scope.default(''),
-  attempt: z.number().int().min(1),
-}) satisfies z.ZodType<StepId>;
-export type StepJob = StepId;
-
-export interface StepJobSpec extends StepJob {
-  /** ISO time before which the job must not run (a delay, a retry's backoff). */
-  readonly runAt?: string;
-}
-
-/**
- * Keyed per step attempt (execution, node, scope, attempt); a top-level step's key is the one it
- * had before scopes, so jobs queued by an earlier Stepwise are still deduplicated.
- */
-export const stepJobKey = (job: StepId) =>
-  `step:${job.executionId}:${job.nodeId}${job.scope === '' ? '' : `@${job.scope}`}:${job.attempt}`;
-const executionKeyPrefix = (executionId: string) => `step:${executionId}:`;
+export { StepJob, type StepJobSpec, specsFor, stepJobKey } from '../core/engine/jobs.ts';
 
 /**
  * Attempts at the queue level are for infrastructure failures only (database busy, worker
  * crash); a node's own failures are retried by its retry policy, as new jobs.
  */
 const INFRASTRUCTURE_ATTEMPTS = 10;
-
-export const specsFor = (executionId: string, steps: readonly PendingStep[]): StepJobSpec[] =>
-  steps.map((step) => ({
-    executionId,
-    nodeId: step.nodeId,
-    scope: step.scope,
-    attempt: step.attempt,
-    ...(step.runAt ? { runAt: step.runAt } : {}),
-  }));
 
 /**
  * Queues step jobs and publishes engine events in one round trip and one commit; the events'
@@ -140,9 +109,9 @@ export async function removeQueuedSteps(pool: pg.Pool, executionId: string): Pro
  * Under load that is one commit for many steps instead of one each, and the batches grow as the
  * load does (group commit). Batches go out in order, so events are published in the order they
  * were added. Each caller's promise settles when its jobs are durably queued, so a step's own job
- * is completed only after its successors exist.
+ * is completed only after its successors exist. The engine's `StepQueue` on PostgreSQL.
  */
-export class StepJobBatcher {
+export class StepJobBatcher implements StepQueue {
   private jobs: StepJobSpec[] = [];
   private events: EngineEvent[] = [];
   private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -161,6 +130,14 @@ export class StepJobBatcher {
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.schedule();
     return done;
+  }
+
+  exists(jobId: string): Promise<boolean> {
+    return jobExists(this.pool, jobId);
+  }
+
+  removeQueued(executionId: string): Promise<number> {
+    return removeQueuedSteps(this.pool, executionId);
   }
 
   private schedule(): void {

@@ -1,72 +1,46 @@
-import type pg from 'pg';
-import { parseStepKey, TOP_SCOPE } from '../../nodes/step.ts';
+import { TOP_SCOPE } from '../../nodes/step.ts';
+import type { CompiledGraph } from '../core/engine/compile.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
+import type { GraphCache } from '../core/engine/graph-cache.ts';
+import { specsFor } from '../core/engine/jobs.ts';
 import type { PendingStep } from '../core/engine/plan.ts';
-import type { Store } from '../store/db.ts';
-import {
-  cancelExecution,
-  type ExecutionRow,
-  finishExecution,
-  getExecution,
-  getExecutionForStep,
-  insertExecution,
-  listUnfinishedExecutionIds,
-  type TriggerKind,
-} from '../store/executions.ts';
-import { immediate } from '../store/prepared.ts';
-import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/steps.ts';
-import { getWorkflow } from '../store/workflows.ts';
-import { WriteBatcher } from '../store/write-batcher.ts';
-import { advanceExecution } from './advance.ts';
-import { GraphCache } from './graphs.ts';
-import { addStepJobs, removeQueuedSteps, StepJobBatcher, specsFor } from './queue.ts';
+import type {
+  Clock,
+  EventBus,
+  Execution,
+  NewExecution,
+  RunStore,
+  StepQueue,
+  TriggerKind,
+} from '../core/engine/ports.ts';
 
-type NewExecution = Parameters<typeof insertExecution>[1] & {
-  /**
-   * Writes that must commit with the execution or not at all (a schedule slot's claim, a webhook
-   * delivery's idempotency key): run in the insert's savepoint, and throwing undoes the insert.
-   */
-  readonly alongside?: (execution: ExecutionRow) => void;
-};
+/** The wired ports plus the store, as the API and the scheduler hold them (server/engine/adapters.ts). */
+export type { RunsDeps } from './adapters.ts';
 
-/** What starting, canceling and retrying runs needs: the store, the queue's database, compiled graphs. */
-export interface RunsDeps {
-  readonly store: Store;
-  readonly pgPool: pg.Pool;
+/** What starting, canceling, retrying and resuming runs works with: the engine's ports, nothing else. */
+export interface RunsPorts {
+  readonly runStore: RunStore;
+  /** Runs started in the same moment (a burst of webhooks) are queued in one round trip. */
+  readonly jobs: StepQueue;
+  readonly events: EventBus;
+  readonly clock: Clock;
   readonly graphs: GraphCache;
-  /** Runs started in the same moment (a burst of webhooks) are stored in one SQLite transaction… */
-  readonly executions: WriteBatcher<NewExecution, ExecutionRow>;
-  /** …and queued in one round trip. */
-  readonly jobs: StepJobBatcher;
-}
-
-export function createRunsDeps(store: Store, pgPool: pg.Pool): RunsDeps {
-  return {
-    store,
-    pgPool,
-    graphs: new GraphCache(),
-    executions: new WriteBatcher(store.sqlite, (values: NewExecution) => {
-      const execution = insertExecution(store.sqlite, values);
-      values.alongside?.(execution);
-      return execution;
-    }),
-    jobs: new StepJobBatcher(pgPool),
-  };
 }
 
 export class RunConflict extends Error {
   override name = 'RunConflict';
 }
 
-const at = () => new Date().toISOString();
+const graphOf = (deps: RunsPorts, run: Pick<Execution, 'id' | 'versionId'>): Promise<CompiledGraph> =>
+  deps.graphs.forExecution(run, (ref) => deps.runStore.graphSource(ref));
 
 /**
  * Starts a run: the execution is stored first (so it is never lost), then its trigger step is
  * queued. If the queue cannot take it, the execution is failed with the reason rather than left
- * queued for ever.
+ * queued for ever (docs/architecture.md, invariant "execution first").
  */
 export async function startRun(
-  deps: RunsDeps,
+  deps: RunsPorts,
   values: {
     workflowId: string;
     versionId: string | null;
@@ -79,8 +53,8 @@ export async function startRun(
     createdBy?: string | null;
     alongside?: NewExecution['alongside'];
   },
-): Promise<ExecutionRow> {
-  const execution = await deps.executions.add({
+): Promise<Execution> {
+  const execution = await deps.runStore.createExecution({
     ...(values.alongside ? { alongside: values.alongside } : {}),
     createdBy: values.createdBy ?? null,
     workflowId: values.workflowId,
@@ -91,63 +65,60 @@ export async function startRun(
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? null,
   });
-  await queueOrFail(deps, execution, () => {
-    const graph = deps.graphs.forExecution(deps.store, execution);
+  await queueOrFail(deps, execution, async () => {
+    const graph = await graphOf(deps, execution);
     return [{ nodeId: graph.trigger.node.id, scope: TOP_SCOPE, attempt: 1 }];
   });
   return execution;
 }
 
-async function queueOrFail(deps: RunsDeps, execution: ExecutionRow, steps: () => PendingStep[]): Promise<void> {
+async function queueOrFail(deps: RunsPorts, execution: Execution, steps: () => Promise<PendingStep[]>): Promise<void> {
   try {
-    const events: EngineEvent[] = [{ type: 'run', executionId: execution.id, status: 'queued', at: at() }];
-    await deps.jobs.add(specsFor(execution.id, steps()), events);
+    const events: EngineEvent[] = [
+      { type: 'run', executionId: execution.id, status: 'queued', at: deps.clock.nowIso() },
+    ];
+    await deps.jobs.add(specsFor(execution.id, await steps()), events);
   } catch (error) {
-    finishExecution(deps.store.sqlite, execution.id, 'failed', {
-      message: `could not queue the run: ${(error as Error).message}`,
-    });
+    await deps.runStore.failRun(execution.id, { message: `could not queue the run: ${(error as Error).message}` });
     throw error;
   }
 }
 
-/** Stops scheduling further steps and marks the run canceled; queued steps are dropped. */
-export async function cancelRun(deps: RunsDeps, executionId: string): Promise<boolean> {
-  const sqlite = deps.store.sqlite;
-  const canceled = immediate(sqlite, () => {
-    if (!cancelExecution(sqlite, executionId)) return false;
-    cancelRunningSteps(sqlite, executionId);
-    return true;
-  });
-  if (!canceled) return false;
-  await removeQueuedSteps(deps.pgPool, executionId);
-  await addStepJobs(deps.pgPool, [], [{ type: 'run', executionId, status: 'canceled', at: at() }]);
+/**
+ * Stops scheduling further steps and marks the run canceled; queued steps are dropped
+ * (invariant "cancel clears the queue").
+ */
+export async function cancelRun(deps: RunsPorts, executionId: string): Promise<boolean> {
+  if (!(await deps.runStore.cancel(executionId))) return false;
+  await deps.jobs.removeQueued(executionId);
+  await deps.events.publish([{ type: 'run', executionId, status: 'canceled', at: deps.clock.nowIso() }]);
   return true;
 }
 
 /**
  * Retries an ended run that did not succeed, as a new execution:
  * - `from-failure`: the same version (or draft copy) and payload; steps that succeeded are
- *   copied over, not run again, and the run resumes at the step that failed;
+ *   copied over, not run again, and the run resumes at the step that failed (invariant "resume
+ *   from copies");
  * - `fresh`: the workflow's published version from the start, with the same payload.
  */
 export async function retryRun(
-  deps: RunsDeps,
+  deps: RunsPorts,
   executionId: string,
   mode: 'from-failure' | 'fresh',
   createdBy: string | null = null,
-): Promise<ExecutionRow> {
-  const sqlite = deps.store.sqlite;
-  const original = getExecution(sqlite, executionId);
+): Promise<Execution> {
+  const original = await deps.runStore.getExecution(executionId);
   if (!original) throw new RunConflict(`execution ${executionId} not found`);
   if (original.status !== 'failed' && original.status !== 'canceled') {
     throw new RunConflict(`only a failed or canceled run can be retried; this one is ${original.status}`);
   }
   if (mode === 'fresh') {
-    const workflow = getWorkflow(deps.store.db, original.workflowId);
-    if (!workflow?.publishedVersionId) throw new RunConflict('the workflow has no published version to run');
+    const publishedVersionId = await deps.runStore.publishedVersionOf(original.workflowId);
+    if (!publishedVersionId) throw new RunConflict('the workflow has no published version to run');
     return startRun(deps, {
       workflowId: original.workflowId,
-      versionId: workflow.publishedVersionId,
+      versionId: publishedVersionId,
       trigger: 'retry',
       payload: original.triggerPayload,
       retryOf: original.id,
@@ -155,60 +126,44 @@ export async function retryRun(
       createdBy,
     });
   }
-  const graph = deps.graphs.forExecution(deps.store, original);
-  const { execution, pending } = immediate(sqlite, () => {
-    const execution = insertExecution(sqlite, {
-      workflowId: original.workflowId,
-      versionId: original.versionId,
-      graph: original.graph,
-      trigger: 'retry',
-      triggerPayload: original.triggerPayload,
-      retryOf: original.id,
-      retryChain: original.retryChain ?? original.id,
-      createdBy,
-    });
-    copySucceededSteps(sqlite, original.id, execution.id);
-    return { execution, pending: advanceExecution(sqlite, graph, execution.id).pending };
-  });
-  await queueOrFail(deps, execution, () => pending);
+  const graph = await graphOf(deps, original);
+  const { execution, pending } = await deps.runStore.resume(original, graph, createdBy);
+  await queueOrFail(deps, execution, async () => pending);
   return execution;
 }
 
 /**
- * Queues again whatever unfinished runs need, from what SQLite says: steps that are ready, retries
+ * Queues again whatever unfinished runs need, from what is stored: steps that are ready, retries
  * that are due, attempts left running. Run at start-up, it makes the queue whole after anything
- * that lost jobs (PostgreSQL stopped uncleanly, its data reset): SQLite is the record, the queue
- * can always be derived from it. Jobs that still exist are not duplicated (their keys).
+ * that lost jobs (PostgreSQL stopped uncleanly, its data reset): the store is the record, the
+ * queue can always be derived from it. Jobs that still exist are not duplicated (their keys;
+ * invariant "reconcile at start").
  */
-export async function reconcileUnfinishedRuns(deps: RunsDeps): Promise<{ executions: number; jobs: number }> {
-  const sqlite = deps.store.sqlite;
+export async function reconcileUnfinishedRuns(deps: RunsPorts): Promise<{ executions: number; jobs: number }> {
   let executions = 0;
   let jobs = 0;
   let after: string | undefined;
   for (;;) {
-    const batch = listUnfinishedExecutionIds(sqlite, 200, after);
+    const batch = await deps.runStore.unfinishedRuns(200, after);
     if (batch.length === 0) return { executions, jobs };
     for (const id of batch) {
-      const specs = immediate(sqlite, () => {
-        let graph: ReturnType<GraphCache['forExecution']>;
-        try {
-          graph = deps.graphs.forExecution(deps.store, {
-            id,
-            versionId: getExecutionForStep(sqlite, id)?.versionId ?? null,
-          });
-        } catch (error) {
-          finishExecution(sqlite, id, 'failed', { message: `the workflow cannot run: ${(error as Error).message}` });
-          return [];
-        }
-        const running = [...stepStates(sqlite, id)]
-          .filter(([, state]) => state.status === 'running')
-          .map(([key, state]) => ({ ...parseStepKey(key), attempt: (state as { attempt: number }).attempt }));
-        return specsFor(id, [...advanceExecution(sqlite, graph, id).pending, ...running]);
-      });
-      if (specs.length > 0) await addStepJobs(deps.pgPool, specs);
+      const pending = await pendingOf(deps, id);
+      if (pending.length > 0) await deps.jobs.add(specsFor(id, pending));
       executions++;
-      jobs += specs.length;
+      jobs += pending.length;
     }
     after = batch.at(-1);
   }
+}
+
+async function pendingOf(deps: RunsPorts, executionId: string): Promise<PendingStep[]> {
+  const run = await deps.runStore.runForStep(executionId);
+  let graph: CompiledGraph;
+  try {
+    graph = await graphOf(deps, { id: executionId, versionId: run?.versionId ?? null });
+  } catch (error) {
+    await deps.runStore.failRun(executionId, { message: `the workflow cannot run: ${(error as Error).message}` });
+    return [];
+  }
+  return deps.runStore.reconcile(graph, executionId);
 }

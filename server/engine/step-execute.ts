@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { type HttpRequest, type HttpResponse, type NodeContext, outputsOf } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { type StepId, stepKey } from '../../nodes/step.ts';
@@ -6,12 +5,11 @@ import { stepNamesInTemplates } from '../../nodes/template.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
+import type { RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
 import { retryDelayMs } from '../core/engine/retry.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import { type ExpressionScope, evaluateTemplates } from '../sandbox/templates.ts';
-import type { ExecutionForStep } from '../store/executions.ts';
-import { type StepResult, stepOutputs } from '../store/steps.ts';
 import { checkOutput } from './data-caps.ts';
 import { StepReleased, untilReleased } from './drain.ts';
 
@@ -22,7 +20,8 @@ const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'Temp
 export type HttpSender = (request: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse>;
 
 export interface StepExecuteDeps {
-  readonly sqlite: Database.Database;
+  /** Where the outputs of the steps a node's expressions name are read from. */
+  readonly runs: Pick<RunStore, 'stepOutputs'>;
   readonly sandbox: SandboxPool;
   readonly http: HttpSender;
   readonly log: Logger;
@@ -34,23 +33,16 @@ export interface StepExecuteDeps {
  * scripts and reach the network) and turns what it answers or throws into a `StepResult`: the
  * port it leaves by, its output under the size cap, or its error with the retry it earns.
  */
-export function createStepExecutor(deps: StepExecuteDeps) {
-  return async function executeStep(
-    graph: CompiledGraph,
-    node: CompiledNode,
-    input: unknown,
-    execution: ExecutionForStep,
-    step: StepId,
-    abortSignal: AbortSignal | undefined,
-  ): Promise<StepResult> {
+export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
+  return async function executeStep({ graph, node, input, run: execution, step, signal: abortSignal }: StepCall) {
     try {
-      let scope: ExpressionScope | undefined;
-      const scopeFor = (): ExpressionScope => {
-        scope ??= {
+      let scope: Promise<ExpressionScope> | undefined;
+      const scopeFor = (): Promise<ExpressionScope> => {
+        scope ??= stepsScope(graph, node, step).then((steps) => ({
           input,
           trigger: execution.triggerPayload ?? {},
-          steps: stepsScope(graph, node, step),
-        };
+          steps,
+        }));
         return scope;
       };
       const ctx: NodeContext = {
@@ -62,8 +54,9 @@ export function createStepExecutor(deps: StepExecuteDeps) {
         trigger: execution.triggerPayload ?? {},
         signal: abortSignal ?? new AbortController().signal,
         now: () => new Date(),
-        evaluate: async (value) => evaluateTemplates(value, scopeFor(), deps.sandbox),
-        runScript: (code, limits) => deps.sandbox.runScript(code, scopeFor(), limits.timeoutMs, limits.memoryMb),
+        evaluate: async (value) => evaluateTemplates(value, await scopeFor(), deps.sandbox),
+        runScript: async (code, limits) =>
+          deps.sandbox.runScript(code, await scopeFor(), limits.timeoutMs, limits.memoryMb),
         http: (request) => deps.http(request, abortSignal),
       };
       // The signal aborts only when this worker stops and the drain grace is over (drain.ts).
@@ -74,13 +67,14 @@ export function createStepExecutor(deps: StepExecuteDeps) {
       const port = result.port ?? ports[0] ?? 'main';
       if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
       const checked = checkOutput(result.output);
-      return {
+      const succeeded: StepResult = {
         status: 'succeeded',
         output: checked.output,
         ...(checked.truncated ? { truncatedOutput: checked.truncated } : {}),
         port,
         ...(result.continueAt ? { continueAt: result.continueAt.toISOString() } : {}),
       };
+      return succeeded;
     } catch (thrown) {
       // Not a failure of the step: its worker is leaving. Nothing is stored; the job runs it again.
       if (abortSignal?.aborted) throw new StepReleased();
@@ -110,14 +104,18 @@ export function createStepExecutor(deps: StepExecuteDeps) {
    * script's code) name as `steps.<name>.output`. Only those are copied into the sandbox: a big
    * workflow's other outputs stay where they are. Inside a loop, `steps.X` is this iteration's X.
    */
-  function stepsScope(graph: CompiledGraph, node: CompiledNode, step: StepId): Record<string, { output: unknown }> {
+  async function stepsScope(
+    graph: CompiledGraph,
+    node: CompiledNode,
+    step: StepId,
+  ): Promise<Record<string, { output: unknown }>> {
     const names = stepNamesInTemplates(node.node.config);
     for (const name of node.definition.stepReferences?.(node.config) ?? []) names.add(name);
     const wanted = [...names]
       .map((name) => ({ name, node: graph.byName.get(name) }))
       .filter((entry): entry is { name: string; node: CompiledNode } => entry.node !== undefined)
       .map(({ name, node: named }) => ({ name, nodeId: named.node.id, scope: scopeOf(graph, named, step.scope) }));
-    const outputs = stepOutputs(deps.sqlite, step.executionId, wanted);
+    const outputs = wanted.length === 0 ? new Map() : await deps.runs.stepOutputs(step.executionId, wanted);
     // Only steps that succeeded have an output; a skipped one is simply absent from `steps`.
     return Object.fromEntries(
       wanted

@@ -1,46 +1,39 @@
-import type pg from 'pg';
 import { coerceError } from '../../nodes/errors.ts';
 import type { StepId } from '../../nodes/step.ts';
-import { claimsBeforeRunning, runsInline } from '../core/engine/attempt.ts';
+import { claimsBeforeRunning, planUnclaimed, runsInline } from '../core/engine/attempt.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
+import type { GraphCache } from '../core/engine/graph-cache.ts';
+import { StepJob, specsFor } from '../core/engine/jobs.ts';
 import { type PendingStep, parentSteps, stepInput } from '../core/engine/plan.ts';
-import type { Logger } from '../log.ts';
-import type { SandboxPool } from '../sandbox/pool.ts';
-import type { MasterKey } from '../security/master-key.ts';
-import type { Store } from '../store/db.ts';
 import {
-  type ExecutionForStep,
-  finishExecution,
-  getExecutionForStep,
-  getExecutionStatus,
-  TERMINAL_STATUSES,
-} from '../store/executions.ts';
-import { immediate } from '../store/prepared.ts';
-import { finishStepRun, latestResults, type StepResult } from '../store/steps.ts';
-import { WriteBatcher } from '../store/write-batcher.ts';
-import { advanceExecution } from './advance.ts';
-import { authenticatedHttp } from './authenticated-http.ts';
+  type Clock,
+  type EngineLog,
+  type EventBus,
+  type Finished,
+  type Metrics,
+  noMetrics,
+  type Recording,
+  type RunForStep,
+  type RunStore,
+  type StepExecutor,
+  type StepQueue,
+} from '../core/engine/ports.ts';
+import { hasEnded } from '../core/engine/records.ts';
+import { StepReleased } from '../core/engine/released.ts';
 import { forDisplay } from './data-caps.ts';
-import { StepReleased } from './drain.ts';
-import type { GraphCache } from './graphs.ts';
-import { sendHttp } from './http.ts';
-import { jobExists, removeQueuedSteps, StepJob, StepJobBatcher, specsFor } from './queue.ts';
-import { attemptStatusOf, claimStep, recordUnclaimed } from './step-claim.ts';
-import { createStepExecutor } from './step-execute.ts';
-import { type Finish, type Finished, finishStep } from './step-finish.ts';
 
-export interface StepRunnerDeps {
-  readonly store: Store;
-  readonly pgPool: pg.Pool;
-  readonly sandbox: SandboxPool;
+/** What the step runner works with: the engine's ports (server/core/engine/ports.ts), nothing else. */
+export interface StepRunnerPorts {
+  readonly runStore: RunStore;
+  readonly queue: StepQueue;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly metrics?: Metrics;
+  readonly execute: StepExecutor;
   readonly graphs: GraphCache;
   readonly workerId: string;
-  readonly log: Logger;
-  readonly sendHttp?: typeof sendHttp;
-  /** Opens the credentials HTTP requests authenticate with. */
-  readonly masterKey: MasterKey;
-  readonly random?: () => number;
+  readonly log: EngineLog;
   /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
   readonly draining?: () => boolean;
 }
@@ -59,32 +52,28 @@ type StepOutcome =
  * due now (conditions, transforms, merges, delays): no queue round trip for steps with no effect
  * outside their stored result. Steps that need a job of their own (actions, anything due later)
  * are queued as the chain meets them. Each step of the chain:
- * 1. builds its input from the stored outputs of its parents; an action is claimed in SQLite
- *    first (or found settled, stale, or its run ended) — step-claim.ts;
- * 2. runs the node with its context — step-execute.ts;
+ * 1. builds its input from the stored outputs of its parents; an action is claimed first (or
+ *    found settled, stale, or its run ended) — `RunStore.claim`, decided by
+ *    server/core/engine/attempt.ts;
+ * 2. runs the node with its context — the `StepExecutor` (step-execute.ts);
  * 3. stores its result exactly once and, in the same transaction, works out what runs next —
- *    step-finish.ts (results of steps ending in the same turn share one commit).
+ *    `RunStore.finish`, decided by server/core/engine/records.ts.
  * A crash anywhere leaves the job to be retried; every phase is safe to repeat, and the retried
  * job works out again, from what is stored, which of the chain's steps are still to run.
+ *
+ * The runner reaches the world only through its ports, so the same code runs on SQLite and
+ * graphile-worker (server/engine/adapters.ts) and on the in-memory ports of the core's tests.
  */
-export function createStepRunner(deps: StepRunnerDeps) {
-  const sqlite = deps.store.sqlite;
-  const queue = new StepJobBatcher(deps.pgPool);
-  const execute = createStepExecutor({
-    sqlite,
-    sandbox: deps.sandbox,
-    http: authenticatedHttp(deps.sendHttp ?? sendHttp, sqlite, deps.masterKey),
-    log: deps.log,
-    ...(deps.random ? { random: deps.random } : {}),
-  });
-  // Steps that end in the same turn of the event loop store their results in one commit (each in
-  // its own savepoint): under load, one SQLite write lock and one WAL write for many steps.
-  const finishes = new WriteBatcher(sqlite, (finish: Finish) => finishStep(sqlite, finish));
+export function createStepRunner(ports: StepRunnerPorts) {
+  const { runStore: runs, queue, clock } = ports;
+  const metrics = ports.metrics ?? noMetrics;
   /** Events for live views ride in the next batch; losing one (database down) loses no data. */
   const publish = (event: EngineEvent) =>
-    void queue
-      .add([], [event])
-      .catch((error: unknown) => deps.log.warn({ error: (error as Error).message }, 'could not publish engine events'));
+    void ports.events
+      .publish([event])
+      .catch((error: unknown) =>
+        ports.log.warn({ error: (error as Error).message }, 'could not publish engine events'),
+      );
 
   /** The steps one job runs: its own, then the pure ones due now that follow from it. */
   class Chain {
@@ -92,17 +81,12 @@ export function createStepRunner(deps: StepRunnerDeps) {
     /** Queueing of the steps that need jobs; the job ends only once they are durably queued. */
     private readonly queued: Promise<void>[] = [];
 
-    private readonly execution: ExecutionForStep;
+    private readonly execution: RunForStep;
     private readonly graph: CompiledGraph;
     private readonly jobId: string;
     private readonly abortSignal: AbortSignal | undefined;
 
-    constructor(
-      execution: ExecutionForStep,
-      graph: CompiledGraph,
-      jobId: string,
-      abortSignal: AbortSignal | undefined,
-    ) {
+    constructor(execution: RunForStep, graph: CompiledGraph, jobId: string, abortSignal: AbortSignal | undefined) {
       this.execution = execution;
       this.graph = graph;
       this.jobId = jobId;
@@ -113,15 +97,15 @@ export function createStepRunner(deps: StepRunnerDeps) {
       try {
         let next: StepId | undefined = first;
         while (next) {
-          const outcome = await this.step(next);
+          const outcome = await this.step(next, next !== first);
           if (outcome.kind === 'next') this.route(outcome.pending, outcome.events);
           next = this.due.shift();
-          if (next && deps.draining?.()) {
+          if (next && ports.draining?.()) {
             // A stopping worker takes no new step: the rest of the chain goes to the queue.
             this.queued.push(queue.add(specsFor(this.execution.id, [next, ...this.due.splice(0)])));
             break;
           }
-          if (next && !this.continues()) {
+          if (next && !(await this.continues())) {
             // The worker is leaving: the job is handed back undone, and whoever runs it again
             // works out from what is stored which of these steps are still to run.
             if (this.abortSignal?.aborted) throw new StepReleased();
@@ -132,17 +116,16 @@ export function createStepRunner(deps: StepRunnerDeps) {
         await Promise.all(this.queued);
       }
       // A cancel that landed between a commit and the queueing finds no job to remove: look
-      // again, so a canceled run leaves no job behind (a delay's successor could wait days).
-      if (this.queued.length > 0 && getExecutionStatus(sqlite, this.execution.id) === 'canceled') {
-        await removeQueuedSteps(deps.pgPool, this.execution.id);
+      // again, so a canceled run leaves no job behind (invariant "cancel clears the queue").
+      if (this.queued.length > 0 && (await runs.runStatus(this.execution.id)) === 'canceled') {
+        await queue.removeQueued(this.execution.id);
       }
     }
 
     /** Cancel and worker drain are checked between the chain's steps. */
-    private continues(): boolean {
+    private async continues(): Promise<boolean> {
       if (this.abortSignal?.aborted) return false;
-      const status = getExecutionStatus(sqlite, this.execution.id);
-      return status !== undefined && !TERMINAL_STATUSES.includes(status);
+      return !hasEnded(await runs.runStatus(this.execution.id));
     }
 
     /** Pure steps due now join the chain; the others are queued (events ride along with them). */
@@ -156,14 +139,15 @@ export function createStepRunner(deps: StepRunnerDeps) {
       if (jobs.length > 0 || events.length > 0) this.queued.push(queue.add(specsFor(this.execution.id, jobs), events));
     }
 
-    /** Makes sure what follows a step that is already settled is queued or run (idempotent). */
-    private settle(): StepOutcome {
-      const advance = immediate(sqlite, () => advanceExecution(sqlite, this.graph, this.execution.id));
+    /** Makes sure what follows a step that is already settled is queued or run (invariant "stale jobs"). */
+    private async settle(): Promise<StepOutcome> {
+      metrics.count('settled');
+      const advance = await runs.settle(this.graph, this.execution.id);
       this.route(advance.pending, advance.events);
       return { kind: 'stop' };
     }
 
-    private async step(step: StepId): Promise<StepOutcome> {
+    private async step(step: StepId, inline: boolean): Promise<StepOutcome> {
       const { graph, execution, jobId } = this;
       const node = graph.nodes.get(step.nodeId);
       if (!node) {
@@ -171,7 +155,7 @@ export function createStepRunner(deps: StepRunnerDeps) {
         return { kind: 'stop' };
       }
       // Parents of a ready step are settled and never change, so reading them outside the claim is safe.
-      const parents = latestResults(sqlite, execution.id, parentSteps(graph, node, step.scope));
+      const parents = await runs.parentResults(execution.id, parentSteps(graph, node, step.scope));
       let input: unknown;
       try {
         input = stepInput(graph, step, parents.states, (key) => parents.outputs.get(key), execution.triggerPayload);
@@ -180,45 +164,63 @@ export function createStepRunner(deps: StepRunnerDeps) {
         return this.settle();
       }
       const display = forDisplay(input);
-      const startedAt = new Date().toISOString();
+      const startedAt = clock.nowIso();
+      const runner = { jobId, workerId: ports.workerId, input: display.value, truncated: display.truncated };
       // Checked without a lock; `recordUnclaimed` checks again in the transaction that stores the result.
-      const found = claimsBeforeRunning(node.definition) ? 'claim' : attemptStatusOf(sqlite, step);
-      if (found === 'settled') return this.settle();
-      let record: (result: StepResult) => boolean;
-      if (found === 'new') {
-        record = (result) =>
-          recordUnclaimed(sqlite, { step, jobId, workerId: deps.workerId, display, startedAt }, result);
+      const plan = claimsBeforeRunning(node.definition)
+        ? 'claim'
+        : planUnclaimed((await runs.latestAttempt(step)).state, step.attempt);
+      if (plan === 'settle') return this.settle();
+      let recording: Recording;
+      if (plan === 'record') {
+        recording = { kind: 'unclaimed', startedAt, ...runner };
       } else {
         // An action, or a pure step whose attempt a job claimed anyway (one written by an earlier Stepwise).
-        const claimArgs = { step, jobId, workerId: deps.workerId, display };
-        let claim = claimStep(sqlite, claimArgs);
+        let claim = await runs.claim({ step, ...runner });
         if (claim.kind === 'duplicate') {
           // Another job holds this attempt. While that job is in the queue (running, or to be retried
           // once its dead worker's lock is released) it owns the attempt; if it has vanished (the
           // queue lost it, e.g. PostgreSQL stopped uncleanly), this job takes the attempt over.
-          if (await jobExists(deps.pgPool, claim.holder)) return { kind: 'stop' };
-          claim = claimStep(sqlite, { ...claimArgs, replacing: claim.holder });
+          if (await queue.exists(claim.holder)) {
+            metrics.count('claimConflicts');
+            return { kind: 'stop' };
+          }
+          claim = await runs.claim({ step, ...runner, replacing: claim.holder });
         }
         if (claim.kind === 'ended' || claim.kind === 'duplicate') return { kind: 'stop' };
         if (claim.kind === 'settled') return this.settle();
-        record = (result) => finishStepRun(sqlite, step, result);
+        recording = { kind: 'claimed' };
       }
+      metrics.count('steps');
+      if (inline) metrics.count('inlineSteps');
       const result = await this.execute(node, input, step, startedAt);
-      const after: Finished = await finishes.add({ step, graph, node, result, record });
-      return after.stored ? { kind: 'next', pending: after.pending, events: after.events } : { kind: 'stop' };
+      const after: Finished = await runs.finish({ step, graph, node, result, recording });
+      if (!after.stored) {
+        metrics.count('droppedResults');
+        return { kind: 'stop' };
+      }
+      return { kind: 'next', pending: after.pending, events: after.events };
     }
 
-    private async execute(node: CompiledNode, input: unknown, step: StepId, startedAt: string): Promise<StepResult> {
+    private async execute(node: CompiledNode, input: unknown, step: StepId, startedAt: string) {
       // Live views hear that a step runs only when it runs long enough to be seen running: most
       // steps end within milliseconds, and their `succeeded` event follows at once.
-      const announceRunning = setTimeout(
-        () => publish({ type: 'step', ...step, status: 'running', at: startedAt }),
-        RUNNING_EVENT_AFTER_MS,
+      const cancelAnnounce = clock.after(RUNNING_EVENT_AFTER_MS, () =>
+        publish({ type: 'step', ...step, status: 'running', at: startedAt }),
       );
+      const began = clock.nowMs();
       try {
-        return await execute(this.graph, node, input, this.execution, step, this.abortSignal);
+        return await ports.execute({
+          graph: this.graph,
+          node,
+          input,
+          run: this.execution,
+          step,
+          signal: this.abortSignal,
+        });
       } finally {
-        clearTimeout(announceRunning);
+        cancelAnnounce();
+        metrics.stepDuration(clock.nowMs() - began);
       }
     }
   }
@@ -226,11 +228,11 @@ export function createStepRunner(deps: StepRunnerDeps) {
   /** `jobId` is the queue job's id: the claim token that tells a retried job from a duplicate one. */
   return async function runStep(payload: unknown, jobId: string, abortSignal?: AbortSignal): Promise<void> {
     const job = StepJob.parse(payload);
-    const execution = getExecutionForStep(sqlite, job.executionId);
-    if (!execution || TERMINAL_STATUSES.includes(execution.status)) return;
+    const execution = await runs.runForStep(job.executionId);
+    if (!execution || hasEnded(execution.status)) return;
     let graph: CompiledGraph;
     try {
-      graph = deps.graphs.forExecution(deps.store, execution);
+      graph = await ports.graphs.forExecution(execution, (run) => runs.graphSource(run));
     } catch (error) {
       await failRun(execution.id, `the workflow cannot run: ${coerceError(error).message}`);
       return;
@@ -240,8 +242,8 @@ export function createStepRunner(deps: StepRunnerDeps) {
   };
 
   async function failRun(executionId: string, message: string): Promise<void> {
-    if (finishExecution(sqlite, executionId, 'failed', { message })) {
-      publish({ type: 'run', executionId, status: 'failed', at: new Date().toISOString() });
+    if (await runs.failRun(executionId, { message })) {
+      publish({ type: 'run', executionId, status: 'failed', at: clock.nowIso() });
     }
   }
 }

@@ -3,14 +3,14 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { Logger as GraphileLogger, type Runner, run, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
+import { GraphCache } from '../core/engine/graph-cache.ts';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
+import { type StepRunnerDeps, workerStepRunner } from './adapters.ts';
 import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
-import { GraphCache } from './graphs.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
-import { createStepRunner, type StepRunnerDeps } from './step-runner.ts';
 
 export interface WorkerOptions {
   readonly store: Store;
@@ -49,7 +49,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   events.on('pool:create', ({ workerPool }) => liveness.track(workerPool.id));
   events.on('worker:create', ({ worker }) => liveness.track(worker.workerId));
   let draining = false;
-  const runStep = createStepRunner({
+  const runStep = workerStepRunner({
     store: options.store,
     pgPool: options.pgPool,
     sandbox,

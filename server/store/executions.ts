@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
+import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
 import { type EXECUTION_STATUSES, executions, type TRIGGER_KINDS, workflows, workflowVersions } from './schema.ts';
@@ -9,7 +10,8 @@ export type ExecutionRow = typeof executions.$inferSelect;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'failed', 'canceled'];
+/** The statuses of a run that has ended (the engine's, server/core/engine/records.ts). */
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ENDED;
 
 type Sql = Database.Database;
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../nodes/step.ts';
 import type { StepState } from '../core/engine/plan.ts';
+import type { StepResult } from '../core/engine/ports.ts';
 import { nowIso } from './db.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
 import type { stepRuns } from './schema.ts';
@@ -185,16 +186,7 @@ export function claimStepRun(
   );
 }
 
-export type StepResult =
-  | {
-      status: 'succeeded';
-      output: unknown;
-      /** The marker stored for people instead of an output over the size cap (kept whole beside it). */
-      truncatedOutput?: unknown;
-      port: string;
-      continueAt?: string;
-    }
-  | { status: 'failed'; error: unknown; retryAt?: string };
+export type { StepResult } from '../core/engine/ports.ts';
 
 /** `output`, `output_full` and the truncated flag of a successful attempt, as stored. */
 function storedOutput(result: Extract<StepResult, { status: 'succeeded' }>): [string | null, string | null, 0 | 1] {

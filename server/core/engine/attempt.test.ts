@@ -7,7 +7,9 @@ import {
   type ClaimDecision,
   claimDecision,
   claimsBeforeRunning,
+  planUnclaimed,
   runsInline,
+  type UnclaimedPlan,
 } from './attempt.ts';
 
 /*
@@ -42,6 +44,21 @@ describe('attemptStatus', () => {
     ['canceled', 2, 'settled'],
   ])('latest %s, attempt %i: %s', (latest, attempt, status) => {
     expect(attemptStatus(latestOf(latest), attempt)).toBe(status);
+  });
+});
+
+describe('planUnclaimed', () => {
+  it.each<[latest: string, attempt: number, plan: UnclaimedPlan]>([
+    ['none', 1, 'record'],
+    [`retrying@${RETRY_AT}`, 2, 'record'],
+    ['ok', 1, 'settle'],
+    ['failed', 1, 'settle'],
+    ['none', 2, 'settle'],
+    ['skipped', 1, 'settle'],
+    ['canceled', 1, 'settle'],
+    ['running', 1, 'claim'],
+  ])('latest %s, attempt %i: %s', (latest, attempt, plan) => {
+    expect(planUnclaimed(latestOf(latest), attempt)).toBe(plan);
   });
 });
 

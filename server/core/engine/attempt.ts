@@ -24,6 +24,20 @@ export function attemptStatus(latest: StepState | undefined, attempt: number): A
   return expected === attempt ? 'new' : 'settled';
 }
 
+/**
+ * What a job does with the attempt of a step that is not claimed before it runs (a pure step),
+ * from its latest stored attempt read without a lock: `record` runs it and stores its result once
+ * it ends (checked again in that transaction), `settle` only re-advances the run (invariant
+ * "stale jobs"), `claim` treats it as an action would: a job claimed the attempt anyway (one
+ * written by an earlier Stepwise).
+ */
+export type UnclaimedPlan = 'record' | 'settle' | 'claim';
+
+export function planUnclaimed(latest: StepState | undefined, attempt: number): UnclaimedPlan {
+  const status = attemptStatus(latest, attempt);
+  return status === 'new' ? 'record' : status === 'settled' ? 'settle' : 'claim';
+}
+
 /** What a job does with an attempt it must claim before running it (an action). */
 export type ClaimDecision =
   /** The run has ended: nothing to do. */

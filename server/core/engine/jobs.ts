@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { Scope, type StepId } from '../../../nodes/step.ts';
+import type { PendingStep } from './plan.ts';
+
+/** A step job's payload: one attempt of one step. Parsed when a job starts: an older Stepwise may have written it. */
+export const StepJob = z.object({
+  executionId: z.string().min(1),
+  nodeId: z.string().min(1),
+  /** Absent in jobs queued before steps had scopes: those were all at the top. */
+  scope: Scope.default(''),
+  attempt: z.number().int().min(1),
+}) satisfies z.ZodType<StepId>;
+export type StepJob = StepId;
+
+/** A step job to queue. */
+export interface StepJobSpec extends StepJob {
+  /** ISO time before which the job must not run (a delay, a retry's backoff). */
+  readonly runAt?: string;
+}
+
+/**
+ * Keyed per step attempt (execution, node, scope, attempt); a top-level step's key is the one it
+ * had before scopes, so jobs queued by an earlier Stepwise are still deduplicated
+ * (docs/architecture.md, invariant "job keys").
+ */
+export const stepJobKey = (job: StepId) =>
+  `step:${job.executionId}:${job.nodeId}${job.scope === '' ? '' : `@${job.scope}`}:${job.attempt}`;
+
+/** The prefix every job key of one execution starts with: how a cancel finds them. */
+export const executionKeyPrefix = (executionId: string) => `step:${executionId}:`;
+
+/** The jobs for an execution's pending steps. */
+export const specsFor = (executionId: string, steps: readonly PendingStep[]): StepJobSpec[] =>
+  steps.map((step) => ({
+    executionId,
+    nodeId: step.nodeId,
+    scope: step.scope,
+    attempt: step.attempt,
+    ...(step.runAt ? { runAt: step.runAt } : {}),
+  }));

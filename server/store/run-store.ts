@@ -1,0 +1,227 @@
+import type Database from 'better-sqlite3';
+import type { StepId, StepRef } from '../../nodes/step.ts';
+import type { ClaimDecision } from '../core/engine/attempt.ts';
+import type { CompiledGraph } from '../core/engine/compile.ts';
+import type { PlannedStep } from '../core/engine/plan.ts';
+import type {
+  Advance,
+  Claim,
+  Execution,
+  Finish,
+  Finished,
+  NewExecution,
+  Recording,
+  RunError,
+  RunGraphRef,
+  RunStore,
+  StepResult,
+  StoredAttempt,
+} from '../core/engine/ports.ts';
+import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
+import { nowIso, type Store } from './db.ts';
+import {
+  cancelExecution,
+  type ExecutionRow,
+  finishExecution,
+  getExecution,
+  getExecutionForStep,
+  getExecutionGraph,
+  getExecutionStatus,
+  insertExecution,
+  listUnfinishedExecutionIds,
+  markExecutionRunning,
+} from './executions.ts';
+import { fromJson, immediate, prepared } from './prepared.ts';
+import {
+  cancelRunningSteps,
+  claimStepRun,
+  copySucceededSteps,
+  finishStepRun,
+  insertFinishedStepRun,
+  insertSkippedSteps,
+  latestAttempt,
+  latestResults,
+  stepOutputs,
+  stepStates,
+  toStepState,
+} from './steps.ts';
+import { WriteBatcher } from './write-batcher.ts';
+
+// The store's row and the engine's view of an execution are one shape (checked both ways).
+const _rowIsExecution = (row: ExecutionRow): Execution => row;
+const _executionIsRow = (execution: Execution): ExecutionRow => execution;
+
+/** The records inside a SQLite transaction: each method is one or two prepared statements. */
+export class SqliteRunRecords implements RunRecords {
+  private readonly sqlite: Database.Database;
+  constructor(sqlite: Database.Database) {
+    this.sqlite = sqlite;
+  }
+  runStatus(executionId: string) {
+    return getExecutionStatus(this.sqlite, executionId);
+  }
+  markRunning(executionId: string): void {
+    markExecutionRunning(this.sqlite, executionId);
+  }
+  endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean {
+    return finishExecution(this.sqlite, executionId, status, error);
+  }
+  stepStates(executionId: string) {
+    return stepStates(this.sqlite, executionId);
+  }
+  latestAttempt(step: StepRef): StoredAttempt {
+    const latest = latestAttempt(this.sqlite, step);
+    return { state: latest && toStepState(latest), holder: latest?.jobId };
+  }
+  insertClaim(claim: Claim): void {
+    claimStepRun(this.sqlite, {
+      ...claim.step,
+      workerId: claim.workerId,
+      jobId: claim.jobId,
+      ...(claim.replacing ? { replacing: claim.replacing } : {}),
+      input: claim.input,
+      truncated: claim.truncated,
+    });
+  }
+  finishClaimed(step: StepId, result: StepResult): boolean {
+    return finishStepRun(this.sqlite, step, result);
+  }
+  insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean {
+    return insertFinishedStepRun(
+      this.sqlite,
+      {
+        ...step,
+        workerId: recording.workerId,
+        jobId: recording.jobId,
+        input: recording.input,
+        truncated: recording.truncated,
+        startedAt: recording.startedAt,
+      },
+      result,
+    );
+  }
+  insertSkipped(executionId: string, steps: readonly PlannedStep[]): void {
+    insertSkippedSteps(this.sqlite, executionId, steps);
+  }
+}
+
+/**
+ * The engine's `RunStore` on SQLite. Each write is one transaction, `BEGIN IMMEDIATE` (writers
+ * queue on the lock instead of failing mid-way), running one of the core's transaction scripts
+ * (server/core/engine/records.ts) over `SqliteRunRecords`. Steps that finish in the same turn of
+ * the event loop store their results in one commit, each in its own savepoint, and so do runs
+ * created in the same turn (a burst of webhooks): under load, one write lock and one WAL write
+ * for many.
+ */
+export class SqliteRunStore implements RunStore {
+  private readonly sqlite: Database.Database;
+  private readonly records: SqliteRunRecords;
+  private readonly now: () => string;
+  private readonly finishes: WriteBatcher<Finish, Finished>;
+  private readonly executions: WriteBatcher<NewExecution, Execution>;
+
+  constructor(store: Pick<Store, 'sqlite'>, now: () => string = nowIso) {
+    const sqlite = store.sqlite;
+    this.sqlite = sqlite;
+    this.records = new SqliteRunRecords(sqlite);
+    this.now = now;
+    this.finishes = new WriteBatcher(sqlite, (finish: Finish) => finishStep(this.records, finish, this.now()));
+    this.executions = new WriteBatcher(sqlite, (values: NewExecution) => {
+      const execution = insertExecution(sqlite, values);
+      values.alongside?.(execution);
+      return execution;
+    });
+  }
+
+  async runForStep(executionId: string) {
+    return getExecutionForStep(this.sqlite, executionId);
+  }
+
+  async graphSource(run: RunGraphRef): Promise<unknown> {
+    if (!run.versionId) return getExecutionGraph(this.sqlite, run.id);
+    const row = prepared(this.sqlite, 'select graph from workflow_versions where id = ?').get(run.versionId) as
+      | { graph: string | null }
+      | undefined;
+    return row ? fromJson(row.graph) : undefined;
+  }
+
+  async runStatus(executionId: string) {
+    return getExecutionStatus(this.sqlite, executionId);
+  }
+
+  async parentResults(executionId: string, steps: readonly PlannedStep[]) {
+    return latestResults(this.sqlite, executionId, steps);
+  }
+
+  async latestAttempt(step: StepRef): Promise<StoredAttempt> {
+    return this.records.latestAttempt(step);
+  }
+
+  async stepOutputs(executionId: string, steps: readonly PlannedStep[]) {
+    return stepOutputs(this.sqlite, executionId, steps);
+  }
+
+  async claim(claim: Claim): Promise<ClaimDecision> {
+    return immediate(this.sqlite, () => claimAttempt(this.records, claim));
+  }
+
+  finish(finish: Finish): Promise<Finished> {
+    return this.finishes.add(finish);
+  }
+
+  async settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
+    return immediate(this.sqlite, () => advanceExecution(this.records, graph, executionId, this.now()));
+  }
+
+  async failRun(executionId: string, error: RunError): Promise<boolean> {
+    return this.records.endRun(executionId, 'failed', error);
+  }
+
+  createExecution(values: NewExecution): Promise<Execution> {
+    return this.executions.add(values);
+  }
+
+  async getExecution(executionId: string): Promise<Execution | undefined> {
+    return getExecution(this.sqlite, executionId);
+  }
+
+  async publishedVersionOf(workflowId: string): Promise<string | null | undefined> {
+    const row = prepared(this.sqlite, 'select published_version_id as id from workflows where id = ?').get(
+      workflowId,
+    ) as { id: string | null } | undefined;
+    return row?.id;
+  }
+
+  async cancel(executionId: string): Promise<boolean> {
+    return immediate(this.sqlite, () => {
+      if (!cancelExecution(this.sqlite, executionId)) return false;
+      cancelRunningSteps(this.sqlite, executionId);
+      return true;
+    });
+  }
+
+  async resume(original: Execution, graph: CompiledGraph, createdBy: string | null) {
+    return immediate(this.sqlite, () => {
+      const execution = insertExecution(this.sqlite, {
+        workflowId: original.workflowId,
+        versionId: original.versionId,
+        graph: original.graph,
+        trigger: 'retry',
+        triggerPayload: original.triggerPayload,
+        retryOf: original.id,
+        retryChain: original.retryChain ?? original.id,
+        createdBy,
+      });
+      copySucceededSteps(this.sqlite, original.id, execution.id);
+      return { execution, pending: advanceExecution(this.records, graph, execution.id, this.now()).pending };
+    });
+  }
+
+  async unfinishedRuns(limit: number, after?: string): Promise<string[]> {
+    return listUnfinishedExecutionIds(this.sqlite, limit, after);
+  }
+
+  async reconcile(graph: CompiledGraph, executionId: string) {
+    return immediate(this.sqlite, () => reconcileRun(this.records, graph, executionId, this.now()));
+  }
+}
