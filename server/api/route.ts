@@ -11,10 +11,14 @@ import type { RunsDeps } from '../engine/runs.ts';
 import type { Logger } from '../log.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
+import type { StorePort } from '../store/repositories.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 
 /** What the API handlers may use; wired once in the composition root. */
 export interface ApiDeps {
+  /** The records, through the store port: what handlers use. */
+  readonly repos: StorePort;
+  /** The SQLite store itself, for what is not on the port yet (sessions and keys in auth/). */
   readonly store: Store;
   readonly log: Logger;
   readonly config: Pick<
@@ -66,7 +70,9 @@ export interface RouteDefinition<
    * publishing forward or rolling back): the access this parsed request needs, checked after
    * `access`. It may only narrow who passes, never widen it.
    */
-  accessFor?(request: Omit<RouteRequest<z.output<P>, z.output<Q>, z.output<B>>, 'c' | 'caller'>): Access;
+  accessFor?(
+    request: Omit<RouteRequest<z.output<P>, z.output<Q>, z.output<B>>, 'c' | 'caller'>,
+  ): Access | Promise<Access>;
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
@@ -150,7 +156,7 @@ export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDef
       const params = parseWith(route.params, c.req.param(), 'path');
       const query = parseWith(route.query, c.req.query(), 'query');
       const body = route.body ? parseWith(route.body, await readJson(c), 'body') : undefined;
-      if (route.accessFor) requireAccess(caller, route.accessFor({ params, query, body, deps }));
+      if (route.accessFor) requireAccess(caller, await route.accessFor({ params, query, body, deps }));
       const response = await route.handler({ params, query, body, c, deps, caller });
       if (deps.checkResponses) await checkResponse(route, response);
       return response;
