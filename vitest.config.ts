@@ -16,6 +16,6 @@ export default defineConfig({
     execArgv: ['--no-node-snapshot'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    globalSetup: ['server/pg/test-global-setup.ts'],
+    globalSetup: ['server/testing/global-setup.ts'],
   },
 });

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { createApp } from '../server/api/app.ts';
 import { validateGraph } from '../server/core/validate.ts';
 import { masterKeyFrom } from '../server/security/master-key.ts';
-import { seedAccounts, tempStore } from '../server/testing.ts';
+import { seedAccounts } from '../server/testing/api.ts';
+import { tempStore } from '../server/testing/store.ts';
 import { bigGraph } from './graphs.ts';
 import { percentile, report, sample } from './stats.ts';
 

@@ -12,6 +12,7 @@ import { EventHub } from '../server/engine/event-hub.ts';
 import { createRunsDeps } from '../server/engine/runs.ts';
 import { startEmbeddedPostgres } from '../server/pg/embedded.ts';
 import { createPgPool } from '../server/pg/pool.ts';
+import { createRunService } from '../server/runs/service.ts';
 import { masterKeyFrom } from '../server/security/master-key.ts';
 import { openStore } from '../server/store/db.ts';
 import { countExecutions } from '../server/store/executions.ts';
@@ -60,7 +61,7 @@ export async function run(): Promise<void> {
       cookieSecure: 'auto',
     },
     masterKey: masterKeyFrom(randomBytes(32)),
-    engine: { runs, events },
+    runs: createRunService(runs, events),
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));

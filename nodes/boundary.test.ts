@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers } from './testing/imports.ts';
 
 // nodes/ is shared by the server, the worker and the web app, so it may import only zod and its own
 // files; croner (pure cron parsing, see triggers/schedule.node.ts) is the one documented exception.
@@ -10,16 +11,6 @@ const root = import.meta.dirname;
 const sourceFiles = (readdirSync(root, { recursive: true }) as string[])
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
   .sort();
-
-/** Every module specifier in a file: static imports and re-exports (type-only too), dynamic imports, require. */
-function importSpecifiers(source: string): string[] {
-  const patterns = [
-    /(?:^|[\s;}])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s*)?['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g,
-    /\brequire\s*\(\s*['"`]([^'"`]+)['"`]\s*\)/g,
-  ];
-  return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1] as string));
-}
 
 describe('importSpecifiers', () => {
   it('finds every kind of import', () => {

@@ -1,14 +1,15 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
-import { openQueueDatabase } from './engine/database.ts';
 import { EventHub } from './engine/event-hub.ts';
-import { startRetention } from './engine/retention.ts';
 import { createRunsDeps, reconcileUnfinishedRuns } from './engine/runs.ts';
-import { Scheduler } from './engine/scheduler.ts';
-import { superviseWorkers } from './engine/supervisor.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
+import { openQueueDatabase } from './pg/queue-database.ts';
+import { superviseWorkers } from './processes/supervisor.ts';
+import { startRetention } from './retention/retention.ts';
+import { createRunService } from './runs/service.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 import { loadMasterKey } from './security/master-key.ts';
 import { openStore } from './store/db.ts';
 import { ensureWebBundle } from './web/bundle.ts';
@@ -33,7 +34,7 @@ export async function startServer(): Promise<void> {
   const scheduler = new Scheduler(runs, log);
   scheduler.start();
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
-  const app = createApp({ store, log, config, masterKey, engine: { runs, events } }, { webDir });
+  const app = createApp({ store, log, config, masterKey, runs: createRunService(runs, events) }, { webDir });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -1,9 +1,9 @@
 import { loadConfig } from './config.ts';
-import { discoverQueueUrl } from './engine/database.ts';
 import { startWorker } from './engine/worker.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
 import { createPgPool } from './pg/pool.ts';
+import { discoverQueueUrl } from './pg/queue-database.ts';
 import { loadMasterKey } from './security/master-key.ts';
 import { openStore } from './store/db.ts';
 

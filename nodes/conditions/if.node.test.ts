@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issuePaths, testContext } from '../test-context.ts';
+import { issuePaths, testContext } from '../testing/context.ts';
 import ifNode from './if.node.ts';
 
 const run = (config: unknown, input: unknown = { id: 1 }) =>

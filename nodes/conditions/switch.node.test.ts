@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outputsOf } from '../define.ts';
-import { issuePaths, testContext } from '../test-context.ts';
+import { issuePaths, testContext } from '../testing/context.ts';
 import switchNode, { DEFAULT_PORT } from './switch.node.ts';
 
 const run = (config: unknown, input: unknown = { id: 1 }) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issuePaths, testContext } from '../test-context.ts';
+import { issuePaths, testContext } from '../testing/context.ts';
 import delayNode from './delay.node.ts';
 
 const now = new Date('2025-01-31T12:00:00.000Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issuePaths, testContext } from '../test-context.ts';
+import { issuePaths, testContext } from '../testing/context.ts';
 import scriptNode from './script.node.ts';
 
 describe('script node config', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../errors.ts';
-import { issuePaths, testContext } from '../test-context.ts';
+import { issuePaths, testContext } from '../testing/context.ts';
 import manualTrigger, { payloadSchema } from './manual.node.ts';
 
 const run = (config: unknown, input: unknown) =>

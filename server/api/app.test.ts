@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../nodes/catalogue.ts';
-import { type TestApi, testApi } from '../testing.ts';
+import { type TestApi, testApi } from '../testing/api.ts';
 import { apiRoutes } from './app.ts';
 
 let api: TestApi;

@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { EventHub } from '../engine/event-hub.ts';
-import { testEngine } from '../engine/test-engine.ts';
-import { type TestApi, testApi } from '../testing.ts';
+import { createRunService } from '../runs/service.ts';
+import { type TestApi, testApi } from '../testing/api.ts';
+import { testEngine } from '../testing/engine.ts';
 import { SIGNATURE_HEADER } from './signature.ts';
 
 // No worker: runs a webhook starts stay queued, which is all these tests need.
@@ -37,7 +38,7 @@ beforeAll(async () => {
   engine = await testEngine();
   events = new EventHub(engine.databaseUrl, engine.log);
   await events.start();
-  api = testApi({ store: engine.store, engine: { runs: engine.runs, events }, webhookRateLimit: 1_000_000 });
+  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events), webhookRateLimit: 1_000_000 });
   const credential = await api.call('POST', '/api/v1/credentials', {
     name: 'Hook secret',
     type: 'hmac',

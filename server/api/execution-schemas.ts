@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EngineEvent } from '../core/engine/events.ts';
 import { Graph } from '../core/graph.ts';
 import type { ExecutionRow } from '../store/executions.ts';
 import { EXECUTION_STATUSES, STEP_STATUSES, TRIGGER_KINDS } from '../store/schema.ts';
@@ -106,3 +107,7 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
     durationMs: duration(row.startedAt, row.finishedAt),
   };
 }
+
+/** A `step` or `run` event of the live streams (`/executions/:id/events` after its snapshot, webhooks waiting for a result). */
+export const RunEvent = EngineEvent;
+export type RunEvent = z.output<typeof RunEvent>;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../nodes/catalogue.ts';
 import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
 import { validateGraph } from '../core/validate.ts';
-import { type TestApi, testApi } from '../testing.ts';
+import { type TestApi, testApi } from '../testing/api.ts';
 
 const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
 const types = [...catalogue.map((definition) => definition.type), 'no.such.type'];

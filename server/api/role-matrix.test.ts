@@ -17,7 +17,7 @@ import { insertSession } from '../store/sessions.ts';
 import { insertUser } from '../store/users.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
-import { type CallAs, type TestApi, testApi } from '../testing.ts';
+import { type CallAs, type TestApi, testApi } from '../testing/api.ts';
 import { apiRoutes } from './app.ts';
 import { STARTER_GRAPH } from './routes/workflows.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { masterKeyFrom } from '../security/master-key.ts';
 import { sqliteRepositories } from '../store/sqlite-repositories.ts';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { defineRoute, mountRoutes } from './route.ts';
 

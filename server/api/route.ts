@@ -2,13 +2,12 @@ import type { Context, Handler, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Access } from '../auth/access.ts';
-import { type Caller, resolveCaller } from '../auth/caller.ts';
+import { type Caller, InvalidApiKey, resolveCaller } from '../auth/caller.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import { crossSiteProblem } from '../auth/request-info.ts';
 import type { Config } from '../config.ts';
-import type { EventHub } from '../engine/event-hub.ts';
-import type { RunsDeps } from '../engine/runs.ts';
 import type { Logger } from '../log.ts';
+import type { RunService } from '../runs/service.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import type { StorePort } from '../store/repositories.ts';
@@ -27,8 +26,8 @@ export interface ApiDeps {
   >;
   /** Credentials are sealed and opened with this key. */
   readonly masterKey: MasterKey;
-  /** The run queue: absent only in tests of routes that never start runs. */
-  readonly engine?: { readonly runs: RunsDeps; readonly events: EventHub };
+  /** Starting, canceling, retrying and following runs: absent only in tests of routes that never start runs. */
+  readonly runs?: RunService;
   /**
    * Tests turn this on: every JSON answer is parsed with the schema the route documents, so the
    * OpenAPI document cannot drift from what the API really sends. Off in production (cost).
@@ -124,6 +123,16 @@ async function checkResponse(route: RouteDefinition, response: Response): Promis
   }
 }
 
+/** Who is calling; a bearer key that is not live is a 401 at once. */
+function callerOf(c: Context, deps: ApiDeps): Caller | undefined {
+  try {
+    return resolveCaller(c, deps);
+  } catch (error) {
+    if (error instanceof InvalidApiKey) throw new ApiError(401, 'invalid_api_key', error.message);
+    throw error;
+  }
+}
+
 /** 401 when nobody is signed in, 403 when the caller's role lacks `access`. */
 export function requireAccess(caller: Caller | undefined, access: Access): void {
   if (access === 'public') return;
@@ -146,7 +155,7 @@ export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDef
     const path = `${prefix}${route.path}`;
     const limit = route.bodyLimit ?? deps.config.apiBodyLimit;
     const handle: Handler = async (c) => {
-      const caller = resolveCaller(c, deps);
+      const caller = callerOf(c, deps);
       // Browsers send cookies by themselves; a bearer key is only ever sent on purpose.
       if (caller?.via.kind !== 'api_key') {
         const problem = crossSiteProblem(c);

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
-import { testEngine } from '../engine/test-engine.ts';
+import { createRunService } from '../runs/service.ts';
 import { getExecution, listExecutions } from '../store/executions.ts';
-import { type TestApi, testApi } from '../testing.ts';
+import { type TestApi, testApi } from '../testing/api.ts';
+import { testEngine } from '../testing/engine.ts';
 import { SIGNATURE_HEADER, signBody } from './signature.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   await engine.startWorker();
   events = new EventHub(engine.databaseUrl, engine.log);
   await events.start();
-  api = testApi({ store: engine.store, engine: { runs: engine.runs, events }, webhookRateLimit: 5 });
+  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events), webhookRateLimit: 5 });
 });
 afterAll(async () => {
   await events?.close();
@@ -236,7 +237,7 @@ describe('webhooks', () => {
     const id = await liveWebhook();
     const queueDown = testApi({
       store: engine.store,
-      engine: { runs: { ...engine.runs, jobs: new DownQueue(engine.pgPool) }, events },
+      runs: createRunService({ ...engine.runs, jobs: new DownQueue(engine.pgPool) }, events),
     });
     const refused = await deliver(id, 'delivery-7', { id: 7 }, queueDown);
     expect(refused.status).toBe(503);

@@ -3,12 +3,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { findNodeType } from '../../nodes/catalogue.ts';
 import { Graph } from '../core/graph.ts';
-import type { EngineEvent } from '../engine/events.ts';
-import { startRun } from '../engine/runs.ts';
+import type { RunService } from '../runs/service.ts';
 import { type ExecutionRow, TERMINAL_STATUSES } from '../store/executions.ts';
 import type { Repositories } from '../store/repositories.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../store/webhooks.ts';
 import { ApiError, errorResponse } from './errors.ts';
+import type { RunEvent } from './execution-schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
 import { SIGNATURE_HEADER, signatureProblem } from './signature.ts';
@@ -65,7 +65,7 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       onError: (c) => refuse(c, 413, 'payload_too_large', `body is larger than ${deps.config.webhookBodyLimit} bytes`),
     }),
     async (c) => {
-      if (!deps.engine) return refuse(c, 503, 'engine_unavailable', 'the run engine is not available');
+      if (!deps.runs) return refuse(c, 503, 'engine_unavailable', 'the run engine is not available');
       const workflowId = c.req.param('workflowId');
       const path = decodeURIComponent(c.req.path.slice(`/hooks/${workflowId}/`.length));
       const target = z.uuid().safeParse(workflowId).success ? await repos.webhooks.target(workflowId) : undefined;
@@ -113,7 +113,7 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       let recorded: string | undefined;
       let execution: ExecutionRow;
       try {
-        execution = await startRun(deps.engine.runs, {
+        execution = await deps.runs.start({
           workflowId,
           versionId: target.versionId,
           trigger: 'webhook',
@@ -145,7 +145,7 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       }
       if (trigger.respond === 'immediately') return c.json({ executionId: execution.id }, 202);
 
-      const ended = await waitForEnd(deps.engine.events, execution.id, trigger.timeoutMs, () =>
+      const ended = await waitForEnd(deps.runs, execution.id, trigger.timeoutMs, () =>
         repos.executions.status(execution.id),
       );
       if (ended === 'succeeded') return c.json((await repos.webhooks.lastStepOutput(execution.id)) as object, 200);
@@ -188,7 +188,7 @@ function parseBody(raw: string, contentType: string): unknown {
 
 /** Resolves with the run's end status, or undefined when `timeoutMs` passes first. */
 function waitForEnd(
-  events: NonNullable<ApiDeps['engine']>['events'],
+  runs: RunService,
   executionId: string,
   timeoutMs: number,
   status: () => Promise<string | undefined>,
@@ -204,7 +204,7 @@ function waitForEnd(
       if (error === undefined) resolve(result);
       else reject(error);
     };
-    const unsubscribe = events.subscribe(executionId, (event: EngineEvent) => {
+    const unsubscribe = runs.subscribe(executionId, (event: RunEvent) => {
       if (event.type === 'run' && TERMINAL_STATUSES.includes(event.status)) finish(event.status);
     });
     timer = setTimeout(() => finish(undefined), timeoutMs);

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
-import { ApiError } from '../api/errors.ts';
-import type { ApiDeps } from '../api/route.ts';
 import { liveApiKey, touchApiKey } from '../store/api-keys.ts';
+import type { Store } from '../store/db.ts';
 import type { Role } from '../store/schema.ts';
 import { liveSessionUserId } from '../store/sessions.ts';
 import { getUser, type UserRow } from '../store/users.ts';
@@ -21,15 +20,23 @@ export interface Caller {
   can(access: Access): boolean;
 }
 
+/** A bearer key that is not live (unknown, revoked, or its user deactivated): the API answers 401. */
+export class InvalidApiKey extends Error {
+  override name = 'InvalidApiKey';
+  constructor() {
+    super('the API key is unknown, revoked or its user deactivated');
+  }
+}
+
 /** last_used_at is written at most this often per key: a busy key must not turn reads into writes. */
 const TOUCH_EVERY_MS = 60_000;
 
 /**
  * Resolves the caller from `Authorization: Bearer sw_...` or the session cookie. A bearer header
- * that is not a live key is a 401 at once (a client that sends one means to be signed in); a
+ * that is not a live key throws `InvalidApiKey` at once (a client that sends one means to be signed in); a
  * missing or dead cookie just means nobody is signed in.
  */
-export function resolveCaller(c: Context, deps: Pick<ApiDeps, 'store'>): Caller | undefined {
+export function resolveCaller(c: Context, deps: { readonly store: Store }): Caller | undefined {
   const sqlite = deps.store.sqlite;
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
@@ -37,8 +44,7 @@ export function resolveCaller(c: Context, deps: Pick<ApiDeps, 'store'>): Caller 
     const secret = match?.[1];
     const key = secret?.startsWith(API_KEY_PREFIX) ? liveApiKey(sqlite, sha256(secret)) : undefined;
     const user = key ? getUser(sqlite, key.userId) : undefined;
-    if (!key || !user)
-      throw new ApiError(401, 'invalid_api_key', 'the API key is unknown, revoked or its user deactivated');
+    if (!key || !user) throw new InvalidApiKey();
     const now = Date.now();
     if (!key.lastUsedAt || now - Date.parse(key.lastUsedAt) >= TOUCH_EVERY_MS) {
       touchApiKey(sqlite, key.id, new Date(now).toISOString());

@@ -1,13 +1,20 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ApiDeps } from '../api/route.ts';
+import type { Config } from '../config.ts';
+import type { Store } from '../store/db.ts';
 import { insertSession, revokeSession } from '../store/sessions.ts';
 import { clientIp, isHttps } from './request-info.ts';
 import { randomToken, sha256 } from './tokens.ts';
 
 export const SESSION_COOKIE = 'stepwise_session';
 
-type SessionConfig = Pick<ApiDeps['config'], 'sessionTtlHours' | 'cookieSecure'>;
+type SessionConfig = Pick<Config, 'sessionTtlHours' | 'cookieSecure'>;
+
+/** What starting and ending sessions needs: the store and the session settings. */
+export interface SessionDeps {
+  readonly store: Store;
+  readonly config: SessionConfig;
+}
 
 const secure = (c: Context, config: SessionConfig) =>
   config.cookieSecure === 'always' || (config.cookieSecure === 'auto' && isHttps(c));
@@ -17,7 +24,7 @@ const secure = (c: Context, config: SessionConfig) =>
  * cookie and only its SHA-256 into the database. The session ends SESSION_TTL_HOURS after it
  * starts (absolute, not extended by use), at logout, at a password change, or at deactivation.
  */
-export function startSession(c: Context, deps: Pick<ApiDeps, 'store' | 'config'>, userId: string): void {
+export function startSession(c: Context, deps: SessionDeps, userId: string): void {
   const token = randomToken();
   const ttlMs = deps.config.sessionTtlHours * 3_600_000;
   insertSession(deps.store.sqlite, {
@@ -43,7 +50,7 @@ export function sessionTokenHash(c: Context): string | undefined {
 }
 
 /** Revokes the request's session, if any, and tells the browser to drop the cookie. */
-export function endSession(c: Context, deps: Pick<ApiDeps, 'store' | 'config'>): void {
+export function endSession(c: Context, deps: SessionDeps): void {
   const hash = sessionTokenHash(c);
   if (hash) revokeSession(deps.store.sqlite, hash);
   deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: secure(c, deps.config) });

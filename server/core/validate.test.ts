@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import {
+  chain,
+  edge,
+  graph,
+  httpNode,
+  ifNode,
+  manualTrigger,
+  mergeNode,
+  node,
+  setFields,
+} from '../testing/graph-fixtures.ts';
 import { type Graph, type GraphEdge, type GraphNode, Problem } from './graph.ts';
-import { chain, edge, graph, httpNode, ifNode, manualTrigger, mergeNode, node, setFields } from './graph-fixtures.ts';
 import { validateGraph } from './validate.ts';
 
 /** Validates, and checks that every problem has the documented shape (no extra keys) and a readable message. */

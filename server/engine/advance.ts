@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { stepKey } from '../../nodes/step.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import type { EngineEvent } from '../core/engine/events.ts';
 import {
   newlySkipped,
   type PendingStep,
@@ -11,7 +12,6 @@ import {
 } from '../core/engine/plan.ts';
 import { finishExecution } from '../store/executions.ts';
 import { insertSkippedSteps, stepStates } from '../store/steps.ts';
-import type { EngineEvent } from './events.ts';
 
 export interface Advance {
   readonly pending: PendingStep[];

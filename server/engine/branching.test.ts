@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import type { StepRunRow } from '../store/steps.ts';
-import { byNode, edge, node, testEngine } from './test-engine.ts';
+import { byNode, edge, node, testEngine } from '../testing/engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 beforeAll(async () => {

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
 import { insertExecution } from '../store/executions.ts';
+import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
 import { GraphCache } from './graphs.ts';
 import { STEP_TASK } from './queue.ts';
 import { reconcileUnfinishedRuns, startRun } from './runs.ts';
 import { createStepRunner } from './step-runner.ts';
-import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let slow: Awaited<ReturnType<typeof testHttpServer>>;

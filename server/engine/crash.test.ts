@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { listStepRuns } from '../store/steps.ts';
+import { edge, node, spawnWorkerProcess, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
 import { startRun } from './runs.ts';
-import { edge, node, spawnWorkerProcess, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let slow: Awaited<ReturnType<typeof testHttpServer>>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { insertCredential } from '../store/credentials.ts';
-import { edge, node, testEngine, testHttpServer } from './test-engine.ts';
+import { edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let echo: Awaited<ReturnType<typeof testHttpServer>>;

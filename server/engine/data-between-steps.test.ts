@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { clearSpentOutputs } from '../store/steps.ts';
+import { byNode, edge, node, stepRunsNow, testEngine, testHttpServer } from '../testing/engine.ts';
 import { DISPLAY_CAP_BYTES } from './data-caps.ts';
 import { retryRun } from './runs.ts';
-import { byNode, edge, node, stepRunsNow, testEngine, testHttpServer } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 beforeAll(async () => {

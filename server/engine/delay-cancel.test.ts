@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
+import {
+  byNode,
+  edge,
+  executionNow,
+  node,
+  stepRunsNow,
+  testEngine,
+  testHttpServer,
+  waitUntil,
+} from '../testing/engine.ts';
 import { cancelRun } from './runs.ts';
-import { byNode, edge, executionNow, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let http: Awaited<ReturnType<typeof testHttpServer>>;

@@ -3,9 +3,17 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { listStepRuns } from '../store/steps.ts';
+import {
+  edge,
+  executionNow,
+  node,
+  spawnWorkerProcess,
+  testEngine,
+  testHttpServer,
+  waitUntil,
+} from '../testing/engine.ts';
 import { StepReleased, untilReleased } from './drain.ts';
 import { stepJobKey } from './queue.ts';
-import { edge, executionNow, node, spawnWorkerProcess, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
 /** Short, so the test is quick; the slow call below ends well inside it. */
 const GRACE_SECONDS = 2;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fiveStepWorkflow } from './sample-workflows.ts';
-import { testEngine, testHttpServer } from './test-engine.ts';
+import { testEngine, testHttpServer } from '../testing/engine.ts';
+import { fiveStepWorkflow } from '../testing/sample-workflows.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let http: Awaited<ReturnType<typeof testHttpServer>>;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { z } from 'zod';
+import { EngineEvent } from '../core/engine/events.ts';
 import type { Logger } from '../log.ts';
-import { EngineEvent } from './events.ts';
 import { EVENTS_CHANNEL } from './queue.ts';
 
 const EngineEventBatch = z.array(EngineEvent);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { byNode, edge, node, testEngine, testHttpServer } from './test-engine.ts';
+import { byNode, edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
 
 /**
  * `/orders/…` answers 429 (Retry-After: 0) to its first request, then echoes what it received as

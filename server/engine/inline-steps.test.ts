@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { insertExecution } from '../store/executions.ts';
 import { insertFinishedStepRun } from '../store/steps.ts';
+import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
 import { addStepJobs } from './queue.ts';
 import { cancelRun } from './runs.ts';
-import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let http: Awaited<ReturnType<typeof testHttpServer>>;

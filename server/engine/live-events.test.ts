@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../core/engine/events.ts';
 import type { Graph } from '../core/graph.ts';
+import { edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
 import { EventHub } from './event-hub.ts';
-import type { EngineEvent } from './events.ts';
 import { startRun } from './runs.ts';
-import { edge, node, testEngine, testHttpServer } from './test-engine.ts';
 
 /**
  * What live views hear of a run, through PostgreSQL NOTIFY as the API process hears it. `/slow`

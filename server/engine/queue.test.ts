@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from './events.ts';
+import type { EngineEvent } from '../core/engine/events.ts';
 import { notificationPayloads } from './queue.ts';
 
 const step = (index: number): EngineEvent => ({

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { Scope, type StepId } from '../../nodes/step.ts';
+import type { EngineEvent } from '../core/engine/events.ts';
 import type { PendingStep } from '../core/engine/plan.ts';
-import type { EngineEvent } from './events.ts';
 
 /** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */
 export const STEP_TASK = 'stepwise_step';

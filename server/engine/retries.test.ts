@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { byNode, edge, node, type RecordedRequest, testEngine, testHttpServer } from './test-engine.ts';
+import { byNode, edge, node, type RecordedRequest, testEngine, testHttpServer } from '../testing/engine.ts';
 
 /**
  * Answers by path: `/<n>x<status>/<tag>` answers `status` to the first n requests for that path,

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { publishVersion } from '../store/publications.ts';
 import { insertVersion } from '../store/versions.ts';
+import { byNode, edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
 import { RunConflict, retryRun, startRun } from './runs.ts';
-import { byNode, edge, node, testEngine, testHttpServer } from './test-engine.ts';
 
 /** `/lookup` counts its calls; a path in `broken` answers 404, any other path echoes its JSON body. */
 const broken = new Set<string>();

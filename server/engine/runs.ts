@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { parseStepKey, TOP_SCOPE } from '../../nodes/step.ts';
+import type { EngineEvent } from '../core/engine/events.ts';
 import type { PendingStep } from '../core/engine/plan.ts';
 import type { Store } from '../store/db.ts';
 import {
@@ -17,7 +18,6 @@ import { cancelRunningSteps, copySucceededSteps, stepStates } from '../store/ste
 import { getWorkflow } from '../store/workflows.ts';
 import { WriteBatcher } from '../store/write-batcher.ts';
 import { advanceExecution } from './advance.ts';
-import type { EngineEvent } from './events.ts';
 import { GraphCache } from './graphs.ts';
 import { addStepJobs, removeQueuedSteps, StepJobBatcher, specsFor } from './queue.ts';
 

@@ -1,8 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
+import {
+  edge,
+  node,
+  type RecordedRequest,
+  stepRunsNow,
+  testEngine,
+  testHttpServer,
+  waitUntil,
+} from '../testing/engine.ts';
 import { addStepJobs } from './queue.ts';
-import { edge, node, type RecordedRequest, stepRunsNow, testEngine, testHttpServer, waitUntil } from './test-engine.ts';
 
 /*
  * Nothing creates scoped steps yet (loops come with flow.loop): this test queues two iterations

@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { StepId } from '../../nodes/step.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import type { EngineEvent } from '../core/engine/events.ts';
 import type { PendingStep } from '../core/engine/plan.ts';
 import { finishExecution } from '../store/executions.ts';
 import type { StepResult } from '../store/steps.ts';
 import { advanceExecution } from './advance.ts';
-import type { EngineEvent } from './events.ts';
 
 /** A step that has run, on its way to being stored. */
 export interface Finish {

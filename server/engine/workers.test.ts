@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
+import { edge, node, spawnWorkerProcess, testEngine, testHttpServer } from '../testing/engine.ts';
 import { startRun } from './runs.ts';
-import { edge, node, spawnWorkerProcess, testEngine, testHttpServer } from './test-engine.ts';
 
 const RUNS = 40;
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { masterKeyFrom } from '../security/master-key.ts';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import type { StorePort } from './repositories.ts';
 import { sqliteRepositories } from './sqlite-repositories.ts';
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import type { ExecutionStatus } from './executions.ts';
 import type { RetentionPolicy } from './retention.ts';
 import { sqliteRepositories } from './sqlite-repositories.ts';

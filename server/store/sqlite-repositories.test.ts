@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import { ForeignTransactionOpen } from './connection-lock.ts';
 import { finishExecution, insertExecution } from './executions.ts';
 import { immediate } from './prepared.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type StepKey, stepKey } from '../../nodes/step.ts';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import { insertExecution } from './executions.ts';
 import {
   claimStepRun,

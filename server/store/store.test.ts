@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import type { StorePort } from './repositories.ts';
 import { sqliteRepositories } from './sqlite-repositories.ts';
 

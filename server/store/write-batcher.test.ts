@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 let store: ReturnType<typeof tempStore>;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../core/graph.ts';
 import { EventHub } from '../../engine/event-hub.ts';
-import { testEngine } from '../../engine/test-engine.ts';
+import { createRunService } from '../../runs/service.ts';
 import { appendAudit } from '../../store/audit.ts';
-import { type TestApi, tempStore, testApi } from '../../testing.ts';
+import { type TestApi, testApi } from '../../testing/api.ts';
+import { testEngine } from '../../testing/engine.ts';
+import { tempStore } from '../../testing/store.ts';
 import { STARTER_GRAPH } from './workflows.ts';
 
 // No worker runs: started runs stay queued, which is what cancel and retry need here.
@@ -14,7 +16,7 @@ beforeAll(async () => {
   engine = await testEngine();
   events = new EventHub(engine.databaseUrl, engine.log);
   await events.start();
-  api = testApi({ store: engine.store, engine: { runs: engine.runs, events } });
+  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events) });
 });
 afterAll(async () => {
   await events?.close();

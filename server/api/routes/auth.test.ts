@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LoginLimiter } from '../../auth/login-limiter.ts';
 import { SESSION_COOKIE } from '../../auth/sessions.ts';
-import { type TestApi, tempStore, testApi } from '../../testing.ts';
+import { type TestApi, testApi } from '../../testing/api.ts';
+import { tempStore } from '../../testing/store.ts';
 
 let api: TestApi;
 beforeEach(() => {

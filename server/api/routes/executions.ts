@@ -1,17 +1,22 @@
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { Graph } from '../../core/graph.ts';
-import type { EngineEvent } from '../../engine/events.ts';
-import { cancelRun, RunConflict, retryRun } from '../../engine/runs.ts';
+import { RunConflict } from '../../runs/service.ts';
 import { TERMINAL_STATUSES } from '../../store/executions.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { cursorParam, page } from '../cursor.ts';
-import { engineOf } from '../engine.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { ExecutionDetail, ExecutionSummary, toExecutionSummary, toStepRun } from '../execution-schemas.ts';
+import {
+  ExecutionDetail,
+  ExecutionSummary,
+  type RunEvent,
+  toExecutionSummary,
+  toStepRun,
+} from '../execution-schemas.ts';
 import { defineRoute } from '../route.ts';
+import { runServiceOf } from '../run-service.ts';
 import { runEventsRoute } from './run-events.ts';
 
 const ExecutionId = z.strictObject({ id: z.uuid() });
@@ -105,10 +110,10 @@ export const executionRoutes = [
     },
     async handler(request) {
       const { params, deps, c } = request;
-      const { runs } = engineOf(deps);
+      const runs = runServiceOf(deps);
       const execution = await deps.repos.executions.get(params.id);
       if (!execution) throw notFound(`execution ${params.id}`);
-      if (!(await cancelRun(runs, params.id))) {
+      if (!(await runs.cancel(params.id))) {
         throw new ApiError(409, 'already_ended', `the execution has already ended (${execution.status})`);
       }
       await audit(request, {
@@ -139,10 +144,10 @@ export const executionRoutes = [
     },
     async handler(request) {
       const { params, body, deps, c } = request;
-      const { runs } = engineOf(deps);
+      const runs = runServiceOf(deps);
       if (!(await deps.repos.executions.get(params.id))) throw notFound(`execution ${params.id}`);
       try {
-        const execution = await retryRun(runs, params.id, body.mode, request.caller?.user.id ?? null);
+        const execution = await runs.retry(params.id, body.mode, request.caller?.user.id ?? null);
         await audit(request, {
           action: 'run.retried',
           objectType: 'execution',
@@ -167,13 +172,13 @@ export const executionRoutes = [
     params: ExecutionId,
     responses: { 200: { description: 'text/event-stream' }, 404: { description: 'No such execution' } },
     async handler({ params, deps, c }) {
-      const { events } = engineOf(deps);
+      const runs = runServiceOf(deps);
       if (!(await deps.repos.executions.get(params.id))) throw notFound(`execution ${params.id}`);
       return streamSSE(c, async (stream) => {
         // Subscribe before reading the snapshot, so nothing falls between the two.
-        const queue: EngineEvent[] = [];
+        const queue: RunEvent[] = [];
         let wake: (() => void) | undefined;
-        const unsubscribe = events.subscribe(params.id, (event) => {
+        const unsubscribe = runs.subscribe(params.id, (event) => {
           queue.push(event);
           wake?.();
         });
@@ -198,7 +203,7 @@ export const executionRoutes = [
               if (queue.length === 0 && open) await stream.write(': keep-alive\n\n');
               continue;
             }
-            const event = queue.shift() as EngineEvent;
+            const event = queue.shift() as RunEvent;
             await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
             if (event.type === 'run' && TERMINAL_STATUSES.includes(event.status)) ended = true;
           }

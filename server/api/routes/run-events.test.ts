@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../core/engine/events.ts';
 import { EventHub } from '../../engine/event-hub.ts';
-import type { EngineEvent } from '../../engine/events.ts';
 import { cancelRun, startRun } from '../../engine/runs.ts';
-import { edge, node, testEngine, waitUntil } from '../../engine/test-engine.ts';
-import { type TestApi, testApi } from '../../testing.ts';
+import { createRunService } from '../../runs/service.ts';
+import { type TestApi, testApi } from '../../testing/api.ts';
+import { edge, node, testEngine, waitUntil } from '../../testing/engine.ts';
 import { COALESCE_MS, MAX_NAMED_RUNS, type RunChanges } from './run-events.ts';
 
 /** The real hub, counting who listens to everything, so a test sees a closed stream let go. */
@@ -43,8 +44,8 @@ beforeAll(async () => {
   hub = new CountingHub(engine.databaseUrl, engine.log);
   await hub.start();
   scripted = new ScriptedHub(engine.databaseUrl, engine.log); // never started: it has no connection
-  api = testApi({ store: engine.store, engine: { runs: engine.runs, events: hub } });
-  scriptedApi = testApi({ store: engine.store, engine: { runs: engine.runs, events: scripted } });
+  api = testApi({ store: engine.store, runs: createRunService(engine.runs, hub) });
+  scriptedApi = testApi({ store: engine.store, runs: createRunService(engine.runs, scripted) });
 });
 afterAll(async () => {
   await hub?.close();

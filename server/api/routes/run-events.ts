@@ -1,10 +1,10 @@
 import { streamSSE } from 'hono/streaming';
 import { resolveCaller } from '../../auth/caller.ts';
-import type { EngineEvent } from '../../engine/events.ts';
-import { engineOf } from '../engine.ts';
+import type { RunEvent } from '../execution-schemas.ts';
 import { defineRoute } from '../route.ts';
+import { runServiceOf } from '../run-service.ts';
 
-type RunEvent = Extract<EngineEvent, { type: 'run' }>;
+type RunChange = Extract<RunEvent, { type: 'run' }>;
 
 /**
  * Runs start and end by the hundred per second under load, and a list only needs to know that
@@ -21,7 +21,7 @@ const RECONNECT_MS = 1_000;
 /** The data of a `runs` event. */
 export interface RunChanges {
   /** The first `MAX_NAMED_RUNS` executions that changed in the window, each with its latest change. */
-  readonly runs: ReadonlyArray<Omit<RunEvent, 'type'>>;
+  readonly runs: ReadonlyArray<Omit<RunChange, 'type'>>;
   /** Changes of further executions in the window, counted but not named. */
   readonly more: number;
 }
@@ -43,7 +43,7 @@ export const runEventsRoute = defineRoute({
     200: { description: 'text/event-stream; a `runs` event carries `{ runs: [{ executionId, status, at }], more }`' },
   },
   handler({ deps, c }) {
-    const { events } = engineOf(deps);
+    const runs = runServiceOf(deps);
     const stillAllowed = () => {
       try {
         return resolveCaller(c, deps)?.can('view') ?? false;
@@ -53,7 +53,7 @@ export const runEventsRoute = defineRoute({
     };
     return streamSSE(c, async (stream) => {
       // The executions that changed in this window, in the order they first did, each at its latest.
-      const pending = new Map<string, Omit<RunEvent, 'type'>>();
+      const pending = new Map<string, Omit<RunChange, 'type'>>();
       let more = 0;
       let open = true;
       let interrupt: (() => void) | undefined;
@@ -70,7 +70,7 @@ export const runEventsRoute = defineRoute({
           wakeOnEvent = untilEvent;
         });
 
-      const unsubscribe = events.subscribeAll((event) => {
+      const unsubscribe = runs.subscribeAll((event) => {
         if (event.type !== 'run') return;
         const change = { executionId: event.executionId, status: event.status, at: event.at };
         if (pending.has(event.executionId) || pending.size < MAX_NAMED_RUNS) pending.set(event.executionId, change);

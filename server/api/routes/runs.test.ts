@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../core/graph.ts';
 import { EventHub } from '../../engine/event-hub.ts';
-import { testEngine } from '../../engine/test-engine.ts';
-import { type TestApi, testApi } from '../../testing.ts';
+import { createRunService } from '../../runs/service.ts';
+import { type TestApi, testApi } from '../../testing/api.ts';
+import { testEngine } from '../../testing/engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let events: EventHub;
@@ -13,7 +14,7 @@ beforeAll(async () => {
   await engine.startWorker();
   events = new EventHub(engine.databaseUrl, engine.log);
   await events.start();
-  api = testApi({ store: engine.store, engine: { runs: engine.runs, events } });
+  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events) });
 });
 afterAll(async () => {
   await events?.close();

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { Graph } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
-import { startRun } from '../../engine/runs.ts';
 import { type AuditEvent, audit } from '../audit.ts';
-import { engineOf } from '../engine.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
+import { runServiceOf } from '../run-service.ts';
 import { GraphProblems, WorkflowId } from '../schemas.ts';
 import { invalidGraph } from './versions.ts';
 
@@ -46,14 +45,14 @@ export const runRoutes = [
     },
     async handler(request) {
       const { params, body, deps, c } = request;
-      const { runs } = engineOf(deps);
+      const runs = runServiceOf(deps);
       const workflow = await loadWorkflow(deps.repos, params.id);
       const payload = body.payload ?? {};
       if (body.draft) {
         const graph = Graph.parse(workflow.draft);
         const problems = validateGraph(graph);
         if (problems.length > 0) throw invalidGraph(problems);
-        const execution = await startRun(runs, {
+        const execution = await runs.start({
           workflowId: workflow.id,
           versionId: null,
           graph,
@@ -72,7 +71,7 @@ export const runRoutes = [
             : undefined;
       if (!version)
         throw new ApiError(409, 'not_published', 'the workflow has no published version; publish one or run the draft');
-      const execution = await startRun(runs, {
+      const execution = await runs.start({
         workflowId: workflow.id,
         versionId: version.id,
         trigger: 'manual',

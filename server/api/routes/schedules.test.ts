@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Scheduler } from '../../engine/scheduler.ts';
-import { testEngine } from '../../engine/test-engine.ts';
-import { type TestApi, testApi } from '../../testing.ts';
+import { Scheduler } from '../../scheduler/scheduler.ts';
+import { type TestApi, testApi } from '../../testing/api.ts';
+import { testEngine } from '../../testing/engine.ts';
 
 let api: TestApi;
 beforeEach(() => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestApi, testApi } from '../../testing.ts';
-import { loneTrigger, triggerThenHttp } from '../test-graphs.ts';
+import { type TestApi, testApi } from '../../testing/api.ts';
+import { loneTrigger, triggerThenHttp } from '../../testing/graphs.ts';
 
 let api: TestApi;
 let id: string;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finishExecution, insertExecution } from '../../store/executions.ts';
-import { type TestApi, testApi } from '../../testing.ts';
-import { loneTrigger, triggerThenHttp } from '../test-graphs.ts';
+import { type TestApi, testApi } from '../../testing/api.ts';
+import { loneTrigger, triggerThenHttp } from '../../testing/graphs.ts';
 
 let api: TestApi;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type TestApi, testApi } from '../../../server/testing.ts';
+import { type TestApi, testApi } from '../../../server/testing/api.ts';
 import type { Me } from './account-types.ts';
 import { ApiError, api, fetchEarly } from './client.ts';
 

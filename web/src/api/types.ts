@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type {
   ExecutionDetail as ExecutionDetailSchema,
   ExecutionSummary as ExecutionSummarySchema,
+  RunEvent as RunEventSchema,
   StepRun as StepRunSchema,
 } from '../../../server/api/execution-schemas.ts';
 import type { NodeTypeShape } from '../../../server/api/routes/node-types.ts';
@@ -24,7 +25,6 @@ import type {
   Graph as GraphSchema,
   Problem as ProblemSchema,
 } from '../../../server/core/graph.ts';
-import type { EngineEvent as EngineEventSchema } from '../../../server/engine/events.ts';
 
 export type Graph = z.output<typeof GraphSchema>;
 export type GraphNode = z.output<typeof GraphNodeSchema>;
@@ -48,7 +48,7 @@ export type VersionDiff = z.output<typeof GraphDiffSchema> & { from: number; to:
 export type FieldChange = z.output<typeof FieldChangeSchema>;
 export type Schedule = z.output<typeof ScheduleShape>;
 /** A `step` or `run` event of `GET /executions/:id/events` (after its `snapshot`, an ExecutionDetail). */
-export type EngineEvent = z.output<typeof EngineEventSchema>;
+export type RunEvent = z.output<typeof RunEventSchema>;
 
 export interface Page<T> {
   readonly items: T[];

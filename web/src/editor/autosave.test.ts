@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestApi, testApi } from '../../../server/testing.ts';
+import { type TestApi, testApi } from '../../../server/testing/api.ts';
 import type { Draft, Graph } from '../api/types.ts';
 import { backupKey, DraftSaver, type DraftSaverOptions, restorableBackup, type SaveState } from './autosave.ts';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { API_BASE, api } from '../api/client.ts';
-import type { EngineEvent, ExecutionDetail, ExecutionStatus, StepRun } from '../api/types.ts';
+import type { ExecutionDetail, ExecutionStatus, RunEvent, StepRun } from '../api/types.ts';
 
 /**
  * A test run of the draft from the editor: started with a payload, then followed live over
@@ -82,7 +82,7 @@ export function useTestRun(workflowId: string) {
         if (TERMINAL.includes(detail.status)) stop();
       });
       events.addEventListener('step', (message) => {
-        const event = JSON.parse((message as MessageEvent<string>).data) as Extract<EngineEvent, { type: 'step' }>;
+        const event = JSON.parse((message as MessageEvent<string>).data) as Extract<RunEvent, { type: 'step' }>;
         setRun((current) =>
           current?.executionId === executionId && event.scope === ''
             ? { ...current, statuses: { ...current.statuses, [event.nodeId]: event.status } }
@@ -91,7 +91,7 @@ export function useTestRun(workflowId: string) {
         if (event.status !== 'running') scheduleDetail(250);
       });
       events.addEventListener('run', (message) => {
-        const event = JSON.parse((message as MessageEvent<string>).data) as Extract<EngineEvent, { type: 'run' }>;
+        const event = JSON.parse((message as MessageEvent<string>).data) as Extract<RunEvent, { type: 'run' }>;
         setRun((current) => (current?.executionId === executionId ? { ...current, status: event.status } : current));
         if (TERMINAL.includes(event.status)) {
           // The server ends the stream now; close it before EventSource reconnects on its own.

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { z } from 'zod';
 import { catalogue, findNodeType } from '../../../nodes/catalogue.ts';
 import { validateGraph } from '../../../server/core/validate.ts';
-import { type TestApi, testApi } from '../../../server/testing.ts';
+import { type TestApi, testApi } from '../../../server/testing/api.ts';
 import { problemsByField } from '../editor/config-panel.tsx';
 import { expressionPaths, stepReference } from './completions.ts';
 import { credentialTypes, fieldKind, initialValue, type JsonSchema, labelFor } from './schema.ts';

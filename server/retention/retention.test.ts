@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { insertSession, revokeUserSessions } from '../store/sessions.ts';
 import { insertUser } from '../store/users.ts';
-import { tempStore } from '../testing.ts';
+import { tempStore } from '../testing/store.ts';
 import { startRetention } from './retention.ts';
 
 const stores: Array<ReturnType<typeof tempStore>> = [];

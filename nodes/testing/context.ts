@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { HttpRequest, HttpResponse, NodeContext } from './define.ts';
+import type { HttpRequest, HttpResponse, NodeContext } from '../define.ts';
 
 /**
  * A small real `NodeContext` for node tests (test-only; nothing outside tests imports it).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Scope } from '../../nodes/step.ts';
+import { Scope } from '../../../nodes/step.ts';
 
 /** What the engine tells the API about runs as they go (over PostgreSQL NOTIFY). */
 export const EngineEvent = z.discriminatedUnion('type', [

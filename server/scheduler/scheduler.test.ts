@@ -1,15 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
+import { StepJobBatcher } from '../engine/queue.ts';
+import { reconcileUnfinishedRuns } from '../engine/runs.ts';
 import { getExecution, listExecutions } from '../store/executions.ts';
 import { publishVersion } from '../store/publications.ts';
 import { pruneScheduleFireBatches } from '../store/retention.ts';
 import { claimFire, setSchedulePaused } from '../store/schedules.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../store/workflows.ts';
-import { StepJobBatcher } from './queue.ts';
-import { reconcileUnfinishedRuns } from './runs.ts';
+import { testEngine, waitUntil } from '../testing/engine.ts';
 import { Scheduler } from './scheduler.ts';
-import { testEngine, waitUntil } from './test-engine.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 beforeAll(async () => {

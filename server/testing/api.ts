@@ -1,34 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
-import { createApp } from './api/app.ts';
-import type { ApiDeps } from './api/route.ts';
-import { newApiKey } from './auth/api-keys.ts';
-import { masterKeyFrom } from './security/master-key.ts';
-import { insertApiKey } from './store/api-keys.ts';
-import { openStore, type Store } from './store/db.ts';
-import type { Role } from './store/schema.ts';
-import { insertUser, type UserRow } from './store/users.ts';
-
-/** A real SQLite file in a fresh temp dir; `cleanup` closes and removes it. */
-export function tempStore(
-  options: { migrationsFolder?: string } = {},
-): Store & { dir: string; file: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'stepwise-test-'));
-  const file = join(dir, 'stepwise.db');
-  const store = openStore(file, options);
-  return {
-    ...store,
-    dir,
-    file,
-    cleanup() {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { createApp } from '../api/app.ts';
+import type { ApiDeps } from '../api/route.ts';
+import { newApiKey } from '../auth/api-keys.ts';
+import { masterKeyFrom } from '../security/master-key.ts';
+import { insertApiKey } from '../store/api-keys.ts';
+import type { Store } from '../store/db.ts';
+import type { Role } from '../store/schema.ts';
+import { insertUser, type UserRow } from '../store/users.ts';
+import { tempStore } from './store.ts';
 
 export const SESSION_TTL_HOURS_IN_TESTS = 12;
 
@@ -84,14 +64,14 @@ export function seedAccounts(store: Store): { users: Record<Role, UserRow>; keys
 
 /**
  * The API in process, on a temp store (or the one given, e.g. an engine's), with every answer
- * checked against its documented schema. Without `engine`, routes that start runs answer 503.
+ * checked against its documented schema. Without `runs`, routes that start runs answer 503.
  */
 export function testApi(
   options: {
     apiBodyLimit?: number;
     webhookRateLimit?: number;
     store?: ReturnType<typeof tempStore>;
-    engine?: ApiDeps['engine'];
+    runs?: ApiDeps['runs'];
     cookieSecure?: ApiDeps['config']['cookieSecure'];
     loginLimiter?: ApiDeps['loginLimiter'];
   } = {},
@@ -110,7 +90,7 @@ export function testApi(
     },
     checkResponses: true,
     masterKey: masterKeyFrom(randomBytes(32)),
-    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.runs ? { runs: options.runs } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
   });
   return {

@@ -4,17 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { runMigrations } from 'graphile-worker';
 import { pino } from 'pino';
 import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
+import { createRunsDeps, type RunsDeps, startRun } from '../engine/runs.ts';
+import { type EngineWorker, startWorker, type WorkerOptions } from '../engine/worker.ts';
 import { createPgPool } from '../pg/pool.ts';
-import { freshDatabase } from '../pg/test-database.ts';
 import { loadMasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import { type ExecutionRow, getExecution } from '../store/executions.ts';
 import { listStepRuns, type StepRunRow } from '../store/steps.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
-import { tempStore } from '../testing.ts';
-import { createRunsDeps, type RunsDeps, startRun } from './runs.ts';
-import { type EngineWorker, startWorker, type WorkerOptions } from './worker.ts';
+import { tempStore } from './store.ts';
+import { freshDatabase } from './test-database.ts';
 
 /**
  * A real engine for integration tests: a temp SQLite file, a fresh database on the test run's

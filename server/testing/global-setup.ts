@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../pg/embedded.ts';
 import { ensureWebBundle } from '../web/bundle.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

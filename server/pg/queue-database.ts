@@ -5,8 +5,8 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { startEmbeddedPostgres } from '../pg/embedded.ts';
-import { createPgPool } from '../pg/pool.ts';
+import { startEmbeddedPostgres } from './embedded.ts';
+import { createPgPool } from './pool.ts';
 
 export interface QueueDatabase {
   readonly url: string;

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { Graph } from '../core/graph.ts';
 import { dueFire, type Schedule, scheduleOf } from '../core/schedule.ts';
+import { type RunsDeps, startRun } from '../engine/runs.ts';
 import type { Logger } from '../log.ts';
 import { claimFire, listPublishedWorkflows, type PublishedWorkflow, versionGraph } from '../store/schedules.ts';
-import { type RunsDeps, startRun } from './runs.ts';
 
 /** The schedule of a stored version, if its trigger is a schedule trigger. */
 export function versionSchedule(sqlite: Database.Database, versionId: string): Schedule | undefined {

@@ -1,0 +1,160 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { importSpecifiers } from '../nodes/testing/imports.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const isTestSupport = (file: string) =>
+  file.endsWith('.test.ts') || file.endsWith('.test.tsx') || /(^|\/)testing\//.test(file);
+
+/** Production source files of one folder, relative to the repository root. */
+function sourceFiles(folder: string): string[] {
+  return (readdirSync(join(root, folder), { recursive: true }) as string[])
+    .filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'))
+    .map((file) => join(folder, file))
+    .filter((file) => !isTestSupport(file))
+    .sort();
+}
+
+/** What a file imports: repository paths for relative specifiers, package names otherwise. */
+function importsOf(file: string): string[] {
+  return importSpecifiers(readFileSync(join(root, file), 'utf8')).map((specifier) =>
+    specifier.startsWith('.') ? relative(root, resolve(root, dirname(file), specifier)) : specifier,
+  );
+}
+
+const productionFiles = ['server', 'nodes', 'web/src'].flatMap(sourceFiles);
+const imports = new Map(productionFiles.map((file) => [file, importsOf(file)]));
+
+const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+/**
+ * The dependency rules: files under `from` must not import what `forbidden` names (a folder of the
+ * repository or a package). Each rule says why; together they keep the engine's core pure, the
+ * adapters at the edge, and the API process free of user code.
+ */
+const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: string }> = [
+  {
+    from: 'server/core',
+    forbidden: [
+      'server/store',
+      'server/engine',
+      'server/api',
+      'server/auth',
+      'server/pg',
+      'server/sandbox',
+      'server/runs',
+      'pg',
+      'better-sqlite3',
+      'graphile-worker',
+      'isolated-vm',
+      'hono',
+      'drizzle-orm',
+    ],
+    why: 'the core is pure decisions, tested without a database, a queue or an isolate',
+  },
+  { from: 'nodes', forbidden: ['server', 'web'], why: 'node definitions are shared by every process and the web app' },
+  {
+    from: 'server/store',
+    forbidden: ['server/api', 'server/auth', 'server/engine', 'server/runs', 'server/sandbox', 'pg', 'isolated-vm'],
+    why: 'the store is an adapter that knows SQL, not who calls it',
+  },
+  {
+    from: 'server/auth',
+    forbidden: ['server/api', 'server/engine', 'server/runs'],
+    why: 'who is calling depends on the store, not on the API’s dependency bag',
+  },
+  {
+    from: 'server/api',
+    forbidden: ['server/engine', 'server/sandbox', 'isolated-vm', 'graphile-worker'],
+    why: 'routes reach runs through the run service (server/runs), never the engine’s internals',
+  },
+  {
+    from: 'server/engine',
+    forbidden: ['server/api', 'server/auth', 'server/runs', 'hono'],
+    why: 'the engine runs steps; it does not know the HTTP API',
+  },
+  {
+    from: 'server/sandbox',
+    forbidden: ['server/store', 'server/api', 'server/auth', 'server/engine'],
+    why: 'the sandbox runs user code and reaches nothing it could leak',
+  },
+  {
+    from: 'web/src',
+    forbidden: ['server/engine', 'server/store', 'server/auth', 'server/runs', 'server/pg', 'server/sandbox'],
+    why: 'the web app takes its types from the API’s schemas and the shared core only',
+  },
+  {
+    from: '',
+    forbidden: ['server/testing', 'nodes/testing'],
+    why: 'test helpers are not production modules',
+  },
+];
+
+function violations(rule: (typeof RULES)[number]): string[] {
+  const found: string[] = [];
+  for (const [file, targets] of imports) {
+    if (rule.from !== '' && !within(file, rule.from)) continue;
+    for (const target of targets) {
+      const bad = rule.forbidden.find((forbidden) => within(target, forbidden));
+      if (bad) found.push(`${file} imports ${target}`);
+    }
+  }
+  return found;
+}
+
+describe('dependency boundaries', () => {
+  it('scans the production sources of the server, the nodes and the web app', () => {
+    expect(productionFiles).toEqual(
+      expect.arrayContaining([
+        'server/core/engine/plan.ts',
+        'server/api/route.ts',
+        'server/auth/caller.ts',
+        'server/engine/step-runner.ts',
+        'nodes/catalogue.ts',
+        'web/src/api/types.ts',
+      ]),
+    );
+    expect(productionFiles.filter(isTestSupport)).toEqual([]);
+  });
+
+  it.each(RULES.map((rule) => [rule.from || 'production code', rule.forbidden.join(', '), rule] as const))(
+    '%s imports none of: %s',
+    (_, __, rule) => {
+      expect(violations(rule), rule.why).toEqual([]);
+    },
+  );
+
+  it('would catch a violation: the rules match real import paths', () => {
+    const api = RULES.find((rule) => rule.from === 'server/api');
+    expect(api?.forbidden.some((forbidden) => within('server/engine/runs.ts', forbidden))).toBe(true);
+    expect(importsOf('server/api/route.ts')).toContain('server/auth/caller.ts');
+  });
+
+  it('has no import cycle between server folders', () => {
+    // Folder of each server file (server/api/routes counts as server/api).
+    const folderOf = (path: string) => path.split('/').slice(0, 2).join('/');
+    const edges = new Map<string, Set<string>>();
+    for (const [file, targets] of imports) {
+      if (!file.startsWith('server/')) continue;
+      for (const target of targets) {
+        if (!target.startsWith('server/') || folderOf(target) === folderOf(file)) continue;
+        const from = folderOf(file);
+        if (!target.includes('/', 'server/'.length)) continue; // a top-level file such as server/log.ts
+        if (!edges.has(from)) edges.set(from, new Set());
+        edges.get(from)?.add(folderOf(target));
+      }
+    }
+    const cycles: string[] = [];
+    const visit = (folder: string, path: string[]) => {
+      for (const next of edges.get(folder) ?? []) {
+        if (path.includes(next)) cycles.push([...path.slice(path.indexOf(next)), next].join(' → '));
+        else visit(next, [...path, next]);
+      }
+    };
+    for (const folder of edges.keys()) visit(folder, [folder]);
+    expect(cycles).toEqual([]);
+  });
+});

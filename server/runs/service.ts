@@ -1,0 +1,37 @@
+import type { EngineEvent } from '../core/engine/events.ts';
+import type { EventHub } from '../engine/event-hub.ts';
+import { cancelRun, RunConflict, type RunsDeps, retryRun, startRun } from '../engine/runs.ts';
+
+export { RunConflict };
+
+type Listener = (event: EngineEvent) => void;
+
+/**
+ * What the API may do with runs, in one place: start, cancel and retry them, and hear how they
+ * go. Routes reach the engine only through this, so its queue, store and graph cache stay its own.
+ */
+export interface RunService {
+  start(values: Parameters<typeof startRun>[1]): ReturnType<typeof startRun>;
+  /** False when the run had already ended (or does not exist). */
+  cancel(executionId: string): Promise<boolean>;
+  /** Throws RunConflict when the run cannot be retried that way. */
+  retry(
+    executionId: string,
+    mode: Parameters<typeof retryRun>[2],
+    createdBy: string | null,
+  ): ReturnType<typeof retryRun>;
+  /** Events of one execution, as they happen; returns the unsubscribe. */
+  subscribe(executionId: string, listener: Listener): () => void;
+  /** Events of every execution. */
+  subscribeAll(listener: Listener): () => void;
+}
+
+export function createRunService(runs: RunsDeps, events: Pick<EventHub, 'subscribe' | 'subscribeAll'>): RunService {
+  return {
+    start: (values) => startRun(runs, values),
+    cancel: (executionId) => cancelRun(runs, executionId),
+    retry: (executionId, mode, createdBy) => retryRun(runs, executionId, mode, createdBy),
+    subscribe: (executionId, listener) => events.subscribe(executionId, listener),
+    subscribeAll: (listener) => events.subscribeAll(listener),
+  };
+}
