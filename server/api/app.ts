@@ -3,7 +3,6 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { ZodError } from 'zod';
 import { LoginLimiter } from '../auth/login-limiter.ts';
-import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { mountWebApp } from '../web/serve.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -42,15 +41,8 @@ export const apiRoutes: readonly RouteDefinition[] = [
 ];
 
 /** `webDir`: the built web app to serve beside the API (absent in API-only tests). */
-export function createApp(
-  options: Omit<ApiDeps, 'repos'> & { readonly repos?: ApiDeps['repos'] },
-  web: { webDir?: string } = {},
-): Hono {
-  const deps: ApiDeps = {
-    ...options,
-    repos: options.repos ?? sqliteRepositories(options.store),
-    loginLimiter: options.loginLimiter ?? new LoginLimiter(),
-  };
+export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono {
+  const deps: ApiDeps = { ...options, loginLimiter: options.loginLimiter ?? new LoginLimiter() };
   const app = new Hono();
   // Nothing of Stepwise is meant to be framed or to load code from elsewhere. No CORS headers are
   // ever sent, so other origins' pages cannot read API answers.

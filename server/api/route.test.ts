@@ -16,7 +16,6 @@ function appWith(route: ReturnType<typeof defineRoute>, checkResponses: boolean)
   const app = new Hono();
   mountRoutes(app, '/api', [route], {
     repos: sqliteRepositories(store),
-    store,
     log: pino({ level: 'silent' }),
     config: {
       apiBodyLimit: 1024,

@@ -9,16 +9,13 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { RunService } from '../runs/service.ts';
 import type { MasterKey } from '../security/master-key.ts';
-import type { Store } from '../store/db.ts';
 import type { StorePort } from '../store/repositories.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 
 /** What the API handlers may use; wired once in the composition root. */
 export interface ApiDeps {
-  /** The records, through the store port: what handlers use. */
+  /** The records, through the store port. */
   readonly repos: StorePort;
-  /** The SQLite store itself, for what is not on the port yet (sessions and keys in auth/). */
-  readonly store: Store;
   readonly log: Logger;
   readonly config: Pick<
     Config,
@@ -124,9 +121,9 @@ async function checkResponse(route: RouteDefinition, response: Response): Promis
 }
 
 /** Who is calling; a bearer key that is not live is a 401 at once. */
-function callerOf(c: Context, deps: ApiDeps): Caller | undefined {
+async function callerOf(c: Context, deps: ApiDeps): Promise<Caller | undefined> {
   try {
-    return resolveCaller(c, deps);
+    return await resolveCaller(c, deps);
   } catch (error) {
     if (error instanceof InvalidApiKey) throw new ApiError(401, 'invalid_api_key', error.message);
     throw error;
@@ -155,7 +152,7 @@ export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDef
     const path = `${prefix}${route.path}`;
     const limit = route.bodyLimit ?? deps.config.apiBodyLimit;
     const handle: Handler = async (c) => {
-      const caller = callerOf(c, deps);
+      const caller = await callerOf(c, deps);
       // Browsers send cookies by themselves; a bearer key is only ever sent on purpose.
       if (caller?.via.kind !== 'api_key') {
         const problem = crossSiteProblem(c);

@@ -2,7 +2,7 @@ import * as apiKeys from './api-keys.ts';
 import * as audit from './audit.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import * as credentials from './credentials.ts';
-import type { Store } from './db.ts';
+import { openStore, type Store } from './db.ts';
 import * as executions from './executions.ts';
 import * as publications from './publications.ts';
 import type { Repositories, StorePort } from './repositories.ts';
@@ -142,6 +142,11 @@ function repositories(store: Store, run: Run): Repositories {
       reclaimSpace: () => run(() => retention.reclaimSpace(sqlite)),
     },
   };
+}
+
+/** Opens (creating and migrating when needed) the SQLite file as the store port; `close` closes the file. */
+export function openRepositories(file: string): StorePort {
+  return sqliteRepositories(openStore(file));
 }
 
 /** Thrown by a call on a transaction's `tx` after the transaction ended. */

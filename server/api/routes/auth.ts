@@ -60,7 +60,7 @@ export const authRoutes = [
         passwordHash,
       });
       if (!user) throw alreadySetUp();
-      startSession(c, deps, user.id);
+      await startSession(c, deps, user.id);
       await audit(request, { action: 'setup', objectType: 'user', objectId: user.id }, user);
       return c.json({ user: toUser(user) }, 201);
     },
@@ -102,7 +102,7 @@ export const authRoutes = [
         throw new ApiError(401, 'invalid_credentials', WRONG_CREDENTIALS);
       }
       limiter.succeeded(body.email);
-      startSession(c, deps, user.id);
+      await startSession(c, deps, user.id);
       await audit(request, { action: 'login.succeeded', objectType: 'user', objectId: user.id }, user);
       return c.json({ user: toUser(user) });
     },
@@ -121,7 +121,7 @@ export const authRoutes = [
       if (caller?.via.kind === 'session') {
         await audit(request, { action: 'logout', objectType: 'user', objectId: caller.user.id });
       }
-      endSession(c, deps);
+      await endSession(c, deps);
       return c.body(null, 204);
     },
   }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Graph } from '../../core/graph.ts';
-import { nextFires, type Schedule, scheduleOf } from '../../core/schedule.ts';
+import { nextFires } from '../../core/schedule.ts';
+import { versionSchedule } from '../../scheduler/scheduler.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
@@ -20,12 +20,6 @@ export const ScheduleShape = z
     lastRun: z.object({ executionId: z.string(), status: z.string(), at: z.string() }).nullable(),
   })
   .meta({ id: 'Schedule' });
-
-/** The schedule of a stored version, if its trigger is a schedule trigger. */
-async function versionSchedule(repos: Repositories, versionId: string): Promise<Schedule | undefined> {
-  const graph = Graph.safeParse(await repos.workflows.versionGraph(versionId));
-  return graph.success ? scheduleOf(graph.data) : undefined;
-}
 
 /** Every schedule, or only the given workflow's. */
 async function schedules(
