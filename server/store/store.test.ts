@@ -59,4 +59,24 @@ describe('the SQLite schema', () => {
         .run(workflow.id, version.number),
     ).toThrow(/UNIQUE/);
   });
+
+  it('deletes a workflow with every row that belongs to it, step runs included', async () => {
+    const workflow = await repos.workflows.insert({ name: 'A', draft: {} });
+    const version = await repos.workflows.insertVersion({ workflowId: workflow.id, graph: {} });
+    await repos.workflows.publish({ workflowId: workflow.id, versionId: version.id, versionNumber: 1 });
+    store.sqlite
+      .prepare(
+        "insert into executions (id, workflow_id, version_id, trigger, status, created_at) values ('e1', ?, ?, 'manual', 'succeeded', '2026-01-01T00:00:00.000Z')",
+      )
+      .run(workflow.id, version.id);
+    store.sqlite
+      .prepare(
+        "insert into step_runs (id, execution_id, node_id, attempt, status, started_at) values ('s1', 'e1', 'n', 1, 'succeeded', '2026-01-01T00:00:00.000Z')",
+      )
+      .run();
+    expect(await repos.workflows.delete(workflow.id)).toBe(true);
+    for (const table of ['workflows', 'workflow_versions', 'publications', 'executions', 'step_runs']) {
+      expect((store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n, table).toBe(0);
+    }
+  });
 });
