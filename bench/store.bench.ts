@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { createApp } from '../server/api/app.ts';
 import { validateGraph } from '../server/core/validate.ts';
 import { masterKeyFrom } from '../server/security/master-key.ts';
+import { sqliteRepositories } from '../server/store/sqlite-repositories.ts';
 import { seedAccounts } from '../server/testing/api.ts';
 import { tempStore } from '../server/testing/store.ts';
 import { bigGraph } from './graphs.ts';
@@ -17,7 +18,7 @@ export async function run(): Promise<void> {
   const store = tempStore();
   try {
     const app = createApp({
-      store,
+      repos: sqliteRepositories(store),
       log: pino({ level: 'silent' }),
       config: {
         apiBodyLimit: 5 * 1024 * 1024,

@@ -17,6 +17,7 @@ import { masterKeyFrom } from '../server/security/master-key.ts';
 import { openStore } from '../server/store/db.ts';
 import { countExecutions } from '../server/store/executions.ts';
 import { publishVersion } from '../server/store/publications.ts';
+import { sqliteRepositories } from '../server/store/sqlite-repositories.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../server/store/workflows.ts';
 import { cpuFigures, postmasterPid, startCpuMeter } from './cpu.ts';
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
   await events.start();
   const runs = createRunsDeps(store, pgPool);
   const app = createApp({
-    store,
+    repos: sqliteRepositories(store),
     log,
     config: {
       apiBodyLimit: 5 * 1024 * 1024,

@@ -35,6 +35,17 @@ const within = (path: string, prefix: string) => path === prefix || path.startsW
  * repository or a package). Each rule says why; together they keep the engine's core pure, the
  * adapters at the edge, and the API process free of user code.
  */
+/** The SQLite side of the store: only the store itself, the engine's run side and the composition roots open it. */
+const SQLITE = [
+  'better-sqlite3',
+  'drizzle-orm',
+  'server/store/db.ts',
+  'server/store/prepared.ts',
+  'server/store/write-batcher.ts',
+  'server/store/connection-lock.ts',
+  'server/store/sqlite-repositories.ts',
+];
+
 const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: string }> = [
   {
     from: 'server/core',
@@ -70,6 +81,31 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
     from: 'server/api',
     forbidden: ['server/engine', 'server/sandbox', 'isolated-vm', 'graphile-worker'],
     why: 'routes reach runs through the run service (server/runs), never the engine’s internals',
+  },
+  {
+    from: 'server/api',
+    forbidden: SQLITE,
+    why: 'records are reached through the store port (server/store/repositories.ts); the composition root picks SQLite',
+  },
+  {
+    from: 'server/auth',
+    forbidden: SQLITE,
+    why: 'records are reached through the store port (server/store/repositories.ts); the composition root picks SQLite',
+  },
+  {
+    from: 'server/scheduler',
+    forbidden: SQLITE,
+    why: 'records are reached through the store port (server/store/repositories.ts); the composition root picks SQLite',
+  },
+  {
+    from: 'server/retention',
+    forbidden: SQLITE,
+    why: 'records are reached through the store port (server/store/repositories.ts); the composition root picks SQLite',
+  },
+  {
+    from: 'server/cli',
+    forbidden: SQLITE.filter((path) => path !== 'server/store/sqlite-repositories.ts'),
+    why: 'a CLI command opens the store as its port (openRepositories) and uses nothing below it',
   },
   {
     from: 'server/engine',

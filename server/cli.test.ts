@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from './auth/passwords.ts';
 import { loadMasterKey, masterKeyFrom } from './security/master-key.ts';
-import { credentialSecret, insertCredential } from './store/credentials.ts';
-import { openStore } from './store/db.ts';
-import { getUserForLogin } from './store/users.ts';
+import { openRepositories } from './store/sqlite-repositories.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -58,16 +56,16 @@ describe('stepwise user create', () => {
       'password from stdin\n',
     );
     expect(fromStdin.code).toBe(0);
-    const store = openStore(join(dir, 'stepwise.db'));
+    const store = openRepositories(join(dir, 'stepwise.db'));
     try {
-      const boss = getUserForLogin(store.sqlite, 'boss@example.com');
+      const boss = await store.users.getForLogin('boss@example.com');
       expect(boss).toMatchObject({ role: 'admin', name: 'Boss', active: true });
       expect(await verifyPassword(boss?.passwordHash, 'password from the env')).toBe(true);
-      const op = getUserForLogin(store.sqlite, 'op@example.com');
+      const op = await store.users.getForLogin('op@example.com');
       expect(op?.role).toBe('operator');
       expect(await verifyPassword(op?.passwordHash, 'password from stdin')).toBe(true);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -94,9 +92,9 @@ describe('stepwise rotate-master-key', () => {
   it('re-encrypts every credential under a new key file (0600); the old key opens nothing', async () => {
     const dir = dataDir();
     const old = loadMasterKey(dir);
-    const store = openStore(join(dir, 'stepwise.db'));
-    const { id } = insertCredential(store.sqlite, old, { name: 'API', type: 'bearer', secret: { token: 't0ken' } });
-    store.close();
+    const store = openRepositories(join(dir, 'stepwise.db'));
+    const { id } = await store.credentials.insert(old, { name: 'API', type: 'bearer', secret: { token: 't0ken' } });
+    await store.close();
 
     const rotated = await cli(['rotate-master-key'], { DATA_DIR: dir });
     expect(rotated.err).toBe('');
@@ -105,12 +103,12 @@ describe('stepwise rotate-master-key', () => {
     expect(existsSync(join(dir, 'master.key.next'))).toBe(false);
     const next = loadMasterKey(dir);
     expect(next.id).not.toBe(old.id);
-    const reopened = openStore(join(dir, 'stepwise.db'));
+    const reopened = openRepositories(join(dir, 'stepwise.db'));
     try {
-      expect(credentialSecret(reopened.sqlite, next, id)).toEqual({ type: 'bearer', secret: { token: 't0ken' } });
-      expect(() => credentialSecret(reopened.sqlite, old, id)).toThrow();
+      expect(await reopened.credentials.secret(next, id)).toEqual({ type: 'bearer', secret: { token: 't0ken' } });
+      await expect(reopened.credentials.secret(old, id)).rejects.toThrow();
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 
@@ -118,9 +116,9 @@ describe('stepwise rotate-master-key', () => {
     const dir = dataDir();
     const material = randomBytes(32);
     const old = masterKeyFrom(material);
-    const store = openStore(join(dir, 'stepwise.db'));
-    const { id } = insertCredential(store.sqlite, old, { name: 'API', type: 'bearer', secret: { token: 't0ken' } });
-    store.close();
+    const store = openRepositories(join(dir, 'stepwise.db'));
+    const { id } = await store.credentials.insert(old, { name: 'API', type: 'bearer', secret: { token: 't0ken' } });
+    await store.close();
 
     const rotated = await cli(['rotate-master-key'], {
       DATA_DIR: dir,
@@ -129,12 +127,12 @@ describe('stepwise rotate-master-key', () => {
     expect(rotated.code).toBe(0);
     const printed = /STEPWISE_MASTER_KEY=(\S+)/.exec(rotated.out)?.[1] ?? '';
     expect(existsSync(join(dir, 'master.key'))).toBe(false);
-    const reopened = openStore(join(dir, 'stepwise.db'));
+    const reopened = openRepositories(join(dir, 'stepwise.db'));
     try {
       const next = masterKeyFrom(Buffer.from(printed, 'base64'));
-      expect(credentialSecret(reopened.sqlite, next, id)?.secret).toEqual({ token: 't0ken' });
+      expect((await reopened.credentials.secret(next, id))?.secret).toEqual({ token: 't0ken' });
     } finally {
-      reopened.close();
+      await reopened.close();
     }
     expect(readFileSync(join(dir, 'stepwise.db')).includes(Buffer.from('t0ken'))).toBe(false);
   });

@@ -13,6 +13,7 @@ import { createRunService } from './runs/service.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { loadMasterKey } from './security/master-key.ts';
 import { openStore } from './store/db.ts';
+import { sqliteRepositories } from './store/sqlite-repositories.ts';
 import { ensureWebBundle } from './web/bundle.ts';
 
 /**
@@ -25,17 +26,19 @@ export async function startServer(): Promise<void> {
   const log = createLogger(config.logLevel);
   const webDir = await ensureWebBundle(log);
   const store = openStore(config.sqliteFile);
+  // One connection: the engine's run side uses it directly, everything else through the port.
+  const repos = sqliteRepositories(store);
   const queue = await openQueueDatabase(config, log);
   const events = new EventHub(queue.url, log);
   await events.start();
   const runs = createRunsDeps(store, queue.pool, events);
   const reconciled = await reconcileUnfinishedRuns(runs);
   if (reconciled.executions > 0) log.info(reconciled, 'resumed unfinished runs');
-  const retention = startRetention({ store, log, config });
-  const scheduler = new Scheduler(runs, log);
+  const retention = startRetention({ repos, log, config });
+  const scheduler = new Scheduler(runs, repos, log);
   scheduler.start();
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
-  const app = createApp({ store, log, config, masterKey, runs: createRunService(runs, events) }, { webDir });
+  const app = createApp({ repos, log, config, masterKey, runs: createRunService(runs, events) }, { webDir });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -55,7 +58,8 @@ export async function startServer(): Promise<void> {
     await closing;
     await events.close();
     await queue.close();
-    store.close();
+    // Waits for a transaction still open, then closes the SQLite file (the engine's side too).
+    await repos.close();
   });
 }
 

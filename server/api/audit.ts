@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { Caller } from '../auth/caller.ts';
 import { clientIp } from '../auth/request-info.ts';
-import { appendAudit } from '../store/audit.ts';
 import type { UserRow } from '../store/users.ts';
 import type { ApiDeps } from './route.ts';
 
@@ -18,12 +17,12 @@ export interface AuditEvent {
  * request had no caller yet (signing in, setting up).
  */
 export function audit(
-  request: { c: Context; deps: Pick<ApiDeps, 'store'>; caller: Caller | undefined },
+  request: { c: Context; deps: Pick<ApiDeps, 'repos'>; caller: Caller | undefined },
   event: AuditEvent,
   actor?: Pick<UserRow, 'id' | 'email'>,
-): void {
+): Promise<void> {
   const { caller } = request;
-  appendAudit(request.deps.store.sqlite, {
+  return request.deps.repos.audit.append({
     ...event,
     actorKind: caller ? (caller.via.kind === 'api_key' ? 'api_key' : 'user') : actor ? 'user' : 'anonymous',
     actorId: caller?.user.id ?? actor?.id ?? null,

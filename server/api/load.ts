@@ -1,16 +1,16 @@
-import type { Db } from '../store/db.ts';
-import { getVersionByNumber, type VersionRow } from '../store/versions.ts';
-import { getWorkflow, type WorkflowRow } from '../store/workflows.ts';
+import type { Repositories } from '../store/repositories.ts';
+import type { VersionRow } from '../store/versions.ts';
+import type { WorkflowRow } from '../store/workflows.ts';
 import { notFound } from './errors.ts';
 
-export function loadWorkflow(db: Db, id: string): WorkflowRow {
-  const workflow = getWorkflow(db, id);
+export async function loadWorkflow(repos: Repositories, id: string): Promise<WorkflowRow> {
+  const workflow = await repos.workflows.get(id);
   if (!workflow) throw notFound(`workflow ${id}`);
   return workflow;
 }
 
-export function loadVersion(db: Db, workflowId: string, number: number): VersionRow {
-  const version = getVersionByNumber(db, workflowId, number);
+export async function loadVersion(repos: Repositories, workflowId: string, number: number): Promise<VersionRow> {
+  const version = await repos.workflows.getVersionByNumber(workflowId, number);
   if (!version) throw notFound(`version ${number} of workflow ${workflowId}`);
   return version;
 }

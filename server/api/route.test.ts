@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { masterKeyFrom } from '../security/master-key.ts';
+import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { tempStore } from '../testing/store.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { defineRoute, mountRoutes } from './route.ts';
@@ -14,7 +15,7 @@ afterAll(() => store.cleanup());
 function appWith(route: ReturnType<typeof defineRoute>, checkResponses: boolean) {
   const app = new Hono();
   mountRoutes(app, '/api', [route], {
-    store,
+    repos: sqliteRepositories(store),
     log: pino({ level: 'silent' }),
     config: {
       apiBodyLimit: 1024,

@@ -9,12 +9,13 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { RunService } from '../runs/service.ts';
 import type { MasterKey } from '../security/master-key.ts';
-import type { Store } from '../store/db.ts';
+import type { StorePort } from '../store/repositories.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 
 /** What the API handlers may use; wired once in the composition root. */
 export interface ApiDeps {
-  readonly store: Store;
+  /** The records, through the store port. */
+  readonly repos: StorePort;
   readonly log: Logger;
   readonly config: Pick<
     Config,
@@ -65,7 +66,9 @@ export interface RouteDefinition<
    * publishing forward or rolling back): the access this parsed request needs, checked after
    * `access`. It may only narrow who passes, never widen it.
    */
-  accessFor?(request: Omit<RouteRequest<z.output<P>, z.output<Q>, z.output<B>>, 'c' | 'caller'>): Access;
+  accessFor?(
+    request: Omit<RouteRequest<z.output<P>, z.output<Q>, z.output<B>>, 'c' | 'caller'>,
+  ): Access | Promise<Access>;
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
@@ -118,9 +121,9 @@ async function checkResponse(route: RouteDefinition, response: Response): Promis
 }
 
 /** Who is calling; a bearer key that is not live is a 401 at once. */
-function callerOf(c: Context, deps: ApiDeps): Caller | undefined {
+async function callerOf(c: Context, deps: ApiDeps): Promise<Caller | undefined> {
   try {
-    return resolveCaller(c, deps);
+    return await resolveCaller(c, deps);
   } catch (error) {
     if (error instanceof InvalidApiKey) throw new ApiError(401, 'invalid_api_key', error.message);
     throw error;
@@ -149,7 +152,7 @@ export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDef
     const path = `${prefix}${route.path}`;
     const limit = route.bodyLimit ?? deps.config.apiBodyLimit;
     const handle: Handler = async (c) => {
-      const caller = callerOf(c, deps);
+      const caller = await callerOf(c, deps);
       // Browsers send cookies by themselves; a bearer key is only ever sent on purpose.
       if (caller?.via.kind !== 'api_key') {
         const problem = crossSiteProblem(c);
@@ -159,7 +162,7 @@ export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDef
       const params = parseWith(route.params, c.req.param(), 'path');
       const query = parseWith(route.query, c.req.query(), 'query');
       const body = route.body ? parseWith(route.body, await readJson(c), 'body') : undefined;
-      if (route.accessFor) requireAccess(caller, route.accessFor({ params, query, body, deps }));
+      if (route.accessFor) requireAccess(caller, await route.accessFor({ params, query, body, deps }));
       const response = await route.handler({ params, query, body, c, deps, caller });
       if (deps.checkResponses) await checkResponse(route, response);
       return response;

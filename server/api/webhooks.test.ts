@@ -3,7 +3,6 @@ import type { Graph } from '../core/graph.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
 import { createRunService } from '../runs/service.ts';
-import { getExecution, listExecutions } from '../store/executions.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
 import { testEngine } from '../testing/engine.ts';
 import { SIGNATURE_HEADER, signBody } from './signature.ts';
@@ -65,7 +64,7 @@ const post = (path: string, body: string, headers: Record<string, string> = { 'c
   api.app.request(path, { method: 'POST', headers, body });
 
 const webhookRuns = (workflowId: string) =>
-  listExecutions(engine.store.db, { workflowId, trigger: 'webhook', limit: 100 });
+  engine.repos.executions.list({ workflowId, trigger: 'webhook', limit: 100 });
 
 /** A queue that refuses every job, as PostgreSQL does while it is down. */
 class DownQueue extends StepJobBatcher {
@@ -117,7 +116,7 @@ describe('webhooks', () => {
     });
     const bad = await post(`/hooks/${id}/orders/new`, '{"id":');
     expect(bad.status).toBe(400);
-    expect(webhookRuns(id)).toHaveLength(1);
+    expect(await webhookRuns(id)).toHaveLength(1);
   });
 
   it('waits for the run and answers with the last step output when configured to', async () => {
@@ -147,7 +146,7 @@ describe('webhooks', () => {
     expect(response.status).toBe(202);
     const body = (await response.json()) as { executionId: string; finished: boolean };
     expect(body.finished).toBe(false);
-    expect(getExecution(engine.store.sqlite, body.executionId)?.status).not.toBe('succeeded');
+    expect((await engine.repos.executions.get(body.executionId))?.status).not.toBe('succeeded');
   });
 
   it('answers only at its path and method, and only while the workflow is active', async () => {
@@ -159,7 +158,7 @@ describe('webhooks', () => {
     expect((await post('/hooks/not-a-uuid/orders/new', '{}')).status).toBe(404);
     const inactive = await liveWebhook({}, false);
     expect((await post(`/hooks/${inactive}/orders/new`, '{}')).status).toBe(404);
-    expect(webhookRuns(inactive)).toHaveLength(0);
+    expect(await webhookRuns(inactive)).toHaveLength(0);
   });
 
   it('with a secret, accepts only requests signed with it, recently, over the exact body', async () => {
@@ -196,7 +195,7 @@ describe('webhooks', () => {
       expect(refused.status).toBe(401);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
     }
-    expect(webhookRuns(id)).toHaveLength(1);
+    expect(await webhookRuns(id)).toHaveLength(1);
   });
 
   it('refuses everything when its secret credential is missing', async () => {
@@ -206,7 +205,7 @@ describe('webhooks', () => {
       [SIGNATURE_HEADER]: signBody('whatever-secret-123', '{}', Math.floor(Date.now() / 1000)),
     });
     expect(response.status).toBe(401);
-    expect(webhookRuns(id)).toHaveLength(0);
+    expect(await webhookRuns(id)).toHaveLength(0);
   });
 
   it('starts no second run for a repeated delivery with the same idempotency key', async () => {
@@ -220,7 +219,7 @@ describe('webhooks', () => {
     const again = await send();
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ executionId: first.executionId, duplicate: true });
-    expect(webhookRuns(id)).toHaveLength(1);
+    expect(await webhookRuns(id)).toHaveLength(1);
   });
 
   it('answers concurrent deliveries with the same key with one run', async () => {
@@ -228,8 +227,8 @@ describe('webhooks', () => {
     const answers = await Promise.all([deliver(id, 'twice', { id: 1 }), deliver(id, 'twice', { id: 1 })]);
     const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{ executionId: string }>;
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 202]);
-    const [run] = webhookRuns(id);
-    expect(webhookRuns(id)).toHaveLength(1);
+    const [run] = await webhookRuns(id);
+    expect(await webhookRuns(id)).toHaveLength(1);
     expect(bodies.map((body) => body.executionId)).toEqual([run?.id, run?.id]);
   });
 
@@ -242,8 +241,8 @@ describe('webhooks', () => {
     const refused = await deliver(id, 'delivery-7', { id: 7 }, queueDown);
     expect(refused.status).toBe(503);
     expect(await refused.json()).toEqual({ error: { code: 'run_not_started', message: expect.any(String) } });
-    const [failed] = webhookRuns(id);
-    expect(getExecution(engine.store.sqlite, failed?.id as string)).toMatchObject({
+    const [failed] = await webhookRuns(id);
+    expect(await engine.repos.executions.get(failed?.id as string)).toMatchObject({
       status: 'failed',
       error: { message: expect.stringContaining('could not queue the run') },
     });
@@ -269,7 +268,7 @@ describe('webhooks', () => {
     expect(again.status).toBe(202);
     const second = (await again.json()) as { executionId: string };
     expect(second.executionId).not.toBe(first.executionId);
-    expect(webhookRuns(id)).toHaveLength(2);
+    expect(await webhookRuns(id)).toHaveLength(2);
     // The window starts again from the new delivery.
     expect(await (await deliver(id, 'delivery-old', { id: 1 })).json()).toEqual({
       executionId: second.executionId,
@@ -291,6 +290,6 @@ describe('webhooks', () => {
     expect(await big.json()).toEqual({
       error: { code: 'payload_too_large', message: 'body is larger than 65536 bytes' },
     });
-    expect(webhookRuns(id)).toHaveLength(5);
+    expect(await webhookRuns(id)).toHaveLength(5);
   });
 });

@@ -4,17 +4,9 @@ import { z } from 'zod';
 import { findNodeType } from '../../nodes/catalogue.ts';
 import { Graph } from '../core/graph.ts';
 import type { RunService } from '../runs/service.ts';
-import { credentialSecret } from '../store/credentials.ts';
-import { type ExecutionRow, getExecutionStatus, TERMINAL_STATUSES } from '../store/executions.ts';
-import { versionGraph } from '../store/schedules.ts';
-import {
-  earlierDelivery,
-  forgetDelivery,
-  IDEMPOTENCY_WINDOW_MS,
-  lastStepOutput,
-  recordDelivery,
-  webhookTarget,
-} from '../store/webhooks.ts';
+import { type ExecutionRow, TERMINAL_STATUSES } from '../store/executions.ts';
+import type { Repositories } from '../store/repositories.ts';
+import { IDEMPOTENCY_WINDOW_MS } from '../store/webhooks.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import type { RunEvent } from './execution-schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -43,12 +35,12 @@ type WebhookConfig = z.output<typeof WebhookConfig>;
 export function mountWebhooks(app: Hono, deps: ApiDeps): void {
   const triggers = new Map<string, WebhookConfig | null>(); // by version id: versions never change
   const limiter = new RateLimiter(deps.config.webhookRateLimit);
-  const sqlite = deps.store.sqlite;
+  const { repos } = deps;
 
-  const triggerOf = (versionId: string): WebhookConfig | undefined => {
+  const triggerOf = async (versionId: string): Promise<WebhookConfig | undefined> => {
     let trigger = triggers.get(versionId);
     if (trigger === undefined) {
-      const graph = Graph.safeParse(versionGraph(sqlite, versionId));
+      const graph = Graph.safeParse(await repos.workflows.versionGraph(versionId));
       const node = graph.success
         ? graph.data.nodes.find((candidate) => candidate.type === 'trigger.webhook')
         : undefined;
@@ -76,8 +68,9 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       if (!deps.runs) return refuse(c, 503, 'engine_unavailable', 'the run engine is not available');
       const workflowId = c.req.param('workflowId');
       const path = decodeURIComponent(c.req.path.slice(`/hooks/${workflowId}/`.length));
-      const target = z.uuid().safeParse(workflowId).success ? webhookTarget(sqlite, workflowId) : undefined;
-      const trigger = target?.versionId && target.active && !target.archived ? triggerOf(target.versionId) : undefined;
+      const target = z.uuid().safeParse(workflowId).success ? await repos.webhooks.target(workflowId) : undefined;
+      const trigger =
+        target?.versionId && target.active && !target.archived ? await triggerOf(target.versionId) : undefined;
       if (!target?.versionId || !trigger || trigger.path !== path) {
         return refuse(c, 404, 'not_found', 'no active webhook at this address');
       }
@@ -92,7 +85,7 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       }
       const raw = await c.req.text();
       if (trigger.secretCredentialId) {
-        const secret = hmacSecret(sqlite, deps.masterKey, trigger.secretCredentialId);
+        const secret = await hmacSecret(repos, deps.masterKey, trigger.secretCredentialId);
         // A missing or wrong credential refuses every request: an unverifiable webhook accepts nothing.
         const problem = secret
           ? signatureProblem(secret, raw, c.req.header(SIGNATURE_HEADER))
@@ -113,9 +106,10 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
 
       const key = c.req.header('idempotency-key')?.slice(0, 200);
       if (key) {
-        const earlier = earlierDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS);
+        const earlier = await repos.webhooks.earlierDelivery(workflowId, key, IDEMPOTENCY_WINDOW_MS);
         if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
       }
+      const recordDelivery = key ? repos.webhooks.deliveryRecord(workflowId, key, IDEMPOTENCY_WINDOW_MS) : undefined;
       let recorded: string | undefined;
       let execution: ExecutionRow;
       try {
@@ -125,10 +119,10 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
           trigger: 'webhook',
           payload,
           // The key is recorded with the execution, in its transaction: never one without the other.
-          ...(key
+          ...(recordDelivery
             ? {
                 alongside: (run: ExecutionRow) => {
-                  if (!recordDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS, run.id)) {
+                  if (!recordDelivery(run.id)) {
                     throw new DuplicateDelivery();
                   }
                   recorded = run.id;
@@ -140,21 +134,21 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
         if (!(error instanceof DuplicateDelivery) || !key) {
           // The run did not start (not stored, or stored and failed as it could not be queued): the
           // key is forgotten, so the sender's retry starts it instead of hearing for a day that it was handled.
-          if (key && recorded) forgetDelivery(sqlite, workflowId, key, recorded);
+          if (key && recorded) await repos.webhooks.forgetDelivery(workflowId, key, recorded);
           deps.log.error({ err: error, workflowId }, 'webhook run failed to start');
           return refuse(c, 503, 'run_not_started', 'the run could not be started; try again');
         }
         // A delivery with the same key was stored a moment earlier: answer with its run.
-        const earlier = earlierDelivery(sqlite, workflowId, key, IDEMPOTENCY_WINDOW_MS);
+        const earlier = await repos.webhooks.earlierDelivery(workflowId, key, IDEMPOTENCY_WINDOW_MS);
         if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
         return refuse(c, 409, 'duplicate_delivery', 'a delivery with this idempotency key was received already');
       }
       if (trigger.respond === 'immediately') return c.json({ executionId: execution.id }, 202);
 
       const ended = await waitForEnd(deps.runs, execution.id, trigger.timeoutMs, () =>
-        getExecutionStatus(sqlite, execution.id),
+        repos.executions.status(execution.id),
       );
-      if (ended === 'succeeded') return c.json(lastStepOutput(sqlite, execution.id) as object, 200);
+      if (ended === 'succeeded') return c.json((await repos.webhooks.lastStepOutput(execution.id)) as object, 200);
       if (ended === undefined) return c.json({ executionId: execution.id, finished: false }, 202);
       return errorResponse(
         c,
@@ -170,9 +164,9 @@ class DuplicateDelivery extends Error {
 }
 
 /** The secret of an HMAC credential; undefined when missing, of another type, or unreadable (wrong key). */
-function hmacSecret(sqlite: ApiDeps['store']['sqlite'], key: ApiDeps['masterKey'], id: string): string | undefined {
+async function hmacSecret(repos: Repositories, key: ApiDeps['masterKey'], id: string): Promise<string | undefined> {
   try {
-    const credential = credentialSecret(sqlite, key, id);
+    const credential = await repos.credentials.secret(key, id);
     return credential?.type === 'hmac' ? (credential.secret as { secret: string }).secret : undefined;
   } catch {
     return undefined;
@@ -197,21 +191,29 @@ function waitForEnd(
   runs: RunService,
   executionId: string,
   timeoutMs: number,
-  status: () => string | undefined,
+  status: () => Promise<string | undefined>,
 ): Promise<string | undefined> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    const finish = (result: string | undefined) => {
+    let done = false;
+    const finish = (result: string | undefined, error?: unknown) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       unsubscribe();
-      resolve(result);
+      if (error === undefined) resolve(result);
+      else reject(error);
     };
     const unsubscribe = runs.subscribe(executionId, (event: RunEvent) => {
       if (event.type === 'run' && TERMINAL_STATUSES.includes(event.status)) finish(event.status);
     });
     timer = setTimeout(() => finish(undefined), timeoutMs);
     // The run may have ended before the subscription: the store knows.
-    const now = status();
-    if (now && TERMINAL_STATUSES.includes(now as never)) finish(now);
+    status().then(
+      (now) => {
+        if (now && TERMINAL_STATUSES.includes(now as never)) finish(now);
+      },
+      (error: unknown) => finish(undefined, error),
+    );
   });
 }

@@ -1,9 +1,7 @@
 import type { Context } from 'hono';
-import { liveApiKey, touchApiKey } from '../store/api-keys.ts';
-import type { Store } from '../store/db.ts';
+import type { Repositories } from '../store/repositories.ts';
 import type { Role } from '../store/schema.ts';
-import { liveSessionUserId } from '../store/sessions.ts';
-import { getUser, type UserRow } from '../store/users.ts';
+import type { UserRow } from '../store/users.ts';
 import { type Access, roleAllows } from './access.ts';
 import { API_KEY_PREFIX } from './api-keys.ts';
 import { sessionTokenHash } from './sessions.ts';
@@ -36,18 +34,21 @@ const TOUCH_EVERY_MS = 60_000;
  * that is not a live key throws `InvalidApiKey` at once (a client that sends one means to be signed in); a
  * missing or dead cookie just means nobody is signed in.
  */
-export function resolveCaller(c: Context, deps: { readonly store: Store }): Caller | undefined {
-  const sqlite = deps.store.sqlite;
+export async function resolveCaller(
+  c: Context,
+  deps: { readonly repos: Pick<Repositories, 'apiKeys' | 'sessions' | 'users'> },
+): Promise<Caller | undefined> {
+  const { repos } = deps;
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     const secret = match?.[1];
-    const key = secret?.startsWith(API_KEY_PREFIX) ? liveApiKey(sqlite, sha256(secret)) : undefined;
-    const user = key ? getUser(sqlite, key.userId) : undefined;
+    const key = secret?.startsWith(API_KEY_PREFIX) ? await repos.apiKeys.live(sha256(secret)) : undefined;
+    const user = key ? await repos.users.get(key.userId) : undefined;
     if (!key || !user) throw new InvalidApiKey();
     const now = Date.now();
     if (!key.lastUsedAt || now - Date.parse(key.lastUsedAt) >= TOUCH_EVERY_MS) {
-      touchApiKey(sqlite, key.id, new Date(now).toISOString());
+      await repos.apiKeys.touch(key.id, new Date(now).toISOString());
     }
     return {
       user,
@@ -59,8 +60,8 @@ export function resolveCaller(c: Context, deps: { readonly store: Store }): Call
   }
   const tokenHash = sessionTokenHash(c);
   if (!tokenHash) return undefined;
-  const userId = liveSessionUserId(sqlite, tokenHash);
-  const user = userId ? getUser(sqlite, userId) : undefined;
+  const userId = await repos.sessions.liveUserId(tokenHash);
+  const user = userId ? await repos.users.get(userId) : undefined;
   if (!user) return undefined;
   return {
     user,

@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Config } from '../config.ts';
-import type { Store } from '../store/db.ts';
-import { insertSession, revokeSession } from '../store/sessions.ts';
+import type { SessionRepository } from '../store/repositories.ts';
 import { clientIp, isHttps } from './request-info.ts';
 import { randomToken, sha256 } from './tokens.ts';
 
@@ -10,9 +9,9 @@ export const SESSION_COOKIE = 'stepwise_session';
 
 type SessionConfig = Pick<Config, 'sessionTtlHours' | 'cookieSecure'>;
 
-/** What starting and ending sessions needs: the store and the session settings. */
+/** What starting and ending sessions needs: the sessions' repository and the session settings. */
 export interface SessionDeps {
-  readonly store: Store;
+  readonly repos: { readonly sessions: SessionRepository };
   readonly config: SessionConfig;
 }
 
@@ -24,10 +23,10 @@ const secure = (c: Context, config: SessionConfig) =>
  * cookie and only its SHA-256 into the database. The session ends SESSION_TTL_HOURS after it
  * starts (absolute, not extended by use), at logout, at a password change, or at deactivation.
  */
-export function startSession(c: Context, deps: SessionDeps, userId: string): void {
+export async function startSession(c: Context, deps: SessionDeps, userId: string): Promise<void> {
   const token = randomToken();
   const ttlMs = deps.config.sessionTtlHours * 3_600_000;
-  insertSession(deps.store.sqlite, {
+  await deps.repos.sessions.insert({
     tokenHash: sha256(token),
     userId,
     expiresAt: new Date(Date.now() + ttlMs).toISOString(),
@@ -50,8 +49,8 @@ export function sessionTokenHash(c: Context): string | undefined {
 }
 
 /** Revokes the request's session, if any, and tells the browser to drop the cookie. */
-export function endSession(c: Context, deps: SessionDeps): void {
+export async function endSession(c: Context, deps: SessionDeps): Promise<void> {
   const hash = sessionTokenHash(c);
-  if (hash) revokeSession(deps.store.sqlite, hash);
+  if (hash) await deps.repos.sessions.revoke(hash);
   deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: secure(c, deps.config) });
 }

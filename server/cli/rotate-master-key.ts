@@ -3,9 +3,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { loadMasterKey, masterKeyFrom } from '../security/master-key.ts';
-import { appendAudit } from '../store/audit.ts';
-import { rotateCredentials } from '../store/credentials.ts';
-import { openStore } from '../store/db.ts';
+import { openRepositories } from '../store/sqlite-repositories.ts';
 
 /**
  * `stepwise rotate-master-key`: re-encrypts every credential under a new key (from
@@ -26,17 +24,21 @@ export async function rotateMasterKey(): Promise<void> {
   const keyFile = join(config.dataDir, 'master.key');
   const pending = `${keyFile}.next`;
   if (!config.masterKey) writeFileSync(pending, material.toString('base64'), { mode: 0o600 });
-  const store = openStore(config.sqliteFile);
+  const store = openRepositories(config.sqliteFile);
   try {
-    const count = rotateCredentials(store.sqlite, current, next);
-    appendAudit(store.sqlite, {
-      actorKind: 'system',
-      actorId: null,
-      actorLabel: 'stepwise rotate-master-key',
-      action: 'master_key.rotated',
-      objectType: 'master_key',
-      objectId: next.id,
-      details: { from: current.id, credentials: count },
+    // The credentials and the audit entry that says so commit together.
+    const count = await store.transaction(async (tx) => {
+      const rotated = await tx.credentials.rotate(current, next);
+      await tx.audit.append({
+        actorKind: 'system',
+        actorId: null,
+        actorLabel: 'stepwise rotate-master-key',
+        action: 'master_key.rotated',
+        objectType: 'master_key',
+        objectId: next.id,
+        details: { from: current.id, credentials: rotated },
+      });
+      return rotated;
     });
     if (config.masterKey) {
       process.stdout.write(
@@ -53,6 +55,6 @@ export async function rotateMasterKey(): Promise<void> {
     if (existsSync(pending)) renameSync(pending, `${pending}.unused`);
     throw error;
   } finally {
-    store.close();
+    await store.close();
   }
 }

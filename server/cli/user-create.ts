@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { Email, PersonName, RoleName } from '../api/account-schemas.ts';
 import { hashPassword, Password } from '../auth/passwords.ts';
 import { loadConfig } from '../config.ts';
-import { appendAudit } from '../store/audit.ts';
-import { openStore } from '../store/db.ts';
-import { EmailTaken, insertUser } from '../store/users.ts';
+import { openRepositories } from '../store/sqlite-repositories.ts';
+import { EmailTaken } from '../store/users.ts';
 
 const Options = z.object({ email: Email, name: PersonName, role: RoleName.default('admin') });
 
@@ -33,10 +32,11 @@ export async function userCreate(args: string[]): Promise<void> {
     throw new Error(`usage: stepwise user create --email E --name N [--role R]\n${z.prettifyError(options.error)}`);
   const password = Password.safeParse(await readPassword());
   if (!password.success) throw new Error(`password: ${z.prettifyError(password.error)}`);
-  const store = openStore(loadConfig().sqliteFile);
+  const passwordHash = await hashPassword(password.data);
+  const store = openRepositories(loadConfig().sqliteFile);
   try {
-    const user = insertUser(store.sqlite, { ...options.data, passwordHash: await hashPassword(password.data) });
-    appendAudit(store.sqlite, {
+    const user = await store.users.insert({ ...options.data, passwordHash });
+    await store.audit.append({
       actorKind: 'system',
       actorId: null,
       actorLabel: 'stepwise user create',
@@ -50,6 +50,6 @@ export async function userCreate(args: string[]): Promise<void> {
     if (error instanceof EmailTaken) throw new Error(error.message);
     throw error;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,24 +1,18 @@
 import type pg from 'pg';
 import { GraphCache } from '../core/engine/graph-cache.ts';
-import type { Clock, Metrics } from '../core/engine/ports.ts';
-import type { Logger } from '../log.ts';
-import type { SandboxPool } from '../sandbox/pool.ts';
-import type { MasterKey } from '../security/master-key.ts';
+import type { Clock } from '../core/engine/ports.ts';
 import type { Store } from '../store/db.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
-import { authenticatedHttp } from './authenticated-http.ts';
 import type { EventHub } from './event-hub.ts';
-import { sendHttp } from './http.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
 import type { RunsPorts } from './runs.ts';
-import { createStepExecutor } from './step-execute.ts';
-import { createStepRunner } from './step-runner.ts';
 
 /*
  * Where the engine's ports (server/core/engine/ports.ts) meet their production adapters: SQLite
  * for the run store, graphile-worker on PostgreSQL for the step queue and the events, the real
- * clock, isolates and HTTP for running nodes.
+ * clock. The API process loads this file, so running nodes (isolates, HTTP) is wired apart, in
+ * worker-step-runner.ts.
  */
 
 /** The clock of the process: `Date` and `setTimeout`. */
@@ -47,44 +41,4 @@ export function createRunsDeps(store: Store, pgPool: pg.Pool, hub?: EventHub): R
     clock: systemClock,
     graphs: new GraphCache(),
   };
-}
-
-export interface StepRunnerDeps {
-  readonly store: Store;
-  readonly pgPool: pg.Pool;
-  readonly sandbox: SandboxPool;
-  readonly graphs: GraphCache;
-  readonly workerId: string;
-  readonly log: Logger;
-  readonly sendHttp?: typeof sendHttp;
-  /** Opens the credentials HTTP requests authenticate with. */
-  readonly masterKey: MasterKey;
-  readonly random?: () => number;
-  readonly metrics?: Metrics;
-  /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
-  readonly draining?: () => boolean;
-}
-
-/** A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool. */
-export function workerStepRunner(deps: StepRunnerDeps) {
-  const runStore = new SqliteRunStore(deps.store);
-  const queue = new StepJobBatcher(deps.pgPool);
-  return createStepRunner({
-    runStore,
-    queue,
-    events: new PgEventBus(queue),
-    clock: systemClock,
-    ...(deps.metrics ? { metrics: deps.metrics } : {}),
-    execute: createStepExecutor({
-      runs: runStore,
-      sandbox: deps.sandbox,
-      http: authenticatedHttp(deps.sendHttp ?? sendHttp, deps.store.sqlite, deps.masterKey),
-      log: deps.log,
-      ...(deps.random ? { random: deps.random } : {}),
-    }),
-    graphs: deps.graphs,
-    workerId: deps.workerId,
-    log: deps.log,
-    ...(deps.draining ? { draining: deps.draining } : {}),
-  });
 }

@@ -4,9 +4,9 @@ import type { Graph } from '../core/graph.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
 import { insertExecution } from '../store/executions.ts';
 import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
-import { workerStepRunner } from './adapters.ts';
 import { STEP_TASK } from './queue.ts';
 import { reconcileUnfinishedRuns, startRun } from './runs.ts';
+import { workerStepRunner } from './worker-step-runner.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let slow: Awaited<ReturnType<typeof testHttpServer>>;

@@ -7,10 +7,10 @@ import { GraphCache } from '../core/engine/graph-cache.ts';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
-import { type StepRunnerDeps, workerStepRunner } from './adapters.ts';
 import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
+import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
 export interface WorkerOptions {
   readonly store: Store;

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { insertSession, revokeUserSessions } from '../store/sessions.ts';
+import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { insertUser } from '../store/users.ts';
 import { tempStore } from '../testing/store.ts';
 import { startRetention } from './retention.ts';
@@ -57,7 +58,7 @@ describe('startRetention', () => {
     const s = store();
     seedOld(s, 'e', 12);
     const { log, info } = logger();
-    const retention = startRetention({ store: s, log, config, batchSize: 5 });
+    const retention = startRetention({ repos: sqliteRepositories(s), log, config, batchSize: 5 });
     try {
       expect(await retention.runNow()).toBe(12);
       expect(count(s, 'executions')).toBe(0);
@@ -77,7 +78,7 @@ describe('startRetention', () => {
     const s = store();
     seedOld(s, 'a', 3);
     const { log, info } = logger();
-    const retention = startRetention({ store: s, log, config });
+    const retention = startRetention({ repos: sqliteRepositories(s), log, config });
 
     // The first prune comes within a minute of the start, then one every interval.
     await vi.advanceTimersByTimeAsync(60_000);
@@ -100,7 +101,7 @@ describe('startRetention', () => {
     const s = store();
     seedOld(s, 'e', 2);
     const { log, info, error } = logger();
-    const retention = startRetention({ store: s, log, config });
+    const retention = startRetention({ repos: sqliteRepositories(s), log, config });
     try {
       s.sqlite.pragma('foreign_keys = OFF');
       await vi.advanceTimersByTimeAsync(60_000);
@@ -127,7 +128,7 @@ describe('startRetention', () => {
     session('expired', user.id, old);
     session('revoked', other.id, future);
     revokeUserSessions(s.sqlite, other.id);
-    const retention = startRetention({ store: s, log: logger().log, config });
+    const retention = startRetention({ repos: sqliteRepositories(s), log: logger().log, config });
     try {
       await retention.runNow();
     } finally {
@@ -154,7 +155,7 @@ describe('startRetention', () => {
     const fireTimes = [2, 30, 50, 70].map(hoursAgo);
     for (const time of fireTimes) fire.run(time, time);
     const { log, info } = logger();
-    const retention = startRetention({ store: s, log, config, batchSize: 2 });
+    const retention = startRetention({ repos: sqliteRepositories(s), log, config, batchSize: 2 });
     try {
       expect(await retention.runNow()).toBe(1);
     } finally {
@@ -179,7 +180,7 @@ describe('startRetention', () => {
     s.sqlite
       .prepare("update executions set finished_at = ? where id = 'ok0'")
       .run(new Date(Date.now() - 120_000).toISOString());
-    const retention = startRetention({ store: s, log: logger().log, config });
+    const retention = startRetention({ repos: sqliteRepositories(s), log: logger().log, config });
     await retention.runNow();
     await retention.stop();
     const kept = s.sqlite

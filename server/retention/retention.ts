@@ -1,10 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/db.ts';
-import { pruneBatches, pruneDeliveryBatches, pruneScheduleFireBatches, reclaimSpace } from '../store/retention.ts';
-import { deleteDeadSessions } from '../store/sessions.ts';
-import { clearSpentOutputs } from '../store/steps.ts';
+import type { Repositories } from '../store/repositories.ts';
 
 /** Executions per delete transaction: about 50 ms of write lock with a few step runs each. */
 export const RETENTION_BATCH_SIZE = 500;
@@ -32,12 +29,12 @@ export interface Retention {
  * keep the process alive and a failed prune is logged and tried again next time.
  */
 export function startRetention(deps: {
-  store: Store;
+  repos: Pick<Repositories, 'executions' | 'sessions' | 'schedules' | 'webhooks'>;
   log: Logger;
   config: Pick<Config, 'retentionDays' | 'retentionMaxExecutions' | 'retentionIntervalMinutes'>;
   batchSize?: number;
 }): Retention {
-  const { store, log, config } = deps;
+  const { repos, log, config } = deps;
   const intervalMs = config.retentionIntervalMinutes * 60_000;
   let stopped = false;
   let running: Promise<number> | undefined;
@@ -46,11 +43,11 @@ export function startRetention(deps: {
   async function prune(): Promise<number> {
     const started = performance.now();
     // Expired and revoked sessions go at the same pace; they are a few rows, one statement.
-    const sessions = deleteDeadSessions(store.sqlite);
+    const sessions = await repos.sessions.deleteDead();
     if (sessions > 0) log.debug({ sessions }, 'deleted dead sessions');
     const batchSize = deps.batchSize ?? RETENTION_BATCH_SIZE;
     const deleted = await drain(
-      pruneBatches(store.sqlite, {
+      repos.executions.prune({
         maxAgeDays: config.retentionDays,
         maxCount: config.retentionMaxExecutions,
         batchSize,
@@ -58,18 +55,18 @@ export function startRetention(deps: {
     );
     // Bookkeeping that would otherwise grow for ever: idempotency keys past their window, and
     // schedule fires the scheduler no longer needs (whatever the executions' retention says).
-    const deliveries = await drain(pruneDeliveryBatches(store.sqlite, { batchSize }));
-    const fires = await drain(pruneScheduleFireBatches(store.sqlite, { batchSize }));
+    const deliveries = await drain(repos.webhooks.pruneDeliveries({ batchSize }));
+    const fires = await drain(repos.schedules.pruneFires({ batchSize }));
     if (deliveries > 0 || fires > 0) {
       log.debug({ deliveries, fires }, 'deleted old webhook deliveries and schedule fires');
     }
     // Whole outputs kept beside capped ones (few rows, found by a partial index): one statement.
     const spent = stopped
       ? 0
-      : clearSpentOutputs(store.sqlite, new Date(Date.now() - SPENT_OUTPUTS_AFTER_MS).toISOString());
+      : await repos.executions.clearSpentOutputs(new Date(Date.now() - SPENT_OUTPUTS_AFTER_MS).toISOString());
     if (spent > 0) log.debug({ steps: spent }, 'cleared whole copies of capped outputs');
     if (deleted + deliveries + fires + spent > 0 && !stopped) {
-      const reclaimed = reclaimSpace(store.sqlite);
+      const reclaimed = await repos.executions.reclaimSpace();
       if (deleted > 0) {
         log.info({ deleted, ...reclaimed, ms: Math.round(performance.now() - started) }, 'pruned old executions');
       }
@@ -78,10 +75,10 @@ export function startRetention(deps: {
   }
 
   /** Runs a prune's batches, one per event-loop turn, until done or stopped; answers the rows deleted. */
-  async function drain(batches: Iterable<number>): Promise<number> {
+  async function drain(batches: AsyncIterable<number>): Promise<number> {
     let deleted = 0;
     if (stopped) return deleted;
-    for (const batch of batches) {
+    for await (const batch of batches) {
       deleted += batch;
       await nextTurn();
       if (stopped) break;

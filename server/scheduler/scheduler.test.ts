@@ -75,7 +75,7 @@ function countFrom(workflowId: string, iso: string) {
 describe('scheduler', () => {
   it('fires an active schedule on its slots, and the run gets the slot in its payload', async () => {
     const { workflow } = activeWorkflow(scheduled('* * * * * *'));
-    const scheduler = new Scheduler(engine.runs, engine.log);
+    const scheduler = new Scheduler(engine.runs, engine.repos, engine.log);
     scheduler.start();
     try {
       await waitUntil('a scheduled run exists', () => runsOf(workflow.id).length > 0, 5000);
@@ -95,7 +95,10 @@ describe('scheduler', () => {
     const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
     countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
     const now = () => new Date('2026-01-01T10:01:10.000Z');
-    const [a, b] = [new Scheduler(engine.runs, engine.log, now), new Scheduler(engine.runs, engine.log, now)];
+    const [a, b] = [
+      new Scheduler(engine.runs, engine.repos, engine.log, now),
+      new Scheduler(engine.runs, engine.repos, engine.log, now),
+    ];
     await Promise.all([a.tick(), b.tick(), a.tick()]);
     const runs = runsOf(workflow.id);
     expect(runs).toHaveLength(1);
@@ -106,7 +109,7 @@ describe('scheduler', () => {
   it('after downtime runs only the latest missed slot, recording how many it skipped', async () => {
     const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
     countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
-    const scheduler = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:10:30.000Z'));
+    const scheduler = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2026-01-01T10:10:30.000Z'));
     expect(await scheduler.tick()).toBe(1);
     expect(await scheduler.tick()).toBe(0);
     const [run] = runsOf(workflow.id);
@@ -117,7 +120,7 @@ describe('scheduler', () => {
   it('does not fire while the workflow is inactive or its schedule paused, nor for slots before activation', async () => {
     const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
     countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
-    const later = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:03:00.000Z'));
+    const later = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2026-01-01T10:03:00.000Z'));
 
     setSchedulePaused(engine.store.sqlite, workflow.id, true);
     expect(await later.tick()).toBe(0);
@@ -130,9 +133,14 @@ describe('scheduler', () => {
     engine.store.sqlite
       .prepare('update workflows set active_since = ? where id = ?')
       .run('2026-01-01T10:05:00.000Z', workflow.id);
-    const atActivation = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:05:30.000Z'));
+    const atActivation = new Scheduler(
+      engine.runs,
+      engine.repos,
+      engine.log,
+      () => new Date('2026-01-01T10:05:30.000Z'),
+    );
     expect(await atActivation.tick()).toBe(0);
-    const next = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:06:00.000Z'));
+    const next = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2026-01-01T10:06:00.000Z'));
     expect(await next.tick()).toBe(1);
     expect(runsOf(workflow.id)).toHaveLength(1);
   });
@@ -146,7 +154,7 @@ describe('scheduler', () => {
     };
     const v2 = insertVersion(engine.store.db, { workflowId: workflow.id, graph: manual });
     publishVersion(engine.store.db, { workflowId: workflow.id, versionId: v2.id, versionNumber: 2 });
-    const scheduler = new Scheduler(engine.runs, engine.log, () => new Date('2030-01-01T00:00:00.000Z'));
+    const scheduler = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2030-01-01T00:00:00.000Z'));
     expect(await scheduler.tick()).toBe(0);
     expect(runsOf(workflow.id)).toHaveLength(0);
   });
@@ -154,7 +162,7 @@ describe('scheduler', () => {
   it('takes no slot whose run could not be stored: the next tick runs it', async () => {
     const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
     countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
-    const scheduler = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:01:10.000Z'));
+    const scheduler = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2026-01-01T10:01:10.000Z'));
     const sqlite = engine.store.sqlite;
     // The last write before the commit fails (as a crash would stop it there), after both the
     // execution and the slot's claim were written: neither is kept, so the slot is still free.
@@ -181,9 +189,14 @@ describe('scheduler', () => {
   it('stores the slot and its run together; a run the process died before queueing is resumed at start', async () => {
     const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
     countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
-    const dying = new Scheduler({ ...engine.runs, jobs: new DeadQueue(engine.pgPool) }, engine.log, () => {
-      return new Date('2026-01-01T10:01:10.000Z');
-    });
+    const dying = new Scheduler(
+      { ...engine.runs, jobs: new DeadQueue(engine.pgPool) },
+      engine.repos,
+      engine.log,
+      () => {
+        return new Date('2026-01-01T10:01:10.000Z');
+      },
+    );
     void dying.tick(); // never ends: its queue write never happens
     await waitUntil('the slot is taken', () => firesOf(workflow.id).length > 0);
     const [run] = runsOf(workflow.id);
@@ -193,7 +206,7 @@ describe('scheduler', () => {
     // The next start: the run is queued from what SQLite records, and the slot is not taken again.
     await reconcileUnfinishedRuns(engine.runs);
     expect((await engine.finished(run?.id as string)).execution.status).toBe('succeeded');
-    const next = new Scheduler(engine.runs, engine.log, () => new Date('2026-01-01T10:01:20.000Z'));
+    const next = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2026-01-01T10:01:20.000Z'));
     expect(await next.tick()).toBe(0);
     expect(runsOf(workflow.id)).toHaveLength(1);
   });
@@ -204,7 +217,7 @@ describe('scheduler', () => {
     setSchedulePaused(engine.store.sqlite, workflow.id, true);
     setSchedulePaused(engine.store.sqlite, workflow.id, false);
     const resumedAt = new Date().toISOString();
-    const at = (iso: string) => new Scheduler(engine.runs, engine.log, () => new Date(iso));
+    const at = (iso: string) => new Scheduler(engine.runs, engine.repos, engine.log, () => new Date(iso));
     // Ten slots passed since the schedule started counting; none runs on resume…
     expect(await at(resumedAt).tick()).toBe(0);
     // …and the first slot after it runs, with nothing counted as missed.
@@ -226,7 +239,7 @@ describe('scheduler', () => {
   it('keeps the fires it needs through retention: a yearly slot does not fire twice', async () => {
     const { workflow } = activeWorkflow(scheduled('0 0 0 1 1 *'));
     countFrom(workflow.id, '2024-06-01T00:00:00.000Z');
-    const at = (iso: string) => new Scheduler(engine.runs, engine.log, () => new Date(iso));
+    const at = (iso: string) => new Scheduler(engine.runs, engine.repos, engine.log, () => new Date(iso));
     expect(await at('2025-01-01T00:00:05.000Z').tick()).toBe(1);
     expect(await at('2026-01-01T00:00:05.000Z').tick()).toBe(1);
     // Half a year later retention runs: the 2025 fire goes, the latest (2026) stays…

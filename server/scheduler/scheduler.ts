@@ -1,13 +1,19 @@
-import type Database from 'better-sqlite3';
 import { Graph } from '../core/graph.ts';
 import { dueFire, type Schedule, scheduleOf } from '../core/schedule.ts';
 import { type RunsDeps, startRun } from '../engine/runs.ts';
 import type { Logger } from '../log.ts';
-import { claimFire, listPublishedWorkflows, type PublishedWorkflow, versionGraph } from '../store/schedules.ts';
+import type { Repositories } from '../store/repositories.ts';
+import type { PublishedWorkflow } from '../store/schedules.ts';
+
+/** What the scheduler reads and writes besides starting runs. */
+export type SchedulerRepositories = Pick<Repositories, 'schedules' | 'workflows'>;
 
 /** The schedule of a stored version, if its trigger is a schedule trigger. */
-export function versionSchedule(sqlite: Database.Database, versionId: string): Schedule | undefined {
-  const graph = Graph.safeParse(versionGraph(sqlite, versionId));
+export async function versionSchedule(
+  repos: Pick<Repositories, 'workflows'>,
+  versionId: string,
+): Promise<Schedule | undefined> {
+  const graph = Graph.safeParse(await repos.workflows.versionGraph(versionId));
   return graph.success ? scheduleOf(graph.data) : undefined;
 }
 
@@ -28,11 +34,13 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private readonly runs: RunsDeps;
+  private readonly repos: SchedulerRepositories;
   private readonly log: Logger;
   private readonly now: () => Date;
 
-  constructor(runs: RunsDeps, log: Logger, now: () => Date = () => new Date()) {
+  constructor(runs: RunsDeps, repos: SchedulerRepositories, log: Logger, now: () => Date = () => new Date()) {
     this.runs = runs;
+    this.repos = repos;
     this.log = log;
     this.now = now;
   }
@@ -55,10 +63,10 @@ export class Scheduler {
   }
 
   /** The schedule of a published version, if its trigger is a schedule. */
-  scheduleOf(workflow: Pick<PublishedWorkflow, 'versionId'>): Schedule | undefined {
+  async scheduleOf(workflow: Pick<PublishedWorkflow, 'versionId'>): Promise<Schedule | undefined> {
     let schedule = this.schedules.get(workflow.versionId);
     if (schedule === undefined) {
-      schedule = versionSchedule(this.runs.store.sqlite, workflow.versionId) ?? null;
+      schedule = (await versionSchedule(this.repos, workflow.versionId)) ?? null;
       this.schedules.set(workflow.versionId, schedule);
     }
     return schedule ?? undefined;
@@ -68,9 +76,9 @@ export class Scheduler {
   async tick(): Promise<number> {
     const now = this.now();
     let started = 0;
-    for (const workflow of listPublishedWorkflows(this.runs.store.sqlite)) {
+    for (const workflow of await this.repos.schedules.listPublished()) {
       if (!workflow.active || workflow.paused) continue;
-      const schedule = this.scheduleOf(workflow);
+      const schedule = await this.scheduleOf(workflow);
       if (!schedule) continue;
       // Slots before the last one taken, the last activation (or resume) or the last publication never fire.
       const since = [workflow.lastFire, workflow.activeSince, workflow.publishedAt]
@@ -122,7 +130,8 @@ export class Scheduler {
     missed: number,
     now: Date,
   ): Promise<boolean> {
-    const sqlite = this.runs.store.sqlite;
+    // The claim is written inside the run's own insert transaction, by the engine.
+    const claim = this.repos.schedules.fireClaim(workflow.workflowId, fireTime);
     try {
       await startRun(this.runs, {
         workflowId: workflow.workflowId,
@@ -136,7 +145,7 @@ export class Scheduler {
           missedFires: missed,
         },
         alongside: (execution) => {
-          if (!claimFire(sqlite, workflow.workflowId, fireTime, execution.id)) throw new SlotTaken();
+          if (!claim(execution.id)) throw new SlotTaken();
         },
       });
       return true;

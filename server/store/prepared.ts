@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { assertNoForeignTransaction } from './connection-lock.ts';
 
 /**
  * Hot-path SQL: the engine runs a handful of statements per step, thousands of times a second.
@@ -21,8 +22,13 @@ export function prepared(sqlite: Database.Database, sql: string): Database.State
   return statement;
 }
 
-/** Runs `work` in a BEGIN IMMEDIATE transaction: writers queue on the lock instead of failing mid-way. */
+/**
+ * Runs `work` in a BEGIN IMMEDIATE transaction: writers queue on the lock instead of failing mid-way.
+ * Inside an open transaction it is a savepoint of it; refused inside another caller's (see
+ * `assertNoForeignTransaction`).
+ */
 export function immediate<T>(sqlite: Database.Database, work: () => T): T {
+  assertNoForeignTransaction(sqlite);
   return sqlite.transaction(work).immediate();
 }
 

@@ -2,13 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempStore } from '../testing/store.ts';
 import type { ExecutionStatus } from './executions.ts';
-import {
-  pruneBatches,
-  pruneDeliveryBatches,
-  pruneExecutions,
-  pruneScheduleFireBatches,
-  reclaimSpace,
-} from './retention.ts';
+import type { RetentionPolicy } from './retention.ts';
+import { sqliteRepositories } from './sqlite-repositories.ts';
 
 const stores: Array<ReturnType<typeof tempStore>> = [];
 afterEach(() => {
@@ -17,6 +12,18 @@ afterEach(() => {
 
 const NOW = new Date('2026-06-01T00:00:00.000Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 60 * 60 * 1000).toISOString();
+
+const repos = (s: ReturnType<typeof tempStore>) => sqliteRepositories(s);
+
+const collect = async (batches: AsyncIterable<number>): Promise<number[]> => {
+  const sizes: number[] = [];
+  for await (const size of batches) sizes.push(size);
+  return sizes;
+};
+
+/** Prunes through the store port; answers how many executions went. */
+const pruned = async (s: ReturnType<typeof tempStore>, policy: RetentionPolicy): Promise<number> =>
+  (await collect(repos(s).executions.prune(policy))).reduce((sum, size) => sum + size, 0);
 
 function store() {
   const created = tempStore();
@@ -86,8 +93,8 @@ const daily = (count: number, extra: Partial<Seed> = {}): Seed[] =>
     ...extra,
   }));
 
-describe('pruneExecutions', () => {
-  it('deletes ended executions older than the age limit, by when they finished', () => {
+describe('executions.prune', () => {
+  it('deletes ended executions older than the age limit, by when they finished', async () => {
     const s = store();
     seed(s, [
       { id: 'old-succeeded', status: 'succeeded', createdAt: daysAgo(40) },
@@ -97,29 +104,29 @@ describe('pruneExecutions', () => {
       { id: 'long-runner', status: 'succeeded', createdAt: daysAgo(60), finishedAt: daysAgo(2) },
       { id: 'recent', status: 'succeeded', createdAt: daysAgo(29) },
     ]);
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 30, maxCount: 0, batchSize: 100, now: NOW })).toBe(3);
+    expect(await pruned(s, { maxAgeDays: 30, maxCount: 0, batchSize: 100, now: NOW })).toBe(3);
     expect(ids(s)).toEqual(['long-runner', 'recent']);
   });
 
-  it('keeps only the newest ended executions beyond the count limit', () => {
+  it('keeps only the newest ended executions beyond the count limit', async () => {
     const s = store();
     seed(s, daily(10));
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 0, maxCount: 4, batchSize: 100, now: NOW })).toBe(6);
+    expect(await pruned(s, { maxAgeDays: 0, maxCount: 4, batchSize: 100, now: NOW })).toBe(6);
     expect(ids(s)).toEqual(['e0000', 'e0001', 'e0002', 'e0003']);
     // Nothing left to prune: a second run is a no-op.
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 0, maxCount: 4, batchSize: 100, now: NOW })).toBe(0);
+    expect(await pruned(s, { maxAgeDays: 0, maxCount: 4, batchSize: 100, now: NOW })).toBe(0);
   });
 
-  it('applies both limits together, and neither when both are 0', () => {
+  it('applies both limits together, and neither when both are 0', async () => {
     const s = store();
     seed(s, daily(10));
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 0, maxCount: 0, batchSize: 100, now: NOW })).toBe(0);
+    expect(await pruned(s, { maxAgeDays: 0, maxCount: 0, batchSize: 100, now: NOW })).toBe(0);
     // Age keeps e0000..e0004, count keeps e0000..e0006: the stricter one wins.
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 5, maxCount: 7, batchSize: 100, now: NOW })).toBe(5);
+    expect(await pruned(s, { maxAgeDays: 5, maxCount: 7, batchSize: 100, now: NOW })).toBe(5);
     expect(ids(s)).toEqual(['e0000', 'e0001', 'e0002', 'e0003', 'e0004']);
   });
 
-  it('never touches queued or running executions, however old, nor counts them', () => {
+  it('never touches queued or running executions, however old, nor counts them', async () => {
     const s = store();
     seed(s, [
       { id: 'queued', status: 'queued', createdAt: daysAgo(400), finishedAt: null },
@@ -127,12 +134,12 @@ describe('pruneExecutions', () => {
       { id: 'ended-new', status: 'failed', createdAt: daysAgo(1) },
       { id: 'ended-old', status: 'failed', createdAt: daysAgo(2) },
     ]);
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 1, maxCount: 1, batchSize: 100, now: NOW })).toBe(1);
+    expect(await pruned(s, { maxAgeDays: 1, maxCount: 1, batchSize: 100, now: NOW })).toBe(1);
     expect(ids(s)).toEqual(['ended-new', 'queued', 'running']);
     expect(stepCount(s)).toBe(3);
   });
 
-  it('deletes the step runs of pruned executions and unlinks retries of them', () => {
+  it('deletes the step runs of pruned executions and unlinks retries of them', async () => {
     const s = store();
     seed(s, [
       { id: 'original', status: 'failed', createdAt: daysAgo(50), steps: 3 },
@@ -144,29 +151,27 @@ describe('pruneExecutions', () => {
       )
       .run(daysAgo(50), daysAgo(50));
     expect(stepCount(s)).toBe(5);
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 30, maxCount: 0, batchSize: 100, now: NOW })).toBe(1);
+    expect(await pruned(s, { maxAgeDays: 30, maxCount: 0, batchSize: 100, now: NOW })).toBe(1);
     expect(ids(s)).toEqual(['retry']);
     expect(stepCount(s)).toBe(2);
     expect(s.sqlite.prepare("select retry_of from executions where id = 'retry'").get()).toEqual({ retry_of: null });
     expect(s.sqlite.prepare('select execution_id from schedule_fires').get()).toEqual({ execution_id: null });
   });
 
-  it('works in batches of batchSize, one transaction each', () => {
+  it('works in batches of batchSize, one transaction each', async () => {
     const s = store();
     seed(s, daily(25, { steps: 2 }));
-    const batches = [...pruneBatches(s.sqlite, { maxAgeDays: 0, maxCount: 3, batchSize: 5, now: NOW })];
+    const batches = await collect(repos(s).executions.prune({ maxAgeDays: 0, maxCount: 3, batchSize: 5, now: NOW }));
     expect(batches).toEqual([5, 5, 5, 5, 2]);
     expect(ids(s)).toEqual(['e0000', 'e0001', 'e0002']);
     expect(stepCount(s)).toBe(6);
   });
 
-  it('refuses to run without foreign keys, which would orphan step runs', () => {
+  it('refuses to run without foreign keys, which would orphan step runs', async () => {
     const s = store();
     seed(s, daily(3));
     s.sqlite.pragma('foreign_keys = OFF');
-    expect(() => pruneExecutions(s.sqlite, { maxAgeDays: 0, maxCount: 1, batchSize: 10, now: NOW })).toThrow(
-      /foreign_keys/,
-    );
+    await expect(pruned(s, { maxAgeDays: 0, maxCount: 1, batchSize: 10, now: NOW })).rejects.toThrow(/foreign_keys/);
     expect(ids(s)).toHaveLength(3);
   });
 });
@@ -182,8 +187,8 @@ function addWorkflow(s: ReturnType<typeof store>, id: string): void {
     .run(id, `Workflow ${id}`, { at: daysAgo(1000) });
 }
 
-describe('pruneDeliveryBatches', () => {
-  it('deletes webhook deliveries older than the 24-hour idempotency window, in batches', () => {
+describe('webhooks.pruneDeliveries', () => {
+  it('deletes webhook deliveries older than the 24-hour idempotency window, in batches', async () => {
     const s = store();
     const delivery = s.sqlite.prepare(
       `insert into webhook_deliveries (workflow_id, idempotency_key, created_at) values ('w1', ?, ?)`,
@@ -199,14 +204,14 @@ describe('pruneDeliveryBatches', () => {
     ] as const) {
       delivery.run(key, hoursAgo(hours));
     }
-    expect([...pruneDeliveryBatches(s.sqlite, { batchSize: 2, now: NOW })]).toEqual([2, 2, 1]);
+    expect(await collect(repos(s).webhooks.pruneDeliveries({ batchSize: 2, now: NOW }))).toEqual([2, 2, 1]);
     const keys = s.sqlite.prepare('select idempotency_key from webhook_deliveries order by 1').pluck().all();
     expect(keys).toEqual(['kept-almost-a-day', 'kept-recent']);
   });
 });
 
-describe('pruneScheduleFireBatches', () => {
-  it('keeps each workflow’s latest fire and the last day’s, and deletes the rest in batches', () => {
+describe('schedules.pruneFires', () => {
+  it('keeps each workflow’s latest fire and the last day’s, and deletes the rest in batches', async () => {
     const s = store();
     addWorkflow(s, 'w2');
     addWorkflow(s, 'w3');
@@ -223,7 +228,7 @@ describe('pruneScheduleFireBatches', () => {
       for (const day of [90, 91, 92]) fire.run('w3', { at: daysAgo(day) });
     })();
 
-    expect([...pruneScheduleFireBatches(s.sqlite, { batchSize: 20, now: NOW })]).toEqual([20, 20, 8, 1, 2]);
+    expect(await collect(repos(s).schedules.pruneFires({ batchSize: 20, now: NOW }))).toEqual([20, 20, 8, 1, 2]);
     const left = (workflowId: string) =>
       s.sqlite
         .prepare('select fire_time from schedule_fires where workflow_id = ? order by 1')
@@ -234,12 +239,12 @@ describe('pruneScheduleFireBatches', () => {
     expect(left('w2')).toEqual([daysAgo(365)]);
     expect(left('w3')).toEqual([daysAgo(90)]);
     // Nothing more to prune.
-    expect([...pruneScheduleFireBatches(s.sqlite, { batchSize: 20, now: NOW })]).toEqual([]);
+    expect(await collect(repos(s).schedules.pruneFires({ batchSize: 20, now: NOW }))).toEqual([]);
   });
 });
 
-describe('reclaimSpace', () => {
-  it('shrinks the database file after a prune and empties the WAL', () => {
+describe('executions.reclaimSpace', () => {
+  it('shrinks the database file after a prune and empties the WAL', async () => {
     const s = store();
     expect(s.sqlite.pragma('auto_vacuum', { simple: true })).toBe(2); // INCREMENTAL
     seed(s, daily(3000, { steps: 3, outputBytes: 2000 }));
@@ -247,12 +252,12 @@ describe('reclaimSpace', () => {
     const before = statSync(s.file).size;
     expect(before).toBeGreaterThan(15 * 1024 * 1024);
 
-    expect(pruneExecutions(s.sqlite, { maxAgeDays: 0, maxCount: 300, batchSize: 500, now: NOW })).toBe(2700);
+    expect(await pruned(s, { maxAgeDays: 0, maxCount: 300, batchSize: 500, now: NOW })).toBe(2700);
     // Deleting alone frees pages inside the file but does not shrink it.
     s.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     expect(statSync(s.file).size).toBe(before);
 
-    const reclaimed = reclaimSpace(s.sqlite);
+    const reclaimed = await repos(s).executions.reclaimSpace();
     expect(reclaimed.walTruncated).toBe(true);
     expect(reclaimed.pagesFreed).toBeGreaterThan(0);
     const after = statSync(s.file).size;

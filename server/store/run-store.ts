@@ -18,6 +18,7 @@ import type {
   StoredAttempt,
 } from '../core/engine/ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
+import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { nowIso, type Store } from './db.ts';
 import {
   cancelExecution,
@@ -111,7 +112,8 @@ export class SqliteRunRecords implements RunRecords {
  * (server/core/engine/records.ts) over `SqliteRunRecords`. Steps that finish in the same turn of
  * the event loop store their results in one commit, each in its own savepoint, and so do runs
  * created in the same turn (a burst of webhooks): under load, one write lock and one WAL write
- * for many.
+ * for many. Every call waits while a repository transaction holds the shared connection
+ * (connection-lock.ts), so an engine write never lands inside someone else's transaction.
  */
 export class SqliteRunStore implements RunStore {
   private readonly sqlite: Database.Database;
@@ -119,12 +121,15 @@ export class SqliteRunStore implements RunStore {
   private readonly now: () => string;
   private readonly finishes: WriteBatcher<Finish, Finished>;
   private readonly executions: WriteBatcher<NewExecution, Execution>;
+  /** Shared with the repositories: a call waits while one of their transactions holds the connection. */
+  private readonly lock: ConnectionLock;
 
   constructor(store: Pick<Store, 'sqlite'>, now: () => string = nowIso) {
     const sqlite = store.sqlite;
     this.sqlite = sqlite;
     this.records = new SqliteRunRecords(sqlite);
     this.now = now;
+    this.lock = connectionLock(sqlite);
     this.finishes = new WriteBatcher(sqlite, (finish: Finish) => finishStep(this.records, finish, this.now()));
     this.executions = new WriteBatcher(sqlite, (values: NewExecution) => {
       const execution = insertExecution(sqlite, values);
@@ -133,95 +138,107 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
-  async runForStep(executionId: string) {
-    return getExecutionForStep(this.sqlite, executionId);
+  runForStep(executionId: string) {
+    return this.lock.run(() => getExecutionForStep(this.sqlite, executionId));
   }
 
-  async graphSource(run: RunGraphRef): Promise<unknown> {
-    if (!run.versionId) return getExecutionGraph(this.sqlite, run.id);
-    const row = prepared(this.sqlite, 'select graph from workflow_versions where id = ?').get(run.versionId) as
-      | { graph: string | null }
-      | undefined;
-    return row ? fromJson(row.graph) : undefined;
+  graphSource(run: RunGraphRef): Promise<unknown> {
+    return this.lock.run(() => {
+      if (!run.versionId) return getExecutionGraph(this.sqlite, run.id);
+      const row = prepared(this.sqlite, 'select graph from workflow_versions where id = ?').get(run.versionId) as
+        | { graph: string | null }
+        | undefined;
+      return row ? fromJson(row.graph) : undefined;
+    });
   }
 
-  async runStatus(executionId: string) {
-    return getExecutionStatus(this.sqlite, executionId);
+  runStatus(executionId: string) {
+    return this.lock.run(() => getExecutionStatus(this.sqlite, executionId));
   }
 
-  async parentResults(executionId: string, steps: readonly PlannedStep[]) {
-    return latestResults(this.sqlite, executionId, steps);
+  parentResults(executionId: string, steps: readonly PlannedStep[]) {
+    return this.lock.run(() => latestResults(this.sqlite, executionId, steps));
   }
 
-  async latestAttempt(step: StepRef): Promise<StoredAttempt> {
-    return this.records.latestAttempt(step);
+  latestAttempt(step: StepRef): Promise<StoredAttempt> {
+    return this.lock.run(() => this.records.latestAttempt(step));
   }
 
-  async stepOutputs(executionId: string, steps: readonly PlannedStep[]) {
-    return stepOutputs(this.sqlite, executionId, steps);
+  stepOutputs(executionId: string, steps: readonly PlannedStep[]) {
+    return this.lock.run(() => stepOutputs(this.sqlite, executionId, steps));
   }
 
-  async claim(claim: Claim): Promise<ClaimDecision> {
-    return immediate(this.sqlite, () => claimAttempt(this.records, claim));
+  claim(claim: Claim): Promise<ClaimDecision> {
+    return this.lock.run(() => immediate(this.sqlite, () => claimAttempt(this.records, claim)));
   }
 
   finish(finish: Finish): Promise<Finished> {
     return this.finishes.add(finish);
   }
 
-  async settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
-    return immediate(this.sqlite, () => advanceExecution(this.records, graph, executionId, this.now()));
+  settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
+    return this.lock.run(() =>
+      immediate(this.sqlite, () => advanceExecution(this.records, graph, executionId, this.now())),
+    );
   }
 
-  async failRun(executionId: string, error: RunError): Promise<boolean> {
-    return this.records.endRun(executionId, 'failed', error);
+  failRun(executionId: string, error: RunError): Promise<boolean> {
+    return this.lock.run(() => this.records.endRun(executionId, 'failed', error));
   }
 
   createExecution(values: NewExecution): Promise<Execution> {
     return this.executions.add(values);
   }
 
-  async getExecution(executionId: string): Promise<Execution | undefined> {
-    return getExecution(this.sqlite, executionId);
+  getExecution(executionId: string): Promise<Execution | undefined> {
+    return this.lock.run(() => getExecution(this.sqlite, executionId));
   }
 
-  async publishedVersionOf(workflowId: string): Promise<string | null | undefined> {
-    const row = prepared(this.sqlite, 'select published_version_id as id from workflows where id = ?').get(
-      workflowId,
-    ) as { id: string | null } | undefined;
-    return row?.id;
-  }
-
-  async cancel(executionId: string): Promise<boolean> {
-    return immediate(this.sqlite, () => {
-      if (!cancelExecution(this.sqlite, executionId)) return false;
-      cancelRunningSteps(this.sqlite, executionId);
-      return true;
+  publishedVersionOf(workflowId: string): Promise<string | null | undefined> {
+    return this.lock.run(() => {
+      const row = prepared(this.sqlite, 'select published_version_id as id from workflows where id = ?').get(
+        workflowId,
+      ) as { id: string | null } | undefined;
+      return row?.id;
     });
   }
 
-  async resume(original: Execution, graph: CompiledGraph, createdBy: string | null) {
-    return immediate(this.sqlite, () => {
-      const execution = insertExecution(this.sqlite, {
-        workflowId: original.workflowId,
-        versionId: original.versionId,
-        graph: original.graph,
-        trigger: 'retry',
-        triggerPayload: original.triggerPayload,
-        retryOf: original.id,
-        retryChain: original.retryChain ?? original.id,
-        createdBy,
-      });
-      copySucceededSteps(this.sqlite, original.id, execution.id);
-      return { execution, pending: advanceExecution(this.records, graph, execution.id, this.now()).pending };
-    });
+  cancel(executionId: string): Promise<boolean> {
+    return this.lock.run(() =>
+      immediate(this.sqlite, () => {
+        if (!cancelExecution(this.sqlite, executionId)) return false;
+        cancelRunningSteps(this.sqlite, executionId);
+        return true;
+      }),
+    );
   }
 
-  async unfinishedRuns(limit: number, after?: string): Promise<string[]> {
-    return listUnfinishedExecutionIds(this.sqlite, limit, after);
+  resume(original: Execution, graph: CompiledGraph, createdBy: string | null) {
+    return this.lock.run(() =>
+      immediate(this.sqlite, () => {
+        const execution = insertExecution(this.sqlite, {
+          workflowId: original.workflowId,
+          versionId: original.versionId,
+          graph: original.graph,
+          trigger: 'retry',
+          triggerPayload: original.triggerPayload,
+          retryOf: original.id,
+          retryChain: original.retryChain ?? original.id,
+          createdBy,
+        });
+        copySucceededSteps(this.sqlite, original.id, execution.id);
+        return { execution, pending: advanceExecution(this.records, graph, execution.id, this.now()).pending };
+      }),
+    );
   }
 
-  async reconcile(graph: CompiledGraph, executionId: string) {
-    return immediate(this.sqlite, () => reconcileRun(this.records, graph, executionId, this.now()));
+  unfinishedRuns(limit: number, after?: string): Promise<string[]> {
+    return this.lock.run(() => listUnfinishedExecutionIds(this.sqlite, limit, after));
+  }
+
+  reconcile(graph: CompiledGraph, executionId: string) {
+    return this.lock.run(() =>
+      immediate(this.sqlite, () => reconcileRun(this.records, graph, executionId, this.now())),
+    );
   }
 }

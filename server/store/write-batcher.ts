@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { immediate } from './prepared.ts';
 
 /**
@@ -12,9 +13,11 @@ export class WriteBatcher<Input, Output> {
   private pending: Array<{ input: Input; resolve: (output: Output) => void; reject: (error: unknown) => void }> = [];
   private readonly sqlite: Database.Database;
   private readonly savepoint: (input: Input) => Output;
+  private readonly lock: ConnectionLock;
 
   constructor(sqlite: Database.Database, write: (input: Input) => Output) {
     this.sqlite = sqlite;
+    this.lock = connectionLock(sqlite);
     // Created once: inside the batch's transaction, better-sqlite3 runs it as a savepoint.
     this.savepoint = sqlite.transaction(write);
   }
@@ -26,6 +29,16 @@ export class WriteBatcher<Input, Output> {
   }
 
   private flush(): void {
+    if (this.lock.held) {
+      // An async store transaction holds the connection: the batch commits after it, not inside it.
+      // (A transaction must not wait for a batch: it would wait for ever.)
+      void this.lock.runOutside(() => this.commit());
+      return;
+    }
+    this.commit();
+  }
+
+  private commit(): void {
     const batch = this.pending;
     this.pending = [];
     let outcomes: Array<{ ok: true; output: Output } | { ok: false; error: unknown }>;

@@ -6,7 +6,9 @@ import { newApiKey } from '../auth/api-keys.ts';
 import { masterKeyFrom } from '../security/master-key.ts';
 import { insertApiKey } from '../store/api-keys.ts';
 import type { Store } from '../store/db.ts';
+import type { StorePort } from '../store/repositories.ts';
 import type { Role } from '../store/schema.ts';
+import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { insertUser, type UserRow } from '../store/users.ts';
 import { tempStore } from './store.ts';
 
@@ -23,6 +25,8 @@ export interface CallOptions {
 
 export interface TestApi {
   readonly store: ReturnType<typeof tempStore>;
+  /** The same store through its port, as the API holds it. */
+  readonly repos: StorePort;
   readonly app: ReturnType<typeof createApp>;
   /** One seeded user per role (no password: they act through `keys`). */
   readonly users: Readonly<Record<Role, UserRow>>;
@@ -78,8 +82,9 @@ export function testApi(
 ): TestApi {
   const store = options.store ?? tempStore();
   const { users, keys } = seedAccounts(store);
+  const repos = sqliteRepositories(store);
   const app = createApp({
-    store,
+    repos,
     log: pino({ level: 'silent' }),
     config: {
       apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024,
@@ -95,6 +100,7 @@ export function testApi(
   });
   return {
     store,
+    repos,
     app,
     users,
     keys,

@@ -11,6 +11,7 @@ import { createPgPool } from '../pg/pool.ts';
 import { loadMasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import { type ExecutionRow, getExecution } from '../store/executions.ts';
+import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { listStepRuns, type StepRunRow } from '../store/steps.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
@@ -34,6 +35,8 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
 
   const engine = {
     store,
+    /** The same store through its port, as the API, scheduler and retention hold it. */
+    repos: sqliteRepositories(store),
     pgPool,
     databaseUrl: database.url,
     runs,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roleWithin } from '../../auth/access.ts';
 import { newApiKey } from '../../auth/api-keys.ts';
-import { type ApiKeyRow, getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../../store/api-keys.ts';
+import type { ApiKeyRow } from '../../store/api-keys.ts';
 import { RoleName } from '../account-schemas.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -47,7 +47,7 @@ export const apiKeyRoutes = [
       },
       403: { description: 'The role asked for exceeds yours' },
     },
-    handler(request) {
+    async handler(request) {
       const { body, deps, c, caller } = request;
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
       const role = body.role ?? (caller.via.kind === 'api_key' ? caller.via.role : caller.user.role);
@@ -56,14 +56,14 @@ export const apiKeyRoutes = [
         throw new ApiError(403, 'role_too_high', `a key may not have more rights than you: "${role}" exceeds them`);
       }
       const generated = newApiKey();
-      const key = insertApiKey(deps.store.sqlite, {
+      const key = await deps.repos.apiKeys.insert({
         userId: caller.user.id,
         name: body.name,
         prefix: generated.prefix,
         keyHash: generated.hash,
         role,
       });
-      audit(request, { action: 'api_key.created', objectType: 'api_key', objectId: key.id, details: { role } });
+      await audit(request, { action: 'api_key.created', objectType: 'api_key', objectId: key.id, details: { role } });
       return c.json({ key: toApiKey(key), secret: generated.secret }, 201);
     },
   }),
@@ -76,9 +76,9 @@ export const apiKeyRoutes = [
     tag: 'API keys',
     access: 'view',
     responses: { 200: { description: 'Keys', schema: z.object({ items: z.array(ApiKey) }) } },
-    handler({ deps, c, caller }) {
+    async handler({ deps, c, caller }) {
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
-      const keys = listApiKeys(deps.store.sqlite, caller.can('admin') ? undefined : caller.user.id);
+      const keys = await deps.repos.apiKeys.list(caller.can('admin') ? undefined : caller.user.id);
       return c.json({ items: keys.map(toApiKey) });
     },
   }),
@@ -92,14 +92,14 @@ export const apiKeyRoutes = [
     access: 'view',
     params: z.strictObject({ id: z.uuid() }),
     responses: { 204: { description: 'Revoked' }, 404: { description: 'No such key of yours' } },
-    handler(request) {
+    async handler(request) {
       const { params, deps, c, caller } = request;
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
-      const key = getApiKey(deps.store.sqlite, params.id);
+      const key = await deps.repos.apiKeys.get(params.id);
       // Someone else's key looks like no key: its existence is not the caller's business.
       if (!key || (key.userId !== caller.user.id && !caller.can('admin'))) throw notFound(`API key ${params.id}`);
-      if (revokeApiKey(deps.store.sqlite, key.id)) {
-        audit(request, { action: 'api_key.revoked', objectType: 'api_key', objectId: key.id });
+      if (await deps.repos.apiKeys.revoke(key.id)) {
+        await audit(request, { action: 'api_key.revoked', objectType: 'api_key', objectId: key.id });
       }
       return c.body(null, 204);
     },

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../core/graph.ts';
 import { EventHub } from '../../engine/event-hub.ts';
 import { createRunService } from '../../runs/service.ts';
-import { appendAudit } from '../../store/audit.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
 import { testEngine } from '../../testing/engine.ts';
 import { tempStore } from '../../testing/store.ts';
@@ -253,8 +252,8 @@ describe('audit log', () => {
     expect((await api.call('GET', '/api/v1/audit?cursor=garbage')).status).toBe(400);
   });
 
-  it('cannot be changed or deleted, even with SQL', () => {
-    appendAudit(api.store.sqlite, {
+  it('cannot be changed or deleted, even with SQL', async () => {
+    await api.repos.audit.append({
       actorKind: 'system',
       actorId: null,
       actorLabel: 'test',

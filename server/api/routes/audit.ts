@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { listAudit } from '../../store/audit.ts';
 import { AUDIT_ACTOR_KINDS } from '../../store/schema.ts';
 import { cursorParam, page } from '../cursor.ts';
 import { defineRoute } from '../route.ts';
@@ -44,8 +43,8 @@ export const auditRoutes = [
         schema: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
       },
     },
-    handler({ query, deps, c }) {
-      const rows = listAudit(deps.store.sqlite, {
+    async handler({ query, deps, c }) {
+      const rows = await deps.repos.audit.list({
         ...(query.actorId ? { actorId: query.actorId } : {}),
         ...(query.action ? { action: query.action } : {}),
         ...(query.objectType ? { objectType: query.objectType } : {}),

@@ -3,8 +3,6 @@ import { LoginLimiter } from '../../auth/login-limiter.ts';
 import { hashPassword, Password, verifyPassword } from '../../auth/passwords.ts';
 import { clientIp } from '../../auth/request-info.ts';
 import { endSession, startSession } from '../../auth/sessions.ts';
-import { revokeUserSessions } from '../../store/sessions.ts';
-import { countUsers, getPasswordHash, getUserForLogin, insertFirstUser, setPasswordHash } from '../../store/users.ts';
 import { Email, PersonName, RoleName, toUser, User } from '../account-schemas.ts';
 import { audit } from '../audit.ts';
 import { ApiError, errorResponse } from '../errors.ts';
@@ -33,8 +31,8 @@ export const authRoutes = [
     tag: 'Auth',
     access: 'public',
     responses: { 200: { description: 'State', schema: z.object({ setupRequired: z.boolean() }) } },
-    handler({ deps, c }) {
-      return c.json({ setupRequired: countUsers(deps.store.sqlite) === 0 });
+    async handler({ deps, c }) {
+      return c.json({ setupRequired: (await deps.repos.users.count()) === 0 });
     },
   }),
 
@@ -53,17 +51,17 @@ export const authRoutes = [
     async handler(request) {
       const { body, deps, c } = request;
       const alreadySetUp = () => new ApiError(409, 'already_set_up', 'Stepwise is already set up: sign in instead');
-      if (countUsers(deps.store.sqlite) > 0) throw alreadySetUp();
+      if ((await deps.repos.users.count()) > 0) throw alreadySetUp();
       const passwordHash = await hashPassword(body.password);
-      const user = insertFirstUser(deps.store.sqlite, {
+      const user = await deps.repos.users.insertFirst({
         email: body.email,
         name: body.name,
         role: 'admin',
         passwordHash,
       });
       if (!user) throw alreadySetUp();
-      startSession(c, deps, user.id);
-      audit(request, { action: 'setup', objectType: 'user', objectId: user.id }, user);
+      await startSession(c, deps, user.id);
+      await audit(request, { action: 'setup', objectType: 'user', objectId: user.id }, user);
       return c.json({ user: toUser(user) }, 201);
     },
   }),
@@ -90,17 +88,22 @@ export const authRoutes = [
         c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
         return errorResponse(c, new ApiError(429, 'too_many_attempts', 'too many failed sign-ins; try again later'));
       }
-      const user = getUserForLogin(deps.store.sqlite, body.email);
+      const user = await deps.repos.users.getForLogin(body.email);
       // Verified even for an unknown email (against a dummy hash), so the answer takes as long.
       const matches = await verifyPassword(user?.passwordHash, body.password);
       if (!user || !matches || !user.active) {
         limiter.failed(body.email, ip);
-        audit(request, { action: 'login.failed', objectType: 'user', objectId: null, details: { email: body.email } });
+        await audit(request, {
+          action: 'login.failed',
+          objectType: 'user',
+          objectId: null,
+          details: { email: body.email },
+        });
         throw new ApiError(401, 'invalid_credentials', WRONG_CREDENTIALS);
       }
       limiter.succeeded(body.email);
-      startSession(c, deps, user.id);
-      audit(request, { action: 'login.succeeded', objectType: 'user', objectId: user.id }, user);
+      await startSession(c, deps, user.id);
+      await audit(request, { action: 'login.succeeded', objectType: 'user', objectId: user.id }, user);
       return c.json({ user: toUser(user) });
     },
   }),
@@ -113,12 +116,12 @@ export const authRoutes = [
     tag: 'Auth',
     access: 'public',
     responses: { 204: { description: 'Signed out (also when nobody was signed in)' } },
-    handler(request) {
+    async handler(request) {
       const { deps, c, caller } = request;
       if (caller?.via.kind === 'session') {
-        audit(request, { action: 'logout', objectType: 'user', objectId: caller.user.id });
+        await audit(request, { action: 'logout', objectType: 'user', objectId: caller.user.id });
       }
-      endSession(c, deps);
+      await endSession(c, deps);
       return c.body(null, 204);
     },
   }),
@@ -140,7 +143,7 @@ export const authRoutes = [
         }),
       },
     },
-    handler({ caller, c }) {
+    async handler({ caller, c }) {
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
       return c.json({
         user: toUser(caller.user),
@@ -165,17 +168,20 @@ export const authRoutes = [
     async handler(request) {
       const { body, deps, c, caller } = request;
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
-      const current = getPasswordHash(deps.store.sqlite, caller.user.id);
+      const current = await deps.repos.users.getPasswordHash(caller.user.id);
       if (!(await verifyPassword(current, body.currentPassword))) {
         throw new ApiError(400, 'wrong_password', 'the current password is wrong');
       }
-      setPasswordHash(deps.store.sqlite, caller.user.id, await hashPassword(body.newPassword));
-      revokeUserSessions(
-        deps.store.sqlite,
-        caller.user.id,
-        caller.via.kind === 'session' ? caller.via.tokenHash : undefined,
-      );
-      audit(request, { action: 'user.password_changed', objectType: 'user', objectId: caller.user.id });
+      const passwordHash = await hashPassword(body.newPassword);
+      // The new password and the end of the other sessions land together.
+      await deps.repos.transaction(async (tx) => {
+        await tx.users.setPasswordHash(caller.user.id, passwordHash);
+        await tx.sessions.revokeForUser(
+          caller.user.id,
+          caller.via.kind === 'session' ? caller.via.tokenHash : undefined,
+        );
+      });
+      await audit(request, { action: 'user.password_changed', objectType: 'user', objectId: caller.user.id });
       return c.body(null, 204);
     },
   }),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { deleteCredential, insertCredential, listCredentialChoices, listCredentials } from '../../store/credentials.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
@@ -47,8 +46,8 @@ export const credentialRoutes = [
     tag: 'Credentials',
     access: 'admin',
     responses: { 200: { description: 'Credentials', schema: z.object({ items: z.array(Credential) }) } },
-    handler({ deps, c }) {
-      return c.json({ items: listCredentials(deps.store.sqlite) });
+    async handler({ deps, c }) {
+      return c.json({ items: await deps.repos.credentials.list() });
     },
   }),
   // Analysts configure HTTP nodes and webhooks too, so they see what there is to pick from; the
@@ -63,8 +62,8 @@ export const credentialRoutes = [
     responses: {
       200: { description: 'Credentials by name', schema: z.object({ items: z.array(CredentialChoice) }) },
     },
-    handler({ deps, c }) {
-      return c.json({ items: listCredentialChoices(deps.store.sqlite) });
+    async handler({ deps, c }) {
+      return c.json({ items: await deps.repos.credentials.listChoices() });
     },
   }),
   defineRoute({
@@ -76,10 +75,10 @@ export const credentialRoutes = [
     access: 'admin',
     body: CredentialInput,
     responses: { 201: { description: 'Stored', schema: Credential } },
-    handler(request) {
+    async handler(request) {
       const { body, deps, c } = request;
-      const credential = insertCredential(deps.store.sqlite, deps.masterKey, body);
-      audit(request, {
+      const credential = await deps.repos.credentials.insert(deps.masterKey, body);
+      await audit(request, {
         action: 'credential.created',
         objectType: 'credential',
         objectId: credential.id,
@@ -97,10 +96,10 @@ export const credentialRoutes = [
     access: 'admin',
     params: CredentialId,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such credential' } },
-    handler(request) {
+    async handler(request) {
       const { params, deps, c } = request;
-      if (!deleteCredential(deps.store.sqlite, params.id)) throw notFound(`credential ${params.id}`);
-      audit(request, { action: 'credential.deleted', objectType: 'credential', objectId: params.id });
+      if (!(await deps.repos.credentials.delete(params.id))) throw notFound(`credential ${params.id}`);
+      await audit(request, { action: 'credential.deleted', objectType: 'credential', objectId: params.id });
       return c.body(null, 204);
     },
   }),

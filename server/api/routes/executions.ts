@@ -2,11 +2,9 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { Graph } from '../../core/graph.ts';
 import { RunConflict } from '../../runs/service.ts';
-import type { Store } from '../../store/db.ts';
-import { getExecution, getExecutionLabels, listExecutions, TERMINAL_STATUSES } from '../../store/executions.ts';
+import { TERMINAL_STATUSES } from '../../store/executions.ts';
+import type { Repositories } from '../../store/repositories.ts';
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
-import { listStepRuns } from '../../store/steps.ts';
-import { getVersionById } from '../../store/versions.ts';
 import { audit } from '../audit.ts';
 import { cursorParam, page } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -23,17 +21,19 @@ import { runEventsRoute } from './run-events.ts';
 
 const ExecutionId = z.strictObject({ id: z.uuid() });
 
-function executionDetail(store: Store, id: string): z.output<typeof ExecutionDetail> {
-  const execution = getExecution(store.sqlite, id);
+async function executionDetail(repos: Repositories, id: string): Promise<z.output<typeof ExecutionDetail>> {
+  const execution = await repos.executions.get(id);
   if (!execution) throw notFound(`execution ${id}`);
-  const version = execution.versionId ? getVersionById(store.db, execution.versionId) : undefined;
+  const version = execution.versionId ? await repos.workflows.getVersion(execution.versionId) : undefined;
   const graph = version ? version.graph : execution.graph;
+  const labels = await repos.executions.labels(id);
+  const steps = await repos.executions.steps(id);
   return {
-    ...toExecutionSummary({ ...execution, ...getExecutionLabels(store.sqlite, id) }),
+    ...toExecutionSummary({ ...execution, ...labels }),
     triggerPayload: execution.triggerPayload ?? null,
     // Stored graphs were valid when written; parsing guards against older code's data.
     graph: graph ? Graph.parse(graph) : null,
-    steps: listStepRuns(store.sqlite, id).map(toStepRun),
+    steps: steps.map(toStepRun),
   };
 }
 
@@ -63,8 +63,8 @@ export const executionRoutes = [
         schema: z.object({ items: z.array(ExecutionSummary), nextCursor: z.string().nullable() }),
       },
     },
-    handler({ query, deps, c }) {
-      const rows = listExecutions(deps.store.db, {
+    async handler({ query, deps, c }) {
+      const rows = await deps.repos.executions.list({
         ...(query.workflowId ? { workflowId: query.workflowId } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.trigger ? { trigger: query.trigger } : {}),
@@ -90,8 +90,8 @@ export const executionRoutes = [
       200: { description: 'The execution', schema: ExecutionDetail },
       404: { description: 'No such execution' },
     },
-    handler({ params, deps, c }) {
-      return c.json(executionDetail(deps.store, params.id));
+    async handler({ params, deps, c }) {
+      return c.json(await executionDetail(deps.repos, params.id));
     },
   }),
 
@@ -111,19 +111,20 @@ export const executionRoutes = [
     async handler(request) {
       const { params, deps, c } = request;
       const runs = runServiceOf(deps);
-      const execution = getExecution(deps.store.sqlite, params.id);
+      const execution = await deps.repos.executions.get(params.id);
       if (!execution) throw notFound(`execution ${params.id}`);
       if (!(await runs.cancel(params.id))) {
         throw new ApiError(409, 'already_ended', `the execution has already ended (${execution.status})`);
       }
-      audit(request, {
+      await audit(request, {
         action: 'run.canceled',
         objectType: 'execution',
         objectId: params.id,
         details: { workflowId: execution.workflowId },
       });
-      const labels = getExecutionLabels(deps.store.sqlite, params.id);
-      return c.json(toExecutionSummary({ ...(getExecution(deps.store.sqlite, params.id) ?? execution), ...labels }));
+      const labels = await deps.repos.executions.labels(params.id);
+      const canceled = (await deps.repos.executions.get(params.id)) ?? execution;
+      return c.json(toExecutionSummary({ ...canceled, ...labels }));
     },
   }),
 
@@ -144,10 +145,10 @@ export const executionRoutes = [
     async handler(request) {
       const { params, body, deps, c } = request;
       const runs = runServiceOf(deps);
-      if (!getExecution(deps.store.sqlite, params.id)) throw notFound(`execution ${params.id}`);
+      if (!(await deps.repos.executions.get(params.id))) throw notFound(`execution ${params.id}`);
       try {
         const execution = await runs.retry(params.id, body.mode, request.caller?.user.id ?? null);
-        audit(request, {
+        await audit(request, {
           action: 'run.retried',
           objectType: 'execution',
           objectId: params.id,
@@ -170,9 +171,9 @@ export const executionRoutes = [
     access: 'view',
     params: ExecutionId,
     responses: { 200: { description: 'text/event-stream' }, 404: { description: 'No such execution' } },
-    handler({ params, deps, c }) {
+    async handler({ params, deps, c }) {
       const runs = runServiceOf(deps);
-      if (!getExecution(deps.store.sqlite, params.id)) throw notFound(`execution ${params.id}`);
+      if (!(await deps.repos.executions.get(params.id))) throw notFound(`execution ${params.id}`);
       return streamSSE(c, async (stream) => {
         // Subscribe before reading the snapshot, so nothing falls between the two.
         const queue: RunEvent[] = [];
@@ -187,7 +188,7 @@ export const executionRoutes = [
           wake?.();
         });
         try {
-          const snapshot = executionDetail(deps.store, params.id);
+          const snapshot = await executionDetail(deps.repos, params.id);
           await stream.writeSSE({ event: 'snapshot', data: JSON.stringify(snapshot) });
           let ended = TERMINAL_STATUSES.includes(snapshot.status);
           while (open && !ended) {

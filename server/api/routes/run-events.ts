@@ -44,9 +44,9 @@ export const runEventsRoute = defineRoute({
   },
   handler({ deps, c }) {
     const runs = runServiceOf(deps);
-    const stillAllowed = () => {
+    const stillAllowed = async () => {
       try {
-        return resolveCaller(c, deps)?.can('view') ?? false;
+        return (await resolveCaller(c, deps))?.can('view') ?? false;
       } catch {
         return false; // a bearer key that is no longer live
       }
@@ -88,12 +88,12 @@ export const runEventsRoute = defineRoute({
           if (pending.size === 0) {
             await pause(HEARTBEAT_MS, true);
             if (open && pending.size === 0) {
-              if (!stillAllowed()) break;
+              if (!(await stillAllowed())) break;
               await stream.write(': keep-alive\n\n');
             }
             continue;
           }
-          if (!stillAllowed()) break;
+          if (!(await stillAllowed())) break;
           const changes: RunChanges = { runs: [...pending.values()], more };
           pending.clear();
           more = 0;

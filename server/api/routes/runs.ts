@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { Graph } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
-import { getVersionById } from '../../store/versions.ts';
 import { type AuditEvent, audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
@@ -47,7 +46,7 @@ export const runRoutes = [
     async handler(request) {
       const { params, body, deps, c } = request;
       const runs = runServiceOf(deps);
-      const workflow = loadWorkflow(deps.store.db, params.id);
+      const workflow = await loadWorkflow(deps.repos, params.id);
       const payload = body.payload ?? {};
       if (body.draft) {
         const graph = Graph.parse(workflow.draft);
@@ -61,14 +60,14 @@ export const runRoutes = [
           payload,
           createdBy: request.caller?.user.id ?? null,
         });
-        audit(request, runTriggered(workflow.id, execution.id, 'test'));
+        await audit(request, runTriggered(workflow.id, execution.id, 'test'));
         return c.json({ executionId: execution.id }, 201);
       }
       const version =
         body.version !== undefined
-          ? loadVersion(deps.store.db, workflow.id, body.version)
+          ? await loadVersion(deps.repos, workflow.id, body.version)
           : workflow.publishedVersionId
-            ? getVersionById(deps.store.db, workflow.publishedVersionId)
+            ? await deps.repos.workflows.getVersion(workflow.publishedVersionId)
             : undefined;
       if (!version)
         throw new ApiError(409, 'not_published', 'the workflow has no published version; publish one or run the draft');
@@ -79,7 +78,7 @@ export const runRoutes = [
         payload,
         createdBy: request.caller?.user.id ?? null,
       });
-      audit(request, runTriggered(workflow.id, execution.id, 'manual', version.number));
+      await audit(request, runTriggered(workflow.id, execution.id, 'manual', version.number));
       return c.json({ executionId: execution.id }, 201);
     },
   }),

@@ -91,7 +91,7 @@ describe('schedules API with the engine', () => {
     engine.store.sqlite.prepare('update workflows set active_since = ? where id = ?').run(since, id);
     engine.store.sqlite.prepare('update publications set published_at = ? where workflow_id = ?').run(since, id);
     const before = new Date().toISOString();
-    expect(await new Scheduler(engine.runs, engine.log).tick()).toBe(1);
+    expect(await new Scheduler(engine.runs, engine.repos, engine.log).tick()).toBe(1);
     const after = new Date().toISOString();
     const lastRun = async () =>
       (await api.call('GET', '/api/v1/schedules')).body.items.find(

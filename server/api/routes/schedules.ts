@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { nextFires } from '../../core/schedule.ts';
 import { versionSchedule } from '../../scheduler/scheduler.ts';
-import type { Store } from '../../store/db.ts';
-import { lastScheduledRun, listPublishedWorkflows, setSchedulePaused } from '../../store/schedules.ts';
+import type { Repositories } from '../../store/repositories.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
@@ -23,13 +22,17 @@ export const ScheduleShape = z
   .meta({ id: 'Schedule' });
 
 /** Every schedule, or only the given workflow's. */
-function schedules(store: Store, onlyWorkflowId?: string, now = new Date()): Array<z.output<typeof ScheduleShape>> {
+async function schedules(
+  repos: Repositories,
+  onlyWorkflowId?: string,
+  now = new Date(),
+): Promise<Array<z.output<typeof ScheduleShape>>> {
   const items: Array<z.output<typeof ScheduleShape>> = [];
-  for (const workflow of listPublishedWorkflows(store.sqlite)) {
+  for (const workflow of await repos.schedules.listPublished()) {
     if (onlyWorkflowId !== undefined && workflow.workflowId !== onlyWorkflowId) continue;
-    const schedule = versionSchedule(store.sqlite, workflow.versionId);
+    const schedule = await versionSchedule(repos, workflow.versionId);
     if (!schedule) continue;
-    const last = lastScheduledRun(store.sqlite, workflow.workflowId);
+    const last = await repos.schedules.lastScheduledRun(workflow.workflowId);
     items.push({
       workflowId: workflow.workflowId,
       workflowName: workflow.name,
@@ -55,8 +58,8 @@ export const scheduleRoutes = [
     tag: 'Schedules',
     access: 'view',
     responses: { 200: { description: 'Schedules', schema: z.object({ items: z.array(ScheduleShape) }) } },
-    handler({ deps, c }) {
-      return c.json({ items: schedules(deps.store) });
+    async handler({ deps, c }) {
+      return c.json({ items: await schedules(deps.repos) });
     },
   }),
   ...(['pause', 'resume'] as const).map((action) =>
@@ -72,19 +75,19 @@ export const scheduleRoutes = [
         200: { description: 'The schedule', schema: ScheduleShape },
         404: { description: 'No scheduled workflow with this id' },
       },
-      handler(request) {
+      async handler(request) {
         const { params, deps, c } = request;
-        const [existing] = schedules(deps.store, params.id);
+        const [existing] = await schedules(deps.repos, params.id);
         if (!existing) throw notFound(`schedule of workflow ${params.id}`);
-        setSchedulePaused(deps.store.sqlite, params.id, action === 'pause');
+        await deps.repos.schedules.setPaused(params.id, action === 'pause');
         if (existing.paused !== (action === 'pause')) {
-          audit(request, {
+          await audit(request, {
             action: action === 'pause' ? 'schedule.paused' : 'schedule.resumed',
             objectType: 'workflow',
             objectId: params.id,
           });
         }
-        const [updated] = schedules(deps.store, params.id);
+        const [updated] = await schedules(deps.repos, params.id);
         return c.json(updated ?? existing);
       },
     }),

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { Graph, type Problem } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
-import { importWorkflow } from '../../store/transfer.ts';
-import { getVersionById, listVersionsWithGraphs } from '../../store/versions.ts';
-import { getWorkflowListItem } from '../../store/workflows.ts';
 import { audit } from '../audit.ts';
 import { loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
@@ -48,12 +45,12 @@ export const transferRoutes = [
     params: WorkflowId,
     query: z.object({ versions: z.enum(['all', 'latest']).default('all') }),
     responses: { 200: { description: 'The export document', schema: WorkflowExport } },
-    handler({ params, query, deps, c }) {
-      const workflow = loadWorkflow(deps.store.db, params.id);
-      const all = listVersionsWithGraphs(deps.store.db, workflow.id);
+    async handler({ params, query, deps, c }) {
+      const workflow = await loadWorkflow(deps.repos, params.id);
+      const all = await deps.repos.workflows.listVersionsWithGraphs(workflow.id);
       const chosen = query.versions === 'all' ? all : all.slice(-1);
       const published = workflow.publishedVersionId
-        ? getVersionById(deps.store.db, workflow.publishedVersionId)
+        ? await deps.repos.workflows.getVersion(workflow.publishedVersionId)
         : undefined;
       const document: z.output<typeof WorkflowExport> = {
         format: EXPORT_FORMAT,
@@ -88,26 +85,26 @@ export const transferRoutes = [
       201: { description: 'The new workflow', schema: Workflow },
       422: { description: 'A version graph is not valid; nothing was imported', schema: GraphProblems },
     },
-    handler(request) {
+    async handler(request) {
       const { body, deps, c } = request;
       const versions = [...body.versions].sort((a, b) => a.number - b.number);
       const problems: Array<Problem & { version: number }> = versions.flatMap((version) =>
         validateGraph(version.graph).map((problem) => ({ ...problem, version: version.number })),
       );
       if (problems.length > 0) throw invalidGraph(problems);
-      const workflow = importWorkflow(deps.store.db, {
+      const workflow = await deps.repos.workflows.import({
         name: body.name ?? body.workflow.name,
         description: body.workflow.description,
         draft: body.draft,
         versions: versions.map((version) => ({ graph: version.graph, message: version.message })),
       });
-      audit(request, {
+      await audit(request, {
         action: 'workflow.imported',
         objectType: 'workflow',
         objectId: workflow.id,
         details: { name: workflow.name, versions: versions.length },
       });
-      const item = getWorkflowListItem(deps.store.db, workflow.id);
+      const item = await deps.repos.workflows.getListItem(workflow.id);
       return c.json(item ? toWorkflowListItem(item) : null, 201);
     },
   }),

@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { hashPassword, Password } from '../../auth/passwords.ts';
-import { revokeUserSessions } from '../../store/sessions.ts';
-import {
-  EmailTaken,
-  getUser,
-  insertUser,
-  LastAdmin,
-  listUsers,
-  setPasswordHash,
-  updateUser,
-} from '../../store/users.ts';
+import { EmailTaken, LastAdmin, type UserRow } from '../../store/users.ts';
 import { Email, PersonName, RoleName, toUser, User, UserId } from '../account-schemas.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -29,8 +20,8 @@ export const userRoutes = [
     tag: 'Users',
     access: 'admin',
     responses: { 200: { description: 'Users', schema: z.object({ items: z.array(User) }) } },
-    handler({ deps, c }) {
-      return c.json({ items: listUsers(deps.store.sqlite).map(toUser) });
+    async handler({ deps, c }) {
+      return c.json({ items: (await deps.repos.users.list()).map(toUser) });
     },
   }),
 
@@ -49,8 +40,14 @@ export const userRoutes = [
     async handler(request) {
       const { body, deps, c } = request;
       try {
-        const user = insertUser(deps.store.sqlite, { ...body, passwordHash: await hashPassword(body.password) });
-        audit(request, { action: 'user.created', objectType: 'user', objectId: user.id, details: { role: user.role } });
+        const passwordHash = await hashPassword(body.password);
+        const user = await deps.repos.users.insert({ ...body, passwordHash });
+        await audit(request, {
+          action: 'user.created',
+          objectType: 'user',
+          objectId: user.id,
+          details: { role: user.role },
+        });
         return c.json(toUser(user), 201);
       } catch (error) {
         if (error instanceof EmailTaken) throw new ApiError(409, 'email_taken', error.message);
@@ -76,29 +73,33 @@ export const userRoutes = [
       404: { description: 'No such user' },
       409: { description: 'It would leave no active admin' },
     },
-    handler(request) {
+    async handler(request) {
       const { params, body, deps, c } = request;
-      const before = getUser(deps.store.sqlite, params.id);
+      const before = await deps.repos.users.get(params.id);
       if (!before) throw notFound(`user ${params.id}`);
-      let user: ReturnType<typeof updateUser>;
+      let user: UserRow | undefined;
       try {
-        user = updateUser(deps.store.sqlite, params.id, body);
+        // A deactivation and the end of the user's sessions land together.
+        user = await deps.repos.transaction(async (tx) => {
+          const updated = await tx.users.update(params.id, body);
+          if (updated && before.active && !updated.active) await tx.sessions.revokeForUser(updated.id);
+          return updated;
+        });
       } catch (error) {
         return lastAdmin(error);
       }
       if (!user) throw notFound(`user ${params.id}`);
       const event = { objectType: 'user', objectId: user.id };
       if (before.role !== user.role) {
-        audit(request, { ...event, action: 'user.role_changed', details: { from: before.role, to: user.role } });
+        await audit(request, { ...event, action: 'user.role_changed', details: { from: before.role, to: user.role } });
       }
       if (before.active && !user.active) {
-        // API keys check their creator's flag on every use; sessions are revoked outright.
-        revokeUserSessions(deps.store.sqlite, user.id);
-        audit(request, { ...event, action: 'user.deactivated' });
+        // API keys check their creator's flag on every use; sessions were revoked outright, above.
+        await audit(request, { ...event, action: 'user.deactivated' });
       }
-      if (!before.active && user.active) audit(request, { ...event, action: 'user.reactivated' });
+      if (!before.active && user.active) await audit(request, { ...event, action: 'user.reactivated' });
       if (before.name !== user.name) {
-        audit(request, { ...event, action: 'user.renamed', details: { from: before.name, to: user.name } });
+        await audit(request, { ...event, action: 'user.renamed', details: { from: before.name, to: user.name } });
       }
       return c.json(toUser(user));
     },
@@ -116,10 +117,13 @@ export const userRoutes = [
     responses: { 204: { description: 'Reset' }, 404: { description: 'No such user' } },
     async handler(request) {
       const { params, body, deps, c } = request;
-      if (!getUser(deps.store.sqlite, params.id)) throw notFound(`user ${params.id}`);
-      setPasswordHash(deps.store.sqlite, params.id, await hashPassword(body.password));
-      revokeUserSessions(deps.store.sqlite, params.id);
-      audit(request, { action: 'user.password_reset', objectType: 'user', objectId: params.id });
+      if (!(await deps.repos.users.get(params.id))) throw notFound(`user ${params.id}`);
+      const passwordHash = await hashPassword(body.password);
+      await deps.repos.transaction(async (tx) => {
+        await tx.users.setPasswordHash(params.id, passwordHash);
+        await tx.sessions.revokeForUser(params.id);
+      });
+      await audit(request, { action: 'user.password_reset', objectType: 'user', objectId: params.id });
       return c.body(null, 204);
     },
   }),

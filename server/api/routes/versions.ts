@@ -2,11 +2,8 @@ import { z } from 'zod';
 import { diffGraphs, GraphDiff } from '../../core/diff.ts';
 import { Graph } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
-import type { Store } from '../../store/db.ts';
-import { listPublications, publishVersion } from '../../store/publications.ts';
-import { userDisplayName } from '../../store/users.ts';
-import { getVersionByNumber, insertVersion, listVersions } from '../../store/versions.ts';
-import { getWorkflowListItem } from '../../store/workflows.ts';
+import type { PublicationListItem } from '../../store/publications.ts';
+import type { Repositories } from '../../store/repositories.ts';
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
@@ -21,18 +18,26 @@ import {
   WorkflowId,
 } from '../schemas.ts';
 
-const namesFrom =
-  (store: Store): NameOf =>
-  (id) =>
-    userDisplayName(store.sqlite, id);
+/** The display names of the authors of `rows`, looked up once each. */
+async function authorNames(repos: Repositories, rows: ReadonlyArray<{ authorId: string | null }>): Promise<NameOf> {
+  const names = new Map<string, string | null>();
+  for (const { authorId } of rows) {
+    if (authorId !== null && !names.has(authorId)) names.set(authorId, await repos.users.displayName(authorId));
+  }
+  return (id) => (id === null ? null : (names.get(id) ?? null));
+}
 
 /**
  * Publishing a version older than the live one is a rollback, which operators may do; publishing
  * a newer one (or the first) is an admin's. Unknown workflows and versions get the stricter rule.
  */
-export function publishAccess(store: Store, workflowId: string, versionNumber: number): 'operate' | 'publish' {
-  const live = getWorkflowListItem(store.db, workflowId)?.publishedVersion;
-  const exists = getVersionByNumber(store.db, workflowId, versionNumber) !== undefined;
+export async function publishAccess(
+  repos: Repositories,
+  workflowId: string,
+  versionNumber: number,
+): Promise<'operate' | 'publish'> {
+  const live = (await repos.workflows.getListItem(workflowId))?.publishedVersion;
+  const exists = (await repos.workflows.getVersionByNumber(workflowId, versionNumber)) !== undefined;
   return exists && live != null && versionNumber < live ? 'operate' : 'publish';
 }
 
@@ -65,11 +70,11 @@ export const versionRoutes = [
     access: 'view',
     params: WorkflowId,
     responses: { 200: { description: 'Versions', schema: z.object({ items: z.array(VersionSummaryShape) }) } },
-    handler({ params, deps, c }) {
-      const workflow = loadWorkflow(deps.store.db, params.id);
-      const items = listVersions(deps.store.db, workflow.id).map((row) =>
-        toVersionSummary(row, workflow.publishedVersionId, namesFrom(deps.store)),
-      );
+    async handler({ params, deps, c }) {
+      const workflow = await loadWorkflow(deps.repos, params.id);
+      const rows = await deps.repos.workflows.listVersions(workflow.id);
+      const names = await authorNames(deps.repos, rows);
+      const items = rows.map((row) => toVersionSummary(row, workflow.publishedVersionId, names));
       return c.json({ items });
     },
   }),
@@ -97,25 +102,26 @@ export const versionRoutes = [
       404: { description: 'No such workflow' },
       422: { description: 'The graph is not valid; nothing was saved', schema: GraphProblems },
     },
-    handler(request) {
+    async handler(request) {
       const { params, body, deps, c, caller } = request;
-      const workflow = loadWorkflow(deps.store.db, params.id);
+      const workflow = await loadWorkflow(deps.repos, params.id);
       const graph = body.graph ?? Graph.parse(workflow.draft);
       const problems = validateGraph(graph);
       if (problems.length > 0) throw invalidGraph(problems);
-      const version = insertVersion(deps.store.db, {
+      const version = await deps.repos.workflows.insertVersion({
         workflowId: workflow.id,
         graph,
         message: body.message,
         authorId: caller?.user.id ?? null,
       });
-      audit(request, {
+      await audit(request, {
         action: 'version.saved',
         objectType: 'workflow',
         objectId: workflow.id,
         details: { version: version.number },
       });
-      return c.json(toVersion(version, workflow.publishedVersionId, namesFrom(deps.store)), 201);
+      const names = await authorNames(deps.repos, [version]);
+      return c.json(toVersion(version, workflow.publishedVersionId, names), 201);
     },
   }),
 
@@ -128,10 +134,10 @@ export const versionRoutes = [
     access: 'view',
     params: WorkflowId.extend({ number: VersionNumber }),
     responses: { 200: { description: 'The version', schema: Version }, 404: { description: 'No such version' } },
-    handler({ params, deps, c }) {
-      const workflow = loadWorkflow(deps.store.db, params.id);
-      const version = loadVersion(deps.store.db, workflow.id, params.number);
-      return c.json(toVersion(version, workflow.publishedVersionId, namesFrom(deps.store)));
+    async handler({ params, deps, c }) {
+      const workflow = await loadWorkflow(deps.repos, params.id);
+      const version = await loadVersion(deps.repos, workflow.id, params.number);
+      return c.json(toVersion(version, workflow.publishedVersionId, await authorNames(deps.repos, [version])));
     },
   }),
 
@@ -151,10 +157,10 @@ export const versionRoutes = [
       },
       404: { description: 'No such version' },
     },
-    handler({ params, query, deps, c }) {
-      const workflow = loadWorkflow(deps.store.db, params.id);
-      const from = Graph.parse(loadVersion(deps.store.db, workflow.id, query.from).graph);
-      const to = Graph.parse(loadVersion(deps.store.db, workflow.id, query.to).graph);
+    async handler({ params, query, deps, c }) {
+      const workflow = await loadWorkflow(deps.repos, params.id);
+      const from = Graph.parse((await loadVersion(deps.repos, workflow.id, query.from)).graph);
+      const to = Graph.parse((await loadVersion(deps.repos, workflow.id, query.to)).graph);
       return c.json({ from: query.from, to: query.to, ...diffGraphs(from, to) });
     },
   }),
@@ -166,7 +172,7 @@ export const versionRoutes = [
     summary: 'Publish a version; publishing an earlier one is a rollback',
     tag: 'Publications',
     access: 'operate',
-    accessFor: ({ params, body, deps }) => publishAccess(deps.store, params.id, body.version),
+    accessFor: ({ params, body, deps }) => publishAccess(deps.repos, params.id, body.version),
     params: WorkflowId,
     body: z.strictObject({ version: VersionNumber }),
     responses: {
@@ -180,18 +186,18 @@ export const versionRoutes = [
       },
       404: { description: 'No such version' },
     },
-    handler(request) {
+    async handler(request) {
       const { params, body, deps, c, caller } = request;
-      const workflow = loadWorkflow(deps.store.db, params.id);
-      const version = loadVersion(deps.store.db, workflow.id, body.version);
-      const result = publishVersion(deps.store.db, {
+      const workflow = await loadWorkflow(deps.repos, params.id);
+      const version = await loadVersion(deps.repos, workflow.id, body.version);
+      const result = await deps.repos.workflows.publish({
         workflowId: workflow.id,
         versionId: version.id,
         versionNumber: version.number,
         publishedBy: caller?.user.id ?? null,
       });
       if (result.kind === 'published') {
-        audit(request, {
+        await audit(request, {
           action: result.publication.kind === 'rollback' ? 'version.rolled_back' : 'version.published',
           objectType: 'workflow',
           objectId: workflow.id,
@@ -200,7 +206,7 @@ export const versionRoutes = [
       }
       const publication =
         result.kind === 'published'
-          ? listPublications(deps.store.db, workflow.id).find((item) => item.id === result.publication.id)
+          ? (await deps.repos.workflows.listPublications(workflow.id)).find((item) => item.id === result.publication.id)
           : undefined;
       return c.json({
         publishedVersion: version.number,
@@ -219,14 +225,14 @@ export const versionRoutes = [
     access: 'view',
     params: WorkflowId,
     responses: { 200: { description: 'History', schema: z.object({ items: z.array(Publication) }) } },
-    handler({ params, deps, c }) {
-      const workflow = loadWorkflow(deps.store.db, params.id);
-      return c.json({ items: listPublications(deps.store.db, workflow.id).map(toPublication) });
+    async handler({ params, deps, c }) {
+      const workflow = await loadWorkflow(deps.repos, params.id);
+      return c.json({ items: (await deps.repos.workflows.listPublications(workflow.id)).map(toPublication) });
     },
   }),
 ];
 
-function toPublication(item: ReturnType<typeof listPublications>[number]): z.output<typeof Publication> {
+function toPublication(item: PublicationListItem): z.output<typeof Publication> {
   return {
     id: item.id,
     version: item.versionNumber,

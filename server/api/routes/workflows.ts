@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { Graph } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
-import {
-  deleteWorkflow,
-  getWorkflowListItem,
-  insertWorkflow,
-  listWorkflows,
-  saveDraft,
-  updateWorkflow,
-  type WorkflowRow,
-} from '../../store/workflows.ts';
+import type { Repositories } from '../../store/repositories.ts';
+import type { WorkflowRow } from '../../store/workflows.ts';
 import { audit } from '../audit.ts';
 import { cursorParam, page } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -40,8 +33,8 @@ export function draftAnswer(workflow: WorkflowRow) {
   };
 }
 
-const workflowAnswer = (db: Parameters<typeof getWorkflowListItem>[0], id: string) => {
-  const item = getWorkflowListItem(db, id);
+const workflowAnswer = async (repos: Repositories, id: string) => {
+  const item = await repos.workflows.getListItem(id);
   if (!item) throw notFound(`workflow ${id}`);
   return toWorkflowListItem(item);
 };
@@ -66,8 +59,8 @@ export const workflowRoutes = [
         schema: z.object({ items: z.array(Workflow), nextCursor: z.string().nullable() }),
       },
     },
-    handler({ query, deps, c }) {
-      const rows = listWorkflows(deps.store.db, {
+    async handler({ query, deps, c }) {
+      const rows = await deps.repos.workflows.list({
         search: query.q?.trim() || undefined,
         archived: query.archived,
         limit: query.limit + 1,
@@ -87,21 +80,21 @@ export const workflowRoutes = [
     access: 'edit',
     body: z.strictObject({ name: Name, description: Description.optional(), graph: Graph.optional() }),
     responses: { 201: { description: 'Created', schema: Workflow } },
-    handler(request) {
+    async handler(request) {
       const { body, deps, c, caller } = request;
-      const row = insertWorkflow(deps.store.db, {
+      const row = await deps.repos.workflows.insert({
         name: body.name,
         description: body.description,
         draft: body.graph ?? STARTER_GRAPH,
         createdBy: caller?.user.id ?? null,
       });
-      audit(request, {
+      await audit(request, {
         action: 'workflow.created',
         objectType: 'workflow',
         objectId: row.id,
         details: { name: row.name },
       });
-      return c.json(workflowAnswer(deps.store.db, row.id), 201);
+      return c.json(await workflowAnswer(deps.repos, row.id), 201);
     },
   }),
 
@@ -114,8 +107,8 @@ export const workflowRoutes = [
     access: 'view',
     params: WorkflowId,
     responses: { 200: { description: 'The workflow', schema: Workflow }, 404: { description: 'No such workflow' } },
-    handler({ params, deps, c }) {
-      return c.json(workflowAnswer(deps.store.db, params.id));
+    async handler({ params, deps, c }) {
+      return c.json(await workflowAnswer(deps.repos, params.id));
     },
   }),
 
@@ -138,15 +131,16 @@ export const workflowRoutes = [
       200: { description: 'The updated workflow', schema: Workflow },
       404: { description: 'No such workflow' },
     },
-    handler(request) {
+    async handler(request) {
       const { params, body, deps, c } = request;
-      if (!updateWorkflow(deps.store.db, params.id, body)) throw notFound(`workflow ${params.id}`);
+      if (!(await deps.repos.workflows.update(params.id, body))) throw notFound(`workflow ${params.id}`);
       const { archived, ...fields } = body;
       const event = { objectType: 'workflow', objectId: params.id };
-      if (Object.keys(fields).length > 0) audit(request, { ...event, action: 'workflow.updated', details: fields });
+      if (Object.keys(fields).length > 0)
+        await audit(request, { ...event, action: 'workflow.updated', details: fields });
       if (archived !== undefined)
-        audit(request, { ...event, action: archived ? 'workflow.archived' : 'workflow.restored' });
-      return c.json(workflowAnswer(deps.store.db, params.id));
+        await audit(request, { ...event, action: archived ? 'workflow.archived' : 'workflow.restored' });
+      return c.json(await workflowAnswer(deps.repos, params.id));
     },
   }),
 
@@ -168,17 +162,17 @@ export const workflowRoutes = [
         404: { description: 'No such workflow' },
         409: { description: 'Activating a workflow that has no published version' },
       },
-      handler(request) {
+      async handler(request) {
         const { params, deps, c } = request;
-        const workflow = loadWorkflow(deps.store.db, params.id);
+        const workflow = await loadWorkflow(deps.repos, params.id);
         if (action === 'activate' && workflow.publishedVersionId === null) {
           throw new ApiError(409, 'not_published', 'publish a version before activating the workflow');
         }
-        updateWorkflow(deps.store.db, params.id, { active: action === 'activate' });
+        await deps.repos.workflows.update(params.id, { active: action === 'activate' });
         if (workflow.active !== (action === 'activate')) {
-          audit(request, { action: `workflow.${action}d`, objectType: 'workflow', objectId: params.id });
+          await audit(request, { action: `workflow.${action}d`, objectType: 'workflow', objectId: params.id });
         }
-        return c.json(workflowAnswer(deps.store.db, params.id));
+        return c.json(await workflowAnswer(deps.repos, params.id));
       },
     }),
   ),
@@ -192,10 +186,10 @@ export const workflowRoutes = [
     access: 'edit',
     params: WorkflowId,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such workflow' } },
-    handler(request) {
+    async handler(request) {
       const { params, deps, c } = request;
-      if (!deleteWorkflow(deps.store.db, params.id)) throw notFound(`workflow ${params.id}`);
-      audit(request, { action: 'workflow.deleted', objectType: 'workflow', objectId: params.id });
+      if (!(await deps.repos.workflows.delete(params.id))) throw notFound(`workflow ${params.id}`);
+      await audit(request, { action: 'workflow.deleted', objectType: 'workflow', objectId: params.id });
       return c.body(null, 204);
     },
   }),
@@ -209,8 +203,8 @@ export const workflowRoutes = [
     access: 'view',
     params: WorkflowId,
     responses: { 200: { description: 'The draft', schema: Draft }, 404: { description: 'No such workflow' } },
-    handler({ params, deps, c }) {
-      return c.json(draftAnswer(loadWorkflow(deps.store.db, params.id)));
+    async handler({ params, deps, c }) {
+      return c.json(draftAnswer(await loadWorkflow(deps.repos, params.id)));
     },
   }),
 
@@ -237,9 +231,9 @@ export const workflowRoutes = [
       404: { description: 'No such workflow' },
       409: { description: 'The draft was changed elsewhere since `revision`' },
     },
-    handler(request) {
+    async handler(request) {
       const { params, body, deps, c } = request;
-      const result = saveDraft(deps.store.db, params.id, body.graph, body.revision);
+      const result = await deps.repos.workflows.saveDraft(params.id, body.graph, body.revision);
       if (result.kind === 'not_found') throw notFound(`workflow ${params.id}`);
       if (result.kind === 'conflict') {
         throw new ApiError(
@@ -252,7 +246,7 @@ export const workflowRoutes = [
         );
       }
       // Every autosave is recorded, one entry each: the log is never rewritten to merge them.
-      audit(request, {
+      await audit(request, {
         action: 'workflow.draft_saved',
         objectType: 'workflow',
         objectId: params.id,

@@ -1,7 +1,7 @@
 /**
  * The engine's ports: everything the step runner (server/engine/step-runner.ts) and the run
  * service (server/engine/runs.ts) need of the world, as interfaces. Types only; the adapters live
- * elsewhere and are wired in one place (server/engine/adapters.ts):
+ * elsewhere and are wired in server/engine/adapters.ts (runs) and worker-step-runner.ts (a worker):
  *
  * | port          | production adapter                                          | for tests only |
  * | ------------- | ----------------------------------------------------------- | -------------- |

@@ -1,0 +1,61 @@
+import type pg from 'pg';
+import type { GraphCache } from '../core/engine/graph-cache.ts';
+import type { Metrics } from '../core/engine/ports.ts';
+import type { Logger } from '../log.ts';
+import type { SandboxPool } from '../sandbox/pool.ts';
+import type { MasterKey } from '../security/master-key.ts';
+import type { Store } from '../store/db.ts';
+import { SqliteRunStore } from '../store/run-store.ts';
+import { systemClock } from './adapters.ts';
+import { authenticatedHttp } from './authenticated-http.ts';
+import { sendHttp } from './http.ts';
+import { PgEventBus } from './pg-ports.ts';
+import { StepJobBatcher } from './queue.ts';
+import { createStepExecutor } from './step-execute.ts';
+import { createStepRunner } from './step-runner.ts';
+
+/*
+ * The step runner's ports wired for a worker process: the run store on SQLite, the queue and
+ * events on PostgreSQL, and nodes run with the sandbox pool and real HTTP. Only workers load this
+ * (the API process must never load the sandbox: server/process-boundary.test.ts).
+ */
+
+export interface StepRunnerDeps {
+  readonly store: Store;
+  readonly pgPool: pg.Pool;
+  readonly sandbox: SandboxPool;
+  readonly graphs: GraphCache;
+  readonly workerId: string;
+  readonly log: Logger;
+  readonly sendHttp?: typeof sendHttp;
+  /** Opens the credentials HTTP requests authenticate with. */
+  readonly masterKey: MasterKey;
+  readonly random?: () => number;
+  readonly metrics?: Metrics;
+  /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
+  readonly draining?: () => boolean;
+}
+
+/** A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool. */
+export function workerStepRunner(deps: StepRunnerDeps) {
+  const runStore = new SqliteRunStore(deps.store);
+  const queue = new StepJobBatcher(deps.pgPool);
+  return createStepRunner({
+    runStore,
+    queue,
+    events: new PgEventBus(queue),
+    clock: systemClock,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    execute: createStepExecutor({
+      runs: runStore,
+      sandbox: deps.sandbox,
+      http: authenticatedHttp(deps.sendHttp ?? sendHttp, deps.store.sqlite, deps.masterKey),
+      log: deps.log,
+      ...(deps.random ? { random: deps.random } : {}),
+    }),
+    graphs: deps.graphs,
+    workerId: deps.workerId,
+    log: deps.log,
+    ...(deps.draining ? { draining: deps.draining } : {}),
+  });
+}

@@ -1,0 +1,196 @@
+import * as apiKeys from './api-keys.ts';
+import * as audit from './audit.ts';
+import { type ConnectionLock, connectionLock } from './connection-lock.ts';
+import * as credentials from './credentials.ts';
+import { openStore, type Store } from './db.ts';
+import * as executions from './executions.ts';
+import * as publications from './publications.ts';
+import type { Repositories, StorePort } from './repositories.ts';
+import * as retention from './retention.ts';
+import * as schedules from './schedules.ts';
+import * as sessions from './sessions.ts';
+import * as steps from './steps.ts';
+import * as transfer from './transfer.ts';
+import * as users from './users.ts';
+import * as versions from './versions.ts';
+import * as webhooks from './webhooks.ts';
+import * as workflows from './workflows.ts';
+
+/** How a repository call reaches the connection: through the lock, or inside the open transaction. */
+type Run = <T>(work: () => T) => Promise<T>;
+
+const settle: Run = (work) => {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+};
+
+/** Runs a synchronous batch generator one batch per `next`, each batch through `run`. */
+async function* batches(run: Run, start: () => Generator<number, void, undefined>): AsyncGenerator<number> {
+  const generator = start();
+  try {
+    for (;;) {
+      const next = await run(() => generator.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    generator.return(undefined);
+  }
+}
+
+/**
+ * The repositories over the functions of `server/store/<resource>.ts`. Each of those is synchronous
+ * (better-sqlite3) and runs whole inside `run`; the ones that need several statements to agree
+ * (a version's number, a publication, the last admin) keep their own immediate transaction, which
+ * inside a `transaction` becomes a savepoint of it.
+ */
+function repositories(store: Store, run: Run): Repositories {
+  const { db, sqlite } = store;
+  return {
+    workflows: {
+      insert: (values) => run(() => workflows.insertWorkflow(db, values)),
+      get: (id) => run(() => workflows.getWorkflow(db, id)),
+      getListItem: (id) => run(() => workflows.getWorkflowListItem(db, id)),
+      list: (options) => run(() => workflows.listWorkflows(db, options)),
+      update: (id, patch) => run(() => workflows.updateWorkflow(db, id, patch)),
+      delete: (id) => run(() => workflows.deleteWorkflow(db, id)),
+      saveDraft: (id, draft, expectedRevision) => run(() => workflows.saveDraft(db, id, draft, expectedRevision)),
+      import: (values) => run(() => transfer.importWorkflow(db, values)),
+      insertVersion: (values) => run(() => versions.insertVersion(db, values)),
+      listVersions: (workflowId) => run(() => versions.listVersions(db, workflowId)),
+      listVersionsWithGraphs: (workflowId) => run(() => versions.listVersionsWithGraphs(db, workflowId)),
+      getVersionByNumber: (workflowId, number) => run(() => versions.getVersionByNumber(db, workflowId, number)),
+      getVersion: (id) => run(() => versions.getVersionById(db, id)),
+      versionGraph: (versionId) => run(() => schedules.versionGraph(sqlite, versionId)),
+      publish: (values) => run(() => publications.publishVersion(db, values)),
+      listPublications: (workflowId) => run(() => publications.listPublications(db, workflowId)),
+    },
+    schedules: {
+      listPublished: () => run(() => schedules.listPublishedWorkflows(sqlite)),
+      claimFire: (workflowId, fireTime, executionId) =>
+        run(() => schedules.claimFire(sqlite, workflowId, fireTime, executionId)),
+      fireClaim: (workflowId, fireTime) => (executionId) =>
+        schedules.claimFire(sqlite, workflowId, fireTime, executionId),
+      lastScheduledRun: (workflowId) => run(() => schedules.lastScheduledRun(sqlite, workflowId)),
+      setPaused: (workflowId, paused) => run(() => schedules.setSchedulePaused(sqlite, workflowId, paused)),
+      pruneFires: (options) => batches(run, () => retention.pruneScheduleFireBatches(sqlite, options)),
+    },
+    webhooks: {
+      target: (workflowId) => run(() => webhooks.webhookTarget(sqlite, workflowId)),
+      earlierDelivery: (workflowId, key, windowMs) =>
+        run(() => webhooks.earlierDelivery(sqlite, workflowId, key, windowMs)),
+      recordDelivery: (workflowId, key, windowMs, executionId) =>
+        run(() => webhooks.recordDelivery(sqlite, workflowId, key, windowMs, executionId)),
+      deliveryRecord: (workflowId, key, windowMs) => (executionId) =>
+        webhooks.recordDelivery(sqlite, workflowId, key, windowMs, executionId),
+      forgetDelivery: (workflowId, key, executionId) =>
+        run(() => webhooks.forgetDelivery(sqlite, workflowId, key, executionId)),
+      lastStepOutput: (executionId) => run(() => webhooks.lastStepOutput(sqlite, executionId)),
+      pruneDeliveries: (options) => batches(run, () => retention.pruneDeliveryBatches(sqlite, options)),
+    },
+    credentials: {
+      insert: (key, values) => run(() => credentials.insertCredential(sqlite, key, values)),
+      list: () => run(() => credentials.listCredentials(sqlite)),
+      listChoices: () => run(() => credentials.listCredentialChoices(sqlite)),
+      delete: (id) => run(() => credentials.deleteCredential(sqlite, id)),
+      secret: (key, id) => run(() => credentials.credentialSecret(sqlite, key, id)),
+      rotate: (from, to) => run(() => credentials.rotateCredentials(sqlite, from, to)),
+    },
+    users: {
+      insert: (values) => run(() => users.insertUser(sqlite, values)),
+      insertFirst: (values) => run(() => users.insertFirstUser(sqlite, values)),
+      count: () => run(() => users.countUsers(sqlite)),
+      get: (id) => run(() => users.getUser(sqlite, id)),
+      getForLogin: (email) => run(() => users.getUserForLogin(sqlite, email)),
+      getPasswordHash: (id) => run(() => users.getPasswordHash(sqlite, id)),
+      list: () => run(() => users.listUsers(sqlite)),
+      setPasswordHash: (id, passwordHash) => run(() => users.setPasswordHash(sqlite, id, passwordHash)),
+      update: (id, patch) => run(() => users.updateUser(sqlite, id, patch)),
+      displayName: (id) => run(() => users.userDisplayName(sqlite, id)),
+    },
+    sessions: {
+      insert: (values) => run(() => sessions.insertSession(sqlite, values)),
+      liveUserId: (tokenHash, now) => run(() => sessions.liveSessionUserId(sqlite, tokenHash, now)),
+      revoke: (tokenHash) => run(() => sessions.revokeSession(sqlite, tokenHash)),
+      revokeForUser: (userId, keepTokenHash) => run(() => sessions.revokeUserSessions(sqlite, userId, keepTokenHash)),
+      deleteDead: (now) => run(() => sessions.deleteDeadSessions(sqlite, now)),
+    },
+    apiKeys: {
+      insert: (values) => run(() => apiKeys.insertApiKey(sqlite, values)),
+      get: (id) => run(() => apiKeys.getApiKey(sqlite, id)),
+      list: (userId) => run(() => apiKeys.listApiKeys(sqlite, userId)),
+      live: (keyHash) => run(() => apiKeys.liveApiKey(sqlite, keyHash)),
+      touch: (id, at) => run(() => apiKeys.touchApiKey(sqlite, id, at)),
+      revoke: (id) => run(() => apiKeys.revokeApiKey(sqlite, id)),
+    },
+    audit: {
+      append: (entry) => run(() => audit.appendAudit(sqlite, entry)),
+      list: (filter) => run(() => audit.listAudit(sqlite, filter)),
+    },
+    executions: {
+      list: (filter) => run(() => executions.listExecutions(db, filter)),
+      get: (id) => run(() => executions.getExecution(sqlite, id)),
+      labels: (id) => run(() => executions.getExecutionLabels(sqlite, id)),
+      status: (id) => run(() => executions.getExecutionStatus(sqlite, id)),
+      count: (workflowId) => run(() => executions.countExecutions(db, workflowId)),
+      steps: (executionId) => run(() => steps.listStepRuns(sqlite, executionId)),
+      prune: (policy) => batches(run, () => retention.pruneBatches(sqlite, policy)),
+      clearSpentOutputs: (endedBefore) => run(() => steps.clearSpentOutputs(sqlite, endedBefore)),
+      reclaimSpace: () => run(() => retention.reclaimSpace(sqlite)),
+    },
+  };
+}
+
+/** Opens (creating and migrating when needed) the SQLite file as the store port; `close` closes the file. */
+export function openRepositories(file: string): StorePort {
+  return sqliteRepositories(openStore(file));
+}
+
+/** Thrown by a call on a transaction's `tx` after the transaction ended. */
+export class TransactionEnded extends Error {
+  override name = 'TransactionEnded';
+}
+
+/**
+ * The store port on an open SQLite store. Calls run at once while no transaction is open; a
+ * `transaction` takes the connection (`ConnectionLock`, shared with every other store on it) from
+ * BEGIN IMMEDIATE to COMMIT, and calls made meanwhile by anyone else wait for it.
+ */
+export function sqliteRepositories(store: Store): StorePort {
+  const { sqlite } = store;
+  const lock: ConnectionLock = connectionLock(sqlite);
+  return {
+    ...repositories(store, (work) => lock.run(work)),
+    transaction(fn) {
+      let open = true;
+      const tx = repositories(store, (work) =>
+        open
+          ? settle(work)
+          : Promise.reject(new TransactionEnded('this transaction has ended: use the store, or a new transaction')),
+      );
+      return lock.exclusive(
+        async () => {
+          try {
+            return await fn(tx);
+          } finally {
+            open = false;
+          }
+        },
+        {
+          begin: () => sqlite.exec('BEGIN IMMEDIATE'),
+          commit: () => sqlite.exec('COMMIT'),
+          rollback: () => {
+            if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          },
+        },
+      );
+    },
+    async close() {
+      await lock.idle();
+      store.close();
+    },
+  };
+}
