@@ -9,6 +9,7 @@ import { catalogue } from '../../nodes/catalogue.ts';
 import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
 import { validateGraph } from '../core/validate.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
+import { storeFile } from '../testing/store.ts';
 
 const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
 const types = [...catalogue.map((definition) => definition.type), 'no.such.type'];
@@ -192,7 +193,7 @@ describe('API under random graphs', () => {
   const snapshot = () =>
     JSON.stringify(
       ['workflows', 'workflow_versions', 'publications'].map((table) =>
-        api.store.sqlite.prepare(`select * from ${table} order by rowid`).all(),
+        storeFile(api.store).all(`select * from ${table} order by rowid`),
       ),
     );
 

@@ -116,14 +116,14 @@ const callers: Array<{ name: string; as: () => CallAs; role: Role | null }> = []
 
 beforeAll(() => {
   api = testApi();
-  const { sqlite } = api.store;
+  const { db } = api.store;
   const keyOf = (userId: string, role: Role) => {
     const key = newApiKey();
-    insertApiKey(sqlite, { userId, name: `${role} key`, prefix: key.prefix, keyHash: key.hash, role });
+    insertApiKey(db, { userId, name: `${role} key`, prefix: key.prefix, keyHash: key.hash, role });
     return { authorization: `Bearer ${key.secret}` };
   };
   // A browser session per call, for the cookie path (logout, one of the routes, ends its session).
-  const operator = insertUser(sqlite, {
+  const operator = insertUser(db, {
     email: 'op@stepwise.test',
     name: 'Operator with a session',
     role: 'operator',
@@ -132,7 +132,7 @@ beforeAll(() => {
   const session = () => {
     const token = randomToken();
     const expiresAt = new Date(Date.now() + 60_000).toISOString();
-    insertSession(sqlite, { tokenHash: sha256(token), userId: operator.id, expiresAt, ip: null, userAgent: null });
+    insertSession(db, { tokenHash: sha256(token), userId: operator.id, expiresAt, ip: null, userAgent: null });
     return { cookie: `${SESSION_COOKIE}=${token}` };
   };
   const operatorKey = keyOf(api.users.admin.id, 'operator');
@@ -151,13 +151,13 @@ beforeAll(() => {
 afterAll(() => api.cleanup());
 
 function freshFixture(): Fixture {
-  const { db, sqlite } = api.store;
+  const { db } = api.store;
   const workflow = insertWorkflow(db, { name: 'Matrix', draft: STARTER_GRAPH });
   const versions = [1, 2, 3].map(() => insertVersion(db, { workflowId: workflow.id, graph: STARTER_GRAPH }));
   const live = versions[1];
   if (!live) throw new Error('no version 2');
   publishVersion(db, { workflowId: workflow.id, versionId: live.id, versionNumber: 2 });
-  const user = insertUser(sqlite, {
+  const user = insertUser(db, {
     email: `${randomUUID()}@stepwise.test`,
     name: 'Someone',
     role: 'analyst',

@@ -5,6 +5,7 @@ import { StepJobBatcher } from '../engine/queue.ts';
 import { createRunService } from '../runs/service.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
 import { testEngine } from '../testing/engine.ts';
+import { storeFile } from '../testing/store.ts';
 import { SIGNATURE_HEADER, signBody } from './signature.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
@@ -261,9 +262,12 @@ describe('webhooks', () => {
     const id = await liveWebhook();
     const first = (await (await deliver(id, 'delivery-old', { id: 1 })).json()) as { executionId: string };
     const dayAndAnHourAgo = new Date(Date.now() - 25 * 60 * 60 * 1000).toISOString();
-    engine.store.sqlite
-      .prepare('update webhook_deliveries set created_at = ? where workflow_id = ? and idempotency_key = ?')
-      .run(dayAndAnHourAgo, id, 'delivery-old');
+    storeFile(engine.store).run(
+      'update webhook_deliveries set created_at = ? where workflow_id = ? and idempotency_key = ?',
+      dayAndAnHourAgo,
+      id,
+      'delivery-old',
+    );
     const again = await deliver(id, 'delivery-old', { id: 1 });
     expect(again.status).toBe(202);
     const second = (await again.json()) as { executionId: string };

@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
 import type { MasterKey } from '../security/master-key.ts';
-import { credentialSecret } from '../store/credentials.ts';
+import type { CredentialRepository } from '../store/repositories.ts';
 import type { sendHttp } from './http.ts';
 
 const MASK = '••••••';
@@ -44,14 +43,14 @@ function mask(response: HttpResponse, secrets: readonly string[]): HttpResponse 
  */
 export function authenticatedHttp(
   send: typeof sendHttp,
-  sqlite: Database.Database,
+  credentials: Pick<CredentialRepository, 'secret'>,
   key: MasterKey,
 ): (request: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse> {
   return async (request, signal) => {
     if (!request.credentialId) return send(request, signal);
-    let credential: ReturnType<typeof credentialSecret>;
+    let credential: Awaited<ReturnType<CredentialRepository['secret']>>;
     try {
-      credential = credentialSecret(sqlite, key, request.credentialId);
+      credential = await credentials.secret(key, request.credentialId);
     } catch {
       throw new NonRetryableError(`credential ${request.credentialId} cannot be read with this master key`);
     }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { insertCredential } from '../store/credentials.ts';
 import { edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
+import { storeFile } from '../testing/store.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let echo: Awaited<ReturnType<typeof testHttpServer>>;
@@ -39,7 +39,7 @@ const graph = (credentialId: string): Graph => ({
 
 describe('HTTP requests with a credential', () => {
   it('authenticate in the worker and keep the secret out of every stored step', async () => {
-    const bearer = insertCredential(engine.store.sqlite, engine.masterKey, {
+    const bearer = await engine.repos.credentials.insert(engine.masterKey, {
       name: 'API',
       type: 'bearer',
       secret: { token: TOKEN },
@@ -51,17 +51,17 @@ describe('HTTP requests with a credential', () => {
     const call = steps.find((step) => step.nodeId === 'call');
     expect(call?.output).toMatchObject({ body: { headers: { authorization: 'Bearer ••••••' } } });
     expect(JSON.stringify(steps)).not.toContain(TOKEN);
-    engine.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    storeFile(engine.store).pragma('wal_checkpoint(TRUNCATE)');
     expect(readFileSync(engine.store.file).toString('latin1')).not.toContain(TOKEN);
   });
 
   it('adds basic and header credentials too', async () => {
-    const basic = insertCredential(engine.store.sqlite, engine.masterKey, {
+    const basic = await engine.repos.credentials.insert(engine.masterKey, {
       name: 'Basic',
       type: 'basic',
       secret: { username: 'ada', password: 'pa55-word-secret' },
     });
-    const header = insertCredential(engine.store.sqlite, engine.masterKey, {
+    const header = await engine.repos.credentials.insert(engine.masterKey, {
       name: 'Key',
       type: 'header',
       secret: { header: 'X-Api-Key', value: 'key-0011223344' },

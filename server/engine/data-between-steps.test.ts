@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { clearSpentOutputs } from '../store/steps.ts';
 import { byNode, edge, node, stepRunsNow, testEngine, testHttpServer } from '../testing/engine.ts';
+import { storeFile } from '../testing/store.ts';
 import { DISPLAY_CAP_BYTES } from './data-caps.ts';
 import { retryRun } from './runs.ts';
 
@@ -89,12 +89,13 @@ describe('data between steps', () => {
 
     // The whole output is kept beside the marker until retention finds the run succeeded.
     const whole = () =>
-      engine.store.sqlite
-        .prepare("select output_full as whole from step_runs where execution_id = ? and node_id = 'big'")
-        .get(started.id) as { whole: string | null };
+      storeFile(engine.store).get(
+        "select output_full as whole from step_runs where execution_id = ? and node_id = 'big'",
+        started.id,
+      ) as { whole: string | null };
     expect(JSON.parse(whole().whole ?? 'null')).toEqual({ text: 'x'.repeat(size) });
-    expect(clearSpentOutputs(engine.store.sqlite, '2000-01-01T00:00:00.000Z')).toBe(0); // ended later
-    expect(clearSpentOutputs(engine.store.sqlite, new Date(Date.now() + 1000).toISOString())).toBe(1);
+    expect(await engine.repos.executions.clearSpentOutputs('2000-01-01T00:00:00.000Z')).toBe(0); // ended later
+    expect(await engine.repos.executions.clearSpentOutputs(new Date(Date.now() + 1000).toISOString())).toBe(1);
     expect(whole().whole).toBeNull();
     expect(byNode(stepRunsNow(engine.store, started.id)).big?.output).toEqual(marker);
   });
@@ -125,7 +126,7 @@ describe('data between steps', () => {
       const failed = await engine.finished(started.id);
       expect(failed.execution.status).toBe('failed');
       // A failed run is not spent: retention leaves its whole outputs for a retry.
-      expect(clearSpentOutputs(engine.store.sqlite, new Date(Date.now() + 1000).toISOString())).toBe(0);
+      expect(await engine.repos.executions.clearSpentOutputs(new Date(Date.now() + 1000).toISOString())).toBe(0);
 
       const resumed = await retryRun(engine.runs, started.id, 'from-failure');
       const { execution, steps } = await engine.finished(resumed.id);

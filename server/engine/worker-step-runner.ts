@@ -6,6 +6,7 @@ import type { SandboxPool } from '../sandbox/pool.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
+import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { systemClock } from './adapters.ts';
 import { authenticatedHttp } from './authenticated-http.ts';
 import { sendHttp } from './http.ts';
@@ -49,7 +50,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     execute: createStepExecutor({
       runs: runStore,
       sandbox: deps.sandbox,
-      http: authenticatedHttp(deps.sendHttp ?? sendHttp, deps.store.sqlite, deps.masterKey),
+      http: authenticatedHttp(deps.sendHttp ?? sendHttp, sqliteRepositories(deps.store).credentials, deps.masterKey),
       log: deps.log,
       ...(deps.random ? { random: deps.random } : {}),
     }),

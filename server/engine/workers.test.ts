@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { edge, node, spawnWorkerProcess, testEngine, testHttpServer } from '../testing/engine.ts';
+import { storeFile } from '../testing/store.ts';
 import { startRun } from './runs.ts';
 
 const RUNS = 40;
@@ -79,14 +80,14 @@ describe('two worker processes', () => {
     // Both workers did work: this process's and the child's (its id names its pid).
     expect(workerIds.size).toBe(2);
     expect([...workerIds].some((id) => id.includes(`:${child?.pid}:`))).toBe(true);
-    const perWorker = engine.store.sqlite
-      .prepare('select worker_id as workerId, count(*) as n from step_runs group by worker_id')
-      .all() as Array<{ workerId: string; n: number }>;
+    const perWorker = storeFile(engine.store).all(
+      'select worker_id as workerId, count(*) as n from step_runs group by worker_id',
+    ) as Array<{ workerId: string; n: number }>;
     expect(perWorker).toHaveLength(2);
     for (const { n } of perWorker) expect(n).toBeGreaterThanOrEqual(5); // a share of the work, not one stray step
-    const duplicates = engine.store.sqlite
-      .prepare('select execution_id, node_id, count(*) as n from step_runs group by execution_id, node_id having n > 1')
-      .all();
+    const duplicates = storeFile(engine.store).all(
+      'select execution_id, node_id, count(*) as n from step_runs group by execution_id, node_id having n > 1',
+    );
     expect(duplicates).toEqual([]);
 
     // The far side saw each step's idempotency key exactly once.

@@ -1,9 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { insertSession, revokeUserSessions } from '../store/sessions.ts';
 import { sqliteRepositories } from '../store/sqlite-repositories.ts';
-import { insertUser } from '../store/users.ts';
-import { tempStore } from '../testing/store.ts';
+import { storeFile, tempStore } from '../testing/store.ts';
 import { startRetention } from './retention.ts';
 
 const stores: Array<ReturnType<typeof tempStore>> = [];
@@ -18,12 +16,11 @@ const old = new Date(Date.now() - 90 * 24 * 60 * 60 * 1000).toISOString();
 function store() {
   const created = tempStore();
   stores.push(created);
-  created.sqlite
-    .prepare(
-      `insert into workflows (id, name, description, draft, draft_revision, draft_updated_at, active, created_at, updated_at)
+  storeFile(created).run(
+    `insert into workflows (id, name, description, draft, draft_revision, draft_updated_at, active, created_at, updated_at)
        values ('w1', 'Retained', '', '{"nodes":[],"edges":[]}', 1, @at, 0, @at, @at)`,
-    )
-    .run({ at: old });
+    { at: old },
+  );
   return created;
 }
 
@@ -31,22 +28,24 @@ function store() {
 function seedOld(s: ReturnType<typeof store>, prefix: string, count: number): void {
   for (let n = 0; n < count; n++) {
     const id = `${prefix}${n}`;
-    s.sqlite
-      .prepare(
-        `insert into executions (id, workflow_id, trigger, status, created_at, finished_at)
+    storeFile(s).run(
+      `insert into executions (id, workflow_id, trigger, status, created_at, finished_at)
          values (?, 'w1', 'manual', 'succeeded', ?, ?)`,
-      )
-      .run(id, old, old);
-    s.sqlite
-      .prepare(
-        `insert into step_runs (id, execution_id, node_id, attempt, status, started_at) values (?, ?, 'n', 1, 'succeeded', ?)`,
-      )
-      .run(`${id}-s`, id, old);
+      id,
+      old,
+      old,
+    );
+    storeFile(s).run(
+      `insert into step_runs (id, execution_id, node_id, attempt, status, started_at) values (?, ?, 'n', 1, 'succeeded', ?)`,
+      `${id}-s`,
+      id,
+      old,
+    );
   }
 }
 
 const count = (s: ReturnType<typeof store>, table: 'executions' | 'step_runs') =>
-  (s.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  (storeFile(s).get(`select count(*) as n from ${table}`) as { n: number }).n;
 
 function logger() {
   const log = pino({ level: 'silent' });
@@ -103,12 +102,12 @@ describe('startRetention', () => {
     const { log, info, error } = logger();
     const retention = startRetention({ repos: sqliteRepositories(s), log, config });
     try {
-      s.sqlite.pragma('foreign_keys = OFF');
+      storeFile(s).pragma('foreign_keys = OFF');
       await vi.advanceTimersByTimeAsync(60_000);
       await vi.waitFor(() => expect(error).toHaveBeenCalledTimes(1));
       expect(count(s, 'executions')).toBe(2);
 
-      s.sqlite.pragma('foreign_keys = ON');
+      storeFile(s).pragma('foreign_keys = ON');
       await vi.advanceTimersByTimeAsync(60 * 60_000);
       await vi.waitFor(() => expect(info).toHaveBeenCalledTimes(1));
       expect(count(s, 'executions')).toBe(0);
@@ -119,22 +118,23 @@ describe('startRetention', () => {
 
   it('deletes expired and revoked sessions and keeps live ones', async () => {
     const s = store();
-    const user = insertUser(s.sqlite, { email: 'a@example.com', name: 'A', role: 'admin', passwordHash: null });
-    const other = insertUser(s.sqlite, { email: 'b@example.com', name: 'B', role: 'analyst', passwordHash: null });
+    const repos = sqliteRepositories(s);
+    const user = await repos.users.insert({ email: 'a@example.com', name: 'A', role: 'admin', passwordHash: null });
+    const other = await repos.users.insert({ email: 'b@example.com', name: 'B', role: 'analyst', passwordHash: null });
     const future = new Date(Date.now() + 3_600_000).toISOString();
     const session = (tokenHash: string, userId: string, expiresAt: string) =>
-      insertSession(s.sqlite, { tokenHash, userId, expiresAt, ip: null, userAgent: null });
-    session('live', user.id, future);
-    session('expired', user.id, old);
-    session('revoked', other.id, future);
-    revokeUserSessions(s.sqlite, other.id);
+      repos.sessions.insert({ tokenHash, userId, expiresAt, ip: null, userAgent: null });
+    await session('live', user.id, future);
+    await session('expired', user.id, old);
+    await session('revoked', other.id, future);
+    await repos.sessions.revokeForUser(other.id);
     const retention = startRetention({ repos: sqliteRepositories(s), log: logger().log, config });
     try {
       await retention.runNow();
     } finally {
       await retention.stop();
     }
-    const left = s.sqlite.prepare('select token_hash as tokenHash from sessions').all();
+    const left = storeFile(s).all('select token_hash as tokenHash from sessions');
     expect(left).toEqual([{ tokenHash: 'live' }]);
   });
 
@@ -142,18 +142,25 @@ describe('startRetention', () => {
     const s = store();
     seedOld(s, 'e', 1);
     const hoursAgo = (hours: number) => new Date(Date.now() - hours * 60 * 60 * 1000).toISOString();
-    const delivery = s.sqlite.prepare(
-      `insert into webhook_deliveries (workflow_id, idempotency_key, execution_id, created_at) values ('w1', ?, ?, ?)`,
-    );
-    delivery.run('old-1', 'e0', hoursAgo(30));
-    delivery.run('old-2', null, hoursAgo(24 * 7));
-    delivery.run('old-3', null, hoursAgo(25));
-    delivery.run('fresh', null, hoursAgo(2));
-    const fire = s.sqlite.prepare(
-      `insert into schedule_fires (workflow_id, fire_time, created_at) values ('w1', ?, ?)`,
-    );
+    const delivery = (key: string, executionId: string | null, at: string) =>
+      storeFile(s).run(
+        `insert into webhook_deliveries (workflow_id, idempotency_key, execution_id, created_at) values ('w1', ?, ?, ?)`,
+        key,
+        executionId,
+        at,
+      );
+    delivery('old-1', 'e0', hoursAgo(30));
+    delivery('old-2', null, hoursAgo(24 * 7));
+    delivery('old-3', null, hoursAgo(25));
+    delivery('fresh', null, hoursAgo(2));
+    const fire = (time: string) =>
+      storeFile(s).run(
+        `insert into schedule_fires (workflow_id, fire_time, created_at) values ('w1', ?, ?)`,
+        time,
+        time,
+      );
     const fireTimes = [2, 30, 50, 70].map(hoursAgo);
-    for (const time of fireTimes) fire.run(time, time);
+    for (const time of fireTimes) fire(time);
     const { log, info } = logger();
     const retention = startRetention({ repos: sqliteRepositories(s), log, config, batchSize: 2 });
     try {
@@ -162,9 +169,9 @@ describe('startRetention', () => {
       await retention.stop();
     }
     expect(info).toHaveBeenCalledWith(expect.objectContaining({ deleted: 1 }), 'pruned old executions');
-    expect(s.sqlite.prepare('select idempotency_key from webhook_deliveries').pluck().all()).toEqual(['fresh']);
+    expect(storeFile(s).column('select idempotency_key from webhook_deliveries')).toEqual(['fresh']);
     // The latest fire is the last day's: the older ones go.
-    expect(s.sqlite.prepare('select fire_time from schedule_fires').pluck().all()).toEqual([fireTimes[0]]);
+    expect(storeFile(s).column('select fire_time from schedule_fires')).toEqual([fireTimes[0]]);
   });
 
   it('forgets the whole copies of capped outputs once their run has succeeded, not of failed runs', async () => {
@@ -172,20 +179,17 @@ describe('startRetention', () => {
     seedOld(s, 'ok', 1);
     seedOld(s, 'bad', 1);
     const recent = new Date().toISOString();
-    s.sqlite.prepare("update executions set status = 'failed' where id = 'bad0'").run();
-    s.sqlite.prepare('update executions set finished_at = ?, created_at = ?').run(recent, recent);
-    s.sqlite
-      .prepare(`update step_runs set output = '{"$truncated":true}', output_full = '"whole"', truncated = 1`)
-      .run();
-    s.sqlite
-      .prepare("update executions set finished_at = ? where id = 'ok0'")
-      .run(new Date(Date.now() - 120_000).toISOString());
+    storeFile(s).run("update executions set status = 'failed' where id = 'bad0'");
+    storeFile(s).run('update executions set finished_at = ?, created_at = ?', recent, recent);
+    storeFile(s).run(`update step_runs set output = '{"$truncated":true}', output_full = '"whole"', truncated = 1`);
+    storeFile(s).run(
+      "update executions set finished_at = ? where id = 'ok0'",
+      new Date(Date.now() - 120_000).toISOString(),
+    );
     const retention = startRetention({ repos: sqliteRepositories(s), log: logger().log, config });
     await retention.runNow();
     await retention.stop();
-    const kept = s.sqlite
-      .prepare('select execution_id as id, output, output_full as whole from step_runs order by id')
-      .all();
+    const kept = storeFile(s).all('select execution_id as id, output, output_full as whole from step_runs order by id');
     expect(kept).toEqual([
       { id: 'bad0', output: '{"$truncated":true}', whole: '"whole"' },
       { id: 'ok0', output: '{"$truncated":true}', whole: null },

@@ -2,13 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
 import { reconcileUnfinishedRuns } from '../engine/runs.ts';
-import { getExecution, listExecutions } from '../store/executions.ts';
+import { listExecutions } from '../store/executions.ts';
 import { publishVersion } from '../store/publications.ts';
-import { pruneScheduleFireBatches } from '../store/retention.ts';
-import { claimFire, setSchedulePaused } from '../store/schedules.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../store/workflows.ts';
 import { testEngine, waitUntil } from '../testing/engine.ts';
+import { storeFile } from '../testing/store.ts';
 import { Scheduler } from './scheduler.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
@@ -21,7 +20,7 @@ afterAll(async () => {
 });
 // Each test's schedules stop with it, so a later test's tick() counts only its own.
 afterEach(() => {
-  engine.store.sqlite.prepare('update workflows set active = 0').run();
+  storeFile(engine.store).run('update workflows set active = 0');
 });
 
 /**
@@ -55,9 +54,10 @@ const runsOf = (workflowId: string) => listExecutions(engine.store.db, { workflo
 
 /** The slots a workflow has taken, with the execution each one ran. */
 const firesOf = (workflowId: string) =>
-  engine.store.sqlite
-    .prepare('select fire_time as fireTime, execution_id as executionId from schedule_fires where workflow_id = ?')
-    .all(workflowId) as Array<{ fireTime: string; executionId: string | null }>;
+  storeFile(engine.store).all(
+    'select fire_time as fireTime, execution_id as executionId from schedule_fires where workflow_id = ?',
+    workflowId,
+  ) as Array<{ fireTime: string; executionId: string | null }>;
 
 /** A queue that never takes a job, as if the process died just after the run was stored. */
 class DeadQueue extends StepJobBatcher {
@@ -68,8 +68,8 @@ class DeadQueue extends StepJobBatcher {
 
 /** Makes a workflow's schedule count from `iso` (as if activated and published then). */
 function countFrom(workflowId: string, iso: string) {
-  engine.store.sqlite.prepare('update workflows set active_since = ? where id = ?').run(iso, workflowId);
-  engine.store.sqlite.prepare('update publications set published_at = ? where workflow_id = ?').run(iso, workflowId);
+  storeFile(engine.store).run('update workflows set active_since = ? where id = ?', iso, workflowId);
+  storeFile(engine.store).run('update publications set published_at = ? where workflow_id = ?', iso, workflowId);
 }
 
 describe('scheduler', () => {
@@ -103,7 +103,9 @@ describe('scheduler', () => {
     const runs = runsOf(workflow.id);
     expect(runs).toHaveLength(1);
     expect(await a.tick()).toBe(0);
-    expect(claimFire(engine.store.sqlite, workflow.id, '2026-01-01T10:01:00.000Z', runs[0]?.id as string)).toBe(false);
+    expect(await engine.repos.schedules.claimFire(workflow.id, '2026-01-01T10:01:00.000Z', runs[0]?.id as string)).toBe(
+      false,
+    );
   });
 
   it('after downtime runs only the latest missed slot, recording how many it skipped', async () => {
@@ -122,17 +124,19 @@ describe('scheduler', () => {
     countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
     const later = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2026-01-01T10:03:00.000Z'));
 
-    setSchedulePaused(engine.store.sqlite, workflow.id, true);
+    await engine.repos.schedules.setPaused(workflow.id, true);
     expect(await later.tick()).toBe(0);
-    setSchedulePaused(engine.store.sqlite, workflow.id, false);
+    await engine.repos.schedules.setPaused(workflow.id, false);
     updateWorkflow(engine.store.db, workflow.id, { active: false });
     expect(await later.tick()).toBe(0);
 
     // Activated again at 10:05: the slots of 10:01–10:05 never fire.
     updateWorkflow(engine.store.db, workflow.id, { active: true });
-    engine.store.sqlite
-      .prepare('update workflows set active_since = ? where id = ?')
-      .run('2026-01-01T10:05:00.000Z', workflow.id);
+    storeFile(engine.store).run(
+      'update workflows set active_since = ? where id = ?',
+      '2026-01-01T10:05:00.000Z',
+      workflow.id,
+    );
     const atActivation = new Scheduler(
       engine.runs,
       engine.repos,
@@ -163,15 +167,15 @@ describe('scheduler', () => {
     const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
     countFrom(workflow.id, '2026-01-01T10:00:00.000Z');
     const scheduler = new Scheduler(engine.runs, engine.repos, engine.log, () => new Date('2026-01-01T10:01:10.000Z'));
-    const sqlite = engine.store.sqlite;
+    const file = storeFile(engine.store);
     // The last write before the commit fails (as a crash would stop it there), after both the
     // execution and the slot's claim were written: neither is kept, so the slot is still free.
-    sqlite.exec(`create temp trigger lose_claims after insert on schedule_fires
+    file.exec(`create temp trigger lose_claims after insert on schedule_fires
                  begin select raise(abort, 'disk I/O error'); end`);
     try {
       expect(await scheduler.tick()).toBe(0);
     } finally {
-      sqlite.exec('drop trigger lose_claims');
+      file.exec('drop trigger lose_claims');
     }
     expect(firesOf(workflow.id)).toEqual([]);
     expect(runsOf(workflow.id)).toEqual([]);
@@ -214,8 +218,8 @@ describe('scheduler', () => {
   it('skips the slots that passed while paused: resuming does not catch up', async () => {
     const { workflow } = activeWorkflow(scheduled('0 * * * * *'));
     countFrom(workflow.id, new Date(Date.now() - 10 * 60_000).toISOString());
-    setSchedulePaused(engine.store.sqlite, workflow.id, true);
-    setSchedulePaused(engine.store.sqlite, workflow.id, false);
+    await engine.repos.schedules.setPaused(workflow.id, true);
+    await engine.repos.schedules.setPaused(workflow.id, false);
     const resumedAt = new Date().toISOString();
     const at = (iso: string) => new Scheduler(engine.runs, engine.repos, engine.log, () => new Date(iso));
     // Ten slots passed since the schedule started counting; none runs on resume…
@@ -224,15 +228,15 @@ describe('scheduler', () => {
     const nextSlot = new Date(Math.floor(Date.parse(resumedAt) / 60_000 + 1) * 60_000).toISOString();
     expect(await at(nextSlot).tick()).toBe(1);
     const [run] = runsOf(workflow.id);
-    expect(getExecution(engine.store.sqlite, run?.id as string)?.triggerPayload).toMatchObject({
+    expect((await engine.repos.executions.get(run?.id as string))?.triggerPayload).toMatchObject({
       scheduledFor: nextSlot,
       missedFires: 0,
     });
     // Resuming a schedule that was not paused changes nothing.
     const since = () =>
-      engine.store.sqlite.prepare('select active_since from workflows where id = ?').pluck().get(workflow.id);
+      storeFile(engine.store).column('select active_since from workflows where id = ?', workflow.id)[0];
     const before = since();
-    setSchedulePaused(engine.store.sqlite, workflow.id, false);
+    await engine.repos.schedules.setPaused(workflow.id, false);
     expect(since()).toBe(before);
   });
 
@@ -244,7 +248,7 @@ describe('scheduler', () => {
     expect(await at('2026-01-01T00:00:05.000Z').tick()).toBe(1);
     // Half a year later retention runs: the 2025 fire goes, the latest (2026) stays…
     const now = new Date('2026-07-01T00:00:00.000Z');
-    [...pruneScheduleFireBatches(engine.store.sqlite, { batchSize: 100, now })];
+    for await (const _ of engine.repos.schedules.pruneFires({ batchSize: 100, now }));
     expect(firesOf(workflow.id).map((fire) => fire.fireTime)).toEqual(['2026-01-01T00:00:00.000Z']);
     // …so the 2026 slot is still taken, and only 2027's runs next.
     expect(await at(now.toISOString()).tick()).toBe(0);

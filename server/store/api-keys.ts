@@ -1,10 +1,8 @@
-import type Database from 'better-sqlite3';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { nowIso } from './db.ts';
-import { prepared } from './prepared.ts';
-import type { Role } from './schema.ts';
-
-type Sql = Database.Database;
+import { type Db, nowIso } from './db.ts';
+import { preparedOnce } from './prepared.ts';
+import { apiKeys, type Role, users } from './schema.ts';
 
 export interface ApiKeyRow {
   id: string;
@@ -19,57 +17,78 @@ export interface ApiKeyRow {
   revokedAt: string | null;
 }
 
-const COLUMNS = `k.id, k.user_id as userId, u.email as userEmail, k.name, k.prefix, k.role,
-  k.created_at as createdAt, k.last_used_at as lastUsedAt, k.revoked_at as revokedAt`;
+const columns = {
+  id: apiKeys.id,
+  userId: apiKeys.userId,
+  userEmail: users.email,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  role: apiKeys.role,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+const selectKeys = (db: Db) => db.select(columns).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId));
 
 /** Stores a key by the SHA-256 of its secret; the secret itself is never stored. */
 export function insertApiKey(
-  sqlite: Sql,
+  db: Db,
   values: { userId: string; name: string; prefix: string; keyHash: string; role: Role },
 ): ApiKeyRow {
   const id = uuidv7();
-  prepared(
-    sqlite,
-    'insert into api_keys (id, user_id, name, prefix, key_hash, role, created_at) values (?, ?, ?, ?, ?, ?, ?)',
-  ).run(id, values.userId, values.name, values.prefix, values.keyHash, values.role, nowIso());
-  return getApiKey(sqlite, id) as ApiKeyRow;
+  db.insert(apiKeys)
+    .values({ id, ...values, createdAt: nowIso() })
+    .run();
+  return getApiKey(db, id) as ApiKeyRow;
 }
 
-export function getApiKey(sqlite: Sql, id: string): ApiKeyRow | undefined {
-  return prepared(sqlite, `select ${COLUMNS} from api_keys k join users u on u.id = k.user_id where k.id = ?`).get(
-    id,
-  ) as ApiKeyRow | undefined;
+export function getApiKey(db: Db, id: string): ApiKeyRow | undefined {
+  return selectKeys(db).where(eq(apiKeys.id, id)).get();
 }
 
 /** Keys newest first: one user's, or everyone's when `userId` is undefined. */
-export function listApiKeys(sqlite: Sql, userId?: string): ApiKeyRow[] {
-  return prepared(
-    sqlite,
-    `select ${COLUMNS} from api_keys k join users u on u.id = k.user_id
-     where (? is null or k.user_id = ?) order by k.created_at desc, k.id desc`,
-  ).all(userId ?? null, userId ?? null) as ApiKeyRow[];
+export function listApiKeys(db: Db, userId?: string): ApiKeyRow[] {
+  return selectKeys(db)
+    .where(userId === undefined ? undefined : eq(apiKeys.userId, userId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .all();
 }
+
+// On every request signed with a key: prepared once.
+const liveKey = preparedOnce((db) =>
+  db
+    .select({
+      id: apiKeys.id,
+      userId: apiKeys.userId,
+      prefix: apiKeys.prefix,
+      role: apiKeys.role,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(eq(apiKeys.keyHash, sql.placeholder('keyHash')), isNull(apiKeys.revokedAt), eq(users.active, true)))
+    .prepare(),
+);
 
 /** A usable key: not revoked, its creator active. Answers the key and its creator's current role. */
 export function liveApiKey(
-  sqlite: Sql,
+  db: Db,
   keyHash: string,
 ): { id: string; userId: string; prefix: string; role: Role; lastUsedAt: string | null } | undefined {
-  return prepared(
-    sqlite,
-    `select k.id, k.user_id as userId, k.prefix, k.role, k.last_used_at as lastUsedAt
-     from api_keys k join users u on u.id = k.user_id
-     where k.key_hash = ? and k.revoked_at is null and u.active = 1`,
-  ).get(keyHash) as { id: string; userId: string; prefix: string; role: Role; lastUsedAt: string | null } | undefined;
+  return liveKey(db).get({ keyHash });
 }
 
-export function touchApiKey(sqlite: Sql, id: string, at = nowIso()): void {
-  prepared(sqlite, 'update api_keys set last_used_at = ? where id = ?').run(at, id);
+export function touchApiKey(db: Db, id: string, at = nowIso()): void {
+  db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id)).run();
 }
 
-export function revokeApiKey(sqlite: Sql, id: string): boolean {
+export function revokeApiKey(db: Db, id: string): boolean {
   return (
-    prepared(sqlite, 'update api_keys set revoked_at = ? where id = ? and revoked_at is null').run(nowIso(), id)
-      .changes > 0
+    db
+      .update(apiKeys)
+      .set({ revokedAt: nowIso() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .run().changes > 0
   );
 }

@@ -1,9 +1,6 @@
-import type Database from 'better-sqlite3';
-import { nowIso } from './db.ts';
-import { fromJson, prepared, toJson } from './prepared.ts';
-import type { AUDIT_ACTOR_KINDS } from './schema.ts';
-
-type Sql = Database.Database;
+import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { type Db, nowIso } from './db.ts';
+import { type AUDIT_ACTOR_KINDS, auditLog } from './schema.ts';
 
 export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
 
@@ -26,23 +23,21 @@ export interface AuditEntry extends Required<Omit<AuditEntryInput, 'details'>> {
 }
 
 /** Appends one entry. There is no update or delete: the table's triggers refuse both. */
-export function appendAudit(sqlite: Sql, entry: AuditEntryInput): void {
-  prepared(
-    sqlite,
-    `insert into audit_log (at, actor_kind, actor_id, actor_label, api_key_id, action, object_type, object_id, ip, details)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    nowIso(),
-    entry.actorKind,
-    entry.actorId,
-    entry.actorLabel,
-    entry.apiKeyId ?? null,
-    entry.action,
-    entry.objectType,
-    entry.objectId ?? null,
-    entry.ip ?? null,
-    toJson(entry.details),
-  );
+export function appendAudit(db: Db, entry: AuditEntryInput): void {
+  db.insert(auditLog)
+    .values({
+      at: nowIso(),
+      actorKind: entry.actorKind,
+      actorId: entry.actorId,
+      actorLabel: entry.actorLabel,
+      apiKeyId: entry.apiKeyId ?? null,
+      action: entry.action,
+      objectType: entry.objectType,
+      objectId: entry.objectId ?? null,
+      ip: entry.ip ?? null,
+      details: entry.details ?? null,
+    })
+    .run();
 }
 
 export interface AuditFilter {
@@ -57,26 +52,35 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** Newest first. Each filter is optional: `@x is null or column = @x` lets one prepared statement serve all. */
-export function listAudit(sqlite: Sql, filter: AuditFilter): AuditEntry[] {
-  const rows = prepared(
-    sqlite,
-    `select id, at, actor_kind as actorKind, actor_id as actorId, actor_label as actorLabel, api_key_id as apiKeyId,
-       action, object_type as objectType, object_id as objectId, ip, details
-     from audit_log
-     where (@actorId is null or actor_id = @actorId) and (@action is null or action = @action)
-       and (@objectType is null or object_type = @objectType) and (@objectId is null or object_id = @objectId)
-       and (@from is null or at >= @from) and (@to is null or at <= @to) and (@beforeId is null or id < @beforeId)
-     order by id desc limit @limit`,
-  ).all({
-    actorId: filter.actorId ?? null,
-    action: filter.action ?? null,
-    objectType: filter.objectType ?? null,
-    objectId: filter.objectId ?? null,
-    from: filter.from ?? null,
-    to: filter.to ?? null,
-    beforeId: filter.beforeId ?? null,
-    limit: filter.limit,
-  }) as Array<Omit<AuditEntry, 'details'> & { details: string | null }>;
-  return rows.map((row) => ({ ...row, details: fromJson(row.details) }));
+/** Newest first; each filter is optional. */
+export function listAudit(db: Db, filter: AuditFilter): AuditEntry[] {
+  return db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      actorKind: auditLog.actorKind,
+      actorId: auditLog.actorId,
+      actorLabel: auditLog.actorLabel,
+      apiKeyId: auditLog.apiKeyId,
+      action: auditLog.action,
+      objectType: auditLog.objectType,
+      objectId: auditLog.objectId,
+      ip: auditLog.ip,
+      details: auditLog.details,
+    })
+    .from(auditLog)
+    .where(
+      and(
+        filter.actorId === undefined ? undefined : eq(auditLog.actorId, filter.actorId),
+        filter.action === undefined ? undefined : eq(auditLog.action, filter.action),
+        filter.objectType === undefined ? undefined : eq(auditLog.objectType, filter.objectType),
+        filter.objectId === undefined ? undefined : eq(auditLog.objectId, filter.objectId),
+        filter.from === undefined ? undefined : gte(auditLog.at, filter.from),
+        filter.to === undefined ? undefined : lte(auditLog.at, filter.to),
+        filter.beforeId === undefined ? undefined : lt(auditLog.id, filter.beforeId),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(filter.limit)
+    .all();
 }

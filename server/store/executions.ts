@@ -87,12 +87,14 @@ export function getExecution(sqlite: Sql, id: string): ExecutionRow | undefined 
 }
 
 /** What a person reading an execution wants besides ids: its workflow's name and its version's number. */
-export function getExecutionLabels(sqlite: Sql, id: string): { workflowName: string; versionNumber: number | null } {
-  const row = prepared(
-    sqlite,
-    `select w.name as workflowName, v.number as versionNumber from executions e
-     join workflows w on w.id = e.workflow_id left join workflow_versions v on v.id = e.version_id where e.id = ?`,
-  ).get(id) as { workflowName: string; versionNumber: number | null } | undefined;
+export function getExecutionLabels(db: Db, id: string): { workflowName: string; versionNumber: number | null } {
+  const row = db
+    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number })
+    .from(executions)
+    .innerJoin(workflows, eq(workflows.id, executions.workflowId))
+    .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
+    .where(eq(executions.id, id))
+    .get();
   return row ?? { workflowName: '', versionNumber: null };
 }
 

@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
-import { immediate, prepared } from './prepared.ts';
+import { and, asc, desc, eq, inArray, lt, max, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from './db.ts';
+import { executions, scheduleFires, webhookDeliveries, workflows } from './schema.ts';
 import { IDEMPOTENCY_WINDOW_MS } from './webhooks.ts';
-
-type Sql = Database.Database;
 
 export interface RetentionPolicy {
   /** Ended executions that finished (or, lacking an end, were created) longer ago than this go; 0 keeps them forever. */
@@ -16,28 +15,38 @@ export interface RetentionPolicy {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Queued and running executions are never pruned, whatever their age: the engine still owns them.
-const ENDED = "status in ('succeeded', 'failed', 'canceled')";
+const ENDED = inArray(executions.status, ['succeeded', 'failed', 'canceled']);
+
+/** A write transaction that queues on SQLite's lock instead of failing mid-way. */
+const immediate = <T>(db: Db, work: (tx: Db) => T): T => db.transaction(work, { behavior: 'immediate' });
+
+// Raw SQL, kept: drizzle has no builder for pragmas (nor for `incremental_vacuum`).
+const pragma = (db: Db, name: string): Array<Record<string, unknown>> => db.all(sql.raw(`pragma ${name}`));
+const pragmaValue = (db: Db, name: string): unknown => Object.values(pragma(db, name)[0] ?? {})[0];
 
 /**
  * Deletes prunable executions one batch per transaction, yielding how many each batch deleted, so
  * a caller on the event loop can let other work in between batches. Their step runs go with them
  * (ON DELETE CASCADE); schedule fires and retries that point at them keep a null (SET NULL).
  */
-export function* pruneBatches(sqlite: Sql, policy: RetentionPolicy): Generator<number, void, undefined> {
+export function* pruneBatches(db: Db, policy: RetentionPolicy): Generator<number, void, undefined> {
   if (policy.batchSize < 1) throw new RangeError('batchSize must be at least 1');
   // Without foreign keys the cascade would not run and step runs would be orphaned.
-  if (sqlite.pragma('foreign_keys', { simple: true }) !== 1) throw new Error('foreign_keys must be on to prune');
+  if (pragmaValue(db, 'foreign_keys') !== 1) throw new Error('foreign_keys must be on to prune');
   const now = policy.now ?? new Date();
   const ageCutoff = policy.maxAgeDays > 0 ? new Date(now.getTime() - policy.maxAgeDays * DAY_MS).toISOString() : null;
   // The newest ended execution beyond the first maxCount: it and everything older go. Found once,
   // so executions ending while the prune runs do not shift it.
   const countCutoff =
     policy.maxCount > 0
-      ? (prepared(
-          sqlite,
-          `select created_at as createdAt, id from executions where ${ENDED}
-           order by created_at desc, id desc limit 1 offset ?`,
-        ).get(policy.maxCount) as { createdAt: string; id: string } | undefined)
+      ? db
+          .select({ createdAt: executions.createdAt, id: executions.id })
+          .from(executions)
+          .where(ENDED)
+          .orderBy(desc(executions.createdAt), desc(executions.id))
+          .limit(1)
+          .offset(policy.maxCount)
+          .get()
       : undefined;
   if (ageCutoff === null && countCutoff === undefined) return;
 
@@ -46,33 +55,35 @@ export function* pruneBatches(sqlite: Sql, policy: RetentionPolicy): Generator<n
   // prunable rows will do, and sorting every ended execution for each batch made a 100k prune
   // quadratic. Each delete stays cheap thanks to the indexes on executions.retry_of and
   // schedule_fires.execution_id (migration 0003), which SET NULL looks up per deleted row.
-  const candidates = prepared(
-    sqlite,
-    `select id from executions
-     where ${ENDED}
-       and ((@ageCutoff is not null and coalesce(finished_at, created_at) < @ageCutoff)
-         or (@countCreatedAt is not null and (created_at, id) <= (@countCreatedAt, @countId)))
-     limit @limit`,
-  );
-  const remove = prepared(sqlite, `delete from executions where id = ? and ${ENDED}`);
-  const params = {
-    ageCutoff,
-    countCreatedAt: countCutoff?.createdAt ?? null,
-    countId: countCutoff?.id ?? null,
-    limit: policy.batchSize,
-  };
+  const prunable: SQL[] = [];
+  if (ageCutoff !== null)
+    prunable.push(lt(sql`coalesce(${executions.finishedAt}, ${executions.createdAt})`, ageCutoff));
+  // (created_at, id) at or before the cutoff, compared as one row value.
+  if (countCutoff) {
+    prunable.push(sql`(${executions.createdAt}, ${executions.id}) <= (${countCutoff.createdAt}, ${countCutoff.id})`);
+  }
+  const candidates = db
+    .select({ id: executions.id })
+    .from(executions)
+    .where(and(ENDED, or(...prunable)))
+    .limit(policy.batchSize)
+    .prepare();
+  const remove = db
+    .delete(executions)
+    .where(and(eq(executions.id, sql.placeholder('id')), ENDED))
+    .prepare();
   for (;;) {
-    const ids = (candidates.all(params) as Array<{ id: string }>).map((row) => row.id);
+    const ids = candidates.all().map((row) => row.id);
     if (ids.length === 0) return;
-    yield immediate(sqlite, () => ids.reduce((deleted, id) => deleted + remove.run(id).changes, 0));
+    yield immediate(db, () => ids.reduce((deleted, id) => deleted + remove.run({ id }).changes, 0));
     if (ids.length < policy.batchSize) return;
   }
 }
 
 /** Deletes every prunable execution (see `pruneBatches`) and answers how many. */
-export function pruneExecutions(sqlite: Sql, policy: RetentionPolicy): number {
+export function pruneExecutions(db: Db, policy: RetentionPolicy): number {
   let deleted = 0;
-  for (const batch of pruneBatches(sqlite, policy)) deleted += batch;
+  for (const batch of pruneBatches(db, policy)) deleted += batch;
   return deleted;
 }
 
@@ -86,22 +97,30 @@ export interface BookkeepingPrune {
  * Deletes webhook deliveries older than the idempotency window, one batch per transaction: past
  * it a repeated key starts a new run anyway, so the row only takes space.
  */
-export function* pruneDeliveryBatches(sqlite: Sql, options: BookkeepingPrune): Generator<number, void, undefined> {
+export function* pruneDeliveryBatches(db: Db, options: BookkeepingPrune): Generator<number, void, undefined> {
   if (options.batchSize < 1) throw new RangeError('batchSize must be at least 1');
   const cutoff = new Date((options.now ?? new Date()).getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
   // The created_at index finds them; candidates are read outside the write transaction.
-  const candidates = prepared(
-    sqlite,
-    'select workflow_id as workflowId, idempotency_key as key from webhook_deliveries where created_at < ? limit ?',
-  );
-  const remove = prepared(
-    sqlite,
-    'delete from webhook_deliveries where workflow_id = ? and idempotency_key = ? and created_at < ?',
-  );
+  const candidates = db
+    .select({ workflowId: webhookDeliveries.workflowId, key: webhookDeliveries.idempotencyKey })
+    .from(webhookDeliveries)
+    .where(lt(webhookDeliveries.createdAt, cutoff))
+    .limit(options.batchSize)
+    .prepare();
+  const remove = db
+    .delete(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.workflowId, sql.placeholder('workflowId')),
+        eq(webhookDeliveries.idempotencyKey, sql.placeholder('key')),
+        lt(webhookDeliveries.createdAt, cutoff),
+      ),
+    )
+    .prepare();
   for (;;) {
-    const rows = candidates.all(cutoff, options.batchSize) as Array<{ workflowId: string; key: string }>;
+    const rows = candidates.all();
     if (rows.length === 0) return;
-    yield immediate(sqlite, () => rows.reduce((n, row) => n + remove.run(row.workflowId, row.key, cutoff).changes, 0));
+    yield immediate(db, () => rows.reduce((n, row) => n + remove.run(row).changes, 0));
     if (rows.length < options.batchSize) return;
   }
 }
@@ -119,29 +138,47 @@ export const SCHEDULE_FIRE_KEEP_MS = DAY_MS;
  * downtime missed slots are counted from it (without it, a yearly schedule's last slot would fire
  * again). Older fires go once they are a day old (`SCHEDULE_FIRE_KEEP_MS`).
  */
-export function* pruneScheduleFireBatches(sqlite: Sql, options: BookkeepingPrune): Generator<number, void, undefined> {
+export function* pruneScheduleFireBatches(db: Db, options: BookkeepingPrune): Generator<number, void, undefined> {
   if (options.batchSize < 1) throw new RangeError('batchSize must be at least 1');
   const cutoff = new Date((options.now ?? new Date()).getTime() - SCHEDULE_FIRE_KEEP_MS).toISOString();
   // Workflow by workflow: the (workflow_id, fire_time) primary key then finds exactly the rows to
   // delete, where one query over all fires would scan every fire kept, for every batch.
-  const workflowIds = (prepared(sqlite, 'select id from workflows order by id').all() as Array<{ id: string }>).map(
-    (row) => row.id,
-  );
-  const candidates = prepared(
-    sqlite,
-    `select fire_time as fireTime from schedule_fires
-     where workflow_id = @workflowId and fire_time < @cutoff
-       and fire_time < (select max(fire_time) from schedule_fires where workflow_id = @workflowId)
-     limit @limit`,
-  );
-  const remove = prepared(sqlite, 'delete from schedule_fires where workflow_id = ? and fire_time = ?');
+  const workflowIds = db
+    .select({ id: workflows.id })
+    .from(workflows)
+    .orderBy(asc(workflows.id))
+    .all()
+    .map((row) => row.id);
+  const latest = db
+    .select({ latest: max(scheduleFires.fireTime) })
+    .from(scheduleFires)
+    .where(eq(scheduleFires.workflowId, sql.placeholder('workflowId')));
+  const candidates = db
+    .select({ fireTime: scheduleFires.fireTime })
+    .from(scheduleFires)
+    .where(
+      and(
+        eq(scheduleFires.workflowId, sql.placeholder('workflowId')),
+        lt(scheduleFires.fireTime, cutoff),
+        lt(scheduleFires.fireTime, sql`(${latest})`),
+      ),
+    )
+    .limit(options.batchSize)
+    .prepare();
+  const remove = db
+    .delete(scheduleFires)
+    .where(
+      and(
+        eq(scheduleFires.workflowId, sql.placeholder('workflowId')),
+        eq(scheduleFires.fireTime, sql.placeholder('fireTime')),
+      ),
+    )
+    .prepare();
   for (const workflowId of workflowIds) {
     for (;;) {
-      const fireTimes = (
-        candidates.all({ workflowId, cutoff, limit: options.batchSize }) as Array<{ fireTime: string }>
-      ).map((row) => row.fireTime);
+      const fireTimes = candidates.all({ workflowId }).map((row) => row.fireTime);
       if (fireTimes.length === 0) break;
-      yield immediate(sqlite, () => fireTimes.reduce((n, fireTime) => n + remove.run(workflowId, fireTime).changes, 0));
+      yield immediate(db, () => fireTimes.reduce((n, fireTime) => n + remove.run({ workflowId, fireTime }).changes, 0));
       if (fireTimes.length < options.batchSize) break;
     }
   }
@@ -164,17 +201,17 @@ const VACUUM_STEP_PAGES = 2048;
  * WAL first, so checkpoint before (the WAL holds the deletes) and after (so the file shrinks and
  * the WAL is reset to empty).
  */
-export function reclaimSpace(sqlite: Sql): Reclaimed {
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  const freeBefore = sqlite.pragma('freelist_count', { simple: true }) as number;
+export function reclaimSpace(db: Db): Reclaimed {
+  pragma(db, 'wal_checkpoint(TRUNCATE)');
+  const freeBefore = pragmaValue(db, 'freelist_count') as number;
   let free = freeBefore;
   while (free > 0) {
-    sqlite.pragma(`incremental_vacuum(${VACUUM_STEP_PAGES})`);
-    const left = sqlite.pragma('freelist_count', { simple: true }) as number;
+    db.run(sql.raw(`pragma incremental_vacuum(${VACUUM_STEP_PAGES})`)); // returns no rows: run, not all
+    const left = pragmaValue(db, 'freelist_count') as number;
     // A file without auto_vacuum (created before it was set) keeps its free list: stop rather than spin.
     if (left >= free) break;
     free = left;
   }
-  const [checkpoint] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+  const [checkpoint] = pragma(db, 'wal_checkpoint(TRUNCATE)');
   return { pagesFreed: freeBefore - free, walTruncated: checkpoint?.busy === 0 };
 }

@@ -1,8 +1,6 @@
-import type Database from 'better-sqlite3';
-import { nowIso } from './db.ts';
-import { prepared } from './prepared.ts';
-
-type Sql = Database.Database;
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { type Db, nowIso } from './db.ts';
+import { executions, scheduleFires, workflows, workflowVersions } from './schema.ts';
 
 /** A workflow with a published version: whether it is scheduled depends on that version's trigger. */
 export interface PublishedWorkflow {
@@ -18,38 +16,53 @@ export interface PublishedWorkflow {
   lastFire: string | null;
 }
 
-export function listPublishedWorkflows(sqlite: Sql): PublishedWorkflow[] {
-  const rows = prepared(
-    sqlite,
-    `select w.id as workflowId, w.name, w.active, w.schedule_paused as paused, w.active_since as activeSince,
-            v.id as versionId, v.number as versionNumber,
-            (select max(p.published_at) from publications p where p.workflow_id = w.id) as publishedAt,
-            (select max(f.fire_time) from schedule_fires f where f.workflow_id = w.id) as lastFire
-     from workflows w join workflow_versions v on v.id = w.published_version_id
-     where w.archived_at is null
-     order by w.name, w.id`,
-  ).all() as Array<Omit<PublishedWorkflow, 'active' | 'paused'> & { active: number; paused: number }>;
-  return rows.map((row) => ({ ...row, active: row.active === 1, paused: row.paused === 1 }));
+export function listPublishedWorkflows(db: Db): PublishedWorkflow[] {
+  // Correlated subqueries, qualified by hand (see workflows.ts): one probe of each primary-key index per workflow.
+  const publishedAt = sql<
+    string | null
+  >`(select max(p.published_at) from publications p where p.workflow_id = "workflows"."id")`;
+  const lastFire = sql<
+    string | null
+  >`(select max(f.fire_time) from schedule_fires f where f.workflow_id = "workflows"."id")`;
+  return db
+    .select({
+      workflowId: workflows.id,
+      name: workflows.name,
+      active: workflows.active,
+      paused: workflows.schedulePaused,
+      activeSince: workflows.activeSince,
+      versionId: workflowVersions.id,
+      versionNumber: workflowVersions.number,
+      publishedAt,
+      lastFire,
+    })
+    .from(workflows)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.publishedVersionId))
+    .where(isNull(workflows.archivedAt))
+    .orderBy(asc(workflows.name), asc(workflows.id))
+    .all();
 }
 
-export function versionGraph(sqlite: Sql, versionId: string): unknown {
-  const row = prepared(sqlite, 'select graph from workflow_versions where id = ?').get(versionId) as
-    | { graph: string }
-    | undefined;
-  return row ? JSON.parse(row.graph) : undefined;
+/** A version's graph (parsed JSON), undefined when there is no such version. */
+export function versionGraph(db: Db, versionId: string): unknown {
+  return db
+    .select({ graph: workflowVersions.graph })
+    .from(workflowVersions)
+    .where(eq(workflowVersions.id, versionId))
+    .get()?.graph;
 }
 
 /**
  * Takes a cron slot for a workflow, for the execution that runs it (inserted in the same
  * transaction); false when another process (or an earlier tick) took it.
  */
-export function claimFire(sqlite: Sql, workflowId: string, fireTime: string, executionId: string): boolean {
+export function claimFire(db: Db, workflowId: string, fireTime: string, executionId: string): boolean {
   return (
-    prepared(
-      sqlite,
-      `insert into schedule_fires (workflow_id, fire_time, execution_id, created_at) values (?, ?, ?, ?)
-       on conflict do nothing`,
-    ).run(workflowId, fireTime, executionId, nowIso()).changes > 0
+    db
+      .insert(scheduleFires)
+      .values({ workflowId, fireTime, executionId, createdAt: nowIso() })
+      .onConflictDoNothing()
+      .run().changes > 0
   );
 }
 
@@ -59,27 +72,33 @@ export interface ScheduledRun {
   createdAt: string;
 }
 
-export function lastScheduledRun(sqlite: Sql, workflowId: string): ScheduledRun | undefined {
-  return prepared(
-    sqlite,
-    `select id, status, created_at as createdAt from executions
-     where workflow_id = ? and trigger = 'schedule' order by created_at desc limit 1`,
-  ).get(workflowId) as ScheduledRun | undefined;
+export function lastScheduledRun(db: Db, workflowId: string): ScheduledRun | undefined {
+  return db
+    .select({ id: executions.id, status: executions.status, createdAt: executions.createdAt })
+    .from(executions)
+    .where(and(eq(executions.workflowId, workflowId), eq(executions.trigger, 'schedule')))
+    .orderBy(desc(executions.createdAt))
+    .limit(1)
+    .get();
 }
 
 /**
  * Pauses or resumes a workflow's schedule. Resuming counts the schedule afresh from now, as
  * activating does: slots that passed while it was paused are skipped, not caught up on resume.
  */
-export function setSchedulePaused(sqlite: Sql, workflowId: string, paused: boolean): boolean {
+export function setSchedulePaused(db: Db, workflowId: string, paused: boolean): boolean {
   const now = nowIso();
   return (
-    prepared(
-      sqlite,
-      `update workflows set
-         active_since = case when schedule_paused = 1 and @paused = 0 then @now else active_since end,
-         schedule_paused = @paused, updated_at = @now
-       where id = @workflowId`,
-    ).run({ paused: paused ? 1 : 0, now, workflowId }).changes > 0
+    db
+      .update(workflows)
+      .set({
+        activeSince: paused
+          ? undefined
+          : sql`case when ${workflows.schedulePaused} = 1 then ${now} else ${workflows.activeSince} end`,
+        schedulePaused: paused,
+        updatedAt: now,
+      })
+      .where(eq(workflows.id, workflowId))
+      .run().changes > 0
   );
 }

@@ -1,48 +1,75 @@
-import type Database from 'better-sqlite3';
-import { nowIso } from './db.ts';
-import { prepared } from './prepared.ts';
-
-type Sql = Database.Database;
+import { and, eq, gt, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { type Db, nowIso } from './db.ts';
+import { preparedOnce } from './prepared.ts';
+import { sessions, users } from './schema.ts';
 
 /** A session is stored by the SHA-256 of its token only: a copy of the database opens no session. */
 export function insertSession(
-  sqlite: Sql,
+  db: Db,
   values: { tokenHash: string; userId: string; expiresAt: string; ip: string | null; userAgent: string | null },
 ): void {
   const now = nowIso();
-  prepared(
-    sqlite,
-    `insert into sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
-     values (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(values.tokenHash, values.userId, now, values.expiresAt, now, values.ip, values.userAgent);
+  db.insert(sessions)
+    .values({
+      tokenHash: values.tokenHash,
+      userId: values.userId,
+      createdAt: now,
+      expiresAt: values.expiresAt,
+      lastSeenAt: now,
+      ip: values.ip,
+      userAgent: values.userAgent,
+    })
+    .run();
 }
+
+// On every request signed in with a cookie: prepared once.
+const liveSession = preparedOnce((db) =>
+  db
+    .select({ userId: sessions.userId })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql.placeholder('now')),
+        eq(users.active, true),
+      ),
+    )
+    .prepare(),
+);
 
 /** The live session with this token hash: not revoked, not expired, its user active. */
-export function liveSessionUserId(sqlite: Sql, tokenHash: string, now = nowIso()): string | undefined {
-  const row = prepared(
-    sqlite,
-    `select s.user_id as userId from sessions s join users u on u.id = s.user_id
-     where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.active = 1`,
-  ).get(tokenHash, now) as { userId: string } | undefined;
-  return row?.userId;
+export function liveSessionUserId(db: Db, tokenHash: string, now = nowIso()): string | undefined {
+  return liveSession(db).get({ tokenHash, now })?.userId;
 }
 
-export function revokeSession(sqlite: Sql, tokenHash: string): void {
-  prepared(sqlite, 'update sessions set revoked_at = ? where token_hash = ? and revoked_at is null').run(
-    nowIso(),
-    tokenHash,
-  );
+export function revokeSession(db: Db, tokenHash: string): void {
+  db.update(sessions)
+    .set({ revokedAt: nowIso() })
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)))
+    .run();
 }
 
 /** Revokes every session of a user, except `keepTokenHash` (the one changing its password). */
-export function revokeUserSessions(sqlite: Sql, userId: string, keepTokenHash?: string): number {
-  return prepared(
-    sqlite,
-    'update sessions set revoked_at = ? where user_id = ? and revoked_at is null and token_hash is not ?',
-  ).run(nowIso(), userId, keepTokenHash ?? null).changes;
+export function revokeUserSessions(db: Db, userId: string, keepTokenHash?: string): number {
+  return db
+    .update(sessions)
+    .set({ revokedAt: nowIso() })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keepTokenHash === undefined ? undefined : ne(sessions.tokenHash, keepTokenHash),
+      ),
+    )
+    .run().changes;
 }
 
 /** Expired and revoked sessions carry no information worth keeping; called now and then. */
-export function deleteDeadSessions(sqlite: Sql, now = nowIso()): number {
-  return prepared(sqlite, 'delete from sessions where expires_at <= ? or revoked_at is not null').run(now).changes;
+export function deleteDeadSessions(db: Db, now = nowIso()): number {
+  return db
+    .delete(sessions)
+    .where(or(lte(sessions.expiresAt, now), isNotNull(sessions.revokedAt)))
+    .run().changes;
 }

@@ -1,10 +1,8 @@
-import type Database from 'better-sqlite3';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { nowIso } from './db.ts';
-import { immediate, prepared } from './prepared.ts';
-import type { Role } from './schema.ts';
-
-type Sql = Database.Database;
+import { type Db, nowIso } from './db.ts';
+import { preparedOnce } from './prepared.ts';
+import { type Role, users } from './schema.ts';
 
 export interface UserRow {
   id: string;
@@ -17,36 +15,55 @@ export interface UserRow {
   passwordChangedAt: string | null;
 }
 
-const COLUMNS = `id, email, name, role, active, created_at as createdAt, updated_at as updatedAt,
-  password_changed_at as passwordChangedAt`;
-
-type RawUser = Omit<UserRow, 'active'> & { active: number };
-const toUser = (row: RawUser | undefined): UserRow | undefined => row && { ...row, active: row.active === 1 };
+/** Every column but the password hash, which only sign-in reads. */
+const columns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  active: users.active,
+  createdAt: users.createdAt,
+  updatedAt: users.updatedAt,
+  passwordChangedAt: users.passwordChangedAt,
+};
 
 /** Thrown when an email is taken (ignoring case). */
 export class EmailTaken extends Error {
   override name = 'EmailTaken';
 }
 
+const isUniqueViolation = (error: unknown): boolean => {
+  const code =
+    (error as { code?: string; cause?: { code?: string } }).code ??
+    (error as { cause?: { code?: string } }).cause?.code;
+  return code?.startsWith('SQLITE_CONSTRAINT_UNIQUE') ?? false;
+};
+
 export function insertUser(
-  sqlite: Sql,
+  db: Db,
   values: { email: string; name: string; role: Role; passwordHash: string | null },
 ): UserRow {
-  const id = uuidv7();
   const now = nowIso();
   try {
-    prepared(
-      sqlite,
-      `insert into users (id, email, name, role, password_hash, active, created_at, updated_at, password_changed_at)
-       values (?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-    ).run(id, values.email, values.name, values.role, values.passwordHash, now, now, values.passwordHash ? now : null);
+    return db
+      .insert(users)
+      .values({
+        id: uuidv7(),
+        email: values.email,
+        name: values.name,
+        role: values.role,
+        passwordHash: values.passwordHash,
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+        passwordChangedAt: values.passwordHash ? now : null,
+      })
+      .returning(columns)
+      .get();
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_UNIQUE')) {
-      throw new EmailTaken(`${values.email} is already taken`);
-    }
+    if (isUniqueViolation(error)) throw new EmailTaken(`${values.email} is already taken`);
     throw error;
   }
-  return getUser(sqlite, id) as UserRow;
 }
 
 /**
@@ -54,50 +71,51 @@ export function insertUser(
  * immediate transaction, so two setup requests at once cannot both succeed.
  */
 export function insertFirstUser(
-  sqlite: Sql,
+  db: Db,
   values: { email: string; name: string; role: Role; passwordHash: string },
 ): UserRow | undefined {
-  return immediate(sqlite, () => (countUsers(sqlite) === 0 ? insertUser(sqlite, values) : undefined));
+  return db.transaction((tx) => (countUsers(tx) === 0 ? insertUser(tx, values) : undefined), {
+    behavior: 'immediate',
+  });
 }
 
-export function countUsers(sqlite: Sql): number {
-  return (prepared(sqlite, 'select count(*) as n from users').get() as { n: number }).n;
+export function countUsers(db: Db): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0;
 }
 
-export function getUser(sqlite: Sql, id: string): UserRow | undefined {
-  return toUser(prepared(sqlite, `select ${COLUMNS} from users where id = ?`).get(id) as RawUser | undefined);
+// On every request (the caller's user): prepared once.
+const userById = preparedOnce((db) =>
+  db
+    .select(columns)
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+export function getUser(db: Db, id: string): UserRow | undefined {
+  return userById(db).get({ id });
 }
 
 /** A user by email, ignoring case, with the password hash for sign-in. */
-export function getUserForLogin(sqlite: Sql, email: string): (UserRow & { passwordHash: string | null }) | undefined {
-  const row = prepared(
-    sqlite,
-    `select ${COLUMNS}, password_hash as passwordHash from users where lower(email) = lower(?)`,
-  ).get(email) as (RawUser & { passwordHash: string | null }) | undefined;
-  return row && { ...row, active: row.active === 1 };
+export function getUserForLogin(db: Db, email: string): (UserRow & { passwordHash: string | null }) | undefined {
+  return db
+    .select({ ...columns, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, sql`lower(${email})`))
+    .get();
 }
 
-export function getPasswordHash(sqlite: Sql, id: string): string | null {
-  const row = prepared(sqlite, 'select password_hash as hash from users where id = ?').get(id) as
-    | { hash: string | null }
-    | undefined;
-  return row?.hash ?? null;
+export function getPasswordHash(db: Db, id: string): string | null {
+  return db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id)).get()?.hash ?? null;
 }
 
-export function listUsers(sqlite: Sql): UserRow[] {
-  return (prepared(sqlite, `select ${COLUMNS} from users order by lower(email)`).all() as RawUser[]).map(
-    (row) => toUser(row) as UserRow,
-  );
+export function listUsers(db: Db): UserRow[] {
+  return db.select(columns).from(users).orderBy(sql`lower(${users.email})`).all();
 }
 
-export function setPasswordHash(sqlite: Sql, id: string, passwordHash: string): void {
+export function setPasswordHash(db: Db, id: string, passwordHash: string): void {
   const now = nowIso();
-  prepared(sqlite, 'update users set password_hash = ?, password_changed_at = ?, updated_at = ? where id = ?').run(
-    passwordHash,
-    now,
-    now,
-    id,
-  );
+  db.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, id)).run();
 }
 
 /** Why a change to an admin was refused: it would leave no active admin to manage the rest. */
@@ -111,38 +129,40 @@ export class LastAdmin extends Error {
  * other at once cannot both succeed.
  */
 export function updateUser(
-  sqlite: Sql,
+  db: Db,
   id: string,
   patch: { role?: Role; active?: boolean; name?: string },
 ): UserRow | undefined {
-  return immediate(sqlite, () => {
-    const user = getUser(sqlite, id);
-    if (!user) return undefined;
-    const role = patch.role ?? user.role;
-    const active = patch.active ?? user.active;
-    const losesAdmin = user.role === 'admin' && user.active && (role !== 'admin' || !active);
-    if (losesAdmin) {
-      const admins = (
-        prepared(sqlite, "select count(*) as n from users where role = 'admin' and active = 1").get() as { n: number }
-      ).n;
-      if (admins <= 1) throw new LastAdmin('this is the last active admin: make another admin first');
-    }
-    prepared(sqlite, 'update users set role = ?, active = ?, name = ?, updated_at = ? where id = ?').run(
-      role,
-      active ? 1 : 0,
-      patch.name ?? user.name,
-      nowIso(),
-      id,
-    );
-    return getUser(sqlite, id);
-  });
+  return db.transaction(
+    (tx) => {
+      const user = getUser(tx, id);
+      if (!user) return undefined;
+      const role = patch.role ?? user.role;
+      const active = patch.active ?? user.active;
+      const losesAdmin = user.role === 'admin' && user.active && (role !== 'admin' || !active);
+      if (losesAdmin) {
+        const admins =
+          tx
+            .select({ n: count() })
+            .from(users)
+            .where(and(eq(users.role, 'admin'), eq(users.active, true)))
+            .get()?.n ?? 0;
+        if (admins <= 1) throw new LastAdmin('this is the last active admin: make another admin first');
+      }
+      return tx
+        .update(users)
+        .set({ role, active, name: patch.name ?? user.name, updatedAt: nowIso() })
+        .where(eq(users.id, id))
+        .returning(columns)
+        .get();
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** How a user is shown next to what they did (versions, publications): their name, else email. */
-export function userDisplayName(sqlite: Sql, id: string | null): string | null {
+export function userDisplayName(db: Db, id: string | null): string | null {
   if (id === null) return null;
-  const row = prepared(sqlite, 'select name, email from users where id = ?').get(id) as
-    | { name: string; email: string }
-    | undefined;
+  const row = db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, id)).get();
   return row ? row.name || row.email : null;
 }

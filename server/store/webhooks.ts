@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
-import { nowIso } from './db.ts';
-import { prepared } from './prepared.ts';
-
-type Sql = Database.Database;
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { type Db, nowIso } from './db.ts';
+import { preparedOnce } from './prepared.ts';
+import { stepRuns, webhookDeliveries, workflows } from './schema.ts';
 
 /** How long a repeated delivery with the same idempotency key starts no second run. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -14,21 +13,79 @@ export interface WebhookTarget {
   versionId: string | null;
 }
 
-export function webhookTarget(sqlite: Sql, workflowId: string): WebhookTarget | undefined {
-  const row = prepared(
-    sqlite,
-    `select active, archived_at as archivedAt, published_version_id as versionId from workflows where id = ?`,
-  ).get(workflowId) as { active: number; archivedAt: string | null; versionId: string | null } | undefined;
-  return row && { active: row.active === 1, archived: row.archivedAt !== null, versionId: row.versionId };
+// Every statement below runs on every webhook call: each is built and prepared once.
+const target = preparedOnce((db) =>
+  db
+    .select({ active: workflows.active, archivedAt: workflows.archivedAt, versionId: workflows.publishedVersionId })
+    .from(workflows)
+    .where(eq(workflows.id, sql.placeholder('workflowId')))
+    .prepare(),
+);
+
+const sameKey = and(
+  eq(webhookDeliveries.workflowId, sql.placeholder('workflowId')),
+  eq(webhookDeliveries.idempotencyKey, sql.placeholder('key')),
+);
+
+const delivery = preparedOnce((db) =>
+  db
+    .select({ executionId: webhookDeliveries.executionId, createdAt: webhookDeliveries.createdAt })
+    .from(webhookDeliveries)
+    .where(sameKey)
+    .prepare(),
+);
+
+const deleteExpiredDelivery = preparedOnce((db) =>
+  db
+    .delete(webhookDeliveries)
+    .where(and(sameKey, lt(webhookDeliveries.createdAt, sql.placeholder('before'))))
+    .prepare(),
+);
+
+const insertDelivery = preparedOnce((db) =>
+  db
+    .insert(webhookDeliveries)
+    .values({
+      workflowId: sql.placeholder('workflowId'),
+      idempotencyKey: sql.placeholder('key'),
+      executionId: sql.placeholder('executionId'),
+      createdAt: sql.placeholder('now'),
+    })
+    .onConflictDoNothing()
+    .prepare(),
+);
+
+const deleteDelivery = preparedOnce((db) =>
+  db
+    .delete(webhookDeliveries)
+    .where(and(sameKey, eq(webhookDeliveries.executionId, sql.placeholder('executionId'))))
+    .prepare(),
+);
+
+const succeededSteps = preparedOnce((db) =>
+  db
+    .select({ id: stepRuns.id, finishedAt: stepRuns.finishedAt })
+    .from(stepRuns)
+    .where(and(eq(stepRuns.executionId, sql.placeholder('executionId')), eq(stepRuns.status, 'succeeded')))
+    .prepare(),
+);
+
+const wholeOutput = preparedOnce((db) =>
+  db
+    .select({ output: sql<string | null>`coalesce(${stepRuns.outputFull}, ${stepRuns.output})` })
+    .from(stepRuns)
+    .where(eq(stepRuns.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+export function webhookTarget(db: Db, workflowId: string): WebhookTarget | undefined {
+  const row = target(db).get({ workflowId });
+  return row && { active: row.active, archived: row.archivedAt !== null, versionId: row.versionId };
 }
 
 /** The execution an earlier delivery with this key started, if within `windowMs`. */
-export function earlierDelivery(sqlite: Sql, workflowId: string, key: string, windowMs: number): string | undefined {
-  const row = prepared(
-    sqlite,
-    `select execution_id as executionId, created_at as createdAt from webhook_deliveries
-     where workflow_id = ? and idempotency_key = ?`,
-  ).get(workflowId, key) as { executionId: string | null; createdAt: string } | undefined;
+export function earlierDelivery(db: Db, workflowId: string, key: string, windowMs: number): string | undefined {
+  const row = delivery(db).get({ workflowId, key });
   if (!row || Date.parse(row.createdAt) < Date.now() - windowMs) return undefined;
   return row.executionId ?? undefined;
 }
@@ -39,41 +96,26 @@ export function earlierDelivery(sqlite: Sql, workflowId: string, key: string, wi
  * first (its row is kept, the caller's insert is to be undone).
  */
 export function recordDelivery(
-  sqlite: Sql,
+  db: Db,
   workflowId: string,
   key: string,
   windowMs: number,
   executionId: string,
 ): boolean {
   // A key older than the window may be used again.
-  prepared(
-    sqlite,
-    'delete from webhook_deliveries where workflow_id = ? and idempotency_key = ? and created_at < ?',
-  ).run(workflowId, key, new Date(Date.now() - windowMs).toISOString());
-  return (
-    prepared(
-      sqlite,
-      `insert into webhook_deliveries (workflow_id, idempotency_key, execution_id, created_at) values (?, ?, ?, ?)
-       on conflict do nothing`,
-    ).run(workflowId, key, executionId, nowIso()).changes > 0
-  );
+  deleteExpiredDelivery(db).run({ workflowId, key, before: new Date(Date.now() - windowMs).toISOString() });
+  return insertDelivery(db).run({ workflowId, key, executionId, now: nowIso() }).changes > 0;
 }
 
 /** Forgets a delivery whose run was stored but could not be queued: the sender's retry may start it again. */
-export function forgetDelivery(sqlite: Sql, workflowId: string, key: string, executionId: string): void {
-  prepared(
-    sqlite,
-    'delete from webhook_deliveries where workflow_id = ? and idempotency_key = ? and execution_id = ?',
-  ).run(workflowId, key, executionId);
+export function forgetDelivery(db: Db, workflowId: string, key: string, executionId: string): void {
+  deleteDelivery(db).run({ workflowId, key, executionId });
 }
 
 /** The output of the step that finished last: what a webhook answers when it waits for the run. */
-export function lastStepOutput(sqlite: Sql, executionId: string): unknown {
+export function lastStepOutput(db: Db, executionId: string): unknown {
   // Picked here rather than by ORDER BY: SQLite re-plans an ordered statement on every call (see steps.ts).
-  const steps = prepared(
-    sqlite,
-    "select id, finished_at as finishedAt from step_runs where execution_id = ? and status = 'succeeded'",
-  ).all(executionId) as Array<{ id: string; finishedAt: string | null }>;
+  const steps = succeededSteps(db).all({ executionId });
   let last: (typeof steps)[number] | undefined;
   for (const step of steps) {
     if (
@@ -84,8 +126,6 @@ export function lastStepOutput(sqlite: Sql, executionId: string): unknown {
       last = step;
   }
   if (!last) return null;
-  const row = prepared(sqlite, 'select coalesce(output_full, output) as output from step_runs where id = ?').get(
-    last.id,
-  ) as { output: string | null };
-  return row.output ? JSON.parse(row.output) : null;
+  const output = wholeOutput(db).get({ id: last.id })?.output;
+  return output ? JSON.parse(output) : null;
 }

@@ -53,14 +53,14 @@ export function seedAccounts(store: Store): { users: Record<Role, UserRow>; keys
   // Several test APIs may share one store: each seeds users of its own.
   const tag = randomBytes(3).toString('hex');
   for (const role of ['analyst', 'operator', 'admin'] as const) {
-    users[role] = insertUser(store.sqlite, {
+    users[role] = insertUser(store.db, {
       email: `${role}-${tag}@stepwise.test`,
       name: `Test ${role}`,
       role,
       passwordHash: null,
     });
     const key = newApiKey();
-    insertApiKey(store.sqlite, { userId: users[role].id, name: 'tests', prefix: key.prefix, keyHash: key.hash, role });
+    insertApiKey(store.db, { userId: users[role].id, name: 'tests', prefix: key.prefix, keyHash: key.hash, role });
     keys[role] = key.secret;
   }
   return { users, keys };

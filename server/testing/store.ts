@@ -20,3 +20,44 @@ export function tempStore(
     },
   };
 }
+
+/**
+ * The SQLite file under a store, for tests that check what the port cannot show (pragmas, rows
+ * as stored, triggers) or that set a row up no repository writes (a timestamp in the past). The
+ * only test-side door to SQL: tests hold this, never the better-sqlite3 handle.
+ */
+export interface StoreFile {
+  /** Every row the statement answers. */
+  all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /** The first row, or undefined. */
+  get<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T | undefined;
+  /** The first column of every row. */
+  column<T = unknown>(sql: string, ...params: unknown[]): T[];
+  /** Runs one statement; answers how many rows it changed. */
+  run(sql: string, ...params: unknown[]): number;
+  /** Runs several statements, no parameters. */
+  exec(sql: string): void;
+  /** A pragma's value (`simple`), e.g. `pragma('foreign_keys')`, or sets one (`pragma('foreign_keys = OFF')`). */
+  pragma(statement: string): unknown;
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: () => T): T;
+}
+
+export function storeFile(store: Pick<Store, 'sqlite'>): StoreFile {
+  const { sqlite } = store;
+  return {
+    all: <T>(sql: string, ...params: unknown[]) => sqlite.prepare(sql).all(...params) as T[],
+    get: <T>(sql: string, ...params: unknown[]) => sqlite.prepare(sql).get(...params) as T | undefined,
+    column: <T>(sql: string, ...params: unknown[]) =>
+      sqlite
+        .prepare(sql)
+        .pluck()
+        .all(...params) as T[],
+    run: (sql, ...params) => sqlite.prepare(sql).run(...params).changes,
+    exec: (sql) => {
+      sqlite.exec(sql);
+    },
+    pragma: (statement) => sqlite.pragma(statement, { simple: true }),
+    transaction: (work) => sqlite.transaction(work)(),
+  };
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type TestApi, testApi } from '../../testing/api.ts';
+import { storeFile } from '../../testing/store.ts';
 
 let api: TestApi;
 beforeEach(() => {
@@ -31,7 +32,7 @@ describe('API keys', () => {
       ...listed.body.items.slice(1).map((item: { id: string }) => item.id),
     ]);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
-    api.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    storeFile(api.store).pragma('wal_checkpoint(TRUNCATE)');
     for (const file of [api.store.file, `${api.store.file}-wal`]) {
       const bytes = (() => {
         try {

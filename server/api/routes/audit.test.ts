@@ -4,7 +4,7 @@ import { EventHub } from '../../engine/event-hub.ts';
 import { createRunService } from '../../runs/service.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
 import { testEngine } from '../../testing/engine.ts';
-import { tempStore } from '../../testing/store.ts';
+import { storeFile, tempStore } from '../../testing/store.ts';
 import { STARTER_GRAPH } from './workflows.ts';
 
 // No worker runs: started runs stay queued, which is what cancel and retry need here.
@@ -207,7 +207,7 @@ describe('audit log', () => {
   it('records the setup of a fresh install', async () => {
     const store = tempStore();
     const fresh = testApi({ store });
-    store.sqlite.exec('delete from api_keys; delete from users;');
+    storeFile(store).exec('delete from api_keys; delete from users;');
     try {
       const setup = await fresh.call(
         'POST',
@@ -260,7 +260,7 @@ describe('audit log', () => {
       action: 'x',
       objectType: 'y',
     });
-    expect(() => api.store.sqlite.exec("update audit_log set action = 'forged'")).toThrow(/append-only/);
-    expect(() => api.store.sqlite.exec('delete from audit_log')).toThrow(/append-only/);
+    expect(() => storeFile(api.store).exec("update audit_log set action = 'forged'")).toThrow(/append-only/);
+    expect(() => storeFile(api.store).exec('delete from audit_log')).toThrow(/append-only/);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LoginLimiter } from '../../auth/login-limiter.ts';
 import { SESSION_COOKIE } from '../../auth/sessions.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
-import { tempStore } from '../../testing/store.ts';
+import { storeFile, tempStore } from '../../testing/store.ts';
 
 let api: TestApi;
 beforeEach(() => {
@@ -36,7 +36,7 @@ describe('first start: setup', () => {
   it('creates the first admin once, signs them in, and then answers 409', async () => {
     const fresh = testApi({ store: tempStore() });
     // testApi seeds users; a store without any is what a fresh install has.
-    fresh.store.sqlite.exec('delete from api_keys; delete from users;');
+    storeFile(fresh.store).exec('delete from api_keys; delete from users;');
     try {
       expect((await fresh.call('GET', '/api/v1/auth/state', undefined, anonymous)).body).toEqual({
         setupRequired: true,
@@ -101,7 +101,7 @@ describe('sign-in', () => {
     expect(header).toContain(`Max-Age=${12 * 3600}`);
     expect(header).not.toContain('Secure'); // plain HTTP here
     const token = cookieOf(answer.headers).split('=')[1] ?? '';
-    const stored = api.store.sqlite.prepare('select token_hash as hash from sessions').all() as Array<{ hash: string }>;
+    const stored = storeFile(api.store).all('select token_hash as hash from sessions') as Array<{ hash: string }>;
     expect(stored.map((row) => row.hash)).not.toContain(token);
     expect(stored).toHaveLength(1);
   });

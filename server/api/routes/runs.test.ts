@@ -4,6 +4,7 @@ import { EventHub } from '../../engine/event-hub.ts';
 import { createRunService } from '../../runs/service.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
 import { testEngine } from '../../testing/engine.ts';
+import { storeFile } from '../../testing/store.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let events: EventHub;
@@ -99,7 +100,7 @@ describe('runs API', () => {
     expect(started.status).toBe(201);
     // Who started a run is kept with it (schedules and webhooks start runs as nobody).
     const startedBy = (executionId: string) =>
-      api.store.sqlite.prepare('select created_by as createdBy from executions where id = ?').get(executionId);
+      storeFile(api.store).get('select created_by as createdBy from executions where id = ?', executionId);
     expect(startedBy(started.body.executionId)).toEqual({ createdBy: api.users.analyst.id });
     // Editing the draft while it runs does not change what runs.
     await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: { nodes: [], edges: [] } });
@@ -138,9 +139,9 @@ describe('runs API', () => {
     expect(retried.status).toBe(201);
     const retry = (await api.call('GET', `/api/v1/executions/${retried.body.executionId}`)).body;
     expect(retry).toMatchObject({ trigger: 'retry', retryOf: executionId });
-    expect(
-      api.store.sqlite.prepare('select created_by as createdBy from executions where id = ?').get(retry.id),
-    ).toEqual({ createdBy: api.users.admin.id });
+    expect(storeFile(api.store).get('select created_by as createdBy from executions where id = ?', retry.id)).toEqual({
+      createdBy: api.users.admin.id,
+    });
     await api.call('POST', `/api/v1/executions/${retried.body.executionId}/cancel`);
     expect((await api.call('POST', `/api/v1/executions/${executionId}/retry`, { mode: 'sideways' })).status).toBe(400);
   });

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Scheduler } from '../../scheduler/scheduler.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
 import { testEngine } from '../../testing/engine.ts';
+import { storeFile } from '../../testing/store.ts';
 
 let api: TestApi;
 beforeEach(() => {
@@ -88,8 +89,8 @@ describe('schedules API with the engine', () => {
     const id = await scheduledWorkflow('0 * * * * *', 'UTC', true);
     // The schedule counts from ten minutes ago; the scheduler runs the latest slot due.
     const since = new Date(Date.now() - 10 * 60_000).toISOString();
-    engine.store.sqlite.prepare('update workflows set active_since = ? where id = ?').run(since, id);
-    engine.store.sqlite.prepare('update publications set published_at = ? where workflow_id = ?').run(since, id);
+    storeFile(engine.store).run('update workflows set active_since = ? where id = ?', since, id);
+    storeFile(engine.store).run('update publications set published_at = ? where workflow_id = ?', since, id);
     const before = new Date().toISOString();
     expect(await new Scheduler(engine.runs, engine.repos, engine.log).tick()).toBe(1);
     const after = new Date().toISOString();

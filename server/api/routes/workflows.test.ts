@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finishExecution, insertExecution } from '../../store/executions.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
 import { loneTrigger, triggerThenHttp } from '../../testing/graphs.ts';
+import { storeFile } from '../../testing/store.ts';
 
 let api: TestApi;
 beforeEach(() => {
@@ -132,7 +133,7 @@ describe('workflows', () => {
     expect((await api.call('DELETE', `/api/v1/workflows/${id}`)).status).toBe(204);
     expect((await api.call('GET', `/api/v1/workflows/${id}`)).status).toBe(404);
     expect((await api.call('DELETE', `/api/v1/workflows/${id}`)).status).toBe(404);
-    const versions = api.store.sqlite.prepare('select count(*) as n from workflow_versions').get() as { n: number };
+    const versions = storeFile(api.store).get('select count(*) as n from workflow_versions') as { n: number };
     expect(versions.n).toBe(0);
   });
 
