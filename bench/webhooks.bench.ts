@@ -20,6 +20,7 @@ import { publishVersion } from '../server/store/publications.ts';
 import { sqliteRepositories } from '../server/store/sqlite-repositories.ts';
 import { insertVersion } from '../server/store/versions.ts';
 import { insertWorkflow, updateWorkflow } from '../server/store/workflows.ts';
+import { storeFile } from '../server/testing/store.ts';
 import { cpuFigures, postmasterPid, startCpuMeter } from './cpu.ts';
 import { runLoad } from './load-client.ts';
 import { spawnWorker, startWorkerSettings, stopWorker, workerPids } from './processes.ts';
@@ -207,22 +208,24 @@ async function load(options: {
 
 /** Executions of the workflow that succeeded with a succeeded step run for each of its steps. */
 function countComplete(store: ReturnType<typeof openStore>, workflowId: string): number {
-  const row = store.sqlite
-    .prepare(
-      `select count(*) as n from executions e
-       where e.workflow_id = ? and e.status = 'succeeded'
-         and (select count(*) from step_runs s where s.execution_id = e.id and s.status = 'succeeded') = ?`,
-    )
-    .get(workflowId, STEPS) as { n: number };
-  return row.n;
+  const row = storeFile(store).get<{ n: number }>(
+    `select count(*) as n from executions e
+     where e.workflow_id = ? and e.status = 'succeeded'
+       and (select count(*) from step_runs s where s.execution_id = e.id and s.status = 'succeeded') = ?`,
+    workflowId,
+    STEPS,
+  );
+  return row?.n ?? 0;
 }
 
 async function waitForIdle(store: ReturnType<typeof openStore>, workflowId: string): Promise<void> {
-  const unfinished = store.sqlite.prepare(
-    "select count(*) as n from executions where workflow_id = ? and status in ('queued', 'running')",
-  );
+  const unfinished = () =>
+    storeFile(store).get<{ n: number }>(
+      "select count(*) as n from executions where workflow_id = ? and status in ('queued', 'running')",
+      workflowId,
+    )?.n;
   for (let waited = 0; waited < 120_000; waited += 100) {
-    if ((unfinished.get(workflowId) as { n: number }).n === 0) return;
+    if (unfinished() === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -141,6 +141,16 @@ function violations(rule: (typeof RULES)[number]): string[] {
   return found;
 }
 
+/** Every TypeScript file of the server and the benchmarks, tests included. */
+const allFiles = ['server', 'bench'].flatMap((folder) =>
+  (readdirSync(join(root, folder), { recursive: true }) as string[])
+    .filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'))
+    .map((file) => join(folder, file)),
+);
+
+/** The SQLite driver and drizzle's binding to it: the store's business alone. */
+const SQLITE_DRIVER = ['better-sqlite3', 'drizzle-orm/better-sqlite3'];
+
 describe('dependency boundaries', () => {
   it('scans the production sources of the server, the nodes and the web app', () => {
     expect(productionFiles).toEqual(
@@ -162,6 +172,22 @@ describe('dependency boundaries', () => {
       expect(violations(rule), rule.why).toEqual([]);
     },
   );
+
+  it('keeps the SQLite driver inside the store: no other file imports it, tests and benchmarks included', () => {
+    // server/testing/ lives beside the store (temp stores, `storeFile`); bench/sql-style.ts measures
+    // raw SQL against drizzle, so it holds the driver's statements through the store's handle only.
+    const outside = allFiles.filter((file) => !within(file, 'server/store') && !within(file, 'server/testing'));
+    expect(outside).toEqual(expect.arrayContaining(['server/engine/authenticated-http.ts', 'server/api/app.ts']));
+    const found = outside.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => SQLITE_DRIVER.some((driver) => within(target, driver)))
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(
+      found,
+      'records are reached through the store port; tests use repositories or server/testing/store.ts',
+    ).toEqual([]);
+  });
 
   it('would catch a violation: the rules match real import paths', () => {
     const api = RULES.find((rule) => rule.from === 'server/api');

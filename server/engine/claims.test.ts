@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphCache } from '../core/engine/graph-cache.ts';
 import type { Graph } from '../core/graph.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
-import { insertExecution } from '../store/executions.ts';
 import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
+import { engineRecords, storeFile } from '../testing/store.ts';
 import { STEP_TASK } from './queue.ts';
 import { reconcileUnfinishedRuns, startRun } from './runs.ts';
 import { workerStepRunner } from './worker-step-runner.ts';
@@ -82,18 +82,19 @@ describe('claiming a step', () => {
     );
     const holder = (rows[0] as { id: string }).id;
     // Reopen the run as if that job's worker had crashed in the middle of attempt 2 of the call.
-    const sqlite = engine.store.sqlite;
-    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
-    sqlite
-      .prepare(
-        "update step_runs set status = 'failed', retry_at = ? where execution_id = ? and node_id = 'call' and attempt = 1",
-      )
-      .run(new Date().toISOString(), execution.id);
-    sqlite
-      .prepare(
-        "insert into step_runs (id, execution_id, node_id, attempt, status, worker_id, job_id, started_at) values ('r2', ?, 'call', 2, 'running', 'dead-worker', ?, ?)",
-      )
-      .run(execution.id, holder, new Date().toISOString());
+    const file = storeFile(engine.store);
+    file.run("update executions set status = 'running', finished_at = null where id = ?", execution.id);
+    file.run(
+      "update step_runs set status = 'failed', retry_at = ? where execution_id = ? and node_id = 'call' and attempt = 1",
+      new Date().toISOString(),
+      execution.id,
+    );
+    file.run(
+      "insert into step_runs (id, execution_id, node_id, attempt, status, worker_id, job_id, started_at) values ('r2', ?, 'call', 2, 'running', 'dead-worker', ?, ?)",
+      execution.id,
+      holder,
+      new Date().toISOString(),
+    );
     const attempt2 = { executionId: execution.id, nodeId: 'call', attempt: 2 };
     const requests = () => slow.requests.length;
     const before = requests();
@@ -112,12 +113,12 @@ describe('claiming a step', () => {
     });
 
     // Once the holder has vanished from the queue, any job for the attempt takes it over.
-    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
-    sqlite
-      .prepare(
-        "update step_runs set status = 'running', job_id = ? where execution_id = ? and node_id = 'call' and attempt = 2",
-      )
-      .run(holder, execution.id);
+    file.run("update executions set status = 'running', finished_at = null where id = ?", execution.id);
+    file.run(
+      "update step_runs set status = 'running', job_id = ? where execution_id = ? and node_id = 'call' and attempt = 2",
+      holder,
+      execution.id,
+    );
     await engine.pgPool.query('select graphile_worker.complete_jobs(array[$1::bigint])', [holder]);
     await runner('rescuing-worker')(attempt2, '1000000');
     expect(requests()).toBe(before + 2);
@@ -170,9 +171,9 @@ describe('a step that does not reach the outside world', () => {
     });
     const tidyJob = { executionId: execution.id, nodeId: 'tidy', attempt: 1 };
     // Reopen the run as if the step had never run, then let two jobs for it race.
-    const sqlite = engine.store.sqlite;
-    sqlite.prepare("delete from step_runs where execution_id = ? and node_id = 'tidy'").run(execution.id);
-    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
+    const file = storeFile(engine.store);
+    file.run("delete from step_runs where execution_id = ? and node_id = 'tidy'", execution.id);
+    file.run("update executions set status = 'running', finished_at = null where id = ?", execution.id);
     await Promise.all([runner(tidyJob, '700001'), runner(tidyJob, '700002')]);
     const rows = stepRunsNow(engine.store, execution.id).filter((step) => step.nodeId === 'tidy');
     expect(rows).toHaveLength(1);
@@ -181,8 +182,8 @@ describe('a step that does not reach the outside world', () => {
     expect((await engine.finished(execution.id)).execution.status).toBe('succeeded');
 
     // A run canceled while such a step runs keeps no result of it.
-    sqlite.prepare("delete from step_runs where execution_id = ? and node_id = 'tidy'").run(execution.id);
-    sqlite.prepare("update executions set status = 'canceled' where id = ?").run(execution.id);
+    file.run("delete from step_runs where execution_id = ? and node_id = 'tidy'", execution.id);
+    file.run("update executions set status = 'canceled' where id = ?", execution.id);
     const late = workerStepRunner({
       store: engine.store,
       pgPool: engine.pgPool,
@@ -219,14 +220,13 @@ describe('resuming unfinished runs', () => {
       const { rows } = await engine.pgPool.query('select count(*)::int as n from graphile_worker.jobs');
       return (rows[0] as { n: number }).n === 0;
     });
-    const sqlite = engine.store.sqlite;
-    sqlite.prepare("update executions set status = 'running', finished_at = null where id = ?").run(execution.id);
-    sqlite
-      .prepare(
-        "update step_runs set status = 'running', output = null, finished_at = null, job_id = '424242' where execution_id = ? and node_id = 'call'",
-      )
-      .run(execution.id);
-    const lost = insertExecution(sqlite, {
+    const file = storeFile(engine.store);
+    file.run("update executions set status = 'running', finished_at = null where id = ?", execution.id);
+    file.run(
+      "update step_runs set status = 'running', output = null, finished_at = null, job_id = '424242' where execution_id = ? and node_id = 'call'",
+      execution.id,
+    );
+    const lost = engineRecords(engine.store).insertExecution({
       workflowId: workflow.id,
       versionId: version.id,
       trigger: 'manual',

@@ -1,8 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { listStepRuns } from '../store/steps.ts';
-import { edge, node, spawnWorkerProcess, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
+import {
+  edge,
+  node,
+  spawnWorkerProcess,
+  stepRunsNow,
+  testEngine,
+  testHttpServer,
+  waitUntil,
+} from '../testing/engine.ts';
 import { startRun } from './runs.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
@@ -55,14 +62,10 @@ describe('a worker killed in the middle of a step', () => {
     // Wait until the first worker is inside the slow calls, then kill it without warning.
     await waitUntil('the calls are running', () =>
       executions.every((execution) =>
-        listStepRuns(engine.store.sqlite, execution.id).some(
-          (step) => step.nodeId === 'call' && step.status === 'running',
-        ),
+        stepRunsNow(engine.store, execution.id).some((step) => step.nodeId === 'call' && step.status === 'running'),
       ),
     );
-    const victim = listStepRuns(engine.store.sqlite, executions[0]?.id as string).find(
-      (step) => step.nodeId === 'call',
-    );
+    const victim = stepRunsNow(engine.store, executions[0]?.id as string).find((step) => step.nodeId === 'call');
     expect(victim?.workerId?.split(':')[1]).toBe(String(first.pid));
     first.kill('SIGKILL');
     const killedAt = Date.now();
@@ -76,7 +79,7 @@ describe('a worker killed in the middle of a step', () => {
     expect(Date.now() - killedAt).toBeLessThan(30_000);
 
     for (const execution of executions) {
-      const steps = listStepRuns(engine.store.sqlite, execution.id);
+      const steps = stepRunsNow(engine.store, execution.id);
       // One attempt per node, each stored once, and the call finished by the second worker.
       expect(steps.map((step) => [step.nodeId, step.attempt, step.status])).toEqual([
         ['start', 1, 'succeeded'],

@@ -2,12 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { listStepRuns } from '../store/steps.ts';
 import {
   edge,
   executionNow,
   node,
   spawnWorkerProcess,
+  stepRunsNow,
   testEngine,
   testHttpServer,
   waitUntil,
@@ -83,8 +83,7 @@ const graph = (url: string): Graph => ({
   edges: [edge('start', 'call'), edge('call', 'done')],
 });
 
-const callOf = (executionId: string) =>
-  listStepRuns(engine.store.sqlite, executionId).filter((step) => step.nodeId === 'call');
+const callOf = (executionId: string) => stepRunsNow(engine.store, executionId).filter((step) => step.nodeId === 'call');
 const pidOf = (workerId: string | null | undefined) => workerId?.split(':')[1];
 
 describe('a worker sent SIGTERM', () => {
@@ -103,7 +102,7 @@ describe('a worker sent SIGTERM', () => {
     ]);
     // The next step was queued, not taken by the stopping worker.
     expect(executionNow(engine.store, started.id)?.status).toBe('running');
-    expect(listStepRuns(engine.store.sqlite, started.id).some((step) => step.nodeId === 'done')).toBe(false);
+    expect(stepRunsNow(engine.store, started.id).some((step) => step.nodeId === 'done')).toBe(false);
 
     const second = await spawnWorker();
     const { execution, steps } = await engine.finished(started.id);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
-import { insertExecution } from '../store/executions.ts';
-import { insertFinishedStepRun } from '../store/steps.ts';
 import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
+import { engineRecords } from '../testing/store.ts';
 import { addStepJobs } from './queue.ts';
 import { cancelRun } from './runs.ts';
 
@@ -79,7 +78,7 @@ describe('pure steps', () => {
     // As if a worker had stored Start and A, then died before Check: its job, run again, finds
     // Start settled and carries on from what is stored.
     const { workflow, version } = engine.workflow(chain(`${http.url}/call`));
-    const execution = insertExecution(engine.store.sqlite, {
+    const execution = engineRecords(engine.store).insertExecution({
       workflowId: workflow.id,
       versionId: version.id,
       trigger: 'manual',
@@ -87,8 +86,7 @@ describe('pure steps', () => {
     });
     const startedAt = new Date().toISOString();
     const recorded = (nodeId: string, output: unknown) =>
-      insertFinishedStepRun(
-        engine.store.sqlite,
+      engineRecords(engine.store).insertFinishedStepRun(
         {
           executionId: execution.id,
           nodeId,

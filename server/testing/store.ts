@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/db.ts';
+import { type ExecutionRow, finishExecution, insertExecution } from '../store/executions.ts';
+import { insertFinishedStepRun } from '../store/steps.ts';
 
 /** A real SQLite file in a fresh temp dir; `cleanup` closes and removes it. */
 export function tempStore(
@@ -59,5 +61,25 @@ export function storeFile(store: Pick<Store, 'sqlite'>): StoreFile {
     },
     pragma: (statement) => sqlite.pragma(statement, { simple: true }),
     transaction: (work) => sqlite.transaction(work)(),
+  };
+}
+
+/**
+ * Records written as the engine's run store writes them, for tests that set up a run's state
+ * directly (a crash mid-run, a run lost by the queue): the engine's own store functions, reached
+ * here so that tests hold no SQLite handle.
+ */
+export function engineRecords(store: Pick<Store, 'sqlite'>) {
+  const { sqlite } = store;
+  return {
+    /** A queued execution, as starting a run stores it. */
+    insertExecution: (values: Parameters<typeof insertExecution>[1]): ExecutionRow => insertExecution(sqlite, values),
+    /** Ends a run still going, as its last step does. */
+    finishExecution: (id: string, status: 'succeeded' | 'failed', error?: unknown): boolean =>
+      finishExecution(sqlite, id, status, error),
+    /** A step's result stored without a claim, as a pure step's is. */
+    insertFinishedStepRun: (
+      ...args: Parameters<typeof insertFinishedStepRun> extends [unknown, ...infer Rest] ? Rest : never
+    ) => insertFinishedStepRun(sqlite, ...args),
   };
 }

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finishExecution, insertExecution } from '../../store/executions.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
 import { loneTrigger, triggerThenHttp } from '../../testing/graphs.ts';
-import { storeFile } from '../../testing/store.ts';
+import { engineRecords, storeFile } from '../../testing/store.ts';
 
 let api: TestApi;
 beforeEach(() => {
@@ -102,20 +101,20 @@ describe('workflows', () => {
     const { id } = await create('Orders');
     const other = await create('Quiet');
     expect((await api.call('GET', `/api/v1/workflows/${id}`)).body.lastRun).toBeNull();
-    const first = insertExecution(api.store.sqlite, {
+    const first = engineRecords(api.store).insertExecution({
       workflowId: id,
       versionId: null,
       trigger: 'test',
       triggerPayload: {},
     });
     await new Promise((resolve) => setTimeout(resolve, 5)); // created_at has millisecond resolution
-    const second = insertExecution(api.store.sqlite, {
+    const second = engineRecords(api.store).insertExecution({
       workflowId: id,
       versionId: null,
       trigger: 'manual',
       triggerPayload: {},
     });
-    finishExecution(api.store.sqlite, second.id, 'failed', { message: 'boom' });
+    engineRecords(api.store).finishExecution(second.id, 'failed', { message: 'boom' });
     expect(first.createdAt < second.createdAt).toBe(true);
     const list = (await api.call('GET', '/api/v1/workflows')).body.items as Array<{ id: string; lastRun: unknown }>;
     expect(list.find((item) => item.id === id)?.lastRun).toEqual({
