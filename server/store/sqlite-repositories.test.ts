@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tempStore } from '../testing/store.ts';
+import { storeFile, tempStore } from '../testing/store.ts';
 import { ForeignTransactionOpen } from './connection-lock.ts';
 import { finishExecution, insertExecution } from './executions.ts';
 import { immediate } from './prepared.ts';
@@ -24,6 +24,62 @@ describeStore('SQLite', async () => {
         finishExecution(file.sqlite, execution.id, values.status);
       }
       return execution.id;
+    },
+    async seedHistory(history) {
+      // Plain SQL in one transaction: thousands of rows in milliseconds, timestamps as chosen.
+      const rows = storeFile(file);
+      rows.transaction(() => {
+        for (const execution of history.executions ?? []) {
+          rows.run(
+            `insert into executions (id, workflow_id, trigger, status, created_at, finished_at)
+             values (?, ?, 'manual', ?, ?, ?)`,
+            execution.id,
+            execution.workflowId,
+            execution.status,
+            execution.createdAt,
+            execution.finishedAt === undefined ? execution.createdAt : execution.finishedAt,
+          );
+          for (let n = 0; n < (execution.steps ?? 1); n++) {
+            rows.run(
+              `insert into step_runs (id, execution_id, node_id, attempt, status, output, started_at, finished_at)
+               values (?, ?, ?, 1, 'succeeded', '{}', ?, ?)`,
+              `${execution.id}-s${n}`,
+              execution.id,
+              `n${n}`,
+              execution.createdAt,
+              execution.createdAt,
+            );
+          }
+        }
+        for (const delivery of history.deliveries ?? []) {
+          rows.run(
+            'insert into webhook_deliveries (workflow_id, idempotency_key, created_at) values (?, ?, ?)',
+            delivery.workflowId,
+            delivery.key,
+            delivery.createdAt,
+          );
+        }
+        for (const fire of history.fires ?? []) {
+          rows.run(
+            'insert into schedule_fires (workflow_id, fire_time, created_at) values (?, ?, ?)',
+            fire.workflowId,
+            fire.fireTime,
+            fire.fireTime,
+          );
+        }
+      });
+    },
+    async inspect() {
+      const rows = storeFile(file);
+      const fires = rows.all<{ workflowId: string; fireTime: string }>(
+        'select workflow_id as workflowId, fire_time as fireTime from schedule_fires order by fire_time',
+      );
+      return {
+        stepRuns: rows.column<number>('select count(*) from step_runs')[0] ?? 0,
+        deliveryKeys: rows.column<string>('select idempotency_key from webhook_deliveries'),
+        fireTimes: (workflowId: string) =>
+          fires.filter((fire) => fire.workflowId === workflowId).map((fire) => fire.fireTime),
+      };
     },
     async cleanup() {
       file.cleanup();

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { masterKeyFrom } from '../security/master-key.ts';
 import type { ExecutionStatus, TriggerKind } from './executions.ts';
 import type { Repositories, StorePort } from './repositories.ts';
+import type { RetentionPolicy } from './retention.ts';
 import { EmailTaken, LastAdmin } from './users.ts';
 
 /** A store under test, with what the suite cannot do through the port: executions are the engine's to write. */
@@ -15,7 +16,29 @@ export interface StoreUnderTest {
     trigger?: TriggerKind;
     status?: Exclude<ExecutionStatus, 'queued' | 'running'>;
   }): Promise<string>;
+  /**
+   * Rows as time would have left them, with chosen ids and timestamps, for retention's tests:
+   * ended runs of long ago with their step runs, old delivery keys, old schedule fires.
+   */
+  seedHistory(history: {
+    executions?: readonly SeedExecution[];
+    deliveries?: ReadonlyArray<{ workflowId: string; key: string; createdAt: string }>;
+    fires?: ReadonlyArray<{ workflowId: string; fireTime: string }>;
+  }): Promise<void>;
+  /** What pruning leaves that the port does not list: step runs in all, delivery keys, a workflow's fires. */
+  inspect(): Promise<{ stepRuns: number; deliveryKeys: string[]; fireTimes: (workflowId: string) => string[] }>;
   cleanup(): Promise<void>;
+}
+
+/** An execution as retention finds it, with `steps` step runs (succeeded, one attempt each). */
+export interface SeedExecution {
+  id: string;
+  workflowId: string;
+  status: ExecutionStatus;
+  createdAt: string;
+  /** Defaults to `createdAt`; null for a run that ended without finishing (canceled before it started). */
+  finishedAt?: string | null;
+  steps?: number;
 }
 
 const collect = async (batches: AsyncIterable<number>): Promise<number[]> => {
@@ -437,6 +460,132 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.executions.status(running)).toBe('queued');
         expect(await store.executions.clearSpentOutputs(new Date().toISOString())).toBe(0);
         await store.executions.reclaimSpace();
+      });
+    });
+
+    describe('retention', () => {
+      const NOW = new Date('2026-06-01T00:00:00.000Z');
+      const daysAgo = (days: number) => new Date(NOW.getTime() - days * 24 * 60 * 60 * 1000).toISOString();
+      const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 60 * 60 * 1000).toISOString();
+      const pruned = async (policy: Omit<RetentionPolicy, 'now'>): Promise<number> =>
+        (await collect(store.executions.prune({ ...policy, now: NOW }))).reduce((sum, size) => sum + size, 0);
+      const ids = async () => (await store.executions.list({ limit: 1000 })).map((row) => row.id).sort();
+      /** `count` ended executions, one a day back from `NOW` (e0000 is the newest). */
+      const daily = (workflowId: string, count: number, steps = 1): SeedExecution[] =>
+        Array.from({ length: count }, (_, day) => ({
+          id: `e${String(day).padStart(4, '0')}`,
+          workflowId,
+          status: 'succeeded' as const,
+          createdAt: daysAgo(day + 0.5),
+          steps,
+        }));
+
+      it('prunes ended executions older than the age limit, by when they finished', async () => {
+        const { workflow } = await workflowWithVersions(store, 0);
+        const w = workflow.id;
+        await subject.seedHistory({
+          executions: [
+            { id: 'old-succeeded', workflowId: w, status: 'succeeded', createdAt: daysAgo(40) },
+            { id: 'old-failed', workflowId: w, status: 'failed', createdAt: daysAgo(35) },
+            {
+              id: 'old-canceled-never-started',
+              workflowId: w,
+              status: 'canceled',
+              createdAt: daysAgo(31),
+              finishedAt: null,
+            },
+            // Created long ago but finished recently (e.g. a long delay): still within the limit.
+            { id: 'long-runner', workflowId: w, status: 'succeeded', createdAt: daysAgo(60), finishedAt: daysAgo(2) },
+            { id: 'recent', workflowId: w, status: 'succeeded', createdAt: daysAgo(29) },
+          ],
+        });
+        expect(await pruned({ maxAgeDays: 30, maxCount: 0, batchSize: 100 })).toBe(3);
+        expect(await ids()).toEqual(['long-runner', 'recent']);
+      });
+
+      it('keeps only the newest ended executions beyond the count limit', async () => {
+        const { workflow } = await workflowWithVersions(store, 0);
+        await subject.seedHistory({ executions: daily(workflow.id, 10) });
+        expect(await pruned({ maxAgeDays: 0, maxCount: 4, batchSize: 100 })).toBe(6);
+        expect(await ids()).toEqual(['e0000', 'e0001', 'e0002', 'e0003']);
+        // Nothing left to prune: a second run is a no-op.
+        expect(await pruned({ maxAgeDays: 0, maxCount: 4, batchSize: 100 })).toBe(0);
+      });
+
+      it('applies both limits together, and neither when both are 0', async () => {
+        const { workflow } = await workflowWithVersions(store, 0);
+        await subject.seedHistory({ executions: daily(workflow.id, 10) });
+        expect(await pruned({ maxAgeDays: 0, maxCount: 0, batchSize: 100 })).toBe(0);
+        // Age keeps e0000..e0004, count keeps e0000..e0006: the stricter one wins.
+        expect(await pruned({ maxAgeDays: 5, maxCount: 7, batchSize: 100 })).toBe(5);
+        expect(await ids()).toEqual(['e0000', 'e0001', 'e0002', 'e0003', 'e0004']);
+      });
+
+      it('never touches queued or running executions, however old, nor counts them', async () => {
+        const { workflow } = await workflowWithVersions(store, 0);
+        const w = workflow.id;
+        await subject.seedHistory({
+          executions: [
+            { id: 'queued', workflowId: w, status: 'queued', createdAt: daysAgo(400), finishedAt: null },
+            { id: 'running', workflowId: w, status: 'running', createdAt: daysAgo(300), finishedAt: null },
+            { id: 'ended-new', workflowId: w, status: 'failed', createdAt: daysAgo(1) },
+            { id: 'ended-old', workflowId: w, status: 'failed', createdAt: daysAgo(2) },
+          ],
+        });
+        expect(await pruned({ maxAgeDays: 1, maxCount: 1, batchSize: 100 })).toBe(1);
+        expect(await ids()).toEqual(['ended-new', 'queued', 'running']);
+        expect((await subject.inspect()).stepRuns).toBe(3);
+      });
+
+      it('prunes in batches of batchSize, step runs with their executions', async () => {
+        const { workflow } = await workflowWithVersions(store, 0);
+        await subject.seedHistory({ executions: daily(workflow.id, 25, 2) });
+        const batches = await collect(store.executions.prune({ maxAgeDays: 0, maxCount: 3, batchSize: 5, now: NOW }));
+        expect(batches).toEqual([5, 5, 5, 5, 2]);
+        expect(await ids()).toEqual(['e0000', 'e0001', 'e0002']);
+        expect((await subject.inspect()).stepRuns).toBe(6);
+      });
+
+      it('deletes webhook deliveries older than the 24-hour idempotency window, in batches', async () => {
+        const { workflow } = await workflowWithVersions(store, 0);
+        const deliveries = (
+          [
+            ['a', 25],
+            ['b', 48],
+            ['c', 24 * 30],
+            ['d', 24.01],
+            ['e', 100],
+            ['kept-recent', 1],
+            ['kept-almost-a-day', 23.9],
+          ] as const
+        ).map(([key, hours]) => ({ workflowId: workflow.id, key, createdAt: hoursAgo(hours) }));
+        await subject.seedHistory({ deliveries });
+        expect(await collect(store.webhooks.pruneDeliveries({ batchSize: 2, now: NOW }))).toEqual([2, 2, 1]);
+        expect((await subject.inspect()).deliveryKeys.sort()).toEqual(['kept-almost-a-day', 'kept-recent']);
+      });
+
+      it('keeps each workflow’s latest fire and the last day’s, and deletes the rest of the fires in batches', async () => {
+        // Created one after another: pruning goes workflow by workflow, in id order.
+        const w1 = (await workflowWithVersions(store, 0, 'Hourly')).workflow.id;
+        const w2 = (await workflowWithVersions(store, 0, 'Yearly')).workflow.id;
+        const w3 = (await workflowWithVersions(store, 0, 'Stopped')).workflow.id;
+        const fires: Array<{ workflowId: string; fireTime: string }> = [];
+        // Hourly, for three days up to an hour ago: the 48 fires over a day old go.
+        for (let hour = 1; hour <= 72; hour++) fires.push({ workflowId: w1, fireTime: hoursAgo(hour) });
+        // Yearly: its latest fire, a year old, stays (else that slot would fire again).
+        fires.push({ workflowId: w2, fireTime: daysAgo(730) }, { workflowId: w2, fireTime: daysAgo(365) });
+        // Stopped firing long ago (deactivated): only its last fire stays.
+        for (const day of [90, 91, 92]) fires.push({ workflowId: w3, fireTime: daysAgo(day) });
+        await subject.seedHistory({ fires });
+
+        expect(await collect(store.schedules.pruneFires({ batchSize: 20, now: NOW }))).toEqual([20, 20, 8, 1, 2]);
+        const { fireTimes } = await subject.inspect();
+        expect(fireTimes(w1)).toHaveLength(24);
+        expect(fireTimes(w1)[0]).toBe(hoursAgo(24));
+        expect(fireTimes(w2)).toEqual([daysAgo(365)]);
+        expect(fireTimes(w3)).toEqual([daysAgo(90)]);
+        // Nothing more to prune.
+        expect(await collect(store.schedules.pruneFires({ batchSize: 20, now: NOW }))).toEqual([]);
       });
     });
 
