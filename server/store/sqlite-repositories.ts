@@ -178,6 +178,7 @@ export function sqliteRepositories(store: Store): StorePort {
             open = false;
           }
         },
+        // Raw SQL, kept: drizzle's transactions take a synchronous callback, this one spans awaits.
         {
           begin: () => sqlite.exec('BEGIN IMMEDIATE'),
           commit: () => sqlite.exec('COMMIT'),
