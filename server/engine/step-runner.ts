@@ -4,7 +4,7 @@ import { claimsBeforeRunning, planUnclaimed, runsInline } from '../core/engine/a
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
-import { StepJob, specsFor } from '../core/engine/jobs.ts';
+import { StepJob, type StepJobSpec, specsFor } from '../core/engine/jobs.ts';
 import { type PendingStep, parentSteps, stepInput } from '../core/engine/plan.ts';
 import {
   type Clock,
@@ -102,7 +102,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
           next = this.due.shift();
           if (next && ports.draining?.()) {
             // A stopping worker takes no new step: the rest of the chain goes to the queue.
-            this.queued.push(queue.add(specsFor(this.execution.id, [next, ...this.due.splice(0)])));
+            this.enqueue(specsFor(this.execution.id, [next, ...this.due.splice(0)]));
             break;
           }
           if (next && !(await this.continues())) {
@@ -113,6 +113,8 @@ export function createStepRunner(ports: StepRunnerPorts) {
           }
         }
       } finally {
+        // The job completes once this returns: what its chain stored must be durable by then.
+        await runs.flush();
         await Promise.all(this.queued);
       }
       // A cancel that landed between a commit and the queueing finds no job to remove: look
@@ -136,7 +138,15 @@ export function createStepRunner(ports: StepRunnerPorts) {
         if (node && runsInline(node.definition, step)) this.due.push({ executionId: this.execution.id, ...step });
         else jobs.push(step);
       }
-      if (jobs.length > 0 || events.length > 0) this.queued.push(queue.add(specsFor(this.execution.id, jobs), events));
+      if (jobs.length > 0 || events.length > 0) this.enqueue(specsFor(this.execution.id, jobs), events);
+    }
+
+    /**
+     * Queues jobs and events once what led to them is durable: a job must never run ahead of the
+     * records it follows from, nor a live view hear of a result a crash could still take back.
+     */
+    private enqueue(jobs: readonly StepJobSpec[], events: readonly EngineEvent[] = []): void {
+      this.queued.push(runs.flush().then(() => queue.add(jobs, events)));
     }
 
     /** Makes sure what follows a step that is already settled is queued or run (invariant "stale jobs"). */

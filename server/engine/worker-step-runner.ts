@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { Store } from '../store/db.ts';
+import { DEFAULT_GROUP_COMMIT } from '../store/group-commit.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
 import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { systemClock } from './adapters.ts';
@@ -39,7 +40,13 @@ export interface StepRunnerDeps {
 
 /** A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool. */
 export function workerStepRunner(deps: StepRunnerDeps) {
-  const runStore = new SqliteRunStore(deps.store);
+  // A worker groups its engine writes (a chain of pure steps stores its records in one commit).
+  // A commit that fails loses writes some chains were told had succeeded: the worker stops taking
+  // steps (every later write fails) and says so; its jobs run again from what is stored.
+  const runStore = new SqliteRunStore(deps.store, {
+    groupCommit: DEFAULT_GROUP_COMMIT,
+    onCommitFailure: (error) => deps.log.fatal({ error: error.message }, 'the engine could not commit its writes'),
+  });
   const queue = new StepJobBatcher(deps.pgPool);
   return createStepRunner({
     runStore,

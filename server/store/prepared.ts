@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { assertNoForeignTransaction } from './connection-lock.ts';
 import type { Db } from './db.ts';
+import { flushGroupCommit } from './group-commit.ts';
 
 /**
  * A query-builder statement built and prepared once per database (drizzle's `.prepare()`, its
@@ -43,10 +44,11 @@ export function prepared(sqlite: Database.Database, sql: string): Database.State
 /**
  * Runs `work` in a BEGIN IMMEDIATE transaction: writers queue on the lock instead of failing mid-way.
  * Inside an open transaction it is a savepoint of it; refused inside another caller's (see
- * `assertNoForeignTransaction`).
+ * `assertNoForeignTransaction`). A worker's open group commit (group-commit.ts) commits first.
  */
 export function immediate<T>(sqlite: Database.Database, work: () => T): T {
   assertNoForeignTransaction(sqlite);
+  flushGroupCommit(sqlite);
   return sqlite.transaction(work).immediate();
 }
 

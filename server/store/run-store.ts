@@ -32,6 +32,7 @@ import {
   listUnfinishedExecutionIds,
   markExecutionRunning,
 } from './executions.ts';
+import { type GroupCommit, type GroupCommitOptions, groupCommitOf } from './group-commit.ts';
 import { fromJson, immediate, prepared } from './prepared.ts';
 import {
   cancelRunningSteps,
@@ -114,6 +115,10 @@ export class SqliteRunRecords implements RunRecords {
  * created in the same turn (a burst of webhooks): under load, one write lock and one WAL write
  * for many. Every call waits while a repository transaction holds the shared connection
  * (connection-lock.ts), so an engine write never lands inside someone else's transaction.
+ *
+ * A worker's run store commits in groups instead (`groupCommit`, group-commit.ts): its writes join
+ * one open transaction that commits when the runner needs them durable (`flush`), or after ~20 ms
+ * or 50 writes, so a chain of pure steps stores every record in one commit.
  */
 export class SqliteRunStore implements RunStore {
   private readonly sqlite: Database.Database;
@@ -123,13 +128,19 @@ export class SqliteRunStore implements RunStore {
   private readonly executions: WriteBatcher<NewExecution, Execution>;
   /** Shared with the repositories: a call waits while one of their transactions holds the connection. */
   private readonly lock: ConnectionLock;
+  private readonly group: GroupCommit | undefined;
 
-  constructor(store: Pick<Store, 'sqlite'>, now: () => string = nowIso) {
+  constructor(
+    store: Pick<Store, 'sqlite'>,
+    options: { now?: () => string; groupCommit?: GroupCommitOptions; onCommitFailure?: (error: Error) => void } = {},
+  ) {
+    const now = options.now ?? nowIso;
     const sqlite = store.sqlite;
     this.sqlite = sqlite;
     this.records = new SqliteRunRecords(sqlite);
     this.now = now;
     this.lock = connectionLock(sqlite);
+    this.group = options.groupCommit ? groupCommitOf(sqlite, options.groupCommit, options.onCommitFailure) : undefined;
     this.finishes = new WriteBatcher(sqlite, (finish: Finish) => finishStep(this.records, finish, this.now()));
     this.executions = new WriteBatcher(sqlite, (values: NewExecution) => {
       const execution = insertExecution(sqlite, values);
@@ -168,25 +179,45 @@ export class SqliteRunStore implements RunStore {
     return this.lock.run(() => stepOutputs(this.sqlite, executionId, steps));
   }
 
+  /** A claim is durable before it is answered: the action it guards runs next. */
   claim(claim: Claim): Promise<ClaimDecision> {
-    return this.lock.run(() => immediate(this.sqlite, () => claimAttempt(this.records, claim)));
+    return this.lock.run(() => this.durably(() => claimAttempt(this.records, claim)));
   }
 
   finish(finish: Finish): Promise<Finished> {
+    const { group } = this;
+    if (group) return this.lock.run(() => group.write(() => finishStep(this.records, finish, this.now())));
     return this.finishes.add(finish);
   }
 
   settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
-    return this.lock.run(() =>
-      immediate(this.sqlite, () => advanceExecution(this.records, graph, executionId, this.now())),
-    );
+    return this.lock.run(() => this.write(() => advanceExecution(this.records, graph, executionId, this.now())));
   }
 
   failRun(executionId: string, error: RunError): Promise<boolean> {
-    return this.lock.run(() => this.records.endRun(executionId, 'failed', error));
+    return this.lock.run(() => this.durably(() => this.records.endRun(executionId, 'failed', error)));
+  }
+
+  flush(): Promise<void> {
+    const { group } = this;
+    return group ? this.lock.run(() => group.flush()) : Promise.resolve();
+  }
+
+  /** One write: in the open group when committing in groups, else a transaction of its own. */
+  private write<T>(work: () => T): T {
+    return this.group ? this.group.write(work) : immediate(this.sqlite, work);
+  }
+
+  /** One write, committed before this returns (with the group's other writes, when grouping). */
+  private durably<T>(work: () => T): T {
+    const result = this.write(work);
+    this.group?.flush();
+    return result;
   }
 
   createExecution(values: NewExecution): Promise<Execution> {
+    // A worker (grouping its writes) starts no runs; if one ever did, the group commits first.
+    this.group?.flush();
     return this.executions.add(values);
   }
 
@@ -205,7 +236,7 @@ export class SqliteRunStore implements RunStore {
 
   cancel(executionId: string): Promise<boolean> {
     return this.lock.run(() =>
-      immediate(this.sqlite, () => {
+      this.durably(() => {
         if (!cancelExecution(this.sqlite, executionId)) return false;
         cancelRunningSteps(this.sqlite, executionId);
         return true;
@@ -215,7 +246,7 @@ export class SqliteRunStore implements RunStore {
 
   resume(original: Execution, graph: CompiledGraph, createdBy: string | null) {
     return this.lock.run(() =>
-      immediate(this.sqlite, () => {
+      this.durably(() => {
         const execution = insertExecution(this.sqlite, {
           workflowId: original.workflowId,
           versionId: original.versionId,
@@ -237,8 +268,6 @@ export class SqliteRunStore implements RunStore {
   }
 
   reconcile(graph: CompiledGraph, executionId: string) {
-    return this.lock.run(() =>
-      immediate(this.sqlite, () => reconcileRun(this.records, graph, executionId, this.now())),
-    );
+    return this.lock.run(() => this.durably(() => reconcileRun(this.records, graph, executionId, this.now())));
   }
 }

@@ -4,6 +4,7 @@ import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import * as credentials from './credentials.ts';
 import { openStore, type Store } from './db.ts';
 import * as executions from './executions.ts';
+import { flushGroupCommit } from './group-commit.ts';
 import * as publications from './publications.ts';
 import type { Repositories, StorePort } from './repositories.ts';
 import * as retention from './retention.ts';
@@ -162,7 +163,13 @@ export function sqliteRepositories(store: Store): StorePort {
   const { sqlite } = store;
   const lock: ConnectionLock = connectionLock(sqlite);
   return {
-    ...repositories(store, (work) => lock.run(work)),
+    // A worker's engine writes may be grouped in an open transaction: it commits first.
+    ...repositories(store, (work) =>
+      lock.run(() => {
+        flushGroupCommit(sqlite);
+        return work();
+      }),
+    ),
     transaction(fn) {
       let open = true;
       const tx = repositories(store, (work) =>
@@ -180,7 +187,10 @@ export function sqliteRepositories(store: Store): StorePort {
         },
         // Raw SQL, kept: drizzle's transactions take a synchronous callback, this one spans awaits.
         {
-          begin: () => sqlite.exec('BEGIN IMMEDIATE'),
+          begin: () => {
+            flushGroupCommit(sqlite);
+            sqlite.exec('BEGIN IMMEDIATE');
+          },
           commit: () => sqlite.exec('COMMIT'),
           rollback: () => {
             if (sqlite.inTransaction) sqlite.exec('ROLLBACK');

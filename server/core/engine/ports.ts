@@ -184,6 +184,13 @@ export interface RunStore {
   settle(graph: CompiledGraph, executionId: string): Promise<Advance>;
   /** Ends a run that has not ended as failed; false when it had ended (invariant "one end"). */
   failRun(executionId: string, error: RunError): Promise<boolean>;
+  /**
+   * Makes every write this process made durable. Writes may be grouped into one commit (a worker
+   * stores a chain of pure steps in one); the runner flushes before anything outside the store can
+   * act on them: a job queued, an event published, a job completed. Claims and run ends are durable
+   * when answered.
+   */
+  flush(): Promise<void>;
 
   // ---- starting, canceling, retrying and resuming runs (runs.ts)
   /** Stores a new run, `queued` (invariant "execution first"). Runs created in one turn may share one commit. */

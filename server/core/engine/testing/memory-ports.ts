@@ -298,6 +298,8 @@ export class MemoryRunStore implements RunStore {
   async failRun(executionId: string, error: RunError): Promise<boolean> {
     return this.records.endRun(executionId, 'failed', error);
   }
+  /** Every write here is visible and "durable" at once. */
+  async flush(): Promise<void> {}
   async createExecution(values: NewExecution): Promise<Execution> {
     const execution = this.insertExecution(values);
     try {

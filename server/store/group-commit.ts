@@ -1,0 +1,128 @@
+import type Database from 'better-sqlite3';
+
+export interface GroupCommitOptions {
+  /** Longest a transaction stays open (SQLite's one write lock held) before it commits by itself. */
+  readonly windowMs: number;
+  /** Most writes one transaction takes before it commits by itself. */
+  readonly maxWrites: number;
+}
+
+/** ~20 ms or 50 writes: short enough that other processes barely wait for SQLite's write lock. */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 20, maxWrites: 50 };
+
+/** Thrown by every later write and flush once a commit failed: nothing may build on writes that were lost. */
+export class GroupCommitFailed extends Error {
+  override name = 'GroupCommitFailed';
+}
+
+/**
+ * One worker process's engine writes, committed in groups: a write joins the open transaction
+ * (each in its own savepoint, so a failing one undoes only itself), and the transaction commits
+ * when someone needs what was written to be durable (`flush`: before a job is queued, an event is
+ * published, an action runs or a job ends), after `windowMs`, or after `maxWrites` writes. A chain
+ * of pure steps (a condition, a transform, a script) thus stores every step's record in one
+ * commit, and so do the chains of the process's other jobs meanwhile.
+ *
+ * Reads on the same connection see the open transaction's writes, so the process's own decisions
+ * stay consistent; other processes see them once committed. A crash before the commit loses only
+ * writes whose effects nobody outside could see yet: their jobs are not complete, and running them
+ * again redoes exactly those steps (docs/architecture.md, invariant "inline chain").
+ */
+export class GroupCommit {
+  private readonly sqlite: Database.Database;
+  private readonly options: GroupCommitOptions;
+  private readonly statements: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement };
+  private open = false;
+  private writes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private broken: GroupCommitFailed | undefined;
+  private readonly onFailure: (error: GroupCommitFailed) => void;
+
+  constructor(
+    sqlite: Database.Database,
+    options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    onFailure: (error: GroupCommitFailed) => void = () => {},
+  ) {
+    this.sqlite = sqlite;
+    this.options = options;
+    this.onFailure = onFailure;
+    this.statements = {
+      begin: sqlite.prepare('BEGIN IMMEDIATE'),
+      commit: sqlite.prepare('COMMIT'),
+      rollback: sqlite.prepare('ROLLBACK'),
+    };
+  }
+
+  /** Runs `work` in the open transaction (opening one if none is), in a savepoint of its own. */
+  write<T>(work: () => T): T {
+    if (this.broken) throw this.broken;
+    if (!this.open) this.begin();
+    // Inside an open transaction better-sqlite3 runs a transaction function as a savepoint.
+    const result = this.sqlite.transaction(work)();
+    if (++this.writes >= this.options.maxWrites) this.flush();
+    return result;
+  }
+
+  /** Commits the open transaction, if any: what was written is durable when this returns. */
+  flush(): void {
+    if (this.broken) throw this.broken;
+    if (!this.open) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.open = false;
+    this.writes = 0;
+    try {
+      this.statements.commit.run();
+    } catch (error) {
+      // The writes of every caller since the last commit are lost, and some of them were told their
+      // write succeeded: refuse all further work so none of them acts on it (the jobs run again).
+      if (this.sqlite.inTransaction) this.statements.rollback.run();
+      this.broken = new GroupCommitFailed(`could not commit the engine's writes: ${(error as Error).message}`, {
+        cause: error,
+      });
+      this.onFailure(this.broken);
+      throw this.broken;
+    }
+  }
+
+  private begin(): void {
+    this.statements.begin.run();
+    this.open = true;
+    this.timer = setTimeout(() => {
+      try {
+        this.flush();
+      } catch {
+        // `broken` holds the error: the next write or flush reports it to its caller.
+      }
+    }, this.options.windowMs);
+    this.timer.unref();
+  }
+}
+
+const groups = new WeakMap<Database.Database, GroupCommit>();
+
+/**
+ * The group commit of a connection: one per connection, however many worker runners share it (an
+ * open transaction belongs to the connection, not to whoever opened it).
+ */
+export function groupCommitOf(
+  sqlite: Database.Database,
+  options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+  onFailure?: (error: GroupCommitFailed) => void,
+): GroupCommit {
+  let group = groups.get(sqlite);
+  if (!group) {
+    group = new GroupCommit(sqlite, options, onFailure);
+    groups.set(sqlite, group);
+  }
+  return group;
+}
+
+/**
+ * Commits the connection's open group, if any, before a write that commits on its own or a read
+ * through the repositories: those must neither join the group's transaction nor wait for its
+ * window. (In production a worker's connection has no other writer; tests share one.)
+ */
+export function flushGroupCommit(sqlite: Database.Database): void {
+  groups.get(sqlite)?.flush();
+}
