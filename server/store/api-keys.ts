@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { preparedOnce } from './prepared.ts';
 import { apiKeys, type Role, users } from './schema.ts';
 
@@ -36,7 +36,7 @@ export function insertApiKey(
   db: Db,
   values: { userId: string; name: string; prefix: string; keyHash: string; role: Role },
 ): ApiKeyRow {
-  const id = uuidv7();
+  const id = newId();
   db.insert(apiKeys)
     .values({ id, ...values, createdAt: nowIso() })
     .run();

@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import type { MasterKey } from '../security/master-key.ts';
 import { open, seal } from '../security/seal.ts';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { credentials } from './schema.ts';
 
 export interface CredentialSummary {
@@ -19,7 +19,7 @@ export function insertCredential(
   key: MasterKey,
   values: { name: string; type: string; secret: unknown },
 ): CredentialSummary {
-  const id = uuidv7();
+  const id = newId();
   const now = nowIso();
   const sealed = seal(key, JSON.stringify(values.secret), id);
   db.insert(credentials)

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
 import { type EXECUTION_STATUSES, executions, type TRIGGER_KINDS, workflows, workflowVersions } from './schema.ts';
 
@@ -42,7 +42,7 @@ export function insertExecution(
     createdBy?: string | null;
   },
 ): ExecutionRow {
-  const id = uuidv7();
+  const id = newId();
   const row = {
     id,
     workflowId: values.workflowId,

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { publications, users, workflows, workflowVersions } from './schema.ts';
 
 export type PublicationRow = typeof publications.$inferSelect;
@@ -43,7 +43,7 @@ export function publishVersion(
       const publication = tx
         .insert(publications)
         .values({
-          id: uuidv7(),
+          id: newId(),
           workflowId: values.workflowId,
           versionId: values.versionId,
           kind: current?.number != null && values.versionNumber < current.number ? 'rollback' : 'publish',

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../nodes/step.ts';
 import type { StepState } from '../core/engine/plan.ts';
 import type { StepResult } from '../core/engine/ports.ts';
 import { nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
 import type { stepRuns } from './schema.ts';
 
@@ -172,7 +172,7 @@ export function claimStepRun(
        set worker_id = excluded.worker_id, job_id = excluded.job_id, started_at = excluded.started_at, input = excluded.input
        where step_runs.status = 'running' and step_runs.job_id in (excluded.job_id, ?)`,
   ).run(
-    uuidv7(),
+    newId(),
     values.executionId,
     values.nodeId,
     values.scope,
@@ -249,7 +249,7 @@ export function insertFinishedStepRun(
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (execution_id, node_id, scope, attempt) do nothing`,
     ).run(
-      uuidv7(),
+      newId(),
       values.executionId,
       values.nodeId,
       values.scope,
@@ -282,7 +282,7 @@ export function insertSkippedSteps(
     `insert into step_runs (id, execution_id, node_id, scope, attempt, status, started_at, finished_at)
      values (?, ?, ?, ?, 1, 'skipped', ?, ?) on conflict do nothing`,
   );
-  for (const step of steps) statement.run(uuidv7(), executionId, step.nodeId, step.scope, now, now);
+  for (const step of steps) statement.run(newId(), executionId, step.nodeId, step.scope, now, now);
 }
 
 /**
@@ -325,7 +325,7 @@ export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecuti
   );
   for (const row of rows) {
     insert.run(
-      uuidv7(),
+      newId(),
       toExecution,
       row.node_id,
       row.scope,

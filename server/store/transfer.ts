@@ -1,5 +1,5 @@
-import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { workflows, workflowVersions } from './schema.ts';
 import type { WorkflowRow } from './workflows.ts';
 
@@ -22,7 +22,7 @@ export function importWorkflow(
       const workflow = tx
         .insert(workflows)
         .values({
-          id: uuidv7(),
+          id: newId(),
           name: values.name,
           description: values.description,
           draft: values.draft,
@@ -35,7 +35,7 @@ export function importWorkflow(
       values.versions.forEach((version, index) => {
         tx.insert(workflowVersions)
           .values({
-            id: uuidv7(),
+            id: newId(),
             workflowId: workflow.id,
             number: index + 1,
             graph: version.graph,

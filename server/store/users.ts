@@ -1,6 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { preparedOnce } from './prepared.ts';
 import { type Role, users } from './schema.ts';
 
@@ -48,7 +48,7 @@ export function insertUser(
     return db
       .insert(users)
       .values({
-        id: uuidv7(),
+        id: newId(),
         email: values.email,
         name: values.name,
         role: values.role,

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { workflows, workflowVersions } from './schema.ts';
 
 export type VersionRow = typeof workflowVersions.$inferSelect;
@@ -25,7 +25,7 @@ export function insertVersion(
       const version = tx
         .insert(workflowVersions)
         .values({
-          id: uuidv7(),
+          id: newId(),
           workflowId: values.workflowId,
           number: next,
           graph: values.graph,

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull, like, or, sql } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import { type Db, nowIso } from './db.ts';
+import { newId } from './ids.ts';
 import { workflows } from './schema.ts';
 
 export type WorkflowRow = typeof workflows.$inferSelect;
@@ -27,7 +27,7 @@ export function insertWorkflow(
   return db
     .insert(workflows)
     .values({
-      id: uuidv7(),
+      id: newId(),
       name: values.name,
       description: values.description ?? '',
       draft: values.draft,
