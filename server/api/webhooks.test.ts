@@ -124,6 +124,7 @@ describe('webhooks', () => {
     const id = await liveWebhook();
     const deep = await post(`/hooks/${id}/orders/new`, `{"id":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
     expect(deep.status).toBe(400);
+    expect(deep.headers.get('cache-control')).toBe('no-store');
     expect(await deep.json()).toMatchObject({ error: { message: 'body nests deeper than 256 levels' } });
     expect(await webhookRuns(id)).toHaveLength(0);
   });
