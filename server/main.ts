@@ -5,6 +5,7 @@ import { createRunsDeps } from './engine/adapters.ts';
 import { EventHub } from './engine/event-hub.ts';
 import { reconcileUnfinishedRuns } from './engine/runs.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
+import { prepareDataDir } from './file-modes.ts';
 import { createLogger } from './log.ts';
 import { openQueueDatabase } from './pg/queue-database.ts';
 import { superviseWorkers } from './processes/supervisor.ts';
@@ -25,6 +26,7 @@ export async function startServer(): Promise<void> {
   const config = exitOnConfigError(loadConfig);
   const log = createLogger(config.logLevel);
   const webDir = await ensureWebBundle(log);
+  prepareDataDir(config.dataDir);
   const store = openStore(config.sqliteFile);
   // One connection: the engine's run side uses it directly, everything else through the port.
   const repos = sqliteRepositories(store);

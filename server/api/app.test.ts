@@ -54,6 +54,27 @@ describe('error shape', () => {
   });
 });
 
+describe('caching', () => {
+  it('marks API answers no-store, errors and unknown routes included', async () => {
+    for (const [path, status] of [
+      ['/api/v1/workflows', 200],
+      ['/api/v1/nothing-here', 404],
+      ['/api/v1/openapi.json', 200],
+      ['/healthz', 200],
+    ] as const) {
+      const response = await api.app.request(path, { headers: { authorization: `Bearer ${api.keys.admin}` } });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+    const refused = await api.call('POST', '/api/v1/workflows', '{"name": ');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    const anonymous = await api.call('GET', '/api/v1/workflows', undefined, { as: 'anonymous' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
 describe('node types', () => {
   it('lists the whole catalogue with JSON Schemas for the config forms', async () => {
     const answer = await api.call('GET', '/api/v1/node-types');

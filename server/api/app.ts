@@ -62,6 +62,15 @@ export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono
     }),
   );
 
+  // API, webhook and health answers are live data, often private (run payloads, users, keys):
+  // never kept by a browser's or a proxy's cache. The web app's files set their own caching.
+  for (const path of [`${API_PREFIX}/*`, '/hooks/*', '/healthz']) {
+    app.use(path, async (c, next) => {
+      await next();
+      if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+    });
+  }
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   const openApi = openApiDocument(apiRoutes, API_PREFIX);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));

@@ -17,7 +17,11 @@ export const ExecutionSummary = z
     versionNumber: z.number().int().nullable().describe('Null for a test run of the draft'),
     trigger: z.enum(TRIGGER_KINDS),
     status: z.enum(EXECUTION_STATUSES),
-    error: z.unknown(),
+    error: z
+      .unknown()
+      .describe(
+        'Why the run failed. Lists carry a summary ({ message, nodeId?, nodeName?, cut? }: the first 500 characters); one execution carries the stored error, its text capped at 256 KiB',
+      ),
     retryOf: z.string().nullable(),
     createdAt: z.string(),
     startedAt: z.string().nullable(),

@@ -12,13 +12,13 @@ import { defineRoute, mountRoutes } from './route.ts';
 const store = tempStore();
 afterAll(() => store.cleanup());
 
-function appWith(route: ReturnType<typeof defineRoute>, checkResponses: boolean) {
+function appWith(route: ReturnType<typeof defineRoute>, checkResponses: boolean, apiBodyLimit = 1024) {
   const app = new Hono();
   mountRoutes(app, '/api', [route], {
     repos: sqliteRepositories(store),
     log: pino({ level: 'silent' }),
     config: {
-      apiBodyLimit: 1024,
+      apiBodyLimit,
       webhookBodyLimit: 1024,
       webhookRateLimit: 1000,
       sessionTtlHours: 1,
@@ -83,6 +83,27 @@ describe('mountRoutes', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
+  });
+
+  it('refuses JSON nested 10,000 deep with 400 before parsing or validating it', async () => {
+    const app = appWith(echo, false, 1024 * 1024);
+    for (const body of [
+      '['.repeat(10_000) + ']'.repeat(10_000),
+      `{"word":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`,
+    ]) {
+      const response = await app.request('/api/echo/1', { method: 'POST', body });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({
+        code: 'invalid_json',
+        message: 'request body nests deeper than 256 levels',
+      });
+    }
+    // Brackets inside strings are text, however many.
+    const text = await app.request('/api/echo/1', {
+      method: 'POST',
+      body: JSON.stringify({ word: '['.repeat(10_000) }),
+    });
+    expect(text.status).toBe(200);
   });
 
   it('catches an answer that does not match its documented schema when checking is on', async () => {

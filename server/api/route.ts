@@ -11,6 +11,7 @@ import type { RunService } from '../runs/service.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { StorePort } from '../store/repositories.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
 /** What the API handlers may use; wired once in the composition root. */
 export interface ApiDeps {
@@ -94,6 +95,9 @@ export function defineRoute<
 async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === '') return undefined;
+  if (nestsDeeperThan(text)) {
+    throw new ApiError(400, 'invalid_json', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

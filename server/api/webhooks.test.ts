@@ -120,6 +120,15 @@ describe('webhooks', () => {
     expect(await webhookRuns(id)).toHaveLength(1);
   });
 
+  it('refuses JSON nested 10,000 deep with 400 and no run', async () => {
+    const id = await liveWebhook();
+    const deep = await post(`/hooks/${id}/orders/new`, `{"id":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.headers.get('cache-control')).toBe('no-store');
+    expect(await deep.json()).toMatchObject({ error: { message: 'body nests deeper than 256 levels' } });
+    expect(await webhookRuns(id)).toHaveLength(0);
+  });
+
   it('waits for the run and answers with the last step output when configured to', async () => {
     const id = await liveWebhook({ respond: 'lastNode' });
     const response = await post(`/hooks/${id}/orders/new`, JSON.stringify({ id: 'A-1' }));

@@ -9,6 +9,7 @@ import type { Repositories } from '../store/repositories.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../store/webhooks.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import type { RunEvent } from './execution-schemas.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
 import { SIGNATURE_HEADER, signatureProblem } from './signature.ts';
@@ -176,6 +177,7 @@ async function hmacSecret(repos: Repositories, key: ApiDeps['masterKey'], id: st
 function parseBody(raw: string, contentType: string): unknown {
   if (raw === '') return null;
   if (/\bjson\b/i.test(contentType)) {
+    if (nestsDeeperThan(raw)) throw new Error(`body nests deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       return JSON.parse(raw);
     } catch (error) {

@@ -31,12 +31,16 @@ export function crossSiteProblem(c: Context): string | undefined {
   if (site === 'cross-site' || site === 'same-site') return `a ${site} request may not change anything`;
   const origin = c.req.header('origin');
   if (origin === undefined) return undefined; // not a browser, or a same-origin GET-like navigation
-  let originHost: string;
+  let originUrl: URL;
   try {
-    originHost = new URL(origin).host;
+    originUrl = new URL(origin);
   } catch {
     return 'the Origin header is not a URL';
   }
   const host = c.req.header('host') ?? new URL(c.req.url).host;
-  return originHost === host ? undefined : `requests from ${origin} may not change anything here`;
+  // The scheme too: http://host and https://host are different origins (another server, say).
+  const scheme = isHttps(c) ? 'https:' : 'http:';
+  return originUrl.host === host && originUrl.protocol === scheme
+    ? undefined
+    : `requests from ${origin} may not change anything here`;
 }

@@ -48,3 +48,41 @@ export function checkOutput(value: unknown): { output: unknown; truncated?: Trun
   const output: unknown = JSON.parse(json);
   return overCap(json, DISPLAY_CAP_BYTES) ? { output, truncated: marker(json) } : { output };
 }
+
+/**
+ * Error text as stored for a step or a run, capped like outputs: text over the display cap keeps
+ * its start (as much as a marker's preview) and says how big it was. Error text is for people (no
+ * later step reads it), so nothing is kept whole.
+ */
+export function capErrorText(text: string): string {
+  if (!overCap(text, DISPLAY_CAP_BYTES)) return text;
+  return `${text.slice(0, PREVIEW_CHARS)}… (cut: ${Buffer.byteLength(text)} bytes in all)`;
+}
+
+/**
+ * An error object as stored for a step: its message capped (`capErrorText`), flagged with the
+ * marker's `$truncated` and `originalBytes`; an error still over the cap (a huge field besides the
+ * message) becomes the marker itself.
+ */
+export function capError(error: unknown): unknown {
+  if (error === null || error === undefined) return null;
+  const json = JSON.stringify(error);
+  if (json === undefined || !overCap(json, DISPLAY_CAP_BYTES)) return error;
+  const message = (error as { message?: unknown }).message;
+  if (typeof error === 'object' && !Array.isArray(error) && typeof message === 'string') {
+    const capped = {
+      ...error,
+      message: capErrorText(message),
+      $truncated: true,
+      originalBytes: Buffer.byteLength(json),
+    };
+    if (!overCap(JSON.stringify(capped), DISPLAY_CAP_BYTES)) return capped;
+  }
+  return marker(json);
+}
+
+/**
+ * The most a step's `{{ }}` expressions may produce in all (every field, every call), in UTF-8
+ * bytes of JSON: the hard cap of a step's output, which those values mostly become.
+ */
+export const MAX_EXPRESSION_BYTES = MAX_OUTPUT_BYTES;

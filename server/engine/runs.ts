@@ -14,6 +14,8 @@ import type {
   TriggerKind,
 } from '../core/engine/ports.ts';
 
+import { capErrorText } from './data-caps.ts';
+
 /** The wired ports plus the store, as the API and the scheduler hold them (server/engine/adapters.ts). */
 export type { RunsDeps } from './adapters.ts';
 
@@ -79,7 +81,9 @@ async function queueOrFail(deps: RunsPorts, execution: Execution, steps: () => P
     ];
     await deps.jobs.add(specsFor(execution.id, await steps()), events);
   } catch (error) {
-    await deps.runStore.failRun(execution.id, { message: `could not queue the run: ${(error as Error).message}` });
+    await deps.runStore.failRun(execution.id, {
+      message: capErrorText(`could not queue the run: ${(error as Error).message}`),
+    });
     throw error;
   }
 }
@@ -162,7 +166,9 @@ async function pendingOf(deps: RunsPorts, executionId: string): Promise<PendingS
   try {
     graph = await graphOf(deps, { id: executionId, versionId: run?.versionId ?? null });
   } catch (error) {
-    await deps.runStore.failRun(executionId, { message: `the workflow cannot run: ${(error as Error).message}` });
+    await deps.runStore.failRun(executionId, {
+      message: capErrorText(`the workflow cannot run: ${(error as Error).message}`),
+    });
     return [];
   }
   return deps.runStore.reconcile(graph, executionId);

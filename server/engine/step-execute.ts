@@ -9,8 +9,13 @@ import type { RunStore, StepCall, StepExecutor, StepResult } from '../core/engin
 import { retryDelayMs } from '../core/engine/retry.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
-import { type ExpressionScope, evaluateTemplates } from '../sandbox/templates.ts';
-import { checkOutput } from './data-caps.ts';
+import {
+  ExpressionBudget,
+  type ExpressionScope,
+  ExpressionSizeError,
+  evaluateTemplates,
+} from '../sandbox/templates.ts';
+import { capError, capErrorText, checkOutput, MAX_EXPRESSION_BYTES } from './data-caps.ts';
 import { StepReleased, untilReleased } from './drain.ts';
 
 /** Errors that come from the user's own config or code: another attempt would fail the same way. */
@@ -45,6 +50,8 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         }));
         return scope;
       };
+      // One budget for every expression the step evaluates, whichever fields and calls.
+      const budget = new ExpressionBudget(MAX_EXPRESSION_BYTES);
       const ctx: NodeContext = {
         executionId: step.executionId,
         nodeId: step.nodeId,
@@ -54,7 +61,17 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         trigger: execution.triggerPayload ?? {},
         signal: abortSignal ?? new AbortController().signal,
         now: () => new Date(),
-        evaluate: async (value) => evaluateTemplates(value, await scopeFor(), deps.sandbox),
+        evaluate: async (value) => {
+          try {
+            return evaluateTemplates(value, await scopeFor(), deps.sandbox, budget);
+          } catch (error) {
+            if (!(error instanceof ExpressionSizeError)) throw error;
+            const field = fieldOf(node.config, value);
+            throw new ExpressionSizeError(
+              `node "${node.node.name}"${field ? `, field ${field}` : ''}: ${error.message}`,
+            );
+          }
+        },
         runScript: async (code, limits) =>
           deps.sandbox.runScript(code, await scopeFor(), limits.timeoutMs, limits.memoryMb),
         http: (request) => deps.http(request, abortSignal),
@@ -87,13 +104,14 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
           nodeId: step.nodeId,
           scope: step.scope,
           attempt: step.attempt,
-          err: error.message,
+          err: capErrorText(error.message),
         },
         'step failed',
       );
       return {
         status: 'failed',
-        error: { name: error.name, message: error.message, retryable: delay !== undefined },
+        // A thrown message may be megabytes (a script can throw any string): stored capped.
+        error: capError({ name: error.name, message: error.message, retryable: delay !== undefined }),
         ...(delay !== undefined ? { retryAt: new Date(Date.now() + delay).toISOString() } : {}),
       };
     }
@@ -123,4 +141,15 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         .map((entry) => [entry.name, { output: outputs.get(stepKey(entry.nodeId, entry.scope)) }]),
     );
   }
+}
+
+/** Where `value` sits in a node's config (`fields.3.value`), to name the field in an error. */
+function fieldOf(config: unknown, value: unknown, path = ''): string | undefined {
+  if (config === value) return path || undefined;
+  if (typeof config !== 'object' || config === null) return undefined;
+  for (const [key, item] of Object.entries(config)) {
+    const found = fieldOf(item, value, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return undefined;
 }

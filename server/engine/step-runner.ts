@@ -21,7 +21,7 @@ import {
 } from '../core/engine/ports.ts';
 import { hasEnded } from '../core/engine/records.ts';
 import { StepReleased } from '../core/engine/released.ts';
-import { forDisplay } from './data-caps.ts';
+import { capErrorText, forDisplay } from './data-caps.ts';
 
 /** What the step runner works with: the engine's ports (server/core/engine/ports.ts), nothing else. */
 export interface StepRunnerPorts {
@@ -252,7 +252,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
   };
 
   async function failRun(executionId: string, message: string): Promise<void> {
-    if (await runs.failRun(executionId, { message })) {
+    if (await runs.failRun(executionId, { message: capErrorText(message) })) {
       publish({ type: 'run', executionId, status: 'failed', at: clock.nowIso() });
     }
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -80,6 +80,9 @@ describe('embedded PostgreSQL', () => {
     const first = await startEmbeddedPostgres({ dataDir, log, fast: true });
     try {
       expect(first.clusterDir).toBe(join(dataDir, 'postgres'));
+      // The data dir is closed to others (0711) yet the postgres user (as root) reaches its cluster.
+      expect(statSync(dataDir).mode & 0o777).toBe(0o711);
+      expect(statSync(join(dataDir, 'postgres.password')).mode & 0o777).toBe(0o600);
       // Clients come in over the cluster's Unix socket (cheaper than loopback TCP) …
       expect(new URL(first.url).searchParams.get('host')).toBe(first.clusterDir);
       expect(existsSync(join(first.clusterDir, `.s.PGSQL.${first.port}`))).toBe(true);

@@ -14,6 +14,7 @@ import {
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { makePrivate, prepareDataDir } from '../file-modes.ts';
 import type { Logger } from '../log.ts';
 import { canTraverse } from './traverse.ts';
 
@@ -194,7 +195,10 @@ function run(binary: string, args: string[], runAs: RunAs | undefined): void {
 
 function passwordFor(dataDir: string): string {
   const file = join(dataDir, 'postgres.password');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    makePrivate(file); // made by an older version, perhaps with the umask's mode
+    return readFileSync(file, 'utf8').trim();
+  }
   const password = randomBytes(24).toString('base64url');
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
   return password;
@@ -348,7 +352,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const { dataDir, log } = options;
   const fast = options.fast ?? false;
   const systemDir = options.systemDir ?? '/var/lib/stepwise';
-  mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir);
   const runAs = postgresUser(log);
   const native = await binaries(runAs, systemDir, log);
   const clusterDir = clusterDirFor(dataDir, runAs, systemDir, log);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TemplateSyntaxError } from '../../nodes/template.ts';
 import { type ExpressionResult, SandboxError, SandboxPool } from './pool.ts';
-import { type ExpressionScope, evaluateTemplates } from './templates.ts';
+import { ExpressionBudget, type ExpressionScope, ExpressionSizeError, evaluateTemplates } from './templates.ts';
 
 /** A real pool that also records each call into the sandbox. */
 class CountingPool extends SandboxPool {
@@ -133,5 +133,19 @@ describe('evaluateTemplates', () => {
   it('throws a SandboxError naming the expression that fails', () => {
     expect(() => evaluate({ ok: '{{ input.total }}', bad: 'x {{ input.missing.deeper }}' })).toThrow(SandboxError);
     expect(() => evaluate('{{ input.total + }}')).toThrow(/\{\{ input\.total \+ \}\}: SyntaxError/);
+  });
+
+  it('spends one budget across fields and calls, counting a repeated template every time', () => {
+    const budget = new ExpressionBudget(1000);
+    // 400 bytes each: two fields fit, the third is over, in a later call.
+    evaluateTemplates({ a: "{{ 'a'.repeat(400) }}" }, scope, pool, budget);
+    evaluateTemplates({ b: "{{ 'b'.repeat(400) }}" }, scope, pool, budget);
+    expect(() => evaluateTemplates({ c: "{{ 'c'.repeat(400) }}" }, scope, pool, budget)).toThrow(ExpressionSizeError);
+    // One expression, its template repeated in 100 fields (one sandbox call): counted 100 times.
+    const repeated = Array.from({ length: 100 }, () => "x{{ 'd'.repeat(20) }}");
+    expect(() => evaluateTemplates(repeated, scope, pool, new ExpressionBudget(1000))).toThrow(
+      'expressions produce more than 1000 bytes, the limit for all the expressions of a step',
+    );
+    expect(evaluateTemplates(repeated.slice(0, 40), scope, pool, new ExpressionBudget(1000))).toHaveLength(40);
   });
 });

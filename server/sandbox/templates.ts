@@ -1,5 +1,5 @@
 import { hasExpressions, parseTemplate, type TemplatePart } from '../../nodes/template.ts';
-import type { ExpressionResult, SandboxPool } from './pool.ts';
+import { type ExpressionResult, SandboxError, type SandboxPool } from './pool.ts';
 
 /** What expressions see: the step's input, the run's trigger payload, and earlier steps' outputs. */
 export interface ExpressionScope {
@@ -14,18 +14,88 @@ interface Slot {
   readonly first: number;
 }
 
+/** A step's expressions produced more than their budget allows. */
+export class ExpressionSizeError extends SandboxError {}
+
+/**
+ * What all the expressions of one step may still produce, in UTF-8 bytes (a value counts as its
+ * text: a string as itself, anything else as its JSON), counted each time a value lands in the
+ * config, so a template repeated in many fields counts every time. Many fields of a few MB each
+ * would otherwise pile up in the worker's memory although each call is within the sandbox's cap.
+ */
+export class ExpressionBudget {
+  readonly limitBytes: number;
+  private used = 0;
+  constructor(limitBytes: number) {
+    this.limitBytes = limitBytes;
+  }
+  spend(bytes: number): void {
+    this.used += bytes;
+    if (this.used > this.limitBytes) {
+      throw new ExpressionSizeError(
+        `expressions produce more than ${this.limitBytes} bytes, the limit for all the expressions of a step`,
+      );
+    }
+  }
+}
+
 /**
  * Resolves every `{{ }}` template inside a config value (strings, arrays, objects) with one call
  * into the sandbox. A string that is exactly one expression keeps the expression's type
  * (`"{{ input.total }}"` gives a number); mixed text and expressions give a string.
  */
-export function evaluateTemplates(value: unknown, scope: ExpressionScope, pool: SandboxPool): unknown {
+export function evaluateTemplates(
+  value: unknown,
+  scope: ExpressionScope,
+  pool: SandboxPool,
+  budget?: ExpressionBudget,
+): unknown {
   const sources: string[] = [];
   const slots = new Map<string, Slot>();
   collect(value, sources, slots);
   if (sources.length === 0) return value;
-  const results = pool.evaluateExpressions(sources, scope);
+  const results = new Results(pool.evaluateExpressions(sources, scope), budget);
   return rebuild(value, slots, results);
+}
+
+/** The answers of one call, with their text and size worked out once each, spent from the budget per use. */
+class Results {
+  private readonly texts = new Map<number, { text: string; bytes: number }>();
+  private readonly answers: readonly ExpressionResult[];
+  private readonly budget: ExpressionBudget | undefined;
+  constructor(answers: readonly ExpressionResult[], budget: ExpressionBudget | undefined) {
+    this.answers = answers;
+    this.budget = budget;
+  }
+  /** The value of expression `index`, as a whole field. */
+  value(index: number): unknown {
+    const result = this.answers[index];
+    if (!result?.defined) return null;
+    if (this.budget) this.budget.spend(this.measure(index).bytes);
+    return result.value;
+  }
+  /** The text of expression `index`, inside a template with text around it. */
+  text(index: number): string {
+    const result = this.answers[index];
+    if (!result?.defined) return '';
+    const { text, bytes } = this.measure(index);
+    this.budget?.spend(bytes);
+    return text;
+  }
+  /** Counts template text around expressions. */
+  spendText(text: string): void {
+    this.budget?.spend(Buffer.byteLength(text));
+  }
+  private measure(index: number): { text: string; bytes: number } {
+    let known = this.texts.get(index);
+    if (!known) {
+      const result = this.answers[index];
+      const text = result?.defined ? asText(result.value) : '';
+      known = { text, bytes: Buffer.byteLength(text) };
+      this.texts.set(index, known);
+    }
+    return known;
+  }
 }
 
 function collect(value: unknown, sources: string[], slots: Map<string, Slot>): void {
@@ -41,7 +111,7 @@ function collect(value: unknown, sources: string[], slots: Map<string, Slot>): v
   }
 }
 
-function rebuild(value: unknown, slots: ReadonlyMap<string, Slot>, results: readonly ExpressionResult[]): unknown {
+function rebuild(value: unknown, slots: ReadonlyMap<string, Slot>, results: Results): unknown {
   if (typeof value === 'string') {
     const slot = slots.get(value);
     return slot ? render(slot, results) : value;
@@ -53,21 +123,18 @@ function rebuild(value: unknown, slots: ReadonlyMap<string, Slot>, results: read
   return value;
 }
 
-function render(slot: Slot, results: readonly ExpressionResult[]): unknown {
+function render(slot: Slot, results: Results): unknown {
   const [only] = slot.parts;
-  if (slot.parts.length === 1 && only?.kind === 'expression') {
-    const result = results[slot.first];
-    return result?.defined ? result.value : null;
-  }
+  if (slot.parts.length === 1 && only?.kind === 'expression') return results.value(slot.first);
   let text = '';
   let index = slot.first;
   for (const part of slot.parts) {
     if (part.kind === 'text') {
+      results.spendText(part.text);
       text += part.text;
       continue;
     }
-    const result = results[index++];
-    text += result?.defined ? asText(result.value) : '';
+    text += results.text(index++);
   }
   return text;
 }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { DATA_DIR_MODE, makePrivate } from '../file-modes.ts';
 import * as schema from './schema.ts';
 
 /** The database or a transaction on it: store functions take either, so callers can compose them in one transaction. */
@@ -24,7 +25,7 @@ export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), '
  * processes share the file (server and workers), hence WAL and a busy timeout.
  */
 export function openStore(file: string, options: { migrationsFolder?: string } = {}): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: DATA_DIR_MODE });
   const sqlite = new Database(file);
   // Only takes effect on a brand-new file (before the first table): lets retention pruning give space back later.
   sqlite.pragma('auto_vacuum = INCREMENTAL');
@@ -39,6 +40,9 @@ export function openStore(file: string, options: { migrationsFolder?: string } =
     sqlite.close();
     throw error;
   }
+  // Every record (users, runs, sealed credentials) is in these files: the owner's alone. The WAL
+  // files exist by now (WAL mode and migrations wrote), and SQLite keeps their modes as they are.
+  if (file !== ':memory:') makePrivate(file, `${file}-wal`, `${file}-shm`);
   return { db, sqlite, close: () => sqlite.close() };
 }
 

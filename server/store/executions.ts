@@ -169,9 +169,28 @@ export interface ExecutionFilter {
   limit: number;
 }
 
-/** Executions newest first, without their bulky payload columns, with their workflow's name and version number. */
+/**
+ * How much of a run's error message a list of runs carries: lists answer summaries (the detail of
+ * one execution carries its whole stored error), so a page of 200 failed runs stays small.
+ */
+export const ERROR_SUMMARY_CHARS = 500;
+
+/** A run's error as a list shows it: where it failed and the start of its message. */
+export interface ErrorSummary {
+  message: string;
+  nodeId?: string;
+  nodeName?: string;
+  /** Set when the message was cut for the list. */
+  cut?: true;
+}
+
+/**
+ * Executions newest first, without their bulky payload columns, with their workflow's name and
+ * version number, and an error summary: cut in SQL, so a big stored error is never read whole.
+ */
 export function listExecutions(db: Db, filter: ExecutionFilter) {
-  return db
+  const errorField = (path: string) => sql<string | null>`json_extract(${executions.error}, ${path})`;
+  const rows = db
     .select({
       id: executions.id,
       workflowId: executions.workflowId,
@@ -180,7 +199,11 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       versionId: executions.versionId,
       trigger: executions.trigger,
       status: executions.status,
-      error: executions.error,
+      errorType: sql<string | null>`json_type(${executions.error})`,
+      errorMessage: sql<string | null>`substr(${errorField('$.message')}, 1, ${ERROR_SUMMARY_CHARS})`,
+      errorMessageLength: sql<number | null>`length(${errorField('$.message')})`,
+      errorNodeId: errorField('$.nodeId'),
+      errorNodeName: errorField('$.nodeName'),
       retryOf: executions.retryOf,
       createdAt: executions.createdAt,
       startedAt: executions.startedAt,
@@ -207,6 +230,16 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
     .orderBy(desc(executions.createdAt), desc(executions.id))
     .limit(filter.limit)
     .all();
+  return rows.map(({ errorType, errorMessage, errorMessageLength, errorNodeId, errorNodeName, ...row }) => {
+    let error: ErrorSummary | null = null;
+    if (errorType !== null && errorType !== 'null') {
+      error = { message: typeof errorMessage === 'string' ? errorMessage : 'failed' };
+      if (typeof errorNodeId === 'string') error.nodeId = errorNodeId;
+      if (typeof errorNodeName === 'string') error.nodeName = errorNodeName;
+      if ((errorMessageLength ?? 0) > ERROR_SUMMARY_CHARS) error.cut = true;
+    }
+    return { ...row, error };
+  });
 }
 
 /** Ids of runs not ended (queued or running), oldest first, after `after` when given. */

@@ -294,6 +294,9 @@ describe('cross-site requests', () => {
     expect((await create({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await create({ origin: 'not a url' })).status).toBe(403);
     expect((await create({ origin: 'http://localhost', 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+    // Same host, other scheme: another origin (this server answers on http://localhost).
+    expect((await create({ origin: 'https://localhost' })).status).toBe(403);
+    expect((await create({ origin: 'http://localhost' })).status).toBe(201);
     expect((await create({})).status).toBe(201);
     // Reading stays possible (SameSite already keeps the cookie off cross-site requests).
     const read = await api.call('GET', '/api/v1/workflows', undefined, {

@@ -200,3 +200,82 @@ describe('runs API', () => {
     ).toBe(true);
   });
 });
+
+describe('sizes (issue 13, item 5)', () => {
+  /** Start ──▶ Boom (a script that throws a message of `chars` characters) */
+  const throwing = (chars: number): Graph => ({
+    nodes: [
+      { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+      {
+        id: 'boom',
+        type: 'transform.script',
+        name: 'Boom',
+        position: { x: 0, y: 100 },
+        config: { code: `throw new Error('x'.repeat(${chars}));` },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'start', sourcePort: 'main', target: 'boom' }],
+  });
+
+  it('caps a huge error message where it is stored, and lists runs with error summaries only', async () => {
+    const id = await workflow(throwing(3_900_000));
+    const started = await Promise.all(
+      Array.from({ length: 25 }, () => api.call('POST', `/api/v1/workflows/${id}/runs`, { payload: {} })),
+    );
+    const ids: string[] = started.map((answer) => answer.body.executionId);
+    for (const executionId of ids) await until(executionId, ['failed', 'succeeded']);
+
+    const db = storeFile(api.store);
+    const stored = db.get<{ steps: number; runs: number }>(
+      `select max(length(s.error)) as steps, max(length(e.error)) as runs
+       from executions e join step_runs s on s.execution_id = e.id where e.workflow_id = ?`,
+      id,
+    );
+    expect(stored?.steps).toBeLessThan(4000);
+    expect(stored?.runs).toBeLessThan(4000);
+
+    const list = await api.call('GET', `/api/v1/executions?workflowId=${id}&limit=200`);
+    expect(list.body.items).toHaveLength(25);
+    expect(JSON.stringify(list.body).length).toBeLessThan(25 * 1000);
+    expect(list.body.items[0]).toMatchObject({
+      status: 'failed',
+      error: { nodeId: 'boom', nodeName: 'Boom', cut: true },
+    });
+    expect(list.body.items[0].error.message).toHaveLength(500);
+
+    const detail = await api.call('GET', `/api/v1/executions/${ids[0]}`);
+    expect(JSON.stringify(detail.body).length).toBeLessThan(10_000);
+    const step = detail.body.steps.find((run: { nodeId: string }) => run.nodeId === 'boom');
+    expect(step.error).toMatchObject({ name: 'SandboxError', $truncated: true, retryable: false });
+    expect(step.error.originalBytes).toBeGreaterThan(3_900_000);
+    expect(step.error.message).toMatch(/^script failed: Error: x{100}.*… \(cut: \d+ bytes in all\)$/s);
+    expect(detail.body.error.message).toMatch(/… \(cut: \d+ bytes in all\)$/);
+  }, 60_000);
+
+  it('fails a step whose expressions produce more than the limit, naming the node and the field', async () => {
+    const fields = Array.from({ length: 200 }, (_, index) => ({
+      path: `f${index}`,
+      value: `{{ 'x'.repeat(4000000) + ${index} }}`,
+    }));
+    const graph: Graph = {
+      nodes: [
+        { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+        { id: 'big', type: 'transform.set', name: 'Big', position: { x: 0, y: 100 }, config: { fields } },
+      ],
+      edges: [{ id: 'e1', source: 'start', sourcePort: 'main', target: 'big' }],
+    };
+    const id = await workflow(graph);
+    const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { payload: {} });
+    const execution = await until(started.body.executionId, ['failed', 'succeeded']);
+    expect(execution.status).toBe('failed');
+    const step = execution.steps.find((run: { nodeId: string }) => run.nodeId === 'big');
+    // Two fields fit the 8 MiB of a step (4 MB each); the third is refused, once (no retry).
+    expect(step.error).toEqual({
+      name: 'SandboxError',
+      message:
+        'node "Big", field fields.2.value: expressions produce more than 8388608 bytes, the limit for all the expressions of a step',
+      retryable: false,
+    });
+    expect(execution.steps.filter((run: { nodeId: string }) => run.nodeId === 'big')).toHaveLength(1);
+  }, 60_000);
+});
