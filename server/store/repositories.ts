@@ -116,6 +116,13 @@ export interface WebhookRepository {
   deliveryRecord(workflowId: string, key: string, windowMs: number): InlineWrite;
   /** Forgets a delivery whose run could not be queued, so the sender's retry may start it. */
   forgetDelivery(workflowId: string, key: string, executionId: string): Promise<void>;
+  /**
+   * Remembers an accepted signed request's signature (digest) until `expiresAt` (ISO); false when
+   * it is remembered already, i.e. the request is a replay. Expired signatures are pruned meanwhile.
+   */
+  rememberSignature(workflowId: string, digest: string, expiresAt: string): Promise<boolean>;
+  /** Forgets a signature whose request started no run, so the sender's retry is no replay. */
+  forgetSignature(workflowId: string, digest: string): Promise<void>;
   /** The whole output of the step that finished last: a waiting webhook's answer. */
   lastStepOutput(executionId: string): Promise<unknown>;
   /** Deletes deliveries past the idempotency window, one batch per step of the iteration. */

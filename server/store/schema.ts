@@ -310,3 +310,23 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_execution_idx').on(table.executionId),
   ],
 );
+
+/**
+ * Signed webhook requests already accepted, remembered until their signature's timestamp leaves
+ * the tolerance window: within it a copy would verify again, so a repeat is refused (a replay).
+ */
+export const webhookSignatures = sqliteTable(
+  'webhook_signatures',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** The HMAC digest, lower-case hex. */
+    digest: text('digest').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workflowId, table.digest] }),
+    index('webhook_signatures_expires_idx').on(table.expiresAt),
+  ],
+);

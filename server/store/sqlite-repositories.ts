@@ -88,6 +88,9 @@ function repositories(store: Store, run: Run): Repositories {
         webhooks.recordDelivery(db, workflowId, key, windowMs, executionId),
       forgetDelivery: (workflowId, key, executionId) =>
         run(() => webhooks.forgetDelivery(db, workflowId, key, executionId)),
+      rememberSignature: (workflowId, digest, expiresAt) =>
+        run(() => webhooks.rememberSignature(db, workflowId, digest, expiresAt)),
+      forgetSignature: (workflowId, digest) => run(() => webhooks.forgetSignature(db, workflowId, digest)),
       lastStepOutput: (executionId) => run(() => webhooks.lastStepOutput(db, executionId)),
       pruneDeliveries: (options) => batches(run, () => retention.pruneDeliveryBatches(db, options)),
     },
