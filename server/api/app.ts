@@ -42,7 +42,7 @@ export const apiRoutes: readonly RouteDefinition[] = [
 
 /** `webDir`: the built web app to serve beside the API (absent in API-only tests). */
 export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono {
-  const deps: ApiDeps = { ...options, loginLimiter: options.loginLimiter ?? new LoginLimiter() };
+  const deps: ApiDeps = { ...options, loginLimiter: options.loginLimiter ?? new LoginLimiter(options.repos) };
   const app = new Hono();
   // Nothing of Stepwise is meant to be framed or to load code from elsewhere. No CORS headers are
   // ever sent, so other origins' pages cannot read API answers.

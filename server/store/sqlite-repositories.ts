@@ -5,6 +5,7 @@ import * as credentials from './credentials.ts';
 import { openStore, type Store } from './db.ts';
 import * as executions from './executions.ts';
 import { flushGroupCommit } from './group-commit.ts';
+import * as loginFailures from './login-failures.ts';
 import * as publications from './publications.ts';
 import type { Repositories, StorePort } from './repositories.ts';
 import * as retention from './retention.ts';
@@ -120,6 +121,13 @@ function repositories(store: Store, run: Run): Repositories {
       revoke: (tokenHash) => run(() => sessions.revokeSession(db, tokenHash)),
       revokeForUser: (userId, keepTokenHash) => run(() => sessions.revokeUserSessions(db, userId, keepTokenHash)),
       deleteDead: (now) => run(() => sessions.deleteDeadSessions(db, now)),
+    },
+    loginFailures: {
+      get: (email, ip, forgetAfterMs, now) =>
+        run(() => loginFailures.getLoginFailure(db, email, ip, forgetAfterMs, now)),
+      record: (email, ip, policy, now) => run(() => loginFailures.recordLoginFailure(db, email, ip, policy, now)),
+      clear: (email, ip) => run(() => loginFailures.clearLoginFailures(db, email, ip)),
+      prune: (before, now) => run(() => loginFailures.pruneLoginFailures(db, before, now)),
     },
     apiKeys: {
       insert: (values) => run(() => apiKeys.insertApiKey(db, values)),

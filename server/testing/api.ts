@@ -21,6 +21,8 @@ export interface CallOptions {
   /** Default `admin`. */
   readonly as?: CallAs;
   readonly headers?: Record<string, string>;
+  /** The client's address, as the socket would tell it (in-process requests have none by default). */
+  readonly from?: string;
 }
 
 export interface TestApi {
@@ -118,7 +120,9 @@ export function testApi(
       }
       const init: RequestInit = { method, headers };
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      const response = await app.request(path, init);
+      // What `@hono/node-server` gives a handler about the connection: only its remote address here.
+      const env = callOptions.from ? { incoming: { socket: { remoteAddress: callOptions.from } } } : undefined;
+      const response = await app.request(path, init, env);
       const text = await response.text();
       let parsed: unknown = text;
       try {
