@@ -80,6 +80,8 @@ export function testApi(
     runs?: ApiDeps['runs'];
     cookieSecure?: ApiDeps['config']['cookieSecure'];
     loginLimiter?: ApiDeps['loginLimiter'];
+    publicUrl?: string;
+    trustedProxies?: string[];
     /** The key credentials are sealed with; a random one by default. */
     masterKey?: ApiDeps['masterKey'];
   } = {},
@@ -96,6 +98,8 @@ export function testApi(
       webhookRateLimit: options.webhookRateLimit ?? 1000,
       sessionTtlHours: SESSION_TTL_HOURS_IN_TESTS,
       cookieSecure: options.cookieSecure ?? 'auto',
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
     },
     checkResponses: true,
     masterKey: options.masterKey ?? masterKeyFrom(randomBytes(32)),

@@ -6,6 +6,7 @@ import { endSession, startSession } from '../../auth/sessions.ts';
 import { Email, PersonName, RoleName, toUser, User } from '../account-schemas.ts';
 import { audit } from '../audit.ts';
 import { ApiError, errorResponse } from '../errors.ts';
+import { publicUrlOf } from '../public-url.ts';
 import { type ApiDeps, defineRoute } from '../route.ts';
 
 const SignedIn = z.object({ user: User }).meta({ id: 'SignedIn' });
@@ -140,15 +141,21 @@ export const authRoutes = [
           user: User,
           authenticatedWith: z.enum(['session', 'api_key']),
           keyRole: RoleName.nullable().describe('For an API key: its role (it never exceeds the user’s)'),
+          publicUrl: z
+            .string()
+            .describe(
+              'The address users and webhook senders reach Stepwise at (PUBLIC_URL, else this request’s scheme and host), without a trailing slash: webhook URLs are built on it',
+            ),
         }),
       },
     },
-    async handler({ caller, c }) {
+    async handler({ caller, c, deps }) {
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
       return c.json({
         user: toUser(caller.user),
         authenticatedWith: caller.via.kind,
         keyRole: caller.via.kind === 'api_key' ? caller.via.role : null,
+        publicUrl: publicUrlOf(c, deps.config),
       });
     },
   }),
