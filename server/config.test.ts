@@ -85,3 +85,39 @@ describe('session settings', () => {
     expect(() => loadConfig({ COOKIE_SECURE: 'yes' })).toThrow(/COOKIE_SECURE/);
   });
 });
+
+describe('proxy settings', () => {
+  it('default to no public URL and no trusted proxy', () => {
+    expect(loadConfig({})).toMatchObject({ publicUrl: undefined, trustedProxies: [] });
+  });
+
+  it('read PUBLIC_URL without its trailing slash, and TRUSTED_PROXIES as addresses and CIDR blocks', () => {
+    expect(
+      loadConfig({
+        PUBLIC_URL: 'https://stepwise.example.com/automation/',
+        TRUSTED_PROXIES: ' 10.0.0.0/8, ::1,127.0.0.1 ',
+      }),
+    ).toMatchObject({
+      publicUrl: 'https://stepwise.example.com/automation',
+      trustedProxies: ['10.0.0.0/8', '::1', '127.0.0.1'],
+    });
+  });
+
+  it('refuse bad values with a message naming each bad entry', () => {
+    expect(() => loadConfig({ PUBLIC_URL: 'stepwise.example.com' })).toThrow(/PUBLIC_URL=.*http:\/\/ or https:\/\//);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://files.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'https://x.example.com/?a=1' })).toThrow(/no query/);
+    const error = (() => {
+      try {
+        loadConfig({ TRUSTED_PROXIES: '10.0.0.0/33,proxy.local,fe80::/129,1.2.3.4' });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toMatch(/"10\.0\.0\.0\/33": the prefix length must be 0 to 32/);
+    expect(error?.message).toMatch(/"proxy\.local" is not an IP address or CIDR block/);
+    expect(error?.message).toMatch(/"fe80::\/129": the prefix length must be 0 to 128/);
+    expect(error?.message).not.toMatch(/"1\.2\.3\.4"/); // a good entry is not named
+  });
+});

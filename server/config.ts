@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -11,6 +12,40 @@ const port = z.coerce.number().int().min(0).max(65_535);
  * and PostgreSQL connections, and beyond that PostgreSQL and SQLite's one writer are the limit).
  */
 export const defaultWorkers = (cores = availableParallelism()) => Math.max(1, Math.min(4, cores - 1));
+
+/**
+ * `PUBLIC_URL`: an http(s) origin, optionally with a path prefix, without query or fragment;
+ * answered without a trailing slash.
+ */
+const publicUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://stepwise.example.com' })
+  .refine((text) => !/[?#]/.test(text), { message: 'must have no query (?) or fragment (#)' })
+  .transform((text) => text.replace(/\/+$/, ''));
+
+/** One `TRUSTED_PROXIES` entry: an IPv4 or IPv6 address, or a CIDR block of them. */
+function proxyEntryProblem(entry: string): string | undefined {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return `"${entry}" is not an IP address or CIDR block (e.g. 10.0.0.0/8, ::1)`;
+  if (prefix === undefined) return undefined;
+  const bits = Number(prefix);
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d+$/.test(prefix) || bits > max) return `"${entry}": the prefix length must be 0 to ${max}`;
+  return undefined;
+}
+
+/** `TRUSTED_PROXIES`: comma-separated addresses and CIDR blocks, each checked with its own message. */
+const trustedProxies = z.string().transform((text, ctx) => {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const problem = proxyEntryProblem(entry);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+  return entries;
+});
 
 /**
  * Every setting Stepwise reads from the environment, with defaults that work on a fresh machine.
@@ -104,7 +139,15 @@ export const ConfigSchema = z.object({
   COOKIE_SECURE: z
     .enum(['auto', 'always', 'never'])
     .default('auto')
-    .describe('Secure flag of the session cookie: auto sets it on HTTPS requests (or X-Forwarded-Proto: https)'),
+    .describe(
+      'Secure flag of the session cookie: auto sets it on HTTPS requests (or X-Forwarded-Proto: https from a trusted proxy)',
+    ),
+  PUBLIC_URL: publicUrl
+    .optional()
+    .describe('The address users and webhook senders reach Stepwise at (webhook URLs and links use it)'),
+  TRUSTED_PROXIES: trustedProxies
+    .default([])
+    .describe('Addresses or CIDR blocks of reverse proxies whose X-Forwarded-For/-Proto headers are believed'),
 });
 
 export interface Config {
@@ -127,6 +170,10 @@ export interface Config {
   retentionIntervalMinutes: number;
   sessionTtlHours: number;
   cookieSecure: 'auto' | 'always' | 'never';
+  /** Without a trailing slash; undefined: the address each request was sent to. */
+  publicUrl: string | undefined;
+  /** Addresses and CIDR blocks; empty: forwarded headers are never believed. */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {
@@ -170,5 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionIntervalMinutes: values.RETENTION_INTERVAL_MINUTES,
     sessionTtlHours: values.SESSION_TTL_HOURS,
     cookieSecure: values.COOKIE_SECURE,
+    publicUrl: values.PUBLIC_URL,
+    trustedProxies: values.TRUSTED_PROXIES,
   };
 }

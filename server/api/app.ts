@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { ZodError } from 'zod';
 import { LoginLimiter } from '../auth/login-limiter.ts';
+import { trustProxies } from '../auth/request-info.ts';
 import { mountWebApp } from '../web/serve.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -42,8 +43,10 @@ export const apiRoutes: readonly RouteDefinition[] = [
 
 /** `webDir`: the built web app to serve beside the API (absent in API-only tests). */
 export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono {
-  const deps: ApiDeps = { ...options, loginLimiter: options.loginLimiter ?? new LoginLimiter() };
+  const deps: ApiDeps = { ...options, loginLimiter: options.loginLimiter ?? new LoginLimiter(options.repos) };
   const app = new Hono();
+  // First: every address and scheme read later depends on which proxies are believed.
+  app.use(trustProxies(deps.config.trustedProxies ?? []));
   // Nothing of Stepwise is meant to be framed or to load code from elsewhere. No CORS headers are
   // ever sent, so other origins' pages cannot read API answers.
   app.use(

@@ -21,7 +21,9 @@ export interface ApiDeps {
   readonly config: Pick<
     Config,
     'apiBodyLimit' | 'webhookBodyLimit' | 'webhookRateLimit' | 'sessionTtlHours' | 'cookieSecure'
-  >;
+  > &
+    // Unset: the address each request was sent to, and no proxy believed.
+    Partial<Pick<Config, 'publicUrl' | 'trustedProxies'>>;
   /** Credentials are sealed and opened with this key. */
   readonly masterKey: MasterKey;
   /** Starting, canceling, retrying and following runs: absent only in tests of routes that never start runs. */

@@ -10,6 +10,12 @@ export function signBody(secret: string, rawBody: string, timestamp: number): st
   return `t=${timestamp},v1=${digest}`;
 }
 
+/** A signature that verified: its digest (lower-case hex) and until when it would verify again (ms). */
+export interface VerifiedSignature {
+  digest: string;
+  validUntilMs: number;
+}
+
 /** Why a signature is refused, or undefined when it is valid. Compares digests in constant time. */
 export function signatureProblem(
   secret: string,
@@ -17,7 +23,22 @@ export function signatureProblem(
   header: string | undefined,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): string | undefined {
-  if (!header) return `missing ${SIGNATURE_HEADER} header`;
+  const result = verifySignature(secret, rawBody, header, nowSeconds);
+  return 'problem' in result ? result.problem : undefined;
+}
+
+/**
+ * Verifies a signature header; answers why it is refused, or the signature with the moment its
+ * timestamp leaves the tolerance window: a copy sent before then would verify too, so it must be
+ * remembered until then to refuse replays.
+ */
+export function verifySignature(
+  secret: string,
+  rawBody: string,
+  header: string | undefined,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): { problem: string } | VerifiedSignature {
+  if (!header) return { problem: `missing ${SIGNATURE_HEADER} header` };
   const parts = Object.fromEntries(
     header.split(',').map((part) => {
       const [name, ...rest] = part.trim().split('=');
@@ -25,11 +46,14 @@ export function signatureProblem(
     }),
   );
   const timestamp = Number(parts.t);
-  if (!Number.isInteger(timestamp)) return 'the signature has no timestamp (t=)';
+  if (!Number.isInteger(timestamp)) return { problem: 'the signature has no timestamp (t=)' };
   if (Math.abs(nowSeconds - timestamp) > SIGNATURE_TOLERANCE_S)
-    return 'the signature timestamp is too old or in the future';
+    return { problem: 'the signature timestamp is too old or in the future' };
   const given = Buffer.from(String(parts.v1 ?? ''), 'hex');
   const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'the signature does not match';
-  return undefined;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { problem: 'the signature does not match' };
+  // The expected digest, not the header's text: other spellings of the same signature (upper-case
+  // hex, spaces, parts reordered) are the same signature.
+  return { digest: expected.toString('hex'), validUntilMs: (timestamp + SIGNATURE_TOLERANCE_S + 1) * 1000 };
 }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
 import { createRunService } from '../runs/service.ts';
+import { masterKeyFrom } from '../security/master-key.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
 import { testEngine } from '../testing/engine.ts';
 import { storeFile } from '../testing/store.ts';
@@ -11,13 +13,15 @@ import { SIGNATURE_HEADER, signBody } from './signature.ts';
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let events: EventHub;
 let api: TestApi;
+/** One key for every API of this file, so each can open the credentials another stored. */
+const masterKey = masterKeyFrom(randomBytes(32));
 
 beforeAll(async () => {
   engine = await testEngine();
   await engine.startWorker();
   events = new EventHub(engine.databaseUrl, engine.log);
   await events.start();
-  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events), webhookRateLimit: 5 });
+  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events), webhookRateLimit: 5, masterKey });
 });
 afterAll(async () => {
   await events?.close();
@@ -206,6 +210,114 @@ describe('webhooks', () => {
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
     }
     expect(await webhookRuns(id)).toHaveLength(1);
+  });
+
+  describe('signed requests', () => {
+    const secret = 'whsec-replay-0123456789';
+    let credentialId: string;
+    beforeAll(async () => {
+      credentialId = (
+        await api.call('POST', '/api/v1/credentials', { name: 'Replay', type: 'hmac', secret: { secret } })
+      ).body.id;
+    });
+    const signedPost = (id: string, body: string, signature: string, extra: Record<string, string> = {}, via = api) =>
+      via.app.request(`/hooks/${id}/orders/new`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, ...extra },
+        body,
+      });
+    const nowS = () => Math.floor(Date.now() / 1000);
+    const codeOf = async (response: Response) => ((await response.json()) as { error: { code: string } }).error.code;
+
+    it('refuses a replay of an accepted request with 409, however its signature is spelled', async () => {
+      const id = await liveWebhook({ secretCredentialId: credentialId });
+      const body = JSON.stringify({ id: 'once' });
+      const signature = signBody(secret, body, nowS());
+      // The attack: the same signed request, captured once, sent 5 times within its window.
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await signedPost(id, body, signature));
+      expect(answers.map((answer) => answer.status)).toEqual([202, 409, 409, 409, 409]);
+      expect(await codeOf(answers[1] as Response)).toBe('replayed_request');
+      // Upper-case hex and reordered parts are the same signature.
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // this file's rate limit is 5 a second
+      const [t, v1] = signature.split(',') as [string, string];
+      expect((await signedPost(id, body, `${v1.toUpperCase().replace('V1', 'v1')}, ${t}`)).status).toBe(409);
+      // At once, too: concurrent copies start one run.
+      const fresh = JSON.stringify({ id: 'burst' });
+      const burstSignature = signBody(secret, fresh, nowS());
+      const burst = await Promise.all([1, 2, 3].map(() => signedPost(id, fresh, burstSignature)));
+      expect(burst.map((answer) => answer.status).sort()).toEqual([202, 409, 409]);
+      expect(await webhookRuns(id)).toHaveLength(2);
+      // A new signature over the same body (a new timestamp) is a new request.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await signedPost(id, body, signBody(secret, body, nowS() - 1))).status).toBe(202);
+      expect(await webhookRuns(id)).toHaveLength(3);
+    });
+
+    it('answers a repeat that carries a seen idempotency key as a duplicate, not a replay', async () => {
+      const id = await liveWebhook({ secretCredentialId: credentialId });
+      const body = JSON.stringify({ id: 'keyed' });
+      const signature = signBody(secret, body, nowS());
+      const first = await signedPost(id, body, signature, { 'idempotency-key': 'order-keyed' });
+      expect(first.status).toBe(202);
+      const { executionId } = (await first.json()) as { executionId: string };
+      const again = await signedPost(id, body, signature, { 'idempotency-key': 'order-keyed' });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ executionId, duplicate: true });
+      // The same signature with a key never seen is a replay all the same.
+      expect((await signedPost(id, body, signature, { 'idempotency-key': 'order-other' })).status).toBe(409);
+      expect(await webhookRuns(id)).toHaveLength(1);
+    });
+
+    it('forgets the signature of a request whose run could not start, so the sender’s retry starts it', async () => {
+      const id = await liveWebhook({ secretCredentialId: credentialId });
+      const queueDown = testApi({
+        store: engine.store,
+        runs: createRunService({ ...engine.runs, jobs: new DownQueue(engine.pgPool) }, events),
+        masterKey,
+      });
+      const body = JSON.stringify({ id: 'retried' });
+      const signature = signBody(secret, body, nowS());
+      expect((await signedPost(id, body, signature, {}, queueDown)).status).toBe(503);
+      expect((await signedPost(id, body, signature)).status).toBe(202);
+      expect((await signedPost(id, body, signature)).status).toBe(409);
+    });
+
+    it('keeps signatures only while they could verify: expired ones are pruned as new ones come', async () => {
+      const id = await liveWebhook({ secretCredentialId: credentialId });
+      const file = storeFile(engine.store);
+      const past = new Date(Date.now() - 1000).toISOString();
+      expect(await engine.repos.webhooks.rememberSignature(id, 'aa'.repeat(32), past)).toBe(true);
+      expect(await engine.repos.webhooks.rememberSignature(id, 'bb'.repeat(32), past)).toBe(true);
+      // An expired signature is taken afresh (its timestamp no longer verifies anyway)…
+      const later = new Date(Date.now() + 60_000).toISOString();
+      expect(await engine.repos.webhooks.rememberSignature(id, 'aa'.repeat(32), later)).toBe(true);
+      expect(await engine.repos.webhooks.rememberSignature(id, 'aa'.repeat(32), later)).toBe(false);
+      // …and the other expired one is gone.
+      expect(file.column('select digest from webhook_signatures where workflow_id = ?', id)).toEqual(['aa'.repeat(32)]);
+    });
+
+    it('counts forged and unsigned requests in a bucket of their own: a flood does not refuse the signed sender', async () => {
+      const id = await liveWebhook({ secretCredentialId: credentialId });
+      // The attack: 40 unsigned or forged requests at once, with the legitimate sender's 5 among them.
+      const flood = Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? post(`/hooks/${id}/orders/new`, '{}')
+          : signedPost(id, '{}', signBody('not-the-secret', '{}', nowS())),
+      );
+      const legit = Array.from({ length: 5 }, (_, i) => {
+        const body = JSON.stringify({ id: `legit-${i}` });
+        return signedPost(id, body, signBody(secret, body, nowS()));
+      });
+      const [flooded, signed] = await Promise.all([Promise.all(flood), Promise.all(legit)]);
+      expect(signed.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+      const statuses = flooded.map((answer) => answer.status);
+      // Their own bucket holds 5 a second (a slow machine may refill one or two meanwhile).
+      expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(5);
+      expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(30);
+      expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+      expect(await webhookRuns(id)).toHaveLength(5);
+    });
   });
 
   it('refuses everything when its secret credential is missing', async () => {

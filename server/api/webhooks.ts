@@ -12,7 +12,7 @@ import type { RunEvent } from './execution-schemas.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
-import { SIGNATURE_HEADER, signatureProblem } from './signature.ts';
+import { SIGNATURE_HEADER, type VerifiedSignature, verifySignature } from './signature.ts';
 
 /** Request headers that never go into a run's payload (they would be stored with its steps). */
 const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', SIGNATURE_HEADER]);
@@ -59,6 +59,11 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
     message: string,
   ) => errorResponse(c, new ApiError(status, code, message));
 
+  const tooMany = (c: Context, retryAfterMs: number) => {
+    c.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    return refuse(c, 429, 'rate_limited', 'too many requests for this webhook; slow down');
+  };
+
   app.all(
     '/hooks/:workflowId/*',
     bodyLimit({
@@ -79,20 +84,26 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
         c.header('Allow', trigger.method);
         return refuse(c, 405, 'method_not_allowed', `this webhook accepts ${trigger.method}`);
       }
-      const rate = limiter.take(workflowId);
-      if (!rate.allowed) {
-        c.header('Retry-After', String(Math.ceil(rate.retryAfterMs / 1000)));
-        return refuse(c, 429, 'rate_limited', 'too many requests for this webhook; slow down');
-      }
       const raw = await c.req.text();
+      // The signature is verified before the rate limiter counts the request, and a request that
+      // fails it takes from a bucket of its own: a flood of forged or unsigned requests cannot
+      // spend the limit of the sender who holds the secret.
+      let signature: VerifiedSignature | undefined;
       if (trigger.secretCredentialId) {
         const secret = await hmacSecret(repos, deps.masterKey, trigger.secretCredentialId);
         // A missing or wrong credential refuses every request: an unverifiable webhook accepts nothing.
-        const problem = secret
-          ? signatureProblem(secret, raw, c.req.header(SIGNATURE_HEADER))
-          : 'the webhook secret is not configured';
-        if (problem) return refuse(c, 401, 'invalid_signature', problem);
+        const verified = secret
+          ? verifySignature(secret, raw, c.req.header(SIGNATURE_HEADER))
+          : { problem: 'the webhook secret is not configured' };
+        if ('problem' in verified) {
+          const rate = limiter.take(`${workflowId}:unverified`);
+          if (!rate.allowed) return tooMany(c, rate.retryAfterMs);
+          return refuse(c, 401, 'invalid_signature', verified.problem);
+        }
+        signature = verified;
       }
+      const rate = limiter.take(workflowId);
+      if (!rate.allowed) return tooMany(c, rate.retryAfterMs);
       let body: unknown;
       try {
         body = parseBody(raw, c.req.header('content-type') ?? '');
@@ -106,9 +117,24 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       const payload = { method: c.req.method, path, headers, query: c.req.query(), body };
 
       const key = c.req.header('idempotency-key')?.slice(0, 200);
-      if (key) {
-        const earlier = await repos.webhooks.earlierDelivery(workflowId, key, IDEMPOTENCY_WINDOW_MS);
-        if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
+      const earlierWithKey = async () =>
+        key ? await repos.webhooks.earlierDelivery(workflowId, key, IDEMPOTENCY_WINDOW_MS) : undefined;
+      const earlier = await earlierWithKey();
+      // A sender's retry of a delivery it was not sure of keeps its answer, signed or not.
+      if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
+      // Each signed request is taken once: a copy sent again within its window is a replay.
+      if (
+        signature &&
+        !(await repos.webhooks.rememberSignature(
+          workflowId,
+          signature.digest,
+          new Date(signature.validUntilMs).toISOString(),
+        ))
+      ) {
+        // The same request with its key may have started its run a moment ago: the duplicate answer.
+        const started = await earlierWithKey();
+        if (started) return c.json({ executionId: started, duplicate: true }, 200);
+        return refuse(c, 409, 'replayed_request', 'this signed request was received already; sign each request anew');
       }
       const recordDelivery = key ? repos.webhooks.deliveryRecord(workflowId, key, IDEMPOTENCY_WINDOW_MS) : undefined;
       let recorded: string | undefined;
@@ -136,12 +162,13 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
           // The run did not start (not stored, or stored and failed as it could not be queued): the
           // key is forgotten, so the sender's retry starts it instead of hearing for a day that it was handled.
           if (key && recorded) await repos.webhooks.forgetDelivery(workflowId, key, recorded);
+          if (signature) await repos.webhooks.forgetSignature(workflowId, signature.digest);
           deps.log.error({ err: error, workflowId }, 'webhook run failed to start');
           return refuse(c, 503, 'run_not_started', 'the run could not be started; try again');
         }
         // A delivery with the same key was stored a moment earlier: answer with its run.
-        const earlier = await repos.webhooks.earlierDelivery(workflowId, key, IDEMPOTENCY_WINDOW_MS);
-        if (earlier) return c.json({ executionId: earlier, duplicate: true }, 200);
+        const first = await earlierWithKey();
+        if (first) return c.json({ executionId: first, duplicate: true }, 200);
         return refuse(c, 409, 'duplicate_delivery', 'a delivery with this idempotency key was received already');
       }
       if (trigger.respond === 'immediately') return c.json({ executionId: execution.id }, 202);

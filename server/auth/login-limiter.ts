@@ -1,86 +1,78 @@
+import type { Repositories } from '../store/repositories.ts';
+
 /**
- * Slows password guessing down. Failed sign-ins are counted per account (the email as typed,
- * lower-cased, whether or not it exists, so a lockout tells nothing about which emails are real)
- * and per client IP. After `freeFailures` failures in a row a key is locked for `baseLockMs`,
- * doubling with every further failure up to `maxLockMs`. A success clears the account's count; the
- * IP's count only fades (one attacker signing into their own account must not reset it).
+ * Slows password guessing down without handing anyone a lockout weapon. Failed sign-ins are
+ * counted per (account, client address) pair, the account being the email as typed, lower-cased,
+ * whether or not it exists (so a refusal tells nothing about which emails are real). After
+ * `freeFailures` failures of a pair, the pair is refused for `baseLockMs`, doubling with every
+ * further failure up to `maxLockMs`; failures quiet for `forgetAfterMs` are forgotten, and the
+ * pair's successful sign-in forgets them at once.
+ *
+ * Nothing is counted per account alone nor per address alone: an attacker failing on an admin's
+ * account locks out only themselves, and one address (a shared proxy) failing on many accounts
+ * locks nobody else out. A correct password from an address with no recent failures on that
+ * account always signs in. The counts live in the store, so every API process shares them.
  */
 export interface LoginLimits {
-  accountFreeFailures: number;
-  ipFreeFailures: number;
+  freeFailures: number;
   baseLockMs: number;
   maxLockMs: number;
-  /** Failures older than this are forgotten. */
+  /** Failures older than this (and no longer locking) are forgotten. */
   forgetAfterMs: number;
 }
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  accountFreeFailures: 5,
-  ipFreeFailures: 20,
+  freeFailures: 5,
   baseLockMs: 30_000,
   maxLockMs: 15 * 60_000,
   forgetAfterMs: 60 * 60_000,
 };
 
-interface Entry {
-  failures: number;
-  lastFailureAt: number;
-  lockedUntil: number;
-}
-
 export class LoginLimiter {
-  private readonly entries = new Map<string, Entry>();
+  private readonly repos: Pick<Repositories, 'loginFailures'>;
   private readonly limits: LoginLimits;
   private readonly now: () => number;
 
-  constructor(limits: Partial<LoginLimits> = {}, now: () => number = Date.now) {
+  constructor(
+    repos: Pick<Repositories, 'loginFailures'>,
+    limits: Partial<LoginLimits> = {},
+    now: () => number = Date.now,
+  ) {
+    this.repos = repos;
     this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
     this.now = now;
   }
 
-  /** Milliseconds until this account and IP may try again; 0 when they may now. */
-  retryAfterMs(email: string, ip: string): number {
+  /** Milliseconds until this account may be tried again from this address; 0 when it may now. */
+  async retryAfterMs(email: string, ip: string): Promise<number> {
     const now = this.now();
-    const wait = (key: string) => Math.max(0, (this.entry(key, now)?.lockedUntil ?? 0) - now);
-    return Math.max(wait(accountKey(email)), wait(ipKey(ip)));
+    const failure = await this.repos.loginFailures.get(accountOf(email), ip, this.limits.forgetAfterMs, new Date(now));
+    return failure?.lockedUntil ? Math.max(0, Date.parse(failure.lockedUntil) - now) : 0;
   }
 
-  failed(email: string, ip: string): void {
+  /** Counts a failure of the pair; answers how long the pair is now refused (0: not at all). */
+  async failed(email: string, ip: string): Promise<number> {
     const now = this.now();
-    this.count(accountKey(email), this.limits.accountFreeFailures, now);
-    this.count(ipKey(ip), this.limits.ipFreeFailures, now);
-    if (this.entries.size > 100_000) this.forgetOld(now);
+    const { freeFailures, baseLockMs, maxLockMs, forgetAfterMs } = this.limits;
+    const failure = await this.repos.loginFailures.record(
+      accountOf(email),
+      ip,
+      {
+        forgetAfterMs,
+        lockMsFor: (failures) => {
+          const over = failures - freeFailures;
+          return over < 0 ? 0 : Math.min(maxLockMs, baseLockMs * 2 ** Math.min(over, 30));
+        },
+      },
+      new Date(now),
+    );
+    return failure.lockedUntil ? Date.parse(failure.lockedUntil) - now : 0;
   }
 
-  succeeded(email: string): void {
-    this.entries.delete(accountKey(email));
-  }
-
-  private entry(key: string, now: number): Entry | undefined {
-    const entry = this.entries.get(key);
-    if (entry && now - entry.lastFailureAt > this.limits.forgetAfterMs && now >= entry.lockedUntil) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
-  private count(key: string, freeFailures: number, now: number): void {
-    const entry = this.entry(key, now) ?? { failures: 0, lastFailureAt: now, lockedUntil: 0 };
-    entry.failures += 1;
-    entry.lastFailureAt = now;
-    const over = entry.failures - freeFailures;
-    if (over >= 0) {
-      entry.lockedUntil = now + Math.min(this.limits.maxLockMs, this.limits.baseLockMs * 2 ** Math.min(over, 30));
-    }
-    this.entries.set(key, entry);
-  }
-
-  /** Keeps memory bounded under a flood of distinct emails or addresses. */
-  private forgetOld(now: number): void {
-    for (const key of this.entries.keys()) this.entry(key, now);
+  /** The pair signed in: its failures are forgotten (other addresses' failures on the account stay). */
+  async succeeded(email: string, ip: string): Promise<void> {
+    await this.repos.loginFailures.clear(accountOf(email), ip);
   }
 }
 
-const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
-const ipKey = (ip: string) => `ip:${ip}`;
+const accountOf = (email: string) => email.trim().toLowerCase();

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { DEFAULT_LOGIN_LIMITS } from '../auth/login-limiter.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Repositories } from '../store/repositories.ts';
@@ -22,14 +23,14 @@ export interface Retention {
 
 /**
  * Execution retention: every RETENTION_INTERVAL_MINUTES, deletes ended executions beyond the age
- * and count limits (and sessions that expired or were revoked, webhook deliveries past the
+ * and count limits (and sessions that expired or were revoked, failed sign-ins long quiet, webhook deliveries past the
  * idempotency window, schedule fires the scheduler no longer needs, whole copies of capped
  * outputs of runs that succeeded), then gives the space back (incremental vacuum). Runs in the API
  * process, one batch per event-loop turn so requests are served in between; the timer does not
  * keep the process alive and a failed prune is logged and tried again next time.
  */
 export function startRetention(deps: {
-  repos: Pick<Repositories, 'executions' | 'sessions' | 'schedules' | 'webhooks'>;
+  repos: Pick<Repositories, 'executions' | 'sessions' | 'schedules' | 'webhooks' | 'loginFailures'>;
   log: Logger;
   config: Pick<Config, 'retentionDays' | 'retentionMaxExecutions' | 'retentionIntervalMinutes'>;
   batchSize?: number;
@@ -45,6 +46,10 @@ export function startRetention(deps: {
     // Expired and revoked sessions go at the same pace; they are a few rows, one statement.
     const sessions = await repos.sessions.deleteDead();
     if (sessions > 0) log.debug({ sessions }, 'deleted dead sessions');
+    const loginFailures = await repos.loginFailures.prune(
+      new Date(Date.now() - DEFAULT_LOGIN_LIMITS.forgetAfterMs).toISOString(),
+    );
+    if (loginFailures > 0) log.debug({ loginFailures }, 'deleted failed sign-ins no longer counted');
     const batchSize = deps.batchSize ?? RETENTION_BATCH_SIZE;
     const deleted = await drain(
       repos.executions.prune({

@@ -16,6 +16,7 @@ import type { ApiKeyRow } from './api-keys.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
 import type { CredentialChoice, CredentialSummary } from './credentials.ts';
 import type { ExecutionFilter, ExecutionRow, ExecutionStatus } from './executions.ts';
+import type { FailurePolicy, LoginFailure } from './login-failures.ts';
 import type { PublicationListItem, PublishResult } from './publications.ts';
 import type { BookkeepingPrune, Reclaimed, RetentionPolicy } from './retention.ts';
 import type { PublishedWorkflow, ScheduledRun } from './schedules.ts';
@@ -116,6 +117,13 @@ export interface WebhookRepository {
   deliveryRecord(workflowId: string, key: string, windowMs: number): InlineWrite;
   /** Forgets a delivery whose run could not be queued, so the sender's retry may start it. */
   forgetDelivery(workflowId: string, key: string, executionId: string): Promise<void>;
+  /**
+   * Remembers an accepted signed request's signature (digest) until `expiresAt` (ISO); false when
+   * it is remembered already, i.e. the request is a replay. Expired signatures are pruned meanwhile.
+   */
+  rememberSignature(workflowId: string, digest: string, expiresAt: string): Promise<boolean>;
+  /** Forgets a signature whose request started no run, so the sender's retry is no replay. */
+  forgetSignature(workflowId: string, digest: string): Promise<void>;
   /** The whole output of the step that finished last: a waiting webhook's answer. */
   lastStepOutput(executionId: string): Promise<unknown>;
   /** Deletes deliveries past the idempotency window, one batch per step of the iteration. */
@@ -167,6 +175,21 @@ export interface SessionRepository {
   revokeForUser(userId: string, keepTokenHash?: string): Promise<number>;
   /** Deletes expired and revoked sessions; answers how many. */
   deleteDead(now?: string): Promise<number>;
+}
+
+/**
+ * Failed sign-ins per (account as typed, client address), kept in the store so every API process
+ * sees them and a restart forgets nothing.
+ */
+export interface LoginFailureRepository {
+  /** The pair's failures; undefined when it has none, or they were quiet for `forgetAfterMs`. */
+  get(email: string, ip: string, forgetAfterMs: number, now?: Date): Promise<LoginFailure | undefined>;
+  /** Counts one more failure of the pair and locks it as the policy says, in one transaction. */
+  record(email: string, ip: string, policy: FailurePolicy, now?: Date): Promise<LoginFailure>;
+  /** Forgets the pair's failures (its sign-in succeeded). */
+  clear(email: string, ip: string): Promise<void>;
+  /** Deletes pairs quiet since before `before` (ISO) and no longer locked; answers how many. */
+  prune(before: string, now?: Date): Promise<number>;
 }
 
 export interface ApiKeyRepository {
@@ -234,6 +257,7 @@ export interface Repositories {
   readonly credentials: CredentialRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly loginFailures: LoginFailureRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditRepository;
   readonly executions: ExecutionRepository;

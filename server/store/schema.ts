@@ -310,3 +310,45 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_execution_idx').on(table.executionId),
   ],
 );
+
+/**
+ * Signed webhook requests already accepted, remembered until their signature's timestamp leaves
+ * the tolerance window: within it a copy would verify again, so a repeat is refused (a replay).
+ */
+export const webhookSignatures = sqliteTable(
+  'webhook_signatures',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** The HMAC digest, lower-case hex. */
+    digest: text('digest').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workflowId, table.digest] }),
+    index('webhook_signatures_expires_idx').on(table.expiresAt),
+  ],
+);
+
+/**
+ * Failed sign-ins, counted per (account as typed, client address): one address's failures lock
+ * only that address out of that account, never the account for everyone nor the address for
+ * every account. A row is forgotten after a quiet while, and at the pair's successful sign-in.
+ */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    /** The email as typed, trimmed and lower-cased, whether or not such an account exists. */
+    email: text('email').notNull(),
+    ip: text('ip').notNull(),
+    failures: integer('failures').notNull(),
+    lastFailureAt: text('last_failure_at').notNull(),
+    /** Until when this pair is refused; '' when it is not. */
+    lockedUntil: text('locked_until').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.email, table.ip] }),
+    index('login_failures_last_failure_idx').on(table.lastFailureAt),
+  ],
+);

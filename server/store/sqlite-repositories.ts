@@ -5,6 +5,7 @@ import * as credentials from './credentials.ts';
 import { openStore, type Store } from './db.ts';
 import * as executions from './executions.ts';
 import { flushGroupCommit } from './group-commit.ts';
+import * as loginFailures from './login-failures.ts';
 import * as publications from './publications.ts';
 import type { Repositories, StorePort } from './repositories.ts';
 import * as retention from './retention.ts';
@@ -88,6 +89,9 @@ function repositories(store: Store, run: Run): Repositories {
         webhooks.recordDelivery(db, workflowId, key, windowMs, executionId),
       forgetDelivery: (workflowId, key, executionId) =>
         run(() => webhooks.forgetDelivery(db, workflowId, key, executionId)),
+      rememberSignature: (workflowId, digest, expiresAt) =>
+        run(() => webhooks.rememberSignature(db, workflowId, digest, expiresAt)),
+      forgetSignature: (workflowId, digest) => run(() => webhooks.forgetSignature(db, workflowId, digest)),
       lastStepOutput: (executionId) => run(() => webhooks.lastStepOutput(db, executionId)),
       pruneDeliveries: (options) => batches(run, () => retention.pruneDeliveryBatches(db, options)),
     },
@@ -117,6 +121,13 @@ function repositories(store: Store, run: Run): Repositories {
       revoke: (tokenHash) => run(() => sessions.revokeSession(db, tokenHash)),
       revokeForUser: (userId, keepTokenHash) => run(() => sessions.revokeUserSessions(db, userId, keepTokenHash)),
       deleteDead: (now) => run(() => sessions.deleteDeadSessions(db, now)),
+    },
+    loginFailures: {
+      get: (email, ip, forgetAfterMs, now) =>
+        run(() => loginFailures.getLoginFailure(db, email, ip, forgetAfterMs, now)),
+      record: (email, ip, policy, now) => run(() => loginFailures.recordLoginFailure(db, email, ip, policy, now)),
+      clear: (email, ip) => run(() => loginFailures.clearLoginFailures(db, email, ip)),
+      prune: (before, now) => run(() => loginFailures.pruneLoginFailures(db, before, now)),
     },
     apiKeys: {
       insert: (values) => run(() => apiKeys.insertApiKey(db, values)),

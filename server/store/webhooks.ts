@@ -1,7 +1,7 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { type Db, nowIso } from './db.ts';
 import { preparedOnce } from './prepared.ts';
-import { stepRuns, webhookDeliveries, workflows } from './schema.ts';
+import { stepRuns, webhookDeliveries, webhookSignatures, workflows } from './schema.ts';
 
 /** How long a repeated delivery with the same idempotency key starts no second run. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -62,6 +62,54 @@ const deleteDelivery = preparedOnce((db) =>
     .prepare(),
 );
 
+const insertSignature = preparedOnce((db) =>
+  db
+    .insert(webhookSignatures)
+    .values({
+      workflowId: sql.placeholder('workflowId'),
+      digest: sql.placeholder('digest'),
+      expiresAt: sql.placeholder('expiresAt'),
+    })
+    // A remembered signature that has expired is taken afresh; a live one is kept (no change: a replay).
+    .onConflictDoUpdate({
+      target: [webhookSignatures.workflowId, webhookSignatures.digest],
+      set: { expiresAt: sql`excluded.expires_at` },
+      setWhere: lt(webhookSignatures.expiresAt, sql.placeholder('now')),
+    })
+    .prepare(),
+);
+
+/** How many expired signatures one insert deletes: a few each time keeps the table at its live rows. */
+const EXPIRED_SIGNATURES_PER_INSERT = 20;
+
+const deleteExpiredSignatures = preparedOnce((db) =>
+  db
+    .delete(webhookSignatures)
+    .where(
+      inArray(
+        sql`rowid`,
+        db
+          .select({ rowid: sql`rowid` })
+          .from(webhookSignatures)
+          .where(lt(webhookSignatures.expiresAt, sql.placeholder('now')))
+          .limit(EXPIRED_SIGNATURES_PER_INSERT),
+      ),
+    )
+    .prepare(),
+);
+
+const deleteSignature = preparedOnce((db) =>
+  db
+    .delete(webhookSignatures)
+    .where(
+      and(
+        eq(webhookSignatures.workflowId, sql.placeholder('workflowId')),
+        eq(webhookSignatures.digest, sql.placeholder('digest')),
+      ),
+    )
+    .prepare(),
+);
+
 const succeededSteps = preparedOnce((db) =>
   db
     .select({ id: stepRuns.id, finishedAt: stepRuns.finishedAt })
@@ -110,6 +158,22 @@ export function recordDelivery(
 /** Forgets a delivery whose run was stored but could not be queued: the sender's retry may start it again. */
 export function forgetDelivery(db: Db, workflowId: string, key: string, executionId: string): void {
   deleteDelivery(db).run({ workflowId, key, executionId });
+}
+
+/**
+ * Remembers an accepted request's signature until `expiresAt` (ISO); false when it is remembered
+ * already: the request is a replay. Expired signatures are deleted as new ones come (the
+ * expires_at index finds them), so the table holds about the signatures still live.
+ */
+export function rememberSignature(db: Db, workflowId: string, digest: string, expiresAt: string): boolean {
+  const now = nowIso();
+  deleteExpiredSignatures(db).run({ now });
+  return insertSignature(db).run({ workflowId, digest, expiresAt, now }).changes > 0;
+}
+
+/** Forgets a signature whose request started no run: the sender's retry of it is no replay. */
+export function forgetSignature(db: Db, workflowId: string, digest: string): void {
+  deleteSignature(db).run({ workflowId, digest });
 }
 
 /** The output of the step that finished last: what a webhook answers when it waits for the run. */

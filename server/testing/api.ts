@@ -21,6 +21,8 @@ export interface CallOptions {
   /** Default `admin`. */
   readonly as?: CallAs;
   readonly headers?: Record<string, string>;
+  /** The client's address, as the socket would tell it (in-process requests have none by default). */
+  readonly from?: string;
 }
 
 export interface TestApi {
@@ -78,6 +80,10 @@ export function testApi(
     runs?: ApiDeps['runs'];
     cookieSecure?: ApiDeps['config']['cookieSecure'];
     loginLimiter?: ApiDeps['loginLimiter'];
+    publicUrl?: string;
+    trustedProxies?: string[];
+    /** The key credentials are sealed with; a random one by default. */
+    masterKey?: ApiDeps['masterKey'];
   } = {},
 ): TestApi {
   const store = options.store ?? tempStore();
@@ -92,9 +98,11 @@ export function testApi(
       webhookRateLimit: options.webhookRateLimit ?? 1000,
       sessionTtlHours: SESSION_TTL_HOURS_IN_TESTS,
       cookieSecure: options.cookieSecure ?? 'auto',
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
     },
     checkResponses: true,
-    masterKey: masterKeyFrom(randomBytes(32)),
+    masterKey: options.masterKey ?? masterKeyFrom(randomBytes(32)),
     ...(options.runs ? { runs: options.runs } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
   });
@@ -116,7 +124,9 @@ export function testApi(
       }
       const init: RequestInit = { method, headers };
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      const response = await app.request(path, init);
+      // What `@hono/node-server` gives a handler about the connection: only its remote address here.
+      const env = callOptions.from ? { incoming: { socket: { remoteAddress: callOptions.from } } } : undefined;
+      const response = await app.request(path, init, env);
       const text = await response.text();
       let parsed: unknown = text;
       try {

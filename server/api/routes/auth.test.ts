@@ -173,35 +173,99 @@ describe('sign-in', () => {
     expect(unknown).toBeGreaterThan(known / 3);
   });
 
-  it('locks an account out after repeated failures with 429 and Retry-After, even for the right password', async () => {
-    const limited = testApi({ store: api.store, loginLimiter: new LoginLimiter({ accountFreeFailures: 3 }) });
-    await limited.call('POST', '/api/v1/users', {
-      email: 'ann@example.com',
-      name: 'Ann',
-      role: 'analyst',
-      password: PASSWORD,
+  describe('lockout', () => {
+    const ATTACKER = '198.51.100.66';
+    const ADMIN_DESK = '203.0.113.10';
+    let clock: number;
+    let limited: TestApi;
+    beforeEach(async () => {
+      clock = Date.parse('2026-03-01T12:00:00.000Z');
+      limited = testApi({
+        store: api.store,
+        loginLimiter: new LoginLimiter(api.repos, { freeFailures: 3 }, () => clock),
+      });
+      for (const name of ['boss', 'ann', 'bob', 'carl']) {
+        const role = name === 'boss' ? 'admin' : 'analyst';
+        await limited.call('POST', '/api/v1/users', { email: `${name}@example.com`, name, role, password: PASSWORD });
+      }
     });
-    const attempt = (password: string) =>
-      limited.call('POST', '/api/v1/auth/login', { email: 'ann@example.com', password }, anonymous);
-    for (let i = 0; i < 3; i++) expect((await attempt('wrong password!')).status).toBe(401);
-    const locked = await attempt(PASSWORD);
-    expect(locked.status).toBe(429);
-    expect(locked.body.error.code).toBe('too_many_attempts');
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Another account from elsewhere is not affected by Ann's lockout.
-    await limited.call('POST', '/api/v1/users', {
-      email: 'bob@example.com',
-      name: 'Bob',
-      role: 'analyst',
-      password: PASSWORD,
+    const login = (email: string, password: string, from: string) =>
+      limited.call('POST', '/api/v1/auth/login', { email, password }, { as: 'anonymous', from });
+
+    it('refuses the attacking address, growing delays, even for the right password', async () => {
+      for (let i = 0; i < 3; i++)
+        expect((await login('boss@example.com', 'wrong password!', ATTACKER)).status).toBe(401);
+      // The 3rd failure locked the pair for 30 s; each failure after a wait locks it twice as long.
+      const delays: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const locked = await login('boss@example.com', PASSWORD, ATTACKER);
+        expect(locked.status).toBe(429);
+        expect(locked.body.error.code).toBe('too_many_attempts');
+        const delay = Number(locked.headers.get('retry-after'));
+        delays.push(delay);
+        clock += delay * 1000; // waits it out exactly
+        expect((await login('boss@example.com', 'wrong password!', ATTACKER)).status).toBe(401);
+      }
+      expect(delays).toEqual([30, 60, 120, 240]);
+      clock += 480_000;
+      // After the wait, the right password signs in and the pair's count starts again.
+      expect((await login('boss@example.com', PASSWORD, ATTACKER)).status).toBe(200);
+      expect((await login('boss@example.com', 'wrong password!', ATTACKER)).status).toBe(401);
+      expect((await login('boss@example.com', PASSWORD, ATTACKER)).status).toBe(200);
     });
-    const bob = await limited.call(
-      'POST',
-      '/api/v1/auth/login',
-      { email: 'bob@example.com', password: PASSWORD },
-      anonymous,
-    );
-    expect(bob.status).toBe(200);
+
+    it('forgets failures after a quiet hour, and retention deletes them', async () => {
+      await login('ann@example.com', 'wrong password!', ATTACKER);
+      await login('ann@example.com', 'wrong password!', ATTACKER);
+      const failures = () =>
+        storeFile(api.store).column('select failures from login_failures where email = ?', 'ann@example.com');
+      expect(failures()).toEqual([2]);
+      clock += 61 * 60_000;
+      // Two more failures after the quiet hour count from zero: no lock yet.
+      await login('ann@example.com', 'wrong password!', ATTACKER);
+      expect((await login('ann@example.com', 'wrong password!', ATTACKER)).status).toBe(401);
+      expect(failures()).toEqual([2]);
+      const later = new Date(clock + 61 * 60_000);
+      expect(await api.repos.loginFailures.prune(new Date(later.getTime() - 60 * 60_000).toISOString(), later)).toBe(1);
+      expect(failures()).toEqual([]);
+    });
+
+    it('is no weapon: an attacker locking out the admin leaves the admin signing in from elsewhere', async () => {
+      for (let i = 0; i < 20; i++) await login('boss@example.com', 'wrong password!', ATTACKER);
+      expect((await login('boss@example.com', PASSWORD, ATTACKER)).status).toBe(429);
+      const boss = await login('boss@example.com', PASSWORD, ADMIN_DESK);
+      expect(boss.status).toBe(200);
+      expect(boss.body.user.email).toBe('boss@example.com');
+      // Kept in the store: another API process (a restart) sees the same counts.
+      const restarted = testApi({
+        store: api.store,
+        loginLimiter: new LoginLimiter(api.repos, { freeFailures: 3 }, () => clock),
+      });
+      const again = (from: string) =>
+        restarted.call(
+          'POST',
+          '/api/v1/auth/login',
+          { email: 'boss@example.com', password: PASSWORD },
+          { as: 'anonymous', from },
+        );
+      expect((await again(ATTACKER)).status).toBe(429);
+      expect((await again(ADMIN_DESK)).status).toBe(200);
+    });
+
+    it('locks nobody else out when one address (a shared proxy) fails on many accounts', async () => {
+      const PROXY = '192.0.2.1';
+      for (const name of ['ann', 'bob', 'carl']) {
+        for (let i = 0; i < 5; i++) await login(`${name}@example.com`, 'wrong password!', PROXY);
+        expect((await login(`${name}@example.com`, PASSWORD, PROXY)).status).toBe(429);
+        // The same people from their own addresses are not affected.
+        expect((await login(`${name}@example.com`, PASSWORD, '203.0.113.20')).status).toBe(200);
+      }
+      // Nor is an account with no failures from the proxy: it signs in from the proxy too.
+      expect((await login('boss@example.com', PASSWORD, PROXY)).status).toBe(200);
+      // And unknown emails count the same way, telling nothing about which emails exist.
+      for (let i = 0; i < 4; i++) await login('nobody@example.com', 'wrong password!', PROXY);
+      expect((await login('nobody@example.com', 'wrong password!', PROXY)).status).toBe(429);
+    });
   });
 
   it('refuses a deactivated user with the same answer as a wrong password', async () => {

@@ -6,6 +6,7 @@ import { endSession, startSession } from '../../auth/sessions.ts';
 import { Email, PersonName, RoleName, toUser, User } from '../account-schemas.ts';
 import { audit } from '../audit.ts';
 import { ApiError, errorResponse } from '../errors.ts';
+import { publicUrlOf } from '../public-url.ts';
 import { type ApiDeps, defineRoute } from '../route.ts';
 
 const SignedIn = z.object({ user: User }).meta({ id: 'SignedIn' });
@@ -17,7 +18,7 @@ const WRONG_CREDENTIALS = 'the email or password is wrong';
 const fallbackLimiters = new WeakMap<ApiDeps, LoginLimiter>();
 function limiterOf(deps: ApiDeps): LoginLimiter {
   if (deps.loginLimiter) return deps.loginLimiter;
-  const limiter = fallbackLimiters.get(deps) ?? new LoginLimiter();
+  const limiter = fallbackLimiters.get(deps) ?? new LoginLimiter(deps.repos);
   fallbackLimiters.set(deps, limiter);
   return limiter;
 }
@@ -77,13 +78,13 @@ export const authRoutes = [
     responses: {
       200: { description: 'Signed in (session cookie set)', schema: SignedIn },
       401: { description: 'Wrong email or password (the same answer for an unknown email)' },
-      429: { description: 'Too many failed attempts for this account or address; see Retry-After' },
+      429: { description: 'Too many failed attempts for this account from this address; see Retry-After' },
     },
     async handler(request) {
       const { body, deps, c } = request;
       const limiter = limiterOf(deps);
       const ip = clientIp(c) ?? 'unknown';
-      const waitMs = limiter.retryAfterMs(body.email, ip);
+      const waitMs = await limiter.retryAfterMs(body.email, ip);
       if (waitMs > 0) {
         c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
         return errorResponse(c, new ApiError(429, 'too_many_attempts', 'too many failed sign-ins; try again later'));
@@ -92,7 +93,7 @@ export const authRoutes = [
       // Verified even for an unknown email (against a dummy hash), so the answer takes as long.
       const matches = await verifyPassword(user?.passwordHash, body.password);
       if (!user || !matches || !user.active) {
-        limiter.failed(body.email, ip);
+        await limiter.failed(body.email, ip);
         await audit(request, {
           action: 'login.failed',
           objectType: 'user',
@@ -101,7 +102,7 @@ export const authRoutes = [
         });
         throw new ApiError(401, 'invalid_credentials', WRONG_CREDENTIALS);
       }
-      limiter.succeeded(body.email);
+      await limiter.succeeded(body.email, ip);
       await startSession(c, deps, user.id);
       await audit(request, { action: 'login.succeeded', objectType: 'user', objectId: user.id }, user);
       return c.json({ user: toUser(user) });
@@ -140,15 +141,21 @@ export const authRoutes = [
           user: User,
           authenticatedWith: z.enum(['session', 'api_key']),
           keyRole: RoleName.nullable().describe('For an API key: its role (it never exceeds the user’s)'),
+          publicUrl: z
+            .string()
+            .describe(
+              'The address users and webhook senders reach Stepwise at (PUBLIC_URL, else this request’s scheme and host), without a trailing slash: webhook URLs are built on it',
+            ),
         }),
       },
     },
-    async handler({ caller, c }) {
+    async handler({ caller, c, deps }) {
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
       return c.json({
         user: toUser(caller.user),
         authenticatedWith: caller.via.kind,
         keyRole: caller.via.kind === 'api_key' ? caller.via.role : null,
+        publicUrl: publicUrlOf(c, deps.config),
       });
     },
   }),

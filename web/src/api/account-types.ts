@@ -22,4 +22,6 @@ export interface Me {
   readonly user: User;
   readonly authenticatedWith: 'session' | 'api_key';
   readonly keyRole: Role | null;
+  /** Where users and webhook senders reach Stepwise (`PUBLIC_URL`), without a trailing slash. */
+  readonly publicUrl: string;
 }

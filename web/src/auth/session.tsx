@@ -17,6 +17,11 @@ export function useSession(): Me {
   return me;
 }
 
+/** The address users and webhook senders reach Stepwise at (`PUBLIC_URL`, else this page's origin). */
+export function usePublicUrl(): string {
+  return useContext(SessionContext)?.publicUrl ?? window.location.origin;
+}
+
 export function useCurrentUser(): User {
   return useSession().user;
 }

@@ -1,6 +1,7 @@
 import { Lock } from 'lucide-react';
 import { Link } from 'react-router';
 import type { GraphNode } from '../api/types.ts';
+import { usePublicUrl } from '../auth/session.tsx';
 import { CopyField } from '../components/code-block.tsx';
 import { webhookOf } from '../pages/versions/webhook-snippets.ts';
 
@@ -10,8 +11,9 @@ import { webhookOf } from '../pages/versions/webhook-snippets.ts';
  * this only points there.
  */
 export function WebhookAddress({ workflowId, node }: { workflowId: string; node: GraphNode }) {
+  const publicUrl = usePublicUrl();
   // The same reading of the config as the versions page's webhook panel, defaults included.
-  const hook = webhookOf({ nodes: [node], edges: [] }, workflowId, window.location.origin);
+  const hook = webhookOf({ nodes: [node], edges: [] }, workflowId, publicUrl);
   if (!hook) return null;
   const path = (node.config as { path?: unknown }).path;
   const hasPath = typeof path === 'string' && path !== '';

@@ -1,13 +1,15 @@
 import { Lock, Webhook } from 'lucide-react';
 import { useState } from 'react';
 import type { Graph } from '../../api/types.ts';
+import { usePublicUrl } from '../../auth/session.tsx';
 import { CodeBlock, CopyField } from '../../components/code-block.tsx';
 import { webhookOf, webhookSnippets } from './webhook-snippets.ts';
 
 /** Where the published version's webhook listens and how to call it, signed when the trigger asks. */
 export function WebhookPanel({ graph, workflowId, active }: { graph: Graph; workflowId: string; active: boolean }) {
   const [tab, setTab] = useState<'curl' | 'node'>('curl');
-  const hook = webhookOf(graph, workflowId, window.location.origin);
+  const publicUrl = usePublicUrl();
+  const hook = webhookOf(graph, workflowId, publicUrl);
   if (!hook) return null;
   const snippets = webhookSnippets(hook);
   return (
