@@ -180,6 +180,8 @@ export interface ApiKeyRepository {
   ): Promise<{ id: string; userId: string; prefix: string; role: Role; lastUsedAt: string | null } | undefined>;
   touch(id: string, at?: string): Promise<void>;
   revoke(id: string): Promise<boolean>;
+  /** Revokes every live key of a user, for good; answers how many. */
+  revokeForUser(userId: string): Promise<number>;
 }
 
 export interface AuditRepository {

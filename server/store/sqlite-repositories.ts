@@ -125,6 +125,7 @@ function repositories(store: Store, run: Run): Repositories {
       live: (keyHash) => run(() => apiKeys.liveApiKey(db, keyHash)),
       touch: (id, at) => run(() => apiKeys.touchApiKey(db, id, at)),
       revoke: (id) => run(() => apiKeys.revokeApiKey(db, id)),
+      revokeForUser: (userId) => run(() => apiKeys.revokeUserApiKeys(db, userId)),
     },
     audit: {
       append: (entry) => run(() => audit.appendAudit(db, entry)),

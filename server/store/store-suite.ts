@@ -299,6 +299,21 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.apiKeys.revoke(key.id)).toBe(false);
         expect(await store.apiKeys.live('h1')).toBeUndefined();
       });
+
+      it('revokes every live key of one user, leaving others’ keys and earlier revocations alone', async () => {
+        const user = await store.users.insert(account('k@x.test'));
+        const other = await store.users.insert(account('o@x.test'));
+        const values = { name: 'ci', prefix: 'sw_abc', role: 'analyst' as const };
+        const first = await store.apiKeys.insert({ ...values, userId: user.id, keyHash: 'k1' });
+        await store.apiKeys.insert({ ...values, userId: user.id, keyHash: 'k2' });
+        await store.apiKeys.insert({ ...values, userId: other.id, keyHash: 'k3' });
+        await store.apiKeys.revoke(first.id);
+        const revokedAt = (await store.apiKeys.get(first.id))?.revokedAt;
+        expect(await store.apiKeys.revokeForUser(user.id)).toBe(1);
+        expect(await store.apiKeys.live('k2')).toBeUndefined();
+        expect(await store.apiKeys.live('k3')).toBeDefined();
+        expect((await store.apiKeys.get(first.id))?.revokedAt).toBe(revokedAt);
+      });
     });
 
     describe('audit log', () => {
