@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
-import type { sendHttp } from './http.ts';
+import type { SendOptions, sendHttp } from './http.ts';
 
 const MASK = '••••••';
 
@@ -56,7 +56,9 @@ export function authenticatedHttp(
     }
     if (!credential) throw new NonRetryableError(`credential ${request.credentialId} does not exist`);
     const { name, value, secrets } = credentialHeader(credential.type, credential.secret);
-    const response = await send({ ...request, headers: { ...request.headers, [name]: value } }, signal);
+    // The credential's header goes to the URL asked for and same-origin redirects only (`sendHttp`).
+    const options: SendOptions = { credentialHeaders: [name] };
+    const response = await send({ ...request, headers: { ...request.headers, [name]: value } }, signal, options);
     return mask(
       response,
       secrets.filter((secret) => secret.length >= 4),

@@ -76,6 +76,67 @@ describe('HTTP requests with a credential', () => {
     }
   });
 
+  it('drop a credential header on a redirect to another origin, and keep it on a same-origin one', async () => {
+    // The attack: an allowed API answers with a redirect to a server someone else owns.
+    const elsewhere = await testHttpServer();
+    const redirecting = await testHttpServer((request, response) => {
+      if (request.url === '/away') response.writeHead(302, { location: `${elsewhere.url}/catch` }).end();
+      else if (request.url === '/here') response.writeHead(307, { location: '/me' }).end();
+      else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    try {
+      const header = await engine.repos.credentials.insert(engine.masterKey, {
+        name: 'Redirected key',
+        type: 'header',
+        secret: { header: 'X-Api-Key', value: 'key-redirect-5566778899' },
+      });
+      const bearer = await engine.repos.credentials.insert(engine.masterKey, {
+        name: 'Redirected token',
+        type: 'bearer',
+        secret: { token: 'tok-redirect-5566778899' },
+      });
+      for (const credential of [header, bearer]) {
+        const run = graph(credential.id);
+        (run.nodes[1] as { config: Record<string, unknown> }).config.url = `${redirecting.url}/away`;
+        const { execution } = await engine.finished((await engine.run(run)).id);
+        expect(execution.status).toBe('succeeded');
+      }
+      expect(redirecting.requests.map((request) => request.url)).toEqual(['/away', '/away']);
+      expect(redirecting.requests[0]?.headers['x-api-key']).toBe('key-redirect-5566778899');
+      expect(elsewhere.requests).toHaveLength(2);
+      for (const request of elsewhere.requests) {
+        expect(request.headers['x-api-key']).toBeUndefined();
+        expect(request.headers.authorization).toBeUndefined();
+        expect(JSON.stringify(request)).not.toContain('5566778899');
+      }
+
+      const same = graph(header.id);
+      (same.nodes[1] as { config: Record<string, unknown> }).config.url = `${redirecting.url}/here`;
+      expect((await engine.finished((await engine.run(same)).id)).execution.status).toBe('succeeded');
+      expect(redirecting.requests.slice(-2).map((request) => [request.url, request.headers['x-api-key']])).toEqual([
+        ['/here', 'key-redirect-5566778899'],
+        ['/me', 'key-redirect-5566778899'],
+      ]);
+    } finally {
+      await elsewhere.close();
+      await redirecting.close();
+    }
+  });
+
+  it('fail at once, without retries, when a header value holds a line break', async () => {
+    const before = echo.requests.length;
+    const run = graph('unused');
+    run.nodes[1] = node('call', 'action.http', 'Call', {
+      url: `${echo.url}/me`,
+      headers: { 'x-note': 'first line\r\nx-injected: yes' },
+    });
+    const { execution, steps } = await engine.finished((await engine.run(run)).id);
+    expect(execution.status).toBe('failed');
+    expect(steps.filter((step) => step.nodeId === 'call')).toHaveLength(1);
+    expect(JSON.stringify(execution.error)).toContain('header \\"x-note\\" contains a line break');
+    expect(echo.requests.length).toBe(before);
+  });
+
   it('fails the step at once, naming the credential, when it does not exist', async () => {
     const { execution, steps } = await engine.finished((await engine.run(graph('no-such-credential'))).id);
     expect(execution.status).toBe('failed');

@@ -3,6 +3,13 @@ import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute } from '../route.ts';
 
+/** Text that goes into a header: a CR or LF would split the request, so it could never be sent. */
+const HeaderText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !/[\r\n\0]/.test(value), 'must not contain a line break (CR or LF) or NUL');
+
 /** What each kind of credential holds. Secrets go in, never out: answers carry name and type only. */
 const CredentialInput = z.discriminatedUnion('type', [
   z.strictObject({
@@ -13,7 +20,7 @@ const CredentialInput = z.discriminatedUnion('type', [
   z.strictObject({
     name: z.string().trim().min(1).max(200),
     type: z.literal('bearer'),
-    secret: z.strictObject({ token: z.string().min(1).max(16_384) }),
+    secret: z.strictObject({ token: HeaderText(16_384).min(1) }),
   }),
   z.strictObject({
     name: z.string().trim().min(1).max(200),
@@ -23,7 +30,14 @@ const CredentialInput = z.discriminatedUnion('type', [
   z.strictObject({
     name: z.string().trim().min(1).max(200),
     type: z.literal('header'),
-    secret: z.strictObject({ header: z.string().min(1).max(256), value: z.string().max(16_384) }),
+    secret: z.strictObject({
+      header: z
+        .string()
+        .min(1)
+        .max(256)
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name'),
+      value: HeaderText(16_384),
+    }),
   }),
 ]);
 
