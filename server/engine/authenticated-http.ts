@@ -27,9 +27,63 @@ export function credentialHeader(type: string, secret: unknown): { name: string;
   }
 }
 
-/** Replaces every occurrence of the secrets in the answer, so an echoing server cannot leak them into steps. */
-function mask(response: HttpResponse, secrets: readonly string[]): HttpResponse {
-  const hide = (text: string) => secrets.reduce((masked, secret) => masked.split(secret).join(MASK), text);
+/** Shortest text masked: anything shorter would hide ordinary words of an answer. */
+const MIN_MASKED = 4;
+
+/**
+ * The characters of `encode(bytes)` that depend on `bytes` alone when they sit at each byte offset
+ * 0..2 inside a longer base64 text (e.g. `user:<secret>` encoded whole): base64 packs 3 bytes into 4
+ * characters, so the secret's encoding differs with its alignment but its middle never does.
+ */
+function base64Runs(secret: Buffer, alphabet: 'base64' | 'base64url'): string[] {
+  const runs: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), secret]).toString(alphabet);
+    runs.push(encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + secret.length)) / 6)));
+  }
+  // The whole encoding as it stands alone, padding included.
+  runs.push(secret.toString(alphabet));
+  return runs;
+}
+
+/**
+ * The forms in which an answer may carry a secret back: as is, reversed, URL-encoded (`%20` or `+`
+ * for spaces), hex, and base64 or base64url at any alignment. Matched ignoring case, which covers
+ * lower- and upper-cased echoes and hex or percent escapes in either case.
+ */
+export function secretForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms = new Set([
+    secret,
+    [...secret].reverse().join(''),
+    encodeURIComponent(secret),
+    encodeURIComponent(secret).replaceAll('%20', '+'),
+    encodeURI(secret),
+    bytes.toString('hex'),
+    ...base64Runs(bytes, 'base64'),
+    ...base64Runs(bytes, 'base64url'),
+  ]);
+  return [...forms].filter((form) => form.length >= MIN_MASKED);
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Replaces every form of the secrets in the answer (`secretForms`), so an echoing server cannot
+ * leak them into stored steps: this is the one place where an answer carrying a secret is stored.
+ */
+export function maskSecrets(response: HttpResponse, secrets: readonly string[]): HttpResponse {
+  const forms = secrets.filter((secret) => secret.length >= MIN_MASKED).flatMap(secretForms);
+  if (forms.length === 0) return response;
+  // Longest first, so a whole encoding is masked rather than a piece of it.
+  const pattern = new RegExp(
+    [...new Set(forms)]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'giu',
+  );
+  const hide = (text: string) => text.replace(pattern, MASK);
   return {
     status: response.status,
     headers: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, hide(value)])),
@@ -59,9 +113,6 @@ export function authenticatedHttp(
     // The credential's header goes to the URL asked for and same-origin redirects only (`sendHttp`).
     const options: SendOptions = { credentialHeaders: [name] };
     const response = await send({ ...request, headers: { ...request.headers, [name]: value } }, signal, options);
-    return mask(
-      response,
-      secrets.filter((secret) => secret.length >= 4),
-    );
+    return maskSecrets(response, secrets);
   };
 }

@@ -137,6 +137,61 @@ describe('HTTP requests with a credential', () => {
     expect(echo.requests.length).toBe(before);
   });
 
+  it('keep the secret out of stored steps in whatever common encoding the answer echoes it', async () => {
+    const secret = 'Key/With+Specials=Tok3n&x y';
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const echoes = (value: string) => ({
+      plain: value,
+      lower: value.toLowerCase(),
+      upper: value.toUpperCase(),
+      reversed: [...value].reverse().join(''),
+      url: encodeURIComponent(value),
+      urlLower: encodeURIComponent(value).toLowerCase(),
+      form: new URLSearchParams({ v: value }).toString().slice(2),
+      hex: Buffer.from(value).toString('hex'),
+      hexUpper: Buffer.from(value).toString('hex').toUpperCase(),
+      base64: b64(value),
+      base64url: Buffer.from(value).toString('base64url'),
+      // Inside a longer base64 text, at each of the three alignments.
+      inside1: b64(`a:${value}`),
+      inside2: b64(`ab:${value}`),
+      inside3: b64(`abc:${value}`),
+    });
+    const encoder = await testHttpServer((request, response) => {
+      const value = String(request.headers['x-secret']);
+      response.writeHead(200, { 'content-type': 'application/json', 'x-echo': b64(value) });
+      response.end(JSON.stringify(echoes(value)));
+    });
+    try {
+      const credential = await engine.repos.credentials.insert(engine.masterKey, {
+        name: 'Encoded',
+        type: 'header',
+        secret: { header: 'X-Secret', value: secret },
+      });
+      const run = graph(credential.id);
+      (run.nodes[1] as { config: Record<string, unknown> }).config.url = `${encoder.url}/echo`;
+      const { execution, steps } = await engine.finished((await engine.run(run)).id);
+      expect(execution.status).toBe('succeeded');
+      expect(encoder.requests[0]?.headers['x-secret']).toBe(secret);
+      const stored = JSON.stringify(steps);
+      storeFile(engine.store).pragma('wal_checkpoint(TRUNCATE)');
+      const file = readFileSync(engine.store.file).toString('latin1');
+      for (const [name, form] of Object.entries(echoes(secret))) {
+        // The part of each echo that carries the secret (a longer base64 text also encodes "abc:").
+        const core = name.startsWith('inside') ? form.slice(8, -4) : form;
+        expect(stored, name).not.toContain(core);
+        expect(file, name).not.toContain(core);
+      }
+      expect(JSON.parse(stored).find((step: { nodeId: string }) => step.nodeId === 'call').output.body).toMatchObject({
+        plain: '••••••',
+        hex: '••••••',
+        base64: '••••••',
+      });
+    } finally {
+      await encoder.close();
+    }
+  });
+
   it('fails the step at once, naming the credential, when it does not exist', async () => {
     const { execution, steps } = await engine.finished((await engine.run(graph('no-such-credential'))).id);
     expect(execution.status).toBe('failed');
