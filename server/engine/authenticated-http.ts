@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
+import { describeUrl, targetsAllow } from '../core/credential-targets.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
 import type { SendOptions, sendHttp } from './http.ts';
@@ -110,8 +111,22 @@ export function authenticatedHttp(
     }
     if (!credential) throw new NonRetryableError(`credential ${request.credentialId} does not exist`);
     const { name, value, secrets } = credentialHeader(credential.type, credential.secret);
-    // The credential's header goes to the URL asked for and same-origin redirects only (`sendHttp`).
-    const options: SendOptions = { credentialHeaders: [name] };
+    const { allowedTargets } = credential;
+    // The credential's header goes to the URL asked for and same-origin redirects only (`sendHttp`),
+    // and to none of them outside its allowed targets: checked before each is requested.
+    const options: SendOptions = {
+      credentialHeaders: [name],
+      checkCredentialTarget: (url) => {
+        if (targetsAllow(allowedTargets, url)) return;
+        throw new NonRetryableError(
+          allowedTargets.length === 0
+            ? `credential "${credential.name}" may not be sent anywhere: an admin has not listed its allowed targets`
+            : `credential "${credential.name}" may not be sent to ${describeUrl(url)}: it may go only to ${allowedTargets.join(', ')}`,
+        );
+      },
+    };
+    // Checked here too, whatever `send` does with the options.
+    options.checkCredentialTarget?.(new URL(request.url));
     const response = await send({ ...request, headers: { ...request.headers, [name]: value } }, signal, options);
     return maskSecrets(response, secrets);
   };

@@ -25,6 +25,10 @@ afterAll(async () => {
 
 const TOKEN = 'tok-9f8e7d6c5b4a3928';
 
+/** Every local test server's origin: these tests are about headers and masking, not allowed targets. */
+const everywhere = () => [echo.url, ...extraTargets];
+const extraTargets: string[] = [];
+
 /**
  *   Start ──▶ Call (http with a credential) ──▶ Keep (set: the whole answer)
  */
@@ -40,6 +44,7 @@ const graph = (credentialId: string): Graph => ({
 describe('HTTP requests with a credential', () => {
   it('authenticate in the worker and keep the secret out of every stored step', async () => {
     const bearer = await engine.repos.credentials.insert(engine.masterKey, {
+      allowedTargets: everywhere(),
       name: 'API',
       type: 'bearer',
       secret: { token: TOKEN },
@@ -57,11 +62,13 @@ describe('HTTP requests with a credential', () => {
 
   it('adds basic and header credentials too', async () => {
     const basic = await engine.repos.credentials.insert(engine.masterKey, {
+      allowedTargets: everywhere(),
       name: 'Basic',
       type: 'basic',
       secret: { username: 'ada', password: 'pa55-word-secret' },
     });
     const header = await engine.repos.credentials.insert(engine.masterKey, {
+      allowedTargets: everywhere(),
       name: 'Key',
       type: 'header',
       secret: { header: 'X-Api-Key', value: 'key-0011223344' },
@@ -84,13 +91,17 @@ describe('HTTP requests with a credential', () => {
       else if (request.url === '/here') response.writeHead(307, { location: '/me' }).end();
       else response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
+    // Both allowed: a redirect to another origin drops the credential even where it may go.
+    extraTargets.push(redirecting.url, elsewhere.url);
     try {
       const header = await engine.repos.credentials.insert(engine.masterKey, {
+        allowedTargets: everywhere(),
         name: 'Redirected key',
         type: 'header',
         secret: { header: 'X-Api-Key', value: 'key-redirect-5566778899' },
       });
       const bearer = await engine.repos.credentials.insert(engine.masterKey, {
+        allowedTargets: everywhere(),
         name: 'Redirected token',
         type: 'bearer',
         secret: { token: 'tok-redirect-5566778899' },
@@ -162,8 +173,10 @@ describe('HTTP requests with a credential', () => {
       response.writeHead(200, { 'content-type': 'application/json', 'x-echo': b64(value) });
       response.end(JSON.stringify(echoes(value)));
     });
+    extraTargets.push(encoder.url);
     try {
       const credential = await engine.repos.credentials.insert(engine.masterKey, {
+        allowedTargets: everywhere(),
         name: 'Encoded',
         type: 'header',
         secret: { header: 'X-Secret', value: secret },

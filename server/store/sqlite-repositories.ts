@@ -94,6 +94,8 @@ function repositories(store: Store, run: Run): Repositories {
     credentials: {
       insert: (key, values) => run(() => credentials.insertCredential(db, key, values)),
       list: () => run(() => credentials.listCredentials(db)),
+      get: (id) => run(() => credentials.getCredential(db, id)),
+      update: (id, patch) => run(() => credentials.updateCredential(db, id, patch)),
       listChoices: () => run(() => credentials.listCredentialChoices(db)),
       delete: (id) => run(() => credentials.deleteCredential(db, id)),
       secret: (key, id) => run(() => credentials.credentialSecret(db, key, id)),

@@ -352,11 +352,42 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
         ]);
         expect(await store.credentials.listChoices()).toEqual([{ id: saved.id, name: 'Shop', type: 'hmac' }]);
         expect(JSON.stringify(await store.credentials.list())).not.toContain('s3cret');
-        expect(await store.credentials.secret(key, saved.id)).toEqual({ type: 'hmac', secret: { secret: 's3cret' } });
+        expect(await store.credentials.secret(key, saved.id)).toMatchObject({
+          name: 'Shop',
+          type: 'hmac',
+          secret: { secret: 's3cret' },
+          allowedTargets: [],
+        });
         expect(await store.credentials.secret(key, 'missing')).toBeUndefined();
         await expect(store.credentials.secret(masterKeyFrom(randomBytes(32)), saved.id)).rejects.toThrow();
         expect(await store.credentials.delete(saved.id)).toBe(true);
         expect(await store.credentials.list()).toEqual([]);
+      });
+
+      it('keeps each credential’s limits, changed without touching the secret', async () => {
+        const saved = await store.credentials.insert(key, {
+          name: 'Api',
+          type: 'bearer',
+          secret: { token: 't' },
+          allowedTargets: ['https://api.example.com/v1'],
+        });
+        expect(saved).toMatchObject({ allowedTargets: ['https://api.example.com/v1'], useRoles: [], useUserIds: [] });
+        const updated = await store.credentials.update(saved.id, {
+          name: 'Api v2',
+          allowedTargets: ['https://api.example.com/v2', 'https://backup.example.com'],
+          useRoles: ['admin'],
+        });
+        expect(updated).toMatchObject({
+          name: 'Api v2',
+          allowedTargets: ['https://api.example.com/v2', 'https://backup.example.com'],
+          useRoles: ['admin'],
+        });
+        expect(await store.credentials.get(saved.id)).toEqual(updated);
+        expect(await store.credentials.secret(key, saved.id)).toMatchObject({
+          secret: { token: 't' },
+          allowedTargets: ['https://api.example.com/v2', 'https://backup.example.com'],
+        });
+        expect(await store.credentials.update('missing', { name: 'x' })).toBeUndefined();
       });
 
       it('re-encrypts every credential when the master key is rotated', async () => {

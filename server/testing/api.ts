@@ -78,6 +78,8 @@ export function testApi(
     runs?: ApiDeps['runs'];
     cookieSecure?: ApiDeps['config']['cookieSecure'];
     loginLimiter?: ApiDeps['loginLimiter'];
+    /** The engine's key, when the API stores credentials a test engine's workers must open. */
+    masterKey?: ApiDeps['masterKey'];
   } = {},
 ): TestApi {
   const store = options.store ?? tempStore();
@@ -94,7 +96,7 @@ export function testApi(
       cookieSecure: options.cookieSecure ?? 'auto',
     },
     checkResponses: true,
-    masterKey: masterKeyFrom(randomBytes(32)),
+    masterKey: options.masterKey ?? masterKeyFrom(randomBytes(32)),
     ...(options.runs ? { runs: options.runs } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
   });
