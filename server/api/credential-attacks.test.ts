@@ -183,3 +183,101 @@ describe('a credential’s allowed targets', () => {
     await api.call('PATCH', path, { allowedTargets: [`${partner.url}/api`] });
   });
 });
+
+describe('a credential’s use limits', () => {
+  it('refuse saving or running a graph with it for a user outside them, naming node and field', async () => {
+    const limited = await api.call('POST', '/api/v1/credentials', {
+      name: 'Payroll key',
+      type: 'header',
+      secret: { header: 'X-Api-Key', value: 'key-payroll-0123456789' },
+      allowedTargets: [`${partner.url}/api`],
+      useRoles: ['operator'],
+    });
+    expect(limited.status).toBe(201);
+    expect(limited.body).toMatchObject({ useRoles: ['operator'], useUserIds: [] });
+    const graph = calling(`${partner.url}/api/pay`, limited.body.id);
+    const refused = (answer: { status: number; body: { error: { code: string; message: string } } }) => {
+      expect(answer.status).toBe(403);
+      expect(answer.body.error.code).toBe('credential_not_allowed');
+      expect(answer.body.error.message).toBe(
+        'node "Call" (config.credentialId) uses credential "Payroll key", which you may not use: an admin limits it to admins, role operator',
+      );
+    };
+    refused(await api.call('POST', '/api/v1/workflows', { name: 'Pay', graph }, { as: 'analyst' }));
+    // The admin makes the workflow; the analyst can neither save its draft, nor a version, nor test-run it.
+    const { id } = (await api.call('POST', '/api/v1/workflows', { name: 'Pay', graph })).body;
+    refused(await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph }, { as: 'analyst' }));
+    refused(await api.call('POST', `/api/v1/workflows/${id}/versions`, { fromDraft: true }, { as: 'analyst' }));
+    refused(await api.call('POST', `/api/v1/workflows/${id}/runs`, { draft: true }, { as: 'analyst' }));
+    const exported = await api.call('GET', `/api/v1/workflows/${id}/export`);
+    expect(exported.status).toBe(200);
+    refused(await api.call('POST', '/api/v1/workflows/import', exported.body, { as: 'analyst' }));
+    // Admins always may.
+    const byAdmin = await api.call('POST', `/api/v1/workflows/${id}/runs`, { draft: true });
+    expect(byAdmin.status).toBe(201);
+    expect((await engine.finished(byAdmin.body.executionId)).execution.status).toBe('succeeded');
+
+    // Listed by name, the analyst may.
+    const listed = await api.call('PATCH', `/api/v1/credentials/${limited.body.id}`, {
+      useUserIds: [api.users.analyst.id],
+    });
+    expect(listed.status).toBe(200);
+    expect((await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph }, { as: 'analyst' })).status).toBe(200);
+    const unknown = await api.call('PATCH', `/api/v1/credentials/${limited.body.id}`, {
+      useUserIds: [crypto.randomUUID()],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain('useUserIds.0');
+    expect(
+      (await api.call('PATCH', `/api/v1/credentials/${limited.body.id}`, { useRoles: ['boss'] })).body.error.message,
+    ).toContain('useRoles.0');
+  });
+
+  it('are checked again when a step runs: a webhook run of a version its author may no longer use fails', async () => {
+    const credential = await api.call('POST', '/api/v1/credentials', {
+      name: 'Shipping key',
+      type: 'bearer',
+      secret: { token: 'tok-shipping-0123456789' },
+      allowedTargets: [`${partner.url}/api`],
+    });
+    /**
+     *   Hook (webhook ship) ──▶ Call (http with the shipping key)
+     */
+    const graph: Graph = {
+      nodes: [
+        node('hook', 'trigger.webhook', 'Hook', { path: 'ship' }),
+        node('call', 'action.http', 'Call', { url: `${partner.url}/api/ship`, credentialId: credential.body.id }),
+      ],
+      edges: [edge('hook', 'call')],
+    };
+    // The analyst writes and saves the version while the credential has no limits; an admin publishes it.
+    const { id } = (await api.call('POST', '/api/v1/workflows', { name: 'Ship', graph }, { as: 'analyst' })).body;
+    expect(
+      (await api.call('POST', `/api/v1/workflows/${id}/versions`, { fromDraft: true }, { as: 'analyst' })).status,
+    ).toBe(201);
+    await api.call('POST', `/api/v1/workflows/${id}/publish`, { version: 1 });
+    expect((await api.call('POST', `/api/v1/workflows/${id}/activate`)).status).toBe(200);
+    const deliver = async () => {
+      const answer = await fetch(`${stepwise.url}/hooks/${id}/ship`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(answer.status).toBeLessThan(300);
+      const [run] = await engine.repos.executions.list({ workflowId: id, limit: 1 });
+      return engine.finished(run?.id ?? '');
+    };
+    expect((await deliver()).execution.status).toBe('succeeded');
+
+    // Now an admin keeps the credential to operators: the analyst's version may no longer use it.
+    await api.call('PATCH', `/api/v1/credentials/${credential.body.id}`, { useRoles: ['operator'] });
+    const sentBefore = partner.requests.length;
+    const { execution, steps } = await deliver();
+    expect(execution.status).toBe('failed');
+    expect(steps.filter((step) => step.nodeId === 'call')).toHaveLength(1);
+    expect(JSON.stringify(execution.error)).toContain(
+      'credential \\"Shipping key\\" may not be used by this run\'s user (analyst): an admin limits it to admins, role operator',
+    );
+    expect(partner.requests.length).toBe(sentBefore);
+  });
+});

@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
 import { describeUrl, targetsAllow } from '../core/credential-targets.ts';
+import { describeLimits, isLimited, mayUseCredential } from '../core/credential-use.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
 import type { SendOptions, sendHttp } from './http.ts';
@@ -98,10 +99,10 @@ export function maskSecrets(response: HttpResponse, secrets: readonly string[]):
  */
 export function authenticatedHttp(
   send: typeof sendHttp,
-  credentials: Pick<CredentialRepository, 'secret'>,
+  credentials: Pick<CredentialRepository, 'secret' | 'runUser'>,
   key: MasterKey,
-): (request: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse> {
-  return async (request, signal) => {
+): (request: HttpRequest, signal?: AbortSignal, run?: { readonly executionId: string }) => Promise<HttpResponse> {
+  return async (request, signal, run) => {
     if (!request.credentialId) return send(request, signal);
     let credential: Awaited<ReturnType<CredentialRepository['secret']>>;
     try {
@@ -110,6 +111,15 @@ export function authenticatedHttp(
       throw new NonRetryableError(`credential ${request.credentialId} cannot be read with this master key`);
     }
     if (!credential) throw new NonRetryableError(`credential ${request.credentialId} does not exist`);
+    if (isLimited(credential)) {
+      // Checked again at run time: a user's role or the credential's limits may have changed since the save.
+      const user = run ? await credentials.runUser(run.executionId) : undefined;
+      if (!mayUseCredential(credential, user && { id: user.id, roles: [user.role], active: user.active })) {
+        throw new NonRetryableError(
+          `credential "${credential.name}" may not be used by ${user ? `this run's user (${user.role})` : 'this run (no user started or authored it)'}: an admin limits it to ${describeLimits(credential)}`,
+        );
+      }
+    }
     const { name, value, secrets } = credentialHeader(credential.type, credential.secret);
     const { allowedTargets } = credential;
     // The credential's header goes to the URL asked for and same-origin redirects only (`sendHttp`),

@@ -3,7 +3,7 @@ import type { MasterKey } from '../security/master-key.ts';
 import { open, seal } from '../security/seal.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
-import { credentials, type Role } from './schema.ts';
+import { credentials, executions, type Role, users, workflowVersions } from './schema.ts';
 
 /** Where a credential may go and who may use it; every credential has them, whatever its type. */
 export interface CredentialLimits {
@@ -144,4 +144,25 @@ export function rotateCredentials(db: Db, from: MasterKey, to: MasterKey): numbe
     },
     { behavior: 'immediate' },
   );
+}
+
+/**
+ * Whom a run uses credentials for: the user who started it (manual and test runs), else the author
+ * of the version it runs (schedules and webhooks start runs as nobody). Undefined when neither is
+ * known (the user was deleted).
+ */
+export function runUser(db: Db, executionId: string): { id: string; role: Role; active: boolean } | undefined {
+  const run = db
+    .select({ createdBy: executions.createdBy, authorId: workflowVersions.authorId })
+    .from(executions)
+    .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
+    .where(eq(executions.id, executionId))
+    .get();
+  const userId = run?.createdBy ?? run?.authorId;
+  if (!userId) return undefined;
+  return db
+    .select({ id: users.id, role: users.role, active: users.active })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
 }

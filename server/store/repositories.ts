@@ -135,6 +135,8 @@ export interface CredentialRepository {
   delete(id: string): Promise<boolean>;
   /** The decrypted secret; undefined for no such credential; throws when `key` cannot open it. */
   secret(key: MasterKey, id: string): Promise<OpenCredential | undefined>;
+  /** Whom a run uses credentials for: its starter, else its version's author (undefined: unknown). */
+  runUser(executionId: string): Promise<{ id: string; role: Role; active: boolean } | undefined>;
   /** Re-encrypts every credential from one key to another, all or nothing; answers how many. */
   rotate(from: MasterKey, to: MasterKey): Promise<number>;
 }

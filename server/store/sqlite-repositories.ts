@@ -99,6 +99,7 @@ function repositories(store: Store, run: Run): Repositories {
       listChoices: () => run(() => credentials.listCredentialChoices(db)),
       delete: (id) => run(() => credentials.deleteCredential(db, id)),
       secret: (key, id) => run(() => credentials.credentialSecret(db, key, id)),
+      runUser: (executionId) => run(() => credentials.runUser(db, executionId)),
       rotate: (from, to) => run(() => credentials.rotateCredentials(db, from, to)),
     },
     users: {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { normalizeTarget } from '../../core/credential-targets.ts';
+import { ROLES } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
+import type { ApiDeps } from '../route.ts';
 import { defineRoute } from '../route.ts';
 
 /** Text that goes into a header: a CR or LF would split the request, so it could never be sent. */
@@ -30,10 +32,27 @@ const AllowedTargets = z
   .max(100)
   .describe('Where the credential may be sent (scheme://host[:port][/path prefix]); empty: nowhere');
 
+const UseRoles = z
+  .array(z.enum(ROLES))
+  .max(3)
+  .describe('Roles whose members may use the credential (admins always may); with useUserIds both empty: every editor');
+const UseUserIds = z.array(z.uuid()).max(1000).describe('Users who may use the credential, whatever their role');
+
 /** The limits every credential has, whatever its type. */
 const limits = {
   allowedTargets: AllowedTargets.default([]),
+  useRoles: UseRoles.default([]),
+  useUserIds: UseUserIds.default([]),
 };
+
+/** 400 naming the field when a listed user does not exist. */
+async function checkUsers(repos: ApiDeps['repos'], ids: readonly string[] | undefined): Promise<void> {
+  for (const [index, id] of (ids ?? []).entries()) {
+    if (!(await repos.users.get(id))) {
+      throw new ApiError(400, 'validation_failed', `useUserIds.${index}: no user ${id}`);
+    }
+  }
+}
 
 /** What each kind of credential holds. Secrets go in, never out: answers carry name and type only. */
 const CredentialInput = z.discriminatedUnion('type', [
@@ -76,6 +95,8 @@ export const Credential = z
     name: z.string(),
     type: z.string(),
     allowedTargets: z.array(z.string()),
+    useRoles: z.array(z.string()),
+    useUserIds: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -85,6 +106,8 @@ const CredentialPatch = z
   .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     allowedTargets: AllowedTargets.optional(),
+    useRoles: UseRoles.optional(),
+    useUserIds: UseUserIds.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'nothing to change' });
 
@@ -134,12 +157,19 @@ export const credentialRoutes = [
     responses: { 201: { description: 'Stored', schema: Credential } },
     async handler(request) {
       const { body, deps, c } = request;
+      await checkUsers(deps.repos, body.useUserIds);
       const credential = await deps.repos.credentials.insert(deps.masterKey, body);
       await audit(request, {
         action: 'credential.created',
         objectType: 'credential',
         objectId: credential.id,
-        details: { name: credential.name, type: credential.type, allowedTargets: credential.allowedTargets },
+        details: {
+          name: credential.name,
+          type: credential.type,
+          allowedTargets: credential.allowedTargets,
+          useRoles: credential.useRoles,
+          useUserIds: credential.useUserIds,
+        },
       });
       return c.json(credential, 201);
     },
@@ -148,7 +178,7 @@ export const credentialRoutes = [
     method: 'patch',
     path: '/credentials/:id',
     operationId: 'updateCredential',
-    summary: 'Rename a credential or change where it may be sent (its secret stays as stored)',
+    summary: 'Rename a credential or change where it may be sent and who may use it (its secret stays as stored)',
     tag: 'Credentials',
     access: 'admin',
     params: CredentialId,
@@ -161,6 +191,7 @@ export const credentialRoutes = [
       const { params, body, deps, c } = request;
       const before = await deps.repos.credentials.get(params.id);
       if (!before) throw notFound(`credential ${params.id}`);
+      await checkUsers(deps.repos, body.useUserIds);
       const credential = await deps.repos.credentials.update(params.id, body);
       if (!credential) throw notFound(`credential ${params.id}`);
       const changed = Object.fromEntries(
