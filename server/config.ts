@@ -105,6 +105,12 @@ export const ConfigSchema = z.object({
     .enum(['auto', 'always', 'never'])
     .default('auto')
     .describe('Secure flag of the session cookie: auto sets it on HTTPS requests (or X-Forwarded-Proto: https)'),
+  HTTP_REFUSE_PRIVATE_ADDRESSES: z
+    .stringbool()
+    .default(false)
+    .describe(
+      'Refuse HTTP node calls to loopback, private and link-local addresses (off: local services are a real use)',
+    ),
 });
 
 export interface Config {
@@ -127,6 +133,7 @@ export interface Config {
   retentionIntervalMinutes: number;
   sessionTtlHours: number;
   cookieSecure: 'auto' | 'always' | 'never';
+  httpRefusePrivateAddresses: boolean;
 }
 
 export class ConfigError extends Error {
@@ -170,5 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionIntervalMinutes: values.RETENTION_INTERVAL_MINUTES,
     sessionTtlHours: values.SESSION_TTL_HOURS,
     cookieSecure: values.COOKIE_SECURE,
+    httpRefusePrivateAddresses: values.HTTP_REFUSE_PRIVATE_ADDRESSES,
   };
 }

@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
 
@@ -19,6 +21,8 @@ export interface SendOptions {
    * same-origin redirect. Throws (a NonRetryableError) to refuse the request before it is sent.
    */
   readonly checkCredentialTarget?: (url: URL) => void;
+  /** Called with every URL before it is requested (the first and each redirect); rejects to refuse it. */
+  readonly checkUrl?: (url: URL) => Promise<void>;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -57,6 +61,7 @@ export async function sendHttp(
   let headers: Record<string, string> = { ...request.headers };
   if (credentialHeaders.size > 0) options.checkCredentialTarget?.(url);
   for (let hop = 0; ; hop++) {
+    await options.checkUrl?.(url);
     let response: Response;
     try {
       response = await fetch(url, { method, headers, body, signal: abort, redirect: 'manual' });
@@ -131,3 +136,73 @@ async function readCapped(response: Response, request: HttpRequest, timeout: Abo
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * Addresses that are not the public internet: loopback, private networks (RFC 1918, IPv6 unique
+ * local), link-local (cloud metadata services live at 169.254.169.254), carrier-grade NAT,
+ * unspecified, multicast, reserved, and IPv4 embedded in IPv6 (mapped, NAT64), which could name any.
+ */
+// Two lists: a BlockList checks an IPv4 address against IPv6 subnets too (as IPv4-mapped), so one
+// list holding ::ffff:0:0/96 would refuse every IPv4 address.
+const PRIVATE_V4 = new BlockList();
+const PRIVATE_V6 = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  PRIVATE_V4.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 127], // :: and ::1
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  PRIVATE_V6.addSubnet(network, prefix, 'ipv6');
+}
+
+/** Whether an IP address is loopback, private or otherwise not the public internet. */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true; // not an address at all: refuse rather than guess
+  return family === 4 ? PRIVATE_V4.check(address, 'ipv4') : PRIVATE_V6.check(address, 'ipv6');
+}
+
+/**
+ * `HTTP_REFUSE_PRIVATE_ADDRESSES`: before each request and each redirect, the host is resolved and
+ * the request refused (at once, without retries) when any of its addresses is private or loopback.
+ */
+export async function refusePrivateAddresses(url: URL): Promise<void> {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+  } catch (error) {
+    throw new Error(
+      `${url.origin} could not be resolved: ${(error as { code?: string }).code ?? (error as Error).message}`,
+    );
+  }
+  const refused = addresses.find(isPrivateAddress);
+  if (refused !== undefined) {
+    throw new NonRetryableError(
+      `${url.origin} is a private or loopback address (${refused}), which HTTP_REFUSE_PRIVATE_ADDRESSES refuses`,
+    );
+  }
+}
+
+/** `send` with `refusePrivateAddresses` checked before every request and redirect. */
+export const refusingPrivateAddresses =
+  (send: typeof sendHttp): typeof sendHttp =>
+  (request, signal, options = {}) =>
+    send(request, signal, { ...options, checkUrl: refusePrivateAddresses });
