@@ -105,7 +105,7 @@ describe('stepwise rotate-master-key', () => {
     expect(next.id).not.toBe(old.id);
     const reopened = openRepositories(join(dir, 'stepwise.db'));
     try {
-      expect(await reopened.credentials.secret(next, id)).toEqual({ type: 'bearer', secret: { token: 't0ken' } });
+      expect(await reopened.credentials.secret(next, id)).toMatchObject({ type: 'bearer', secret: { token: 't0ken' } });
       await expect(reopened.credentials.secret(old, id)).rejects.toThrow();
     } finally {
       await reopened.close();

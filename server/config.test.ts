@@ -29,6 +29,13 @@ describe('configuration', () => {
     });
   });
 
+  it('refuses private addresses for HTTP calls only when asked (off by default)', () => {
+    expect(loadConfig({}).httpRefusePrivateAddresses).toBe(false);
+    expect(loadConfig({ HTTP_REFUSE_PRIVATE_ADDRESSES: 'true' }).httpRefusePrivateAddresses).toBe(true);
+    expect(loadConfig({ HTTP_REFUSE_PRIVATE_ADDRESSES: '0' }).httpRefusePrivateAddresses).toBe(false);
+    expect(() => loadConfig({ HTTP_REFUSE_PRIVATE_ADDRESSES: 'maybe' })).toThrow(/HTTP_REFUSE_PRIVATE_ADDRESSES/);
+  });
+
   it('reads the retention limits, where 0 turns a limit off', () => {
     expect(loadConfig({})).toMatchObject({
       retentionDays: 30,

@@ -148,6 +148,12 @@ export const ConfigSchema = z.object({
   TRUSTED_PROXIES: trustedProxies
     .default([])
     .describe('Addresses or CIDR blocks of reverse proxies whose X-Forwarded-For/-Proto headers are believed'),
+  HTTP_REFUSE_PRIVATE_ADDRESSES: z
+    .stringbool()
+    .default(false)
+    .describe(
+      'Refuse HTTP node calls to loopback, private and link-local addresses (off: local services are a real use)',
+    ),
 });
 
 export interface Config {
@@ -174,6 +180,7 @@ export interface Config {
   publicUrl: string | undefined;
   /** Addresses and CIDR blocks; empty: forwarded headers are never believed. */
   trustedProxies: string[];
+  httpRefusePrivateAddresses: boolean;
 }
 
 export class ConfigError extends Error {
@@ -219,5 +226,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: values.COOKIE_SECURE,
     publicUrl: values.PUBLIC_URL,
     trustedProxies: values.TRUSTED_PROXIES,
+    httpRefusePrivateAddresses: values.HTTP_REFUSE_PRIVATE_ADDRESSES,
   };
 }

@@ -1,4 +1,5 @@
 import { loadConfig } from './config.ts';
+import { refusingPrivateAddresses, sendHttp } from './engine/http.ts';
 import { startWorker } from './engine/worker.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
@@ -25,6 +26,7 @@ export async function runWorkerProcess(): Promise<void> {
     concurrency: config.workerConcurrency,
     masterKey,
     drainMs: config.workerDrainSeconds * 1000,
+    ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),
   });
   stopOnSignals(async (signal) => {
     // Steps still running after the drain grace are released, not failed: another worker resumes

@@ -104,6 +104,7 @@ const MATRIX: Record<string, readonly Case[]> = {
   'GET /credentials': [{ allowed: ADMINS, path: at('/credentials') }],
   'GET /credential-choices': [{ allowed: EDITORS, path: at('/credential-choices') }],
   'POST /credentials': [{ allowed: ADMINS, path: at('/credentials'), body: {} }],
+  'PATCH /credentials/:id': [{ allowed: ADMINS, path: at(`/credentials/${none}`), body: { name: 'x' } }],
   'DELETE /credentials/:id': [{ allowed: ADMINS, path: at(`/credentials/${none}`) }],
   'GET /node-types': [{ allowed: ANY, path: at('/node-types') }],
 };

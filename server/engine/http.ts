@@ -1,28 +1,111 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
+import { NonRetryableError } from '../../nodes/errors.ts';
 
 /** Largest response body a step keeps; a bigger one fails the step instead of flooding the store. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-/** Outbound HTTP for nodes: a timeout on the whole exchange and a cap on the body. */
-export async function sendHttp(request: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+/** Redirects followed before a request fails (as fetch's own limit). */
+export const MAX_REDIRECTS = 20;
+
+/** What the caller of `sendHttp` adds to a request: how credential headers travel across redirects. */
+export interface SendOptions {
+  /**
+   * Lower-case names of headers that carry a credential. They are dropped when a redirect leaves the
+   * origin (scheme, host and port) of the URL first requested, and never sent there or beyond.
+   */
+  readonly credentialHeaders?: readonly string[];
+  /**
+   * Called with every URL that would receive the credential headers: the first one and each
+   * same-origin redirect. Throws (a NonRetryableError) to refuse the request before it is sent.
+   */
+  readonly checkCredentialTarget?: (url: URL) => void;
+  /** Called with every URL before it is requested (the first and each redirect); rejects to refuse it. */
+  readonly checkUrl?: (url: URL) => Promise<void>;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * A header value that can never be sent (a CR or LF would split the request, NUL is refused by
+ * every client): failing at once beats retrying a request that cannot change. The value itself is
+ * not quoted, since it may be a secret.
+ */
+export function refuseUnsendableHeaders(headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[\r\n\0]/.test(value)) {
+      throw new NonRetryableError(`header "${name}" contains a line break or NUL character and can never be sent`);
+    }
+  }
+}
+
+/**
+ * Outbound HTTP for nodes: a timeout on the whole exchange, a cap on the body, and redirects followed
+ * here rather than by fetch, so that a credential header never follows a redirect to another origin
+ * (fetch drops only `Authorization` there, a custom header such as `X-Api-Key` would follow).
+ */
+export async function sendHttp(
+  request: HttpRequest,
+  signal?: AbortSignal,
+  options: SendOptions = {},
+): Promise<HttpResponse> {
+  refuseUnsendableHeaders(request.headers);
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  let response: Response;
-  try {
-    response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: abort,
-      redirect: 'follow',
-    });
-  } catch (error) {
-    if (timeout.aborted) throw new Error(`${request.method} ${request.url} timed out after ${request.timeoutMs} ms`);
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(
-      `${request.method} ${request.url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-    );
+  const credentialHeaders = new Set(options.credentialHeaders ?? []);
+  const origin = new URL(request.url).origin;
+  let url = new URL(request.url);
+  let method = request.method;
+  let body = request.body;
+  let headers: Record<string, string> = { ...request.headers };
+  if (credentialHeaders.size > 0) options.checkCredentialTarget?.(url);
+  for (let hop = 0; ; hop++) {
+    await options.checkUrl?.(url);
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body, signal: abort, redirect: 'manual' });
+    } catch (error) {
+      if (timeout.aborted) throw new Error(`${request.method} ${request.url} timed out after ${request.timeoutMs} ms`);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`${request.method} ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    }
+    const location = response.headers.get('location');
+    if (!REDIRECTS.has(response.status) || location === null) return answer(response, request, timeout);
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) throw new Error(`${request.method} ${request.url}: more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, url);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new NonRetryableError(`${request.method} ${request.url} redirected to a non-HTTP URL (${next.protocol})`);
+    }
+    // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
+    if (
+      response.status === 303
+        ? method !== 'HEAD'
+        : (response.status === 301 || response.status === 302) && method === 'POST'
+    ) {
+      method = 'GET';
+      body = undefined;
+      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
+    }
+    if (next.origin !== origin) {
+      // Leaving the origin: the credential stays behind, and so does `Authorization` (fetch's rule).
+      headers = Object.fromEntries(
+        Object.entries(headers).filter(
+          ([name]) => !credentialHeaders.has(name.toLowerCase()) && name.toLowerCase() !== 'authorization',
+        ),
+      );
+    } else if (
+      credentialHeaders.size > 0 &&
+      Object.keys(headers).some((name) => credentialHeaders.has(name.toLowerCase()))
+    ) {
+      options.checkCredentialTarget?.(next);
+    }
+    url = next;
   }
+}
+
+async function answer(response: Response, request: HttpRequest, timeout: AbortSignal): Promise<HttpResponse> {
   const body = await readCapped(response, request, timeout);
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {
@@ -53,3 +136,73 @@ async function readCapped(response: Response, request: HttpRequest, timeout: Abo
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/**
+ * Addresses that are not the public internet: loopback, private networks (RFC 1918, IPv6 unique
+ * local), link-local (cloud metadata services live at 169.254.169.254), carrier-grade NAT,
+ * unspecified, multicast, reserved, and IPv4 embedded in IPv6 (mapped, NAT64), which could name any.
+ */
+// Two lists: a BlockList checks an IPv4 address against IPv6 subnets too (as IPv4-mapped), so one
+// list holding ::ffff:0:0/96 would refuse every IPv4 address.
+const PRIVATE_V4 = new BlockList();
+const PRIVATE_V6 = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  PRIVATE_V4.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 127], // :: and ::1
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  PRIVATE_V6.addSubnet(network, prefix, 'ipv6');
+}
+
+/** Whether an IP address is loopback, private or otherwise not the public internet. */
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true; // not an address at all: refuse rather than guess
+  return family === 4 ? PRIVATE_V4.check(address, 'ipv4') : PRIVATE_V6.check(address, 'ipv6');
+}
+
+/**
+ * `HTTP_REFUSE_PRIVATE_ADDRESSES`: before each request and each redirect, the host is resolved and
+ * the request refused (at once, without retries) when any of its addresses is private or loopback.
+ */
+export async function refusePrivateAddresses(url: URL): Promise<void> {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+  } catch (error) {
+    throw new Error(
+      `${url.origin} could not be resolved: ${(error as { code?: string }).code ?? (error as Error).message}`,
+    );
+  }
+  const refused = addresses.find(isPrivateAddress);
+  if (refused !== undefined) {
+    throw new NonRetryableError(
+      `${url.origin} is a private or loopback address (${refused}), which HTTP_REFUSE_PRIVATE_ADDRESSES refuses`,
+    );
+  }
+}
+
+/** `send` with `refusePrivateAddresses` checked before every request and redirect. */
+export const refusingPrivateAddresses =
+  (send: typeof sendHttp): typeof sendHttp =>
+  (request, signal, options = {}) =>
+    send(request, signal, { ...options, checkUrl: refusePrivateAddresses });

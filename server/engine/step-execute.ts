@@ -22,7 +22,11 @@ import { StepReleased, untilReleased } from './drain.ts';
 const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'TemplateSyntaxError', 'ZodError']);
 
 /** How a step's HTTP requests leave the worker (authenticated with their credential, if any). */
-export type HttpSender = (request: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse>;
+export type HttpSender = (
+  request: HttpRequest,
+  signal?: AbortSignal,
+  run?: { readonly executionId: string },
+) => Promise<HttpResponse>;
 
 export interface StepExecuteDeps {
   /** Where the outputs of the steps a node's expressions name are read from. */
@@ -74,7 +78,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         },
         runScript: async (code, limits) =>
           deps.sandbox.runScript(code, await scopeFor(), limits.timeoutMs, limits.memoryMb),
-        http: (request) => deps.http(request, abortSignal),
+        http: (request) => deps.http(request, abortSignal, { executionId: step.executionId }),
       };
       // The signal aborts only when this worker stops and the drain grace is over (drain.ts).
       const result = await untilReleased(abortSignal, () =>

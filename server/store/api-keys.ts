@@ -92,3 +92,12 @@ export function revokeApiKey(db: Db, id: string): boolean {
       .run().changes > 0
   );
 }
+
+/** Revokes every live key of a user (at deactivation: for good, reactivation does not revive them); answers how many. */
+export function revokeUserApiKeys(db: Db, userId: string): number {
+  return db
+    .update(apiKeys)
+    .set({ revokedAt: nowIso() })
+    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .run().changes;
+}

@@ -3,9 +3,18 @@ import type { MasterKey } from '../security/master-key.ts';
 import { open, seal } from '../security/seal.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
-import { credentials } from './schema.ts';
+import { credentials, executions, type Role, users, workflowVersions } from './schema.ts';
 
-export interface CredentialSummary {
+/** Where a credential may go and who may use it; every credential has them, whatever its type. */
+export interface CredentialLimits {
+  /** `scheme://host[:port][/path prefix]`; empty: the credential is sent nowhere. */
+  allowedTargets: string[];
+  /** Roles whose members may use it besides admins; with `useUserIds` both empty, every editor may. */
+  useRoles: Role[];
+  useUserIds: string[];
+}
+
+export interface CredentialSummary extends CredentialLimits {
   id: string;
   name: string;
   type: string;
@@ -13,33 +22,57 @@ export interface CredentialSummary {
   updatedAt: string;
 }
 
+const summaryColumns = {
+  id: credentials.id,
+  name: credentials.name,
+  type: credentials.type,
+  allowedTargets: credentials.allowedTargets,
+  useRoles: credentials.useRoles,
+  useUserIds: credentials.useUserIds,
+  createdAt: credentials.createdAt,
+  updatedAt: credentials.updatedAt,
+};
+
 /** Stores a secret (a JSON value) encrypted; only its name and type stay readable. */
 export function insertCredential(
   db: Db,
   key: MasterKey,
-  values: { name: string; type: string; secret: unknown },
+  values: { name: string; type: string; secret: unknown } & Partial<CredentialLimits>,
 ): CredentialSummary {
   const id = newId();
   const now = nowIso();
   const sealed = seal(key, JSON.stringify(values.secret), id);
+  const limits: CredentialLimits = {
+    allowedTargets: values.allowedTargets ?? [],
+    useRoles: values.useRoles ?? [],
+    useUserIds: values.useUserIds ?? [],
+  };
   db.insert(credentials)
-    .values({ id, name: values.name, type: values.type, ...sealed, createdAt: now, updatedAt: now })
+    .values({ id, name: values.name, type: values.type, ...limits, ...sealed, createdAt: now, updatedAt: now })
     .run();
-  return { id, name: values.name, type: values.type, createdAt: now, updatedAt: now };
+  return { id, name: values.name, type: values.type, ...limits, createdAt: now, updatedAt: now };
 }
 
 export function listCredentials(db: Db): CredentialSummary[] {
+  return db.select(summaryColumns).from(credentials).orderBy(asc(credentials.name), asc(credentials.id)).all();
+}
+
+export function getCredential(db: Db, id: string): CredentialSummary | undefined {
+  return db.select(summaryColumns).from(credentials).where(eq(credentials.id, id)).get();
+}
+
+/** Renames a credential or changes its limits (never its secret); undefined for no such credential. */
+export function updateCredential(
+  db: Db,
+  id: string,
+  patch: { name?: string } & Partial<CredentialLimits>,
+): CredentialSummary | undefined {
   return db
-    .select({
-      id: credentials.id,
-      name: credentials.name,
-      type: credentials.type,
-      createdAt: credentials.createdAt,
-      updatedAt: credentials.updatedAt,
-    })
-    .from(credentials)
-    .orderBy(asc(credentials.name), asc(credentials.id))
-    .all();
+    .update(credentials)
+    .set({ ...patch, updatedAt: nowIso() })
+    .where(eq(credentials.id, id))
+    .returning(summaryColumns)
+    .get();
 }
 
 /** What people who configure nodes may see to pick a credential: never a secret, nor when it changed. */
@@ -63,18 +96,36 @@ export function deleteCredential(db: Db, id: string): boolean {
 
 const sealedColumns = {
   id: credentials.id,
+  name: credentials.name,
   type: credentials.type,
+  allowedTargets: credentials.allowedTargets,
+  useRoles: credentials.useRoles,
+  useUserIds: credentials.useUserIds,
   ciphertext: credentials.ciphertext,
   iv: credentials.iv,
   authTag: credentials.authTag,
   keyId: credentials.keyId,
 };
 
+/** A credential as the worker uses it: its decrypted secret with its name and limits. */
+export interface OpenCredential extends CredentialLimits {
+  name: string;
+  type: string;
+  secret: unknown;
+}
+
 /** The decrypted secret of a credential, or undefined when there is no such credential. */
-export function credentialSecret(db: Db, key: MasterKey, id: string): { type: string; secret: unknown } | undefined {
+export function credentialSecret(db: Db, key: MasterKey, id: string): OpenCredential | undefined {
   const row = db.select(sealedColumns).from(credentials).where(eq(credentials.id, id)).get();
   if (!row) return undefined;
-  return { type: row.type, secret: JSON.parse(open(key, row, id)) };
+  return {
+    name: row.name,
+    type: row.type,
+    allowedTargets: row.allowedTargets,
+    useRoles: row.useRoles,
+    useUserIds: row.useUserIds,
+    secret: JSON.parse(open(key, row, id)),
+  };
 }
 
 /** Re-encrypts every credential from `from` to `to`, in one transaction: all or nothing. */
@@ -93,4 +144,25 @@ export function rotateCredentials(db: Db, from: MasterKey, to: MasterKey): numbe
     },
     { behavior: 'immediate' },
   );
+}
+
+/**
+ * Whom a run uses credentials for: the user who started it (manual and test runs), else the author
+ * of the version it runs (schedules and webhooks start runs as nobody). Undefined when neither is
+ * known (the user was deleted).
+ */
+export function runUser(db: Db, executionId: string): { id: string; role: Role; active: boolean } | undefined {
+  const run = db
+    .select({ createdBy: executions.createdBy, authorId: workflowVersions.authorId })
+    .from(executions)
+    .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
+    .where(eq(executions.id, executionId))
+    .get();
+  const userId = run?.createdBy ?? run?.authorId;
+  if (!userId) return undefined;
+  return db
+    .select({ id: users.id, role: users.role, active: users.active })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
 }

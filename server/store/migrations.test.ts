@@ -77,6 +77,74 @@ describe('migrations', () => {
     },
   );
 
+  it('gives existing credentials the origins their published HTTP nodes call as allowed targets (0009)', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-0009-'));
+    dirs.push(dataDir);
+    const file = join(dataDir, 'stepwise.db');
+    const before = journal.entries.findIndex((entry) => entry.tag.startsWith('0009_'));
+    expect(before).toBe(9);
+    openStore(file, { migrationsFolder: olderMigrations(before) }).close();
+    const old = new Database(file);
+    const now = '2026-01-01T00:00:00.000Z';
+    const http = (id: string, url: string, credentialId: string) => ({
+      id,
+      type: 'action.http',
+      name: id,
+      position: { x: 0, y: 0 },
+      config: { url, credentialId },
+    });
+    for (const id of ['used', 'dynamic', 'draft-only']) {
+      old
+        .prepare(
+          `insert into credentials (id, name, type, ciphertext, iv, auth_tag, key_id, created_at, updated_at)
+           values (?, ?, 'bearer', x'00', x'00', x'00', 'k', ?, ?)`,
+        )
+        .run(id, id, now, now);
+    }
+    const graph = (nodes: unknown[]) => JSON.stringify({ nodes, edges: [] });
+    old
+      .prepare(
+        `insert into workflows (id, name, description, draft, draft_revision, draft_updated_at, active, created_at, updated_at)
+         values ('w1', 'W', '', ?, 1, ?, 0, ?, ?)`,
+      )
+      .run(graph([http('d', 'https://drafted.example/x', 'draft-only')]), now, now, now);
+    const insertVersion = old.prepare(
+      `insert into workflow_versions (id, workflow_id, number, graph, message, created_at) values (?, 'w1', ?, ?, '', ?)`,
+    );
+    insertVersion.run('v1', 1, graph([http('o', 'https://old.example/', 'used')]), now);
+    insertVersion.run(
+      'v2',
+      2,
+      graph([
+        http('a', 'HTTPS://API.Example.com:8443/v1/orders?x=1', 'used'),
+        http('b', 'http://hooks.example#frag', 'used'),
+        http('c', 'https://api.example.com:8443/v2', 'used'),
+        http('e', 'https://{{ input.host }}/x', 'dynamic'),
+        http('f', 'https://user:pw@sneaky.example/', 'used'),
+      ]),
+      now,
+    );
+    old.prepare(`update workflows set published_version_id = 'v2' where id = 'w1'`).run();
+    old.close();
+
+    const store = openStore(file);
+    try {
+      const targets = Object.fromEntries(
+        (
+          store.sqlite.prepare('select id, allowed_targets as t from credentials').all() as { id: string; t: string }[]
+        ).map((row) => [row.id, JSON.parse(row.t)]),
+      );
+      // Only the published version counts (not v1, not the draft); origins only, each once.
+      expect(targets).toEqual({
+        used: ['http://hooks.example', 'https://api.example.com:8443'],
+        dynamic: [],
+        'draft-only': [],
+      });
+    } finally {
+      store.close();
+    }
+  });
+
   it('is a no-op on an up-to-date database, so every start may run it', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-reopen-'));
     dirs.push(dataDir);

@@ -14,7 +14,7 @@
 import type { MasterKey } from '../security/master-key.ts';
 import type { ApiKeyRow } from './api-keys.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
-import type { CredentialChoice, CredentialSummary } from './credentials.ts';
+import type { CredentialChoice, CredentialLimits, CredentialSummary, OpenCredential } from './credentials.ts';
 import type { ExecutionFilter, ExecutionRow, ExecutionStatus } from './executions.ts';
 import type { FailurePolicy, LoginFailure } from './login-failures.ts';
 import type { PublicationListItem, PublishResult } from './publications.ts';
@@ -131,12 +131,20 @@ export interface WebhookRepository {
 }
 
 export interface CredentialRepository {
-  insert(key: MasterKey, values: { name: string; type: string; secret: unknown }): Promise<CredentialSummary>;
+  insert(
+    key: MasterKey,
+    values: { name: string; type: string; secret: unknown } & Partial<CredentialLimits>,
+  ): Promise<CredentialSummary>;
   list(): Promise<CredentialSummary[]>;
+  get(id: string): Promise<CredentialSummary | undefined>;
+  /** Renames it or changes its limits, never its secret; undefined for no such credential. */
+  update(id: string, patch: { name?: string } & Partial<CredentialLimits>): Promise<CredentialSummary | undefined>;
   listChoices(): Promise<CredentialChoice[]>;
   delete(id: string): Promise<boolean>;
   /** The decrypted secret; undefined for no such credential; throws when `key` cannot open it. */
-  secret(key: MasterKey, id: string): Promise<{ type: string; secret: unknown } | undefined>;
+  secret(key: MasterKey, id: string): Promise<OpenCredential | undefined>;
+  /** Whom a run uses credentials for: its starter, else its version's author (undefined: unknown). */
+  runUser(executionId: string): Promise<{ id: string; role: Role; active: boolean } | undefined>;
   /** Re-encrypts every credential from one key to another, all or nothing; answers how many. */
   rotate(from: MasterKey, to: MasterKey): Promise<number>;
 }
@@ -203,6 +211,8 @@ export interface ApiKeyRepository {
   ): Promise<{ id: string; userId: string; prefix: string; role: Role; lastUsedAt: string | null } | undefined>;
   touch(id: string, at?: string): Promise<void>;
   revoke(id: string): Promise<boolean>;
+  /** Revokes every live key of a user, for good; answers how many. */
+  revokeForUser(userId: string): Promise<number>;
 }
 
 export interface AuditRepository {

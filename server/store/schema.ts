@@ -258,6 +258,14 @@ export const credentials = sqliteTable('credentials', {
   iv: blob('iv', { mode: 'buffer' }).notNull(),
   authTag: blob('auth_tag', { mode: 'buffer' }).notNull(),
   keyId: text('key_id').notNull(),
+  /**
+   * Where the credential may be sent: `scheme://host[:port][/path prefix]` strings. Empty: nowhere
+   * (docs/security.md). Migration 0009 filled it for existing credentials from their published uses.
+   */
+  allowedTargets: text('allowed_targets', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Who may use it in a workflow besides admins: these roles, and these users. Both empty: every editor. */
+  useRoles: text('use_roles', { mode: 'json' }).$type<Role[]>().notNull().default([]),
+  useUserIds: text('use_user_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
   updatedAt: text('updated_at').notNull(),

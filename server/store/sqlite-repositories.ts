@@ -98,9 +98,12 @@ function repositories(store: Store, run: Run): Repositories {
     credentials: {
       insert: (key, values) => run(() => credentials.insertCredential(db, key, values)),
       list: () => run(() => credentials.listCredentials(db)),
+      get: (id) => run(() => credentials.getCredential(db, id)),
+      update: (id, patch) => run(() => credentials.updateCredential(db, id, patch)),
       listChoices: () => run(() => credentials.listCredentialChoices(db)),
       delete: (id) => run(() => credentials.deleteCredential(db, id)),
       secret: (key, id) => run(() => credentials.credentialSecret(db, key, id)),
+      runUser: (executionId) => run(() => credentials.runUser(db, executionId)),
       rotate: (from, to) => run(() => credentials.rotateCredentials(db, from, to)),
     },
     users: {
@@ -136,6 +139,7 @@ function repositories(store: Store, run: Run): Repositories {
       live: (keyHash) => run(() => apiKeys.liveApiKey(db, keyHash)),
       touch: (id, at) => run(() => apiKeys.touchApiKey(db, id, at)),
       revoke: (id) => run(() => apiKeys.revokeApiKey(db, id)),
+      revokeForUser: (userId) => run(() => apiKeys.revokeUserApiKeys(db, userId)),
     },
     audit: {
       append: (entry) => run(() => audit.appendAudit(db, entry)),

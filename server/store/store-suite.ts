@@ -299,6 +299,21 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.apiKeys.revoke(key.id)).toBe(false);
         expect(await store.apiKeys.live('h1')).toBeUndefined();
       });
+
+      it('revokes every live key of one user, leaving others’ keys and earlier revocations alone', async () => {
+        const user = await store.users.insert(account('k@x.test'));
+        const other = await store.users.insert(account('o@x.test'));
+        const values = { name: 'ci', prefix: 'sw_abc', role: 'analyst' as const };
+        const first = await store.apiKeys.insert({ ...values, userId: user.id, keyHash: 'k1' });
+        await store.apiKeys.insert({ ...values, userId: user.id, keyHash: 'k2' });
+        await store.apiKeys.insert({ ...values, userId: other.id, keyHash: 'k3' });
+        await store.apiKeys.revoke(first.id);
+        const revokedAt = (await store.apiKeys.get(first.id))?.revokedAt;
+        expect(await store.apiKeys.revokeForUser(user.id)).toBe(1);
+        expect(await store.apiKeys.live('k2')).toBeUndefined();
+        expect(await store.apiKeys.live('k3')).toBeDefined();
+        expect((await store.apiKeys.get(first.id))?.revokedAt).toBe(revokedAt);
+      });
     });
 
     describe('audit log', () => {
@@ -337,11 +352,42 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
         ]);
         expect(await store.credentials.listChoices()).toEqual([{ id: saved.id, name: 'Shop', type: 'hmac' }]);
         expect(JSON.stringify(await store.credentials.list())).not.toContain('s3cret');
-        expect(await store.credentials.secret(key, saved.id)).toEqual({ type: 'hmac', secret: { secret: 's3cret' } });
+        expect(await store.credentials.secret(key, saved.id)).toMatchObject({
+          name: 'Shop',
+          type: 'hmac',
+          secret: { secret: 's3cret' },
+          allowedTargets: [],
+        });
         expect(await store.credentials.secret(key, 'missing')).toBeUndefined();
         await expect(store.credentials.secret(masterKeyFrom(randomBytes(32)), saved.id)).rejects.toThrow();
         expect(await store.credentials.delete(saved.id)).toBe(true);
         expect(await store.credentials.list()).toEqual([]);
+      });
+
+      it('keeps each credential’s limits, changed without touching the secret', async () => {
+        const saved = await store.credentials.insert(key, {
+          name: 'Api',
+          type: 'bearer',
+          secret: { token: 't' },
+          allowedTargets: ['https://api.example.com/v1'],
+        });
+        expect(saved).toMatchObject({ allowedTargets: ['https://api.example.com/v1'], useRoles: [], useUserIds: [] });
+        const updated = await store.credentials.update(saved.id, {
+          name: 'Api v2',
+          allowedTargets: ['https://api.example.com/v2', 'https://backup.example.com'],
+          useRoles: ['admin'],
+        });
+        expect(updated).toMatchObject({
+          name: 'Api v2',
+          allowedTargets: ['https://api.example.com/v2', 'https://backup.example.com'],
+          useRoles: ['admin'],
+        });
+        expect(await store.credentials.get(saved.id)).toEqual(updated);
+        expect(await store.credentials.secret(key, saved.id)).toMatchObject({
+          secret: { token: 't' },
+          allowedTargets: ['https://api.example.com/v2', 'https://backup.example.com'],
+        });
+        expect(await store.credentials.update('missing', { name: 'x' })).toBeUndefined();
       });
 
       it('re-encrypts every credential when the master key is rotated', async () => {

@@ -82,7 +82,7 @@ export function testApi(
     loginLimiter?: ApiDeps['loginLimiter'];
     publicUrl?: string;
     trustedProxies?: string[];
-    /** The key credentials are sealed with; a random one by default. */
+    /** The key credentials are sealed with (random by default); an engine's, when its workers must open them. */
     masterKey?: ApiDeps['masterKey'];
   } = {},
 ): TestApi {

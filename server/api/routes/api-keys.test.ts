@@ -123,6 +123,39 @@ describe('API keys', () => {
     expect(all.body.items.find((k: { id: string }) => k.id === theirs.key.id).revokedAt).not.toBeNull();
   });
 
+  it('are revoked for good when their creator is deactivated: reactivation does not revive them', async () => {
+    const created = await api.call('POST', '/api/v1/users', {
+      email: 'leaver@example.com',
+      name: 'Leaver',
+      role: 'operator',
+      password: 'a long enough password',
+    });
+    expect(created.status).toBe(201);
+    const login = await api.call(
+      'POST',
+      '/api/v1/auth/login',
+      { email: 'leaver@example.com', password: 'a long enough password' },
+      { as: 'anonymous' },
+    );
+    const cookie = { as: { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' } };
+    const minted = await api.call('POST', '/api/v1/api-keys', { name: 'cron job' }, cookie);
+    expect(minted.status).toBe(201);
+    const key = bearer(minted.body.secret);
+    expect((await api.call('GET', '/api/v1/workflows', undefined, key)).status).toBe(200);
+
+    expect((await api.call('PATCH', `/api/v1/users/${created.body.id}`, { active: false })).status).toBe(200);
+    expect((await api.call('GET', '/api/v1/workflows', undefined, key)).status).toBe(401);
+    const listed = await api.call('GET', '/api/v1/api-keys');
+    expect(listed.body.items.find((k: { id: string }) => k.id === minted.body.key.id).revokedAt).not.toBeNull();
+    const audit = await api.call('GET', '/api/v1/audit?action=user.deactivated');
+    expect(JSON.stringify(audit.body)).toContain('"revokedApiKeys":1');
+
+    expect((await api.call('PATCH', `/api/v1/users/${created.body.id}`, { active: true })).status).toBe(200);
+    expect((await api.call('GET', '/api/v1/workflows', undefined, key)).status).toBe(401);
+    // The seeded keys of other users are untouched.
+    expect((await api.call('GET', '/api/v1/workflows', undefined, { as: 'operator' })).status).toBe(200);
+  });
+
   it('refuse anything that is not a live key with 401', async () => {
     for (const authorization of ['Bearer sw_nope', 'Bearer ', 'Basic YTpi', `Bearer ${api.keys.admin}x`, 'Bearer']) {
       expect((await api.call('GET', '/api/v1/workflows', undefined, { as: { authorization } })).status).toBe(401);

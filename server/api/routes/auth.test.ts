@@ -334,7 +334,7 @@ describe('sessions', () => {
     await signIn('analyst.person@example.com', 'a new long password');
   });
 
-  it('of a deactivated user stop at once, and so do their API keys; reactivation lets keys work again', async () => {
+  it('of a deactivated user stop at once, and so do their API keys, for good: reactivation revives neither (issue 13)', async () => {
     const { id, cookie } = await userWithSession('operator');
     const key = await api.call('POST', '/api/v1/api-keys', { name: 'cron job' }, as(cookie));
     expect(key.status).toBe(201);
@@ -344,7 +344,7 @@ describe('sessions', () => {
     expect((await api.call('GET', '/api/v1/workflows', undefined, as(cookie))).status).toBe(401);
     expect((await api.call('GET', '/api/v1/workflows', undefined, bearer)).status).toBe(401);
     await api.call('PATCH', `/api/v1/users/${id}`, { active: true });
-    expect((await api.call('GET', '/api/v1/workflows', undefined, bearer)).status).toBe(200);
+    expect((await api.call('GET', '/api/v1/workflows', undefined, bearer)).status).toBe(401); // revoked for good
     expect((await api.call('GET', '/api/v1/workflows', undefined, as(cookie))).status).toBe(401); // revoked for good
   });
 });

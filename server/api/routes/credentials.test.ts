@@ -39,6 +39,24 @@ describe('credentials API', () => {
     expect(wrongShape.status).toBe(400);
   });
 
+  it('refuses header text that could never be sent (CR, LF) and header names that are not tokens', async () => {
+    for (const [secret, field] of [
+      [{ header: 'X-Key', value: 'abc\r\nX-Injected: 1' }, 'secret.value'],
+      [{ header: 'X Key', value: 'abc' }, 'secret.header'],
+    ] as const) {
+      const answer = await api.call('POST', '/api/v1/credentials', { name: 'x', type: 'header', secret });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toContain(field);
+    }
+    const bearer = await api.call('POST', '/api/v1/credentials', {
+      name: 'x',
+      type: 'bearer',
+      secret: { token: 'abc\ndef' },
+    });
+    expect(bearer.status).toBe(400);
+    expect(bearer.body.error.message).toContain('line break');
+  });
+
   it('offers editors the names and types to pick from, never a secret', async () => {
     await api.call('POST', '/api/v1/credentials', {
       name: 'Zendesk',

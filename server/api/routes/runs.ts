@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Graph } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
 import { type AuditEvent, audit } from '../audit.ts';
+import { refuseUnusableCredentials } from '../credential-use.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
@@ -52,6 +53,7 @@ export const runRoutes = [
         const graph = Graph.parse(workflow.draft);
         const problems = validateGraph(graph);
         if (problems.length > 0) throw invalidGraph(problems);
+        await refuseUnusableCredentials(deps.repos, request.caller, [graph]);
         const execution = await runs.start({
           workflowId: workflow.id,
           versionId: null,
@@ -71,6 +73,7 @@ export const runRoutes = [
             : undefined;
       if (!version)
         throw new ApiError(409, 'not_published', 'the workflow has no published version; publish one or run the draft');
+      await refuseUnusableCredentials(deps.repos, request.caller, [version.graph]);
       const execution = await runs.start({
         workflowId: workflow.id,
         versionId: version.id,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Graph, type Problem } from '../../core/graph.ts';
 import { validateGraph } from '../../core/validate.ts';
 import { audit } from '../audit.ts';
+import { refuseUnusableCredentials } from '../credential-use.ts';
 import { loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
 import { GraphProblems, toWorkflowListItem, Workflow, WorkflowId } from '../schemas.ts';
@@ -86,7 +87,11 @@ export const transferRoutes = [
       422: { description: 'A version graph is not valid; nothing was imported', schema: GraphProblems },
     },
     async handler(request) {
-      const { body, deps, c } = request;
+      const { body, deps, c, caller } = request;
+      await refuseUnusableCredentials(deps.repos, caller, [
+        body.draft,
+        ...body.versions.map((version) => version.graph),
+      ]);
       const versions = [...body.versions].sort((a, b) => a.number - b.number);
       const problems: Array<Problem & { version: number }> = versions.flatMap((version) =>
         validateGraph(version.graph).map((problem) => ({ ...problem, version: version.number })),

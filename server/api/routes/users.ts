@@ -61,7 +61,7 @@ export const userRoutes = [
     path: '/users/:id',
     operationId: 'updateUser',
     summary:
-      'Rename, change the role, deactivate or reactivate a user (deactivation ends their sessions and stops their keys)',
+      'Rename, change the role, deactivate or reactivate a user (deactivation ends their sessions and revokes their API keys for good)',
     tag: 'Users',
     access: 'admin',
     params: UserId,
@@ -78,11 +78,16 @@ export const userRoutes = [
       const before = await deps.repos.users.get(params.id);
       if (!before) throw notFound(`user ${params.id}`);
       let user: UserRow | undefined;
+      let revokedKeys = 0;
       try {
-        // A deactivation and the end of the user's sessions land together.
+        // A deactivation, the end of the user's sessions and the revocation of their API keys land
+        // together. Keys are revoked for good: reactivating the user does not revive them.
         user = await deps.repos.transaction(async (tx) => {
           const updated = await tx.users.update(params.id, body);
-          if (updated && before.active && !updated.active) await tx.sessions.revokeForUser(updated.id);
+          if (updated && before.active && !updated.active) {
+            await tx.sessions.revokeForUser(updated.id);
+            revokedKeys = await tx.apiKeys.revokeForUser(updated.id);
+          }
           return updated;
         });
       } catch (error) {
@@ -94,8 +99,8 @@ export const userRoutes = [
         await audit(request, { ...event, action: 'user.role_changed', details: { from: before.role, to: user.role } });
       }
       if (before.active && !user.active) {
-        // API keys check their creator's flag on every use; sessions were revoked outright, above.
-        await audit(request, { ...event, action: 'user.deactivated' });
+        // Sessions and API keys were revoked outright, above.
+        await audit(request, { ...event, action: 'user.deactivated', details: { revokedApiKeys: revokedKeys } });
       }
       if (!before.active && user.active) await audit(request, { ...event, action: 'user.reactivated' });
       if (before.name !== user.name) {

@@ -5,6 +5,7 @@ import { validateGraph } from '../../core/validate.ts';
 import type { PublicationListItem } from '../../store/publications.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import { audit } from '../audit.ts';
+import { refuseUnusableCredentials } from '../credential-use.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
@@ -108,6 +109,7 @@ export const versionRoutes = [
       const graph = body.graph ?? Graph.parse(workflow.draft);
       const problems = validateGraph(graph);
       if (problems.length > 0) throw invalidGraph(problems);
+      await refuseUnusableCredentials(deps.repos, caller, [graph]);
       const version = await deps.repos.workflows.insertVersion({
         workflowId: workflow.id,
         graph,

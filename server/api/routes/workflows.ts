@@ -4,6 +4,7 @@ import { validateGraph } from '../../core/validate.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import type { WorkflowRow } from '../../store/workflows.ts';
 import { audit } from '../audit.ts';
+import { refuseUnusableCredentials } from '../credential-use.ts';
 import { cursorParam, page } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { loadWorkflow } from '../load.ts';
@@ -82,6 +83,7 @@ export const workflowRoutes = [
     responses: { 201: { description: 'Created', schema: Workflow } },
     async handler(request) {
       const { body, deps, c, caller } = request;
+      if (body.graph) await refuseUnusableCredentials(deps.repos, caller, [body.graph]);
       const row = await deps.repos.workflows.insert({
         name: body.name,
         description: body.description,
@@ -232,7 +234,8 @@ export const workflowRoutes = [
       409: { description: 'The draft was changed elsewhere since `revision`' },
     },
     async handler(request) {
-      const { params, body, deps, c } = request;
+      const { params, body, deps, c, caller } = request;
+      await refuseUnusableCredentials(deps.repos, caller, [body.graph]);
       const result = await deps.repos.workflows.saveDraft(params.id, body.graph, body.revision);
       if (result.kind === 'not_found') throw notFound(`workflow ${params.id}`);
       if (result.kind === 'conflict') {
