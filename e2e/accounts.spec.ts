@@ -110,4 +110,24 @@ test('credentials are stored without ever showing their secret again', async ({ 
   const listed = await page.request.get('/api/v1/credentials');
   expect(await listed.text()).not.toContain('tok_super_secret_value');
   await page.screenshot({ path: screenshotPath('admin-credentials'), fullPage: true });
+
+  // Where it may be sent and who may use it: a bad target is named under the field, a good one is listed.
+  await page.getByRole('button', { name: 'Limits of Ledger API' }).click();
+  const limits = page.getByRole('dialog');
+  await limits.getByLabel('Allowed targets').fill('ftp://ledger.example.com');
+  await limits.getByRole('button', { name: 'Save limits' }).click();
+  await expect(limits.getByText('"ftp://ledger.example.com" must be http:// or https://')).toBeVisible();
+  await limits.getByLabel('Allowed targets').fill('https://ledger.example.com/v1');
+  await limits.getByLabel('Operators').check();
+  await page.screenshot({ path: screenshotPath('admin-credential-limits'), fullPage: true });
+  await limits.getByRole('button', { name: 'Save limits' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByText('https://ledger.example.com/v1')).toBeVisible();
+  const saved = (await (await page.request.get('/api/v1/credentials')).json()) as {
+    items: Array<{ name: string; allowedTargets: string[]; useRoles: string[] }>;
+  };
+  expect(saved.items.find((item) => item.name === 'Ledger API')).toMatchObject({
+    allowedTargets: ['https://ledger.example.com/v1'],
+    useRoles: ['operator'],
+  });
 });
