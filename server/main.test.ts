@@ -88,6 +88,14 @@ describe('npm start', () => {
     expect(execution?.status).toBe('succeeded');
     expect(execution?.steps[0]?.output).toEqual({ hello: 'world' });
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+    // A run went through, so every component is up: SQLite, PostgreSQL and the worker.
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as ApiAnswer).components).toMatchObject({
+      sqlite: { state: 'up' },
+      postgres: { state: 'up' },
+      worker: { state: 'up' },
+    });
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');

@@ -8,6 +8,7 @@ import { EventHub } from './engine/event-hub.ts';
 import { reconcileUnfinishedRuns } from './engine/runs.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { prepareDataDir } from './file-modes.ts';
+import { checkReadiness, postgresAnswers, sqliteWritable, workerAlive } from './health/readiness.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openQueueDatabase } from './pg/queue-database.ts';
 import { superviseWorkers } from './processes/supervisor.ts';
@@ -41,7 +42,13 @@ export async function startServer(): Promise<void> {
   const scheduler = new Scheduler(runs, repos, log);
   scheduler.start();
   const masterKey = loadMasterKey(config.dataDir, config.masterKey);
-  const app = createApp({ repos, log, config, masterKey, runs: createRunService(runs, events) }, { webDir });
+  const readiness = () =>
+    checkReadiness({
+      sqlite: sqliteWritable(store),
+      postgres: postgresAnswers(queue.pool),
+      worker: workerAlive(queue.pool),
+    });
+  const app = createApp({ repos, log, config, masterKey, readiness, runs: createRunService(runs, events) }, { webDir });
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   // Listen first: after a crash with a backlog, resuming every unfinished run takes a while, and
