@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -280,5 +280,60 @@ describe('npm start', () => {
     const exited = new Promise((resolve) => second.child.on('exit', resolve));
     second.child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  }, 120_000);
+
+  it('restarts its embedded PostgreSQL after it was killed, says so once, and runs work again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-pg-killed-'));
+    chmodSync(dir, 0o755);
+    dirs.push(dir);
+    const { url, child, output } = await start({ PORT: '0', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'info' });
+    const cookie = await setUp(url);
+    const api = (path: string, body?: unknown) =>
+      fetch(`${url}/api/v1${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    /** Starts a test run and answers its final status ('refused' when it could not even start). */
+    const runOnce = async (workflowId: string) => {
+      const started = await api(`/workflows/${workflowId}/runs`, { draft: true, payload: { n: 1 } });
+      if (started.status !== 201) return 'refused';
+      const { executionId } = (await started.json()) as ApiAnswer;
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const execution = (await (await api(`/executions/${executionId}`)).json()) as ApiAnswer;
+        if (execution.status !== 'running' && execution.status !== 'queued') return execution.status as string;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return 'stuck';
+    };
+    const { id } = (await (await api('/workflows', { name: 'Outlives PostgreSQL' })).json()) as ApiAnswer;
+    expect(await runOnce(id)).toBe('succeeded');
+
+    const ready = output()
+      .split('\n')
+      .find((line) => line.includes('embedded PostgreSQL is ready'));
+    const clusterDir = (JSON.parse(ready ?? '{}') as ApiAnswer).clusterDir as string;
+    const postmaster = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(postmaster, 'SIGKILL');
+
+    // Within a bounded time a manual run succeeds again: no restart of Stepwise needed.
+    const deadline = Date.now() + 45_000;
+    let outcome = '';
+    while (Date.now() < deadline && outcome !== 'succeeded') {
+      outcome = await runOnce(id);
+      if (outcome !== 'succeeded') await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(outcome).toBe('succeeded');
+    const ready2 = await fetch(`${url}/readyz`);
+    expect(((await ready2.json()) as ApiAnswer).components.postgres).toEqual({ state: 'up' });
+    const log = output();
+    expect(log.match(/Stepwise is restarting it/g)).toHaveLength(1);
+    expect(log).toContain('embedded PostgreSQL stopped unexpectedly (killed by SIGKILL); Stepwise is restarting it');
+    expect(log.match(/embedded PostgreSQL restarted after stopping unexpectedly/g)).toHaveLength(1);
+
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(clusterDir, 'postmaster.pid'))).toBe(false);
   }, 120_000);
 });

@@ -54,10 +54,13 @@ export async function startServer(): Promise<void> {
   // Listen first: after a crash with a backlog, resuming every unfinished run takes a while, and
   // the API (and /healthz) must answer meanwhile. Runs started from now on are queued by their own
   // request, so the reconcile covers only those that existed before this point.
-  const resuming = resumeInBackground(runs, log, newId());
+  const resuming = resumeInBackground(runs, log);
+  const startedUpTo = newId();
+  // A restarted embedded PostgreSQL may have lost the queue's last moments: rebuild it from SQLite.
+  queue.onRestart(() => resuming.resume(newId()));
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir }, 'Stepwise is listening');
-    resuming.start();
+    resuming.resume(startedUpTo);
   });
 
   stopOnSignals(async (signal) => {
@@ -81,10 +84,11 @@ export async function startServer(): Promise<void> {
 
 /**
  * Resumes the unfinished runs (`reconcileUnfinishedRuns`) without holding up the caller, logging
- * progress per batch. `STEPWISE_TEST_RECONCILE_GATE` (tests only) names a file whose appearance
- * lets it begin, so a test can see the server answer while the reconcile has not finished.
+ * progress per batch; each `resume` runs after the one before. `STEPWISE_TEST_RECONCILE_GATE`
+ * (tests only) names a file whose appearance lets it begin, so a test can see the server answer
+ * while the reconcile has not finished.
  */
-function resumeInBackground(runs: RunsDeps, log: Logger, upTo: string) {
+function resumeInBackground(runs: RunsDeps, log: Logger) {
   const abort = new AbortController();
   let done: Promise<void> = Promise.resolve();
   const gate = process.env.STEPWISE_TEST_RECONCILE_GATE;
@@ -92,21 +96,24 @@ function resumeInBackground(runs: RunsDeps, log: Logger, upTo: string) {
     while (gate && !existsSync(gate) && !abort.signal.aborted) await sleep(20);
   };
   return {
-    start() {
-      done = (async () => {
-        await opened();
-        const startedAt = Date.now();
-        const resumed = await reconcileUnfinishedRuns(runs, {
-          upTo,
-          signal: abort.signal,
-          onBatch: (progress) => log.info(progress, 'resuming unfinished runs'),
+    /** `upTo`: the newest execution id to look at; runs started later were queued by their request. */
+    resume(upTo: string) {
+      done = done
+        .then(async () => {
+          await opened();
+          const startedAt = Date.now();
+          const resumed = await reconcileUnfinishedRuns(runs, {
+            upTo,
+            signal: abort.signal,
+            onBatch: (progress) => log.info(progress, 'resuming unfinished runs'),
+          });
+          if (abort.signal.aborted) log.info(resumed, 'stopped resuming unfinished runs (shutting down)');
+          else log.info({ ...resumed, ms: Date.now() - startedAt }, 'resumed unfinished runs');
+        })
+        .catch((error: unknown) => {
+          // The next start (or PostgreSQL restart) reconciles again; meanwhile the runs wait, as they would have.
+          log.error({ err: error }, 'could not resume unfinished runs; they will be resumed at the next start');
         });
-        if (abort.signal.aborted) log.info(resumed, 'stopped resuming unfinished runs (shutting down)');
-        else log.info({ ...resumed, ms: Date.now() - startedAt }, 'resumed unfinished runs');
-      })().catch((error: unknown) => {
-        // The next start reconciles again; meanwhile the runs wait, as they would have.
-        log.error({ err: error }, 'could not resume unfinished runs; they will be resumed at the next start');
-      });
     },
     async stop() {
       abort.abort();
