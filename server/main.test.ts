@@ -1,8 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { newId } from './store/ids.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -12,7 +14,7 @@ afterEach(() => {
 });
 
 /** Starts `server/main.ts` as `npm start` does, and resolves with the URL it logs once listening. */
-function start(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+function start(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--no-node-snapshot', 'server/main.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,7 +25,7 @@ function start(env: Record<string, string>): Promise<{ url: string; child: Child
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(/"url":"(http:\/\/[^"]+)"/);
-      if (match?.[1]) resolve({ url: match[1], child });
+      if (match?.[1]) resolve({ url: match[1], child, output: () => output });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -86,6 +88,14 @@ describe('npm start', () => {
     expect(execution?.status).toBe('succeeded');
     expect(execution?.steps[0]?.output).toEqual({ hello: 'world' });
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+    // A run went through, so every component is up: SQLite, PostgreSQL and the worker.
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as ApiAnswer).components).toMatchObject({
+      sqlite: { state: 'up' },
+      postgres: { state: 'up' },
+      worker: { state: 'up' },
+    });
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
@@ -193,4 +203,137 @@ describe('npm start', () => {
     second.child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 90_000);
+
+  it('listens before resuming a backlog of unfinished runs, then resumes them in batches', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-backlog-'));
+    chmodSync(dir, 0o755);
+    dirs.push(dir);
+    const dataDir = join(dir, 'data');
+    const gate = join(dir, 'reconcile-may-begin');
+    const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', STEPWISE_TEST_RECONCILE_GATE: gate };
+    const first = await start(env);
+    const cookie = await setUp(first.url);
+    const api = (url: string, path: string, body?: unknown) =>
+      fetch(`${url}/api/v1${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const waitForEnd = async (url: string, executionId: string) => {
+      let execution: ApiAnswer = {};
+      for (let attempt = 0; attempt < 600; attempt++) {
+        execution = (await (await api(url, `/executions/${executionId}`)).json()) as ApiAnswer;
+        if (execution.status !== 'running' && execution.status !== 'queued') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return execution;
+    };
+    const { id } = (await (await api(first.url, '/workflows', { name: 'Backlog' })).json()) as ApiAnswer;
+    const { executionId } = (await (
+      await api(first.url, `/workflows/${id}/runs`, { draft: true })
+    ).json()) as ApiAnswer;
+    writeFileSync(gate, ''); // the first server resumes nothing; only the second one is held
+    expect((await waitForEnd(first.url, executionId)).status).toBe('succeeded');
+    const stopped = new Promise((resolve) => first.child.on('exit', resolve));
+    first.child.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+    rmSync(gate);
+
+    // A backlog as a crash leaves it: 450 queued runs of which the queue knows nothing.
+    const backlog = 450;
+    const sqlite = new Database(join(dataDir, 'stepwise.db'));
+    const copy = sqlite.prepare(
+      `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, created_at)
+       select ?, workflow_id, version_id, graph, trigger, trigger_payload, 'queued', created_at
+       from executions where id = ?`,
+    );
+    sqlite.transaction(() => {
+      for (let n = 0; n < backlog; n++) copy.run(newId(), executionId);
+    })();
+    sqlite.close();
+
+    // The gate holds the reconcile back: the server must already answer, and take new runs.
+    const second = await start(env);
+    expect(second.output()).not.toContain('resuming unfinished runs');
+    const health = await fetch(`${second.url}/healthz`);
+    expect(health.status).toBe(200);
+    const fresh = (await (await api(second.url, `/workflows/${id}/runs`, { draft: true })).json()) as ApiAnswer;
+    expect(second.output()).not.toContain('resumed unfinished runs');
+
+    writeFileSync(gate, '');
+    for (let waited = 0; waited < 60_000 && !second.output().includes('resumed unfinished runs'); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const lines = second
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('unfinished runs'))
+      .map((line) => JSON.parse(line) as ApiAnswer);
+    // One line per batch of 200, then the total: the run started meanwhile is not resumed twice.
+    expect(lines.map((line) => [line.msg, line.executions])).toEqual([
+      ['resuming unfinished runs', 200],
+      ['resuming unfinished runs', 400],
+      ['resuming unfinished runs', 450],
+      ['resumed unfinished runs', 450],
+    ]);
+    expect((await waitForEnd(second.url, fresh.executionId)).status).toBe('succeeded');
+    const exited = new Promise((resolve) => second.child.on('exit', resolve));
+    second.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 120_000);
+
+  it('restarts its embedded PostgreSQL after it was killed, says so once, and runs work again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-pg-killed-'));
+    chmodSync(dir, 0o755);
+    dirs.push(dir);
+    const { url, child, output } = await start({ PORT: '0', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'info' });
+    const cookie = await setUp(url);
+    const api = (path: string, body?: unknown) =>
+      fetch(`${url}/api/v1${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    /** Starts a test run and answers its final status ('refused' when it could not even start). */
+    const runOnce = async (workflowId: string) => {
+      const started = await api(`/workflows/${workflowId}/runs`, { draft: true, payload: { n: 1 } });
+      if (started.status !== 201) return 'refused';
+      const { executionId } = (await started.json()) as ApiAnswer;
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const execution = (await (await api(`/executions/${executionId}`)).json()) as ApiAnswer;
+        if (execution.status !== 'running' && execution.status !== 'queued') return execution.status as string;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return 'stuck';
+    };
+    const { id } = (await (await api('/workflows', { name: 'Outlives PostgreSQL' })).json()) as ApiAnswer;
+    expect(await runOnce(id)).toBe('succeeded');
+
+    const ready = output()
+      .split('\n')
+      .find((line) => line.includes('embedded PostgreSQL is ready'));
+    const clusterDir = (JSON.parse(ready ?? '{}') as ApiAnswer).clusterDir as string;
+    const postmaster = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(postmaster, 'SIGKILL');
+
+    // Within a bounded time a manual run succeeds again: no restart of Stepwise needed.
+    const deadline = Date.now() + 45_000;
+    let outcome = '';
+    while (Date.now() < deadline && outcome !== 'succeeded') {
+      outcome = await runOnce(id);
+      if (outcome !== 'succeeded') await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(outcome).toBe('succeeded');
+    const ready2 = await fetch(`${url}/readyz`);
+    expect(((await ready2.json()) as ApiAnswer).components.postgres).toEqual({ state: 'up' });
+    const log = output();
+    expect(log.match(/Stepwise is restarting it/g)).toHaveLength(1);
+    expect(log).toContain('embedded PostgreSQL stopped unexpectedly (killed by SIGKILL); Stepwise is restarting it');
+    expect(log.match(/embedded PostgreSQL restarted after stopping unexpectedly/g)).toHaveLength(1);
+
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(clusterDir, 'postmaster.pid'))).toBe(false);
+  }, 120_000);
 });

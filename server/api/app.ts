@@ -67,14 +67,19 @@ export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono
 
   // API, webhook and health answers are live data, often private (run payloads, users, keys):
   // never kept by a browser's or a proxy's cache. The web app's files set their own caching.
-  for (const path of [`${API_PREFIX}/*`, '/hooks/*', '/healthz']) {
+  for (const path of [`${API_PREFIX}/*`, '/hooks/*', '/healthz', '/readyz']) {
     app.use(path, async (c, next) => {
       await next();
       if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
     });
   }
 
+  // Liveness: the process answers. Readiness: SQLite, PostgreSQL and a worker all work, by name.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const report = deps.readiness ? await deps.readiness() : { status: 'not ready', components: {} };
+    return c.json(report, report.status === 'ready' ? 200 : 503);
+  });
   const openApi = openApiDocument(apiRoutes, API_PREFIX);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
   mountRoutes(app, API_PREFIX, apiRoutes, deps);

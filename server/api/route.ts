@@ -6,6 +6,7 @@ import { type Caller, InvalidApiKey, resolveCaller } from '../auth/caller.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import { crossSiteProblem } from '../auth/request-info.ts';
 import type { Config } from '../config.ts';
+import type { ReadinessReport } from '../health/readiness.ts';
 import type { Logger } from '../log.ts';
 import type { RunService } from '../runs/service.ts';
 import type { MasterKey } from '../security/master-key.ts';
@@ -24,6 +25,8 @@ export interface ApiDeps {
   > &
     // Unset: the address each request was sent to, and no proxy believed.
     Partial<Pick<Config, 'publicUrl' | 'trustedProxies'>>;
+  /** `GET /readyz`: each component's state (server/health/readiness.ts); absent in route tests. */
+  readonly readiness?: () => Promise<ReadinessReport>;
   /** Credentials are sealed and opened with this key. */
   readonly masterKey: MasterKey;
   /** Starting, canceling, retrying and following runs: absent only in tests of routes that never start runs. */

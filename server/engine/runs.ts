@@ -142,25 +142,51 @@ export async function retryRun(
  * that lost jobs (PostgreSQL stopped uncleanly, its data reset): the store is the record, the
  * queue can always be derived from it. Jobs that still exist are not duplicated (their keys;
  * invariant "reconcile at start").
+ *
+ * It pages through the runs in batches and may run while the API serves requests (the server
+ * listens first): `upTo` (an execution id, ids sort by creation) leaves out runs started after
+ * the reconcile began, which their own request queued; a run canceled or ended meanwhile gets
+ * nothing queued (and a step queued just before its run ended is dropped at claim, invariant
+ * "cancel clears the queue"). `onBatch` hears the running totals after each batch.
  */
-export async function reconcileUnfinishedRuns(deps: RunsPorts): Promise<{ executions: number; jobs: number }> {
-  let executions = 0;
-  let jobs = 0;
+export async function reconcileUnfinishedRuns(
+  deps: RunsPorts,
+  options: {
+    batchSize?: number;
+    upTo?: string;
+    onBatch?: (progress: ReconcileProgress) => void;
+    /** Stops between runs (shutdown); what is left is reconciled at the next start. */
+    signal?: AbortSignal;
+  } = {},
+): Promise<ReconcileProgress> {
+  const progress = { executions: 0, jobs: 0 };
   let after: string | undefined;
   for (;;) {
-    const batch = await deps.runStore.unfinishedRuns(200, after);
-    if (batch.length === 0) return { executions, jobs };
+    const batch = (await deps.runStore.unfinishedRuns(options.batchSize ?? 200, after)).filter(
+      (id) => options.upTo === undefined || id <= options.upTo,
+    );
+    if (batch.length === 0) return progress;
     for (const id of batch) {
+      if (options.signal?.aborted) return progress;
       const pending = await pendingOf(deps, id);
       if (pending.length > 0) await deps.jobs.add(specsFor(id, pending));
-      executions++;
-      jobs += pending.length;
+      progress.executions++;
+      progress.jobs += pending.length;
     }
+    options.onBatch?.({ ...progress });
     after = batch.at(-1);
   }
 }
 
+export interface ReconcileProgress {
+  executions: number;
+  jobs: number;
+}
+
 async function pendingOf(deps: RunsPorts, executionId: string): Promise<PendingStep[]> {
+  // Canceled (or ended) by a request since the batch was listed: nothing to queue.
+  const status = await deps.runStore.runStatus(executionId);
+  if (status !== 'queued' && status !== 'running') return [];
   const run = await deps.runStore.runForStep(executionId);
   let graph: CompiledGraph;
   try {

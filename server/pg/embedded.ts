@@ -40,6 +40,8 @@ export interface EmbeddedPostgres {
   readonly clusterDir: string;
   /** Where this start moved a cluster that did not belong to the data dir; undefined when none was. */
   readonly movedAside: string | undefined;
+  /** Calls `listener` each time a postmaster that stopped unexpectedly has been started again. */
+  onRestart(listener: () => void): void;
   stop(): Promise<void>;
 }
 
@@ -284,6 +286,8 @@ function initCluster(
 
 interface Postmaster {
   stop(): Promise<void>;
+  /** Calls `listener` if the postmaster exits without having been asked to stop (killed, crashed). */
+  onUnexpectedExit(listener: (how: string, output: string) => void): void;
 }
 
 async function launch(native: string, flags: string[], runAs: RunAs | undefined): Promise<Postmaster> {
@@ -297,16 +301,27 @@ async function launch(native: string, flags: string[], runAs: RunAs | undefined)
   child.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
   });
-  child.on('exit', (code) => {
+  let stopping: Promise<void> | undefined;
+  let started = false;
+  let unexpected: ((how: string, output: string) => void) | undefined;
+  let how: string | undefined;
+  child.on('exit', (code, signal) => {
     exited = code;
+    if (!started || stopping) return;
+    how = signal ? `killed by ${signal}` : `exit code ${code}`;
+    unexpected?.(how, output);
   });
   const ready = await waitUntil(() => exited !== undefined || output.includes('ready to accept connections'), 60_000);
   if (!ready || exited !== undefined) {
     child.kill('SIGKILL');
     throw new Error(`embedded PostgreSQL did not start (exit ${exited}):\n${output}`);
   }
-  let stopping: Promise<void> | undefined;
+  started = true;
   return {
+    onUnexpectedExit(listener) {
+      unexpected = listener;
+      if (how !== undefined && !stopping) listener(how, output);
+    },
     stop() {
       stopping ??= (async () => {
         if (exited !== undefined) return;
@@ -437,11 +452,60 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   log.info({ port, clusterDir, socket: socketDir !== undefined }, 'embedded PostgreSQL is ready');
 
+  // Mending: a postmaster that exits unasked (killed, crashed, OOM) is started again on the same
+  // port and cluster, so every pool and the event connection reconnect to the same URL. Its
+  // orphaned backends may hold the shared memory for a moment: start attempts back off until they
+  // are gone. The queue may have lost its last moments (synchronous_commit=off): `onRestart` lets
+  // the owner reconcile it from SQLite.
+  let stopped = false;
+  let mending: Promise<void> | undefined;
+  const restartedListeners: Array<() => void> = [];
+  const watch = (how: string, output: string) => {
+    if (stopped || mending) return;
+    log.error(
+      { clusterDir, port, how, lastOutput: output.slice(-1000) },
+      `embedded PostgreSQL stopped unexpectedly (${how}); Stepwise is restarting it`,
+    );
+    const startedAt = Date.now();
+    mending = (async () => {
+      for (let attempt = 1; !stopped; attempt++) {
+        try {
+          const next = await launch(native, flags, runAs);
+          if (stopped) {
+            await next.stop();
+            return;
+          }
+          postmaster = next;
+          log.warn(
+            { clusterDir, port, attempts: attempt, ms: Date.now() - startedAt },
+            'embedded PostgreSQL restarted after stopping unexpectedly',
+          );
+          mending = undefined;
+          next.onUnexpectedExit(watch);
+          for (const listener of restartedListeners) listener();
+          return;
+        } catch (error) {
+          log.debug({ attempt, error: (error as Error).message }, 'embedded PostgreSQL did not restart yet; retrying');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** Math.min(attempt, 5))));
+        }
+      }
+    })();
+  };
+  // Watched only from here: before, a failed first login stops it on purpose.
+  postmaster.onUnexpectedExit(watch);
+
   return {
     url: `${base}/${DATABASE}${socketDir ? `?host=${encodeURIComponent(socketDir)}` : ''}`,
     port,
     clusterDir,
     movedAside,
-    stop: () => postmaster.stop(),
+    onRestart(listener) {
+      restartedListeners.push(listener);
+    },
+    async stop() {
+      stopped = true;
+      await mending;
+      await postmaster.stop();
+    },
   };
 }

@@ -11,6 +11,11 @@ import { createPgPool } from './pool.ts';
 export interface QueueDatabase {
   readonly url: string;
   readonly pool: pg.Pool;
+  /**
+   * Calls `listener` each time the embedded PostgreSQL, after stopping unexpectedly, was started
+   * again (never for DATABASE_URL: an external one is only reported down, by /readyz).
+   */
+  onRestart(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +47,9 @@ export async function openQueueDatabase(
   return {
     url,
     pool,
+    onRestart(listener) {
+      embedded?.onRestart(listener);
+    },
     async close() {
       await pool.end();
       await embedded?.stop();

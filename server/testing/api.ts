@@ -84,6 +84,7 @@ export function testApi(
     trustedProxies?: string[];
     /** The key credentials are sealed with (random by default); an engine's, when its workers must open them. */
     masterKey?: ApiDeps['masterKey'];
+    readiness?: ApiDeps['readiness'];
   } = {},
 ): TestApi {
   const store = options.store ?? tempStore();
@@ -105,6 +106,7 @@ export function testApi(
     masterKey: options.masterKey ?? masterKeyFrom(randomBytes(32)),
     ...(options.runs ? { runs: options.runs } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
   });
   return {
     store,
