@@ -4,10 +4,13 @@ import { hostname } from 'node:os';
 import { Logger as GraphileLogger, type Runner, run, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import { GraphCache } from '../core/engine/graph-cache.ts';
+import { StepJob } from '../core/engine/jobs.ts';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
 import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
+import { EventHub } from './event-hub.ts';
+import { ExecutionAborts } from './execution-aborts.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
@@ -49,6 +52,15 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   events.on('pool:create', ({ workerPool }) => liveness.track(workerPool.id));
   events.on('worker:create', ({ worker }) => liveness.track(worker.workerId));
   let draining = false;
+  // Cancels reach the steps running here at once: their HTTP calls and scripts are aborted.
+  const aborts = new ExecutionAborts();
+  const hub = new EventHub(options.pgPool.options, options.log);
+  hub.subscribeAll((event) => {
+    if (event.type === 'run' && event.status === 'canceled' && aborts.abort(event.executionId) > 0) {
+      options.log.debug({ executionId: event.executionId }, 'aborted the steps of a canceled run');
+    }
+  });
+  await hub.start();
   const runStep = workerStepRunner({
     store: options.store,
     pgPool: options.pgPool,
@@ -71,12 +83,25 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     logger: graphileLogger(options.log),
     taskList: {
       [STEP_TASK]: async (payload, helpers) => {
+        const job = StepJob.safeParse(payload);
+        // Watched before the step reads its run (execution-aborts.ts says why).
+        const canceled = job.success ? aborts.watch(job.data.executionId) : undefined;
+        const signal = canceled
+          ? helpers.abortSignal
+            ? AbortSignal.any([helpers.abortSignal, canceled.signal])
+            : canceled.signal
+          : helpers.abortSignal;
         try {
-          await runStep(payload, helpers.job.id, helpers.abortSignal);
+          await runStep(payload, helpers.job.id, signal);
         } catch (error) {
+          // Its run was canceled: the job is done (the cancel marked its attempt canceled), and
+          // neither retried nor recorded as a failure.
+          if (error instanceof StepReleased && canceled?.signal.aborted && !helpers.abortSignal?.aborted) return;
           // Thrown on, so graphile-worker unlocks the job (it would complete it on success).
           if (error instanceof StepReleased) released.set(helpers.job.id, helpers.job.attempts);
           throw error;
+        } finally {
+          canceled?.leave();
         }
       },
     },
@@ -110,6 +135,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
         options.log.info({ released: released.size, requeued }, 'released the steps still running');
       }
       await liveness.stop();
+      await hub.close();
       sandbox.dispose();
     },
   };
