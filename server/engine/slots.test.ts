@@ -15,7 +15,7 @@ beforeAll(async () => {
   engine = await testEngine({ concurrency: 1 });
   await engine.startWorker();
   http = await testHttpServer((request, response) => {
-    if (request.url === '/never') {
+    if (request.url.startsWith('/never')) {
       response.on('close', () => {
         if (!response.writableEnded) dropped++;
       });
@@ -94,5 +94,49 @@ describe('cancel', () => {
     const { execution, steps } = await engine.finished(stuck.id);
     expect(execution.status).toBe('canceled');
     expect(byNode(steps).loop).toBeUndefined();
+  });
+});
+
+//  Start ──┬──▶ Call 0 (never answers)
+//          ├──▶ …
+//          └──▶ Call 9
+const fanOut = (url: string, width: number): Graph => ({
+  nodes: [
+    node('start', 'trigger.manual', 'Start'),
+    ...Array.from({ length: width }, (_, i) =>
+      node(`call${i}`, 'action.http', `Call ${i}`, { method: 'GET', url: `${url}/never?call=${i}` }),
+    ),
+  ],
+  edges: Array.from({ length: width }, (_, i) => edge('start', `call${i}`)),
+});
+
+describe('slots per run', () => {
+  it('runs at most 4 steps of one run at once: a fan-out to 10 hung calls leaves slots for another run', async () => {
+    const wide = await testEngine({ concurrency: 10 });
+    try {
+      await wide.startWorker();
+      const hung = () => http.requests.filter((request) => request.url.startsWith('/never?call=')).length;
+      const stuck = await wide.run(fanOut(http.url, 10));
+      await waitUntil('4 calls are in flight', () => hung() === 4);
+      const next = await wide.run(quick());
+      expect((await wide.finished(next.id, 3000)).execution.status).toBe('succeeded');
+      // The others wait, deferred: not failed, not started, and their queue attempts given back.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(hung()).toBe(4);
+      const steps = stepRunsNow(wide.store, stuck.id);
+      expect(steps.filter((step) => step.status === 'running')).toHaveLength(4);
+      expect(steps.filter((step) => step.status === 'failed')).toHaveLength(0);
+      const { rows } = await wide.pgPool.query<{ attempts: number }>(
+        'select attempts from graphile_worker.jobs where key like $1 and locked_at is null',
+        [`step:${stuck.id}:%`],
+      );
+      expect(rows).toHaveLength(6);
+      for (const row of rows) expect(row.attempts).toBe(0);
+      // Canceling frees them all; the deferred jobs go with the run.
+      expect(await cancelRun(wide.runs, stuck.id)).toBe(true);
+      expect((await wide.finished(stuck.id)).execution.status).toBe('canceled');
+    } finally {
+      await wide.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
+import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred } from './slots.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
 export interface WorkerOptions {
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   readonly masterKey: StepRunnerDeps['masterKey'];
   /** How long `stop` lets running steps finish before it releases them to other workers. */
   readonly drainMs?: number;
+  /** Steps of one run this process runs at once; more are deferred (slots.ts). */
+  readonly runConcurrency?: number;
 }
 
 export interface EngineWorker {
@@ -74,6 +77,12 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   });
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
   const released = new Map<string, number>();
+  const runConcurrency = options.runConcurrency ?? DEFAULT_RUN_CONCURRENCY;
+  /** Why a step of `executionId` may not take a slot now, if it may not. */
+  const mustWait = (executionId: string): string | undefined =>
+    aborts.steps(executionId) >= runConcurrency
+      ? `its run already has ${runConcurrency} steps running in this worker`
+      : undefined;
   const runner: Runner = await run({
     pgPool: options.pgPool,
     concurrency: options.concurrency,
@@ -84,6 +93,13 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     taskList: {
       [STEP_TASK]: async (payload, helpers) => {
         const job = StepJob.safeParse(payload);
+        // One run cannot take every slot: a step beyond its run's share goes back to the queue.
+        // Checked and counted in the same turn, so two jobs of one run cannot both pass.
+        const wait = job.success ? mustWait(job.data.executionId) : undefined;
+        if (wait) {
+          await deferJob(options.pgPool, helpers.job.id);
+          throw new StepDeferred(wait);
+        }
         // Watched before the step reads its run (execution-aborts.ts says why).
         const canceled = job.success ? aborts.watch(job.data.executionId) : undefined;
         const signal = canceled
@@ -146,7 +162,8 @@ function graphileLogger(log: Logger): GraphileLogger {
   return new GraphileLogger(() => (level, message, meta) => {
     const target = log.child({ component: 'graphile-worker' });
     // A released step is reported by graphile-worker as a failed task; it is not an error.
-    if (meta?.error instanceof StepReleased) target.debug(meta, message);
+    // Nor is a deferred one (slots.ts).
+    if (meta?.error instanceof StepReleased || meta?.error instanceof StepDeferred) target.debug(meta, message);
     else if (level === 'error') target.error(meta ?? {}, message);
     else if (level === 'warning') target.warn(meta ?? {}, message);
     else if (level === 'info') target.debug(meta ?? {}, message);
