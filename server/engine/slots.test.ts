@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph.ts';
 import { byNode, edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
-import { cancelRun } from './runs.ts';
+import { cancelRun, startRun } from './runs.ts';
 
 /**
  * Issue 13 item 4, "one run cannot take every slot": a cancel frees its run's slots at once.
@@ -104,7 +104,7 @@ const fanOut = (url: string, width: number): Graph => ({
   nodes: [
     node('start', 'trigger.manual', 'Start'),
     ...Array.from({ length: width }, (_, i) =>
-      node(`call${i}`, 'action.http', `Call ${i}`, { method: 'GET', url: `${url}/never?call=${i}` }),
+      node(`call${i}`, 'action.http', `Call ${i}`, { method: 'GET', url: `${url}?call=${i}` }),
     ),
   ],
   edges: Array.from({ length: width }, (_, i) => edge('start', `call${i}`)),
@@ -116,7 +116,7 @@ describe('slots per run', () => {
     try {
       await wide.startWorker();
       const hung = () => http.requests.filter((request) => request.url.startsWith('/never?call=')).length;
-      const stuck = await wide.run(fanOut(http.url, 10));
+      const stuck = await wide.run(fanOut(`${http.url}/never`, 10));
       await waitUntil('4 calls are in flight', () => hung() === 4);
       const next = await wide.run(quick());
       expect((await wide.finished(next.id, 3000)).execution.status).toBe('succeeded');
@@ -137,6 +137,39 @@ describe('slots per run', () => {
       expect((await wide.finished(stuck.id)).execution.status).toBe('canceled');
     } finally {
       await wide.close();
+    }
+  });
+});
+
+describe('slots of test runs', () => {
+  it('lets test runs take at most half of a worker\'s slots', async () => {
+    const small = await testEngine({ concurrency: 4 });
+    try {
+      await small.startWorker();
+      const inFlight = (path: string) => http.requests.filter((request) => request.url.startsWith(path)).length;
+      // A draft's test run, fanned out to 4 hung calls: 2 run, the others wait.
+      const { workflow } = small.workflow(quick());
+      const draft = await startRun(small.runs, {
+        workflowId: workflow.id,
+        versionId: null,
+        graph: fanOut(`${http.url}/never/draft`, 4),
+        trigger: 'test',
+        payload: {},
+      });
+      await waitUntil('2 draft calls are in flight', () => inFlight('/never/draft') === 2);
+      // Published work still has the other half.
+      const live = await small.run(fanOut(`${http.url}/never/live`, 2));
+      await waitUntil('2 published calls are in flight', () => inFlight('/never/live') === 2);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(inFlight('/never/draft')).toBe(2);
+      expect(stepRunsNow(small.store, draft.id).filter((step) => step.status === 'failed')).toHaveLength(0);
+      // Once the test run is gone, its place is free again.
+      expect(await cancelRun(small.runs, draft.id)).toBe(true);
+      expect(await cancelRun(small.runs, live.id)).toBe(true);
+      const next = await small.run(quick());
+      expect((await small.finished(next.id, 3000)).execution.status).toBe('succeeded');
+    } finally {
+      await small.close();
     }
   });
 });

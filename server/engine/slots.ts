@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { Store } from '../store/db.ts';
+import { isTestExecution } from '../store/executions.ts';
 
 /**
  * How a worker shares its slots (WORKER_CONCURRENCY steps at once) between runs, so one run
@@ -8,6 +10,34 @@ import type pg from 'pg';
  * invariant "job keys").
  */
 export const DEFAULT_RUN_CONCURRENCY = 4;
+
+/** Slots test runs (drafts) may take together in a worker of `concurrency` slots: half, at least one. */
+export const testRunSlots = (concurrency: number): number => Math.max(1, Math.floor(concurrency / 2));
+
+/**
+ * Which runs are test runs, read once per run (it never changes) from SQLite: synchronous, so a
+ * job's share is checked and counted in the same turn.
+ */
+export class TestRuns {
+  private readonly known = new Map<string, boolean>();
+  private readonly store: Pick<Store, 'sqlite'>;
+
+  constructor(store: Pick<Store, 'sqlite'>) {
+    this.store = store;
+  }
+
+  has(executionId: string): boolean {
+    let test = this.known.get(executionId);
+    if (test === undefined) {
+      // A run that is gone is no test run: its job returns at once anyway.
+      test = isTestExecution(this.store.sqlite, executionId) ?? false;
+      // Bounded: the oldest runs are forgotten first (a Map keeps insertion order).
+      if (this.known.size >= 10_000) this.known.delete(this.known.keys().next().value as string);
+      this.known.set(executionId, test);
+    }
+    return test;
+  }
+}
 
 /** Thrown by a step job that is deferred: graphile-worker unlocks it (deferJob made it due soon). */
 export class StepDeferred extends Error {

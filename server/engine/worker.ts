@@ -13,7 +13,7 @@ import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
-import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred } from './slots.ts';
+import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred, TestRuns, testRunSlots } from './slots.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
 export interface WorkerOptions {
@@ -78,11 +78,18 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
   const released = new Map<string, number>();
   const runConcurrency = options.runConcurrency ?? DEFAULT_RUN_CONCURRENCY;
+  // Test runs (drafts) together take at most half the slots: published work always has room.
+  const testSlots = testRunSlots(options.concurrency);
+  const testRuns = new TestRuns(options.store);
+  let testSteps = 0;
   /** Why a step of `executionId` may not take a slot now, if it may not. */
-  const mustWait = (executionId: string): string | undefined =>
-    aborts.steps(executionId) >= runConcurrency
-      ? `its run already has ${runConcurrency} steps running in this worker`
-      : undefined;
+  const mustWait = (executionId: string, test: boolean): string | undefined => {
+    if (aborts.steps(executionId) >= runConcurrency) {
+      return `its run already has ${runConcurrency} steps running in this worker`;
+    }
+    if (test && testSteps >= testSlots) return `test runs already have ${testSlots} steps running in this worker`;
+    return undefined;
+  };
   const runner: Runner = await run({
     pgPool: options.pgPool,
     concurrency: options.concurrency,
@@ -95,11 +102,13 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
         const job = StepJob.safeParse(payload);
         // One run cannot take every slot: a step beyond its run's share goes back to the queue.
         // Checked and counted in the same turn, so two jobs of one run cannot both pass.
-        const wait = job.success ? mustWait(job.data.executionId) : undefined;
+        const test = job.success && testRuns.has(job.data.executionId);
+        const wait = job.success ? mustWait(job.data.executionId, test) : undefined;
         if (wait) {
           await deferJob(options.pgPool, helpers.job.id);
           throw new StepDeferred(wait);
         }
+        if (test) testSteps++;
         // Watched before the step reads its run (execution-aborts.ts says why).
         const canceled = job.success ? aborts.watch(job.data.executionId) : undefined;
         const signal = canceled
@@ -118,6 +127,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
           throw error;
         } finally {
           canceled?.leave();
+          if (test) testSteps--;
         }
       },
     },
