@@ -142,7 +142,7 @@ describe('slots per run', () => {
 });
 
 describe('slots of test runs', () => {
-  it('lets test runs take at most half of a worker\'s slots', async () => {
+  it("lets test runs take at most half of a worker's slots", async () => {
     const small = await testEngine({ concurrency: 4 });
     try {
       await small.startWorker();
