@@ -79,6 +79,13 @@ export const ConfigSchema = z.object({
     .max(200)
     .default(10)
     .describe('Steps each worker process runs at once'),
+  WORKER_RUN_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(4)
+    .describe('Steps of one run each worker process runs at once; more wait for a free place'),
   WORKER_DRAIN_SECONDS: z.coerce
     .number()
     .min(0)
@@ -166,6 +173,7 @@ export interface Config {
   pgPort: number | undefined;
   workers: number;
   workerConcurrency: number;
+  workerRunConcurrency: number;
   workerDrainSeconds: number;
   apiBodyLimit: number;
   masterKey: string | undefined;
@@ -214,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPort: values.PG_PORT,
     workers: values.WORKERS,
     workerConcurrency: values.WORKER_CONCURRENCY,
+    workerRunConcurrency: values.WORKER_RUN_CONCURRENCY,
     workerDrainSeconds: values.WORKER_DRAIN_SECONDS,
     apiBodyLimit: values.API_BODY_LIMIT,
     masterKey: values.STEPWISE_MASTER_KEY,

@@ -24,6 +24,7 @@ export async function runWorkerProcess(): Promise<void> {
     pgPool,
     log,
     concurrency: config.workerConcurrency,
+    runConcurrency: config.workerRunConcurrency,
     masterKey,
     drainMs: config.workerDrainSeconds * 1000,
     ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),

@@ -11,6 +11,7 @@ type Listener = (event: EngineEvent) => void;
 /**
  * The API process's ear on the engine: one PostgreSQL connection LISTENing to the events workers
  * publish, fanned out to subscribers (live progress streams, webhook calls waiting for a result).
+ * Workers have one too, to hear cancels (server/engine/execution-aborts.ts).
  * Reconnects with backoff if the connection drops.
  */
 export class EventHub {
@@ -19,16 +20,19 @@ export class EventHub {
   private client: pg.Client | undefined;
   private closed = false;
   private retryMs = 250;
-  private readonly connectionString: string;
+  private readonly connectionString: string | pg.ClientConfig;
   private readonly log: Logger;
 
-  constructor(connectionString: string, log: Logger) {
+  /** `connectionString` may also be a client's settings (a worker passes its pool's). */
+  constructor(connectionString: string | pg.ClientConfig, log: Logger) {
     this.connectionString = connectionString;
     this.log = log;
   }
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client(
+      typeof this.connectionString === 'string' ? { connectionString: this.connectionString } : this.connectionString,
+    );
     client.on('notification', (message) => this.dispatch(message.payload));
     client.on('error', (error) => {
       this.log.warn({ err: error }, 'engine event connection failed; reconnecting');

@@ -77,10 +77,11 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
           }
         },
         runScript: async (code, limits) =>
-          deps.sandbox.runScript(code, await scopeFor(), limits.timeoutMs, limits.memoryMb),
+          deps.sandbox.runScript(code, await scopeFor(), limits.timeoutMs, limits.memoryMb, abortSignal),
         http: (request) => deps.http(request, abortSignal, { executionId: step.executionId }),
       };
-      // The signal aborts only when this worker stops and the drain grace is over (drain.ts).
+      // The signal aborts when this worker stops and the drain grace is over (drain.ts), or when
+      // the run is canceled (execution-aborts.ts): either way the step is released, not failed.
       const result = await untilReleased(abortSignal, () =>
         node.definition.execute({ config: node.config, input, ctx }),
       );

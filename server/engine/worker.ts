@@ -4,12 +4,16 @@ import { hostname } from 'node:os';
 import { Logger as GraphileLogger, type Runner, run, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import { GraphCache } from '../core/engine/graph-cache.ts';
+import { StepJob } from '../core/engine/jobs.ts';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
 import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
+import { EventHub } from './event-hub.ts';
+import { ExecutionAborts } from './execution-aborts.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
 import { STEP_TASK } from './queue.ts';
+import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred, TestRuns, testRunSlots } from './slots.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
 export interface WorkerOptions {
@@ -25,6 +29,8 @@ export interface WorkerOptions {
   readonly masterKey: StepRunnerDeps['masterKey'];
   /** How long `stop` lets running steps finish before it releases them to other workers. */
   readonly drainMs?: number;
+  /** Steps of one run this process runs at once; more are deferred (slots.ts). */
+  readonly runConcurrency?: number;
 }
 
 export interface EngineWorker {
@@ -49,6 +55,15 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   events.on('pool:create', ({ workerPool }) => liveness.track(workerPool.id));
   events.on('worker:create', ({ worker }) => liveness.track(worker.workerId));
   let draining = false;
+  // Cancels reach the steps running here at once: their HTTP calls and scripts are aborted.
+  const aborts = new ExecutionAborts();
+  const hub = new EventHub(options.pgPool.options, options.log);
+  hub.subscribeAll((event) => {
+    if (event.type === 'run' && event.status === 'canceled' && aborts.abort(event.executionId) > 0) {
+      options.log.debug({ executionId: event.executionId }, 'aborted the steps of a canceled run');
+    }
+  });
+  await hub.start();
   const runStep = workerStepRunner({
     store: options.store,
     pgPool: options.pgPool,
@@ -62,6 +77,19 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   });
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
   const released = new Map<string, number>();
+  const runConcurrency = options.runConcurrency ?? DEFAULT_RUN_CONCURRENCY;
+  // Test runs (drafts) together take at most half the slots: published work always has room.
+  const testSlots = testRunSlots(options.concurrency);
+  const testRuns = new TestRuns(options.store);
+  let testSteps = 0;
+  /** Why a step of `executionId` may not take a slot now, if it may not. */
+  const mustWait = (executionId: string, test: boolean): string | undefined => {
+    if (aborts.steps(executionId) >= runConcurrency) {
+      return `its run already has ${runConcurrency} steps running in this worker`;
+    }
+    if (test && testSteps >= testSlots) return `test runs already have ${testSlots} steps running in this worker`;
+    return undefined;
+  };
   const runner: Runner = await run({
     pgPool: options.pgPool,
     concurrency: options.concurrency,
@@ -71,12 +99,35 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     logger: graphileLogger(options.log),
     taskList: {
       [STEP_TASK]: async (payload, helpers) => {
+        const job = StepJob.safeParse(payload);
+        // One run cannot take every slot: a step beyond its run's share goes back to the queue.
+        // Checked and counted in the same turn, so two jobs of one run cannot both pass.
+        const test = job.success && testRuns.has(job.data.executionId);
+        const wait = job.success ? mustWait(job.data.executionId, test) : undefined;
+        if (wait) {
+          await deferJob(options.pgPool, helpers.job.id);
+          throw new StepDeferred(wait);
+        }
+        if (test) testSteps++;
+        // Watched before the step reads its run (execution-aborts.ts says why).
+        const canceled = job.success ? aborts.watch(job.data.executionId) : undefined;
+        const signal = canceled
+          ? helpers.abortSignal
+            ? AbortSignal.any([helpers.abortSignal, canceled.signal])
+            : canceled.signal
+          : helpers.abortSignal;
         try {
-          await runStep(payload, helpers.job.id, helpers.abortSignal);
+          await runStep(payload, helpers.job.id, signal);
         } catch (error) {
+          // Its run was canceled: the job is done (the cancel marked its attempt canceled), and
+          // neither retried nor recorded as a failure.
+          if (error instanceof StepReleased && canceled?.signal.aborted && !helpers.abortSignal?.aborted) return;
           // Thrown on, so graphile-worker unlocks the job (it would complete it on success).
           if (error instanceof StepReleased) released.set(helpers.job.id, helpers.job.attempts);
           throw error;
+        } finally {
+          canceled?.leave();
+          if (test) testSteps--;
         }
       },
     },
@@ -110,6 +161,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
         options.log.info({ released: released.size, requeued }, 'released the steps still running');
       }
       await liveness.stop();
+      await hub.close();
       sandbox.dispose();
     },
   };
@@ -120,7 +172,8 @@ function graphileLogger(log: Logger): GraphileLogger {
   return new GraphileLogger(() => (level, message, meta) => {
     const target = log.child({ component: 'graphile-worker' });
     // A released step is reported by graphile-worker as a failed task; it is not an error.
-    if (meta?.error instanceof StepReleased) target.debug(meta, message);
+    // Nor is a deferred one (slots.ts).
+    if (meta?.error instanceof StepReleased || meta?.error instanceof StepDeferred) target.debug(meta, message);
     else if (level === 'error') target.error(meta ?? {}, message);
     else if (level === 'warning') target.warn(meta ?? {}, message);
     else if (level === 'info') target.debug(meta ?? {}, message);

@@ -116,11 +116,20 @@ export class SandboxPool {
   /**
    * Runs a script node's function body; its (awaited) return value, as JSON, is the result.
    * `memoryMb` is the script's own memory limit (an isolate's limit is fixed when it is made, so
-   * scripts with the same limit share isolates).
+   * scripts with the same limit share isolates). `signal` (its run canceled) disposes the
+   * script's isolate at once, which stops the script and frees its slot.
    */
-  async runScript(code: string, scope: unknown, timeoutMs: number, memoryMb = this.limits.memoryMb): Promise<unknown> {
+  async runScript(
+    code: string,
+    scope: unknown,
+    timeoutMs: number,
+    memoryMb = this.limits.memoryMb,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const slot = await this.acquireScriptSlot(memoryMb);
+    let stop: (() => void) | undefined;
     try {
+      if (signal?.aborted) throw new SandboxError('script stopped: its run was canceled');
       let realm = this.scriptRealms[slot];
       if (!realm?.usable || realm.memoryMb !== memoryMb) {
         realm?.dispose();
@@ -128,6 +137,9 @@ export class SandboxPool {
         this.scriptRealms[slot] = realm;
       }
       realm.calls++;
+      const running = realm;
+      stop = () => running.dispose();
+      signal?.addEventListener('abort', stop, { once: true });
       let answer: string;
       try {
         answer = await withDeadline(
@@ -142,6 +154,7 @@ export class SandboxPool {
           },
         );
       } catch (error) {
+        if (signal?.aborted) throw new SandboxError('script stopped: its run was canceled');
         throw this.explain(error, realm, `script ran longer than ${timeoutMs} ms`);
       }
       const parsed = this.parseAnswer(answer) as { ok?: unknown } | { error: string } | { notJson: string };
@@ -149,6 +162,7 @@ export class SandboxPool {
       if ('error' in parsed) throw new SandboxError(`script failed: ${parsed.error}`);
       return parsed.ok ?? null; // a function or symbol result has no JSON form
     } finally {
+      if (stop) signal?.removeEventListener('abort', stop);
       this.releaseScriptSlot(slot);
     }
   }

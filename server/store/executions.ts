@@ -122,6 +122,17 @@ export function getExecutionGraph(sqlite: Sql, id: string): unknown {
   return fromJson(row?.graph);
 }
 
+/**
+ * Whether a run is a test run: started as one (`test`), or any run of a draft (a retry of a test
+ * run keeps its draft copy and has no version). Undefined when the run is gone.
+ */
+export function isTestExecution(sqlite: Sql, id: string): boolean | undefined {
+  const row = prepared(sqlite, 'select trigger, version_id as versionId from executions where id = ?').get(id) as
+    | { trigger: string; versionId: string | null }
+    | undefined;
+  return row && (row.trigger === 'test' || row.versionId === null);
+}
+
 /** Status alone: what a step checks before and after its work, without reading the bulky columns. */
 export function getExecutionStatus(sqlite: Sql, id: string): ExecutionStatus | undefined {
   const row = prepared(sqlite, 'select status from executions where id = ?').get(id) as

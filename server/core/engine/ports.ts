@@ -273,7 +273,7 @@ export interface StepCall {
   readonly input: unknown;
   readonly run: RunForStep;
   readonly step: StepId;
-  /** Aborts only when the worker stops and the drain grace is over. */
+  /** Aborts when the worker stops and the drain grace is over, or when the run is canceled. */
   readonly signal: AbortSignal | undefined;
 }
 
