@@ -2,9 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from './store/db.ts';
 import { newId } from './store/ids.ts';
+import { storeFile } from './testing/store.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -241,16 +242,20 @@ describe('npm start', () => {
 
     // A backlog as a crash leaves it: 450 queued runs of which the queue knows nothing.
     const backlog = 450;
-    const sqlite = new Database(join(dataDir, 'stepwise.db'));
-    const copy = sqlite.prepare(
-      `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, created_at)
-       select ?, workflow_id, version_id, graph, trigger, trigger_payload, 'queued', created_at
-       from executions where id = ?`,
-    );
-    sqlite.transaction(() => {
-      for (let n = 0; n < backlog; n++) copy.run(newId(), executionId);
-    })();
-    sqlite.close();
+    const store = openStore(join(dataDir, 'stepwise.db'));
+    const file = storeFile(store);
+    file.transaction(() => {
+      for (let n = 0; n < backlog; n++) {
+        file.run(
+          `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, created_at)
+           select ?, workflow_id, version_id, graph, trigger, trigger_payload, 'queued', created_at
+           from executions where id = ?`,
+          newId(),
+          executionId,
+        );
+      }
+    });
+    store.close();
 
     // The gate holds the reconcile back: the server must already answer, and take new runs.
     const second = await start(env);

@@ -1,10 +1,9 @@
 import { createServer } from 'node:net';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureHeartbeatTable } from '../engine/liveness.ts';
 import { testApi } from '../testing/api.ts';
-import { tempStore } from '../testing/store.ts';
+import { readOnlyStore, tempStore } from '../testing/store.ts';
 import { freshDatabase } from '../testing/test-database.ts';
 import { checkReadiness, postgresAnswers, sqliteWritable, workerAlive } from './readiness.ts';
 
@@ -73,9 +72,9 @@ describe('GET /readyz', () => {
   });
 
   it('answers 503 when SQLite cannot be written', async () => {
-    const readOnly = new Database(store.file, { readonly: true });
+    const readOnly = readOnlyStore(store.file);
     try {
-      const answer = await readyz({ sqlite: sqliteWritable({ sqlite: readOnly }), postgres: postgresAnswers(pool) });
+      const answer = await readyz({ sqlite: sqliteWritable(readOnly), postgres: postgresAnswers(pool) });
       expect(answer.status).toBe(503);
       expect(answer.body.status).toBe('not ready');
       expect(answer.body.components.sqlite).toEqual({ state: 'down', reason: expect.stringMatching(/readonly/i) });

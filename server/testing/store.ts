@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openStore, type Store } from '../store/db.ts';
 import { type ExecutionRow, finishExecution, insertExecution } from '../store/executions.ts';
 import { insertFinishedStepRun } from '../store/steps.ts';
@@ -82,4 +83,10 @@ export function engineRecords(store: Pick<Store, 'sqlite'>) {
       ...args: Parameters<typeof insertFinishedStepRun> extends [unknown, ...infer Rest] ? Rest : never
     ) => insertFinishedStepRun(sqlite, ...args),
   };
+}
+
+/** The store's file opened read-only (as a full disk or a read-only mount leaves it), for tests of what notices. */
+export function readOnlyStore(file: string): Pick<Store, 'sqlite'> & { close(): void } {
+  const sqlite = new Database(file, { readonly: true });
+  return { sqlite, close: () => sqlite.close() };
 }
