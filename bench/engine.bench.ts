@@ -32,7 +32,7 @@ import { HEADLINE_REPEATS, type Measurement, recordHeadline } from './summary.ts
  * of this process, which plays the API process (it starts the runs and follows their events).
  */
 export async function run(): Promise<void> {
-  if (!process.env.BENCH_ONLY) expressionCost();
+  if (!process.env.BENCH_ONLY) await expressionCost();
 
   const log = pino({ level: 'warn' });
   const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-'));
@@ -228,15 +228,15 @@ async function printStatementStats(pool: pg.Pool): Promise<void> {
   for (const table of tables) process.stdout.write(`  ${JSON.stringify(table)}\n`);
 }
 
-function expressionCost(): void {
+async function expressionCost(): Promise<void> {
   const pool = new SandboxPool();
   const scope = { input: { email: 'Ada@Example.COM', total: 150 }, trigger: {}, steps: {} };
   const value = '{{ input.email.toLowerCase() }}';
-  for (let index = 0; index < 2000; index++) evaluateTemplates(value, scope, pool);
+  for (let index = 0; index < 2000; index++) await evaluateTemplates(value, scope, pool);
   const durations: number[] = [];
   for (let index = 0; index < 20_000; index++) {
     const began = performance.now();
-    evaluateTemplates(value, scope, pool);
+    await evaluateTemplates(value, scope, pool);
     durations.push(performance.now() - began);
   }
   durations.sort((a, b) => a - b);

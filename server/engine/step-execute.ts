@@ -13,6 +13,7 @@ import {
   ExpressionBudget,
   type ExpressionScope,
   ExpressionSizeError,
+  ExpressionTimeError,
   evaluateTemplates,
 } from '../sandbox/templates.ts';
 import { capError, capErrorText, checkOutput, MAX_EXPRESSION_BYTES } from './data-caps.ts';
@@ -54,8 +55,9 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         }));
         return scope;
       };
-      // One budget for every expression the step evaluates, whichever fields and calls.
-      const budget = new ExpressionBudget(MAX_EXPRESSION_BYTES);
+      // One budget (bytes, and time: the pool's expressionTimeoutMs) for every expression the
+      // step evaluates, whichever fields and calls. Going over fails the step, without retries.
+      const budget = new ExpressionBudget(MAX_EXPRESSION_BYTES, deps.sandbox.limits.expressionTimeoutMs);
       const ctx: NodeContext = {
         executionId: step.executionId,
         nodeId: step.nodeId,
@@ -67,13 +69,12 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         now: () => new Date(),
         evaluate: async (value) => {
           try {
-            return evaluateTemplates(value, await scopeFor(), deps.sandbox, budget);
+            return await evaluateTemplates(value, await scopeFor(), deps.sandbox, budget);
           } catch (error) {
-            if (!(error instanceof ExpressionSizeError)) throw error;
+            if (!(error instanceof ExpressionSizeError || error instanceof ExpressionTimeError)) throw error;
             const field = fieldOf(node.config, value);
-            throw new ExpressionSizeError(
-              `node "${node.node.name}"${field ? `, field ${field}` : ''}: ${error.message}`,
-            );
+            const Named = error instanceof ExpressionSizeError ? ExpressionSizeError : ExpressionTimeError;
+            throw new Named(`node "${node.node.name}"${field ? `, field ${field}` : ''}: ${error.message}`);
           }
         },
         runScript: async (code, limits) =>

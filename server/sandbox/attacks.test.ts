@@ -619,9 +619,9 @@ async function runAsScript(code: string): Promise<Outcome> {
   );
 }
 
-function runAsExpression(source: string): Outcome {
+async function runAsExpression(source: string): Promise<Outcome> {
   try {
-    const [result] = pool.evaluateExpressions([source], scope);
+    const [result] = await pool.evaluateExpressions([source], scope);
     return { ok: true, value: result?.defined ? result.value : null };
   } catch (error) {
     return { ok: false, error };
@@ -658,7 +658,7 @@ function expectOutcome(attack: Attack, outcome: Outcome): void {
 /** Evaluations after an attack see a clean realm, in both the expression and the script isolates. */
 async function expectCleanRealm(attack: Attack): Promise<void> {
   for (const [source, expected] of [...(attack.later ?? []), ['[1, 2, 3].map((n) => n * 2)', [2, 4, 6]] as const]) {
-    expect(runAsExpression(source), `expression ${source}`).toEqual({ ok: true, value: expected });
+    expect(await runAsExpression(source), `expression ${source}`).toEqual({ ok: true, value: expected });
     expect(await runAsScript(`return (${source});`), `script ${source}`).toEqual({ ok: true, value: expected });
   }
 }
@@ -674,7 +674,7 @@ describe('sandbox attack corpus', () => {
 
   it.each(attacks)('$name', async (attack) => {
     if (attack.script !== undefined) expectOutcome(attack, await runAsScript(attack.script));
-    if (attack.expression !== undefined) expectOutcome(attack, runAsExpression(attack.expression));
+    if (attack.expression !== undefined) expectOutcome(attack, await runAsExpression(attack.expression));
     await expectCleanRealm(attack);
   });
 });

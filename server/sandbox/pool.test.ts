@@ -27,7 +27,9 @@ afterAll(() => {
 
 /** The pool still evaluates expressions and runs scripts correctly. */
 async function expectServing(target: SandboxPool): Promise<void> {
-  expect(target.evaluateExpressions(['input.total + 1', 'steps.fetch.output.status', 'trigger.kind'], scope)).toEqual([
+  expect(
+    await target.evaluateExpressions(['input.total + 1', 'steps.fetch.output.status', 'trigger.kind'], scope),
+  ).toEqual([
     { defined: true, value: 43 },
     { defined: true, value: 200 },
     { defined: true, value: 'manual' },
@@ -54,11 +56,14 @@ async function failingScript(
   return { error: error as SandboxError, elapsed: performance.now() - started };
 }
 
-function failingExpressions(target: SandboxPool, sources: string[]): { error: SandboxError; elapsed: number } {
+async function failingExpressions(
+  target: SandboxPool,
+  sources: string[],
+): Promise<{ error: SandboxError; elapsed: number }> {
   const started = performance.now();
   let error: unknown;
   try {
-    target.evaluateExpressions(sources, scope);
+    await target.evaluateExpressions(sources, scope);
   } catch (thrown) {
     error = thrown;
   }
@@ -67,10 +72,10 @@ function failingExpressions(target: SandboxPool, sources: string[]): { error: Sa
   return { error: error as SandboxError, elapsed };
 }
 
-describe('evaluateExpressions', () => {
-  it('returns typed values, one answer per source, in order', () => {
+describe('evaluateExpressions', async () => {
+  it('returns typed values, one answer per source, in order', async () => {
     expect(
-      pool.evaluateExpressions(
+      await pool.evaluateExpressions(
         [
           'input.total',
           'input.name',
@@ -95,8 +100,8 @@ describe('evaluateExpressions', () => {
     ]);
   });
 
-  it('answers { defined: false } for undefined', () => {
-    expect(pool.evaluateExpressions(['input.missing', 'undefined', 'void 0', 'input.total'], scope)).toEqual([
+  it('answers { defined: false } for undefined', async () => {
+    expect(await pool.evaluateExpressions(['input.missing', 'undefined', 'void 0', 'input.total'], scope)).toEqual([
       { defined: false },
       { defined: false },
       { defined: false },
@@ -104,40 +109,40 @@ describe('evaluateExpressions', () => {
     ]);
   });
 
-  it('answers nothing for no sources', () => {
-    expect(pool.evaluateExpressions([], scope)).toEqual([]);
+  it('answers nothing for no sources', async () => {
+    expect(await pool.evaluateExpressions([], scope)).toEqual([]);
   });
 
-  it('sees trigger and steps, and an empty scope when none is given', () => {
-    expect(pool.evaluateExpressions(['trigger.kind', 'steps.fetch.output'], scope)).toEqual([
+  it('sees trigger and steps, and an empty scope when none is given', async () => {
+    expect(await pool.evaluateExpressions(['trigger.kind', 'steps.fetch.output'], scope)).toEqual([
       { defined: true, value: 'manual' },
       { defined: true, value: { status: 200 } },
     ]);
-    expect(pool.evaluateExpressions(['typeof input', 'typeof steps'], undefined)).toEqual([
+    expect(await pool.evaluateExpressions(['typeof input', 'typeof steps'], undefined)).toEqual([
       { defined: true, value: 'undefined' },
       { defined: true, value: 'undefined' },
     ]);
   });
 
-  it('throws a SandboxError naming the failing expression and the error type and message', () => {
-    const { error } = failingExpressions(pool, ['input.total', 'input.missing.deeper']);
+  it('throws a SandboxError naming the failing expression and the error type and message', async () => {
+    const { error } = await failingExpressions(pool, ['input.total', 'input.missing.deeper']);
     expect(error.message).toContain('{{ input.missing.deeper }}');
     expect(error.message).toMatch(/TypeError: Cannot read properties of undefined/);
     expect(error.message).not.toContain('{{ input.total }}');
   });
 
-  it('reports syntax errors and thrown non-errors', () => {
-    expect(failingExpressions(pool, ['input.total +']).error.message).toMatch(
+  it('reports syntax errors and thrown non-errors', async () => {
+    expect((await failingExpressions(pool, ['input.total +'])).error.message).toMatch(
       /^\{\{ input\.total \+ \}\}: SyntaxError/,
     );
-    expect(failingExpressions(pool, ['(() => { throw 5; })()']).error.message).toMatch(/threw 5/);
-    expect(failingExpressions(pool, ['(() => { throw new RangeError("too far"); })()']).error.message).toMatch(
+    expect((await failingExpressions(pool, ['(() => { throw 5; })()'])).error.message).toMatch(/threw 5/);
+    expect((await failingExpressions(pool, ['(() => { throw new RangeError("too far"); })()'])).error.message).toMatch(
       /RangeError: too far/,
     );
   });
 
   it('fails an expression over the time limit with a clear message, then keeps working', async () => {
-    const { error, elapsed } = failingExpressions(pool, ['input.total', '(() => { for (;;) {} })()']);
+    const { error, elapsed } = await failingExpressions(pool, ['input.total', '(() => { for (;;) {} })()']);
     expect(error.message).toBe(`expressions ran longer than ${EXPRESSION_TIMEOUT_MS} ms`);
     expect(elapsed).toBeGreaterThanOrEqual(EXPRESSION_TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(EXPRESSION_TIMEOUT_MS + 300);
@@ -145,29 +150,29 @@ describe('evaluateExpressions', () => {
   });
 
   it('fails a result larger than maxOutputBytes, then keeps working', async () => {
-    const { error } = failingExpressions(pool, [`'x'.repeat(${MAX_OUTPUT_BYTES + 1})`]);
+    const { error } = await failingExpressions(pool, [`'x'.repeat(${MAX_OUTPUT_BYTES + 1})`]);
     expect(error.message).toBe(`result is larger than ${MAX_OUTPUT_BYTES} bytes`);
     await expectServing(pool);
   });
 
   it('fails a circular result as not JSON, then keeps working', async () => {
-    const { error } = failingExpressions(pool, ['(() => { const o = {}; o.self = o; return o; })()']);
+    const { error } = await failingExpressions(pool, ['(() => { const o = {}; o.self = o; return o; })()']);
     expect(error.message).toMatch(/not JSON/);
     expect(error.message).toMatch(/circular/i);
     await expectServing(pool);
   });
 
   it('fails an expression that exhausts memory with a memory message, then keeps working', async () => {
-    const { error } = failingExpressions(small, [
+    const { error } = await failingExpressions(small, [
       '(() => { const chunks = []; for (;;) chunks.push(new Array(100000).fill(chunks.length)); })()',
     ]);
     expect(error.message).toBe('used more than the 32 MB memory limit');
     await expectServing(small);
   });
 
-  it('gives each expression a fresh copy of the data', () => {
+  it('gives each expression a fresh copy of the data', async () => {
     expect(
-      pool.evaluateExpressions(
+      await pool.evaluateExpressions(
         ['(input.items.push(4), input.total = 0, input.items.length)', 'input.items.length', 'input.total'],
         scope,
       ),
@@ -176,13 +181,13 @@ describe('evaluateExpressions', () => {
       { defined: true, value: 3 },
       { defined: true, value: 42 },
     ]);
-    expect(pool.evaluateExpressions(['input.items'], scope)).toEqual([{ defined: true, value: [1, 2, 3] }]);
+    expect(await pool.evaluateExpressions(['input.items'], scope)).toEqual([{ defined: true, value: [1, 2, 3] }]);
     expect(scope.input.items).toEqual([1, 2, 3]);
     expect(scope.input.total).toBe(42);
   });
 });
 
-describe('runScript', () => {
+describe('runScript', async () => {
   it('returns the value', async () => {
     await expect(pool.runScript('return input.total * 2;', scope, 1_000)).resolves.toBe(84);
     await expect(
@@ -328,7 +333,9 @@ describe('runScript', () => {
 
     const started = performance.now();
     for (let n = 0; n < 50; n++) {
-      expect(pool.evaluateExpressions(['input.n * 2'], { input: { n } })).toEqual([{ defined: true, value: n * 2 }]);
+      expect(await pool.evaluateExpressions(['input.n * 2'], { input: { n } })).toEqual([
+        { defined: true, value: n * 2 },
+      ]);
     }
     const expressionsTook = performance.now() - started;
     await expect(pool.runScript('return input.total;', scope, 1_000)).resolves.toBe(42);

@@ -3,15 +3,20 @@ import { REALM_BOOTSTRAP } from './realm.ts';
 
 /**
  * Where user code runs: V8 isolates (isolated-vm) with memory and time limits, never the host
- * realm. One pool per worker process. Expressions run on a dedicated isolate through synchronous
- * calls (they are tiny, and a sync call costs ~20 µs against ~110 µs for a thread hop); scripts
- * run on their own isolates asynchronously, so a slow or looping script never blocks the worker's
- * event loop and never holds up expressions.
+ * realm. One pool per worker process. Expressions run on a dedicated isolate, scripts on their
+ * own isolates; every call is asynchronous (isolated-vm's `apply` runs the code on the isolate's
+ * thread), so slow user code never blocks the worker's event loop, which keeps its heartbeat: a
+ * synchronous call (~20 µs against ~110 µs for the thread hop) let 70 slow fields freeze a worker
+ * for 14 s, long enough for another worker to take its steps over (issue 13). Expression calls
+ * take turns on their isolate, and a looping script never holds up expressions.
  */
 export interface SandboxLimits {
   /** Memory of each isolate, in MiB. */
   readonly memoryMb: number;
-  /** Wall-clock limit of one expression evaluation call. */
+  /**
+   * Wall-clock budget of all the expressions of one step (`EXPRESSION_BUDGET_MS`), spent across
+   * its calls (templates.ts `ExpressionBudget`); also the limit of a call made without a budget.
+   */
   readonly expressionTimeoutMs: number;
   /** Largest JSON answer a call may return, in bytes. */
   readonly maxOutputBytes: number;
@@ -21,7 +26,7 @@ export interface SandboxLimits {
 
 export const DEFAULT_LIMITS: SandboxLimits = {
   memoryMb: 128,
-  expressionTimeoutMs: 250,
+  expressionTimeoutMs: 1000,
   maxOutputBytes: 4 * 1024 * 1024,
   scriptIsolates: 2,
 };
@@ -29,6 +34,16 @@ export const DEFAULT_LIMITS: SandboxLimits = {
 /** A failure of user code (thrown, timed out, too much memory, too large a result): the step's error. */
 export class SandboxError extends Error {
   override name = 'SandboxError';
+}
+
+/** User code ran past its time limit (still a `SandboxError`: another attempt would do the same). */
+export class SandboxTimeoutError extends SandboxError {}
+
+export interface ExpressionCallOptions {
+  /** Wall-clock limit of this call; default `limits.expressionTimeoutMs`. */
+  readonly timeoutMs?: number;
+  /** Told how long the call ran on the isolate (its wait for its turn excluded), even when it failed. */
+  readonly ran?: (ms: number) => void;
 }
 
 /** An isolate with its hardened realm; replaced when it dies (memory limit) or grows old. */
@@ -76,6 +91,8 @@ export class SandboxPool {
   private readonly scriptRealms: Array<Realm | undefined>;
   private readonly busy: boolean[];
   private readonly waiting: Array<() => void> = [];
+  /** Settles when the expression call before the next one has finished. */
+  private expressionTurn: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(limits: Partial<SandboxLimits> = {}) {
@@ -84,23 +101,45 @@ export class SandboxPool {
     this.busy = this.scriptRealms.map(() => false);
   }
 
-  /** Evaluates expression sources with `scope` ({ input, trigger, steps }) in scope; one call, one answer per source. */
-  evaluateExpressions(sources: readonly string[], scope: unknown): ExpressionResult[] {
+  /**
+   * Evaluates expression sources with `scope` ({ input, trigger, steps }) in scope; one call, one
+   * answer per source. Calls take turns on the expression isolate (it runs one at a time), so
+   * each call's time limit and measured time count its own run only, not its wait.
+   */
+  async evaluateExpressions(
+    sources: readonly string[],
+    scope: unknown,
+    options: ExpressionCallOptions = {},
+  ): Promise<ExpressionResult[]> {
     if (this.disposed) throw new Error('sandbox is shut down');
     if (sources.length === 0) return [];
-    if (!this.expressionRealm?.usable) {
-      this.expressionRealm?.dispose();
-      this.expressionRealm = new Realm(this.limits.memoryMb);
-    }
-    const realm = this.expressionRealm;
-    realm.calls++;
+    const sourcesJson = JSON.stringify(sources);
+    const scopeText = scopeJson(scope);
+    const before = this.expressionTurn;
+    let done!: () => void;
+    this.expressionTurn = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await before;
+    const timeoutMs = Math.max(1, Math.ceil(options.timeoutMs ?? this.limits.expressionTimeoutMs));
+    const started = performance.now();
     let answer: string;
     try {
-      answer = realm.evaluateExpressions.applySync(undefined, [JSON.stringify(sources), scopeJson(scope)], {
-        timeout: this.limits.expressionTimeoutMs,
-      });
-    } catch (error) {
-      throw this.explain(error, realm, `expressions ran longer than ${this.limits.expressionTimeoutMs} ms`);
+      if (this.disposed) throw new Error('sandbox is shut down');
+      if (!this.expressionRealm?.usable) {
+        this.expressionRealm?.dispose();
+        this.expressionRealm = new Realm(this.limits.memoryMb);
+      }
+      const realm = this.expressionRealm;
+      realm.calls++;
+      try {
+        answer = await realm.evaluateExpressions.apply(undefined, [sourcesJson, scopeText], { timeout: timeoutMs });
+      } catch (error) {
+        throw this.explain(error, realm, `expressions ran longer than ${timeoutMs} ms`);
+      }
+    } finally {
+      options.ran?.(performance.now() - started);
+      done();
     }
     const parsed = this.parseAnswer(answer) as
       | { ok: Array<[1, unknown] | [0]> }
@@ -187,12 +226,12 @@ export class SandboxPool {
    */
   private explain(error: unknown, realm: Realm, timeoutMessage: string): Error {
     if (this.disposed) return new Error('sandbox is shut down');
-    if (error instanceof DeadlineError) return new SandboxError(timeoutMessage);
+    if (error instanceof DeadlineError) return new SandboxTimeoutError(timeoutMessage);
     const message = error instanceof Error ? error.message : String(error);
     if (realm.isolate.isDisposed) {
       return new SandboxError(`used more than the ${realm.memoryMb} MB memory limit`);
     }
-    if (message === 'Script execution timed out.') return new SandboxError(timeoutMessage);
+    if (message === 'Script execution timed out.') return new SandboxTimeoutError(timeoutMessage);
     return new SandboxError(message);
   }
 

@@ -1,15 +1,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TemplateSyntaxError } from '../../nodes/template.ts';
-import { type ExpressionResult, SandboxError, SandboxPool } from './pool.ts';
-import { ExpressionBudget, type ExpressionScope, ExpressionSizeError, evaluateTemplates } from './templates.ts';
+import { type ExpressionCallOptions, type ExpressionResult, SandboxError, SandboxPool } from './pool.ts';
+import {
+  ExpressionBudget,
+  type ExpressionScope,
+  ExpressionSizeError,
+  ExpressionTimeError,
+  evaluateTemplates,
+} from './templates.ts';
 
 /** A real pool that also records each call into the sandbox. */
 class CountingPool extends SandboxPool {
   readonly batches: string[][] = [];
 
-  override evaluateExpressions(sources: readonly string[], scope: unknown): ExpressionResult[] {
+  override evaluateExpressions(
+    sources: readonly string[],
+    scope: unknown,
+    options?: ExpressionCallOptions,
+  ): Promise<ExpressionResult[]> {
     this.batches.push([...sources]);
-    return super.evaluateExpressions(sources, scope);
+    return super.evaluateExpressions(sources, scope, options);
   }
 }
 
@@ -33,33 +43,33 @@ beforeEach(() => {
 
 const evaluate = (value: unknown) => evaluateTemplates(value, scope, pool);
 
-describe('evaluateTemplates', () => {
-  it('keeps the type of a string that is exactly one expression', () => {
-    expect(evaluate('{{ input.total }}')).toBe(42);
-    expect(evaluate('{{input.paid}}')).toBe(false);
-    expect(evaluate('{{ input.customer }}')).toEqual({ id: 'c1', tags: ['a', 'b'] });
-    expect(evaluate('{{ input.customer.tags }}')).toEqual(['a', 'b']);
-    expect(evaluate('{{ input.nothing }}')).toBeNull();
-    expect(evaluate('{{ input.name }}')).toBe('Ada');
+describe('evaluateTemplates', async () => {
+  it('keeps the type of a string that is exactly one expression', async () => {
+    expect(await evaluate('{{ input.total }}')).toBe(42);
+    expect(await evaluate('{{input.paid}}')).toBe(false);
+    expect(await evaluate('{{ input.customer }}')).toEqual({ id: 'c1', tags: ['a', 'b'] });
+    expect(await evaluate('{{ input.customer.tags }}')).toEqual(['a', 'b']);
+    expect(await evaluate('{{ input.nothing }}')).toBeNull();
+    expect(await evaluate('{{ input.name }}')).toBe('Ada');
   });
 
-  it('gives null for a missing value', () => {
-    expect(evaluate('{{ input.missing }}')).toBeNull();
-    expect(evaluate({ a: '{{ input.missing }}' })).toEqual({ a: null });
+  it('gives null for a missing value', async () => {
+    expect(await evaluate('{{ input.missing }}')).toBeNull();
+    expect(await evaluate({ a: '{{ input.missing }}' })).toEqual({ a: null });
   });
 
-  it('renders mixed text: strings as they are, objects as JSON, null and undefined as empty', () => {
-    expect(evaluate('Hello {{ input.name }}, total {{ input.total }}, paid {{ input.paid }}')).toBe(
+  it('renders mixed text: strings as they are, objects as JSON, null and undefined as empty', async () => {
+    expect(await evaluate('Hello {{ input.name }}, total {{ input.total }}, paid {{ input.paid }}')).toBe(
       'Hello Ada, total 42, paid false',
     );
-    expect(evaluate('customer: {{ input.customer }}')).toBe('customer: {"id":"c1","tags":["a","b"]}');
-    expect(evaluate('tags={{ input.customer.tags }}')).toBe('tags=["a","b"]');
-    expect(evaluate('[{{ input.nothing }}|{{ input.missing }}]')).toBe('[|]');
-    expect(evaluate('{{ input.name }}{{ input.total }}')).toBe('Ada42');
-    expect(evaluate(' {{ input.total }}')).toBe(' 42');
+    expect(await evaluate('customer: {{ input.customer }}')).toBe('customer: {"id":"c1","tags":["a","b"]}');
+    expect(await evaluate('tags={{ input.customer.tags }}')).toBe('tags=["a","b"]');
+    expect(await evaluate('[{{ input.nothing }}|{{ input.missing }}]')).toBe('[|]');
+    expect(await evaluate('{{ input.name }}{{ input.total }}')).toBe('Ada42');
+    expect(await evaluate(' {{ input.total }}')).toBe(' 42');
   });
 
-  it('rebuilds nested objects and arrays, leaving non-templates untouched', () => {
+  it('rebuilds nested objects and arrays, leaving non-templates untouched', async () => {
     const config = {
       url: 'https://api.example.com/orders/{{ input.customer.id }}',
       method: 'POST',
@@ -71,7 +81,7 @@ describe('evaluateTemplates', () => {
       body: [{ id: '{{ input.customer.id }}', tags: '{{ input.customer.tags }}' }, 'plain', 7, ['{{ input.paid }}']],
     };
     const before = structuredClone(config);
-    expect(evaluate(config)).toEqual({
+    expect(await evaluate(config)).toEqual({
       url: 'https://api.example.com/orders/c1',
       method: 'POST',
       retries: 3,
@@ -85,18 +95,22 @@ describe('evaluateTemplates', () => {
     expect(pool.batches).toHaveLength(1);
   });
 
-  it('returns a value without templates as it is, without calling the sandbox', () => {
+  it('returns a value without templates as it is, without calling the sandbox', async () => {
     const config = { a: 'text', b: [1, 'two', { c: null }], d: false };
-    expect(evaluate(config)).toBe(config);
-    expect(evaluate('plain')).toBe('plain');
-    expect(evaluate(12)).toBe(12);
-    expect(evaluate(null)).toBeNull();
+    expect(await evaluate(config)).toBe(config);
+    expect(await evaluate('plain')).toBe('plain');
+    expect(await evaluate(12)).toBe(12);
+    expect(await evaluate(null)).toBeNull();
     expect(pool.batches).toEqual([]);
   });
 
-  it('resolves the same template string used more than once', () => {
+  it('resolves the same template string used more than once', async () => {
     expect(
-      evaluate({ a: '{{ input.total }}', b: ['{{ input.total }}', 'n={{ input.total }}'], c: '{{ input.total }}' }),
+      await evaluate({
+        a: '{{ input.total }}',
+        b: ['{{ input.total }}', 'n={{ input.total }}'],
+        c: '{{ input.total }}',
+      }),
     ).toEqual({
       a: 42,
       b: [42, 'n=42'],
@@ -105,9 +119,9 @@ describe('evaluateTemplates', () => {
     expect(pool.batches).toEqual([['input.total', 'input.total']]);
   });
 
-  it('has steps.<name>.output and trigger in scope', () => {
+  it('has steps.<name>.output and trigger in scope', async () => {
     expect(
-      evaluate({
+      await evaluate({
         status: '{{ steps.fetch.output.status }}',
         first: '{{ steps.fetch.output.rows[0].id }}',
         mail: '{{ steps["Send mail"].output }}',
@@ -116,36 +130,68 @@ describe('evaluateTemplates', () => {
     ).toEqual({ status: 200, first: 1, mail: 'sent', event: 'event order.created' });
   });
 
-  it('makes one call into the sandbox per evaluateTemplates, in document order', () => {
-    evaluate({
+  it('makes one call into the sandbox per evaluateTemplates, in document order', async () => {
+    await evaluate({
       a: '{{ input.total }} and {{ input.name }}',
       b: ['{{ trigger.body.event }}', { c: '{{ steps.fetch.output.status }}' }],
     });
     expect(pool.batches).toEqual([['input.total', 'input.name', 'trigger.body.event', 'steps.fetch.output.status']]);
   });
 
-  it('throws TemplateSyntaxError for a template syntax error, without calling the sandbox', () => {
-    expect(() => evaluate({ a: '{{ input.total' })).toThrow(TemplateSyntaxError);
-    expect(() => evaluate('x {{ }} y')).toThrow(TemplateSyntaxError);
+  it('throws TemplateSyntaxError for a template syntax error, without calling the sandbox', async () => {
+    await expect(evaluate({ a: '{{ input.total' })).rejects.toThrow(TemplateSyntaxError);
+    await expect(evaluate('x {{ }} y')).rejects.toThrow(TemplateSyntaxError);
     expect(pool.batches).toEqual([]);
   });
 
-  it('throws a SandboxError naming the expression that fails', () => {
-    expect(() => evaluate({ ok: '{{ input.total }}', bad: 'x {{ input.missing.deeper }}' })).toThrow(SandboxError);
-    expect(() => evaluate('{{ input.total + }}')).toThrow(/\{\{ input\.total \+ \}\}: SyntaxError/);
+  it('throws a SandboxError naming the expression that fails', async () => {
+    await expect(evaluate({ ok: '{{ input.total }}', bad: 'x {{ input.missing.deeper }}' })).rejects.toThrow(
+      SandboxError,
+    );
+    await expect(evaluate('{{ input.total + }}')).rejects.toThrow(/\{\{ input\.total \+ \}\}: SyntaxError/);
   });
 
-  it('spends one budget across fields and calls, counting a repeated template every time', () => {
+  it('spends one budget across fields and calls, counting a repeated template every time', async () => {
     const budget = new ExpressionBudget(1000);
     // 400 bytes each: two fields fit, the third is over, in a later call.
-    evaluateTemplates({ a: "{{ 'a'.repeat(400) }}" }, scope, pool, budget);
-    evaluateTemplates({ b: "{{ 'b'.repeat(400) }}" }, scope, pool, budget);
-    expect(() => evaluateTemplates({ c: "{{ 'c'.repeat(400) }}" }, scope, pool, budget)).toThrow(ExpressionSizeError);
+    await evaluateTemplates({ a: "{{ 'a'.repeat(400) }}" }, scope, pool, budget);
+    await evaluateTemplates({ b: "{{ 'b'.repeat(400) }}" }, scope, pool, budget);
+    await expect(evaluateTemplates({ c: "{{ 'c'.repeat(400) }}" }, scope, pool, budget)).rejects.toThrow(
+      ExpressionSizeError,
+    );
     // One expression, its template repeated in 100 fields (one sandbox call): counted 100 times.
     const repeated = Array.from({ length: 100 }, () => "x{{ 'd'.repeat(20) }}");
-    expect(() => evaluateTemplates(repeated, scope, pool, new ExpressionBudget(1000))).toThrow(
+    await expect(evaluateTemplates(repeated, scope, pool, new ExpressionBudget(1000))).rejects.toThrow(
       'expressions produce more than 1000 bytes, the limit for all the expressions of a step',
     );
-    expect(evaluateTemplates(repeated.slice(0, 40), scope, pool, new ExpressionBudget(1000))).toHaveLength(40);
+    expect(await evaluateTemplates(repeated.slice(0, 40), scope, pool, new ExpressionBudget(1000))).toHaveLength(40);
+  });
+
+  it('spends one time budget across calls, and the event loop keeps turning meanwhile', async () => {
+    const slow = '{{ (() => { const t = Date.now(); while (Date.now() - t < 100); return 1 })() }}';
+    const budget = new ExpressionBudget(1_000_000, 350);
+    const ticks: number[] = [];
+    const ticking = setInterval(() => ticks.push(performance.now()), 10);
+    const started = performance.now();
+    try {
+      // Three calls of 100 ms fit in 350 ms; the fourth is cut at the ~50 ms left, not at 350 ms.
+      for (let n = 0; n < 3; n++) expect(await evaluateTemplates({ a: slow }, scope, pool, budget)).toEqual({ a: 1 });
+      const error = await evaluateTemplates({ a: slow }, scope, pool, budget).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(ExpressionTimeError);
+      expect(error).toBeInstanceOf(SandboxError);
+      expect((error as Error).message).toBe(
+        'expressions ran longer than 350 ms, the time budget for all the expressions of a step',
+      );
+      // Once spent, the budget fails a call at once, without running it.
+      await expect(evaluateTemplates({ b: '{{ 1 }}' }, scope, pool, budget)).rejects.toThrow(ExpressionTimeError);
+    } finally {
+      clearInterval(ticking);
+    }
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(350 + 250);
+    // A 10 ms timer fired all along: no gap near the length of a call.
+    expect(ticks.length).toBeGreaterThan(elapsed / 10 / 3);
+    const gaps = ticks.slice(1).map((tick, index) => tick - (ticks[index] ?? tick));
+    expect(Math.max(...gaps)).toBeLessThan(80);
   });
 });

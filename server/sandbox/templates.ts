@@ -1,5 +1,5 @@
 import { hasExpressions, parseTemplate, type TemplatePart } from '../../nodes/template.ts';
-import { type ExpressionResult, SandboxError, type SandboxPool } from './pool.ts';
+import { type ExpressionResult, SandboxError, type SandboxPool, SandboxTimeoutError } from './pool.ts';
 
 /** What expressions see: the step's input, the run's trigger payload, and earlier steps' outputs. */
 export interface ExpressionScope {
@@ -17,17 +17,41 @@ interface Slot {
 /** A step's expressions produced more than their budget allows. */
 export class ExpressionSizeError extends SandboxError {}
 
+/** A step's expressions ran longer, all together, than their time budget. */
+export class ExpressionTimeError extends SandboxError {}
+
 /**
  * What all the expressions of one step may still produce, in UTF-8 bytes (a value counts as its
  * text: a string as itself, anything else as its JSON), counted each time a value lands in the
  * config, so a template repeated in many fields counts every time. Many fields of a few MB each
  * would otherwise pile up in the worker's memory although each call is within the sandbox's cap.
+ *
+ * With `timeMs`, also how long they may still run, all calls together: a per-call limit let a
+ * Set node of 70 fields, each just under it, hold its step for 14 s.
  */
 export class ExpressionBudget {
   readonly limitBytes: number;
+  readonly timeMs: number | undefined;
   private used = 0;
-  constructor(limitBytes: number) {
+  private ranMs = 0;
+  constructor(limitBytes: number, timeMs?: number) {
     this.limitBytes = limitBytes;
+    this.timeMs = timeMs;
+  }
+  /** Time left for the step's next call; undefined without a time budget. */
+  remainingMs(): number | undefined {
+    if (this.timeMs === undefined) return undefined;
+    const left = this.timeMs - this.ranMs;
+    if (left < 1) throw this.overTime();
+    return left;
+  }
+  ran(ms: number): void {
+    this.ranMs += ms;
+  }
+  overTime(): ExpressionTimeError {
+    return new ExpressionTimeError(
+      `expressions ran longer than ${this.timeMs} ms, the time budget for all the expressions of a step`,
+    );
   }
   spend(bytes: number): void {
     this.used += bytes;
@@ -44,18 +68,29 @@ export class ExpressionBudget {
  * into the sandbox. A string that is exactly one expression keeps the expression's type
  * (`"{{ input.total }}"` gives a number); mixed text and expressions give a string.
  */
-export function evaluateTemplates(
+export async function evaluateTemplates(
   value: unknown,
   scope: ExpressionScope,
   pool: SandboxPool,
   budget?: ExpressionBudget,
-): unknown {
+): Promise<unknown> {
   const sources: string[] = [];
   const slots = new Map<string, Slot>();
   collect(value, sources, slots);
   if (sources.length === 0) return value;
-  const results = new Results(pool.evaluateExpressions(sources, scope), budget);
-  return rebuild(value, slots, results);
+  const timeoutMs = budget?.remainingMs();
+  let answers: ExpressionResult[];
+  try {
+    answers = await pool.evaluateExpressions(sources, scope, {
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(budget ? { ran: (ms: number) => budget.ran(ms) } : {}),
+    });
+  } catch (error) {
+    // Over the time left of the step's budget: say so, not the few ms this one call had left.
+    if (error instanceof SandboxTimeoutError && budget?.timeMs !== undefined) throw budget.overTime();
+    throw error;
+  }
+  return rebuild(value, slots, new Results(answers, budget));
 }
 
 /** The answers of one call, with their text and size worked out once each, spent from the budget per use. */
