@@ -29,6 +29,13 @@ describe('configuration', () => {
     });
   });
 
+  it("reads the time budget of a step's expressions, 1 s by default", () => {
+    expect(loadConfig({}).expressionBudgetMs).toBe(1000);
+    expect(loadConfig({ EXPRESSION_BUDGET_MS: '2500' }).expressionBudgetMs).toBe(2500);
+    expect(() => loadConfig({ EXPRESSION_BUDGET_MS: '0' })).toThrow(/EXPRESSION_BUDGET_MS/);
+    expect(() => loadConfig({ EXPRESSION_BUDGET_MS: 'soon' })).toThrow(/EXPRESSION_BUDGET_MS/);
+  });
+
   it('refuses private addresses for HTTP calls only when asked (off by default)', () => {
     expect(loadConfig({}).httpRefusePrivateAddresses).toBe(false);
     expect(loadConfig({ HTTP_REFUSE_PRIVATE_ADDRESSES: 'true' }).httpRefusePrivateAddresses).toBe(true);

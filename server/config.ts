@@ -92,6 +92,13 @@ export const ConfigSchema = z.object({
     .max(3600)
     .default(10)
     .describe('How long a stopping worker lets running steps finish before releasing them to another worker'),
+  EXPRESSION_BUDGET_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(600_000)
+    .default(1000)
+    .describe('Time all the {{ }} expressions of one step may take together, in ms; over it the step fails'),
   API_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -175,6 +182,7 @@ export interface Config {
   workerConcurrency: number;
   workerRunConcurrency: number;
   workerDrainSeconds: number;
+  expressionBudgetMs: number;
   apiBodyLimit: number;
   masterKey: string | undefined;
   webhookBodyLimit: number;
@@ -224,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: values.WORKER_CONCURRENCY,
     workerRunConcurrency: values.WORKER_RUN_CONCURRENCY,
     workerDrainSeconds: values.WORKER_DRAIN_SECONDS,
+    expressionBudgetMs: values.EXPRESSION_BUDGET_MS,
     apiBodyLimit: values.API_BODY_LIMIT,
     masterKey: values.STEPWISE_MASTER_KEY,
     webhookBodyLimit: values.WEBHOOK_BODY_LIMIT,

@@ -27,6 +27,7 @@ export async function runWorkerProcess(): Promise<void> {
     runConcurrency: config.workerRunConcurrency,
     masterKey,
     drainMs: config.workerDrainSeconds * 1000,
+    sandbox: { expressionTimeoutMs: config.expressionBudgetMs },
     ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),
   });
   stopOnSignals(async (signal) => {
