@@ -182,18 +182,21 @@ const WORKER_ENTRY = new URL('../worker-main.ts', import.meta.url).pathname;
 /**
  * A worker as `stepwise worker` runs one: a real process on the engine's queue and SQLite file.
  * Resolves once it has started; both output streams are read so it never blocks on a full pipe.
+ * `env` adds settings (e.g. `EXPRESSION_BUDGET_MS`).
  */
 export async function spawnWorkerProcess(
   engine: { databaseUrl: string; store: { dir: string } },
   concurrency = 4,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ChildProcess & { output(): string }> {
   const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
     env: {
       ...process.env,
-      DATABASE_URL: engine.databaseUrl,
       DATA_DIR: engine.store.dir,
       LOG_LEVEL: 'info',
       WORKER_CONCURRENCY: String(concurrency),
+      ...env,
+      DATABASE_URL: engine.databaseUrl,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
