@@ -149,6 +149,23 @@ describe('evaluateExpressions', async () => {
     await expectServing(pool);
   });
 
+  it('answers an expression that outlasts its first slice on the loop, off the loop, with its own value', async () => {
+    // 40 ms: past the 10 ms it may hold the worker's loop, well within its time limit.
+    const slow = '(() => { const until = Date.now() + 40; while (Date.now() < until); return input.total * 2 })()';
+    const ticks: number[] = [];
+    const timer = setInterval(() => ticks.push(performance.now()), 5);
+    try {
+      expect(await pool.evaluateExpressions([slow, 'input.total'], scope)).toEqual([
+        { defined: true, value: 84 },
+        { defined: true, value: 42 },
+      ]);
+    } finally {
+      clearInterval(timer);
+    }
+    // The loop kept ticking while the expression ran off it.
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('fails a result larger than maxOutputBytes, then keeps working', async () => {
     const { error } = await failingExpressions(pool, [`'x'.repeat(${MAX_OUTPUT_BYTES + 1})`]);
     expect(error.message).toBe(`result is larger than ${MAX_OUTPUT_BYTES} bytes`);

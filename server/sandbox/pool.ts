@@ -80,6 +80,11 @@ class Realm {
   }
 }
 
+/** Longest an expression call runs on the worker's event loop before it moves off it (see `evaluateOn`). */
+const SYNC_SLICE_MS = 10;
+
+const isTimeout = (error: unknown) => (error as Error | undefined)?.message === 'Script execution timed out.';
+
 /** Old isolates are replaced now and then, so garbage one evaluation leaves cannot pile up. */
 const RECYCLE_AFTER_CALLS = 100_000;
 
@@ -133,7 +138,7 @@ export class SandboxPool {
       const realm = this.expressionRealm;
       realm.calls++;
       try {
-        answer = await realm.evaluateExpressions.apply(undefined, [sourcesJson, scopeText], { timeout: timeoutMs });
+        answer = await this.evaluateOn(realm, [sourcesJson, scopeText], timeoutMs);
       } catch (error) {
         throw this.explain(error, realm, `expressions ran longer than ${timeoutMs} ms`);
       }
@@ -150,6 +155,26 @@ export class SandboxPool {
       throw new SandboxError(`{{ ${sources[parsed.error.index]} }}: ${parsed.error.message}`);
     }
     return parsed.ok.map((entry) => (entry[0] === 1 ? { defined: true, value: entry[1] } : { defined: false }));
+  }
+
+  /**
+   * Almost every call ends within microseconds, and a call on the worker's own thread costs a fifth
+   * of one handed to the isolate's thread (measured: ~20 µs against ~110 µs, a quarter of a
+   * five-step run's CPU). So a call first runs on the loop for at most SYNC_SLICE_MS; one still
+   * running then is stopped and run again off the loop with the rest of its time, so the loop (and
+   * the heartbeat on it) is never held longer than the slice. Running an expression again is safe:
+   * it has no effect outside the isolate, and only the second answer is used.
+   */
+  private async evaluateOn(realm: Realm, args: [string, string], timeoutMs: number): Promise<string> {
+    if (timeoutMs <= SYNC_SLICE_MS) return realm.evaluateExpressions.apply(undefined, args, { timeout: timeoutMs });
+    const started = performance.now();
+    try {
+      return realm.evaluateExpressions.applySync(undefined, args, { timeout: SYNC_SLICE_MS });
+    } catch (error) {
+      if (!isTimeout(error)) throw error;
+    }
+    const left = Math.max(1, Math.ceil(timeoutMs - (performance.now() - started)));
+    return realm.evaluateExpressions.apply(undefined, args, { timeout: left });
   }
 
   /**
