@@ -22,11 +22,21 @@ export class EventHub {
   private retryMs = 250;
   private readonly connectionString: string | pg.ClientConfig;
   private readonly log: Logger;
+  private readonly mayConcern: (payload: string) => boolean;
 
-  /** `connectionString` may also be a client's settings (a worker passes its pool's). */
-  constructor(connectionString: string | pg.ClientConfig, log: Logger) {
+  /**
+   * `connectionString` may also be a client's settings (a worker passes its pool's). `mayConcern`
+   * skips a notification by its raw text before it is parsed: a worker, which only needs cancels,
+   * would otherwise parse every event of every run (several per run under load).
+   */
+  constructor(
+    connectionString: string | pg.ClientConfig,
+    log: Logger,
+    mayConcern: (payload: string) => boolean = () => true,
+  ) {
     this.connectionString = connectionString;
     this.log = log;
+    this.mayConcern = mayConcern;
   }
 
   async start(): Promise<void> {
@@ -70,7 +80,7 @@ export class EventHub {
   }
 
   private dispatch(payload: string | undefined): void {
-    if (!payload) return;
+    if (!payload || !this.mayConcern(payload)) return;
     let events: EngineEvent[];
     try {
       // Workers send a batch of events per notification; an older worker sent one event each.

@@ -57,7 +57,8 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   let draining = false;
   // Cancels reach the steps running here at once: their HTTP calls and scripts are aborted.
   const aborts = new ExecutionAborts();
-  const hub = new EventHub(options.pgPool.options, options.log);
+  // Only cancels concern a worker: other notifications are skipped unparsed.
+  const hub = new EventHub(options.pgPool.options, options.log, (payload) => payload.includes('"canceled"'));
   hub.subscribeAll((event) => {
     if (event.type === 'run' && event.status === 'canceled' && aborts.abort(event.executionId) > 0) {
       options.log.debug({ executionId: event.executionId }, 'aborted the steps of a canceled run');
@@ -111,11 +112,8 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
         if (test) testSteps++;
         // Watched before the step reads its run (execution-aborts.ts says why).
         const canceled = job.success ? aborts.watch(job.data.executionId) : undefined;
-        const signal = canceled
-          ? helpers.abortSignal
-            ? AbortSignal.any([helpers.abortSignal, canceled.signal])
-            : canceled.signal
-          : helpers.abortSignal;
+        const either = canceled && helpers.abortSignal ? eitherSignal(helpers.abortSignal, canceled.signal) : undefined;
+        const signal = either?.signal ?? canceled?.signal ?? helpers.abortSignal;
         try {
           await runStep(payload, helpers.job.id, signal);
         } catch (error) {
@@ -126,6 +124,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
           if (error instanceof StepReleased) released.set(helpers.job.id, helpers.job.attempts);
           throw error;
         } finally {
+          either?.dispose();
           canceled?.leave();
           if (test) testSteps--;
         }
@@ -179,4 +178,28 @@ function graphileLogger(log: Logger): GraphileLogger {
     else if (level === 'info') target.debug(meta ?? {}, message);
     else target.trace(meta ?? {}, message);
   });
+}
+
+/**
+ * A signal that aborts when either does, undone by `dispose`. Not `AbortSignal.any`: the worker's
+ * stop signal lives as long as the worker, and every `any` over it leaves a dependent registered on
+ * it until garbage collection; one per step piles up under load.
+ */
+function eitherSignal(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onA = () => controller.abort(a.reason);
+  const onB = () => controller.abort(b.reason);
+  if (a.aborted) onA();
+  else if (b.aborted) onB();
+  else {
+    a.addEventListener('abort', onA, { once: true });
+    b.addEventListener('abort', onB, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    dispose() {
+      a.removeEventListener('abort', onA);
+      b.removeEventListener('abort', onB);
+    },
+  };
 }
