@@ -35,8 +35,8 @@ export interface TestApi {
   /** A full-role API key secret per seeded user. */
   readonly keys: Readonly<Record<Role, string>>;
   /**
-   * Sends a request through `app.request()` (no socket) and parses the JSON answer, if any. It is
-   * sent as the seeded admin unless `options.as` says otherwise.
+   * Sends a request through `app.request()` (no socket) and parses the JSON answer, if any (an
+   * event stream's body is not read). It is sent as the seeded admin unless `options.as` says otherwise.
    */
   call(
     method: string,
@@ -129,6 +129,11 @@ export function testApi(
       // What `@hono/node-server` gives a handler about the connection: only its remote address here.
       const env = callOptions.from ? { incoming: { socket: { remoteAddress: callOptions.from } } } : undefined;
       const response = await app.request(path, init, env);
+      // An event stream may never end: its status and headers are the answer, its body is let go.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await response.body?.cancel();
+        return { status: response.status, body: undefined, headers: response.headers };
+      }
       const text = await response.text();
       let parsed: unknown = text;
       try {
