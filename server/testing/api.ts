@@ -85,6 +85,7 @@ export function testApi(
     /** The key credentials are sealed with (random by default); an engine's, when its workers must open them. */
     masterKey?: ApiDeps['masterKey'];
     readiness?: ApiDeps['readiness'];
+    clock?: ApiDeps['clock'];
   } = {},
 ): TestApi {
   const store = options.store ?? tempStore();
@@ -107,6 +108,7 @@ export function testApi(
     ...(options.runs ? { runs: options.runs } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     store,
