@@ -60,8 +60,6 @@ interface Heard {
   readonly type: string;
   // biome-ignore lint/suspicious/noExplicitAny: tests inspect event data field by field
   readonly data: any;
-  /** When the event arrived (performance.now()). */
-  readonly at: number;
 }
 
 /** Opens the stream and reads it as a browser would, event by event, as they arrive. */
@@ -83,7 +81,7 @@ async function openStream(target: TestApi, authorization: string) {
         text = text.slice(end + 2);
         const type = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (type && data !== undefined) heard.push({ type, data: JSON.parse(data), at: performance.now() });
+        if (type && data !== undefined) heard.push({ type, data: JSON.parse(data) });
       }
     }
   })();
