@@ -163,7 +163,7 @@ describe('cancel', () => {
     expect(first?.retryAt).not.toBeNull();
 
     expect(await cancelRun(engine.runs, started.id)).toBe(true);
-    await waitUntil('the queue is empty', async () => (await queuedJobs(started.id)).length === 0, 2000);
+    await waitUntil('the queue is empty', async () => (await queuedJobs(started.id)).length === 0);
     await sleep(Math.max(0, Date.parse(first?.retryAt as string) - Date.now()) + 500);
     expect(http.requests.filter((request) => request.url === '/broken')).toHaveLength(1);
     expect(stepRunsNow(engine.store, started.id).map((step) => [step.nodeId, step.attempt, step.status])).toEqual([
