@@ -6,6 +6,7 @@ import { type Caller, InvalidApiKey, resolveCaller } from '../auth/caller.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import { crossSiteProblem } from '../auth/request-info.ts';
 import type { Config } from '../config.ts';
+import type { Clock } from '../core/engine/ports.ts';
 import type { ReadinessReport } from '../health/readiness.ts';
 import type { Logger } from '../log.ts';
 import type { RunService } from '../runs/service.ts';
@@ -38,6 +39,8 @@ export interface ApiDeps {
   readonly checkResponses?: boolean;
   /** Counts failed sign-ins; `createApp` makes one when none is given. */
   readonly loginLimiter?: LoginLimiter;
+  /** Times the run event stream's windows and heartbeats; the process's timers when absent (tests move time themselves). */
+  readonly clock?: Pick<Clock, 'after'>;
 }
 
 export type { Access } from '../auth/access.ts';

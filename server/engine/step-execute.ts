@@ -5,7 +5,7 @@ import { stepNamesInTemplates } from '../../nodes/template.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
-import type { RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
+import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
 import { retryDelayMs } from '../core/engine/retry.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
@@ -36,6 +36,8 @@ export interface StepExecuteDeps {
   readonly http: HttpSender;
   readonly log: Logger;
   readonly random?: () => number;
+  /** What a node sees as now (a delay counts from it) and retries are scheduled from. */
+  readonly clock: Clock;
 }
 
 /**
@@ -66,7 +68,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         idempotencyKey: idempotencyKey(execution, step),
         trigger: execution.triggerPayload ?? {},
         signal: abortSignal ?? new AbortController().signal,
-        now: () => new Date(),
+        now: () => new Date(deps.clock.nowMs()),
         evaluate: async (value) => {
           try {
             return await evaluateTemplates(value, await scopeFor(), deps.sandbox, budget);
@@ -118,7 +120,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         status: 'failed',
         // A thrown message may be megabytes (a script can throw any string): stored capped.
         error: capError({ name: error.name, message: error.message, retryable: delay !== undefined }),
-        ...(delay !== undefined ? { retryAt: new Date(Date.now() + delay).toISOString() } : {}),
+        ...(delay !== undefined ? { retryAt: new Date(deps.clock.nowMs() + delay).toISOString() } : {}),
       };
     }
   };

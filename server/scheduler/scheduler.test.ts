@@ -78,7 +78,7 @@ describe('scheduler', () => {
     const scheduler = new Scheduler(engine.runs, engine.repos, engine.log);
     scheduler.start();
     try {
-      await waitUntil('a scheduled run exists', () => runsOf(workflow.id).length > 0, 5000);
+      await waitUntil('a scheduled run exists', () => runsOf(workflow.id).length > 0);
     } finally {
       await scheduler.stop();
     }

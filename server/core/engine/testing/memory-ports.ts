@@ -470,6 +470,10 @@ export class ManualClock implements Clock {
       this.timers = this.timers.filter((each) => each !== timer);
     };
   }
+  /** How many timers are set and neither fired nor canceled. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
   /** Moves time to `iso` (never back), firing the timers it passes. */
   advanceTo(iso: string): void {
     const target = Date.parse(iso);
