@@ -11,6 +11,7 @@ const examples: Record<string, unknown> = {
   'condition.if': { rules: [{ left: 'a', right: 'a' }] },
   'condition.switch': { value: 'a', cases: [{ port: 'a', value: 'a' }] },
   'transform.set': {},
+  'transform.formatDate': { value: '{{ input.createdAt }}' },
   'transform.script': { code: 'return input' },
   'action.http': { url: 'https://example.com' },
   'flow.delay': { amount: 1 },

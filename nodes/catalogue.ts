@@ -4,6 +4,7 @@ import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
+import formatDateNode from './transforms/format-date.node.ts';
 import scriptNode from './transforms/script.node.ts';
 import setNode from './transforms/set.node.ts';
 import manualTrigger from './triggers/manual.node.ts';
@@ -23,6 +24,7 @@ export const catalogue = [
   ifNode,
   switchNode,
   setNode,
+  formatDateNode,
   scriptNode,
   httpNode,
   delayNode,
