@@ -35,7 +35,10 @@ function withCode(text: string) {
     offset += part.length;
     if (!(part.length > 2 && part.startsWith('`') && part.endsWith('`'))) return part;
     return (
-      <code key={at} className="rounded bg-white px-1 py-px font-mono text-[11px] text-slate-800 ring-1 ring-slate-200">
+      <code
+        key={at}
+        className="rounded bg-white px-1 py-px font-mono text-[11px] whitespace-nowrap text-slate-800 ring-1 ring-slate-200"
+      >
         {part.slice(1, -1)}
       </code>
     );
