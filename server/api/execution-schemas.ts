@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EngineEvent } from '../core/engine/events.ts';
-import { Graph } from '../core/graph.ts';
+import { Graph } from '../core/graph/model.ts';
 import type { ExecutionRow } from '../store/executions.ts';
 import { EXECUTION_STATUSES, STEP_STATUSES, TRIGGER_KINDS } from '../store/schema.ts';
 import type { StepRunRow } from '../store/steps.ts';

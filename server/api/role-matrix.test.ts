@@ -12,7 +12,7 @@ import { newApiKey } from '../auth/api-keys.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { randomToken, sha256 } from '../auth/tokens.ts';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { cancelRun, startRun } from '../engine/runs.ts';
 import { createRunService } from '../runs/service.ts';

@@ -10,7 +10,7 @@ import {
   node,
   setFields,
 } from '../testing/graph-fixtures.ts';
-import { type Graph, type GraphEdge, type GraphNode, Problem } from './graph.ts';
+import { type Graph, type GraphEdge, type GraphNode, Problem } from './graph/model.ts';
 import { validateGraph } from './validate.ts';
 
 /** Validates, and checks that every problem has the documented shape (no extra keys) and a readable message. */

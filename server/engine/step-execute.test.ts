@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../core/engine/compile.ts';
 import type { StepResult } from '../core/engine/ports.ts';
 import { ManualClock } from '../core/engine/testing/memory-ports.ts';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
 import { edge, node, testHttpServer } from '../testing/engine.ts';
 import { sendHttp } from './http.ts';

@@ -1,4 +1,4 @@
-import { type HttpRequest, type HttpResponse, type NodeContext, outputsOf } from '../../nodes/define.ts';
+import type { HttpRequest, HttpResponse, NodeContext } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { type StepId, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
@@ -7,6 +7,7 @@ import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
 import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
 import { retryDelayMs } from '../core/engine/retry.ts';
+import { portsOf } from '../core/graph/ports.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import {
@@ -88,7 +89,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       const result = await untilReleased(abortSignal, () =>
         node.definition.execute({ config: node.config, input, ctx }),
       );
-      const ports = outputsOf(node.definition, node.config);
+      const ports = portsOf(node.definition, node.config);
       const port = result.port ?? ports[0] ?? 'main';
       if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
       const checked = checkOutput(result.output);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
 import { reconcileUnfinishedRuns } from '../engine/runs.ts';
 import { listExecutions } from '../store/executions.ts';
