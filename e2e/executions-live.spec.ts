@@ -225,7 +225,10 @@ test.describe('a run that failed at a step', () => {
     await expect(page.getByRole('button', { name: /Retry/ })).toHaveCount(0);
     await expect(page.getByText(/retry that run to go on/)).toBeVisible();
     await page.screenshot({ path: screenshotPath('execution-retried-original'), fullPage: true });
-    await page.getByText(/retry that run to go on/).getByRole('link').click();
+    await page
+      .getByText(/retry that run to go on/)
+      .getByRole('link')
+      .click();
     await expect(page).toHaveURL(new RegExp(`/executions/${retryId}$`));
 
     // As the server records it: Start and Stamp reused as they were, only Book and Done ran.
