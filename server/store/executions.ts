@@ -102,7 +102,8 @@ export interface ExecutionLabels {
 }
 
 /** The run that retried `executions.id`, if any (at most one: see `retryOfExecution`). */
-const retriedAs = sql<string | null>`(select r.id from executions r where r.retry_of = ${executions.id} limit 1)`;
+// Written out: drizzle qualifies columns only in queries with joins, and the subquery needs the outer row's id.
+const retriedAs = sql<string | null>`(select r.id from executions r where r.retry_of = executions.id limit 1)`;
 
 export function getExecutionLabels(db: Db, id: string): ExecutionLabels {
   const row = db
