@@ -156,7 +156,7 @@ export const executionRoutes = [
         });
         return c.json({ executionId: execution.id }, 201);
       } catch (error) {
-        if (error instanceof RunConflict) throw new ApiError(409, 'cannot_retry', error.message);
+        if (error instanceof RunConflict) throw new ApiError(409, 'cannot_retry', error.message, error.details);
         throw error;
       }
     },
