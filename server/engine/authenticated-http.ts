@@ -1,5 +1,5 @@
 import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
-import { secretValues } from '../../nodes/credentials/define.ts';
+import { type CredentialDefinition, secretValues } from '../../nodes/credentials/define.ts';
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
 import { describeUrl, targetsAllow } from '../core/credential-targets.ts';
@@ -23,8 +23,12 @@ export interface AppliedCredential {
  * catalogue (nodes/credentials/): the stored secret is parsed with the type's schema first, as
  * persisted data is. Masked: the secret fields and what the declaration derives from them.
  */
-export function applyCredential(type: string, stored: unknown): AppliedCredential {
-  const definition = findCredentialType(type);
+export function applyCredential(
+  type: string,
+  stored: unknown,
+  findType: (type: string) => CredentialDefinition | undefined = findCredentialType,
+): AppliedCredential {
+  const definition = findType(type);
   if (!definition) throw new NonRetryableError(`credential type "${type}" is not known to this version of Stepwise`);
   if (!definition.http) throw new NonRetryableError(`a ${type} credential cannot authenticate an HTTP request`);
   const parsed = definition.secret.safeParse(stored);
@@ -144,8 +148,10 @@ export async function sendWithCredential(
   credential: OpenCredential,
   request: HttpRequest,
   signal?: AbortSignal,
+  // The credential catalogue; a guide's example type is tried with its own (docs/guides/).
+  findType: (type: string) => CredentialDefinition | undefined = findCredentialType,
 ): Promise<HttpResponse> {
-  const applied = applyCredential(credential.type, credential.secret);
+  const applied = applyCredential(credential.type, credential.secret, findType);
   const { allowedTargets } = credential;
   // The credential goes to the URL asked for and same-origin redirects only (`sendHttp`), and to
   // none of them outside its allowed targets: checked before each is requested.
