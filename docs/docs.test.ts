@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../nodes/catalogue.ts';
+import { credentialCatalogue } from '../nodes/credentials/catalogue.ts';
 import { apiRoutes } from '../server/api/app.ts';
 import { ConfigSchema } from '../server/config.ts';
 
@@ -83,6 +84,16 @@ describe('documentation', () => {
       expect(row, definition.type).toBeDefined();
       const file = row?.match(/\]\((nodes\/[^)]+\.node\.ts)\)/)?.[1];
       expect(file, `${definition.type}: no link to its .node.ts file`).toBeDefined();
+      expect(read(file as string), `${file} defines ${definition.type}`).toContain(`type: '${definition.type}'`);
+    }
+  });
+
+  it('lists every credential type in the README, linked to the file that defines it', () => {
+    for (const definition of credentialCatalogue) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${definition.type}\``));
+      expect(row, definition.type).toBeDefined();
+      const file = row?.match(/\]\((nodes\/credentials\/[^)]+\.credential\.ts)\)/)?.[1];
+      expect(file, `${definition.type}: no link to its .credential.ts file`).toBeDefined();
       expect(read(file as string), `${file} defines ${definition.type}`).toContain(`type: '${definition.type}'`);
     }
   });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test as base } from '@playwright/test';
 import { expect, OWNER, screenshotPath, test } from './fixtures.ts';
 import { startServer } from './server.ts';
@@ -116,7 +118,7 @@ test('credentials are stored without ever showing their secret again', async ({ 
   await dialog.getByLabel('Name').fill('Ledger API');
   await dialog.getByLabel('Token').fill('tok_super_secret_value');
   await dialog.getByRole('button', { name: 'Save credential' }).click();
-  await expect(page.getByRole('cell', { name: 'Ledger API', exact: true })).toBeVisible();
+  await expect(page.getByRole('cell', { name: /^Ledger API\b/ })).toBeVisible();
   await expect(page.getByText('tok_super_secret_value')).toHaveCount(0);
   const listed = await page.request.get('/api/v1/credentials');
   expect(await listed.text()).not.toContain('tok_super_secret_value');
@@ -141,4 +143,55 @@ test('credentials are stored without ever showing their secret again', async ({ 
     allowedTargets: ['https://ledger.example.com/v1'],
     useRoles: ['operator'],
   });
+});
+
+test('a credential’s form follows its type, and a worker tests its connection', async ({ page }) => {
+  // An API on 127.0.0.1 that takes its key in the query string: 200 with the right key, else 401.
+  const received: string[] = [];
+  const weather = createServer((request, response) => {
+    received.push(request.url ?? '');
+    const key = new URL(request.url ?? '/', 'http://x').searchParams.get('appid');
+    response.writeHead(key === 'wk_e2e_secret_key' ? 200 : 401).end();
+  });
+  await new Promise<void>((resolve) => weather.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(weather.address() as AddressInfo).port}`;
+  try {
+    await page.goto('/admin/credentials');
+    await page.getByRole('button', { name: 'New credential' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('Weather API');
+    // The types are the server's; each one's secret fields are rendered from its JSON Schema.
+    await dialog.getByLabel('Type').selectOption({ label: 'Custom header' });
+    await expect(dialog.getByLabel('Header name')).toHaveAttribute('type', 'text');
+    await expect(dialog.getByLabel('Header value')).toHaveAttribute('type', 'password');
+    await dialog.getByLabel('Type').selectOption({ label: 'API key in query string' });
+    await expect(dialog.getByLabel('Header value')).toHaveCount(0);
+    await dialog.getByLabel('Parameter name').fill('appid');
+    await dialog.getByLabel('API key').fill('wk_e2e_secret_key');
+    await expect(dialog.getByLabel('API key')).toHaveAttribute('type', 'password');
+    await dialog.getByLabel('Allowed targets').fill(`${origin}/data`);
+    await page.screenshot({ path: screenshotPath('admin-credential-new'), fullPage: true });
+    await dialog.getByRole('button', { name: 'Save credential' }).click();
+    await expect(page.getByRole('cell', { name: /^Weather API\b/ })).toBeVisible();
+    await expect(page.getByText('wk_e2e_secret_key')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Test connection of Weather API' }).click();
+    const test = page.getByRole('dialog');
+    await expect(test.getByLabel('URL')).toHaveValue(`${origin}/data`);
+    await test.getByLabel('URL').fill(`${origin}/data/2.5/weather?q=Paris`);
+    await test.getByRole('button', { name: 'Test connection' }).click();
+    await expect(test.getByText('Connected: HTTP 200')).toBeVisible();
+    expect(received).toEqual(['/data/2.5/weather?q=Paris&appid=wk_e2e_secret_key']);
+    await page.screenshot({ path: screenshotPath('admin-credential-test'), fullPage: true });
+
+    // Outside its allowed targets, nothing is sent and the dialog says why.
+    await test.getByLabel('URL').fill(`${origin}/admin`);
+    await test.getByRole('button', { name: 'Test connection' }).click();
+    await expect(test.getByText('Not connected')).toBeVisible();
+    await expect(test.getByText(`may not be sent to ${origin}/admin`)).toBeVisible();
+    expect(received).toHaveLength(1);
+    await page.screenshot({ path: screenshotPath('admin-credential-test-refused'), fullPage: true });
+  } finally {
+    await new Promise((resolve) => weather.close(resolve));
+  }
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { findNodeType } from './catalogue.ts';
+import { credentialCatalogue } from './credentials/catalogue.ts';
 
 /** The config JSON Schema as `/api/v1/node-types` serves it. */
 const propertyOf = (type: string, key: string) => {
@@ -15,11 +16,11 @@ const propertyOf = (type: string, key: string) => {
 describe('credential fields', () => {
   it('tell the form which credential types fit, in the JSON Schema', () => {
     const http = propertyOf('action.http', 'credentialId');
-    expect(http.property).toMatchObject({
-      type: 'string',
-      format: 'credential',
-      credentialTypes: ['bearer', 'basic', 'header'],
-    });
+    // Every type of the credential catalogue that can authenticate a request, and only those.
+    const httpTypes = credentialCatalogue.filter((type) => type.http !== undefined).map((type) => type.type);
+    expect(httpTypes).toEqual(expect.arrayContaining(['bearer', 'query']));
+    expect(httpTypes).not.toContain('hmac');
+    expect(http.property).toMatchObject({ type: 'string', format: 'credential', credentialTypes: httpTypes });
     expect(http.required).not.toContain('credentialId');
     const webhook = propertyOf('trigger.webhook', 'secretCredentialId');
     expect(webhook.property).toMatchObject({ type: 'string', format: 'credential', credentialTypes: ['hmac'] });

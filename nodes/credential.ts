@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { CredentialType } from './credentials/catalogue.ts';
 
-/** The kinds of secret the credentials store holds (server/api/routes/credentials.ts checks their shapes). */
-export type CredentialType = 'hmac' | 'bearer' | 'basic' | 'header';
+export type { CredentialType };
 
 /**
  * A config field holding a stored credential's id. The JSON Schema says `format: 'credential'` and

@@ -13,8 +13,8 @@ export interface HttpRequest {
   readonly body?: string;
   readonly timeoutMs: number;
   /**
-   * A stored credential (bearer, basic or header) the worker authenticates the request with. The
-   * node never sees the secret; the worker adds it and masks it out of the answer.
+   * A stored credential of an HTTP-style type (nodes/credentials/) the worker authenticates the
+   * request with. The node never sees the secret; the worker adds it and masks it out of the answer.
    */
   readonly credentialId?: string;
 }

@@ -121,6 +121,23 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
     why: 'a CLI command opens the store as its port (openRepositories) and uses nothing below it',
   },
   {
+    from: 'server/credentials',
+    forbidden: [
+      'server/api',
+      'server/engine',
+      'server/runs',
+      'server/auth',
+      'server/store',
+      'server/sandbox',
+      'pg',
+      'hono',
+      'graphile-worker',
+      'isolated-vm',
+      ...SQLITE,
+    ],
+    why: 'credential capabilities serve both the API process and the workers: they know protocols, not who calls them or where secrets are kept',
+  },
+  {
     from: 'server/engine',
     forbidden: ['server/api', 'server/auth', 'server/runs', 'hono'],
     why: 'the engine runs steps; it does not know the HTTP API',

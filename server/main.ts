@@ -4,6 +4,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
 import { createRunsDeps, type RunsDeps } from './engine/adapters.ts';
+import { connectionTester } from './engine/credential-test-requests.ts';
 import { EventHub } from './engine/event-hub.ts';
 import { reconcileUnfinishedRuns } from './engine/runs.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
@@ -48,7 +49,18 @@ export async function startServer(): Promise<void> {
       postgres: postgresAnswers(queue.pool),
       worker: workerAlive(queue.pool),
     });
-  const app = createApp({ repos, log, config, masterKey, readiness, runs: createRunService(runs, events) }, { webDir });
+  const app = createApp(
+    {
+      repos,
+      log,
+      config,
+      masterKey,
+      readiness,
+      runs: createRunService(runs, events),
+      connectionTests: connectionTester(queue.pool, events),
+    },
+    { webDir },
+  );
   const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
 
   // Listen first: after a crash with a backlog, resuming every unfinished run takes a while, and

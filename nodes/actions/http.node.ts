@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { credentialRef } from '../credential.ts';
+import { httpCredentialTypes } from '../credentials/catalogue.ts';
 import { defineNode, type HttpResponse } from '../define.ts';
 import { NonRetryableError, RetryAfterError } from '../errors.ts';
 import { hasExpressions, template } from '../template.ts';
@@ -36,10 +37,7 @@ export default defineNode({
     body: z.json().optional().describe('JSON body; strings inside may use expressions'),
     timeoutMs: z.number().int().min(100).max(300_000).default(30_000),
     failOnNon2xx: z.boolean().default(true).describe('Fail the step when the answer is not 2xx'),
-    credentialId: credentialRef(
-      ['bearer', 'basic', 'header'],
-      'Credential to authenticate with: bearer, basic or header',
-    ).optional(),
+    credentialId: credentialRef(httpCredentialTypes, 'Credential to authenticate the request with').optional(),
   }),
   retry: { maxAttempts: 4, initialDelayMs: 1000, factor: 2, maxDelayMs: 60_000, jitter: 0.25 },
   async execute({ config, ctx }) {

@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph/model.ts';
+import { SIGNATURE_HEADER } from '../credentials/hmac.capability.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { createRunService } from '../runs/service.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
 import { testEngine } from '../testing/engine.ts';
-import { SIGNATURE_HEADER } from './signature.ts';
 
 // No worker: runs a webhook starts stay queued, which is all these tests need.
 let engine: Awaited<ReturnType<typeof testEngine>>;

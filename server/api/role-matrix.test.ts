@@ -56,6 +56,8 @@ interface Fixture {
   /** A key of the caller's own (the admin's for nobody), one the caller may revoke. */
   apiKeyId: string;
   credentialId: string;
+  /** A credential of a type that is never sent (so it cannot be tested). */
+  hmacCredentialId: string;
 }
 
 interface Case {
@@ -175,6 +177,16 @@ const MATRIX: Record<string, readonly Case[]> = {
     { allowed: ADMINS, path: (f) => `/credentials/${f.credentialId}`, body: body({ name: 'Renamed' }) },
   ],
   'DELETE /credentials/:id': [{ allowed: ADMINS, path: (f) => `/credentials/${f.credentialId}` }],
+  // No worker runs here, so the row tries a type that is never sent: the handler refuses it for everyone.
+  'POST /credentials/:id/test': [
+    {
+      allowed: ADMINS,
+      path: (f) => `/credentials/${f.hmacCredentialId}/test`,
+      body: body({ url: 'https://api.example.com' }),
+      answers: { status: 422, code: 'not_testable' },
+    },
+  ],
+  'GET /credential-types': [{ allowed: ANY, path: at('/credential-types') }],
   'GET /node-types': [{ allowed: ANY, path: at('/node-types') }],
 };
 
@@ -281,6 +293,11 @@ async function freshFixture(callerId: string): Promise<Fixture> {
       role: 'analyst',
     }).id,
     credentialId: insertCredential(db, engine.masterKey, { name: 'Token', type: 'bearer', secret: { token: 't' } }).id,
+    hmacCredentialId: insertCredential(db, engine.masterKey, {
+      name: 'Signing',
+      type: 'hmac',
+      secret: { secret: 'a shared secret of 32 characters' },
+    }).id,
   };
 }
 

@@ -7,6 +7,7 @@ import type { LoginLimiter } from '../auth/login-limiter.ts';
 import { crossSiteProblem } from '../auth/request-info.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../core/engine/ports.ts';
+import type { ConnectionTester } from '../credentials/connection-test.ts';
 import type { ReadinessReport } from '../health/readiness.ts';
 import type { Logger } from '../log.ts';
 import type { RunService } from '../runs/service.ts';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   readonly masterKey: MasterKey;
   /** Starting, canceling, retrying and following runs: absent only in tests of routes that never start runs. */
   readonly runs?: RunService;
+  /** "Test connection" of a credential, run by a worker: absent in tests that run no engine. */
+  readonly connectionTests?: ConnectionTester;
   /**
    * Tests turn this on: every JSON answer is parsed with the schema the route documents, so the
    * OpenAPI document cannot drift from what the API really sends. Off in production (cost).

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph/model.ts';
+import { SIGNATURE_HEADER, signBody } from '../credentials/hmac.capability.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
 import { createRunService } from '../runs/service.ts';
@@ -8,7 +9,6 @@ import { masterKeyFrom } from '../security/master-key.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
 import { testEngine } from '../testing/engine.ts';
 import { storeFile } from '../testing/store.ts';
-import { SIGNATURE_HEADER, signBody } from './signature.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let events: EventHub;

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { findNodeType } from '../../nodes/catalogue.ts';
 import type { ConfigOf } from '../../nodes/define.ts';
 import { Graph } from '../core/graph/model.ts';
+import { capabilityOf } from '../credentials/capabilities.ts';
+import type { RefusedSignature, SignedRequest, VerifiedSignature } from '../credentials/define-capability.ts';
+import { SIGNATURE_HEADER } from '../credentials/hmac.capability.ts';
 import type { RunService } from '../runs/service.ts';
 import { type ExecutionRow, TERMINAL_STATUSES } from '../store/executions.ts';
 import type { Repositories } from '../store/repositories.ts';
@@ -13,7 +16,6 @@ import type { RunEvent } from './execution-schemas.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
-import { SIGNATURE_HEADER, type VerifiedSignature, verifySignature } from './signature.ts';
 
 /** Request headers that never go into a run's payload (they would be stored with its steps). */
 const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', SIGNATURE_HEADER]);
@@ -85,10 +87,10 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       // spend the limit of the sender who holds the secret.
       let signature: VerifiedSignature | undefined;
       if (trigger.secretCredentialId) {
-        const secret = await hmacSecret(repos, deps.masterKey, trigger.secretCredentialId);
+        const verify = await webhookVerifier(repos, deps.masterKey, trigger.secretCredentialId);
         // A missing or wrong credential refuses every request: an unverifiable webhook accepts nothing.
-        const verified = secret
-          ? verifySignature(secret, raw, c.req.header(SIGNATURE_HEADER))
+        const verified = verify
+          ? verify({ rawBody: raw, header: (name) => c.req.header(name) })
           : { problem: 'the webhook secret is not configured' };
         if ('problem' in verified) {
           const rate = limiter.take(`${workflowId}:unverified`);
@@ -186,11 +188,19 @@ class DuplicateDelivery extends Error {
   override name = 'DuplicateDelivery';
 }
 
-/** The secret of an HMAC credential; undefined when missing, of another type, or unreadable (wrong key). */
-async function hmacSecret(repos: Repositories, key: ApiDeps['masterKey'], id: string): Promise<string | undefined> {
+/**
+ * How the webhook's signing credential checks a request (its type's capability, HMAC today);
+ * undefined when the credential is missing, unreadable (wrong key), or of a type that signs nothing.
+ */
+async function webhookVerifier(
+  repos: Repositories,
+  key: ApiDeps['masterKey'],
+  id: string,
+): Promise<((request: SignedRequest) => RefusedSignature | VerifiedSignature) | undefined> {
   try {
     const credential = await repos.credentials.secret(key, id);
-    return credential?.type === 'hmac' ? (credential.secret as { secret: string }).secret : undefined;
+    const verify = credential && capabilityOf(credential.type)?.verifyWebhook;
+    return verify ? (request) => verify(credential.secret, request) : undefined;
   } catch {
     return undefined;
   }

@@ -1,32 +1,49 @@
+import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
+import { type CredentialDefinition, secretValues } from '../../nodes/credentials/define.ts';
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
 import { describeUrl, targetsAllow } from '../core/credential-targets.ts';
 import { describeLimits, isLimited, mayUseCredential } from '../core/credential-use.ts';
 import type { MasterKey } from '../security/master-key.ts';
+import type { OpenCredential } from '../store/credentials.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
 import type { SendOptions, sendHttp } from './http.ts';
 
 const MASK = '••••••';
 
-/** The header a credential adds, and the secret strings to keep out of stored data. */
-export function credentialHeader(type: string, secret: unknown): { name: string; value: string; secrets: string[] } {
-  const s = secret as Record<string, string>;
-  switch (type) {
-    case 'bearer':
-      return { name: 'authorization', value: `Bearer ${s.token}`, secrets: [String(s.token)] };
-    case 'basic': {
-      const encoded = Buffer.from(`${s.username}:${s.password}`).toString('base64');
-      return {
-        name: 'authorization',
-        value: `Basic ${encoded}`,
-        secrets: [encoded, String(s.password)].filter(Boolean),
-      };
-    }
-    case 'header':
-      return { name: String(s.header).toLowerCase(), value: String(s.value), secrets: [String(s.value)] };
-    default:
-      throw new NonRetryableError(`a ${type} credential cannot authenticate an HTTP request`);
+/** What a credential adds to a request, and the secret strings to keep out of stored data. */
+export interface AppliedCredential {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly secrets: readonly string[];
+}
+
+/**
+ * How a credential of `type` authenticates a request, from its declaration in the credential
+ * catalogue (nodes/credentials/): the stored secret is parsed with the type's schema first, as
+ * persisted data is. Masked: the secret fields and what the declaration derives from them.
+ */
+export function applyCredential(
+  type: string,
+  stored: unknown,
+  findType: (type: string) => CredentialDefinition | undefined = findCredentialType,
+): AppliedCredential {
+  const definition = findType(type);
+  if (!definition) throw new NonRetryableError(`credential type "${type}" is not known to this version of Stepwise`);
+  if (!definition.http) throw new NonRetryableError(`a ${type} credential cannot authenticate an HTTP request`);
+  const parsed = definition.secret.safeParse(stored);
+  if (!parsed.success) {
+    // Field names only: a message about a secret's value could quote it.
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(whole)'))].join(', ');
+    throw new NonRetryableError(`the stored ${type} secret does not fit its type (${fields})`);
   }
+  const secret = parsed.data as Record<string, unknown>;
+  const authentication = definition.http(secret);
+  return {
+    headers: authentication.headers ?? {},
+    query: authentication.query ?? {},
+    secrets: [...secretValues(definition, secret), ...(authentication.masked ?? [])],
+  };
 }
 
 /** Shortest text masked: anything shorter would hide ordinary words of an answer. */
@@ -70,13 +87,10 @@ export function secretForms(secret: string): string[] {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/**
- * Replaces every form of the secrets in the answer (`secretForms`), so an echoing server cannot
- * leak them into stored steps: this is the one place where an answer carrying a secret is stored.
- */
-export function maskSecrets(response: HttpResponse, secrets: readonly string[]): HttpResponse {
+/** A function that replaces every form of the secrets in a text (`secretForms`). */
+export function secretMasker(secrets: readonly string[]): (text: string) => string {
   const forms = secrets.filter((secret) => secret.length >= MIN_MASKED).flatMap(secretForms);
-  if (forms.length === 0) return response;
+  if (forms.length === 0) return (text) => text;
   // Longest first, so a whole encoding is masked rather than a piece of it.
   const pattern = new RegExp(
     [...new Set(forms)]
@@ -85,12 +99,84 @@ export function maskSecrets(response: HttpResponse, secrets: readonly string[]):
       .join('|'),
     'giu',
   );
-  const hide = (text: string) => text.replace(pattern, MASK);
+  return (text) => text.replace(pattern, MASK);
+}
+
+/**
+ * Replaces every form of the secrets in the answer (`secretForms`), so an echoing server cannot
+ * leak them into stored steps: this is the one place where an answer carrying a secret is stored.
+ */
+export function maskSecrets(response: HttpResponse, secrets: readonly string[]): HttpResponse {
+  const hide = secretMasker(secrets);
   return {
     status: response.status,
     headers: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, hide(value)])),
     body: hide(response.body),
   };
+}
+
+/** Its message (and stack) with the secrets masked: errors are stored with the step, and a URL in one may carry a key. */
+function maskError(error: unknown, hide: (text: string) => string): unknown {
+  if (!(error instanceof Error)) return error;
+  error.message = hide(error.message);
+  if (error.stack) error.stack = hide(error.stack);
+  return error;
+}
+
+/** A stored credential, decrypted, or a NonRetryableError saying why it cannot be. */
+export async function openCredential(
+  credentials: Pick<CredentialRepository, 'secret'>,
+  key: MasterKey,
+  id: string,
+): Promise<OpenCredential> {
+  let credential: OpenCredential | undefined;
+  try {
+    credential = await credentials.secret(key, id);
+  } catch {
+    throw new NonRetryableError(`credential ${id} cannot be read with this master key`);
+  }
+  if (!credential) throw new NonRetryableError(`credential ${id} does not exist`);
+  return credential;
+}
+
+/**
+ * Sends `request` authenticated with `credential` (the caller has checked who may use it): only to
+ * its allowed targets, and with every form of its secret masked out of the answer and of errors.
+ */
+export async function sendWithCredential(
+  send: typeof sendHttp,
+  credential: OpenCredential,
+  request: HttpRequest,
+  signal?: AbortSignal,
+  // The credential catalogue; a guide's example type is tried with its own (docs/guides/).
+  findType: (type: string) => CredentialDefinition | undefined = findCredentialType,
+): Promise<HttpResponse> {
+  const applied = applyCredential(credential.type, credential.secret, findType);
+  const { allowedTargets } = credential;
+  // The credential goes to the URL asked for and same-origin redirects only (`sendHttp`), and to
+  // none of them outside its allowed targets: checked before each is requested.
+  const options: SendOptions = {
+    credentialHeaders: Object.keys(applied.headers),
+    credentialQuery: applied.query,
+    checkCredentialTarget: (url) => {
+      if (targetsAllow(allowedTargets, url)) return;
+      throw new NonRetryableError(
+        allowedTargets.length === 0
+          ? `credential "${credential.name}" may not be sent anywhere: an admin has not listed its allowed targets`
+          : `credential "${credential.name}" may not be sent to ${describeUrl(url)}: it may go only to ${allowedTargets.join(', ')}`,
+      );
+    },
+  };
+  // Checked here too, whatever `send` does with the options.
+  options.checkCredentialTarget?.(new URL(request.url));
+  const hide = secretMasker(applied.secrets);
+  let response: HttpResponse;
+  try {
+    response = await send({ ...request, headers: { ...request.headers, ...applied.headers } }, signal, options);
+  } catch (error) {
+    throw maskError(error, hide);
+  }
+  return maskSecrets(response, applied.secrets);
 }
 
 /**
@@ -104,13 +190,7 @@ export function authenticatedHttp(
 ): (request: HttpRequest, signal?: AbortSignal, run?: { readonly executionId: string }) => Promise<HttpResponse> {
   return async (request, signal, run) => {
     if (!request.credentialId) return send(request, signal);
-    let credential: Awaited<ReturnType<CredentialRepository['secret']>>;
-    try {
-      credential = await credentials.secret(key, request.credentialId);
-    } catch {
-      throw new NonRetryableError(`credential ${request.credentialId} cannot be read with this master key`);
-    }
-    if (!credential) throw new NonRetryableError(`credential ${request.credentialId} does not exist`);
+    const credential = await openCredential(credentials, key, request.credentialId);
     if (isLimited(credential)) {
       // Checked again at run time: a user's role or the credential's limits may have changed since the save.
       const user = run ? await credentials.runUser(run.executionId) : undefined;
@@ -120,24 +200,6 @@ export function authenticatedHttp(
         );
       }
     }
-    const { name, value, secrets } = credentialHeader(credential.type, credential.secret);
-    const { allowedTargets } = credential;
-    // The credential's header goes to the URL asked for and same-origin redirects only (`sendHttp`),
-    // and to none of them outside its allowed targets: checked before each is requested.
-    const options: SendOptions = {
-      credentialHeaders: [name],
-      checkCredentialTarget: (url) => {
-        if (targetsAllow(allowedTargets, url)) return;
-        throw new NonRetryableError(
-          allowedTargets.length === 0
-            ? `credential "${credential.name}" may not be sent anywhere: an admin has not listed its allowed targets`
-            : `credential "${credential.name}" may not be sent to ${describeUrl(url)}: it may go only to ${allowedTargets.join(', ')}`,
-        );
-      },
-    };
-    // Checked here too, whatever `send` does with the options.
-    options.checkCredentialTarget?.(new URL(request.url));
-    const response = await send({ ...request, headers: { ...request.headers, [name]: value } }, signal, options);
-    return maskSecrets(response, secrets);
+    return sendWithCredential(send, credential, request, signal);
   };
 }

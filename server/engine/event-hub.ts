@@ -2,20 +2,23 @@ import pg from 'pg';
 import { z } from 'zod';
 import { EngineEvent } from '../core/engine/events.ts';
 import type { Logger } from '../log.ts';
-import { EVENTS_CHANNEL } from './queue.ts';
+import { EVENTS_CHANNEL, REPLIES_CHANNEL } from './queue.ts';
 
 const EngineEventBatch = z.array(EngineEvent);
+const Reply = z.object({ replyTo: z.string(), body: z.unknown() });
 
 type Listener = (event: EngineEvent) => void;
 
 /**
  * The API process's ear on the engine: one PostgreSQL connection LISTENing to the events workers
- * publish, fanned out to subscribers (live progress streams, webhook calls waiting for a result).
+ * publish, fanned out to subscribers (live progress streams, webhook calls waiting for a result),
+ * and to workers' replies to what the API asked of them (credential tests).
  * Workers have one too, to hear cancels (server/engine/execution-aborts.ts).
  * Reconnects with backoff if the connection drops.
  */
 export class EventHub {
   private readonly byExecution = new Map<string, Set<Listener>>();
+  private readonly replies = new Map<string, (body: unknown) => void>();
   private readonly everything = new Set<Listener>();
   private client: pg.Client | undefined;
   private closed = false;
@@ -43,14 +46,16 @@ export class EventHub {
     const client = new pg.Client(
       typeof this.connectionString === 'string' ? { connectionString: this.connectionString } : this.connectionString,
     );
-    client.on('notification', (message) => this.dispatch(message.payload));
+    client.on('notification', (message) =>
+      message.channel === REPLIES_CHANNEL ? this.dispatchReply(message.payload) : this.dispatch(message.payload),
+    );
     client.on('error', (error) => {
       this.log.warn({ err: error }, 'engine event connection failed; reconnecting');
       this.reconnect(client);
     });
     client.on('end', () => this.reconnect(client));
     await client.connect();
-    await client.query(`listen ${EVENTS_CHANNEL}`);
+    await client.query(`listen ${EVENTS_CHANNEL}; listen ${REPLIES_CHANNEL}`);
     this.client = client;
     this.retryMs = 250;
   }
@@ -67,6 +72,12 @@ export class EventHub {
       listeners.delete(listener);
       if (listeners.size === 0) this.byExecution.delete(executionId);
     };
+  }
+
+  /** Calls `listener` with the body of the reply sent to `replyTo`, until the returned function is called. */
+  awaitReply(replyTo: string, listener: (body: unknown) => void): () => void {
+    this.replies.set(replyTo, listener);
+    return () => this.replies.delete(replyTo);
   }
 
   subscribeAll(listener: Listener): () => void {
@@ -94,6 +105,18 @@ export class EventHub {
       for (const listener of this.byExecution.get(event.executionId) ?? []) listener(event);
       for (const listener of this.everything) listener(event);
     }
+  }
+
+  private dispatchReply(payload: string | undefined): void {
+    if (!payload) return;
+    let reply: z.output<typeof Reply>;
+    try {
+      reply = Reply.parse(JSON.parse(payload));
+    } catch {
+      this.log.warn({ payload }, 'ignoring a malformed reply');
+      return;
+    }
+    this.replies.get(reply.replyTo)?.(reply.body);
   }
 
   private reconnect(failed: pg.Client): void {

@@ -17,8 +17,15 @@ export interface SendOptions {
    */
   readonly credentialHeaders?: readonly string[];
   /**
-   * Called with every URL that would receive the credential headers: the first one and each
-   * same-origin redirect. Throws (a NonRetryableError) to refuse the request before it is sent.
+   * Query parameters that carry a credential (an API key in the query string), added here to the
+   * URL first requested and to each same-origin redirect, as a credential header is kept; never to
+   * a URL on another origin, nor after the chain has left the origin once.
+   */
+  readonly credentialQuery?: Readonly<Record<string, string>>;
+  /**
+   * Called with every URL that would receive the credential (its headers or query parameters): the
+   * first one and each same-origin redirect. Throws (a NonRetryableError) to refuse the request
+   * before it is sent.
    */
   readonly checkCredentialTarget?: (url: URL) => void;
   /** Called with every URL before it is requested (the first and each redirect); rejects to refuse it. */
@@ -54,12 +61,15 @@ export async function sendHttp(
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const credentialHeaders = new Set(options.credentialHeaders ?? []);
+  const credentialQuery = Object.entries(options.credentialQuery ?? {});
   const origin = new URL(request.url).origin;
-  let url = new URL(request.url);
+  let url = withQueryParameters(new URL(request.url), credentialQuery);
   let method = request.method;
   let body = request.body;
   let headers: Record<string, string> = { ...request.headers };
-  if (credentialHeaders.size > 0) options.checkCredentialTarget?.(url);
+  /** Whether the next URL gets the credential's query parameters: until the chain leaves the origin. */
+  let queryTravels = credentialQuery.length > 0;
+  if (credentialHeaders.size > 0 || queryTravels) options.checkCredentialTarget?.(url);
   for (let hop = 0; ; hop++) {
     await options.checkUrl?.(url);
     let response: Response;
@@ -88,6 +98,7 @@ export async function sendHttp(
       body = undefined;
       headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !/^content-/i.test(name)));
     }
+    let nextUrl = next;
     if (next.origin !== origin) {
       // Leaving the origin: the credential stays behind, and so does `Authorization` (fetch's rule).
       headers = Object.fromEntries(
@@ -95,14 +106,56 @@ export async function sendHttp(
           ([name]) => !credentialHeaders.has(name.toLowerCase()) && name.toLowerCase() !== 'authorization',
         ),
       );
-    } else if (
-      credentialHeaders.size > 0 &&
-      Object.keys(headers).some((name) => credentialHeaders.has(name.toLowerCase()))
-    ) {
-      options.checkCredentialTarget?.(next);
+      // Even when the answer copied the key into its `Location`.
+      nextUrl = withoutQueryParameters(next, credentialQuery);
+      queryTravels = false;
+    } else {
+      if (queryTravels) nextUrl = withQueryParameters(next, credentialQuery);
+      if (queryTravels || Object.keys(headers).some((name) => credentialHeaders.has(name.toLowerCase()))) {
+        options.checkCredentialTarget?.(nextUrl);
+      }
     }
-    url = next;
+    url = nextUrl;
   }
+}
+
+/** The query as a list of `name=value` parts, each as written (not decoded and encoded again). */
+const queryParts = (url: URL) => (url.search.length > 1 ? url.search.slice(1).split('&') : []);
+
+/** A query part's name or value as text (`+` is a space in a query). */
+const decodeQueryText = (text: string) => {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;
+  }
+};
+const partName = (part: string) => decodeQueryText(part.split('=', 1)[0] ?? '');
+const partValue = (part: string) => (part.includes('=') ? decodeQueryText(part.slice(part.indexOf('=') + 1)) : '');
+
+/**
+ * `url` with each parameter set, replacing any of the same name. The other parameters keep their
+ * exact spelling: re-serializing the whole query (URLSearchParams) would re-encode what the node wrote.
+ */
+export function withQueryParameters(url: URL, parameters: ReadonlyArray<readonly [string, string]>): URL {
+  if (parameters.length === 0) return url;
+  const names = new Set(parameters.map(([name]) => name));
+  const kept = queryParts(url).filter((part) => !names.has(partName(part)));
+  const added = parameters.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  const next = new URL(url);
+  next.search = [...kept, ...added].join('&');
+  return next;
+}
+
+/** `url` without the parameters that carry exactly these credential values. */
+function withoutQueryParameters(url: URL, parameters: ReadonlyArray<readonly [string, string]>): URL {
+  if (parameters.length === 0) return url;
+  const kept = queryParts(url).filter(
+    (part) => !parameters.some(([name, value]) => partName(part) === name && partValue(part) === value),
+  );
+  const next = new URL(url);
+  next.search = kept.join('&');
+  return next;
 }
 
 async function answer(response: Response, request: HttpRequest, timeout: AbortSignal): Promise<HttpResponse> {

@@ -6,6 +6,10 @@ import type { StepQueue } from '../core/engine/ports.ts';
 /** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */
 export const STEP_TASK = 'stepwise_step';
 export const EVENTS_CHANNEL = 'stepwise_events';
+/** A worker's answer to something the API asked for (a credential test), as `{ replyTo, body }`. */
+export const REPLIES_CHANNEL = 'stepwise_replies';
+/** The graphile-worker task that tests a credential (server/engine/credential-test-task.ts). */
+export const CREDENTIAL_TEST_TASK = 'stepwise_credential_test';
 
 export { StepJob, type StepJobSpec, specsFor, stepJobKey } from '../core/engine/jobs.ts';
 

@@ -9,12 +9,15 @@ import type { Clock } from '../core/engine/ports.ts';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
+import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { systemClock } from './adapters.ts';
+import { runConnectionTest } from './credential-test-task.ts';
 import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
 import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
+import { sendHttp } from './http.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
-import { STEP_TASK } from './queue.ts';
+import { CREDENTIAL_TEST_TASK, STEP_TASK } from './queue.ts';
 import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred, TestRuns, testRunSlots } from './slots.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
@@ -103,6 +106,13 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     if (test && testSteps >= testSlots) return `test runs already have ${testSlots} steps running in this worker`;
     return undefined;
   };
+  // "Test connection" asks a worker, since only workers make outbound calls.
+  const connectionTests = {
+    credentials: sqliteRepositories(options.store).credentials,
+    masterKey: options.masterKey,
+    send: options.sendHttp ?? sendHttp,
+    pgPool: options.pgPool,
+  };
   const runner: Runner = await run({
     pgPool: options.pgPool,
     concurrency: options.concurrency,
@@ -147,6 +157,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
           if (test) testSteps--;
         }
       },
+      [CREDENTIAL_TEST_TASK]: (payload, helpers) => runConnectionTest(payload, connectionTests, helpers.abortSignal),
     },
     preset: {
       worker: {

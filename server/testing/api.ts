@@ -78,6 +78,7 @@ export function testApi(
     webhookRateLimit?: number;
     store?: ReturnType<typeof tempStore>;
     runs?: ApiDeps['runs'];
+    connectionTests?: ApiDeps['connectionTests'];
     cookieSecure?: ApiDeps['config']['cookieSecure'];
     loginLimiter?: ApiDeps['loginLimiter'];
     publicUrl?: string;
@@ -106,6 +107,7 @@ export function testApi(
     checkResponses: true,
     masterKey: options.masterKey ?? masterKeyFrom(randomBytes(32)),
     ...(options.runs ? { runs: options.runs } : {}),
+    ...(options.connectionTests ? { connectionTests: options.connectionTests } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.clock ? { clock: options.clock } : {}),

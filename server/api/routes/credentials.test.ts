@@ -80,6 +80,55 @@ describe('credentials API', () => {
     expect((await api.call('GET', '/api/v1/credential-choices', undefined, { as: 'operator' })).status).toBe(403);
   });
 
+  it('serves the credential catalogue to anyone signed in: titles, secret schemas with secret fields write-only', async () => {
+    const answer = await api.call('GET', '/api/v1/credential-types', undefined, { as: 'operator' });
+    expect(answer.status).toBe(200);
+    const byType = Object.fromEntries(answer.body.items.map((item: { type: string }) => [item.type, item]));
+    expect(Object.keys(byType)).toEqual(expect.arrayContaining(['bearer', 'basic', 'header', 'query', 'hmac']));
+    expect(byType.basic).toMatchObject({
+      title: 'Basic auth',
+      testable: true,
+      secretSchema: {
+        type: 'object',
+        properties: {
+          username: { type: 'string', title: 'Username' },
+          password: { type: 'string', title: 'Password', writeOnly: true },
+        },
+        required: ['username', 'password'],
+      },
+    });
+    expect(byType.basic.secretSchema.properties.username.writeOnly).toBeUndefined();
+    expect(byType.query).toMatchObject({ title: 'API key in query string', testable: true });
+    expect(byType.hmac).toMatchObject({ testable: false });
+    expect((await api.call('GET', '/api/v1/credential-types', undefined, { as: 'anonymous' })).status).toBe(401);
+  });
+
+  it('checks an API key in the query string against its type too, naming the field', async () => {
+    const answer = await api.call('POST', '/api/v1/credentials', {
+      name: 'Weather',
+      type: 'query',
+      secret: { name: ' ', key: 'k-123' },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toContain('secret.name');
+    const stored = await api.call('POST', '/api/v1/credentials', {
+      name: 'Weather',
+      type: 'query',
+      secret: { name: 'appid', key: 'k-123' },
+    });
+    expect(stored.status).toBe(201);
+    expect(stored.body).toMatchObject({ type: 'query' });
+  });
+
+  it('tests a connection only where an engine runs (the API never calls out itself)', async () => {
+    const { id } = (
+      await api.call('POST', '/api/v1/credentials', { name: 'T', type: 'bearer', secret: { token: 'tok-1234' } })
+    ).body;
+    const answer = await api.call('POST', `/api/v1/credentials/${id}/test`, { url: 'https://api.example.com' });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('engine_unavailable');
+  });
+
   it('deletes', async () => {
     const { id } = (
       await api.call('POST', '/api/v1/credentials', {

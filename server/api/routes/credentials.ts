@@ -1,17 +1,13 @@
 import { z } from 'zod';
-import { normalizeTarget } from '../../core/credential-targets.ts';
+import { credentialCatalogue } from '../../../nodes/credentials/catalogue.ts';
+import { type CredentialDefinition, secretJsonSchema } from '../../../nodes/credentials/define.ts';
+import { describeUrl, normalizeTarget } from '../../core/credential-targets.ts';
+import { ConnectionTestResult, isTestable } from '../../credentials/connection-test.ts';
 import { ROLES } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { ApiDeps } from '../route.ts';
 import { defineRoute } from '../route.ts';
-
-/** Text that goes into a header: a CR or LF would split the request, so it could never be sent. */
-const HeaderText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((value) => !/[\r\n\0]/.test(value), 'must not contain a line break (CR or LF) or NUL');
 
 /** One place a credential may be sent, normalized (`HTTPS://Api.Example.com/v1/` → `https://api.example.com/v1`). */
 const AllowedTarget = z
@@ -54,40 +50,26 @@ async function checkUsers(repos: ApiDeps['repos'], ids: readonly string[] | unde
   }
 }
 
-/** What each kind of credential holds. Secrets go in, never out: answers carry name and type only. */
-const CredentialInput = z.discriminatedUnion('type', [
+/**
+ * What each type of credential holds, from the credential catalogue (nodes/credentials/): a
+ * secret that does not fit its type is refused naming the field (`secret.token`). Secrets go in,
+ * never out: answers carry name and type only.
+ */
+const credentialInput = (definition: CredentialDefinition) =>
   z.strictObject({
     ...limits,
     name: z.string().trim().min(1).max(200),
-    type: z.literal('hmac').describe('A shared secret for signed webhooks'),
-    secret: z.strictObject({ secret: z.string().min(16, 'use at least 16 characters').max(4096) }),
-  }),
-  z.strictObject({
-    ...limits,
-    name: z.string().trim().min(1).max(200),
-    type: z.literal('bearer'),
-    secret: z.strictObject({ token: HeaderText(16_384).min(1) }),
-  }),
-  z.strictObject({
-    ...limits,
-    name: z.string().trim().min(1).max(200),
-    type: z.literal('basic'),
-    secret: z.strictObject({ username: z.string().min(1).max(1024), password: z.string().max(4096) }),
-  }),
-  z.strictObject({
-    ...limits,
-    name: z.string().trim().min(1).max(200),
-    type: z.literal('header'),
-    secret: z.strictObject({
-      header: z
-        .string()
-        .min(1)
-        .max(256)
-        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name'),
-      value: HeaderText(16_384),
-    }),
-  }),
-]);
+    type: z.literal(definition.type).describe(definition.title),
+    secret: definition.secret,
+  });
+type CredentialInputOfType = ReturnType<typeof credentialInput>;
+const CredentialInput = z.discriminatedUnion(
+  'type',
+  (credentialCatalogue as readonly CredentialDefinition[]).map(credentialInput) as [
+    CredentialInputOfType,
+    ...CredentialInputOfType[],
+  ],
+);
 
 export const Credential = z
   .object({
@@ -117,6 +99,45 @@ export const CredentialChoice = z
 
 const CredentialId = z.strictObject({ id: z.uuid() });
 
+export const CredentialTypeShape = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    description: z.string(),
+    secretSchema: z
+      .record(z.string(), z.unknown())
+      .describe('JSON Schema of the secret, for form rendering; secret fields are `writeOnly`'),
+    testable: z
+      .boolean()
+      .describe('"Test connection" can try it (a GET to a URL the admin gives, for HTTP-style types)'),
+  })
+  .meta({ id: 'CredentialType' });
+
+/** Computed once: the catalogue cannot change while the process runs. */
+const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[]).map((definition) => ({
+  type: definition.type,
+  title: definition.title,
+  description: definition.description,
+  secretSchema: secretJsonSchema(definition),
+  testable: isTestable(definition.type),
+}));
+
+const isHttpUrl = (text: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+};
+
+const ConnectionTestInput = z.strictObject({
+  url: z
+    .string()
+    .max(2048)
+    .refine(isHttpUrl, 'must be an http:// or https:// URL')
+    .describe('Where the credential is sent with a GET; it must be among its allowed targets'),
+});
+
 export const credentialRoutes = [
   defineRoute({
     method: 'get',
@@ -128,6 +149,21 @@ export const credentialRoutes = [
     responses: { 200: { description: 'Credentials', schema: z.object({ items: z.array(Credential) }) } },
     async handler({ deps, c }) {
       return c.json({ items: await deps.repos.credentials.list() });
+    },
+  }),
+  // Not secret, as node types are not: anyone signed in may read what kinds of credential exist.
+  defineRoute({
+    method: 'get',
+    path: '/credential-types',
+    operationId: 'listCredentialTypes',
+    summary: 'The credential catalogue: each type with the JSON Schema of its secret',
+    tag: 'Credentials',
+    access: 'view',
+    responses: {
+      200: { description: 'Credential types', schema: z.object({ items: z.array(CredentialTypeShape) }) },
+    },
+    handler({ c }) {
+      return c.json({ items: credentialTypes });
     },
   }),
   // Analysts configure HTTP nodes and webhooks too, so they see what there is to pick from; the
@@ -207,6 +243,50 @@ export const credentialRoutes = [
         details: changed,
       });
       return c.json(credential);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/credentials/:id/test',
+    operationId: 'testCredential',
+    summary:
+      'Test connection: a worker sends the credential with a GET to the URL given, and reports the answer’s status',
+    tag: 'Credentials',
+    access: 'admin',
+    params: CredentialId,
+    body: ConnectionTestInput,
+    responses: {
+      200: { description: 'What the test found (`ok`: a 2xx answer)', schema: ConnectionTestResult },
+      404: { description: 'No such credential' },
+      422: { description: 'Credentials of this type cannot be tested' },
+      503: { description: 'The engine is not available' },
+      504: { description: 'No worker answered in time' },
+    },
+    async handler(request) {
+      const { params, body, deps, c, caller } = request;
+      if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
+      const credential = await deps.repos.credentials.get(params.id);
+      if (!credential) throw notFound(`credential ${params.id}`);
+      if (!isTestable(credential.type)) {
+        throw new ApiError(422, 'not_testable', `a ${credential.type} credential cannot be tested: it is never sent`);
+      }
+      if (!deps.connectionTests) throw new ApiError(503, 'engine_unavailable', 'the run engine is not available');
+      // Use limits apply to the admin as to anyone (admins pass them), with the roles they call with.
+      const roles = caller.via.kind === 'api_key' ? [caller.user.role, caller.via.role] : [caller.user.role];
+      const result = await deps.connectionTests.test({
+        credentialId: credential.id,
+        url: body.url,
+        user: { id: caller.user.id, roles },
+      });
+      // Sending a secret somewhere is worth a line in the audit log, whatever came back.
+      await audit(request, {
+        action: 'credential.tested',
+        objectType: 'credential',
+        objectId: credential.id,
+        details: { url: describeUrl(new URL(body.url)), ok: result?.ok ?? null, status: result?.status ?? null },
+      });
+      if (!result) throw new ApiError(504, 'test_timed_out', 'no worker answered in time; is the engine running?');
+      return c.json(result);
     },
   }),
   defineRoute({

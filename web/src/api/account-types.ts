@@ -1,5 +1,5 @@
 /**
- * Accounts: the signed-in user, users, API keys, audit entries and credentials, typed from the
+ * Accounts: the signed-in user, users, API keys, audit entries, credentials and their types, typed from the
  * server's own zod schemas (type-only imports: nothing of the server reaches the bundle).
  */
 import type { z } from 'zod';
@@ -9,7 +9,9 @@ import type { AuditEntry as AuditEntrySchema } from '../../../server/api/routes/
 import type {
   CredentialChoice as CredentialChoiceSchema,
   Credential as CredentialSchema,
+  CredentialTypeShape,
 } from '../../../server/api/routes/credentials.ts';
+import type { ConnectionTestResult as ConnectionTestResultSchema } from '../../../server/credentials/connection-test.ts';
 
 export type Role = z.output<typeof RoleName>;
 export type User = z.output<typeof UserSchema>;
@@ -17,6 +19,9 @@ export type ApiKey = z.output<typeof ApiKeySchema>;
 export type AuditEntry = z.output<typeof AuditEntrySchema>;
 export type Credential = z.output<typeof CredentialSchema>;
 export type CredentialChoice = z.output<typeof CredentialChoiceSchema>;
+/** A type of the credential catalogue, with the JSON Schema its secret's form is rendered from. */
+export type CredentialTypeInfo = z.output<typeof CredentialTypeShape>;
+export type ConnectionTestResult = z.output<typeof ConnectionTestResultSchema>;
 
 export interface Me {
   readonly user: User;

@@ -61,13 +61,14 @@ export function Modal({
   }, []);
 
   return createPortal(
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4 backdrop-blur-[1px]">
+    // A dialog taller than the window (a long form) scrolls inside the overlay instead of being cut off.
+    <div className="fixed inset-0 z-50 flex overflow-y-auto bg-slate-900/40 p-4 backdrop-blur-[1px]">
       <div
         ref={dialog}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
-        className={`w-full ${width} rounded-xl bg-white shadow-xl ring-1 ring-slate-200`}
+        className={`m-auto w-full ${width} rounded-xl bg-white shadow-xl ring-1 ring-slate-200`}
       >
         <div className="flex items-start justify-between gap-4 border-b border-slate-100 px-5 py-4">
           <div>

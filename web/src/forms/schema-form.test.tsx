@@ -122,7 +122,7 @@ describe('schema form', () => {
     expect(fieldKind(props.timeoutMs as JsonSchema, http)).toBe('integer');
     expect(fieldKind(props.failOnNon2xx as JsonSchema, http)).toBe('boolean');
     expect(fieldKind(props.credentialId as JsonSchema, http)).toBe('credential');
-    expect(credentialTypes(props.credentialId as JsonSchema)).toEqual(['bearer', 'basic', 'header']);
+    expect(credentialTypes(props.credentialId as JsonSchema)).toEqual(['bearer', 'basic', 'header', 'query']);
     const webhook = schemaOf('trigger.webhook');
     const secret = (webhook.properties as Record<string, JsonSchema>).secretCredentialId as JsonSchema;
     expect(fieldKind(secret, webhook)).toBe('credential');
@@ -215,7 +215,7 @@ describe('schema form', () => {
     );
     await screen.findByRole('option', { name: 'Orders hook (hmac)' });
     expect(screen.getByLabelText('Secret credential').textContent).toBe('NoneOrders hook (hmac)');
-    expect(screen.getByText(/No bearer, basic, header credentials yet/)).toBeTruthy();
+    expect(screen.getByText(/No bearer, basic, header, query credentials yet/)).toBeTruthy();
     expect(listings).toBe(1);
   });
 

@@ -125,7 +125,9 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean }) {
       control = (
         <input
           id={id}
-          type="text"
+          // A secret (a credential's token): typed unseen, never offered by autofill.
+          type={schema.writeOnly === true ? 'password' : 'text'}
+          autoComplete={schema.writeOnly === true ? 'new-password' : undefined}
           className={inputClass(invalid)}
           value={typeof shown === 'string' ? shown : ''}
           onChange={(event) => onChange(path, event.target.value === '' && !required ? undefined : event.target.value)}

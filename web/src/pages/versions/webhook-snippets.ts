@@ -41,7 +41,7 @@ const sampleBody = '{"hello":"world"}';
 
 /**
  * Ready-to-run requests. Signed hooks want `X-Stepwise-Signature: t=<unix seconds>,v1=<hex
- * HMAC-SHA256 of "<t>.<raw body>">` with t within five minutes (server/api/signature.ts).
+ * HMAC-SHA256 of "<t>.<raw body>">` with t within five minutes (server/credentials/hmac.capability.ts).
  */
 export function webhookSnippets(hook: WebhookTrigger): { curl: string; node: string } {
   const hasBody = hook.method !== 'GET' && hook.method !== 'DELETE';

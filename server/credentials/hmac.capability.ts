@@ -1,4 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import hmac from '../../nodes/credentials/hmac.credential.ts';
+import { defineCapability, type RefusedSignature, type VerifiedSignature } from './define-capability.ts';
+
+/*
+ * The HMAC credential type's protocol: webhook senders sign each request with the shared secret,
+ * and the webhook route checks the signature before anything else (docs/security.md).
+ */
 
 /** The header a signed webhook carries: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
 export const SIGNATURE_HEADER = 'x-stepwise-signature';
@@ -8,12 +15,6 @@ export const SIGNATURE_TOLERANCE_S = 300;
 export function signBody(secret: string, rawBody: string, timestamp: number): string {
   const digest = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
   return `t=${timestamp},v1=${digest}`;
-}
-
-/** A signature that verified: its digest (lower-case hex) and until when it would verify again (ms). */
-export interface VerifiedSignature {
-  digest: string;
-  validUntilMs: number;
 }
 
 /** Why a signature is refused, or undefined when it is valid. Compares digests in constant time. */
@@ -37,7 +38,7 @@ export function verifySignature(
   rawBody: string,
   header: string | undefined,
   nowSeconds = Math.floor(Date.now() / 1000),
-): { problem: string } | VerifiedSignature {
+): RefusedSignature | VerifiedSignature {
   if (!header) return { problem: `missing ${SIGNATURE_HEADER} header` };
   const parts = Object.fromEntries(
     header.split(',').map((part) => {
@@ -57,3 +58,7 @@ export function verifySignature(
   // hex, spaces, parts reordered) are the same signature.
   return { digest: expected.toString('hex'), validUntilMs: (timestamp + SIGNATURE_TOLERANCE_S + 1) * 1000 };
 }
+
+export default defineCapability(hmac, {
+  verifyWebhook: (secret, request) => verifySignature(secret.secret, request.rawBody, request.header(SIGNATURE_HEADER)),
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { credentialCatalogue, findCredentialType, httpCredentialTypes } from './catalogue.ts';
+import { type CredentialDefinition, secretJsonSchema, secretValues } from './define.ts';
+
+// One valid secret per type; a new type without one fails the first test here.
+const examples: Record<string, Record<string, string>> = {
+  bearer: { token: 'tok-123456' },
+  basic: { username: 'ada', password: 'pa55word' },
+  header: { header: 'X-Api-Key', value: 'key-123456' },
+  query: { name: 'api_key', key: 'key-abcdef' },
+  hmac: { secret: 'a shared secret of 32 characters' },
+};
+
+const types = credentialCatalogue as readonly CredentialDefinition[];
+const http = (type: string) => {
+  const definition = findCredentialType(type);
+  return definition?.http?.(definition.secret.parse(examples[type]));
+};
+
+describe('credential catalogue', () => {
+  it('lists each type once, each with an example here', () => {
+    const names = types.map((definition) => definition.type);
+    expect(new Set(names).size).toBe(names.length);
+    expect([...names].sort()).toEqual(Object.keys(examples).sort());
+  });
+
+  it('finds every type, and nothing else', () => {
+    for (const definition of types) expect(findCredentialType(definition.type)).toBe(definition);
+    expect(findCredentialType('ssh')).toBeUndefined();
+    expect(findCredentialType('toString')).toBeUndefined();
+  });
+
+  it('names secret fields that its secret has, and parses each example', () => {
+    for (const definition of types) {
+      expect(definition.secretFields.length, definition.type).toBeGreaterThan(0);
+      for (const field of definition.secretFields) expect(Object.keys(definition.secret.shape)).toContain(field);
+      expect(definition.secret.safeParse(examples[definition.type]).success, definition.type).toBe(true);
+    }
+  });
+
+  it('offers HTTP requests exactly the types that declare how to authenticate one', () => {
+    expect(httpCredentialTypes).toEqual(types.filter((definition) => definition.http).map((d) => d.type));
+    expect(httpCredentialTypes).not.toContain('hmac');
+  });
+
+  it('authenticates requests as each HTTP-style type declares', () => {
+    expect(http('bearer')).toEqual({ headers: { authorization: 'Bearer tok-123456' } });
+    const encoded = Buffer.from('ada:pa55word').toString('base64');
+    expect(http('basic')).toEqual({ headers: { authorization: `Basic ${encoded}` }, masked: [encoded] });
+    expect(http('header')).toEqual({ headers: { 'x-api-key': 'key-123456' } });
+    expect(http('query')).toEqual({ query: { api_key: 'key-abcdef' } });
+  });
+
+  it('encodes basic auth as UTF-8, as servers decode it', () => {
+    const basic = findCredentialType('basic');
+    const applied = basic?.http?.({ username: 'zoë', password: 'pässwörd€' });
+    expect(applied?.masked).toEqual([Buffer.from('zoë:pässwörd€').toString('base64')]);
+  });
+
+  it('serves each secret’s JSON Schema with the secret fields marked write-only, and titled fields', () => {
+    const schema = secretJsonSchema(findCredentialType('header') as CredentialDefinition) as {
+      properties: Record<string, Record<string, unknown>>;
+    };
+    expect(schema.properties.header).toMatchObject({ type: 'string', title: 'Header name' });
+    expect(schema.properties.header?.writeOnly).toBeUndefined();
+    expect(schema.properties.value).toMatchObject({ type: 'string', title: 'Header value', writeOnly: true });
+    for (const definition of types) {
+      const properties = (secretJsonSchema(definition) as { properties: Record<string, { title?: string }> })
+        .properties;
+      for (const [field, property] of Object.entries(properties)) {
+        expect(property.title, `${definition.type}.${field}`).toEqual(expect.any(String));
+      }
+    }
+  });
+
+  it('lists the values of the secret fields only', () => {
+    const header = findCredentialType('header') as CredentialDefinition;
+    expect(secretValues(header, { header: 'X-Api-Key', value: 'key-123456' })).toEqual(['key-123456']);
+    const basic = findCredentialType('basic') as CredentialDefinition;
+    expect(secretValues(basic, { username: 'ada', password: '' })).toEqual([]);
+  });
+});

@@ -1,0 +1,12 @@
+import type { CredentialCapability } from './define-capability.ts';
+import hmac from './hmac.capability.ts';
+
+/** The server side of protocol credential types: adding one = its definition, its capability file, one line here. */
+export const capabilities: readonly CredentialCapability[] = [hmac];
+
+const byType = new Map(capabilities.map((capability) => [capability.type, capability]));
+
+/** What a credential type does on the server, if it is a protocol type. */
+export function capabilityOf(type: string): CredentialCapability | undefined {
+  return byType.get(type);
+}

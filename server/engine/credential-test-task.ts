@@ -1,0 +1,67 @@
+import type pg from 'pg';
+import { coerceError } from '../../nodes/errors.ts';
+import { describeUrl } from '../core/credential-targets.ts';
+import { describeLimits, mayUseCredential } from '../core/credential-use.ts';
+import { ConnectionTestJob, type ConnectionTestResult, isTestable } from '../credentials/connection-test.ts';
+import type { MasterKey } from '../security/master-key.ts';
+import type { CredentialRepository } from '../store/repositories.ts';
+import { openCredential, sendWithCredential } from './authenticated-http.ts';
+import type { sendHttp } from './http.ts';
+import { REPLIES_CHANNEL } from './queue.ts';
+
+/** The test's own request: shorter than the API's wait (CONNECTION_TEST_WAIT_MS), so its answer arrives. */
+export const CONNECTION_TEST_TIMEOUT_MS = 10_000;
+
+export interface ConnectionTestDeps {
+  readonly credentials: Pick<CredentialRepository, 'secret'>;
+  readonly masterKey: MasterKey;
+  /** As steps send (it refuses private addresses when HTTP_REFUSE_PRIVATE_ADDRESSES says so). */
+  readonly send: typeof sendHttp;
+  readonly pgPool: pg.Pool;
+}
+
+/**
+ * The worker's side of "Test connection" (graphile task `CREDENTIAL_TEST_TASK`): an HTTP-style
+ * credential is sent with a GET to the URL the admin gave, through the same path as a step's
+ * request (allowed targets, masking), and the answer's status goes back to the waiting API. Never
+ * throws: a test that fails is an answer too, and the job is not retried.
+ */
+export async function runConnectionTest(payload: unknown, deps: ConnectionTestDeps, signal?: AbortSignal) {
+  const job = ConnectionTestJob.safeParse(payload);
+  // A test nobody waits for any more (the API gave up) is not sent at all.
+  if (!job.success || Date.parse(job.data.expiresAt) < Date.now()) return;
+  const result = await connectionTest(job.data, deps, signal);
+  await deps.pgPool.query('select pg_notify($1, $2)', [
+    REPLIES_CHANNEL,
+    JSON.stringify({ replyTo: job.data.testId, body: result }),
+  ]);
+}
+
+async function connectionTest(
+  job: ConnectionTestJob,
+  deps: ConnectionTestDeps,
+  signal?: AbortSignal,
+): Promise<ConnectionTestResult> {
+  try {
+    const credential = await openCredential(deps.credentials, deps.masterKey, job.credentialId);
+    if (!isTestable(credential.type)) return { ok: false, message: `a ${credential.type} credential cannot be tested` };
+    if (!mayUseCredential(credential, { ...job.user, active: true })) {
+      return {
+        ok: false,
+        message: `credential "${credential.name}" may not be used by you: an admin limits it to ${describeLimits(credential)}`,
+      };
+    }
+    const url = new URL(job.url);
+    const response = await sendWithCredential(
+      deps.send,
+      credential,
+      { method: 'GET', url: url.href, headers: {}, timeoutMs: CONNECTION_TEST_TIMEOUT_MS },
+      signal,
+    );
+    const ok = response.status >= 200 && response.status <= 299;
+    const refused = response.status === 401 || response.status === 403 ? ': the credential was refused' : '';
+    return { ok, status: response.status, message: `GET ${describeUrl(url)} answered ${response.status}${refused}` };
+  } catch (thrown) {
+    return { ok: false, message: coerceError(thrown).message };
+  }
+}
