@@ -4,6 +4,8 @@ import { AlertTriangle, ArrowLeft, CheckCircle2, FileQuestion, History, ListChec
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
+import { versionQueries } from '../api/queries/versions.ts';
+import { workflowQueries } from '../api/queries/workflows.ts';
 import type { Draft, NodeType, Problem, Workflow } from '../api/types.ts';
 import { useCan } from '../auth/session.tsx';
 import { Button, EmptyState, ErrorState, Spinner } from '../components/ui.tsx';
@@ -29,11 +31,10 @@ import { WorkflowName } from './workflow-name.tsx';
 /** `/workflows/:id`: the full-screen workflow editor. */
 export function EditorPage() {
   const { id = '' } = useParams();
-  const workflow = useQuery({ queryKey: ['workflow', id], queryFn: () => api.get<Workflow>(`/workflows/${id}`) });
+  const workflow = useQuery(workflowQueries.detail(id));
   // The draft is read once per visit: from then on the editor's store is the truth, autosaved back.
   const draft = useQuery({
-    queryKey: ['draft', id],
-    queryFn: () => api.get<Draft>(`/workflows/${id}/draft`),
+    ...workflowQueries.draft(id),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
     refetchOnWindowFocus: false,
@@ -308,8 +309,8 @@ function EditorLayout({
           onSaved={(version) => {
             setModal(null);
             setToast(`Version ${version.number} saved`);
-            void queryClient.invalidateQueries({ queryKey: ['workflow', workflow.id] });
-            void queryClient.invalidateQueries({ queryKey: ['versions', workflow.id] });
+            void queryClient.invalidateQueries({ queryKey: workflowQueries.detail(workflow.id).queryKey });
+            void queryClient.invalidateQueries({ queryKey: versionQueries.list(workflow.id).queryKey });
           }}
         />
       )}
