@@ -1,4 +1,4 @@
-import type { Graph } from '../server/core/graph.ts';
+import type { Graph } from '../server/core/graph/model.ts';
 
 /**
  * A realistic big workflow: a trigger, then `size - 1` steps cycling through set, if, script and

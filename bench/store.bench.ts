@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createApp } from '../server/api/app.ts';
+import { nestsDeeperThan } from '../server/api/json-depth.ts';
 import { validateGraph } from '../server/core/validate.ts';
 import { masterKeyFrom } from '../server/security/master-key.ts';
 import { sqliteRepositories } from '../server/store/sqlite-repositories.ts';
@@ -9,11 +10,22 @@ import { tempStore } from '../server/testing/store.ts';
 import { bigGraph } from './graphs.ts';
 import { percentile, report, sample } from './stats.ts';
 
-/** Editor-facing costs: validating, autosaving and versioning a 500-node workflow. */
+/** Editor-facing costs: validating, autosaving and versioning a 500-node workflow; big graphs and bodies. */
 export async function run(): Promise<void> {
   const graph = bigGraph(500);
   const validation = await sample(() => validateGraph(graph), 200);
   report('validate 500-node graph', { p50_ms: percentile(validation, 50), p99_ms: percentile(validation, 99) });
+  const long = bigGraph(2000);
+  const longValidation = await sample(() => validateGraph(long), 20);
+  report('validate 2000-node graph', {
+    p50_ms: percentile(longValidation, 50),
+    p99_ms: percentile(longValidation, 99),
+  });
+  // Every API body is scanned for its depth before it is parsed (server/api/json-depth.ts).
+  const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+  const wide = `[${'1,'.repeat(1_000_000)}1]`;
+  const scans = await sample(() => nestsDeeperThan(deep) && !nestsDeeperThan(wide), 20);
+  report('JSON depth scan, 100k levels + 2 MB array', { p50_ms: percentile(scans, 50), p99_ms: percentile(scans, 99) });
 
   const store = tempStore();
   try {

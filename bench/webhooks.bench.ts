@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import { runMigrations } from 'graphile-worker';
 import { pino } from 'pino';
 import { createApp } from '../server/api/app.ts';
-import type { Graph } from '../server/core/graph.ts';
+import type { Graph } from '../server/core/graph/model.ts';
 import { createRunsDeps } from '../server/engine/adapters.ts';
 import { EventHub } from '../server/engine/event-hub.ts';
 import { startEmbeddedPostgres } from '../server/pg/embedded.ts';

@@ -88,9 +88,20 @@ test('an API key is shown once, works as a bearer token, and the audit log recor
   expect(asKey.status()).toBe(200);
   expect((await asKey.json()).keyRole).toBe('operator');
 
+  // Autosaves are stored one by one but listed once, with a count and the workflow's name.
+  const workflow = await (await page.request.post('/api/v1/workflows', { data: { name: 'Autosaved often' } })).json();
+  const { graph } = await (await page.request.get(`/api/v1/workflows/${workflow.id}/draft`)).json();
+  for (let i = 0; i < 5; i++) {
+    expect((await page.request.put(`/api/v1/workflows/${workflow.id}/draft`, { data: { graph } })).status()).toBe(200);
+  }
+
   await page.goto('/admin/audit');
   await expect(page.getByRole('button', { name: 'api_key.created' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'setup' })).toBeVisible();
+  const autosaves = page.getByRole('row').filter({ hasText: 'workflow.draft_saved' });
+  await expect(autosaves).toHaveCount(1);
+  await expect(autosaves.getByTestId('audit-count')).toHaveText('×5');
+  await expect(autosaves).toContainText('Autosaved often');
   await page.screenshot({ path: screenshotPath('admin-audit'), fullPage: true });
   await page.getByRole('button', { name: 'api_key.created' }).first().click();
   await expect(page).toHaveURL(/action=api_key.created/);

@@ -218,6 +218,19 @@ test.describe('a run that failed at a step', () => {
     await expect(page.getByTestId('step-panel')).toContainText('booked');
     await page.screenshot({ path: screenshotPath('execution-retried-from-failure'), fullPage: true });
 
+    // The failed run now links to its retry and offers no second retry.
+    await page.getByText('Retry of').locator('..').getByRole('link').click();
+    await expect(page).toHaveURL(new RegExp(`/executions/${failedId}$`));
+    await expect(page.getByText('Retried as', { exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: /Retry/ })).toHaveCount(0);
+    await expect(page.getByText(/retry that run to go on/)).toBeVisible();
+    await page.screenshot({ path: screenshotPath('execution-retried-original'), fullPage: true });
+    await page
+      .getByText(/retry that run to go on/)
+      .getByRole('link')
+      .click();
+    await expect(page).toHaveURL(new RegExp(`/executions/${retryId}$`));
+
     // As the server records it: Start and Stamp reused as they were, only Book and Done ran.
     const retry = await execution(page, retryId);
     expect(retry).toMatchObject({ status: 'succeeded', retryOf: failedId });

@@ -97,6 +97,9 @@ test('each role sees the actions it may take, and only those', async ({ page, br
   await expect(operator.getByTestId('node-Greet')).toBeVisible();
   await expect(operator.getByRole('button', { name: 'Save version' })).toHaveCount(0);
   await expect(operator.getByRole('button', { name: 'Test run' })).toHaveCount(0);
+  // Its nodes still open, to read their settings.
+  await operator.getByTestId('node-Greet').click();
+  await expect(operator.getByRole('complementary', { name: 'Node Greet' })).toContainText('Configuration');
   await operator.screenshot({ path: screenshotPath('roles-operator-editor'), fullPage: true });
 
   const analyst = await signedInAs(browser, server.url, 'analyst');
@@ -105,6 +108,9 @@ test('each role sees the actions it may take, and only those', async ({ page, br
   await analyst.goto(`/workflows/${workflowId}/versions`);
   await expect(analyst.getByText('friendlier')).toBeVisible();
   await expect(analyst.getByRole('button', { name: 'Roll back' })).toHaveCount(0);
+  // What is hidden says why, where the user looks for it.
+  await expect(analyst.getByTestId('publish-rights')).toHaveText(/Only admins publish/);
+  await analyst.screenshot({ path: screenshotPath('roles-analyst-versions'), fullPage: true });
   await expect(analyst.getByRole('button', { name: 'Run now' })).toHaveCount(0);
   await analyst.goto(`/executions/${executionId}`);
   await expect(analyst.getByText('out of stock').first()).toBeVisible();

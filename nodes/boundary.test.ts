@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importSpecifiers } from './testing/imports.ts';
+import { importSpecifiers, valueImportSpecifiers } from './testing/imports.ts';
 
 // nodes/ is shared by the server, the worker and the web app, so it may import only zod and its own
 // files; croner (pure cron parsing, see triggers/schedule.node.ts) is the one documented exception.
@@ -28,6 +28,18 @@ describe('importSpecifiers', () => {
     expect(importSpecifiers(source).sort()).toEqual(
       ['zod', './a.ts', '../b.ts', 'side-effect', './d.ts', 'e', 'f', 'g'].sort(),
     );
+  });
+
+  it('tells the imports a bundler keeps from type-only ones', () => {
+    const source = [
+      "import type { A } from './types.ts';",
+      "export type { B } from './b.ts';",
+      "import { type C } from './c.ts';", // kept as `import './c.ts'` under verbatimModuleSyntax
+      "import { d, type D } from './d.ts';",
+      "export { e } from './e.ts';",
+      "const f = await import('./f.ts');",
+    ].join('\n');
+    expect(valueImportSpecifiers(source).sort()).toEqual(['./c.ts', './d.ts', './e.ts', './f.ts']);
   });
 });
 

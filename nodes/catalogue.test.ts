@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { iconProblem, NODE_AFFORDANCES } from './appearance.ts';
 import { catalogue, findNodeType } from './catalogue.ts';
 
 // One small valid config per node type; a new node type without one fails the first test here.
@@ -10,6 +11,7 @@ const examples: Record<string, unknown> = {
   'condition.if': { rules: [{ left: 'a', right: 'a' }] },
   'condition.switch': { value: 'a', cases: [{ port: 'a', value: 'a' }] },
   'transform.set': {},
+  'transform.formatDate': { value: '{{ input.createdAt }}' },
   'transform.script': { code: 'return input' },
   'action.http': { url: 'https://example.com' },
   'flow.delay': { amount: 1 },
@@ -29,11 +31,16 @@ describe('catalogue', () => {
     expect(findNodeType('toString')).toBeUndefined();
   });
 
-  it('has exactly three triggers: manual, schedule and webhook', () => {
+  it('names each type after its kind, so the triggers are exactly the `trigger.*` types', () => {
+    for (const definition of catalogue) expect(definition.type.split('.')[0], definition.type).toBe(definition.kind);
+  });
+
+  it('has the triggers the server starts runs from by name', () => {
     const triggers = catalogue
       .filter((definition) => definition.kind === 'trigger')
       .map((definition) => definition.type);
-    expect(triggers.sort()).toEqual(['trigger.manual', 'trigger.schedule', 'trigger.webhook']);
+    // The starter graph, the scheduler and the webhook route each look for one of these.
+    expect(triggers).toEqual(expect.arrayContaining(['trigger.manual', 'trigger.schedule', 'trigger.webhook']));
   });
 
   it.each(catalogue.map((definition) => [definition.type, definition] as const))(
@@ -62,6 +69,35 @@ describe('catalogue', () => {
       expect(definition.outputs.length, definition.type).toBeGreaterThan(0);
       expect(definition.retry.maxAttempts, definition.type).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it('gives every type what the editor draws it by: an icon it can show, an accent, a version, docs', () => {
+    for (const definition of catalogue) {
+      expect(iconProblem(definition.icon), definition.type).toBeUndefined();
+      expect(definition.accent, definition.type).toMatch(/^#[0-9a-f]{6}$/i);
+      expect(Number.isInteger(definition.version) && definition.version >= 1, definition.type).toBe(true);
+      expect(definition.docs.length, definition.type).toBeGreaterThan(definition.description.length);
+      for (const affordance of definition.affordances) expect(NODE_AFFORDANCES).toContain(affordance);
+    }
+  });
+
+  it('names, in outputsFrom, a list of its config whose items hold that field', () => {
+    const declaring = catalogue.filter((definition) => definition.outputsFrom);
+    expect(declaring.map((definition) => definition.type)).toContain('condition.switch');
+    for (const definition of declaring) {
+      const { list, field } = definition.outputsFrom as { list: string; field: string };
+      const schema = z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' });
+      const items = (schema.properties?.[list] as { type?: string; items?: { properties?: object } } | undefined)
+        ?.items;
+      expect(items?.properties, `${definition.type}: config.${list}[].${field}`).toHaveProperty(field);
+    }
+  });
+
+  it('offers the webhook address only on the webhook trigger, whose config has the fields it reads', () => {
+    const offering = catalogue.filter((definition) => definition.affordances.includes('webhook-url'));
+    expect(offering.map((definition) => definition.type)).toEqual(['trigger.webhook']);
+    const parsed = findNodeType('trigger.webhook').config.parse({ path: 'orders' });
+    expect(Object.keys(parsed).sort()).toEqual(['method', 'path', 'respond', 'timeoutMs']);
   });
 
   it('lets only merge accept many inputs', () => {

@@ -4,28 +4,40 @@ import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
+import formatDateNode from './transforms/format-date.node.ts';
 import scriptNode from './transforms/script.node.ts';
 import setNode from './transforms/set.node.ts';
 import manualTrigger from './triggers/manual.node.ts';
 import scheduleTrigger from './triggers/schedule.node.ts';
 import webhookTrigger from './triggers/webhook.node.ts';
 
-/** Every node type Stepwise knows, in palette order. Adding a node type = one file + one line here. */
-export const catalogue: readonly NodeDefinition[] = [
+/**
+ * Every node type Stepwise knows, in palette order. Adding a node type = one file + one line here.
+ * A tuple, not `NodeDefinition[]`: each entry keeps its own config type, so `findNodeType` with a
+ * literal type name answers that node's definition (`findNodeType('trigger.webhook').config`
+ * parses to the webhook trigger's config type).
+ */
+export const catalogue = [
   manualTrigger,
   scheduleTrigger,
   webhookTrigger,
   ifNode,
   switchNode,
   setNode,
+  formatDateNode,
   scriptNode,
   httpNode,
   delayNode,
   mergeNode,
-] as NodeDefinition[];
+] as const satisfies readonly NodeDefinition[];
 
-const byType = new Map(catalogue.map((definition) => [definition.type, definition]));
+export type CatalogueNode = (typeof catalogue)[number];
+export type NodeTypeName = CatalogueNode['type'];
 
+const byType = new Map<string, NodeDefinition>(catalogue.map((definition) => [definition.type, definition]));
+
+export function findNodeType<Type extends NodeTypeName>(type: Type): Extract<CatalogueNode, { type: Type }>;
+export function findNodeType(type: string): NodeDefinition | undefined;
 export function findNodeType(type: string): NodeDefinition | undefined {
   return byType.get(type);
 }

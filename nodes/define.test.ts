@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineNode, outputsOf } from './define.ts';
+import { KIND_ACCENTS } from './appearance.ts';
+import { defineNode } from './define.ts';
 import { NO_RETRY } from './retry.ts';
 
 const base = {
@@ -31,25 +32,30 @@ describe('defineNode', () => {
     expect(NO_RETRY.maxAttempts).toBe(1);
   });
 
+  it('fills what the editor shows: no docs, the kind’s accent, version 1, no affordances', () => {
+    const definition = defineNode(base);
+    expect(definition).toMatchObject({ docs: '', accent: KIND_ACCENTS.transform, version: 1, affordances: [] });
+    const declared = defineNode({
+      ...base,
+      docs: 'More.',
+      accent: '#123456',
+      version: 3,
+      affordances: ['webhook-url'],
+      icon: { svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' },
+    });
+    expect(declared).toMatchObject({
+      docs: 'More.',
+      accent: '#123456',
+      version: 3,
+      affordances: ['webhook-url'],
+      icon: { svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' },
+    });
+  });
+
   it('keeps the spec’s own fields and execute', async () => {
     const definition = defineNode(base);
     expect(definition).toMatchObject({ type: 'test.echo', kind: 'transform', title: 'Echo', icon: 'repeat' });
     expect(definition.config).toBe(base.config);
     expect(definition.execute).toBe(base.execute);
-  });
-});
-
-describe('outputsOf', () => {
-  it('gives the declared outputs when the ports do not depend on config', () => {
-    expect(outputsOf(defineNode({ ...base, outputs: ['yes', 'no'] }), { label: 'x' })).toEqual(['yes', 'no']);
-  });
-
-  it('asks outputsFor when the node defines it', () => {
-    const definition = defineNode({
-      ...base,
-      config: z.strictObject({ ports: z.array(z.string()) }),
-      outputsFor: (config) => config.ports,
-    });
-    expect(outputsOf(definition, { ports: ['p', 'q'] })).toEqual(['p', 'q']);
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Accent, KIND_ACCENTS, type NodeAffordance, type NodeIcon } from './appearance.ts';
 import { NO_RETRY, type RetryPolicy } from './retry.ts';
 import type { StepId } from './step.ts';
 
@@ -61,18 +62,49 @@ export interface ExecuteArgs<Config> {
   readonly ctx: NodeContext;
 }
 
+/**
+ * Output ports read from the config, as data rather than code, so the editor draws them from what
+ * the server serves and the engine checks them by the same rule: each item of the config's list
+ * `list` names a port in its field `field`. They come before the static `outputs` (a Switch: its
+ * cases' ports, then `default`). Evaluated by `portsOf` in server/core/graph/ports.ts.
+ */
+export interface PortsFromConfig {
+  readonly list: string;
+  readonly field: string;
+}
+
+/** A top-level key of a config type: `outputsFrom.list` must name one (checked, not just a string). */
+type ConfigKey<Config> = Config extends object ? keyof Config & string : string;
+
 /** What a node file declares; `defineNode` fills the defaults. */
-export interface NodeSpec<Schema extends z.ZodType> {
-  readonly type: string;
+export interface NodeSpec<Schema extends z.ZodType, Type extends string = string> {
+  /** `<kind>.<name>`, stored in every graph that uses the node: never renamed. */
+  readonly type: Type;
   readonly kind: NodeKind;
   readonly title: string;
+  /** One sentence: the palette and the settings panel show it. */
   readonly description: string;
-  /** A lucide icon name, rendered by the web app. */
-  readonly icon: string;
+  /**
+   * Longer help shown in the settings panel: plain text, paragraphs separated by a blank line,
+   * `code` in backticks.
+   */
+  readonly docs?: string;
+  /** A name from NODE_ICONS (nodes/appearance.ts), or `{ svg }`: an SVG document of the node's own. */
+  readonly icon: NodeIcon;
+  /** The icon chip's colour; default: the kind's (KIND_ACCENTS). */
+  readonly accent?: Accent;
+  /**
+   * Bumped when the node changes what it does with a config that still parses, so a reader of an
+   * old version's graph can tell. Default 1.
+   */
+  readonly version?: number;
+  /** Panels the editor shows beside the form (NODE_AFFORDANCES), e.g. a webhook's address. */
+  readonly affordances?: readonly NodeAffordance[];
   readonly config: Schema;
-  /** Output ports; a node whose ports depend on its config also defines `outputsFor`. Default `['main']`. */
+  /** Output ports. Default `['main']`. */
   readonly outputs?: readonly string[];
-  outputsFor?(config: z.output<Schema>): readonly string[];
+  /** More output ports named by the config (a Switch's cases), before `outputs`. */
+  readonly outputsFrom?: PortsFromConfig & { readonly list: ConfigKey<z.output<Schema>> };
   /** Only nodes that join branches accept more than one inbound edge. */
   readonly acceptsManyInputs?: boolean;
   /**
@@ -89,25 +121,37 @@ export interface NodeSpec<Schema extends z.ZodType> {
   execute(args: ExecuteArgs<z.output<Schema>>): Promise<NodeResult>;
 }
 
-export interface NodeDefinition<Schema extends z.ZodType = z.ZodType> extends NodeSpec<Schema> {
+export interface NodeDefinition<Schema extends z.ZodType = z.ZodType, Type extends string = string>
+  extends NodeSpec<Schema, Type> {
+  readonly docs: string;
+  readonly accent: Accent;
+  readonly version: number;
+  readonly affordances: readonly NodeAffordance[];
   readonly outputs: readonly string[];
   readonly acceptsManyInputs: boolean;
   readonly pure: boolean;
   readonly retry: RetryPolicy;
 }
 
-/** Fills defaults and infers the config type from the zod schema, so it is never written twice. */
-export function defineNode<Schema extends z.ZodType>(spec: NodeSpec<Schema>): NodeDefinition<Schema> {
+/** The config a node's `execute` receives: its schema's output, defaults filled. */
+export type ConfigOf<Definition extends NodeDefinition> = z.output<Definition['config']>;
+
+/**
+ * Fills defaults and infers the config type from the zod schema, so it is never written twice; the
+ * type name stays a literal, so the catalogue can be looked up by it with the config type kept.
+ */
+export function defineNode<const Type extends string, Schema extends z.ZodType>(
+  spec: NodeSpec<Schema, Type>,
+): NodeDefinition<Schema, Type> {
   return {
     ...spec,
+    docs: spec.docs ?? '',
+    accent: spec.accent ?? KIND_ACCENTS[spec.kind],
+    version: spec.version ?? 1,
+    affordances: spec.affordances ?? [],
     outputs: spec.outputs ?? ['main'],
     acceptsManyInputs: spec.acceptsManyInputs ?? false,
     pure: spec.pure ?? (spec.kind === 'condition' || spec.kind === 'transform'),
     retry: { ...NO_RETRY, ...spec.retry },
   };
-}
-
-/** The ports a node with this (already parsed) config can send its output through. */
-export function outputsOf(definition: NodeDefinition, config: unknown): readonly string[] {
-  return definition.outputsFor ? definition.outputsFor(config) : definition.outputs;
 }

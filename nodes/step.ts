@@ -41,12 +41,3 @@ export function parseStepKey(key: StepKey): { nodeId: string; scope: Scope } {
   const at = key.lastIndexOf('#');
   return { nodeId: key.slice(0, at), scope: key.slice(at + 1) };
 }
-
-/** How people read a scope: "item 4" for "3", "item 4 › 8" for "3/7". */
-export function describeScope(scope: Scope): string {
-  if (scope === '') return '';
-  return `item ${scope
-    .split('/')
-    .map((index) => Number(index) + 1)
-    .join(' › ')}`;
-}

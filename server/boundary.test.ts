@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { importSpecifiers } from '../nodes/testing/imports.ts';
+import { catalogue } from '../nodes/catalogue.ts';
+import { importSpecifiers, valueImportSpecifiers } from '../nodes/testing/imports.ts';
+import { WEB_BUNDLE_DIR } from './web/bundle.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -19,11 +21,22 @@ function sourceFiles(folder: string): string[] {
 }
 
 /** What a file imports: repository paths for relative specifiers, package names otherwise. */
-function importsOf(file: string): string[] {
-  return importSpecifiers(readFileSync(join(root, file), 'utf8')).map((specifier) =>
+function importsOf(file: string, which = importSpecifiers): string[] {
+  return which(readFileSync(join(root, file), 'utf8')).map((specifier) =>
     specifier.startsWith('.') ? relative(root, resolve(root, dirname(file), specifier)) : specifier,
   );
 }
+
+/** What a file imports that a bundler keeps (all but `import type`). */
+const valueImportsOf = (file: string) => importsOf(file, valueImportSpecifiers);
+
+/**
+ * The graph model, its validation and the connection rules: one pure module the server and the
+ * editor both import. It takes node types as data, so its only value imports are zod, its own files
+ * and the expression syntax (nodes/template.ts, pure string work); never node definitions.
+ */
+const GRAPH_MODULE = 'server/core/graph';
+const GRAPH_MODULE_VALUE_IMPORTS = ['zod', GRAPH_MODULE, 'nodes/template.ts'];
 
 const productionFiles = ['server', 'nodes', 'web/src'].flatMap(sourceFiles);
 const imports = new Map(productionFiles.map((file) => [file, importsOf(file)]));
@@ -172,6 +185,51 @@ describe('dependency boundaries', () => {
       expect(violations(rule), rule.why).toEqual([]);
     },
   );
+
+  it('lets the web app import values from nodes/ and server/ only out of the shared graph module', () => {
+    const webFiles = productionFiles.filter((file) => within(file, 'web/src'));
+    const found = webFiles.flatMap((file) =>
+      valueImportsOf(file)
+        .filter((target) => (within(target, 'nodes') || within(target, 'server')) && !within(target, GRAPH_MODULE))
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(found, 'the web app takes node types over HTTP (GET /node-types); use `import type` for types').toEqual([]);
+    // The rule sees real imports: the editor does use the graph module, and types from elsewhere.
+    expect(webFiles.flatMap(valueImportsOf).some((target) => within(target, GRAPH_MODULE))).toBe(true);
+    expect(importsOf('web/src/api/types.ts').some((target) => within(target, 'server/api'))).toBe(true);
+  });
+
+  it('keeps the shared graph module free of node code and server adapters', () => {
+    const graphFiles = productionFiles.filter((file) => within(file, GRAPH_MODULE));
+    expect(graphFiles).toEqual(
+      expect.arrayContaining([`${GRAPH_MODULE}/validate.ts`, `${GRAPH_MODULE}/connection.ts`]),
+    );
+    const found = graphFiles.flatMap((file) => [
+      ...valueImportsOf(file)
+        .filter((target) => !GRAPH_MODULE_VALUE_IMPORTS.some((allowed) => within(target, allowed)))
+        .map((target) => `${file} imports ${target}`),
+      // Types may come from nodes/ (NodeKind, PortsFromConfig); nothing else of the server.
+      ...importsOf(file)
+        .filter((target) => within(target, 'server') && !within(target, GRAPH_MODULE))
+        .map((target) => `${file} imports ${target}`),
+    ]);
+    expect(found).toEqual([]);
+    expect(valueImportsOf('nodes/template.ts')).toEqual(['zod']);
+  });
+
+  it('builds a web bundle without node code: no node type’s description is in it', () => {
+    // vitest's global setup built the bundle from the current sources (ensureWebBundle).
+    const assets = join(WEB_BUNDLE_DIR, 'assets');
+    expect(existsSync(assets)).toBe(true);
+    const scripts = (readdirSync(assets) as string[]).filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    const bundle = scripts.map((file) => readFileSync(join(assets, file), 'utf8')).join('\n');
+    for (const definition of catalogue) {
+      expect(bundle.includes(definition.description), `${definition.type} is in the web bundle`).toBe(false);
+    }
+    // The bundle is real: it carries the web app's own words.
+    expect(bundle).toContain('Select a node on the canvas to configure it.');
+  });
 
   it('keeps the SQLite driver inside the store: no other file imports it, tests and benchmarks included', () => {
     // server/testing/ lives beside the store (temp stores, `storeFile`); bench/sql-style.ts measures

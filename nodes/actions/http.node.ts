@@ -21,6 +21,11 @@ export default defineNode({
   title: 'HTTP request',
   description: 'Calls a URL and outputs the status, headers and parsed body of the answer.',
   icon: 'globe',
+  docs: [
+    "Sends one request and outputs `{ status, headers, body }`; a JSON answer's body is parsed. URL, headers, query values and strings inside the body may use expressions.",
+    "Pick a credential to sign the request in: the secret never appears in the workflow, the run's data or this page. Each call carries an `Idempotency-Key` that stays the same across retries, so a careful server does the work once.",
+    'With "fail on non-2xx" an answer outside 200–299 fails the step: a 429 is retried when the server says, other 4xx fail at once, 5xx and network errors are retried.',
+  ].join('\n\n'),
   config: z.strictObject({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
     url: template('http(s) URL; may use expressions').refine((url) => hasExpressions(url) || isHttpUrl(url), {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issuePaths, testContext } from '../testing/context.ts';
+import { answeringTemplates, issuePaths, testContext } from '../testing/context.ts';
 import ifNode from './if.node.ts';
 
 const run = (config: unknown, input: unknown = { id: 1 }) =>
@@ -67,7 +67,15 @@ describe('if node execute', () => {
     expect((await run({ rules: [fails] }, input)).output).toBe(input);
   });
 
-  it('evaluates rule sides through the context (templates go to the sandbox)', async () => {
-    await expect(run({ rules: [{ left: '{{ input.total }}', right: '5' }] })).rejects.toThrow(/sandbox/);
+  it('compares what the rule sides evaluate to, not their template text', async () => {
+    const config = ifNode.config.parse({ rules: [{ left: '{{ input.total }}', right: '{{ input.limit }}' }] });
+    const port = async (total: unknown, limit: unknown) => {
+      const { evaluate, asked } = answeringTemplates({ '{{ input.total }}': total, '{{ input.limit }}': limit });
+      const result = await ifNode.execute({ config, input: {}, ctx: testContext({ evaluate }) });
+      expect(asked).toEqual(['{{ input.total }}', '{{ input.limit }}']);
+      return result.port;
+    };
+    expect(await port(5, 5)).toBe('true');
+    expect(await port(5, 6)).toBe('false');
   });
 });

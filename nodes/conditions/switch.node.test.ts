@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outputsOf } from '../define.ts';
+import { portsOf } from '../../server/core/graph/ports.ts';
 import { issuePaths, testContext } from '../testing/context.ts';
 import switchNode, { DEFAULT_PORT } from './switch.node.ts';
 
@@ -71,9 +71,10 @@ describe('switch node config', () => {
 });
 
 describe('switch node outputs', () => {
+  // Declared as data (outputsFrom), read by the same portsOf the engine and the editor use.
   it('are the case ports in order, then "default"', () => {
     const config = switchNode.config.parse(byCountry('FR'));
-    expect(outputsOf(switchNode, config)).toEqual(['france', 'europe', 'eurozone', 'default']);
+    expect(portsOf(switchNode, config)).toEqual(['france', 'europe', 'eurozone', 'default']);
   });
 });
 

@@ -28,6 +28,10 @@ export default defineNode({
   title: 'Switch',
   description: 'Routes the input to the first case that matches, or to "default".',
   icon: 'signpost',
+  docs: [
+    'The value (usually an expression such as `{{ input.country }}`) is compared with each case in order; the input leaves by the output of the first case that matches. When none does, it leaves by `default`.',
+    'Each case names its own output, and the node grows one connection point per case. The input passes on unchanged.',
+  ].join('\n\n'),
   config: z
     .strictObject({
       value: template('The value the cases look at, e.g. {{ input.country }}'),
@@ -46,8 +50,8 @@ export default defineNode({
         seen.add(entry.port);
       });
     }),
+  outputsFrom: { list: 'cases', field: 'port' },
   outputs: [DEFAULT_PORT],
-  outputsFor: (config) => [...config.cases.map((entry) => entry.port), DEFAULT_PORT],
   async execute({ config, input, ctx }) {
     const subject = await ctx.evaluate(config.value);
     for (const entry of config.cases) {

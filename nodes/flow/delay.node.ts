@@ -12,6 +12,10 @@ export default defineNode({
   title: 'Delay',
   description: 'Waits before passing the input on. No worker sleeps: the next step is scheduled for later.',
   icon: 'hourglass',
+  docs: [
+    'Passes its input on unchanged after the wait: the next steps are scheduled for later, and no worker is held while the run waits, so a workflow may wait for days.',
+    'A canceled run stops waiting at once.',
+  ].join('\n\n'),
   config: z
     .strictObject({
       amount: z.number().int().min(1),

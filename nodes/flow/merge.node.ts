@@ -10,6 +10,10 @@ export default defineNode({
   title: 'Merge',
   description: 'Waits for every branch still running into it, then passes their outputs on together.',
   icon: 'merge',
+  docs: [
+    'Joins branches: it runs once every branch still running into it has arrived (a branch an If or Switch did not take is not waited for).',
+    '"By name" outputs an object keyed by the names of the nodes that arrived, e.g. `{ "Lookup": …, "Score": … }`; "list" outputs their outputs as a list.',
+  ].join('\n\n'),
   config: z.strictObject({
     mode: z
       .enum(['byName', 'list'])

@@ -29,6 +29,38 @@ export function testContext(overrides: Partial<NodeContext> = {}): NodeContext {
   };
 }
 
+/**
+ * An `evaluate` standing in for the sandbox: each string holding a template is answered from
+ * `answers` (what the sandbox would make of it), strings without one come back unchanged, inside
+ * arrays and objects too. `asked` records every value the node handed over, so a test can tell
+ * which fields it evaluated. A template without an answer fails, naming it.
+ */
+export function answeringTemplates(answers: Readonly<Record<string, unknown>>): {
+  evaluate: NodeContext['evaluate'];
+  asked: unknown[];
+} {
+  const asked: unknown[] = [];
+  const answer = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      if (!value.includes('{{')) return value;
+      if (!Object.hasOwn(answers, value)) throw new Error(`no answer for the template ${JSON.stringify(value)}`);
+      return answers[value];
+    }
+    if (Array.isArray(value)) return value.map(answer);
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, answer(item)]));
+    }
+    return value;
+  };
+  return {
+    asked,
+    evaluate: async (value) => {
+      asked.push(value);
+      return answer(value);
+    },
+  };
+}
+
 function withoutTemplates(value: unknown): unknown {
   assertNoTemplates(value, value);
   return value;

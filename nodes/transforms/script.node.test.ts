@@ -32,10 +32,14 @@ describe('script node execute', () => {
     expect(result).toEqual({ output: { total: 42 } });
   });
 
-  it('lets sandbox failures through', async () => {
-    const config = scriptNode.config.parse({ code: 'return 1' });
-    await expect(scriptNode.execute({ config, input: {}, ctx: testContext() })).rejects.toThrow(
-      'sandbox not available',
-    );
+  it('lets sandbox failures through as they are', async () => {
+    const failure = new Error('script failed: TypeError: x is not a function');
+    const ctx = testContext({
+      runScript: async () => {
+        throw failure;
+      },
+    });
+    const config = scriptNode.config.parse({ code: 'return x()' });
+    await expect(scriptNode.execute({ config, input: {}, ctx })).rejects.toBe(failure);
   });
 });

@@ -8,6 +8,10 @@ export default defineNode({
   title: 'Script',
   description: 'Runs a JavaScript function body in a sandbox; its return value is the output.',
   icon: 'code',
+  docs: [
+    "The code is the body of a JavaScript function: `input`, `trigger` and `steps` are in scope, and what it returns (anything JSON) is the step's output, e.g. `return { total: input.items.length }`.",
+    'It runs in an isolated sandbox with no network, files or timers, within the time and memory limits set here. A script that throws, loops past its time or runs out of memory fails the step with that error.',
+  ].join('\n\n'),
   config: z.strictObject({
     code: z
       .string()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issuePaths, testContext } from '../testing/context.ts';
+import { answeringTemplates, issuePaths, testContext } from '../testing/context.ts';
 import setNode from './set.node.ts';
 
 const run = (config: unknown, input: unknown) =>
@@ -67,7 +67,17 @@ describe('set node execute', () => {
     expect((await run({}, 'text')).output).toEqual({});
   });
 
-  it('evaluates each value through the context (templates go to the sandbox)', async () => {
-    await expect(run({ fields: [{ path: 'a', value: '{{ input.a }}' }] }, {})).rejects.toThrow(/sandbox/);
+  it('writes what each value evaluates to, whatever its type', async () => {
+    const { evaluate, asked } = answeringTemplates({ '{{ input.a }}': { nested: [1, 2] }, '{{ input.n }}': 7 });
+    const config = setNode.config.parse({
+      fields: [
+        { path: 'a', value: '{{ input.a }}' },
+        { path: 'n', value: '{{ input.n }}' },
+        { path: 'plain', value: 'text' },
+      ],
+    });
+    const result = await setNode.execute({ config, input: {}, ctx: testContext({ evaluate }) });
+    expect(result.output).toEqual({ a: { nested: [1, 2] }, n: 7, plain: 'text' });
+    expect(asked).toEqual(['{{ input.a }}', '{{ input.n }}', 'text']);
   });
 });

@@ -9,6 +9,10 @@ export default defineNode({
   title: 'Set fields',
   description: 'Maps fields with expressions, on top of the input or into a fresh object.',
   icon: 'pencil-line',
+  docs: [
+    'Each field writes a value at a dot path such as `customer.email`; values may be expressions, e.g. `{{ input.email.toLowerCase() }}` or `{{ steps.Lookup.output.id }}`. Fields are written in order, so a later one may overwrite an earlier one.',
+    'With "keep input" the fields are written on top of a copy of the input; without it the output holds only these fields.',
+  ].join('\n\n'),
   config: z.strictObject({
     fields: z
       .array(

@@ -42,6 +42,10 @@ export default defineNode({
   title: 'Manual trigger',
   description: 'Starts a run by hand or through the API, optionally checking the payload’s shape.',
   icon: 'play',
+  docs: [
+    "Starts a run when someone presses Test run or Run now, or when a program calls `POST /api/v1/workflows/<id>/runs`. The payload of that request is the run's trigger data, read later as `trigger` (and as `input` by the first step).",
+    'List the fields you expect to make the trigger check each payload: a run whose payload lacks a required field or has one of the wrong type is refused before any step runs. Fields you do not list pass through unchanged.',
+  ].join('\n\n'),
   config: z
     .strictObject({
       fields: z.array(InputField).max(100).default([]).describe('Expected payload fields; empty accepts any payload'),

@@ -32,6 +32,10 @@ export default defineNode({
   title: 'Schedule',
   description: 'Starts a run on a cron schedule in a time zone of your choice.',
   icon: 'clock',
+  docs: [
+    'Starts a run at every time the cron expression names, read in the time zone you pick, so "0 9 * * 1-5" means 09:00 on weekdays there, daylight saving included. Five fields are minute, hour, day of month, month and day of week; a sixth in front adds seconds.',
+    "The schedule runs only while a version with this trigger is published and the workflow is active. Each fire is taken once, however many servers run. The run's payload is `{ scheduledFor, firedAt, timezone }`.",
+  ].join('\n\n'),
   config: z
     .strictObject({
       cron: z.string().min(1).max(200).describe('Cron expression, e.g. "0 9 * * 1-5" (weekdays at 09:00)'),

@@ -8,6 +8,12 @@ export default defineNode({
   title: 'Webhook',
   description: 'Starts a run when an HTTP request arrives at /hooks/<workflow id>/<path>.',
   icon: 'webhook',
+  affordances: ['webhook-url'],
+  docs: [
+    "Starts a run when an HTTP request with the method you pick arrives at its webhook URL, `/hooks/<workflow id>/<path>` on this server. The run's payload is `{ method, path, headers, query, body }`; JSON and form bodies are parsed.",
+    'Name an HMAC credential to accept only signed requests: the sender puts `X-Stepwise-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` on each one. The versions page shows ready-made examples.',
+    '"Immediately" answers 202 with the execution id; "last node" waits (up to the timeout) and answers with the output of the run\'s last step.',
+  ].join('\n\n'),
   config: z.strictObject({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
     path: z

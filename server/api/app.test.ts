@@ -88,9 +88,21 @@ describe('node types', () => {
     const ifNode = answer.body.items.find((item: { type: string }) => item.type === 'condition.if');
     expect(ifNode.outputs).toEqual(['true', 'false']);
     const switchNode = answer.body.items.find((item: { type: string }) => item.type === 'condition.switch');
-    expect(switchNode.dynamicOutputs).toBe(true);
+    expect(switchNode.outputsFrom).toEqual({ list: 'cases', field: 'port' });
+    expect(switchNode.outputs).toEqual(['default']);
     const merge = answer.body.items.find((item: { type: string }) => item.type === 'flow.merge');
     expect(merge.acceptsManyInputs).toBe(true);
+  });
+
+  it('serves what the editor draws a node by: icon, accent, docs, version and affordances', async () => {
+    const answer = await api.call('GET', '/api/v1/node-types');
+    const webhook = answer.body.items.find((item: { type: string }) => item.type === 'trigger.webhook');
+    expect(webhook).toMatchObject({ icon: { name: 'webhook' }, accent: '#6d28d9', version: 1 });
+    expect(webhook.affordances).toEqual(['webhook-url']);
+    expect(webhook.docs).toContain('X-Stepwise-Signature');
+    const http = answer.body.items.find((item: { type: string }) => item.type === 'action.http');
+    expect(http).toMatchObject({ icon: { name: 'globe' }, accent: '#047857', affordances: [] });
+    expect(http.outputsFrom).toBeUndefined();
   });
 });
 

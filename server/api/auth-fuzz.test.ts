@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { createRunService } from '../runs/service.ts';
 import { type TestApi, testApi } from '../testing/api.ts';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { createRunService } from '../runs/service.ts';
 import { type TestApi, testApi } from '../testing/api.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EngineEvent } from '../core/engine/events.ts';
-import { Graph } from '../core/graph.ts';
+import { Graph } from '../core/graph/model.ts';
 import type { ExecutionRow } from '../store/executions.ts';
 import { EXECUTION_STATUSES, STEP_STATUSES, TRIGGER_KINDS } from '../store/schema.ts';
 import type { StepRunRow } from '../store/steps.ts';
@@ -22,7 +22,11 @@ export const ExecutionSummary = z
       .describe(
         'Why the run failed. Lists carry a summary ({ message, nodeId?, nodeName?, cut? }: the first 500 characters); one execution carries the stored error, its text capped at 256 KiB',
       ),
-    retryOf: z.string().nullable(),
+    retryOf: z.string().nullable().describe('The run this one retries'),
+    retriedAs: z
+      .string()
+      .nullable()
+      .describe('The run that retried this one (a run is retried once; retry the retry to go on)'),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -71,7 +75,7 @@ type SummaryRow = Pick<
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
-> & { workflowName: string; versionNumber: number | null };
+> & { workflowName: string; versionNumber: number | null; retriedAs: string | null };
 
 export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSummary> {
   return {
@@ -84,6 +88,7 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
     status: row.status,
     error: row.error ?? null,
     retryOf: row.retryOf,
+    retriedAs: row.retriedAs,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

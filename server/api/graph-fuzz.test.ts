@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../nodes/catalogue.ts';
-import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
+import { Graph, type GraphEdge, type GraphNode } from '../core/graph/model.ts';
 import { validateGraph } from '../core/validate.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
 import { storeFile } from '../testing/store.ts';

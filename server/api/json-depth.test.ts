@@ -19,10 +19,10 @@ describe('JSON depth scan', () => {
     expect(nestsDeeperThan(`["\\"", ${nested(5)}]`, 5)).toBe(true);
   });
 
-  it('scans 100,000 levels quickly, without recursion', () => {
-    const started = performance.now();
+  it('scans 100,000 levels without recursion (a stack would overflow), and a long flat array', () => {
+    // How long such scans take is a figure of `npm run bench store`.
     expect(nestsDeeperThan(nested(100_000, '{"a":', '}'))).toBe(true);
+    expect(nestsDeeperThan(nested(100_000, '{"a":', '}'), 100_000)).toBe(false);
     expect(nestsDeeperThan(`[${'1,'.repeat(1_000_000)}1]`)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });

@@ -1,23 +1,31 @@
 /**
  * The role matrix: every route in `apiRoutes`, called by nobody, by each role, through a session
- * cookie, and through API keys whose role is lower than their creator's. Each answer must be
- * "denied" (401/403) exactly where the table below says so; allowed calls may still fail for other
- * reasons (404 for a missing object, 400 for a body the table does not bother to fill in, 503 for
- * the engine this API runs without). A route added without a row here fails the first test.
+ * cookie, and through API keys whose role is lower than their creator's. Each call gets fresh
+ * objects to act on and a body the route accepts, so an allowed call reaches its handler and
+ * succeeds (2xx), or gets the one refusal its row names; a denied call gets 401 (nobody signed in)
+ * or 403. Anything else, a 5xx above all, is a mismatch. A route added without a row here fails
+ * the first test.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKey } from '../auth/api-keys.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { randomToken, sha256 } from '../auth/tokens.ts';
+import type { Graph } from '../core/graph/model.ts';
+import { EventHub } from '../engine/event-hub.ts';
+import { cancelRun, startRun } from '../engine/runs.ts';
+import { createRunService } from '../runs/service.ts';
 import { insertApiKey } from '../store/api-keys.ts';
+import { insertCredential } from '../store/credentials.ts';
 import { publishVersion } from '../store/publications.ts';
 import type { Role } from '../store/schema.ts';
 import { insertSession } from '../store/sessions.ts';
-import { insertUser } from '../store/users.ts';
+import { insertUser, setPasswordHash } from '../store/users.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
 import { type CallAs, type TestApi, testApi } from '../testing/api.ts';
+import { node, testEngine } from '../testing/engine.ts';
 import { apiRoutes } from './app.ts';
 import { STARTER_GRAPH } from './routes/workflows.ts';
 
@@ -28,11 +36,26 @@ const EDITORS: readonly Role[] = ['analyst', 'admin'];
 const OPERATORS: readonly Role[] = ['operator', 'admin'];
 const ADMINS: readonly Role[] = ['admin'];
 
+/** Every account in the matrix has this password, so password routes can be called for real. */
+const PASSWORD = 'matrix-password-1';
+const LOGIN_EMAIL = 'login@stepwise.test';
+
 /** Objects made fresh for each call, so one caller's change never decides the next caller's answer. */
 interface Fixture {
   /** A workflow with versions 1, 2 and 3, of which 2 is published. */
   workflowId: string;
+  /** A workflow whose published version starts with a schedule trigger. */
+  scheduledWorkflowId: string;
+  /** What exporting `workflowId` gives, for the import route. */
+  exported: unknown;
   userId: string;
+  /** A run still queued (no worker runs here, so it stays queued until canceled). */
+  queuedExecutionId: string;
+  /** A canceled run, which may be retried. */
+  canceledExecutionId: string;
+  /** A key of the caller's own (the admin's for nobody), one the caller may revoke. */
+  apiKeyId: string;
+  credentialId: string;
 }
 
 interface Case {
@@ -40,41 +63,72 @@ interface Case {
   variant?: string;
   allowed: typeof PUBLIC | readonly Role[];
   path(fixture: Fixture): string;
-  body?: unknown;
+  body?: (fixture: Fixture) => unknown;
+  /** What an allowed caller gets instead of a 2xx, when the handler must refuse every caller here. */
+  answers?: { status: number; code: string };
 }
 
-const none = randomUUID();
 const wf = (f: Fixture) => `/workflows/${f.workflowId}`;
 const at = (path: string) => () => path;
+const body = (value: unknown) => () => value;
 
 const MATRIX: Record<string, readonly Case[]> = {
   'GET /auth/state': [{ allowed: PUBLIC, path: at('/auth/state') }],
-  'POST /auth/setup': [{ allowed: PUBLIC, path: at('/auth/setup'), body: {} }],
-  'POST /auth/login': [{ allowed: PUBLIC, path: at('/auth/login'), body: {} }],
+  'POST /auth/setup': [
+    {
+      allowed: PUBLIC,
+      path: at('/auth/setup'),
+      body: body({ email: 'owner@stepwise.test', name: 'Owner', password: PASSWORD }),
+      // The matrix's callers are accounts, so set-up has always happened.
+      answers: { status: 409, code: 'already_set_up' },
+    },
+  ],
+  'POST /auth/login': [
+    { allowed: PUBLIC, path: at('/auth/login'), body: body({ email: LOGIN_EMAIL, password: PASSWORD }) },
+  ],
   'POST /auth/logout': [{ allowed: PUBLIC, path: at('/auth/logout') }],
   'GET /auth/me': [{ allowed: ANY, path: at('/auth/me') }],
-  'POST /auth/password': [{ allowed: ANY, path: at('/auth/password'), body: {} }],
+  'POST /auth/password': [
+    {
+      allowed: ANY,
+      path: at('/auth/password'),
+      // The same password again, so the next caller's account still has it.
+      body: body({ currentPassword: PASSWORD, newPassword: PASSWORD }),
+    },
+  ],
   'GET /users': [{ allowed: ADMINS, path: at('/users') }],
-  'POST /users': [{ allowed: ADMINS, path: at('/users'), body: {} }],
-  'PATCH /users/:id': [{ allowed: ADMINS, path: (f) => `/users/${f.userId}`, body: { name: 'Renamed' } }],
-  'POST /users/:id/password': [{ allowed: ADMINS, path: (f) => `/users/${f.userId}/password`, body: {} }],
-  'POST /api-keys': [{ allowed: ANY, path: at('/api-keys'), body: { name: 'matrix' } }],
+  'POST /users': [
+    {
+      allowed: ADMINS,
+      path: at('/users'),
+      body: () => ({ email: `${randomUUID()}@stepwise.test`, name: 'New', role: 'analyst', password: PASSWORD }),
+    },
+  ],
+  'PATCH /users/:id': [{ allowed: ADMINS, path: (f) => `/users/${f.userId}`, body: body({ name: 'Renamed' }) }],
+  'POST /users/:id/password': [
+    { allowed: ADMINS, path: (f) => `/users/${f.userId}/password`, body: body({ password: PASSWORD }) },
+  ],
+  'POST /api-keys': [{ allowed: ANY, path: at('/api-keys'), body: body({ name: 'matrix' }) }],
   'GET /api-keys': [{ allowed: ANY, path: at('/api-keys') }],
-  'DELETE /api-keys/:id': [{ allowed: ANY, path: at(`/api-keys/${none}`) }],
+  'DELETE /api-keys/:id': [{ allowed: ANY, path: (f) => `/api-keys/${f.apiKeyId}` }],
   'GET /audit': [{ allowed: ADMINS, path: at('/audit') }],
   'GET /workflows/:id/export': [{ allowed: ANY, path: (f) => `${wf(f)}/export` }],
-  'POST /workflows/import': [{ allowed: EDITORS, path: at('/workflows/import'), body: {} }],
+  'POST /workflows/import': [{ allowed: EDITORS, path: at('/workflows/import'), body: (f) => f.exported }],
   'GET /workflows': [{ allowed: ANY, path: at('/workflows') }],
-  'POST /workflows': [{ allowed: EDITORS, path: at('/workflows'), body: { name: 'Matrix' } }],
+  'POST /workflows': [{ allowed: EDITORS, path: at('/workflows'), body: body({ name: 'Matrix' }) }],
   'GET /workflows/:id': [{ allowed: ANY, path: wf }],
-  'PATCH /workflows/:id': [{ allowed: EDITORS, path: wf, body: { name: 'Renamed' } }],
+  'PATCH /workflows/:id': [{ allowed: EDITORS, path: wf, body: body({ name: 'Renamed' }) }],
   'POST /workflows/:id/activate': [{ allowed: ADMINS, path: (f) => `${wf(f)}/activate` }],
   'POST /workflows/:id/deactivate': [{ allowed: ADMINS, path: (f) => `${wf(f)}/deactivate` }],
   'DELETE /workflows/:id': [{ allowed: EDITORS, path: wf }],
   'GET /workflows/:id/draft': [{ allowed: ANY, path: (f) => `${wf(f)}/draft` }],
-  'PUT /workflows/:id/draft': [{ allowed: EDITORS, path: (f) => `${wf(f)}/draft`, body: { graph: STARTER_GRAPH } }],
+  'PUT /workflows/:id/draft': [
+    { allowed: EDITORS, path: (f) => `${wf(f)}/draft`, body: body({ graph: STARTER_GRAPH }) },
+  ],
   'GET /workflows/:id/versions': [{ allowed: ANY, path: (f) => `${wf(f)}/versions` }],
-  'POST /workflows/:id/versions': [{ allowed: EDITORS, path: (f) => `${wf(f)}/versions`, body: { fromDraft: true } }],
+  'POST /workflows/:id/versions': [
+    { allowed: EDITORS, path: (f) => `${wf(f)}/versions`, body: body({ fromDraft: true }) },
+  ],
   'GET /workflows/:id/versions/:number': [{ allowed: ANY, path: (f) => `${wf(f)}/versions/1` }],
   'GET /workflows/:id/diff': [{ allowed: ANY, path: (f) => `${wf(f)}/diff?from=1&to=2` }],
   'POST /workflows/:id/publish': [
@@ -82,42 +136,72 @@ const MATRIX: Record<string, readonly Case[]> = {
       variant: 'rollback to an earlier version',
       allowed: OPERATORS,
       path: (f) => `${wf(f)}/publish`,
-      body: { version: 1 },
+      body: body({ version: 1 }),
     },
-    { variant: 'a newer version', allowed: ADMINS, path: (f) => `${wf(f)}/publish`, body: { version: 3 } },
+    { variant: 'a newer version', allowed: ADMINS, path: (f) => `${wf(f)}/publish`, body: body({ version: 3 }) },
   ],
   'GET /workflows/:id/publications': [{ allowed: ANY, path: (f) => `${wf(f)}/publications` }],
   'POST /workflows/:id/runs': [
-    { variant: 'test run of the draft', allowed: EDITORS, path: (f) => `${wf(f)}/runs`, body: { draft: true } },
-    { variant: 'the published version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: {} },
-    { variant: 'a given version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: { version: 1 } },
+    {
+      variant: 'test run of the draft',
+      allowed: EDITORS,
+      path: (f) => `${wf(f)}/runs`,
+      body: body({ draft: true }),
+    },
+    { variant: 'the published version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({}) },
+    { variant: 'a given version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({ version: 1 }) },
   ],
   'GET /executions': [{ allowed: ANY, path: at('/executions') }],
-  'GET /executions/:id': [{ allowed: ANY, path: at(`/executions/${none}`) }],
-  'POST /executions/:id/cancel': [{ allowed: OPERATORS, path: at(`/executions/${none}/cancel`) }],
-  'POST /executions/:id/retry': [{ allowed: OPERATORS, path: at(`/executions/${none}/retry`), body: {} }],
-  'GET /executions/:id/events': [{ allowed: ANY, path: at(`/executions/${none}/events`) }],
+  'GET /executions/:id': [{ allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}` }],
+  'POST /executions/:id/cancel': [{ allowed: OPERATORS, path: (f) => `/executions/${f.queuedExecutionId}/cancel` }],
+  'POST /executions/:id/retry': [
+    { allowed: OPERATORS, path: (f) => `/executions/${f.canceledExecutionId}/retry`, body: body({}) },
+  ],
+  'GET /executions/:id/events': [{ allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}/events` }],
   'GET /events/runs': [{ allowed: ANY, path: at('/events/runs') }],
   'GET /schedules': [{ allowed: ANY, path: at('/schedules') }],
-  'POST /schedules/:id/pause': [{ allowed: ADMINS, path: (f) => `/schedules/${f.workflowId}/pause` }],
-  'POST /schedules/:id/resume': [{ allowed: ADMINS, path: (f) => `/schedules/${f.workflowId}/resume` }],
+  'POST /schedules/:id/pause': [{ allowed: ADMINS, path: (f) => `/schedules/${f.scheduledWorkflowId}/pause` }],
+  'POST /schedules/:id/resume': [{ allowed: ADMINS, path: (f) => `/schedules/${f.scheduledWorkflowId}/resume` }],
   'GET /credentials': [{ allowed: ADMINS, path: at('/credentials') }],
   'GET /credential-choices': [{ allowed: EDITORS, path: at('/credential-choices') }],
-  'POST /credentials': [{ allowed: ADMINS, path: at('/credentials'), body: {} }],
-  'PATCH /credentials/:id': [{ allowed: ADMINS, path: at(`/credentials/${none}`), body: { name: 'x' } }],
-  'DELETE /credentials/:id': [{ allowed: ADMINS, path: at(`/credentials/${none}`) }],
+  'POST /credentials': [
+    {
+      allowed: ADMINS,
+      path: at('/credentials'),
+      body: body({ name: 'Matrix token', type: 'bearer', secret: { token: 'matrix-token' } }),
+    },
+  ],
+  'PATCH /credentials/:id': [
+    { allowed: ADMINS, path: (f) => `/credentials/${f.credentialId}`, body: body({ name: 'Renamed' }) },
+  ],
+  'DELETE /credentials/:id': [{ allowed: ADMINS, path: (f) => `/credentials/${f.credentialId}` }],
   'GET /node-types': [{ allowed: ANY, path: at('/node-types') }],
+};
+
+/** Starts every day at nine; only its existence matters to the schedule routes. */
+const SCHEDULED_GRAPH: Graph = {
+  nodes: [node('tick', 'trigger.schedule', 'Tick', { cron: '0 9 * * *', timezone: 'UTC' })],
+  edges: [],
 };
 
 const routeKey = (route: { method: string; path: string }) => `${route.method.toUpperCase()} ${route.path}`;
 
+let engine: Awaited<ReturnType<typeof testEngine>>;
+let events: EventHub;
 let api: TestApi;
-/** Each caller with the role its answers must match (null: nobody signed in). */
-const callers: Array<{ name: string; as: () => CallAs; role: Role | null }> = [];
+/** Each caller with the role its answers must match (null: nobody signed in) and its account. */
+const callers: Array<{ name: string; as: () => CallAs; role: Role | null; userId: string }> = [];
 
-beforeAll(() => {
-  api = testApi();
+beforeAll(async () => {
+  // A real engine without a worker: runs start and queue, and stay queued until canceled.
+  engine = await testEngine();
+  events = new EventHub(engine.databaseUrl, engine.log);
+  await events.start();
+  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events), masterKey: engine.masterKey });
   const { db } = api.store;
+  const passwordHash = await hashPassword(PASSWORD);
+  for (const user of Object.values(api.users)) setPasswordHash(db, user.id, passwordHash);
+  insertUser(db, { email: LOGIN_EMAIL, name: 'Signs in', role: 'analyst', passwordHash });
   const keyOf = (userId: string, role: Role) => {
     const key = newApiKey();
     insertApiKey(db, { userId, name: `${role} key`, prefix: key.prefix, keyHash: key.hash, role });
@@ -128,7 +212,7 @@ beforeAll(() => {
     email: 'op@stepwise.test',
     name: 'Operator with a session',
     role: 'operator',
-    passwordHash: null,
+    passwordHash,
   });
   const session = () => {
     const token = randomToken();
@@ -136,35 +220,68 @@ beforeAll(() => {
     insertSession(db, { tokenHash: sha256(token), userId: operator.id, expiresAt, ip: null, userAgent: null });
     return { cookie: `${SESSION_COOKIE}=${token}` };
   };
-  const operatorKey = keyOf(api.users.admin.id, 'operator');
-  const analystKey = keyOf(api.users.admin.id, 'analyst');
+  const { admin, analyst, operator: operatorUser } = api.users;
+  const operatorKey = keyOf(admin.id, 'operator');
+  const analystKey = keyOf(admin.id, 'analyst');
   callers.push(
-    { name: 'nobody', as: () => 'anonymous', role: null },
-    { name: 'analyst', as: () => 'analyst', role: 'analyst' },
-    { name: 'operator', as: () => 'operator', role: 'operator' },
-    { name: 'admin', as: () => 'admin', role: 'admin' },
-    { name: 'operator (session cookie)', as: session, role: 'operator' },
+    { name: 'nobody', as: () => 'anonymous', role: null, userId: admin.id },
+    { name: 'analyst', as: () => 'analyst', role: 'analyst', userId: analyst.id },
+    { name: 'operator', as: () => 'operator', role: 'operator', userId: operatorUser.id },
+    { name: 'admin', as: () => 'admin', role: 'admin', userId: admin.id },
+    { name: 'operator (session cookie)', as: session, role: 'operator', userId: operator.id },
     // Keys narrower than their creator act with the key's role only.
-    { name: "admin's operator key", as: () => operatorKey, role: 'operator' },
-    { name: "admin's analyst key", as: () => analystKey, role: 'analyst' },
+    { name: "admin's operator key", as: () => operatorKey, role: 'operator', userId: admin.id },
+    { name: "admin's analyst key", as: () => analystKey, role: 'analyst', userId: admin.id },
   );
 });
-afterAll(() => api.cleanup());
+afterAll(async () => {
+  await events?.close();
+  await engine?.close();
+});
 
-function freshFixture(): Fixture {
+function publishedWorkflow(graph: Graph, versions: number, published: number): string {
   const { db } = api.store;
-  const workflow = insertWorkflow(db, { name: 'Matrix', draft: STARTER_GRAPH });
-  const versions = [1, 2, 3].map(() => insertVersion(db, { workflowId: workflow.id, graph: STARTER_GRAPH }));
-  const live = versions[1];
-  if (!live) throw new Error('no version 2');
-  publishVersion(db, { workflowId: workflow.id, versionId: live.id, versionNumber: 2 });
+  const workflow = insertWorkflow(db, { name: 'Matrix', draft: graph });
+  const rows = Array.from({ length: versions }, () => insertVersion(db, { workflowId: workflow.id, graph }));
+  const live = rows[published - 1];
+  if (!live) throw new Error(`no version ${published}`);
+  publishVersion(db, { workflowId: workflow.id, versionId: live.id, versionNumber: published });
+  return workflow.id;
+}
+
+async function freshFixture(callerId: string): Promise<Fixture> {
+  const { db } = api.store;
+  const workflowId = publishedWorkflow(STARTER_GRAPH, 3, 2);
+  const versionId = (await api.repos.workflows.get(workflowId))?.publishedVersionId ?? null;
+  const run = () => startRun(engine.runs, { workflowId, versionId, trigger: 'manual', payload: {} });
+  const queued = await run();
+  const canceled = await run();
+  await cancelRun(engine.runs, canceled.id);
+  const exported = await api.call('GET', `/api/v1/workflows/${workflowId}/export`);
+  if (exported.status !== 200) throw new Error(`export answered ${exported.status}`);
+  const key = newApiKey();
   const user = insertUser(db, {
     email: `${randomUUID()}@stepwise.test`,
     name: 'Someone',
     role: 'analyst',
     passwordHash: null,
   });
-  return { workflowId: workflow.id, userId: user.id };
+  return {
+    workflowId,
+    scheduledWorkflowId: publishedWorkflow(SCHEDULED_GRAPH, 1, 1),
+    exported: exported.body,
+    userId: user.id,
+    queuedExecutionId: queued.id,
+    canceledExecutionId: canceled.id,
+    apiKeyId: insertApiKey(db, {
+      userId: callerId,
+      name: 'to revoke',
+      prefix: key.prefix,
+      keyHash: key.hash,
+      role: 'analyst',
+    }).id,
+    credentialId: insertCredential(db, engine.masterKey, { name: 'Token', type: 'bearer', secret: { token: 't' } }).id,
+  };
 }
 
 describe('role matrix', () => {
@@ -174,21 +291,33 @@ describe('role matrix', () => {
     expect(Object.keys(MATRIX).filter((key) => !routes.includes(key))).toEqual([]);
   });
 
-  it('lets each caller through exactly where the table says', async () => {
+  it('lets each caller through exactly where the table says, to an answer from the handler', async () => {
     const mismatches: string[] = [];
     let calls = 0;
     for (const route of apiRoutes) {
       for (const entry of MATRIX[routeKey(route)] ?? []) {
         for (const caller of callers) {
-          const expected = entry.allowed === PUBLIC || (caller.role !== null && entry.allowed.includes(caller.role));
-          const path = `/api/v1${entry.path(freshFixture())}`;
-          const answer = await api.call(route.method.toUpperCase(), path, entry.body, { as: caller.as() });
+          const allowed = entry.allowed === PUBLIC || (caller.role !== null && entry.allowed.includes(caller.role));
+          const fixture = await freshFixture(caller.userId);
+          const path = `/api/v1${entry.path(fixture)}`;
+          const answer = await api.call(route.method.toUpperCase(), path, entry.body?.(fixture), {
+            as: caller.as(),
+          });
           calls++;
-          const denied = answer.status === 401 || answer.status === 403;
-          const wantStatus = caller.role === null ? 401 : 403;
-          if (expected === denied || (denied && answer.status !== wantStatus)) {
+          // Denied: 401 for nobody, 403 for a signed-in caller. Allowed: the row's refusal, else any 2xx.
+          const expected: { status: number; code?: string } | '2xx' = !allowed
+            ? { status: caller.role === null ? 401 : 403 }
+            : (entry.answers ?? '2xx');
+          const matches =
+            expected === '2xx'
+              ? answer.status >= 200 && answer.status < 300
+              : answer.status === expected.status &&
+                (expected.code === undefined || answer.body?.error?.code === expected.code);
+          if (!matches) {
             const what = `${routeKey(route)}${entry.variant ? ` (${entry.variant})` : ''}`;
-            mismatches.push(`${what} as ${caller.name}: ${answer.status} ${JSON.stringify(answer.body?.error ?? '')}`);
+            mismatches.push(
+              `${what} as ${caller.name}: expected ${JSON.stringify(expected)}, got ${answer.status} ${JSON.stringify(answer.body?.error ?? '')}`,
+            );
           }
         }
       }

@@ -6,6 +6,7 @@ import { type Caller, InvalidApiKey, resolveCaller } from '../auth/caller.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import { crossSiteProblem } from '../auth/request-info.ts';
 import type { Config } from '../config.ts';
+import type { Clock } from '../core/engine/ports.ts';
 import type { ReadinessReport } from '../health/readiness.ts';
 import type { Logger } from '../log.ts';
 import type { RunService } from '../runs/service.ts';
@@ -38,6 +39,8 @@ export interface ApiDeps {
   readonly checkResponses?: boolean;
   /** Counts failed sign-ins; `createApp` makes one when none is given. */
   readonly loginLimiter?: LoginLimiter;
+  /** Times the run event stream's windows and heartbeats; the process's timers when absent (tests move time themselves). */
+  readonly clock?: Pick<Clock, 'after'>;
 }
 
 export type { Access } from '../auth/access.ts';
@@ -163,15 +166,51 @@ async function callerOf(c: Context, deps: ApiDeps): Promise<Caller | undefined> 
   }
 }
 
-/** 401 when nobody is signed in, 403 when the caller's role lacks `access`. */
+/** Who holds each right, for the person reading a refusal. */
+const HOLDERS: Readonly<Record<Exclude<Access, 'public'>, string>> = {
+  view: 'every role',
+  edit: 'analysts and admins',
+  operate: 'operators and admins',
+  publish: 'admins',
+  admin: 'admins',
+};
+
+/** 401 when nobody is signed in, 403 naming the missing right when the caller's role lacks `access`. */
 export function requireAccess(caller: Caller | undefined, access: Access): void {
   if (access === 'public') return;
   if (!caller)
     throw new ApiError(401, 'unauthenticated', 'sign in, or send an API key as "Authorization: Bearer sw_..."');
   if (!caller.can(access)) {
     const role =
-      caller.via.kind === 'api_key' ? `${caller.user.role}, through a ${caller.via.role} key` : caller.user.role;
-    throw new ApiError(403, 'forbidden', `this needs "${access}" access, which your role (${role}) does not have`);
+      caller.via.kind === 'api_key'
+        ? `${caller.user.role}, through ${/^[aeiou]/.test(caller.via.role) ? 'an' : 'a'} ${caller.via.role} key`
+        : caller.user.role;
+    throw new ApiError(
+      403,
+      'forbidden',
+      `this needs "${access}" access (${HOLDERS[access]}), which your role (${role}) does not have`,
+      { needs: access },
+    );
+  }
+}
+
+/**
+ * The right this request is refused for. A route whose rule depends on what is asked (`accessFor`)
+ * names the right this very request needs (publishing a newer version needs "publish", not the
+ * "operate" a rollback needs), as long as the request can be read; otherwise the route's least.
+ */
+async function refusalFor(
+  route: RouteDefinition,
+  caller: Caller,
+  read: () => Promise<Pick<RouteRequest<unknown, unknown, unknown>, 'params' | 'query' | 'body'>>,
+  deps: ApiDeps,
+): Promise<Access> {
+  if (!route.accessFor) return route.access;
+  try {
+    const needed = await route.accessFor({ ...(await read()), deps });
+    return caller.can(needed) ? route.access : needed;
+  } catch {
+    return route.access;
   }
 }
 
@@ -191,10 +230,16 @@ export function mountRoutes(app: Hono, prefix: string, routes: readonly RouteDef
         const problem = crossSiteProblem(c);
         if (problem) throw new ApiError(403, 'cross_site', problem);
       }
+      const read = async () => ({
+        params: parseWith(route.params, c.req.param(), 'path'),
+        query: parseWith(route.query, c.req.query(), 'query'),
+        body: route.body ? parseWith(route.body, await readJson(c), 'body') : undefined,
+      });
+      if (caller && route.access !== 'public' && !caller.can(route.access)) {
+        requireAccess(caller, await refusalFor(route, caller, read, deps));
+      }
       requireAccess(caller, route.access);
-      const params = parseWith(route.params, c.req.param(), 'path');
-      const query = parseWith(route.query, c.req.query(), 'query');
-      const body = route.body ? parseWith(route.body, await readJson(c), 'body') : undefined;
+      const { params, query, body } = await read();
       if (route.accessFor) requireAccess(caller, await route.accessFor({ params, query, body, deps }));
       const response = await route.handler({ params, query, body, c, deps, caller });
       if (deps.checkResponses) await checkResponse(route, response);

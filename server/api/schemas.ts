@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Graph, Problem } from '../core/graph.ts';
+import { Graph, Problem } from '../core/graph/model.ts';
 import { EXECUTION_STATUSES } from '../store/schema.ts';
 import type { VersionRow, VersionSummary } from '../store/versions.ts';
 import type { LastRun, WorkflowListItem, WorkflowRow } from '../store/workflows.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
 import { createRunService } from '../runs/service.ts';

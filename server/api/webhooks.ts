@@ -2,7 +2,8 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { findNodeType } from '../../nodes/catalogue.ts';
-import { Graph } from '../core/graph.ts';
+import type { ConfigOf } from '../../nodes/define.ts';
+import { Graph } from '../core/graph/model.ts';
 import type { RunService } from '../runs/service.ts';
 import { type ExecutionRow, TERMINAL_STATUSES } from '../store/executions.ts';
 import type { Repositories } from '../store/repositories.ts';
@@ -17,14 +18,8 @@ import { SIGNATURE_HEADER, type VerifiedSignature, verifySignature } from './sig
 /** Request headers that never go into a run's payload (they would be stored with its steps). */
 const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', SIGNATURE_HEADER]);
 
-const WebhookConfig = z.object({
-  method: z.string(),
-  path: z.string(),
-  secretCredentialId: z.string().optional(),
-  respond: z.enum(['immediately', 'lastNode']),
-  timeoutMs: z.number(),
-});
-type WebhookConfig = z.output<typeof WebhookConfig>;
+const webhookTrigger = findNodeType('trigger.webhook');
+type WebhookConfig = ConfigOf<typeof webhookTrigger>;
 
 /**
  * `/hooks/<workflow id>/<path>`: an HTTP request starts a run of the workflow's published version
@@ -43,10 +38,10 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
     if (trigger === undefined) {
       const graph = Graph.safeParse(await repos.workflows.versionGraph(versionId));
       const node = graph.success
-        ? graph.data.nodes.find((candidate) => candidate.type === 'trigger.webhook')
+        ? graph.data.nodes.find((candidate) => candidate.type === webhookTrigger.type)
         : undefined;
-      const parsed = node ? findNodeType('trigger.webhook')?.config.safeParse(node.config) : undefined;
-      trigger = parsed?.success ? WebhookConfig.parse(parsed.data) : null;
+      const parsed = node ? webhookTrigger.config.safeParse(node.config) : undefined;
+      trigger = parsed?.success ? parsed.data : null;
       triggers.set(versionId, trigger);
     }
     return trigger ?? undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { edge, graph, httpNode, ifNode, manualTrigger, setFields } from '../testing/graph-fixtures.ts';
 import { diffGraphs, type GraphDiff } from './diff.ts';
-import type { Graph } from './graph.ts';
+import type { Graph } from './graph/model.ts';
 
 // The graph every test starts from:
 //

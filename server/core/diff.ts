@@ -1,6 +1,6 @@
 import diff from 'microdiff';
 import { z } from 'zod';
-import type { Graph, GraphEdge, GraphNode } from './graph.ts';
+import type { Graph, GraphEdge, GraphNode } from './graph/model.ts';
 
 export const FieldChange = z.object({
   field: z.string().describe('Dot path, e.g. config.url or name'),

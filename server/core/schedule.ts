@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Graph } from './graph.ts';
+import type { Graph } from './graph/model.ts';
 
 /** A workflow's schedule: the config of its `trigger.schedule` node. */
 export interface Schedule {

@@ -10,7 +10,7 @@ import {
   node,
   setFields,
 } from '../testing/graph-fixtures.ts';
-import { type Graph, type GraphEdge, type GraphNode, Problem } from './graph.ts';
+import { type Graph, type GraphEdge, type GraphNode, Problem } from './graph/model.ts';
 import { validateGraph } from './validate.ts';
 
 /** Validates, and checks that every problem has the documented shape (no extra keys) and a readable message. */
@@ -469,13 +469,11 @@ describe('validateGraph: problems', () => {
 });
 
 describe('validateGraph: large graphs', () => {
-  it('validates a chain of 2000 nodes quickly', () => {
-    // n0 ──▶ n1 ──▶ n2 ──▶ … ──▶ n1999
+  it('validates a chain of 2000 nodes, finding no problem', () => {
+    // n0 ──▶ n1 ──▶ n2 ──▶ … ──▶ n1999   (how long it takes: `npm run bench store`)
     const subject = chain(2000);
     expect(subject.nodes).toHaveLength(2000);
-    const started = performance.now();
     expect(problemsOf(subject)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('checks step references between nodes far apart in a 2000-node chain', () => {

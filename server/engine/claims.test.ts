@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphCache } from '../core/engine/graph-cache.ts';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { SandboxPool } from '../sandbox/pool.ts';
 import { edge, node, stepRunsNow, testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
 import { engineRecords, storeFile } from '../testing/store.ts';

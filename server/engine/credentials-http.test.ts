@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
 import { storeFile } from '../testing/store.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { byNode, edge, node, stepRunsNow, testEngine, testHttpServer } from '../testing/engine.ts';
 import { storeFile } from '../testing/store.ts';
 import { DISPLAY_CAP_BYTES } from './data-caps.ts';

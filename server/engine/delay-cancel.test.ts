@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import {
   byNode,
   edge,
@@ -68,17 +68,14 @@ describe('delay', () => {
     const after = nodes.after;
     expect(wait).toMatchObject({ status: 'succeeded', output: { order: 7 } });
     expect(wait?.continueAt).not.toBeNull();
-    const waitStarted = Date.parse(wait?.startedAt as string);
-    const waitFinished = Date.parse(wait?.finishedAt as string);
+    // The next step is due one second after the moment the delay step ran (which lies within its
+    // attempt), and starts no earlier. That the delay schedules rather than sleeps is shown by the
+    // cancel below (a job in the future, held by no worker); exact times from a stopped clock are
+    // in step-execute.test.ts.
     const continueAt = Date.parse(wait?.continueAt as string);
-    const afterStarted = Date.parse(after?.startedAt as string);
-    // The delay step itself returns at once: it schedules, it does not sleep.
-    expect(waitFinished - waitStarted).toBeLessThan(500);
-    expect(continueAt - waitStarted).toBeGreaterThanOrEqual(1000);
-    expect(continueAt - waitStarted).toBeLessThan(1500);
-    expect(afterStarted).toBeGreaterThanOrEqual(continueAt);
-    expect(afterStarted - waitFinished).toBeGreaterThanOrEqual(950);
-    expect(afterStarted - waitFinished).toBeLessThan(3000);
+    expect(continueAt - 1000).toBeGreaterThanOrEqual(Date.parse(wait?.startedAt as string));
+    expect(continueAt - 1000).toBeLessThanOrEqual(Date.parse(wait?.finishedAt as string));
+    expect(Date.parse(after?.startedAt as string)).toBeGreaterThanOrEqual(continueAt);
     expect(after).toMatchObject({ status: 'succeeded', input: { order: 7 }, output: { order: 7, waited: 'yes' } });
   });
 });
@@ -103,7 +100,7 @@ describe('cancel', () => {
     expect(canceled?.status).toBe('canceled');
     expect(canceled?.finishedAt).not.toBeNull();
     // The delay step's own job may take a moment to be marked complete; nothing else may stay.
-    await waitUntil('the queue is empty', async () => (await queuedJobs()).length === 0, 2000);
+    await waitUntil('the queue is empty', async () => (await queuedJobs()).length === 0);
     const { rows } = await engine.pgPool.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs');
     expect(rows[0]?.n).toBe(0);
 
@@ -166,7 +163,7 @@ describe('cancel', () => {
     expect(first?.retryAt).not.toBeNull();
 
     expect(await cancelRun(engine.runs, started.id)).toBe(true);
-    await waitUntil('the queue is empty', async () => (await queuedJobs(started.id)).length === 0, 2000);
+    await waitUntil('the queue is empty', async () => (await queuedJobs(started.id)).length === 0);
     await sleep(Math.max(0, Date.parse(first?.retryAt as string) - Date.now()) + 500);
     expect(http.requests.filter((request) => request.url === '/broken')).toHaveLength(1);
     expect(stepRunsNow(engine.store, started.id).map((step) => [step.nodeId, step.attempt, step.status])).toEqual([

@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import { ManualClock } from '../core/engine/testing/memory-ports.ts';
+import type { Graph } from '../core/graph/model.ts';
 import {
   edge,
   executionNow,
@@ -14,9 +15,7 @@ import {
 } from '../testing/engine.ts';
 import { StepReleased, untilReleased } from './drain.ts';
 import { stepJobKey } from './queue.ts';
-
-/** Short, so the test is quick; the slow call below ends well inside it. */
-const GRACE_SECONDS = 2;
+import { startWorker } from './worker.ts';
 
 let engine: Awaited<ReturnType<typeof testEngine>>;
 let slow: Awaited<ReturnType<typeof testHttpServer>>;
@@ -26,29 +25,33 @@ let slowAnsweredAt = 0;
 /** Requests `stuck` holds until the test lets them go. */
 const held: ServerResponse[] = [];
 const workers: ChildProcess[] = [];
-const drainBefore = process.env.WORKER_DRAIN_SECONDS;
 
 type Worker = Awaited<ReturnType<typeof spawnWorkerProcess>>;
 
-async function spawnWorker(): Promise<Worker> {
-  const child = await spawnWorkerProcess(engine);
+/** A worker process with a drain grace of `graceSeconds` (WORKER_DRAIN_SECONDS). */
+async function spawnWorker(graceSeconds: number): Promise<Worker> {
+  const child = await spawnWorkerProcess(engine, 4, { WORKER_DRAIN_SECONDS: String(graceSeconds) });
   workers.push(child);
   return child;
 }
 
-/** Sends SIGTERM and answers the exit code and how long the process took to exit. */
-async function terminate(child: Worker): Promise<{ code: number | null; tookMs: number; exitedAt: number }> {
-  const sentAt = Date.now();
+/** Sends SIGTERM and answers the exit code and when the process exited. */
+async function terminate(child: Worker): Promise<{ code: number | null; exitedAt: number }> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   const code = await exited;
-  const exitedAt = Date.now();
-  return { code, tookMs: exitedAt - sentAt, exitedAt };
+  return { code, exitedAt: Date.now() };
+}
+
+/** Lets the requests `stuck` holds go, answered. */
+function answerHeld(): void {
+  for (const response of held.splice(0)) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end('{"done":true}');
+  }
 }
 
 beforeAll(async () => {
-  // Spawned workers inherit the environment: this is how they get the short grace.
-  process.env.WORKER_DRAIN_SECONDS = String(GRACE_SECONDS);
   engine = await testEngine();
   slow = await testHttpServer((_, response) => {
     setTimeout(() => {
@@ -63,8 +66,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (drainBefore === undefined) delete process.env.WORKER_DRAIN_SECONDS;
-  else process.env.WORKER_DRAIN_SECONDS = drainBefore;
   for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await engine?.close();
   await slow?.close();
@@ -88,7 +89,8 @@ const pidOf = (workerId: string | null | undefined) => workerId?.split(':')[1];
 
 describe('a worker sent SIGTERM', () => {
   it('lets a running step finish within the grace, takes no new step, and exits 0', async () => {
-    const first = await spawnWorker();
+    // A grace far longer than the 1 s call, so it ends inside it on any machine.
+    const first = await spawnWorker(60);
     const started = await engine.run(graph(`${slow.url}/slow`));
     await waitUntil('the call is running', () => callOf(started.id).some((step) => step.status === 'running'));
 
@@ -104,7 +106,7 @@ describe('a worker sent SIGTERM', () => {
     expect(executionNow(engine.store, started.id)?.status).toBe('running');
     expect(stepRunsNow(engine.store, started.id).some((step) => step.nodeId === 'done')).toBe(false);
 
-    const second = await spawnWorker();
+    const second = await spawnWorker(60);
     const { execution, steps } = await engine.finished(started.id);
     expect(execution.status).toBe('succeeded');
     expect(steps.map((step) => [step.nodeId, step.attempt, step.status])).toEqual([
@@ -118,36 +120,36 @@ describe('a worker sent SIGTERM', () => {
   }, 30_000);
 
   it('releases a step still running after the grace: not failed, taken over at once by another worker', async () => {
-    const first = await spawnWorker();
+    // The call is never answered while the first worker lives: any grace runs out; a short one is quick.
+    const first = await spawnWorker(1);
     const started = await engine.run(graph(`${stuck.url}/stuck`));
     await waitUntil('the call is running', () => callOf(started.id).some((step) => step.status === 'running'));
     expect(pidOf(callOf(started.id)[0]?.workerId)).toBe(String(first.pid));
-    const second = await spawnWorker();
+    const second = await spawnWorker(1);
 
     const stopped = await terminate(first);
     expect(stopped.code, first.output()).toBe(0);
-    expect(stopped.tookMs).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000 - 100);
-    expect(stopped.tookMs).toBeLessThan(GRACE_SECONDS * 1000 + 3000);
     expect(first.output()).toContain('released the steps still running');
+    // Due at once, not after graphile-worker's backoff (whether or not the second worker has it yet).
+    const { rows: due } = await engine.pgPool.query(
+      'select run_at <= now() as due from graphile_worker.jobs where key = $1',
+      [stepJobKey({ executionId: started.id, nodeId: 'call', scope: '', attempt: 1 })],
+    );
+    expect(due).toEqual([{ due: true }]);
 
-    // The second worker takes the same attempt over (its request, too, is held), well before
-    // graphile-worker's backoff, and the queue attempt the first worker used was given back.
+    // The second worker takes the same attempt over (its request, too, is held), and the queue
+    // attempt the first worker used was given back.
     await waitUntil(
       'the second worker runs the call',
       () => stuck.requests.length === 2 && pidOf(callOf(started.id)[0]?.workerId) === String(second.pid),
-      5000,
     );
-    expect(Date.now() - stopped.exitedAt).toBeLessThan(2500);
     const { rows } = await engine.pgPool.query('select attempts, last_error from graphile_worker.jobs where key = $1', [
       stepJobKey({ executionId: started.id, nodeId: 'call', scope: '', attempt: 1 }),
     ]);
     expect(rows).toEqual([{ attempts: 1, last_error: expect.stringContaining('released') }]);
     expect(callOf(started.id).map((step) => [step.attempt, step.status])).toEqual([[1, 'running']]);
 
-    for (const response of held.splice(0)) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"done":true}');
-    }
+    answerHeld();
     const { execution, steps } = await engine.finished(started.id);
     expect(execution.status).toBe('succeeded');
     // One attempt of the call, stored once, by the worker that took it over; no failure recorded.
@@ -163,6 +165,53 @@ describe('a worker sent SIGTERM', () => {
     );
     expect((await terminate(second)).code).toBe(0);
   }, 40_000);
+});
+
+describe('the drain grace, on the engine’s clock', () => {
+  it('keeps a running step for exactly the grace, then releases it for another worker', async () => {
+    const GRACE_MS = 60_000;
+    const clock = new ManualClock(new Date().toISOString());
+    // Not one of the engine's workers: this test stops it, the engine's close would stop it again.
+    const first = await startWorker({
+      store: engine.store,
+      pgPool: engine.pgPool,
+      log: engine.log,
+      concurrency: 4,
+      pollIntervalMs: 100,
+      masterKey: engine.masterKey,
+      clock,
+      drainMs: GRACE_MS,
+    });
+    const started = await engine.run(graph(`${stuck.url}/in-process`));
+    await waitUntil('the call is running', () => callOf(started.id).some((step) => step.status === 'running'));
+    const byFirst = callOf(started.id)[0]?.workerId;
+
+    let stopped = false;
+    const stopping = first.stop().then(() => {
+      stopped = true;
+    });
+    const later = (ms: number) => clock.advanceTo(new Date(clock.nowMs() + ms).toISOString());
+    // Nothing but the clock ends the grace: a moment of real time changes nothing.
+    later(GRACE_MS - 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(false);
+    expect(callOf(started.id).map((step) => [step.status, step.workerId])).toEqual([['running', byFirst]]);
+
+    later(1);
+    await stopping;
+    // Released, not failed: the claim stays running for whoever takes the job next.
+    expect(callOf(started.id).map((step) => [step.status, step.workerId])).toEqual([['running', byFirst]]);
+    const second = await engine.startWorker();
+    const calls = () => stuck.requests.filter((request) => request.url === '/in-process').length;
+    await waitUntil(
+      'another worker makes the call',
+      () => callOf(started.id)[0]?.workerId === second.workerId && calls() === 2,
+    );
+    answerHeld();
+    const { execution } = await engine.finished(started.id);
+    expect(execution.status).toBe('succeeded');
+    expect(callOf(started.id).map((step) => [step.attempt, step.status])).toEqual([[1, 'succeeded']]);
+  });
 });
 
 describe('untilReleased', () => {

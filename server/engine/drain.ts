@@ -3,8 +3,8 @@ import { StepReleased } from '../core/engine/released.ts';
 
 /**
  * Draining a worker that is told to stop (SIGTERM). graphile-worker stops taking jobs and waits
- * for the running ones; after its `gracefulShutdownAbortTimeout` (our drain grace) it aborts the
- * jobs' `abortSignal`. A step still running then is released, not failed: it did not fail, its
+ * for the running ones; when the drain grace is over (timed on the engine's clock, worker.ts), the
+ * steps' abort signal fires. A step still running then is released, not failed: it did not fail, its
  * worker left. The step runner throws `StepReleased` without storing anything (an action's claim
  * stays `running` under its job, which is how the same job, picked up again, takes it over), so
  * graphile-worker unlocks the job as a failure, with its backoff; `requeueReleasedJobs` then

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { edge, node, spawnWorkerProcess, testEngine, testHttpServer } from '../testing/engine.ts';
 import { storeFile } from '../testing/store.ts';
 import { startRun } from './runs.ts';
@@ -16,23 +16,6 @@ import { startRun } from './runs.ts';
 const slow = (ms: number, n: number) =>
   `{{ (() => { const t = Date.now(); while (Date.now() - t < ${ms}); return ${n} })() }}`;
 
-/** How long the test process's event loop went without running a 10 ms timer, at most, while `work` ran. */
-async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const ticking = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 10);
-  try {
-    const result = await work();
-    return { result, stallMs: Math.max(stallMs, performance.now() - last) };
-  } finally {
-    clearInterval(ticking);
-  }
-}
-
 describe('a step with slow expressions, on a worker in this process', () => {
   let engine: Awaited<ReturnType<typeof testEngine>>;
 
@@ -45,7 +28,7 @@ describe('a step with slow expressions, on a worker in this process', () => {
     await engine?.close();
   });
 
-  it('fails within about the budget, naming node and field, once, and the event loop keeps turning', async () => {
+  it('fails at the budget of the whole step, naming node and field, once', async () => {
     //  Start ──▶ Slow fields (70 fields of 200 ms each: 14 s if each had its own limit)
     const graph: Graph = {
       nodes: [
@@ -56,13 +39,8 @@ describe('a step with slow expressions, on a worker in this process', () => {
       ],
       edges: [edge('start', 'slow')],
     };
-    const { result, stallMs } = await longestStall(async () => {
-      const execution = await engine.run(graph);
-      const began = performance.now();
-      const done = await engine.finished(execution.id, 20_000);
-      return { ...done, tookMs: performance.now() - began };
-    });
-
+    // Each field alone is well within the budget: only a budget spent across fields fails the step.
+    const result = await engine.finished((await engine.run(graph)).id, 20_000);
     expect(result.execution.status).toBe('failed');
     const attempts = result.steps.filter((step) => step.nodeId === 'slow');
     expect(attempts.map((step) => [step.attempt, step.status])).toEqual([[1, 'failed']]); // not retried
@@ -71,10 +49,9 @@ describe('a step with slow expressions, on a worker in this process', () => {
     expect(error.message).toMatch(
       /^node "Slow fields", field fields\.\d+\.value: expressions ran longer than 1000 ms, the time budget for all the expressions of a step$/,
     );
-    // About the budget (plus queueing and storing), far from the 14 s of 70 fields × 200 ms.
-    expect(result.tookMs).toBeLessThan(1000 + 2000);
-    // The worker's loop (this process's) ran a 10 ms timer all along: never held for a 200 ms call.
-    expect(stallMs).toBeLessThan(150);
+    // That the worker's loop keeps turning meanwhile is checked where expressions run
+    // (server/sandbox/pool.test.ts, templates.test.ts); how long it waits at most is a figure of
+    // `npm run bench sandbox`.
   });
 });
 
@@ -144,24 +121,7 @@ describe('two workers, slow expressions and HTTP calls', () => {
       ),
     );
 
-    // The longest any worker went without a heartbeat, as PostgreSQL sees it, while the runs ran.
-    let silentMs = 0;
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        const { rows } = await engine.pgPool.query<{ silent: number }>(
-          `select coalesce(max(extract(epoch from now() - last_seen) * 1000), 0)::float8 as silent
-           from stepwise_worker_heartbeats`,
-        );
-        silentMs = Math.max(silentMs, rows[0]?.silent ?? 0);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    })();
-    const { result: finished, stallMs } = await longestStall(() =>
-      Promise.all(started.map((execution) => engine.finished(execution.id, 90_000))),
-    );
-    watching = false;
-    await watch;
+    const finished = await Promise.all(started.map((execution) => engine.finished(execution.id, 90_000)));
 
     const workerIds = new Set<string>();
     for (const { execution, steps } of finished) {
@@ -184,9 +144,7 @@ describe('two workers, slow expressions and HTTP calls', () => {
     );
     expect(duplicates).toEqual([]);
 
-    // No worker was declared dead: heartbeats kept coming (every 2 s), and neither worker released another's jobs.
-    expect(silentMs).toBeLessThan(5000);
-    expect(stallMs).toBeLessThan(250);
+    // No worker was declared dead: heartbeats kept coming, so neither worker released another's jobs.
     expect(warnings.join('')).not.toContain('released the jobs of workers that stopped');
     expect(child?.output()).not.toContain('released the jobs of workers that stopped');
   }, 120_000);

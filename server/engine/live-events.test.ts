@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../core/engine/events.ts';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
 import { EventHub } from './event-hub.ts';
 import { startRun } from './runs.ts';

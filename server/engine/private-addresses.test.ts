@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
 import { isPrivateAddress, refusePrivateAddresses, refusingPrivateAddresses, sendHttp } from './http.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { publishVersion } from '../store/publications.ts';
 import { insertVersion } from '../store/versions.ts';
 import { byNode, edge, node, testEngine, testHttpServer } from '../testing/engine.ts';
@@ -111,11 +111,28 @@ describe('retrying a run', () => {
     // The original run keeps its own history.
     expect((await engine.finished(original.id)).steps).toEqual(failed.steps);
 
-    // Fresh: the published version (a newer one here), every step run again.
+    // A run is retried once: asking again, in either mode, names the retry to go on from.
+    const again = await retryRun(engine.runs, original.id, 'from-failure').catch((error: unknown) => error);
+    expect(again).toBeInstanceOf(RunConflict);
+    expect(again).toMatchObject({ details: { retriedAs: resumed.id } });
+
+    // Fresh: the published version (a newer one here), every step run again. Another failed run,
+    // since the first one has its retry.
+    broken.add('/submit');
+    const failedAgain = await startRun(engine.runs, {
+      workflowId: workflow.id,
+      versionId: version.id,
+      trigger: 'manual',
+      payload: { order: 42 },
+    });
+    expect((await engine.finished(failedAgain.id)).execution.status).toBe('failed');
+    broken.delete('/submit');
+    const lookupsBeforeFresh = lookups();
     const v2 = insertVersion(engine.store.db, { workflowId: workflow.id, graph: graph('v2') });
     publishVersion(engine.store.db, { workflowId: workflow.id, versionId: v2.id, versionNumber: v2.number });
-    const fresh = await retryRun(engine.runs, original.id, 'fresh');
-    expect(fresh).toMatchObject({ retryOf: original.id, trigger: 'retry', versionId: v2.id });
+    await expect(retryRun(engine.runs, original.id, 'fresh')).rejects.toThrow(`already retried as ${resumed.id}`);
+    const fresh = await retryRun(engine.runs, failedAgain.id, 'fresh');
+    expect(fresh).toMatchObject({ retryOf: failedAgain.id, trigger: 'retry', versionId: v2.id });
     const third = await engine.finished(fresh.id);
     expect(third.execution.status).toBe('succeeded');
     expect(third.steps.map((step) => [step.nodeId, step.attempt, step.status, step.reused])).toEqual([
@@ -124,11 +141,11 @@ describe('retrying a run', () => {
       ['submit', 1, 'succeeded', false],
       ['done', 1, 'succeeded', false],
     ]);
-    expect(lookups()).toBe(lookupsBefore + 1);
+    expect(lookups()).toBe(lookupsBeforeFresh + 1);
     expect(byNode(third.steps).done?.output).toEqual({ email: 'ada@example.com', version: 'v2' });
-    expect(fresh.retryChain).toBe(original.id);
+    expect(fresh.retryChain).toBe(failedAgain.id);
     expect(http.requests.filter((request) => request.url === '/submit').at(-1)?.headers['idempotency-key']).toBe(
-      `${original.id}:submit`,
+      `${failedAgain.id}:submit`,
     );
 
     // A run that succeeded cannot be retried, in either mode.

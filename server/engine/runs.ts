@@ -13,7 +13,7 @@ import type {
   StepQueue,
   TriggerKind,
 } from '../core/engine/ports.ts';
-
+import { AlreadyRetried } from '../core/engine/ports.ts';
 import { capErrorText } from './data-caps.ts';
 
 /** The wired ports plus the store, as the API and the scheduler hold them (server/engine/adapters.ts). */
@@ -31,6 +31,12 @@ export interface RunsPorts {
 
 export class RunConflict extends Error {
   override name = 'RunConflict';
+  /** What the caller can act on (the retry to retry instead), sent as the 409's details. */
+  readonly details: Record<string, unknown> | undefined;
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.details = details;
+  }
 }
 
 const graphOf = (deps: RunsPorts, run: Pick<Execution, 'id' | 'versionId'>): Promise<CompiledGraph> =>
@@ -117,6 +123,23 @@ export async function retryRun(
   if (original.status !== 'failed' && original.status !== 'canceled') {
     throw new RunConflict(`only a failed or canceled run can be retried; this one is ${original.status}`);
   }
+  if (original.trigger === 'test') {
+    throw new RunConflict('a test run of the draft is not retried: run the draft again from the editor');
+  }
+  try {
+    return await retryOnce(deps, original, mode, createdBy);
+  } catch (error) {
+    if (error instanceof AlreadyRetried) throw new RunConflict(error.message, { retriedAs: error.retryId });
+    throw error;
+  }
+}
+
+async function retryOnce(
+  deps: RunsPorts,
+  original: Execution,
+  mode: 'from-failure' | 'fresh',
+  createdBy: string | null,
+): Promise<Execution> {
   if (mode === 'fresh') {
     const publishedVersionId = await deps.runStore.publishedVersionOf(original.workflowId);
     if (!publishedVersionId) throw new RunConflict('the workflow has no published version to run');

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import {
   edge,
   node,

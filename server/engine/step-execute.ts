@@ -1,12 +1,13 @@
-import { type HttpRequest, type HttpResponse, type NodeContext, outputsOf } from '../../nodes/define.ts';
+import type { HttpRequest, HttpResponse, NodeContext } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { type StepId, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
-import type { RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
+import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
 import { retryDelayMs } from '../core/engine/retry.ts';
+import { portsOf } from '../core/graph/ports.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import {
@@ -36,6 +37,8 @@ export interface StepExecuteDeps {
   readonly http: HttpSender;
   readonly log: Logger;
   readonly random?: () => number;
+  /** What a node sees as now (a delay counts from it) and retries are scheduled from. */
+  readonly clock: Clock;
 }
 
 /**
@@ -66,7 +69,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         idempotencyKey: idempotencyKey(execution, step),
         trigger: execution.triggerPayload ?? {},
         signal: abortSignal ?? new AbortController().signal,
-        now: () => new Date(),
+        now: () => new Date(deps.clock.nowMs()),
         evaluate: async (value) => {
           try {
             return await evaluateTemplates(value, await scopeFor(), deps.sandbox, budget);
@@ -86,7 +89,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       const result = await untilReleased(abortSignal, () =>
         node.definition.execute({ config: node.config, input, ctx }),
       );
-      const ports = outputsOf(node.definition, node.config);
+      const ports = portsOf(node.definition, node.config);
       const port = result.port ?? ports[0] ?? 'main';
       if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
       const checked = checkOutput(result.output);
@@ -118,7 +121,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         status: 'failed',
         // A thrown message may be megabytes (a script can throw any string): stored capped.
         error: capError({ name: error.name, message: error.message, retryable: delay !== undefined }),
-        ...(delay !== undefined ? { retryAt: new Date(Date.now() + delay).toISOString() } : {}),
+        ...(delay !== undefined ? { retryAt: new Date(deps.clock.nowMs() + delay).toISOString() } : {}),
       };
     }
   };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
-import type { Metrics } from '../core/engine/ports.ts';
+import type { Clock, Metrics } from '../core/engine/ports.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { MasterKey } from '../security/master-key.ts';
@@ -33,6 +33,8 @@ export interface StepRunnerDeps {
   /** Opens the credentials HTTP requests authenticate with. */
   readonly masterKey: MasterKey;
   readonly random?: () => number;
+  /** The process's clock unless a test moves time itself. */
+  readonly clock?: Clock;
   readonly metrics?: Metrics;
   /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
   readonly draining?: () => boolean;
@@ -48,17 +50,19 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     onCommitFailure: (error) => deps.log.fatal({ error: error.message }, 'the engine could not commit its writes'),
   });
   const queue = new StepJobBatcher(deps.pgPool);
+  const clock = deps.clock ?? systemClock;
   return createStepRunner({
     runStore,
     queue,
     events: new PgEventBus(queue),
-    clock: systemClock,
+    clock,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     execute: createStepExecutor({
       runs: runStore,
       sandbox: deps.sandbox,
       http: authenticatedHttp(deps.sendHttp ?? sendHttp, sqliteRepositories(deps.store).credentials, deps.masterKey),
       log: deps.log,
+      clock,
       ...(deps.random ? { random: deps.random } : {}),
     }),
     graphs: deps.graphs,

@@ -5,9 +5,11 @@ import { Logger as GraphileLogger, type Runner, run, type WorkerEvents } from 'g
 import type pg from 'pg';
 import { GraphCache } from '../core/engine/graph-cache.ts';
 import { StepJob } from '../core/engine/jobs.ts';
+import type { Clock } from '../core/engine/ports.ts';
 import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
+import { systemClock } from './adapters.ts';
 import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
 import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
@@ -29,6 +31,8 @@ export interface WorkerOptions {
   readonly masterKey: StepRunnerDeps['masterKey'];
   /** How long `stop` lets running steps finish before it releases them to other workers. */
   readonly drainMs?: number;
+  /** Times the drain grace and the steps: the process's clock unless a test moves time itself. */
+  readonly clock?: Clock;
   /** Steps of one run this process runs at once; more are deferred (slots.ts). */
   readonly runConcurrency?: number;
 }
@@ -37,6 +41,9 @@ export interface EngineWorker {
   readonly workerId: string;
   stop(): Promise<void>;
 }
+
+/** The longest delay `setTimeout` takes (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
@@ -55,6 +62,10 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   events.on('pool:create', ({ workerPool }) => liveness.track(workerPool.id));
   events.on('worker:create', ({ worker }) => liveness.track(worker.workerId));
   let draining = false;
+  const clock = options.clock ?? systemClock;
+  // Aborted when a stopping worker's drain grace is over: the steps still running are released.
+  const graceOver = new AbortController();
+  let followingPool = false;
   // Cancels reach the steps running here at once: their HTTP calls and scripts are aborted.
   const aborts = new ExecutionAborts();
   // Only cancels concern a worker: other notifications are skipped unparsed.
@@ -74,6 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     log: options.log,
     masterKey: options.masterKey,
     draining: () => draining,
+    clock,
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
   });
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
@@ -110,16 +122,22 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
           throw new StepDeferred(wait);
         }
         if (test) testSteps++;
+        // graphile-worker aborts its pool's signal (the same for every job) if it ever shuts down
+        // forcefully: the steps are released then too. Listened to once, not once per job.
+        if (!followingPool && helpers.abortSignal) {
+          followingPool = true;
+          helpers.abortSignal.addEventListener('abort', () => graceOver.abort(), { once: true });
+        }
         // Watched before the step reads its run (execution-aborts.ts says why).
         const canceled = job.success ? aborts.watch(job.data.executionId) : undefined;
-        const either = canceled && helpers.abortSignal ? eitherSignal(helpers.abortSignal, canceled.signal) : undefined;
-        const signal = either?.signal ?? canceled?.signal ?? helpers.abortSignal;
+        const either = canceled ? eitherSignal(graceOver.signal, canceled.signal) : undefined;
+        const signal = either?.signal ?? graceOver.signal;
         try {
           await runStep(payload, helpers.job.id, signal);
         } catch (error) {
           // Its run was canceled: the job is done (the cancel marked its attempt canceled), and
           // neither retried nor recorded as a failure.
-          if (error instanceof StepReleased && canceled?.signal.aborted && !helpers.abortSignal?.aborted) return;
+          if (error instanceof StepReleased && canceled?.signal.aborted && !graceOver.signal.aborted) return;
           // Thrown on, so graphile-worker unlocks the job (it would complete it on success).
           if (error instanceof StepReleased) released.set(helpers.job.id, helpers.job.attempts);
           throw error;
@@ -132,8 +150,9 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     },
     preset: {
       worker: {
-        // When graphile-worker aborts the steps still running (helpers.abortSignal) after a stop.
-        gracefulShutdownAbortTimeout: options.drainMs ?? DEFAULT_DRAIN_MS,
+        // The grace is timed here, on the engine's clock (`stop`), not by graphile-worker's own
+        // timer, which would abort helpers.abortSignal: set to the longest a timer may wait.
+        gracefulShutdownAbortTimeout: MAX_TIMER_MS,
         // Fetch several jobs per round trip (measured: a local queue of 4x the concurrency halves
         // PostgreSQL's cost of fetching); complete them in batches per event-loop turn.
         localQueue: { size: Math.max(4, options.concurrency * 4) },
@@ -150,7 +169,12 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
       // Resolves once every running step has ended or been released, and their jobs are unlocked;
       // heartbeats go on meanwhile, so no other worker takes this one's jobs for dead.
       draining = true;
-      await runner.stop();
+      const endGrace = clock.after(options.drainMs ?? DEFAULT_DRAIN_MS, () => graceOver.abort());
+      try {
+        await runner.stop();
+      } finally {
+        endGrace();
+      }
       if (released.size > 0) {
         const requeued = await requeueReleasedJobs(options.pgPool, released).catch((error: unknown) => {
           // They still run again, after graphile-worker's backoff.

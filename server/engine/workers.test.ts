@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { edge, node, spawnWorkerProcess, testEngine, testHttpServer } from '../testing/engine.ts';
 import { storeFile } from '../testing/store.ts';
 import { startRun } from './runs.ts';

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxError, SandboxPool } from './pool.ts';
 
@@ -23,7 +24,11 @@ interface Attack {
 
 const TIMEOUT_MS = 250;
 const MAX_OUTPUT_BYTES = 100_000;
-const HOST_PATH = /\/work\/|node:|file:\/\/|node_modules/;
+/** Where this checkout lives, wherever that is: a host path in a stack trace or message starts with it. */
+const CHECKOUT = resolve(import.meta.dirname, '../..');
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// Written into scripts as a literal: a RegExp's text escapes its `/` by itself.
+const HOST_PATH = new RegExp(`${literally(CHECKOUT)}|node:|file://|node_modules`);
 
 const attacks: Attack[] = [
   // Host objects and modules
@@ -670,6 +675,12 @@ describe('sandbox attack corpus', () => {
       expect(attack.fails !== undefined, attack.name).not.toBe('returns' in attack);
     }
     expect(new Set(attacks.map((attack) => attack.name)).size).toBe(attacks.length);
+  });
+
+  it('recognises a host path as one of this checkout, wherever it lives', () => {
+    expect(HOST_PATH.test(import.meta.filename)).toBe(true);
+    expect(HOST_PATH.test(new Error('here').stack ?? '')).toBe(true);
+    expect(HOST_PATH.test('/nowhere/else.ts')).toBe(false);
   });
 
   it.each(attacks)('$name', async (attack) => {

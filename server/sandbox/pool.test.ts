@@ -4,6 +4,8 @@ import { SandboxError, SandboxPool } from './pool.ts';
 const EXPRESSION_TIMEOUT_MS = 200;
 const SCRIPT_TIMEOUT_MS = 300;
 const MAX_OUTPUT_BYTES = 100_000;
+/** The time limit of scripts whose time is not what a test is about: far beyond what they need, however busy the machine. */
+const ROOMY_MS = 10_000;
 
 const scope = {
   input: { total: 42, name: 'Ada', paid: true, items: [1, 2, 3], customer: { id: 'c1' } },
@@ -34,42 +36,37 @@ async function expectServing(target: SandboxPool): Promise<void> {
     { defined: true, value: 200 },
     { defined: true, value: 'manual' },
   ]);
-  await expect(target.runScript('await null; return input.items.map((x) => x * 2);', scope, 1_000)).resolves.toEqual([
-    2, 4, 6,
-  ]);
+  await expect(target.runScript('await null; return input.items.map((x) => x * 2);', scope, ROOMY_MS)).resolves.toEqual(
+    [2, 4, 6],
+  );
 }
 
-/** Runs a script expected to fail; answers the error and how long the call took. */
+/** Runs a script expected to fail; answers the error. */
 async function failingScript(
   target: SandboxPool,
   code: string,
   timeoutMs = SCRIPT_TIMEOUT_MS,
-): Promise<{ error: SandboxError; elapsed: number }> {
-  const started = performance.now();
-  const error = await target.runScript(code, scope, timeoutMs).then(
+  signal?: AbortSignal,
+): Promise<{ error: SandboxError }> {
+  const error = await target.runScript(code, scope, timeoutMs, undefined, signal).then(
     (value) => {
       throw new Error(`expected the script to fail, it returned ${JSON.stringify(value)}`);
     },
     (thrown: unknown) => thrown,
   );
   expect(error).toBeInstanceOf(SandboxError);
-  return { error: error as SandboxError, elapsed: performance.now() - started };
+  return { error: error as SandboxError };
 }
 
-async function failingExpressions(
-  target: SandboxPool,
-  sources: string[],
-): Promise<{ error: SandboxError; elapsed: number }> {
-  const started = performance.now();
+async function failingExpressions(target: SandboxPool, sources: string[]): Promise<{ error: SandboxError }> {
   let error: unknown;
   try {
     await target.evaluateExpressions(sources, scope);
   } catch (thrown) {
     error = thrown;
   }
-  const elapsed = performance.now() - started;
   expect(error).toBeInstanceOf(SandboxError);
-  return { error: error as SandboxError, elapsed };
+  return { error: error as SandboxError };
 }
 
 describe('evaluateExpressions', async () => {
@@ -142,28 +139,29 @@ describe('evaluateExpressions', async () => {
   });
 
   it('fails an expression over the time limit with a clear message, then keeps working', async () => {
-    const { error, elapsed } = await failingExpressions(pool, ['input.total', '(() => { for (;;) {} })()']);
+    // How far past its limit it is stopped is a figure of `npm run bench sandbox`, not a test.
+    const { error } = await failingExpressions(pool, ['input.total', '(() => { for (;;) {} })()']);
     expect(error.message).toBe(`expressions ran longer than ${EXPRESSION_TIMEOUT_MS} ms`);
-    expect(elapsed).toBeGreaterThanOrEqual(EXPRESSION_TIMEOUT_MS - 20);
-    expect(elapsed).toBeLessThan(EXPRESSION_TIMEOUT_MS + 300);
     await expectServing(pool);
   });
 
   it('answers an expression that outlasts its first slice on the loop, off the loop, with its own value', async () => {
-    // 40 ms: past the 10 ms it may hold the worker's loop, well within its time limit.
-    const slow = '(() => { const until = Date.now() + 40; while (Date.now() < until); return input.total * 2 })()';
-    const ticks: number[] = [];
-    const timer = setInterval(() => ticks.push(performance.now()), 5);
+    // 300 ms: far past the 10 ms it may hold the worker's loop; its own pool's limit is far past that.
+    const roomy = new SandboxPool({ expressionTimeoutMs: ROOMY_MS });
+    const slow = '(() => { const until = Date.now() + 300; while (Date.now() < until); return input.total * 2 })()';
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
     try {
-      expect(await pool.evaluateExpressions([slow, 'input.total'], scope)).toEqual([
+      expect(await roomy.evaluateExpressions([slow, 'input.total'], scope)).toEqual([
         { defined: true, value: 84 },
         { defined: true, value: 42 },
       ]);
     } finally {
       clearInterval(timer);
+      roomy.dispose();
     }
     // The loop kept ticking while the expression ran off it.
-    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks).toBeGreaterThanOrEqual(2);
   });
 
   it('fails a result larger than maxOutputBytes, then keeps working', async () => {
@@ -206,11 +204,11 @@ describe('evaluateExpressions', async () => {
 
 describe('runScript', async () => {
   it('returns the value', async () => {
-    await expect(pool.runScript('return input.total * 2;', scope, 1_000)).resolves.toBe(84);
+    await expect(pool.runScript('return input.total * 2;', scope, ROOMY_MS)).resolves.toBe(84);
     await expect(
-      pool.runScript('return { name: input.name, n: steps.fetch.output.status };', scope, 1_000),
+      pool.runScript('return { name: input.name, n: steps.fetch.output.status };', scope, ROOMY_MS),
     ).resolves.toEqual({ name: 'Ada', n: 200 });
-    await expect(pool.runScript('return [trigger.kind, null, true, "s"];', scope, 1_000)).resolves.toEqual([
+    await expect(pool.runScript('return [trigger.kind, null, true, "s"];', scope, ROOMY_MS)).resolves.toEqual([
       'manual',
       null,
       true,
@@ -223,23 +221,23 @@ describe('runScript', async () => {
       pool.runScript(
         'const a = await Promise.resolve(input.total); const b = await new Promise((r) => r(1)); return a + b;',
         scope,
-        1_000,
+        ROOMY_MS,
       ),
     ).resolves.toBe(43);
   });
 
   it('returns null for undefined, functions and symbols', async () => {
-    await expect(pool.runScript('input.total;', scope, 1_000)).resolves.toBeNull();
-    await expect(pool.runScript('return undefined;', scope, 1_000)).resolves.toBeNull();
-    await expect(pool.runScript('return () => 1;', scope, 1_000)).resolves.toBeNull();
-    await expect(pool.runScript('return Symbol("s");', scope, 1_000)).resolves.toBeNull();
+    await expect(pool.runScript('input.total;', scope, ROOMY_MS)).resolves.toBeNull();
+    await expect(pool.runScript('return undefined;', scope, ROOMY_MS)).resolves.toBeNull();
+    await expect(pool.runScript('return () => 1;', scope, ROOMY_MS)).resolves.toBeNull();
+    await expect(pool.runScript('return Symbol("s");', scope, ROOMY_MS)).resolves.toBeNull();
   });
 
   it('gives each script a fresh copy of its data', async () => {
     await expect(
-      pool.runScript('input.items.push(4); input.total = 0; delete input.name; return input;', scope, 1_000),
+      pool.runScript('input.items.push(4); input.total = 0; delete input.name; return input;', scope, ROOMY_MS),
     ).resolves.toEqual({ total: 0, paid: true, items: [1, 2, 3, 4], customer: { id: 'c1' } });
-    await expect(pool.runScript('return input;', scope, 1_000)).resolves.toEqual(scope.input);
+    await expect(pool.runScript('return input;', scope, ROOMY_MS)).resolves.toEqual(scope.input);
     expect(scope.input).toEqual({ total: 42, name: 'Ada', paid: true, items: [1, 2, 3], customer: { id: 'c1' } });
   });
 
@@ -286,10 +284,8 @@ describe('runScript', async () => {
     ];
 
     it.each(loops)('$name fails at the time limit', async ({ code }) => {
-      const { error, elapsed } = await failingScript(pool, code);
+      const { error } = await failingScript(pool, code);
       expect(error.message).toBe(`script ran longer than ${SCRIPT_TIMEOUT_MS} ms`);
-      expect(elapsed).toBeGreaterThanOrEqual(SCRIPT_TIMEOUT_MS - 20);
-      expect(elapsed).toBeLessThan(SCRIPT_TIMEOUT_MS + 300);
       await expectServing(pool);
     });
 
@@ -304,14 +300,13 @@ describe('runScript', async () => {
     });
 
     it("applies a script's own memory limit, whatever the pool's default", async () => {
-      const started = performance.now();
+      // The memory message, not the 10 s time limit's: the script's own 16 MB stopped it.
       const error = await pool
         .runScript('const chunks = []; for (;;) chunks.push(new Array(100000).fill(chunks.length));', {}, 10_000, 16)
         .catch((thrown: unknown) => thrown as Error);
       expect((error as Error).message).toBe('used more than the 16 MB memory limit');
-      expect(performance.now() - started).toBeLessThan(10_000);
       // A script asking for the pool's default still gets it, and the pool keeps serving.
-      expect(await pool.runScript('return 1 + 1', {}, 1000)).toBe(2);
+      expect(await pool.runScript('return 1 + 1', {}, ROOMY_MS)).toBe(2);
       await expectServing(pool);
     });
 
@@ -334,7 +329,7 @@ describe('runScript', async () => {
         pool.runScript(
           'const end = Date.now() + 15; while (Date.now() < end) {} await null; return input.n * 10 + input.items.length;',
           { input: { n, items: [n] } },
-          1_000,
+          ROOMY_MS,
         ),
       ),
     );
@@ -342,24 +337,26 @@ describe('runScript', async () => {
   });
 
   it('a looping script does not stop expressions or other scripts meanwhile', async () => {
+    // A limit far beyond the test: only its run's cancel (the signal) ends it. What expressions
+    // cost meanwhile is a figure of `npm run bench sandbox`.
+    const stop = new AbortController();
     let settled = false;
-    const looping = failingScript(pool, 'for (;;) {}', 400).finally(() => {
+    const looping = failingScript(pool, 'for (;;) {}', 60_000, stop.signal).finally(() => {
       settled = true;
     });
     await new Promise((resolve) => setTimeout(resolve, 50)); // the loop is now spinning on its isolate
 
-    const started = performance.now();
     for (let n = 0; n < 50; n++) {
       expect(await pool.evaluateExpressions(['input.n * 2'], { input: { n } })).toEqual([
         { defined: true, value: n * 2 },
       ]);
     }
-    const expressionsTook = performance.now() - started;
-    await expect(pool.runScript('return input.total;', scope, 1_000)).resolves.toBe(42);
+    await expect(pool.runScript('return input.total;', scope, ROOMY_MS)).resolves.toBe(42);
 
     expect(settled).toBe(false);
-    expect(expressionsTook).toBeLessThan(150);
+    stop.abort();
     const { error } = await looping;
-    expect(error.message).toBe('script ran longer than 400 ms');
+    expect(error.message).toBe('script stopped: its run was canceled');
+    await expectServing(pool);
   });
 });

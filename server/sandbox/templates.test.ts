@@ -168,31 +168,36 @@ describe('evaluateTemplates', async () => {
   });
 
   it('spends one time budget across calls, and the event loop keeps turning meanwhile', async () => {
-    const slow = '{{ (() => { const t = Date.now(); while (Date.now() - t < 100); return 1 })() }}';
-    // A slow call spends up to 10 ms on the loop before it runs again off it (pool.ts, evaluateOn).
-    const budget = new ExpressionBudget(1_000_000, 400);
-    const ticks: number[] = [];
-    const ticking = setInterval(() => ticks.push(performance.now()), 10);
-    const started = performance.now();
-    try {
-      // Three calls of 100 (+10) ms fit in 400 ms; the fourth is cut at the ~70 ms left, not at 400 ms.
-      for (let n = 0; n < 3; n++) expect(await evaluateTemplates({ a: slow }, scope, pool, budget)).toEqual({ a: 1 });
-      const error = await evaluateTemplates({ a: slow }, scope, pool, budget).catch((thrown: unknown) => thrown);
-      expect(error).toBeInstanceOf(ExpressionTimeError);
-      expect(error).toBeInstanceOf(SandboxError);
-      expect((error as Error).message).toBe(
-        'expressions ran longer than 400 ms, the time budget for all the expressions of a step',
-      );
-      // Once spent, the budget fails a call at once, without running it.
-      await expect(evaluateTemplates({ b: '{{ 1 }}' }, scope, pool, budget)).rejects.toThrow(ExpressionTimeError);
-    } finally {
-      clearInterval(ticking);
+    const slow = '{{ (() => { const t = Date.now(); while (Date.now() - t < 500); return 1 })() }}';
+    // A slow call spends up to 10 ms on the loop, then runs again off it (pool.ts, evaluateOn): two
+    // calls of 500 (+10) ms fit in 1500 ms with nearly 500 ms to spare, a third cannot fit in what
+    // is left, though alone it would fit in a whole budget. How long the loop waits at most is a
+    // figure of `npm run bench sandbox`.
+    const budget = new ExpressionBudget(1_000_000, 1500);
+    for (let n = 0; n < 2; n++) {
+      const { result, ticks } = await ticksDuring(evaluateTemplates({ a: slow }, scope, pool, budget));
+      expect(result).toEqual({ a: 1 });
+      expect(ticks).toBeGreaterThanOrEqual(2); // a 10 ms timer ran while the call ran off the loop
     }
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(400 + 250);
-    // A 10 ms timer fired all along: no gap near the length of a call.
-    expect(ticks.length).toBeGreaterThan(elapsed / 10 / 3);
-    const gaps = ticks.slice(1).map((tick, index) => tick - (ticks[index] ?? tick));
-    expect(Math.max(...gaps)).toBeLessThan(80);
+    const error = await evaluateTemplates({ a: slow }, scope, pool, budget).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ExpressionTimeError);
+    expect(error).toBeInstanceOf(SandboxError);
+    expect((error as Error).message).toBe(
+      'expressions ran longer than 1500 ms, the time budget for all the expressions of a step',
+    );
+    // Once spent, the budget fails a call at once, without running it.
+    await expect(evaluateTemplates({ b: '{{ 1 }}' }, scope, pool, budget)).rejects.toThrow(ExpressionTimeError);
+    expect(await evaluateTemplates({ a: slow }, scope, pool, new ExpressionBudget(1_000_000, 1500))).toEqual({ a: 1 });
   });
 });
+
+/** How often a 10 ms timer ran while `work` was pending: never, if `work` held the event loop. */
+async function ticksDuring<T>(work: Promise<T>): Promise<{ result: T; ticks: number }> {
+  let ticks = 0;
+  const ticking = setInterval(() => ticks++, 10);
+  try {
+    return { result: await work, ticks };
+  } finally {
+    clearInterval(ticking);
+  }
+}

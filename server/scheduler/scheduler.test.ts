@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 import { StepJobBatcher } from '../engine/queue.ts';
 import { reconcileUnfinishedRuns } from '../engine/runs.ts';
 import { listExecutions } from '../store/executions.ts';
@@ -78,7 +78,7 @@ describe('scheduler', () => {
     const scheduler = new Scheduler(engine.runs, engine.repos, engine.log);
     scheduler.start();
     try {
-      await waitUntil('a scheduled run exists', () => runsOf(workflow.id).length > 0, 5000);
+      await waitUntil('a scheduled run exists', () => runsOf(workflow.id).length > 0);
     } finally {
       await scheduler.stop();
     }

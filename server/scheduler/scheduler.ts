@@ -1,4 +1,4 @@
-import { Graph } from '../core/graph.ts';
+import { Graph } from '../core/graph/model.ts';
 import { dueFire, type Schedule, scheduleOf } from '../core/schedule.ts';
 import { type RunsDeps, startRun } from '../engine/runs.ts';
 import type { Logger } from '../log.ts';

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import { type Db, nowIso } from './db.ts';
 import { type AUDIT_ACTOR_KINDS, auditLog } from './schema.ts';
 
@@ -20,7 +20,22 @@ export interface AuditEntry extends Required<Omit<AuditEntryInput, 'details'>> {
   id: number;
   at: string;
   details: unknown;
+  /** The object's name as it is now (a run: its workflow's); null once the object is gone. */
+  objectLabel: string | null;
 }
+
+/**
+ * The name of the entry's object, read where each kind of object keeps it. Written out in SQL:
+ * drizzle leaves columns unqualified in a query without joins, which the subqueries would misread.
+ */
+const objectLabel = sql<string | null>`case audit_log.object_type
+  when 'workflow' then (select w.name from workflows w where w.id = audit_log.object_id)
+  when 'user' then (select u.name from users u where u.id = audit_log.object_id)
+  when 'credential' then (select c.name from credentials c where c.id = audit_log.object_id)
+  when 'api_key' then (select k.name from api_keys k where k.id = audit_log.object_id)
+  when 'execution' then (select w.name from executions e join workflows w on w.id = e.workflow_id
+    where e.id = audit_log.object_id)
+  end`;
 
 /** Appends one entry. There is no update or delete: the table's triggers refuse both. */
 export function appendAudit(db: Db, entry: AuditEntryInput): void {
@@ -67,6 +82,7 @@ export function listAudit(db: Db, filter: AuditFilter): AuditEntry[] {
       objectId: auditLog.objectId,
       ip: auditLog.ip,
       details: auditLog.details,
+      objectLabel,
     })
     .from(auditLog)
     .where(

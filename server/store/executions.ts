@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
+import { AlreadyRetried } from '../core/engine/ports.ts';
 import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
@@ -42,6 +43,12 @@ export function insertExecution(
     createdBy?: string | null;
   },
 ): ExecutionRow {
+  if (values.retryOf) {
+    const earlier = prepared(sqlite, 'select id from executions where retry_of = ? limit 1').get(values.retryOf) as
+      | { id: string }
+      | undefined;
+    if (earlier) throw new AlreadyRetried(values.retryOf, earlier.id);
+  }
   const id = newId();
   const row = {
     id,
@@ -87,15 +94,26 @@ export function getExecution(sqlite: Sql, id: string): ExecutionRow | undefined 
 }
 
 /** What a person reading an execution wants besides ids: its workflow's name and its version's number. */
-export function getExecutionLabels(db: Db, id: string): { workflowName: string; versionNumber: number | null } {
+/** What an execution is shown with: its workflow's name, its version's number, the run that retried it. */
+export interface ExecutionLabels {
+  readonly workflowName: string;
+  readonly versionNumber: number | null;
+  readonly retriedAs: string | null;
+}
+
+/** The run that retried `executions.id`, if any (at most one: see `retryOfExecution`). */
+// Written out: drizzle qualifies columns only in queries with joins, and the subquery needs the outer row's id.
+const retriedAs = sql<string | null>`(select r.id from executions r where r.retry_of = executions.id limit 1)`;
+
+export function getExecutionLabels(db: Db, id: string): ExecutionLabels {
   const row = db
-    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number })
+    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs })
     .from(executions)
     .innerJoin(workflows, eq(workflows.id, executions.workflowId))
     .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
     .where(eq(executions.id, id))
     .get();
-  return row ?? { workflowName: '', versionNumber: null };
+  return row ?? { workflowName: '', versionNumber: null, retriedAs: null };
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -216,6 +234,7 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       errorNodeId: errorField('$.nodeId'),
       errorNodeName: errorField('$.nodeName'),
       retryOf: executions.retryOf,
+      retriedAs,
       createdAt: executions.createdAt,
       startedAt: executions.startedAt,
       finishedAt: executions.finishedAt,

@@ -15,7 +15,7 @@ import type { MasterKey } from '../security/master-key.ts';
 import type { ApiKeyRow } from './api-keys.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
 import type { CredentialChoice, CredentialLimits, CredentialSummary, OpenCredential } from './credentials.ts';
-import type { ExecutionFilter, ExecutionRow, ExecutionStatus } from './executions.ts';
+import type { ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
 import type { FailurePolicy, LoginFailure } from './login-failures.ts';
 import type { PublicationListItem, PublishResult } from './publications.ts';
 import type { BookkeepingPrune, Reclaimed, RetentionPolicy } from './retention.ts';
@@ -235,7 +235,7 @@ export type ExecutionListItem = Pick<
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
-> & { workflowName: string; versionNumber: number | null };
+> & { workflowName: string; versionNumber: number | null; retriedAs: string | null };
 
 /**
  * Executions as the API and retention read and prune them. Starting, canceling and retrying runs,
@@ -245,8 +245,8 @@ export interface ExecutionRepository {
   /** Newest first, filtered, after `filter.after` (keyset pagination). */
   list(filter: ExecutionFilter): Promise<ExecutionListItem[]>;
   get(id: string): Promise<ExecutionRow | undefined>;
-  /** Its workflow's name and its version's number. */
-  labels(id: string): Promise<{ workflowName: string; versionNumber: number | null }>;
+  /** Its workflow's name, its version's number and the run that retried it. */
+  labels(id: string): Promise<ExecutionLabels>;
   status(id: string): Promise<ExecutionStatus | undefined>;
   count(workflowId?: string): Promise<number>;
   /** Every attempt of every step, in the order they started. */

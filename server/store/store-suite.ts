@@ -492,7 +492,11 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.executions.get(ids[0] ?? '')).toMatchObject({ status: 'succeeded', trigger: 'manual' });
         expect(await store.executions.status(ids[1] ?? '')).toBe('failed');
         expect(await store.executions.status('missing')).toBeUndefined();
-        expect(await store.executions.labels(ids[0] ?? '')).toEqual({ workflowName: 'Orders', versionNumber: 1 });
+        expect(await store.executions.labels(ids[0] ?? '')).toEqual({
+          workflowName: 'Orders',
+          versionNumber: 1,
+          retriedAs: null,
+        });
         expect(await store.executions.steps(ids[0] ?? '')).toEqual([]);
       });
 

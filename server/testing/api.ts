@@ -35,8 +35,8 @@ export interface TestApi {
   /** A full-role API key secret per seeded user. */
   readonly keys: Readonly<Record<Role, string>>;
   /**
-   * Sends a request through `app.request()` (no socket) and parses the JSON answer, if any. It is
-   * sent as the seeded admin unless `options.as` says otherwise.
+   * Sends a request through `app.request()` (no socket) and parses the JSON answer, if any (an
+   * event stream's body is not read). It is sent as the seeded admin unless `options.as` says otherwise.
    */
   call(
     method: string,
@@ -85,6 +85,7 @@ export function testApi(
     /** The key credentials are sealed with (random by default); an engine's, when its workers must open them. */
     masterKey?: ApiDeps['masterKey'];
     readiness?: ApiDeps['readiness'];
+    clock?: ApiDeps['clock'];
   } = {},
 ): TestApi {
   const store = options.store ?? tempStore();
@@ -107,6 +108,7 @@ export function testApi(
     ...(options.runs ? { runs: options.runs } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     store,
@@ -129,6 +131,11 @@ export function testApi(
       // What `@hono/node-server` gives a handler about the connection: only its remote address here.
       const env = callOptions.from ? { incoming: { socket: { remoteAddress: callOptions.from } } } : undefined;
       const response = await app.request(path, init, env);
+      // An event stream may never end: its status and headers are the answer, its body is let go.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await response.body?.cancel();
+        return { status: response.status, body: undefined, headers: response.headers };
+      }
       const text = await response.text();
       let parsed: unknown = text;
       try {

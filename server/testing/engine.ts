@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { runMigrations } from 'graphile-worker';
 import { pino } from 'pino';
-import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
+import { Graph, type GraphEdge, type GraphNode } from '../core/graph/model.ts';
 import { createRunsDeps, type RunsDeps } from '../engine/adapters.ts';
 import { startRun } from '../engine/runs.ts';
 import { type EngineWorker, startWorker, type WorkerOptions } from '../engine/worker.ts';

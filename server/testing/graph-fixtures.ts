@@ -2,7 +2,7 @@
  * Small builders for graphs in tests. Every graph goes through the `Graph` schema, so the tests
  * feed `validateGraph` and `diffGraphs` only shapes that a saved draft could really have.
  */
-import { Graph, type GraphEdge, type GraphNode } from '../core/graph.ts';
+import { Graph, type GraphEdge, type GraphNode } from '../core/graph/model.ts';
 
 /** A node named after its id (ids double as names, so expressions can say `steps.<id>`). */
 export function node(

@@ -1,4 +1,4 @@
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 
 /** Small valid graphs for API tests. */
 

@@ -1,4 +1,4 @@
-import type { Graph } from '../core/graph.ts';
+import type { Graph } from '../core/graph/model.ts';
 
 /**
  * The workflow the engine test checks step by step and the benchmark runs by the thousand, so the

@@ -54,7 +54,7 @@ describe('API keys', () => {
     const operatorKey = (await createKey('admin', { name: 'ops bot', role: 'operator' })).secret;
     const created = await api.call('POST', '/api/v1/workflows', { name: 'Nope' }, bearer(operatorKey));
     expect(created.status).toBe(403);
-    expect(created.body.error.message).toContain('through a operator key');
+    expect(created.body.error.message).toContain('through an operator key');
     const workflow = await api.call('POST', '/api/v1/workflows', { name: 'Orders' });
     const analystKey = (await createKey('admin', { name: 'editor bot', role: 'analyst' })).secret;
     expect(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../../core/graph.ts';
+import type { Graph } from '../../core/graph/model.ts';
 import { EventHub } from '../../engine/event-hub.ts';
 import { createRunService } from '../../runs/service.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
@@ -62,8 +62,16 @@ describe('audit log', () => {
     await expectEntry('workflow.updated', { ...onWorkflow, details: { name: 'Audited 2' } });
     await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: scheduled });
     await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: scheduled });
-    // Each autosave is its own entry: nothing is merged.
-    expect((await entries('workflow.draft_saved')).filter((entry) => entry.objectId === id)).toHaveLength(2);
+    // Each autosave is stored (the log is append-only), and listed once with a count.
+    const stored = storeFile(api.store).get(
+      "select count(*) as n from audit_log where action = 'workflow.draft_saved' and object_id = ?",
+      id,
+    );
+    expect(stored).toEqual({ n: 2 });
+    const listed = (await entries('workflow.draft_saved')).filter((entry) => entry.objectId === id);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ count: 2, objectLabel: 'Audited 2' });
+    expect(Date.parse(listed[0]?.firstAt as string)).toBeLessThanOrEqual(Date.parse(listed[0]?.at as string));
 
     await api.call('POST', `/api/v1/workflows/${id}/versions`, { fromDraft: true, message: 'one' });
     await api.call('POST', `/api/v1/workflows/${id}/versions`, { fromDraft: true, message: 'two' });
@@ -250,6 +258,37 @@ describe('audit log', () => {
     const future = await api.call('GET', `/api/v1/audit?from=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(future.body.items).toEqual([]);
     expect((await api.call('GET', '/api/v1/audit?cursor=garbage')).status).toBe(400);
+  });
+
+  it("lists a user's autosaves in a row as one entry, never cut by a page, and names objects", async () => {
+    const workflowOf = async (name: string, as: 'analyst' | 'admin') =>
+      (await api.call('POST', '/api/v1/workflows', { name }, { as })).body.id as string;
+    const save = (id: string, as: 'analyst' | 'admin') =>
+      api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: STARTER_GRAPH }, { as });
+    const since = new Date().toISOString();
+    const mine = await workflowOf('Folded', 'analyst');
+    for (let i = 0; i < 4; i++) await save(mine, 'analyst');
+    await save(mine, 'admin'); // another user in between ends the run
+    for (let i = 0; i < 3; i++) await save(mine, 'analyst');
+    const query = `objectId=${mine}&from=${since}`;
+    const all = (await api.call('GET', `/api/v1/audit?${query}`)).body.items;
+    expect(all.map((entry: { action: string; count: number }) => [entry.action, entry.count])).toEqual([
+      ['workflow.draft_saved', 3],
+      ['workflow.draft_saved', 1],
+      ['workflow.draft_saved', 4],
+      ['workflow.created', 1],
+    ]);
+    expect(all.every((entry: { objectLabel: string }) => entry.objectLabel === 'Folded')).toBe(true);
+
+    // Pages of one entry: each run arrives whole, and the cursor goes on after it.
+    const seen: number[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await api.call('GET', `/api/v1/audit?${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body.items.map((entry: { count: number }) => entry.count));
+      cursor = page.body.nextCursor;
+    }
+    expect(seen).toEqual([3, 1, 4, 1]);
   });
 
   it('cannot be changed or deleted, even with SQL', async () => {

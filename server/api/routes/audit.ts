@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTOR_KINDS } from '../../store/schema.ts';
-import { cursorParam, page } from '../cursor.ts';
+import { listAuditPage } from '../audit-listing.ts';
+import { cursorParam, encodeCursor } from '../cursor.ts';
 import { defineRoute } from '../route.ts';
 
 export const AuditEntry = z
@@ -16,6 +17,13 @@ export const AuditEntry = z
     objectId: z.string().nullable(),
     ip: z.string().nullable(),
     details: z.unknown(),
+    objectLabel: z.string().nullable().describe('The object’s name now (a run: its workflow’s); null once it is gone'),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Stored entries this one stands for: a user’s consecutive autosaves of one workflow are listed once'),
+    firstAt: z.iso.datetime().describe('When the first of them was written (`at` is the last)'),
   })
   .meta({ id: 'AuditEntry' });
 
@@ -44,18 +52,22 @@ export const auditRoutes = [
       },
     },
     async handler({ query, deps, c }) {
-      const rows = await deps.repos.audit.list({
-        ...(query.actorId ? { actorId: query.actorId } : {}),
-        ...(query.action ? { action: query.action } : {}),
-        ...(query.objectType ? { objectType: query.objectType } : {}),
-        ...(query.objectId ? { objectId: query.objectId } : {}),
-        ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
-        ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
-        ...(query.cursor ? { beforeId: query.cursor.id } : {}),
-        limit: query.limit + 1,
-      });
-      const { rows: items, nextCursor } = page(rows, query.limit, (row) => ({ id: String(row.id) }));
-      return c.json({ items, nextCursor });
+      const { entries, more } = await listAuditPage(
+        deps.repos.audit,
+        {
+          ...(query.actorId ? { actorId: query.actorId } : {}),
+          ...(query.action ? { action: query.action } : {}),
+          ...(query.objectType ? { objectType: query.objectType } : {}),
+          ...(query.objectId ? { objectId: query.objectId } : {}),
+          ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
+          ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
+          ...(query.cursor ? { beforeId: query.cursor.id } : {}),
+        },
+        query.limit,
+      );
+      const last = entries.at(-1);
+      const nextCursor = more && last ? encodeCursor({ id: String(last.oldestId) }) : null;
+      return c.json({ items: entries.map(({ oldestId, ...entry }) => entry), nextCursor });
     },
   }),
 ];

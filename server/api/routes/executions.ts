@@ -1,6 +1,6 @@
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { Graph } from '../../core/graph.ts';
+import { Graph } from '../../core/graph/model.ts';
 import { RunConflict } from '../../runs/service.ts';
 import { TERMINAL_STATUSES } from '../../store/executions.ts';
 import type { Repositories } from '../../store/repositories.ts';
@@ -156,7 +156,7 @@ export const executionRoutes = [
         });
         return c.json({ executionId: execution.id }, 201);
       } catch (error) {
-        if (error instanceof RunConflict) throw new ApiError(409, 'cannot_retry', error.message);
+        if (error instanceof RunConflict) throw new ApiError(409, 'cannot_retry', error.message, error.details);
         throw error;
       }
     },

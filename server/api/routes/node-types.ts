@@ -1,16 +1,41 @@
 import { z } from 'zod';
+import { NODE_AFFORDANCES } from '../../../nodes/appearance.ts';
 import { catalogue } from '../../../nodes/catalogue.ts';
+import type { NodeDefinition } from '../../../nodes/define.ts';
 import { defineRoute } from '../route.ts';
 
+/**
+ * A node type as the editor sees it: everything it draws and checks a node by, as data, so the
+ * web app carries no node code and a node type added outside this repository shows as itself.
+ * The graph rules (server/core/graph/) read `kind`, `outputs`, `outputsFrom` and
+ * `acceptsManyInputs` from exactly this.
+ */
 export const NodeTypeShape = z
   .object({
     type: z.string(),
     kind: z.enum(['trigger', 'condition', 'transform', 'action', 'flow']),
+    version: z.number().int().positive().describe('Bumped when the node changes what it does with a config'),
     title: z.string(),
-    description: z.string(),
-    icon: z.string(),
-    outputs: z.array(z.string()),
-    dynamicOutputs: z.boolean().describe('Ports depend on the config (e.g. a Switch’s cases)'),
+    description: z.string().describe('One sentence, for the palette and the settings panel'),
+    docs: z
+      .string()
+      .describe('Longer help for the settings panel: paragraphs split by a blank line, `code` in backticks'),
+    icon: z
+      .union([
+        z.strictObject({ name: z.string().describe('An icon of the documented set (nodes/appearance.ts)') }),
+        z.strictObject({ svg: z.string().describe('An SVG document, to be shown as an image') }),
+      ])
+      .meta({ id: 'NodeIcon' }),
+    accent: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .describe('Colour of the icon chip, #rrggbb'),
+    affordances: z.array(z.enum(NODE_AFFORDANCES)).describe('Panels the editor shows beside the form'),
+    outputs: z.array(z.string()).describe('Ports every node of the type has'),
+    outputsFrom: z
+      .object({ list: z.string(), field: z.string() })
+      .optional()
+      .describe('More ports, named by the config: each item of the list `list` names one in `field`, before `outputs`'),
     acceptsManyInputs: z.boolean(),
     retry: z.object({
       maxAttempts: z.number(),
@@ -22,32 +47,43 @@ export const NodeTypeShape = z
     configSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the config, for form rendering'),
   })
   .meta({ id: 'NodeType' });
+export type NodeTypeShape = z.output<typeof NodeTypeShape>;
 
-/** Computed once: the catalogue cannot change while the process runs. */
-const nodeTypes = catalogue.map((definition) => ({
-  type: definition.type,
-  kind: definition.kind,
-  title: definition.title,
-  description: definition.description,
-  icon: definition.icon,
-  outputs: [...definition.outputs],
-  dynamicOutputs: definition.outputsFor !== undefined,
-  acceptsManyInputs: definition.acceptsManyInputs,
-  retry: definition.retry,
-  configSchema: z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }),
-}));
+/** A definition as data: what `GET /node-types` serves for it. */
+export function describeNodeType(definition: NodeDefinition): NodeTypeShape {
+  return {
+    type: definition.type,
+    kind: definition.kind,
+    version: definition.version,
+    title: definition.title,
+    description: definition.description,
+    docs: definition.docs,
+    icon: typeof definition.icon === 'string' ? { name: definition.icon } : { svg: definition.icon.svg },
+    accent: definition.accent,
+    affordances: [...definition.affordances],
+    outputs: [...definition.outputs],
+    ...(definition.outputsFrom ? { outputsFrom: { ...definition.outputsFrom } } : {}),
+    acceptsManyInputs: definition.acceptsManyInputs,
+    retry: definition.retry,
+    configSchema: z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }),
+  };
+}
+
+/** Computed on first use, then kept: the catalogue cannot change while the process runs. */
+let described: readonly NodeTypeShape[] | undefined;
 
 export const nodeTypeRoutes = [
   defineRoute({
     method: 'get',
     path: '/node-types',
     operationId: 'listNodeTypes',
-    summary: 'The node catalogue with each config’s JSON Schema',
+    summary: 'The node catalogue: what the editor draws and checks each node type by, and its config’s JSON Schema',
     tag: 'Node types',
     access: 'view',
     responses: { 200: { description: 'Node types', schema: z.object({ items: z.array(NodeTypeShape) }) } },
     handler({ c }) {
-      return c.json({ items: nodeTypes });
+      described ??= catalogue.map(describeNodeType);
+      return c.json({ items: described });
     },
   }),
 ];

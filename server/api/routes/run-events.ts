@@ -1,7 +1,7 @@
 import { streamSSE } from 'hono/streaming';
 import { resolveCaller } from '../../auth/caller.ts';
 import type { RunEvent } from '../execution-schemas.ts';
-import { defineRoute } from '../route.ts';
+import { type ApiDeps, defineRoute } from '../route.ts';
 import { runServiceOf } from '../run-service.ts';
 
 type RunChange = Extract<RunEvent, { type: 'run' }>;
@@ -61,11 +61,11 @@ export const runEventsRoute = defineRoute({
       const pause = (ms: number, untilEvent: boolean) =>
         new Promise<void>((resolve) => {
           const done = () => {
-            clearTimeout(timer);
+            cancelTimer();
             interrupt = undefined;
             resolve();
           };
-          const timer = setTimeout(done, ms);
+          const cancelTimer = after(deps, ms, done);
           interrupt = done;
           wakeOnEvent = untilEvent;
         });
@@ -107,3 +107,10 @@ export const runEventsRoute = defineRoute({
     });
   },
 });
+
+/** Calls `callback` after `ms` on the API's clock, else the process's timers; answers the cancel. */
+function after(deps: ApiDeps, ms: number, callback: () => void): () => void {
+  if (deps.clock) return deps.clock.after(ms, callback);
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+}

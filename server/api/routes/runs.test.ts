@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Graph } from '../../core/graph.ts';
+import type { Graph } from '../../core/graph/model.ts';
 import { EventHub } from '../../engine/event-hub.ts';
 import { createRunService } from '../../runs/service.ts';
 import { type TestApi, testApi } from '../../testing/api.ts';
@@ -144,6 +144,28 @@ describe('runs API', () => {
     });
     await api.call('POST', `/api/v1/executions/${retried.body.executionId}/cancel`);
     expect((await api.call('POST', `/api/v1/executions/${executionId}/retry`, { mode: 'sideways' })).status).toBe(400);
+
+    // The retried run links to its retry, in the list and alone, and is not retried twice.
+    const original = (await api.call('GET', `/api/v1/executions/${executionId}`)).body;
+    expect(original.retriedAs).toBe(retry.id);
+    const listed = (await api.call('GET', `/api/v1/executions?workflowId=${id}`)).body.items;
+    expect(listed.find((item: { id: string }) => item.id === executionId).retriedAs).toBe(retry.id);
+    const twice = await api.call('POST', `/api/v1/executions/${executionId}/retry`, { mode: 'fresh' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toMatchObject({ code: 'cannot_retry', details: { retriedAs: retry.id } });
+    expect(twice.body.error.message).toContain(`already retried as ${retry.id}`);
+    // Retrying the retry goes on.
+    expect((await api.call('POST', `/api/v1/executions/${retry.id}/retry`, { mode: 'fresh' })).status).toBe(201);
+  });
+
+  it('refuses to retry a test run of the draft', async () => {
+    const id = await workflow(greeting(60), false);
+    const started = await api.call('POST', `/api/v1/workflows/${id}/runs`, { draft: true });
+    await until(started.body.executionId, ['running']);
+    await api.call('POST', `/api/v1/executions/${started.body.executionId}/cancel`);
+    const retried = await api.call('POST', `/api/v1/executions/${started.body.executionId}/retry`, {});
+    expect(retried.status).toBe(409);
+    expect(retried.body.error.message).toMatch(/run the draft again/);
   });
 
   it('lists executions newest first, with filters and pages', async () => {

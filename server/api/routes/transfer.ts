@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Graph, type Problem } from '../../core/graph.ts';
+import { Graph, type Problem } from '../../core/graph/model.ts';
 import { validateGraph } from '../../core/validate.ts';
 import { audit } from '../audit.ts';
 import { refuseUnusableCredentials } from '../credential-use.ts';

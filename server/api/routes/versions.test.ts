@@ -93,6 +93,31 @@ describe('diff', () => {
 });
 
 describe('publish and roll back', () => {
+  it('refuses a role with the right this very request needs', async () => {
+    for (const message of ['v1', 'v2', 'v3']) await saveVersion({ graph: loneTrigger(), message });
+    await api.call('POST', `/api/v1/workflows/${id}/publish`, { version: 2 });
+    const publish = (as: 'analyst' | 'operator', version: number) =>
+      api.call('POST', `/api/v1/workflows/${id}/publish`, { version }, { as });
+
+    // Publishing a newer version needs "publish" (admins), whoever asks: not the "operate" of a rollback.
+    for (const role of ['analyst', 'operator'] as const) {
+      const newer = await publish(role, 3);
+      expect(newer.status).toBe(403);
+      expect(newer.body.error.details).toEqual({ needs: 'publish' });
+      expect(newer.body.error.message).toMatch(
+        new RegExp(
+          `^this needs "publish" access \\(admins\\), which your role \\(${role}, through an? ${role} key\\) does not have$`,
+        ),
+      );
+    }
+    // A rollback needs "operate": an analyst lacks it, an operator has it.
+    const rollback = await publish('analyst', 1);
+    expect(rollback.status).toBe(403);
+    expect(rollback.body.error.details).toEqual({ needs: 'operate' });
+    expect(rollback.body.error.message).toMatch(/"operate" access \(operators and admins\)/);
+    expect((await publish('operator', 1)).status).toBe(200);
+  });
+
   it('publishes, rolls back, and keeps the whole history', async () => {
     await saveVersion({ graph: loneTrigger() });
     await saveVersion({ graph: triggerThenHttp() });

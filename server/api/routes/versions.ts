@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { diffGraphs, GraphDiff } from '../../core/diff.ts';
-import { Graph } from '../../core/graph.ts';
+import { Graph } from '../../core/graph/model.ts';
 import { validateGraph } from '../../core/validate.ts';
 import type { PublicationListItem } from '../../store/publications.ts';
 import type { Repositories } from '../../store/repositories.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Graph } from '../../core/graph.ts';
+import { Graph } from '../../core/graph/model.ts';
 import { validateGraph } from '../../core/validate.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import type { WorkflowRow } from '../../store/workflows.ts';

@@ -21,7 +21,7 @@
  * gets one case per port its edges use (besides `default`).
  */
 import { parseStepKey, Scope, type StepKey, stepKey, TOP_SCOPE } from '../../../nodes/step.ts';
-import { Graph, type GraphEdge, type GraphNode } from '../graph.ts';
+import { Graph, type GraphEdge, type GraphNode } from '../graph/model.ts';
 import { type CompiledGraph, compileGraph } from './compile.ts';
 import type { PendingStep, PlannedStep, StepState, StepStates } from './plan.ts';
 

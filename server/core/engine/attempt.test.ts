@@ -131,6 +131,7 @@ describe('which steps claim first and which run inline', () => {
     'condition.if': { claims: false, inline: true },
     'condition.switch': { claims: false, inline: true },
     'transform.set': { claims: false, inline: true },
+    'transform.formatDate': { claims: false, inline: true },
     'transform.script': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
     'flow.delay': { claims: false, inline: true },

@@ -1,6 +1,6 @@
 import { findNodeType } from '../../../nodes/catalogue.ts';
 import type { NodeDefinition } from '../../../nodes/define.ts';
-import type { Graph, GraphEdge, GraphNode } from '../graph.ts';
+import type { Graph, GraphEdge, GraphNode } from '../graph/model.ts';
 import { type NodeTypeLookup, validateGraph } from '../validate.ts';
 
 export interface CompiledNode {

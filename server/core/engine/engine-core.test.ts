@@ -446,4 +446,26 @@ describe('retry of a failed run', () => {
     await engine.runJobs();
     expect(engine.executor.calls.slice(4)).toEqual(['start', 'a', 'b']);
   });
+
+  it('retries a run once: asking again, in either mode, names the retry to go on from', async () => {
+    const engine = memoryEngine({ b: 'fail' });
+    const id = await engine.start(graphOf(LINEAR));
+    await engine.runJobs();
+    const resumed = await engine.retry(id, 'from-failure');
+    await expect(engine.retry(id, 'from-failure')).rejects.toMatchObject({ details: { retriedAs: resumed.id } });
+    await expect(engine.retry(id, 'fresh')).rejects.toThrow(`already retried as ${resumed.id}`);
+    // Two retries asked at once: the store lets one through.
+    const other = await engine.start(graphOf(LINEAR));
+    await engine.runJobs();
+    const outcomes = await Promise.allSettled([engine.retry(other, 'from-failure'), engine.retry(other, 'fresh')]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('does not retry a test run of the draft: the draft is run again instead', async () => {
+    const engine = memoryEngine({ b: 'fail' });
+    const id = await engine.start(graphOf(LINEAR), {}, 'test');
+    await engine.runJobs();
+    expect((await engine.outcome(id)).status).toBe('failed');
+    await expect(engine.retry(id, 'from-failure')).rejects.toThrow(/test run of the draft is not retried/);
+  });
 });

@@ -1,4 +1,4 @@
-import { Graph } from '../graph.ts';
+import { Graph } from '../graph/model.ts';
 import { type CompiledGraph, compileGraph } from './compile.ts';
 import type { RunGraphRef } from './ports.ts';
 

@@ -135,6 +135,20 @@ export interface Finished extends Advance {
   readonly stored: boolean;
 }
 
+/**
+ * A run is retried at most once: its retry carries the chain on (retry the retry). Raised by the
+ * store when a retry of an already retried run is asked, atomically with the insert, so two
+ * retries asked at once cannot both start.
+ */
+export class AlreadyRetried extends Error {
+  override name = 'AlreadyRetried';
+  readonly retryId: string;
+  constructor(originalId: string, retryId: string) {
+    super(`execution ${originalId} was already retried as ${retryId}; retry that run instead`);
+    this.retryId = retryId;
+  }
+}
+
 /** A run to store. */
 export interface NewExecution {
   readonly workflowId: string;

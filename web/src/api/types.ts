@@ -24,7 +24,7 @@ import type {
   GraphNode as GraphNodeSchema,
   Graph as GraphSchema,
   Problem as ProblemSchema,
-} from '../../../server/core/graph.ts';
+} from '../../../server/core/graph/model.ts';
 
 export type Graph = z.output<typeof GraphSchema>;
 export type GraphNode = z.output<typeof GraphNodeSchema>;

@@ -1,6 +1,9 @@
 import { Background, Controls, type Edge, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { useMemo } from 'react';
+import { useNodeTypes } from '../api/queries/node-types.ts';
 import type { Graph } from '../api/types.ts';
+import { ErrorState, Spinner } from '../components/ui.tsx';
+import { NodeTypesContext } from './node-types.ts';
 import { toFlow } from './to-flow.ts';
 import { nodeTypes, type WorkflowFlowNode, type WorkflowNodeData } from './workflow-node.tsx';
 
@@ -31,25 +34,44 @@ export function GraphCanvas({
       edges: edgeStyle ? flow.edges.map((edge) => ({ ...edge, ...edgeStyle(edge) })) : flow.edges,
     };
   }, [graph, decorate, edgeStyle, selectedNodeId]);
+  // Nodes are drawn by their types (ports, icons): the canvas waits for them rather than draw a
+  // Switch without its case ports and lose the edges leaving them.
+  const types = useNodeTypes();
 
+  if (types.error) {
+    return (
+      <div className="flex h-full items-center justify-center p-8">
+        <ErrorState error={types.error} retry={() => void types.refetch()} />
+      </div>
+    );
+  }
+  if (!types.data) {
+    return (
+      <div className="flex h-full items-center justify-center">
+        <Spinner label="Drawing the workflow…" />
+      </div>
+    );
+  }
   return (
-    <ReactFlowProvider>
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={Boolean(onNodeClick)}
-        onNodeClick={onNodeClick ? (_, node) => onNodeClick(node.id) : undefined}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={20} size={1} color="#cbd5e1" />
-        <Controls showInteractive={false} />
-        {showMiniMap && <MiniMap pannable zoomable className="!bg-white" />}
-      </ReactFlow>
-    </ReactFlowProvider>
+    <NodeTypesContext.Provider value={types.data}>
+      <ReactFlowProvider>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={Boolean(onNodeClick)}
+          onNodeClick={onNodeClick ? (_, node) => onNodeClick(node.id) : undefined}
+          fitView
+          fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} size={1} color="#cbd5e1" />
+          <Controls showInteractive={false} />
+          {showMiniMap && <MiniMap pannable zoomable className="!bg-white" />}
+        </ReactFlow>
+      </ReactFlowProvider>
+    </NodeTypesContext.Provider>
   );
 }

@@ -1,29 +1,117 @@
-import { Box, Clock, Code, Globe, Hourglass, Merge, PencilLine, Play, Signpost, Split, Webhook } from 'lucide-react';
+import {
+  Bell,
+  Bot,
+  Box,
+  Braces,
+  Calculator,
+  Calendar,
+  Clock,
+  Cloud,
+  Code,
+  Database,
+  FileText,
+  Filter,
+  GitBranch,
+  Globe,
+  Hash,
+  Hourglass,
+  Key,
+  Link,
+  List,
+  type LucideIcon,
+  Mail,
+  Merge,
+  MessageSquare,
+  PencilLine,
+  Play,
+  Repeat,
+  Search,
+  Send,
+  Shuffle,
+  Signpost,
+  Split,
+  Table,
+  Timer,
+  User,
+  Webhook,
+  Zap,
+} from 'lucide-react';
+import type { NodeIconName } from '../../../nodes/appearance.ts';
+import type { NodeType } from '../api/types.ts';
 
-/** Node types name a lucide icon (nodes/ stays free of React); this maps the names to components. */
-const icons: Record<string, typeof Box> = {
-  play: Play,
+/** The documented icon set (NODE_ICONS in nodes/appearance.ts); a name missing here fails the typecheck. */
+const icons: Record<NodeIconName, LucideIcon> = {
+  bell: Bell,
+  bot: Bot,
+  box: Box,
+  braces: Braces,
+  calculator: Calculator,
+  calendar: Calendar,
   clock: Clock,
-  webhook: Webhook,
-  split: Split,
-  signpost: Signpost,
-  'pencil-line': PencilLine,
+  cloud: Cloud,
   code: Code,
+  database: Database,
+  'file-text': FileText,
+  filter: Filter,
+  'git-branch': GitBranch,
   globe: Globe,
+  hash: Hash,
   hourglass: Hourglass,
+  key: Key,
+  link: Link,
+  list: List,
+  mail: Mail,
   merge: Merge,
+  'message-square': MessageSquare,
+  'pencil-line': PencilLine,
+  play: Play,
+  repeat: Repeat,
+  search: Search,
+  send: Send,
+  shuffle: Shuffle,
+  signpost: Signpost,
+  split: Split,
+  table: Table,
+  timer: Timer,
+  user: User,
+  webhook: Webhook,
+  zap: Zap,
 };
 
-export function NodeIcon({ name, className = 'size-4' }: { name: string; className?: string }) {
-  const Icon = icons[name] ?? Box;
+/**
+ * A node type's icon: one of the set by name, or the SVG the node brings. An SVG is shown as an
+ * image from a data: URL, never put into the page as markup, so whatever it holds (scripts, event
+ * handlers, links) does nothing.
+ */
+export function NodeIcon({ icon, className = 'size-4' }: { icon: NodeType['icon'] | undefined; className?: string }) {
+  if (icon && 'svg' in icon) {
+    return <img src={`data:image/svg+xml,${encodeURIComponent(icon.svg)}`} alt="" className={className} />;
+  }
+  const Icon = (icon && icons[icon.name as NodeIconName]) || Box;
   return <Icon className={className} aria-hidden />;
 }
 
-/** One accent per node kind, so a canvas reads at a glance. */
-export const kindStyle: Record<string, { chip: string; label: string }> = {
-  trigger: { chip: 'bg-violet-100 text-violet-700', label: 'Triggers' },
-  condition: { chip: 'bg-amber-100 text-amber-700', label: 'Conditions' },
-  transform: { chip: 'bg-sky-100 text-sky-700', label: 'Transforms' },
-  action: { chip: 'bg-emerald-100 text-emerald-700', label: 'Actions' },
-  flow: { chip: 'bg-slate-200 text-slate-700', label: 'Flow' },
+/** The icon on a tinted square in the node type's accent colour: how a node is recognised everywhere. */
+export function NodeChip({ type, size = 'md' }: { type: NodeType | undefined; size?: 'sm' | 'md' | 'lg' }) {
+  // Served as #rrggbb; anything else (a type from a newer server, a typo) falls back to slate.
+  const accent = type && /^#[0-9a-f]{6}$/i.test(type.accent) ? type.accent : '#475569';
+  const box = { sm: 'size-7 rounded-md', md: 'size-8 rounded-md', lg: 'size-9 rounded-lg' }[size];
+  return (
+    <span
+      className={`flex shrink-0 items-center justify-center ${box}`}
+      style={{ color: accent, backgroundColor: `color-mix(in srgb, ${accent} 13%, white)` }}
+      data-accent={accent}
+    >
+      <NodeIcon icon={type?.icon} className={size === 'sm' ? 'size-3.5' : size === 'lg' ? 'size-5' : 'size-4'} />
+    </span>
+  );
+}
+
+/** Palette headings, one per node kind. */
+export const kindLabels: Record<NodeType['kind'], string> = {
+  trigger: 'Triggers',
+  condition: 'Conditions',
+  transform: 'Transforms',
+  action: 'Actions',
+  flow: 'Flow',
 };

@@ -1,10 +1,9 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { AlertCircle } from 'lucide-react';
 import { createContext, memo, useContext } from 'react';
-import { findNodeType } from '../../../nodes/catalogue.ts';
 import { statusStyle } from '../components/status-badge.tsx';
-import { kindStyle, NodeIcon } from './node-icon.tsx';
-import { isTrigger, portsOf } from './ports.ts';
+import { NodeChip } from './node-icon.tsx';
+import { useNodeTypesContext } from './node-types.ts';
 
 /** What a canvas node carries besides its graph node: decorations set by the page showing it. */
 export interface WorkflowNodeData extends Record<string, unknown> {
@@ -57,9 +56,9 @@ const diffRing = {
 } as const;
 
 function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
-  const definition = findNodeType(data.type);
-  const kind = definition?.kind ?? 'action';
-  const ports = portsOf(data.type, data.config);
+  const types = useNodeTypesContext();
+  const type = types.get(data.type);
+  const ports = types.portsOf(data.type, data.config);
   const status = data.status ? statusStyle[data.status] : undefined;
   const problems = data.problems ?? [];
   const ring = data.diff
@@ -81,18 +80,16 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
       data-problems={problems.length || undefined}
       data-diff={data.diff}
     >
-      {!isTrigger(data.type) && <Handle type="target" position={Position.Left} className="!bg-slate-400" />}
+      {type?.kind !== 'trigger' && <Handle type="target" position={Position.Left} className="!bg-slate-400" />}
       <div className="flex items-center gap-2.5 px-3 py-2.5">
-        <span className={`flex size-8 shrink-0 items-center justify-center rounded-md ${kindStyle[kind]?.chip ?? ''}`}>
-          <NodeIcon name={definition?.icon ?? 'box'} />
-        </span>
+        <NodeChip type={type} />
         <div className="min-w-0 flex-1">
           {data.renaming ? (
             <NameInput nodeId={id} name={data.name} />
           ) : (
             <div className="truncate text-sm font-medium text-slate-900">{data.name}</div>
           )}
-          <div className="truncate text-xs text-slate-500">{definition?.title ?? data.type}</div>
+          <div className="truncate text-xs text-slate-500">{type?.title ?? data.type}</div>
         </div>
         {StatusIcon && (
           <StatusIcon

@@ -19,8 +19,8 @@ export function CanvasToolbar({ helpOpen, onToggleHelp }: { helpOpen: boolean; o
   const tidy = async () => {
     setBusy(true);
     try {
-      const { graph, measured } = store.getState();
-      store.getState().applyLayout(await layoutGraph(graph, measured));
+      const { graph, types, measured } = store.getState();
+      store.getState().applyLayout(await layoutGraph(graph, types, measured));
       requestAnimationFrame(() => void fitView({ padding: 0.25, maxZoom: 1, duration: 300 }));
     } finally {
       setBusy(false);

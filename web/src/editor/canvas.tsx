@@ -13,10 +13,11 @@ import {
 } from '@xyflow/react';
 import { MousePointerClick } from 'lucide-react';
 import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
+import { connectionProblem } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
-import { isTrigger, portsOf } from '../canvas/ports.ts';
+import { type NodeTypes, NodeTypesContext } from '../canvas/node-types.ts';
 import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
-import { connectionProblem, NODE_WIDTH } from './graph-ops.ts';
+import { NODE_WIDTH } from './graph-ops.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
 /** The drag-and-drop payload type a palette entry carries: the node type to add. */
@@ -31,12 +32,12 @@ const HEADER_HEIGHT = 54;
 const PORT_ROW = 20.5;
 const HANDLE = 10;
 
-function estimatedGeometry(node: GraphNode): { height: number; handles: NodeHandle[] } {
-  const ports = portsOf(node.type, node.config);
+function estimatedGeometry(node: GraphNode, types: NodeTypes): { height: number; handles: NodeHandle[] } {
+  const ports = types.portsOf(node.type, node.config);
   const many = ports.length > 1;
   const height = many ? HEADER_HEIGHT + 13 + ports.length * PORT_ROW - 4 : HEADER_HEIGHT;
   const handles: NodeHandle[] = [];
-  if (!isTrigger(node.type)) {
+  if (!types.isTrigger(node.type)) {
     handles.push({
       type: 'target',
       position: Position.Left,
@@ -66,7 +67,11 @@ function estimatedGeometry(node: GraphNode): { height: number; handles: NodeHand
  * zoom on the trigger (the start of the flow). Fitting 500 nodes at 10% would draw all of them,
  * unreadably small.
  */
-export function openingViewport(graph: Graph, size: { width: number; height: number }): Viewport | 'fit' {
+export function openingViewport(
+  graph: Graph,
+  size: { width: number; height: number },
+  types: NodeTypes,
+): Viewport | 'fit' {
   if (graph.nodes.length === 0) return { x: 0, y: 0, zoom: 1 };
   const xs = graph.nodes.map((node) => node.position.x);
   const ys = graph.nodes.map((node) => node.position.y);
@@ -75,7 +80,7 @@ export function openingViewport(graph: Graph, size: { width: number; height: num
   const fitZoom = Math.min(size.width / (width * 1.25), size.height / (height * 1.25));
   if (fitZoom >= 0.45) return 'fit';
   const anchor =
-    graph.nodes.find((node) => isTrigger(node.type)) ??
+    graph.nodes.find((node) => types.isTrigger(node.type)) ??
     graph.nodes.reduce((best, node) => (node.position.x < best.position.x ? node : best));
   const zoom = 0.8;
   return { x: 80 - anchor.position.x * zoom, y: size.height / 3 - anchor.position.y * zoom, zoom };
@@ -103,6 +108,7 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
   const problems = useEditor((state) => state.problems);
   const measured = useEditor((state) => state.measured);
   const renaming = useEditor((state) => state.renaming);
+  const types = useEditor((state) => state.types);
   const cache = useRef(new Map<string, CachedNode>());
 
   return useMemo(() => {
@@ -159,7 +165,7 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
         entry.width !== undefined && entry.height !== undefined
           ? { width: entry.width, height: entry.height }
           : undefined;
-      const geometry = measuredSize || !estimate ? undefined : estimatedGeometry(node);
+      const geometry = measuredSize || !estimate ? undefined : estimatedGeometry(node, types);
       const flow: WorkflowFlowNode = {
         id: node.id,
         type: 'workflow',
@@ -174,7 +180,7 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
     });
     cache.current = next;
     return result;
-  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate]);
+  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate, types]);
 }
 
 function useFlowEdges(): Edge[] {
@@ -223,10 +229,11 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
   const store = useEditorStore();
   // Decided once, for the graph as it opened: an empty canvas must not jump when its first node lands.
   const [opening] = useState(() =>
-    openingViewport(store.getState().graph, {
-      width: Math.max(400, window.innerWidth - 256 - 380),
-      height: Math.max(300, window.innerHeight - 56),
-    }),
+    openingViewport(
+      store.getState().graph,
+      { width: Math.max(400, window.innerWidth - 256 - 380), height: Math.max(300, window.innerHeight - 56) },
+      store.getState().types,
+    ),
   );
   // A graph fitted on open must be measured whole first; one opened at a place draws only what is in view.
   const nodes = useFlowNodes(statuses, opening !== 'fit');
@@ -273,11 +280,11 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
 
   const isValidConnection = useCallback(
     (connection: { source: string; sourceHandle?: string | null; target: string }) =>
-      !connectionProblem(store.getState().graph, {
-        source: connection.source,
-        sourcePort: connection.sourceHandle ?? 'main',
-        target: connection.target,
-      }),
+      !connectionProblem(
+        store.getState().graph,
+        { source: connection.source, sourcePort: connection.sourceHandle ?? 'main', target: connection.target },
+        store.getState().types.lookup,
+      ),
     [store],
   );
 
@@ -305,63 +312,67 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
     [store],
   );
 
+  const types = useEditor((state) => state.types);
+
   return (
-    <NodeRenameContext.Provider value={rename}>
-      <div className="relative h-full w-full" data-testid="editor-canvas">
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={(connection) =>
-            store.getState().connect({
-              source: connection.source,
-              sourcePort: connection.sourceHandle ?? 'main',
-              target: connection.target,
-            })
-          }
-          isValidConnection={isValidConnection}
-          onNodeDragStart={() => store.getState().beginMove()}
-          onSelectionDragStart={() => store.getState().beginMove()}
-          onNodeDoubleClick={(_, node) => store.getState().setRenaming(node.id)}
-          onDragOver={(event) => {
-            if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
-            event.preventDefault();
-            event.dataTransfer.dropEffect = 'move';
-          }}
-          onDrop={onDrop}
-          deleteKeyCode={null}
-          multiSelectionKeyCode={multiSelectKeys}
-          selectionKeyCode="Shift"
-          zoomOnDoubleClick={false}
-          defaultEdgeOptions={defaultEdgeOptions}
-          onlyRenderVisibleElements
-          minZoom={0.1}
-          maxZoom={2}
-          fitView={opening === 'fit'}
-          {...(opening === 'fit' ? {} : { defaultViewport: opening })}
-          fitViewOptions={fitViewOptions}
-          proOptions={proOptions}
-        >
-          <Background gap={20} size={1} color="#cbd5e1" />
-          <Controls showInteractive={false} position="bottom-left" />
-          {!empty && <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />}
-        </ReactFlow>
-        {empty && (
-          <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
-            <div className="flex flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white/80 px-8 py-7 text-center shadow-sm backdrop-blur-sm">
-              <span className="mb-3 flex size-10 items-center justify-center rounded-full bg-accent-50 text-accent-600">
-                <MousePointerClick className="size-5" aria-hidden />
-              </span>
-              <p className="text-sm font-semibold text-slate-900">Drag a trigger from the palette to start</p>
-              <p className="mt-1 max-w-xs text-sm text-slate-500">
-                Every workflow begins with one trigger. Then add steps and connect them left to right.
-              </p>
+    <NodeTypesContext.Provider value={types}>
+      <NodeRenameContext.Provider value={rename}>
+        <div className="relative h-full w-full" data-testid="editor-canvas">
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={(connection) =>
+              store.getState().connect({
+                source: connection.source,
+                sourcePort: connection.sourceHandle ?? 'main',
+                target: connection.target,
+              })
+            }
+            isValidConnection={isValidConnection}
+            onNodeDragStart={() => store.getState().beginMove()}
+            onSelectionDragStart={() => store.getState().beginMove()}
+            onNodeDoubleClick={(_, node) => store.getState().setRenaming(node.id)}
+            onDragOver={(event) => {
+              if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+              event.preventDefault();
+              event.dataTransfer.dropEffect = 'move';
+            }}
+            onDrop={onDrop}
+            deleteKeyCode={null}
+            multiSelectionKeyCode={multiSelectKeys}
+            selectionKeyCode="Shift"
+            zoomOnDoubleClick={false}
+            defaultEdgeOptions={defaultEdgeOptions}
+            onlyRenderVisibleElements
+            minZoom={0.1}
+            maxZoom={2}
+            fitView={opening === 'fit'}
+            {...(opening === 'fit' ? {} : { defaultViewport: opening })}
+            fitViewOptions={fitViewOptions}
+            proOptions={proOptions}
+          >
+            <Background gap={20} size={1} color="#cbd5e1" />
+            <Controls showInteractive={false} position="bottom-left" />
+            {!empty && <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />}
+          </ReactFlow>
+          {empty && (
+            <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
+              <div className="flex flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white/80 px-8 py-7 text-center shadow-sm backdrop-blur-sm">
+                <span className="mb-3 flex size-10 items-center justify-center rounded-full bg-accent-50 text-accent-600">
+                  <MousePointerClick className="size-5" aria-hidden />
+                </span>
+                <p className="text-sm font-semibold text-slate-900">Drag a trigger from the palette to start</p>
+                <p className="mt-1 max-w-xs text-sm text-slate-500">
+                  Every workflow begins with one trigger. Then add steps and connect them left to right.
+                </p>
+              </div>
             </div>
-          </div>
-        )}
-      </div>
-    </NodeRenameContext.Provider>
+          )}
+        </div>
+      </NodeRenameContext.Provider>
+    </NodeTypesContext.Provider>
   );
 }

@@ -1,12 +1,14 @@
 import { AlertCircle, Copy, MousePointer2, Trash2 } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ExecutionDetail, NodeType, Problem } from '../api/types.ts';
-import { kindStyle, NodeIcon } from '../canvas/node-icon.tsx';
+import type { ExecutionDetail, Problem } from '../api/types.ts';
+import { NodeChip } from '../canvas/node-icon.tsx';
+import type { NodeTypes } from '../canvas/node-types.ts';
 import { Button } from '../components/ui.tsx';
 import { ExpressionScopeContext } from '../forms/expression-field.tsx';
 import type { JsonSchema } from '../forms/schema.ts';
 import { type ProblemsByField, SchemaForm } from '../forms/schema-form.tsx';
+import { NodeDocs } from './node-docs.tsx';
 import { scopeFor } from './scope.ts';
 import { useEditor } from './store.ts';
 import { WebhookAddress } from './webhook-address.tsx';
@@ -34,7 +36,7 @@ export function ConfigPanel({
   detail,
 }: {
   workflowId: string;
-  nodeTypes: ReadonlyMap<string, NodeType>;
+  nodeTypes: NodeTypes;
   detail: ExecutionDetail | null;
 }) {
   const selectedIds = useEditor(useShallow((state) => state.selectedNodeIds));
@@ -85,17 +87,12 @@ export function ConfigPanel({
   const own = problems.filter((problem) => problem.nodeId === node.id);
   const general = own.filter((problem) => !problem.field?.startsWith('config.') && problem.field !== 'name');
   const nameProblems = own.filter((problem) => problem.field === 'name');
-  const kind = type?.kind ?? 'action';
 
   return (
     <Frame>
       <div className="border-b border-slate-100 px-4 pt-4 pb-3">
         <div className="flex items-start gap-3">
-          <span
-            className={`flex size-9 shrink-0 items-center justify-center rounded-lg ${kindStyle[kind]?.chip ?? ''}`}
-          >
-            <NodeIcon name={type?.icon ?? 'box'} />
-          </span>
+          <NodeChip type={type} size="lg" />
           <div className="min-w-0 flex-1">
             <NameField key={node.id} nodeId={node.id} name={node.name} />
             <p className="mt-1 truncate text-xs text-slate-500">
@@ -118,6 +115,7 @@ export function ConfigPanel({
           </p>
         ))}
         {type?.description && <p className="mt-2 text-xs leading-5 text-slate-500">{type.description}</p>}
+        {type?.docs && <NodeDocs key={node.type} docs={type.docs} />}
       </div>
       {general.length > 0 && (
         <ul className="mx-4 mt-3 flex flex-col gap-1 rounded-md bg-red-50 px-3 py-2 ring-1 ring-red-100">
@@ -130,7 +128,7 @@ export function ConfigPanel({
         </ul>
       )}
       <div className="px-4 py-4">
-        {node.type === 'trigger.webhook' && <WebhookAddress workflowId={workflowId} node={node} />}
+        {type?.affordances.includes('webhook-url') && <WebhookAddress workflowId={workflowId} node={node} />}
         {type ? (
           <ExpressionScopeContext.Provider value={scope ?? { upstream: [], outputs: {} }}>
             <SchemaForm

@@ -1,13 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { AlertTriangle, ArrowLeft, CheckCircle2, FileQuestion, History, ListChecks, Play, Save } from 'lucide-react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
+import { useNodeTypes } from '../api/queries/node-types.ts';
 import { versionQueries } from '../api/queries/versions.ts';
 import { workflowQueries } from '../api/queries/workflows.ts';
-import type { Draft, NodeType, Problem, Workflow } from '../api/types.ts';
+import type { Draft, Problem, Workflow } from '../api/types.ts';
 import { useCan } from '../auth/session.tsx';
+import type { NodeTypes } from '../canvas/node-types.ts';
 import { Button, EmptyState, ErrorState, Spinner } from '../components/ui.tsx';
 import { DraftSaver, restorableBackup, type SaveState } from './autosave.ts';
 import { EditorCanvas } from './canvas.tsx';
@@ -39,11 +41,7 @@ export function EditorPage() {
     gcTime: 0,
     refetchOnWindowFocus: false,
   });
-  const nodeTypes = useQuery({
-    queryKey: ['node-types'],
-    queryFn: () => api.get<{ items: NodeType[] }>('/node-types'),
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  const nodeTypes = useNodeTypes();
 
   const canEdit = useCan('edit');
 
@@ -87,25 +85,24 @@ export function EditorPage() {
     );
   }
   if (!canEdit) return <ReadOnlyDraft workflow={workflow.data} draft={draft.data} />;
-  return <LoadedEditor key={id} workflow={workflow.data} draft={draft.data} nodeTypes={nodeTypes.data.items} />;
+  return <LoadedEditor key={id} workflow={workflow.data} draft={draft.data} nodeTypes={nodeTypes.data} />;
 }
 
 const NO_STATUSES: Readonly<Record<string, string>> = {};
 
-function LoadedEditor({ workflow, draft, nodeTypes }: { workflow: Workflow; draft: Draft; nodeTypes: NodeType[] }) {
+function LoadedEditor({ workflow, draft, nodeTypes }: { workflow: Workflow; draft: Draft; nodeTypes: NodeTypes }) {
   const [{ store, restored }] = useState(() => {
-    const schemas = new Map(nodeTypes.map((type) => [type.type, type.configSchema]));
     // An edit the last page could not confirm before it closed comes back here and is saved again.
     const backup = restorableBackup(localStorage, workflow.id, draft);
     return {
-      store: createEditorStore(backup ?? draft.graph, { schemas, problems: draft.problems }),
+      store: createEditorStore(backup ?? draft.graph, { types: nodeTypes, problems: draft.problems }),
       restored: backup !== undefined,
     };
   });
   return (
     <EditorStoreContext.Provider value={store}>
       <ReactFlowProvider>
-        <EditorLayout workflow={workflow} draft={draft} nodeTypes={nodeTypes} store={store} restored={restored} />
+        <EditorLayout workflow={workflow} draft={draft} store={store} restored={restored} />
       </ReactFlowProvider>
     </EditorStoreContext.Provider>
   );
@@ -151,13 +148,11 @@ function useAutosave(store: EditorStore, workflowId: string, draft: Draft, resto
 function EditorLayout({
   workflow,
   draft,
-  nodeTypes,
   store,
   restored,
 }: {
   workflow: Workflow;
   draft: Draft;
-  nodeTypes: NodeType[];
   store: EditorStore;
   restored: boolean;
 }) {
@@ -170,7 +165,7 @@ function EditorLayout({
   const [modal, setModal] = useState<'version' | 'run' | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
-  const typesByName = useMemo(() => new Map(nodeTypes.map((type) => [type.type, type])), [nodeTypes]);
+  const nodeTypes = useEditor((state) => state.types);
 
   useEffect(() => {
     if (!toast) return;
@@ -281,7 +276,7 @@ function EditorLayout({
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <Palette nodeTypes={nodeTypes} />
+        <Palette nodeTypes={nodeTypes.list} />
         <main className="relative min-w-0 flex-1">
           <EditorCanvas statuses={run?.statuses ?? NO_STATUSES} />
           <CanvasToolbar helpOpen={helpOpen} onToggleHelp={() => setHelpOpen((open) => !open)} />
@@ -297,7 +292,7 @@ function EditorLayout({
             </div>
           )}
         </main>
-        <ConfigPanel workflowId={workflow.id} nodeTypes={typesByName} detail={completionData} />
+        <ConfigPanel workflowId={workflow.id} nodeTypes={nodeTypes} detail={completionData} />
       </div>
       {modal === 'version' && (
         <SaveVersionModal

@@ -1,7 +1,7 @@
-import { findNodeType } from '../../../nodes/catalogue.ts';
-import { renameStepReferences } from '../../../nodes/template.ts';
+import { type Connection, connectionProblem } from '../../../server/core/graph/connection.ts';
+import { renameStepReferencesIn } from '../../../server/core/graph/step-references.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
-import { portsOf } from '../canvas/ports.ts';
+import type { NodeTypes } from '../canvas/node-types.ts';
 import { initialValue } from '../forms/schema.ts';
 
 /**
@@ -47,53 +47,14 @@ export function edgeId(taken: ReadonlySet<string>): string {
 }
 
 /** The config a node starts with: the schema's defaults and one empty item where a list needs one. */
-export function initialConfig(type: string, schemas: ReadonlyMap<string, unknown>): Record<string, unknown> {
-  const schema = schemas.get(type);
-  const value = schema ? initialValue(schema as Record<string, unknown>, schema as Record<string, unknown>) : {};
+export function initialConfig(schema: Record<string, unknown> | undefined): Record<string, unknown> {
+  const value = schema ? initialValue(schema, schema) : {};
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-export interface Connection {
-  readonly source: string;
-  readonly sourcePort: string;
-  readonly target: string;
-}
-
-/** Why an edge may not be drawn, or undefined when it may. Mirrors the server's edge checks. */
-export function connectionProblem(graph: Graph, connection: Connection): string | undefined {
-  const { source, sourcePort, target } = connection;
-  if (source === target) return 'a node cannot connect to itself';
-  const sourceNode = graph.nodes.find((node) => node.id === source);
-  const targetNode = graph.nodes.find((node) => node.id === target);
-  if (!sourceNode || !targetNode) return 'both ends must be nodes';
-  if (!portsOf(sourceNode.type, sourceNode.config).includes(sourcePort)) return `no output "${sourcePort}"`;
-  const targetType = findNodeType(targetNode.type);
-  if (targetType?.kind === 'trigger') return 'a trigger cannot have inputs';
-  if (graph.edges.some((edge) => edge.source === source && edge.sourcePort === sourcePort && edge.target === target))
-    return 'already connected';
-  if (!targetType?.acceptsManyInputs && graph.edges.some((edge) => edge.target === target))
-    return 'only a Merge node accepts more than one input';
-  if (reaches(graph.edges, target, source)) return 'this would make a loop';
-  return undefined;
-}
-
-function reaches(edges: readonly GraphEdge[], from: string, to: string): boolean {
-  const seen = new Set([from]);
-  const queue = [from];
-  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
-    if (id === to) return true;
-    for (const edge of edges) {
-      if (edge.source === id && !seen.has(edge.target)) {
-        seen.add(edge.target);
-        queue.push(edge.target);
-      }
-    }
-  }
-  return false;
-}
-
-export function connect(graph: Graph, connection: Connection): Graph {
-  if (connectionProblem(graph, connection)) return graph;
+/** The graph with the edge added, or as it is when the shared graph rules refuse the edge. */
+export function connect(graph: Graph, connection: Connection, types: NodeTypes): Graph {
+  if (connectionProblem(graph, connection, types.lookup)) return graph;
   const edge: GraphEdge = { id: edgeId(new Set(graph.edges.map((e) => e.id))), ...connection };
   return { ...graph, edges: [...graph.edges, edge] };
 }
@@ -183,21 +144,6 @@ export function pasteFragment(
   };
 }
 
-/** Replaces one node (by id) through `update`; other nodes keep their identity. */
-function renameInValue(value: unknown, from: string, to: string): unknown {
-  if (typeof value === 'string') return value.includes('steps') ? renameStepReferences(value, from, to) : value;
-  if (Array.isArray(value)) {
-    const items = value.map((item) => renameInValue(item, from, to));
-    return items.some((item, index) => item !== value[index]) ? items : value;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).map(([key, item]) => [key, renameInValue(item, from, to)] as const);
-    const changed = entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key]);
-    return changed ? Object.fromEntries(entries) : value;
-  }
-  return value;
-}
-
 /**
  * Renames a node and every `steps.<old name>` that other nodes' expressions and scripts read, so
  * a rename never silently breaks a mapping. Nodes that do not mention it are kept as they are.
@@ -208,13 +154,14 @@ export function renameNode(graph: Graph, id: string, name: string): Graph {
   return {
     ...graph,
     nodes: graph.nodes.map((node) => {
-      const config = renameInValue(node.config, old, name) as GraphNode['config'];
+      const config = renameStepReferencesIn(node.config, old, name) as GraphNode['config'];
       if (node.id === id) return { ...node, name, config };
       return config === node.config ? node : { ...node, config };
     }),
   };
 }
 
+/** Replaces one node (by id) through `update`; other nodes keep their identity. */
 export function updateNode(graph: Graph, id: string, update: (node: GraphNode) => GraphNode): Graph {
   let changed = false;
   const nodes = graph.nodes.map((node) => {

@@ -15,6 +15,7 @@ const summary: ExecutionSummary = {
   status: 'succeeded',
   error: null,
   retryOf: null,
+  retriedAs: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:01.000Z',

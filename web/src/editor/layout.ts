@@ -1,5 +1,5 @@
 import type { Graph } from '../api/types.ts';
-import { portsOf } from '../canvas/ports.ts';
+import type { NodeTypes } from '../canvas/node-types.ts';
 import { NODE_WIDTH } from './graph-ops.ts';
 
 /**
@@ -24,11 +24,15 @@ function loadElk(): Promise<Elk> {
 
 export async function layoutGraph(
   graph: Graph,
+  types: NodeTypes,
   measured: Readonly<Record<string, { width: number; height: number }>> = {},
 ): Promise<Map<string, { x: number; y: number }>> {
   // ELK refuses edges to unknown ports; a draft may hold stale ones (a Switch case renamed).
   const known = new Set(
-    graph.nodes.flatMap((node) => [node.id, ...portsOf(node.type, node.config).map((port) => `${node.id}::${port}`)]),
+    graph.nodes.flatMap((node) => [
+      node.id,
+      ...types.portsOf(node.type, node.config).map((port) => `${node.id}::${port}`),
+    ]),
   );
   const edges = graph.edges.filter((edge) => known.has(`${edge.source}::${edge.sourcePort}`) && known.has(edge.target));
   const result = await (await loadElk()).layout({
@@ -42,7 +46,7 @@ export async function layoutGraph(
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
     },
     children: graph.nodes.map((node) => {
-      const ports = portsOf(node.type, node.config);
+      const ports = types.portsOf(node.type, node.config);
       return {
         id: node.id,
         width: measured[node.id]?.width ?? NODE_WIDTH,

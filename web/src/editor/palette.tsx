@@ -2,7 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { Search } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { NodeType } from '../api/types.ts';
-import { kindStyle, NodeIcon } from '../canvas/node-icon.tsx';
+import { kindLabels, NodeChip } from '../canvas/node-icon.tsx';
 import { NODE_DRAG_TYPE } from './canvas.tsx';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { useEditorStore } from './store.ts';
@@ -62,7 +62,7 @@ export function Palette({ nodeTypes }: { nodeTypes: readonly NodeType[] }) {
               id={`palette-kind-${group.kind}`}
               className="px-2 pt-1 pb-1.5 text-[11px] font-semibold tracking-wide text-slate-400 uppercase"
             >
-              {kindStyle[group.kind]?.label ?? group.kind}
+              {kindLabels[group.kind]}
             </h3>
             <ul className="flex flex-col gap-0.5">
               {group.types.map((type) => (
@@ -79,10 +79,8 @@ export function Palette({ nodeTypes }: { nodeTypes: readonly NodeType[] }) {
                     data-testid={`palette-${type.type}`}
                     className="group flex w-full cursor-grab items-start gap-2.5 rounded-md px-2 py-1.5 text-left hover:bg-slate-100 active:cursor-grabbing"
                   >
-                    <span
-                      className={`mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-md ${kindStyle[type.kind]?.chip ?? ''}`}
-                    >
-                      <NodeIcon name={type.icon} className="size-3.5" />
+                    <span className="mt-0.5">
+                      <NodeChip type={type} size="sm" />
                     </span>
                     <span className="min-w-0">
                       <span className="block text-sm font-medium text-slate-800">{type.title}</span>

@@ -1,13 +1,17 @@
 import { ArrowLeft, Eye, History } from 'lucide-react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Draft, Workflow } from '../api/types.ts';
 import { GraphCanvas } from '../canvas/graph-canvas.tsx';
+import { NodeConfigPanel } from '../pages/versions/node-config-panel.tsx';
 
 /**
  * The editor for a role that may not edit (an operator): the draft on a read-only canvas, saying
  * why, with the ways on that this role does have (versions, runs). Nothing here can autosave.
  */
 export function ReadOnlyDraft({ workflow, draft }: { workflow: Workflow; draft: Draft }) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const node = draft.graph.nodes.find((item) => item.id === selected);
   return (
     <div className="flex h-full flex-col bg-slate-50">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-3">
@@ -40,10 +44,13 @@ export function ReadOnlyDraft({ workflow, draft }: { workflow: Workflow; draft: 
       </header>
       <p role="status" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-800">
         This is the working draft. Your role can inspect runs and roll back versions; editing needs the analyst or admin
-        role.
+        role. Click a node to read its settings.
       </p>
-      <div className="min-h-0 flex-1">
-        <GraphCanvas graph={draft.graph} showMiniMap={false} />
+      <div className="flex min-h-0 flex-1">
+        <div className="min-w-0 flex-1">
+          <GraphCanvas graph={draft.graph} showMiniMap={false} onNodeClick={setSelected} selectedNodeId={selected} />
+        </div>
+        {node && <NodeConfigPanel node={node} onClose={() => setSelected(null)} />}
       </div>
     </div>
   );

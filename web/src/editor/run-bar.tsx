@@ -2,6 +2,7 @@ import { ExternalLink, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { formatDuration } from '../lib/format.ts';
 import type { TestRun } from './test-run.ts';
 
 /** Floating bar over the canvas while and after a test run: overall status, time, link to the execution. */
@@ -25,7 +26,7 @@ export function RunBar({ run, onDismiss }: { run: TestRun; onDismiss: () => void
       <span className="text-xs font-semibold text-slate-700">Test run</span>
       <StatusBadge status={run.status} />
       <span className="text-xs text-slate-500 tabular-nums">
-        {done} step{done === 1 ? '' : 's'} done · {(Math.max(0, elapsed) / 1000).toFixed(1)} s
+        {done} step{done === 1 ? '' : 's'} done · {formatDuration(elapsed)}
       </span>
       <Link
         to={`/executions/${run.executionId}`}

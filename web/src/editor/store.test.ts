@@ -1,20 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { catalogue } from '../../../nodes/catalogue.ts';
+import { describeNodeType } from '../../../server/api/routes/node-types.ts';
+import { type Connection, connectionProblem as problemOf } from '../../../server/core/graph/connection.ts';
 import { validateGraph } from '../../../server/core/validate.ts';
 import type { Graph } from '../api/types.ts';
-import { connectionProblem } from './graph-ops.ts';
+import { NodeTypes } from '../canvas/node-types.ts';
 import { layoutGraph } from './layout.ts';
 import { clearClipboard, createEditorStore } from './store.ts';
 
-const schemas = new Map(
-  catalogue.map((definition) => [
-    definition.type,
-    z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }),
-  ]),
-);
+/** The node types as the editor gets them: GET /node-types's answer, through JSON. */
+const types = new NodeTypes(JSON.parse(JSON.stringify(catalogue.map(describeNodeType))));
 const empty: Graph = { nodes: [], edges: [] };
-const editor = (graph: Graph = empty) => createEditorStore(graph, { schemas });
+const editor = (graph: Graph = empty) => createEditorStore(graph, { types });
+const connectionProblem = (graph: Graph, connection: Connection) => problemOf(graph, connection, types.lookup)?.message;
 
 beforeEach(() => clearClipboard());
 
@@ -63,7 +61,9 @@ describe('editor store', () => {
     connect({ source: a, sourcePort: 'main', target: b });
     const graph = () => store.getState().graph;
     expect(connectionProblem(graph(), { source: a, sourcePort: 'main', target: a })).toMatch(/itself/);
-    expect(connectionProblem(graph(), { source: b, sourcePort: 'main', target: a })).toMatch(/one input|loop/);
+    expect(connectionProblem(graph(), { source: b, sourcePort: 'main', target: a })).toMatch(
+      /inbound connections|loop/,
+    );
     expect(connectionProblem(graph(), { source: b, sourcePort: 'main', target: t })).toMatch(/trigger/);
     expect(connectionProblem(graph(), { source: a, sourcePort: 'nope', target: merge })).toMatch(/no output/);
     connect({ source: b, sourcePort: 'main', target: a }); // ignored
@@ -200,7 +200,7 @@ describe('editor store', () => {
     store.getState().addNode('action.http', { connectFrom: i, position: { x: 10, y: 10 } });
     store.getState().connect({ source: i, sourcePort: 'false', target: 'http_request' });
     const before = store.getState().graph;
-    const positions = await layoutGraph(before);
+    const positions = await layoutGraph(before, types);
     expect([...positions.keys()].sort()).toEqual(before.nodes.map((node) => node.id).sort());
     store.getState().applyLayout(positions);
     const after = store.getState().graph;

@@ -1,11 +1,10 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { findNodeType } from '../../../nodes/catalogue.ts';
+import type { Connection } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphNode, Problem } from '../api/types.ts';
-import { portsOf } from '../canvas/ports.ts';
+import { NodeTypes } from '../canvas/node-types.ts';
 import {
-  type Connection,
   connect,
   copyFragment,
   type Fragment,
@@ -37,6 +36,8 @@ export interface EditorState {
   readonly measured: Readonly<Record<string, { width: number; height: number }>>;
   /** Node id whose name is being edited on the canvas. */
   readonly renaming: string | null;
+  /** The node types the server serves: what new nodes start as, and which edges may be drawn. */
+  readonly types: NodeTypes;
 }
 
 export interface EditorActions {
@@ -76,9 +77,9 @@ let clipboard: { fragment: Fragment; pastes: number } | null = null;
 
 export function createEditorStore(
   initial: Graph,
-  options: { schemas?: ReadonlyMap<string, unknown>; problems?: readonly Problem[] } = {},
+  options: { types?: NodeTypes; problems?: readonly Problem[] } = {},
 ): EditorStore {
-  const schemas = options.schemas ?? new Map<string, unknown>();
+  const types = options.types ?? new NodeTypes([]);
   let lastCoalesce: { key: string; at: number } | null = null;
 
   return createStore<EditorState & EditorActions>()((set, get) => {
@@ -117,10 +118,11 @@ export function createEditorStore(
       problems: options.problems ?? [],
       measured: {},
       renaming: null,
+      types,
 
       addNode(type, { position, connectFrom } = {}) {
         const { graph } = get();
-        const title = findNodeType(type)?.title ?? type;
+        const title = types.titleOf(type);
         const name = uniqueName(title, new Set(graph.nodes.map((node) => node.name)));
         const id = uniqueId(name, new Set(graph.nodes.map((node) => node.id)));
         // Clicking a palette entry places the node right of the selected one and connects it.
@@ -135,19 +137,19 @@ export function createEditorStore(
           type,
           name,
           position: position ?? placeRightOf(graph, anchor),
-          config: initialConfig(type, schemas),
+          config: initialConfig(types.get(type)?.configSchema),
         };
         let next: Graph = { ...graph, nodes: [...graph.nodes, node] };
-        if (anchor && findNodeType(type)?.kind !== 'trigger') {
-          const port = portsOf(anchor.type, anchor.config)[0] ?? 'main';
-          next = connect(next, { source: anchor.id, sourcePort: port, target: id });
+        if (anchor && !types.isTrigger(type)) {
+          const port = types.portsOf(anchor.type, anchor.config)[0] ?? 'main';
+          next = connect(next, { source: anchor.id, sourcePort: port, target: id }, types);
         }
         commit(next, { selectedNodeIds: [id], selectedEdgeIds: [] });
         return id;
       },
 
       connect(connection) {
-        commit(connect(get().graph, connection));
+        commit(connect(get().graph, connection, types));
       },
 
       deleteSelection() {

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import type { GraphNode } from '../api/types.ts';
 import { usePublicUrl } from '../auth/session.tsx';
 import { CopyField } from '../components/code-block.tsx';
-import { webhookOf } from '../pages/versions/webhook-snippets.ts';
+import { webhookAt } from '../pages/versions/webhook-snippets.ts';
 
 /**
  * For a webhook trigger: the URL it will answer at, as its config now reads, and when it starts
@@ -13,8 +13,7 @@ import { webhookOf } from '../pages/versions/webhook-snippets.ts';
 export function WebhookAddress({ workflowId, node }: { workflowId: string; node: GraphNode }) {
   const publicUrl = usePublicUrl();
   // The same reading of the config as the versions page's webhook panel, defaults included.
-  const hook = webhookOf({ nodes: [node], edges: [] }, workflowId, publicUrl);
-  if (!hook) return null;
+  const hook = webhookAt(node, workflowId, publicUrl);
   const path = (node.config as { path?: unknown }).path;
   const hasPath = typeof path === 'string' && path !== '';
   return (

@@ -10,7 +10,15 @@ import { validateGraph } from '../../../server/core/validate.ts';
 import { type TestApi, testApi } from '../../../server/testing/api.ts';
 import { problemsByField } from '../editor/config-panel.tsx';
 import { expressionPaths, stepReference } from './completions.ts';
-import { credentialTypes, fieldKind, initialValue, type JsonSchema, labelFor } from './schema.ts';
+import {
+  credentialTypes,
+  fieldKind,
+  initialValue,
+  type JsonSchema,
+  labelFor,
+  unionVariants,
+  variantIndex,
+} from './schema.ts';
 import { type ProblemsByField, SchemaForm } from './schema-form.tsx';
 
 /** The form renderer on the real catalogue's schemas, as the server publishes them. */
@@ -66,16 +74,18 @@ async function createCredential(name: string, type: string, secret: Record<strin
 /** A form holding its own value, like the config panel does; `changes` records every config it produced. */
 function Harness({
   type,
+  schema: given,
   initial,
   changes,
   problems,
 }: {
-  type: string;
+  type?: string;
+  schema?: JsonSchema;
   initial?: Record<string, unknown>;
   changes: Record<string, unknown>[];
   problems?: ProblemsByField;
 }) {
-  const schema = schemaOf(type);
+  const schema = given ?? schemaOf(type ?? '');
   const [value, setValue] = useState(() => initial ?? (initialValue(schema, schema) as Record<string, unknown>));
   return (
     <QueryClientProvider client={queries}>
@@ -138,7 +148,7 @@ describe('schema form', () => {
     render(<Harness type="transform.set" changes={changes} />);
     await user.click(screen.getByRole('button', { name: 'Add field' }));
     expect(changes.at(-1)).toEqual({ fields: [{ path: '', value: '' }], keepInput: true });
-    await user.type(screen.getByLabelText(/^Path/), 'customer.email');
+    await user.type(screen.getByRole('textbox', { name: /^Path/ }), 'customer.email');
     expect(changes.at(-1)).toEqual({ fields: [{ path: 'customer.email', value: '' }], keepInput: true });
     expect(screen.getByRole('textbox', { name: 'Value' })).toBeTruthy(); // the expression editor
     await user.click(screen.getByRole('checkbox', { name: /Keep input/ }));
@@ -291,6 +301,124 @@ describe('schema form', () => {
     );
     const field = container.querySelector('[data-field="config.rules.0.right"]') as HTMLElement;
     expect(within(field).getByRole('alert').textContent).toMatch(/needs a right-hand value/);
+    expect(container.querySelectorAll('[role="alert"]')).toHaveLength(1);
+  });
+});
+
+/** A config with every kind of union a node may declare, as the server would publish it. */
+const Auth = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({
+    kind: z.literal('token'),
+    token: z.string().min(1).describe('The token to send'),
+    header: z.string().default('Authorization'),
+  }),
+  z.strictObject({ kind: z.literal('basic'), user: z.string().min(1), header: z.string().default('Authorization') }),
+]);
+const UnionConfig = z.strictObject({
+  auth: Auth.default({ kind: 'none' }),
+  target: z.union([
+    z.strictObject({ url: z.string() }),
+    z.strictObject({ path: z.string(), host: z.string().optional() }),
+  ]),
+  limit: z.union([z.number(), z.string()]).optional(),
+  mode: z.union([z.literal('fast'), z.literal('careful')]).default('fast'),
+});
+const unionSchema = z.toJSONSchema(UnionConfig, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+const unionProperty = (key: string) => (unionSchema.properties as Record<string, JsonSchema>)[key] as JsonSchema;
+
+describe('schema form: unions', () => {
+  it('reads discriminated unions, plain unions and unions of constants; free JSON stays JSON', () => {
+    expect(fieldKind(unionProperty('auth'), unionSchema)).toBe('union');
+    expect(fieldKind(unionProperty('target'), unionSchema)).toBe('union');
+    expect(fieldKind(unionProperty('limit'), unionSchema)).toBe('union');
+    expect(fieldKind(unionProperty('mode'), unionSchema)).toBe('enum');
+    expect(unionVariants(unionProperty('auth'), unionSchema).map((variant) => variant.label)).toEqual([
+      'None',
+      'Token',
+      'Basic',
+    ]);
+    expect(unionVariants(unionProperty('target'), unionSchema).map((variant) => variant.label)).toEqual([
+      'URL',
+      'Path, host',
+    ]);
+    const target = unionVariants(unionProperty('target'), unionSchema);
+    expect(variantIndex({ path: '/x' }, target, unionSchema)).toBe(1);
+    expect(variantIndex({ url: 'u' }, target, unionSchema)).toBe(0);
+    const http = schemaOf('action.http');
+    expect(fieldKind((http.properties as Record<string, JsonSchema>).body as JsonSchema, http)).toBe('json');
+  });
+
+  it('picks the variant of a discriminated union, then shows only its fields; switching keeps shared ones', async () => {
+    const user = userEvent.setup();
+    const changes: Record<string, unknown>[] = [];
+    render(<Harness schema={unionSchema} initial={{ target: { url: 'https://a.example' } }} changes={changes} />);
+    const kinds = screen.getByRole('group', { name: 'Auth: kind' });
+    expect(
+      within(kinds)
+        .getAllByRole('radio')
+        .map((radio) => (radio as HTMLInputElement).labels?.[0]?.textContent),
+    ).toEqual(['None', 'Token', 'Basic']);
+    // No value yet: the default variant is the one shown chosen, and nothing of the others.
+    expect(within(kinds).getByRole('radio', { name: 'None' })).toHaveProperty('checked', true);
+    expect(screen.queryByRole('textbox', { name: /^Token/ })).toBeNull();
+
+    await user.click(within(kinds).getByRole('radio', { name: 'Token' }));
+    expect(changes.at(-1)).toEqual({
+      target: { url: 'https://a.example' },
+      auth: { kind: 'token', token: '', header: 'Authorization' },
+    });
+    expect(screen.queryByRole('textbox', { name: 'Kind' })).toBeNull(); // the tag is the picker, not a field
+    await user.type(screen.getByRole('textbox', { name: /^Token/ }), 's3cret');
+    fireEvent.change(screen.getByLabelText('Header'), { target: { value: 'X-Key' } });
+    expect(UnionConfig.safeParse(changes.at(-1)).success).toBe(true);
+
+    await user.click(within(kinds).getByRole('radio', { name: 'Basic' }));
+    // The header both variants have is kept; the token, which Basic has not, is dropped.
+    expect(changes.at(-1)).toEqual({
+      target: { url: 'https://a.example' },
+      auth: { kind: 'basic', user: '', header: 'X-Key' },
+    });
+    expect(screen.queryByRole('textbox', { name: /^Token/ })).toBeNull();
+    await user.type(screen.getByRole('textbox', { name: /^User/ }), 'ada');
+    expect(UnionConfig.parse(changes.at(-1))).toMatchObject({ auth: { kind: 'basic', user: 'ada', header: 'X-Key' } });
+  });
+
+  it('picks among unions without a tag by the value’s shape, and converts a scalar that fits', async () => {
+    const user = userEvent.setup();
+    const changes: Record<string, unknown>[] = [];
+    render(<Harness schema={unionSchema} initial={{ target: { path: '/inbox' }, limit: 5 }} changes={changes} />);
+    const target = screen.getByRole('group', { name: 'Target: kind' });
+    expect(within(target).getByRole('radio', { name: 'Path, host' })).toHaveProperty('checked', true);
+    expect((screen.getByRole('textbox', { name: /^Path/ }) as HTMLInputElement).value).toBe('/inbox');
+    await user.click(within(target).getByRole('radio', { name: 'URL' }));
+    expect(changes.at(-1)).toEqual({ target: { url: '' }, limit: 5 });
+
+    const limit = screen.getByRole('group', { name: 'Limit: kind' });
+    expect(within(limit).getByRole('radio', { name: 'Number' })).toHaveProperty('checked', true);
+    await user.click(within(limit).getByRole('radio', { name: 'Text' }));
+    expect(changes.at(-1)).toMatchObject({ limit: '' });
+    await user.type(screen.getByRole('textbox', { name: '' }), '10 per minute');
+    expect(changes.at(-1)).toMatchObject({ limit: '10 per minute' });
+    // A union of constants is a plain menu.
+    await user.selectOptions(screen.getByLabelText('Mode'), 'careful');
+    expect(changes.at(-1)).toMatchObject({ mode: 'careful' });
+  });
+
+  it('shows a problem of a variant’s field under that field', () => {
+    const problems: ProblemsByField = new Map([
+      ['config.auth.token', ['Too small: expected string to have >=1 characters']],
+    ]);
+    const { container } = render(
+      <Harness
+        schema={unionSchema}
+        initial={{ auth: { kind: 'token', token: '' }, target: { url: 'u' } }}
+        changes={[]}
+        problems={problems}
+      />,
+    );
+    const field = container.querySelector('[data-field="config.auth.token"]') as HTMLElement;
+    expect(within(field).getByRole('alert').textContent).toMatch(/Too small/);
     expect(container.querySelectorAll('[role="alert"]')).toHaveLength(1);
   });
 });

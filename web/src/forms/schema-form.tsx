@@ -6,6 +6,9 @@ import { CodeField, ExpressionField } from './expression-field.tsx';
 import { inputClass } from './input-class.ts';
 import {
   credentialTypes,
+  discriminatorOf,
+  enumLabel,
+  enumValues,
   fieldKind,
   initialValue,
   isRequired,
@@ -15,6 +18,9 @@ import {
   properties,
   resolve,
   setIn,
+  switchVariant,
+  unionVariants,
+  variantIndex,
 } from './schema.ts';
 
 /**
@@ -54,10 +60,16 @@ export function SchemaForm({
   );
 }
 
-function ObjectFields({ root, schema, path, value, onChange, problems }: FieldProps) {
+function ObjectFields({ root, schema, path, value, onChange, problems, omit }: FieldProps & { omit?: string }) {
   const object = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-  const entries = properties(resolve(schema, root));
-  if (entries.length === 0) return <p className="text-sm text-slate-500">This node has nothing to configure.</p>;
+  const entries = properties(resolve(schema, root)).filter(([key]) => key !== omit);
+  if (entries.length === 0) {
+    return (
+      <p className="text-sm text-slate-500">
+        {path.length === 0 ? 'This node has nothing to configure.' : 'Nothing more to set.'}
+      </p>
+    );
+  }
   return entries.map(([key, property]) => (
     <Field
       key={key}
@@ -72,10 +84,11 @@ function ObjectFields({ root, schema, path, value, onChange, problems }: FieldPr
   ));
 }
 
-function Field(props: FieldProps & { required: boolean }) {
-  const { root, path, value, onChange, problems, required } = props;
+/** One config field with its label, help and problems; `bare`: the control alone (a union's variant). */
+function Field(props: FieldProps & { required: boolean; bare?: boolean }) {
+  const { root, path, value, onChange, problems, required, bare = false } = props;
   const schema = resolve(props.schema, root);
-  const kind = fieldKind(schema, root);
+  const kind = fieldKind(props.schema, root);
   const key = String(path[path.length - 1]);
   // A credential is picked by its name, so its field is not called an "ID".
   const label = kind === 'credential' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
@@ -140,7 +153,7 @@ function Field(props: FieldProps & { required: boolean }) {
           onChange={(event) => onChange(path, event.target.value)}
         >
           {shown === undefined && <option value="">Choose…</option>}
-          {(schema.enum as unknown[]).map((option) => (
+          {enumValues(schema).map((option) => (
             <option key={String(option)} value={String(option)}>
               {enumLabel(String(option))}
             </option>
@@ -191,10 +204,22 @@ function Field(props: FieldProps & { required: boolean }) {
         </div>
       );
       break;
+    case 'union':
+      control = <UnionField {...props} schema={schema} value={shown} id={id} label={label} />;
+      break;
+    case 'const':
+      control = (
+        <p id={id} className="font-mono text-sm text-slate-700">
+          {JSON.stringify(schema.const)}
+        </p>
+      );
+      break;
     default:
       control = <JsonField id={id} value={shown} invalid={invalid} onChange={(json) => onChange(path, json)} />;
   }
 
+  // The union around it shows the label and the problems of this path.
+  if (bare) return control;
   return (
     <div data-field={problemKey(path)}>
       <div className="mb-1 flex items-baseline justify-between gap-2">
@@ -227,12 +252,6 @@ function Messages({ messages }: { messages: readonly string[] }) {
 function placeholderFrom(description: string | undefined): string | undefined {
   const example = description?.match(/e\.g\.\s*(.+)$/)?.[1];
   return example ?? description;
-}
-
-/** "greaterThanOrEqual" → "greater than or equal"; upper-case values (GET) stay as they are. */
-function enumLabel(value: string): string {
-  if (value === value.toUpperCase()) return value;
-  return value.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function NumberInput({
@@ -268,6 +287,94 @@ function NumberInput({
         onChange(number === undefined || Number.isNaN(number) ? undefined : number);
       }}
     />
+  );
+}
+
+/**
+ * One of several shapes (anyOf / oneOf): a picker of the variant, then that variant's fields at the
+ * same path. A discriminated union's tag is set by the picker, not shown as a field; switching
+ * keeps the fields both variants have.
+ */
+function UnionField(props: FieldProps & { id: string; label: string }) {
+  const { root, schema, path, value, onChange, problems, id, label } = props;
+  const variants = unionVariants(schema, root);
+  const current = variantIndex(value, variants, root);
+  const chosen = variants[current];
+  const tag = chosen
+    ? discriminatorOf(
+        variants.map((variant) => variant.schema),
+        root,
+      )
+    : undefined;
+  const pick = (index: number) => {
+    const target = variants[index];
+    if (target && index !== current) onChange(path, switchVariant(value, target, root));
+  };
+  return (
+    <div className="flex flex-col gap-2.5">
+      {variants.length <= 4 ? (
+        <fieldset id={id} className="inline-flex self-start rounded-md bg-slate-100 p-0.5">
+          <legend className="sr-only">{`${label}: kind`}</legend>
+          {variants.map((variant, index) => (
+            <label
+              key={variant.label}
+              className={`cursor-pointer rounded px-2.5 py-1 text-xs font-medium has-focus-visible:ring-2 has-focus-visible:ring-accent-500 ${index === current ? 'bg-white text-slate-900 shadow-sm ring-1 ring-slate-200' : 'text-slate-600 hover:text-slate-900'}`}
+            >
+              <input
+                type="radio"
+                name={`${id}-kind`}
+                className="sr-only"
+                checked={index === current}
+                onChange={() => pick(index)}
+              />
+              {variant.label}
+            </label>
+          ))}
+        </fieldset>
+      ) : (
+        <select
+          id={id}
+          aria-label={`${label}: kind`}
+          className={inputClass(false)}
+          value={current}
+          onChange={(event) => pick(Number(event.target.value))}
+        >
+          {current < 0 && <option value={-1}>Choose…</option>}
+          {variants.map((variant, index) => (
+            <option key={variant.label} value={index}>
+              {variant.label}
+            </option>
+          ))}
+        </select>
+      )}
+      {chosen &&
+        (chosen.schema.type === 'object' ? (
+          properties(chosen.schema).some(([key]) => key !== tag) && (
+            <div className="flex flex-col gap-3 rounded-md border border-slate-200 p-3">
+              <ObjectFields
+                root={root}
+                schema={chosen.schema}
+                path={path}
+                value={value}
+                onChange={onChange}
+                problems={problems}
+                omit={tag}
+              />
+            </div>
+          )
+        ) : (
+          <Field
+            root={root}
+            schema={chosen.schema}
+            path={path}
+            value={value}
+            onChange={onChange}
+            problems={problems}
+            required
+            bare
+          />
+        ))}
+    </div>
   );
 }
 

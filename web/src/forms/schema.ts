@@ -16,6 +16,8 @@ export type FieldKind =
   | 'list' // array of objects or scalars
   | 'map' // object with free keys (headers, query)
   | 'object' // object with named properties
+  | 'union' // one of several shapes (anyOf / oneOf / a list of types): pick the variant, then its fields
+  | 'const' // a single fixed value (a discriminated union's tag)
   | 'json'; // anything JSON (a recursive anyOf, or no type at all)
 
 /** Follows a local `$ref` (`#/$defs/name`) against the root schema. */
@@ -34,7 +36,14 @@ function withoutRef(schema: JsonSchema): JsonSchema {
 
 export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
   const schema = resolve(input, root);
-  if (Array.isArray(schema.enum)) return 'enum';
+  if (Array.isArray(schema.enum) || literalValues(schema) !== undefined) return 'enum';
+  if ('const' in schema) return 'const';
+  if (variantsOf(schema) !== undefined) return isRecursive(input, root) ? 'json' : 'union';
+  if (Array.isArray(schema.type)) {
+    const types = schema.type.filter((type) => type !== 'null');
+    // `T | null` reads as T (null is what an empty field means); several types are a union.
+    return types.length === 1 ? fieldKind({ ...schema, type: types[0] }, root) : types.length > 1 ? 'union' : 'json';
+  }
   switch (schema.type) {
     case 'string':
       if (schema.format === 'template') return 'template';
@@ -56,6 +65,152 @@ export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
     default:
       return 'json';
   }
+}
+
+/** A schema that refers back to itself (zod's `z.json()`): any JSON, edited as text. */
+function isRecursive(input: JsonSchema, root: JsonSchema): boolean {
+  const own = JSON.stringify(variantsOf(resolve(input, root)));
+  return [...own.matchAll(/"\$ref":"(#\/[^"]+)"/g)].some(
+    ([, ref]) => JSON.stringify(variantsOf(resolve({ $ref: ref }, root))) === own,
+  );
+}
+
+/** The values an enum field offers: `enum`, or a union of constants (`anyOf: [{ const }, …]`). */
+export function enumValues(schema: JsonSchema): readonly unknown[] {
+  return Array.isArray(schema.enum) ? schema.enum : (literalValues(schema) ?? []);
+}
+
+function literalValues(schema: JsonSchema): unknown[] | undefined {
+  const variants = variantsOf(schema);
+  return variants?.every((variant) => 'const' in variant) ? variants.map((variant) => variant.const) : undefined;
+}
+
+/** The shapes a union allows (`oneOf`, `anyOf`, or `type: [...]`), in order; undefined when it is none. */
+export function variantsOf(schema: JsonSchema): JsonSchema[] | undefined {
+  const listed = (schema.oneOf ?? schema.anyOf) as JsonSchema[] | undefined;
+  if (Array.isArray(listed) && listed.length > 0) return listed;
+  if (Array.isArray(schema.type)) {
+    const types = schema.type.filter((type) => type !== 'null');
+    if (types.length > 1) return types.map((type) => ({ type }));
+  }
+  return undefined;
+}
+
+/** One variant of a union as the form offers it: its resolved schema and what the picker calls it. */
+export interface Variant {
+  readonly schema: JsonSchema;
+  readonly label: string;
+}
+
+/**
+ * The property whose constant names the variant (a zod discriminated union's tag, e.g. `kind`),
+ * when every variant is an object that has one and no two share its value.
+ */
+export function discriminatorOf(variants: readonly JsonSchema[], root: JsonSchema): string | undefined {
+  const objects = variants.map((variant) => resolve(variant, root));
+  const first = objects[0];
+  if (!first || objects.some((object) => object.type !== 'object')) return undefined;
+  const constOf = (object: JsonSchema, key: string) =>
+    resolve(((object.properties ?? {}) as Record<string, JsonSchema>)[key] ?? {}, root).const;
+  return properties(first)
+    .map(([key]) => key)
+    .find((key) => {
+      const values = objects.map((object) => constOf(object, key));
+      return values.every((value) => value !== undefined) && new Set(values.map(String)).size === values.length;
+    });
+}
+
+const TYPE_LABELS: Record<string, string> = {
+  string: 'Text',
+  number: 'Number',
+  integer: 'Whole number',
+  boolean: 'Yes / no',
+  array: 'List',
+  object: 'Object',
+};
+
+/** A union's variants with their labels: the tag's value, else a title, else what the variant holds. */
+export function unionVariants(schema: JsonSchema, root: JsonSchema): Variant[] {
+  const variants = (variantsOf(schema) ?? []).map((variant) => resolve(variant, root));
+  const tag = discriminatorOf(variants, root);
+  return variants.map((variant, index) => {
+    const tagSchema = tag ? resolve(((variant.properties ?? {}) as Record<string, JsonSchema>)[tag] ?? {}, root) : {};
+    const label =
+      (typeof variant.title === 'string' && variant.title) ||
+      (tag && enumLabel(String(tagSchema.const))) ||
+      (variant.type === 'object' && properties(variant).length > 0
+        ? properties(variant)
+            .map(([key, property], position) => {
+              const name = labelFor(key, resolve(property, root));
+              // "Path, host", but "URL" stays as it is.
+              return position > 0 && /^[A-Z][a-z]/.test(name) ? name.toLowerCase() : name;
+            })
+            .join(', ')
+        : TYPE_LABELS[String(variant.type)]) ||
+      `Option ${index + 1}`;
+    return { schema: variant, label: label.charAt(0).toUpperCase() + label.slice(1) };
+  });
+}
+
+const jsonType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+
+function fits(value: unknown, schema: JsonSchema, root: JsonSchema): boolean {
+  if ('const' in schema) return schema.const === value;
+  if (schema.type === undefined) return true; // a nested union or anything: not looked into
+  const type = jsonType(value);
+  const allowed = Array.isArray(schema.type) ? (schema.type as string[]) : [String(schema.type)];
+  if (!allowed.includes(type) && !(type === 'integer' && allowed.includes('number'))) return false;
+  if (type !== 'object') return true;
+  const object = value as Record<string, unknown>;
+  const known = properties(schema).map(([key]) => key);
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  return (
+    required.every((key) => key in object && fits(object[key], resolve(schemaAt(schema, key), root), root)) &&
+    (schema.additionalProperties !== false || Object.keys(object).every((key) => known.includes(key)))
+  );
+}
+
+const schemaAt = (schema: JsonSchema, key: string) =>
+  ((schema.properties ?? {}) as Record<string, JsonSchema>)[key] ?? {};
+
+/**
+ * Which variant a value is: by its tag when the union has one, else the first whose type (and, for
+ * objects, required and allowed keys) it fits; -1 when none does (no value yet, or a stale one).
+ */
+export function variantIndex(value: unknown, variants: readonly Variant[], root: JsonSchema): number {
+  const tag = discriminatorOf(
+    variants.map((variant) => variant.schema),
+    root,
+  );
+  if (tag) {
+    const current = (value as Record<string, unknown> | undefined)?.[tag];
+    return variants.findIndex((variant) => resolve(schemaAt(variant.schema, tag), root).const === current);
+  }
+  const exact = variants.findIndex((variant) => fits(value, variant.schema, root));
+  if (exact >= 0) return exact;
+  return variants.findIndex((variant) => variant.schema.type === jsonType(value));
+}
+
+/**
+ * The value after the user picks another variant: the new variant's starting value, keeping every
+ * field the old value had that the new variant has too (and a scalar that fits it as it is).
+ */
+export function switchVariant(value: unknown, to: Variant, root: JsonSchema): unknown {
+  const start = initialValue(to.schema, root);
+  if (to.schema.type !== 'object') return value !== undefined && fits(value, to.schema, root) ? value : start;
+  const next = { ...(start as Record<string, unknown>) };
+  const old = (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+  for (const [key, property] of properties(to.schema)) {
+    if (key in old && !('const' in resolve(property, root))) next[key] = old[key];
+  }
+  return next;
+}
+
+/** "greaterThanOrEqual" → "greater than or equal"; upper-case values (GET) stay as they are. */
+export function enumLabel(value: string): string {
+  if (value === value.toUpperCase()) return value;
+  return value.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 /** The credential types a credential field takes (`credentialTypes`); undefined: any type. */
@@ -93,10 +248,16 @@ export function labelFor(key: string, schema?: JsonSchema): string {
 export function initialValue(input: JsonSchema, root: JsonSchema): unknown {
   const schema = resolve(input, root);
   if ('default' in schema) return structuredClone(schema.default);
-  const kind = fieldKind(schema, root);
+  const kind = fieldKind(input, root);
   switch (kind) {
     case 'enum':
-      return (schema.enum as unknown[])[0];
+      return enumValues(schema)[0];
+    case 'const':
+      return schema.const;
+    case 'union': {
+      const first = unionVariants(schema, root)[0];
+      return first ? initialValue(first.schema, root) : undefined;
+    }
     case 'template':
     case 'code':
     case 'credential':

@@ -9,6 +9,7 @@ import { cancelRun, type RunsPorts, reconcileUnfinishedRuns, retryRun, startRun 
 import { createStepRunner } from '../../../engine/step-runner.ts';
 import { describeStates } from '../ascii-graph.ts';
 import { GraphCache } from '../graph-cache.ts';
+import type { TriggerKind } from '../ports.ts';
 import { StepReleased } from '../released.ts';
 import {
   CountingMetrics,
@@ -62,9 +63,9 @@ export function memoryEngine(script: Script = {}) {
     runs,
     crashes,
     /** Starts a run of `graph` (a `graphOf` drawing) and answers its id; nothing runs until `runJobs`. */
-    async start(graph: unknown, payload: unknown = {}): Promise<string> {
+    async start(graph: unknown, payload: unknown = {}, trigger: TriggerKind = 'manual'): Promise<string> {
       const { workflowId, versionId } = store.addWorkflow(graph);
-      const execution = await startRun(runs, { workflowId, versionId, trigger: 'manual', payload });
+      const execution = await startRun(runs, { workflowId, versionId, trigger, payload });
       return execution.id;
     },
     cancel: (executionId: string) => cancelRun(runs, executionId),

@@ -43,6 +43,7 @@ import type {
   StepResult,
   StoredAttempt,
 } from '../ports.ts';
+import { AlreadyRetried } from '../ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../records.ts';
 import { retryDelayMs } from '../retry.ts';
 
@@ -358,6 +359,10 @@ export class MemoryRunStore implements RunStore {
   }
 
   private insertExecution(values: NewExecution): Mutable<Execution> {
+    const earlier = values.retryOf
+      ? [...this.records.executions.values()].find((execution) => execution.retryOf === values.retryOf)
+      : undefined;
+    if (values.retryOf && earlier) throw new AlreadyRetried(values.retryOf, earlier.id);
     const id = `run-${String(++this.ids).padStart(4, '0')}`;
     const execution: Mutable<Execution> = {
       id,
@@ -469,6 +474,10 @@ export class ManualClock implements Clock {
     return () => {
       this.timers = this.timers.filter((each) => each !== timer);
     };
+  }
+  /** How many timers are set and neither fired nor canceled. */
+  get pendingTimers(): number {
+    return this.timers.length;
   }
   /** Moves time to `iso` (never back), firing the timers it passes. */
   advanceTo(iso: string): void {

@@ -121,9 +121,19 @@ export function AuditPage() {
                     >
                       {entry.action}
                     </button>
+                    {entry.count > 1 && (
+                      <span
+                        className="ml-1.5 rounded-full bg-accent-50 px-1.5 py-0.5 text-xs font-medium text-accent-700"
+                        title={`${entry.count} entries from ${dateTime(entry.firstAt)} to ${dateTime(entry.at)}`}
+                        data-testid="audit-count"
+                      >
+                        ×{entry.count}
+                      </span>
+                    )}
                   </Cell>
                   <Cell className="text-xs">
-                    <span className="text-slate-700">{entry.objectType}</span>
+                    <span className="text-slate-500">{entry.objectType}</span>
+                    {entry.objectLabel && <span className="ml-1 font-medium text-slate-800">{entry.objectLabel}</span>}
                     {entry.objectId && <span className="ml-1 font-mono text-slate-400">{shortId(entry.objectId)}</span>}
                   </Cell>
                   <Cell className="font-mono text-xs text-slate-500">{entry.ip ?? '—'}</Cell>

@@ -83,12 +83,12 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
             </Fact>
             {execution.retryOf && (
               <Fact label="Retry of">
-                <Link
-                  to={`/executions/${execution.retryOf}`}
-                  className="font-mono text-xs text-accent-600 hover:text-accent-700"
-                >
-                  {shortId(execution.retryOf)}
-                </Link>
+                <RunLink id={execution.retryOf} />
+              </Fact>
+            )}
+            {execution.retriedAs && (
+              <Fact label="Retried as">
+                <RunLink id={execution.retriedAs} />
               </Fact>
             )}
           </dl>
@@ -143,6 +143,14 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
   );
 }
 
+function RunLink({ id }: { id: string }) {
+  return (
+    <Link to={`/executions/${id}`} className="font-mono text-xs text-accent-600 hover:text-accent-700">
+      {shortId(id)}
+    </Link>
+  );
+}
+
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
@@ -183,6 +191,8 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
       call('POST /executions/:id/retry', { params: { id: execution.id }, body: { mode } }),
     onSuccess: ({ executionId }) => {
       void queryClient.invalidateQueries({ queryKey: executionQueries.lists });
+      // This run now links to its retry.
+      void queryClient.invalidateQueries({ queryKey: executionQueries.detail(execution.id).queryKey });
       navigate(`/executions/${executionId}`);
     },
   });
@@ -192,6 +202,9 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
   });
   const error = retry.error ?? cancel.error;
   const canOperate = useCan('operate');
+  const ended = execution.status === 'failed' || execution.status === 'canceled';
+  // A run is retried once (its retry carries on), and a test run is run again from the editor.
+  const retryable = canOperate && ended && execution.retriedAs === null && execution.trigger !== 'test';
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap gap-2">
@@ -205,7 +218,24 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
             Cancel run
           </Button>
         )}
-        {canOperate && (execution.status === 'failed' || execution.status === 'canceled') && (
+        {ended && execution.retriedAs && (
+          <p className="max-w-xs text-right text-sm text-slate-600">
+            Retried as <RunLink id={execution.retriedAs} />: retry that run to go on.
+          </p>
+        )}
+        {ended && execution.trigger === 'test' && (
+          <p className="max-w-xs text-right text-sm text-slate-600">
+            A test run is not retried:{' '}
+            <Link
+              to={`/workflows/${execution.workflowId}`}
+              className="font-medium text-accent-600 hover:text-accent-700"
+            >
+              run the draft again
+            </Link>{' '}
+            from the editor.
+          </p>
+        )}
+        {retryable && (
           <>
             <Button
               icon={<StepForward className="size-4" aria-hidden />}

@@ -1,6 +1,6 @@
-import { findNodeType } from '../../../../nodes/catalogue.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { Graph, StepRun } from '../../api/types.ts';
-import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
+import { NodeChip } from '../../canvas/node-icon.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDuration } from '../../lib/format.ts';
 import { canvasStatus } from './steps.ts';
@@ -18,6 +18,7 @@ export function StepList({
   latest: ReadonlyMap<string, StepRun>;
   onSelect: (nodeId: string) => void;
 }) {
+  const types = useNodeTypes().data;
   return (
     <aside
       aria-label="Steps"
@@ -29,7 +30,7 @@ export function StepList({
       </div>
       <ul className="flex-1 overflow-y-auto p-2">
         {graph.nodes.map((node) => {
-          const definition = findNodeType(node.type);
+          const nodeType = types?.get(node.type);
           const step = latest.get(node.id);
           return (
             <li key={node.id}>
@@ -38,15 +39,11 @@ export function StepList({
                 onClick={() => onSelect(node.id)}
                 className="flex w-full items-center gap-2.5 rounded-md px-2 py-2 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-600"
               >
-                <span
-                  className={`flex size-7 shrink-0 items-center justify-center rounded-md ${kindStyle[definition?.kind ?? 'action']?.chip ?? ''}`}
-                >
-                  <NodeIcon name={definition?.icon ?? 'box'} className="size-3.5" />
-                </span>
+                <NodeChip type={nodeType} size="sm" />
                 <span className="min-w-0 flex-1">
                   <span className="block truncate text-sm font-medium text-slate-900">{node.name}</span>
                   <span className="block truncate text-xs text-slate-500">
-                    {definition?.title ?? node.type}
+                    {nodeType?.title ?? node.type}
                     {step && step.attempt > 1 ? ` · ${step.attempt} attempts` : ''}
                   </span>
                 </span>

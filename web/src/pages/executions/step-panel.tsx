@@ -1,7 +1,7 @@
 import { Clock, Hourglass, Recycle, Scissors, X } from 'lucide-react';
-import { findNodeType } from '../../../../nodes/catalogue.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { GraphNode, StepRun } from '../../api/types.ts';
-import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
+import { NodeChip } from '../../canvas/node-icon.tsx';
 import { JsonView } from '../../components/json-view.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
@@ -17,7 +17,8 @@ export function StepPanel({
   attempts: readonly StepRun[];
   onClose: () => void;
 }) {
-  const definition = findNodeType(node.type);
+  const types = useNodeTypes().data;
+  const nodeType = types?.get(node.type);
   return (
     <aside
       aria-label={`Step ${node.name}`}
@@ -25,15 +26,11 @@ export function StepPanel({
       data-testid="step-panel"
     >
       <div className="flex items-start gap-2.5 border-b border-slate-100 p-4">
-        <span
-          className={`flex size-8 shrink-0 items-center justify-center rounded-md ${kindStyle[definition?.kind ?? 'action']?.chip ?? ''}`}
-        >
-          <NodeIcon name={definition?.icon ?? 'box'} />
-        </span>
+        <NodeChip type={nodeType} />
         <div className="min-w-0 flex-1">
           <h2 className="truncate text-sm font-semibold text-slate-900">{node.name}</h2>
           <p className="truncate text-xs text-slate-500">
-            {definition?.title ?? node.type} · {attempts.length} attempt{attempts.length === 1 ? '' : 's'}
+            {nodeType?.title ?? node.type} · {attempts.length} attempt{attempts.length === 1 ? '' : 's'}
           </p>
         </div>
         <button

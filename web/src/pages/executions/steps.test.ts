@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { StepRun } from '../../api/types.ts';
-import { attemptLabel, attemptsOf, canvasStatus, compareScopes, latestByNode, timelineBars } from './steps.ts';
+import {
+  attemptLabel,
+  attemptsOf,
+  canvasStatus,
+  compareScopes,
+  describeScope,
+  latestByNode,
+  timelineBars,
+} from './steps.ts';
 
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 22, 9, 0, 0) + ms).toISOString();
 
@@ -126,5 +134,11 @@ describe('steps inside loops (scopes)', () => {
     expect(attemptLabel({ scope: '3/7', attempt: 1 })).toBe('Item 4 › 8 · attempt 1');
     expect(latestByNode([inScope('0', 3), inScope('', 1)]).get('call')?.scope).toBe('');
     expect(latestByNode([inScope('0', 3)]).has('call')).toBe(false);
+  });
+
+  it('reads a scope as people count items: from 1, outermost loop first', () => {
+    expect(describeScope('')).toBe('');
+    expect(describeScope('0')).toBe('item 1');
+    expect(describeScope('9/0')).toBe('item 10 › 1');
   });
 });

@@ -1,4 +1,3 @@
-import { describeScope } from '../../../../nodes/step.ts';
 import type { StepRun } from '../../api/types.ts';
 
 /**
@@ -30,6 +29,15 @@ export function compareScopes(a: string, b: string): number {
     if (difference !== 0) return difference;
   }
   return left.length - right.length;
+}
+
+/** How people read a scope (nodes/step.ts): "item 4" for "3", "item 4 › 8" for "3/7". */
+export function describeScope(scope: string): string {
+  if (scope === '') return '';
+  return `item ${scope
+    .split('/')
+    .map((index) => Number(index) + 1)
+    .join(' › ')}`;
 }
 
 /** "Attempt 2", or "Item 4 · attempt 2" for a step inside a loop. */

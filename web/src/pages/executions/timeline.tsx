@@ -1,7 +1,6 @@
-import { describeScope } from '../../../../nodes/step.ts';
 import type { Graph, StepRun } from '../../api/types.ts';
 import { formatDuration } from '../../lib/format.ts';
-import { timelineBars } from './steps.ts';
+import { describeScope, timelineBars } from './steps.ts';
 
 const barColour: Record<string, string> = {
   running: 'bg-blue-500 animate-pulse',

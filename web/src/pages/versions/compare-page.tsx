@@ -2,7 +2,7 @@ import type { Edge } from '@xyflow/react';
 import { ArrowRight, Equal } from 'lucide-react';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { findNodeType } from '../../../../nodes/catalogue.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { VersionDiff } from '../../api/types.ts';
 import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
 import { EmptyState, ErrorState, Spinner } from '../../components/ui.tsx';
@@ -57,6 +57,7 @@ export function ComparePage() {
 
 function Comparison({ workflowId, diff, view }: { workflowId: string; diff: VersionDiff; view: CompareView }) {
   const [selected, setSelected] = useState<string | null>(null);
+  const types = useNodeTypes().data;
   const decorate = useCallback((nodeId: string) => ({ diff: view.nodes.get(nodeId) }), [view]);
   const edgeStyle = useCallback(
     (edge: Edge): Partial<Edge> => {
@@ -116,12 +117,12 @@ function Comparison({ workflowId, diff, view }: { workflowId: string; diff: Vers
           <ul className="space-y-2" data-testid="changes">
             {diff.nodes.added.map((node) => (
               <ChangeCard key={node.id} id={node.id} name={node.name} kind="added" selected={selected === node.id}>
-                New step ({findNodeType(node.type)?.title ?? node.type}).
+                New step ({types?.titleOf(node.type) ?? node.type}).
               </ChangeCard>
             ))}
             {diff.nodes.removed.map((node) => (
               <ChangeCard key={node.id} id={node.id} name={node.name} kind="removed" selected={selected === node.id}>
-                Removed ({findNodeType(node.type)?.title ?? node.type}).
+                Removed ({types?.titleOf(node.type) ?? node.type}).
               </ChangeCard>
             ))}
             {diff.nodes.changed.map((node) => (

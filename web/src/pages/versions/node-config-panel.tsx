@@ -1,27 +1,24 @@
 import { X } from 'lucide-react';
-import { findNodeType } from '../../../../nodes/catalogue.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { GraphNode } from '../../api/types.ts';
-import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
+import { NodeChip } from '../../canvas/node-icon.tsx';
 import { JsonView } from '../../components/json-view.tsx';
 
 /** The side panel of a read-only canvas: the clicked node's type and its config as JSON. */
 export function NodeConfigPanel({ node, onClose }: { node: GraphNode; onClose: () => void }) {
-  const definition = findNodeType(node.type);
+  const types = useNodeTypes().data;
+  const nodeType = types?.get(node.type);
   return (
     <aside
       aria-label={`Node ${node.name}`}
       className="flex w-96 shrink-0 flex-col overflow-hidden border-l border-slate-200 bg-white"
     >
       <div className="flex items-start gap-2.5 border-b border-slate-100 p-4">
-        <span
-          className={`flex size-8 shrink-0 items-center justify-center rounded-md ${kindStyle[definition?.kind ?? 'action']?.chip ?? ''}`}
-        >
-          <NodeIcon name={definition?.icon ?? 'box'} />
-        </span>
+        <NodeChip type={nodeType} />
         <div className="min-w-0 flex-1">
           <h2 className="truncate text-sm font-semibold text-slate-900">{node.name}</h2>
           <p className="truncate text-xs text-slate-500">
-            {definition?.title ?? node.type} · <span className="font-mono">{node.id}</span>
+            {nodeType?.title ?? node.type} · <span className="font-mono">{node.id}</span>
           </p>
         </div>
         <button
@@ -34,7 +31,7 @@ export function NodeConfigPanel({ node, onClose }: { node: GraphNode; onClose: (
         </button>
       </div>
       <div className="flex-1 overflow-y-auto p-4">
-        {definition?.description && <p className="mb-3 text-sm text-slate-600">{definition.description}</p>}
+        {nodeType?.description && <p className="mb-3 text-sm text-slate-600">{nodeType.description}</p>}
         <h3 className="mb-1.5 text-xs font-medium tracking-wide text-slate-500 uppercase">Configuration</h3>
         <JsonView value={node.config} label="configuration" openDepth={3} />
       </div>

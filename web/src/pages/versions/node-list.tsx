@@ -1,9 +1,10 @@
-import { findNodeType } from '../../../../nodes/catalogue.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { Graph } from '../../api/types.ts';
-import { kindStyle, NodeIcon } from '../../canvas/node-icon.tsx';
+import { NodeChip } from '../../canvas/node-icon.tsx';
 
 /** The side panel before a node is picked: every node of the version, the keyboard way in. */
 export function NodeList({ graph, onSelect }: { graph: Graph; onSelect: (nodeId: string) => void }) {
+  const types = useNodeTypes().data;
   return (
     <aside
       aria-label="Nodes"
@@ -17,7 +18,7 @@ export function NodeList({ graph, onSelect }: { graph: Graph; onSelect: (nodeId:
       </div>
       <ul className="flex-1 overflow-y-auto p-2">
         {graph.nodes.map((node) => {
-          const definition = findNodeType(node.type);
+          const nodeType = types?.get(node.type);
           return (
             <li key={node.id}>
               <button
@@ -25,14 +26,10 @@ export function NodeList({ graph, onSelect }: { graph: Graph; onSelect: (nodeId:
                 onClick={() => onSelect(node.id)}
                 className="flex w-full items-center gap-2.5 rounded-md px-2 py-2 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-600"
               >
-                <span
-                  className={`flex size-7 shrink-0 items-center justify-center rounded-md ${kindStyle[definition?.kind ?? 'action']?.chip ?? ''}`}
-                >
-                  <NodeIcon name={definition?.icon ?? 'box'} className="size-3.5" />
-                </span>
+                <NodeChip type={nodeType} size="sm" />
                 <span className="min-w-0 flex-1">
                   <span className="block truncate text-sm font-medium text-slate-900">{node.name}</span>
-                  <span className="block truncate text-xs text-slate-500">{definition?.title ?? node.type}</span>
+                  <span className="block truncate text-xs text-slate-500">{nodeType?.title ?? node.type}</span>
                 </span>
               </button>
             </li>

@@ -122,16 +122,23 @@ function Versions({ workflow }: { workflow: Workflow }) {
               published or rolled back to later.
             </EmptyState>
           ) : (
-            <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm">
-              {[...versions.data].reverse().map((version) => (
-                <VersionRow
-                  key={version.number}
-                  workflow={workflow}
-                  version={version}
-                  onPublish={() => setPublishing(version.number)}
-                />
-              ))}
-            </ol>
+            <>
+              {!mayPublish && (
+                <p className="mb-2 text-xs text-slate-500" data-testid="publish-rights">
+                  Only admins publish a version; operators and admins roll back to an earlier one.
+                </p>
+              )}
+              <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm">
+                {[...versions.data].reverse().map((version) => (
+                  <VersionRow
+                    key={version.number}
+                    workflow={workflow}
+                    version={version}
+                    onPublish={() => setPublishing(version.number)}
+                  />
+                ))}
+              </ol>
+            </>
           )}
         </section>
         <section aria-labelledby="history-title">
@@ -143,7 +150,7 @@ function Versions({ workflow }: { workflow: Workflow }) {
           ) : publications.isError ? (
             <ErrorState error={publications.error} retry={() => publications.refetch()} />
           ) : (
-            <PublicationHistory items={publications.data} />
+            <PublicationHistory items={publications.data} mayPublish={mayPublish} />
           )}
         </section>
       </div>
@@ -273,12 +280,14 @@ function CompareForm({ workflowId, versions }: { workflowId: string; versions: V
   );
 }
 
-function PublicationHistory({ items }: { items: Publication[] }) {
+function PublicationHistory({ items, mayPublish }: { items: Publication[]; mayPublish: boolean }) {
   if (items.length === 0) {
     return (
       <div className="rounded-xl border border-dashed border-slate-300 bg-white p-5 text-center text-sm text-slate-500">
         <History className="mx-auto mb-2 size-5 text-slate-400" aria-hidden />
-        Nothing published yet. Publish a version to make it the one that runs.
+        {mayPublish
+          ? 'Nothing published yet. Publish a version (its Publish button) to make it the one that runs.'
+          : 'Nothing published yet. Only admins publish: ask one to publish a version to make it the one that runs.'}
       </div>
     );
   }

@@ -1,5 +1,6 @@
 import { Lock, Webhook } from 'lucide-react';
 import { useState } from 'react';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { Graph } from '../../api/types.ts';
 import { usePublicUrl } from '../../auth/session.tsx';
 import { CodeBlock, CopyField } from '../../components/code-block.tsx';
@@ -9,7 +10,8 @@ import { webhookOf, webhookSnippets } from './webhook-snippets.ts';
 export function WebhookPanel({ graph, workflowId, active }: { graph: Graph; workflowId: string; active: boolean }) {
   const [tab, setTab] = useState<'curl' | 'node'>('curl');
   const publicUrl = usePublicUrl();
-  const hook = webhookOf(graph, workflowId, publicUrl);
+  const types = useNodeTypes().data;
+  const hook = types && webhookOf(graph, workflowId, publicUrl, types);
   if (!hook) return null;
   const snippets = webhookSnippets(hook);
   return (

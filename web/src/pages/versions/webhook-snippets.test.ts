@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../../../nodes/catalogue.ts';
+import { describeNodeType } from '../../../../server/api/routes/node-types.ts';
 import type { Graph } from '../../api/types.ts';
+import { NodeTypes } from '../../canvas/node-types.ts';
 import { webhookOf, webhookSnippets } from './webhook-snippets.ts';
+
+/** The node types as GET /node-types serves them. */
+const types = new NodeTypes(catalogue.map(describeNodeType));
 
 const graph = (config: Record<string, unknown>): Graph => ({
   nodes: [{ id: 'hook', type: 'trigger.webhook', name: 'Hook', position: { x: 0, y: 0 }, config }],
@@ -10,15 +16,15 @@ const graph = (config: Record<string, unknown>): Graph => ({
 
 describe('webhook of a version', () => {
   it('is /hooks/<workflow id>/<path> on this origin, POST unless the trigger says otherwise', () => {
-    expect(webhookOf(graph({ path: 'orders/new' }), 'wf-1', 'https://stepwise.example')).toEqual({
+    expect(webhookOf(graph({ path: 'orders/new' }), 'wf-1', 'https://stepwise.example', types)).toEqual({
       url: 'https://stepwise.example/hooks/wf-1/orders/new',
       method: 'POST',
       signed: false,
       respond: 'immediately',
     });
-    expect(webhookOf(graph({ path: 'x', method: 'PUT', secretCredentialId: 'c1' }), 'w', 'http://h')?.signed).toBe(
-      true,
-    );
+    expect(
+      webhookOf(graph({ path: 'x', method: 'PUT', secretCredentialId: 'c1' }), 'w', 'http://h', types)?.signed,
+    ).toBe(true);
   });
 
   it('is absent for other triggers', () => {
@@ -26,7 +32,18 @@ describe('webhook of a version', () => {
       nodes: [{ id: 's', type: 'trigger.manual', name: 'S', position: { x: 0, y: 0 }, config: {} }],
       edges: [],
     };
-    expect(webhookOf(manual, 'w', 'http://h')).toBeUndefined();
+    expect(webhookOf(manual, 'w', 'http://h', types)).toBeUndefined();
+  });
+
+  it('is found by the webhook-url affordance the node type offers, not by its type name', () => {
+    const served = catalogue.map(describeNodeType);
+    const hook = graph({ path: 'orders' });
+    const withoutAffordance = new NodeTypes(served.map((type) => ({ ...type, affordances: [] })));
+    expect(webhookOf(hook, 'w', 'http://h', withoutAffordance)).toBeUndefined();
+    const elsewhere: Graph = { ...hook, nodes: hook.nodes.map((node) => ({ ...node, type: 'acme.inbox' })) };
+    const webhook = served.find((type) => type.type === 'trigger.webhook') as (typeof served)[number];
+    const acme = new NodeTypes([...served, { ...webhook, type: 'acme.inbox' }]);
+    expect(webhookOf(elsewhere, 'w', 'http://h', acme)?.url).toBe('http://h/hooks/w/orders');
   });
 });
 

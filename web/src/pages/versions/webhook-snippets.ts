@@ -1,4 +1,5 @@
-import type { Graph } from '../../api/types.ts';
+import type { Graph, GraphNode } from '../../api/types.ts';
+import type { NodeTypes } from '../../canvas/node-types.ts';
 
 export interface WebhookTrigger {
   readonly url: string;
@@ -8,12 +9,25 @@ export interface WebhookTrigger {
 }
 
 /**
- * The webhook a graph listens on, if its trigger is a webhook: `/hooks/<workflow id>/<path>` on
- * this server. Defaults mirror the trigger's config schema (POST, answer immediately).
+ * The webhook a graph listens on, if its trigger is one: a node whose type offers the
+ * `webhook-url` affordance (the webhook trigger, or any node type that answers HTTP the same way).
  */
-export function webhookOf(graph: Graph, workflowId: string, origin: string): WebhookTrigger | undefined {
-  const trigger = graph.nodes.find((node) => node.type === 'trigger.webhook');
-  if (!trigger) return undefined;
+export function webhookOf(
+  graph: Graph,
+  workflowId: string,
+  origin: string,
+  types: NodeTypes,
+): WebhookTrigger | undefined {
+  const trigger = graph.nodes.find((node) => types.offers(node.type, 'webhook-url'));
+  return trigger && webhookAt(trigger, workflowId, origin);
+}
+
+/**
+ * Where a `webhook-url` node answers: `/hooks/<workflow id>/<path>` on this server. The affordance
+ * promises the config fields read here; defaults mirror the webhook trigger's schema (POST, answer
+ * immediately).
+ */
+export function webhookAt(trigger: GraphNode, workflowId: string, origin: string): WebhookTrigger {
   const config = trigger.config as { path?: string; method?: string; secretCredentialId?: string; respond?: string };
   return {
     url: `${origin}/hooks/${workflowId}/${config.path ?? ''}`,

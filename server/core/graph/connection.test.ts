@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../../nodes/catalogue.ts';
+import { describeNodeType } from '../../api/routes/node-types.ts';
+import { validateGraph } from '../validate.ts';
+import { type Connection, connectionProblem } from './connection.ts';
+import type { Graph, GraphNode, Problem } from './model.ts';
+import type { GraphNodeType } from './node-type.ts';
+import { portsOf } from './ports.ts';
+
+/** The node types as the editor has them: what GET /node-types serves, through JSON, no code. */
+const served = new Map<string, GraphNodeType>(
+  catalogue.map((definition) => [definition.type, JSON.parse(JSON.stringify(describeNodeType(definition)))]),
+);
+const types = (type: string) => served.get(type);
+
+const node = (id: string, type: string, config: Record<string, unknown> = {}): GraphNode => ({
+  id,
+  type,
+  name: id,
+  position: { x: 0, y: 0 },
+  config,
+});
+
+/*
+ *  start ─→ set ─→ check ─true──→ later ─→ join
+ *                         └─false───────────↗
+ *  route (not connected yet)
+ */
+const graph: Graph = {
+  nodes: [
+    node('start', 'trigger.manual'),
+    node('set', 'transform.set'),
+    node('check', 'condition.if', { rules: [{ left: 'a', right: 'a' }] }),
+    node('later', 'transform.set'),
+    node('join', 'flow.merge'),
+    node('route', 'condition.switch', { value: 'x', cases: [{ port: 'fr', value: 'FR' }] }),
+  ],
+  edges: [
+    { id: 'e1', source: 'start', sourcePort: 'main', target: 'set' },
+    { id: 'e2', source: 'set', sourcePort: 'main', target: 'check' },
+    { id: 'e3', source: 'check', sourcePort: 'true', target: 'later' },
+    { id: 'e4', source: 'later', sourcePort: 'main', target: 'join' },
+    { id: 'e5', source: 'check', sourcePort: 'false', target: 'join' },
+  ],
+};
+
+const EDGE_RULES = new Set<Problem['code']>([
+  'dangling_edge',
+  'self_loop',
+  'unknown_port',
+  'trigger_has_input',
+  'duplicate_edge',
+  'too_many_inputs',
+  'cycle',
+]);
+
+/** What the server's validation says the edge adds, by the edge rules. */
+function serverVerdict(connection: Connection): Problem[] {
+  const before = new Set(validateGraph(graph).map((problem) => JSON.stringify(problem)));
+  const after = validateGraph({ ...graph, edges: [...graph.edges, { id: 'drawn', ...connection }] });
+  return after.filter((problem) => EDGE_RULES.has(problem.code) && !before.has(JSON.stringify(problem)));
+}
+
+describe('connectionProblem', () => {
+  it('refuses exactly the edges the server’s validation would report, for the same reason', () => {
+    let refused = 0;
+    let allowed = 0;
+    for (const source of graph.nodes) {
+      const ports = [...portsOf(types(source.type) as GraphNodeType, source.config), 'nope'];
+      for (const sourcePort of ports) {
+        for (const target of [...graph.nodes.map((candidate) => candidate.id), 'ghost']) {
+          const connection = { source: source.id, sourcePort, target };
+          const editor = connectionProblem(graph, connection, types);
+          const server = serverVerdict(connection);
+          const label = `${source.id}.${sourcePort} → ${target}`;
+          if (!editor) {
+            expect(server, label).toEqual([]);
+            allowed++;
+            continue;
+          }
+          refused++;
+          const same = server.find((problem) => problem.code === editor.code);
+          expect(same, `${label}: ${editor.code}`).toBeDefined();
+          // A cycle is reported on whichever edge closes it first, and a drawn edge has no id to name
+          // yet; every other message is word for word.
+          if (editor.code === 'dangling_edge')
+            expect(same?.message.replace('edge "drawn"', 'the edge')).toBe(editor.message);
+          else if (editor.code !== 'cycle') expect(editor.message, label).toBe(same?.message);
+        }
+      }
+    }
+    expect(allowed).toBeGreaterThan(5);
+    expect(refused).toBeGreaterThan(20);
+  });
+
+  it('names each rule it refuses by', () => {
+    const code = (connection: Connection) => connectionProblem(graph, connection, types)?.code;
+    expect(code({ source: 'set', sourcePort: 'main', target: 'set' })).toBe('self_loop');
+    expect(code({ source: 'set', sourcePort: 'main', target: 'ghost' })).toBe('dangling_edge');
+    expect(code({ source: 'check', sourcePort: 'main', target: 'route' })).toBe('unknown_port');
+    expect(code({ source: 'set', sourcePort: 'main', target: 'start' })).toBe('trigger_has_input');
+    expect(code({ source: 'set', sourcePort: 'main', target: 'check' })).toBe('duplicate_edge');
+    expect(code({ source: 'start', sourcePort: 'main', target: 'later' })).toBe('too_many_inputs');
+    expect(code({ source: 'join', sourcePort: 'main', target: 'route' })).toBeUndefined();
+    const joined = {
+      ...graph,
+      edges: [...graph.edges, { id: 'e6', source: 'join', sourcePort: 'main', target: 'route' }],
+    };
+    expect(connectionProblem(joined, { source: 'route', sourcePort: 'fr', target: 'set' }, types)?.code).toBe(
+      'too_many_inputs',
+    );
+    const loose = { ...graph, edges: graph.edges.filter((edge) => edge.id !== 'e1') };
+    expect(connectionProblem(loose, { source: 'join', sourcePort: 'main', target: 'set' }, types)?.code).toBe('cycle');
+    // A Merge takes many inputs.
+    expect(code({ source: 'set', sourcePort: 'main', target: 'join' })).toBeUndefined();
+  });
+
+  it('takes a Switch’s ports from its cases as the draft has them', () => {
+    const draft = (cases: unknown) => ({
+      ...graph,
+      nodes: graph.nodes.map((candidate) =>
+        candidate.id === 'route' ? { ...candidate, config: { value: 'x', cases } } : candidate,
+      ),
+    });
+    const to = { source: 'route', target: 'later' };
+    const later = { ...graph, edges: graph.edges.filter((edge) => edge.target !== 'later') };
+    const withCases = (cases: unknown) => ({ ...draft(cases), edges: later.edges });
+    expect(connectionProblem(withCases([{ port: 'de' }]), { ...to, sourcePort: 'de' }, types)).toBeUndefined();
+    expect(connectionProblem(withCases([{ port: 'de' }]), { ...to, sourcePort: 'default' }, types)).toBeUndefined();
+    expect(connectionProblem(withCases([{ port: 'de' }]), { ...to, sourcePort: 'fr' }, types)?.message).toBe(
+      '"route" has no output "fr" (it has "de", "default")',
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import type { ConfigIssue, GraphNodeType } from './node-type.ts';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The output ports of a node of this type with this config: the names its config lists
+ * (`outputsFrom`, a Switch's cases), then the type's own `outputs`. Reads a draft's config as it
+ * stands: entries that name no port yet are passed over, a name given twice counts once.
+ */
+export function portsOf(type: Pick<GraphNodeType, 'outputs' | 'outputsFrom'>, config: unknown): readonly string[] {
+  if (!type.outputsFrom) return type.outputs;
+  const { list, field } = type.outputsFrom;
+  const items = isRecord(config) ? config[list] : undefined;
+  const named = (Array.isArray(items) ? items : [])
+    .map((item) => (isRecord(item) ? item[field] : undefined))
+    .filter((port): port is string => typeof port === 'string' && port !== '');
+  return [...new Set([...named, ...type.outputs])];
+}
+
+/** A node's config as the rules see it: its problems, and its ports when they can be known. */
+export interface ConfigReading {
+  readonly issues: readonly ConfigIssue[];
+  /** Undefined when the config names the ports but does not parse: they are not guessed then. */
+  readonly ports: readonly string[] | undefined;
+}
+
+/**
+ * Checks a config with the type's schema when there is one (the server) and reads its ports from
+ * the parsed config (defaults filled); without one (the editor) the config is taken as it stands.
+ */
+export function readConfig(type: GraphNodeType, config: unknown): ConfigReading {
+  if (!type.config) return { issues: [], ports: portsOf(type, config) };
+  const parsed = type.config.safeParse(config);
+  if (parsed.success) return { issues: [], ports: portsOf(type, parsed.data) };
+  return { issues: parsed.error.issues, ports: type.outputsFrom ? undefined : type.outputs };
+}

@@ -1,0 +1,51 @@
+import { createContext, useContext } from 'react';
+import type { NodeAffordance } from '../../../nodes/appearance.ts';
+import type { NodeTypeLookup } from '../../../server/core/graph/node-type.ts';
+import { portsOf } from '../../../server/core/graph/ports.ts';
+import type { NodeType } from '../api/types.ts';
+
+/**
+ * The node types the server serves (`GET /node-types`), indexed by type name, with the questions
+ * the canvas and the editor ask of them. Only data: the node catalogue's code stays on the server,
+ * and a type this app was never built with is drawn by what the server says about it.
+ */
+export class NodeTypes {
+  readonly #byType: ReadonlyMap<string, NodeType>;
+
+  readonly list: readonly NodeType[];
+
+  constructor(list: readonly NodeType[]) {
+    this.list = list;
+    this.#byType = new Map(list.map((type) => [type.type, type]));
+  }
+
+  get(type: string): NodeType | undefined {
+    return this.#byType.get(type);
+  }
+
+  /** For the shared graph rules (server/core/graph/), which take node types as data. */
+  readonly lookup: NodeTypeLookup = (type) => this.#byType.get(type);
+
+  /** The output ports a node draws; a node of an unknown type keeps the one every node has. */
+  portsOf(type: string, config: unknown): readonly string[] {
+    const known = this.#byType.get(type);
+    return known ? portsOf(known, config) : ['main'];
+  }
+
+  isTrigger(type: string): boolean {
+    return this.#byType.get(type)?.kind === 'trigger';
+  }
+
+  titleOf(type: string): string {
+    return this.#byType.get(type)?.title ?? type;
+  }
+
+  offers(type: string, affordance: NodeAffordance): boolean {
+    return this.#byType.get(type)?.affordances.includes(affordance) ?? false;
+  }
+}
+
+/** The node types the canvas draws with; set by whoever draws one (the editor, a read-only canvas). */
+export const NodeTypesContext = createContext<NodeTypes>(new NodeTypes([]));
+
+export const useNodeTypesContext = () => useContext(NodeTypesContext);
