@@ -24,8 +24,7 @@ import { mountWebhooks } from './webhooks.ts';
 
 export const API_PREFIX = '/api/v1';
 
-/** Every API route; the OpenAPI document and the role-matrix test are read from this list. */
-export const apiRoutes: readonly RouteDefinition[] = [
+const declaredRoutes = [
   ...authRoutes,
   ...userRoutes,
   ...apiKeyRoutes,
@@ -40,6 +39,12 @@ export const apiRoutes: readonly RouteDefinition[] = [
   ...credentialRoutes,
   ...nodeTypeRoutes,
 ];
+
+/** Every API route; the OpenAPI document and the role-matrix test are read from this list. */
+export const apiRoutes: readonly RouteDefinition[] = declaredRoutes;
+
+/** Every route with its method, path, inputs and answers as types: the web client is typed from these. */
+export type ApiRoute = (typeof declaredRoutes)[number];
 
 /** `webDir`: the built web app to serve beside the API (absent in API-only tests). */
 export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono {

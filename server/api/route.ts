@@ -94,13 +94,37 @@ export interface RouteDefinition<
 const NoInput = z.object({});
 type NoInput = typeof NoInput;
 
+type Responses = Readonly<Record<number, { description: string; schema?: z.ZodType }>>;
+
+/**
+ * A route as `defineRoute` answers it: mountable like any other, and still carrying its method,
+ * path, schemas and answers as types, so the web client (web/src/api/) is typed from the very
+ * declarations the server validates with. The phantom `types` member exists only for the checker.
+ */
+export type DeclaredRoute<
+  M extends Method = Method,
+  Path extends string = string,
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends Responses = Responses,
+> = Omit<RouteDefinition, 'method' | 'path' | 'responses'> & {
+  readonly method: M;
+  readonly path: Path;
+  readonly responses: R;
+  readonly types?: { readonly params: z.input<P>; readonly query: z.input<Q>; readonly body: z.input<B> };
+};
+
 /** Infers the handler's types from the route's schemas; the schemas are never repeated as types. */
 export function defineRoute<
+  const M extends Method,
+  const Path extends string,
+  const R extends Responses,
   P extends z.ZodType = NoInput,
   Q extends z.ZodType = NoInput,
   B extends z.ZodType = NoInput,
->(route: RouteDefinition<P, Q, B>): RouteDefinition {
-  return route as unknown as RouteDefinition;
+>(route: RouteDefinition<P, Q, B> & { method: M; path: Path; responses: R }): DeclaredRoute<M, Path, P, Q, B, R> {
+  return route as unknown as DeclaredRoute<M, Path, P, Q, B, R>;
 }
 
 async function readJson(c: Context): Promise<unknown> {

@@ -1,3 +1,5 @@
+import type { Endpoint, EndpointAnswer, EndpointArgs } from './endpoints.ts';
+
 /**
  * The one way the web app talks to the server: JSON over HTTP under /api/v1, with the session
  * cookie. Every failure becomes an `ApiError` carrying the server's `{ error: { code, message,
@@ -99,6 +101,29 @@ export async function request<T>(method: string, path: string, body?: unknown, q
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** `/workflows/:id` with `{ id: 'a b' }` → `/workflows/a%20b`; a missing param is a bug, so it throws. */
+export function fillPath(template: string, params: Readonly<Record<string, unknown>> = {}): string {
+  return template.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null) throw new Error(`${template} needs the path parameter "${name}"`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+/**
+ * Calls an endpoint by its declaration's name, e.g. `call('GET /workflows/:id', { params: { id } })`:
+ * inputs and answer are typed from the server's route declarations (./endpoints.ts).
+ */
+export function call<K extends Endpoint>(endpoint: K, ...[input]: EndpointArgs<K>): Promise<EndpointAnswer<K>> {
+  const space = endpoint.indexOf(' ');
+  const method = endpoint.slice(0, space);
+  const { params, query, body } = (input ?? {}) as { params?: Record<string, unknown>; query?: Query; body?: unknown };
+  const path = fillPath(endpoint.slice(space + 1), params);
+  // A POST without a body still sends `{}`, which every body schema of an action route accepts.
+  const sent = body ?? (method === 'POST' ? {} : undefined);
+  return request<EndpointAnswer<K>>(method, path, sent, query);
 }
 
 export const api = {

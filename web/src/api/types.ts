@@ -50,6 +50,9 @@ export type Schedule = z.output<typeof ScheduleShape>;
 /** A `step` or `run` event of `GET /executions/:id/events` (after its `snapshot`, an ExecutionDetail). */
 export type RunEvent = z.output<typeof RunEventSchema>;
 
+/** Any JSON value (what `JSON.parse` answers): trigger payloads the user types. */
+export type JsonValue = z.core.util.JSONType;
+
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;

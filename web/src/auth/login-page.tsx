@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { LogIn } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError, call } from '../api/client.ts';
 import { TextField } from '../components/field.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
 import { AuthLayout } from './auth-layout.tsx';
@@ -16,7 +16,7 @@ export function LoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const login = useMutation({
-    mutationFn: () => api.post('/auth/login', { email, password }),
+    mutationFn: () => call('POST /auth/login', { body: { email, password } }),
     onSuccess: async () => {
       await queryClient.resetQueries({ queryKey: ME_QUERY_KEY });
       navigate(safeNext(params.get('next')), { replace: true });

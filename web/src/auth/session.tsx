@@ -2,13 +2,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import type { Me, User } from '../api/account-types.ts';
-import { ApiError, api, onUnauthorized } from '../api/client.ts';
+import { ApiError, onUnauthorized } from '../api/client.ts';
+import { authQueries } from '../api/queries/auth.ts';
 import { ErrorState, Spinner } from '../components/ui.tsx';
 import { type Permission, roleCan } from './permissions.ts';
 
 const SessionContext = createContext<Me | undefined>(undefined);
 
-export const ME_QUERY_KEY = ['auth', 'me'] as const;
+export const ME_QUERY_KEY = authQueries.me().queryKey;
 
 /** The signed-in user; only inside `RequireSession`. */
 export function useSession(): Me {
@@ -48,15 +49,13 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
   const queryClient = useQueryClient();
   const me = useQuery({
-    queryKey: ME_QUERY_KEY,
-    queryFn: () => api.get<Me>('/auth/me'),
+    ...authQueries.me(),
     retry: false,
     staleTime: 60_000,
   });
   const unauthenticated = me.error instanceof ApiError && me.error.status === 401;
   const state = useQuery({
-    queryKey: ['auth', 'state'],
-    queryFn: () => api.get<{ setupRequired: boolean }>('/auth/state'),
+    ...authQueries.state(),
     enabled: unauthenticated,
   });
 

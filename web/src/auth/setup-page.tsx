@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError, call } from '../api/client.ts';
+import { authQueries } from '../api/queries/auth.ts';
 import { fieldErrors, TextField } from '../components/field.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
 import { AuthLayout } from './auth-layout.tsx';
@@ -12,9 +13,10 @@ export function SetupPage() {
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ name: '', email: '', password: '', confirm: '' });
   const setup = useMutation({
-    mutationFn: () => api.post('/auth/setup', { name: form.name, email: form.email, password: form.password }),
+    mutationFn: () =>
+      call('POST /auth/setup', { body: { name: form.name, email: form.email, password: form.password } }),
     onSuccess: async () => {
-      await queryClient.resetQueries({ queryKey: ['auth'] });
+      await queryClient.resetQueries({ queryKey: authQueries.all });
       navigate('/workflows', { replace: true });
     },
   });

@@ -1,6 +1,6 @@
 import { Background, Controls, type Edge, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { useMemo } from 'react';
-import { useNodeTypes } from '../api/node-types.ts';
+import { useNodeTypes } from '../api/queries/node-types.ts';
 import type { Graph } from '../api/types.ts';
 import { ErrorState, Spinner } from '../components/ui.tsx';
 import { NodeTypesContext } from './node-types.ts';

@@ -1,3 +1,4 @@
+import type { EndpointAnswer } from '../api/endpoints.ts';
 import type { Draft, Graph } from '../api/types.ts';
 
 /**
@@ -243,7 +244,7 @@ export class DraftSaver {
       }
       throw new SaveFailed(response.status, message);
     }
-    return (await response.json()) as Draft;
+    return (await response.json()) as EndpointAnswer<'PUT /workflows/:id/draft'>;
   }
 }
 

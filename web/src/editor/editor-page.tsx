@@ -4,7 +4,9 @@ import { AlertTriangle, ArrowLeft, CheckCircle2, FileQuestion, History, ListChec
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
-import { useNodeTypes } from '../api/node-types.ts';
+import { useNodeTypes } from '../api/queries/node-types.ts';
+import { versionQueries } from '../api/queries/versions.ts';
+import { workflowQueries } from '../api/queries/workflows.ts';
 import type { Draft, Problem, Workflow } from '../api/types.ts';
 import { useCan } from '../auth/session.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
@@ -31,11 +33,10 @@ import { WorkflowName } from './workflow-name.tsx';
 /** `/workflows/:id`: the full-screen workflow editor. */
 export function EditorPage() {
   const { id = '' } = useParams();
-  const workflow = useQuery({ queryKey: ['workflow', id], queryFn: () => api.get<Workflow>(`/workflows/${id}`) });
+  const workflow = useQuery(workflowQueries.detail(id));
   // The draft is read once per visit: from then on the editor's store is the truth, autosaved back.
   const draft = useQuery({
-    queryKey: ['draft', id],
-    queryFn: () => api.get<Draft>(`/workflows/${id}/draft`),
+    ...workflowQueries.draft(id),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
     refetchOnWindowFocus: false,
@@ -303,8 +304,8 @@ function EditorLayout({
           onSaved={(version) => {
             setModal(null);
             setToast(`Version ${version.number} saved`);
-            void queryClient.invalidateQueries({ queryKey: ['workflow', workflow.id] });
-            void queryClient.invalidateQueries({ queryKey: ['versions', workflow.id] });
+            void queryClient.invalidateQueries({ queryKey: workflowQueries.detail(workflow.id).queryKey });
+            void queryClient.invalidateQueries({ queryKey: versionQueries.list(workflow.id).queryKey });
           }}
         />
       )}

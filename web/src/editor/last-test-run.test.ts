@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { call } from '../api/client.ts';
+import { fetchLastTestRun } from '../api/queries/executions.ts';
 import type { ExecutionDetail, ExecutionSummary, Graph, StepRun } from '../api/types.ts';
 import { expressionPaths } from '../forms/completions.ts';
-import { fetchLastTestRun } from './last-test-run.ts';
 import { scopeFor } from './scope.ts';
 
 const summary: ExecutionSummary = {
@@ -68,25 +69,25 @@ const detail: ExecutionDetail = {
 describe('fetchLastTestRun', () => {
   it('asks for the newest test run of the workflow, then its detail', async () => {
     const asked: Array<[string, unknown]> = [];
-    const get = async <T>(path: string, query?: Record<string, string | number>): Promise<T> => {
-      asked.push([path, query]);
-      return (path === '/executions' ? { items: [summary], nextCursor: null } : detail) as T;
-    };
-    expect(await fetchLastTestRun(get, 'w1')).toBe(detail);
+    const send = (async (endpoint: string, input: unknown) => {
+      asked.push([endpoint, input]);
+      return endpoint === 'GET /executions' ? { items: [summary], nextCursor: null } : detail;
+    }) as typeof call;
+    expect(await fetchLastTestRun(send, 'w1')).toBe(detail);
     expect(asked).toEqual([
-      ['/executions', { workflowId: 'w1', trigger: 'test', limit: 1 }],
-      ['/executions/e1', undefined],
+      ['GET /executions', { query: { workflowId: 'w1', trigger: 'test', limit: 1 } }],
+      ['GET /executions/:id', { params: { id: 'e1' } }],
     ]);
   });
 
   it('answers null for a workflow never test-run, without a second request', async () => {
     const asked: string[] = [];
-    const get = async <T>(path: string): Promise<T> => {
-      asked.push(path);
-      return { items: [], nextCursor: null } as T;
-    };
-    expect(await fetchLastTestRun(get, 'w1')).toBeNull();
-    expect(asked).toEqual(['/executions']);
+    const send = (async (endpoint: string) => {
+      asked.push(endpoint);
+      return { items: [], nextCursor: null };
+    }) as typeof call;
+    expect(await fetchLastTestRun(send, 'w1')).toBeNull();
+    expect(asked).toEqual(['GET /executions']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '../api/client.ts';
+import { call } from '../api/client.ts';
 import type { Problem, Version } from '../api/types.ts';
 import { Modal } from '../components/modal.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
@@ -34,9 +34,9 @@ export function SaveVersionModal({
     setError(null);
     try {
       await flush();
-      const version = await api.post<Version>(`/workflows/${workflowId}/versions`, {
-        fromDraft: true,
-        ...(message.trim() ? { message: message.trim() } : {}),
+      const version = await call('POST /workflows/:id/versions', {
+        params: { id: workflowId },
+        body: { fromDraft: true, ...(message.trim() ? { message: message.trim() } : {}) },
       });
       onSaved(version);
     } catch (caught) {

@@ -3,7 +3,7 @@ import { EditorView } from '@codemirror/view';
 import CodeMirror from '@uiw/react-codemirror';
 import { Play } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import type { Graph, Problem } from '../api/types.ts';
+import type { Graph, JsonValue, Problem } from '../api/types.ts';
 import { Modal } from '../components/modal.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
 import { graphProblemsOf, problemCount, RefusedProblems } from './problem-list.tsx';
@@ -44,7 +44,7 @@ export function TestRunModal({
 }: {
   workflowId: string;
   graph: Graph;
-  start: (payload: unknown) => Promise<unknown>;
+  start: (payload: JsonValue) => Promise<unknown>;
   nodeName: (nodeId: string) => string | undefined;
   onProblems: (problems: Problem[]) => void;
   onClose: () => void;
@@ -59,9 +59,9 @@ export function TestRunModal({
   );
 
   const run = async () => {
-    let payload: unknown;
+    let payload: JsonValue;
     try {
-      payload = text.trim() === '' ? {} : JSON.parse(text);
+      payload = text.trim() === '' ? {} : (JSON.parse(text) as JsonValue);
     } catch (caught) {
       setError(`The payload is not valid JSON: ${(caught as Error).message}`);
       return;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { API_BASE, api } from '../api/client.ts';
-import type { ExecutionDetail, ExecutionStatus, RunEvent, StepRun } from '../api/types.ts';
+import { API_BASE, call } from '../api/client.ts';
+import type { ExecutionDetail, ExecutionStatus, JsonValue, RunEvent, StepRun } from '../api/types.ts';
 
 /**
  * A test run of the draft from the editor: started with a payload, then followed live over
@@ -49,7 +49,7 @@ export function useTestRun(workflowId: string) {
   useEffect(() => stop, [stop]);
 
   const fetchDetail = useCallback(async (executionId: string) => {
-    const detail = await api.get<ExecutionDetail>(`/executions/${executionId}`);
+    const detail = await call('GET /executions/:id', { params: { id: executionId } });
     setRun((current) =>
       current && current.executionId === executionId
         ? {
@@ -110,10 +110,10 @@ export function useTestRun(workflowId: string) {
 
   /** Starts a test run of the saved draft; the caller flushes autosave first. Throws ApiError (422: problems). */
   const start = useCallback(
-    async (payload: unknown) => {
-      const { executionId } = await api.post<{ executionId: string }>(`/workflows/${workflowId}/runs`, {
-        draft: true,
-        payload,
+    async (payload: JsonValue) => {
+      const { executionId } = await call('POST /workflows/:id/runs', {
+        params: { id: workflowId },
+        body: { draft: true, payload },
       });
       setRun({ executionId, status: 'queued', statuses: {}, detail: null, startedAt: Date.now(), dismissed: false });
       follow(executionId);

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api } from '../api/client.ts';
+import { call } from '../api/client.ts';
+import { workflowQueries } from '../api/queries/workflows.ts';
 import type { Workflow } from '../api/types.ts';
 import { errorMessage } from '../components/ui.tsx';
 
@@ -10,10 +11,10 @@ export function WorkflowName({ workflow }: { workflow: Workflow }) {
   const [text, setText] = useState(workflow.name);
   useEffect(() => setText(workflow.name), [workflow.name]);
   const rename = useMutation({
-    mutationFn: (name: string) => api.patch<Workflow>(`/workflows/${workflow.id}`, { name }),
+    mutationFn: (name: string) => call('PATCH /workflows/:id', { params: { id: workflow.id }, body: { name } }),
     onSuccess: (updated) => {
-      queryClient.setQueryData(['workflow', workflow.id], updated);
-      void queryClient.invalidateQueries({ queryKey: ['workflows'] });
+      queryClient.setQueryData(workflowQueries.detail(workflow.id).queryKey, updated);
+      void queryClient.invalidateQueries({ queryKey: workflowQueries.lists });
     },
     onError: () => setText(workflow.name),
   });

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { LogOut, UserRound } from 'lucide-react';
 import { Link, useNavigate } from 'react-router';
-import { api } from '../api/client.ts';
+import { call } from '../api/client.ts';
 import { ROLE_LABELS } from '../auth/permissions.ts';
 import { useCurrentUser } from '../auth/session.tsx';
 
@@ -11,7 +11,7 @@ export function UserMenu() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const logout = useMutation({
-    mutationFn: () => api.post('/auth/logout'),
+    mutationFn: () => call('POST /auth/logout'),
     onSettled: () => {
       queryClient.clear();
       navigate('/login', { replace: true });

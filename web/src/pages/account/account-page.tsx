@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../../api/client.ts';
+import { ApiError, call } from '../../api/client.ts';
 import { ROLE_LABELS } from '../../auth/permissions.ts';
 import { useCurrentUser } from '../../auth/session.tsx';
 import { fieldErrors, TextField } from '../../components/field.tsx';
@@ -23,7 +23,7 @@ export function AccountPage() {
 function PasswordSection() {
   const [form, setForm] = useState({ currentPassword: '', newPassword: '' });
   const change = useMutation({
-    mutationFn: () => api.post('/auth/password', form),
+    mutationFn: () => call('POST /auth/password', { body: form }),
     onSuccess: () => setForm({ currentPassword: '', newPassword: '' }),
   });
   const errors = change.error instanceof ApiError ? fieldErrors(change.error.details) : {};

@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Check, Copy, KeySquare, Plus } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import type { ApiKey, Role } from '../../api/account-types.ts';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
+import { apiKeyQueries } from '../../api/queries/accounts.ts';
 import { ROLE_LABELS, ROLE_ORDER, roleCan } from '../../auth/permissions.ts';
 import { useCurrentUser } from '../../auth/session.tsx';
 import { FormFooter, SelectField, TextField } from '../../components/field.tsx';
@@ -11,7 +12,7 @@ import { Cell, Table } from '../../components/table.tsx';
 import { Button, ErrorState, Spinner } from '../../components/ui.tsx';
 import { dateTime, timeAgo } from '../../lib/dates.ts';
 
-const KEYS_KEY = ['api-keys'];
+const KEYS_KEY = apiKeyQueries.list().queryKey;
 
 /** A role is within another when everything it may do, the other may do too. */
 const within = (role: Role, ceiling: Role) =>
@@ -20,10 +21,10 @@ const within = (role: Role, ceiling: Role) =>
 export function ApiKeysSection() {
   const user = useCurrentUser();
   const queryClient = useQueryClient();
-  const keys = useQuery({ queryKey: KEYS_KEY, queryFn: () => api.get<{ items: ApiKey[] }>('/api-keys') });
+  const keys = useQuery(apiKeyQueries.list());
   const [creating, setCreating] = useState(false);
   const revoke = useMutation({
-    mutationFn: (id: string) => api.delete(`/api-keys/${id}`),
+    mutationFn: (id: string) => call('DELETE /api-keys/:id', { params: { id } }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: KEYS_KEY }),
   });
 
@@ -92,7 +93,7 @@ function CreateKeyModal({ ceiling, onClose }: { ceiling: Role; onClose: () => vo
   const [role, setRole] = useState<Role>(ceiling);
   const [copied, setCopied] = useState(false);
   const create = useMutation({
-    mutationFn: () => api.post<{ key: ApiKey; secret: string }>('/api-keys', { name, role }),
+    mutationFn: () => call('POST /api-keys', { body: { name, role } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: KEYS_KEY }),
   });
   const submit = (event: FormEvent) => {

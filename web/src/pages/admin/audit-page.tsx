@@ -2,8 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { ScrollText } from 'lucide-react';
 import { useSearchParams } from 'react-router';
 import type { AuditEntry } from '../../api/account-types.ts';
-import { api } from '../../api/client.ts';
-import type { Page } from '../../api/types.ts';
+import { auditQueries } from '../../api/queries/accounts.ts';
 import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { dateTime, timeAgo } from '../../lib/dates.ts';
@@ -40,10 +39,7 @@ export function AuditPage() {
     to: toIso(filters.to),
   };
   const entries = useInfiniteQuery({
-    queryKey: ['audit', query],
-    queryFn: ({ pageParam }) => api.get<Page<AuditEntry>>('/audit', { ...query, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...auditQueries.list(query),
   });
   const input =
     'rounded-md border-0 bg-white px-2.5 py-1.5 text-sm shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-accent-600';

@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { KeySquare, UserPlus, Users } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import type { Role, User } from '../../api/account-types.ts';
-import { ApiError, api } from '../../api/client.ts';
+import { ApiError, call } from '../../api/client.ts';
+import { userQueries } from '../../api/queries/accounts.ts';
 import { ROLE_LABELS, ROLE_ORDER } from '../../auth/permissions.ts';
 import { useCurrentUser } from '../../auth/session.tsx';
 import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
@@ -11,17 +12,17 @@ import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, errorMessage, PageHeader, Spinner } from '../../components/ui.tsx';
 import { dateTime } from '../../lib/dates.ts';
 
-const USERS_KEY = ['users'];
+const USERS_KEY = userQueries.list().queryKey;
 
 export function UsersPage() {
   const me = useCurrentUser();
   const queryClient = useQueryClient();
-  const users = useQuery({ queryKey: USERS_KEY, queryFn: () => api.get<{ items: User[] }>('/users') });
+  const users = useQuery(userQueries.list());
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<User | null>(null);
   const update = useMutation({
     mutationFn: ({ id, patch }: { id: string; patch: Partial<Pick<User, 'role' | 'active'>> }) =>
-      api.patch<User>(`/users/${id}`, patch),
+      call('PATCH /users/:id', { params: { id }, body: patch }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: USERS_KEY }),
   });
 
@@ -116,7 +117,7 @@ function CreateUserModal({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ name: '', email: '', role: 'analyst' as Role, password: '' });
   const create = useMutation({
-    mutationFn: () => api.post<User>('/users', form),
+    mutationFn: () => call('POST /users', { body: form }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: USERS_KEY });
       onClose();
@@ -185,7 +186,7 @@ function CreateUserModal({ onClose }: { onClose: () => void }) {
 function ResetPasswordModal({ user, onClose }: { user: User; onClose: () => void }) {
   const [password, setPassword] = useState('');
   const reset = useMutation({
-    mutationFn: () => api.post(`/users/${user.id}/password`, { password }),
+    mutationFn: () => call('POST /users/:id/password', { params: { id: user.id }, body: { password } }),
     onSuccess: onClose,
   });
   const errors = reset.error instanceof ApiError ? fieldErrors(reset.error.details) : {};

@@ -2,7 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward } from 'lucide-react';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
+import { executionQueries } from '../../api/queries/executions.ts';
 import type { ExecutionDetail } from '../../api/types.ts';
 import { useCan } from '../../auth/session.tsx';
 import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
@@ -187,17 +188,17 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
   const queryClient = useQueryClient();
   const retry = useMutation({
     mutationFn: (mode: 'from-failure' | 'fresh') =>
-      api.post<{ executionId: string }>(`/executions/${execution.id}/retry`, { mode }),
+      call('POST /executions/:id/retry', { params: { id: execution.id }, body: { mode } }),
     onSuccess: ({ executionId }) => {
-      void queryClient.invalidateQueries({ queryKey: ['executions'] });
+      void queryClient.invalidateQueries({ queryKey: executionQueries.lists });
       // This run now links to its retry.
-      void queryClient.invalidateQueries({ queryKey: ['execution', execution.id] });
+      void queryClient.invalidateQueries({ queryKey: executionQueries.detail(execution.id).queryKey });
       navigate(`/executions/${executionId}`);
     },
   });
   const cancel = useMutation({
-    mutationFn: () => api.post(`/executions/${execution.id}/cancel`),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['execution', execution.id] }),
+    mutationFn: () => call('POST /executions/:id/cancel', { params: { id: execution.id } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: executionQueries.detail(execution.id).queryKey }),
   });
   const error = retry.error ?? cancel.error;
   const canOperate = useCan('operate');

@@ -2,8 +2,9 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Activity, FilterX } from 'lucide-react';
 import { useId } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../api/client.ts';
-import type { ExecutionSummary, Page, Workflow } from '../../api/types.ts';
+import { executionQueries } from '../../api/queries/executions.ts';
+import { workflowQueries } from '../../api/queries/workflows.ts';
+import type { ExecutionSummary } from '../../api/types.ts';
 import { StatusBadge, statusStyle } from '../../components/status-badge.tsx';
 import { RelativeTime } from '../../components/time.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
@@ -35,14 +36,10 @@ export function ExecutionsPage() {
   const filters = filtersFromParams(params);
   const setFilters = (next: ExecutionFilters) => setParams(paramsFromFilters(next), { replace: true });
   const queryClient = useQueryClient();
-  const streaming = useRunEvents(() => void queryClient.invalidateQueries({ queryKey: ['executions'] }));
+  const streaming = useRunEvents(() => void queryClient.invalidateQueries({ queryKey: executionQueries.lists }));
 
   const executions = useInfiniteQuery({
-    queryKey: ['executions', filters],
-    queryFn: ({ pageParam }) =>
-      api.get<Page<ExecutionSummary>>('/executions', { ...apiQuery(filters), limit: PAGE_SIZE, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...executionQueries.list(apiQuery(filters), PAGE_SIZE),
     placeholderData: (previous) => previous,
     refetchInterval: (query) =>
       refreshInterval(
@@ -186,8 +183,7 @@ function ExecutionRow({ execution }: { execution: ExecutionSummary }) {
 
 function FilterBar({ filters, onChange }: { filters: ExecutionFilters; onChange: (next: ExecutionFilters) => void }) {
   const workflows = useQuery({
-    queryKey: ['workflows', 'for-filter'],
-    queryFn: () => api.get<Page<Workflow>>('/workflows', { limit: 200 }),
+    ...workflowQueries.choices(200),
     staleTime: 60_000,
   });
   const ids = { workflow: useId(), status: useId(), trigger: useId(), from: useId(), to: useId() };

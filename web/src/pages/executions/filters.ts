@@ -1,3 +1,4 @@
+import type { ExecutionListQuery } from '../../api/queries/executions.ts';
 import type { ExecutionStatus, TriggerKind } from '../../api/types.ts';
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
@@ -45,7 +46,7 @@ export function paramsFromFilters(filters: ExecutionFilters): URLSearchParams {
 }
 
 /** What the API is asked: local date-times become instants (ISO, UTC). `to` includes its whole minute. */
-export function apiQuery(filters: ExecutionFilters): Record<string, string | undefined> {
+export function apiQuery(filters: ExecutionFilters): ExecutionListQuery {
   const instant = (local: string | undefined, endOfMinute = false) => {
     if (!local) return undefined;
     const date = new Date(local);

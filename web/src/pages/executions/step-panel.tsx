@@ -1,5 +1,5 @@
 import { Clock, Hourglass, Recycle, Scissors, X } from 'lucide-react';
-import { useNodeTypes } from '../../api/node-types.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { GraphNode, StepRun } from '../../api/types.ts';
 import { NodeChip } from '../../canvas/node-icon.tsx';
 import { JsonView } from '../../components/json-view.tsx';

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { API_BASE, api } from '../../api/client.ts';
+import { API_BASE } from '../../api/client.ts';
+import { executionQueries } from '../../api/queries/executions.ts';
 import type { ExecutionDetail } from '../../api/types.ts';
 
 export const isLive = (status: string | undefined) => status === 'queued' || status === 'running';
@@ -12,16 +13,15 @@ export const isLive = (status: string | undefined) => status === 'queued' || sta
  */
 export function useLiveExecution(id: string) {
   const queryClient = useQueryClient();
-  const queryKey = ['execution', id];
   const execution = useQuery({
-    queryKey,
-    queryFn: () => api.get<ExecutionDetail>(`/executions/${id}`),
+    ...executionQueries.detail(id),
     refetchInterval: (query) => (isLive(query.state.data?.status) ? 3_000 : false),
   });
   const live = isLive(execution.data?.status);
 
   useEffect(() => {
     if (!live || typeof EventSource === 'undefined') return;
+    const { queryKey } = executionQueries.detail(id);
     const source = new EventSource(`${API_BASE}/executions/${id}/events`, { withCredentials: true });
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Events come in bursts (a step ends, the next starts): one refetch per burst is enough.
@@ -29,11 +29,11 @@ export function useLiveExecution(id: string) {
       if (timer) return;
       timer = setTimeout(() => {
         timer = undefined;
-        void queryClient.invalidateQueries({ queryKey: ['execution', id] });
+        void queryClient.invalidateQueries({ queryKey: queryKey });
       }, 150);
     };
     source.addEventListener('snapshot', (event) => {
-      queryClient.setQueryData(['execution', id], JSON.parse((event as MessageEvent<string>).data) as ExecutionDetail);
+      queryClient.setQueryData(queryKey, JSON.parse((event as MessageEvent<string>).data) as ExecutionDetail);
     });
     source.addEventListener('step', refetch);
     source.addEventListener('run', (event) => {
@@ -41,7 +41,7 @@ export function useLiveExecution(id: string) {
       const data = JSON.parse((event as MessageEvent<string>).data) as { status: string };
       if (!isLive(data.status)) {
         source.close();
-        void queryClient.invalidateQueries({ queryKey: ['executions'] });
+        void queryClient.invalidateQueries({ queryKey: executionQueries.lists });
       }
     });
     return () => {

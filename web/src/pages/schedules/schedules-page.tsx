@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { CalendarClock, Pause, Play } from 'lucide-react';
 import { Link } from 'react-router';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
+import { scheduleQueries } from '../../api/queries/schedules.ts';
 import type { Schedule } from '../../api/types.ts';
 import { useCan } from '../../auth/session.tsx';
 import { Notice } from '../../components/notice.tsx';
@@ -14,8 +15,7 @@ import { cronInWords, fireTime } from './cron-words.ts';
 /** Every schedule: when it fires, in words and as the next times, how its last run went, pause and resume. */
 export function SchedulesPage() {
   const schedules = useQuery({
-    queryKey: ['schedules'],
-    queryFn: async () => (await api.get<{ items: Schedule[] }>('/schedules')).items,
+    ...scheduleQueries.list(),
     // Next fire times move on as time passes.
     refetchInterval: 30_000,
   });
@@ -64,8 +64,10 @@ function ScheduleCard({ schedule, localZone }: { schedule: Schedule; localZone: 
   const canPause = useCan('publish');
   const toggle = useMutation({
     mutationFn: (pause: boolean) =>
-      api.post<Schedule>(`/schedules/${schedule.workflowId}/${pause ? 'pause' : 'resume'}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['schedules'] }),
+      pause
+        ? call('POST /schedules/:id/pause', { params: { id: schedule.workflowId } })
+        : call('POST /schedules/:id/resume', { params: { id: schedule.workflowId } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: scheduleQueries.list().queryKey }),
   });
   const words = cronInWords(schedule.cron);
   const state = !schedule.active ? 'inactive' : schedule.paused ? 'paused' : 'running';

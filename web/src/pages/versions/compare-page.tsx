@@ -2,7 +2,7 @@ import type { Edge } from '@xyflow/react';
 import { ArrowRight, Equal } from 'lucide-react';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { useNodeTypes } from '../../api/node-types.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { VersionDiff } from '../../api/types.ts';
 import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
 import { EmptyState, ErrorState, Spinner } from '../../components/ui.tsx';

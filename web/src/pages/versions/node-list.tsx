@@ -1,4 +1,4 @@
-import { useNodeTypes } from '../../api/node-types.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { Graph } from '../../api/types.ts';
 import { NodeChip } from '../../canvas/node-icon.tsx';
 

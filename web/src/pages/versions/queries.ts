@@ -1,56 +1,42 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
-import type { Publication, Version, VersionDiff, VersionSummary, Workflow } from '../../api/types.ts';
+import { call } from '../../api/client.ts';
+import { scheduleQueries } from '../../api/queries/schedules.ts';
+import { versionQueries } from '../../api/queries/versions.ts';
+import { workflowQueries } from '../../api/queries/workflows.ts';
 import { setActive } from '../workflows/api.ts';
 
 /** Reads and writes of one workflow's versions, shared by the versions, version and compare pages. */
 
-export const useWorkflow = (id: string) =>
-  useQuery({ queryKey: ['workflow', id], queryFn: () => api.get<Workflow>(`/workflows/${id}`) });
+export const useWorkflow = (id: string) => useQuery(workflowQueries.detail(id));
 
-export const useVersions = (id: string) =>
-  useQuery({
-    queryKey: ['versions', id],
-    queryFn: async () => (await api.get<{ items: VersionSummary[] }>(`/workflows/${id}/versions`)).items,
-  });
+export const useVersions = (id: string) => useQuery(versionQueries.list(id));
 
-export const usePublications = (id: string) =>
-  useQuery({
-    queryKey: ['publications', id],
-    queryFn: async () => (await api.get<{ items: Publication[] }>(`/workflows/${id}/publications`)).items,
-  });
+export const usePublications = (id: string) => useQuery(versionQueries.publications(id));
 
+/** `number` null: no version chosen yet, nothing asked. */
 export const useVersion = (id: string, number: number | null) =>
-  useQuery({
-    queryKey: ['version', id, number],
-    queryFn: () => api.get<Version>(`/workflows/${id}/versions/${number}`),
-    enabled: number !== null,
-    // Versions never change.
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  useQuery({ ...versionQueries.detail(id, number ?? 0), enabled: number !== null });
 
-export const useDiff = (id: string, from: number, to: number) =>
-  useQuery({
-    queryKey: ['diff', id, from, to],
-    queryFn: () => api.get<VersionDiff>(`/workflows/${id}/diff`, { from, to }),
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+export const useDiff = (id: string, from: number, to: number) => useQuery(versionQueries.diff(id, from, to));
 
 function useRefreshWorkflow(id: string) {
   const queryClient = useQueryClient();
   return () =>
     Promise.all(
-      [['workflow', id], ['versions', id], ['publications', id], ['workflows'], ['schedules']].map((queryKey) =>
-        queryClient.invalidateQueries({ queryKey }),
-      ),
+      [
+        workflowQueries.detail(id).queryKey,
+        versionQueries.list(id).queryKey,
+        versionQueries.publications(id).queryKey,
+        workflowQueries.lists,
+        scheduleQueries.list().queryKey,
+      ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
     );
 }
 
 export function usePublish(id: string) {
   const refresh = useRefreshWorkflow(id);
   return useMutation({
-    mutationFn: (version: number) =>
-      api.post<{ publishedVersion: number; changed: boolean }>(`/workflows/${id}/publish`, { version }),
+    mutationFn: (version: number) => call('POST /workflows/:id/publish', { params: { id }, body: { version } }),
     onSuccess: () => refresh(),
   });
 }

@@ -2,16 +2,18 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Play } from 'lucide-react';
 import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
+import { executionQueries } from '../../api/queries/executions.ts';
+import type { JsonValue } from '../../api/types.ts';
 import { Modal } from '../../components/modal.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
 import { inputClass } from '../workflows/create-modal.tsx';
 
 /** Parses the payload box: JSON, or the reason it is not. */
-export function parsePayload(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+export function parsePayload(text: string): { ok: true; value: JsonValue } | { ok: false; message: string } {
   if (text.trim() === '') return { ok: true, value: {} };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: JSON.parse(text) as JsonValue };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
@@ -33,10 +35,10 @@ export function RunNowModal({
   const queryClient = useQueryClient();
   const fieldId = useId();
   const run = useMutation({
-    mutationFn: (value: unknown) =>
-      api.post<{ executionId: string }>(`/workflows/${workflowId}/runs`, { payload: value }),
+    mutationFn: (value: JsonValue) =>
+      call('POST /workflows/:id/runs', { params: { id: workflowId }, body: { payload: value } }),
     onSuccess: ({ executionId }) => {
-      void queryClient.invalidateQueries({ queryKey: ['executions'] });
+      void queryClient.invalidateQueries({ queryKey: executionQueries.lists });
       navigate(`/executions/${executionId}`);
     },
   });

@@ -1,6 +1,6 @@
 import { Lock, Webhook } from 'lucide-react';
 import { useState } from 'react';
-import { useNodeTypes } from '../../api/node-types.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { Graph } from '../../api/types.ts';
 import { usePublicUrl } from '../../auth/session.tsx';
 import { CodeBlock, CopyField } from '../../components/code-block.tsx';

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { workflowQueries } from '../../api/queries/workflows.ts';
 import { Modal } from '../../components/modal.tsx';
 import { ProblemList } from '../../components/problem-list.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
@@ -20,7 +21,7 @@ export function CreateWorkflowModal({ onClose }: { onClose: () => void }) {
   const create = useMutation({
     mutationFn: () => createWorkflow({ name: name.trim(), description: description.trim() || undefined }),
     onSuccess: (workflow) => {
-      void queryClient.invalidateQueries({ queryKey: ['workflows'] });
+      void queryClient.invalidateQueries({ queryKey: workflowQueries.lists });
       navigate(`/workflows/${workflow.id}`);
     },
   });

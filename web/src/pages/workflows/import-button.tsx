@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Upload } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { workflowQueries } from '../../api/queries/workflows.ts';
 import { Modal } from '../../components/modal.tsx';
 import { ProblemList } from '../../components/problem-list.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
@@ -29,7 +30,7 @@ export function ImportButton() {
       return importWorkflow(document);
     },
     onSuccess: (workflow) => {
-      void queryClient.invalidateQueries({ queryKey: ['workflows'] });
+      void queryClient.invalidateQueries({ queryKey: workflowQueries.lists });
       navigate(`/workflows/${workflow.id}/versions`);
     },
   });

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Activity, Archive, ArchiveRestore, Copy, Download, History, PencilRuler, Power, PowerOff } from 'lucide-react';
 import { Link, useNavigate } from 'react-router';
+import { workflowQueries } from '../../api/queries/workflows.ts';
 import type { Workflow } from '../../api/types.ts';
 import { useCan } from '../../auth/session.tsx';
 import { ActionMenu, type MenuItem } from '../../components/menu.tsx';
@@ -27,7 +28,7 @@ export function WorkflowRow({
 }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['workflows'] });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: workflowQueries.lists });
   const fail = (error: Error) => onOutcome({ kind: 'error', message: error.message });
   const archive = useMutation({
     mutationFn: (archived: boolean) => setArchived(workflow.id, archived),

@@ -2,8 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Archive, Plus, Search, Workflow as WorkflowIcon } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { api } from '../../api/client.ts';
-import type { Page, Workflow } from '../../api/types.ts';
+import { workflowQueries } from '../../api/queries/workflows.ts';
 import { useCan } from '../../auth/session.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
@@ -38,11 +37,7 @@ export function WorkflowsPage() {
   }, [q, setParams]);
 
   const workflows = useInfiniteQuery({
-    queryKey: ['workflows', { q, archived }],
-    queryFn: ({ pageParam }) =>
-      api.get<Page<Workflow>>('/workflows', { q, archived, limit: PAGE_SIZE, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    ...workflowQueries.list({ q, archived }, PAGE_SIZE),
     placeholderData: (previous) => previous,
   });
   const items = workflows.data?.pages.flatMap((page) => page.items) ?? [];
