@@ -77,7 +77,7 @@ export const Credential = z
     name: z.string(),
     type: z.string(),
     allowedTargets: z.array(z.string()),
-    useRoles: z.array(z.string()),
+    useRoles: z.array(z.enum(ROLES)),
     useUserIds: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),

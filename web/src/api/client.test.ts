@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { type TestApi, testApi } from '../../../server/testing/api.ts';
 import type { Me } from './account-types.ts';
-import { ApiError, api, call, fetchEarly, fillPath } from './client.ts';
+import { ApiError, call, fetchEarly, fillPath } from './client.ts';
 import type { Workflow } from './types.ts';
 
 /**
@@ -34,18 +34,18 @@ afterEach(() => {
 describe('fetchEarly', () => {
   it('hands its answer to the first matching get, once', async () => {
     fetchEarly(['/auth/me']);
-    const me = await api.get<Me>('/auth/me');
+    const me: Me = await call('GET /auth/me');
     expect(me.user.role).toBe('analyst');
     expect(requests).toEqual(['GET /api/v1/auth/me']);
 
-    await api.get<Me>('/auth/me');
+    await call('GET /auth/me');
     expect(requests).toHaveLength(2);
   });
 
   it('asks again when the early answer was refused, so errors surface the normal way', async () => {
     signedInAs = 'anonymous';
     fetchEarly(['/auth/me']);
-    const error = await api.get('/auth/me').catch((caught: unknown) => caught);
+    const error = await call('GET /auth/me').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(401);
     expect((error as ApiError).code).toBe('unauthenticated');
@@ -55,8 +55,8 @@ describe('fetchEarly', () => {
   it('drops answers not yet taken when the app writes something', async () => {
     fetchEarly(['/auth/me']);
     signedInAs = 'admin'; // say the user signs in as someone else before the answer is used
-    await api.post('/workflows', { name: 'Written in between' });
-    const me = await api.get<Me>('/auth/me');
+    await call('POST /workflows', { body: { name: 'Written in between' } });
+    const me: Me = await call('GET /auth/me');
     expect(me.user.role).toBe('admin');
     expect(requests.filter((request) => request === 'GET /api/v1/auth/me')).toHaveLength(2);
   });
@@ -65,13 +65,13 @@ describe('fetchEarly', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     fetchEarly(['/node-types']);
     vi.setSystemTime(Date.now() + 11_000);
-    await api.get('/node-types');
+    await call('GET /node-types');
     expect(requests).toEqual(['GET /api/v1/node-types', 'GET /api/v1/node-types']);
   });
 
   it('matches the path and query exactly', async () => {
     fetchEarly(['/workflows?limit=5']);
-    await api.get('/workflows', { limit: 5 });
+    await call('GET /workflows', { query: { limit: 5 } });
     expect(requests).toEqual(['GET /api/v1/workflows?limit=5']);
   });
 });

@@ -50,7 +50,7 @@ const earlyAnswers = new Map<string, { startedAt: number; answer: Promise<Respon
 
 /**
  * Starts GETs a page opened by URL will need before the app has even checked the session, so they
- * travel alongside that check instead of after it. The first `api.get` of the same path takes the
+ * travel alongside that check instead of after it. The first `call` of a GET to the same path takes the
  * answer (once, and only while fresh); a failed or refused one is simply asked again, the normal
  * way, so errors and 401s are handled as usual. Any write (signing in or out, a save) drops the
  * answers not yet taken: they may describe the world before it.
@@ -125,14 +125,6 @@ export function call<K extends Endpoint>(endpoint: K, ...[input]: EndpointArgs<K
   const sent = body ?? (method === 'POST' ? {} : undefined);
   return request<EndpointAnswer<K>>(method, path, sent, query);
 }
-
-export const api = {
-  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  delete: <T>(path: string) => request<T>('DELETE', path),
-};
 
 let unauthorizedListener: (() => void) | undefined;
 /** The app shell sends the user to sign in when any call answers 401. */

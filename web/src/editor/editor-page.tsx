@@ -3,7 +3,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { AlertTriangle, ArrowLeft, CheckCircle2, FileQuestion, History, ListChecks, Play, Save } from 'lucide-react';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError } from '../api/client.ts';
 import { useNodeTypes } from '../api/queries/node-types.ts';
 import { versionQueries } from '../api/queries/versions.ts';
 import { workflowQueries } from '../api/queries/workflows.ts';

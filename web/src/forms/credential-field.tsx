@@ -1,21 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import type { CredentialChoice } from '../api/account-types.ts';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError } from '../api/client.ts';
+import { credentialQueries } from '../api/queries/credentials.ts';
 import { shortId } from '../lib/short-id.ts';
 import { inputClass } from './input-class.ts';
 
-/**
- * One query for every credential field of every node, asked once and cached. It sits under the
- * admin page's `['credentials']` key, so adding or deleting a credential there refreshes it too.
- */
-export const CREDENTIAL_CHOICES_KEY = ['credentials', 'choices'] as const;
-
+/** One query for every credential field of every node, asked once and cached (credentialQueries). */
 export function useCredentialChoices() {
-  return useQuery({
-    queryKey: CREDENTIAL_CHOICES_KEY,
-    queryFn: () => api.get<{ items: CredentialChoice[] }>('/credential-choices'),
-    staleTime: 60_000,
-  });
+  return useQuery(credentialQueries.choices());
 }
 
 /** An id shown where its credential is gone: UUIDs by their random end, anything else as typed. */

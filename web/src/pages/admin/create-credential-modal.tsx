@@ -1,14 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { Credential, CredentialTypeInfo, User } from '../../api/account-types.ts';
-import { ApiError, api } from '../../api/client.ts';
+import { ApiError, call } from '../../api/client.ts';
+import { credentialQueries } from '../../api/queries/credentials.ts';
 import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { ErrorState, Spinner } from '../../components/ui.tsx';
 import { initialValue, problemKey } from '../../forms/schema.ts';
 import { type ProblemsByField, SchemaForm } from '../../forms/schema-form.tsx';
 import { isLimitsField, LimitsFields, type LimitsForm, limitsBody, limitsForm } from './credential-limits.tsx';
-import { CREDENTIALS_KEY, useCredentialTypes } from './credential-queries.ts';
+import { useCredentialTypes } from './credential-queries.ts';
 
 /** A new secret of a type: each field empty, or as its schema starts it. */
 const emptySecret = (type: CredentialTypeInfo) =>
@@ -66,9 +67,10 @@ function CredentialForm({
   const [secret, setSecret] = useState<Record<string, unknown>>(() => (type ? emptySecret(type) : {}));
   const [limits, setLimits] = useState<LimitsForm>(limitsForm());
   const create = useMutation({
-    mutationFn: () => api.post<Credential>('/credentials', { name, type: type?.type, secret, ...limitsBody(limits) }),
+    mutationFn: () =>
+      call('POST /credentials', { body: { name, type: type?.type ?? '', secret, ...limitsBody(limits) } }),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: CREDENTIALS_KEY });
+      await queryClient.invalidateQueries({ queryKey: credentialQueries.all });
       onClose();
     },
   });

@@ -1,15 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { Credential, User } from '../../api/account-types.ts';
-import { ApiError, api } from '../../api/client.ts';
+import type { Credential, Role, User } from '../../api/account-types.ts';
+import { ApiError, call } from '../../api/client.ts';
+import { credentialQueries } from '../../api/queries/credentials.ts';
 import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
-import { CREDENTIALS_KEY } from './credential-queries.ts';
 
 /** Where a credential may go and who may use it, as the forms hold them (targets typed as text). */
 export interface LimitsForm {
   targets: string;
-  useRoles: string[];
+  useRoles: Role[];
   useUserIds: string[];
 }
 
@@ -46,7 +46,7 @@ export function LimitsFields({
   users: readonly User[];
   errors: Record<string, string>;
 }) {
-  const toggleRole = (role: string, on: boolean) =>
+  const toggleRole = (role: Role, on: boolean) =>
     onChange({ ...value, useRoles: on ? [...value.useRoles, role] : value.useRoles.filter((r) => r !== role) });
   return (
     <>
@@ -62,7 +62,7 @@ export function LimitsFields({
         <legend className="block text-sm font-medium text-slate-700">Who may use it</legend>
         <p className="mt-1 text-xs text-slate-500">Admins always may. Nothing chosen: every editor may.</p>
         <div className="mt-1.5 flex gap-4 text-sm text-slate-700">
-          {['analyst', 'operator'].map((role) => (
+          {(['analyst', 'operator'] as const).map((role) => (
             <label key={role} className="flex items-center gap-1.5">
               <input
                 type="checkbox"
@@ -111,9 +111,9 @@ export function EditLimitsModal({
   const queryClient = useQueryClient();
   const [limits, setLimits] = useState<LimitsForm>(limitsForm(credential));
   const save = useMutation({
-    mutationFn: () => api.patch<Credential>(`/credentials/${credential.id}`, limitsBody(limits)),
+    mutationFn: () => call('PATCH /credentials/:id', { params: { id: credential.id }, body: limitsBody(limits) }),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: CREDENTIALS_KEY });
+      await queryClient.invalidateQueries({ queryKey: credentialQueries.all });
       onClose();
     },
   });

@@ -2,14 +2,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { KeyRound, PlugZap, Plus, ShieldCheck, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import type { Credential, User } from '../../api/account-types.ts';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
+import { userQueries } from '../../api/queries/accounts.ts';
+import { credentialQueries } from '../../api/queries/credentials.ts';
 import { Modal } from '../../components/modal.tsx';
 import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { dateTime } from '../../lib/dates.ts';
 import { CreateCredentialModal } from './create-credential-modal.tsx';
 import { EditLimitsModal } from './credential-limits.tsx';
-import { CREDENTIALS_KEY, typeTitle, useCredentialTypes } from './credential-queries.ts';
+import { typeTitle, useCredentialTypes } from './credential-queries.ts';
 import { TestConnectionModal } from './test-connection-modal.tsx';
 
 /** Who may use a credential, in a few words for the table. */
@@ -21,11 +23,8 @@ function whoMayUse(credential: Credential, users: readonly User[] | undefined): 
 
 export function CredentialsPage() {
   const queryClient = useQueryClient();
-  const credentials = useQuery({
-    queryKey: CREDENTIALS_KEY,
-    queryFn: () => api.get<{ items: Credential[] }>('/credentials'),
-  });
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api.get<{ items: User[] }>('/users') });
+  const credentials = useQuery(credentialQueries.list());
+  const users = useQuery(userQueries.list());
   const types = useCredentialTypes();
   const testable = (credential: Credential) =>
     types.data?.items.find((type) => type.type === credential.type)?.testable === true;
@@ -34,9 +33,9 @@ export function CredentialsPage() {
   const [testing, setTesting] = useState<Credential | null>(null);
   const [deleting, setDeleting] = useState<Credential | null>(null);
   const remove = useMutation({
-    mutationFn: (id: string) => api.delete(`/credentials/${id}`),
+    mutationFn: (id: string) => call('DELETE /credentials/:id', { params: { id } }),
     onSuccess: () => setDeleting(null),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: CREDENTIALS_KEY }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: credentialQueries.all }),
   });
 
   return (

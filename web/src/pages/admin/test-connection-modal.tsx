@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { CheckCircle2, Loader2, XCircle } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import type { ConnectionTestResult, Credential } from '../../api/account-types.ts';
-import { ApiError, api } from '../../api/client.ts';
+import { ApiError, call } from '../../api/client.ts';
 import { fieldErrors, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
@@ -14,7 +14,7 @@ import { Button, errorMessage } from '../../components/ui.tsx';
 export function TestConnectionModal({ credential, onClose }: { credential: Credential; onClose: () => void }) {
   const [url, setUrl] = useState(credential.allowedTargets[0] ?? '');
   const test = useMutation({
-    mutationFn: () => api.post<ConnectionTestResult>(`/credentials/${credential.id}/test`, { url }),
+    mutationFn: () => call('POST /credentials/:id/test', { params: { id: credential.id }, body: { url } }),
   });
   const errors = test.error instanceof ApiError ? fieldErrors(test.error.details) : {};
   const submit = (event: FormEvent) => {
