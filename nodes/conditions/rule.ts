@@ -14,7 +14,8 @@ export const Rule = z
       ctx.addIssue({
         code: 'custom',
         path: ['right'],
-        message: `is needed with the operator "${rule.operator}"`,
+        // The operator as the form lists it: "greater than", not "greaterThan".
+        message: `is needed with the operator "${rule.operator.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}"`,
       });
     }
   });

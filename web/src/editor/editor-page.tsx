@@ -117,7 +117,7 @@ function useAutosave(store: EditorStore, workflowId: string, draft: Draft, resto
         revision: draft.revision,
         storage: localStorage,
         onState: setState,
-        onSaved: (saved) => store.getState().setProblems(saved.problems),
+        onSaved: (saved, sent) => store.getState().setProblems(saved.problems, sent),
       }),
   );
   useEffect(() => {
