@@ -131,7 +131,7 @@ function checkEdges(
   }
   for (const [nodeId, count] of inbound) {
     const node = nodesById.get(nodeId);
-    if (node && !acceptsInputs(types(node.type), count)) problems.push(tooManyInputs(node, count));
+    if (node && !acceptsInputs(types(node.type), count)) problems.push(tooManyInputs(node));
   }
   return live;
 }
