@@ -101,6 +101,7 @@ test('a new user builds a first workflow and is told, in plain words, what is wr
   await dragEdge(page, node(page, 'Start'), 'main', node(page, 'If'));
   await page.mouse.up();
   await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+  await expect(page.getByRole('status').filter({ hasText: 'Not connected' })).toBeHidden();
   await expect(page.getByTestId('problems-none')).toBeVisible();
   await expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
   await page.getByRole('button', { name: 'Save version' }).click();

@@ -75,7 +75,7 @@ export function ConnectionHint() {
   );
 }
 
-/** On drop: a short notice saying why nothing was connected, gone after a few seconds. */
+/** On drop: a short notice saying why nothing was connected, at the bottom (clear of the header's toasts), gone after a few seconds. */
 export function useRefusedConnectionNotice(store: EditorStore) {
   const [notice, setNotice] = useState<string | null>(null);
   const transform = useFlowStore((state) => state.transform);
@@ -86,16 +86,15 @@ export function useRefusedConnectionNotice(store: EditorStore) {
   }, [notice]);
   const onConnectEnd = useCallback(
     (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-      if (state.isValid) return;
-      const reason = refusal(store, state, transform);
-      if (reason) setNotice(reason);
+      // The next attempt replaces the last notice: one that worked leaves none behind.
+      setNotice(state.isValid ? null : (refusal(store, state, transform) ?? null));
     },
     [store, transform],
   );
   const element = notice ? (
     <div
       role="status"
-      className="absolute top-4 left-1/2 z-20 flex max-w-lg -translate-x-1/2 items-start gap-2 rounded-lg bg-white px-4 py-2.5 text-sm text-slate-800 shadow-lg ring-1 ring-red-200"
+      className="absolute bottom-6 left-1/2 z-20 flex max-w-lg -translate-x-1/2 items-start gap-2 rounded-lg bg-white px-4 py-2.5 text-sm text-slate-800 shadow-lg ring-1 ring-red-200"
     >
       <Ban className="mt-0.5 size-4 shrink-0 text-red-500" aria-hidden />
       <span>
