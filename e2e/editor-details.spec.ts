@@ -151,11 +151,11 @@ test('a config problem is marked on the node it concerns and under its field', a
 
   await node(page, 'Call CRM').click();
   const field = settings(page).locator('[data-field="config.url"]');
-  await expect(field.getByRole('alert')).toHaveText('must be an http:// or https:// URL');
-  await expect(node(page, 'Call CRM').getByTitle(/must be an http:\/\/ or https:\/\/ URL/)).toBeVisible();
+  await expect(field.getByRole('alert')).toHaveText('URL must start with http:// or https://');
+  await expect(node(page, 'Call CRM').getByTitle(/URL must start with http:\/\/ or https:\/\//)).toBeVisible();
   await page.screenshot({ path: screenshotPath('editor-problem-marks') });
 
-  // Fixing the field clears both marks once autosave has the server's answer.
+  // Fixing the field clears both marks (at once, and the server's answer agrees).
   await typeInto(field.getByRole('textbox', { name: 'URL' }), 'https://crm.example.com/customers');
   await expect(node(page, 'Call CRM')).not.toHaveAttribute('data-problems', { timeout: 15_000 });
   await expect(field.getByRole('alert')).toHaveCount(0);

@@ -8,25 +8,51 @@ export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expression'
 
 export class TemplateSyntaxError extends Error {
   override name = 'TemplateSyntaxError';
+  /** Where in the template the problem starts (0-based), so an editor can point at it. */
+  readonly position: number;
+  constructor(message: string, position: number) {
+    super(message);
+    this.position = position;
+  }
+}
+
+/** One `{{ }}` of a template: from `start` ("{{") to `end` (after "}}"), its trimmed `source` at `sourceStart`. */
+export interface ExpressionSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly source: string;
+  readonly sourceStart: number;
+}
+
+/** Every `{{ }}` of a template with where it stands; throws TemplateSyntaxError as parseTemplate does. */
+export function expressionSpans(template: string): ExpressionSpan[] {
+  const spans: ExpressionSpan[] = [];
+  for (let open = template.indexOf('{{'); open !== -1; open = template.indexOf('{{', open)) {
+    const close = closingBraces(template, open + 2);
+    if (close === -1) throw new TemplateSyntaxError(`"{{" at character ${open + 1} is never closed with "}}"`, open);
+    const inner = template.slice(open + 2, close);
+    const source = inner.trim();
+    if (source === '') throw new TemplateSyntaxError(`empty expression "{{}}" at character ${open + 1}`, open);
+    spans.push({
+      start: open,
+      end: close + 2,
+      source,
+      sourceStart: open + 2 + (inner.length - inner.trimStart().length),
+    });
+    open = close + 2;
+  }
+  return spans;
 }
 
 export function parseTemplate(template: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let cursor = 0;
-  while (cursor < template.length) {
-    const open = template.indexOf('{{', cursor);
-    if (open === -1) {
-      parts.push({ kind: 'text', text: template.slice(cursor) });
-      break;
-    }
-    if (open > cursor) parts.push({ kind: 'text', text: template.slice(cursor, open) });
-    const close = closingBraces(template, open + 2);
-    if (close === -1) throw new TemplateSyntaxError(`"{{" at character ${open + 1} is never closed with "}}"`);
-    const source = template.slice(open + 2, close).trim();
-    if (source === '') throw new TemplateSyntaxError(`empty expression "{{}}" at character ${open + 1}`);
-    parts.push({ kind: 'expression', source });
-    cursor = close + 2;
+  for (const span of expressionSpans(template)) {
+    if (span.start > cursor) parts.push({ kind: 'text', text: template.slice(cursor, span.start) });
+    parts.push({ kind: 'expression', source: span.source });
+    cursor = span.end;
   }
+  if (cursor < template.length) parts.push({ kind: 'text', text: template.slice(cursor) });
   return parts;
 }
 

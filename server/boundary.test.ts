@@ -32,11 +32,12 @@ const valueImportsOf = (file: string) => importsOf(file, valueImportSpecifiers);
 
 /**
  * The graph model, its validation and the connection rules: one pure module the server and the
- * editor both import. It takes node types as data, so its only value imports are zod, its own files
- * and the expression syntax (nodes/template.ts, pure string work); never node definitions.
+ * editor both import. It takes node types as data, so its only value imports are zod, its own files,
+ * the expression syntax (nodes/template.ts, pure string work) and acorn (a JavaScript parser, to
+ * check expressions without running them); never node definitions.
  */
 const GRAPH_MODULE = 'server/core/graph';
-const GRAPH_MODULE_VALUE_IMPORTS = ['zod', GRAPH_MODULE, 'nodes/template.ts'];
+const GRAPH_MODULE_VALUE_IMPORTS = ['zod', 'acorn', GRAPH_MODULE, 'nodes/template.ts'];
 
 const productionFiles = ['server', 'nodes', 'web/src'].flatMap(sourceFiles);
 const imports = new Map(productionFiles.map((file) => [file, importsOf(file)]));

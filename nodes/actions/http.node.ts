@@ -29,12 +29,17 @@ export default defineNode({
   ].join('\n\n'),
   config: z.strictObject({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
-    url: template('http(s) URL; may use expressions').refine((url) => hasExpressions(url) || isHttpUrl(url), {
-      message: 'must be an http:// or https:// URL',
-    }),
+    url: template('http(s) URL; may use expressions')
+      .min(1)
+      // The pattern goes into the JSON Schema, so the editor says it as the URL is typed; the refine is the full check.
+      .regex(/^\s*[Hh][Tt][Tt][Pp][Ss]?:\/\/|\{\{/, { message: 'must start with http:// or https://', abort: true })
+      .refine((url) => hasExpressions(url) || isHttpUrl(url), {
+        message: 'must be an http:// or https:// URL',
+      }),
     headers: z.record(HeaderName, template()).default({}),
     query: z.record(z.string().min(1), template()).default({}).describe('Query parameters added to the URL'),
-    body: z.json().optional().describe('JSON body; strings inside may use expressions'),
+    // format "template" on free JSON: its strings are templates (server/core/graph/expression-fields.ts).
+    body: z.json().optional().describe('JSON body; strings inside may use expressions').meta({ format: 'template' }),
     timeoutMs: z.number().int().min(100).max(300_000).default(30_000),
     failOnNon2xx: z.boolean().default(true).describe('Fail the step when the answer is not 2xx'),
     credentialId: credentialRef(httpCredentialTypes, 'Credential to authenticate the request with').optional(),

@@ -58,7 +58,18 @@ describe('if node execute', () => {
   it('compares loosely: numeric strings order as numbers', async () => {
     expect((await run({ rules: [{ left: '10', operator: 'greaterThan', right: '9' }] })).port).toBe('true');
     expect((await run({ rules: [{ left: 'true', operator: 'isTrue' }] })).port).toBe('true');
-    expect((await run({ rules: [{ left: '', operator: 'isNotEmpty' }] })).port).toBe('false');
+    // An empty value is what an expression evaluates to (a rule's left side itself may not be left empty).
+    const empty = answeringTemplates({ '{{ input.note }}': '' });
+    const config = ifNode.config.parse({ rules: [{ left: '{{ input.note }}', operator: 'isNotEmpty' }] });
+    expect((await ifNode.execute({ config, input: {}, ctx: testContext({ evaluate: empty.evaluate }) })).port).toBe(
+      'false',
+    );
+  });
+
+  it('refuses a rule whose left side is left empty', () => {
+    expect(issuePaths(ifNode.config, { rules: [{ left: '', operator: 'isNotEmpty' }] })).toEqual([
+      ['rules', 0, 'left'],
+    ]);
   });
 
   it('passes its input on unchanged, whichever the port', async () => {

@@ -5,7 +5,7 @@ import { Operator, UNARY_OPERATORS } from './operators.ts';
 /** One comparison of a condition: `left <operator> right`, both sides templates. */
 export const Rule = z
   .strictObject({
-    left: template('Value to test, e.g. {{ input.total }}'),
+    left: template('Value to test, e.g. {{ input.total }}').min(1),
     operator: Operator.default('equals'),
     right: template('Value to compare with; unused by the "is empty"/"is true" family').optional(),
   })
@@ -14,7 +14,8 @@ export const Rule = z
       ctx.addIssue({
         code: 'custom',
         path: ['right'],
-        message: `operator "${rule.operator}" needs a right-hand value`,
+        // The operator as the form lists it: "greater than", not "greaterThan".
+        message: `is needed with the operator "${rule.operator.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}"`,
       });
     }
   });

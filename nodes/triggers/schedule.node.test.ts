@@ -22,7 +22,7 @@ describe('schedule trigger config', () => {
   it('refuses an expression that never fires', () => {
     const result = scheduleTrigger.config.safeParse({ cron: '0 0 30 2 *' });
     expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
-      [['cron'], 'invalid cron expression: the expression never fires'],
+      [['cron'], 'is not a schedule: the expression never fires'],
     ]);
   });
 
@@ -41,6 +41,19 @@ describe('schedule helpers', () => {
   it('cronProblem is undefined for a good expression and a message otherwise', () => {
     expect(cronProblem('0 9 * * 1-5', 'Europe/Paris')).toBeUndefined();
     expect(cronProblem('not a cron', 'UTC')).toEqual(expect.any(String));
+  });
+
+  it('says what is wrong with an expression in plain words, not croner’s', () => {
+    expect(cronProblem('* * *', 'UTC')).toBe(
+      'it has 3 parts; a schedule needs 5 (minute, hour, day of the month, month, day of the week), or 6 with seconds first',
+    );
+    expect(cronProblem('0 25 * * *', 'UTC')).toBe('25 is not a valid hour (it takes 0–23)');
+    expect(cronProblem('61 * * * *', 'UTC')).toBe('61 is not a valid minute (it takes 0–59)');
+    expect(cronProblem('a * * * *', 'UTC')).toBe('"a" in the minute part is not understood');
+    expect(cronProblem('5-1 * * * *', 'UTC')).toBe('the range "5-1" runs backwards');
+    for (const expression of ['* * *', '0 25 * * *', 'a * * * *', '*/0 * * * *']) {
+      expect(cronProblem(expression, 'UTC')).not.toMatch(/CronPattern|Syntax error/);
+    }
   });
 });
 

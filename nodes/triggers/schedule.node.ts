@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
+import { cronInWords } from './cron-words.ts';
 
 // croner is the one dependency besides zod that `nodes/` takes: it is pure parsing (no I/O, no
 // timers when no callback is given), and cron syntax is not worth writing by hand.
@@ -22,7 +23,7 @@ export function cronProblem(expression: string, timezone: string): string | unde
     job.stop();
     return next ? undefined : 'the expression never fires';
   } catch (error) {
-    return (error as Error).message;
+    return cronInWords((error as Error).message, expression);
   }
 }
 
@@ -48,7 +49,7 @@ export default defineNode({
     .superRefine((config, ctx) => {
       if (!isValidTimeZone(config.timezone)) return;
       const problem = cronProblem(config.cron, config.timezone);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: `invalid cron expression: ${problem}` });
+      if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: `is not a schedule: ${problem}` });
     }),
   // The scheduler hands over `{ scheduledFor, firedAt, timezone }`; the trigger passes it on.
   async execute({ input }) {

@@ -179,6 +179,80 @@ describe('validateGraph: problems', () => {
     ]);
   });
 
+  it('reports a {{ }} that is not one JavaScript expression, with its place and the user’s own text', () => {
+    // Start ──▶ Price ──▶ Call
+    const subject = graph(
+      [
+        manualTrigger(),
+        setFields('Price', ['price', 'Price: {{ input.}}'], ['ok', '{{ ({ total: input.total ?? 0 }) }}']),
+        httpNode('Call', 'https://a.test/{{ input.id }}', { method: 'POST', body: { note: '{{ input.a input.b }}' } }),
+      ],
+      [edge('Start', 'Price'), edge('Price', 'Call')],
+    );
+    const problems = problemsOf(subject);
+    expect(problems).toEqual([
+      {
+        code: 'invalid_expression',
+        nodeId: 'Price',
+        field: 'config.fields.0.value',
+        position: 16,
+        message:
+          'Price: Value of field 1: "{{ input.}}": the expression stops after "input." — a name should follow the dot',
+      },
+      {
+        code: 'invalid_expression',
+        nodeId: 'Call',
+        field: 'config.body.note',
+        position: 11,
+        message:
+          'Call: Body: "{{ input.a input.b }}": the expression "input.a" is complete, so "input.b" after it does not belong there',
+      },
+    ]);
+  });
+
+  it('checks expressions only where the config evaluates them, and says an unclosed "{{" once', () => {
+    // Start ──▶ Code ──▶ Keep
+    const subject = graph(
+      [
+        manualTrigger(),
+        node('Code', 'transform.script', { code: 'return "{{ not a template ."' }),
+        setFields('Keep', ['note', 'total {{ input.total']),
+      ],
+      [edge('Start', 'Code'), edge('Code', 'Keep')],
+    );
+    expect(problemsOf(subject)).toEqual([
+      {
+        code: 'invalid_expression',
+        nodeId: 'Keep',
+        field: 'config.fields.0.value',
+        position: 6,
+        message: 'Keep: Value of field 1: "{{" at character 7 is never closed with "}}"',
+      },
+    ]);
+  });
+
+  it('words config problems as a person would, with the field’s label, never zod’s words or a path', () => {
+    // Start ──▶ Call ──▶ Wait          Hook (a second trigger, its path refused too)
+    const subject = graph(
+      [
+        manualTrigger(),
+        httpNode('Call', '', { timeoutMs: 10 }),
+        node('Wait', 'flow.delay', { amount: 0 }),
+        node('Every', 'trigger.schedule', { cron: '0 25 * * *' }),
+      ],
+      [edge('Start', 'Call'), edge('Call', 'Wait')],
+    );
+    const messages = problemsOf(subject)
+      .filter((problem) => problem.code === 'invalid_config')
+      .map((problem) => problem.message);
+    expect(messages).toEqual([
+      'Call: URL is required',
+      'Call: Timeout (ms) must be at least 100',
+      'Wait: Amount must be at least 1',
+      'Every: Cron is not a schedule: 25 is not a valid hour (it takes 0–23)',
+    ]);
+  });
+
   it('does not guess the ports of a switch whose config is invalid', () => {
     // Start ──▶ Route ──vip──▶ Priority        (Route has no cases, so its ports are unknown)
     const subject = graph(

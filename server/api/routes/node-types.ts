@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NODE_AFFORDANCES } from '../../../nodes/appearance.ts';
 import { catalogue } from '../../../nodes/catalogue.ts';
 import type { NodeDefinition } from '../../../nodes/define.ts';
+import { configJsonSchema } from '../../core/config-schema.ts';
 import { defineRoute } from '../route.ts';
 
 /**
@@ -65,7 +66,7 @@ export function describeNodeType(definition: NodeDefinition): NodeTypeShape {
     ...(definition.outputsFrom ? { outputsFrom: { ...definition.outputsFrom } } : {}),
     acceptsManyInputs: definition.acceptsManyInputs,
     retry: definition.retry,
-    configSchema: z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }),
+    configSchema: configJsonSchema(definition),
   };
 }
 

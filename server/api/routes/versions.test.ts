@@ -47,6 +47,24 @@ describe('versions', () => {
     expect((await api.call('GET', `/api/v1/workflows/${id}/versions`)).body.items).toEqual([]);
   });
 
+  it('refuses a draft with an expression that does not parse, naming the field and the text', async () => {
+    const graph = triggerThenHttp('https://a.test/{{ input.}}');
+    await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph });
+    const draft = await api.call('GET', `/api/v1/workflows/${id}/draft`);
+    const expected = {
+      code: 'invalid_expression',
+      nodeId: 'call',
+      field: 'config.url',
+      position: 24,
+      message: expect.stringContaining('"{{ input.}}": the expression stops after "input."'),
+    };
+    expect(draft.body.problems).toContainEqual(expected);
+    const answer = await saveVersion({ fromDraft: true });
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.details.problems).toContainEqual(expected);
+    expect((await api.call('GET', `/api/v1/workflows/${id}/versions`)).body.items).toEqual([]);
+  });
+
   it('refuses to version an invalid draft', async () => {
     await api.call('PUT', `/api/v1/workflows/${id}/draft`, { graph: { nodes: [], edges: [] } });
     const answer = await saveVersion({ fromDraft: true });

@@ -102,13 +102,20 @@ describe('connectionProblem', () => {
     expect(code({ source: 'set', sourcePort: 'main', target: 'check' })).toBe('duplicate_edge');
     expect(code({ source: 'start', sourcePort: 'main', target: 'later' })).toBe('too_many_inputs');
     expect(code({ source: 'join', sourcePort: 'main', target: 'route' })).toBeUndefined();
+    // A port named by the Switch's cases counts like any other: a second input into `extra` is refused.
     const joined = {
-      ...graph,
-      edges: [...graph.edges, { id: 'e6', source: 'join', sourcePort: 'main', target: 'route' }],
+      nodes: [...graph.nodes, node('extra', 'transform.set')],
+      edges: [
+        ...graph.edges,
+        { id: 'e6', source: 'join', sourcePort: 'main', target: 'route' },
+        { id: 'e7', source: 'start', sourcePort: 'main', target: 'extra' },
+      ],
     };
-    expect(connectionProblem(joined, { source: 'route', sourcePort: 'fr', target: 'set' }, types)?.code).toBe(
+    expect(connectionProblem(joined, { source: 'route', sourcePort: 'fr', target: 'extra' }, types)?.code).toBe(
       'too_many_inputs',
     );
+    // Both a loop and a second input: the loop is named, since a Merge would not make it right.
+    expect(connectionProblem(joined, { source: 'route', sourcePort: 'fr', target: 'set' }, types)?.code).toBe('cycle');
     const loose = { ...graph, edges: graph.edges.filter((edge) => edge.id !== 'e1') };
     expect(connectionProblem(loose, { source: 'join', sourcePort: 'main', target: 'set' }, types)?.code).toBe('cycle');
     // A Merge takes many inputs.

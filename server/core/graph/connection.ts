@@ -28,9 +28,10 @@ export function connectionProblem(graph: Graph, connection: Connection, types: N
   if (end || !source || !target) return end;
   const link = linkOf(connection);
   if (graph.edges.some((edge) => linkOf(edge) === link)) return duplicateEdge(connection, source, target);
-  const inbound = graph.edges.filter((edge) => edge.target === target.id).length;
-  if (!acceptsInputs(targetType, inbound + 1)) return tooManyInputs(target, inbound + 1);
+  // A loop first: a Merge would not make it right, so "only a Merge may join branches" would mislead.
   if (reaches(graph.edges, connection.target, connection.source)) return closesCycle(connection, source, target);
+  const inbound = graph.edges.filter((edge) => edge.target === target.id).length;
+  if (!acceptsInputs(targetType, inbound + 1)) return tooManyInputs(target);
   return undefined;
 }
 

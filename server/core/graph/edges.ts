@@ -38,7 +38,7 @@ export function endProblems(
     dangling.push(problem('dangling_edge', `${named} ends at node "${edge.target}", which does not exist`, 'target'));
   }
   if (!source || !target) return dangling;
-  if (source.id === target.id) return [problem('self_loop', `"${source.name}" is connected to itself`)];
+  if (source.id === target.id) return [problem('self_loop', `"${source.name}" cannot be connected to itself`)];
   if (sourcePorts && !sourcePorts.includes(edge.sourcePort)) {
     const known = sourcePorts.map((port) => `"${port}"`).join(', ');
     return [
@@ -57,7 +57,11 @@ export function endProblems(
 export const linkOf = (edge: EdgeLike) => `${edge.source}\u0000${edge.sourcePort}\u0000${edge.target}`;
 
 export function duplicateEdge(edge: EdgeLike, source: GraphNode, target: GraphNode): Problem {
-  return { code: 'duplicate_edge', ...onEdge(edge), message: `"${source.name}" → "${target.name}" is connected twice` };
+  return {
+    code: 'duplicate_edge',
+    ...onEdge(edge),
+    message: `"${source.name}" → "${target.name}" is already connected`,
+  };
 }
 
 /** Only a node that joins branches (a Merge) takes more than one inbound edge. */
@@ -65,11 +69,12 @@ export function acceptsInputs(type: GraphNodeType | undefined, count: number): b
   return count <= 1 || type?.acceptsManyInputs === true;
 }
 
-export function tooManyInputs(node: GraphNode, count: number): Problem {
+export function tooManyInputs(node: GraphNode): Problem {
   return {
     code: 'too_many_inputs',
     nodeId: node.id,
-    message: `"${node.name}" has ${count} inbound connections; only a Merge node may join branches`,
+    // Said while an edge is drawn and of a saved graph alike, so it names no count.
+    message: `"${node.name}" cannot have several inbound connections; only a Merge node joins branches`,
   };
 }
 

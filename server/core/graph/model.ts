@@ -71,11 +71,14 @@ export const Problem = z.object({
     'cycle',
     'unreachable',
     'unknown_step_reference',
+    'invalid_expression',
   ]),
   message: z.string(),
   nodeId: z.string().optional(),
   edgeId: z.string().optional(),
   /** Dot path of the offending field inside the node or edge, e.g. `config.rules.0.right`. */
   field: z.string().optional(),
+  /** Where in the field's text the problem is (0-based character offset), for `invalid_expression`. */
+  position: z.number().int().nonnegative().optional(),
 });
 export type Problem = z.output<typeof Problem>;

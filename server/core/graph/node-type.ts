@@ -1,9 +1,23 @@
 import type { NodeKind, PortsFromConfig } from '../../../nodes/define.ts';
 
-/** One thing a config check found wrong: where (inside the config) and what. */
+/**
+ * One thing a config check found wrong: where (inside the config) and what, in zod's issue
+ * vocabulary (the editor's JSON Schema check speaks it too), so config-words.ts can say it plainly.
+ */
 export interface ConfigIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
+  readonly code?: string;
+  readonly origin?: string;
+  readonly expected?: string;
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+  readonly inclusive?: boolean;
+  readonly values?: readonly unknown[];
+  readonly format?: string;
+  readonly keys?: readonly string[];
+  /** Why a key of a record was refused (`invalid_key`). */
+  readonly issues?: readonly ConfigIssue[];
 }
 
 /** A node type's config schema as the graph rules use it: zod's `safeParse`, seen structurally. */
@@ -26,11 +40,16 @@ export interface GraphNodeType {
   readonly outputsFrom?: PortsFromConfig | undefined;
   readonly acceptsManyInputs: boolean;
   /**
-   * The config's schema: the server has each node's zod schema, so it checks configs and takes a
-   * node's ports from its parsed config. The editor has none: config problems reach it in the
-   * server's problem list, and ports come from the config as it stands.
+   * The config's check: on the server each node's zod schema (its refinements included); in the
+   * editor a check of the JSON Schema (schema-check.ts), which covers what JSON Schema can say and
+   * leaves the rest to the server's problem list. Ports are read from the config it passes.
    */
   readonly config?: ConfigParser;
+  /**
+   * The config's JSON Schema (what `GET /node-types` serves as `configSchema`): which fields hold
+   * `{{ }}` expressions (`format: "template"`) and what the form calls each field.
+   */
+  readonly configSchema?: Readonly<Record<string, unknown>>;
 }
 
 export type NodeTypeLookup<Type extends GraphNodeType = GraphNodeType> = (type: string) => Type | undefined;

@@ -1,19 +1,15 @@
+import { configProblems } from './config-problems.ts';
 import { acceptsInputs, closesCycle, duplicateEdge, endProblems, linkOf, tooManyInputs } from './edges.ts';
 import type { Graph, GraphEdge, GraphNode, Problem } from './model.ts';
-import type { ConfigIssue, GraphNodeType, NodeTypeLookup } from './node-type.ts';
+import type { GraphNodeType, NodeTypeLookup } from './node-type.ts';
 import { readConfig } from './ports.ts';
 import { checkStepReferences } from './step-references.ts';
-
-/** Dot path of a config issue below a prefix, e.g. `config.rules.0.right`. */
-export function issuePath(prefix: string, issue: ConfigIssue): string {
-  return [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
-}
 
 /**
  * Every reason a (well-shaped) graph cannot run, each naming its node or edge and field, by the
  * node types `types` describes. An empty list means the graph may become a version. Configs are
- * checked only for types that carry their schema (`config`, on the server). Pure: no I/O,
- * deterministic order.
+ * checked by the type's `config` check (zod on the server, the JSON Schema in the editor) and
+ * their `{{ }}` expressions parsed (config-problems.ts). Pure: no I/O, deterministic order.
  */
 export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: NodeTypeLookup<Type>): Problem[] {
   const problems: Problem[] = [];
@@ -56,15 +52,7 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
     }
     const reading = readConfig(type, node.config);
     ports.set(node.id, reading.ports);
-    for (const issue of reading.issues) {
-      const field = issuePath('config', issue);
-      problems.push({
-        code: 'invalid_config',
-        nodeId: node.id,
-        field,
-        message: `${node.name}: ${field}: ${issue.message}`,
-      });
-    }
+    problems.push(...configProblems(node, type, reading.issues));
   }
 
   const triggers = graph.nodes.filter((node) => types(node.type)?.kind === 'trigger');
@@ -143,7 +131,7 @@ function checkEdges(
   }
   for (const [nodeId, count] of inbound) {
     const node = nodesById.get(nodeId);
-    if (node && !acceptsInputs(types(node.type), count)) problems.push(tooManyInputs(node, count));
+    if (node && !acceptsInputs(types(node.type), count)) problems.push(tooManyInputs(node));
   }
   return live;
 }

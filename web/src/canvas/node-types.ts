@@ -1,7 +1,8 @@
 import { createContext, useContext } from 'react';
 import type { NodeAffordance } from '../../../nodes/appearance.ts';
-import type { NodeTypeLookup } from '../../../server/core/graph/node-type.ts';
+import type { GraphNodeType, NodeTypeLookup } from '../../../server/core/graph/node-type.ts';
 import { portsOf } from '../../../server/core/graph/ports.ts';
+import { schemaParser } from '../../../server/core/graph/schema-check.ts';
 import type { NodeType } from '../api/types.ts';
 
 /**
@@ -11,6 +12,7 @@ import type { NodeType } from '../api/types.ts';
  */
 export class NodeTypes {
   readonly #byType: ReadonlyMap<string, NodeType>;
+  readonly #forRules = new Map<string, GraphNodeType>();
 
   readonly list: readonly NodeType[];
 
@@ -23,8 +25,19 @@ export class NodeTypes {
     return this.#byType.get(type);
   }
 
-  /** For the shared graph rules (server/core/graph/), which take node types as data. */
-  readonly lookup: NodeTypeLookup = (type) => this.#byType.get(type);
+  /**
+   * For the shared graph rules (server/core/graph/), which take node types as data: each with a
+   * check of its config's JSON Schema, so the editor flags config problems as they are typed.
+   */
+  readonly lookup: NodeTypeLookup = (type) => {
+    const known = this.#forRules.get(type);
+    if (known) return known;
+    const served = this.#byType.get(type);
+    if (!served) return undefined;
+    const withCheck: GraphNodeType = { ...served, config: schemaParser(served.configSchema) };
+    this.#forRules.set(type, withCheck);
+    return withCheck;
+  };
 
   /** The output ports a node draws; a node of an unknown type keeps the one every node has. */
   portsOf(type: string, config: unknown): readonly string[] {

@@ -32,7 +32,8 @@ export interface DraftSaverOptions {
   readonly workflowId: string;
   readonly revision: number;
   readonly onState: (state: SaveState) => void;
-  readonly onSaved: (draft: Draft) => void;
+  /** The server's answer, and the graph it answers about (the one sent: the store may have moved on). */
+  readonly onSaved: (draft: Draft, sent: Graph) => void;
   readonly fetch?: (url: string, init: RequestInit) => Promise<Response>;
   readonly storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
   readonly delayMs?: number;
@@ -176,7 +177,7 @@ export class DraftSaver {
         this.revision = draft.revision;
         this.failures = 0;
         this.sending = null;
-        this.options.onSaved(draft);
+        this.options.onSaved(draft, graph);
       } catch (error) {
         this.sending = null;
         this.latest ??= graph;

@@ -17,6 +17,7 @@ import { connectionProblem } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import { type NodeTypes, NodeTypesContext } from '../canvas/node-types.ts';
 import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
+import { ConnectionHint, useRefusedConnectionNotice } from './connection-hint.tsx';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
@@ -313,6 +314,7 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
   );
 
   const types = useEditor((state) => state.types);
+  const refused = useRefusedConnectionNotice(store);
 
   return (
     <NodeTypesContext.Provider value={types}>
@@ -332,6 +334,7 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
               })
             }
             isValidConnection={isValidConnection}
+            onConnectEnd={refused.onConnectEnd}
             onNodeDragStart={() => store.getState().beginMove()}
             onSelectionDragStart={() => store.getState().beginMove()}
             onNodeDoubleClick={(_, node) => store.getState().setRenaming(node.id)}
@@ -357,7 +360,9 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
             <Background gap={20} size={1} color="#cbd5e1" />
             <Controls showInteractive={false} position="bottom-left" />
             {!empty && <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />}
+            <ConnectionHint />
           </ReactFlow>
+          {refused.notice}
           {empty && (
             <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
               <div className="flex flex-col items-center rounded-xl border border-dashed border-slate-300 bg-white/80 px-8 py-7 text-center shadow-sm backdrop-blur-sm">

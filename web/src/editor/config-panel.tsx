@@ -14,17 +14,18 @@ import { useEditor } from './store.ts';
 import { WebhookAddress } from './webhook-address.tsx';
 
 /** Problems of one node keyed by the field they name ("config.rules.0.right"). */
-export function problemsByField(problems: readonly Problem[], nodeId: string): ProblemsByField {
+export function problemsByField(problems: readonly Problem[], nodeId: string, nodeName?: string): ProblemsByField {
   const map = new Map<string, string[]>();
   for (const problem of problems) {
     if (problem.nodeId !== nodeId || !problem.field) continue;
-    map.set(problem.field, [...(map.get(problem.field) ?? []), fieldMessage(problem)]);
+    map.set(problem.field, [...(map.get(problem.field) ?? []), fieldMessage(problem, nodeName)]);
   }
   return map;
 }
 
-/** "Set: config.fields.0.value: Invalid input" → "Invalid input": the field is already on screen. */
-function fieldMessage(problem: Problem): string {
+/** "Call: URL is required" → "URL is required": the node is already on screen. */
+function fieldMessage(problem: Problem, nodeName: string | undefined): string {
+  if (nodeName && problem.message.startsWith(`${nodeName}: `)) return problem.message.slice(nodeName.length + 2);
   const prefix = problem.field ? problem.message.lastIndexOf(`${problem.field}: `) : -1;
   return prefix >= 0 && problem.field ? problem.message.slice(prefix + problem.field.length + 2) : problem.message;
 }
@@ -136,7 +137,7 @@ export function ConfigPanel({
               schema={type.configSchema as JsonSchema}
               value={node.config}
               onChange={(config) => setConfig(node.id, config)}
-              problems={problemsByField(problems, node.id)}
+              problems={problemsByField(problems, node.id, node.name)}
             />
           </ExpressionScopeContext.Provider>
         ) : (

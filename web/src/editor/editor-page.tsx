@@ -95,7 +95,11 @@ function LoadedEditor({ workflow, draft, nodeTypes }: { workflow: Workflow; draf
     // An edit the last page could not confirm before it closed comes back here and is saved again.
     const backup = restorableBackup(localStorage, workflow.id, draft);
     return {
-      store: createEditorStore(backup ?? draft.graph, { types: nodeTypes, problems: draft.problems }),
+      // The server's problems are about the stored draft; a restored edit waits for its own answer.
+      store: createEditorStore(backup ?? draft.graph, {
+        types: nodeTypes,
+        ...(backup ? {} : { problems: draft.problems }),
+      }),
       restored: backup !== undefined,
     };
   });
@@ -117,7 +121,7 @@ function useAutosave(store: EditorStore, workflowId: string, draft: Draft, resto
         revision: draft.revision,
         storage: localStorage,
         onState: setState,
-        onSaved: (saved) => store.getState().setProblems(saved.problems),
+        onSaved: (saved, sent) => store.getState().setProblems(saved.problems, sent),
       }),
   );
   useEffect(() => {

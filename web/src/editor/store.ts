@@ -18,6 +18,7 @@ import {
   uniqueName,
   updateNode,
 } from './graph-ops.ts';
+import { type CheckedProblems, currentProblems, sameProblems, sameRulesInput } from './problems.ts';
 
 /**
  * The editor's state: the draft graph in the server's own shape (React Flow only draws it),
@@ -30,8 +31,13 @@ export interface EditorState {
   readonly selectedEdgeIds: readonly string[];
   readonly past: readonly Graph[];
   readonly future: readonly Graph[];
-  /** Validation problems from the last saved draft (or a refused version). */
+  /**
+   * The graph's problems after every edit: the shared rules run here, merged with the server's last
+   * answer (`checked`), which stays the authority for the nodes it saw unchanged (problems.ts).
+   */
   readonly problems: readonly Problem[];
+  /** What the server last said about the graph (a saved draft, a refused version), and of which graph. */
+  readonly checked: CheckedProblems | null;
   /** Node sizes React Flow measured; kept beside the graph (not in it) for drawing and layout. */
   readonly measured: Readonly<Record<string, { width: number; height: number }>>;
   /** Node id whose name is being edited on the canvas. */
@@ -61,7 +67,8 @@ export interface EditorActions {
   applyLayout(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   /** Replaces the graph without history (a reload from the server). */
   reset(graph: Graph): void;
-  setProblems(problems: readonly Problem[]): void;
+  /** The server's problems of `graph` (the one it was sent; by default the graph as it is now). */
+  setProblems(problems: readonly Problem[], graph?: Graph): void;
   setMeasured(sizes: ReadonlyMap<string, { width: number; height: number }>): void;
 }
 
@@ -81,8 +88,9 @@ export function createEditorStore(
 ): EditorStore {
   const types = options.types ?? new NodeTypes([]);
   let lastCoalesce: { key: string; at: number } | null = null;
+  const checked = options.problems ? { graph: initial, problems: options.problems } : null;
 
-  return createStore<EditorState & EditorActions>()((set, get) => {
+  const store = createStore<EditorState & EditorActions>()((set, get) => {
     /** Records `next` as a new graph; `coalesce` folds repeated edits of one thing into one step. */
     const commit = (next: Graph, extra: Partial<EditorState> = {}, coalesce?: string) => {
       const { graph, past } = get();
@@ -115,7 +123,8 @@ export function createEditorStore(
       selectedEdgeIds: [],
       past: [],
       future: [],
-      problems: options.problems ?? [],
+      problems: currentProblems(initial, types, checked),
+      checked,
       measured: {},
       renaming: null,
       types,
@@ -249,8 +258,8 @@ export function createEditorStore(
         set({ graph, past: [], future: [], selectedNodeIds: [], selectedEdgeIds: [] });
       },
 
-      setProblems(problems) {
-        set({ problems });
+      setProblems(problems, graph = get().graph) {
+        set({ checked: { graph, problems } });
       },
 
       setMeasured(sizes) {
@@ -266,6 +275,14 @@ export function createEditorStore(
       },
     };
   });
+
+  // Problems follow every edit at once, not the autosave round trip; a move changes no rule's input.
+  store.subscribe((state, previous) => {
+    if (state.checked === previous.checked && sameRulesInput(state.graph, previous.graph)) return;
+    const problems = currentProblems(state.graph, types, state.checked);
+    if (!sameProblems(problems, state.problems)) store.setState({ problems });
+  });
+  return store;
 }
 
 function keepSelectionOf(graph: Graph, state: EditorState) {

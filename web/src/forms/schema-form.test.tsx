@@ -297,10 +297,18 @@ describe('schema form', () => {
     expect(problems.map((problem) => problem.field)).toEqual(['config.rules.0.right']);
     const changes: Record<string, unknown>[] = [];
     const { container } = render(
-      <Harness type="condition.if" initial={config} changes={changes} problems={problemsByField(problems, 'check')} />,
+      <Harness
+        type="condition.if"
+        initial={config}
+        changes={changes}
+        problems={problemsByField(problems, 'check', 'Check')}
+      />,
     );
     const field = container.querySelector('[data-field="config.rules.0.right"]') as HTMLElement;
-    expect(within(field).getByRole('alert').textContent).toMatch(/needs a right-hand value/);
+    // Under the field, without the node's name (the panel shows it) and in plain words.
+    expect(within(field).getByRole('alert').textContent).toBe(
+      'Right of rule 1 is needed with the operator "greater than"',
+    );
     expect(container.querySelectorAll('[role="alert"]')).toHaveLength(1);
   });
 });

@@ -1,7 +1,13 @@
+import { enumLabel, labelFor, properties, resolve } from '../../../server/core/graph/json-schema.ts';
+
 /**
  * The JSON Schema shapes node configs use (from zod v4's `z.toJSONSchema`, io: input), read into
  * the few field kinds the form renders. Pure: no React, so it is tested on the real catalogue.
  */
+
+// Shared with the graph rules, so a problem names a field exactly as the form labels it.
+export { enumLabel, labelFor, properties, resolve };
+
 export type JsonSchema = Record<string, unknown>;
 
 export type FieldKind =
@@ -19,20 +25,6 @@ export type FieldKind =
   | 'union' // one of several shapes (anyOf / oneOf / a list of types): pick the variant, then its fields
   | 'const' // a single fixed value (a discriminated union's tag)
   | 'json'; // anything JSON (a recursive anyOf, or no type at all)
-
-/** Follows a local `$ref` (`#/$defs/name`) against the root schema. */
-export function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
-  const ref = schema.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#/')) return schema;
-  let target: unknown = root;
-  for (const part of ref.slice(2).split('/')) target = (target as Record<string, unknown> | undefined)?.[part];
-  return target && typeof target === 'object' ? { ...(target as JsonSchema), ...withoutRef(schema) } : schema;
-}
-
-function withoutRef(schema: JsonSchema): JsonSchema {
-  const { $ref: _ref, ...rest } = schema;
-  return rest;
-}
 
 export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
   const schema = resolve(input, root);
@@ -207,38 +199,14 @@ export function switchVariant(value: unknown, to: Variant, root: JsonSchema): un
   return next;
 }
 
-/** "greaterThanOrEqual" → "greater than or equal"; upper-case values (GET) stay as they are. */
-export function enumLabel(value: string): string {
-  if (value === value.toUpperCase()) return value;
-  return value.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-}
-
 /** The credential types a credential field takes (`credentialTypes`); undefined: any type. */
 export function credentialTypes(schema: JsonSchema): readonly string[] | undefined {
   const types = schema.credentialTypes;
   return Array.isArray(types) && types.every((type) => typeof type === 'string') ? types : undefined;
 }
 
-export function properties(schema: JsonSchema): Array<[string, JsonSchema]> {
-  return Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>);
-}
-
 export function isRequired(schema: JsonSchema, key: string): boolean {
   return Array.isArray(schema.required) && schema.required.includes(key);
-}
-
-/** "timeoutMs" → "Timeout (ms)", "failOnNon2xx" → "Fail on non 2xx". */
-export function labelFor(key: string, schema?: JsonSchema): string {
-  if (typeof schema?.title === 'string') return schema.title;
-  const unit = key.match(/(Ms|Mb)$/)?.[1];
-  const stem = unit ? key.slice(0, -2) : key;
-  const words = stem
-    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
-    .replace(/([0-9])([a-z])/gi, '$1$2')
-    .toLowerCase();
-  const acronyms = words.replace(/\b(url|id|http)\b/g, (word) => word.toUpperCase());
-  const label = acronyms.charAt(0).toUpperCase() + acronyms.slice(1);
-  return unit ? `${label} (${unit === 'Ms' ? 'ms' : 'MB'})` : label;
 }
 
 /**
