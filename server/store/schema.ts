@@ -204,6 +204,11 @@ export const stepRuns = sqliteTable(
      * record: cleared by retention once the run has succeeded or was canceled.
      */
     outputFull: json('output_full'),
+    /**
+     * What an action sent (an HTTP step: method, URL, headers, body), for people reading the run:
+     * every credential secret masked, capped like inputs. Not part of the output later steps get.
+     */
+    request: json('request'),
     /** Set when input or output exceeded the size cap and was stored truncated. */
     truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
     /** The worker process running (or that ran) this attempt. */

@@ -32,6 +32,7 @@ const step = (nodeId: string, attempt: number, input: unknown, output: unknown):
   output,
   outputPort: 'main',
   error: null,
+  request: null,
   truncated: false,
   reused: false,
   retryAt: null,
