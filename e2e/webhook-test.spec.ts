@@ -57,6 +57,10 @@ test('a webhook trigger listens for a test request and makes it the test data', 
   expect(url).toMatch(/\/hooks\/test\/[A-Za-z0-9_-]{43}$/);
   await expect(panel.getByRole('button', { name: 'Copy test URL' })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/webhook-test-listening.png` });
+  // Selecting another node and coming back keeps the URL on show.
+  await node(page, 'Tag').click();
+  await node(page, 'Order arrives').click();
+  await expect(panel.locator('code')).toHaveText(url);
 
   // The sender calls it; the panel shows what arrived.
   const sent = await page.request.post(`${url}?source=shop`, {

@@ -8,6 +8,12 @@ import { Button, errorMessage } from '../components/ui.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { readTestPayload, writeTestPayload } from './test-payload.ts';
 
+/**
+ * Test URLs armed in this page, by workflow: the server answers one only when arming it, and the
+ * panel unmounts whenever another node is selected.
+ */
+const armedUrls = new Map<string, string>();
+
 /** `m:ss` left until `until`. */
 function timeLeft(until: string, now: number): string {
   const seconds = Math.max(0, Math.ceil((Date.parse(until) - now) / 1000));
@@ -36,7 +42,7 @@ export function WebhookTest({ workflowId, flush }: { workflowId: string; flush: 
   const query = webhookTestQueries.state(workflowId);
   const test = useQuery(query).data;
   // The URL is in the answer that armed it only: the server keeps its hash.
-  const [url, setUrl] = useState<string | null>(null);
+  const [url, setUrl] = useState<string | null>(() => armedUrls.get(workflowId) ?? null);
   const [used, setUsed] = useState(false);
   const listen = useMutation({
     mutationFn: async () => {
@@ -44,6 +50,7 @@ export function WebhookTest({ workflowId, flush }: { workflowId: string; flush: 
       return listenForTestRequest(workflowId);
     },
     onSuccess: (armed) => {
+      if (armed.url) armedUrls.set(workflowId, armed.url);
       setUrl(armed.url);
       setUsed(false);
       queryClient.setQueryData(query.queryKey, armed);
