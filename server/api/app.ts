@@ -19,7 +19,9 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { userRoutes } from './routes/users.ts';
 import { versionRoutes } from './routes/versions.ts';
+import { webhookTestRoutes } from './routes/webhook-tests.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { mountWebhookTests } from './webhook-test-endpoint.ts';
 import { mountWebhooks } from './webhooks.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -33,6 +35,7 @@ const declaredRoutes = [
   ...transferRoutes,
   ...workflowRoutes,
   ...versionRoutes,
+  ...webhookTestRoutes,
   ...runRoutes,
   ...executionRoutes,
   ...scheduleRoutes,
@@ -88,6 +91,8 @@ export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono
   const openApi = openApiDocument(apiRoutes, API_PREFIX);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApi));
   mountRoutes(app, API_PREFIX, apiRoutes, deps);
+  // Before the live webhooks, whose `/hooks/:workflowId/*` would take `/hooks/test/...` too.
+  mountWebhookTests(app, deps);
   mountWebhooks(app, deps);
   if (web.webDir) mountWebApp(app, web.webDir);
 

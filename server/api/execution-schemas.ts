@@ -47,6 +47,11 @@ export const StepRun = z
     output: z.unknown(),
     outputPort: z.string().nullable(),
     error: z.unknown(),
+    request: z
+      .unknown()
+      .describe(
+        'What an HTTP step sent, { method, url, headers, body? }, every credential secret and Authorization masked, the body capped at 256 KB like outputs; null for steps that send nothing. Not part of the output later steps receive',
+      ),
     truncated: z.boolean(),
     reused: z.boolean(),
     retryAt: z.string().nullable(),
@@ -107,6 +112,7 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
     output: row.output ?? null,
     outputPort: row.outputPort,
     error: row.error ?? null,
+    request: row.request ?? null,
     truncated: row.truncated,
     reused: row.reused,
     retryAt: row.retryAt,

@@ -46,6 +46,8 @@ interface Fixture {
   workflowId: string;
   /** A workflow whose published version starts with a schedule trigger. */
   scheduledWorkflowId: string;
+  /** A workflow whose draft starts with a webhook trigger. */
+  webhookWorkflowId: string;
   /** What exporting `workflowId` gives, for the import route. */
   exported: unknown;
   userId: string;
@@ -153,6 +155,16 @@ const MATRIX: Record<string, readonly Case[]> = {
     { variant: 'the published version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({}) },
     { variant: 'a given version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({ version: 1 }) },
   ],
+  'POST /workflows/:id/webhook-test': [
+    { allowed: EDITORS, path: (f) => `/workflows/${f.webhookWorkflowId}/webhook-test` },
+    {
+      variant: 'a draft without a webhook trigger',
+      allowed: EDITORS,
+      path: (f) => `${wf(f)}/webhook-test`,
+      answers: { status: 422, code: 'no_webhook_trigger' },
+    },
+  ],
+  'GET /workflows/:id/webhook-test': [{ allowed: ANY, path: (f) => `/workflows/${f.webhookWorkflowId}/webhook-test` }],
   'GET /executions': [{ allowed: ANY, path: at('/executions') }],
   'GET /executions/:id': [{ allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}` }],
   'POST /executions/:id/cancel': [{ allowed: OPERATORS, path: (f) => `/executions/${f.queuedExecutionId}/cancel` }],
@@ -193,6 +205,12 @@ const MATRIX: Record<string, readonly Case[]> = {
 /** Starts every day at nine; only its existence matters to the schedule routes. */
 const SCHEDULED_GRAPH: Graph = {
   nodes: [node('tick', 'trigger.schedule', 'Tick', { cron: '0 9 * * *', timezone: 'UTC' })],
+  edges: [],
+};
+
+/** Starts on a request to orders/new; only its draft's trigger matters to the webhook test routes. */
+const WEBHOOK_GRAPH: Graph = {
+  nodes: [node('hook', 'trigger.webhook', 'Hook', { path: 'orders/new' })],
   edges: [],
 };
 
@@ -281,6 +299,7 @@ async function freshFixture(callerId: string): Promise<Fixture> {
   return {
     workflowId,
     scheduledWorkflowId: publishedWorkflow(SCHEDULED_GRAPH, 1, 1),
+    webhookWorkflowId: publishedWorkflow(WEBHOOK_GRAPH, 1, 1),
     exported: exported.body,
     userId: user.id,
     queuedExecutionId: queued.id,

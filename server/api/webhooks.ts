@@ -1,27 +1,16 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { findNodeType } from '../../nodes/catalogue.ts';
-import type { ConfigOf } from '../../nodes/define.ts';
 import { Graph } from '../core/graph/model.ts';
-import { capabilityOf } from '../credentials/capabilities.ts';
-import type { RefusedSignature, SignedRequest, VerifiedSignature } from '../credentials/define-capability.ts';
-import { SIGNATURE_HEADER } from '../credentials/hmac.capability.ts';
+import type { VerifiedSignature } from '../credentials/define-capability.ts';
 import type { RunService } from '../runs/service.ts';
 import { type ExecutionRow, TERMINAL_STATUSES } from '../store/executions.ts';
-import type { Repositories } from '../store/repositories.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../store/webhooks.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import type { RunEvent } from './execution-schemas.ts';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
-
-/** Request headers that never go into a run's payload (they would be stored with its steps). */
-const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', SIGNATURE_HEADER]);
-
-const webhookTrigger = findNodeType('trigger.webhook');
-type WebhookConfig = ConfigOf<typeof webhookTrigger>;
+import { parseBody, payloadHeaders, type WebhookConfig, webhookTrigger, webhookVerifier } from './webhook-request.ts';
 
 /**
  * `/hooks/<workflow id>/<path>`: an HTTP request starts a run of the workflow's published version
@@ -107,11 +96,7 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       } catch (error) {
         return refuse(c, 400, 'invalid_body', (error as Error).message);
       }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(c.req.header())) {
-        if (!PRIVATE_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
-      }
-      const payload = { method: c.req.method, path, headers, query: c.req.query(), body };
+      const payload = { method: c.req.method, path, headers: payloadHeaders(c), query: c.req.query(), body };
 
       const key = c.req.header('idempotency-key')?.slice(0, 200);
       const earlierWithKey = async () =>
@@ -186,38 +171,6 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
 /** Another delivery with the same idempotency key was recorded first: this one's execution is undone. */
 class DuplicateDelivery extends Error {
   override name = 'DuplicateDelivery';
-}
-
-/**
- * How the webhook's signing credential checks a request (its type's capability, HMAC today);
- * undefined when the credential is missing, unreadable (wrong key), or of a type that signs nothing.
- */
-async function webhookVerifier(
-  repos: Repositories,
-  key: ApiDeps['masterKey'],
-  id: string,
-): Promise<((request: SignedRequest) => RefusedSignature | VerifiedSignature) | undefined> {
-  try {
-    const credential = await repos.credentials.secret(key, id);
-    const verify = credential && capabilityOf(credential.type)?.verifyWebhook;
-    return verify ? (request) => verify(credential.secret, request) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseBody(raw: string, contentType: string): unknown {
-  if (raw === '') return null;
-  if (/\bjson\b/i.test(contentType)) {
-    if (nestsDeeperThan(raw)) throw new Error(`body nests deeper than ${MAX_JSON_DEPTH} levels`);
-    try {
-      return JSON.parse(raw);
-    } catch (error) {
-      throw new Error(`body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
-  if (/application\/x-www-form-urlencoded/i.test(contentType)) return Object.fromEntries(new URLSearchParams(raw));
-  return raw;
 }
 
 /** Resolves with the run's end status, or undefined when `timeoutMs` passes first. */

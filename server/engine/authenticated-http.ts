@@ -8,8 +8,7 @@ import type { MasterKey } from '../security/master-key.ts';
 import type { OpenCredential } from '../store/credentials.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
 import type { SendOptions, sendHttp } from './http.ts';
-
-const MASK = '••••••';
+import { MASK, type SentRequest, sentRequest } from './sent-request.ts';
 
 /** What a credential adds to a request, and the secret strings to keep out of stored data. */
 export interface AppliedCredential {
@@ -150,6 +149,8 @@ export async function sendWithCredential(
   signal?: AbortSignal,
   // The credential catalogue; a guide's example type is tried with its own (docs/guides/).
   findType: (type: string) => CredentialDefinition | undefined = findCredentialType,
+  /** Told what is sent (secrets masked), once it may be sent: the step keeps it for people. */
+  record?: (sent: SentRequest) => void,
 ): Promise<HttpResponse> {
   const applied = applyCredential(credential.type, credential.secret, findType);
   const { allowedTargets } = credential;
@@ -170,6 +171,7 @@ export async function sendWithCredential(
   // Checked here too, whatever `send` does with the options.
   options.checkCredentialTarget?.(new URL(request.url));
   const hide = secretMasker(applied.secrets);
+  record?.(sentRequest(request, { headers: applied.headers, query: applied.query, hide }));
   let response: HttpResponse;
   try {
     response = await send({ ...request, headers: { ...request.headers, ...applied.headers } }, signal, options);
@@ -177,6 +179,12 @@ export async function sendWithCredential(
     throw maskError(error, hide);
   }
   return maskSecrets(response, applied.secrets);
+}
+
+/** The step a request is sent for: whose user may use the credential, and where it records what it sent. */
+export interface SendingStep {
+  readonly executionId: string;
+  readonly record?: (sent: SentRequest) => void;
 }
 
 /**
@@ -187,9 +195,12 @@ export function authenticatedHttp(
   send: typeof sendHttp,
   credentials: Pick<CredentialRepository, 'secret' | 'runUser'>,
   key: MasterKey,
-): (request: HttpRequest, signal?: AbortSignal, run?: { readonly executionId: string }) => Promise<HttpResponse> {
+): (request: HttpRequest, signal?: AbortSignal, run?: SendingStep) => Promise<HttpResponse> {
   return async (request, signal, run) => {
-    if (!request.credentialId) return send(request, signal);
+    if (!request.credentialId) {
+      run?.record?.(sentRequest(request));
+      return send(request, signal);
+    }
     const credential = await openCredential(credentials, key, request.credentialId);
     if (isLimited(credential)) {
       // Checked again at run time: a user's role or the credential's limits may have changed since the save.
@@ -200,6 +211,6 @@ export function authenticatedHttp(
         );
       }
     }
-    return sendWithCredential(send, credential, request, signal);
+    return sendWithCredential(send, credential, request, signal, findCredentialType, run?.record);
   };
 }

@@ -17,18 +17,16 @@ import {
   ExpressionTimeError,
   evaluateTemplates,
 } from '../sandbox/templates.ts';
-import { capError, capErrorText, checkOutput, MAX_EXPRESSION_BYTES } from './data-caps.ts';
+import type { SendingStep } from './authenticated-http.ts';
+import { capError, capErrorText, checkOutput, forDisplay, MAX_EXPRESSION_BYTES } from './data-caps.ts';
 import { StepReleased, untilReleased } from './drain.ts';
+import type { SentRequest } from './sent-request.ts';
 
 /** Errors that come from the user's own config or code: another attempt would fail the same way. */
 const DETERMINISTIC_ERRORS = new Set(['NonRetryableError', 'SandboxError', 'TemplateSyntaxError', 'ZodError']);
 
 /** How a step's HTTP requests leave the worker (authenticated with their credential, if any). */
-export type HttpSender = (
-  request: HttpRequest,
-  signal?: AbortSignal,
-  run?: { readonly executionId: string },
-) => Promise<HttpResponse>;
+export type HttpSender = (request: HttpRequest, signal?: AbortSignal, run?: SendingStep) => Promise<HttpResponse>;
 
 export interface StepExecuteDeps {
   /** Where the outputs of the steps a node's expressions name are read from. */
@@ -48,6 +46,10 @@ export interface StepExecuteDeps {
  */
 export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
   return async function executeStep({ graph, node, input, run: execution, step, signal: abortSignal }: StepCall) {
+    // The last request the node sent, kept with the step whether it then succeeds or fails.
+    let sent: SentRequest | undefined;
+    const withRequest = <Result extends StepResult>(result: Result): Result =>
+      sent === undefined ? result : { ...result, request: forDisplay(sent).value };
     try {
       let scope: Promise<ExpressionScope> | undefined;
       const scopeFor = (): Promise<ExpressionScope> => {
@@ -82,7 +84,13 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         },
         runScript: async (code, limits) =>
           deps.sandbox.runScript(code, await scopeFor(), limits.timeoutMs, limits.memoryMb, abortSignal),
-        http: (request) => deps.http(request, abortSignal, { executionId: step.executionId }),
+        http: (request) =>
+          deps.http(request, abortSignal, {
+            executionId: step.executionId,
+            record: (request) => {
+              sent = request;
+            },
+          }),
       };
       // The signal aborts when this worker stops and the drain grace is over (drain.ts), or when
       // the run is canceled (execution-aborts.ts): either way the step is released, not failed.
@@ -100,7 +108,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         port,
         ...(result.continueAt ? { continueAt: result.continueAt.toISOString() } : {}),
       };
-      return succeeded;
+      return withRequest(succeeded);
     } catch (thrown) {
       // Not a failure of the step: its worker is leaving. Nothing is stored; the job runs it again.
       if (abortSignal?.aborted) throw new StepReleased();
@@ -117,12 +125,12 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         },
         'step failed',
       );
-      return {
+      return withRequest({
         status: 'failed',
         // A thrown message may be megabytes (a script can throw any string): stored capped.
         error: capError({ name: error.name, message: error.message, retryable: delay !== undefined }),
         ...(delay !== undefined ? { retryAt: new Date(deps.clock.nowMs() + delay).toISOString() } : {}),
-      };
+      });
     }
   };
 

@@ -24,6 +24,7 @@ import type { Role } from './schema.ts';
 import type { StepRunRow } from './steps.ts';
 import type { UserRow } from './users.ts';
 import type { VersionRow, VersionSummary } from './versions.ts';
+import type { WebhookTestRow } from './webhook-tests.ts';
 import type { WebhookTarget } from './webhooks.ts';
 import type { DraftSave, ListPosition, WorkflowListItem, WorkflowRow } from './workflows.ts';
 
@@ -105,6 +106,25 @@ export interface ScheduleRepository {
   setPaused(workflowId: string, paused: boolean): Promise<boolean>;
   /** Deletes fires no longer needed (each workflow's latest stays), one batch per step of the iteration. */
   pruneFires(options: BookkeepingPrune): AsyncIterable<number>;
+}
+
+/** Test URLs of drafts' webhook triggers ("Listen for a test request"): one per workflow, taken once. */
+export interface WebhookTestRepository {
+  /** Arms the workflow's test URL, replacing an earlier one. */
+  arm(values: {
+    workflowId: string;
+    nodeId: string;
+    tokenHash: string;
+    armedBy: string | null;
+    armedAt?: string;
+    expiresAt: string;
+  }): Promise<WebhookTestRow>;
+  get(workflowId: string): Promise<WebhookTestRow | undefined>;
+  byToken(tokenHash: string): Promise<WebhookTestRow | undefined>;
+  /** Stores the request as the test's payload when the URL is still open; false when it is not. */
+  capture(tokenHash: string, payload: unknown, now?: Date): Promise<boolean>;
+  /** Notes why a request to an open test URL was refused. */
+  refuse(tokenHash: string, refusal: unknown): Promise<void>;
 }
 
 export interface WebhookRepository {
@@ -264,6 +284,7 @@ export interface Repositories {
   readonly workflows: WorkflowRepository;
   readonly schedules: ScheduleRepository;
   readonly webhooks: WebhookRepository;
+  readonly webhookTests: WebhookTestRepository;
   readonly credentials: CredentialRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;

@@ -204,6 +204,11 @@ export const stepRuns = sqliteTable(
      * record: cleared by retention once the run has succeeded or was canceled.
      */
     outputFull: json('output_full'),
+    /**
+     * What an action sent (an HTTP step: method, URL, headers, body), for people reading the run:
+     * every credential secret masked, capped like inputs. Not part of the output later steps get.
+     */
+    request: json('request'),
     /** Set when input or output exceeded the size cap and was stored truncated. */
     truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
     /** The worker process running (or that ran) this attempt. */
@@ -359,4 +364,31 @@ export const loginFailures = sqliteTable(
     primaryKey({ columns: [table.email, table.ip] }),
     index('login_failures_last_failure_idx').on(table.lastFailureAt),
   ],
+);
+
+/**
+ * "Listen for a test request" on a draft's webhook trigger: one test URL per workflow (arming again
+ * replaces it), taken once, until it expires. The URL's token is stored as its SHA-256 only, as
+ * session tokens are. The captured request is the draft's test payload; it starts no run.
+ */
+export const webhookTests = sqliteTable(
+  'webhook_tests',
+  {
+    workflowId: text('workflow_id')
+      .primaryKey()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** The draft's webhook trigger node the test listens for. */
+    nodeId: text('node_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    armedBy: text('armed_by'),
+    armedAt: text('armed_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    /** Set once, by the one request taken. */
+    capturedAt: text('captured_at'),
+    /** `{ method, path, headers, query, body }`, as the trigger would hand it to a run. */
+    payload: json('payload'),
+    /** The last request refused while listening (`{ at, status, message }`), so the editor can say why. */
+    refusal: json('refusal'),
+  },
+  (table) => [uniqueIndex('webhook_tests_token_idx').on(table.tokenHash)],
 );

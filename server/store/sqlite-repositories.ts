@@ -15,6 +15,7 @@ import * as steps from './steps.ts';
 import * as transfer from './transfer.ts';
 import * as users from './users.ts';
 import * as versions from './versions.ts';
+import * as webhookTests from './webhook-tests.ts';
 import * as webhooks from './webhooks.ts';
 import * as workflows from './workflows.ts';
 
@@ -78,6 +79,13 @@ function repositories(store: Store, run: Run): Repositories {
       lastScheduledRun: (workflowId) => run(() => schedules.lastScheduledRun(db, workflowId)),
       setPaused: (workflowId, paused) => run(() => schedules.setSchedulePaused(db, workflowId, paused)),
       pruneFires: (options) => batches(run, () => retention.pruneScheduleFireBatches(db, options)),
+    },
+    webhookTests: {
+      arm: (values) => run(() => webhookTests.armWebhookTest(db, values)),
+      get: (workflowId) => run(() => webhookTests.getWebhookTest(db, workflowId)),
+      byToken: (tokenHash) => run(() => webhookTests.webhookTestByToken(db, tokenHash)),
+      capture: (tokenHash, payload, now) => run(() => webhookTests.captureWebhookTest(db, tokenHash, payload, now)),
+      refuse: (tokenHash, refusal) => run(() => webhookTests.refuseWebhookTest(db, tokenHash, refusal)),
     },
     webhooks: {
       target: (workflowId) => run(() => webhooks.webhookTarget(db, workflowId)),

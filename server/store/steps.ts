@@ -16,7 +16,7 @@ export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull'>;
 type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, scope, attempt, status, input, output,
-  output_port as outputPort, error, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
+  output_port as outputPort, error, request, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
   continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt`;
 
 function toRow(raw: Record<string, unknown>): StepRunRow {
@@ -25,6 +25,7 @@ function toRow(raw: Record<string, unknown>): StepRunRow {
     input: fromJson(raw.input),
     output: fromJson(raw.output),
     error: fromJson(raw.error),
+    request: fromJson(raw.request),
     truncated: raw.truncated === 1,
     reused: raw.reused === 1,
   };
@@ -194,6 +195,10 @@ function storedOutput(result: Extract<StepResult, { status: 'succeeded' }>): [st
   return [toJson(result.truncatedOutput), toJson(result.output ?? null), 1];
 }
 
+/** The request an action sent, as stored (null for steps that send none). */
+const storedRequest = (result: StepResult): string | null =>
+  result.request === undefined ? null : toJson(result.request);
+
 /** Stores the result of an attempt, once: only a running attempt can finish. */
 export function finishStepRun(sqlite: Sql, step: StepId, result: StepResult): boolean {
   const { executionId, nodeId, scope, attempt } = step;
@@ -203,12 +208,13 @@ export function finishStepRun(sqlite: Sql, step: StepId, result: StepResult): bo
       ? prepared(
           sqlite,
           `update step_runs set status = 'succeeded', output = ?, output_full = ?, truncated = truncated or ?,
-             output_port = ?, continue_at = ?, finished_at = ?
+             output_port = ?, continue_at = ?, request = ?, finished_at = ?
            where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'running'`,
         ).run(
           ...storedOutput(result),
           result.port,
           result.continueAt ?? null,
+          storedRequest(result),
           finished,
           executionId,
           nodeId,
@@ -217,9 +223,18 @@ export function finishStepRun(sqlite: Sql, step: StepId, result: StepResult): bo
         ).changes
       : prepared(
           sqlite,
-          `update step_runs set status = 'failed', error = ?, retry_at = ?, finished_at = ?
+          `update step_runs set status = 'failed', error = ?, retry_at = ?, request = ?, finished_at = ?
            where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'running'`,
-        ).run(toJson(result.error), result.retryAt ?? null, finished, executionId, nodeId, scope, attempt).changes;
+        ).run(
+          toJson(result.error),
+          result.retryAt ?? null,
+          storedRequest(result),
+          finished,
+          executionId,
+          nodeId,
+          scope,
+          attempt,
+        ).changes;
   return changes > 0;
 }
 
@@ -245,8 +260,8 @@ export function insertFinishedStepRun(
     prepared(
       sqlite,
       `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, truncated,
-         output_port, error, worker_id, job_id, retry_at, continue_at, started_at, finished_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         output_port, error, request, worker_id, job_id, retry_at, continue_at, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (execution_id, node_id, scope, attempt) do nothing`,
     ).run(
       newId(),
@@ -260,6 +275,7 @@ export function insertFinishedStepRun(
       values.truncated ? 1 : 0,
       succeeded?.port ?? null,
       failed ? toJson(failed.error) : null,
+      storedRequest(result),
       values.workerId,
       values.jobId,
       failed?.retryAt ?? null,
@@ -313,15 +329,15 @@ export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
 export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecution: string): number {
   const rows = prepared(
     sqlite,
-    `select node_id, scope, status, input, output, output_full, output_port, truncated, continue_at, started_at,
-       finished_at
+    `select node_id, scope, status, input, output, output_full, output_port, request, truncated, continue_at,
+       started_at, finished_at
      from step_runs where execution_id = ? and status in ('succeeded', 'skipped')`,
   ).all(fromExecution) as Array<Record<string, unknown>>;
   const insert = prepared(
     sqlite,
     `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, output_port,
-       truncated, continue_at, reused, started_at, finished_at)
-     values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+       request, truncated, continue_at, reused, started_at, finished_at)
+     values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
   for (const row of rows) {
     insert.run(
@@ -334,6 +350,7 @@ export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecuti
       row.output,
       row.output_full,
       row.output_port,
+      row.request,
       row.truncated,
       row.continue_at,
       row.started_at,

@@ -64,7 +64,7 @@ export type RunForStep = Pick<
 export type RunGraphRef = Pick<Execution, 'id' | 'versionId'>;
 
 /** What an attempt produced: the port it leaves by and its output, or its error with the retry it earns. */
-export type StepResult =
+export type StepResult = (
   | {
       status: 'succeeded';
       output: unknown;
@@ -73,7 +73,14 @@ export type StepResult =
       port: string;
       continueAt?: string;
     }
-  | { status: 'failed'; error: unknown; retryAt?: string };
+  | { status: 'failed'; error: unknown; retryAt?: string }
+) & {
+  /**
+   * The request an action sent (method, URL, headers, body), secrets masked and capped for people:
+   * stored beside the output, never part of it, so later steps see exactly what they saw before.
+   */
+  request?: unknown;
+};
 
 /** Why a run failed, as stored in `executions.error`. */
 export interface RunError {

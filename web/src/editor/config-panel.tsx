@@ -11,6 +11,7 @@ import { type ProblemsByField, SchemaForm } from '../forms/schema-form.tsx';
 import { NodeDocs } from './node-docs.tsx';
 import { scopeFor } from './scope.ts';
 import { useEditor } from './store.ts';
+import { useTestPayload } from './test-payload.ts';
 import { WebhookAddress } from './webhook-address.tsx';
 
 /** Problems of one node keyed by the field they name ("config.rules.0.right"). */
@@ -35,10 +36,13 @@ export function ConfigPanel({
   workflowId,
   nodeTypes,
   detail,
+  flush,
 }: {
   workflowId: string;
   nodeTypes: NodeTypes;
   detail: ExecutionDetail | null;
+  /** Saves the draft now (the server reads the saved draft, e.g. to listen for a test request). */
+  flush: () => Promise<unknown>;
 }) {
   const selectedIds = useEditor(useShallow((state) => state.selectedNodeIds));
   const nodeId = selectedIds.length === 1 ? selectedIds[0] : undefined;
@@ -50,7 +54,11 @@ export function ConfigPanel({
   const deleteSelection = useEditor((state) => state.deleteSelection);
   const duplicate = useEditor((state) => state.duplicate);
   const graph = useEditor((state) => state.graph);
-  const scope = useMemo(() => (nodeId ? scopeFor(graph, nodeId, detail) : undefined), [graph, nodeId, detail]);
+  const testPayload = useTestPayload(workflowId);
+  const scope = useMemo(
+    () => (nodeId ? scopeFor(graph, nodeId, detail, testPayload) : undefined),
+    [graph, nodeId, detail, testPayload],
+  );
 
   if (selectedIds.length > 1) {
     return (
@@ -129,7 +137,9 @@ export function ConfigPanel({
         </ul>
       )}
       <div className="px-4 py-4">
-        {type?.affordances.includes('webhook-url') && <WebhookAddress workflowId={workflowId} node={node} />}
+        {type?.affordances.includes('webhook-url') && (
+          <WebhookAddress workflowId={workflowId} node={node} flush={flush} />
+        )}
         {type ? (
           <ExpressionScopeContext.Provider value={scope ?? { upstream: [], outputs: {} }}>
             <SchemaForm

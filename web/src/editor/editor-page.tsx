@@ -296,7 +296,7 @@ function EditorLayout({
             </div>
           )}
         </main>
-        <ConfigPanel workflowId={workflow.id} nodeTypes={nodeTypes} detail={completionData} />
+        <ConfigPanel workflowId={workflow.id} nodeTypes={nodeTypes} detail={completionData} flush={flush} />
       </div>
       {modal === 'version' && (
         <SaveVersionModal

@@ -32,6 +32,7 @@ const step = (nodeId: string, attempt: number, input: unknown, output: unknown):
   output,
   outputPort: 'main',
   error: null,
+  request: null,
   truncated: false,
   reused: false,
   retryAt: null,
@@ -110,5 +111,16 @@ describe('scopeFor a stored run', () => {
     const paths = expressionPaths(scopeFor(renamed, 'compose', detail));
     expect(paths.get('steps["Find customer"].output.customer.email')).toBe('ada@example.com');
     expect(paths.has('steps.Lookup.output')).toBe(false);
+  });
+
+  it('completes `trigger` from the draft’s test payload (a captured webhook request) before the run’s', () => {
+    const captured = { method: 'POST', body: { order: { id: 'A-17' } } };
+    const paths = expressionPaths(scopeFor(graph, 'compose', detail, captured));
+    expect(paths.get('trigger.body.order.id')).toBe('A-17');
+    expect(paths.has('trigger.email')).toBe(false);
+    // The run's steps still complete as before.
+    expect(paths.get('steps.Lookup.output.customer.email')).toBe('ada@example.com');
+    // With no run at all, the test payload alone.
+    expect(expressionPaths(scopeFor(graph, 'compose', null, captured)).get('trigger.method')).toBe('POST');
   });
 });

@@ -23,10 +23,21 @@ export function upstreamNames(graph: Graph, nodeId: string): string[] {
 /**
  * What expressions in `nodeId`'s config can read, with real values from the last test run when
  * there is one (this editor session's, else the newest stored): its input there, the trigger
- * payload, and the outputs of the steps before it. Steps are matched by node id, so a node
- * renamed since the run offers its new name.
+ * payload (the draft's test payload when there is one), and the outputs of the steps before it.
+ * Steps are matched by node id, so a node renamed since the run offers its new name.
  */
-export function scopeFor(graph: Graph, nodeId: string, detail: ExecutionDetail | null | undefined): ExpressionScope {
+export function scopeFor(
+  graph: Graph,
+  nodeId: string,
+  detail: ExecutionDetail | null | undefined,
+  /** The draft's test payload (test-payload.ts): what the next test run's `trigger` will be. */
+  testPayload?: unknown,
+): ExpressionScope {
+  const scope = scopeFromRun(graph, nodeId, detail);
+  return testPayload === undefined ? scope : { ...scope, trigger: testPayload };
+}
+
+function scopeFromRun(graph: Graph, nodeId: string, detail: ExecutionDetail | null | undefined): ExpressionScope {
   const upstream = upstreamNames(graph, nodeId);
   if (!detail) return { upstream, outputs: {} };
   const steps = latestAttempts(detail.steps);

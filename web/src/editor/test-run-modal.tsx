@@ -7,12 +7,14 @@ import type { Graph, JsonValue, Problem } from '../api/types.ts';
 import { Modal } from '../components/modal.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
 import { graphProblemsOf, problemCount, RefusedProblems } from './problem-list.tsx';
+import { readTestPayload, writeTestPayload } from './test-payload.ts';
 
-const payloadKey = (workflowId: string) => `stepwise.testPayload.${workflowId}`;
-
-/** A starting payload: the last one used here, else the manual trigger's expected fields. */
+/**
+ * A starting payload: the draft's test payload (the last one used here, or a captured webhook
+ * request), else the manual trigger's expected fields.
+ */
 function initialPayload(workflowId: string, graph: Graph): string {
-  const remembered = localStorage.getItem(payloadKey(workflowId));
+  const remembered = readTestPayload(workflowId);
   if (remembered !== null) return remembered;
   const trigger = graph.nodes.find((node) => node.type === 'trigger.manual');
   const fields = (trigger?.config.fields ?? []) as Array<{ name?: string; type?: string }>;
@@ -66,7 +68,7 @@ export function TestRunModal({
       setError(`The payload is not valid JSON: ${(caught as Error).message}`);
       return;
     }
-    localStorage.setItem(payloadKey(workflowId), text);
+    writeTestPayload(workflowId, text);
     setBusy(true);
     setError(null);
     try {

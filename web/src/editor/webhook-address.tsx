@@ -4,13 +4,22 @@ import type { GraphNode } from '../api/types.ts';
 import { usePublicUrl } from '../auth/session.tsx';
 import { CopyField } from '../components/code-block.tsx';
 import { webhookAt } from '../pages/versions/webhook-snippets.ts';
+import { WebhookTest } from './webhook-test.tsx';
 
 /**
  * For a webhook trigger: the URL it will answer at, as its config now reads, and when it starts
  * answering. Signing examples live on the versions page, next to the published version they call;
- * this only points there.
+ * this only points there. Below it, listening for a test request (webhook-test.tsx).
  */
-export function WebhookAddress({ workflowId, node }: { workflowId: string; node: GraphNode }) {
+export function WebhookAddress({
+  workflowId,
+  node,
+  flush,
+}: {
+  workflowId: string;
+  node: GraphNode;
+  flush: () => Promise<unknown>;
+}) {
   const publicUrl = usePublicUrl();
   // The same reading of the config as the versions page's webhook panel, defaults included.
   const hook = webhookAt(node, workflowId, publicUrl);
@@ -54,6 +63,7 @@ export function WebhookAddress({ workflowId, node }: { workflowId: string; node:
           </span>
         </p>
       )}
+      <WebhookTest workflowId={workflowId} flush={flush} />
     </section>
   );
 }

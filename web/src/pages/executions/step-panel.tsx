@@ -5,6 +5,7 @@ import { NodeChip } from '../../canvas/node-icon.tsx';
 import { JsonView } from '../../components/json-view.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
+import { SentRequestView } from './sent-request.tsx';
 import { attemptLabel } from './steps.ts';
 
 /** The side panel of the execution page: every attempt of the clicked node, newest first. */
@@ -105,6 +106,7 @@ function Attempt({ step }: { step: StepRun }) {
           <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Input</h3>
           <JsonView value={step.input} label="input" />
         </div>
+        <SentRequestView request={step.request} />
         {step.status !== 'failed' && (
           <div>
             <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Output</h3>

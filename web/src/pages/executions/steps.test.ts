@@ -23,6 +23,7 @@ function step(nodeId: string, attempt: number, status: StepRun['status'], start:
     output: null,
     outputPort: null,
     error: null,
+    request: null,
     truncated: false,
     reused: false,
     retryAt: null,

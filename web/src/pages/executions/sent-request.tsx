@@ -1,0 +1,62 @@
+import { JsonView } from '../../components/json-view.tsx';
+
+/** `StepRun.request` as the server stores it; anything else (an older shape) is not shown. */
+interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+function asSentRequest(value: unknown): SentRequest | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const request = value as Partial<SentRequest>;
+  if (typeof request.method !== 'string' || typeof request.url !== 'string') return undefined;
+  return { ...request, headers: request.headers ?? {} } as SentRequest;
+}
+
+/** A JSON body is shown as a tree; any other text (or the size-cap marker) as it is. */
+function bodyValue(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * What an HTTP step sent, beside its answer: method and URL, headers and body, with the
+ * credential's secrets already masked by the worker (the browser never receives them).
+ */
+export function SentRequestView({ request }: { request: unknown }) {
+  const sent = asSentRequest(request);
+  if (!sent) return null;
+  const headers = Object.entries(sent.headers);
+  return (
+    <div data-testid="sent-request">
+      <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Request sent</h3>
+      <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-2.5 font-mono text-xs leading-5">
+        <p className="break-all text-slate-900">
+          <span className="mr-1.5 rounded bg-slate-200/80 px-1 py-0.5 font-semibold">{sent.method}</span>
+          {sent.url}
+        </p>
+        {headers.length > 0 && (
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-2 border-t border-slate-200 pt-2">
+            {headers.map(([name, value]) => (
+              <div key={name} className="contents">
+                <dt className="text-slate-500">{name}:</dt>
+                <dd className="break-all text-slate-800">{value}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </div>
+      {sent.body !== undefined && (
+        <div className="mt-1.5">
+          <JsonView value={bodyValue(sent.body)} label="request body" />
+        </div>
+      )}
+    </div>
+  );
+}
