@@ -115,7 +115,7 @@ describe('instant problems on screen', () => {
       <QueryClientProvider client={new QueryClient()}>
         <EditorStoreContext.Provider value={store}>
           <Badge store={store} />
-          <ConfigPanel workflowId="w1" nodeTypes={types} detail={null} />
+          <ConfigPanel workflowId="w1" nodeTypes={types} detail={null} flush={async () => {}} />
         </EditorStoreContext.Provider>
       </QueryClientProvider>
     );
