@@ -10,6 +10,7 @@ import {
   type Fragment,
   initialConfig,
   movePositions,
+  offsetTo,
   pasteFragment,
   placeRightOf,
   remove,
@@ -59,6 +60,12 @@ export interface EditorActions {
   rename(nodeId: string, name: string): boolean;
   setRenaming(nodeId: string | null): void;
   copy(): boolean;
+  /**
+   * Where the pointer is on the canvas, in graph coordinates (null: not over it). Not state: it
+   * changes with every mouse move and nothing redraws for it; paste reads it.
+   */
+  setPointer(point: { x: number; y: number } | null): void;
+  /** Pastes what was copied at the pointer, or beside the originals when the pointer is off the canvas. */
   paste(): string[];
   duplicate(): string[];
   undo(): void;
@@ -79,8 +86,11 @@ const HISTORY_LIMIT = 100;
 const COALESCE_MS = 1000;
 const PASTE_OFFSET = 40;
 
-/** Copied nodes live beyond one editor, so they can be pasted into another workflow. */
-let clipboard: { fragment: Fragment; pastes: number } | null = null;
+/**
+ * Copied nodes live beyond one editor, so they can be pasted into another workflow. `pastes` counts
+ * pastes at one place, so pasting twice without moving the pointer cascades instead of stacking.
+ */
+let clipboard: { fragment: Fragment; pastes: number; at?: string } | null = null;
 
 export function createEditorStore(
   initial: Graph,
@@ -88,6 +98,7 @@ export function createEditorStore(
 ): EditorStore {
   const types = options.types ?? new NodeTypes([]);
   let lastCoalesce: { key: string; at: number } | null = null;
+  let pointer: { x: number; y: number } | null = null;
   const checked = options.problems ? { graph: initial, problems: options.problems } : null;
 
   const store = createStore<EditorState & EditorActions>()((set, get) => {
@@ -216,11 +227,19 @@ export function createEditorStore(
         return true;
       },
 
+      setPointer(point) {
+        pointer = point;
+      },
+
       paste() {
         if (!clipboard || clipboard.fragment.nodes.length === 0) return [];
-        clipboard.pastes += 1;
-        const offset = PASTE_OFFSET * clipboard.pastes;
-        const { graph, nodeIds } = pasteFragment(get().graph, clipboard.fragment, { x: offset, y: offset });
+        const at = pointer ? `${Math.round(pointer.x)},${Math.round(pointer.y)}` : undefined;
+        clipboard.pastes = at !== undefined && at !== clipboard.at ? 0 : clipboard.pastes + 1;
+        clipboard.at = at;
+        const cascade = PASTE_OFFSET * clipboard.pastes;
+        const base = pointer ? offsetTo(clipboard.fragment, pointer) : { x: 0, y: 0 };
+        const offset = { x: base.x + cascade, y: base.y + cascade };
+        const { graph, nodeIds } = pasteFragment(get().graph, clipboard.fragment, offset);
         commit(graph, { selectedNodeIds: nodeIds, selectedEdgeIds: [] });
         return nodeIds;
       },

@@ -118,7 +118,7 @@ export function ExpressionField({
   );
 }
 
-/** A JavaScript editor (the Script node's code). */
+/** A JavaScript editor (the Script node's code); long lines wrap, the panel is narrow and scrolls down only. */
 export function CodeField({
   value,
   onChange,
@@ -131,7 +131,7 @@ export function CodeField({
   label: string;
 }) {
   const extensions = useMemo(
-    () => [javascript(), EditorView.contentAttributes.of({ 'aria-label': label }), fieldTheme],
+    () => [javascript(), EditorView.lineWrapping, EditorView.contentAttributes.of({ 'aria-label': label }), fieldTheme],
     [label],
   );
   return (
