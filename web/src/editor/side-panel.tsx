@@ -1,4 +1,4 @@
-import { ChevronLeft, ChevronRight, PanelLeftOpen, PanelRightOpen } from 'lucide-react';
+import { PanelLeftClose, PanelLeftOpen, PanelRightClose, PanelRightOpen } from 'lucide-react';
 import { type ReactNode, useState } from 'react';
 
 /** localStorage key of a panel's collapsed state: remembered per browser, for every workflow. */
@@ -75,20 +75,29 @@ export function SidePanel({
     );
   }
 
-  const Close = left ? ChevronLeft : ChevronRight;
+  const Close = left ? PanelLeftClose : PanelRightClose;
+  const hide = (
+    <button
+      type="button"
+      onClick={() => toggle(true)}
+      aria-label={`Hide the ${title}`}
+      title={`Hide the ${title}`}
+      className="flex size-7 items-center justify-center rounded-md text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+    >
+      <Close className="size-4" />
+    </button>
+  );
+  // A slim bar over the panel holds its fold button: on the panel, never over canvas nodes.
   return (
-    <div className="relative flex shrink-0" data-panel={name}>
-      {children}
-      {/* A tab on the panel's edge toward the canvas, clear of the canvas toolbar and controls. */}
-      <button
-        type="button"
-        onClick={() => toggle(true)}
-        aria-label={`Hide the ${title}`}
-        title={`Hide the ${title}`}
-        className={`absolute top-1/2 z-20 flex h-10 w-4 -translate-y-1/2 items-center justify-center border border-slate-200 bg-white text-slate-400 shadow-sm hover:bg-slate-50 hover:text-slate-700 ${left ? '-right-4 rounded-r-md border-l-0' : '-left-4 rounded-l-md border-r-0'}`}
+    <div className="flex shrink-0 flex-col bg-white" data-panel={name}>
+      {/* The panel below draws its own side border; this bar continues it. */}
+      <div
+        className={`flex h-9 shrink-0 items-center gap-1 border-b border-b-slate-100 px-2 ${left ? 'justify-between border-r border-r-slate-200 pl-3' : 'flex-row-reverse justify-between border-l border-l-slate-200 pr-3'}`}
       >
-        <Close className="size-3.5" />
-      </button>
+        <span className="text-[11px] font-semibold tracking-wide text-slate-400 uppercase">{title}</span>
+        {hide}
+      </div>
+      <div className="flex min-h-0 flex-1">{children}</div>
     </div>
   );
 }
