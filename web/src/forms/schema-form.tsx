@@ -4,6 +4,7 @@ import { IconButton } from '../components/ui.tsx';
 import { CredentialField } from './credential-field.tsx';
 import { CodeField, ExpressionField } from './expression-field.tsx';
 import { inputClass } from './input-class.ts';
+import { JsonTemplateField } from './json-template-field.tsx';
 import {
   credentialTypes,
   discriminatorOf,
@@ -217,7 +218,13 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean }) {
       );
       break;
     default:
-      control = <JsonField id={id} value={shown} invalid={invalid} onChange={(json) => onChange(path, json)} />;
+      // Free JSON whose strings may be expressions (an HTTP body) gets the expression-aware editor.
+      control =
+        schema.format === 'template' || props.schema.format === 'template' ? (
+          <JsonTemplateField label={label} value={shown} invalid={invalid} onChange={(json) => onChange(path, json)} />
+        ) : (
+          <JsonField id={id} value={shown} invalid={invalid} onChange={(json) => onChange(path, json)} />
+        );
   }
 
   // The union around it shows the label and the problems of this path.
