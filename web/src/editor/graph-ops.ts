@@ -172,6 +172,14 @@ export function renameNode(graph: Graph, id: string, name: string): Graph {
   };
 }
 
+/**
+ * Gives a node another type in place (a manual trigger becomes a webhook): its id, name, place and
+ * edges stay, so nothing downstream needs reconnecting; its config starts afresh for the new type.
+ */
+export function changeType(graph: Graph, id: string, type: string, config: GraphNode['config']): Graph {
+  return updateNode(graph, id, (node) => (node.type === type ? node : { ...node, type, config }));
+}
+
 /** Replaces one node (by id) through `update`; other nodes keep their identity. */
 export function updateNode(graph: Graph, id: string, update: (node: GraphNode) => GraphNode): Graph {
   let changed = false;

@@ -5,6 +5,7 @@ import type { Connection } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphNode, Problem } from '../api/types.ts';
 import { NodeTypes } from '../canvas/node-types.ts';
 import {
+  changeType,
   connect,
   copyFragment,
   type Fragment,
@@ -57,6 +58,8 @@ export interface EditorActions {
   beginMove(): void;
   move(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setConfig(nodeId: string, config: Record<string, unknown>): void;
+  /** Another type for a node, in place (triggers: manual ↔ webhook ↔ schedule); one undo step. */
+  changeType(nodeId: string, type: string): void;
   rename(nodeId: string, name: string): boolean;
   setRenaming(nodeId: string | null): void;
   copy(): boolean;
@@ -205,6 +208,10 @@ export function createEditorStore(
           {},
           `config:${nodeId}`,
         );
+      },
+
+      changeType(nodeId, type) {
+        commit(changeType(get().graph, nodeId, type, initialConfig(types.get(type)?.configSchema)));
       },
 
       rename(nodeId, raw) {
