@@ -142,3 +142,72 @@ test('a new user’s canvas stays readable, gets out of the way and makes room',
   await expect(page.getByRole('complementary', { name: 'Node palette' })).toBeVisible();
   await expect(page.getByRole('complementary', { name: 'Node settings' })).toBeVisible();
 });
+
+test('a new user turns a manual trigger into a schedule in place and reads it in words', async ({ page }) => {
+  const created = await page.request.post('/api/v1/workflows', {
+    data: {
+      name: 'Morning digest',
+      graph: {
+        nodes: [
+          { id: 'start', type: 'trigger.manual', name: 'Kick off', position: { x: 0, y: 0 }, config: { fields: [] } },
+          {
+            id: 'send',
+            type: 'action.http',
+            name: 'Post digest',
+            position: { x: 320, y: 0 },
+            config: { method: 'POST', url: 'https://example.com/digest', body: { text: '{{ trigger.scheduledFor }}' } },
+          },
+        ],
+        edges: [{ id: 'e1', source: 'start', sourcePort: 'main', target: 'send' }],
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/workflows/${id}`);
+  await node(page, 'Kick off').click();
+  const settings = page.getByRole('complementary', { name: 'Node settings' });
+
+  // Manual → Schedule: same node, same name, still connected; it starts every day at 09:00.
+  await settings.getByText('Schedule', { exact: true }).click();
+  await expect(settings.getByText('Schedule · trigger.schedule')).toBeVisible();
+  await expect(settings.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('Kick off');
+  await expect(node(page, 'Kick off')).toContainText('Schedule');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  const summary = settings.getByTestId('cron-summary');
+  await expect(summary).toContainText('At 09:00');
+  await expect(summary.getByRole('listitem')).toHaveCount(3);
+
+  // The simple mode writes the cron; the time zone is picked, not typed.
+  await settings.getByLabel('Unit').selectOption('minutes');
+  await expect(settings.getByTestId('cron-written')).toHaveText('*/15 * * * *');
+  await expect(summary).toContainText('Every 15 minutes');
+  await settings.getByLabel('Unit').selectOption('days');
+  await settings.getByLabel('At time').fill('07:30');
+  await settings.getByLabel(/Timezone/).selectOption('Europe/Paris');
+  await expect(summary).toContainText('At 07:30 (Europe/Paris)');
+  await expect(summary.getByRole('listitem').first()).toContainText('07:30 in Europe/Paris');
+  await shot(page, 'schedule-trigger-form');
+
+  // Raw cron: weekdays only, read back in words.
+  await settings.getByText('Cron', { exact: true }).click();
+  await settings.getByLabel('Cron expression').fill('0 9 * * 1-5');
+  await expect(summary).toContainText('At 09:00, Monday through Friday');
+
+  // The change is the draft's: it is saved and read back as a schedule with its edge.
+  await expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
+  const draft = (await (await page.request.get(`/api/v1/workflows/${id}/draft`)).json()) as {
+    graph: { nodes: Array<{ id: string; type: string; name: string; config: unknown }>; edges: unknown[] };
+  };
+  expect(draft.graph.nodes.find((candidate) => candidate.id === 'start')).toMatchObject({
+    type: 'trigger.schedule',
+    name: 'Kick off',
+    config: { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' },
+  });
+  expect(draft.graph.edges).toHaveLength(1);
+
+  // The HTTP body is a JSON editor whose expressions stand out.
+  await node(page, 'Post digest').click();
+  await expect(settings.locator('.cm-expression')).toHaveText('{{ trigger.scheduledFor }}');
+  await shot(page, 'http-body-json-editor');
+});

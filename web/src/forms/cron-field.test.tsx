@@ -43,7 +43,10 @@ describe('the schedule trigger’s form', () => {
     expect(changes.at(-1)).toEqual({ cron: '30 */2 * * *', timezone: 'UTC' });
     expect(within(summary()).getByText(/At 30 minutes past the hour, every 2 hours/)).toBeTruthy();
 
+    // Another unit starts from its usual count, keeping the minute: not "every 2 days" by surprise.
     fireEvent.change(screen.getByLabelText('Unit'), { target: { value: 'days' } });
+    expect(changes.at(-1)).toEqual({ cron: '30 9 * * *', timezone: 'UTC' });
+    fireEvent.change(screen.getByLabelText('Every how many'), { target: { value: '2' } });
     fireEvent.change(screen.getByLabelText('At time'), { target: { value: '18:45' } });
     expect(changes.at(-1)).toEqual({ cron: '45 18 */2 * *', timezone: 'UTC' });
     expect(screen.getByTestId('cron-written').textContent).toBe('45 18 */2 * *');

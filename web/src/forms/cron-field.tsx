@@ -10,15 +10,17 @@ const unitLabel = (unit: Every['unit'], n: number) => (n === 1 ? unit.slice(0, -
 const DEFAULT_EVERY: Every = { unit: 'days', n: 1, hour: 9, minute: 0 };
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Keeps `every` as it is but in another unit, carrying over what both have. */
+/**
+ * `every` in another unit, keeping its time of day: "every 15 minutes" becoming "every 15 days"
+ * would be a surprise, so the count starts at the unit's usual one (a quarter hour, 1 hour, 1 day).
+ */
 function withUnit(every: Every, unit: Every['unit']): Every {
   const minute = 'minute' in every ? every.minute : 0;
   const hour = 'hour' in every ? every.hour : 9;
-  const n = Math.min(every.n, { minutes: 59, hours: 23, days: 31 }[unit]);
-  // "Every 1 day" becoming "every 1 minute" would be a surprise; a quarter hour is the usual pick.
-  if (unit === 'minutes') return { unit, n: every.unit === 'minutes' ? n : 15 };
-  if (unit === 'hours') return { unit, n, minute };
-  return { unit, n, hour, minute };
+  if (unit === every.unit) return every;
+  if (unit === 'minutes') return { unit, n: 15 };
+  if (unit === 'hours') return { unit, n: 1, minute };
+  return { unit, n: 1, hour, minute };
 }
 
 /**
@@ -67,7 +69,7 @@ export function CronField({
                 if (option === 'simple' && !simple) set(DEFAULT_EVERY);
               }}
             />
-            {option === 'simple' ? 'Every…' : 'Cron'}
+            {option === 'simple' ? 'Simple' : 'Cron'}
           </label>
         ))}
       </fieldset>
@@ -75,62 +77,70 @@ export function CronField({
       {mode === 'simple' ? (
         <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
           <span>Every</span>
-          <input
-            id={id}
-            type="number"
-            aria-label="Every how many"
-            min={1}
-            max={{ minutes: 59, hours: 23, days: 31 }[every.unit]}
-            className={`${inputClass(invalid)} w-16`}
-            value={every.n}
-            onChange={(event) => {
-              const n = Math.trunc(Number(event.target.value));
-              if (n >= 1 && n <= { minutes: 59, hours: 23, days: 31 }[every.unit]) set({ ...every, n });
-            }}
-          />
-          <select
-            aria-label="Unit"
-            className={`${inputClass(false)} w-28`}
-            value={every.unit}
-            onChange={(event) => set(withUnit(every, event.target.value as Every['unit']))}
-          >
-            {UNITS.map((unit) => (
-              <option key={unit} value={unit}>
-                {unitLabel(unit, every.n)}
-              </option>
-            ))}
-          </select>
+          <div className="w-16">
+            <input
+              id={id}
+              type="number"
+              aria-label="Every how many"
+              min={1}
+              max={{ minutes: 59, hours: 23, days: 31 }[every.unit]}
+              className={inputClass(invalid)}
+              value={every.n}
+              onChange={(event) => {
+                const n = Math.trunc(Number(event.target.value));
+                if (n >= 1 && n <= { minutes: 59, hours: 23, days: 31 }[every.unit]) set({ ...every, n });
+              }}
+            />
+          </div>
+          <div className="w-28">
+            <select
+              aria-label="Unit"
+              className={inputClass(false)}
+              value={every.unit}
+              onChange={(event) => set(withUnit(every, event.target.value as Every['unit']))}
+            >
+              {UNITS.map((unit) => (
+                <option key={unit} value={unit}>
+                  {unitLabel(unit, every.n)}
+                </option>
+              ))}
+            </select>
+          </div>
           {every.unit === 'hours' && (
             <>
               <span>at minute</span>
-              <input
-                type="number"
-                aria-label="At minute"
-                min={0}
-                max={59}
-                className={`${inputClass(false)} w-16`}
-                value={every.minute}
-                onChange={(event) => {
-                  const minute = Math.trunc(Number(event.target.value));
-                  if (minute >= 0 && minute <= 59) set({ ...every, minute });
-                }}
-              />
+              <div className="w-16">
+                <input
+                  type="number"
+                  aria-label="At minute"
+                  min={0}
+                  max={59}
+                  className={inputClass(false)}
+                  value={every.minute}
+                  onChange={(event) => {
+                    const minute = Math.trunc(Number(event.target.value));
+                    if (minute >= 0 && minute <= 59) set({ ...every, minute });
+                  }}
+                />
+              </div>
             </>
           )}
           {every.unit === 'days' && (
             <>
               <span>at</span>
-              <input
-                type="time"
-                aria-label="At time"
-                className={`${inputClass(false)} w-28`}
-                value={`${pad(every.hour)}:${pad(every.minute)}`}
-                onChange={(event) => {
-                  const [hour, minute] = event.target.value.split(':').map(Number);
-                  if (hour !== undefined && minute !== undefined && !Number.isNaN(hour) && !Number.isNaN(minute))
-                    set({ ...every, hour, minute });
-                }}
-              />
+              <div className="w-32">
+                <input
+                  type="time"
+                  aria-label="At time"
+                  className={inputClass(false)}
+                  value={`${pad(every.hour)}:${pad(every.minute)}`}
+                  onChange={(event) => {
+                    const [hour, minute] = event.target.value.split(':').map(Number);
+                    if (hour !== undefined && minute !== undefined && !Number.isNaN(hour) && !Number.isNaN(minute))
+                      set({ ...every, hour, minute });
+                  }}
+                />
+              </div>
             </>
           )}
         </div>

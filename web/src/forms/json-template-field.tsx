@@ -6,6 +6,9 @@ import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { expressionCompletions } from './completions.ts';
 import { ExpressionScopeContext, fieldTheme, frame, highlightExpressions } from './expression-field.tsx';
 
+/** An expression inside a JSON string reads as an expression, not in the string colour around it. */
+const expressionOverString = EditorView.theme({ '.cm-expression span': { color: '#4338ca' } });
+
 /** Text for a value: pretty JSON, or nothing for no value. */
 const textOf = (value: unknown) => (value === undefined ? '' : JSON.stringify(value, null, 2));
 
@@ -50,6 +53,7 @@ export function JsonTemplateField({
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': label }),
       fieldTheme,
+      expressionOverString,
     ],
     [label],
   );
