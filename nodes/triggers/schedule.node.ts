@@ -39,12 +39,19 @@ export default defineNode({
   ].join('\n\n'),
   config: z
     .strictObject({
-      cron: z.string().min(1).max(200).describe('Cron expression, e.g. "0 9 * * 1-5" (weekdays at 09:00)'),
+      // format: the editor's form shows the cron in words with its next fires, and a simple mode.
+      cron: z
+        .string()
+        .min(1)
+        .max(200)
+        .describe('Cron expression, e.g. "0 9 * * 1-5" (weekdays at 09:00)')
+        .meta({ format: 'cron' }),
       timezone: z
         .string()
         .default('UTC')
         .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' })
-        .describe('IANA time zone the expression is read in'),
+        .describe('IANA time zone the expression is read in')
+        .meta({ format: 'timezone' }),
     })
     .superRefine((config, ctx) => {
       if (!isValidTimeZone(config.timezone)) return;

@@ -49,6 +49,15 @@ function NameInput({ nodeId, name }: { nodeId: string; name: string }) {
 
 export type WorkflowFlowNode = Node<WorkflowNodeData, 'workflow'>;
 
+/**
+ * The line under a node's name: its type's title, unless the name already is that title (a node
+ * not renamed is called "HTTP request" or "HTTP request 2"), where it would only say it twice.
+ */
+export function nodeSubtitle(name: string, title: string): string | undefined {
+  const stem = name.replace(/\s+\d+$/, '');
+  return stem === title || name === title ? undefined : title;
+}
+
 const diffRing = {
   added: 'ring-2 ring-emerald-500 bg-emerald-50/60',
   removed: 'ring-2 ring-red-400 bg-red-50/60 opacity-70 border-dashed',
@@ -71,6 +80,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
   // Selection is an outline, so it still shows on a node coloured by its run status.
   const outline = selected ? 'outline-2 outline-offset-2 outline-accent-500' : '';
   const StatusIcon = status?.icon;
+  const subtitle = nodeSubtitle(data.name, type?.title ?? data.type);
 
   return (
     <div
@@ -83,13 +93,14 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
       {type?.kind !== 'trigger' && <Handle type="target" position={Position.Left} className="!bg-slate-400" />}
       <div className="flex items-center gap-2.5 px-3 py-2.5">
         <NodeChip type={type} />
-        <div className="min-w-0 flex-1">
+        {/* As tall with or without a subtitle: the canvas estimates node heights before measuring. */}
+        <div className="flex min-h-9 min-w-0 flex-1 flex-col justify-center">
           {data.renaming ? (
             <NameInput nodeId={id} name={data.name} />
           ) : (
             <div className="truncate text-sm font-medium text-slate-900">{data.name}</div>
           )}
-          <div className="truncate text-xs text-slate-500">{type?.title ?? data.type}</div>
+          {subtitle && <div className="truncate text-xs text-slate-500">{subtitle}</div>}
         </div>
         {StatusIcon && (
           <StatusIcon

@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { LayoutGrid, Maximize2, Redo2, Undo2 } from 'lucide-react';
 import { useState } from 'react';
 import { IconButton } from '../components/ui.tsx';
+import { fitViewOptions } from './fit.ts';
 import { layoutGraph } from './layout.ts';
 import { modKeyLabel } from './shortcuts.ts';
 import { ShortcutsHelp } from './shortcuts-help.tsx';
@@ -21,7 +22,7 @@ export function CanvasToolbar({ helpOpen, onToggleHelp }: { helpOpen: boolean; o
     try {
       const { graph, types, measured } = store.getState();
       store.getState().applyLayout(await layoutGraph(graph, types, measured));
-      requestAnimationFrame(() => void fitView({ padding: 0.25, maxZoom: 1, duration: 300 }));
+      requestAnimationFrame(() => void fitView({ ...fitViewOptions, duration: 300 }));
     } finally {
       setBusy(false);
     }
@@ -42,7 +43,7 @@ export function CanvasToolbar({ helpOpen, onToggleHelp }: { helpOpen: boolean; o
       <IconButton
         label="Zoom to fit"
         disabled={empty}
-        onClick={() => void fitView({ padding: 0.25, maxZoom: 1, duration: 300 })}
+        onClick={() => void fitView({ ...fitViewOptions, duration: 300 })}
       >
         <Maximize2 className="size-4" />
       </IconButton>

@@ -18,6 +18,7 @@ import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import { type NodeTypes, NodeTypesContext } from '../canvas/node-types.ts';
 import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
 import { ConnectionHint, useRefusedConnectionNotice } from './connection-hint.tsx';
+import { fitViewOptions, MIN_FIT_ZOOM } from './fit.ts';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
@@ -64,9 +65,9 @@ function estimatedGeometry(node: GraphNode, types: NodeTypes): { height: number;
 }
 
 /**
- * Where the canvas opens: fitted to the whole graph when that stays readable, else at reading
- * zoom on the trigger (the start of the flow). Fitting 500 nodes at 10% would draw all of them,
- * unreadably small.
+ * Where the canvas opens: fitted to the whole graph when that stays readable (`MIN_FIT_ZOOM`), else
+ * at that zoom on the trigger (the start of the flow). Fitting 500 nodes at 10% would draw all of
+ * them, unreadably small.
  */
 export function openingViewport(
   graph: Graph,
@@ -79,11 +80,11 @@ export function openingViewport(
   const width = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH;
   const height = Math.max(...ys) - Math.min(...ys) + 120;
   const fitZoom = Math.min(size.width / (width * 1.25), size.height / (height * 1.25));
-  if (fitZoom >= 0.45) return 'fit';
+  if (fitZoom >= MIN_FIT_ZOOM) return 'fit';
   const anchor =
     graph.nodes.find((node) => types.isTrigger(node.type)) ??
     graph.nodes.reduce((best, node) => (node.position.x < best.position.x ? node : best));
-  const zoom = 0.8;
+  const zoom = MIN_FIT_ZOOM;
   return { x: 80 - anchor.position.x * zoom, y: size.height / 3 - anchor.position.y * zoom, zoom };
 }
 
@@ -223,7 +224,6 @@ const defaultEdgeOptions = {
 };
 
 const proOptions = { hideAttribution: true };
-const fitViewOptions = { padding: 0.25, maxZoom: 1 };
 const multiSelectKeys = ['Shift', 'Meta', 'Control'];
 
 export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, string>> }) {
@@ -319,7 +319,15 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
   return (
     <NodeTypesContext.Provider value={types}>
       <NodeRenameContext.Provider value={rename}>
-        <div className="relative h-full w-full" data-testid="editor-canvas">
+        <div
+          className="relative h-full w-full"
+          data-testid="editor-canvas"
+          // Paste lands where the pointer is (store.paste).
+          onPointerMove={(event) =>
+            store.getState().setPointer(screenToFlowPosition({ x: event.clientX, y: event.clientY }))
+          }
+          onPointerLeave={() => store.getState().setPointer(null)}
+        >
           <ReactFlow
             nodes={nodes}
             edges={edges}
@@ -358,7 +366,7 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
             proOptions={proOptions}
           >
             <Background gap={20} size={1} color="#cbd5e1" />
-            <Controls showInteractive={false} position="bottom-left" />
+            <Controls showInteractive={false} position="bottom-left" fitViewOptions={fitViewOptions} />
             {!empty && <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />}
             <ConnectionHint />
           </ReactFlow>

@@ -12,6 +12,7 @@ import { NodeDocs } from './node-docs.tsx';
 import { scopeFor } from './scope.ts';
 import { useEditor } from './store.ts';
 import { useTestPayload } from './test-payload.ts';
+import { TriggerTypePicker } from './trigger-type-picker.tsx';
 import { WebhookAddress } from './webhook-address.tsx';
 
 /** Problems of one node keyed by the field they name ("config.rules.0.right"). */
@@ -123,6 +124,7 @@ export function ConfigPanel({
             {problem.message}
           </p>
         ))}
+        {type?.kind === 'trigger' && <TriggerTypePicker node={node} />}
         {type?.description && <p className="mt-2 text-xs leading-5 text-slate-500">{type.description}</p>}
         {type?.docs && <NodeDocs key={node.type} docs={type.docs} />}
       </div>

@@ -25,6 +25,7 @@ import { RunBar } from './run-bar.tsx';
 import { SaveIndicator } from './save-indicator.tsx';
 import { SaveVersionModal } from './save-version-modal.tsx';
 import { useEditorShortcuts } from './shortcuts.ts';
+import { SidePanel } from './side-panel.tsx';
 import { createEditorStore, type EditorStore, EditorStoreContext, useEditor } from './store.ts';
 import { useTestRun } from './test-run.ts';
 import { TestRunModal } from './test-run-modal.tsx';
@@ -280,7 +281,9 @@ function EditorLayout({
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <Palette nodeTypes={nodeTypes.list} />
+        <SidePanel name="palette" side="left" title="node palette">
+          <Palette nodeTypes={nodeTypes.list} />
+        </SidePanel>
         <main className="relative min-w-0 flex-1">
           <EditorCanvas statuses={run?.statuses ?? NO_STATUSES} />
           <CanvasToolbar helpOpen={helpOpen} onToggleHelp={() => setHelpOpen((open) => !open)} />
@@ -296,7 +299,9 @@ function EditorLayout({
             </div>
           )}
         </main>
-        <ConfigPanel workflowId={workflow.id} nodeTypes={nodeTypes} detail={completionData} flush={flush} />
+        <SidePanel name="settings" side="right" title="node settings">
+          <ConfigPanel workflowId={workflow.id} nodeTypes={nodeTypes} detail={completionData} flush={flush} />
+        </SidePanel>
       </div>
       {modal === 'version' && (
         <SaveVersionModal

@@ -102,6 +102,17 @@ export function copyFragment(graph: Graph, nodeIds: Iterable<string>): Fragment 
 }
 
 /**
+ * The offset that moves a fragment so its top-left node lands at `point` (where the pointer is, when
+ * pasting): a paste goes where the user is looking, not beside nodes maybe scrolled out of view.
+ */
+export function offsetTo(fragment: Fragment, point: { x: number; y: number }): { x: number; y: number } {
+  if (fragment.nodes.length === 0) return { x: 0, y: 0 };
+  const left = Math.min(...fragment.nodes.map((node) => node.position.x));
+  const top = Math.min(...fragment.nodes.map((node) => node.position.y));
+  return { x: Math.round(point.x - left), y: Math.round(point.y - top) };
+}
+
+/**
  * Adds a copied fragment with fresh ids and names, moved by `offset`; answers the new graph and the
  * pasted nodes' ids. Expressions keep naming the originals (a copy of A→B still reads steps.A).
  */
@@ -159,6 +170,14 @@ export function renameNode(graph: Graph, id: string, name: string): Graph {
       return config === node.config ? node : { ...node, config };
     }),
   };
+}
+
+/**
+ * Gives a node another type in place (a manual trigger becomes a webhook): its id, name, place and
+ * edges stay, so nothing downstream needs reconnecting; its config starts afresh for the new type.
+ */
+export function changeType(graph: Graph, id: string, type: string, config: GraphNode['config']): Graph {
+  return updateNode(graph, id, (node) => (node.type === type ? node : { ...node, type, config }));
 }
 
 /** Replaces one node (by id) through `update`; other nodes keep their identity. */

@@ -1,11 +1,37 @@
 import { Keyboard } from 'lucide-react';
+import { useEffect, useRef } from 'react';
 import { Kbd } from '../components/ui.tsx';
 import { modKeyLabel, SHORTCUTS } from './shortcuts.ts';
 
-/** The "?" popover: every shortcut, so nobody has to guess them. */
+/**
+ * The "?" popover: every shortcut, so nobody has to guess them. It closes on Escape and on a
+ * click anywhere else, like any popover: left open, it covered the nodes one went on to click.
+ */
 export function ShortcutsHelp({ open, onToggle }: { open: boolean; onToggle: () => void }) {
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      // Escape closes the popover and does nothing else (the canvas would clear its selection).
+      event.stopImmediatePropagation();
+      onToggle();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (event.target instanceof Node && root.current?.contains(event.target)) return;
+      onToggle();
+    };
+    // Capture: React Flow stops the pointer events of its pane and nodes from bubbling this far.
+    window.addEventListener('keydown', onKey, true);
+    window.addEventListener('pointerdown', onPointer, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('pointerdown', onPointer, true);
+    };
+  }, [open, onToggle]);
+
   return (
-    <div className="relative">
+    <div className="relative" ref={root}>
       <button
         type="button"
         onClick={onToggle}

@@ -112,6 +112,46 @@ describe('editor store', () => {
     expect(third?.position.x).toBe((original?.position.x ?? 0) + 80);
   });
 
+  it('pastes at the pointer: the copied group’s top-left node lands there, a second paste there cascades', () => {
+    const store = editor();
+    store.getState().addNode('trigger.manual');
+    const a = store.getState().addNode('transform.set');
+    const b = store.getState().addNode('action.http');
+    store.getState().select([a, b]);
+    store.getState().copy();
+    const before = store.getState().graph.nodes;
+    const left = Math.min(...before.filter((node) => [a, b].includes(node.id)).map((node) => node.position.x));
+    const top = Math.min(...before.filter((node) => [a, b].includes(node.id)).map((node) => node.position.y));
+    const original = before.find((node) => node.id === b)?.position ?? { x: 0, y: 0 };
+
+    store.getState().setPointer({ x: 900.4, y: -300 });
+    const pasted = store.getState().paste();
+    const copies = store.getState().graph.nodes.filter((node) => pasted.includes(node.id));
+    expect(Math.min(...copies.map((node) => node.position.x))).toBe(900);
+    expect(Math.min(...copies.map((node) => node.position.y))).toBe(-300);
+    // The group keeps its shape.
+    expect(copies[1]?.position).toEqual({ x: original.x - left + 900, y: original.y - top - 300 });
+
+    store.getState().paste();
+    const again = store.getState().graph.nodes.find((node) => node.name === 'Set fields 3');
+    expect(again?.position).toEqual({ x: 940, y: -260 });
+
+    // Moved elsewhere: lands exactly there again. Off the canvas: beside the originals.
+    store.getState().setPointer({ x: 0, y: 500 });
+    store.getState().paste();
+    expect(store.getState().graph.nodes.find((node) => node.name === 'Set fields 4')?.position).toEqual({
+      x: 0,
+      y: 500,
+    });
+    store.getState().setPointer(null);
+    const [offCanvas] = store.getState().paste();
+    const aAt = before.find((node) => node.id === a)?.position ?? { x: 0, y: 0 };
+    expect(store.getState().graph.nodes.find((node) => node.id === offCanvas)?.position).toEqual({
+      x: aAt.x + 40,
+      y: aAt.y + 40,
+    });
+  });
+
   it('undoes and redoes each edit, and folds a drag and a burst of typing into one step', () => {
     const store = editor();
     const t = store.getState().addNode('trigger.manual');

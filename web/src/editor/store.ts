@@ -5,11 +5,13 @@ import type { Connection } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphNode, Problem } from '../api/types.ts';
 import { NodeTypes } from '../canvas/node-types.ts';
 import {
+  changeType,
   connect,
   copyFragment,
   type Fragment,
   initialConfig,
   movePositions,
+  offsetTo,
   pasteFragment,
   placeRightOf,
   remove,
@@ -56,9 +58,17 @@ export interface EditorActions {
   beginMove(): void;
   move(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setConfig(nodeId: string, config: Record<string, unknown>): void;
+  /** Another type for a node, in place (triggers: manual ↔ webhook ↔ schedule); one undo step. */
+  changeType(nodeId: string, type: string): void;
   rename(nodeId: string, name: string): boolean;
   setRenaming(nodeId: string | null): void;
   copy(): boolean;
+  /**
+   * Where the pointer is on the canvas, in graph coordinates (null: not over it). Not state: it
+   * changes with every mouse move and nothing redraws for it; paste reads it.
+   */
+  setPointer(point: { x: number; y: number } | null): void;
+  /** Pastes what was copied at the pointer, or beside the originals when the pointer is off the canvas. */
   paste(): string[];
   duplicate(): string[];
   undo(): void;
@@ -79,8 +89,11 @@ const HISTORY_LIMIT = 100;
 const COALESCE_MS = 1000;
 const PASTE_OFFSET = 40;
 
-/** Copied nodes live beyond one editor, so they can be pasted into another workflow. */
-let clipboard: { fragment: Fragment; pastes: number } | null = null;
+/**
+ * Copied nodes live beyond one editor, so they can be pasted into another workflow. `pastes` counts
+ * pastes at one place, so pasting twice without moving the pointer cascades instead of stacking.
+ */
+let clipboard: { fragment: Fragment; pastes: number; at?: string } | null = null;
 
 export function createEditorStore(
   initial: Graph,
@@ -88,6 +101,7 @@ export function createEditorStore(
 ): EditorStore {
   const types = options.types ?? new NodeTypes([]);
   let lastCoalesce: { key: string; at: number } | null = null;
+  let pointer: { x: number; y: number } | null = null;
   const checked = options.problems ? { graph: initial, problems: options.problems } : null;
 
   const store = createStore<EditorState & EditorActions>()((set, get) => {
@@ -196,6 +210,10 @@ export function createEditorStore(
         );
       },
 
+      changeType(nodeId, type) {
+        commit(changeType(get().graph, nodeId, type, initialConfig(types.get(type)?.configSchema)));
+      },
+
       rename(nodeId, raw) {
         const name = raw.trim().slice(0, 100);
         const { graph } = get();
@@ -216,11 +234,19 @@ export function createEditorStore(
         return true;
       },
 
+      setPointer(point) {
+        pointer = point;
+      },
+
       paste() {
         if (!clipboard || clipboard.fragment.nodes.length === 0) return [];
-        clipboard.pastes += 1;
-        const offset = PASTE_OFFSET * clipboard.pastes;
-        const { graph, nodeIds } = pasteFragment(get().graph, clipboard.fragment, { x: offset, y: offset });
+        const at = pointer ? `${Math.round(pointer.x)},${Math.round(pointer.y)}` : undefined;
+        clipboard.pastes = at !== undefined && at !== clipboard.at ? 0 : clipboard.pastes + 1;
+        clipboard.at = at;
+        const cascade = PASTE_OFFSET * clipboard.pastes;
+        const base = pointer ? offsetTo(clipboard.fragment, pointer) : { x: 0, y: 0 };
+        const offset = { x: base.x + cascade, y: base.y + cascade };
+        const { graph, nodeIds } = pasteFragment(get().graph, clipboard.fragment, offset);
         commit(graph, { selectedNodeIds: nodeIds, selectedEdgeIds: [] });
         return nodeIds;
       },

@@ -12,7 +12,7 @@ const expressionMark = Decoration.mark({ class: 'cm-expression' });
 const expressionMatcher = new MatchDecorator({ regexp: /\{\{[\s\S]*?\}\}/g, decoration: () => expressionMark });
 
 /** Marks every `{{ … }}` so expressions stand out from plain text. */
-const highlightExpressions = ViewPlugin.fromClass(
+export const highlightExpressions = ViewPlugin.fromClass(
   class {
     decorations;
     constructor(view: EditorView) {
@@ -25,7 +25,7 @@ const highlightExpressions = ViewPlugin.fromClass(
   { decorations: (plugin) => plugin.decorations },
 );
 
-const fieldTheme = EditorView.theme({
+export const fieldTheme = EditorView.theme({
   '&': { fontSize: '13px', backgroundColor: 'white' },
   '&.cm-focused': { outline: 'none' },
   '.cm-content': { padding: '5px 0', fontFamily: 'var(--font-mono)' },
@@ -63,7 +63,8 @@ const minimalSetup: BasicSetupOptions = {
   searchKeymap: false,
 };
 
-const frame = 'overflow-hidden rounded-md bg-white ring-1 focus-within:ring-2 focus-within:ring-accent-500 ' as const;
+export const frame =
+  'overflow-hidden rounded-md bg-white ring-1 focus-within:ring-2 focus-within:ring-accent-500 ' as const;
 
 /** A string field whose `{{ … }}` parts are highlighted and complete `input`, `trigger` and `steps.…`. */
 export function ExpressionField({
@@ -118,7 +119,7 @@ export function ExpressionField({
   );
 }
 
-/** A JavaScript editor (the Script node's code). */
+/** A JavaScript editor (the Script node's code); long lines wrap, the panel is narrow and scrolls down only. */
 export function CodeField({
   value,
   onChange,
@@ -131,7 +132,7 @@ export function CodeField({
   label: string;
 }) {
   const extensions = useMemo(
-    () => [javascript(), EditorView.contentAttributes.of({ 'aria-label': label }), fieldTheme],
+    () => [javascript(), EditorView.lineWrapping, EditorView.contentAttributes.of({ 'aria-label': label }), fieldTheme],
     [label],
   );
   return (

@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+
+import { EditorView } from '@codemirror/view';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
@@ -169,8 +171,9 @@ describe('schema form', () => {
     await user.click(screen.getByRole('button', { name: 'Add header' }));
     await user.type(screen.getByRole('textbox', { name: 'Headers name 1' }), 'x-token');
     expect(changes.at(-1)).toMatchObject({ headers: { 'x-token': '' } });
-    // JSON body: passed on once it parses.
-    fireEvent.change(screen.getByLabelText('Body'), { target: { value: '{"id": 1}' } });
+    // JSON body (a code editor, json-template-field.tsx): passed on once it parses.
+    const body = EditorView.findFromDOM(screen.getByLabelText('Body')) as EditorView;
+    act(() => body.dispatch({ changes: { from: 0, to: body.state.doc.length, insert: '{"id": 1}' } }));
     expect(changes.at(-1)).toMatchObject({ body: { id: 1 } });
   });
 

@@ -2,8 +2,10 @@ import { ArrowDown, ArrowUp, Plus, Trash2 } from 'lucide-react';
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { IconButton } from '../components/ui.tsx';
 import { CredentialField } from './credential-field.tsx';
+import { CronField } from './cron-field.tsx';
 import { CodeField, ExpressionField } from './expression-field.tsx';
 import { inputClass } from './input-class.ts';
+import { JsonTemplateField } from './json-template-field.tsx';
 import {
   credentialTypes,
   discriminatorOf,
@@ -22,6 +24,7 @@ import {
   unionVariants,
   variantIndex,
 } from './schema.ts';
+import { TimezoneField } from './timezone-field.tsx';
 
 /**
  * A form for a node's config, rendered from its JSON Schema: exactly the shapes the catalogue
@@ -80,12 +83,16 @@ function ObjectFields({ root, schema, path, value, onChange, problems, omit }: F
       onChange={onChange}
       problems={problems}
       required={isRequired(resolve(schema, root), key)}
+      siblings={object}
     />
   ));
 }
 
-/** One config field with its label, help and problems; `bare`: the control alone (a union's variant). */
-function Field(props: FieldProps & { required: boolean; bare?: boolean }) {
+/**
+ * One config field with its label, help and problems; `bare`: the control alone (a union's variant).
+ * `siblings`: the object it is a property of (a cron's next fires are read in its sibling time zone).
+ */
+function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings?: Record<string, unknown> }) {
   const { root, path, value, onChange, problems, required, bare = false } = props;
   const schema = resolve(props.schema, root);
   const kind = fieldKind(props.schema, root);
@@ -122,6 +129,30 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean }) {
       );
       break;
     case 'string':
+      if (schema.format === 'cron') {
+        const zone = props.siblings?.timezone;
+        control = (
+          <CronField
+            id={id}
+            value={typeof shown === 'string' ? shown : ''}
+            timezone={typeof zone === 'string' && zone !== '' ? zone : 'UTC'}
+            invalid={invalid}
+            onChange={(cron) => onChange(path, cron)}
+          />
+        );
+        break;
+      }
+      if (schema.format === 'timezone') {
+        control = (
+          <TimezoneField
+            id={id}
+            value={typeof shown === 'string' ? shown : ''}
+            invalid={invalid}
+            onChange={(zone) => onChange(path, zone)}
+          />
+        );
+        break;
+      }
       control = (
         <input
           id={id}
@@ -217,7 +248,13 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean }) {
       );
       break;
     default:
-      control = <JsonField id={id} value={shown} invalid={invalid} onChange={(json) => onChange(path, json)} />;
+      // Free JSON whose strings may be expressions (an HTTP body) gets the expression-aware editor.
+      control =
+        schema.format === 'template' || props.schema.format === 'template' ? (
+          <JsonTemplateField label={label} value={shown} invalid={invalid} onChange={(json) => onChange(path, json)} />
+        ) : (
+          <JsonField id={id} value={shown} invalid={invalid} onChange={(json) => onChange(path, json)} />
+        );
   }
 
   // The union around it shows the label and the problems of this path.

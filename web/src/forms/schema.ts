@@ -229,8 +229,10 @@ export function initialValue(input: JsonSchema, root: JsonSchema): unknown {
     case 'template':
     case 'code':
     case 'credential':
-    case 'string':
       return '';
+    case 'string':
+      // A new schedule starts valid, every day at 09:00 (what the cron field's simple mode shows first).
+      return schema.format === 'cron' ? '0 9 * * *' : '';
     case 'integer':
     case 'number':
       return typeof schema.minimum === 'number' && schema.minimum > 0 ? schema.minimum : 0;
