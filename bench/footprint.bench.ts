@@ -1,0 +1,239 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../server/store/db.ts';
+import { HOOKED_PAYLOAD, publishHookedWorkflow } from './hooked-workflow.ts';
+import { commandOf, loadAverage, processTree, pssKib, rssKib } from './process-tree.ts';
+import { median, report } from './stats.ts';
+import { HEADLINE_REPEATS } from './summary.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Seconds after the first answer before memory is read: start-up garbage collected, the tree idle. */
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
+
+const TARGETS = { coldStartMs: 1000, treePssMib: 250 } as const;
+
+/**
+ * Issue 14's footprint, of `npm start` exactly as a user runs it (`node --no-node-snapshot
+ * server/main.ts`, its worker processes and its embedded PostgreSQL) on a data dir that already
+ * exists (the cluster made, migrations applied, a webhook workflow published):
+ * - cold start: from spawning the process until a webhook is answered with its run's result (the
+ *   API, PostgreSQL and a worker all working), polling the webhook's URL;
+ * - memory at idle, BENCH_IDLE_SECONDS (default 5) after that answer: PSS summed over every process
+ *   of the tree (the main process, its workers, PostgreSQL's postmaster and backends), and the main
+ *   process's RSS.
+ * Each measured BENCH_REPEAT times (default 3) after one unreported start that warms the OS's file
+ * cache; the figure is the median, printed beside the target with the machine's load average.
+ */
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-footprint-'));
+  chmodSync(dir, 0o755); // the embedded PostgreSQL's OS user must reach it when running as root
+  const dataDir = join(dir, 'data');
+  try {
+    const port = await freePort();
+    await (await startStepwise(dataDir, port)).stop(); // makes the data dir, its cluster and tables
+    const store = openStore(join(dataDir, 'stepwise.db'));
+    const workflowId = publishHookedWorkflow(store, 'lastNode');
+    store.close();
+    const hookUrl = `http://127.0.0.1:${port}/hooks/${workflowId}/orders`;
+
+    const rounds: Round[] = [];
+    for (let round = 0; round <= HEADLINE_REPEATS; round++) {
+      const measured = await measureStart(dataDir, port, hookUrl);
+      if (round === 0) continue;
+      rounds.push(measured);
+      report(`footprint #${round}`, {
+        listening_ms: measured.listeningMs,
+        first_webhook_ms: measured.firstAnswerMs,
+        tree_pss_mib: measured.treePssMib,
+        main_pss_mib: measured.mainPssMib,
+        workers_pss_mib: measured.workersPssMib,
+        postgres_pss_mib: measured.postgresPssMib,
+        main_rss_mib: measured.mainRssMib,
+        processes: measured.processes,
+        load: measured.load,
+      });
+    }
+    printFigures(rounds);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Round {
+  /** Spawn until the server logged that it listens. */
+  listeningMs: number;
+  /** Spawn until the webhook answered with its run's result. */
+  firstAnswerMs: number;
+  treePssMib: number;
+  mainPssMib: number;
+  workersPssMib: number;
+  postgresPssMib: number;
+  mainRssMib: number;
+  processes: number;
+  /** Load averages when the round began. */
+  load: string;
+}
+
+async function measureStart(dataDir: string, port: number, hookUrl: string): Promise<Round> {
+  const load = loadAverage();
+  const started = performance.now();
+  const stepwise = await startStepwise(dataDir, port);
+  try {
+    const firstAnswerMs = (await firstAnswer(hookUrl)) - started;
+    await sleep(IDLE_SECONDS * 1000);
+    const memory = treeMemory(stepwise.pid);
+    return { listeningMs: (await stepwise.listening) - started, firstAnswerMs, load, ...memory };
+  } finally {
+    await stepwise.stop();
+  }
+}
+
+/** Polls the webhook until it answers 200 with the run's result; answers the time it did. */
+async function firstAnswer(url: string): Promise<number> {
+  const deadline = performance.now() + 60_000;
+  let last = 'no answer';
+  while (performance.now() < deadline) {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: HOOKED_PAYLOAD,
+      });
+      const at = performance.now();
+      const body = await response.text();
+      // The Score step doubles the total: proof that every step ran, not only that the API answered.
+      if (response.status === 200 && (JSON.parse(body) as { score?: unknown }).score === 300) return at;
+      last = `${response.status} ${body.slice(0, 200)}`;
+    } catch (error) {
+      last = (error as Error).message; // not listening yet
+    }
+    await sleep(5);
+  }
+  throw new Error(`the webhook did not answer with its result within 60 s (last: ${last})`);
+}
+
+const kibToMib = (kib: number) => kib / 1024;
+
+function treeMemory(root: number) {
+  const tree = processTree(root);
+  let workers = 0;
+  let postgres = 0;
+  let total = 0;
+  for (const pid of tree) {
+    const pss = pssKib(pid) ?? 0;
+    total += pss;
+    const command = commandOf(pid);
+    if (command.includes('worker-main.ts')) workers += pss;
+    else if (pid !== root && command.includes('postgres')) postgres += pss;
+  }
+  return {
+    treePssMib: kibToMib(total),
+    mainPssMib: kibToMib(pssKib(root) ?? 0),
+    workersPssMib: kibToMib(workers),
+    postgresPssMib: kibToMib(postgres),
+    mainRssMib: kibToMib(rssKib(root) ?? 0),
+    processes: tree.length,
+  };
+}
+
+interface Stepwise {
+  readonly pid: number;
+  /** When the server logged that it listens (performance.now()). */
+  readonly listening: Promise<number>;
+  /** SIGTERM, then waits for the whole tree (PostgreSQL too) to be gone. */
+  stop(): Promise<void>;
+}
+
+async function startStepwise(dataDir: string, port: number): Promise<Stepwise> {
+  const child: ChildProcess = spawn(process.execPath, ['--no-node-snapshot', 'server/main.ts'], {
+    cwd: ROOT,
+    // As `npm start` runs (its default worker count and log level), on this data dir and port; the
+    // embedded PostgreSQL even when the caller's environment names another.
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const listening = new Promise<number>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      if (output.includes('Stepwise is listening')) resolve(performance.now());
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then(() => reject(new Error(`Stepwise exited before listening:\n${output}`)));
+  });
+  listening.catch(() => undefined); // reported by whoever awaits it
+  if (child.pid === undefined) throw new Error('could not start Stepwise');
+  const pid = child.pid;
+  await Promise.race([listening, exited]);
+  return {
+    pid,
+    listening,
+    async stop() {
+      const tree = processTree(pid);
+      child.kill('SIGTERM');
+      await exited;
+      for (let waited = 0; waited < 30_000 && tree.some(isAlive); waited += 50) await sleep(50);
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function printFigures(rounds: readonly Round[]): void {
+  const line = (title: string, values: number[], unit: string, target?: number) => {
+    const middle = median(values);
+    const runs = values.map((value) => value.toFixed(unit === 's' ? 2 : 0)).join(', ');
+    const verdict =
+      target === undefined ? '' : `  target ≤ ${target} ${unit}  ${middle <= target ? '✓ reached' : '✗ not reached'}`;
+    process.stdout.write(`${title.padEnd(48)} ${middle.toFixed(unit === 's' ? 2 : 0)} ${unit} (${runs})${verdict}\n`);
+  };
+  process.stdout.write(`\nfootprint, median of ${rounds.length} start${rounds.length === 1 ? '' : 's'}:\n`);
+  line(
+    'cold start → first webhook answered',
+    rounds.map((round) => round.firstAnswerMs / 1000),
+    's',
+    TARGETS.coldStartMs / 1000,
+  );
+  line(
+    'whole tree PSS at idle',
+    rounds.map((round) => round.treePssMib),
+    'MiB',
+    TARGETS.treePssMib,
+  );
+  line(
+    'main process RSS at idle',
+    rounds.map((round) => round.mainRssMib),
+    'MiB',
+  );
+  process.stdout.write(
+    `load averages (1, 5, 15 min) at each start: ${rounds.map((round) => round.load).join(' | ')}\n`,
+  );
+}
