@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../server/store/db.ts';
+import { postgresCpuMs, postmasterPid, processCpuMs } from './cpu.ts';
 import { HOOKED_PAYLOAD, publishHookedWorkflow } from './hooked-workflow.ts';
 import { commandOf, loadAverage, processTree, pssKib, rssKib } from './process-tree.ts';
 import { median, report } from './stats.ts';
@@ -48,8 +49,13 @@ export async function run(): Promise<void> {
       if (round === 0) continue;
       rounds.push(measured);
       report(`footprint #${round}`, {
-        listening_ms: measured.listeningMs,
+        postgres_ready_ms: measured.milestones.postgres,
+        worker_ready_ms: measured.milestones.worker,
+        listening_ms: measured.milestones.listening,
         first_webhook_ms: measured.firstAnswerMs,
+        main_cpu_ms: measured.mainStartCpuMs,
+        workers_cpu_ms: measured.workersStartCpuMs,
+        postgres_start_cpu_ms: measured.postgresStartCpuMs,
         tree_pss_mib: measured.treePssMib,
         main_pss_mib: measured.mainPssMib,
         workers_pss_mib: measured.workersPssMib,
@@ -66,10 +72,15 @@ export async function run(): Promise<void> {
 }
 
 interface Round {
-  /** Spawn until the server logged that it listens. */
-  listeningMs: number;
+  /** Spawn until the server logged each milestone of its start. */
+  milestones: Record<Milestone, number>;
   /** Spawn until the webhook answered with its run's result. */
   firstAnswerMs: number;
+  /** CPU the main process and its workers used until then (less noisy than the time on a shared machine). */
+  mainStartCpuMs: number;
+  workersStartCpuMs: number;
+  /** CPU PostgreSQL used until then. */
+  postgresStartCpuMs: number;
   treePssMib: number;
   mainPssMib: number;
   workersPssMib: number;
@@ -86,9 +97,10 @@ async function measureStart(dataDir: string, port: number, hookUrl: string): Pro
   const stepwise = await startStepwise(dataDir, port);
   try {
     const firstAnswerMs = (await firstAnswer(hookUrl)) - started;
+    const cpu = startCpu(stepwise.pid, dataDir);
     await sleep(IDLE_SECONDS * 1000);
     const memory = treeMemory(stepwise.pid);
-    return { listeningMs: (await stepwise.listening) - started, firstAnswerMs, load, ...memory };
+    return { milestones: stepwise.milestones(), firstAnswerMs, ...cpu, load, ...memory };
   } finally {
     await stepwise.stop();
   }
@@ -118,6 +130,17 @@ async function firstAnswer(url: string): Promise<number> {
   throw new Error(`the webhook did not answer with its result within 60 s (last: ${last})`);
 }
 
+/** CPU used so far by the main process, its workers, and PostgreSQL. */
+function startCpu(root: number, dataDir: string) {
+  const workers = processTree(root).filter((pid) => commandOf(pid).includes('worker-main.ts'));
+  const postmaster = postmasterPid(join(dataDir, 'postgres'));
+  return {
+    mainStartCpuMs: processCpuMs(root) ?? Number.NaN,
+    workersStartCpuMs: workers.reduce((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0),
+    postgresStartCpuMs: postmaster === undefined ? Number.NaN : (postgresCpuMs(postmaster) ?? Number.NaN),
+  };
+}
+
 const kibToMib = (kib: number) => kib / 1024;
 
 function treeMemory(root: number) {
@@ -142,10 +165,18 @@ function treeMemory(root: number) {
   };
 }
 
+/** Log lines of a start, by what they say. */
+const MILESTONES = {
+  postgres: 'embedded PostgreSQL is ready',
+  listening: 'Stepwise is listening',
+  worker: 'engine worker started',
+} as const;
+type Milestone = keyof typeof MILESTONES;
+
 interface Stepwise {
   readonly pid: number;
-  /** When the server logged that it listens (performance.now()). */
-  readonly listening: Promise<number>;
+  /** Milliseconds from spawning to each milestone's log line (its own timestamp); NaN when not logged yet. */
+  milestones(): Record<Milestone, number>;
   /** SIGTERM, then waits for the whole tree (PostgreSQL too) to be gone. */
   stop(): Promise<void>;
 }
@@ -158,24 +189,34 @@ async function startStepwise(dataDir: string, port: number): Promise<Stepwise> {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const spawnedAt = Date.now();
   let output = '';
+  const seen: Partial<Record<Milestone, number>> = {};
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const listening = new Promise<number>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
-      if (output.includes('Stepwise is listening')) resolve(performance.now());
+      for (const line of chunk.toString().split('\n')) {
+        const milestone = (Object.keys(MILESTONES) as Milestone[]).find((key) => line.includes(MILESTONES[key]));
+        const time = milestone && logTime(line);
+        if (milestone && time !== undefined && seen[milestone] === undefined) seen[milestone] = time - spawnedAt;
+      }
+      if (seen.listening !== undefined) resolve();
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     void exited.then(() => reject(new Error(`Stepwise exited before listening:\n${output}`)));
   });
-  listening.catch(() => undefined); // reported by whoever awaits it
   if (child.pid === undefined) throw new Error('could not start Stepwise');
   const pid = child.pid;
-  await Promise.race([listening, exited]);
+  await listening;
   return {
     pid,
-    listening,
+    milestones: () => ({
+      postgres: seen.postgres ?? Number.NaN,
+      listening: seen.listening ?? Number.NaN,
+      worker: seen.worker ?? Number.NaN,
+    }),
     async stop() {
       const tree = processTree(pid);
       child.kill('SIGTERM');
@@ -183,6 +224,15 @@ async function startStepwise(dataDir: string, port: number): Promise<Stepwise> {
       for (let waited = 0; waited < 30_000 && tree.some(isAlive); waited += 50) await sleep(50);
     },
   };
+}
+
+/** The timestamp of a JSON log line; undefined for anything else (a line cut across two chunks). */
+function logTime(line: string): number | undefined {
+  try {
+    return (JSON.parse(line) as { time?: number }).time;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

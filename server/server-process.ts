@@ -1,142 +1,39 @@
-import { existsSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type ServerType, serve } from '@hono/node-server';
-import { createApp } from './api/app.ts';
 import { loadConfig } from './config.ts';
-import { createRunsDeps, type RunsDeps } from './engine/adapters.ts';
-import { connectionTester } from './engine/credential-test-requests.ts';
-import { EventHub } from './engine/event-hub.ts';
-import { reconcileUnfinishedRuns } from './engine/runs.ts';
-import { exitOnConfigError, stopOnSignals } from './exit.ts';
+import { exitOnConfigError } from './exit.ts';
 import { prepareDataDir } from './file-modes.ts';
-import { checkReadiness, postgresAnswers, sqliteWritable, workerAlive } from './health/readiness.ts';
-import { createLogger, type Logger } from './log.ts';
-import { openQueueDatabase } from './pg/queue-database.ts';
+import { createLogger } from './log.ts';
 import { superviseWorkers } from './processes/supervisor.ts';
-import { startRetention } from './retention/retention.ts';
-import { createRunService } from './runs/service.ts';
-import { Scheduler } from './scheduler/scheduler.ts';
-import { loadMasterKey } from './security/master-key.ts';
-import { openStore } from './store/db.ts';
-import { newId } from './store/ids.ts';
-import { sqliteRepositories } from './store/sqlite-repositories.ts';
 import { ensureWebBundle } from './web/bundle.ts';
 
 /**
- * Composition root of `npm start`: configuration, SQLite store, the run queue's PostgreSQL
- * (embedded unless DATABASE_URL is set), the HTTP API, the supervised worker processes, the
- * scheduler, and execution retention.
+ * Composition root of `npm start` (entered through server/main.ts): configuration, the run
+ * queue's PostgreSQL (embedded unless DATABASE_URL is set), the supervised worker processes, then
+ * the API and what runs beside it (serve-api.ts).
+ *
+ * The order is the start-up time: PostgreSQL and the workers boot in processes of their own, so
+ * they are started first and this process loads the rest of its code meanwhile (the queue's code
+ * and the API's, imported here at first need rather than before the first line runs). Measured
+ * with bench/footprint.bench.ts: a worker started after the API listened answered the first
+ * webhook about a second after it.
  */
 export async function startServer(): Promise<void> {
   const config = exitOnConfigError(loadConfig);
   const log = createLogger(config.logLevel);
-  const webDir = await ensureWebBundle(log);
   prepareDataDir(config.dataDir);
-  const store = openStore(config.sqliteFile);
-  // One connection: the engine's run side uses it directly, everything else through the port.
-  const repos = sqliteRepositories(store);
-  const queue = await openQueueDatabase(config, log);
-  const events = new EventHub(queue.url, log);
-  await events.start();
-  const runs = createRunsDeps(store, queue.pool, events);
-  const retention = startRetention({ repos, log, config });
-  const scheduler = new Scheduler(runs, repos, log);
-  scheduler.start();
-  const masterKey = loadMasterKey(config.dataDir, config.masterKey);
-  const readiness = () =>
-    checkReadiness({
-      sqlite: sqliteWritable(store),
-      postgres: postgresAnswers(queue.pool),
-      worker: workerAlive(queue.pool),
-    });
-  const app = createApp(
-    {
-      repos,
-      log,
-      config,
-      masterKey,
-      readiness,
-      runs: createRunService(runs, events),
-      connectionTests: connectionTester(queue.pool, events),
-    },
-    { webDir },
-  );
-  const workers = superviseWorkers({ count: config.workers, env: { DATABASE_URL: queue.url }, log });
-
-  // Listen first: after a crash with a backlog, resuming every unfinished run takes a while, and
-  // the API (and /healthz) must answer meanwhile. Runs started from now on are queued by their own
-  // request, so the reconcile covers only those that existed before this point.
-  const resuming = resumeInBackground(runs, log);
-  const startedUpTo = newId();
-  // A restarted embedded PostgreSQL may have lost the queue's last moments: rebuild it from SQLite.
-  queue.onRestart(() => resuming.resume(newId()));
-  const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    log.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir }, 'Stepwise is listening');
-    resuming.resume(startedUpTo);
-  });
-
-  stopOnSignals(async (signal) => {
-    log.info({ signal }, 'shutting down');
-    // Keep-alive and event-stream connections would hold the server open: close them after a grace period.
-    const closing = new Promise<void>((resolve) => server.close(() => resolve()));
-    setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 2000).unref();
-    await resuming.stop();
-    await scheduler.stop();
-    await retention.stop();
-    // Workers drain for WORKER_DRAIN_SECONDS, then release what still runs and close their pools:
-    // only one that overstays that by far is killed (crash takeover then recovers its steps).
-    await workers.stop((config.workerDrainSeconds + 10) * 1000);
-    await closing;
-    await events.close();
-    await queue.close();
-    // Waits for a transaction still open, then closes the SQLite file (the engine's side too).
-    await repos.close();
-  });
-}
-
-/**
- * Resumes the unfinished runs (`reconcileUnfinishedRuns`) without holding up the caller, logging
- * progress per batch; each `resume` runs after the one before. `STEPWISE_TEST_RECONCILE_GATE`
- * (tests only) names a file whose appearance lets it begin, so a test can see the server answer
- * while the reconcile has not finished.
- */
-function resumeInBackground(runs: RunsDeps, log: Logger) {
-  const abort = new AbortController();
-  let done: Promise<void> = Promise.resolve();
-  const gate = process.env.STEPWISE_TEST_RECONCILE_GATE;
-  const opened = async () => {
-    while (gate && !existsSync(gate) && !abort.signal.aborted) await sleep(20);
-  };
-  return {
-    /** `upTo`: the newest execution id to look at; runs started later were queued by their request. */
-    resume(upTo: string) {
-      done = done
-        .then(async () => {
-          await opened();
-          const startedAt = Date.now();
-          const resumed = await reconcileUnfinishedRuns(runs, {
-            upTo,
-            signal: abort.signal,
-            onBatch: (progress) => log.info(progress, 'resuming unfinished runs'),
-          });
-          if (abort.signal.aborted) log.info(resumed, 'stopped resuming unfinished runs (shutting down)');
-          else log.info({ ...resumed, ms: Date.now() - startedAt }, 'resumed unfinished runs');
-        })
-        .catch((error: unknown) => {
-          // The next start (or PostgreSQL restart) reconciles again; meanwhile the runs wait, as they would have.
-          log.error({ err: error }, 'could not resume unfinished runs; they will be resumed at the next start');
-        });
-    },
-    async stop() {
-      abort.abort();
-      await done;
-    },
-  };
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  startServer().catch((error: unknown) => {
-    process.stderr.write(`Stepwise failed to start: ${(error as Error).stack ?? error}\n`);
-    process.exit(1);
-  });
+  const opening = import('./pg/queue-database.ts').then(({ openQueueDatabase }) => openQueueDatabase(config, log));
+  const storeOpening = import('./store/db.ts').then(({ openStore }) => openStore(config.sqliteFile));
+  // A worker learns the queue's URL only once the SQLite file is migrated too: its own openStore
+  // then finds nothing to do (two processes migrating one file at once would race).
+  const queueUrl = Promise.all([opening, storeOpening]).then(([queue]) => queue.url);
+  queueUrl.catch(() => undefined); // with no worker to send it to; the failure is thrown below
+  const workers = superviseWorkers({ count: config.workers, queueUrl, log });
+  try {
+    const webDir = await ensureWebBundle(log);
+    const { serveApi } = await import('./serve-api.ts');
+    await serveApi({ config, log, webDir, store: await storeOpening, queue: await opening, workers });
+  } catch (error) {
+    await workers.stop();
+    await (await opening.catch(() => undefined))?.close();
+    throw error;
+  }
 }
