@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { AlertTriangle, ArrowLeft, CheckCircle2, FileQuestion, History, ListChecks, Play, Save } from 'lucide-react';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client.ts';
 import { useNodeTypes } from '../api/queries/node-types.ts';
@@ -11,6 +11,7 @@ import type { Draft, Problem, Workflow } from '../api/types.ts';
 import { useCan } from '../auth/session.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
 import { Button, EmptyState, ErrorState, Spinner } from '../components/ui.tsx';
+import { useIdle } from '../lib/use-idle.ts';
 import { DraftSaver, restorableBackup, type SaveState } from './autosave.ts';
 import { EditorCanvas } from './canvas.tsx';
 import { CanvasToolbar } from './canvas-toolbar.tsx';
@@ -27,8 +28,14 @@ import { SaveVersionModal } from './save-version-modal.tsx';
 import { useEditorShortcuts } from './shortcuts.ts';
 import { createEditorStore, type EditorStore, EditorStoreContext, useEditor } from './store.ts';
 import { useTestRun } from './test-run.ts';
-import { TestRunModal } from './test-run-modal.tsx';
 import { WorkflowName } from './workflow-name.tsx';
+
+/**
+ * The test-run dialog edits its payload with CodeMirror: in a chunk of its own, like the node
+ * config form (node-config-form.tsx), fetched once the editor has drawn itself.
+ */
+const loadTestRunModal = () => import('./test-run-modal.tsx');
+const TestRunModal = lazy(async () => ({ default: (await loadTestRunModal()).TestRunModal }));
 
 /** `/workflows/:id`: the full-screen workflow editor. */
 export function EditorPage() {
@@ -170,6 +177,10 @@ function EditorLayout({
   const [helpOpen, setHelpOpen] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
   const nodeTypes = useEditor((state) => state.types);
+  const idle = useIdle();
+  useEffect(() => {
+    if (idle) void loadTestRunModal();
+  }, [idle]);
 
   useEffect(() => {
     if (!toast) return;
@@ -314,19 +325,21 @@ function EditorLayout({
         />
       )}
       {modal === 'run' && (
-        <TestRunModal
-          workflowId={workflow.id}
-          graph={store.getState().graph}
-          nodeName={nodeName}
-          onProblems={setProblems}
-          onClose={() => setModal(null)}
-          start={async (payload) => {
-            await saver.flush();
-            const executionId = await testRun.start(payload);
-            forgetLastTestRun(queryClient, workflow.id);
-            return executionId;
-          }}
-        />
+        <Suspense fallback={null}>
+          <TestRunModal
+            workflowId={workflow.id}
+            graph={store.getState().graph}
+            nodeName={nodeName}
+            onProblems={setProblems}
+            onClose={() => setModal(null)}
+            start={async (payload) => {
+              await saver.flush();
+              const executionId = await testRun.start(payload);
+              forgetLastTestRun(queryClient, workflow.id);
+              return executionId;
+            }}
+          />
+        </Suspense>
       )}
     </div>
   );
