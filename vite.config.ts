@@ -50,6 +50,9 @@ export default defineConfig({
         // and execution pages, never loaded by the sign-in page or the lists).
         codeSplitting: {
           groups: [
+            // What boot/early.ts shares with the app: its own chunk, or the first page's scripts
+            // would wait for whichever group took it.
+            { name: 'boot', test: /web[\\/]src[\\/]boot[\\/]/, priority: 50 },
             {
               name: 'react',
               test: /node_modules[\\/](react|react-dom|scheduler|use-sync-external-store)[\\/]/,

@@ -7,7 +7,6 @@ import type { NodeTypes } from '../canvas/node-types.ts';
 import { Button } from '../components/ui.tsx';
 import type { JsonSchema } from '../forms/schema.ts';
 import type { ProblemsByField } from '../forms/schema-form.tsx';
-import { useIdle } from '../lib/use-idle.ts';
 import { NodeDocs } from './node-docs.tsx';
 import { scopeFor } from './scope.ts';
 import { useEditor } from './store.ts';
@@ -15,10 +14,11 @@ import { useTestPayload } from './test-payload.ts';
 import { WebhookAddress } from './webhook-address.tsx';
 
 /**
- * The config form comes in its own chunk (node-config-form.tsx says why), fetched once the canvas
- * has drawn itself, so it is there by the time someone picks a node.
+ * The config form comes in its own chunk (node-config-form.tsx says why), fetched at the first sign
+ * that it will be wanted: the pointer entering the canvas (editor-page.tsx), else a node picked. Not
+ * as soon as the canvas is drawn: parsing it then held up a first click by a tenth of a second.
  */
-const loadConfigForm = () => import('./node-config-form.tsx');
+export const loadConfigForm = () => import('./node-config-form.tsx');
 const NodeConfigForm = lazy(async () => ({ default: (await loadConfigForm()).NodeConfigForm }));
 
 /** Problems of one node keyed by the field they name ("config.rules.0.right"). */
@@ -66,10 +66,6 @@ export function ConfigPanel({
     () => (nodeId ? scopeFor(graph, nodeId, detail, testPayload) : undefined),
     [graph, nodeId, detail, testPayload],
   );
-  const idle = useIdle();
-  useEffect(() => {
-    if (idle) void loadConfigForm();
-  }, [idle]);
 
   if (selectedIds.length > 1) {
     return (

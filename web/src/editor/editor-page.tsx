@@ -11,11 +11,10 @@ import type { Draft, Problem, Workflow } from '../api/types.ts';
 import { useCan } from '../auth/session.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
 import { Button, EmptyState, ErrorState, Spinner } from '../components/ui.tsx';
-import { useIdle } from '../lib/use-idle.ts';
 import { DraftSaver, restorableBackup, type SaveState } from './autosave.ts';
 import { EditorCanvas } from './canvas.tsx';
 import { CanvasToolbar } from './canvas-toolbar.tsx';
-import { ConfigPanel } from './config-panel.tsx';
+import { ConfigPanel, loadConfigForm } from './config-panel.tsx';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { Inspector } from './inspector.tsx';
 import { forgetLastTestRun, useLastTestRun } from './last-test-run.ts';
@@ -32,7 +31,7 @@ import { WorkflowName } from './workflow-name.tsx';
 
 /**
  * The test-run dialog edits its payload with CodeMirror: in a chunk of its own, like the node
- * config form (node-config-form.tsx), fetched once the editor has drawn itself.
+ * config form (node-config-form.tsx), fetched when the pointer or focus reaches its button.
  */
 const loadTestRunModal = () => import('./test-run-modal.tsx');
 const TestRunModal = lazy(async () => ({ default: (await loadTestRunModal()).TestRunModal }));
@@ -177,10 +176,6 @@ function EditorLayout({
   const [helpOpen, setHelpOpen] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
   const nodeTypes = useEditor((state) => state.types);
-  const idle = useIdle();
-  useEffect(() => {
-    if (idle) void loadTestRunModal();
-  }, [idle]);
 
   useEffect(() => {
     if (!toast) return;
@@ -256,7 +251,12 @@ function EditorLayout({
             <ListChecks className="size-4" aria-hidden />
             Executions
           </Link>
-          <Button icon={<Play className="size-4" />} onClick={() => setModal('run')}>
+          <Button
+            icon={<Play className="size-4" />}
+            onClick={() => setModal('run')}
+            onPointerEnter={() => void loadTestRunModal()}
+            onFocus={() => void loadTestRunModal()}
+          >
             Test run
           </Button>
           <Button variant="primary" icon={<Save className="size-4" />} onClick={() => setModal('version')}>
@@ -292,7 +292,7 @@ function EditorLayout({
       )}
       <div className="flex min-h-0 flex-1">
         <Palette nodeTypes={nodeTypes.list} />
-        <main className="relative min-w-0 flex-1">
+        <main className="relative min-w-0 flex-1" onPointerEnter={() => void loadConfigForm()}>
           <EditorCanvas statuses={run?.statuses ?? NO_STATUSES} />
           <CanvasToolbar helpOpen={helpOpen} onToggleHelp={() => setHelpOpen((open) => !open)} />
           {run && <RunBar run={run} onDismiss={testRun.dismiss} />}
