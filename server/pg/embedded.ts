@@ -13,7 +13,6 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
 import { makePrivate, prepareDataDir } from '../file-modes.ts';
 import type { Logger } from '../log.ts';
 import { canTraverse } from './traverse.ts';
@@ -300,8 +299,15 @@ async function launch(native: string, flags: string[], runAs: RunAs | undefined)
   });
   let output = '';
   let exited: number | null | undefined;
+  // Woken by the postmaster's own words (or its exit) rather than by polling: it is often ready
+  // within 100 ms, and a start of Stepwise waits for it.
+  let settle = () => {};
+  const settled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
   child.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
+    if (output.includes('ready to accept connections')) settle();
   });
   let stopping: Promise<void> | undefined;
   let started = false;
@@ -309,11 +315,19 @@ async function launch(native: string, flags: string[], runAs: RunAs | undefined)
   let how: string | undefined;
   child.on('exit', (code, signal) => {
     exited = code;
+    settle();
     if (!started || stopping) return;
     how = signal ? `killed by ${signal}` : `exit code ${code}`;
     unexpected?.(how, output);
   });
-  const ready = await waitUntil(() => exited !== undefined || output.includes('ready to accept connections'), 60_000);
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    settled.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 60_000);
+    }),
+  ]);
+  clearTimeout(timer);
   if (!ready || exited !== undefined) {
     child.kill('SIGKILL');
     throw new Error(`embedded PostgreSQL did not start (exit ${exited}):\n${output}`);
@@ -351,8 +365,21 @@ export function socketDirFor(clusterDir: string, port: number): string | undefin
   return join(clusterDir, `.s.PGSQL.${port}`).length <= MAX_SOCKET_PATH ? clusterDir : undefined;
 }
 
-/** Creates the Stepwise database if missing; the first login, so it also proves the password. */
+/**
+ * Creates the Stepwise database if missing; the first login, so it also proves the password. Most
+ * starts find it there: logging in to it straight away saves a second login (to `postgres`, to
+ * look for it) on every start but the first.
+ */
 async function ensureDatabase(base: string): Promise<void> {
+  const { default: pg } = await import('pg'); // loaded while the postmaster starts, not before it
+  const probe = new pg.Client({ connectionString: `${base}/${DATABASE}` });
+  try {
+    await probe.connect();
+    await probe.end();
+    return;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '3D000') throw error; // invalid_catalog_name: not made yet
+  }
   const admin = new pg.Client({ connectionString: `${base}/postgres` });
   await admin.connect();
   try {

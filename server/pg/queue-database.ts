@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runMigrations } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
-import { createPgPool } from './pool.ts';
 
 export interface QueueDatabase {
   readonly url: string;
@@ -31,6 +29,9 @@ export async function openQueueDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgPort' | 'workers' | 'workerConcurrency'>,
   log: Logger,
 ): Promise<QueueDatabase> {
+  // Loaded while the embedded PostgreSQL starts: the pool's driver, and graphile-worker (only its
+  // migrations, here).
+  const modules = Promise.all([import('./pool.ts'), import('graphile-worker')]);
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({
@@ -40,6 +41,7 @@ export async function openQueueDatabase(
         maxConnections: connectionsFor(config),
       });
   const url = config.databaseUrl ?? (embedded?.url as string);
+  const [{ createPgPool }, { runMigrations }] = await modules;
   const pool = createPgPool(url, log, Math.max(10, config.workerConcurrency + 4));
   try {
     await runMigrations({ pgPool: pool });
