@@ -7,6 +7,7 @@ import { createLogger } from './log.ts';
 import { createPgPool } from './pg/pool.ts';
 import { discoverQueueUrl } from './pg/queue-database.ts';
 import { receiveQueueUrl } from './processes/queue-handoff.ts';
+import { SandboxPool } from './sandbox/pool.ts';
 import { loadMasterKey } from './security/master-key.ts';
 import { openStore, type Store } from './store/db.ts';
 
@@ -34,6 +35,9 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
     }
     log.info('worker stopped');
   });
+  // Warmed while the queue's URL is on its way: the first step then finds its isolates made.
+  const sandbox = new SandboxPool({ expressionTimeoutMs: config.expressionBudgetMs });
+  sandbox.warm();
   const queueUrl =
     options.queueUrlFromParent && !config.databaseUrl ? await receiveQueueUrl() : discoverQueueUrl(config);
   const store = openStore(config.sqliteFile);
@@ -47,7 +51,7 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
     runConcurrency: config.workerRunConcurrency,
     masterKey,
     drainMs: config.workerDrainSeconds * 1000,
-    sandbox: { expressionTimeoutMs: config.expressionBudgetMs },
+    sandbox,
     ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),
   });
   running = { starting, pgPool, store };
