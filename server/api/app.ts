@@ -90,7 +90,10 @@ export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono
   });
   // Built at its first request, not at start: some 30 ms of CPU that most starts never need.
   let openApi: ReturnType<typeof openApiDocument> | undefined;
-  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json((openApi ??= openApiDocument(apiRoutes, API_PREFIX))));
+  app.get(`${API_PREFIX}/openapi.json`, (c) => {
+    openApi ??= openApiDocument(apiRoutes, API_PREFIX);
+    return c.json(openApi);
+  });
   mountRoutes(app, API_PREFIX, apiRoutes, deps);
   // Before the live webhooks, whose `/hooks/:workflowId/*` would take `/hooks/test/...` too.
   mountWebhookTests(app, deps);
