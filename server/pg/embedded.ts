@@ -78,14 +78,31 @@ async function packagedNativeDir(): Promise<string> {
   return dirname(dirname(binaryPaths.postgres));
 }
 
-function postgresUser(log: Logger): RunAs | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  const lookup = () => ({
+/**
+ * The `postgres` user's ids from /etc/passwd (its primary group is the line's group id), else from
+ * `id`, which also knows users of other sources (LDAP…): two processes spawned while the start
+ * waits, which reading one file spares in the common case.
+ */
+function postgresIds(): RunAs {
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('postgres:'));
+    const [, , uid, gid] = line?.split(':') ?? [];
+    if (uid && gid && /^\d+$/.test(uid) && /^\d+$/.test(gid)) return { uid: Number(uid), gid: Number(gid) };
+  } catch {
+    // no /etc/passwd: ask `id`
+  }
+  return {
     uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
     gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-  });
+  };
+}
+
+function postgresUser(log: Logger): RunAs | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   try {
-    return lookup();
+    return postgresIds();
   } catch {
     log.warn('running as root: creating the "postgres" OS user to run the embedded PostgreSQL');
     try {
@@ -94,7 +111,7 @@ function postgresUser(log: Logger): RunAs | undefined {
       // the group may exist without the user
     }
     execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
-    return lookup();
+    return postgresIds();
   }
 }
 
