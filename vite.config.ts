@@ -45,9 +45,9 @@ export default defineConfig({
         // files of 1 kB, queued six at a time over HTTP/1.1 ahead of its API calls. Grouped here,
         // each group taking what it matches and, unless a group ranked higher took them, the
         // modules those import: React (first, else it lands with the first group that imports it:
-        // once that was the canvas, and every page loaded React Flow); the small shared parts; the
-        // node catalogue and zod; and the canvas (React Flow, shared by the editor and the version
-        // and execution pages, never loaded by the sign-in page or the lists).
+        // once that was the canvas, and every page loaded React Flow); the small shared parts;
+        // CodeMirror; and the canvas (React Flow, shared by the editor and the version and
+        // execution pages, never loaded by the sign-in page or the lists).
         codeSplitting: {
           groups: [
             // What boot/early.ts shares with the app: its own chunk, or the first page's scripts
@@ -69,7 +69,6 @@ export default defineConfig({
               test: /node_modules[\\/](@codemirror|@lezer|@uiw|@marijn|style-mod|w3c-keyname|crelt)[\\/]/,
               priority: 25,
             },
-            { name: 'catalogue', test: /node_modules[\\/](zod|croner)[\\/]|[\\/]nodes[\\/]/, priority: 20 },
             {
               name: 'canvas',
               test: /node_modules[\\/](@xyflow|d3-|classcat|zustand)|web[\\/]src[\\/]canvas[\\/]/,

@@ -21,7 +21,7 @@ const TARGETS = { coldStartMs: 1000, treePssMib: 250 } as const;
 
 /**
  * Issue 14's footprint, of `npm start` exactly as a user runs it (`node --no-node-snapshot
- * server/main.ts`, its worker processes and its embedded PostgreSQL) on a data dir that already
+ * server/start.mjs`, its worker processes and its embedded PostgreSQL) on a data dir that already
  * exists (the cluster made, migrations applied, a webhook workflow published):
  * - cold start: from spawning the process until a webhook is answered with its run's result (the
  *   API, PostgreSQL and a worker all working), polling the webhook's URL;
@@ -182,7 +182,7 @@ interface Stepwise {
 }
 
 async function startStepwise(dataDir: string, port: number): Promise<Stepwise> {
-  const child: ChildProcess = spawn(process.execPath, ['--no-node-snapshot', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--no-node-snapshot', 'server/start.mjs'], {
     cwd: ROOT,
     // As `npm start` runs (its default worker count and log level), on this data dir and port; the
     // embedded PostgreSQL even when the caller's environment names another.

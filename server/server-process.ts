@@ -6,9 +6,9 @@ import { superviseWorkers } from './processes/supervisor.ts';
 import { ensureWebBundle } from './web/bundle.ts';
 
 /**
- * Composition root of `npm start` (entered through server/main.ts): configuration, the run
- * queue's PostgreSQL (embedded unless DATABASE_URL is set), the supervised worker processes, then
- * the API and what runs beside it (serve-api.ts).
+ * Composition root of `npm start` (entered through server/cli.ts, which start.mjs runs, or
+ * server/main.ts): configuration, the run queue's PostgreSQL (embedded unless DATABASE_URL is set),
+ * the supervised worker processes, then the API and what runs beside it (serve-api.ts).
  *
  * The order is the start-up time (bench/footprint.bench.ts): PostgreSQL and the workers boot in
  * processes of their own, so they are started first, and this process loads the rest of its code

@@ -1,10 +1,10 @@
 import { enableCompileCache, registerHooks } from 'node:module';
 
 /**
- * What Node does for every module a process loads, made cheaper. Each entry (server/main.ts,
- * server/worker-main.ts, server/cli.ts) calls this first and only then imports the process's code:
- * a hook applies to the imports resolved after it, and an entry's static imports are all resolved
- * before its first line runs. Measured on `npm start` (bench/footprint.bench.ts), per process:
+ * What Node does for every module a process loads, made cheaper. Each entry (server/cli.ts, which
+ * `npm start` reaches through start.mjs; server/main.ts; server/worker-main.ts) calls this first
+ * and only then imports the process's code: a hook applies to the imports resolved after it, and
+ * an entry's static imports are all resolved before its first line runs. Measured on `npm start` (bench/footprint.bench.ts), per process:
  *
  * - drizzle-orm is loaded through its CommonJS build. To learn each loaded file's format, Node's
  *   ESM loader looks up the package's package.json and (Node 24) parses its `exports` field again
