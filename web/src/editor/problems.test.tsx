@@ -91,6 +91,22 @@ describe('instant problems in the editor store', () => {
     expect(store.getState().problems).toEqual([]);
   });
 
+  it('opens with the server’s answer for the graph it checked, and checks locally from the first edit', () => {
+    const { store: drawn, start, check } = startWithIf();
+    const graph = drawn.getState().graph;
+    const answer = validateGraph(graph);
+    const store = createEditorStore(graph, { types, problems: answer });
+    expect(store.getState().problems).toEqual(answer);
+    expect(said(store).map(([field]) => field)).toContain('unreachable');
+    // Connected: the local check drops "unreachable"; the If's config is as the server saw it, so
+    // its words stand, the refinement zod alone knows included.
+    store.getState().connect({ source: start, sourcePort: 'main', target: check });
+    expect(said(store)).toEqual([
+      ['config.rules.0.left', 'If: Left of rule 1 is required'],
+      ['config.rules.0.right', 'If: Right of rule 1 is needed with the operator "equals"'],
+    ]);
+  });
+
   it('does not recheck when nodes only move', () => {
     const { store, check } = startWithIf();
     const before = store.getState().problems;
