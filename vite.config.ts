@@ -42,16 +42,38 @@ export default defineConfig({
       output: {
         // Pages load as their own chunks (see routes.tsx). Left alone, the bundler would also cut
         // every shared icon and helper into a chunk of its own: a page would then fetch twenty
-        // files of 1 kB, queued six at a time over HTTP/1.1 ahead of its API calls. Grouped here:
-        // the canvas (React Flow and the node catalogue, shared by the editor and the version
-        // and execution pages) and the small shared parts.
+        // files of 1 kB, queued six at a time over HTTP/1.1 ahead of its API calls. Grouped here,
+        // each group taking what it matches and, unless a group ranked higher took them, the
+        // modules those import: React (first, else it lands with the first group that imports it:
+        // once that was the canvas, and every page loaded React Flow); the small shared parts;
+        // CodeMirror; and the canvas (React Flow, shared by the editor and the version and
+        // execution pages, never loaded by the sign-in page or the lists).
         codeSplitting: {
           groups: [
+            // What boot/early.ts shares with the app: its own chunk, or the first page's scripts
+            // would wait for whichever group took it.
+            { name: 'boot', test: /web[\\/]src[\\/]boot[\\/]/, priority: 50 },
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|scheduler|use-sync-external-store)[\\/]/,
+              priority: 40,
+            },
+            {
+              name: 'common',
+              test: /node_modules[\\/]lucide-react|web[\\/]src[\\/](components|lib|api|auth)[\\/]/,
+              priority: 30,
+            },
+            // CodeMirror, for expression fields and the test-run payload: loaded after the canvas.
+            {
+              name: 'codemirror',
+              test: /node_modules[\\/](@codemirror|@lezer|@uiw|@marijn|style-mod|w3c-keyname|crelt)[\\/]/,
+              priority: 25,
+            },
             {
               name: 'canvas',
-              test: /node_modules[\\/](@xyflow|d3-|zod|croner|classcat)|[\\/](nodes|web[\\/]src[\\/]canvas)[\\/]/,
+              test: /node_modules[\\/](@xyflow|d3-|classcat|zustand)|web[\\/]src[\\/]canvas[\\/]/,
+              priority: 10,
             },
-            { name: 'common', test: /node_modules[\\/]lucide-react|web[\\/]src[\\/](components|lib|api|auth)[\\/]/ },
           ],
         },
       },

@@ -7,7 +7,7 @@ import { percentile, report } from './stats.ts';
 /**
  * The editor opening a 500-node workflow in headless Chromium against a real server: time from
  * navigation until the canvas is interactive (nodes drawn, and a click on one selects it and
- * opens its settings). Each run uses a fresh browser context (cold cache). Target: p50 < 1.5 s.
+ * opens its settings). Each run uses a fresh browser context (cold cache). Target (issue 14): p50 ≤ 0.8 s.
  */
 export async function run(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 5);

@@ -7,7 +7,6 @@ import { serve } from '@hono/node-server';
 import { runMigrations } from 'graphile-worker';
 import { pino } from 'pino';
 import { createApp } from '../server/api/app.ts';
-import type { Graph } from '../server/core/graph/model.ts';
 import { createRunsDeps } from '../server/engine/adapters.ts';
 import { EventHub } from '../server/engine/event-hub.ts';
 import { startEmbeddedPostgres } from '../server/pg/embedded.ts';
@@ -16,12 +15,10 @@ import { createRunService } from '../server/runs/service.ts';
 import { masterKeyFrom } from '../server/security/master-key.ts';
 import { openStore } from '../server/store/db.ts';
 import { countExecutions } from '../server/store/executions.ts';
-import { publishVersion } from '../server/store/publications.ts';
 import { sqliteRepositories } from '../server/store/sqlite-repositories.ts';
-import { insertVersion } from '../server/store/versions.ts';
-import { insertWorkflow, updateWorkflow } from '../server/store/workflows.ts';
 import { storeFile } from '../server/testing/store.ts';
 import { cpuFigures, postmasterPid, startCpuMeter } from './cpu.ts';
+import { HOOKED_PAYLOAD, HOOKED_STEPS, publishHookedWorkflow } from './hooked-workflow.ts';
 import { runLoad } from './load-client.ts';
 import { spawnWorker, startWorkerSettings, stopWorker, workerPids } from './processes.ts';
 import { percentile, report } from './stats.ts';
@@ -72,7 +69,7 @@ export async function run(): Promise<void> {
   const workers = Array.from({ length: settings.count }, () => spawnWorker(dir, postgres.url, settings.concurrency));
   try {
     for (const respond of ['immediately', 'lastNode'] as const) {
-      const workflowId = hookedWorkflow(store, respond);
+      const workflowId = publishHookedWorkflow(store, respond);
       for (const concurrency of process.env.BENCH_ONLY ? [Number(process.env.BENCH_ONLY)] : [1, 10, 50]) {
         const headline = respond === 'lastNode' && concurrency === 50;
         for (let round = 1; round <= (headline ? HEADLINE_REPEATS : 1); round++) {
@@ -100,60 +97,6 @@ export async function run(): Promise<void> {
   }
 }
 
-function hookedWorkflow(store: ReturnType<typeof openStore>, respond: 'immediately' | 'lastNode'): string {
-  const graph: Graph = {
-    nodes: [
-      {
-        id: 'hook',
-        type: 'trigger.webhook',
-        name: 'Hook',
-        position: { x: 0, y: 0 },
-        config: { path: 'orders', respond },
-      },
-      {
-        id: 'tidy',
-        type: 'transform.set',
-        name: 'Tidy',
-        position: { x: 0, y: 100 },
-        config: {
-          keepInput: false,
-          fields: [
-            { path: 'email', value: '{{ input.body.email.toLowerCase() }}' },
-            { path: 'total', value: '{{ input.body.total }}' },
-          ],
-        },
-      },
-      {
-        id: 'big',
-        type: 'condition.if',
-        name: 'Big?',
-        position: { x: 0, y: 200 },
-        config: { rules: [{ left: '{{ input.total }}', operator: 'greaterThan', right: '100' }] },
-      },
-      {
-        id: 'score',
-        type: 'transform.script',
-        name: 'Score',
-        position: { x: 0, y: 300 },
-        config: { code: 'return { ...input, score: input.total * 2 };' },
-      },
-    ],
-    edges: [
-      { id: 'e1', source: 'hook', sourcePort: 'main', target: 'tidy' },
-      { id: 'e2', source: 'tidy', sourcePort: 'main', target: 'big' },
-      { id: 'e3', source: 'big', sourcePort: 'true', target: 'score' },
-    ],
-  };
-  const workflow = insertWorkflow(store.db, { name: `Hook ${respond}`, draft: graph });
-  const version = insertVersion(store.db, { workflowId: workflow.id, graph });
-  publishVersion(store.db, { workflowId: workflow.id, versionId: version.id, versionNumber: 1 });
-  updateWorkflow(store.db, workflow.id, { active: true });
-  return workflow.id;
-}
-
-/** The hooked workflow's steps: each stored execution must have a succeeded step run for every one. */
-const STEPS = 4;
-
 /**
  * One measurement. Its figure, the headline's when the trigger waits for the result, is results
  * per second: answers 200 with the run's result, so a run that failed or timed out (500, 202) is not
@@ -177,7 +120,7 @@ async function load(options: {
     url,
     concurrency,
     seconds: SECONDS,
-    body: JSON.stringify({ email: 'Ada@Example.COM', total: 150 }),
+    body: HOOKED_PAYLOAD,
     headers: { 'content-type': 'application/json' },
   });
   const accepted = (statuses[200] ?? 0) + (statuses[202] ?? 0);
@@ -188,7 +131,7 @@ async function load(options: {
     answered: accepted,
     stored: countExecutions(store.db, workflowId) - storedBefore,
     complete: countComplete(store, workflowId) - completeBefore,
-    steps: STEPS,
+    steps: HOOKED_STEPS,
   };
   latencies.sort((a, b) => a - b);
   report(name, {
@@ -200,7 +143,7 @@ async function load(options: {
     sent: latencies.length,
     accepted,
     stored: check.stored,
-    [`complete_${STEPS}_steps`]: check.complete,
+    [`complete_${HOOKED_STEPS}_steps`]: check.complete,
     ...cpuFigures(perRequest),
   });
   return { value: (statuses[200] ?? 0) / seconds, cpu: perRequest, stored: check };
@@ -213,7 +156,7 @@ function countComplete(store: ReturnType<typeof openStore>, workflowId: string):
      where e.workflow_id = ? and e.status = 'succeeded'
        and (select count(*) from step_runs s where s.execution_id = e.id and s.status = 'succeeded') = ?`,
     workflowId,
-    STEPS,
+    HOOKED_STEPS,
   );
   return row?.n ?? 0;
 }

@@ -400,3 +400,50 @@ test('schedules: the cron in words, next runs, pause and resume', async ({ page 
   await expect(card.getByTestId('schedule-state')).toHaveText('Scheduled');
   await expect(card.getByRole('listitem')).toHaveCount(5);
 });
+
+/**
+ * The pages most visits begin on load only what they draw: the canvas (React Flow) and the code
+ * editor (CodeMirror) come with the workflow editor, fetched when a workflow is opened. Told by
+ * what the scripts the browser fetched contain (their class names), whatever the chunks are called.
+ */
+test('sign-in, workflows and executions pages load neither React Flow nor CodeMirror; the editor does', async ({
+  browser,
+  server,
+  page,
+}) => {
+  const { id } = await ok<{ id: string }>(
+    await page.request.post('/api/v1/workflows', { data: { name: 'Opened in the editor', graph: v1 } }),
+  );
+  const scriptsOf = async (path: string, heading: string, signedIn: boolean) => {
+    const context = await browser.newContext({
+      baseURL: server.url,
+      ...(signedIn ? { storageState: { cookies: [sessionCookie(server.url, server.session)], origins: [] } } : {}),
+    });
+    const opened = await context.newPage();
+    await opened.goto(path);
+    await expect(opened.getByRole('heading', { name: heading }).or(opened.getByText(heading)).first()).toBeVisible();
+    // What the page fetches once the browser is idle counts too.
+    await opened.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
+    const urls = await opened.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => entry.name)
+        .filter((name) => name.endsWith('.js')),
+    );
+    expect(urls.length, path).toBeGreaterThan(0);
+    const texts = await Promise.all(urls.map(async (url) => (await context.request.get(url)).text()));
+    await context.close();
+    return {
+      reactFlow: texts.some((text) => text.includes('react-flow__')),
+      codeMirror: texts.some((text) => text.includes('cm-editor')),
+    };
+  };
+  for (const [path, heading, signedIn] of [
+    ['/login', 'Sign in', false],
+    ['/workflows', 'Workflows', true],
+    ['/executions', 'Executions', true],
+  ] as const) {
+    expect(await scriptsOf(path, heading, signedIn), path).toEqual({ reactFlow: false, codeMirror: false });
+  }
+  expect((await scriptsOf(`/workflows/${id}`, 'Greet', true)).reactFlow).toBe(true);
+});

@@ -4,10 +4,13 @@
  * more engine worker process against the same queue and SQLite file; `stepwise user create` and
  * `stepwise rotate-master-key` administer the data dir. Commands load only what they use.
  */
+import { loadModulesQuickly } from './processes/module-loading.ts';
+
+loadModulesQuickly();
 const [command = 'start', ...args] = process.argv.slice(2);
 const commands: Record<string, () => Promise<void>> = {
-  start: async () => (await import('./main.ts')).startServer(),
-  worker: async () => (await import('./worker-main.ts')).runWorkerProcess(),
+  start: async () => (await import('./server-process.ts')).startServer(),
+  worker: async () => (await import('./worker-process.ts')).runWorkerProcess(),
   user: async () => {
     if (args[0] !== 'create') throw new Error('use: stepwise user create --email E --name N [--role R]');
     await (await import('./cli/user-create.ts')).userCreate(args.slice(1));

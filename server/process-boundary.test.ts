@@ -1,19 +1,28 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Every module a fresh Node process loads when it imports `entry` (resolved by Node itself, through
- * a module hook), as paths relative to the repository, or package names.
+ * Every module a fresh Node process loads when it imports `entry` and the modules `entry` imports
+ * at first need (`import('./…')`, read from its source), resolved by Node itself through a module
+ * hook, as paths relative to the repository, or package names.
  */
 function modulesLoadedBy(entry: string): string[] {
+  const atFirstNeed = [...readFileSync(join(root, entry), 'utf8').matchAll(/import\('(\.{1,2}\/[^']+)'\)/g)].map(
+    (match) => new URL(match[1] as string, `file://${root}${entry}`).href,
+  );
+  const imports = [new URL(entry, `file://${root}`).href, ...atFirstNeed]
+    .map((href) => `await import(${JSON.stringify(href)});`)
+    .join(' ');
   const script = `
     import { registerHooks } from 'node:module';
     const seen = new Set();
     registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); return r; } });
-    await import(${JSON.stringify(new URL(entry, `file://${root}`).href)});
+    ${imports}
     process.stdout.write(JSON.stringify([...seen]));
     process.exit(0);
   `;
@@ -30,14 +39,17 @@ function modulesLoadedBy(entry: string): string[] {
  * realm do, they do it elsewhere.
  */
 describe('the API process', () => {
-  it.each(['server/main.ts', 'server/api/app.ts'])('never loads the sandbox or isolated-vm from %s', (entry) => {
-    const loaded = modulesLoadedBy(entry);
-    expect(loaded).toContain('server/api/app.ts'); // the walk saw the API
-    expect(loaded.filter((path) => path.startsWith('server/sandbox/') || path.includes('isolated-vm'))).toEqual([]);
-  });
+  it.each(['server/server-process.ts', 'server/api/app.ts'])(
+    'never loads the sandbox or isolated-vm from %s',
+    (entry) => {
+      const loaded = modulesLoadedBy(entry);
+      expect(loaded).toContain('server/api/app.ts'); // the walk saw the API
+      expect(loaded.filter((path) => path.startsWith('server/sandbox/') || path.includes('isolated-vm'))).toEqual([]);
+    },
+  );
 
   it('is what the check would catch: a worker does load them', () => {
-    const loaded = modulesLoadedBy('server/worker-main.ts');
+    const loaded = modulesLoadedBy('server/worker-process.ts');
     expect(loaded.some((path) => path.startsWith('server/sandbox/'))).toBe(true);
     expect(loaded.some((path) => path.includes('isolated-vm'))).toBe(true);
   });

@@ -49,6 +49,9 @@ export class Liveness {
   private readonly pool: pg.Pool;
   private readonly log: Logger;
   private readonly processId: string;
+  /** The beat under way, if one is; `beatAgain` asks it for one more when it ends. */
+  private beating: Promise<void> | undefined;
+  private beatAgain = false;
 
   constructor(pool: pg.Pool, log: Logger, processId: string) {
     this.pool = pool;
@@ -59,7 +62,7 @@ export class Liveness {
   /** A lock owner (a graphile-worker pool or worker id) this process runs. */
   track(lockerId: string): void {
     this.lockers.add(lockerId);
-    void this.beat();
+    this.beatSoon();
   }
 
   start(): void {
@@ -82,6 +85,27 @@ export class Liveness {
     } catch (error) {
       this.log.warn({ error: (error as Error).message }, 'could not check for dead workers');
     }
+  }
+
+  /**
+   * A new owner's heartbeat is written at once, but owners tracked together share one write: a
+   * worker creates its pool and each of its workers in the same turn, and a write each would open a
+   * PostgreSQL connection each (ten idle backends for a worker of concurrency 10, a few MiB each).
+   */
+  private beatSoon(): void {
+    if (this.beating) {
+      this.beatAgain = true;
+      return;
+    }
+    this.beating = (async () => {
+      await Promise.resolve(); // the owners tracked in this turn join this beat
+      do {
+        this.beatAgain = false;
+        await this.beat();
+      } while (this.beatAgain);
+    })().finally(() => {
+      this.beating = undefined;
+    });
   }
 
   private async beat(): Promise<void> {

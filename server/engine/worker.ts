@@ -27,7 +27,8 @@ export interface WorkerOptions {
   readonly log: Logger;
   /** Steps this process runs at once. */
   readonly concurrency: number;
-  readonly sandbox?: Partial<SandboxLimits>;
+  /** The sandbox's limits, or a pool made (and warmed) beforehand, which the worker then owns. */
+  readonly sandbox?: Partial<SandboxLimits> | SandboxPool;
   /** How often to look for due jobs when no notification arrives (delays, retries). */
   readonly pollIntervalMs?: number;
   readonly sendHttp?: StepRunnerDeps['sendHttp'];
@@ -57,7 +58,7 @@ export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).
  */
 export async function startWorker(options: WorkerOptions): Promise<EngineWorker> {
   const workerId = newWorkerId();
-  const sandbox = new SandboxPool(options.sandbox);
+  const sandbox = options.sandbox instanceof SandboxPool ? options.sandbox : new SandboxPool(options.sandbox);
   await ensureHeartbeatTable(options.pgPool);
   const liveness = new Liveness(options.pgPool, options.log, workerId);
   // The ids graphile-worker locks jobs with: the pool's (local queue) and each worker's.

@@ -13,7 +13,6 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
 import { makePrivate, prepareDataDir } from '../file-modes.ts';
 import type { Logger } from '../log.ts';
 import { canTraverse } from './traverse.ts';
@@ -53,6 +52,8 @@ export interface EmbeddedPostgresOptions {
   readonly fast?: boolean;
   /** Where root places what the postgres user cannot reach; /var/lib/stepwise by default. */
   readonly systemDir?: string;
+  /** Connections the cluster accepts (default 100): each costs shared memory, used or not. */
+  readonly maxConnections?: number;
   /** More server settings, as `-c name=value` pairs (benchmarks load pg_stat_statements this way). */
   readonly settings?: Readonly<Record<string, string>>;
 }
@@ -77,14 +78,31 @@ async function packagedNativeDir(): Promise<string> {
   return dirname(dirname(binaryPaths.postgres));
 }
 
-function postgresUser(log: Logger): RunAs | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  const lookup = () => ({
+/**
+ * The `postgres` user's ids from /etc/passwd (its primary group is the line's group id), else from
+ * `id`, which also knows users of other sources (LDAP…): two processes spawned while the start
+ * waits, which reading one file spares in the common case.
+ */
+function postgresIds(): RunAs {
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('postgres:'));
+    const [, , uid, gid] = line?.split(':') ?? [];
+    if (uid && gid && /^\d+$/.test(uid) && /^\d+$/.test(gid)) return { uid: Number(uid), gid: Number(gid) };
+  } catch {
+    // no /etc/passwd: ask `id`
+  }
+  return {
     uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
     gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-  });
+  };
+}
+
+function postgresUser(log: Logger): RunAs | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   try {
-    return lookup();
+    return postgresIds();
   } catch {
     log.warn('running as root: creating the "postgres" OS user to run the embedded PostgreSQL');
     try {
@@ -93,7 +111,7 @@ function postgresUser(log: Logger): RunAs | undefined {
       // the group may exist without the user
     }
     execFileSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres'], { stdio: 'ignore' });
-    return lookup();
+    return postgresIds();
   }
 }
 
@@ -298,8 +316,15 @@ async function launch(native: string, flags: string[], runAs: RunAs | undefined)
   });
   let output = '';
   let exited: number | null | undefined;
+  // Woken by the postmaster's own words (or its exit) rather than by polling: it is often ready
+  // within 100 ms, and a start of Stepwise waits for it.
+  let settle = () => {};
+  const settled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
   child.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
+    if (output.includes('ready to accept connections')) settle();
   });
   let stopping: Promise<void> | undefined;
   let started = false;
@@ -307,11 +332,19 @@ async function launch(native: string, flags: string[], runAs: RunAs | undefined)
   let how: string | undefined;
   child.on('exit', (code, signal) => {
     exited = code;
+    settle();
     if (!started || stopping) return;
     how = signal ? `killed by ${signal}` : `exit code ${code}`;
     unexpected?.(how, output);
   });
-  const ready = await waitUntil(() => exited !== undefined || output.includes('ready to accept connections'), 60_000);
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    settled.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 60_000);
+    }),
+  ]);
+  clearTimeout(timer);
   if (!ready || exited !== undefined) {
     child.kill('SIGKILL');
     throw new Error(`embedded PostgreSQL did not start (exit ${exited}):\n${output}`);
@@ -349,8 +382,21 @@ export function socketDirFor(clusterDir: string, port: number): string | undefin
   return join(clusterDir, `.s.PGSQL.${port}`).length <= MAX_SOCKET_PATH ? clusterDir : undefined;
 }
 
-/** Creates the Stepwise database if missing; the first login, so it also proves the password. */
+/**
+ * Creates the Stepwise database if missing; the first login, so it also proves the password. Most
+ * starts find it there: logging in to it straight away saves a second login (to `postgres`, to
+ * look for it) on every start but the first.
+ */
 async function ensureDatabase(base: string): Promise<void> {
+  const { default: pg } = await import('pg'); // loaded while the postmaster starts, not before it
+  const probe = new pg.Client({ connectionString: `${base}/${DATABASE}` });
+  try {
+    await probe.connect();
+    await probe.end();
+    return;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '3D000') throw error; // invalid_catalog_name: not made yet
+  }
   const admin = new pg.Client({ connectionString: `${base}/postgres` });
   await admin.connect();
   try {
@@ -410,8 +456,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '127.0.0.1',
     '-c',
     `unix_socket_directories=${socketDir ?? ''}`,
+    // Sized for a queue of a few MB on a machine shared with its workers, not for a database
+    // server: measured on `npm start` at idle, these three take the cluster from 47 to 34 MiB
+    // (PSS). Shared memory is laid out for every allowed connection, used or not; the queue's
+    // hot rows fit in 32 MB of buffers many times over; and PostgreSQL 18's I/O worker processes
+    // (three by default) only help reads from disk, which a queue this small hardly makes.
     '-c',
-    'max_connections=200',
+    `max_connections=${options.maxConnections ?? 100}`,
+    '-c',
+    'shared_buffers=32MB',
+    '-c',
+    'io_method=sync',
     // This cluster only holds the run queue, and the queue can always be rebuilt from SQLite (see
     // reconcileUnfinishedRuns, run at every start). So commits need not wait for the disk, and no
     // replication WAL is kept: a crash of the machine may lose the last moments of queue changes,

@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runMigrations } from 'graphile-worker';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
-import { createPgPool } from './pool.ts';
 
 export interface QueueDatabase {
   readonly url: string;
@@ -28,13 +26,22 @@ const EngineFile = z.object({ databaseUrl: z.string() });
  * caller owns (stopped by `close`). graphile-worker's schema is migrated before use.
  */
 export async function openQueueDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgPort' | 'workerConcurrency'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'pgPort' | 'workers' | 'workerConcurrency'>,
   log: Logger,
 ): Promise<QueueDatabase> {
+  // Loaded while the embedded PostgreSQL starts: the pool's driver, and graphile-worker (only its
+  // migrations, here).
+  const modules = Promise.all([import('./pool.ts'), import('graphile-worker')]);
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.pgPort, log });
+    : await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.pgPort,
+        log,
+        maxConnections: connectionsFor(config),
+      });
   const url = config.databaseUrl ?? (embedded?.url as string);
+  const [{ createPgPool }, { runMigrations }] = await modules;
   const pool = createPgPool(url, log, Math.max(10, config.workerConcurrency + 4));
   try {
     await runMigrations({ pgPool: pool });
@@ -55,6 +62,17 @@ export async function openQueueDatabase(
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * Connections the embedded PostgreSQL accepts: this server's pool and event connection, and for
+ * each worker process its pool (concurrency + 4) and event connection, counting `npm start`'s
+ * workers twice for those started with `stepwise worker`; at least 100 (room for psql and tools).
+ */
+export function connectionsFor(config: Pick<Config, 'workers' | 'workerConcurrency'>): number {
+  const server = Math.max(10, config.workerConcurrency + 4) + 1;
+  const worker = config.workerConcurrency + 4 + 1;
+  return Math.max(100, server + 2 * config.workers * worker + 10);
 }
 
 /** The queue a running server uses, for a worker started on its own. */

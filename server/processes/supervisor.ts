@@ -1,25 +1,28 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../log.ts';
+import { QUEUE_URL_FROM_PARENT, sendQueueUrl } from './queue-handoff.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../worker-main.ts', import.meta.url));
 
 /**
  * Runs the engine's worker processes next to the API and keeps them running: a worker that dies
  * is restarted (with backoff if it keeps dying). User code only ever runs in these processes.
+ * They start at once and load their code while the queue's PostgreSQL starts; each receives
+ * `queueUrl` when it is known (queue-handoff.ts).
  */
-export function superviseWorkers(options: { count: number; env: NodeJS.ProcessEnv; log: Logger }) {
+export function superviseWorkers(options: { count: number; queueUrl: Promise<string>; log: Logger }) {
   const children = new Set<ChildProcess>();
   let stopping = false;
 
   const launch = (slot: number, failures: number) => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY], {
-      env: { ...process.env, ...options.env },
+    const child = spawn(process.execPath, ['--no-node-snapshot', WORKER_ENTRY, QUEUE_URL_FROM_PARENT], {
       // The IPC channel is how a worker learns that its server died (even by SIGKILL): it then
       // drains and exits instead of lingering as an orphan.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.add(child);
+    sendQueueUrl(child, options.queueUrl);
     const startedAt = Date.now();
     child.on('exit', (code, signal) => {
       children.delete(child);

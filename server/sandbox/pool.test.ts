@@ -360,3 +360,17 @@ describe('runScript', async () => {
     await expectServing(pool);
   });
 });
+
+describe('warm', () => {
+  it('makes the isolates ahead of the first call, which then answers as a cold pool would', async () => {
+    const warmed = new SandboxPool({ expressionTimeoutMs: EXPRESSION_TIMEOUT_MS });
+    try {
+      warmed.warm();
+      warmed.warm(); // a second call is harmless
+      await expectServing(warmed);
+    } finally {
+      warmed.dispose();
+    }
+    warmed.warm(); // after dispose: nothing made, nothing thrown
+  });
+});

@@ -27,7 +27,9 @@ export async function setup(project: TestProject): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'stepwise-test-pg-'));
   // Open to the postgres OS user when the tests run as root (mkdtemp makes it 0700).
   chmodSync(dir, 0o755);
-  server = await startEmbeddedPostgres({ dataDir: dir, log: pino({ level: 'warn' }), fast: true });
+  // Shared by every test file, two at a time, with their pools and worker processes: more
+  // connections than one Stepwise needs.
+  server = await startEmbeddedPostgres({ dataDir: dir, log: pino({ level: 'warn' }), fast: true, maxConnections: 200 });
   project.provide('postgresUrl', server.url);
 }
 

@@ -1,10 +1,9 @@
 import { lazy, Suspense, useState } from 'react';
 import type { RouteObject } from 'react-router';
-import { fetchEarly } from './api/client.ts';
 import { Spinner } from './components/ui.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 
-/** The editor (CodeMirror, the form renderer, elkjs) loads only when a workflow is opened. */
+/** The editor (React Flow, the node catalogue) loads only when a workflow is opened. */
 type EditorModule = typeof import('./editor/editor-page.tsx');
 let editorModule: EditorModule | undefined;
 const loadEditor = () =>
@@ -14,14 +13,9 @@ const loadEditor = () =>
   });
 const LazyEditorPage = lazy(async () => ({ default: (await loadEditor()).EditorPage }));
 
-// Opened straight at an editor URL (a link, a reload), the chunk and the workflow's data start
-// loading now, alongside the session check, instead of after it.
-const editorUrl = /^\/workflows\/([^/]+)\/?$/.exec(window.location.pathname);
-if (editorUrl) {
-  void loadEditor();
-  const id = editorUrl[1] ?? ''; // as the editor will ask for it; a mismatch only wastes the early fetch
-  fetchEarly([`/workflows/${id}`, `/workflows/${id}/draft`, '/node-types']);
-}
+// Opened straight at an editor URL (a link, a reload), boot/early.ts has started loading the chunk
+// and the workflow's data already: the chunk is taken from there as soon as it is in.
+if (/^\/workflows\/[^/]+\/?$/.test(window.location.pathname)) void loadEditor();
 
 /**
  * The editor itself once its chunk is in, else the lazy one. A lazy component suspends at least

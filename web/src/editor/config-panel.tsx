@@ -1,19 +1,26 @@
 import { AlertCircle, Copy, MousePointer2, Trash2 } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExecutionDetail, Problem } from '../api/types.ts';
 import { NodeChip } from '../canvas/node-icon.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
 import { Button } from '../components/ui.tsx';
-import { ExpressionScopeContext } from '../forms/expression-field.tsx';
 import type { JsonSchema } from '../forms/schema.ts';
-import { type ProblemsByField, SchemaForm } from '../forms/schema-form.tsx';
+import type { ProblemsByField } from '../forms/schema-form.tsx';
 import { NodeDocs } from './node-docs.tsx';
 import { scopeFor } from './scope.ts';
 import { useEditor } from './store.ts';
 import { useTestPayload } from './test-payload.ts';
 import { TriggerTypePicker } from './trigger-type-picker.tsx';
 import { WebhookAddress } from './webhook-address.tsx';
+
+/**
+ * The config form comes in its own chunk (node-config-form.tsx says why), fetched at the first sign
+ * that it will be wanted: the pointer entering the canvas (editor-page.tsx), else a node picked. Not
+ * as soon as the canvas is drawn: parsing it then held up a first click by a tenth of a second.
+ */
+export const loadConfigForm = () => import('./node-config-form.tsx');
+const NodeConfigForm = lazy(async () => ({ default: (await loadConfigForm()).NodeConfigForm }));
 
 /** Problems of one node keyed by the field they name ("config.rules.0.right"). */
 export function problemsByField(problems: readonly Problem[], nodeId: string, nodeName?: string): ProblemsByField {
@@ -143,15 +150,16 @@ export function ConfigPanel({
           <WebhookAddress workflowId={workflowId} node={node} flush={flush} />
         )}
         {type ? (
-          <ExpressionScopeContext.Provider value={scope ?? { upstream: [], outputs: {} }}>
-            <SchemaForm
-              key={node.id}
+          <Suspense fallback={<FormPlaceholder />}>
+            <NodeConfigForm
+              nodeId={node.id}
+              scope={scope ?? { upstream: [], outputs: {} }}
               schema={type.configSchema as JsonSchema}
               value={node.config}
               onChange={(config) => setConfig(node.id, config)}
               problems={problemsByField(problems, node.id, node.name)}
             />
-          </ExpressionScopeContext.Provider>
+          </Suspense>
         ) : (
           <p className="text-sm text-slate-500">This node's type is not in the catalogue; it cannot be configured.</p>
         )}
@@ -168,6 +176,20 @@ function Frame({ children }: { children: React.ReactNode }) {
     >
       {children}
     </aside>
+  );
+}
+
+/** Where the form will be, while its code loads: grey fields in its layout, not a jump. */
+function FormPlaceholder() {
+  return (
+    <div role="status" aria-label="Loading the settings" className="flex animate-pulse flex-col gap-4">
+      {[0, 1].map((field) => (
+        <div key={field} className="flex flex-col gap-1.5">
+          <div className="h-3.5 w-24 rounded bg-slate-200" />
+          <div className="h-9 rounded-md bg-slate-100 ring-1 ring-slate-200" />
+        </div>
+      ))}
+    </div>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { AlertTriangle, ArrowLeft, CheckCircle2, FileQuestion, History, ListChecks, Play, Save } from 'lucide-react';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client.ts';
 import { useNodeTypes } from '../api/queries/node-types.ts';
@@ -14,7 +14,7 @@ import { Button, EmptyState, ErrorState, Spinner } from '../components/ui.tsx';
 import { DraftSaver, restorableBackup, type SaveState } from './autosave.ts';
 import { EditorCanvas } from './canvas.tsx';
 import { CanvasToolbar } from './canvas-toolbar.tsx';
-import { ConfigPanel } from './config-panel.tsx';
+import { ConfigPanel, loadConfigForm } from './config-panel.tsx';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { Inspector } from './inspector.tsx';
 import { forgetLastTestRun, useLastTestRun } from './last-test-run.ts';
@@ -28,8 +28,14 @@ import { useEditorShortcuts } from './shortcuts.ts';
 import { SidePanel } from './side-panel.tsx';
 import { createEditorStore, type EditorStore, EditorStoreContext, useEditor } from './store.ts';
 import { useTestRun } from './test-run.ts';
-import { TestRunModal } from './test-run-modal.tsx';
 import { WorkflowName } from './workflow-name.tsx';
+
+/**
+ * The test-run dialog edits its payload with CodeMirror: in a chunk of its own, like the node
+ * config form (node-config-form.tsx), fetched when the pointer or focus reaches its button.
+ */
+const loadTestRunModal = () => import('./test-run-modal.tsx');
+const TestRunModal = lazy(async () => ({ default: (await loadTestRunModal()).TestRunModal }));
 
 /** `/workflows/:id`: the full-screen workflow editor. */
 export function EditorPage() {
@@ -246,7 +252,12 @@ function EditorLayout({
             <ListChecks className="size-4" aria-hidden />
             Executions
           </Link>
-          <Button icon={<Play className="size-4" />} onClick={() => setModal('run')}>
+          <Button
+            icon={<Play className="size-4" />}
+            onClick={() => setModal('run')}
+            onPointerEnter={() => void loadTestRunModal()}
+            onFocus={() => void loadTestRunModal()}
+          >
             Test run
           </Button>
           <Button variant="primary" icon={<Save className="size-4" />} onClick={() => setModal('version')}>
@@ -284,7 +295,7 @@ function EditorLayout({
         <SidePanel name="palette" side="left" title="node palette">
           <Palette nodeTypes={nodeTypes.list} />
         </SidePanel>
-        <main className="relative min-w-0 flex-1">
+        <main className="relative min-w-0 flex-1" onPointerEnter={() => void loadConfigForm()}>
           <EditorCanvas statuses={run?.statuses ?? NO_STATUSES} />
           <CanvasToolbar helpOpen={helpOpen} onToggleHelp={() => setHelpOpen((open) => !open)} />
           {run && <RunBar run={run} onDismiss={testRun.dismiss} />}
@@ -319,19 +330,21 @@ function EditorLayout({
         />
       )}
       {modal === 'run' && (
-        <TestRunModal
-          workflowId={workflow.id}
-          graph={store.getState().graph}
-          nodeName={nodeName}
-          onProblems={setProblems}
-          onClose={() => setModal(null)}
-          start={async (payload) => {
-            await saver.flush();
-            const executionId = await testRun.start(payload);
-            forgetLastTestRun(queryClient, workflow.id);
-            return executionId;
-          }}
-        />
+        <Suspense fallback={null}>
+          <TestRunModal
+            workflowId={workflow.id}
+            graph={store.getState().graph}
+            nodeName={nodeName}
+            onProblems={setProblems}
+            onClose={() => setModal(null)}
+            start={async (payload) => {
+              await saver.flush();
+              const executionId = await testRun.start(payload);
+              forgetLastTestRun(queryClient, workflow.id);
+              return executionId;
+            }}
+          />
+        </Suspense>
       )}
     </div>
   );

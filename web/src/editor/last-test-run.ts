@@ -1,26 +1,12 @@
 import { type QueryClient, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { executionQueries } from '../api/queries/executions.ts';
 import type { ExecutionDetail } from '../api/types.ts';
+import { useIdle } from '../lib/use-idle.ts';
 
 /**
- * True once the browser is idle after the editor first drew itself. A big workflow's last run can
- * be megabytes of JSON: reading it must not compete with opening the canvas.
+ * The stored last test run, loaded in the background once the editor has drawn itself (a big
+ * workflow's last run can be megabytes of JSON); undefined while unknown or unreadable.
  */
-function useIdle(): boolean {
-  const [idle, setIdle] = useState(false);
-  useEffect(() => {
-    if (typeof requestIdleCallback === 'function') {
-      const handle = requestIdleCallback(() => setIdle(true), { timeout: 2000 });
-      return () => cancelIdleCallback(handle);
-    }
-    const timer = setTimeout(() => setIdle(true), 200);
-    return () => clearTimeout(timer);
-  }, []);
-  return idle;
-}
-
-/** The stored last test run, loaded in the background; undefined while unknown or unreadable. */
 export function useLastTestRun(workflowId: string): ExecutionDetail | null | undefined {
   const idle = useIdle();
   const query = useQuery({

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../nodes/catalogue.ts';
 import { describeNodeType } from '../../../server/api/routes/node-types.ts';
@@ -91,6 +91,22 @@ describe('instant problems in the editor store', () => {
     expect(store.getState().problems).toEqual([]);
   });
 
+  it('opens with the server’s answer for the graph it checked, and checks locally from the first edit', () => {
+    const { store: drawn, start, check } = startWithIf();
+    const graph = drawn.getState().graph;
+    const answer = validateGraph(graph);
+    const store = createEditorStore(graph, { types, problems: answer });
+    expect(store.getState().problems).toEqual(answer);
+    expect(said(store).map(([field]) => field)).toContain('unreachable');
+    // Connected: the local check drops "unreachable"; the If's config is as the server saw it, so
+    // its words stand, the refinement zod alone knows included.
+    store.getState().connect({ source: start, sourcePort: 'main', target: check });
+    expect(said(store)).toEqual([
+      ['config.rules.0.left', 'If: Left of rule 1 is required'],
+      ['config.rules.0.right', 'If: Right of rule 1 is needed with the operator "equals"'],
+    ]);
+  });
+
   it('does not recheck when nodes only move', () => {
     const { store, check } = startWithIf();
     const before = store.getState().problems;
@@ -126,12 +142,14 @@ describe('instant problems on screen', () => {
     return <ProblemsButton problems={problems} nodeName={() => undefined} onPick={() => undefined} />;
   }
 
-  it('shows the message under the field and the badge count as the config changes, before any save', () => {
+  it('shows the message under the field and the badge count as the config changes, before any save', async () => {
     const { store, start, check } = startWithIf();
     store.getState().connect({ source: start, sourcePort: 'main', target: check });
     store.getState().select([check]);
     const { container, rerender } = render(<Screen store={store} />);
     const field = () => container.querySelector('[data-field="config.rules.0.left"]') as HTMLElement;
+    // The form's code comes in a chunk of its own (config-panel.tsx): the fields are there once it is.
+    await waitFor(() => expect(field()).not.toBeNull());
     expect(within(field()).getByRole('alert').textContent).toBe('Left of rule 1 is required');
     expect(screen.getByRole('button', { name: /1 problem/ })).toBeTruthy();
 
