@@ -7,3 +7,16 @@ test('the app loads and shows the workflows page with its navigation', async ({ 
   await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Executions');
   await page.screenshot({ path: screenshotPath('workflows-empty'), fullPage: true });
 });
+
+test('pages opened by URL load without warnings in the console', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+  });
+  for (const path of ['/workflows', '/executions', '/schedules', '/admin/audit']) {
+    await page.goto(path);
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  }
+  expect(warnings.filter((text) => /HydrateFallback/.test(text))).toEqual([]);
+});

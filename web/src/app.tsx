@@ -5,6 +5,7 @@ import { ApiError } from './api/client.ts';
 import { LoginPage } from './auth/login-page.tsx';
 import { RequireSession } from './auth/session.tsx';
 import { SetupPage } from './auth/setup-page.tsx';
+import { Spinner } from './components/ui.tsx';
 import { Shell } from './layout/shell.tsx';
 import { routes } from './routes.tsx';
 
@@ -30,7 +31,9 @@ const router = createBrowserRouter([
         <Shell />
       </RequireSession>
     ),
-    children: routes.inShell,
+    // A page's code is fetched when it is first opened: opened by URL, the router shows this while
+    // the chunk arrives (React Router asks for one on every lazy route it starts on).
+    children: routes.inShell.map((route) => ({ hydrateFallbackElement: <Spinner label="Loading…" />, ...route })),
   },
 ]);
 
