@@ -110,3 +110,46 @@ test('a new user builds a first workflow and is told, in plain words, what is wr
   await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
   await page.screenshot({ path: screenshotPath('new-user-version-saved') });
 });
+
+test('a failed run is retried once, and each run links to the other', async ({ page }) => {
+  // A published workflow whose script fails: the kind of run a new user retries.
+  const graph = {
+    nodes: [
+      { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+      {
+        id: 'check',
+        type: 'transform.script',
+        name: 'Check stock',
+        position: { x: 300, y: 0 },
+        config: { code: "throw new Error('out of stock');" },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'start', sourcePort: 'main', target: 'check' }],
+  };
+  const created = await page.request.post('/api/v1/workflows', { data: { name: 'Stock check', graph } });
+  const { id } = (await created.json()) as { id: string };
+  await page.request.post(`/api/v1/workflows/${id}/versions`, { data: { fromDraft: true } });
+  await page.request.post(`/api/v1/workflows/${id}/publish`, { data: { version: 1 } });
+
+  await page.goto(`/workflows/${id}/versions`);
+  await page.getByRole('button', { name: 'Run now' }).click();
+  await page.getByRole('dialog', { name: 'Run v1 now' }).getByRole('button', { name: 'Start run' }).click();
+  await expect(page.getByTestId('node-Check stock')).toHaveAttribute('data-status', 'failed');
+  const first = page.url();
+
+  // Retried: the retry opens, fails the same way, and names the run it retries.
+  await page.getByRole('button', { name: 'Retry from failed step' }).click();
+  await expect(page).not.toHaveURL(first);
+  await expect(page.getByTestId('node-Check stock')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByText('Retry of', { exact: true })).toBeVisible();
+  // The retry itself may be retried: that is how to go on.
+  await expect(page.getByRole('button', { name: 'Retry from failed step' })).toBeVisible();
+
+  // Back on the first run: it links to its retry and offers no second one.
+  await page.getByText('Retry of', { exact: true }).locator('..').getByRole('link').click();
+  await expect(page).toHaveURL(first);
+  await expect(page.getByText('Retried as', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: /Retry/ })).toHaveCount(0);
+  await expect(page.getByText(/retry that run to go on/)).toBeVisible();
+  await page.screenshot({ path: screenshotPath('new-user-retried-once') });
+});
