@@ -23,8 +23,11 @@ type RouteAt<K extends Endpoint> = ApiRoute extends infer R
 
 type Inputs<K extends Endpoint> = NonNullable<RouteAt<K>['types']>;
 
+/** The empty object type: a type it extends has nothing required. */
+type Nothing = Record<never, never>;
+
 /** A part may be left out when nothing in it is required (routes without params, query or body). */
-type Part<Name extends string, Value> = {} extends Value
+type Part<Name extends string, Value> = Nothing extends Value
   ? { readonly [N in Name]?: Value }
   : { readonly [N in Name]: Value };
 
@@ -44,4 +47,4 @@ export type EndpointAnswer<K extends Endpoint> = RouteAt<K>['responses'] extends
 
 /** The call's arguments: the input object may be left out when it has nothing required. */
 export type EndpointArgs<K extends Endpoint> =
-  {} extends EndpointInput<K> ? [input?: EndpointInput<K>] : [input: EndpointInput<K>];
+  Nothing extends EndpointInput<K> ? [input?: EndpointInput<K>] : [input: EndpointInput<K>];

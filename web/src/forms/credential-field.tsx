@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import type { CredentialChoice } from '../api/account-types.ts';
 import { ApiError } from '../api/client.ts';
 import { credentialQueries } from '../api/queries/credentials.ts';
 import { shortId } from '../lib/short-id.ts';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Check, Copy, KeySquare, Plus } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
-import type { ApiKey, Role } from '../../api/account-types.ts';
+import type { Role } from '../../api/account-types.ts';
 import { call } from '../../api/client.ts';
 import { apiKeyQueries } from '../../api/queries/accounts.ts';
 import { ROLE_LABELS, ROLE_ORDER, roleCan } from '../../auth/permissions.ts';

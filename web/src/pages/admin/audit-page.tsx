@@ -1,7 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ScrollText } from 'lucide-react';
 import { useSearchParams } from 'react-router';
-import type { AuditEntry } from '../../api/account-types.ts';
 import { auditQueries } from '../../api/queries/accounts.ts';
 import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { Credential, CredentialTypeInfo, User } from '../../api/account-types.ts';
+import type { CredentialTypeInfo, User } from '../../api/account-types.ts';
 import { ApiError, call } from '../../api/client.ts';
 import { credentialQueries } from '../../api/queries/credentials.ts';
 import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
