@@ -126,7 +126,7 @@ test('a failed run is retried once, and each run links to the other', async ({ p
     ],
     edges: [{ id: 'e1', source: 'start', sourcePort: 'main', target: 'check' }],
   };
-  const created = await page.request.post('/api/v1/workflows', { data: { name: 'Stock check', graph } });
+  const created = await page.request.post('/api/v1/workflows', { data: { name: 'Restock order', graph } });
   const { id } = (await created.json()) as { id: string };
   await page.request.post(`/api/v1/workflows/${id}/versions`, { data: { fromDraft: true } });
   await page.request.post(`/api/v1/workflows/${id}/publish`, { data: { version: 1 } });
