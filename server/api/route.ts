@@ -1,7 +1,7 @@
 import type { Context, Handler, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import type { Access } from '../auth/access.ts';
+import { type Access, holdersOf } from '../auth/access.ts';
 import { type Caller, InvalidApiKey, resolveCaller } from '../auth/caller.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import { crossSiteProblem } from '../auth/request-info.ts';
@@ -169,15 +169,6 @@ async function callerOf(c: Context, deps: ApiDeps): Promise<Caller | undefined> 
   }
 }
 
-/** Who holds each right, for the person reading a refusal. */
-const HOLDERS: Readonly<Record<Exclude<Access, 'public'>, string>> = {
-  view: 'every role',
-  edit: 'analysts and admins',
-  operate: 'operators and admins',
-  publish: 'admins',
-  admin: 'admins',
-};
-
 /** 401 when nobody is signed in, 403 naming the missing right when the caller's role lacks `access`. */
 export function requireAccess(caller: Caller | undefined, access: Access): void {
   if (access === 'public') return;
@@ -191,7 +182,7 @@ export function requireAccess(caller: Caller | undefined, access: Access): void 
     throw new ApiError(
       403,
       'forbidden',
-      `this needs "${access}" access (${HOLDERS[access]}), which your role (${role}) does not have`,
+      `this needs "${access}" access (${holdersOf(access)}), which your role (${role}) does not have`,
       { needs: access },
     );
   }

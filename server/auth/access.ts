@@ -16,6 +16,13 @@ const ACCESS_BY_ROLE: Readonly<Record<Role, ReadonlySet<Access>>> = {
 
 export const roleAllows = (role: Role, access: Access): boolean => ACCESS_BY_ROLE[role].has(access);
 
+/** Who holds `access`, in words for a refusal ("analysts and admins"), read from the table above. */
+export function holdersOf(access: Access): string {
+  const roles = Object.keys(ACCESS_BY_ROLE) as Role[];
+  const holders = roles.filter((role) => roleAllows(role, access));
+  return holders.length === roles.length ? 'every role' : holders.map((role) => `${role}s`).join(' and ');
+}
+
 /**
  * Whether every right of `inner` is also a right of `outer`. Roles are not a line: an analyst
  * edits, an operator operates, and neither holds the other's rights; only admin holds all.
