@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EngineEvent } from '../core/engine/events.ts';
 import { Graph } from '../core/graph/model.ts';
-import type { ExecutionRow } from '../store/executions.ts';
+import type { ExecutionLabels, ExecutionRow } from '../store/executions.ts';
 import { EXECUTION_STATUSES, STEP_STATUSES, TRIGGER_KINDS } from '../store/schema.ts';
 import type { StepRunRow } from '../store/steps.ts';
 
@@ -80,7 +80,8 @@ type SummaryRow = Pick<
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
-> & { workflowName: string; versionNumber: number | null; retriedAs: string | null };
+> &
+  ExecutionLabels;
 
 export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSummary> {
   return {

@@ -255,7 +255,8 @@ export type ExecutionListItem = Pick<
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
-> & { workflowName: string; versionNumber: number | null; retriedAs: string | null };
+> &
+  ExecutionLabels;
 
 /**
  * Executions as the API and retention read and prune them. Starting, canceling and retrying runs,
