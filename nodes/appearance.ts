@@ -66,8 +66,10 @@ export const KIND_ACCENTS = {
 /**
  * Things a node type asks the editor to show beside its form, by name. `webhook-url`: the address
  * the trigger answers at (its config has `path`, `method`, `respond` and `secretCredentialId`).
+ * `loop-frame`: the node is drawn as a frame holding its body (nodes whose `parentId` is its id),
+ * with its `body` port inside the frame and the body's end connected back to it.
  */
-export const NODE_AFFORDANCES = ['webhook-url'] as const;
+export const NODE_AFFORDANCES = ['webhook-url', 'loop-frame'] as const;
 export type NodeAffordance = (typeof NODE_AFFORDANCES)[number];
 
 /** Why an icon cannot be served, or undefined when it can. */

@@ -29,6 +29,13 @@ export const GraphNode = z.strictObject({
   type: z.string().min(1).max(100),
   name: z.string().trim().min(1).max(100),
   position: z.strictObject({ x: z.number().finite(), y: z.number().finite() }),
+  /**
+   * The `flow.loop` whose body frame holds this node (its loop-body parent). The node then runs
+   * once per item of that loop, and its `position` is relative to the frame's top-left corner.
+   */
+  parentId: NodeId.optional(),
+  /** The size of a node drawn as a frame (a loop's body); other nodes have their natural size. */
+  size: z.strictObject({ width: z.number().finite().positive(), height: z.number().finite().positive() }).optional(),
   config: z.record(z.string(), z.unknown()).default({}),
 });
 export type GraphNode = z.output<typeof GraphNode>;
