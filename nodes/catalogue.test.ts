@@ -15,6 +15,7 @@ const examples: Record<string, unknown> = {
   'transform.script': { code: 'return input' },
   'action.http': { url: 'https://example.com' },
   'flow.delay': { amount: 1 },
+  'flow.loop': { items: '{{ input.orders }}' },
   'flow.merge': {},
 };
 

@@ -79,6 +79,10 @@ export const Problem = z.object({
     'unreachable',
     'unknown_step_reference',
     'invalid_expression',
+    /** A loop's frame broken: a body without start or end, an edge crossing the frame, a bad parent. */
+    'loop_body',
+    /** `item` or `index` read outside every loop body, where they do not exist. */
+    'loop_variable',
   ]),
   message: z.string(),
   nodeId: z.string().optional(),

@@ -1,3 +1,4 @@
+import type { NodeAffordance } from '../../../nodes/appearance.ts';
 import type { NodeKind, PortsFromConfig } from '../../../nodes/define.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface GraphNodeType {
   /** Ports its config names (a Switch's cases), before `outputs`. */
   readonly outputsFrom?: PortsFromConfig | undefined;
   readonly acceptsManyInputs: boolean;
+  /** What the editor draws beside the node; `loop-frame` makes it a loop holding a body (loops.ts). */
+  readonly affordances?: readonly NodeAffordance[];
   /**
    * The config's check: on the server each node's zod schema (its refinements included); in the
    * editor a check of the JSON Schema (schema-check.ts), which covers what JSON Schema can say and

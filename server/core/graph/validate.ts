@@ -1,5 +1,14 @@
 import { configProblems } from './config-problems.ts';
 import { acceptsInputs, closesCycle, duplicateEdge, endProblems, linkOf, tooManyInputs } from './edges.ts';
+import {
+  crossingProblem,
+  edgeRole,
+  type Frames,
+  openBody,
+  readFrames,
+  secondBodyEnd,
+  secondBodyStart,
+} from './loops.ts';
 import type { Graph, GraphEdge, GraphNode, Problem } from './model.ts';
 import type { GraphNodeType, NodeTypeLookup } from './node-type.ts';
 import { readConfig } from './ports.ts';
@@ -67,7 +76,9 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
     });
   }
 
-  const liveEdges = checkEdges(graph.edges, nodesById, ports, types, problems);
+  const frames = readFrames(nodesById, types, problems);
+  // Return edges (a body's end back to its loop) close no cycle and are no input of the loop.
+  const liveEdges = checkEdges(graph.edges, nodesById, ports, types, frames, problems);
   const successors = adjacency(nodesById, liveEdges);
   const closing = new Set(findCycles(nodesById, successors, liveEdges, problems));
   const acyclicEdges = closing.size === 0 ? liveEdges : liveEdges.filter((edge) => !closing.has(edge));
@@ -85,19 +96,26 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
       }
     }
   }
-  checkStepReferences(nodesById, names, acyclicEdges, problems);
+  checkStepReferences(nodesById, names, acyclicEdges, frames, problems);
   return problems;
 }
 
-/** Reports every edge that breaks an edge rule (edges.ts); answers the others, the edges that count. */
+/**
+ * Reports every edge that breaks an edge rule (edges.ts, loops.ts); answers the others, the edges
+ * that count, without the return edges of loop bodies (kept per loop, they run no step).
+ */
 function checkEdges(
   edges: readonly GraphEdge[],
   nodesById: ReadonlyMap<string, GraphNode>,
   ports: ReadonlyMap<string, readonly string[] | undefined>,
   types: NodeTypeLookup,
+  frames: Frames,
   problems: Problem[],
 ): GraphEdge[] {
   const live: GraphEdge[] = [];
+  const bodyStart = new Map<string, GraphNode>();
+  const bodyEnd = new Map<string, GraphNode>();
+  const nameOf = (id: string) => nodesById.get(id)?.name ?? id;
   const edgeIds = new Set<string>();
   const links = new Set<string>();
   const inbound = new Map<string, number>();
@@ -120,18 +138,42 @@ function checkEdges(
       problems.push(...ends);
       continue;
     }
+    const crossing = crossingProblem(edge, source, target, frames, nameOf);
+    if (crossing) {
+      problems.push(crossing);
+      continue;
+    }
     const link = linkOf(edge);
     if (links.has(link)) {
       problems.push(duplicateEdge(edge, source, target));
       continue;
     }
     links.add(link);
+    const role = edgeRole(edge, frames);
+    if (role === 'body') {
+      const start = bodyStart.get(source.id);
+      if (start) {
+        problems.push(secondBodyStart(edge, source, start));
+        continue;
+      }
+      bodyStart.set(source.id, target);
+    } else if (role === 'return') {
+      const end = bodyEnd.get(target.id);
+      if (end) problems.push(secondBodyEnd(edge, target, end));
+      else bodyEnd.set(target.id, source);
+      continue;
+    }
     inbound.set(target.id, (inbound.get(target.id) ?? 0) + 1);
     live.push(edge);
   }
   for (const [nodeId, count] of inbound) {
     const node = nodesById.get(nodeId);
     if (node && !acceptsInputs(types(node.type), count)) problems.push(tooManyInputs(node));
+  }
+  for (const node of nodesById.values()) {
+    if (!frames.isLoop(node.id)) continue;
+    if (!bodyStart.has(node.id)) problems.push(openBody(node, 'start'));
+    else if (!bodyEnd.has(node.id)) problems.push(openBody(node, 'end'));
   }
   return live;
 }
