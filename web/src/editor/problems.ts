@@ -34,7 +34,7 @@ export function currentProblems(graph: Graph, types: NodeTypes, checked: Checked
   return [...local.filter((problem) => !serverSays(problem)), ...checked.problems.filter(serverSays)];
 }
 
-/** Whether two graphs differ only in node positions, which no rule looks at. */
+/** Whether two graphs differ only in node positions and frame sizes, which no rule looks at. */
 export function sameRulesInput(a: Graph, b: Graph): boolean {
   if (a === b) return true;
   if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
@@ -43,7 +43,11 @@ export function sameRulesInput(a: Graph, b: Graph): boolean {
     return (
       other !== undefined &&
       (other === node ||
-        (other.id === node.id && other.type === node.type && other.name === node.name && other.config === node.config))
+        (other.id === node.id &&
+          other.type === node.type &&
+          other.name === node.name &&
+          other.parentId === node.parentId &&
+          other.config === node.config))
     );
   });
 }

@@ -252,3 +252,120 @@ describe('editor store', () => {
     expect(store.getState().graph).toBe(before);
   });
 });
+
+describe('editor store: loop frames', () => {
+  /** A trigger, and a loop whose frame's body area starts at (0, 56) on the canvas. */
+  const withLoop = () => {
+    const store = editor();
+    const start = store.getState().addNode('trigger.manual', { position: { x: -400, y: 0 } });
+    const loop = store.getState().addNode('flow.loop', { position: { x: 0, y: 0 } });
+    return { store, start, loop };
+  };
+  const nodeOf = (store: ReturnType<typeof editor>, id: string) =>
+    store.getState().graph.nodes.find((node) => node.id === id);
+
+  it('gives a new loop a frame, and a node dropped into it the loop as parent, placed relative to the frame', () => {
+    const { store, loop } = withLoop();
+    expect(nodeOf(store, loop)?.size).toEqual({ width: 600, height: 250 });
+    const inside = store.getState().addNode('transform.set', { position: { x: 100, y: 120 } });
+    expect(nodeOf(store, inside)).toMatchObject({ parentId: loop, position: { x: 100, y: 120 } });
+    store.getState().move(new Map([[loop, { x: 50, y: 30 }]]));
+    const outside = store.getState().addNode('transform.set', { position: { x: 1000, y: 500 } });
+    expect(nodeOf(store, outside)?.parentId).toBeUndefined();
+    // Dropped on the frame's header, a node does not join the body.
+    const onHeader = store.getState().addNode('transform.set', { position: { x: 100, y: 40 } });
+    expect(nodeOf(store, onHeader)?.parentId).toBeUndefined();
+  });
+
+  it('moves a node into a frame and out again where it is seen, as one undo step with the drag', () => {
+    const { store, loop } = withLoop();
+    store.getState().move(new Map([[loop, { x: 200, y: 100 }]]));
+    const set = store.getState().addNode('transform.set', { position: { x: 1200, y: 100 } });
+    store.getState().beginMove();
+    store.getState().move(new Map([[set, { x: 300, y: 220 }]]));
+    store.getState().settle([set]);
+    expect(nodeOf(store, set)).toMatchObject({ parentId: loop, position: { x: 100, y: 120 } });
+    store.getState().undo();
+    expect(nodeOf(store, set)).toMatchObject({ position: { x: 1200, y: 100 } });
+    expect(nodeOf(store, set)?.parentId).toBeUndefined();
+    store.getState().redo();
+    expect(nodeOf(store, set)?.parentId).toBe(loop);
+    // Out of the frame: back to canvas coordinates.
+    store.getState().beginMove();
+    store.getState().move(new Map([[set, { x: 900, y: 500 }]]));
+    store.getState().settle([set]);
+    expect(nodeOf(store, set)?.parentId).toBeUndefined();
+    expect(nodeOf(store, set)?.position).toEqual({ x: 1100, y: 600 });
+  });
+
+  it('puts a loop into another loop, never into its own frame, and grows a frame to hold what it holds', () => {
+    const { store, loop } = withLoop();
+    const inner = store.getState().addNode('flow.loop', { position: { x: 40, y: 90 } });
+    expect(nodeOf(store, inner)?.parentId).toBe(loop);
+    // The outer frame grew to hold the inner one with a margin.
+    expect(nodeOf(store, loop)?.size?.width).toBeGreaterThanOrEqual(40 + 600 + 40);
+    expect(nodeOf(store, loop)?.size?.height).toBeGreaterThanOrEqual(90 + 250 + 40);
+    store.getState().settle([loop]);
+    expect(nodeOf(store, loop)?.parentId).toBeUndefined();
+  });
+
+  it('connects a body that validation accepts, and refuses an edge crossing the frame', () => {
+    const { store, start, loop } = withLoop();
+    const first = store.getState().addNode('transform.set', { position: { x: 60, y: 100 } });
+    const last = store.getState().addNode('transform.set', { position: { x: 360, y: 100 } });
+    const after = store.getState().addNode('transform.set', { position: { x: 1200, y: 0 } });
+    const { connect } = store.getState();
+    connect({ source: start, sourcePort: 'main', target: loop });
+    connect({ source: loop, sourcePort: 'body', target: first });
+    connect({ source: first, sourcePort: 'main', target: last });
+    connect({ source: last, sourcePort: 'main', target: loop });
+    connect({ source: loop, sourcePort: 'done', target: after });
+    const { graph } = store.getState();
+    expect(graph.edges).toHaveLength(5);
+    expect(validateGraph(graph)).toEqual([]);
+    expect(store.getState().problems).toEqual([]);
+    connect({ source: first, sourcePort: 'main', target: after });
+    expect(store.getState().graph.edges).toHaveLength(5);
+    expect(connectionProblem(graph, { source: first, sourcePort: 'main', target: after })).toBe(
+      '"Set fields" is inside the loop "Loop over items": only the body\'s last node leaves its frame, connected back to "Loop over items"',
+    );
+  });
+
+  it('deletes a loop with everything in its frame, and undo brings all of it back', () => {
+    const { store, start, loop } = withLoop();
+    const inner = store.getState().addNode('flow.loop', { position: { x: 40, y: 90 } });
+    const deep = store.getState().addNode('transform.set', { position: { x: 100, y: 220 } });
+    expect(nodeOf(store, deep)?.parentId).toBe(inner);
+    store.getState().connect({ source: start, sourcePort: 'main', target: loop });
+    store.getState().removeElements([loop], []);
+    expect(store.getState().graph.nodes.map((node) => node.id)).toEqual([start]);
+    expect(store.getState().graph.edges).toEqual([]);
+    store.getState().undo();
+    expect(store.getState().graph.nodes.map((node) => node.id)).toEqual([start, loop, inner, deep]);
+  });
+
+  it('copies a loop with its body, and pastes a body node into the frame it lands in', () => {
+    const { store, loop } = withLoop();
+    const body = store.getState().addNode('transform.set', { position: { x: 100, y: 100 } });
+    store.getState().select([loop]);
+    const copies = store.getState().duplicate();
+    expect(copies).toHaveLength(2);
+    const [loopCopy, bodyCopy] = copies.map((id) => nodeOf(store, id));
+    expect(loopCopy?.parentId).toBeUndefined();
+    expect(loopCopy?.position).toEqual({ x: 40, y: 40 });
+    expect(bodyCopy).toMatchObject({ parentId: loopCopy?.id, position: { x: 100, y: 100 } });
+    // A body node on its own: copied at its canvas place, pasted where the pointer is.
+    store.getState().select([body]);
+    store.getState().copy();
+    store.getState().setPointer({ x: 2000, y: 2000 });
+    const [outside] = store.getState().paste();
+    expect(nodeOf(store, outside as string)?.parentId).toBeUndefined();
+    store.getState().setPointer({ x: 200, y: 150 });
+    const [inside] = store.getState().paste();
+    expect(nodeOf(store, inside as string)?.parentId).toBe(loop);
+    // Duplicated, a body node stays in its frame.
+    store.getState().select([body]);
+    const [twin] = store.getState().duplicate();
+    expect(nodeOf(store, twin as string)).toMatchObject({ parentId: loop, position: { x: 140, y: 140 } });
+  });
+});

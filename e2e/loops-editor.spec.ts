@@ -1,0 +1,183 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, screenshotPath, test } from './fixtures.ts';
+
+/**
+ * Loops on the canvas, through the browser only: a loop is a frame, a node dropped into it joins
+ * its body, the body is connected from the frame's inner "each item" port and back to its "result"
+ * port, and the server accepts the result as a version. Workflow names are this spec's own (the
+ * specs share one server).
+ */
+
+const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
+const frame = (page: Page, name: string) => page.getByTestId(`loop-${name}`);
+
+async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('editor-canvas'), { targetPosition: { x, y } });
+}
+
+/** Draws an edge from one handle to another with the mouse, as a person does. */
+async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('handle not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+const handle = (owner: Locator, kind: 'source' | 'target', id?: string) =>
+  owner.locator(`.react-flow__handle.${kind}${id ? `[data-handleid="${id}"]` : ''}`);
+
+async function createWorkflow(page: Page, name: string, graph: unknown): Promise<string> {
+  const created = await page.request.post('/api/v1/workflows', { data: { name, graph } });
+  expect(created.status()).toBe(201);
+  return ((await created.json()) as { id: string }).id;
+}
+
+test('builds a loop on the canvas: a node dropped in its frame is its body, and the version is accepted', async ({
+  page,
+}) => {
+  const id = await createWorkflow(page, 'Loops editor: build a loop', { nodes: [], edges: [] });
+  await page.goto(`/workflows/${id}`);
+  // Room for the frame: the settings panel folds away (remembered in this browser only).
+  await page.getByRole('button', { name: 'Hide the node settings' }).click();
+  await dragFromPalette(page, 'trigger.manual', 140, 200);
+  await dragFromPalette(page, 'flow.loop', 400, 140);
+  const loop = frame(page, 'Loop over items');
+  await expect(loop).toBeVisible();
+  await expect(loop).toContainText('Each ofinput· one at a time');
+
+  // Dropped inside the frame's body area, the Set node joins the loop's body.
+  const box = await loop.boundingBox();
+  if (!box) throw new Error('frame not visible');
+  const canvas = await page.getByTestId('editor-canvas').boundingBox();
+  if (!canvas) throw new Error('canvas not visible');
+  await dragFromPalette(page, 'transform.set', box.x - canvas.x + 240, box.y - canvas.y + 150);
+  const set = node(page, 'Set fields');
+  await expect(set).toBeVisible();
+  const inFrame = page.locator('.react-flow__node[data-id="set_fields"]');
+  await expect(inFrame).toHaveAttribute('data-id', 'set_fields');
+
+  await drag(page, handle(node(page, 'Manual trigger'), 'source'), handle(loop, 'target', 'in'));
+  await drag(page, handle(loop, 'source', 'body'), handle(set, 'target'));
+  await drag(page, handle(set, 'source'), handle(loop, 'target', 'return'));
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+  await expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
+
+  // The draft the server holds: the Set node inside the loop, the body closed.
+  const draft = (await (await page.request.get(`/api/v1/workflows/${id}/draft`)).json()) as {
+    graph: {
+      nodes: Array<{ id: string; parentId?: string }>;
+      edges: Array<{ source: string; sourcePort: string; target: string }>;
+    };
+    problems: unknown[];
+  };
+  expect(draft.graph.nodes.find((candidate) => candidate.id === 'set_fields')?.parentId).toBe('loop_over_items');
+  expect(draft.graph.edges.map((edge) => `${edge.source}.${edge.sourcePort}→${edge.target}`).sort()).toEqual([
+    'loop_over_items.body→set_fields',
+    'manual_trigger.main→loop_over_items',
+    'set_fields.main→loop_over_items',
+  ]);
+  await page.screenshot({ path: screenshotPath('loop-editor-built') });
+
+  await page.getByRole('button', { name: 'Save version' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save version' });
+  await dialog.getByRole('button', { name: 'Save version' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
+
+  // Dragged out of the frame by its title, the node leaves the body: the editor then says what is wrong.
+  const grip = await set.boundingBox();
+  if (!grip) throw new Error('node not visible');
+  await page.mouse.move(grip.x + 40, grip.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(grip.x + 40, grip.y + 420, { steps: 10 });
+  await page.mouse.up();
+  await page
+    .getByRole('button', { name: /problem/i })
+    .first()
+    .click();
+  await expect(
+    page.getByText(/only the body's last node leaves its frame|is not inside "Loop over items"/).first(),
+  ).toBeVisible();
+});
+
+test('opens a workflow with a body of three nodes and a nested loop, each node inside its frame', async ({ page }) => {
+  const at = (x: number, y: number) => ({ x, y });
+  const set = (
+    id: string,
+    name: string,
+    position: { x: number; y: number },
+    parentId: string | null,
+    value: string,
+  ) => ({
+    id,
+    type: 'transform.set',
+    name,
+    position,
+    ...(parentId ? { parentId } : {}),
+    config: { fields: [{ path: 'value', value }] },
+  });
+  const id = await createWorkflow(page, 'Loops editor: nested frames', {
+    nodes: [
+      { id: 'start', type: 'trigger.manual', name: 'Start', position: at(0, 180), config: {} },
+      {
+        id: 'orders',
+        type: 'flow.loop',
+        name: 'Each order',
+        position: at(320, 60),
+        size: { width: 1180, height: 520 },
+        config: { items: '{{ input.orders }}', concurrency: 5, onItemError: 'skip' },
+      },
+      set('fetch', 'Fetch order', at(70, 110), 'orders', '{{ item.id }}'),
+      {
+        id: 'lines',
+        type: 'flow.loop',
+        name: 'Each line',
+        position: at(360, 90),
+        parentId: 'orders',
+        size: { width: 420, height: 220 },
+        config: { items: '{{ steps["Fetch order"].output.value }}' },
+      },
+      set('price', 'Price line', at(110, 100), 'lines', '{{ item.sku }}'),
+      set('total', 'Order total', at(880, 110), 'orders', '{{ steps["Each line"].output }}'),
+      set('report', 'Report', at(1600, 180), null, '{{ steps["Each order"].output }}'),
+    ],
+    edges: [
+      { id: 'e1', source: 'start', sourcePort: 'main', target: 'orders' },
+      { id: 'e2', source: 'orders', sourcePort: 'body', target: 'fetch' },
+      { id: 'e3', source: 'fetch', sourcePort: 'main', target: 'lines' },
+      { id: 'e4', source: 'lines', sourcePort: 'body', target: 'price' },
+      { id: 'e5', source: 'price', sourcePort: 'main', target: 'lines' },
+      { id: 'e6', source: 'lines', sourcePort: 'done', target: 'total' },
+      { id: 'e7', source: 'total', sourcePort: 'main', target: 'orders' },
+      { id: 'e8', source: 'orders', sourcePort: 'done', target: 'report' },
+    ],
+  });
+  await page.setViewportSize({ width: 1920, height: 1000 });
+  await page.goto(`/workflows/${id}`);
+  await page.getByRole('button', { name: 'Hide the node settings' }).click();
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  const outer = frame(page, 'Each order');
+  const inner = frame(page, 'Each line');
+  await expect(outer).toContainText('Each ofinput.orders· 5 at once · skips failed items');
+  await expect(inner).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(8);
+  // Each body node is drawn inside its frame.
+  const within = async (child: Locator, parent: Locator) => {
+    const c = await child.boundingBox();
+    const p = await parent.boundingBox();
+    if (!c || !p) throw new Error('not visible');
+    expect(c.x).toBeGreaterThan(p.x);
+    expect(c.y).toBeGreaterThan(p.y);
+    expect(c.x + c.width).toBeLessThan(p.x + p.width);
+    expect(c.y + c.height).toBeLessThan(p.y + p.height);
+  };
+  await within(node(page, 'Fetch order'), outer);
+  await within(inner, outer);
+  await within(node(page, 'Price line'), inner);
+  await within(node(page, 'Order total'), outer);
+  await expect(page.getByTestId('problems-none')).toBeVisible();
+  await page.screenshot({ path: screenshotPath('loop-editor-nested') });
+});
