@@ -23,10 +23,15 @@ export interface LoopFrameData extends WorkflowNodeData {
 export type LoopFlowNode = Node<LoopFrameData, 'loop'>;
 
 /**
- * What a page adds to a loop's header (the execution page: iteration counts and the picker of
- * which item's steps the frame shows). Read-only canvases of versions provide nothing.
+ * What a page adds to a loop's header (the execution page: how the items went, in place of the
+ * loop's summary, and the picker of which item's steps the frame shows). Editors and read-only
+ * canvases of versions provide nothing.
  */
-export const LoopFrameSlotContext = createContext<((loopId: string) => ReactNode) | null>(null);
+export interface LoopFrameExtras {
+  readonly line?: ReactNode;
+  readonly control?: ReactNode;
+}
+export const LoopFrameSlotContext = createContext<((loopId: string) => LoopFrameExtras | undefined) | null>(null);
 
 /**
  * The header's line about the loop: its list (the expression without its braces) and how it runs,
@@ -45,7 +50,7 @@ const portLabel = 'pointer-events-none absolute text-[10px] font-semibold upperc
 function LoopFrameView({ id, data, selected }: NodeProps<LoopFlowNode>) {
   const types = useNodeTypesContext();
   const type = types.get(data.type);
-  const slot = useContext(LoopFrameSlotContext);
+  const extras = useContext(LoopFrameSlotContext)?.(id);
   const problems = data.problems ?? [];
   const status = data.status ? statusStyle[data.status] : undefined;
   const StatusIcon = status?.icon;
@@ -86,15 +91,17 @@ function LoopFrameView({ id, data, selected }: NodeProps<LoopFlowNode>) {
           ) : (
             <div className="truncate text-sm font-semibold text-slate-900">{data.name}</div>
           )}
-          <div className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500">
-            <span className="shrink-0">Each of</span>
-            <code className="min-w-0 truncate rounded bg-slate-100 px-1 py-px font-mono text-[11px] text-slate-700">
-              {summary.list}
-            </code>
-            <span className="shrink-0 truncate">· {summary.pace}</span>
-          </div>
+          {extras?.line ?? (
+            <div className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500">
+              <span className="shrink-0">Each of</span>
+              <code className="min-w-0 truncate rounded bg-slate-100 px-1 py-px font-mono text-[11px] text-slate-700">
+                {summary.list}
+              </code>
+              <span className="shrink-0 truncate">· {summary.pace}</span>
+            </div>
+          )}
         </div>
-        {slot?.(id)}
+        {extras?.control}
         {StatusIcon && (
           <StatusIcon
             className={`size-4 shrink-0 ${data.status === 'running' ? 'animate-spin text-blue-600' : data.status === 'failed' ? 'text-red-600' : data.status === 'succeeded' ? 'text-emerald-600' : 'text-slate-400'}`}

@@ -368,4 +368,23 @@ describe('editor store: loop frames', () => {
     const [twin] = store.getState().duplicate();
     expect(nodeOf(store, twin as string)).toMatchObject({ parentId: loop, position: { x: 140, y: 140 } });
   });
+
+  it('tidies a body inside its frame, left to right, and sizes the frame to hold it', async () => {
+    const { store, start, loop } = withLoop();
+    const first = store.getState().addNode('transform.set', { position: { x: 400, y: 150 } });
+    const second = store.getState().addNode('transform.set', { position: { x: 60, y: 100 } });
+    store.getState().connect({ source: start, sourcePort: 'main', target: loop });
+    store.getState().connect({ source: loop, sourcePort: 'body', target: first });
+    store.getState().connect({ source: first, sourcePort: 'main', target: second });
+    store.getState().connect({ source: second, sourcePort: 'main', target: loop });
+    store.getState().applyLayout(await layoutGraph(store.getState().graph, types));
+    const a = nodeOf(store, first);
+    const b = nodeOf(store, second);
+    const frame = nodeOf(store, loop);
+    expect(a?.parentId).toBe(loop);
+    expect(a?.position.x).toBeLessThan(b?.position.x ?? 0);
+    expect(a?.position.y).toBeGreaterThanOrEqual(56);
+    expect((b?.position.x ?? 0) + 224).toBeLessThan(frame?.size?.width ?? 0);
+    expect(nodeOf(store, start)?.position.x).toBeLessThan(frame?.position.x ?? 0);
+  });
 });

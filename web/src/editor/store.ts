@@ -89,7 +89,7 @@ export interface EditorActions {
   undo(): void;
   redo(): void;
   /** Replaces every position at once (auto-layout) as one undoable step. */
-  applyLayout(positions: ReadonlyMap<string, { x: number; y: number }>): void;
+  applyLayout(positions: ReadonlyMap<string, { x: number; y: number; size?: { width: number; height: number } }>): void;
   /** Replaces the graph without history (a reload from the server). */
   reset(graph: Graph): void;
   /** The server's problems of `graph` (the one it was sent; by default the graph as it is now). */
@@ -352,7 +352,17 @@ export function createEditorStore(
       },
 
       applyLayout(positions) {
-        commit(movePositions(get().graph, positions));
+        const moved = movePositions(get().graph, positions);
+        const sized = {
+          ...moved,
+          nodes: moved.nodes.map((node) => {
+            const size = positions.get(node.id)?.size;
+            return size && (size.width !== node.size?.width || size.height !== node.size?.height)
+              ? { ...node, size }
+              : node;
+          }),
+        };
+        commit(sized.nodes.some((node, index) => node !== moved.nodes[index]) ? sized : moved);
       },
 
       reset(graph) {
