@@ -80,6 +80,10 @@ function LoopFrameView({ id, data, selected }: NodeProps<LoopFlowNode>) {
           handleClassName="!size-2.5 !rounded-sm"
         />
       )}
+      {extras?.control && (
+        // A tab on the frame's top edge: the header keeps its room for the loop's name and numbers.
+        <div className="absolute right-3 bottom-full mb-1.5">{extras.control}</div>
+      )}
       <div
         className="loop-frame-header flex cursor-grab items-center gap-2.5 rounded-t-xl border-b border-accent-100 bg-white px-3"
         style={{ height: FRAME_HEADER }}
@@ -101,7 +105,6 @@ function LoopFrameView({ id, data, selected }: NodeProps<LoopFlowNode>) {
             </div>
           )}
         </div>
-        {extras?.control}
         {StatusIcon && (
           <StatusIcon
             className={`size-4 shrink-0 ${data.status === 'running' ? 'animate-spin text-blue-600' : data.status === 'failed' ? 'text-red-600' : data.status === 'succeeded' ? 'text-emerald-600' : 'text-slate-400'}`}

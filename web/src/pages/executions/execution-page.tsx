@@ -122,7 +122,10 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
       </div>
       {execution.error !== null && execution.error !== undefined && <RunError error={execution.error} />}
 
-      <div className="mb-6 flex h-[30rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      {/* Loop frames hold whole bodies: the canvas gets the room to show an item's steps readably. */}
+      <div
+        className={`mb-6 flex overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm ${view.frames.loops.length > 0 ? 'h-[38rem]' : 'h-[30rem]'}`}
+      >
         <div className="relative min-w-0 flex-1" data-testid="execution-canvas">
           {execution.graph ? (
             <LoopFrameSlotContext.Provider value={loopExtras}>

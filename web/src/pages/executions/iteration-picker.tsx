@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { ChevronLeft, ChevronRight } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Filter } from 'lucide-react';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { IterationCounts } from '../../api/loop-routes.ts';
 import { executionQueries } from '../../api/queries/executions.ts';
@@ -7,7 +7,7 @@ import { statusStyle } from '../../components/status-badge.tsx';
 import type { LoopView } from './use-iteration-view.ts';
 
 /** "120 items · 118 ✓ · 1 failed · 1 skipped": how a loop's items went, in a loop's header and the step list. */
-export function IterationTally({ counts }: { counts: IterationCounts }) {
+export function IterationTally({ counts, wrap = false }: { counts: IterationCounts; wrap?: boolean }) {
   const part = (value: number, label: string, className: string) =>
     value > 0 && (
       <span className={`tabular-nums ${className}`}>
@@ -16,7 +16,7 @@ export function IterationTally({ counts }: { counts: IterationCounts }) {
     );
   return (
     <span
-      className="flex flex-wrap items-center gap-x-2 whitespace-nowrap text-[11px] font-medium text-slate-500"
+      className={`flex min-w-0 items-center gap-x-2 whitespace-nowrap text-[11px] font-medium text-slate-500 ${wrap ? 'flex-wrap' : 'overflow-hidden'}`}
       data-testid="iteration-counts"
     >
       <span className="tabular-nums">
@@ -145,7 +145,10 @@ export function IterationPicker({
         <ChevronRight className="size-4" aria-hidden />
       </button>
       {StatusIcon && (
-        <span title={status?.label} className="flex items-center">
+        <span
+          title={`Item ${index + 1}: ${status?.label}`}
+          className="flex items-center border-l border-slate-200 pl-1.5"
+        >
           <StatusIcon
             className={`size-4 ${shown?.status === 'failed' ? 'text-red-600' : shown?.status === 'succeeded' ? 'text-emerald-600' : shown?.status === 'running' ? 'animate-spin text-blue-600' : 'text-slate-400'}`}
             aria-label={`Item ${index + 1}: ${status?.label}`}
@@ -158,8 +161,9 @@ export function IterationPicker({
           aria-pressed={failedOnly}
           onClick={() => setFailedOnly(!failedOnly)}
           title="Step through the failed items only"
-          className={`ml-0.5 whitespace-nowrap rounded-full px-2 py-0.5 text-[11px] font-medium ${failedOnly ? 'bg-red-600 text-white' : 'bg-red-50 text-red-700 hover:bg-red-100'}`}
+          className={`ml-1 flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-[11px] font-medium ${failedOnly ? 'bg-red-600 text-white' : 'bg-red-50 text-red-700 hover:bg-red-100'}`}
         >
+          <Filter className="size-3" aria-hidden />
           Failed only
         </button>
       )}

@@ -50,7 +50,11 @@ export function StepList({
                     {step?.scope ? ` · ${describeScope(step.scope)}` : ''}
                     {step && step.attempt > 1 ? ` · ${step.attempt} attempts` : ''}
                   </span>
-                  {step?.iterations && <IterationTally counts={step.iterations} />}
+                  {step?.iterations && (
+                    <span className="mt-0.5 block">
+                      <IterationTally counts={step.iterations} wrap />
+                    </span>
+                  )}
                 </span>
                 {step ? (
                   <span className="flex shrink-0 flex-col items-end gap-0.5">
