@@ -94,13 +94,28 @@ test('builds a loop on the canvas: a node dropped in its frame is its body, and 
   await page.mouse.down();
   await page.mouse.move(grip.x + 40, grip.y + 420, { steps: 10 });
   await page.mouse.up();
-  await page
-    .getByRole('button', { name: /problem/i })
-    .first()
-    .click();
-  await expect(
-    page.getByText(/only the body's last node leaves its frame|is not inside "Loop over items"/).first(),
-  ).toBeVisible();
+  // Out of the frame, it is no longer the body's start and end: those edges go (one undo brings them back).
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  const problems = page.getByRole('button', { name: /problem/i }).first();
+  await problems.click();
+  await expect(page.getByText('has no body: connect its body port to the first node inside its frame')).toBeVisible();
+  await problems.click();
+
+  // Dragged back, the frame lights up while the node is over it, and the node joins the body again.
+  const away = await set.boundingBox();
+  if (!away) throw new Error('node not visible');
+  await page.mouse.move(away.x + 40, away.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(away.x + 40, away.y - 400, { steps: 10 });
+  await expect(loop).toHaveAttribute('data-dropping', 'true');
+  await page.screenshot({ path: screenshotPath('loop-editor-drop-target') });
+  await page.mouse.up();
+  await expect(loop).not.toHaveAttribute('data-dropping', 'true');
+  // Undo twice (the drag back, the drag out): the body is whole again.
+  await page.keyboard.press('ControlOrMeta+z');
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+  await expect(page.getByTestId('problems-none')).toBeVisible();
 });
 
 test('opens a workflow with a body of three nodes and a nested loop, each node inside its frame', async ({ page }) => {

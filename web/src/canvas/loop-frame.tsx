@@ -18,6 +18,8 @@ import { NameInput, type WorkflowNodeData } from './workflow-node.tsx';
 export interface LoopFrameData extends WorkflowNodeData {
   /** The editor lets the frame be resized; read-only canvases do not. */
   readonly resizable?: boolean;
+  /** A node being dragged would join this frame's body if dropped now. */
+  readonly dropping?: boolean;
 }
 
 export type LoopFlowNode = Node<LoopFrameData, 'loop'>;
@@ -54,22 +56,25 @@ function LoopFrameView({ id, data, selected }: NodeProps<LoopFlowNode>) {
   const problems = data.problems ?? [];
   const status = data.status ? statusStyle[data.status] : undefined;
   const StatusIcon = status?.icon;
-  const border = status
-    ? `ring-2 ${status.ring}`
-    : problems.length > 0
-      ? 'ring-1 ring-red-300'
-      : selected
-        ? 'ring-2 ring-accent-500'
-        : 'ring-1 ring-indigo-200';
+  const border = data.dropping
+    ? 'ring-2 ring-accent-500 ring-offset-2'
+    : status
+      ? `ring-2 ${status.ring}`
+      : problems.length > 0
+        ? 'ring-1 ring-red-300'
+        : selected
+          ? 'ring-2 ring-accent-500'
+          : 'ring-1 ring-indigo-200';
   const summary = loopSummary(data.config);
   const bodyMiddle = `calc(${FRAME_HEADER}px + (100% - ${FRAME_HEADER}px) / 2)`;
 
   return (
     <div
-      className={`relative h-full w-full rounded-xl bg-accent-50/40 shadow-sm ${border}`}
+      className={`relative h-full w-full rounded-xl shadow-sm ${data.dropping ? 'bg-accent-50' : 'bg-accent-50/40'} ${border}`}
       data-testid={`loop-${data.name}`}
       data-status={data.status}
       data-problems={problems.length || undefined}
+      data-dropping={data.dropping || undefined}
     >
       {data.resizable && (
         <NodeResizer

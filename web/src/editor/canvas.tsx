@@ -23,6 +23,7 @@ import { NodeRenameContext } from '../canvas/workflow-node.tsx';
 import { useIdle } from '../lib/use-idle.ts';
 import { ConnectionHint, useRefusedConnectionNotice } from './connection-hint.tsx';
 import { fitViewOptions, MIN_FIT_ZOOM } from './fit.ts';
+import { absolutePosition, frameAt, handlePoint } from './frames.ts';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
@@ -101,6 +102,7 @@ interface CachedNode {
   width: number | undefined;
   height: number | undefined;
   renaming: boolean;
+  dropping: boolean;
   flow: FlowNode;
 }
 
@@ -109,7 +111,12 @@ interface CachedNode {
  * decorations change, so React Flow (and the memoized node view) skip the others: dragging one
  * node in a 500-node workflow re-renders one node.
  */
-function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: boolean): FlowNode[] {
+function useFlowNodes(
+  statuses: Readonly<Record<string, string>>,
+  estimate: boolean,
+  /** The loop frame a dragged node would join if dropped now: it lights up. */
+  dropTarget: string | undefined,
+): FlowNode[] {
   const nodes = useEditor((state) => state.graph.nodes);
   const selectedIds = useEditor((state) => state.selectedNodeIds);
   const problems = useEditor((state) => state.problems);
@@ -140,6 +147,7 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
         width: measured[node.id]?.width,
         height: measured[node.id]?.height,
         renaming: renaming === node.id,
+        dropping: dropTarget === node.id,
       };
       const known = cache.current.get(node.id);
       if (
@@ -151,7 +159,8 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
         known.problems === entry.problems &&
         known.width === entry.width &&
         known.height === entry.height &&
-        known.renaming === entry.renaming
+        known.renaming === entry.renaming &&
+        known.dropping === entry.dropping
       ) {
         next.set(node.id, known);
         return known.flow;
@@ -162,7 +171,8 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
         known.source === node &&
         known.status === entry.status &&
         known.problems === entry.problems &&
-        known.renaming === entry.renaming
+        known.renaming === entry.renaming &&
+        known.dropping === entry.dropping
           ? known.flow.data
           : {
               type: node.type,
@@ -171,6 +181,7 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
               ...(entry.status ? { status: entry.status } : {}),
               ...(entry.problems ? { problems: messages.get(node.id) } : {}),
               ...(entry.renaming ? { renaming: true } : {}),
+              ...(entry.dropping ? { dropping: true } : {}),
             };
       const measuredSize =
         entry.width !== undefined && entry.height !== undefined
@@ -210,7 +221,7 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
     });
     cache.current = next;
     return result;
-  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate, types]);
+  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate, types, dropTarget]);
 }
 
 function useFlowEdges(): Edge[] {
@@ -276,7 +287,8 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
     ),
   );
   // A graph fitted on open must be measured whole first; one opened at a place draws only what is in view.
-  const nodes = useFlowNodes(statuses, opening !== 'fit');
+  const [dropTarget, setDropTarget] = useState<string | undefined>();
+  const nodes = useFlowNodes(statuses, opening !== 'fit', dropTarget);
   const edges = useFlowEdges();
   const empty = useEditor((state) => state.graph.nodes.length === 0);
   // The minimap draws every node, where the canvas draws those in view: it comes once the canvas
@@ -340,6 +352,20 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
     [store],
   );
 
+  /** The frame the first dragged node (not carried by its own frame) would join: what `settle` will decide. */
+  const frameUnder = useCallback(
+    (ids: readonly string[]) => {
+      const { graph, types } = store.getState();
+      const moving = new Set(ids);
+      const lead = graph.nodes.find((node) => moving.has(node.id) && !(node.parentId && moving.has(node.parentId)));
+      if (!lead) return undefined;
+      const point = handlePoint(lead, absolutePosition(graph, lead.id), types);
+      const frame = frameAt(graph, point, types, moving);
+      return frame !== lead.parentId ? frame : undefined;
+    },
+    [store],
+  );
+
   const onDrop = useCallback(
     (event: DragEvent) => {
       const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
@@ -400,7 +426,11 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
             onConnectEnd={refused.onConnectEnd}
             onNodeDragStart={() => store.getState().beginMove()}
             // Dropped into a loop's frame, a node joins its body; dragged out, it leaves it.
-            onNodeDragStop={(_, _node, dragged) => store.getState().settle(dragged.map((node) => node.id))}
+            onNodeDrag={(_, _node, dragged) => setDropTarget(frameUnder(dragged.map((node) => node.id)))}
+            onNodeDragStop={(_, _node, dragged) => {
+              setDropTarget(undefined);
+              store.getState().settle(dragged.map((node) => node.id));
+            }}
             onSelectionDragStop={(_, dragged) => store.getState().settle(dragged.map((node) => node.id))}
             onSelectionDragStart={() => store.getState().beginMove()}
             onNodeDoubleClick={(_, node) => store.getState().setRenaming(node.id)}

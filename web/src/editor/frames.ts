@@ -1,3 +1,4 @@
+import { crossingProblem, edgeRole, readFrames } from '../../../server/core/graph/loops.ts';
 import type { Graph, GraphNode } from '../api/types.ts';
 import { FRAME_HEADER, LOOP_DEFAULT_SIZE } from '../canvas/loop-frame-geometry.ts';
 import type { NodeTypes } from '../canvas/node-types.ts';
@@ -110,18 +111,39 @@ export function reparent(graph: Graph, nodeId: string, parentId: string | undefi
 /**
  * Puts each of `ids` into the frame it now stands in (after a drag, a drop or a paste): a node
  * moved into a frame joins its body, one moved out of every frame leaves it. Nodes whose frame
- * moves with them keep it.
+ * moves with them keep it. A node that changed frame loses the edges that would now cross a frame
+ * (taken out of a body, it is no longer the body's start or end): one undo brings them back.
  */
 export function settleInFrames(graph: Graph, ids: Iterable<string>, types: NodeTypes): Graph {
   const moving = new Set(ids);
+  const moved = new Set<string>();
   let next = graph;
   for (const id of moving) {
     const node = next.nodes.find((candidate) => candidate.id === id);
     if (!node || (node.parentId && moving.has(node.parentId))) continue;
     const point = handlePoint(node, absolutePosition(next, id), types);
-    next = reparent(next, id, frameAt(next, point, types, new Set([id])));
+    const placed = reparent(next, id, frameAt(next, point, types, new Set([id])));
+    if (placed !== next) moved.add(id);
+    next = placed;
   }
-  return next;
+  return moved.size === 0 ? next : withoutBrokenEdges(graph, next, moved, types);
+}
+
+/** `graph` without the edges of `moved` nodes that cross a frame now, or that were a body's return edge. */
+function withoutBrokenEdges(before: Graph, graph: Graph, moved: ReadonlySet<string>, types: NodeTypes): Graph {
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const frames = readFrames(byId, types.lookup);
+  const framesBefore = readFrames(new Map(before.nodes.map((node) => [node.id, node])), types.lookup);
+  const nameOf = (id: string) => byId.get(id)?.name ?? id;
+  const edges = graph.edges.filter((edge) => {
+    if (!moved.has(edge.source) && !moved.has(edge.target)) return true;
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source || !target) return true;
+    const lostReturn = edgeRole(edge, framesBefore) === 'return' && edgeRole(edge, frames) !== 'return';
+    return !lostReturn && !crossingProblem(edge, source, target, frames, nameOf);
+  });
+  return edges.length === graph.edges.length ? graph : { ...graph, edges };
 }
 
 /** Room kept between a frame's edge and the nodes inside it. */

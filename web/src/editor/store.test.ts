@@ -329,6 +329,17 @@ describe('editor store: loop frames', () => {
     expect(connectionProblem(graph, { source: first, sourcePort: 'main', target: after })).toBe(
       '"Set fields" is inside the loop "Loop over items": only the body\'s last node leaves its frame, connected back to "Loop over items"',
     );
+    // Taken out of the frame, the body's end is no longer its end: the edges now crossing the frame go.
+    store.getState().beginMove();
+    store.getState().move(new Map([[last, { x: 400, y: 700 }]]));
+    store.getState().settle([last]);
+    expect(store.getState().graph.edges.map((edge) => `${edge.source}.${edge.sourcePort}→${edge.target}`)).toEqual([
+      `${start}.main→${loop}`,
+      `${loop}.body→${first}`,
+      `${loop}.done→${after}`,
+    ]);
+    store.getState().undo();
+    expect(store.getState().graph).toBe(graph);
   });
 
   it('deletes a loop with everything in its frame, and undo brings all of it back', () => {
