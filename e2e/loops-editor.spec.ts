@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, screenshotPath, test } from './fixtures.ts';
+import { closeBody, dragFromPalette, drawEdge, dropIntoFrame, frame, handle, node } from './loop-canvas.ts';
 
 /**
  * Loops on the canvas, through the browser only: a loop is a frame, a node dropped into it joins
@@ -7,28 +8,6 @@ import { expect, screenshotPath, test } from './fixtures.ts';
  * port, and the server accepts the result as a version. Workflow names are this spec's own (the
  * specs share one server).
  */
-
-const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
-const frame = (page: Page, name: string) => page.getByTestId(`loop-${name}`);
-
-async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
-  await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('editor-canvas'), { targetPosition: { x, y } });
-}
-
-/** Draws an edge from one handle to another with the mouse, as a person does. */
-async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('handle not visible');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
-  await page.mouse.up();
-}
-
-const handle = (owner: Locator, kind: 'source' | 'target', id?: string) =>
-  owner.locator(`.react-flow__handle.${kind}${id ? `[data-handleid="${id}"]` : ''}`);
 
 async function createWorkflow(page: Page, name: string, graph: unknown): Promise<string> {
   const created = await page.request.post('/api/v1/workflows', { data: { name, graph } });
@@ -50,19 +29,12 @@ test('builds a loop on the canvas: a node dropped in its frame is its body, and 
   await expect(loop).toContainText('Each ofinput· one at a time');
 
   // Dropped inside the frame's body area, the Set node joins the loop's body.
-  const box = await loop.boundingBox();
-  if (!box) throw new Error('frame not visible');
-  const canvas = await page.getByTestId('editor-canvas').boundingBox();
-  if (!canvas) throw new Error('canvas not visible');
-  await dragFromPalette(page, 'transform.set', box.x - canvas.x + 240, box.y - canvas.y + 150);
+  await dropIntoFrame(page, 'transform.set', loop, 240, 150);
   const set = node(page, 'Set fields');
   await expect(set).toBeVisible();
-  const inFrame = page.locator('.react-flow__node[data-id="set_fields"]');
-  await expect(inFrame).toHaveAttribute('data-id', 'set_fields');
 
-  await drag(page, handle(node(page, 'Manual trigger'), 'source'), handle(loop, 'target', 'in'));
-  await drag(page, handle(loop, 'source', 'body'), handle(set, 'target'));
-  await drag(page, handle(set, 'source'), handle(loop, 'target', 'return'));
+  await drawEdge(page, handle(node(page, 'Manual trigger'), 'source'), handle(loop, 'target', 'in'));
+  await closeBody(page, loop, set, set);
   await expect(page.locator('.react-flow__edge')).toHaveCount(3);
   await expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
 
