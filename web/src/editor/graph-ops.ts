@@ -84,9 +84,14 @@ export function placeRightOf(graph: Graph, anchor: GraphNode | undefined): { x: 
   }
   const x = anchor.position.x + NODE_WIDTH + NODE_GAP_X;
   let y = anchor.position.y;
+  // Positions compare within one frame (inside a loop's frame they are relative to it).
+  const frame = anchor.parentId;
   const occupied = (candidate: number) =>
     graph.nodes.some(
-      (node) => Math.abs(node.position.x - x) < NODE_WIDTH && Math.abs(node.position.y - candidate) < 70,
+      (node) =>
+        node.parentId === frame &&
+        Math.abs(node.position.x - x) < NODE_WIDTH &&
+        Math.abs(node.position.y - candidate) < 70,
     );
   while (occupied(y)) y += 100;
   return { x, y };

@@ -398,4 +398,17 @@ describe('editor store: loop frames', () => {
     expect((b?.position.x ?? 0) + 224).toBeLessThan(frame?.size?.width ?? 0);
     expect(nodeOf(store, start)?.position.x).toBeLessThan(frame?.position.x ?? 0);
   });
+
+  it('adds a node picked in the palette beside the selected body node, in its frame, and after a selected loop', () => {
+    const { store, loop } = withLoop();
+    const first = store.getState().addNode('transform.set', { position: { x: 100, y: 120 } });
+    store.getState().select([first]);
+    const next = store.getState().addNode('action.http');
+    expect(nodeOf(store, next)).toMatchObject({ parentId: loop, position: { x: 100 + 224 + 96, y: 120 } });
+    expect(store.getState().graph.edges.at(-1)).toMatchObject({ source: first, target: next });
+    store.getState().select([loop]);
+    const after = store.getState().addNode('transform.set');
+    expect(nodeOf(store, after)?.parentId).toBeUndefined();
+    expect(store.getState().graph.edges.at(-1)).toMatchObject({ source: loop, sourcePort: 'done', target: after });
+  });
 });
