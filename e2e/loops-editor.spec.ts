@@ -167,4 +167,18 @@ test('opens a workflow with a body of three nodes and a nested loop, each node i
   await within(node(page, 'Order total'), outer);
   await expect(page.getByTestId('problems-none')).toBeVisible();
   await page.screenshot({ path: screenshotPath('loop-editor-nested') });
+
+  // Tidy up lays each body out inside its frame, left to right, and fits the frames around them.
+  await page.getByRole('button', { name: 'Tidy up (auto-layout)' }).click();
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
+  await expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
+  await within(node(page, 'Fetch order'), outer);
+  await within(inner, outer);
+  await within(node(page, 'Price line'), inner);
+  await within(node(page, 'Order total'), outer);
+  const left = async (locator: Locator) => (await locator.boundingBox())?.x ?? Number.NaN;
+  expect(await left(node(page, 'Fetch order'))).toBeLessThan(await left(inner));
+  expect(await left(inner)).toBeLessThan(await left(node(page, 'Order total')));
+  expect(await left(outer)).toBeLessThan(await left(node(page, 'Report')));
+  await page.screenshot({ path: screenshotPath('loop-editor-tidy') });
 });
