@@ -25,7 +25,7 @@ const Operation = z
 type Operation = z.output<typeof Operation>;
 
 /** Where an operation's result goes: its `as`, else the operation and the field, as n8n's Summarize names them. */
-export const resultName = (entry: Operation): string =>
+const resultName = (entry: Operation): string =>
   entry.as ?? (entry.field === undefined ? entry.operation : `${entry.operation}_${entry.field.replaceAll('.', '_')}`);
 
 export default defineNode({
