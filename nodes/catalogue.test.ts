@@ -22,6 +22,7 @@ const examples: Record<string, unknown> = {
   'transform.mergeByKey': { right: '{{ steps.Customers.output }}' },
   'action.http': { url: 'https://example.com' },
   'flow.delay': { amount: 1 },
+  'flow.wait': { mode: 'duration', amount: 5, unit: 'seconds' },
   'flow.merge': {},
 };
 

@@ -4,6 +4,7 @@ import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
+import waitNode from './flow/wait.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
 import dedupeNode from './lists/dedupe.node.ts';
 import filterNode from './lists/filter.node.ts';
@@ -42,6 +43,7 @@ export const catalogue = [
   mergeByKeyNode,
   httpNode,
   delayNode,
+  waitNode,
   mergeNode,
 ] as const satisfies readonly NodeDefinition[];
 

@@ -78,6 +78,16 @@ export interface PortsFromConfig {
   readonly field: string;
 }
 
+/**
+ * Output ports chosen by the value of one config field (a Wait's `mode`), as data like
+ * `PortsFromConfig`: `ports[value]` when the field holds one of its keys, else the type's `outputs`.
+ * Evaluated by `portsOf` in server/core/graph/ports.ts, for the editor and the engine alike.
+ */
+export interface PortsByConfigValue {
+  readonly field: string;
+  readonly ports: Readonly<Record<string, readonly string[]>>;
+}
+
 /** A top-level key of a config type: `outputsFrom.list` must name one (checked, not just a string). */
 type ConfigKey<Config> = Config extends object ? keyof Config & string : string;
 
@@ -110,6 +120,8 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
   readonly outputs?: readonly string[];
   /** More output ports named by the config (a Switch's cases), before `outputs`. */
   readonly outputsFrom?: PortsFromConfig & { readonly list: ConfigKey<z.output<Schema>> };
+  /** Ports chosen by a config field's value instead of `outputs` (a Wait: by its mode). */
+  readonly outputsBy?: PortsByConfigValue & { readonly field: ConfigKey<z.output<Schema>> };
   /** Only nodes that join branches accept more than one inbound edge. */
   readonly acceptsManyInputs?: boolean;
   /**

@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import type { StepRef } from '../../nodes/step.ts';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
 import type { Clock, Metrics } from '../core/engine/ports.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { MasterKey } from '../security/master-key.ts';
+import { resumeKey, resumeUrl } from '../security/resume-tokens.ts';
 import type { Store } from '../store/db.ts';
 import { DEFAULT_GROUP_COMMIT } from '../store/group-commit.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
@@ -13,6 +15,7 @@ import { authenticatedHttp } from './authenticated-http.ts';
 import { sendHttp } from './http.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
+import type { RunsPorts } from './runs.ts';
 import { createStepExecutor } from './step-execute.ts';
 import { createStepRunner } from './step-runner.ts';
 
@@ -32,6 +35,8 @@ export interface StepRunnerDeps {
   readonly sendHttp?: typeof sendHttp;
   /** Opens the credentials HTTP requests authenticate with. */
   readonly masterKey: MasterKey;
+  /** The address resume URLs start with (`PUBLIC_URL`, else this server's own). */
+  readonly publicUrl?: string;
   readonly random?: () => number;
   /** The process's clock unless a test moves time itself. */
   readonly clock?: Clock;
@@ -40,7 +45,11 @@ export interface StepRunnerDeps {
   readonly draining?: () => boolean;
 }
 
-/** A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool. */
+/**
+ * A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool,
+ * with the same ports as `runs` for the worker's other engine tasks (wait timers): one run store,
+ * so every engine write of the worker joins its group commit.
+ */
 export function workerStepRunner(deps: StepRunnerDeps) {
   // A worker groups its engine writes (a chain of pure steps stores its records in one commit).
   // A commit that fails loses writes some chains were told had succeeded: the worker stops taking
@@ -51,10 +60,12 @@ export function workerStepRunner(deps: StepRunnerDeps) {
   });
   const queue = new StepJobBatcher(deps.pgPool);
   const clock = deps.clock ?? systemClock;
-  return createStepRunner({
+  const events = new PgEventBus(queue);
+  const runs: RunsPorts = { runStore, jobs: queue, events, clock, graphs: deps.graphs };
+  const runStep = createStepRunner({
     runStore,
     queue,
-    events: new PgEventBus(queue),
+    events,
     clock,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     execute: createStepExecutor({
@@ -63,6 +74,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
       http: authenticatedHttp(deps.sendHttp ?? sendHttp, sqliteRepositories(deps.store).credentials, deps.masterKey),
       log: deps.log,
       clock,
+      ...(deps.publicUrl ? { resumeUrl: resumeUrls(deps.masterKey, deps.publicUrl) } : {}),
       ...(deps.random ? { random: deps.random } : {}),
     }),
     graphs: deps.graphs,
@@ -70,4 +82,11 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     log: deps.log,
     ...(deps.draining ? { draining: deps.draining } : {}),
   });
+  return Object.assign(runStep, { runs });
+}
+
+/** Resume URLs of callback waits, signed under the master key (server/security/resume-tokens.ts). */
+function resumeUrls(masterKey: MasterKey, publicUrl: string) {
+  const key = resumeKey(masterKey);
+  return (step: StepRef) => resumeUrl(key, publicUrl, step);
 }

@@ -17,8 +17,9 @@ import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
 import { sendHttp } from './http.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
-import { CREDENTIAL_TEST_TASK, STEP_TASK } from './queue.ts';
+import { CREDENTIAL_TEST_TASK, STEP_TASK, WAIT_TIMER_TASK } from './queue.ts';
 import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred, TestRuns, testRunSlots } from './slots.ts';
+import { fireWaitTimer } from './wait-timers.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
 export interface WorkerOptions {
@@ -33,6 +34,8 @@ export interface WorkerOptions {
   readonly pollIntervalMs?: number;
   readonly sendHttp?: StepRunnerDeps['sendHttp'];
   readonly masterKey: StepRunnerDeps['masterKey'];
+  /** The address resume URLs of callback waits start with. */
+  readonly publicUrl?: string;
   /** How long `stop` lets running steps finish before it releases them to other workers. */
   readonly drainMs?: number;
   /** Times the drain grace and the steps: the process's clock unless a test moves time itself. */
@@ -88,6 +91,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     workerId,
     log: options.log,
     masterKey: options.masterKey,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     draining: () => draining,
     clock,
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
@@ -157,6 +161,10 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
           canceled?.leave();
           if (test) testSteps--;
         }
+      },
+      [WAIT_TIMER_TASK]: async (payload) => {
+        // Resumes a suspended step when its time comes: a store transition and a queueing, no node runs.
+        await fireWaitTimer(runStep.runs, payload);
       },
       [CREDENTIAL_TEST_TASK]: (payload, helpers) => runConnectionTest(payload, connectionTests, helpers.abortSignal),
     },

@@ -142,6 +142,7 @@ describe('which steps claim first and which run inline', () => {
     'transform.mergeByKey': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
     'flow.delay': { claims: false, inline: true },
+    'flow.wait': { claims: false, inline: false },
     'flow.merge': { claims: false, inline: true },
   };
 

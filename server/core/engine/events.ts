@@ -19,7 +19,7 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run'),
     executionId: z.string(),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']),
+    status: z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled']),
     at: z.string(),
   }),
 ]);

@@ -8,14 +8,28 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * (`outputsFrom`, a Switch's cases), then the type's own `outputs`. Reads a draft's config as it
  * stands: entries that name no port yet are passed over, a name given twice counts once.
  */
-export function portsOf(type: Pick<GraphNodeType, 'outputs' | 'outputsFrom'>, config: unknown): readonly string[] {
-  if (!type.outputsFrom) return type.outputs;
+export function portsOf(
+  type: Pick<GraphNodeType, 'outputs' | 'outputsFrom' | 'outputsBy'>,
+  config: unknown,
+): readonly string[] {
+  const outputs = declaredPorts(type, config);
+  if (!type.outputsFrom) return outputs;
   const { list, field } = type.outputsFrom;
   const items = isRecord(config) ? config[list] : undefined;
   const named = (Array.isArray(items) ? items : [])
     .map((item) => (isRecord(item) ? item[field] : undefined))
     .filter((port): port is string => typeof port === 'string' && port !== '');
-  return [...new Set([...named, ...type.outputs])];
+  return [...new Set([...named, ...outputs])];
+}
+
+/** The type's own ports, or those its config's chosen value names (`outputsBy`, a Wait's mode). */
+function declaredPorts(type: Pick<GraphNodeType, 'outputs' | 'outputsBy'>, config: unknown): readonly string[] {
+  if (!type.outputsBy) return type.outputs;
+  const value = isRecord(config) ? config[type.outputsBy.field] : undefined;
+  return (
+    (typeof value === 'string' && Object.hasOwn(type.outputsBy.ports, value) && type.outputsBy.ports[value]) ||
+    type.outputs
+  );
 }
 
 /** A node's config as the rules see it: its problems, and its ports when they can be known. */
@@ -33,5 +47,5 @@ export function readConfig(type: GraphNodeType, config: unknown): ConfigReading 
   if (!type.config) return { issues: [], ports: portsOf(type, config) };
   const parsed = type.config.safeParse(config);
   if (parsed.success) return { issues: [], ports: portsOf(type, parsed.data) };
-  return { issues: parsed.error.issues, ports: type.outputsFrom ? undefined : type.outputs };
+  return { issues: parsed.error.issues, ports: type.outputsFrom || type.outputsBy ? undefined : type.outputs };
 }

@@ -17,7 +17,7 @@ import { type StepId, type StepKey, type StepRef, stepKey } from '../../../../no
 import type { ClaimDecision } from '../attempt.ts';
 import type { CompiledGraph } from '../compile.ts';
 import type { EngineEvent } from '../events.ts';
-import { executionKeyPrefix, type StepJobSpec, stepJobKey } from '../jobs.ts';
+import { executionKeyPrefix, jobKeyOf, type StepJobSpec } from '../jobs.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
 import type {
   Advance,
@@ -44,9 +44,10 @@ import type {
   StepResult,
   StoredAttempt,
   Wait,
+  WaitingStep,
 } from '../ports.ts';
 import { AlreadyRetried } from '../ports.ts';
-import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../records.ts';
+import { advanceExecution, claimAttempt, finishStep, hasEnded, type RunRecords, reconcileRun } from '../records.ts';
 import { retryDelayMs } from '../retry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -73,8 +74,11 @@ export interface MemoryStepRow {
 function toState(row: MemoryStepRow): StepState {
   switch (row.status) {
     case 'running':
-    case 'waiting':
       return { status: row.status, attempt: row.attempt };
+    case 'waiting':
+      return row.wait?.timer
+        ? { status: row.status, attempt: row.attempt, timerAt: row.wait.timer.at }
+        : { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -135,9 +139,23 @@ class MemoryRecords implements RunRecords {
     execution.startedAt = this.clock.nowIso();
   }
 
-  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+  suspendRun(executionId: string): boolean {
     const execution = this.executions.get(executionId);
     if (!execution || (execution.status !== 'queued' && execution.status !== 'running')) return false;
+    execution.status = 'waiting';
+    return true;
+  }
+
+  wakeRun(executionId: string): boolean {
+    const execution = this.executions.get(executionId);
+    if (execution?.status !== 'waiting') return false;
+    execution.status = 'running';
+    return true;
+  }
+
+  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+    const execution = this.executions.get(executionId);
+    if (!execution || hasEnded(execution.status)) return false;
     execution.status = status;
     execution.error = error ?? null;
     execution.finishedAt = this.clock.nowIso();
@@ -315,6 +333,14 @@ export class MemoryRunStore implements RunStore {
   async resumeWaiting(resumption: Resumption): Promise<Finished> {
     return finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.clock.nowIso());
   }
+  async waitingStep(step: StepRef): Promise<WaitingStep | undefined> {
+    const latest = this.records
+      .rowsOf(step.executionId)
+      .filter((row) => row.nodeId === step.nodeId && row.scope === step.scope)
+      .sort((a, b) => b.attempt - a.attempt)[0];
+    if (latest?.status !== 'waiting' || !latest.wait) return undefined;
+    return { attempt: latest.attempt, wait: latest.wait, output: latest.output };
+  }
   async settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
     return advanceExecution(this.records, graph, executionId, this.clock.nowIso());
   }
@@ -371,7 +397,7 @@ export class MemoryRunStore implements RunStore {
   }
   async unfinishedRuns(limit: number, after = ''): Promise<string[]> {
     return [...this.records.executions.values()]
-      .filter((execution) => (execution.status === 'queued' || execution.status === 'running') && execution.id > after)
+      .filter((execution) => !hasEnded(execution.status) && execution.id > after)
       .map((execution) => execution.id)
       .sort()
       .slice(0, limit);
@@ -445,7 +471,7 @@ export class MemoryStepQueue implements StepQueue {
   }
 
   async add(jobs: readonly StepJobSpec[], events: readonly EngineEvent[] = []): Promise<void> {
-    for (const spec of jobs) this.push(spec, stepJobKey(spec));
+    for (const spec of jobs) this.push(spec, jobKeyOf(spec));
     await this.events.publish(events);
   }
 
