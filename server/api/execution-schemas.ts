@@ -56,6 +56,15 @@ export const StepRun = z
     reused: z.boolean(),
     retryAt: z.string().nullable(),
     continueAt: z.string().nullable().describe('Set by a delay: its successors start no earlier than this'),
+    waitingFor: z
+      .object({
+        kind: z.string().describe('`time`, `callback`, `approval`, or another kind (a loop: its iterations)'),
+        until: z.string().nullable().describe('When time resumes it: the wait’s end, or its timeout'),
+        role: z.string().nullable().describe('An approval: the least role that may decide'),
+        title: z.string().nullable().describe('An approval: its title'),
+      })
+      .nullable()
+      .describe('What a `waiting` (suspended) step waits for; null for any other status'),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
@@ -118,6 +127,7 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
     reused: row.reused,
     retryAt: row.retryAt,
     continueAt: row.continueAt,
+    waitingFor: row.waitingFor ?? null,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: duration(row.startedAt, row.finishedAt),

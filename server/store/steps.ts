@@ -13,12 +13,26 @@ import type { stepRuns } from './schema.ts';
  * Steps are addressed by `StepRef` / `StepId` objects (nodes/step.ts), never by positional ids. Plain prepared SQL: this is the engine's hot path.
  * The row as people see it: `output_full` is the engine's working copy and is never read out.
  */
-export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull' | 'wait'>;
+export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull' | 'wait'> & {
+  /** What a suspended step waits for, as people see it (no secrets: a resume URL is not shown). */
+  waitingFor?: WaitingFor | null;
+};
+
+/** A summary of `step_runs.wait`: its kind, when its timer fires, and an approval's role and title. */
+export interface WaitingFor {
+  kind: string;
+  until: string | null;
+  role: string | null;
+  title: string | null;
+}
 type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, scope, attempt, status, input, output,
   output_port as outputPort, error, request, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
-  continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt`;
+  continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt,
+  case when wait is null then null else json_object('kind', json_extract(wait, '$.kind'),
+    'until', json_extract(wait, '$.timer.at'), 'role', json_extract(wait, '$.role'),
+    'title', json_extract(wait, '$.title')) end as waitingFor`;
 
 function toRow(raw: Record<string, unknown>): StepRunRow {
   return {
@@ -27,6 +41,7 @@ function toRow(raw: Record<string, unknown>): StepRunRow {
     output: fromJson(raw.output),
     error: fromJson(raw.error),
     request: fromJson(raw.request),
+    waitingFor: (fromJson(raw.waitingFor) as WaitingFor | null | undefined) ?? null,
     truncated: raw.truncated === 1,
     reused: raw.reused === 1,
   };
