@@ -560,7 +560,8 @@ export class WorkerCrash extends Error {
  * attempt), `fail!` (non-retryable), `crash` (its worker dies mid-step: nothing is stored, and the
  * job runs the same attempt again), `wait:<ms>` (succeeds by `main` and holds its successors back
  * for `ms`, as a delay does), `suspend` (stored `waiting` with `{ kind: 'test' }`, until a test
- * resumes it). A step without a script answers `ok`. Keys are `node` or
+ * resumes it), `timer:<ms>[:<port>]` (stored `waiting` with a timer due in `ms` that resumes it by
+ * `port`, as flow.wait does). A step without a script answers `ok`. Keys are `node` or
  * `node#scope`; the output of a successful step is its input with `{ <node id>: <attempt> }` added.
  */
 export type Script = Readonly<Record<string, string>>;
@@ -597,6 +598,12 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
         };
       }
       if (answer === 'suspend') return { status: 'waiting', wait: { kind: 'test' }, output: call.input };
+      if (answer.startsWith('timer:')) {
+        // Suspended until its timer job resumes it, by the port named after the delay (as flow.wait does).
+        const [, ms = '0', port = 'main'] = answer.split(':');
+        const at = new Date(clock.nowMs() + Number(ms)).toISOString();
+        return { status: 'waiting', wait: { kind: 'time', timer: { at, port } }, output: call.input };
+      }
       const port = answer.startsWith('ok:') ? answer.slice(3) : 'main';
       const input = call.input !== null && typeof call.input === 'object' ? call.input : {};
       const continueAt = answer.startsWith('wait:')
