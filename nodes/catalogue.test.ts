@@ -23,6 +23,7 @@ const examples: Record<string, unknown> = {
   'action.http': { url: 'https://example.com' },
   'flow.delay': { amount: 1 },
   'flow.merge': {},
+  'flow.subworkflow': { workflowId: 'wf-1' },
 };
 
 describe('catalogue', () => {

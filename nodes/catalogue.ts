@@ -4,6 +4,7 @@ import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
+import subworkflowNode from './flow/subworkflow.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
 import dedupeNode from './lists/dedupe.node.ts';
 import filterNode from './lists/filter.node.ts';
@@ -43,6 +44,7 @@ export const catalogue = [
   httpNode,
   delayNode,
   mergeNode,
+  subworkflowNode,
 ] as const satisfies readonly NodeDefinition[];
 
 export type CatalogueNode = (typeof catalogue)[number];

@@ -32,7 +32,7 @@ import type { StepJobSpec } from './jobs.ts';
 import type { PendingStep, PlannedStep, StepState } from './plan.ts';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test';
+export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test' | 'subworkflow';
 
 /** An execution as stored (the `executions` row). */
 export interface Execution {
@@ -49,9 +49,25 @@ export interface Execution {
   /** The first execution of its retry chain (null in rows older than the column: itself). */
   readonly retryChain: string | null;
   readonly createdBy: string | null;
+  /**
+   * A sub-workflow run (trigger `subworkflow`): the step attempt of its parent run that called it
+   * and waits for it (server/engine/subworkflows.ts). All null for a run nobody called.
+   */
+  readonly parentExecutionId: string | null;
+  readonly parentNodeId: string | null;
+  readonly parentScope: string | null;
+  readonly parentAttempt: number | null;
+  /** Sub-workflow calls above this run: 0 for a run nobody called (the depth limit counts these). */
+  readonly callDepth: number;
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+}
+
+/** The step attempt of a parent run that starts a sub-workflow run and waits for it. */
+export interface ParentStep extends StepId {
+  /** The parent run's depth + 1. */
+  readonly callDepth: number;
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -194,6 +210,8 @@ export interface NewExecution {
   /** The first execution of the retry chain this one continues; a first run starts its own. */
   readonly retryChain?: string | null;
   readonly createdBy?: string | null;
+  /** For a sub-workflow run: the step that calls it (at most one run per step attempt). */
+  readonly parent?: ParentStep;
   /**
    * Writes that must commit with the execution or not at all (a schedule slot's claim, a webhook
    * delivery's idempotency key): run in the insert's transaction, and throwing undoes the insert
@@ -268,6 +286,30 @@ export interface RunStore {
   unfinishedRuns(limit: number, after?: string): Promise<string[]>;
   /** What an unfinished run needs queued: its ready steps, due retries and attempts left running (invariant "reconcile at start"). */
   reconcile(graph: CompiledGraph, executionId: string): Promise<PendingStep[]>;
+}
+
+/**
+ * What sub-workflow calls need of the record beyond `RunStore` (server/engine/subworkflows.ts):
+ * the one child run per calling step attempt, the version a call reaches, and the children whose
+ * parents still wait. `SqliteRunStore` implements both.
+ */
+export interface ChildRunStore {
+  /** The run a step attempt started as its child, if any. */
+  childOfStep(step: StepId): Promise<Execution | undefined>;
+  /**
+   * Stores a sub-workflow run, `queued`, durably before answering: or answers the one the same
+   * step attempt stored before (unique per `parent`), so a step run twice starts one child.
+   */
+  createChild(values: NewExecution & { readonly parent: ParentStep }): Promise<Execution>;
+  /** The version a call runs: the workflow's published one or the numbered one, or why there is none. */
+  calleeVersion(
+    workflowId: string,
+    version: 'published' | number,
+  ): Promise<{ versionId: string; workflowName: string } | { problem: string }>;
+  /** Ended runs whose calling step still waits for them (a crash came between a child's end and its parent's resumption). */
+  endedChildrenAwaited(): Promise<string[]>;
+  /** Children of a run that have not ended (a canceled parent cancels them). */
+  unfinishedChildren(executionId: string): Promise<string[]>;
 }
 
 /** The run queue: one job per step attempt that needs one, keyed (invariant "job keys"). */
