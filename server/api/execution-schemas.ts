@@ -27,6 +27,10 @@ export const ExecutionSummary = z
       .string()
       .nullable()
       .describe('The run that retried this one (a run is retried once; retry the retry to go on)'),
+    parentExecutionId: z
+      .string()
+      .nullable()
+      .describe('For a sub-workflow run (trigger `subworkflow`): the run whose step called it'),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -59,10 +63,18 @@ export const StepRun = z
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
+    child: z
+      .object({ executionId: z.string(), status: z.enum(EXECUTION_STATUSES) })
+      .nullable()
+      .describe('The sub-workflow run this attempt started (a `flow.subworkflow` step); null otherwise'),
   })
   .meta({ id: 'StepRun' });
 
 export const ExecutionDetail = ExecutionSummary.extend({
+  parent: z
+    .object({ executionId: z.string(), workflowId: z.string(), workflowName: z.string(), nodeId: z.string() })
+    .nullable()
+    .describe('The run and step that called this one as a sub-workflow; null for a run nobody called'),
   triggerPayload: z.unknown(),
   graph: Graph.nullable().describe('The graph the run follows: its version’s, or the draft copy a test run keeps'),
   steps: z.array(StepRun),
@@ -77,6 +89,7 @@ type SummaryRow = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'parentExecutionId'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
@@ -95,6 +108,7 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
     error: row.error ?? null,
     retryOf: row.retryOf,
     retriedAs: row.retriedAs,
+    parentExecutionId: row.parentExecutionId,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -102,7 +116,7 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
   };
 }
 
-export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
+export function toStepRun(row: StepRunRow, child: z.output<typeof StepRun>['child'] = null): z.output<typeof StepRun> {
   return {
     id: row.id,
     nodeId: row.nodeId,
@@ -121,6 +135,7 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: duration(row.startedAt, row.finishedAt),
+    child,
   };
 }
 

@@ -87,6 +87,15 @@ describe('a sub-workflow step', () => {
       parentAttempt: 1,
       callDepth: 1,
     });
+    // How the execution answers link them (GET /executions/:id: `parent`, and each step's `child`).
+    expect(await engine.repos.executions.family(child?.id as string)).toEqual({
+      parent: { executionId: run.id, workflowId: run.workflowId, workflowName: 'Orders', nodeId: 'enrich' },
+      children: [],
+    });
+    expect(await engine.repos.executions.family(run.id)).toEqual({
+      parent: null,
+      children: [{ executionId: child?.id, status: 'succeeded', nodeId: 'enrich', scope: '', attempt: 1 }],
+    });
   });
 
   it('in start mode outputs the child’s execution id at once and does not wait for it', async () => {

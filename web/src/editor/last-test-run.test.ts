@@ -16,6 +16,7 @@ const summary: ExecutionSummary = {
   error: null,
   retryOf: null,
   retriedAs: null,
+  parentExecutionId: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:01.000Z',
@@ -40,6 +41,7 @@ const step = (nodeId: string, attempt: number, input: unknown, output: unknown):
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:00.100Z',
   durationMs: 100,
+  child: null,
 });
 
 //   start ──▶ lookup ──▶ compose
@@ -57,6 +59,7 @@ const graph: Graph = {
 
 const detail: ExecutionDetail = {
   ...summary,
+  parent: null,
   triggerPayload: { email: 'ada@example.com' },
   graph,
   steps: [
