@@ -25,6 +25,7 @@ import {
   variantIndex,
 } from './schema.ts';
 import { TimezoneField } from './timezone-field.tsx';
+import { WorkflowField, WorkflowVersionField } from './workflow-field.tsx';
 
 /**
  * A form for a node's config, rendered from its JSON Schema: exactly the shapes the catalogue
@@ -177,6 +178,22 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
         />
       );
       break;
+    case 'workflow':
+      control = <WorkflowField id={id} value={shown} invalid={invalid} onChange={(next) => onChange(path, next)} />;
+      break;
+    case 'workflow-version': {
+      const workflowId = props.siblings?.workflowId;
+      control = (
+        <WorkflowVersionField
+          id={id}
+          workflowId={typeof workflowId === 'string' ? workflowId : undefined}
+          value={shown}
+          invalid={invalid}
+          onChange={(next) => onChange(path, next)}
+        />
+      );
+      break;
+    }
     case 'enum':
       control = (
         <select
