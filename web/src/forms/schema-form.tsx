@@ -99,7 +99,8 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
   const kind = fieldKind(props.schema, root);
   const key = String(path[path.length - 1]);
   // A credential is picked by its name, so its field is not called an "ID".
-  const label = kind === 'credential' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
+  const label =
+    kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
   const messages = problems.get(problemKey(path)) ?? [];
   const description = typeof schema.description === 'string' ? schema.description : undefined;
   const id = useId();
