@@ -22,6 +22,7 @@ import {
 import { hasEnded } from '../core/engine/records.ts';
 import { StepReleased } from '../core/engine/released.ts';
 import { capErrorText, forDisplay } from './data-caps.ts';
+import { withErrorHandling } from './handled-failure.ts';
 
 /** What the step runner works with: the engine's ports (server/core/engine/ports.ts), nothing else. */
 export interface StepRunnerPorts {
@@ -203,7 +204,8 @@ export function createStepRunner(ports: StepRunnerPorts) {
       }
       metrics.count('steps');
       if (inline) metrics.count('inlineSteps');
-      const result = await this.execute(node, input, step, startedAt);
+      // A final failure its settings handle goes on by a port of its own (handled-failure.ts).
+      const result = withErrorHandling(node, input, await this.execute(node, input, step, startedAt));
       const after: Finished = await runs.finish({ step, graph, node, result, recording });
       if (!after.stored) {
         metrics.count('droppedResults');

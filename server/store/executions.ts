@@ -17,7 +17,7 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ENDED;
 type Sql = Database.Database;
 
 const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
-  status, error, retry_of as retryOf, retry_chain as retryChain, created_by as createdBy, created_at as createdAt, started_at as startedAt,
+  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, created_by as createdBy, created_at as createdAt, started_at as startedAt,
   finished_at as finishedAt`;
 
 function toRow(raw: Record<string, unknown>): ExecutionRow {
@@ -41,6 +41,8 @@ export function insertExecution(
     /** The first execution of the retry chain this one continues; a first run starts its own. */
     retryChain?: string | null;
     createdBy?: string | null;
+    /** For an error workflow's run: the failed run it reports (unique: one error run per failure). */
+    errorOf?: string | null;
   },
 ): ExecutionRow {
   if (values.retryOf) {
@@ -61,6 +63,7 @@ export function insertExecution(
     error: null,
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? id,
+    errorOf: values.errorOf ?? null,
     createdBy: values.createdBy ?? null,
     createdAt: nowIso(),
     startedAt: null,
@@ -69,8 +72,8 @@ export function insertExecution(
   prepared(
     sqlite,
     `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, retry_chain,
-       created_by, created_at)
-     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+       error_of, created_by, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
   ).run(
     row.id,
     row.workflowId,
@@ -80,6 +83,7 @@ export function insertExecution(
     toJson(row.triggerPayload),
     row.retryOf,
     row.retryChain,
+    row.errorOf,
     row.createdBy,
     row.createdAt,
   );

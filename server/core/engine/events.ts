@@ -11,12 +11,16 @@ export const EngineEvent = z.discriminatedUnion('type', [
     attempt: z.number().int(),
     /** `retrying`: the attempt failed and another one is scheduled. */
     status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'canceled', 'retrying']),
+    /** On a `failed` step: its node's settings handled the error, and the run goes on. */
+    handled: z.boolean().optional(),
     at: z.string(),
   }),
   z.object({
     type: z.literal('run'),
     executionId: z.string(),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']),
+    /** On a `failed` run: it ran past its time limit, so workers abort its running steps. */
+    reason: z.literal('time-limit').optional(),
     at: z.string(),
   }),
 ]);

@@ -5,11 +5,19 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
  * The latest attempt of one step (a node in a scope), as the engine needs it to decide what runs
  * next. `retrying` is a failed attempt with another one scheduled; `failed` is final. (`waiting`
  * is kept for a step suspended on something outside it: a wait, a sub-workflow, an approval.)
+ * A failure its node's settings handled (stored `failed`, marked handled) is `succeeded` here with
+ * `handled: true`: the run goes on from it by its port, and the run's outcome ignores it.
  */
 export type StepState =
   | { readonly status: 'running'; readonly attempt: number }
   | { readonly status: 'retrying'; readonly attempt: number; readonly retryAt: string }
-  | { readonly status: 'succeeded'; readonly attempt: number; readonly port: string; readonly continueAt?: string }
+  | {
+      readonly status: 'succeeded';
+      readonly attempt: number;
+      readonly port: string;
+      readonly continueAt?: string;
+      readonly handled?: true;
+    }
   | { readonly status: 'failed'; readonly attempt: number }
   | { readonly status: 'skipped' }
   | { readonly status: 'canceled' };

@@ -32,7 +32,8 @@ import type { StepJobSpec } from './jobs.ts';
 import type { PendingStep, PlannedStep, StepState } from './plan.ts';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test';
+/** `error`: a run of an error workflow, started by another workflow's failed run (or a test error). */
+export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test' | 'error';
 
 /** An execution as stored (the `executions` row). */
 export interface Execution {
@@ -48,6 +49,8 @@ export interface Execution {
   readonly retryOf: string | null;
   /** The first execution of its retry chain (null in rows older than the column: itself). */
   readonly retryChain: string | null;
+  /** For a run of an error workflow: the failed run it reports. */
+  readonly errorOf: string | null;
   readonly createdBy: string | null;
   readonly createdAt: string;
   readonly startedAt: string | null;
@@ -73,7 +76,17 @@ export type StepResult = (
       port: string;
       continueAt?: string;
     }
-  | { status: 'failed'; error: unknown; retryAt?: string }
+  | {
+      status: 'failed';
+      error: unknown;
+      retryAt?: string;
+      /**
+       * Set when the node's settings handle this final failure (`onError`: `continue` or
+       * `error-port`): the attempt is stored failed and marked handled, and the run goes on from it
+       * as from a success, by `port` with `output` (error-handling.ts).
+       */
+      handled?: HandledFailure;
+    }
 ) & {
   /**
    * The request an action sent (method, URL, headers, body), secrets masked and capped for people:
@@ -81,6 +94,14 @@ export type StepResult = (
    */
   request?: unknown;
 };
+
+/** How a handled failure leaves its node: by which port, with which output (capped like any output). */
+export interface HandledFailure {
+  readonly port: string;
+  readonly output: unknown;
+  /** The marker stored for people instead of an output over the size cap. */
+  readonly truncatedOutput?: unknown;
+}
 
 /** Why a run failed, as stored in `executions.error`. */
 export interface RunError {
@@ -166,6 +187,8 @@ export interface NewExecution {
   readonly retryOf?: string | null;
   /** The first execution of the retry chain this one continues; a first run starts its own. */
   readonly retryChain?: string | null;
+  /** For an error workflow's run: the failed run it reports (one error run per failure). */
+  readonly errorOf?: string | null;
   readonly createdBy?: string | null;
   /**
    * Writes that must commit with the execution or not at all (a schedule slot's claim, a webhook

@@ -39,6 +39,8 @@ export interface GraphNodeType {
   /** Ports its config names (a Switch's cases), before `outputs`. */
   readonly outputsFrom?: PortsFromConfig | undefined;
   readonly acceptsManyInputs: boolean;
+  /** False for a type whose error cannot be handled (Stop and error): its `onError` must stay `stop`. */
+  readonly errorSettings?: boolean;
   /**
    * The config's check: on the server each node's zod schema (its refinements included); in the
    * editor a check of the JSON Schema (schema-check.ts), which covers what JSON Schema can say and

@@ -16,6 +16,7 @@ import { NonRetryableError } from '../../../../nodes/errors.ts';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../../../nodes/step.ts';
 import type { ClaimDecision } from '../attempt.ts';
 import type { CompiledGraph } from '../compile.ts';
+import { retryPolicyOf } from '../error-handling.ts';
 import type { EngineEvent } from '../events.ts';
 import { executionKeyPrefix, type StepJobSpec, stepJobKey } from '../jobs.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
@@ -64,6 +65,8 @@ export interface MemoryStepRow {
   jobId: string | null;
   workerId: string | null;
   reused: boolean;
+  /** A failed attempt its node's settings handled: the run went on from it by `port` with `output`. */
+  handled: boolean;
 }
 
 function toState(row: MemoryStepRow): StepState {
@@ -78,6 +81,7 @@ function toState(row: MemoryStepRow): StepState {
         ...(row.continueAt ? { continueAt: row.continueAt } : {}),
       };
     case 'failed':
+      if (row.handled) return { status: 'succeeded', attempt: row.attempt, port: row.port ?? 'main', handled: true };
       return row.retryAt
         ? { status: 'retrying', attempt: row.attempt, retryAt: row.retryAt }
         : { status: 'failed', attempt: row.attempt };
@@ -215,12 +219,18 @@ const blankRow = (step: StepId): MemoryStepRow => ({
   jobId: null,
   workerId: null,
   reused: false,
+  handled: false,
 });
 
 const resultColumns = (result: StepResult): Partial<MemoryStepRow> =>
   result.status === 'succeeded'
     ? { status: 'succeeded', output: result.output, port: result.port, continueAt: result.continueAt ?? null }
-    : { status: 'failed', error: result.error, retryAt: result.retryAt ?? null };
+    : {
+        status: 'failed',
+        error: result.error,
+        retryAt: result.retryAt ?? null,
+        ...(result.handled ? { handled: true, output: result.handled.output, port: result.handled.port } : {}),
+      };
 
 /** The `RunStore` in memory (see the file's header). */
 export class MemoryRunStore implements RunStore {
@@ -268,7 +278,7 @@ export class MemoryRunStore implements RunStore {
       if (!row) continue;
       const key = stepKey(step.nodeId, step.scope);
       states.set(key, toState(row));
-      if (row.status === 'succeeded') outputs.set(key, structuredClone(row.output));
+      if (row.status === 'succeeded' || row.handled) outputs.set(key, structuredClone(row.output));
     }
     return { states, outputs };
   }
@@ -280,7 +290,10 @@ export class MemoryRunStore implements RunStore {
     for (const step of steps) {
       const row = this.records
         .rowsOf(executionId)
-        .find((each) => each.nodeId === step.nodeId && each.scope === step.scope && each.status === 'succeeded');
+        .find(
+          (each) =>
+            each.nodeId === step.nodeId && each.scope === step.scope && (each.status === 'succeeded' || each.handled),
+        );
       if (row) outputs.set(stepKey(step.nodeId, step.scope), structuredClone(row.output));
     }
     return outputs;
@@ -339,7 +352,7 @@ export class MemoryRunStore implements RunStore {
       createdBy,
     });
     for (const row of this.records.rowsOf(original.id)) {
-      if (row.status !== 'succeeded' && row.status !== 'skipped') continue;
+      if (row.status !== 'succeeded' && row.status !== 'skipped' && !row.handled) continue;
       this.records.rowsOf(execution.id).push({ ...row, attempt: 1, reused: true, retryAt: null });
     }
     return {
@@ -375,6 +388,7 @@ export class MemoryRunStore implements RunStore {
       error: null,
       retryOf: values.retryOf ?? null,
       retryChain: values.retryChain ?? id,
+      errorOf: values.errorOf ?? null,
       createdBy: values.createdBy ?? null,
       createdAt: this.clock.nowIso(),
       startedAt: null,
@@ -540,7 +554,7 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
       if (answer === 'crash') throw new WorkerCrash(`${name} crashed its worker`);
       if (answer.startsWith('fail')) {
         const error = answer === 'fail!' ? new NonRetryableError(`${name} failed`) : new Error(`${name} failed`);
-        const delay = retryDelayMs(node.definition.retry, step.attempt, error, () => 0.5);
+        const delay = retryDelayMs(retryPolicyOf(node), step.attempt, error, () => 0.5);
         return {
           status: 'failed',
           error: { name: error.name, message: error.message, retryable: delay !== undefined },
