@@ -140,6 +140,17 @@ export function createStepRunner(ports: StepRunnerPorts) {
         else jobs.push(step);
       }
       if (jobs.length > 0 || events.length > 0) this.enqueue(specsFor(this.execution.id, jobs), events);
+      if (events.some((event) => event.type === 'run' && event.status === 'failed')) this.reportFailure();
+    }
+
+    /**
+     * The run failed here: its error workflow, if its graph names one, is started by a job of its
+     * own (run-task.ts), queued once the failure is durable; this job completes only after it is.
+     */
+    reportFailure(): void {
+      if (this.graph.settings.errorWorkflowId === undefined) return;
+      const executionId = this.execution.id;
+      this.queued.push(runs.flush().then(() => queue.addRunJob({ kind: 'run-failed', executionId })));
     }
 
     /**
@@ -241,6 +252,14 @@ export function createStepRunner(ports: StepRunnerPorts) {
   return async function runStep(payload: unknown, jobId: string, abortSignal?: AbortSignal): Promise<void> {
     const job = StepJob.parse(payload);
     const execution = await runs.runForStep(job.executionId);
+    if (execution?.status === 'failed') {
+      // A job run again after its worker died between the failure's commit and the queueing of
+      // its report: queued again (keyed; the error workflow starts once per failure, `errorOf`).
+      const graph = await ports.graphs.forExecution(execution, (run) => runs.graphSource(run)).catch(() => undefined);
+      if (graph?.settings.errorWorkflowId !== undefined)
+        await queue.addRunJob({ kind: 'run-failed', executionId: execution.id });
+      return;
+    }
     if (!execution || hasEnded(execution.status)) return;
     let graph: CompiledGraph;
     try {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
-import { AlreadyRetried } from '../core/engine/ports.ts';
+import { AlreadyReported, AlreadyRetried } from '../core/engine/ports.ts';
 import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
@@ -50,6 +50,11 @@ export function insertExecution(
       | { id: string }
       | undefined;
     if (earlier) throw new AlreadyRetried(values.retryOf, earlier.id);
+  }
+  if (values.errorOf) {
+    // The unique index keeps this too; asked first so the caller hears it by name.
+    const reported = prepared(sqlite, 'select id from executions where error_of = ? limit 1').get(values.errorOf);
+    if (reported) throw new AlreadyReported(`run ${values.errorOf} already started its error workflow`);
   }
   const id = newId();
   const row = {
@@ -103,21 +108,26 @@ export interface ExecutionLabels {
   readonly workflowName: string;
   readonly versionNumber: number | null;
   readonly retriedAs: string | null;
+  /** Failed attempts its nodes' settings handled (the run went on from them): shown, not a failure. */
+  readonly handledErrors: number;
 }
 
 /** The run that retried `executions.id`, if any (at most one: see `retryOfExecution`). */
 // Written out: drizzle qualifies columns only in queries with joins, and the subquery needs the outer row's id.
 const retriedAs = sql<string | null>`(select r.id from executions r where r.retry_of = executions.id limit 1)`;
 
+/** How many of an execution's attempts were failures its nodes' settings handled (indexed by the step key). */
+const handledErrors = sql<number>`(select count(*) from step_runs s where s.execution_id = executions.id and s.handled = 1)`;
+
 export function getExecutionLabels(db: Db, id: string): ExecutionLabels {
   const row = db
-    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs })
+    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs, handledErrors })
     .from(executions)
     .innerJoin(workflows, eq(workflows.id, executions.workflowId))
     .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
     .where(eq(executions.id, id))
     .get();
-  return row ?? { workflowName: '', versionNumber: null, retriedAs: null };
+  return row ?? { workflowName: '', versionNumber: null, retriedAs: null, handledErrors: 0 };
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -239,6 +249,8 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       errorNodeName: errorField('$.nodeName'),
       retryOf: executions.retryOf,
       retriedAs,
+      errorOf: executions.errorOf,
+      handledErrors,
       createdAt: executions.createdAt,
       startedAt: executions.startedAt,
       finishedAt: executions.finishedAt,

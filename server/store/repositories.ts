@@ -252,6 +252,7 @@ export type ExecutionListItem = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'errorOf'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'

@@ -28,7 +28,7 @@ import type { StepId, StepKey, StepRef } from '../../../nodes/step.ts';
 import type { ClaimDecision } from './attempt.ts';
 import type { CompiledGraph, CompiledNode } from './compile.ts';
 import type { EngineEvent } from './events.ts';
-import type { StepJobSpec } from './jobs.ts';
+import type { RunJob, StepJobSpec } from './jobs.ts';
 import type { PendingStep, PlannedStep, StepState } from './plan.ts';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
@@ -177,6 +177,11 @@ export class AlreadyRetried extends Error {
   }
 }
 
+/** A failed run's error workflow was started already (one error run per failure: `errorOf` is unique). */
+export class AlreadyReported extends Error {
+  override name = 'AlreadyReported';
+}
+
 /** A run to store. */
 export interface NewExecution {
   readonly workflowId: string;
@@ -229,6 +234,12 @@ export interface RunStore {
   /** Ends a run that has not ended as failed; false when it had ended (invariant "one end"). */
   failRun(executionId: string, error: RunError): Promise<boolean>;
   /**
+   * Fails a run that ran past its time limit, as a cancel ends one: the run's end (invariant "one
+   * end"), its running attempts marked canceled and scheduled retries cleared, in one transaction;
+   * false when it had ended.
+   */
+  timeOut(executionId: string, error: RunError): Promise<boolean>;
+  /**
    * Makes every write this process made durable. Writes may be grouped into one commit (a worker
    * stores a chain of pure steps in one); the runner flushes before anything outside the store can
    * act on them: a job queued, an event published, a job completed. Claims and run ends are durable
@@ -270,6 +281,8 @@ export interface StepQueue {
   exists(jobId: string): Promise<boolean>;
   /** Drops an execution's queued (not running) jobs; answers how many. */
   removeQueued(executionId: string): Promise<number>;
+  /** Queues a job about a whole run (its time limit, its error workflow); one per kind and run. Durable when resolved. */
+  addRunJob(job: RunJob): Promise<void>;
 }
 
 /** Engine events for live views and waiting webhooks. Losing one loses no data. */

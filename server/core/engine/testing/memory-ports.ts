@@ -18,7 +18,7 @@ import type { ClaimDecision } from '../attempt.ts';
 import type { CompiledGraph } from '../compile.ts';
 import { retryPolicyOf } from '../error-handling.ts';
 import type { EngineEvent } from '../events.ts';
-import { executionKeyPrefix, type StepJobSpec, stepJobKey } from '../jobs.ts';
+import { executionKeyPrefix, type RunJob, runJobKey, type StepJobSpec, stepJobKey } from '../jobs.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
 import type {
   Advance,
@@ -312,6 +312,14 @@ export class MemoryRunStore implements RunStore {
   async failRun(executionId: string, error: RunError): Promise<boolean> {
     return this.records.endRun(executionId, 'failed', error);
   }
+  async timeOut(executionId: string, error: RunError): Promise<boolean> {
+    if (!this.records.endRun(executionId, 'failed', error)) return false;
+    for (const row of this.records.rowsOf(executionId)) {
+      if (row.status === 'running') row.status = 'canceled';
+      if (row.status === 'failed') row.retryAt = null;
+    }
+    return true;
+  }
   /** Every write here is visible and "durable" at once. */
   async flush(): Promise<void> {}
   async createExecution(values: NewExecution): Promise<Execution> {
@@ -448,6 +456,13 @@ export class MemoryStepQueue implements StepQueue {
 
   async exists(jobId: string): Promise<boolean> {
     return this.jobs.has(jobId);
+  }
+
+  /** Jobs about whole runs, by key: kept, not run (the in-memory engine drives step jobs only). */
+  readonly runJobs = new Map<string, RunJob>();
+
+  async addRunJob(job: RunJob): Promise<void> {
+    if (!this.runJobs.has(runJobKey(job))) this.runJobs.set(runJobKey(job), job);
   }
 
   async removeQueued(executionId: string): Promise<number> {
