@@ -1,4 +1,4 @@
-import type { Execution, RunError } from '../core/engine/ports.ts';
+import { errorPayload } from '../core/engine/error-payload.ts';
 import { AlreadyReported } from '../core/engine/ports.ts';
 import type { Logger } from '../log.ts';
 import type { WorkflowRepository } from '../store/repositories.ts';
@@ -11,56 +11,12 @@ import { type RunsPorts, startRun } from './runs.ts';
  * failure is durable; a failure is reported once (`executions.error_of` is unique).
  */
 
-/** What an error workflow's run receives as its trigger payload. */
-export interface ErrorPayload {
-  readonly workflow: { readonly id: string; readonly name: string };
-  readonly execution: { readonly id: string; readonly url: string; readonly retryOf: string | null };
-  /** The step that failed; absent when the run failed outside a step (its time limit, a graph that cannot run). */
-  readonly failedStep?: { readonly nodeId: string; readonly name: string };
-  readonly error: { readonly message: string };
-  /** Set on a sample sent by "Send a test error": nothing failed. */
-  readonly test?: true;
-}
-
 export interface ErrorWorkflowDeps {
   readonly runs: RunsPorts;
   readonly workflows: Pick<WorkflowRepository, 'get'>;
   /** `PUBLIC_URL`, when set: execution links are absolute on it, else paths. */
   readonly publicUrl?: string | undefined;
   readonly log: Pick<Logger, 'warn' | 'info'>;
-}
-
-/** Where people read an execution: `<public URL>/executions/<id>`, or the path alone. */
-export const executionUrl = (publicUrl: string | undefined, executionId: string) =>
-  `${publicUrl ?? ''}/executions/${executionId}`;
-
-/** The payload of a failed run. */
-export function errorPayload(
-  run: Pick<Execution, 'id' | 'retryOf'> & { readonly error: unknown },
-  workflow: { readonly id: string; readonly name: string },
-  publicUrl: string | undefined,
-): ErrorPayload {
-  const error = (run.error ?? {}) as Partial<RunError>;
-  return {
-    workflow: { id: workflow.id, name: workflow.name },
-    execution: { id: run.id, url: executionUrl(publicUrl, run.id), retryOf: run.retryOf },
-    ...(error.nodeId ? { failedStep: { nodeId: error.nodeId, name: error.nodeName ?? error.nodeId } } : {}),
-    error: { message: typeof error.message === 'string' ? error.message : 'the run failed' },
-  };
-}
-
-/** The sample "Send a test error" sends: shaped as a real one, marked `test`, about no real run. */
-export function testErrorPayload(workflow: { readonly id: string; readonly name: string }, publicUrl?: string) {
-  const sample = errorPayload(
-    {
-      id: 'test-execution',
-      retryOf: null,
-      error: { message: 'This is a test error from "Send a test error"', nodeId: 'test-node', nodeName: 'Test step' },
-    },
-    workflow,
-    publicUrl,
-  );
-  return { ...sample, test: true as const };
 }
 
 /**
@@ -72,7 +28,7 @@ export function testErrorPayload(workflow: { readonly id: string; readonly name:
  */
 export async function startErrorWorkflow(deps: ErrorWorkflowDeps, executionId: string): Promise<string | undefined> {
   const run = await deps.runs.runStore.getExecution(executionId);
-  if (!run || run.status !== 'failed') return undefined;
+  if (run?.status !== 'failed') return undefined;
   if (run.trigger === 'test' || run.trigger === 'error' || run.versionId === null) return undefined;
   const graph = await deps.runs.graphs
     .forExecution(run, (ref) => deps.runs.runStore.graphSource(ref))
