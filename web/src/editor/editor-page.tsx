@@ -249,6 +249,8 @@ function EditorLayout({
           <button
             type="button"
             onClick={() => setModal('settings')}
+            aria-label="Workflow settings"
+            title="Workflow settings: time limit, error workflow"
             className="inline-flex h-9 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
           >
             <Settings2 className="size-4" aria-hidden />
