@@ -14,6 +14,7 @@ const examples: Record<string, unknown> = {
   'transform.formatDate': { value: '{{ input.createdAt }}' },
   'transform.script': { code: 'return input' },
   'action.http': { url: 'https://example.com' },
+  'action.respond': {},
   'flow.delay': { amount: 1 },
   'flow.merge': {},
 };
