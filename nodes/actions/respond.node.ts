@@ -4,8 +4,6 @@ import { NonRetryableError } from '../errors.ts';
 import { template } from '../template.ts';
 import { answerHeaders, BODILESS_STATUSES, HEADER_NAME, isSafeHeaderValue } from './respond-headers.ts';
 
-export const RESPOND_NODE_TYPE = 'action.respond';
-
 /** How the body is sent: JSON (any value), text (a string), or nothing. */
 export const RespondBodyType = z.enum(['json', 'text', 'empty']);
 
@@ -25,8 +23,8 @@ export const RespondOutput = z.object({
 });
 export type RespondOutput = z.output<typeof RespondOutput>;
 
-export default defineNode({
-  type: RESPOND_NODE_TYPE,
+const respondNode = defineNode({
+  type: 'action.respond',
   kind: 'action',
   title: 'Respond to webhook',
   description: 'Answers the webhook request that started the run, with the status, headers and body you set.',
@@ -101,3 +99,8 @@ export default defineNode({
     return { output };
   },
 });
+
+export default respondNode;
+
+/** The type the API and the engine recognise responders by. */
+export const RESPOND_NODE_TYPE = respondNode.type;
