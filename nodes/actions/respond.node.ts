@@ -51,7 +51,7 @@ const respondNode = defineNode({
       body: z
         .json()
         .optional()
-        .describe('The body: JSON (strings inside may use expressions) or text; empty sends the input as JSON')
+        .describe('JSON (strings inside may use expressions) or text; left empty, a JSON answer sends the step input')
         .meta({ format: 'template' }),
     })
     .refine((config) => !BODILESS_STATUSES.includes(config.status) || config.bodyType === 'empty', {

@@ -30,7 +30,7 @@ export default defineNode({
       .enum(['immediately', 'lastNode', 'respondNode'])
       .default('immediately')
       .describe(
-        'When and how to answer: at once with the execution id (immediately), when the run ends with its result (lastNode), or from a Respond to webhook node (respondNode)',
+        'When and how to answer: "immediately" with the execution id, at the run\'s end with its result ("last node"), or from the run\'s first Respond to webhook step ("respond node")',
       ),
     timeoutMs: z
       .number()
@@ -38,7 +38,7 @@ export default defineNode({
       .min(1000)
       .max(120_000)
       .default(30_000)
-      .describe('How long "lastNode" and "respondNode" wait before answering 202 with the execution id'),
+      .describe('How long "last node" and "respond node" wait before answering 202 with the execution id'),
   }),
   // The webhook route hands over `{ method, headers, query, body }`; the trigger passes it on.
   async execute({ input }) {
