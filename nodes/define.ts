@@ -54,6 +54,11 @@ export interface NodeResult {
   readonly port?: string;
   /** Successors start no earlier than this (a delay is a job scheduled in the future, not a sleep). */
   readonly continueAt?: Date;
+  /**
+   * The step suspends instead of finishing: it is stored `waiting` with this description (`kind`
+   * names who resumes it), holds no worker, and its successors wait until the engine resumes it.
+   */
+  readonly wait?: { readonly kind: string; readonly [detail: string]: unknown };
 }
 
 export interface ExecuteArgs<Config> {

@@ -11,6 +11,7 @@ import type {
   Finished,
   NewExecution,
   Recording,
+  Resumption,
   RunError,
   RunGraphRef,
   RunStore,
@@ -43,6 +44,7 @@ import {
   insertSkippedSteps,
   latestAttempt,
   latestResults,
+  resumeStepRun,
   stepOutputs,
   stepStates,
   toStepState,
@@ -88,6 +90,9 @@ export class SqliteRunRecords implements RunRecords {
   }
   finishClaimed(step: StepId, result: StepResult): boolean {
     return finishStepRun(this.sqlite, step, result);
+  }
+  finishWaiting(step: StepId, result: StepResult): boolean {
+    return resumeStepRun(this.sqlite, step, result);
   }
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean {
     return insertFinishedStepRun(
@@ -195,6 +200,13 @@ export class SqliteRunStore implements RunStore {
     const { group } = this;
     if (group) return this.lock.run(() => group.write(() => finishStep(this.records, finish, this.now())));
     return this.finishes.add(finish);
+  }
+
+  /** Durable when answered, as a claim is: whatever resumed the step may act on it next. */
+  resumeWaiting(resumption: Resumption): Promise<Finished> {
+    return this.lock.run(() =>
+      this.durably(() => finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.now())),
+    );
   }
 
   settle(graph: CompiledGraph, executionId: string): Promise<Advance> {

@@ -180,7 +180,8 @@ export const executions = sqliteTable(
   ],
 );
 
-export const STEP_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'canceled'] as const;
+/** `waiting`: suspended until something outside the step resumes it (docs/architecture.md, invariant "suspended steps"). */
+export const STEP_STATUSES = ['running', 'waiting', 'succeeded', 'failed', 'skipped', 'canceled'] as const;
 
 export const stepRuns = sqliteTable(
   'step_runs',
@@ -222,6 +223,11 @@ export const stepRuns = sqliteTable(
     retryAt: text('retry_at'),
     /** Successors start no earlier than this (set by a delay). */
     continueAt: text('continue_at'),
+    /**
+     * What a `waiting` (suspended) attempt waits for, as JSON `{ kind, … }` (a loop keeps its
+     * progress here); null once it is resumed, and for every other status.
+     */
+    wait: json('wait'),
     /** Copied from the failed run this one retries, not executed again. */
     reused: integer('reused', { mode: 'boolean' }).notNull().default(false),
     startedAt: text('started_at').notNull(),

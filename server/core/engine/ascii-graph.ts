@@ -108,11 +108,12 @@ export function graphOf(drawing: string): Graph {
 /** `graphOf` compiled with the real node catalogue; throws with the problems if it would not run. */
 export const compiledOf = (drawing: string): CompiledGraph => compileGraph(graphOf(drawing));
 
-const STATE = /^(ok|running|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
+const STATE =
+  /^(ok|running|waiting|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
 
 /**
  * One step state written compactly: `ok` (succeeded by `main`), `ok:true` (by port `true`),
- * `ok@<time>` (with a delay's continueAt), `running`, `retrying@<retry time>`, `failed`, `skipped`,
+ * `ok@<time>` (with a delay's continueAt), `running`, `waiting`, `retrying@<retry time>`, `failed`, `skipped`,
  * `canceled`; ` attempt N` after any but the last two (default attempt 1).
  */
 export function stepState(text: string): StepState {
@@ -137,6 +138,7 @@ export function stepState(text: string): StepState {
       if (time === undefined) throw new Error(`stepState: "${text}": retrying needs @<retry time>`);
       return { status: 'retrying', attempt, retryAt: time };
     case 'running':
+    case 'waiting':
     case 'failed':
       return { status, attempt };
     default:

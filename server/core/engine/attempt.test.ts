@@ -133,6 +133,13 @@ describe('which steps claim first and which run inline', () => {
     'transform.set': { claims: false, inline: true },
     'transform.formatDate': { claims: false, inline: true },
     'transform.script': { claims: false, inline: true },
+    'transform.filter': { claims: false, inline: true },
+    'transform.sort': { claims: false, inline: true },
+    'transform.dedupe': { claims: false, inline: true },
+    'transform.aggregate': { claims: false, inline: true },
+    'transform.splitOut': { claims: false, inline: true },
+    'transform.limit': { claims: false, inline: true },
+    'transform.mergeByKey': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
     // No effect outside its stored result: the API process sends the answer it stores.
     'action.respond': { claims: false, inline: true },

@@ -9,8 +9,8 @@ import type { StepState } from './plan.ts';
 
 /**
  * What the stored rows say about an attempt: `new` (nothing stored, and it is the step's next
- * attempt), `running` (claimed by a job), or `settled` (done, or no longer the next attempt: a job
- * queued twice does nothing).
+ * attempt), `running` (claimed by a job), or `settled` (done, suspended (`waiting`: only its
+ * resumption completes it), or no longer the next attempt: a job queued twice does nothing).
  */
 export type AttemptStatus = 'new' | 'running' | 'settled';
 

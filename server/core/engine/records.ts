@@ -59,6 +59,11 @@ export interface RunRecords extends AnswerRecords {
   insertClaim(claim: Claim): void;
   /** Stores a claimed attempt's result, only while its row is `running` (invariant "store once"). */
   finishClaimed(step: StepId, result: StepResult): boolean;
+  /**
+   * Completes a suspended attempt, only while its row is `waiting` (invariant "suspended steps");
+   * false when it is not (resumed already, or canceled).
+   */
+  finishWaiting(step: StepId, result: StepResult): boolean;
   /** Inserts an unclaimed attempt with its result; false when the attempt has a row already (invariant "unique step"). */
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean;
   /** Records steps that will never run, as attempt 1; existing rows are left alone. */
@@ -106,8 +111,20 @@ export function recordUnclaimed(
   return stored;
 }
 
+/**
+ * Completes a suspended step with its result: only while its run goes on and its row is still
+ * `waiting` (invariant "suspended steps"), so whatever resumes it (a loop's last iteration, a
+ * wait's timer, an approval) completes it once, however often it tries.
+ */
+export function recordResumed(records: RunRecords, step: StepId, result: StepResult): boolean {
+  if (hasEnded(records.runStatus(step.executionId))) return false;
+  return records.finishWaiting(step, result);
+}
+
 /** What a stored result means for what follows (pure). */
 export type AfterResult =
+  /** Suspended: nothing follows until it is resumed. */
+  | { readonly kind: 'suspend' }
   /** Failed with another attempt to come: queue it when due. */
   | { readonly kind: 'retry'; readonly next: PendingStep }
   /** Failed for good: the run fails. */
@@ -116,6 +133,7 @@ export type AfterResult =
   | { readonly kind: 'advance' };
 
 export function afterResult(step: StepId, node: CompiledNode, result: StepResult): AfterResult {
+  if (result.status === 'waiting') return { kind: 'suspend' };
   if (result.status === 'failed' && result.retryAt) {
     return {
       kind: 'retry',
@@ -136,7 +154,12 @@ export function afterResult(step: StepId, node: CompiledNode, result: StepResult
  */
 export function finishStep(records: RunRecords, finish: Finish, at: string): Finished {
   const { step, graph, node, recording } = finish;
-  const event = (status: 'succeeded' | 'failed' | 'retrying'): EngineEvent => ({ type: 'step', ...step, status, at });
+  const event = (status: 'succeeded' | 'failed' | 'retrying' | 'waiting'): EngineEvent => ({
+    type: 'step',
+    ...step,
+    status,
+    at,
+  });
   // A Respond to webhook step answers only when it is the run's first (invariant "first answer").
   const answer = answerTurn(records, finish);
   const { result } = answer;
@@ -145,10 +168,14 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
   const stored =
     recording.kind === 'claimed'
       ? records.finishClaimed(step, result)
-      : recordUnclaimed(records, step, recording, result);
+      : recording.kind === 'waiting'
+        ? recordResumed(records, step, result)
+        : recordUnclaimed(records, step, recording, result);
   if (!stored) return { pending: [], events: [], stored: false };
   answer.stored();
   const after = afterResult(step, node, result);
+  // A suspended step makes nothing ready and ends nothing: the run waits for its resumption.
+  if (after.kind === 'suspend') return { pending: [], events: [event('waiting')], stored: true };
   if (after.kind === 'retry') return { pending: [after.next], events: [event('retrying')], stored: true };
   if (after.kind === 'fail-run') {
     const events = [event('failed')];

@@ -9,7 +9,7 @@ import type { Graph, Problem } from '../api/types.ts';
 import { NodeTypes } from '../canvas/node-types.ts';
 import { ConfigPanel } from './config-panel.tsx';
 import { ProblemsButton } from './problems-button.tsx';
-import { createEditorStore, type EditorStore, EditorStoreContext } from './store.ts';
+import { createEditorStore, type EditorStore, EditorStoreContext, loadGraphRules } from './store.ts';
 
 /** The node types as the editor gets them: GET /node-types's answer, through JSON. */
 const types = new NodeTypes(JSON.parse(JSON.stringify(catalogue.map(describeNodeType))));
@@ -31,6 +31,9 @@ const setLeft = (store: EditorStore, nodeId: string, left: string, right?: strin
 
 const said = (store: EditorStore) =>
   store.getState().problems.map((problem) => [problem.field ?? problem.code, problem.message]);
+
+// The rules load beside the canvas (store.ts); a user's first edit comes after them.
+beforeAll(() => loadGraphRules());
 
 describe('instant problems in the editor store', () => {
   it('flags a dropped node’s empty required fields at once, with no server answer', () => {
