@@ -21,6 +21,7 @@ const examples: Record<string, unknown> = {
   'transform.limit': {},
   'transform.mergeByKey': { right: '{{ steps.Customers.output }}' },
   'action.http': { url: 'https://example.com' },
+  'action.respond': {},
   'flow.delay': { amount: 1 },
   'flow.merge': {},
 };

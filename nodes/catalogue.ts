@@ -1,4 +1,5 @@
 import httpNode from './actions/http.node.ts';
+import respondNode from './actions/respond.node.ts';
 import ifNode from './conditions/if.node.ts';
 import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
@@ -41,6 +42,7 @@ export const catalogue = [
   limitNode,
   mergeByKeyNode,
   httpNode,
+  respondNode,
   delayNode,
   mergeNode,
 ] as const satisfies readonly NodeDefinition[];

@@ -49,6 +49,7 @@ import {
   stepStates,
   toStepState,
 } from './steps.ts';
+import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 // The store's row and the engine's view of an execution are one shape (checked both ways).
@@ -109,6 +110,12 @@ export class SqliteRunRecords implements RunRecords {
   }
   insertSkipped(executionId: string, steps: readonly PlannedStep[]): void {
     insertSkippedSteps(this.sqlite, executionId, steps);
+  }
+  answeringStep(executionId: string): StepId | undefined {
+    return answeringStep(this.sqlite, executionId);
+  }
+  recordAnsweringStep(step: StepId): boolean {
+    return recordAnsweringStep(this.sqlite, step);
   }
 }
 

@@ -331,6 +331,21 @@ export const webhookDeliveries = sqliteTable(
 );
 
 /**
+ * Which step answered a run's webhook: the first Respond to webhook step stored. Its primary key on
+ * the execution makes "first" a guarded write, taken in the transaction that stores the step's
+ * result (server/core/engine/respond.ts); a later responder finds the row and is stored as ignored.
+ */
+export const webhookResponses = sqliteTable('webhook_responses', {
+  executionId: text('execution_id')
+    .primaryKey()
+    .references(() => executions.id, { onDelete: 'cascade' }),
+  nodeId: text('node_id').notNull(),
+  scope: text('scope').notNull(),
+  attempt: integer('attempt').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
  * Signed webhook requests already accepted, remembered until their signature's timestamp leaves
  * the tolerance window: within it a copy would verify again, so a repeat is refused (a replay).
  */

@@ -38,6 +38,7 @@ const MINIMAL_CONFIGS: Record<string, (ports: readonly string[]) => Record<strin
   'transform.set': () => ({ fields: [] }),
   'transform.script': () => ({ code: 'return input;' }),
   'action.http': () => ({ url: 'https://api.example.com/call' }),
+  'action.respond': () => ({}),
   'flow.delay': () => ({ amount: 1, unit: 'minutes' }),
   'flow.merge': () => ({}),
 };

@@ -141,6 +141,8 @@ describe('which steps claim first and which run inline', () => {
     'transform.limit': { claims: false, inline: true },
     'transform.mergeByKey': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
+    // No effect outside its stored result: the API process sends the answer it stores.
+    'action.respond': { claims: false, inline: true },
     'flow.delay': { claims: false, inline: true },
     'flow.merge': { claims: false, inline: true },
   };

@@ -22,6 +22,7 @@ import type {
   StepResult,
   StoredAttempt,
 } from './ports.ts';
+import { type AnswerRecords, answerTurn } from './respond.ts';
 
 /*
  * The engine's write operations as transaction scripts: what each atomic `RunStore` operation
@@ -38,8 +39,11 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'fail
 export const hasEnded = (status: ExecutionStatus | undefined): boolean =>
   status === undefined || TERMINAL_STATUSES.includes(status);
 
-/** The records of runs and steps as one transaction sees them. Every write keeps its own guard. */
-export interface RunRecords {
+/**
+ * The records of runs and steps as one transaction sees them. Every write keeps its own guard.
+ * Which step answered a run's webhook is kept beside them (`AnswerRecords`, respond.ts).
+ */
+export interface RunRecords extends AnswerRecords {
   runStatus(executionId: string): ExecutionStatus | undefined;
   /** `queued` → `running`; a run in any other status is left alone. */
   markRunning(executionId: string): void;
@@ -149,13 +153,16 @@ export function afterResult(step: StepId, node: CompiledNode, result: StepResult
  * good, else what its success made ready.
  */
 export function finishStep(records: RunRecords, finish: Finish, at: string): Finished {
-  const { step, graph, node, result, recording } = finish;
+  const { step, graph, node, recording } = finish;
   const event = (status: 'succeeded' | 'failed' | 'retrying' | 'waiting'): EngineEvent => ({
     type: 'step',
     ...step,
     status,
     at,
   });
+  // A Respond to webhook step answers only when it is the run's first (invariant "first answer").
+  const answer = answerTurn(records, finish);
+  const { result } = answer;
   // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
   // run failed by another branch still records a claimed result; advancing it queues nothing.)
   const stored =
@@ -165,6 +172,7 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
         ? recordResumed(records, step, result)
         : recordUnclaimed(records, step, recording, result);
   if (!stored) return { pending: [], events: [], stored: false };
+  answer.stored();
   const after = afterResult(step, node, result);
   // A suspended step makes nothing ready and ends nothing: the run waits for its resumption.
   if (after.kind === 'suspend') return { pending: [], events: [event('waiting')], stored: true };

@@ -211,6 +211,19 @@ class MemoryRecords implements RunRecords {
       if (!this.row(id)) this.rowsOf(executionId).push({ ...blankRow(id), status: 'skipped' });
     }
   }
+
+  /** `webhook_responses`: one row per execution, the first insert wins. */
+  readonly answers = new Map<string, StepId>();
+
+  answeringStep(executionId: string): StepId | undefined {
+    return this.answers.get(executionId);
+  }
+
+  recordAnsweringStep(step: StepId): boolean {
+    if (this.answers.has(step.executionId)) return false;
+    this.answers.set(step.executionId, step);
+    return true;
+  }
 }
 
 const blankRow = (step: StepId): MemoryStepRow => ({
