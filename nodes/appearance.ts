@@ -8,6 +8,7 @@
  * SVG (`{ svg }`), which the web app shows as an image, never as markup in the page.
  */
 export const NODE_ICONS = [
+  'arrow-up-down',
   'bell',
   'bot',
   'box',
@@ -17,6 +18,8 @@ export const NODE_ICONS = [
   'clock',
   'cloud',
   'code',
+  'combine',
+  'copy-minus',
   'database',
   'file-text',
   'filter',
@@ -27,6 +30,7 @@ export const NODE_ICONS = [
   'key',
   'link',
   'list',
+  'list-end',
   'mail',
   'merge',
   'message-square',
@@ -37,11 +41,13 @@ export const NODE_ICONS = [
   'search',
   'send',
   'shuffle',
+  'sigma',
   'signpost',
   'split',
   'table',
   'timer',
   'triangle-alert',
+  'ungroup',
   'user',
   'webhook',
   'zap',

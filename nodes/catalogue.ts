@@ -1,10 +1,18 @@
 import httpNode from './actions/http.node.ts';
+import respondNode from './actions/respond.node.ts';
 import ifNode from './conditions/if.node.ts';
 import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
 import stopAndErrorNode from './flow/stop-and-error.node.ts';
+import aggregateNode from './lists/aggregate.node.ts';
+import dedupeNode from './lists/dedupe.node.ts';
+import filterNode from './lists/filter.node.ts';
+import limitNode from './lists/limit.node.ts';
+import mergeByKeyNode from './lists/merge-by-key.node.ts';
+import sortNode from './lists/sort.node.ts';
+import splitOutNode from './lists/split-out.node.ts';
 import formatDateNode from './transforms/format-date.node.ts';
 import scriptNode from './transforms/script.node.ts';
 import setNode from './transforms/set.node.ts';
@@ -29,7 +37,15 @@ export const catalogue = [
   setNode,
   formatDateNode,
   scriptNode,
+  filterNode,
+  sortNode,
+  dedupeNode,
+  aggregateNode,
+  splitOutNode,
+  limitNode,
+  mergeByKeyNode,
   httpNode,
+  respondNode,
   delayNode,
   mergeNode,
   stopAndErrorNode,

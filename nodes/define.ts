@@ -54,6 +54,11 @@ export interface NodeResult {
   readonly port?: string;
   /** Successors start no earlier than this (a delay is a job scheduled in the future, not a sleep). */
   readonly continueAt?: Date;
+  /**
+   * The step suspends instead of finishing: it is stored `waiting` with this description (`kind`
+   * names who resumes it), holds no worker, and its successors wait until the engine resumes it.
+   */
+  readonly wait?: { readonly kind: string; readonly [detail: string]: unknown };
 }
 
 export interface ExecuteArgs<Config> {
@@ -71,6 +76,18 @@ export interface ExecuteArgs<Config> {
 export interface PortsFromConfig {
   readonly list: string;
   readonly field: string;
+}
+
+/**
+ * A node that only makes sense under a certain trigger (a Respond to webhook node under a webhook
+ * set to answer from it): the graph rules report any other trigger as a problem on the node, in
+ * these words. `config` lists top-level trigger config values that must be set exactly so.
+ */
+export interface TriggerRequirement {
+  readonly type: string;
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+  /** Why, said after the node's name: "Respond" <why>. */
+  readonly why: string;
 }
 
 /** A top-level key of a config type: `outputsFrom.list` must name one (checked, not just a string). */
@@ -107,6 +124,8 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
   readonly outputsFrom?: PortsFromConfig & { readonly list: ConfigKey<z.output<Schema>> };
   /** Only nodes that join branches accept more than one inbound edge. */
   readonly acceptsManyInputs?: boolean;
+  /** The trigger the workflow must start with for this node to make sense (checked by the graph rules). */
+  readonly needsTrigger?: TriggerRequirement;
   /**
    * The node has no effect beyond its result and never suspends, so the engine may run it inline
    * in the job that reached it. Default: true for conditions and transforms, false otherwise.

@@ -30,6 +30,7 @@ function withConfigSchema(definition: NodeDefinition): GraphNodeType {
       outputsFrom: definition.outputsFrom,
       acceptsManyInputs: definition.acceptsManyInputs,
       errorSettings: definition.errorSettings,
+      needsTrigger: definition.needsTrigger,
       config: definition.config,
       configSchema: configJsonSchema(definition),
     };

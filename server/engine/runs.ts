@@ -9,6 +9,7 @@ import type {
   EventBus,
   Execution,
   NewExecution,
+  Resumption,
   RunStore,
   StepQueue,
   TriggerKind,
@@ -118,6 +119,19 @@ export async function cancelRun(deps: RunsPorts, executionId: string): Promise<b
   if (!(await deps.runStore.cancel(executionId))) return false;
   await deps.jobs.removeQueued(executionId);
   await deps.events.publish([{ type: 'run', executionId, status: 'canceled', at: deps.clock.nowIso() }]);
+  return true;
+}
+
+/**
+ * Completes a suspended step (invariant "suspended steps") and queues what follows it, with its
+ * events: how a wait's timer, an approval or a finished sub-workflow resumes the step that waits
+ * for it. False when it was not stored: the step was no longer waiting (resumed already,
+ * canceled) or its run had ended.
+ */
+export async function resumeSuspended(deps: RunsPorts, resumption: Resumption): Promise<boolean> {
+  const resumed = await deps.runStore.resumeWaiting(resumption);
+  if (!resumed.stored) return false;
+  await deps.jobs.add(specsFor(resumption.step.executionId, resumed.pending), resumed.events);
   return true;
 }
 

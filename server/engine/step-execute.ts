@@ -102,6 +102,15 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       const port = result.port ?? ports[0] ?? 'main';
       if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
       const checked = checkOutput(result.output);
+      if (result.wait) {
+        // Suspended: stored `waiting` until whatever it waits for resumes it (invariant "suspended steps").
+        return withRequest({
+          status: 'waiting',
+          wait: result.wait,
+          output: checked.output,
+          ...(checked.truncated ? { truncatedOutput: checked.truncated } : {}),
+        });
+      }
       const succeeded: StepResult = {
         status: 'succeeded',
         output: checked.output,

@@ -11,6 +11,7 @@ import type {
   Finished,
   NewExecution,
   Recording,
+  Resumption,
   RunError,
   RunGraphRef,
   RunStore,
@@ -43,10 +44,12 @@ import {
   insertSkippedSteps,
   latestAttempt,
   latestResults,
+  resumeStepRun,
   stepOutputs,
   stepStates,
   toStepState,
 } from './steps.ts';
+import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 // The store's row and the engine's view of an execution are one shape (checked both ways).
@@ -88,6 +91,9 @@ export class SqliteRunRecords implements RunRecords {
   finishClaimed(step: StepId, result: StepResult): boolean {
     return finishStepRun(this.sqlite, step, result);
   }
+  finishWaiting(step: StepId, result: StepResult): boolean {
+    return resumeStepRun(this.sqlite, step, result);
+  }
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean {
     return insertFinishedStepRun(
       this.sqlite,
@@ -104,6 +110,12 @@ export class SqliteRunRecords implements RunRecords {
   }
   insertSkipped(executionId: string, steps: readonly PlannedStep[]): void {
     insertSkippedSteps(this.sqlite, executionId, steps);
+  }
+  answeringStep(executionId: string): StepId | undefined {
+    return answeringStep(this.sqlite, executionId);
+  }
+  recordAnsweringStep(step: StepId): boolean {
+    return recordAnsweringStep(this.sqlite, step);
   }
 }
 
@@ -188,6 +200,13 @@ export class SqliteRunStore implements RunStore {
     const { group } = this;
     if (group) return this.lock.run(() => group.write(() => finishStep(this.records, finish, this.now())));
     return this.finishes.add(finish);
+  }
+
+  /** Durable when answered, as a claim is: whatever resumed the step may act on it next. */
+  resumeWaiting(resumption: Resumption): Promise<Finished> {
+    return this.lock.run(() =>
+      this.durably(() => finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.now())),
+    );
   }
 
   settle(graph: CompiledGraph, executionId: string): Promise<Advance> {

@@ -187,7 +187,8 @@ export const executions = sqliteTable(
   ],
 );
 
-export const STEP_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'canceled'] as const;
+/** `waiting`: suspended until something outside the step resumes it (docs/architecture.md, invariant "suspended steps"). */
+export const STEP_STATUSES = ['running', 'waiting', 'succeeded', 'failed', 'skipped', 'canceled'] as const;
 
 export const stepRuns = sqliteTable(
   'step_runs',
@@ -229,6 +230,11 @@ export const stepRuns = sqliteTable(
     retryAt: text('retry_at'),
     /** Successors start no earlier than this (set by a delay). */
     continueAt: text('continue_at'),
+    /**
+     * What a `waiting` (suspended) attempt waits for, as JSON `{ kind, … }` (a loop keeps its
+     * progress here); null once it is resumed, and for every other status.
+     */
+    wait: json('wait'),
     /** Copied from the failed run this one retries, not executed again. */
     reused: integer('reused', { mode: 'boolean' }).notNull().default(false),
     /**
@@ -335,6 +341,21 @@ export const webhookDeliveries = sqliteTable(
     index('webhook_deliveries_execution_idx').on(table.executionId),
   ],
 );
+
+/**
+ * Which step answered a run's webhook: the first Respond to webhook step stored. Its primary key on
+ * the execution makes "first" a guarded write, taken in the transaction that stores the step's
+ * result (server/core/engine/respond.ts); a later responder finds the row and is stored as ignored.
+ */
+export const webhookResponses = sqliteTable('webhook_responses', {
+  executionId: text('execution_id')
+    .primaryKey()
+    .references(() => executions.id, { onDelete: 'cascade' }),
+  nodeId: text('node_id').notNull(),
+  scope: text('scope').notNull(),
+  attempt: integer('attempt').notNull(),
+  createdAt: createdAt(),
+});
 
 /**
  * Signed webhook requests already accepted, remembered until their signature's timestamp leaves

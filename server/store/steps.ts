@@ -12,7 +12,7 @@ import type { stepRuns } from './schema.ts';
  * Steps are addressed by `StepRef` / `StepId` objects (nodes/step.ts), never by positional ids. Plain prepared SQL: this is the engine's hot path.
  * The row as people see it: `output_full` is the engine's working copy and is never read out.
  */
-export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull'>;
+export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull' | 'wait'>;
 type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, scope, attempt, status, input, output,
@@ -38,7 +38,8 @@ export function toStepState(
 ): StepState {
   switch (row.status) {
     case 'running':
-      return { status: 'running', attempt: row.attempt };
+    case 'waiting':
+      return { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -199,8 +200,8 @@ export function claimStepRun(
 
 export type { StepResult } from '../core/engine/ports.ts';
 
-/** `output`, `output_full` and the truncated flag of a successful (or handled) attempt, as stored. */
-function storedOutput(result: { output: unknown; truncatedOutput?: unknown }): [string | null, string | null, 0 | 1] {
+/** `output`, `output_full` and the truncated flag of a successful, handled or suspended attempt, as stored. */
+function storedOutput(result: { output?: unknown; truncatedOutput?: unknown }): [string | null, string | null, 0 | 1] {
   if (result.truncatedOutput === undefined) return [toJson(result.output ?? null), null, 0];
   return [toJson(result.truncatedOutput), toJson(result.output ?? null), 1];
 }
@@ -211,15 +212,47 @@ const storedRequest = (result: StepResult): string | null =>
 
 /** Stores the result of an attempt, once: only a running attempt can finish. */
 export function finishStepRun(sqlite: Sql, step: StepId, result: StepResult): boolean {
+  return completeStepRun(sqlite, step, result, 'running');
+}
+
+/**
+ * Completes a suspended attempt, once: only a `waiting` row is resumed (docs/architecture.md,
+ * invariant "suspended steps"), and what it waited for is cleared.
+ */
+export function resumeStepRun(sqlite: Sql, step: StepId, result: StepResult): boolean {
+  return completeStepRun(sqlite, step, result, 'waiting');
+}
+
+/** Stores a result over an attempt's row while it has status `from` (the guard of both kinds of finish). */
+function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'running' | 'waiting'): boolean {
   const { executionId, nodeId, scope, attempt } = step;
   const finished = nowIso();
+  if (result.status === 'waiting') {
+    return (
+      prepared(
+        sqlite,
+        `update step_runs set status = 'waiting', wait = ?, output = ?, output_full = ?, truncated = truncated or ?,
+           request = ?
+         where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = ?`,
+      ).run(
+        toJson(result.wait),
+        ...storedOutput(result),
+        storedRequest(result),
+        executionId,
+        nodeId,
+        scope,
+        attempt,
+        from,
+      ).changes > 0
+    );
+  }
   const changes =
     result.status === 'succeeded'
       ? prepared(
           sqlite,
           `update step_runs set status = 'succeeded', output = ?, output_full = ?, truncated = truncated or ?,
-             output_port = ?, continue_at = ?, request = ?, finished_at = ?
-           where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'running'`,
+             output_port = ?, continue_at = ?, request = coalesce(?, request), wait = null, finished_at = ?
+           where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = ?`,
         ).run(
           ...storedOutput(result),
           result.port,
@@ -230,12 +263,13 @@ export function finishStepRun(sqlite: Sql, step: StepId, result: StepResult): bo
           nodeId,
           scope,
           attempt,
+          from,
         ).changes
       : prepared(
           sqlite,
-          `update step_runs set status = 'failed', error = ?, retry_at = ?, request = ?, finished_at = ?,
-             output = ?, output_full = ?, truncated = truncated or ?, output_port = ?, handled = ?
-           where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'running'`,
+          `update step_runs set status = 'failed', error = ?, retry_at = ?, request = coalesce(?, request), wait = null,
+             finished_at = ?, output = ?, output_full = ?, truncated = truncated or ?, output_port = ?, handled = ?
+           where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = ?`,
         ).run(
           toJson(result.error),
           result.retryAt ?? null,
@@ -248,6 +282,7 @@ export function finishStepRun(sqlite: Sql, step: StepId, result: StepResult): bo
           nodeId,
           scope,
           attempt,
+          from,
         ).changes;
   return changes > 0;
 }
@@ -270,14 +305,15 @@ export function insertFinishedStepRun(
 ): boolean {
   const succeeded = result.status === 'succeeded' ? result : undefined;
   const failed = result.status === 'failed' ? result : undefined;
+  const waiting = result.status === 'waiting' ? result : undefined;
   // What leaves the step: a success's output, or a handled failure's.
   const leaving = succeeded ?? failed?.handled;
   return (
     prepared(
       sqlite,
       `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, truncated,
-         output_port, error, request, worker_id, job_id, retry_at, continue_at, handled, started_at, finished_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         output_port, error, request, worker_id, job_id, retry_at, continue_at, handled, wait, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (execution_id, node_id, scope, attempt) do nothing`,
     ).run(
       newId(),
@@ -287,7 +323,7 @@ export function insertFinishedStepRun(
       values.attempt,
       result.status,
       toJson(values.input ?? null),
-      ...(leaving ? storedOutput(leaving) : [null, null, 0]),
+      ...(leaving ? storedOutput(leaving) : waiting ? storedOutput(waiting) : [null, null, 0]),
       values.truncated ? 1 : 0,
       leaving?.port ?? null,
       failed ? toJson(failed.error) : null,
@@ -297,8 +333,9 @@ export function insertFinishedStepRun(
       failed?.retryAt ?? null,
       succeeded?.continueAt ?? null,
       failed?.handled ? 1 : 0,
+      waiting ? toJson(waiting.wait) : null,
       values.startedAt,
-      nowIso(),
+      waiting ? null : nowIso(),
     ).changes > 0
   );
 }
@@ -319,13 +356,14 @@ export function insertSkippedSteps(
 }
 
 /**
- * For a canceled run: attempts still running become canceled (their results are not wanted) and
+ * For a canceled run: attempts still running or suspended become canceled (their results are not wanted) and
  * failed attempts lose their scheduled retry, so no row claims that a retry is still coming.
  */
 export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
   prepared(
     sqlite,
-    "update step_runs set status = 'canceled', finished_at = ? where execution_id = ? and status = 'running'",
+    `update step_runs set status = 'canceled', wait = null, finished_at = ?
+     where execution_id = ? and status in ('running', 'waiting')`,
   ).run(nowIso(), executionId);
   prepared(
     sqlite,

@@ -39,6 +39,7 @@ const MINIMAL_CONFIGS: Record<string, (ports: readonly string[]) => Record<strin
   'transform.set': () => ({ fields: [] }),
   'transform.script': () => ({ code: 'return input;' }),
   'action.http': () => ({ url: 'https://api.example.com/call' }),
+  'action.respond': () => ({}),
   'flow.delay': () => ({ amount: 1, unit: 'minutes' }),
   'flow.merge': () => ({}),
   'flow.stop': () => ({ message: 'stopped on purpose' }),
@@ -122,13 +123,13 @@ export function graphOf(drawing: string): Graph {
 export const compiledOf = (drawing: string): CompiledGraph => compileGraph(graphOf(drawing));
 
 const STATE =
-  /^(ok|handled|running|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
+  /^(ok|handled|running|waiting|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
 
 /**
  * One step state written compactly: `ok` (succeeded by `main`), `ok:true` (by port `true`),
- * `ok@<time>` (with a delay's continueAt), `running`, `retrying@<retry time>`, `failed`, `skipped`,
- * `canceled`; `handled:<port>` (a failure its settings handled, gone on by that port); ` attempt N`
- * after any but `skipped` and `canceled` (default attempt 1).
+ * `ok@<time>` (with a delay's continueAt), `running`, `waiting`, `retrying@<retry time>`, `failed`,
+ * `skipped`, `canceled`; `handled:<port>` (a failure its settings handled, gone on by that port);
+ * ` attempt N` after any but `skipped` and `canceled` (default attempt 1).
  */
 export function stepState(text: string): StepState {
   const match = STATE.exec(text.trim());
@@ -154,6 +155,7 @@ export function stepState(text: string): StepState {
       if (time === undefined) throw new Error(`stepState: "${text}": retrying needs @<retry time>`);
       return { status: 'retrying', attempt, retryAt: time };
     case 'running':
+    case 'waiting':
     case 'failed':
       return { status, attempt };
     default:

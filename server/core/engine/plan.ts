@@ -3,13 +3,16 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
 
 /**
  * The latest attempt of one step (a node in a scope), as the engine needs it to decide what runs
- * next. `retrying` is a failed attempt with another one scheduled; `failed` is final. (`waiting`
- * is kept for a step suspended on something outside it: a wait, a sub-workflow, an approval.)
+ * next. `retrying` is a failed attempt with another one scheduled; `failed` is final. `waiting` is
+ * a step suspended on something outside it (a loop's iterations, a wait, a sub-workflow, an
+ * approval): it holds no job and no worker, and is completed once, later, by `RunStore.resumeWaiting`
+ * (docs/architecture.md, invariant "suspended steps").
  * A failure its node's settings handled (stored `failed`, marked handled) is `succeeded` here with
  * `handled: true`: the run goes on from it by its port, and the run's outcome ignores it.
  */
 export type StepState =
   | { readonly status: 'running'; readonly attempt: number }
+  | { readonly status: 'waiting'; readonly attempt: number }
   | { readonly status: 'retrying'; readonly attempt: number; readonly retryAt: string }
   | {
       readonly status: 'succeeded';
@@ -62,6 +65,10 @@ export function parentSteps(graph: CompiledGraph, node: CompiledNode, scope: Sco
 export const parentKeys = (graph: CompiledGraph, node: CompiledNode, scope: Scope): StepKey[] =>
   parentSteps(graph, node, scope).map((step) => stepKey(step.nodeId, step.scope));
 
+/** A step not settled yet: it runs, waits for its retry, or is suspended. */
+export const inFlight = (state: StepState): boolean =>
+  state.status === 'running' || state.status === 'retrying' || state.status === 'waiting';
+
 type Inputs = { kind: 'unresolved' } | { kind: 'live'; parents: StepKey[] } | { kind: 'dead' };
 
 /** Whether every inbound edge of `node`'s step in `scope` is settled, and which parents' outputs flow into it. */
@@ -71,7 +78,7 @@ function inputsOf(graph: CompiledGraph, node: CompiledNode, scope: Scope, states
   for (const [index, edge] of node.inbound.entries()) {
     const key = keys[index] as StepKey;
     const state = states.get(key);
-    if (!state || state.status === 'running' || state.status === 'retrying') return { kind: 'unresolved' };
+    if (!state || inFlight(state)) return { kind: 'unresolved' };
     if (state.status === 'succeeded' && state.port === edge.sourcePort && !live.includes(key)) live.push(key);
   }
   return live.length > 0 ? { kind: 'live', parents: live } : { kind: 'dead' };
@@ -143,10 +150,10 @@ export function pendingSteps(graph: CompiledGraph, states: StepStates): PendingS
 
 export type RunOutcome = 'running' | 'succeeded' | 'failed';
 
-/** A run ends when nothing is pending: no step running, retrying, or ready to start, in any scope. */
+/** A run ends when nothing is pending: no step running, retrying, waiting, or ready to start, in any scope. */
 export function runOutcome(graph: CompiledGraph, states: StepStates): RunOutcome {
   for (const state of states.values()) if (state.status === 'failed') return 'failed';
-  for (const state of states.values()) if (state.status === 'running' || state.status === 'retrying') return 'running';
+  for (const state of states.values()) if (inFlight(state)) return 'running';
   return pendingSteps(graph, states).length > 0 ? 'running' : 'succeeded';
 }
 

@@ -87,6 +87,15 @@ export type StepResult = (
        */
       handled?: HandledFailure;
     }
+  | {
+      /** Suspended: stored `waiting` until `RunStore.resumeWaiting` completes it (invariant "suspended steps"). */
+      status: 'waiting';
+      /** What it waits for, stored with it for whatever resumes it. */
+      wait: Wait;
+      /** What it has produced so far, kept for what resumes it (a loop: its items). */
+      output?: unknown;
+      truncatedOutput?: unknown;
+    }
 ) & {
   /**
    * The request an action sent (method, URL, headers, body), secrets masked and capped for people:
@@ -101,6 +110,15 @@ export interface HandledFailure {
   readonly output: unknown;
   /** The marker stored for people instead of an output over the size cap. */
   readonly truncatedOutput?: unknown;
+}
+
+/**
+ * What a suspended step waits for, stored as JSON with it (`step_runs.wait`): `kind` says who
+ * resumes it (`loop`: its iterations, server/core/engine/loops.ts); the rest is that kind's own.
+ */
+export interface Wait {
+  readonly kind: string;
+  readonly [detail: string]: unknown;
 }
 
 /** Why a run failed, as stored in `executions.error`. */
@@ -138,9 +156,13 @@ export interface Claim extends AttemptRun {
   readonly replacing?: string;
 }
 
-/** How a result is stored: over the attempt's claim, or as a new row (a pure step, never claimed). */
+/**
+ * How a result is stored: over the attempt's claim, as a new row (a pure step, never claimed), or
+ * over the attempt's `waiting` row (a suspended step resumed).
+ */
 export type Recording =
   | { readonly kind: 'claimed' }
+  | { readonly kind: 'waiting' }
   | ({ readonly kind: 'unclaimed'; readonly startedAt: string } & AttemptRun);
 
 /** A step that has run, on its way to being stored. */
@@ -151,6 +173,11 @@ export interface Finish {
   readonly result: StepResult;
   readonly recording: Recording;
 }
+
+/** A suspended step's result, on its way to complete it. */
+export type Resumption = Omit<Finish, 'recording'> & {
+  readonly result: Exclude<StepResult, { status: 'waiting' }>;
+};
 
 /** What runs next after a run advanced: steps to queue or run, and events for live views. */
 export interface Advance {
@@ -229,6 +256,13 @@ export interface RunStore {
    * event loop may share one commit.
    */
   finish(finish: Finish): Promise<Finished>;
+  /**
+   * Completes a suspended (`waiting`) attempt with its result, once: only while its row is
+   * `waiting` and its run has not ended, and, in the same transaction, works out what runs next
+   * as `finish` does (invariants "suspended steps", "decide with the result"). `stored` is false
+   * when it was not waiting any more (resumed already, canceled) or its run had ended.
+   */
+  resumeWaiting(resumption: Resumption): Promise<Finished>;
   /** Re-advances a run from what is stored, for a job whose attempt is settled or stale (invariant "stale jobs"). */
   settle(graph: CompiledGraph, executionId: string): Promise<Advance>;
   /** Ends a run that has not ended as failed; false when it had ended (invariant "one end"). */

@@ -22,6 +22,7 @@ import type {
   StepResult,
   StoredAttempt,
 } from './ports.ts';
+import { type AnswerRecords, answerTurn } from './respond.ts';
 
 /*
  * The engine's write operations as transaction scripts: what each atomic `RunStore` operation
@@ -38,8 +39,11 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'fail
 export const hasEnded = (status: ExecutionStatus | undefined): boolean =>
   status === undefined || TERMINAL_STATUSES.includes(status);
 
-/** The records of runs and steps as one transaction sees them. Every write keeps its own guard. */
-export interface RunRecords {
+/**
+ * The records of runs and steps as one transaction sees them. Every write keeps its own guard.
+ * Which step answered a run's webhook is kept beside them (`AnswerRecords`, respond.ts).
+ */
+export interface RunRecords extends AnswerRecords {
   runStatus(executionId: string): ExecutionStatus | undefined;
   /** `queued` → `running`; a run in any other status is left alone. */
   markRunning(executionId: string): void;
@@ -55,6 +59,11 @@ export interface RunRecords {
   insertClaim(claim: Claim): void;
   /** Stores a claimed attempt's result, only while its row is `running` (invariant "store once"). */
   finishClaimed(step: StepId, result: StepResult): boolean;
+  /**
+   * Completes a suspended attempt, only while its row is `waiting` (invariant "suspended steps");
+   * false when it is not (resumed already, or canceled).
+   */
+  finishWaiting(step: StepId, result: StepResult): boolean;
   /** Inserts an unclaimed attempt with its result; false when the attempt has a row already (invariant "unique step"). */
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean;
   /** Records steps that will never run, as attempt 1; existing rows are left alone. */
@@ -102,8 +111,20 @@ export function recordUnclaimed(
   return stored;
 }
 
+/**
+ * Completes a suspended step with its result: only while its run goes on and its row is still
+ * `waiting` (invariant "suspended steps"), so whatever resumes it (a loop's last iteration, a
+ * wait's timer, an approval) completes it once, however often it tries.
+ */
+export function recordResumed(records: RunRecords, step: StepId, result: StepResult): boolean {
+  if (hasEnded(records.runStatus(step.executionId))) return false;
+  return records.finishWaiting(step, result);
+}
+
 /** What a stored result means for what follows (pure). */
 export type AfterResult =
+  /** Suspended: nothing follows until it is resumed. */
+  | { readonly kind: 'suspend' }
   /** Failed with another attempt to come: queue it when due. */
   | { readonly kind: 'retry'; readonly next: PendingStep }
   /** Failed for good: the run fails. */
@@ -114,6 +135,7 @@ export type AfterResult =
 export function afterResult(step: StepId, node: CompiledNode, result: StepResult): AfterResult {
   // Handled by the node's settings (error-handling.ts): the run goes on from it as from a success.
   if (result.status === 'failed' && result.handled) return { kind: 'advance' };
+  if (result.status === 'waiting') return { kind: 'suspend' };
   if (result.status === 'failed' && result.retryAt) {
     return {
       kind: 'retry',
@@ -133,16 +155,29 @@ export function afterResult(step: StepId, node: CompiledNode, result: StepResult
  * good, else what its success made ready.
  */
 export function finishStep(records: RunRecords, finish: Finish, at: string): Finished {
-  const { step, graph, node, result, recording } = finish;
-  const event = (status: 'succeeded' | 'failed' | 'retrying'): EngineEvent => ({ type: 'step', ...step, status, at });
+  const { step, graph, node, recording } = finish;
+  const event = (status: 'succeeded' | 'failed' | 'retrying' | 'waiting'): EngineEvent => ({
+    type: 'step',
+    ...step,
+    status,
+    at,
+  });
+  // A Respond to webhook step answers only when it is the run's first (invariant "first answer").
+  const answer = answerTurn(records, finish);
+  const { result } = answer;
   // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
   // run failed by another branch still records a claimed result; advancing it queues nothing.)
   const stored =
     recording.kind === 'claimed'
       ? records.finishClaimed(step, result)
-      : recordUnclaimed(records, step, recording, result);
+      : recording.kind === 'waiting'
+        ? recordResumed(records, step, result)
+        : recordUnclaimed(records, step, recording, result);
   if (!stored) return { pending: [], events: [], stored: false };
+  answer.stored();
   const after = afterResult(step, node, result);
+  // A suspended step makes nothing ready and ends nothing: the run waits for its resumption.
+  if (after.kind === 'suspend') return { pending: [], events: [event('waiting')], stored: true };
   if (after.kind === 'retry') return { pending: [after.next], events: [event('retrying')], stored: true };
   if (after.kind === 'fail-run') {
     const events = [event('failed')];

@@ -88,6 +88,7 @@ export const Problem = z.object({
     'unreachable',
     'unknown_step_reference',
     'invalid_expression',
+    'needs_trigger',
   ]),
   message: z.string(),
   nodeId: z.string().optional(),

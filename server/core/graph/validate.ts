@@ -87,7 +87,23 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
       }
     }
   }
+  if (trigger) problems.push(...triggerRequirementProblems(nodesById.values(), trigger, types));
   checkStepReferences(nodesById, names, acyclicEdges, problems);
+  return problems;
+}
+
+/** Nodes whose type needs another trigger, or the same trigger set otherwise (a Respond to webhook node). */
+function triggerRequirementProblems(nodes: Iterable<GraphNode>, trigger: GraphNode, types: NodeTypeLookup): Problem[] {
+  const problems: Problem[] = [];
+  const triggerConfig = trigger.config as Record<string, unknown>;
+  for (const node of nodes) {
+    const needs = types(node.type)?.needsTrigger;
+    if (!needs) continue;
+    const fits =
+      trigger.type === needs.type &&
+      Object.entries(needs.config ?? {}).every(([key, value]) => triggerConfig[key] === value);
+    if (!fits) problems.push({ code: 'needs_trigger', nodeId: node.id, message: `"${node.name}" ${needs.why}` });
+  }
   return problems;
 }
 

@@ -34,6 +34,7 @@ import type {
   NewExecution,
   ParentResults,
   Recording,
+  Resumption,
   RunError,
   RunForStep,
   RunGraphRef,
@@ -43,6 +44,7 @@ import type {
   StepQueue,
   StepResult,
   StoredAttempt,
+  Wait,
 } from '../ports.ts';
 import { AlreadyRetried } from '../ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../records.ts';
@@ -55,7 +57,9 @@ export interface MemoryStepRow {
   nodeId: string;
   scope: string;
   attempt: number;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'canceled';
+  status: 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'canceled';
+  /** What a `waiting` attempt waits for (`step_runs.wait`). */
+  wait: Wait | null;
   input: unknown;
   output: unknown;
   port: string | null;
@@ -72,7 +76,8 @@ export interface MemoryStepRow {
 function toState(row: MemoryStepRow): StepState {
   switch (row.status) {
     case 'running':
-      return { status: 'running', attempt: row.attempt };
+    case 'waiting':
+      return { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -185,6 +190,13 @@ class MemoryRecords implements RunRecords {
     return true;
   }
 
+  finishWaiting(step: StepId, result: StepResult): boolean {
+    const row = this.row(step);
+    if (row?.status !== 'waiting') return false;
+    Object.assign(row, resultColumns(result), { wait: null });
+    return true;
+  }
+
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean {
     if (this.row(step)) return false;
     this.rowsOf(step.executionId).push({
@@ -203,6 +215,19 @@ class MemoryRecords implements RunRecords {
       if (!this.row(id)) this.rowsOf(executionId).push({ ...blankRow(id), status: 'skipped' });
     }
   }
+
+  /** `webhook_responses`: one row per execution, the first insert wins. */
+  readonly answers = new Map<string, StepId>();
+
+  answeringStep(executionId: string): StepId | undefined {
+    return this.answers.get(executionId);
+  }
+
+  recordAnsweringStep(step: StepId): boolean {
+    if (this.answers.has(step.executionId)) return false;
+    this.answers.set(step.executionId, step);
+    return true;
+  }
 }
 
 const blankRow = (step: StepId): MemoryStepRow => ({
@@ -216,21 +241,28 @@ const blankRow = (step: StepId): MemoryStepRow => ({
   error: null,
   retryAt: null,
   continueAt: null,
+  wait: null,
   jobId: null,
   workerId: null,
   reused: false,
   handled: false,
 });
 
-const resultColumns = (result: StepResult): Partial<MemoryStepRow> =>
-  result.status === 'succeeded'
-    ? { status: 'succeeded', output: result.output, port: result.port, continueAt: result.continueAt ?? null }
-    : {
+function resultColumns(result: StepResult): Partial<MemoryStepRow> {
+  switch (result.status) {
+    case 'succeeded':
+      return { status: 'succeeded', output: result.output, port: result.port, continueAt: result.continueAt ?? null };
+    case 'waiting':
+      return { status: 'waiting', output: result.output ?? null, wait: result.wait };
+    case 'failed':
+      return {
         status: 'failed',
         error: result.error,
         retryAt: result.retryAt ?? null,
         ...(result.handled ? { handled: true, output: result.handled.output, port: result.handled.port } : {}),
       };
+  }
+}
 
 /** The `RunStore` in memory (see the file's header). */
 export class MemoryRunStore implements RunStore {
@@ -306,6 +338,9 @@ export class MemoryRunStore implements RunStore {
     await this.onFinished?.(finish, finished);
     return finished;
   }
+  async resumeWaiting(resumption: Resumption): Promise<Finished> {
+    return finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.clock.nowIso());
+  }
   async settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
     return advanceExecution(this.records, graph, executionId, this.clock.nowIso());
   }
@@ -343,7 +378,7 @@ export class MemoryRunStore implements RunStore {
   async cancel(executionId: string): Promise<boolean> {
     if (!this.records.endRun(executionId, 'canceled')) return false;
     for (const row of this.records.rowsOf(executionId)) {
-      if (row.status === 'running') row.status = 'canceled';
+      if (row.status === 'running' || row.status === 'waiting') row.status = 'canceled';
       if (row.status === 'failed') row.retryAt = null;
     }
     return true;
@@ -540,7 +575,8 @@ export class WorkerCrash extends Error {
  * `ok` (port `main`), `ok:<port>`, `fail` (an error, retried by the node's policy as a new
  * attempt), `fail!` (non-retryable), `crash` (its worker dies mid-step: nothing is stored, and the
  * job runs the same attempt again), `wait:<ms>` (succeeds by `main` and holds its successors back
- * for `ms`, as a delay does). A step without a script answers `ok`. Keys are `node` or
+ * for `ms`, as a delay does), `suspend` (stored `waiting` with `{ kind: 'test' }`, until a test
+ * resumes it). A step without a script answers `ok`. Keys are `node` or
  * `node#scope`; the output of a successful step is its input with `{ <node id>: <attempt> }` added.
  */
 export type Script = Readonly<Record<string, string>>;
@@ -576,6 +612,7 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
           ...(delay !== undefined ? { retryAt: new Date(clock.nowMs() + delay).toISOString() } : {}),
         };
       }
+      if (answer === 'suspend') return { status: 'waiting', wait: { kind: 'test' }, output: call.input };
       const port = answer.startsWith('ok:') ? answer.slice(3) : 'main';
       const input = call.input !== null && typeof call.input === 'object' ? call.input : {};
       const continueAt = answer.startsWith('wait:')

@@ -1,4 +1,4 @@
-import { Clock, Hourglass, Recycle, Scissors, TriangleAlert, X } from 'lucide-react';
+import { BellOff, Clock, Hourglass, Recycle, Scissors, TriangleAlert, X } from 'lucide-react';
 import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { GraphNode, StepRun } from '../../api/types.ts';
 import { NodeChip } from '../../canvas/node-icon.tsx';
@@ -6,7 +6,7 @@ import { JsonView } from '../../components/json-view.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { SentRequestView } from './sent-request.tsx';
-import { attemptLabel } from './steps.ts';
+import { attemptLabel, ignoredReason } from './steps.ts';
 
 /** The side panel of the execution page: every attempt of the clicked node, newest first. */
 export function StepPanel({
@@ -49,14 +49,14 @@ export function StepPanel({
             This step has not run in this execution: the run has not reached it, or ended before.
           </p>
         ) : (
-          attempts.map((step) => <Attempt key={step.id} step={step} />)
+          attempts.map((step) => <Attempt key={step.id} step={step} ignored={ignoredReason(step, node.type)} />)
         )}
       </div>
     </aside>
   );
 }
 
-function Attempt({ step }: { step: StepRun }) {
+function Attempt({ step, ignored }: { step: StepRun; ignored: string | undefined }) {
   return (
     <section className="rounded-lg border border-slate-200" aria-label={attemptLabel(step)}>
       <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50/70 px-3 py-2 text-xs">
@@ -83,8 +83,13 @@ function Attempt({ step }: { step: StepRun }) {
               : 'Handled: continued with the error as output. The run went on; this did not fail it.'}
           </p>
         )}
-        {(step.reused || step.truncated || step.retryAt || step.continueAt) && (
+        {(step.reused || step.truncated || step.retryAt || step.continueAt || ignored) && (
           <div className="flex flex-wrap gap-2 text-xs">
+            {ignored && (
+              <span className="inline-flex items-center gap-1 rounded bg-amber-50 px-1.5 py-0.5 text-amber-800">
+                <BellOff className="size-3" aria-hidden /> Ignored: {ignored}
+              </span>
+            )}
             {step.reused && (
               <span className="inline-flex items-center gap-1 rounded bg-sky-50 px-1.5 py-0.5 text-sky-700">
                 <Recycle className="size-3" aria-hidden /> Reused from the run it retries
