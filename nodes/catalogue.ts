@@ -5,6 +5,7 @@ import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
+import stopAndErrorNode from './flow/stop-and-error.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
 import dedupeNode from './lists/dedupe.node.ts';
 import filterNode from './lists/filter.node.ts';
@@ -15,6 +16,7 @@ import splitOutNode from './lists/split-out.node.ts';
 import formatDateNode from './transforms/format-date.node.ts';
 import scriptNode from './transforms/script.node.ts';
 import setNode from './transforms/set.node.ts';
+import errorTrigger from './triggers/error.node.ts';
 import manualTrigger from './triggers/manual.node.ts';
 import scheduleTrigger from './triggers/schedule.node.ts';
 import webhookTrigger from './triggers/webhook.node.ts';
@@ -29,6 +31,7 @@ export const catalogue = [
   manualTrigger,
   scheduleTrigger,
   webhookTrigger,
+  errorTrigger,
   ifNode,
   switchNode,
   setNode,
@@ -45,6 +48,7 @@ export const catalogue = [
   respondNode,
   delayNode,
   mergeNode,
+  stopAndErrorNode,
 ] as const satisfies readonly NodeDefinition[];
 
 export type CatalogueNode = (typeof catalogue)[number];

@@ -137,6 +137,11 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
    */
   stepReferences?(config: z.output<Schema>): Iterable<string>;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Whether a node's settings may handle its error (`onError`: continue, or route to the error
+   * port). Default true; false for a node whose failure is its purpose (Stop and error).
+   */
+  readonly errorSettings?: boolean;
   execute(args: ExecuteArgs<z.output<Schema>>): Promise<NodeResult>;
 }
 
@@ -150,6 +155,7 @@ export interface NodeDefinition<Schema extends z.ZodType = z.ZodType, Type exten
   readonly acceptsManyInputs: boolean;
   readonly pure: boolean;
   readonly retry: RetryPolicy;
+  readonly errorSettings: boolean;
 }
 
 /** The config a node's `execute` receives: its schema's output, defaults filled. */
@@ -172,5 +178,6 @@ export function defineNode<const Type extends string, Schema extends z.ZodType>(
     acceptsManyInputs: spec.acceptsManyInputs ?? false,
     pure: spec.pure ?? (spec.kind === 'condition' || spec.kind === 'transform'),
     retry: { ...NO_RETRY, ...spec.retry },
+    errorSettings: spec.errorSettings ?? true,
   };
 }

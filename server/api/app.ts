@@ -12,6 +12,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { errorWorkflowRoutes } from './routes/error-workflows.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { nodeTypeRoutes } from './routes/node-types.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -37,6 +38,7 @@ const declaredRoutes = [
   ...versionRoutes,
   ...webhookTestRoutes,
   ...runRoutes,
+  ...errorWorkflowRoutes,
   ...executionRoutes,
   ...scheduleRoutes,
   ...credentialRoutes,

@@ -27,6 +27,16 @@ export const ExecutionSummary = z
       .string()
       .nullable()
       .describe('The run that retried this one (a run is retried once; retry the retry to go on)'),
+    errorOf: z
+      .string()
+      .nullable()
+      .describe('For a run of an error workflow (trigger `error`): the failed run it reports'),
+    handledErrors: z
+      .number()
+      .int()
+      .describe(
+        'Failed attempts whose node settings handled them (continued, or routed to the error port): the run went on, and a run with some still succeeds',
+      ),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -54,6 +64,11 @@ export const StepRun = z
       ),
     truncated: z.boolean(),
     reused: z.boolean(),
+    handled: z
+      .boolean()
+      .describe(
+        'A failed attempt its node’s settings handled: the run went on by `outputPort` (`error`, or the first port for "continue") with `output`',
+      ),
     retryAt: z.string().nullable(),
     continueAt: z.string().nullable().describe('Set by a delay: its successors start no earlier than this'),
     startedAt: z.string(),
@@ -77,6 +92,7 @@ type SummaryRow = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'errorOf'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
@@ -95,6 +111,8 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
     error: row.error ?? null,
     retryOf: row.retryOf,
     retriedAs: row.retriedAs,
+    errorOf: row.errorOf,
+    handledErrors: row.handledErrors,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -116,6 +134,7 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
     request: row.request ?? null,
     truncated: row.truncated,
     reused: row.reused,
+    handled: row.handled,
     retryAt: row.retryAt,
     continueAt: row.continueAt,
     startedAt: row.startedAt,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
-import { AlreadyRetried } from '../core/engine/ports.ts';
+import { AlreadyReported, AlreadyRetried } from '../core/engine/ports.ts';
 import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
@@ -17,7 +17,7 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ENDED;
 type Sql = Database.Database;
 
 const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
-  status, error, retry_of as retryOf, retry_chain as retryChain, created_by as createdBy, created_at as createdAt, started_at as startedAt,
+  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, created_by as createdBy, created_at as createdAt, started_at as startedAt,
   finished_at as finishedAt`;
 
 function toRow(raw: Record<string, unknown>): ExecutionRow {
@@ -41,6 +41,8 @@ export function insertExecution(
     /** The first execution of the retry chain this one continues; a first run starts its own. */
     retryChain?: string | null;
     createdBy?: string | null;
+    /** For an error workflow's run: the failed run it reports (unique: one error run per failure). */
+    errorOf?: string | null;
   },
 ): ExecutionRow {
   if (values.retryOf) {
@@ -48,6 +50,11 @@ export function insertExecution(
       | { id: string }
       | undefined;
     if (earlier) throw new AlreadyRetried(values.retryOf, earlier.id);
+  }
+  if (values.errorOf) {
+    // The unique index keeps this too; asked first so the caller hears it by name.
+    const reported = prepared(sqlite, 'select id from executions where error_of = ? limit 1').get(values.errorOf);
+    if (reported) throw new AlreadyReported(`run ${values.errorOf} already started its error workflow`);
   }
   const id = newId();
   const row = {
@@ -61,6 +68,7 @@ export function insertExecution(
     error: null,
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? id,
+    errorOf: values.errorOf ?? null,
     createdBy: values.createdBy ?? null,
     createdAt: nowIso(),
     startedAt: null,
@@ -69,8 +77,8 @@ export function insertExecution(
   prepared(
     sqlite,
     `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, retry_chain,
-       created_by, created_at)
-     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+       error_of, created_by, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
   ).run(
     row.id,
     row.workflowId,
@@ -80,6 +88,7 @@ export function insertExecution(
     toJson(row.triggerPayload),
     row.retryOf,
     row.retryChain,
+    row.errorOf,
     row.createdBy,
     row.createdAt,
   );
@@ -99,21 +108,26 @@ export interface ExecutionLabels {
   readonly workflowName: string;
   readonly versionNumber: number | null;
   readonly retriedAs: string | null;
+  /** Failed attempts its nodes' settings handled (the run went on from them): shown, not a failure. */
+  readonly handledErrors: number;
 }
 
 /** The run that retried `executions.id`, if any (at most one: see `retryOfExecution`). */
 // Written out: drizzle qualifies columns only in queries with joins, and the subquery needs the outer row's id.
 const retriedAs = sql<string | null>`(select r.id from executions r where r.retry_of = executions.id limit 1)`;
 
+/** How many of an execution's attempts were failures its nodes' settings handled (indexed by the step key). */
+const handledErrors = sql<number>`(select count(*) from step_runs s where s.execution_id = executions.id and s.handled = 1)`;
+
 export function getExecutionLabels(db: Db, id: string): ExecutionLabels {
   const row = db
-    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs })
+    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs, handledErrors })
     .from(executions)
     .innerJoin(workflows, eq(workflows.id, executions.workflowId))
     .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
     .where(eq(executions.id, id))
     .get();
-  return row ?? { workflowName: '', versionNumber: null, retriedAs: null };
+  return row ?? { workflowName: '', versionNumber: null, retriedAs: null, handledErrors: 0 };
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -235,6 +249,8 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       errorNodeName: errorField('$.nodeName'),
       retryOf: executions.retryOf,
       retriedAs,
+      errorOf: executions.errorOf,
+      handledErrors,
       createdAt: executions.createdAt,
       startedAt: executions.startedAt,
       finishedAt: executions.finishedAt,

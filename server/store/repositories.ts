@@ -256,6 +256,7 @@ export type ExecutionListItem = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'errorOf'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'

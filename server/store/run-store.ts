@@ -217,6 +217,16 @@ export class SqliteRunStore implements RunStore {
     return this.lock.run(() => this.durably(() => this.records.endRun(executionId, 'failed', error)));
   }
 
+  timeOut(executionId: string, error: RunError): Promise<boolean> {
+    return this.lock.run(() =>
+      this.durably(() => {
+        if (!this.records.endRun(executionId, 'failed', error)) return false;
+        cancelRunningSteps(this.sqlite, executionId);
+        return true;
+      }),
+    );
+  }
+
   flush(): Promise<void> {
     const { group } = this;
     return group ? this.lock.run(() => group.flush()) : Promise.resolve();

@@ -143,7 +143,8 @@ export const publications = sqliteTable(
 );
 
 export const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-export const TRIGGER_KINDS = ['manual', 'schedule', 'webhook', 'retry', 'test'] as const;
+/** `error`: a run of an error workflow, started by another workflow's failed run (or a test error). */
+export const TRIGGER_KINDS = ['manual', 'schedule', 'webhook', 'retry', 'test', 'error'] as const;
 
 export const executions = sqliteTable(
   'executions',
@@ -167,11 +168,17 @@ export const executions = sqliteTable(
      */
     retryChain: text('retry_chain'),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * For a run of an error workflow: the failed run it reports. Unique, so a failure starts its
+     * error workflow once however often the start is attempted.
+     */
+    errorOf: text('error_of').references((): AnySQLiteColumn => executions.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),
   },
   (table) => [
+    uniqueIndex('executions_error_of_uq').on(table.errorOf),
     index('executions_workflow_idx').on(table.workflowId, table.createdAt),
     index('executions_status_idx').on(table.status, table.createdAt),
     index('executions_created_idx').on(table.createdAt),
@@ -230,6 +237,11 @@ export const stepRuns = sqliteTable(
     wait: json('wait'),
     /** Copied from the failed run this one retries, not executed again. */
     reused: integer('reused', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * A failed attempt its node's settings handled (`onError`: continue or error port): the run
+     * went on from it by `output_port` with `output`, and the run's outcome ignores it.
+     */
+    handled: integer('handled', { mode: 'boolean' }).notNull().default(false),
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
   },

@@ -499,6 +499,7 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
           workflowName: 'Orders',
           versionNumber: 1,
           retriedAs: null,
+          handledErrors: 0,
         });
         expect(await store.executions.steps(ids[0] ?? '')).toEqual([]);
       });

@@ -38,6 +38,9 @@ export const NodeTypeShape = z
       .optional()
       .describe('More ports, named by the config: each item of the list `list` names one in `field`, before `outputs`'),
     acceptsManyInputs: z.boolean(),
+    errorSettings: z
+      .boolean()
+      .describe('Whether a node of the type may handle its error (settings.onError); false: it always fails the run'),
     needsTrigger: z
       .object({
         type: z.string(),
@@ -75,6 +78,7 @@ export function describeNodeType(definition: NodeDefinition): NodeTypeShape {
     outputs: [...definition.outputs],
     ...(definition.outputsFrom ? { outputsFrom: { ...definition.outputsFrom } } : {}),
     acceptsManyInputs: definition.acceptsManyInputs,
+    errorSettings: definition.errorSettings,
     ...(definition.needsTrigger
       ? {
           needsTrigger: {

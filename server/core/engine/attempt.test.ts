@@ -128,6 +128,7 @@ describe('which steps claim first and which run inline', () => {
     'trigger.manual': { claims: false, inline: false },
     'trigger.schedule': { claims: false, inline: false },
     'trigger.webhook': { claims: false, inline: false },
+    'trigger.error': { claims: false, inline: false },
     'condition.if': { claims: false, inline: true },
     'condition.switch': { claims: false, inline: true },
     'transform.set': { claims: false, inline: true },
@@ -145,6 +146,7 @@ describe('which steps claim first and which run inline', () => {
     'action.respond': { claims: false, inline: true },
     'flow.delay': { claims: false, inline: true },
     'flow.merge': { claims: false, inline: true },
+    'flow.stop': { claims: false, inline: true },
   };
 
   it('covers the whole catalogue', () => {

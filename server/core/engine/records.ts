@@ -133,6 +133,8 @@ export type AfterResult =
   | { readonly kind: 'advance' };
 
 export function afterResult(step: StepId, node: CompiledNode, result: StepResult): AfterResult {
+  // Handled by the node's settings (error-handling.ts): the run goes on from it as from a success.
+  if (result.status === 'failed' && result.handled) return { kind: 'advance' };
   if (result.status === 'waiting') return { kind: 'suspend' };
   if (result.status === 'failed' && result.retryAt) {
     return {
@@ -186,7 +188,8 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
     return { pending: [], events, stored: true };
   }
   const advance = advanceExecution(records, graph, step.executionId, at, step);
-  return { pending: advance.pending, events: [event('succeeded'), ...advance.events], stored: true };
+  const done = result.status === 'failed' ? { ...event('failed'), handled: true } : event('succeeded');
+  return { pending: advance.pending, events: [done, ...advance.events], stored: true };
 }
 
 /** What advancing a run from its states decides (pure): skips to record, its outcome, the steps due. */

@@ -39,6 +39,8 @@ export interface GraphNodeType {
   /** Ports its config names (a Switch's cases), before `outputs`. */
   readonly outputsFrom?: PortsFromConfig | undefined;
   readonly acceptsManyInputs: boolean;
+  /** False for a type whose error cannot be handled (Stop and error): its `onError` must stay `stop`. */
+  readonly errorSettings?: boolean;
   /** The trigger a workflow needs for a node of this type to make sense (rule `needs_trigger`). */
   readonly needsTrigger?: TriggerRequirement | undefined;
   /**

@@ -3,6 +3,7 @@ import { acceptsInputs, closesCycle, duplicateEdge, endProblems, linkOf, tooMany
 import type { Graph, GraphEdge, GraphNode, Problem } from './model.ts';
 import type { GraphNodeType, NodeTypeLookup } from './node-type.ts';
 import { readConfig } from './ports.ts';
+import { settingsProblems } from './settings.ts';
 import { checkStepReferences } from './step-references.ts';
 
 /**
@@ -50,9 +51,10 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
       ports.set(node.id, undefined);
       continue;
     }
-    const reading = readConfig(type, node.config);
+    const reading = readConfig(type, node.config, node.settings);
     ports.set(node.id, reading.ports);
     problems.push(...configProblems(node, type, reading.issues));
+    problems.push(...settingsProblems(node, type, reading.ownPorts));
   }
 
   const triggers = graph.nodes.filter((node) => types(node.type)?.kind === 'trigger');

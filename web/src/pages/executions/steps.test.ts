@@ -27,6 +27,7 @@ function step(nodeId: string, attempt: number, status: StepRun['status'], start:
     request: null,
     truncated: false,
     reused: false,
+    handled: false,
     retryAt: null,
     continueAt: null,
     startedAt: at(start),

@@ -67,6 +67,7 @@ export function attemptLabel(step: Pick<StepRun, 'scope' | 'attempt'>): string {
 export function canvasStatus(step: StepRun | undefined): string | undefined {
   if (!step) return undefined;
   if (step.status === 'failed' && step.retryAt) return 'retrying';
+  if (step.status === 'failed' && step.handled) return 'handled';
   return step.status;
 }
 

@@ -1,4 +1,4 @@
-import { CalendarClock, Hand, RotateCcw, TestTube2, Webhook } from 'lucide-react';
+import { CalendarClock, Hand, RotateCcw, TestTube2, TriangleAlert, Webhook } from 'lucide-react';
 
 const triggers: Record<string, { label: string; icon: typeof Hand }> = {
   manual: { label: 'Manual', icon: Hand },
@@ -6,6 +6,7 @@ const triggers: Record<string, { label: string; icon: typeof Hand }> = {
   webhook: { label: 'Webhook', icon: Webhook },
   retry: { label: 'Retry', icon: RotateCcw },
   test: { label: 'Test run', icon: TestTube2 },
+  error: { label: 'Error workflow', icon: TriangleAlert },
 };
 
 export const triggerLabel = (kind: string) => triggers[kind]?.label ?? kind;
