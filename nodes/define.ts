@@ -99,6 +99,18 @@ export interface PortsFromConfig {
   readonly field: string;
 }
 
+/**
+ * A node that only makes sense under a certain trigger (a Respond to webhook node under a webhook
+ * set to answer from it): the graph rules report any other trigger as a problem on the node, in
+ * these words. `config` lists top-level trigger config values that must be set exactly so.
+ */
+export interface TriggerRequirement {
+  readonly type: string;
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+  /** Why, said after the node's name: "Respond" <why>. */
+  readonly why: string;
+}
+
 /** A top-level key of a config type: `outputsFrom.list` must name one (checked, not just a string). */
 type ConfigKey<Config> = Config extends object ? keyof Config & string : string;
 
@@ -133,6 +145,8 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
   readonly outputsFrom?: PortsFromConfig & { readonly list: ConfigKey<z.output<Schema>> };
   /** Only nodes that join branches accept more than one inbound edge. */
   readonly acceptsManyInputs?: boolean;
+  /** The trigger the workflow must start with for this node to make sense (checked by the graph rules). */
+  readonly needsTrigger?: TriggerRequirement;
   /**
    * The node has no effect beyond its result and never suspends, so the engine may run it inline
    * in the job that reached it. Default: true for conditions and transforms, false otherwise.
@@ -144,6 +158,11 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
    */
   stepReferences?(config: z.output<Schema>): Iterable<string>;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Whether a node's settings may handle its error (`onError`: continue, or route to the error
+   * port). Default true; false for a node whose failure is its purpose (Stop and error).
+   */
+  readonly errorSettings?: boolean;
   execute(args: ExecuteArgs<z.output<Schema>>): Promise<NodeResult>;
 }
 
@@ -157,6 +176,7 @@ export interface NodeDefinition<Schema extends z.ZodType = z.ZodType, Type exten
   readonly acceptsManyInputs: boolean;
   readonly pure: boolean;
   readonly retry: RetryPolicy;
+  readonly errorSettings: boolean;
 }
 
 /** The config a node's `execute` receives: its schema's output, defaults filled. */
@@ -179,5 +199,6 @@ export function defineNode<const Type extends string, Schema extends z.ZodType>(
     acceptsManyInputs: spec.acceptsManyInputs ?? false,
     pure: spec.pure ?? (spec.kind === 'condition' || spec.kind === 'transform'),
     retry: { ...NO_RETRY, ...spec.retry },
+    errorSettings: spec.errorSettings ?? true,
   };
 }

@@ -53,6 +53,7 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
     drainMs: config.workerDrainSeconds * 1000,
     sandbox,
     subworkflowMaxDepth: config.subworkflowMaxDepth,
+    publicUrl: config.publicUrl,
     ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),
   });
   running = { starting, pgPool, store };

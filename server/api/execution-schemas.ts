@@ -31,6 +31,16 @@ export const ExecutionSummary = z
       .string()
       .nullable()
       .describe('For a sub-workflow run (trigger `subworkflow`): the run whose step called it'),
+    errorOf: z
+      .string()
+      .nullable()
+      .describe('For a run of an error workflow (trigger `error`): the failed run it reports'),
+    handledErrors: z
+      .number()
+      .int()
+      .describe(
+        'Failed attempts whose node settings handled them (continued, or routed to the error port): the run went on, and a run with some still succeeds',
+      ),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -58,6 +68,11 @@ export const StepRun = z
       ),
     truncated: z.boolean(),
     reused: z.boolean(),
+    handled: z
+      .boolean()
+      .describe(
+        'A failed attempt its node’s settings handled: the run went on by `outputPort` (`error`, or the first port for "continue") with `output`',
+      ),
     retryAt: z.string().nullable(),
     continueAt: z.string().nullable().describe('Set by a delay: its successors start no earlier than this'),
     startedAt: z.string(),
@@ -90,6 +105,7 @@ type SummaryRow = Pick<
   | 'error'
   | 'retryOf'
   | 'parentExecutionId'
+  | 'errorOf'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
@@ -109,6 +125,8 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
     retryOf: row.retryOf,
     retriedAs: row.retriedAs,
     parentExecutionId: row.parentExecutionId,
+    errorOf: row.errorOf,
+    handledErrors: row.handledErrors,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -130,6 +148,7 @@ export function toStepRun(row: StepRunRow, child: z.output<typeof StepRun>['chil
     request: row.request ?? null,
     truncated: row.truncated,
     reused: row.reused,
+    handled: row.handled,
     retryAt: row.retryAt,
     continueAt: row.continueAt,
     startedAt: row.startedAt,

@@ -29,6 +29,8 @@ function withConfigSchema(definition: NodeDefinition): GraphNodeType {
       outputs: definition.outputs,
       outputsFrom: definition.outputsFrom,
       acceptsManyInputs: definition.acceptsManyInputs,
+      errorSettings: definition.errorSettings,
+      needsTrigger: definition.needsTrigger,
       config: definition.config,
       configSchema: configJsonSchema(definition),
     };

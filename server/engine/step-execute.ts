@@ -9,6 +9,7 @@ import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { type StepId, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import { retryPolicyOf } from '../core/engine/error-handling.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
 import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
@@ -135,7 +136,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       if (abortSignal?.aborted) throw new StepReleased();
       const error = coerceError(thrown);
       const final = DETERMINISTIC_ERRORS.has(error.name) ? new NonRetryableError(error.message) : error;
-      const delay = retryDelayMs(node.definition.retry, step.attempt, final, deps.random);
+      const delay = retryDelayMs(retryPolicyOf(node), step.attempt, final, deps.random);
       deps.log.debug(
         {
           executionId: step.executionId,

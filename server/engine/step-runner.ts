@@ -23,6 +23,7 @@ import {
 import { hasEnded } from '../core/engine/records.ts';
 import { StepReleased } from '../core/engine/released.ts';
 import { capErrorText, forDisplay } from './data-caps.ts';
+import { withErrorHandling } from './handled-failure.ts';
 
 /** What the step runner works with: the engine's ports (server/core/engine/ports.ts), nothing else. */
 export interface StepRunnerPorts {
@@ -152,6 +153,17 @@ export function createStepRunner(ports: StepRunnerPorts) {
         const ended = ports.onRunEnded;
         this.queued.push(runs.flush().then(async () => void (await ended(this.execution.id))));
       }
+      if (events.some((event) => event.type === 'run' && event.status === 'failed')) this.reportFailure();
+    }
+
+    /**
+     * The run failed here: its error workflow, if its graph names one, is started by a job of its
+     * own (run-task.ts), queued once the failure is durable; this job completes only after it is.
+     */
+    reportFailure(): void {
+      if (this.graph.settings.errorWorkflowId === undefined) return;
+      const executionId = this.execution.id;
+      this.queued.push(runs.flush().then(() => queue.addRunJob({ kind: 'run-failed', executionId })));
     }
 
     /**
@@ -216,7 +228,8 @@ export function createStepRunner(ports: StepRunnerPorts) {
       }
       metrics.count('steps');
       if (inline) metrics.count('inlineSteps');
-      const result = await this.execute(node, input, step, startedAt);
+      // A final failure its settings handle goes on by a port of its own (handled-failure.ts).
+      const result = withErrorHandling(node, input, await this.execute(node, input, step, startedAt));
       const after: Finished = await runs.finish({ step, graph, node, result, recording });
       if (!after.stored) {
         metrics.count('droppedResults');
@@ -257,6 +270,13 @@ export function createStepRunner(ports: StepRunnerPorts) {
     const job = StepJob.parse(payload);
     const execution = await runs.runForStep(job.executionId);
     if (!execution) return;
+    if (execution.status === 'failed') {
+      // A job run again after its worker died between the failure's commit and the queueing of
+      // its report: queued again (keyed; the error workflow starts once per failure, `errorOf`).
+      const graph = await ports.graphs.forExecution(execution, (run) => runs.graphSource(run)).catch(() => undefined);
+      if (graph?.settings.errorWorkflowId !== undefined)
+        await queue.addRunJob({ kind: 'run-failed', executionId: execution.id });
+    }
     if (hasEnded(execution.status)) {
       // A stale job, or the retry of the job that ended the run and failed to say so after.
       await ports.onRunEnded?.(execution.id);

@@ -1,11 +1,11 @@
 import type { StartedWorkflowRun, WorkflowRunRequest } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
-import { type StepId, stepKey, TOP_SCOPE } from '../../nodes/step.ts';
+import { type StepId, type StepKey, stepKey, TOP_SCOPE } from '../../nodes/step.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import { specsFor } from '../core/engine/jobs.ts';
 import type { ChildRunStore, Execution, StepResult } from '../core/engine/ports.ts';
 import { hasEnded } from '../core/engine/records.ts';
-import { workflowResult } from '../core/engine/workflow-result.ts';
+import { type ResultStep, workflowResult } from '../core/engine/workflow-result.ts';
 import { capErrorText, checkOutput } from './data-caps.ts';
 import { cancelRun, type RunsPorts, resumeSuspended } from './runs.ts';
 
@@ -95,7 +95,7 @@ const graphOf = (ports: RunsPorts, run: Pick<Execution, 'id' | 'versionId'>): Pr
  * that step: with the child's result, or failed with its error. True when it did; false when
  * there was nothing to do (not a child, not ended, the step resumed or canceled already).
  */
-export async function returnToParent(ports: RunsPorts, childId: string): Promise<boolean> {
+export async function returnToParent(ports: SubworkflowPorts, childId: string): Promise<boolean> {
   const child = await ports.runStore.getExecution(childId);
   if (!child || !hasEnded(child.status) || child.parentExecutionId === null) return false;
   const step: StepId = {
@@ -118,7 +118,10 @@ export async function returnToParent(ports: RunsPorts, childId: string): Promise
 }
 
 /** What a child's end means for the step that called it. */
-async function childOutcome(ports: RunsPorts, child: Execution): Promise<Exclude<StepResult, { status: 'waiting' }>> {
+async function childOutcome(
+  ports: SubworkflowPorts,
+  child: Execution,
+): Promise<Exclude<StepResult, { status: 'waiting' }>> {
   if (child.status !== 'succeeded') {
     const cause = (child.error as { message?: unknown; nodeName?: unknown } | null) ?? null;
     const where = typeof cause?.nodeName === 'string' ? ` at "${cause.nodeName}"` : '';
@@ -138,26 +141,42 @@ async function childOutcome(ports: RunsPorts, child: Execution): Promise<Exclude
   }
   const graph = await graphOf(ports, child);
   const top = [...graph.nodes.keys()].map((nodeId) => ({ nodeId, scope: TOP_SCOPE }));
-  const { states, outputs } = await ports.runStore.parentResults(child.id, top);
-  const succeeded = new Map<string, unknown>();
+  const [{ states, outputs }, answered] = await Promise.all([
+    ports.runStore.parentResults(child.id, top),
+    ports.children.answeredStep(child.id),
+  ]);
+  const succeeded: ResultStep[] = [];
   for (const { nodeId } of top) {
-    const key = stepKey(nodeId, TOP_SCOPE);
-    if (states.get(key)?.status === 'succeeded') succeeded.set(nodeId, outputs.get(key) ?? null);
+    const state = states.get(stepKey(nodeId, TOP_SCOPE));
+    if (state?.status === 'succeeded') succeeded.push({ nodeId, scope: TOP_SCOPE, attempt: state.attempt });
   }
+  const nodes = [...graph.nodes.values()];
   const result = workflowResult(
-    {
-      nodes: [...graph.nodes.values()].map((node) => ({ id: node.node.id })),
-      edges: [...graph.nodes.values()].flatMap((node) => node.inbound),
-    },
-    succeeded,
+    { nodes: nodes.map((node) => node.node), edges: nodes.flatMap((node) => node.inbound) },
+    { answered, succeeded },
   );
-  const checked = checkOutput(result?.output ?? null);
+  const output = result.kind === 'none' ? null : await outputOf(ports, child.id, result.step, outputs);
+  const checked = checkOutput(output ?? null);
   return {
     status: 'succeeded',
     output: checked.output,
     ...(checked.truncated ? { truncatedOutput: checked.truncated } : {}),
     port: 'main',
   };
+}
+
+/** The output of the step a run's result names: read already when top-level, else read now (an answer inside a loop). */
+async function outputOf(
+  ports: RunsPorts,
+  executionId: string,
+  step: ResultStep,
+  read: ReadonlyMap<StepKey, unknown>,
+): Promise<unknown> {
+  const key = stepKey(step.nodeId, step.scope);
+  if (read.has(key)) return read.get(key);
+  return (await ports.runStore.parentResults(executionId, [{ nodeId: step.nodeId, scope: step.scope }])).outputs.get(
+    key,
+  );
 }
 
 /**

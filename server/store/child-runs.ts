@@ -54,3 +54,13 @@ export function unfinishedChildren(sqlite: Sql, executionId: string): string[] {
     ).all(executionId) as Array<{ id: string }>
   ).map((row) => row.id);
 }
+
+/** The step that answered a run's webhook (`webhook_responses`), which is then the run's result. */
+export function answeredStep(
+  sqlite: Sql,
+  executionId: string,
+): { nodeId: string; scope: string; attempt: number } | undefined {
+  return prepared(sqlite, 'select node_id as nodeId, scope, attempt from webhook_responses where execution_id = ?').get(
+    executionId,
+  ) as { nodeId: string; scope: string; attempt: number } | undefined;
+}

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { StepId } from '../../nodes/step.ts';
-import { AlreadyRetried, type ParentStep } from '../core/engine/ports.ts';
+import { AlreadyReported, AlreadyRetried, type ParentStep } from '../core/engine/ports.ts';
 import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
@@ -19,7 +19,7 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ENDED;
 type Sql = Database.Database;
 
 const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
-  status, error, retry_of as retryOf, retry_chain as retryChain, created_by as createdBy,
+  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, created_by as createdBy,
   parent_execution_id as parentExecutionId, parent_node_id as parentNodeId, parent_scope as parentScope,
   parent_attempt as parentAttempt, call_depth as callDepth, created_at as createdAt, started_at as startedAt,
   finished_at as finishedAt`;
@@ -47,6 +47,8 @@ export function insertExecution(
     createdBy?: string | null;
     /** For a sub-workflow run: the calling step attempt (see `ParentStep`). */
     parent?: ParentStep;
+    /** For an error workflow's run: the failed run it reports (unique: one error run per failure). */
+    errorOf?: string | null;
   },
 ): ExecutionRow {
   if (values.parent) {
@@ -61,6 +63,11 @@ export function insertExecution(
       | undefined;
     if (earlier) throw new AlreadyRetried(values.retryOf, earlier.id);
   }
+  if (values.errorOf) {
+    // The unique index keeps this too; asked first so the caller hears it by name.
+    const reported = prepared(sqlite, 'select id from executions where error_of = ? limit 1').get(values.errorOf);
+    if (reported) throw new AlreadyReported(`run ${values.errorOf} already started its error workflow`);
+  }
   const id = newId();
   const row = {
     id,
@@ -73,6 +80,7 @@ export function insertExecution(
     error: null,
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? id,
+    errorOf: values.errorOf ?? null,
     createdBy: values.createdBy ?? null,
     parentExecutionId: values.parent?.executionId ?? null,
     parentNodeId: values.parent?.nodeId ?? null,
@@ -86,8 +94,8 @@ export function insertExecution(
   prepared(
     sqlite,
     `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, retry_chain,
-       created_by, parent_execution_id, parent_node_id, parent_scope, parent_attempt, call_depth, created_at)
-     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       error_of, created_by, parent_execution_id, parent_node_id, parent_scope, parent_attempt, call_depth, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     row.id,
     row.workflowId,
@@ -97,6 +105,7 @@ export function insertExecution(
     toJson(row.triggerPayload),
     row.retryOf,
     row.retryChain,
+    row.errorOf,
     row.createdBy,
     row.parentExecutionId,
     row.parentNodeId,
@@ -131,21 +140,26 @@ export interface ExecutionLabels {
   readonly workflowName: string;
   readonly versionNumber: number | null;
   readonly retriedAs: string | null;
+  /** Failed attempts its nodes' settings handled (the run went on from them): shown, not a failure. */
+  readonly handledErrors: number;
 }
 
 /** The run that retried `executions.id`, if any (at most one: see `retryOfExecution`). */
 // Written out: drizzle qualifies columns only in queries with joins, and the subquery needs the outer row's id.
 const retriedAs = sql<string | null>`(select r.id from executions r where r.retry_of = executions.id limit 1)`;
 
+/** How many of an execution's attempts were failures its nodes' settings handled (indexed by the step key). */
+const handledErrors = sql<number>`(select count(*) from step_runs s where s.execution_id = executions.id and s.handled = 1)`;
+
 export function getExecutionLabels(db: Db, id: string): ExecutionLabels {
   const row = db
-    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs })
+    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs, handledErrors })
     .from(executions)
     .innerJoin(workflows, eq(workflows.id, executions.workflowId))
     .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
     .where(eq(executions.id, id))
     .get();
-  return row ?? { workflowName: '', versionNumber: null, retriedAs: null };
+  return row ?? { workflowName: '', versionNumber: null, retriedAs: null, handledErrors: 0 };
 }
 
 /** A sub-workflow run's caller, as an execution's answer names it. */
@@ -323,6 +337,8 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       retriedAs,
       parentExecutionId: executions.parentExecutionId,
       parentNodeId: executions.parentNodeId,
+      errorOf: executions.errorOf,
+      handledErrors,
       createdAt: executions.createdAt,
       startedAt: executions.startedAt,
       finishedAt: executions.finishedAt,

@@ -25,7 +25,7 @@ import type { StepRunRow } from './steps.ts';
 import type { UserRow } from './users.ts';
 import type { VersionRow, VersionSummary } from './versions.ts';
 import type { WebhookTestRow } from './webhook-tests.ts';
-import type { WebhookTarget } from './webhooks.ts';
+import type { StoredStep, WebhookTarget } from './webhooks.ts';
 import type { DraftSave, ListPosition, WorkflowListItem, WorkflowRow } from './workflows.ts';
 
 /**
@@ -144,8 +144,12 @@ export interface WebhookRepository {
   rememberSignature(workflowId: string, digest: string, expiresAt: string): Promise<boolean>;
   /** Forgets a signature whose request started no run, so the sender's retry is no replay. */
   forgetSignature(workflowId: string, digest: string): Promise<void>;
-  /** The whole output of the step that finished last: a waiting webhook's answer. */
-  lastStepOutput(executionId: string): Promise<unknown>;
+  /** The run's succeeded step attempts: what its result (workflowResult) is chosen from. */
+  succeededSteps(executionId: string): Promise<StoredStep[]>;
+  /** A step attempt's whole output (also when the stored one is capped); undefined when it has none. */
+  stepOutput(executionId: string, step: StoredStep): Promise<unknown>;
+  /** The step that answered the run's webhook (its first Respond to webhook step) and its whole output. */
+  answer(executionId: string): Promise<(StoredStep & { output: unknown }) | undefined>;
   /** Deletes deliveries past the idempotency window, one batch per step of the iteration. */
   pruneDeliveries(options: BookkeepingPrune): AsyncIterable<number>;
 }
@@ -254,6 +258,7 @@ export type ExecutionListItem = Pick<
   | 'retryOf'
   | 'parentExecutionId'
   | 'parentNodeId'
+  | 'errorOf'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'

@@ -21,7 +21,7 @@ import type {
   StoredAttempt,
 } from '../core/engine/ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
-import { calleeVersion, endedChildrenAwaited, unfinishedChildren } from './child-runs.ts';
+import { answeredStep, calleeVersion, endedChildrenAwaited, unfinishedChildren } from './child-runs.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { nowIso, type Store } from './db.ts';
 import {
@@ -53,6 +53,7 @@ import {
   stepStates,
   toStepState,
 } from './steps.ts';
+import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 // The store's row and the engine's view of an execution are one shape (checked both ways).
@@ -113,6 +114,12 @@ export class SqliteRunRecords implements RunRecords {
   }
   insertSkipped(executionId: string, steps: readonly PlannedStep[]): void {
     insertSkippedSteps(this.sqlite, executionId, steps);
+  }
+  answeringStep(executionId: string): StepId | undefined {
+    return answeringStep(this.sqlite, executionId);
+  }
+  recordAnsweringStep(step: StepId): boolean {
+    return recordAnsweringStep(this.sqlite, step);
   }
 }
 
@@ -214,6 +221,16 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
     return this.lock.run(() => this.durably(() => this.records.endRun(executionId, 'failed', error)));
   }
 
+  timeOut(executionId: string, error: RunError): Promise<boolean> {
+    return this.lock.run(() =>
+      this.durably(() => {
+        if (!this.records.endRun(executionId, 'failed', error)) return false;
+        cancelRunningSteps(this.sqlite, executionId);
+        return true;
+      }),
+    );
+  }
+
   flush(): Promise<void> {
     const { group } = this;
     return group ? this.lock.run(() => group.flush()) : Promise.resolve();
@@ -308,5 +325,9 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
 
   unfinishedChildren(executionId: string): Promise<string[]> {
     return this.lock.run(() => unfinishedChildren(this.sqlite, executionId));
+  }
+
+  answeredStep(executionId: string) {
+    return this.lock.run(() => answeredStep(this.sqlite, executionId));
   }
 }

@@ -100,7 +100,9 @@ function repositories(store: Store, run: Run): Repositories {
       rememberSignature: (workflowId, digest, expiresAt) =>
         run(() => webhooks.rememberSignature(db, workflowId, digest, expiresAt)),
       forgetSignature: (workflowId, digest) => run(() => webhooks.forgetSignature(db, workflowId, digest)),
-      lastStepOutput: (executionId) => run(() => webhooks.lastStepOutput(db, executionId)),
+      succeededSteps: (executionId) => run(() => webhooks.succeededStepsOf(db, executionId)),
+      stepOutput: (executionId, step) => run(() => webhooks.wholeStepOutput(db, executionId, step)),
+      answer: (executionId) => run(() => webhooks.webhookAnswer(db, executionId)),
       pruneDeliveries: (options) => batches(run, () => retention.pruneDeliveryBatches(db, options)),
     },
     credentials: {

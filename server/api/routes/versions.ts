@@ -7,6 +7,7 @@ import type { Repositories } from '../../store/repositories.ts';
 import { audit } from '../audit.ts';
 import { refuseCallCycles } from '../call-graph.ts';
 import { refuseUnusableCredentials } from '../credential-use.ts';
+import { errorWorkflowProblems } from '../error-workflow-check.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
@@ -112,7 +113,7 @@ export const versionRoutes = [
       const { params, body, deps, c, caller } = request;
       const workflow = await loadWorkflow(deps.repos, params.id);
       const graph = body.graph ?? Graph.parse(workflow.draft);
-      const problems = validateGraph(graph);
+      const problems = [...validateGraph(graph), ...(await errorWorkflowProblems(deps.repos, workflow.id, graph))];
       if (problems.length > 0) throw invalidGraph(problems);
       await refuseUnusableCredentials(deps.repos, caller, [graph]);
       await refuseCallCycles(deps.repos, workflow, graph);

@@ -28,11 +28,16 @@ import type { StepId, StepKey, StepRef } from '../../../nodes/step.ts';
 import type { ClaimDecision } from './attempt.ts';
 import type { CompiledGraph, CompiledNode } from './compile.ts';
 import type { EngineEvent } from './events.ts';
-import type { StepJobSpec } from './jobs.ts';
+import type { RunJob, StepJobSpec } from './jobs.ts';
 import type { PendingStep, PlannedStep, StepState } from './plan.ts';
+import type { ResultStep } from './workflow-result.ts';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test' | 'subworkflow';
+/**
+ * `error`: a run of an error workflow, started by another workflow's failed run (or a test error).
+ * `subworkflow`: a run started by another run's `flow.subworkflow` step.
+ */
+export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test' | 'error' | 'subworkflow';
 
 /** An execution as stored (the `executions` row). */
 export interface Execution {
@@ -48,6 +53,8 @@ export interface Execution {
   readonly retryOf: string | null;
   /** The first execution of its retry chain (null in rows older than the column: itself). */
   readonly retryChain: string | null;
+  /** For a run of an error workflow: the failed run it reports. */
+  readonly errorOf: string | null;
   readonly createdBy: string | null;
   /**
    * A sub-workflow run (trigger `subworkflow`): the step attempt of its parent run that called it
@@ -89,7 +96,17 @@ export type StepResult = (
       port: string;
       continueAt?: string;
     }
-  | { status: 'failed'; error: unknown; retryAt?: string }
+  | {
+      status: 'failed';
+      error: unknown;
+      retryAt?: string;
+      /**
+       * Set when the node's settings handle this final failure (`onError`: `continue` or
+       * `error-port`): the attempt is stored failed and marked handled, and the run goes on from it
+       * as from a success, by `port` with `output` (error-handling.ts).
+       */
+      handled?: HandledFailure;
+    }
   | {
       /** Suspended: stored `waiting` until `RunStore.resumeWaiting` completes it (invariant "suspended steps"). */
       status: 'waiting';
@@ -106,6 +123,14 @@ export type StepResult = (
    */
   request?: unknown;
 };
+
+/** How a handled failure leaves its node: by which port, with which output (capped like any output). */
+export interface HandledFailure {
+  readonly port: string;
+  readonly output: unknown;
+  /** The marker stored for people instead of an output over the size cap. */
+  readonly truncatedOutput?: unknown;
+}
 
 /**
  * What a suspended step waits for, stored as JSON with it (`step_runs.wait`): `kind` says who
@@ -199,6 +224,11 @@ export class AlreadyRetried extends Error {
   }
 }
 
+/** A failed run's error workflow was started already (one error run per failure: `errorOf` is unique). */
+export class AlreadyReported extends Error {
+  override name = 'AlreadyReported';
+}
+
 /** A run to store. */
 export interface NewExecution {
   readonly workflowId: string;
@@ -209,6 +239,8 @@ export interface NewExecution {
   readonly retryOf?: string | null;
   /** The first execution of the retry chain this one continues; a first run starts its own. */
   readonly retryChain?: string | null;
+  /** For an error workflow's run: the failed run it reports (one error run per failure). */
+  readonly errorOf?: string | null;
   readonly createdBy?: string | null;
   /** For a sub-workflow run: the step that calls it (at most one run per step attempt). */
   readonly parent?: ParentStep;
@@ -257,6 +289,12 @@ export interface RunStore {
   settle(graph: CompiledGraph, executionId: string): Promise<Advance>;
   /** Ends a run that has not ended as failed; false when it had ended (invariant "one end"). */
   failRun(executionId: string, error: RunError): Promise<boolean>;
+  /**
+   * Fails a run that ran past its time limit, as a cancel ends one: the run's end (invariant "one
+   * end"), its running attempts marked canceled and scheduled retries cleared, in one transaction;
+   * false when it had ended.
+   */
+  timeOut(executionId: string, error: RunError): Promise<boolean>;
   /**
    * Makes every write this process made durable. Writes may be grouped into one commit (a worker
    * stores a chain of pure steps in one); the runner flushes before anything outside the store can
@@ -310,6 +348,8 @@ export interface ChildRunStore {
   endedChildrenAwaited(): Promise<string[]>;
   /** Children of a run that have not ended (a canceled parent cancels them). */
   unfinishedChildren(executionId: string): Promise<string[]>;
+  /** The step that answered a run's webhook (its first Respond to webhook step), which is then its result. */
+  answeredStep(executionId: string): Promise<ResultStep | undefined>;
 }
 
 /** The run queue: one job per step attempt that needs one, keyed (invariant "job keys"). */
@@ -323,6 +363,8 @@ export interface StepQueue {
   exists(jobId: string): Promise<boolean>;
   /** Drops an execution's queued (not running) jobs; answers how many. */
   removeQueued(executionId: string): Promise<number>;
+  /** Queues a job about a whole run (its time limit, its error workflow); one per kind and run. Durable when resolved. */
+  addRunJob(job: RunJob): Promise<void>;
 }
 
 /** Engine events for live views and waiting webhooks. Losing one loses no data. */

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward } from 'lucide-react';
+import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward, TriangleAlert } from 'lucide-react';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { call } from '../../api/client.ts';
@@ -55,6 +55,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
               {execution.workflowName}
             </Link>
             <StatusBadge status={execution.status} />
+            {execution.handledErrors > 0 && <HandledErrors count={execution.handledErrors} status={execution.status} />}
           </h1>
           <dl className="mt-3 flex flex-wrap gap-x-8 gap-y-2 text-sm">
             <Fact label="Trigger">
@@ -89,6 +90,11 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
             {execution.retriedAs && (
               <Fact label="Retried as">
                 <RunLink id={execution.retriedAs} />
+              </Fact>
+            )}
+            {execution.errorOf && (
+              <Fact label="Reports the failure of">
+                <RunLink id={execution.errorOf} />
               </Fact>
             )}
           </dl>
@@ -289,5 +295,19 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** Errors a run's nodes handled (continued, or routed to an error port): shown, but not a failure. */
+function HandledErrors({ count, status }: { count: number; status: string }) {
+  const errors = count === 1 ? '1 handled error' : `${count} handled errors`;
+  return (
+    <span
+      className="inline-flex items-center gap-1 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200"
+      data-testid="handled-errors"
+    >
+      <TriangleAlert className="size-3.5" aria-hidden />
+      {status === 'succeeded' ? `succeeded with ${errors}` : errors}
+    </span>
   );
 }
