@@ -25,6 +25,7 @@ const examples: Record<string, unknown> = {
   'action.respond': {},
   'flow.delay': { amount: 1 },
   'flow.merge': {},
+  'flow.subworkflow': { workflowId: 'wf-1' },
   'flow.stop': { message: 'Order {{ input.id }} has no customer' },
 };
 

@@ -25,6 +25,21 @@ export interface HttpResponse {
   readonly body: string;
 }
 
+/** A run of another workflow that a step starts as its child (`flow.subworkflow`). */
+export interface WorkflowRunRequest {
+  readonly workflowId: string;
+  /** `published`: the version the workflow has published now; a number: that version. */
+  readonly version: 'published' | number;
+  /** The child's trigger payload. */
+  readonly input: unknown;
+}
+
+/** The child run a step started. */
+export interface StartedWorkflowRun {
+  readonly executionId: string;
+  readonly workflowName: string;
+}
+
 /**
  * Everything a node may do beyond pure computation reaches it through this argument
  * (never `this`, never an import), so a node can be run with a small real context in tests.
@@ -46,6 +61,12 @@ export interface NodeContext extends StepId {
   runScript(code: string, limits: { timeoutMs: number; memoryMb: number }): Promise<unknown>;
   /** The only network access a node gets. */
   http(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Starts a run of another workflow as this step attempt's child: at most one per attempt (asked
+   * again, it answers the run it started). Throws a `NonRetryableError` naming the problem when the
+   * workflow or version does not exist or the calls nest deeper than the server allows.
+   */
+  startWorkflow(request: WorkflowRunRequest): Promise<StartedWorkflowRun>;
 }
 
 export interface NodeResult {

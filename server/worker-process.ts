@@ -52,6 +52,7 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
     masterKey,
     drainMs: config.workerDrainSeconds * 1000,
     sandbox,
+    subworkflowMaxDepth: config.subworkflowMaxDepth,
     publicUrl: config.publicUrl,
     ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),
   });

@@ -27,6 +27,10 @@ export const ExecutionSummary = z
       .string()
       .nullable()
       .describe('The run that retried this one (a run is retried once; retry the retry to go on)'),
+    parentExecutionId: z
+      .string()
+      .nullable()
+      .describe('For a sub-workflow run (trigger `subworkflow`): the run whose step called it'),
     errorOf: z
       .string()
       .nullable()
@@ -74,10 +78,18 @@ export const StepRun = z
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
+    child: z
+      .object({ executionId: z.string(), status: z.enum(EXECUTION_STATUSES) })
+      .nullable()
+      .describe('The sub-workflow run this attempt started (a `flow.subworkflow` step); null otherwise'),
   })
   .meta({ id: 'StepRun' });
 
 export const ExecutionDetail = ExecutionSummary.extend({
+  parent: z
+    .object({ executionId: z.string(), workflowId: z.string(), workflowName: z.string(), nodeId: z.string() })
+    .nullable()
+    .describe('The run and step that called this one as a sub-workflow; null for a run nobody called'),
   triggerPayload: z.unknown(),
   graph: Graph.nullable().describe('The graph the run follows: its version’s, or the draft copy a test run keeps'),
   steps: z.array(StepRun),
@@ -92,6 +104,7 @@ type SummaryRow = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'parentExecutionId'
   | 'errorOf'
   | 'createdAt'
   | 'startedAt'
@@ -111,6 +124,7 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
     error: row.error ?? null,
     retryOf: row.retryOf,
     retriedAs: row.retriedAs,
+    parentExecutionId: row.parentExecutionId,
     errorOf: row.errorOf,
     handledErrors: row.handledErrors,
     createdAt: row.createdAt,
@@ -120,7 +134,7 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
   };
 }
 
-export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
+export function toStepRun(row: StepRunRow, child: z.output<typeof StepRun>['child'] = null): z.output<typeof StepRun> {
   return {
     id: row.id,
     nodeId: row.nodeId,
@@ -140,6 +154,7 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: duration(row.startedAt, row.finishedAt),
+    child,
   };
 }
 

@@ -1,4 +1,10 @@
-import type { HttpRequest, HttpResponse, NodeContext } from '../../nodes/define.ts';
+import type {
+  HttpRequest,
+  HttpResponse,
+  NodeContext,
+  StartedWorkflowRun,
+  WorkflowRunRequest,
+} from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { type StepId, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
@@ -38,6 +44,8 @@ export interface StepExecuteDeps {
   readonly random?: () => number;
   /** What a node sees as now (a delay counts from it) and retries are scheduled from. */
   readonly clock: Clock;
+  /** Starts a step's sub-workflow run (server/engine/subworkflows.ts); absent where no runs may start. */
+  readonly startWorkflow?: (step: StepId, request: WorkflowRunRequest) => Promise<StartedWorkflowRun>;
 }
 
 /**
@@ -92,6 +100,10 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
               sent = request;
             },
           }),
+        startWorkflow: (request) => {
+          if (!deps.startWorkflow) throw new NonRetryableError('this engine cannot start sub-workflow runs');
+          return deps.startWorkflow(step, request);
+        },
       };
       // The signal aborts when this worker stops and the drain grace is over (drain.ts), or when
       // the run is canceled (execution-aborts.ts): either way the step is released, not failed.

@@ -40,6 +40,8 @@ export interface WorkerOptions {
   readonly clock?: Clock;
   /** Steps of one run this process runs at once; more are deferred (slots.ts). */
   readonly runConcurrency?: number;
+  /** How deep sub-workflow calls may nest (`SUBWORKFLOW_MAX_DEPTH`). */
+  readonly subworkflowMaxDepth?: number;
   /** `PUBLIC_URL`: error workflows get absolute links to the failed run on it (else paths). */
   readonly publicUrl?: string | undefined;
 }
@@ -99,6 +101,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     masterKey: options.masterKey,
     draining: () => draining,
     clock,
+    ...(options.subworkflowMaxDepth !== undefined ? { subworkflowMaxDepth: options.subworkflowMaxDepth } : {}),
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
   });
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
-import { AlreadyReported, AlreadyRetried } from '../core/engine/ports.ts';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { StepId } from '../../nodes/step.ts';
+import { AlreadyReported, AlreadyRetried, type ParentStep } from '../core/engine/ports.ts';
 import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
@@ -17,7 +19,9 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ENDED;
 type Sql = Database.Database;
 
 const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
-  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, created_by as createdBy, created_at as createdAt, started_at as startedAt,
+  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, created_by as createdBy,
+  parent_execution_id as parentExecutionId, parent_node_id as parentNodeId, parent_scope as parentScope,
+  parent_attempt as parentAttempt, call_depth as callDepth, created_at as createdAt, started_at as startedAt,
   finished_at as finishedAt`;
 
 function toRow(raw: Record<string, unknown>): ExecutionRow {
@@ -41,10 +45,18 @@ export function insertExecution(
     /** The first execution of the retry chain this one continues; a first run starts its own. */
     retryChain?: string | null;
     createdBy?: string | null;
+    /** For a sub-workflow run: the calling step attempt (see `ParentStep`). */
+    parent?: ParentStep;
     /** For an error workflow's run: the failed run it reports (unique: one error run per failure). */
     errorOf?: string | null;
   },
 ): ExecutionRow {
+  if (values.parent) {
+    // One child per calling step attempt (unique index `executions_parent_step_idx`): a job that
+    // runs the calling step again finds the child it started before instead of starting another.
+    const existing = childOfStep(sqlite, values.parent);
+    if (existing) return existing;
+  }
   if (values.retryOf) {
     const earlier = prepared(sqlite, 'select id from executions where retry_of = ? limit 1').get(values.retryOf) as
       | { id: string }
@@ -70,6 +82,11 @@ export function insertExecution(
     retryChain: values.retryChain ?? id,
     errorOf: values.errorOf ?? null,
     createdBy: values.createdBy ?? null,
+    parentExecutionId: values.parent?.executionId ?? null,
+    parentNodeId: values.parent?.nodeId ?? null,
+    parentScope: values.parent?.scope ?? null,
+    parentAttempt: values.parent?.attempt ?? null,
+    callDepth: values.parent?.callDepth ?? 0,
     createdAt: nowIso(),
     startedAt: null,
     finishedAt: null,
@@ -77,8 +94,8 @@ export function insertExecution(
   prepared(
     sqlite,
     `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, retry_chain,
-       error_of, created_by, created_at)
-     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+       error_of, created_by, parent_execution_id, parent_node_id, parent_scope, parent_attempt, call_depth, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     row.id,
     row.workflowId,
@@ -90,9 +107,24 @@ export function insertExecution(
     row.retryChain,
     row.errorOf,
     row.createdBy,
+    row.parentExecutionId,
+    row.parentNodeId,
+    row.parentScope,
+    row.parentAttempt,
+    row.callDepth,
     row.createdAt,
   );
   return row;
+}
+
+/** The sub-workflow run a step attempt started, if it started one. */
+export function childOfStep(sqlite: Sql, step: StepId): ExecutionRow | undefined {
+  const raw = prepared(
+    sqlite,
+    `select ${COLUMNS} from executions
+     where parent_execution_id = ? and parent_node_id = ? and parent_scope = ? and parent_attempt = ?`,
+  ).get(step.executionId, step.nodeId, step.scope, step.attempt) as Record<string, unknown> | undefined;
+  return raw && toRow(raw);
 }
 
 export function getExecution(sqlite: Sql, id: string): ExecutionRow | undefined {
@@ -128,6 +160,58 @@ export function getExecutionLabels(db: Db, id: string): ExecutionLabels {
     .where(eq(executions.id, id))
     .get();
   return row ?? { workflowName: '', versionNumber: null, retriedAs: null, handledErrors: 0 };
+}
+
+/** A sub-workflow run's caller, as an execution's answer names it. */
+export interface ParentLink {
+  readonly executionId: string;
+  readonly workflowId: string;
+  readonly workflowName: string;
+  readonly nodeId: string;
+}
+
+/** A run a step attempt started (`flow.subworkflow`). */
+export interface ChildLink {
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  readonly nodeId: string;
+  readonly scope: string;
+  readonly attempt: number;
+}
+
+export interface ExecutionFamily {
+  readonly parent: ParentLink | null;
+  readonly children: ChildLink[];
+}
+
+/** The run that called `id` as a sub-workflow, and the runs `id`'s steps called. */
+export function getExecutionFamily(db: Db, id: string): ExecutionFamily {
+  const parentRun = alias(executions, 'parent_run');
+  const parent =
+    db
+      .select({
+        executionId: parentRun.id,
+        workflowId: parentRun.workflowId,
+        workflowName: workflows.name,
+        nodeId: sql<string>`${executions.parentNodeId}`,
+      })
+      .from(executions)
+      .innerJoin(parentRun, eq(parentRun.id, executions.parentExecutionId))
+      .innerJoin(workflows, eq(workflows.id, parentRun.workflowId))
+      .where(eq(executions.id, id))
+      .get() ?? null;
+  const children = db
+    .select({
+      executionId: executions.id,
+      status: executions.status,
+      nodeId: sql<string>`${executions.parentNodeId}`,
+      scope: sql<string>`${executions.parentScope}`,
+      attempt: sql<number>`${executions.parentAttempt}`,
+    })
+    .from(executions)
+    .where(eq(executions.parentExecutionId, id))
+    .all();
+  return { parent, children };
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -203,6 +287,8 @@ export function cancelExecution(sqlite: Sql, id: string): boolean {
 
 export interface ExecutionFilter {
   workflowId?: string;
+  /** Only the sub-workflow runs this run's steps started. */
+  parentExecutionId?: string;
   status?: ExecutionStatus;
   trigger?: TriggerKind;
   from?: string;
@@ -249,6 +335,8 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       errorNodeName: errorField('$.nodeName'),
       retryOf: executions.retryOf,
       retriedAs,
+      parentExecutionId: executions.parentExecutionId,
+      parentNodeId: executions.parentNodeId,
       errorOf: executions.errorOf,
       handledErrors,
       createdAt: executions.createdAt,
@@ -261,6 +349,7 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
     .where(
       and(
         filter.workflowId ? eq(executions.workflowId, filter.workflowId) : undefined,
+        filter.parentExecutionId ? eq(executions.parentExecutionId, filter.parentExecutionId) : undefined,
         filter.status ? eq(executions.status, filter.status) : undefined,
         filter.trigger ? eq(executions.trigger, filter.trigger) : undefined,
         filter.from ? gte(executions.createdAt, filter.from) : undefined,

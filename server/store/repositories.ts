@@ -15,7 +15,7 @@ import type { MasterKey } from '../security/master-key.ts';
 import type { ApiKeyRow } from './api-keys.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
 import type { CredentialChoice, CredentialLimits, CredentialSummary, OpenCredential } from './credentials.ts';
-import type { ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
+import type { ExecutionFamily, ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
 import type { FailurePolicy, LoginFailure } from './login-failures.ts';
 import type { PublicationListItem, PublishResult } from './publications.ts';
 import type { BookkeepingPrune, Reclaimed, RetentionPolicy } from './retention.ts';
@@ -256,6 +256,8 @@ export type ExecutionListItem = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'parentExecutionId'
+  | 'parentNodeId'
   | 'errorOf'
   | 'createdAt'
   | 'startedAt'
@@ -273,6 +275,8 @@ export interface ExecutionRepository {
   get(id: string): Promise<ExecutionRow | undefined>;
   /** Its workflow's name, its version's number and the run that retried it. */
   labels(id: string): Promise<ExecutionLabels>;
+  /** The run that called it as a sub-workflow (null if none), and the runs its steps called. */
+  family(id: string): Promise<ExecutionFamily>;
   status(id: string): Promise<ExecutionStatus | undefined>;
   count(workflowId?: string): Promise<number>;
   /** Every attempt of every step, in the order they started. */

@@ -5,11 +5,13 @@ import type { CompiledGraph } from '../core/engine/compile.ts';
 import type { PlannedStep } from '../core/engine/plan.ts';
 import type {
   Advance,
+  ChildRunStore,
   Claim,
   Execution,
   Finish,
   Finished,
   NewExecution,
+  ParentStep,
   Recording,
   Resumption,
   RunError,
@@ -19,10 +21,12 @@ import type {
   StoredAttempt,
 } from '../core/engine/ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
+import { answeredStep, calleeVersion, endedChildrenAwaited, unfinishedChildren } from './child-runs.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { nowIso, type Store } from './db.ts';
 import {
   cancelExecution,
+  childOfStep,
   type ExecutionRow,
   finishExecution,
   getExecution,
@@ -132,7 +136,7 @@ export class SqliteRunRecords implements RunRecords {
  * one open transaction that commits when the runner needs them durable (`flush`), or after ~20 ms
  * or 50 writes, so a chain of pure steps stores every record in one commit.
  */
-export class SqliteRunStore implements RunStore {
+export class SqliteRunStore implements RunStore, ChildRunStore {
   private readonly sqlite: Database.Database;
   private readonly records: SqliteRunRecords;
   private readonly now: () => string;
@@ -298,5 +302,32 @@ export class SqliteRunStore implements RunStore {
 
   reconcile(graph: CompiledGraph, executionId: string) {
     return this.lock.run(() => this.durably(() => reconcileRun(this.records, graph, executionId, this.now())));
+  }
+
+  // ---- sub-workflow runs (ChildRunStore)
+
+  childOfStep(step: StepId): Promise<Execution | undefined> {
+    return this.lock.run(() => childOfStep(this.sqlite, step));
+  }
+
+  /** In the worker's write group (a step starts it), committed before it is answered: its job is queued next. */
+  createChild(values: NewExecution & { readonly parent: ParentStep }): Promise<Execution> {
+    return this.lock.run(() => this.durably(() => insertExecution(this.sqlite, values)));
+  }
+
+  calleeVersion(workflowId: string, version: 'published' | number) {
+    return this.lock.run(() => calleeVersion(this.sqlite, workflowId, version));
+  }
+
+  endedChildrenAwaited(): Promise<string[]> {
+    return this.lock.run(() => endedChildrenAwaited(this.sqlite));
+  }
+
+  unfinishedChildren(executionId: string): Promise<string[]> {
+    return this.lock.run(() => unfinishedChildren(this.sqlite, executionId));
+  }
+
+  answeredStep(executionId: string) {
+    return this.lock.run(() => answeredStep(this.sqlite, executionId));
   }
 }

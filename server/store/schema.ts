@@ -143,8 +143,11 @@ export const publications = sqliteTable(
 );
 
 export const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-/** `error`: a run of an error workflow, started by another workflow's failed run (or a test error). */
-export const TRIGGER_KINDS = ['manual', 'schedule', 'webhook', 'retry', 'test', 'error'] as const;
+/**
+ * `error`: a run of an error workflow, started by another workflow's failed run (or a test error).
+ * `subworkflow`: started by a `flow.subworkflow` step of another run (its parent, `parent_execution_id`).
+ */
+export const TRIGGER_KINDS = ['manual', 'schedule', 'webhook', 'retry', 'test', 'error', 'subworkflow'] as const;
 
 export const executions = sqliteTable(
   'executions',
@@ -169,6 +172,19 @@ export const executions = sqliteTable(
     retryChain: text('retry_chain'),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     /**
+     * A sub-workflow run: the step attempt of the run that called it (`flow.subworkflow`), which
+     * waits for its result. Null for runs started any other way. Deleting the parent (retention)
+     * keeps the child, unlinked.
+     */
+    parentExecutionId: text('parent_execution_id').references((): AnySQLiteColumn => executions.id, {
+      onDelete: 'set null',
+    }),
+    parentNodeId: text('parent_node_id'),
+    parentScope: text('parent_scope'),
+    parentAttempt: integer('parent_attempt'),
+    /** How deep in a chain of sub-workflow calls this run is: 0 for a run nobody called. */
+    callDepth: integer('call_depth').notNull().default(0),
+    /**
      * For a run of an error workflow: the failed run it reports. Unique, so a failure starts its
      * error workflow once however often the start is attempted.
      */
@@ -180,6 +196,13 @@ export const executions = sqliteTable(
   (table) => [
     uniqueIndex('executions_error_of_uq').on(table.errorOf),
     index('executions_workflow_idx').on(table.workflowId, table.createdAt),
+    // One child per calling step attempt (a retried job starts none twice); also how a run's children are listed.
+    uniqueIndex('executions_parent_step_idx').on(
+      table.parentExecutionId,
+      table.parentNodeId,
+      table.parentScope,
+      table.parentAttempt,
+    ),
     index('executions_status_idx').on(table.status, table.createdAt),
     index('executions_created_idx').on(table.createdAt),
     // Deleting an execution (retention) looks up the retries that point at it: without this, a full scan per row.

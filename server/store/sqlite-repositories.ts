@@ -159,6 +159,7 @@ function repositories(store: Store, run: Run): Repositories {
       list: (filter) => run(() => executions.listExecutions(db, filter)),
       get: (id) => run(() => executions.getExecution(sqlite, id)),
       labels: (id) => run(() => executions.getExecutionLabels(db, id)),
+      family: (id) => run(() => executions.getExecutionFamily(db, id)),
       status: (id) => run(() => executions.getExecutionStatus(sqlite, id)),
       count: (workflowId) => run(() => executions.countExecutions(db, workflowId)),
       steps: (executionId) => run(() => steps.listStepRuns(sqlite, executionId)),

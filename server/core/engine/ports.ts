@@ -30,10 +30,14 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
 import type { EngineEvent } from './events.ts';
 import type { RunJob, StepJobSpec } from './jobs.ts';
 import type { PendingStep, PlannedStep, StepState } from './plan.ts';
+import type { ResultStep } from './workflow-result.ts';
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-/** `error`: a run of an error workflow, started by another workflow's failed run (or a test error). */
-export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test' | 'error';
+/**
+ * `error`: a run of an error workflow, started by another workflow's failed run (or a test error).
+ * `subworkflow`: a run started by another run's `flow.subworkflow` step.
+ */
+export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test' | 'error' | 'subworkflow';
 
 /** An execution as stored (the `executions` row). */
 export interface Execution {
@@ -52,9 +56,25 @@ export interface Execution {
   /** For a run of an error workflow: the failed run it reports. */
   readonly errorOf: string | null;
   readonly createdBy: string | null;
+  /**
+   * A sub-workflow run (trigger `subworkflow`): the step attempt of its parent run that called it
+   * and waits for it (server/engine/subworkflows.ts). All null for a run nobody called.
+   */
+  readonly parentExecutionId: string | null;
+  readonly parentNodeId: string | null;
+  readonly parentScope: string | null;
+  readonly parentAttempt: number | null;
+  /** Sub-workflow calls above this run: 0 for a run nobody called (the depth limit counts these). */
+  readonly callDepth: number;
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+}
+
+/** The step attempt of a parent run that starts a sub-workflow run and waits for it. */
+export interface ParentStep extends StepId {
+  /** The parent run's depth + 1. */
+  readonly callDepth: number;
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -222,6 +242,8 @@ export interface NewExecution {
   /** For an error workflow's run: the failed run it reports (one error run per failure). */
   readonly errorOf?: string | null;
   readonly createdBy?: string | null;
+  /** For a sub-workflow run: the step that calls it (at most one run per step attempt). */
+  readonly parent?: ParentStep;
   /**
    * Writes that must commit with the execution or not at all (a schedule slot's claim, a webhook
    * delivery's idempotency key): run in the insert's transaction, and throwing undoes the insert
@@ -302,6 +324,32 @@ export interface RunStore {
   unfinishedRuns(limit: number, after?: string): Promise<string[]>;
   /** What an unfinished run needs queued: its ready steps, due retries and attempts left running (invariant "reconcile at start"). */
   reconcile(graph: CompiledGraph, executionId: string): Promise<PendingStep[]>;
+}
+
+/**
+ * What sub-workflow calls need of the record beyond `RunStore` (server/engine/subworkflows.ts):
+ * the one child run per calling step attempt, the version a call reaches, and the children whose
+ * parents still wait. `SqliteRunStore` implements both.
+ */
+export interface ChildRunStore {
+  /** The run a step attempt started as its child, if any. */
+  childOfStep(step: StepId): Promise<Execution | undefined>;
+  /**
+   * Stores a sub-workflow run, `queued`, durably before answering: or answers the one the same
+   * step attempt stored before (unique per `parent`), so a step run twice starts one child.
+   */
+  createChild(values: NewExecution & { readonly parent: ParentStep }): Promise<Execution>;
+  /** The version a call runs: the workflow's published one or the numbered one, or why there is none. */
+  calleeVersion(
+    workflowId: string,
+    version: 'published' | number,
+  ): Promise<{ versionId: string; workflowName: string } | { problem: string }>;
+  /** Ended runs whose calling step still waits for them (a crash came between a child's end and its parent's resumption). */
+  endedChildrenAwaited(): Promise<string[]>;
+  /** Children of a run that have not ended (a canceled parent cancels them). */
+  unfinishedChildren(executionId: string): Promise<string[]>;
+  /** The step that answered a run's webhook (its first Respond to webhook step), which is then its result. */
+  answeredStep(executionId: string): Promise<ResultStep | undefined>;
 }
 
 /** The run queue: one job per step attempt that needs one, keyed (invariant "job keys"). */

@@ -16,6 +16,7 @@ const summary: ExecutionSummary = {
   error: null,
   retryOf: null,
   retriedAs: null,
+  parentExecutionId: null,
   errorOf: null,
   handledErrors: 0,
   createdAt: '2026-01-01T00:00:00.000Z',
@@ -43,6 +44,7 @@ const step = (nodeId: string, attempt: number, input: unknown, output: unknown):
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:00.100Z',
   durationMs: 100,
+  child: null,
 });
 
 //   start ──▶ lookup ──▶ compose
@@ -60,6 +62,7 @@ const graph: Graph = {
 
 const detail: ExecutionDetail = {
   ...summary,
+  parent: null,
   triggerPayload: { email: 'ada@example.com' },
   graph,
   steps: [

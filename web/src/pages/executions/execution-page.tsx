@@ -101,6 +101,19 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
         </div>
         <Actions execution={execution} />
       </div>
+      {execution.parent && (
+        <p className="mb-4 rounded-lg border border-slate-200 bg-slate-50 px-4 py-2.5 text-sm text-slate-700">
+          Called by{' '}
+          <Link
+            to={`/executions/${execution.parent.executionId}`}
+            className="font-medium text-accent-700 hover:underline"
+          >
+            {execution.parent.workflowName}
+          </Link>{' '}
+          (run <RunLink id={execution.parent.executionId} />, step{' '}
+          <span className="font-mono text-xs">{execution.parent.nodeId}</span>): its result goes back to that step.
+        </p>
+      )}
       {execution.error !== null && execution.error !== undefined && <RunError error={execution.error} />}
 
       <div className="mb-6 flex h-[30rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">

@@ -2,7 +2,15 @@ import type { ExecutionListQuery } from '../../api/queries/executions.ts';
 import type { ExecutionStatus, TriggerKind } from '../../api/types.ts';
 
 export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
-export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'schedule', 'webhook', 'retry', 'test', 'error'];
+export const TRIGGER_KINDS: readonly TriggerKind[] = [
+  'manual',
+  'schedule',
+  'webhook',
+  'retry',
+  'test',
+  'error',
+  'subworkflow',
+];
 
 /**
  * The executions list's filters, as they sit in the URL (`?workflowId=&status=&trigger=&from=&to=`):

@@ -1,4 +1,5 @@
-import { BellOff, Clock, Hourglass, Recycle, Scissors, TriangleAlert, X } from 'lucide-react';
+import { BellOff, Clock, ExternalLink, Hourglass, Recycle, Scissors, TriangleAlert, X } from 'lucide-react';
+import { Link } from 'react-router';
 import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { GraphNode, StepRun } from '../../api/types.ts';
 import { NodeChip } from '../../canvas/node-icon.tsx';
@@ -111,6 +112,18 @@ function Attempt({ step, ignored }: { step: StepRun; ignored: string | undefined
               </span>
             )}
           </div>
+        )}
+        {step.child && (
+          // A "Run workflow" step: the run it started, whose own steps say what happened there.
+          <p className="flex items-center gap-2 text-sm">
+            <Link
+              to={`/executions/${step.child.executionId}`}
+              className="inline-flex items-center gap-1 font-medium text-accent-600 hover:text-accent-700"
+            >
+              <ExternalLink className="size-3.5" aria-hidden /> Open child run
+            </Link>
+            <StatusBadge status={step.child.status} />
+          </p>
         )}
         {step.error !== null && (
           <div>

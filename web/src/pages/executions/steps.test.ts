@@ -33,6 +33,7 @@ function step(nodeId: string, attempt: number, status: StepRun['status'], start:
     startedAt: at(start),
     finishedAt: end === null ? null : at(end),
     durationMs: end === null ? null : end - start,
+    child: null,
   };
 }
 
