@@ -8,6 +8,7 @@ const examples: Record<string, unknown> = {
   'trigger.manual': {},
   'trigger.schedule': { cron: '0 9 * * 1-5' },
   'trigger.webhook': { path: 'orders/new' },
+  'trigger.error': {},
   'condition.if': { rules: [{ left: 'a', right: 'a' }] },
   'condition.switch': { value: 'a', cases: [{ port: 'a', value: 'a' }] },
   'transform.set': {},
@@ -21,9 +22,12 @@ const examples: Record<string, unknown> = {
   'transform.limit': {},
   'transform.mergeByKey': { right: '{{ steps.Customers.output }}' },
   'action.http': { url: 'https://example.com' },
+  'action.respond': {},
   'flow.delay': { amount: 1 },
   'flow.wait': { mode: 'duration', amount: 5, unit: 'seconds' },
   'flow.merge': {},
+  'flow.subworkflow': { workflowId: 'wf-1' },
+  'flow.stop': { message: 'Order {{ input.id }} has no customer' },
 };
 
 describe('catalogue', () => {

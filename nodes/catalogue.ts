@@ -1,9 +1,12 @@
 import httpNode from './actions/http.node.ts';
+import respondNode from './actions/respond.node.ts';
 import ifNode from './conditions/if.node.ts';
 import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
+import stopAndErrorNode from './flow/stop-and-error.node.ts';
+import subworkflowNode from './flow/subworkflow.node.ts';
 import waitNode from './flow/wait.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
 import dedupeNode from './lists/dedupe.node.ts';
@@ -15,6 +18,7 @@ import splitOutNode from './lists/split-out.node.ts';
 import formatDateNode from './transforms/format-date.node.ts';
 import scriptNode from './transforms/script.node.ts';
 import setNode from './transforms/set.node.ts';
+import errorTrigger from './triggers/error.node.ts';
 import manualTrigger from './triggers/manual.node.ts';
 import scheduleTrigger from './triggers/schedule.node.ts';
 import webhookTrigger from './triggers/webhook.node.ts';
@@ -29,6 +33,7 @@ export const catalogue = [
   manualTrigger,
   scheduleTrigger,
   webhookTrigger,
+  errorTrigger,
   ifNode,
   switchNode,
   setNode,
@@ -42,9 +47,12 @@ export const catalogue = [
   limitNode,
   mergeByKeyNode,
   httpNode,
+  respondNode,
   delayNode,
   waitNode,
   mergeNode,
+  subworkflowNode,
+  stopAndErrorNode,
 ] as const satisfies readonly NodeDefinition[];
 
 export type CatalogueNode = (typeof catalogue)[number];

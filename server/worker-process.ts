@@ -53,6 +53,7 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
     publicUrl: config.publicUrl ?? localUrl(config.host, config.port),
     drainMs: config.workerDrainSeconds * 1000,
     sandbox,
+    subworkflowMaxDepth: config.subworkflowMaxDepth,
     ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),
   });
   running = { starting, pgPool, store };

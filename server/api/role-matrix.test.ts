@@ -155,6 +155,15 @@ const MATRIX: Record<string, readonly Case[]> = {
     { variant: 'the published version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({}) },
     { variant: 'a given version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({ version: 1 }) },
   ],
+  'POST /workflows/:id/test-error': [
+    {
+      variant: 'a workflow naming no error workflow',
+      allowed: ADMINS,
+      path: (f) => `${wf(f)}/test-error`,
+      body: body({}),
+      answers: { status: 409, code: 'no_error_workflow' },
+    },
+  ],
   'POST /workflows/:id/webhook-test': [
     { allowed: EDITORS, path: (f) => `/workflows/${f.webhookWorkflowId}/webhook-test` },
     {

@@ -30,6 +30,8 @@ function withConfigSchema(definition: NodeDefinition): GraphNodeType {
       outputsFrom: definition.outputsFrom,
       outputsBy: definition.outputsBy,
       acceptsManyInputs: definition.acceptsManyInputs,
+      errorSettings: definition.errorSettings,
+      needsTrigger: definition.needsTrigger,
       config: definition.config,
       configSchema: configJsonSchema(definition),
     };

@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import type { EngineEvent } from '../core/engine/events.ts';
-import { executionKeyPrefix, jobKeyOf, type StepJobSpec } from '../core/engine/jobs.ts';
+import {
+  executionKeyPrefix,
+  jobKeyOf,
+  type RunJob,
+  runJobKey,
+  type StepJobSpec,
+  stepJobKey,
+} from '../core/engine/jobs.ts';
 import type { StepQueue } from '../core/engine/ports.ts';
 
 /** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */
@@ -15,8 +22,23 @@ export const REPLIES_CHANNEL = 'stepwise_replies';
 export const WAIT_TIMER_TASK = 'stepwise_wait_timer';
 /** The graphile-worker task that tests a credential (server/engine/credential-test-task.ts). */
 export const CREDENTIAL_TEST_TASK = 'stepwise_credential_test';
+/** The graphile-worker task of jobs about whole runs: time limits, error workflows (run-task.ts). */
+export const RUN_TASK = 'stepwise_run';
 
 export { StepJob, type StepJobSpec, specsFor, stepJobKey } from '../core/engine/jobs.ts';
+
+/**
+ * Queues a job about a whole run, keyed per kind and run (`unsafe_dedupe`: one waiting at a time),
+ * due at its `runAt` (a time limit) or now. Rare (a capped run's start, a failure with an error
+ * workflow), so sent on its own rather than batched with step jobs.
+ */
+export async function addRunJob(pool: pg.Pool, job: RunJob): Promise<void> {
+  await pool.query(
+    `select graphile_worker.add_job($1, payload => $2::json, run_at => coalesce($3::timestamptz, now()),
+       max_attempts => $4, job_key => $5, job_key_mode => 'unsafe_dedupe')`,
+    [RUN_TASK, JSON.stringify(job), 'runAt' in job ? job.runAt : null, INFRASTRUCTURE_ATTEMPTS, runJobKey(job)],
+  );
+}
 
 /**
  * Attempts at the queue level are for infrastructure failures only (database busy, worker
@@ -147,6 +169,10 @@ export class StepJobBatcher implements StepQueue {
 
   removeQueued(executionId: string): Promise<number> {
     return removeQueuedSteps(this.pool, executionId);
+  }
+
+  addRunJob(job: RunJob): Promise<void> {
+    return addRunJob(this.pool, job);
   }
 
   private schedule(): void {

@@ -62,6 +62,8 @@ export async function startRun(
     retryChain?: string;
     /** The user who started it (by hand, a test run or a retry); none for schedules and webhooks. */
     createdBy?: string | null;
+    /** For an error workflow's run: the failed run it reports (error-workflow.ts). */
+    errorOf?: string;
     alongside?: NewExecution['alongside'];
   },
 ): Promise<Execution> {
@@ -75,20 +77,34 @@ export async function startRun(
     triggerPayload: values.payload ?? {},
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? null,
+    ...(values.errorOf ? { errorOf: values.errorOf } : {}),
   });
-  await queueOrFail(deps, execution, async () => {
-    const graph = await graphOf(deps, execution);
-    return [{ nodeId: graph.trigger.node.id, scope: TOP_SCOPE, attempt: 1 }];
-  });
+  await queueOrFail(deps, execution, async (graph) => [
+    { nodeId: graph.trigger.node.id, scope: TOP_SCOPE, attempt: 1 },
+  ]);
   return execution;
 }
 
-async function queueOrFail(deps: RunsPorts, execution: Execution, steps: () => Promise<PendingStep[]>): Promise<void> {
+/**
+ * Queues a new run's first steps and, when its graph caps a run's time, the job that fails it if
+ * it is still going then (run-task.ts); a run without a cap costs nothing more.
+ */
+async function queueOrFail(
+  deps: RunsPorts,
+  execution: Execution,
+  steps: (graph: CompiledGraph) => Promise<PendingStep[]>,
+): Promise<void> {
   try {
+    const graph = await graphOf(deps, execution);
     const events: EngineEvent[] = [
       { type: 'run', executionId: execution.id, status: 'queued', at: deps.clock.nowIso() },
     ];
-    await deps.jobs.add(specsFor(execution.id, await steps()), events);
+    const cap = graph.settings.timeoutSeconds;
+    if (cap !== undefined) {
+      const runAt = new Date(deps.clock.nowMs() + cap * 1000).toISOString();
+      await deps.jobs.addRunJob({ kind: 'time-limit', executionId: execution.id, runAt });
+    }
+    await deps.jobs.add(specsFor(execution.id, await steps(graph)), events);
   } catch (error) {
     await deps.runStore.failRun(execution.id, {
       message: capErrorText(`could not queue the run: ${(error as Error).message}`),

@@ -1,9 +1,16 @@
-import type { HttpRequest, HttpResponse, NodeContext } from '../../nodes/define.ts';
+import type {
+  HttpRequest,
+  HttpResponse,
+  NodeContext,
+  StartedWorkflowRun,
+  WorkflowRunRequest,
+} from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { type StepId, type StepRef, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
 import { callbackWaitFor, callbackWaits } from '../core/engine/callback-waits.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import { retryPolicyOf } from '../core/engine/error-handling.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
 import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
@@ -41,6 +48,8 @@ export interface StepExecuteDeps {
   readonly clock: Clock;
   /** The resume URL of a callback wait's step (server/security/resume-tokens.ts); none: no URLs. */
   readonly resumeUrl?: (step: StepRef) => string;
+  /** Starts a step's sub-workflow run (server/engine/subworkflows.ts); absent where no runs may start. */
+  readonly startWorkflow?: (step: StepId, request: WorkflowRunRequest) => Promise<StartedWorkflowRun>;
 }
 
 /**
@@ -96,6 +105,10 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
               sent = request;
             },
           }),
+        startWorkflow: (request) => {
+          if (!deps.startWorkflow) throw new NonRetryableError('this engine cannot start sub-workflow runs');
+          return deps.startWorkflow(step, request);
+        },
       };
       // The signal aborts when this worker stops and the drain grace is over (drain.ts), or when
       // the run is canceled (execution-aborts.ts): either way the step is released, not failed.
@@ -128,7 +141,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       if (abortSignal?.aborted) throw new StepReleased();
       const error = coerceError(thrown);
       const final = DETERMINISTIC_ERRORS.has(error.name) ? new NonRetryableError(error.message) : error;
-      const delay = retryDelayMs(node.definition.retry, step.attempt, final, deps.random);
+      const delay = retryDelayMs(retryPolicyOf(node), step.attempt, final, deps.random);
       deps.log.debug(
         {
           executionId: step.executionId,

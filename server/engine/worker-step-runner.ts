@@ -18,6 +18,7 @@ import { StepJobBatcher } from './queue.ts';
 import type { RunsPorts } from './runs.ts';
 import { createStepExecutor } from './step-execute.ts';
 import { createStepRunner } from './step-runner.ts';
+import { DEFAULT_SUBWORKFLOW_MAX_DEPTH, returnToParent, type SubworkflowPorts, startChildRun } from './subworkflows.ts';
 
 /*
  * The step runner's ports wired for a worker process: the run store on SQLite, the queue and
@@ -43,6 +44,8 @@ export interface StepRunnerDeps {
   readonly metrics?: Metrics;
   /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
   readonly draining?: () => boolean;
+  /** How deep sub-workflow calls may nest (`SUBWORKFLOW_MAX_DEPTH`). */
+  readonly subworkflowMaxDepth?: number;
 }
 
 /**
@@ -61,12 +64,28 @@ export function workerStepRunner(deps: StepRunnerDeps) {
   const queue = new StepJobBatcher(deps.pgPool);
   const clock = deps.clock ?? systemClock;
   const events = new PgEventBus(queue);
-  const runs: RunsPorts = { runStore, jobs: queue, events, clock, graphs: deps.graphs };
+  // Sub-workflow runs are started, and their parents resumed, by the worker that runs the step.
+  const subworkflows: SubworkflowPorts = {
+    runStore,
+    children: runStore,
+    jobs: queue,
+    events,
+    clock,
+    graphs: deps.graphs,
+  };
+  const runs: RunsPorts = subworkflows;
+  const maxDepth = deps.subworkflowMaxDepth ?? DEFAULT_SUBWORKFLOW_MAX_DEPTH;
   const runStep = createStepRunner({
     runStore,
     queue,
     events,
     clock,
+    onRunEnded: (executionId) => returnToParent(subworkflows, executionId),
+    onSuspended: async (_step, wait) => {
+      if (wait.kind === 'subworkflow' && typeof wait.executionId === 'string') {
+        await returnToParent(subworkflows, wait.executionId);
+      }
+    },
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     execute: createStepExecutor({
       runs: runStore,
@@ -76,6 +95,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
       clock,
       ...(deps.publicUrl ? { resumeUrl: resumeUrls(deps.masterKey, deps.publicUrl) } : {}),
       ...(deps.random ? { random: deps.random } : {}),
+      startWorkflow: (step, request) => startChildRun(subworkflows, maxDepth, step, request),
     }),
     graphs: deps.graphs,
     workerId: deps.workerId,

@@ -1,7 +1,8 @@
+import type { StepRef } from '../../nodes/step.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { EventHub } from '../engine/event-hub.ts';
-import type { StepRef } from '../../nodes/step.ts';
-import { cancelRun, RunConflict, type RunsDeps, resumeStep, retryRun, type StepResumed, startRun } from '../engine/runs.ts';
+import { RunConflict, type RunsDeps, resumeStep, retryRun, type StepResumed, startRun } from '../engine/runs.ts';
+import { cancelRunWithChildren } from '../engine/subworkflows.ts';
 
 export { RunConflict };
 
@@ -13,7 +14,7 @@ type Listener = (event: EngineEvent) => void;
  */
 export interface RunService {
   start(values: Parameters<typeof startRun>[1]): ReturnType<typeof startRun>;
-  /** False when the run had already ended (or does not exist). */
+  /** False when the run had already ended (or does not exist). Its sub-workflow runs are canceled with it. */
   cancel(executionId: string): Promise<boolean>;
   /** Throws RunConflict when the run cannot be retried that way. */
   retry(
@@ -35,7 +36,7 @@ export interface RunService {
 export function createRunService(runs: RunsDeps, events: Pick<EventHub, 'subscribe' | 'subscribeAll'>): RunService {
   return {
     start: (values) => startRun(runs, values),
-    cancel: (executionId) => cancelRun(runs, executionId),
+    cancel: (executionId) => cancelRunWithChildren(runs, executionId),
     retry: (executionId, mode, createdBy) => retryRun(runs, executionId, mode, createdBy),
     resume: (step, outcome) => resumeStep(runs, step, outcome),
     subscribe: (executionId, listener) => events.subscribe(executionId, listener),

@@ -5,11 +5,13 @@ import type { CompiledGraph } from '../core/engine/compile.ts';
 import type { PlannedStep } from '../core/engine/plan.ts';
 import type {
   Advance,
+  ChildRunStore,
   Claim,
   Execution,
   Finish,
   Finished,
   NewExecution,
+  ParentStep,
   Recording,
   Resumption,
   RunError,
@@ -20,10 +22,12 @@ import type {
   WaitingStep,
 } from '../core/engine/ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
+import { answeredStep, calleeVersion, endedChildrenAwaited, unfinishedChildren } from './child-runs.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { nowIso, type Store } from './db.ts';
 import {
   cancelExecution,
+  childOfStep,
   type ExecutionRow,
   finishExecution,
   getExecution,
@@ -53,6 +57,7 @@ import {
   toStepState,
   waitingStep,
 } from './steps.ts';
+import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 // The store's row and the engine's view of an execution are one shape (checked both ways).
@@ -120,6 +125,12 @@ export class SqliteRunRecords implements RunRecords {
   insertSkipped(executionId: string, steps: readonly PlannedStep[]): void {
     insertSkippedSteps(this.sqlite, executionId, steps);
   }
+  answeringStep(executionId: string): StepId | undefined {
+    return answeringStep(this.sqlite, executionId);
+  }
+  recordAnsweringStep(step: StepId): boolean {
+    return recordAnsweringStep(this.sqlite, step);
+  }
 }
 
 /**
@@ -135,7 +146,7 @@ export class SqliteRunRecords implements RunRecords {
  * one open transaction that commits when the runner needs them durable (`flush`), or after ~20 ms
  * or 50 writes, so a chain of pure steps stores every record in one commit.
  */
-export class SqliteRunStore implements RunStore {
+export class SqliteRunStore implements RunStore, ChildRunStore {
   private readonly sqlite: Database.Database;
   private readonly records: SqliteRunRecords;
   private readonly now: () => string;
@@ -231,6 +242,16 @@ export class SqliteRunStore implements RunStore {
     return this.lock.run(() => this.durably(() => this.records.endRun(executionId, 'failed', error)));
   }
 
+  timeOut(executionId: string, error: RunError): Promise<boolean> {
+    return this.lock.run(() =>
+      this.durably(() => {
+        if (!this.records.endRun(executionId, 'failed', error)) return false;
+        cancelRunningSteps(this.sqlite, executionId);
+        return true;
+      }),
+    );
+  }
+
   flush(): Promise<void> {
     const { group } = this;
     return group ? this.lock.run(() => group.flush()) : Promise.resolve();
@@ -302,5 +323,32 @@ export class SqliteRunStore implements RunStore {
 
   reconcile(graph: CompiledGraph, executionId: string) {
     return this.lock.run(() => this.durably(() => reconcileRun(this.records, graph, executionId, this.now())));
+  }
+
+  // ---- sub-workflow runs (ChildRunStore)
+
+  childOfStep(step: StepId): Promise<Execution | undefined> {
+    return this.lock.run(() => childOfStep(this.sqlite, step));
+  }
+
+  /** In the worker's write group (a step starts it), committed before it is answered: its job is queued next. */
+  createChild(values: NewExecution & { readonly parent: ParentStep }): Promise<Execution> {
+    return this.lock.run(() => this.durably(() => insertExecution(this.sqlite, values)));
+  }
+
+  calleeVersion(workflowId: string, version: 'published' | number) {
+    return this.lock.run(() => calleeVersion(this.sqlite, workflowId, version));
+  }
+
+  endedChildrenAwaited(): Promise<string[]> {
+    return this.lock.run(() => endedChildrenAwaited(this.sqlite));
+  }
+
+  unfinishedChildren(executionId: string): Promise<string[]> {
+    return this.lock.run(() => unfinishedChildren(this.sqlite, executionId));
+  }
+
+  answeredStep(executionId: string) {
+    return this.lock.run(() => answeredStep(this.sqlite, executionId));
   }
 }

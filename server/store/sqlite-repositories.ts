@@ -101,7 +101,9 @@ function repositories(store: Store, run: Run): Repositories {
       rememberSignature: (workflowId, digest, expiresAt) =>
         run(() => webhooks.rememberSignature(db, workflowId, digest, expiresAt)),
       forgetSignature: (workflowId, digest) => run(() => webhooks.forgetSignature(db, workflowId, digest)),
-      lastStepOutput: (executionId) => run(() => webhooks.lastStepOutput(db, executionId)),
+      succeededSteps: (executionId) => run(() => webhooks.succeededStepsOf(db, executionId)),
+      stepOutput: (executionId, step) => run(() => webhooks.wholeStepOutput(db, executionId, step)),
+      answer: (executionId) => run(() => webhooks.webhookAnswer(db, executionId)),
       pruneDeliveries: (options) => batches(run, () => retention.pruneDeliveryBatches(db, options)),
     },
     credentials: {
@@ -164,6 +166,7 @@ function repositories(store: Store, run: Run): Repositories {
       list: (filter) => run(() => executions.listExecutions(db, filter)),
       get: (id) => run(() => executions.getExecution(sqlite, id)),
       labels: (id) => run(() => executions.getExecutionLabels(db, id)),
+      family: (id) => run(() => executions.getExecutionFamily(db, id)),
       status: (id) => run(() => executions.getExecutionStatus(sqlite, id)),
       count: (workflowId) => run(() => executions.countExecutions(db, workflowId)),
       steps: (executionId) => run(() => steps.listStepRuns(sqlite, executionId)),

@@ -29,7 +29,7 @@ type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, scope, attempt, status, input, output,
   output_port as outputPort, error, request, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
-  continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt,
+  continue_at as continueAt, reused, handled, started_at as startedAt, finished_at as finishedAt,
   case when wait is null then null else json_object('kind', json_extract(wait, '$.kind'),
     'until', json_extract(wait, '$.timer.at'), 'role', json_extract(wait, '$.role'),
     'title', json_extract(wait, '$.title')) end as waitingFor`;
@@ -44,12 +44,16 @@ function toRow(raw: Record<string, unknown>): StepRunRow {
     waitingFor: (fromJson(raw.waitingFor) as WaitingFor | null | undefined) ?? null,
     truncated: raw.truncated === 1,
     reused: raw.reused === 1,
+    handled: raw.handled === 1,
   };
 }
 
 /** The engine's view of a step run row. */
 export function toStepState(
-  row: Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & { timerAt?: string | null },
+  row: Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & {
+    timerAt?: string | null;
+    handled?: unknown;
+  },
 ): StepState {
   switch (row.status) {
     case 'running':
@@ -67,6 +71,10 @@ export function toStepState(
         ...(row.continueAt ? { continueAt: row.continueAt } : {}),
       };
     case 'failed':
+      // Handled by its node's settings: the run goes on from it by its port (plan.ts, StepState).
+      if (row.handled === 1 || row.handled === true) {
+        return { status: 'succeeded', attempt: row.attempt, port: row.outputPort ?? 'main', handled: true };
+      }
       return row.retryAt
         ? { status: 'retrying', attempt: row.attempt, retryAt: row.retryAt }
         : { status: 'failed', attempt: row.attempt };
@@ -96,10 +104,11 @@ export function stepStates(sqlite: Sql, executionId: string): Map<StepKey, StepS
   const rows = prepared(
     sqlite,
     `select node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
-       continue_at as continueAt, json_extract(wait, '$.timer.at') as timerAt
+       continue_at as continueAt, handled, json_extract(wait, '$.timer.at') as timerAt
      from step_runs where execution_id = ?`,
   ).all(executionId) as Array<
     Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & {
+      handled: number;
       timerAt: string | null;
     }
   >;
@@ -125,14 +134,17 @@ export function waitingStep(sqlite: Sql, step: StepRef): WaitingStep | undefined
   return { attempt: row.attempt, wait: fromJson(row.wait) as Wait, output: fromJson(row.output) };
 }
 
-type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'>;
+type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'> & {
+  handled: number;
+};
 
 /** The latest attempt of one step (with the job that claimed it), or undefined when it has none. */
 export function latestAttempt(sqlite: Sql, step: StepRef): AttemptRow | undefined {
   return latest(
     prepared(
       sqlite,
-      `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId
+      `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId,
+         handled
        from step_runs where execution_id = ? and node_id = ? and scope = ?`,
     ).all(step.executionId, step.nodeId, step.scope) as AttemptRow[],
   );
@@ -151,7 +163,7 @@ export function latestResults(
   const outputs = new Map<StepKey, unknown>();
   const statement = prepared(
     sqlite,
-    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt,
+    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, handled,
        coalesce(output_full, output) as output
      from step_runs where execution_id = ? and node_id = ? and scope = ?`,
   );
@@ -163,12 +175,12 @@ export function latestResults(
     );
     if (!row) continue;
     states.set(key, toStepState(row));
-    if (row.status === 'succeeded') outputs.set(key, fromJson(row.output));
+    if (row.status === 'succeeded' || row.handled === 1) outputs.set(key, fromJson(row.output));
   }
   return { states, outputs };
 }
 
-/** Outputs of the given steps' successful attempts (whole, also when the stored one is capped). */
+/** Outputs of the given steps' successful (or handled) attempts (whole, also when the stored one is capped). */
 export function stepOutputs(
   sqlite: Sql,
   executionId: string,
@@ -178,7 +190,7 @@ export function stepOutputs(
   const statement = prepared(
     sqlite,
     `select coalesce(output_full, output) as output from step_runs
-     where execution_id = ? and node_id = ? and scope = ? and status = 'succeeded'`,
+     where execution_id = ? and node_id = ? and scope = ? and (status = 'succeeded' or handled = 1)`,
   );
   for (const step of steps) {
     const key = stepKey(step.nodeId, step.scope);
@@ -225,7 +237,7 @@ export function claimStepRun(
 
 export type { StepResult } from '../core/engine/ports.ts';
 
-/** `output`, `output_full` and the truncated flag of a successful (or suspended) attempt, as stored. */
+/** `output`, `output_full` and the truncated flag of a successful, handled or suspended attempt, as stored. */
 function storedOutput(result: { output?: unknown; truncatedOutput?: unknown }): [string | null, string | null, 0 | 1] {
   if (result.truncatedOutput === undefined) return [toJson(result.output ?? null), null, 0];
   return [toJson(result.truncatedOutput), toJson(result.output ?? null), 1];
@@ -294,13 +306,16 @@ function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'r
       : prepared(
           sqlite,
           `update step_runs set status = 'failed', error = ?, retry_at = ?, request = coalesce(?, request), wait = null,
-             finished_at = ?
+             finished_at = ?, output = ?, output_full = ?, truncated = truncated or ?, output_port = ?, handled = ?
            where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = ?`,
         ).run(
           toJson(result.error),
           result.retryAt ?? null,
           storedRequest(result),
           finished,
+          ...(result.handled ? storedOutput(result.handled) : [null, null, 0]),
+          result.handled?.port ?? null,
+          result.handled ? 1 : 0,
           executionId,
           nodeId,
           scope,
@@ -331,12 +346,14 @@ export function insertFinishedStepRun(
   const succeeded = result.status === 'succeeded' ? result : undefined;
   const failed = result.status === 'failed' ? result : undefined;
   const waiting = result.status === 'waiting' ? result : undefined;
+  // What leaves the step: a success's output, or a handled failure's.
+  const leaving = succeeded ?? failed?.handled;
   const inserted =
     prepared(
       sqlite,
       `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, truncated,
-         output_port, error, request, worker_id, job_id, retry_at, continue_at, wait, started_at, finished_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         output_port, error, request, worker_id, job_id, retry_at, continue_at, handled, wait, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (execution_id, node_id, scope, attempt) do nothing`,
     ).run(
       newId(),
@@ -346,15 +363,16 @@ export function insertFinishedStepRun(
       values.attempt,
       result.status,
       toJson(values.input ?? null),
-      ...(succeeded ? storedOutput(succeeded) : waiting ? storedOutput(waiting) : [null, null, 0]),
+      ...(leaving ? storedOutput(leaving) : waiting ? storedOutput(waiting) : [null, null, 0]),
       values.truncated ? 1 : 0,
-      succeeded?.port ?? null,
+      leaving?.port ?? null,
       failed ? toJson(failed.error) : null,
       storedRequest(result),
       values.workerId,
       values.jobId,
       failed?.retryAt ?? null,
       succeeded?.continueAt ?? null,
+      failed?.handled ? 1 : 0,
       waiting ? toJson(waiting.wait) : null,
       values.startedAt,
       waiting ? null : nowIso(),
@@ -411,19 +429,22 @@ export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
   ).map(toRow);
 }
 
-/** Copies the successful steps of `fromExecution` into `toExecution`, for a retry that resumes. */
+/**
+ * Copies the successful steps of `fromExecution` into `toExecution`, for a retry that resumes, with
+ * the handled failures: the run went on from those as from successes.
+ */
 export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecution: string): number {
   const rows = prepared(
     sqlite,
     `select node_id, scope, status, input, output, output_full, output_port, request, truncated, continue_at,
-       started_at, finished_at
-     from step_runs where execution_id = ? and status in ('succeeded', 'skipped')`,
+       error, handled, started_at, finished_at
+     from step_runs where execution_id = ? and (status in ('succeeded', 'skipped') or handled = 1)`,
   ).all(fromExecution) as Array<Record<string, unknown>>;
   const insert = prepared(
     sqlite,
     `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, output_port,
-       request, truncated, continue_at, reused, started_at, finished_at)
-     values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+       request, truncated, continue_at, error, handled, reused, started_at, finished_at)
+     values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
   for (const row of rows) {
     insert.run(
@@ -439,6 +460,8 @@ export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecuti
       row.request,
       row.truncated,
       row.continue_at,
+      row.error,
+      row.handled,
       row.started_at,
       row.finished_at,
     );

@@ -56,7 +56,7 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
       workers.push(worker);
       return worker;
     },
-    /** Stops a worker started by `startWorker` (a restart: start another after). */
+    /** Stops one worker (a restart, a crash drill); `close` then leaves it alone. */
     async stopWorker(worker: EngineWorker) {
       workers.splice(workers.indexOf(worker), 1);
       await worker.stop();

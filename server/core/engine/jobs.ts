@@ -40,6 +40,19 @@ export const jobKeyOf = (job: StepJobSpec) => (job.timer ? `${stepJobKey(job)}:t
 /** The prefix every job key of one execution starts with: how a cancel finds them. */
 export const executionKeyPrefix = (executionId: string) => `step:${executionId}:`;
 
+/**
+ * A job about a whole run rather than one of its steps: `time-limit` fails the run if it is still
+ * going at `runAt` (its workflow's time cap); `run-failed` starts the error workflow of a run that
+ * failed. Keyed `run:<kind>:<execution>`, so each is queued once per run.
+ */
+export const RunJob = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('time-limit'), executionId: z.string().min(1), runAt: z.string() }),
+  z.object({ kind: z.literal('run-failed'), executionId: z.string().min(1) }),
+]);
+export type RunJob = z.output<typeof RunJob>;
+
+export const runJobKey = (job: RunJob) => `run:${job.kind}:${job.executionId}`;
+
 /** The jobs for an execution's pending steps. */
 export const specsFor = (executionId: string, steps: readonly PendingStep[]): StepJobSpec[] =>
   steps.map((step) => ({

@@ -7,6 +7,8 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
  * a step suspended on something outside it (a loop's iterations, a wait, a sub-workflow, an
  * approval): it holds no job and no worker, and is completed once, later, by `RunStore.resumeWaiting`
  * (docs/architecture.md, invariant "suspended steps").
+ * A failure its node's settings handled (stored `failed`, marked handled) is `succeeded` here with
+ * `handled: true`: the run goes on from it by its port, and the run's outcome ignores it.
  */
 export type StepState =
   | { readonly status: 'running'; readonly attempt: number }
@@ -17,7 +19,13 @@ export type StepState =
       readonly timerAt?: string;
     }
   | { readonly status: 'retrying'; readonly attempt: number; readonly retryAt: string }
-  | { readonly status: 'succeeded'; readonly attempt: number; readonly port: string; readonly continueAt?: string }
+  | {
+      readonly status: 'succeeded';
+      readonly attempt: number;
+      readonly port: string;
+      readonly continueAt?: string;
+      readonly handled?: true;
+    }
   | { readonly status: 'failed'; readonly attempt: number }
   | { readonly status: 'skipped' }
   | { readonly status: 'canceled' };

@@ -24,6 +24,7 @@ import type {
   StepResult,
   StoredAttempt,
 } from './ports.ts';
+import { type AnswerRecords, answerTurn } from './respond.ts';
 
 /*
  * The engine's write operations as transaction scripts: what each atomic `RunStore` operation
@@ -40,8 +41,11 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'fail
 export const hasEnded = (status: ExecutionStatus | undefined): boolean =>
   status === undefined || TERMINAL_STATUSES.includes(status);
 
-/** The records of runs and steps as one transaction sees them. Every write keeps its own guard. */
-export interface RunRecords {
+/**
+ * The records of runs and steps as one transaction sees them. Every write keeps its own guard.
+ * Which step answered a run's webhook is kept beside them (`AnswerRecords`, respond.ts).
+ */
+export interface RunRecords extends AnswerRecords {
   runStatus(executionId: string): ExecutionStatus | undefined;
   /** `queued` → `running`; a run in any other status is left alone. */
   markRunning(executionId: string): void;
@@ -135,6 +139,8 @@ export type AfterResult =
   | { readonly kind: 'advance' };
 
 export function afterResult(step: StepId, node: CompiledNode, result: StepResult): AfterResult {
+  // Handled by the node's settings (error-handling.ts): the run goes on from it as from a success.
+  if (result.status === 'failed' && result.handled) return { kind: 'advance' };
   if (result.status === 'waiting') return { kind: 'suspend' };
   if (result.status === 'failed' && result.retryAt) {
     return {
@@ -155,13 +161,16 @@ export function afterResult(step: StepId, node: CompiledNode, result: StepResult
  * good, else what its success made ready.
  */
 export function finishStep(records: RunRecords, finish: Finish, at: string): Finished {
-  const { step, graph, node, result, recording } = finish;
+  const { step, graph, node, recording } = finish;
   const event = (status: 'succeeded' | 'failed' | 'retrying' | 'waiting'): EngineEvent => ({
     type: 'step',
     ...step,
     status,
     at,
   });
+  // A Respond to webhook step answers only when it is the run's first (invariant "first answer").
+  const answer = answerTurn(records, finish);
+  const { result } = answer;
   // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
   // run failed by another branch still records a claimed result; advancing it queues nothing.)
   const stored =
@@ -176,6 +185,7 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
   if (recording.kind === 'waiting' && records.wakeRun(step.executionId)) {
     woken.push({ type: 'run', executionId: step.executionId, status: 'running', at });
   }
+  answer.stored();
   const after = afterResult(step, node, result);
   if (after.kind === 'suspend') {
     // A suspended step makes nothing ready and ends nothing: the run waits for its resumption,
@@ -200,7 +210,8 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
     return { pending: [], events, stored: true };
   }
   const advance = advanceExecution(records, graph, step.executionId, at, step);
-  return { pending: advance.pending, events: [...woken, event('succeeded'), ...advance.events], stored: true };
+  const done = result.status === 'failed' ? { ...event('failed'), handled: true } : event('succeeded');
+  return { pending: advance.pending, events: [...woken, done, ...advance.events], stored: true };
 }
 
 /** What advancing a run from its states decides (pure): skips to record, its outcome, the steps due. */

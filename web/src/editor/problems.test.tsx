@@ -44,6 +44,22 @@ describe('instant problems in the editor store', () => {
     ]);
   });
 
+  it('says at once that a Respond to webhook node needs a webhook set to respond from it, by the served types', () => {
+    const store = createEditorStore(empty, { types, problems: [] });
+    const start = store.getState().addNode('trigger.webhook', { connectFrom: null });
+    store.getState().setConfig(start, { path: 'orders' });
+    const reply = store.getState().addNode('action.respond', { position: { x: 300, y: 0 }, connectFrom: start });
+    expect(store.getState().problems).toEqual([
+      expect.objectContaining({
+        code: 'needs_trigger',
+        nodeId: reply,
+        message: expect.stringContaining('"respond node"'),
+      }),
+    ]);
+    store.getState().setConfig(start, { path: 'orders', respond: 'respondNode' });
+    expect(store.getState().problems).toEqual([]);
+  });
+
   it('follows every edit: a {{ }} that does not parse is flagged as typed and cleared when fixed', () => {
     const { store, start, check } = startWithIf();
     store.getState().connect({ source: start, sourcePort: 'main', target: check });

@@ -16,6 +16,8 @@ import {
   placeRightOf,
   remove,
   renameNode,
+  setNodeSettings,
+  setWorkflowSettings,
   uniqueId,
   uniqueName,
   updateNode,
@@ -59,6 +61,10 @@ export interface EditorActions {
   beginMove(): void;
   move(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setConfig(nodeId: string, config: Record<string, unknown>): void;
+  /** A node's settings (error handling, retry); undefined removes them. */
+  setSettings(nodeId: string, settings: Record<string, unknown> | undefined): void;
+  /** The workflow's settings (time limit, error workflow), versioned with the graph. */
+  setWorkflowSettings(settings: Graph['settings']): void;
   /** Another type for a node, in place (triggers: manual ↔ webhook ↔ schedule); one undo step. */
   changeType(nodeId: string, type: string): void;
   rename(nodeId: string, name: string): boolean;
@@ -212,6 +218,14 @@ export function createEditorStore(
           {},
           `config:${nodeId}`,
         );
+      },
+
+      setSettings(nodeId, settings) {
+        commit(setNodeSettings(get().graph, nodeId, settings), {}, `settings:${nodeId}`);
+      },
+
+      setWorkflowSettings(settings) {
+        commit(setWorkflowSettings(get().graph, settings));
       },
 
       changeType(nodeId, type) {

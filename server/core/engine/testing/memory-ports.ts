@@ -16,8 +16,9 @@ import { NonRetryableError } from '../../../../nodes/errors.ts';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../../../nodes/step.ts';
 import type { ClaimDecision } from '../attempt.ts';
 import type { CompiledGraph } from '../compile.ts';
+import { retryPolicyOf } from '../error-handling.ts';
 import type { EngineEvent } from '../events.ts';
-import { executionKeyPrefix, jobKeyOf, type StepJobSpec } from '../jobs.ts';
+import { executionKeyPrefix, jobKeyOf, type RunJob, runJobKey, type StepJobSpec, stepJobKey } from '../jobs.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
 import type {
   Advance,
@@ -69,6 +70,8 @@ export interface MemoryStepRow {
   jobId: string | null;
   workerId: string | null;
   reused: boolean;
+  /** A failed attempt its node's settings handled: the run went on from it by `port` with `output`. */
+  handled: boolean;
 }
 
 function toState(row: MemoryStepRow): StepState {
@@ -87,6 +90,7 @@ function toState(row: MemoryStepRow): StepState {
         ...(row.continueAt ? { continueAt: row.continueAt } : {}),
       };
     case 'failed':
+      if (row.handled) return { status: 'succeeded', attempt: row.attempt, port: row.port ?? 'main', handled: true };
       return row.retryAt
         ? { status: 'retrying', attempt: row.attempt, retryAt: row.retryAt }
         : { status: 'failed', attempt: row.attempt };
@@ -229,6 +233,19 @@ class MemoryRecords implements RunRecords {
       if (!this.row(id)) this.rowsOf(executionId).push({ ...blankRow(id), status: 'skipped' });
     }
   }
+
+  /** `webhook_responses`: one row per execution, the first insert wins. */
+  readonly answers = new Map<string, StepId>();
+
+  answeringStep(executionId: string): StepId | undefined {
+    return this.answers.get(executionId);
+  }
+
+  recordAnsweringStep(step: StepId): boolean {
+    if (this.answers.has(step.executionId)) return false;
+    this.answers.set(step.executionId, step);
+    return true;
+  }
 }
 
 const blankRow = (step: StepId): MemoryStepRow => ({
@@ -246,6 +263,7 @@ const blankRow = (step: StepId): MemoryStepRow => ({
   jobId: null,
   workerId: null,
   reused: false,
+  handled: false,
 });
 
 function resultColumns(result: StepResult): Partial<MemoryStepRow> {
@@ -255,7 +273,12 @@ function resultColumns(result: StepResult): Partial<MemoryStepRow> {
     case 'waiting':
       return { status: 'waiting', output: result.output ?? null, wait: result.wait };
     case 'failed':
-      return { status: 'failed', error: result.error, retryAt: result.retryAt ?? null };
+      return {
+        status: 'failed',
+        error: result.error,
+        retryAt: result.retryAt ?? null,
+        ...(result.handled ? { handled: true, output: result.handled.output, port: result.handled.port } : {}),
+      };
   }
 }
 
@@ -305,7 +328,7 @@ export class MemoryRunStore implements RunStore {
       if (!row) continue;
       const key = stepKey(step.nodeId, step.scope);
       states.set(key, toState(row));
-      if (row.status === 'succeeded') outputs.set(key, structuredClone(row.output));
+      if (row.status === 'succeeded' || row.handled) outputs.set(key, structuredClone(row.output));
     }
     return { states, outputs };
   }
@@ -317,7 +340,10 @@ export class MemoryRunStore implements RunStore {
     for (const step of steps) {
       const row = this.records
         .rowsOf(executionId)
-        .find((each) => each.nodeId === step.nodeId && each.scope === step.scope && each.status === 'succeeded');
+        .find(
+          (each) =>
+            each.nodeId === step.nodeId && each.scope === step.scope && (each.status === 'succeeded' || each.handled),
+        );
       if (row) outputs.set(stepKey(step.nodeId, step.scope), structuredClone(row.output));
     }
     return outputs;
@@ -346,6 +372,14 @@ export class MemoryRunStore implements RunStore {
   }
   async failRun(executionId: string, error: RunError): Promise<boolean> {
     return this.records.endRun(executionId, 'failed', error);
+  }
+  async timeOut(executionId: string, error: RunError): Promise<boolean> {
+    if (!this.records.endRun(executionId, 'failed', error)) return false;
+    for (const row of this.records.rowsOf(executionId)) {
+      if (row.status === 'running') row.status = 'canceled';
+      if (row.status === 'failed') row.retryAt = null;
+    }
+    return true;
   }
   /** Every write here is visible and "durable" at once. */
   async flush(): Promise<void> {}
@@ -387,7 +421,7 @@ export class MemoryRunStore implements RunStore {
       createdBy,
     });
     for (const row of this.records.rowsOf(original.id)) {
-      if (row.status !== 'succeeded' && row.status !== 'skipped') continue;
+      if (row.status !== 'succeeded' && row.status !== 'skipped' && !row.handled) continue;
       this.records.rowsOf(execution.id).push({ ...row, attempt: 1, reused: true, retryAt: null });
     }
     return {
@@ -423,7 +457,13 @@ export class MemoryRunStore implements RunStore {
       error: null,
       retryOf: values.retryOf ?? null,
       retryChain: values.retryChain ?? id,
+      errorOf: values.errorOf ?? null,
       createdBy: values.createdBy ?? null,
+      parentExecutionId: values.parent?.executionId ?? null,
+      parentNodeId: values.parent?.nodeId ?? null,
+      parentScope: values.parent?.scope ?? null,
+      parentAttempt: values.parent?.attempt ?? null,
+      callDepth: values.parent?.callDepth ?? 0,
       createdAt: this.clock.nowIso(),
       startedAt: null,
       finishedAt: null,
@@ -482,6 +522,13 @@ export class MemoryStepQueue implements StepQueue {
 
   async exists(jobId: string): Promise<boolean> {
     return this.jobs.has(jobId);
+  }
+
+  /** Jobs about whole runs, by key: kept, not run (the in-memory engine drives step jobs only). */
+  readonly runJobs = new Map<string, RunJob>();
+
+  async addRunJob(job: RunJob): Promise<void> {
+    if (!this.runJobs.has(runJobKey(job))) this.runJobs.set(runJobKey(job), job);
   }
 
   async removeQueued(executionId: string): Promise<number> {
@@ -590,7 +637,7 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
       if (answer === 'crash') throw new WorkerCrash(`${name} crashed its worker`);
       if (answer.startsWith('fail')) {
         const error = answer === 'fail!' ? new NonRetryableError(`${name} failed`) : new Error(`${name} failed`);
-        const delay = retryDelayMs(node.definition.retry, step.attempt, error, () => 0.5);
+        const delay = retryDelayMs(retryPolicyOf(node), step.attempt, error, () => 0.5);
         return {
           status: 'failed',
           error: { name: error.name, message: error.message, retryable: delay !== undefined },

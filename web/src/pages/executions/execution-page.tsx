@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward } from 'lucide-react';
+import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward, TriangleAlert } from 'lucide-react';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { call } from '../../api/client.ts';
@@ -57,6 +57,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
               {execution.workflowName}
             </Link>
             <StatusBadge status={execution.status} />
+            {execution.handledErrors > 0 && <HandledErrors count={execution.handledErrors} status={execution.status} />}
           </h1>
           <dl className="mt-3 flex flex-wrap gap-x-8 gap-y-2 text-sm">
             <Fact label="Trigger">
@@ -93,10 +94,28 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
                 <RunLink id={execution.retriedAs} />
               </Fact>
             )}
+            {execution.errorOf && (
+              <Fact label="Reports the failure of">
+                <RunLink id={execution.errorOf} />
+              </Fact>
+            )}
           </dl>
         </div>
         <Actions execution={execution} />
       </div>
+      {execution.parent && (
+        <p className="mb-4 rounded-lg border border-slate-200 bg-slate-50 px-4 py-2.5 text-sm text-slate-700">
+          Called by{' '}
+          <Link
+            to={`/executions/${execution.parent.executionId}`}
+            className="font-medium text-accent-700 hover:underline"
+          >
+            {execution.parent.workflowName}
+          </Link>{' '}
+          (run <RunLink id={execution.parent.executionId} />, step{' '}
+          <span className="font-mono text-xs">{execution.parent.nodeId}</span>): its result goes back to that step.
+        </p>
+      )}
       {execution.error !== null && execution.error !== undefined && <RunError error={execution.error} />}
       {execution.status === 'waiting' && <RunApprovals executionId={execution.id} />}
 
@@ -293,5 +312,19 @@ function RunApprovals({ executionId }: { executionId: string }) {
         <ApprovalCard key={approval.id} approval={approval} showRun={false} />
       ))}
     </section>
+  );
+}
+
+/** Errors a run's nodes handled (continued, or routed to an error port): shown, but not a failure. */
+function HandledErrors({ count, status }: { count: number; status: string }) {
+  const errors = count === 1 ? '1 handled error' : `${count} handled errors`;
+  return (
+    <span
+      className="inline-flex items-center gap-1 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200"
+      data-testid="handled-errors"
+    >
+      <TriangleAlert className="size-3.5" aria-hidden />
+      {status === 'succeeded' ? `succeeded with ${errors}` : errors}
+    </span>
   );
 }

@@ -9,7 +9,15 @@ export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'failed',
   'canceled',
 ];
-export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'schedule', 'webhook', 'retry', 'test'];
+export const TRIGGER_KINDS: readonly TriggerKind[] = [
+  'manual',
+  'schedule',
+  'webhook',
+  'retry',
+  'test',
+  'error',
+  'subworkflow',
+];
 
 /**
  * The executions list's filters, as they sit in the URL (`?workflowId=&status=&trigger=&from=&to=`):
