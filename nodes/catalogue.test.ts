@@ -24,6 +24,7 @@ const examples: Record<string, unknown> = {
   'action.http': { url: 'https://example.com' },
   'action.respond': {},
   'flow.delay': { amount: 1 },
+  'flow.wait': { mode: 'duration', amount: 5, unit: 'seconds' },
   'flow.merge': {},
   'flow.subworkflow': { workflowId: 'wf-1' },
   'flow.stop': { message: 'Order {{ input.id }} has no customer' },

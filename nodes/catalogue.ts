@@ -7,6 +7,7 @@ import delayNode from './flow/delay.node.ts';
 import mergeNode from './flow/merge.node.ts';
 import stopAndErrorNode from './flow/stop-and-error.node.ts';
 import subworkflowNode from './flow/subworkflow.node.ts';
+import waitNode from './flow/wait.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
 import dedupeNode from './lists/dedupe.node.ts';
 import filterNode from './lists/filter.node.ts';
@@ -48,6 +49,7 @@ export const catalogue = [
   httpNode,
   respondNode,
   delayNode,
+  waitNode,
   mergeNode,
   subworkflowNode,
   stopAndErrorNode,

@@ -100,6 +100,16 @@ export interface PortsFromConfig {
 }
 
 /**
+ * Output ports chosen by the value of one config field (a Wait's `mode`), as data like
+ * `PortsFromConfig`: `ports[value]` when the field holds one of its keys, else the type's `outputs`.
+ * Evaluated by `portsOf` in server/core/graph/ports.ts, for the editor and the engine alike.
+ */
+export interface PortsByConfigValue {
+  readonly field: string;
+  readonly ports: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
  * A node that only makes sense under a certain trigger (a Respond to webhook node under a webhook
  * set to answer from it): the graph rules report any other trigger as a problem on the node, in
  * these words. `config` lists top-level trigger config values that must be set exactly so.
@@ -143,6 +153,8 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
   readonly outputs?: readonly string[];
   /** More output ports named by the config (a Switch's cases), before `outputs`. */
   readonly outputsFrom?: PortsFromConfig & { readonly list: ConfigKey<z.output<Schema>> };
+  /** Ports chosen by a config field's value instead of `outputs` (a Wait: by its mode). */
+  readonly outputsBy?: PortsByConfigValue & { readonly field: ConfigKey<z.output<Schema>> };
   /** Only nodes that join branches accept more than one inbound edge. */
   readonly acceptsManyInputs?: boolean;
   /** The trigger the workflow must start with for this node to make sense (checked by the graph rules). */

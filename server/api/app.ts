@@ -7,8 +7,10 @@ import { trustProxies } from '../auth/request-info.ts';
 import { mountWebApp } from '../web/serve.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { mountResumeHooks } from './resume-hooks.ts';
 import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
@@ -40,6 +42,7 @@ const declaredRoutes = [
   ...runRoutes,
   ...errorWorkflowRoutes,
   ...executionRoutes,
+  ...approvalRoutes,
   ...scheduleRoutes,
   ...credentialRoutes,
   ...nodeTypeRoutes,
@@ -110,6 +113,8 @@ export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono
   mountRoutes(app, API_PREFIX, apiRoutes, deps);
   // Before the live webhooks, whose `/hooks/:workflowId/*` would take `/hooks/test/...` too.
   mountWebhookTests(app, deps);
+  // Before the webhooks: `/hooks/resume/…` is not a workflow's hook.
+  mountResumeHooks(app, deps);
   mountWebhooks(app, deps);
   if (web.webDir) mountWebApp(app, web.webDir);
 

@@ -75,6 +75,15 @@ export const StepRun = z
       ),
     retryAt: z.string().nullable(),
     continueAt: z.string().nullable().describe('Set by a delay: its successors start no earlier than this'),
+    waitingFor: z
+      .object({
+        kind: z.string().describe('`time`, `callback`, `approval`, or another kind (a loop: its iterations)'),
+        until: z.string().nullable().describe('When time resumes it: the wait’s end, or its timeout'),
+        role: z.string().nullable().describe('An approval: the least role that may decide'),
+        title: z.string().nullable().describe('An approval: its title'),
+      })
+      .nullable()
+      .describe('What a `waiting` (suspended) step waits for; null for any other status'),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
@@ -151,6 +160,7 @@ export function toStepRun(row: StepRunRow, child: z.output<typeof StepRun>['chil
     handled: row.handled,
     retryAt: row.retryAt,
     continueAt: row.continueAt,
+    waitingFor: row.waitingFor ?? null,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: duration(row.startedAt, row.finishedAt),

@@ -182,6 +182,24 @@ const MATRIX: Record<string, readonly Case[]> = {
   ],
   'GET /executions/:id/events': [{ allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}/events` }],
   'GET /events/runs': [{ allowed: ANY, path: at('/events/runs') }],
+  'GET /approvals': [{ allowed: ANY, path: at('/approvals') }],
+  // Everyone may ask; the approval's own role decides (server/engine/waits.test.ts decides real ones).
+  'POST /approvals/:id/approve': [
+    {
+      allowed: ANY,
+      path: at(`/approvals/${randomUUID()}/approve`),
+      body: body({}),
+      answers: { status: 404, code: 'not_found' },
+    },
+  ],
+  'POST /approvals/:id/reject': [
+    {
+      allowed: ANY,
+      path: at(`/approvals/${randomUUID()}/reject`),
+      body: body({}),
+      answers: { status: 404, code: 'not_found' },
+    },
+  ],
   'GET /schedules': [{ allowed: ANY, path: at('/schedules') }],
   'POST /schedules/:id/pause': [{ allowed: ADMINS, path: (f) => `/schedules/${f.scheduledWorkflowId}/pause` }],
   'POST /schedules/:id/resume': [{ allowed: ADMINS, path: (f) => `/schedules/${f.scheduledWorkflowId}/resume` }],

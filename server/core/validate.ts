@@ -28,6 +28,7 @@ function withConfigSchema(definition: NodeDefinition): GraphNodeType {
       kind: definition.kind,
       outputs: definition.outputs,
       outputsFrom: definition.outputsFrom,
+      outputsBy: definition.outputsBy,
       acceptsManyInputs: definition.acceptsManyInputs,
       errorSettings: definition.errorSettings,
       needsTrigger: definition.needsTrigger,

@@ -6,8 +6,9 @@ import type {
   WorkflowRunRequest,
 } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
-import { type StepId, stepKey } from '../../nodes/step.ts';
+import { type StepId, type StepRef, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
+import { callbackWaitFor, callbackWaits } from '../core/engine/callback-waits.ts';
 import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import { retryPolicyOf } from '../core/engine/error-handling.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
@@ -18,6 +19,7 @@ import { portsOf } from '../core/graph/ports.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import {
+  type ExecutionScope,
   ExpressionBudget,
   type ExpressionScope,
   ExpressionSizeError,
@@ -44,6 +46,8 @@ export interface StepExecuteDeps {
   readonly random?: () => number;
   /** What a node sees as now (a delay counts from it) and retries are scheduled from. */
   readonly clock: Clock;
+  /** The resume URL of a callback wait's step (server/security/resume-tokens.ts); none: no URLs. */
+  readonly resumeUrl?: (step: StepRef) => string;
   /** Starts a step's sub-workflow run (server/engine/subworkflows.ts); absent where no runs may start. */
   readonly startWorkflow?: (step: StepId, request: WorkflowRunRequest) => Promise<StartedWorkflowRun>;
 }
@@ -66,6 +70,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
           input,
           trigger: execution.triggerPayload ?? {},
           steps,
+          execution: executionScope(graph, node, step),
         }));
         return scope;
       };
@@ -161,6 +166,20 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
    * script's code) name as `steps.<name>.output`. Only those are copied into the sandbox: a big
    * workflow's other outputs stay where they are. Inside a loop, `steps.X` is this iteration's X.
    */
+  /** `execution` in expressions: the run's id and its callback waits' resume URLs, in this step's scope. */
+  function executionScope(graph: CompiledGraph, node: CompiledNode, step: StepId): ExecutionScope {
+    const { resumeUrl } = deps;
+    if (!resumeUrl) return { id: step.executionId, resumeUrls: {} };
+    const urlOf = (wait: CompiledNode) =>
+      resumeUrl({ executionId: step.executionId, nodeId: wait.node.id, scope: scopeOf(graph, wait, step.scope) });
+    const prepared = callbackWaitFor(graph, node);
+    return {
+      id: step.executionId,
+      ...(prepared ? { resumeUrl: urlOf(prepared) } : {}),
+      resumeUrls: Object.fromEntries(callbackWaits(graph).map((wait) => [wait.node.name, urlOf(wait)])),
+    };
+  }
+
   async function stepsScope(
     graph: CompiledGraph,
     node: CompiledNode,

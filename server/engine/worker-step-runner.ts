@@ -1,9 +1,11 @@
 import type pg from 'pg';
+import type { StepRef } from '../../nodes/step.ts';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
 import type { Clock, Metrics } from '../core/engine/ports.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import type { MasterKey } from '../security/master-key.ts';
+import { resumeKey, resumeUrl } from '../security/resume-tokens.ts';
 import type { Store } from '../store/db.ts';
 import { DEFAULT_GROUP_COMMIT } from '../store/group-commit.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
@@ -13,6 +15,7 @@ import { authenticatedHttp } from './authenticated-http.ts';
 import { sendHttp } from './http.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
+import type { RunsPorts } from './runs.ts';
 import { createStepExecutor } from './step-execute.ts';
 import { createStepRunner } from './step-runner.ts';
 import { DEFAULT_SUBWORKFLOW_MAX_DEPTH, returnToParent, type SubworkflowPorts, startChildRun } from './subworkflows.ts';
@@ -33,6 +36,8 @@ export interface StepRunnerDeps {
   readonly sendHttp?: typeof sendHttp;
   /** Opens the credentials HTTP requests authenticate with. */
   readonly masterKey: MasterKey;
+  /** The address resume URLs start with (`PUBLIC_URL`, else this server's own). */
+  readonly publicUrl?: string;
   readonly random?: () => number;
   /** The process's clock unless a test moves time itself. */
   readonly clock?: Clock;
@@ -43,7 +48,11 @@ export interface StepRunnerDeps {
   readonly subworkflowMaxDepth?: number;
 }
 
-/** A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool. */
+/**
+ * A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool,
+ * with the same ports as `runs` for the worker's other engine tasks (wait timers): one run store,
+ * so every engine write of the worker joins its group commit.
+ */
 export function workerStepRunner(deps: StepRunnerDeps) {
   // A worker groups its engine writes (a chain of pure steps stores its records in one commit).
   // A commit that fails loses writes some chains were told had succeeded: the worker stops taking
@@ -64,8 +73,9 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     clock,
     graphs: deps.graphs,
   };
+  const runs: RunsPorts = subworkflows;
   const maxDepth = deps.subworkflowMaxDepth ?? DEFAULT_SUBWORKFLOW_MAX_DEPTH;
-  return createStepRunner({
+  const runStep = createStepRunner({
     runStore,
     queue,
     events,
@@ -83,6 +93,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
       http: authenticatedHttp(deps.sendHttp ?? sendHttp, sqliteRepositories(deps.store).credentials, deps.masterKey),
       log: deps.log,
       clock,
+      ...(deps.publicUrl ? { resumeUrl: resumeUrls(deps.masterKey, deps.publicUrl) } : {}),
       ...(deps.random ? { random: deps.random } : {}),
       startWorkflow: (step, request) => startChildRun(subworkflows, maxDepth, step, request),
     }),
@@ -91,4 +102,11 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     log: deps.log,
     ...(deps.draining ? { draining: deps.draining } : {}),
   });
+  return Object.assign(runStep, { runs });
+}
+
+/** Resume URLs of callback waits, signed under the master key (server/security/resume-tokens.ts). */
+function resumeUrls(masterKey: MasterKey, publicUrl: string) {
+  const key = resumeKey(masterKey);
+  return (step: StepRef) => resumeUrl(key, publicUrl, step);
 }

@@ -17,9 +17,10 @@ import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
 import { sendHttp } from './http.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
-import { CREDENTIAL_TEST_TASK, RUN_TASK, STEP_TASK } from './queue.ts';
+import { CREDENTIAL_TEST_TASK, RUN_TASK, STEP_TASK, WAIT_TIMER_TASK } from './queue.ts';
 import { runTask } from './run-task.ts';
 import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred, TestRuns, testRunSlots } from './slots.ts';
+import { fireWaitTimer } from './wait-timers.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
 export interface WorkerOptions {
@@ -34,6 +35,11 @@ export interface WorkerOptions {
   readonly pollIntervalMs?: number;
   readonly sendHttp?: StepRunnerDeps['sendHttp'];
   readonly masterKey: StepRunnerDeps['masterKey'];
+  /**
+   * The server's public address (`PUBLIC_URL`, else its local one): resume URLs of callback waits
+   * start with it, and error workflows link to the failed run on it (paths without it).
+   */
+  readonly publicUrl?: string | undefined;
   /** How long `stop` lets running steps finish before it releases them to other workers. */
   readonly drainMs?: number;
   /** Times the drain grace and the steps: the process's clock unless a test moves time itself. */
@@ -42,8 +48,6 @@ export interface WorkerOptions {
   readonly runConcurrency?: number;
   /** How deep sub-workflow calls may nest (`SUBWORKFLOW_MAX_DEPTH`). */
   readonly subworkflowMaxDepth?: number;
-  /** `PUBLIC_URL`: error workflows get absolute links to the failed run on it (else paths). */
-  readonly publicUrl?: string | undefined;
 }
 
 export interface EngineWorker {
@@ -99,6 +103,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     workerId,
     log: options.log,
     masterKey: options.masterKey,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     draining: () => draining,
     clock,
     ...(options.subworkflowMaxDepth !== undefined ? { subworkflowMaxDepth: options.subworkflowMaxDepth } : {}),
@@ -169,6 +174,10 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
           canceled?.leave();
           if (test) testSteps--;
         }
+      },
+      [WAIT_TIMER_TASK]: async (payload) => {
+        // Resumes a suspended step when its time comes: a store transition and a queueing, no node runs.
+        await fireWaitTimer(runStep.runs, payload);
       },
       [CREDENTIAL_TEST_TASK]: (payload, helpers) => runConnectionTest(payload, connectionTests, helpers.abortSignal),
       [RUN_TASK]: runTask({

@@ -1,6 +1,7 @@
+import type { StepRef } from '../../nodes/step.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { EventHub } from '../engine/event-hub.ts';
-import { RunConflict, type RunsDeps, retryRun, startRun } from '../engine/runs.ts';
+import { RunConflict, type RunsDeps, resumeStep, retryRun, type StepResumed, startRun } from '../engine/runs.ts';
 import { cancelRunWithChildren } from '../engine/subworkflows.ts';
 
 export { RunConflict };
@@ -21,6 +22,11 @@ export interface RunService {
     mode: Parameters<typeof retryRun>[2],
     createdBy: string | null,
   ): ReturnType<typeof retryRun>;
+  /**
+   * Resumes a suspended step when what it waits for arrives (a callback, a decision): a guarded
+   * store transition and the queueing of what follows, nothing runs here (`resumeStep`).
+   */
+  resume(step: StepRef, outcome: Parameters<typeof resumeStep>[2]): Promise<StepResumed>;
   /** Events of one execution, as they happen; returns the unsubscribe. */
   subscribe(executionId: string, listener: Listener): () => void;
   /** Events of every execution. */
@@ -32,6 +38,7 @@ export function createRunService(runs: RunsDeps, events: Pick<EventHub, 'subscri
     start: (values) => startRun(runs, values),
     cancel: (executionId) => cancelRunWithChildren(runs, executionId),
     retry: (executionId, mode, createdBy) => retryRun(runs, executionId, mode, createdBy),
+    resume: (step, outcome) => resumeStep(runs, step, outcome),
     subscribe: (executionId, listener) => events.subscribe(executionId, listener),
     subscribeAll: (listener) => events.subscribeAll(listener),
   };

@@ -265,12 +265,29 @@ export function markExecutionRunning(sqlite: Sql, id: string): void {
   );
 }
 
+/** Only suspended steps are left: `queued` or `running` → `waiting` (invariant "suspended steps"). */
+export function markExecutionWaiting(sqlite: Sql, id: string): boolean {
+  return (
+    prepared(sqlite, "update executions set status = 'waiting' where id = ? and status in ('queued', 'running')").run(
+      id,
+    ).changes > 0
+  );
+}
+
+/** A suspended step was resumed: `waiting` → `running`. */
+export function markExecutionResumed(sqlite: Sql, id: string): boolean {
+  return (
+    prepared(sqlite, "update executions set status = 'running' where id = ? and status = 'waiting'").run(id).changes > 0
+  );
+}
+
 /** Ends a run that is still going; a run already ended (e.g. canceled meanwhile) keeps its end. */
 export function finishExecution(sqlite: Sql, id: string, status: 'succeeded' | 'failed', error?: unknown): boolean {
   return (
     prepared(
       sqlite,
-      "update executions set status = ?, error = ?, finished_at = ? where id = ? and status in ('queued', 'running')",
+      `update executions set status = ?, error = ?, finished_at = ?
+       where id = ? and status in ('queued', 'running', 'waiting')`,
     ).run(status, toJson(error ?? null), nowIso(), id).changes > 0
   );
 }
@@ -280,7 +297,7 @@ export function cancelExecution(sqlite: Sql, id: string): boolean {
   return (
     prepared(
       sqlite,
-      "update executions set status = 'canceled', finished_at = ? where id = ? and status in ('queued', 'running')",
+      "update executions set status = 'canceled', finished_at = ? where id = ? and status in ('queued', 'running', 'waiting')",
     ).run(nowIso(), id).changes > 0
   );
 }
@@ -377,12 +394,12 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
   });
 }
 
-/** Ids of runs not ended (queued or running), oldest first, after `after` when given. */
+/** Ids of runs not ended (queued, running or waiting), oldest first, after `after` when given. */
 export function listUnfinishedExecutionIds(sqlite: Sql, limit: number, after?: string): string[] {
   return (
     prepared(
       sqlite,
-      "select id from executions where status in ('queued', 'running') and id > ? order by id limit ?",
+      "select id from executions where status in ('queued', 'running', 'waiting') and id > ? order by id limit ?",
     ).all(after ?? '', limit) as Array<{ id: string }>
   ).map((row) => row.id);
 }

@@ -10,9 +10,11 @@
  * is one run of a version (or of a draft copy); its step runs are the attempts of its steps.
  */
 
+import type { StepId } from '../../nodes/step.ts';
 /** The key credentials are sealed with (`server/security/master-key.ts`). */
 import type { MasterKey } from '../security/master-key.ts';
 import type { ApiKeyRow } from './api-keys.ts';
+import type { ApprovalRow, ApprovalStatus } from './approvals.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
 import type { CredentialChoice, CredentialLimits, CredentialSummary, OpenCredential } from './credentials.ts';
 import type { ExecutionFamily, ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
@@ -289,8 +291,21 @@ export interface ExecutionRepository {
   reclaimSpace(): Promise<Reclaimed>;
 }
 
+/** Approvals of `flow.wait` steps, as the inbox reads them; they open and close with their steps (the engine's). */
+export interface ApprovalRepository {
+  list(filter: { status?: ApprovalStatus; executionId?: string; limit: number }): Promise<ApprovalRow[]>;
+  get(id: string): Promise<ApprovalRow | undefined>;
+  countPending(): Promise<number>;
+  /**
+   * Who decided and their comment, as a write for the transaction that resumes the step
+   * (`Resumption.alongside`): synchronous, so only a store that can write so offers it.
+   */
+  deciderRecord(step: StepId, userId: string, comment: string | null): () => void;
+}
+
 /** Every repository of the store. */
 export interface Repositories {
+  readonly approvals: ApprovalRepository;
   readonly workflows: WorkflowRepository;
   readonly schedules: ScheduleRepository;
   readonly webhooks: WebhookRepository;

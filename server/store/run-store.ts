@@ -19,6 +19,7 @@ import type {
   RunStore,
   StepResult,
   StoredAttempt,
+  WaitingStep,
 } from '../core/engine/ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
 import { answeredStep, calleeVersion, endedChildrenAwaited, unfinishedChildren } from './child-runs.ts';
@@ -35,7 +36,9 @@ import {
   getExecutionStatus,
   insertExecution,
   listUnfinishedExecutionIds,
+  markExecutionResumed,
   markExecutionRunning,
+  markExecutionWaiting,
 } from './executions.ts';
 import { type GroupCommit, type GroupCommitOptions, groupCommitOf } from './group-commit.ts';
 import { fromJson, immediate, prepared } from './prepared.ts';
@@ -52,6 +55,7 @@ import {
   stepOutputs,
   stepStates,
   toStepState,
+  waitingStep,
 } from './steps.ts';
 import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
@@ -74,6 +78,12 @@ export class SqliteRunRecords implements RunRecords {
   }
   endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean {
     return finishExecution(this.sqlite, executionId, status, error);
+  }
+  suspendRun(executionId: string): boolean {
+    return markExecutionWaiting(this.sqlite, executionId);
+  }
+  wakeRun(executionId: string): boolean {
+    return markExecutionResumed(this.sqlite, executionId);
   }
   stepStates(executionId: string) {
     return stepStates(this.sqlite, executionId);
@@ -206,11 +216,22 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
     return this.finishes.add(finish);
   }
 
-  /** Durable when answered, as a claim is: whatever resumed the step may act on it next. */
+  /**
+   * Durable when answered, as a claim is: whatever resumed the step may act on it next. Its
+   * `alongside` writes commit with it, only when it is stored.
+   */
   resumeWaiting(resumption: Resumption): Promise<Finished> {
     return this.lock.run(() =>
-      this.durably(() => finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.now())),
+      this.durably(() => {
+        const finished = finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.now());
+        if (finished.stored) resumption.alongside?.();
+        return finished;
+      }),
     );
+  }
+
+  waitingStep(step: StepRef): Promise<WaitingStep | undefined> {
+    return this.lock.run(() => waitingStep(this.sqlite, step));
   }
 
   settle(graph: CompiledGraph, executionId: string): Promise<Advance> {

@@ -142,7 +142,8 @@ export const publications = sqliteTable(
   (table) => [index('publications_workflow_idx').on(table.workflowId, table.publishedAt)],
 );
 
-export const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+/** `waiting`: not ended, with only suspended steps left (a wait, an approval): it holds no worker. */
+export const EXECUTION_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] as const;
 /**
  * `error`: a run of an error workflow, started by another workflow's failed run (or a test error).
  * `subworkflow`: started by a `flow.subworkflow` step of another run (its parent, `parent_execution_id`).
@@ -447,4 +448,39 @@ export const webhookTests = sqliteTable(
     refusal: json('refusal'),
   },
   (table) => [uniqueIndex('webhook_tests_token_idx').on(table.tokenHash)],
+);
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'timed-out', 'canceled'] as const;
+
+/**
+ * A person's decision a suspended `flow.wait` step (approval mode) waits for: opened with the step's
+ * `waiting` row, closed with its resumption or its run's cancel, in the same transaction
+ * (server/store/approvals.ts). Who may decide: `role` or a higher one.
+ */
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    id: text('id').primaryKey(),
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    scope: text('scope').notNull().default(''),
+    attempt: integer('attempt').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** Rendered when the step suspended (its expressions evaluated then). */
+    title: text('title').notNull(),
+    message: text('message').notNull(),
+    status: text('status', { enum: APPROVAL_STATUSES }).notNull(),
+    /** When it times out (leaves by `timeout`), if it does. */
+    expiresAt: text('expires_at'),
+    decidedBy: text('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: text('decided_at'),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('approvals_step_uq').on(table.executionId, table.nodeId, table.scope, table.attempt),
+    index('approvals_status_idx').on(table.status, table.createdAt),
+  ],
 );

@@ -1,4 +1,5 @@
 import * as apiKeys from './api-keys.ts';
+import * as approvals from './approvals.ts';
 import * as audit from './audit.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import * as credentials from './credentials.ts';
@@ -154,6 +155,12 @@ function repositories(store: Store, run: Run): Repositories {
     audit: {
       append: (entry) => run(() => audit.appendAudit(db, entry)),
       list: (filter) => run(() => audit.listAudit(db, filter)),
+    },
+    approvals: {
+      list: (filter) => run(() => approvals.listApprovals(db, filter)),
+      get: (id) => run(() => approvals.getApproval(db, id)),
+      countPending: () => run(() => approvals.countPendingApprovals(db)),
+      deciderRecord: (step, userId, comment) => () => approvals.recordDecider(db, step, userId, comment),
     },
     executions: {
       list: (filter) => run(() => executions.listExecutions(db, filter)),

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../nodes/step.ts';
 import type { StepState } from '../core/engine/plan.ts';
-import type { StepResult } from '../core/engine/ports.ts';
+import type { StepResult, Wait, WaitingStep } from '../core/engine/ports.ts';
+import { cancelApprovals, closeApproval, openApproval } from './approvals.ts';
 import { nowIso } from './db.ts';
 import { newId } from './ids.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
@@ -12,12 +13,26 @@ import type { stepRuns } from './schema.ts';
  * Steps are addressed by `StepRef` / `StepId` objects (nodes/step.ts), never by positional ids. Plain prepared SQL: this is the engine's hot path.
  * The row as people see it: `output_full` is the engine's working copy and is never read out.
  */
-export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull' | 'wait'>;
+export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull' | 'wait'> & {
+  /** What a suspended step waits for, as people see it (no secrets: a resume URL is not shown). */
+  waitingFor?: WaitingFor | null;
+};
+
+/** A summary of `step_runs.wait`: its kind, when its timer fires, and an approval's role and title. */
+export interface WaitingFor {
+  kind: string;
+  until: string | null;
+  role: string | null;
+  title: string | null;
+}
 type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, scope, attempt, status, input, output,
   output_port as outputPort, error, request, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
-  continue_at as continueAt, reused, handled, started_at as startedAt, finished_at as finishedAt`;
+  continue_at as continueAt, reused, handled, started_at as startedAt, finished_at as finishedAt,
+  case when wait is null then null else json_object('kind', json_extract(wait, '$.kind'),
+    'until', json_extract(wait, '$.timer.at'), 'role', json_extract(wait, '$.role'),
+    'title', json_extract(wait, '$.title')) end as waitingFor`;
 
 function toRow(raw: Record<string, unknown>): StepRunRow {
   return {
@@ -26,6 +41,7 @@ function toRow(raw: Record<string, unknown>): StepRunRow {
     output: fromJson(raw.output),
     error: fromJson(raw.error),
     request: fromJson(raw.request),
+    waitingFor: (fromJson(raw.waitingFor) as WaitingFor | null | undefined) ?? null,
     truncated: raw.truncated === 1,
     reused: raw.reused === 1,
     handled: raw.handled === 1,
@@ -34,12 +50,19 @@ function toRow(raw: Record<string, unknown>): StepRunRow {
 
 /** The engine's view of a step run row. */
 export function toStepState(
-  row: Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & { handled: unknown },
+  row: Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & {
+    timerAt?: string | null;
+    handled?: unknown;
+  },
 ): StepState {
   switch (row.status) {
     case 'running':
-    case 'waiting':
       return { status: row.status, attempt: row.attempt };
+    case 'waiting':
+      // When a timer resumes it (Wait.timer): reconciling queues the timer again.
+      return row.timerAt
+        ? { status: row.status, attempt: row.attempt, timerAt: row.timerAt }
+        : { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -81,11 +104,12 @@ export function stepStates(sqlite: Sql, executionId: string): Map<StepKey, StepS
   const rows = prepared(
     sqlite,
     `select node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
-       continue_at as continueAt, handled
+       continue_at as continueAt, handled, json_extract(wait, '$.timer.at') as timerAt
      from step_runs where execution_id = ?`,
   ).all(executionId) as Array<
     Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & {
       handled: number;
+      timerAt: string | null;
     }
   >;
   const latestByStep = new Map<StepKey, (typeof rows)[number]>();
@@ -95,6 +119,19 @@ export function stepStates(sqlite: Sql, executionId: string): Map<StepKey, StepS
     if (!seen || row.attempt > seen.attempt) latestByStep.set(key, row);
   }
   return new Map([...latestByStep].map(([key, row]) => [key, toStepState(row)]));
+}
+
+/** A step's latest attempt when it is suspended: what it waits for and its whole stored output. */
+export function waitingStep(sqlite: Sql, step: StepRef): WaitingStep | undefined {
+  const row = prepared(
+    sqlite,
+    `select attempt, status, wait, coalesce(output_full, output) as output from step_runs
+     where execution_id = ? and node_id = ? and scope = ? order by attempt desc limit 1`,
+  ).get(step.executionId, step.nodeId, step.scope) as
+    | { attempt: number; status: string; wait: string | null; output: string | null }
+    | undefined;
+  if (row?.status !== 'waiting' || row.wait === null) return undefined;
+  return { attempt: row.attempt, wait: fromJson(row.wait) as Wait, output: fromJson(row.output) };
 }
 
 type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'> & {
@@ -228,7 +265,7 @@ function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'r
   const { executionId, nodeId, scope, attempt } = step;
   const finished = nowIso();
   if (result.status === 'waiting') {
-    return (
+    const suspended =
       prepared(
         sqlite,
         `update step_runs set status = 'waiting', wait = ?, output = ?, output_full = ?, truncated = truncated or ?,
@@ -243,8 +280,9 @@ function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'r
         scope,
         attempt,
         from,
-      ).changes > 0
-    );
+      ).changes > 0;
+    if (suspended) openApproval(sqlite, step, result.wait);
+    return suspended;
   }
   const changes =
     result.status === 'succeeded'
@@ -284,6 +322,8 @@ function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'r
           attempt,
           from,
         ).changes;
+  // A resumed step's approval is closed with it, by the port it leaves by.
+  if (changes > 0 && from === 'waiting') closeApproval(sqlite, step, result);
   return changes > 0;
 }
 
@@ -308,7 +348,7 @@ export function insertFinishedStepRun(
   const waiting = result.status === 'waiting' ? result : undefined;
   // What leaves the step: a success's output, or a handled failure's.
   const leaving = succeeded ?? failed?.handled;
-  return (
+  const inserted =
     prepared(
       sqlite,
       `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, truncated,
@@ -336,9 +376,17 @@ export function insertFinishedStepRun(
       waiting ? toJson(waiting.wait) : null,
       values.startedAt,
       waiting ? null : nowIso(),
-    ).changes > 0
-  );
+    ).changes > 0;
+  if (inserted && waiting) openApproval(sqlite, stepIdOf(values), waiting.wait);
+  return inserted;
 }
+
+const stepIdOf = (values: StepId): StepId => ({
+  executionId: values.executionId,
+  nodeId: values.nodeId,
+  scope: values.scope,
+  attempt: values.attempt,
+});
 
 /** Records steps that will never run (every branch into them was not taken), as attempt 1. */
 export function insertSkippedSteps(
@@ -365,6 +413,7 @@ export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
     `update step_runs set status = 'canceled', wait = null, finished_at = ?
      where execution_id = ? and status in ('running', 'waiting')`,
   ).run(nowIso(), executionId);
+  cancelApprovals(sqlite, executionId);
   prepared(
     sqlite,
     "update step_runs set retry_at = null where execution_id = ? and status = 'failed' and retry_at is not null",

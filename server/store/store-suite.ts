@@ -14,7 +14,7 @@ export interface StoreUnderTest {
     workflowId: string;
     versionId: string | null;
     trigger?: TriggerKind;
-    status?: Exclude<ExecutionStatus, 'queued' | 'running'>;
+    status?: Exclude<ExecutionStatus, 'queued' | 'running' | 'waiting'>;
   }): Promise<string>;
   /**
    * Rows as time would have left them, with chosen ids and timestamps, for retention's tests:

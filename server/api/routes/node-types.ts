@@ -8,7 +8,7 @@ import { defineRoute } from '../route.ts';
 /**
  * A node type as the editor sees it: everything it draws and checks a node by, as data, so the
  * web app carries no node code and a node type added outside this repository shows as itself.
- * The graph rules (server/core/graph/) read `kind`, `outputs`, `outputsFrom` and
+ * The graph rules (server/core/graph/) read `kind`, `outputs`, `outputsFrom`, `outputsBy`,
  * `acceptsManyInputs` and `needsTrigger` from exactly this.
  */
 export const NodeTypeShape = z
@@ -37,6 +37,10 @@ export const NodeTypeShape = z
       .object({ list: z.string(), field: z.string() })
       .optional()
       .describe('More ports, named by the config: each item of the list `list` names one in `field`, before `outputs`'),
+    outputsBy: z
+      .object({ field: z.string(), ports: z.record(z.string(), z.array(z.string())) })
+      .optional()
+      .describe('Ports chosen by the value of the config field `field`: `ports[value]` instead of `outputs`'),
     acceptsManyInputs: z.boolean(),
     errorSettings: z
       .boolean()
@@ -77,6 +81,16 @@ export function describeNodeType(definition: NodeDefinition): NodeTypeShape {
     affordances: [...definition.affordances],
     outputs: [...definition.outputs],
     ...(definition.outputsFrom ? { outputsFrom: { ...definition.outputsFrom } } : {}),
+    ...(definition.outputsBy
+      ? {
+          outputsBy: {
+            field: definition.outputsBy.field,
+            ports: Object.fromEntries(
+              Object.entries(definition.outputsBy.ports).map(([value, ports]) => [value, [...ports]]),
+            ),
+          },
+        }
+      : {}),
     acceptsManyInputs: definition.acceptsManyInputs,
     errorSettings: definition.errorSettings,
     ...(definition.needsTrigger

@@ -145,6 +145,7 @@ describe('which steps claim first and which run inline', () => {
     // No effect outside its stored result: the API process sends the answer it stores.
     'action.respond': { claims: false, inline: true },
     'flow.delay': { claims: false, inline: true },
+    'flow.wait': { claims: false, inline: false },
     'flow.merge': { claims: false, inline: true },
     'flow.stop': { claims: false, inline: true },
     // Starts a run of its own: a job, never inline.

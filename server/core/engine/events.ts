@@ -21,7 +21,7 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run'),
     executionId: z.string(),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']),
+    status: z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled']),
     /** On a `failed` run: it ran past its time limit, so workers abort its running steps. */
     reason: z.literal('time-limit').optional(),
     at: z.string(),

@@ -32,7 +32,11 @@ import type { RunJob, StepJobSpec } from './jobs.ts';
 import type { PendingStep, PlannedStep, StepState } from './plan.ts';
 import type { ResultStep } from './workflow-result.ts';
 
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+/**
+ * `waiting`: not ended, but every step still unfinished is suspended (a wait, an approval, a
+ * sub-workflow): the run holds no job and no worker until something resumes one of them.
+ */
+export type ExecutionStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'canceled';
 /**
  * `error`: a run of an error workflow, started by another workflow's failed run (or a test error).
  * `subworkflow`: a run started by another run's `flow.subworkflow` step.
@@ -138,7 +142,27 @@ export interface HandledFailure {
  */
 export interface Wait {
   readonly kind: string;
+  /**
+   * Set when time resumes it (a wait until a time, or a timeout): a timer job due `at`
+   * (`server/engine/wait-timers.ts`) completes it by `port` with its stored output, `merge`d in
+   * when both are objects, unless something resumed it first.
+   */
+  readonly timer?: WaitTimer;
   readonly [detail: string]: unknown;
+}
+
+export interface WaitTimer {
+  readonly at: string;
+  readonly port: string;
+  readonly merge?: Readonly<Record<string, unknown>>;
+}
+
+/** A suspended attempt as stored: what it waits for and the output it keeps for its resumption. */
+export interface WaitingStep {
+  readonly attempt: number;
+  readonly wait: Wait;
+  /** Its stored output, whole (also when the one shown is capped). */
+  readonly output: unknown;
 }
 
 /** Why a run failed, as stored in `executions.error`. */
@@ -197,6 +221,11 @@ export interface Finish {
 /** A suspended step's result, on its way to complete it. */
 export type Resumption = Omit<Finish, 'recording'> & {
   readonly result: Exclude<StepResult, { status: 'waiting' }>;
+  /**
+   * Writes that commit with the resumption, run only when it is stored (who decided an approval):
+   * throwing undoes it.
+   */
+  readonly alongside?: () => void;
 };
 
 /** What runs next after a run advanced: steps to queue or run, and events for live views. */
@@ -285,6 +314,8 @@ export interface RunStore {
    * when it was not waiting any more (resumed already, canceled) or its run had ended.
    */
   resumeWaiting(resumption: Resumption): Promise<Finished>;
+  /** The step's latest attempt when it is suspended (`waiting`), with what it waits for; else undefined. */
+  waitingStep(step: StepRef): Promise<WaitingStep | undefined>;
   /** Re-advances a run from what is stored, for a job whose attempt is settled or stale (invariant "stale jobs"). */
   settle(graph: CompiledGraph, executionId: string): Promise<Advance>;
   /** Ends a run that has not ended as failed; false when it had ended (invariant "one end"). */

@@ -4,12 +4,14 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
 import type { EngineEvent } from './events.ts';
 import {
   newlySkipped,
+  onlyWaiting,
   type PendingStep,
   type PlannedStep,
   parentKeys,
   pendingSteps,
   runOutcome,
   type StepState,
+  waitTimers,
 } from './plan.ts';
 import type {
   Advance,
@@ -47,8 +49,12 @@ export interface RunRecords extends AnswerRecords {
   runStatus(executionId: string): ExecutionStatus | undefined;
   /** `queued` → `running`; a run in any other status is left alone. */
   markRunning(executionId: string): void;
-  /** Ends a run still `queued` or `running`; false when it had ended (invariant "one end"). */
+  /** Ends a run still `queued`, `running` or `waiting`; false when it had ended (invariant "one end"). */
   endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean;
+  /** `queued` or `running` → `waiting` (only suspended steps are left); false in any other status. */
+  suspendRun(executionId: string): boolean;
+  /** `waiting` → `running` (a suspended step was resumed); false in any other status. */
+  wakeRun(executionId: string): boolean;
   /** The latest attempt of every step of the run that has one. */
   stepStates(executionId: string): Map<StepKey, StepState>;
   latestAttempt(step: StepRef): StoredAttempt;
@@ -174,13 +180,29 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
         ? recordResumed(records, step, result)
         : recordUnclaimed(records, step, recording, result);
   if (!stored) return { pending: [], events: [], stored: false };
+  const woken: EngineEvent[] = [];
+  // A resumed step brings a waiting run back to running (it may end or wait again below).
+  if (recording.kind === 'waiting' && records.wakeRun(step.executionId)) {
+    woken.push({ type: 'run', executionId: step.executionId, status: 'running', at });
+  }
   answer.stored();
   const after = afterResult(step, node, result);
-  // A suspended step makes nothing ready and ends nothing: the run waits for its resumption.
-  if (after.kind === 'suspend') return { pending: [], events: [event('waiting')], stored: true };
-  if (after.kind === 'retry') return { pending: [after.next], events: [event('retrying')], stored: true };
+  if (after.kind === 'suspend') {
+    // A suspended step makes nothing ready and ends nothing: the run waits for its resumption,
+    // and is `waiting` when nothing else is left to run. Time resumes it through its timer job.
+    const events = [event('waiting')];
+    if (onlyWaiting(graph, records.stepStates(step.executionId)) && records.suspendRun(step.executionId)) {
+      events.push({ type: 'run', executionId: step.executionId, status: 'waiting', at });
+    }
+    const timer = result.status === 'waiting' ? result.wait.timer : undefined;
+    const pending: PendingStep[] = timer
+      ? [{ nodeId: step.nodeId, scope: step.scope, attempt: step.attempt, runAt: timer.at, timer: true }]
+      : [];
+    return { pending, events, stored: true };
+  }
+  if (after.kind === 'retry') return { pending: [after.next], events: [...woken, event('retrying')], stored: true };
   if (after.kind === 'fail-run') {
-    const events = [event('failed')];
+    const events = [...woken, event('failed')];
     // The guarded run end (invariant "one end"): only a run that has not ended yet ends here.
     if (records.endRun(step.executionId, 'failed', after.error)) {
       events.push({ type: 'run', executionId: step.executionId, status: 'failed', at });
@@ -189,7 +211,7 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
   }
   const advance = advanceExecution(records, graph, step.executionId, at, step);
   const done = result.status === 'failed' ? { ...event('failed'), handled: true } : event('succeeded');
-  return { pending: advance.pending, events: [done, ...advance.events], stored: true };
+  return { pending: advance.pending, events: [...woken, done, ...advance.events], stored: true };
 }
 
 /** What advancing a run from its states decides (pure): skips to record, its outcome, the steps due. */
@@ -197,6 +219,8 @@ export interface AdvancePlan {
   readonly skipped: PlannedStep[];
   readonly outcome: 'running' | 'succeeded' | 'failed';
   readonly pending: PendingStep[];
+  /** The run goes on with only suspended steps left: its status becomes `waiting`. */
+  readonly waiting: boolean;
 }
 
 /**
@@ -214,13 +238,15 @@ export function planAdvance(
   const states = new Map(stored);
   for (const step of skipped) states.set(stepKey(step.nodeId, step.scope), { status: 'skipped' });
   const outcome = runOutcome(graph, states);
-  if (outcome !== 'running') return { skipped, outcome, pending: [] };
+  if (outcome !== 'running') return { skipped, outcome, pending: [], waiting: false };
   const pending = pendingSteps(graph, states);
-  if (changed === undefined) return { skipped, outcome, pending };
+  const waiting = onlyWaiting(graph, states);
+  if (changed === undefined) return { skipped, outcome, pending, waiting };
   const sources = new Set([changed, ...skipped].map((step) => stepKey(step.nodeId, step.scope)));
   return {
     skipped,
     outcome,
+    waiting,
     pending: pending.filter((step) =>
       parentKeys(graph, graph.nodes.get(step.nodeId) as CompiledNode, step.scope).some((key) => sources.has(key)),
     ),
@@ -251,13 +277,15 @@ export function advanceExecution(
   if (plan.outcome === 'succeeded' && records.endRun(executionId, 'succeeded')) {
     events.push({ type: 'run', executionId, status: 'succeeded', at });
   }
+  if (plan.waiting && records.suspendRun(executionId)) events.push({ type: 'run', executionId, status: 'waiting', at });
   return { pending: plan.pending, events };
 }
 
 /**
  * What an unfinished run needs queued, from what is stored (invariant "reconcile at start"): the
- * steps that are ready, the retries that are due, and the attempts left running (their jobs,
- * if they still exist, are not duplicated: invariant "job keys").
+ * steps that are ready, the retries that are due, the attempts left running, and the timers of
+ * suspended steps that time resumes (their jobs, if they still exist, are not duplicated:
+ * invariant "job keys").
  */
 export function reconcileRun(
   records: RunRecords,
@@ -270,5 +298,6 @@ export function reconcileRun(
     if (state.status !== 'running') continue;
     running.push({ ...parseStepKey(key), attempt: state.attempt });
   }
-  return [...advanceExecution(records, graph, executionId, at).pending, ...running];
+  const states = records.stepStates(executionId);
+  return [...advanceExecution(records, graph, executionId, at).pending, ...running, ...waitTimers(states)];
 }

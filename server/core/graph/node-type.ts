@@ -1,4 +1,4 @@
-import type { NodeKind, PortsFromConfig, TriggerRequirement } from '../../../nodes/define.ts';
+import type { NodeKind, PortsByConfigValue, PortsFromConfig, TriggerRequirement } from '../../../nodes/define.ts';
 
 /**
  * One thing a config check found wrong: where (inside the config) and what, in zod's issue
@@ -38,6 +38,8 @@ export interface GraphNodeType {
   readonly outputs: readonly string[];
   /** Ports its config names (a Switch's cases), before `outputs`. */
   readonly outputsFrom?: PortsFromConfig | undefined;
+  /** Ports chosen by a config field's value instead of `outputs` (a Wait's mode). */
+  readonly outputsBy?: PortsByConfigValue | undefined;
   readonly acceptsManyInputs: boolean;
   /** False for a type whose error cannot be handled (Stop and error): its `onError` must stay `stop`. */
   readonly errorSettings?: boolean;

@@ -12,7 +12,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * The one rule for server and editor alike.
  */
 export function portsOf(
-  type: Pick<GraphNodeType, 'outputs' | 'outputsFrom'>,
+  type: Pick<GraphNodeType, 'outputs' | 'outputsFrom' | 'outputsBy'>,
   config: unknown,
   settings?: unknown,
 ): readonly string[] {
@@ -24,14 +24,28 @@ export function portsOf(
 }
 
 /** The ports a node has by its type and config alone, without the error port. */
-export function configPorts(type: Pick<GraphNodeType, 'outputs' | 'outputsFrom'>, config: unknown): readonly string[] {
-  if (!type.outputsFrom) return type.outputs;
+export function configPorts(
+  type: Pick<GraphNodeType, 'outputs' | 'outputsFrom' | 'outputsBy'>,
+  config: unknown,
+): readonly string[] {
+  const outputs = declaredPorts(type, config);
+  if (!type.outputsFrom) return outputs;
   const { list, field } = type.outputsFrom;
   const items = isRecord(config) ? config[list] : undefined;
   const named = (Array.isArray(items) ? items : [])
     .map((item) => (isRecord(item) ? item[field] : undefined))
     .filter((port): port is string => typeof port === 'string' && port !== '');
-  return [...new Set([...named, ...type.outputs])];
+  return [...new Set([...named, ...outputs])];
+}
+
+/** The type's own ports, or those its config's chosen value names (`outputsBy`, a Wait's mode). */
+function declaredPorts(type: Pick<GraphNodeType, 'outputs' | 'outputsBy'>, config: unknown): readonly string[] {
+  if (!type.outputsBy) return type.outputs;
+  const value = isRecord(config) ? config[type.outputsBy.field] : undefined;
+  return (
+    (typeof value === 'string' && Object.hasOwn(type.outputsBy.ports, value) && type.outputsBy.ports[value]) ||
+    type.outputs
+  );
 }
 
 /** A node's config as the rules see it: its problems, and its ports when they can be known. */
@@ -57,6 +71,6 @@ export function readConfig(type: GraphNodeType, config: unknown, settings?: unkn
   if (!type.config) return read([], config);
   const parsed = type.config.safeParse(config);
   if (parsed.success) return read([], parsed.data);
-  if (type.outputsFrom) return { issues: parsed.error.issues, ports: undefined, ownPorts: undefined };
+  if (type.outputsFrom || type.outputsBy) return { issues: parsed.error.issues, ports: undefined, ownPorts: undefined };
   return read(parsed.error.issues, {});
 }

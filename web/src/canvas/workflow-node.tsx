@@ -113,7 +113,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
         </div>
         {StatusIcon && (
           <StatusIcon
-            className={`size-4 shrink-0 ${data.status === 'running' ? 'animate-spin text-blue-600' : data.status === 'failed' ? 'text-red-600' : data.status === 'succeeded' ? 'text-emerald-600' : 'text-slate-400'}`}
+            className={`size-4 shrink-0 ${data.status === 'running' ? 'animate-spin text-blue-600' : data.status === 'waiting' ? 'text-violet-600' : data.status === 'failed' ? 'text-red-600' : data.status === 'succeeded' ? 'text-emerald-600' : 'text-slate-400'}`}
             aria-label={status?.label}
           />
         )}

@@ -41,6 +41,7 @@ const step = (nodeId: string, attempt: number, input: unknown, output: unknown):
   handled: false,
   retryAt: null,
   continueAt: null,
+  waitingFor: null,
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:00.100Z',
   durationMs: 100,

@@ -18,7 +18,7 @@ import type { ClaimDecision } from '../attempt.ts';
 import type { CompiledGraph } from '../compile.ts';
 import { retryPolicyOf } from '../error-handling.ts';
 import type { EngineEvent } from '../events.ts';
-import { executionKeyPrefix, type RunJob, runJobKey, type StepJobSpec, stepJobKey } from '../jobs.ts';
+import { executionKeyPrefix, jobKeyOf, type RunJob, runJobKey, type StepJobSpec, stepJobKey } from '../jobs.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
 import type {
   Advance,
@@ -45,9 +45,10 @@ import type {
   StepResult,
   StoredAttempt,
   Wait,
+  WaitingStep,
 } from '../ports.ts';
 import { AlreadyRetried } from '../ports.ts';
-import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../records.ts';
+import { advanceExecution, claimAttempt, finishStep, hasEnded, type RunRecords, reconcileRun } from '../records.ts';
 import { retryDelayMs } from '../retry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -76,8 +77,11 @@ export interface MemoryStepRow {
 function toState(row: MemoryStepRow): StepState {
   switch (row.status) {
     case 'running':
-    case 'waiting':
       return { status: row.status, attempt: row.attempt };
+    case 'waiting':
+      return row.wait?.timer
+        ? { status: row.status, attempt: row.attempt, timerAt: row.wait.timer.at }
+        : { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -139,9 +143,23 @@ class MemoryRecords implements RunRecords {
     execution.startedAt = this.clock.nowIso();
   }
 
-  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+  suspendRun(executionId: string): boolean {
     const execution = this.executions.get(executionId);
     if (!execution || (execution.status !== 'queued' && execution.status !== 'running')) return false;
+    execution.status = 'waiting';
+    return true;
+  }
+
+  wakeRun(executionId: string): boolean {
+    const execution = this.executions.get(executionId);
+    if (execution?.status !== 'waiting') return false;
+    execution.status = 'running';
+    return true;
+  }
+
+  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+    const execution = this.executions.get(executionId);
+    if (!execution || hasEnded(execution.status)) return false;
     execution.status = status;
     execution.error = error ?? null;
     execution.finishedAt = this.clock.nowIso();
@@ -341,6 +359,14 @@ export class MemoryRunStore implements RunStore {
   async resumeWaiting(resumption: Resumption): Promise<Finished> {
     return finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.clock.nowIso());
   }
+  async waitingStep(step: StepRef): Promise<WaitingStep | undefined> {
+    const latest = this.records
+      .rowsOf(step.executionId)
+      .filter((row) => row.nodeId === step.nodeId && row.scope === step.scope)
+      .sort((a, b) => b.attempt - a.attempt)[0];
+    if (latest?.status !== 'waiting' || !latest.wait) return undefined;
+    return { attempt: latest.attempt, wait: latest.wait, output: latest.output };
+  }
   async settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
     return advanceExecution(this.records, graph, executionId, this.clock.nowIso());
   }
@@ -405,7 +431,7 @@ export class MemoryRunStore implements RunStore {
   }
   async unfinishedRuns(limit: number, after = ''): Promise<string[]> {
     return [...this.records.executions.values()]
-      .filter((execution) => (execution.status === 'queued' || execution.status === 'running') && execution.id > after)
+      .filter((execution) => !hasEnded(execution.status) && execution.id > after)
       .map((execution) => execution.id)
       .sort()
       .slice(0, limit);
@@ -485,7 +511,7 @@ export class MemoryStepQueue implements StepQueue {
   }
 
   async add(jobs: readonly StepJobSpec[], events: readonly EngineEvent[] = []): Promise<void> {
-    for (const spec of jobs) this.push(spec, stepJobKey(spec));
+    for (const spec of jobs) this.push(spec, jobKeyOf(spec));
     await this.events.publish(events);
   }
 
@@ -581,7 +607,8 @@ export class WorkerCrash extends Error {
  * attempt), `fail!` (non-retryable), `crash` (its worker dies mid-step: nothing is stored, and the
  * job runs the same attempt again), `wait:<ms>` (succeeds by `main` and holds its successors back
  * for `ms`, as a delay does), `suspend` (stored `waiting` with `{ kind: 'test' }`, until a test
- * resumes it). A step without a script answers `ok`. Keys are `node` or
+ * resumes it), `timer:<ms>[:<port>]` (stored `waiting` with a timer due in `ms` that resumes it by
+ * `port`, as flow.wait does). A step without a script answers `ok`. Keys are `node` or
  * `node#scope`; the output of a successful step is its input with `{ <node id>: <attempt> }` added.
  */
 export type Script = Readonly<Record<string, string>>;
@@ -618,6 +645,12 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
         };
       }
       if (answer === 'suspend') return { status: 'waiting', wait: { kind: 'test' }, output: call.input };
+      if (answer.startsWith('timer:')) {
+        // Suspended until its timer job resumes it, by the port named after the delay (as flow.wait does).
+        const [, ms = '0', port = 'main'] = answer.split(':');
+        const at = new Date(clock.nowMs() + Number(ms)).toISOString();
+        return { status: 'waiting', wait: { kind: 'time', timer: { at, port } }, output: call.input };
+      }
       const port = answer.startsWith('ok:') ? answer.slice(3) : 'main';
       const input = call.input !== null && typeof call.input === 'object' ? call.input : {};
       const continueAt = answer.startsWith('wait:')

@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward, TriangleAlert } from 'lucide-react';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { call } from '../../api/client.ts';
+import { approvalQueries } from '../../api/queries/approvals.ts';
 import { executionQueries } from '../../api/queries/executions.ts';
 import type { ExecutionDetail } from '../../api/types.ts';
 import { useCan } from '../../auth/session.tsx';
@@ -14,6 +15,7 @@ import { Button, ErrorState, errorMessage, Spinner } from '../../components/ui.t
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { shortId } from '../../lib/short-id.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { ApprovalCard } from '../approvals/approval-card.tsx';
 import { StepList } from './step-list.tsx';
 import { StepPanel } from './step-panel.tsx';
 import { attemptsOf, canvasStatus, latestByNode } from './steps.ts';
@@ -115,6 +117,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
         </p>
       )}
       {execution.error !== null && execution.error !== undefined && <RunError error={execution.error} />}
+      {execution.status === 'waiting' && <RunApprovals executionId={execution.id} />}
 
       <div className="mb-6 flex h-[30rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <div className="relative min-w-0 flex-1" data-testid="execution-canvas">
@@ -295,6 +298,20 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A waiting run's pending approvals, decided here by those whose role may. */
+function RunApprovals({ executionId }: { executionId: string }) {
+  const approvals = useQuery(approvalQueries.ofExecution(executionId));
+  const pending = approvals.data?.items.filter((approval) => approval.status === 'pending') ?? [];
+  if (pending.length === 0) return null;
+  return (
+    <section aria-label="Waiting for approval" className="mb-6 flex flex-col gap-3">
+      {pending.map((approval) => (
+        <ApprovalCard key={approval.id} approval={approval} showRun={false} />
+      ))}
+    </section>
   );
 }
 

@@ -48,7 +48,9 @@ export function ExecutionsPage() {
       ),
   });
   const items = executions.data?.pages.flatMap((page) => page.items) ?? [];
-  const anyLive = items.some((item) => item.status === 'queued' || item.status === 'running');
+  const anyLive = items.some(
+    (item) => item.status === 'queued' || item.status === 'running' || item.status === 'waiting',
+  );
 
   return (
     <>

@@ -73,6 +73,14 @@ function Attempt({ step, ignored }: { step: StepRun; ignored: string | undefined
         </span>
       </header>
       <div className="space-y-3 p-3">
+        {step.waitingFor && (
+          <p
+            className="flex items-center gap-1.5 rounded bg-violet-50 px-2 py-1 text-xs text-violet-800"
+            data-testid="waiting-for"
+          >
+            <Clock className="size-3.5 shrink-0" aria-hidden /> {waitingWords(step.waitingFor)}
+          </p>
+        )}
         {step.handled && (
           <p
             className="flex items-center gap-1.5 rounded-md bg-amber-50 px-2.5 py-1.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200"
@@ -149,4 +157,19 @@ function Attempt({ step, ignored }: { step: StepRun; ignored: string | undefined
       </div>
     </section>
   );
+}
+
+/** What a suspended step waits for, in words. */
+function waitingWords(waiting: NonNullable<StepRun['waitingFor']>): string {
+  const until = waiting.until ? formatDateTime(waiting.until) : undefined;
+  switch (waiting.kind) {
+    case 'time':
+      return `Waiting until ${until ?? 'its time'}`;
+    case 'callback':
+      return `Waiting for a call to its resume URL${until ? `; the URL expires ${until}` : ''}`;
+    case 'approval':
+      return `Waiting for approval by ${waiting.role ?? 'someone'} or higher${waiting.title ? `: “${waiting.title}”` : ''}${until ? `; times out ${until}` : ''}`;
+    default:
+      return `Waiting (${waiting.kind})`;
+  }
 }

@@ -30,6 +30,7 @@ function step(nodeId: string, attempt: number, status: StepRun['status'], start:
     handled: false,
     retryAt: null,
     continueAt: null,
+    waitingFor: null,
     startedAt: at(start),
     finishedAt: end === null ? null : at(end),
     durationMs: end === null ? null : end - start,
