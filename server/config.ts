@@ -99,6 +99,13 @@ export const ConfigSchema = z.object({
     .max(600_000)
     .default(1000)
     .describe('Time all the {{ }} expressions of one step may take together, in ms; over it the step fails'),
+  SUBWORKFLOW_MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe('How deep "Run workflow" calls may nest at run time; a deeper call fails its step'),
   API_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -183,6 +190,7 @@ export interface Config {
   workerRunConcurrency: number;
   workerDrainSeconds: number;
   expressionBudgetMs: number;
+  subworkflowMaxDepth: number;
   apiBodyLimit: number;
   masterKey: string | undefined;
   webhookBodyLimit: number;
@@ -233,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerRunConcurrency: values.WORKER_RUN_CONCURRENCY,
     workerDrainSeconds: values.WORKER_DRAIN_SECONDS,
     expressionBudgetMs: values.EXPRESSION_BUDGET_MS,
+    subworkflowMaxDepth: values.SUBWORKFLOW_MAX_DEPTH,
     apiBodyLimit: values.API_BODY_LIMIT,
     masterKey: values.STEPWISE_MASTER_KEY,
     webhookBodyLimit: values.WEBHOOK_BODY_LIMIT,

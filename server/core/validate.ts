@@ -28,8 +28,11 @@ function withConfigSchema(definition: NodeDefinition): GraphNodeType {
       kind: definition.kind,
       outputs: definition.outputs,
       outputsFrom: definition.outputsFrom,
+      outputsBy: definition.outputsBy,
       acceptsManyInputs: definition.acceptsManyInputs,
       affordances: definition.affordances,
+      errorSettings: definition.errorSettings,
+      needsTrigger: definition.needsTrigger,
       config: definition.config,
       configSchema: configJsonSchema(definition),
     };

@@ -1,11 +1,24 @@
 import { hasExpressions, parseTemplate, type TemplatePart } from '../../nodes/template.ts';
 import { type ExpressionResult, SandboxError, type SandboxPool, SandboxTimeoutError } from './pool.ts';
 
-/** What expressions see: the step's input, the run's trigger payload, and earlier steps' outputs. */
+/**
+ * What expressions see: the step's input, the run's trigger payload, earlier steps' outputs, and
+ * the run itself (its id and the resume URLs of its callback waits).
+ */
 export interface ExpressionScope {
   readonly input: unknown;
   readonly trigger: unknown;
   readonly steps: Readonly<Record<string, { output: unknown }>>;
+  readonly execution?: ExecutionScope;
+}
+
+/** `execution` in expressions. */
+export interface ExecutionScope {
+  readonly id: string;
+  /** The resume URL of the callback wait this step prepares (server/core/engine/callback-waits.ts). */
+  readonly resumeUrl?: string;
+  /** Every callback wait's resume URL, by node name. */
+  readonly resumeUrls: Readonly<Record<string, string>>;
 }
 
 interface Slot {

@@ -5,23 +5,29 @@ import type { CompiledGraph } from '../core/engine/compile.ts';
 import type { PlannedStep } from '../core/engine/plan.ts';
 import type {
   Advance,
+  ChildRunStore,
   Claim,
   Execution,
   Finish,
   Finished,
   NewExecution,
+  ParentStep,
   Recording,
+  Resumption,
   RunError,
   RunGraphRef,
   RunStore,
   StepResult,
   StoredAttempt,
+  WaitingStep,
 } from '../core/engine/ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
+import { answeredStep, calleeVersion, endedChildrenAwaited, unfinishedChildren } from './child-runs.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { nowIso, type Store } from './db.ts';
 import {
   cancelExecution,
+  childOfStep,
   type ExecutionRow,
   finishExecution,
   getExecution,
@@ -30,7 +36,9 @@ import {
   getExecutionStatus,
   insertExecution,
   listUnfinishedExecutionIds,
+  markExecutionResumed,
   markExecutionRunning,
+  markExecutionWaiting,
 } from './executions.ts';
 import { type GroupCommit, type GroupCommitOptions, groupCommitOf } from './group-commit.ts';
 import { fromJson, immediate, prepared } from './prepared.ts';
@@ -43,10 +51,13 @@ import {
   insertSkippedSteps,
   latestAttempt,
   latestResults,
+  resumeStepRun,
   stepOutputs,
   stepStates,
   toStepState,
+  waitingStep,
 } from './steps.ts';
+import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 // The store's row and the engine's view of an execution are one shape (checked both ways).
@@ -68,6 +79,12 @@ export class SqliteRunRecords implements RunRecords {
   endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean {
     return finishExecution(this.sqlite, executionId, status, error);
   }
+  suspendRun(executionId: string): boolean {
+    return markExecutionWaiting(this.sqlite, executionId);
+  }
+  wakeRun(executionId: string): boolean {
+    return markExecutionResumed(this.sqlite, executionId);
+  }
   stepStates(executionId: string) {
     return stepStates(this.sqlite, executionId);
   }
@@ -88,6 +105,9 @@ export class SqliteRunRecords implements RunRecords {
   finishClaimed(step: StepId, result: StepResult): boolean {
     return finishStepRun(this.sqlite, step, result);
   }
+  finishWaiting(step: StepId, result: StepResult): boolean {
+    return resumeStepRun(this.sqlite, step, result);
+  }
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean {
     return insertFinishedStepRun(
       this.sqlite,
@@ -105,6 +125,12 @@ export class SqliteRunRecords implements RunRecords {
   insertSkipped(executionId: string, steps: readonly PlannedStep[]): void {
     insertSkippedSteps(this.sqlite, executionId, steps);
   }
+  answeringStep(executionId: string): StepId | undefined {
+    return answeringStep(this.sqlite, executionId);
+  }
+  recordAnsweringStep(step: StepId): boolean {
+    return recordAnsweringStep(this.sqlite, step);
+  }
 }
 
 /**
@@ -120,7 +146,7 @@ export class SqliteRunRecords implements RunRecords {
  * one open transaction that commits when the runner needs them durable (`flush`), or after ~20 ms
  * or 50 writes, so a chain of pure steps stores every record in one commit.
  */
-export class SqliteRunStore implements RunStore {
+export class SqliteRunStore implements RunStore, ChildRunStore {
   private readonly sqlite: Database.Database;
   private readonly records: SqliteRunRecords;
   private readonly now: () => string;
@@ -190,12 +216,40 @@ export class SqliteRunStore implements RunStore {
     return this.finishes.add(finish);
   }
 
+  /**
+   * Durable when answered, as a claim is: whatever resumed the step may act on it next. Its
+   * `alongside` writes commit with it, only when it is stored.
+   */
+  resumeWaiting(resumption: Resumption): Promise<Finished> {
+    return this.lock.run(() =>
+      this.durably(() => {
+        const finished = finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.now());
+        if (finished.stored) resumption.alongside?.();
+        return finished;
+      }),
+    );
+  }
+
+  waitingStep(step: StepRef): Promise<WaitingStep | undefined> {
+    return this.lock.run(() => waitingStep(this.sqlite, step));
+  }
+
   settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
     return this.lock.run(() => this.write(() => advanceExecution(this.records, graph, executionId, this.now())));
   }
 
   failRun(executionId: string, error: RunError): Promise<boolean> {
     return this.lock.run(() => this.durably(() => this.records.endRun(executionId, 'failed', error)));
+  }
+
+  timeOut(executionId: string, error: RunError): Promise<boolean> {
+    return this.lock.run(() =>
+      this.durably(() => {
+        if (!this.records.endRun(executionId, 'failed', error)) return false;
+        cancelRunningSteps(this.sqlite, executionId);
+        return true;
+      }),
+    );
   }
 
   flush(): Promise<void> {
@@ -269,5 +323,32 @@ export class SqliteRunStore implements RunStore {
 
   reconcile(graph: CompiledGraph, executionId: string) {
     return this.lock.run(() => this.durably(() => reconcileRun(this.records, graph, executionId, this.now())));
+  }
+
+  // ---- sub-workflow runs (ChildRunStore)
+
+  childOfStep(step: StepId): Promise<Execution | undefined> {
+    return this.lock.run(() => childOfStep(this.sqlite, step));
+  }
+
+  /** In the worker's write group (a step starts it), committed before it is answered: its job is queued next. */
+  createChild(values: NewExecution & { readonly parent: ParentStep }): Promise<Execution> {
+    return this.lock.run(() => this.durably(() => insertExecution(this.sqlite, values)));
+  }
+
+  calleeVersion(workflowId: string, version: 'published' | number) {
+    return this.lock.run(() => calleeVersion(this.sqlite, workflowId, version));
+  }
+
+  endedChildrenAwaited(): Promise<string[]> {
+    return this.lock.run(() => endedChildrenAwaited(this.sqlite));
+  }
+
+  unfinishedChildren(executionId: string): Promise<string[]> {
+    return this.lock.run(() => unfinishedChildren(this.sqlite, executionId));
+  }
+
+  answeredStep(executionId: string) {
+    return this.lock.run(() => answeredStep(this.sqlite, executionId));
   }
 }

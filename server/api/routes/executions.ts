@@ -28,12 +28,20 @@ async function executionDetail(repos: Repositories, id: string): Promise<z.outpu
   const graph = version ? version.graph : execution.graph;
   const labels = await repos.executions.labels(id);
   const steps = await repos.executions.steps(id);
+  const family = await repos.executions.family(id);
+  const childOf = (step: { nodeId: string; scope: string; attempt: number }) => {
+    const child = family.children.find(
+      (entry) => entry.nodeId === step.nodeId && entry.scope === step.scope && entry.attempt === step.attempt,
+    );
+    return child ? { executionId: child.executionId, status: child.status } : null;
+  };
   return {
     ...toExecutionSummary({ ...execution, ...labels }),
+    parent: family.parent,
     triggerPayload: execution.triggerPayload ?? null,
     // Stored graphs were valid when written; parsing guards against older code's data.
     graph: graph ? Graph.parse(graph) : null,
-    steps: steps.map(toStepRun),
+    steps: steps.map((step) => toStepRun(step, childOf(step))),
   };
 }
 
@@ -50,6 +58,7 @@ export const executionRoutes = [
     access: 'view',
     query: z.object({
       workflowId: z.uuid().optional(),
+      parent: z.uuid().optional().describe('Only the sub-workflow runs this run’s steps started'),
       status: z.enum(EXECUTION_STATUSES).optional(),
       trigger: z.enum(TRIGGER_KINDS).optional(),
       from: z.iso.datetime().optional().describe('Created at or after'),
@@ -66,6 +75,7 @@ export const executionRoutes = [
     async handler({ query, deps, c }) {
       const rows = await deps.repos.executions.list({
         ...(query.workflowId ? { workflowId: query.workflowId } : {}),
+        ...(query.parent ? { parentExecutionId: query.parent } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.trigger ? { trigger: query.trigger } : {}),
         ...(query.from ? { from: new Date(query.from).toISOString() } : {}),

@@ -15,7 +15,8 @@
  * ```
  *
  * Node lines are `id: type`, optionally followed by the node's config as JSON; without one the
- * node gets a minimal valid config for its type. A node is named after its id, capitalised
+ * node gets a minimal valid config for its type. `settings {…}` after it gives the node's settings
+ * (`call: action.http settings {"onError": "error-port"}`). A node is named after its id, capitalised
  * (`yes` → `Yes`), which is the key a merge's input uses. Edge lines chain `a -> b -> c`; a
  * source may name its port (`check.true`), else it leaves by `main`. A switch without a config
  * gets one case per port its edges use (besides `default`).
@@ -38,8 +39,10 @@ const MINIMAL_CONFIGS: Record<string, (ports: readonly string[]) => Record<strin
   'transform.set': () => ({ fields: [] }),
   'transform.script': () => ({ code: 'return input;' }),
   'action.http': () => ({ url: 'https://api.example.com/call' }),
+  'action.respond': () => ({}),
   'flow.delay': () => ({ amount: 1, unit: 'minutes' }),
   'flow.merge': () => ({}),
+  'flow.stop': () => ({ message: 'stopped on purpose' }),
 };
 
 const NODE_LINE = /^([A-Za-z0-9_-]+)\s*:\s*([a-z]+\.[A-Za-z0-9_.-]+)\s*(\{.*\})?$/;
@@ -49,7 +52,12 @@ const capitalise = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 
 /** The graph a drawing describes, parsed by the `Graph` schema (not validated: see `compiledOf`). */
 export function graphOf(drawing: string): Graph {
-  const declared: Array<{ id: string; type: string; config?: Record<string, unknown> }> = [];
+  const declared: Array<{
+    id: string;
+    type: string;
+    config?: Record<string, unknown>;
+    settings?: Record<string, unknown>;
+  }> = [];
   const edges: GraphEdge[] = [];
   for (const raw of drawing.split('\n')) {
     const line = raw.trim();
@@ -76,10 +84,16 @@ export function graphOf(drawing: string): Graph {
       }
       continue;
     }
-    const match = NODE_LINE.exec(line);
-    if (!match) throw new Error(`graphOf: "${line}" is neither "id: type [config]" nor "a -> b"`);
+    const [head, settingsJson] = line.split(/\s+settings\s+(?=\{)/) as [string, string | undefined];
+    const match = NODE_LINE.exec(head.trim());
+    if (!match) throw new Error(`graphOf: "${line}" is neither "id: type [config] [settings {…}]" nor "a -> b"`);
     const [, id, type, json] = match as unknown as [string, string, string, string | undefined];
-    declared.push({ id, type, ...(json ? { config: JSON.parse(json) as Record<string, unknown> } : {}) });
+    declared.push({
+      id,
+      type,
+      ...(json ? { config: JSON.parse(json) as Record<string, unknown> } : {}),
+      ...(settingsJson ? { settings: JSON.parse(settingsJson) as Record<string, unknown> } : {}),
+    });
   }
   const known = new Set(declared.map((node) => node.id));
   for (const edge of edges) {
@@ -87,7 +101,7 @@ export function graphOf(drawing: string): Graph {
       if (!known.has(end)) throw new Error(`graphOf: edge ${edge.source} -> ${edge.target} names undeclared "${end}"`);
     }
   }
-  const nodes: GraphNode[] = declared.map(({ id, type, config }, index) => {
+  const nodes: GraphNode[] = declared.map(({ id, type, config, settings }, index) => {
     const minimal = MINIMAL_CONFIGS[type];
     if (!config && !minimal) throw new Error(`graphOf: no minimal config for "${type}"; give "${id}" one as JSON`);
     const ports = [
@@ -99,6 +113,7 @@ export function graphOf(drawing: string): Graph {
       name: capitalise(id),
       position: { x: 0, y: index * 100 },
       config: config ?? (minimal as (ports: readonly string[]) => Record<string, unknown>)(ports),
+      ...(settings ? { settings } : {}),
     };
   });
   return Graph.parse({ nodes, edges });
@@ -107,12 +122,14 @@ export function graphOf(drawing: string): Graph {
 /** `graphOf` compiled with the real node catalogue; throws with the problems if it would not run. */
 export const compiledOf = (drawing: string): CompiledGraph => compileGraph(graphOf(drawing));
 
-const STATE = /^(ok|running|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
+const STATE =
+  /^(ok|handled|running|waiting|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
 
 /**
  * One step state written compactly: `ok` (succeeded by `main`), `ok:true` (by port `true`),
- * `ok@<time>` (with a delay's continueAt), `running`, `retrying@<retry time>`, `failed`, `skipped`,
- * `canceled`; ` attempt N` after any but the last two (default attempt 1).
+ * `ok@<time>` (with a delay's continueAt), `running`, `waiting`, `retrying@<retry time>`, `failed`,
+ * `skipped`, `canceled`; `handled:<port>` (a failure its settings handled, gone on by that port);
+ * ` attempt N` after any but `skipped` and `canceled` (default attempt 1).
  */
 export function stepState(text: string): StepState {
   const match = STATE.exec(text.trim());
@@ -126,16 +143,19 @@ export function stepState(text: string): StepState {
   ];
   const attempt = attemptText === undefined ? 1 : Number(attemptText);
   const misplaced = (what: string) => new Error(`stepState: "${text}": ${status} takes no ${what}`);
-  if (port !== undefined && status !== 'ok') throw misplaced('port');
+  if (port !== undefined && status !== 'ok' && status !== 'handled') throw misplaced('port');
   if (time !== undefined && status !== 'ok' && status !== 'retrying') throw misplaced('time');
   if (attemptText !== undefined && (status === 'skipped' || status === 'canceled')) throw misplaced('attempt');
   switch (status) {
     case 'ok':
       return { status: 'succeeded', attempt, port: port ?? 'main', ...(time ? { continueAt: time } : {}) };
+    case 'handled':
+      return { status: 'succeeded', attempt, port: port ?? 'main', handled: true };
     case 'retrying':
       if (time === undefined) throw new Error(`stepState: "${text}": retrying needs @<retry time>`);
       return { status: 'retrying', attempt, retryAt: time };
     case 'running':
+    case 'waiting':
     case 'failed':
       return { status, attempt };
     default:
@@ -171,6 +191,7 @@ export function describeState(state: StepState): string {
   const attempt = 'attempt' in state && state.attempt !== 1 ? ` attempt ${state.attempt}` : '';
   switch (state.status) {
     case 'succeeded':
+      if (state.handled) return `handled:${state.port}${attempt}`;
       return `ok${state.port === 'main' ? '' : `:${state.port}`}${state.continueAt ? `@${state.continueAt}` : ''}${attempt}`;
     case 'retrying':
       return `retrying@${state.retryAt}${attempt}`;

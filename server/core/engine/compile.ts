@@ -1,6 +1,7 @@
 import { findNodeType } from '../../../nodes/catalogue.ts';
 import type { NodeDefinition } from '../../../nodes/define.ts';
 import type { Graph, GraphEdge, GraphNode } from '../graph/model.ts';
+import { type NodeSettings, nodeSettingsOf, type WorkflowSettings } from '../graph/settings.ts';
 import { type NodeTypeLookup, validateGraph } from '../validate.ts';
 
 export interface CompiledNode {
@@ -8,6 +9,8 @@ export interface CompiledNode {
   readonly definition: NodeDefinition;
   /** The node's config parsed by its type's schema, defaults filled. */
   readonly config: unknown;
+  /** The node's settings (error handling, retry), defaults filled. */
+  readonly settings: NodeSettings;
   /** Inbound edges, in graph order. */
   readonly inbound: readonly GraphEdge[];
   readonly outbound: readonly GraphEdge[];
@@ -18,6 +21,8 @@ export interface CompiledGraph {
   readonly nodes: ReadonlyMap<string, CompiledNode>;
   readonly trigger: CompiledNode;
   readonly byName: ReadonlyMap<string, CompiledNode>;
+  /** The workflow settings the graph was saved with (time cap, error workflow). */
+  readonly settings: WorkflowSettings;
 }
 
 export class InvalidGraphError extends Error {
@@ -47,6 +52,7 @@ export function compileGraph(graph: Graph, lookup: NodeTypeLookup = findNodeType
       node,
       definition,
       config: definition.config.parse(node.config),
+      settings: nodeSettingsOf(node),
       inbound: inbound.get(node.id) ?? [],
       outbound: outbound.get(node.id) ?? [],
     };
@@ -57,5 +63,6 @@ export function compileGraph(graph: Graph, lookup: NodeTypeLookup = findNodeType
     nodes,
     trigger: trigger as CompiledNode,
     byName: new Map([...nodes.values()].map((compiled) => [compiled.node.name, compiled])),
+    settings: graph.settings ?? {},
   };
 }

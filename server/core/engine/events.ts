@@ -9,14 +9,21 @@ export const EngineEvent = z.discriminatedUnion('type', [
     nodeId: z.string(),
     scope: Scope,
     attempt: z.number().int(),
-    /** `retrying`: the attempt failed and another one is scheduled. */
-    status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'canceled', 'retrying']),
+    /**
+     * `retrying`: the attempt failed and another one is scheduled. `waiting`: the attempt is
+     * suspended until something outside it completes it (a loop's iterations, a wait).
+     */
+    status: z.enum(['running', 'waiting', 'succeeded', 'failed', 'skipped', 'canceled', 'retrying']),
+    /** On a `failed` step: its node's settings handled the error, and the run goes on. */
+    handled: z.boolean().optional(),
     at: z.string(),
   }),
   z.object({
     type: z.literal('run'),
     executionId: z.string(),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']),
+    status: z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled']),
+    /** On a `failed` run: it ran past its time limit, so workers abort its running steps. */
+    reason: z.literal('time-limit').optional(),
     at: z.string(),
   }),
 ]);

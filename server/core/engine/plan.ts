@@ -3,13 +3,29 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
 
 /**
  * The latest attempt of one step (a node in a scope), as the engine needs it to decide what runs
- * next. `retrying` is a failed attempt with another one scheduled; `failed` is final. (`waiting`
- * is kept for a step suspended on something outside it: a wait, a sub-workflow, an approval.)
+ * next. `retrying` is a failed attempt with another one scheduled; `failed` is final. `waiting` is
+ * a step suspended on something outside it (a loop's iterations, a wait, a sub-workflow, an
+ * approval): it holds no job and no worker, and is completed once, later, by `RunStore.resumeWaiting`
+ * (docs/architecture.md, invariant "suspended steps").
+ * A failure its node's settings handled (stored `failed`, marked handled) is `succeeded` here with
+ * `handled: true`: the run goes on from it by its port, and the run's outcome ignores it.
  */
 export type StepState =
   | { readonly status: 'running'; readonly attempt: number }
+  | {
+      readonly status: 'waiting';
+      readonly attempt: number;
+      /** When a timer resumes it (`Wait.timer.at`), if one does: reconciling queues that timer again. */
+      readonly timerAt?: string;
+    }
   | { readonly status: 'retrying'; readonly attempt: number; readonly retryAt: string }
-  | { readonly status: 'succeeded'; readonly attempt: number; readonly port: string; readonly continueAt?: string }
+  | {
+      readonly status: 'succeeded';
+      readonly attempt: number;
+      readonly port: string;
+      readonly continueAt?: string;
+      readonly handled?: true;
+    }
   | { readonly status: 'failed'; readonly attempt: number }
   | { readonly status: 'skipped' }
   | { readonly status: 'canceled' };
@@ -24,6 +40,8 @@ export interface PendingStep {
   readonly attempt: number;
   /** ISO time before which it must not start (a delay upstream, or retry backoff); undefined = now. */
   readonly runAt?: string;
+  /** Not a run of the step: the timer that resumes its suspended attempt at `runAt` (Wait.timer). */
+  readonly timer?: true;
 }
 
 /** A step of the execution being planned, without its attempt. */
@@ -54,6 +72,10 @@ export function parentSteps(graph: CompiledGraph, node: CompiledNode, scope: Sco
 export const parentKeys = (graph: CompiledGraph, node: CompiledNode, scope: Scope): StepKey[] =>
   parentSteps(graph, node, scope).map((step) => stepKey(step.nodeId, step.scope));
 
+/** A step not settled yet: it runs, waits for its retry, or is suspended. */
+export const inFlight = (state: StepState): boolean =>
+  state.status === 'running' || state.status === 'retrying' || state.status === 'waiting';
+
 type Inputs = { kind: 'unresolved' } | { kind: 'live'; parents: StepKey[] } | { kind: 'dead' };
 
 /** Whether every inbound edge of `node`'s step in `scope` is settled, and which parents' outputs flow into it. */
@@ -63,7 +85,7 @@ function inputsOf(graph: CompiledGraph, node: CompiledNode, scope: Scope, states
   for (const [index, edge] of node.inbound.entries()) {
     const key = keys[index] as StepKey;
     const state = states.get(key);
-    if (!state || state.status === 'running' || state.status === 'retrying') return { kind: 'unresolved' };
+    if (!state || inFlight(state)) return { kind: 'unresolved' };
     if (state.status === 'succeeded' && state.port === edge.sourcePort && !live.includes(key)) live.push(key);
   }
   return live.length > 0 ? { kind: 'live', parents: live } : { kind: 'dead' };
@@ -135,11 +157,35 @@ export function pendingSteps(graph: CompiledGraph, states: StepStates): PendingS
 
 export type RunOutcome = 'running' | 'succeeded' | 'failed';
 
-/** A run ends when nothing is pending: no step running, retrying, or ready to start, in any scope. */
+/** A run ends when nothing is pending: no step running, retrying, waiting, or ready to start, in any scope. */
 export function runOutcome(graph: CompiledGraph, states: StepStates): RunOutcome {
   for (const state of states.values()) if (state.status === 'failed') return 'failed';
-  for (const state of states.values()) if (state.status === 'running' || state.status === 'retrying') return 'running';
+  for (const state of states.values()) if (inFlight(state)) return 'running';
   return pendingSteps(graph, states).length > 0 ? 'running' : 'succeeded';
+}
+
+/**
+ * Whether a run that goes on is only waiting: it has suspended steps, every unfinished step is
+ * suspended, and nothing is ready or scheduled to start. Its status is then `waiting`
+ * (docs/architecture.md, invariant "suspended steps").
+ */
+export function onlyWaiting(graph: CompiledGraph, states: StepStates): boolean {
+  let suspended = false;
+  for (const state of states.values()) {
+    if (state.status === 'waiting') suspended = true;
+    else if (inFlight(state)) return false;
+  }
+  return suspended && pendingSteps(graph, states).length === 0;
+}
+
+/** The timers of a run's suspended steps that time resumes: reconciling queues them again. */
+export function waitTimers(states: StepStates): PendingStep[] {
+  const timers: PendingStep[] = [];
+  for (const [key, state] of states) {
+    if (state.status !== 'waiting' || state.timerAt === undefined) continue;
+    timers.push({ ...parseStepKey(key), attempt: state.attempt, runAt: state.timerAt, timer: true });
+  }
+  return timers;
 }
 
 /**

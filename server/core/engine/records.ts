@@ -4,12 +4,14 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
 import type { EngineEvent } from './events.ts';
 import {
   newlySkipped,
+  onlyWaiting,
   type PendingStep,
   type PlannedStep,
   parentKeys,
   pendingSteps,
   runOutcome,
   type StepState,
+  waitTimers,
 } from './plan.ts';
 import type {
   Advance,
@@ -22,6 +24,7 @@ import type {
   StepResult,
   StoredAttempt,
 } from './ports.ts';
+import { type AnswerRecords, answerTurn } from './respond.ts';
 
 /*
  * The engine's write operations as transaction scripts: what each atomic `RunStore` operation
@@ -38,13 +41,20 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'fail
 export const hasEnded = (status: ExecutionStatus | undefined): boolean =>
   status === undefined || TERMINAL_STATUSES.includes(status);
 
-/** The records of runs and steps as one transaction sees them. Every write keeps its own guard. */
-export interface RunRecords {
+/**
+ * The records of runs and steps as one transaction sees them. Every write keeps its own guard.
+ * Which step answered a run's webhook is kept beside them (`AnswerRecords`, respond.ts).
+ */
+export interface RunRecords extends AnswerRecords {
   runStatus(executionId: string): ExecutionStatus | undefined;
   /** `queued` → `running`; a run in any other status is left alone. */
   markRunning(executionId: string): void;
-  /** Ends a run still `queued` or `running`; false when it had ended (invariant "one end"). */
+  /** Ends a run still `queued`, `running` or `waiting`; false when it had ended (invariant "one end"). */
   endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean;
+  /** `queued` or `running` → `waiting` (only suspended steps are left); false in any other status. */
+  suspendRun(executionId: string): boolean;
+  /** `waiting` → `running` (a suspended step was resumed); false in any other status. */
+  wakeRun(executionId: string): boolean;
   /** The latest attempt of every step of the run that has one. */
   stepStates(executionId: string): Map<StepKey, StepState>;
   latestAttempt(step: StepRef): StoredAttempt;
@@ -55,6 +65,11 @@ export interface RunRecords {
   insertClaim(claim: Claim): void;
   /** Stores a claimed attempt's result, only while its row is `running` (invariant "store once"). */
   finishClaimed(step: StepId, result: StepResult): boolean;
+  /**
+   * Completes a suspended attempt, only while its row is `waiting` (invariant "suspended steps");
+   * false when it is not (resumed already, or canceled).
+   */
+  finishWaiting(step: StepId, result: StepResult): boolean;
   /** Inserts an unclaimed attempt with its result; false when the attempt has a row already (invariant "unique step"). */
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean;
   /** Records steps that will never run, as attempt 1; existing rows are left alone. */
@@ -102,8 +117,20 @@ export function recordUnclaimed(
   return stored;
 }
 
+/**
+ * Completes a suspended step with its result: only while its run goes on and its row is still
+ * `waiting` (invariant "suspended steps"), so whatever resumes it (a loop's last iteration, a
+ * wait's timer, an approval) completes it once, however often it tries.
+ */
+export function recordResumed(records: RunRecords, step: StepId, result: StepResult): boolean {
+  if (hasEnded(records.runStatus(step.executionId))) return false;
+  return records.finishWaiting(step, result);
+}
+
 /** What a stored result means for what follows (pure). */
 export type AfterResult =
+  /** Suspended: nothing follows until it is resumed. */
+  | { readonly kind: 'suspend' }
   /** Failed with another attempt to come: queue it when due. */
   | { readonly kind: 'retry'; readonly next: PendingStep }
   /** Failed for good: the run fails. */
@@ -112,6 +139,9 @@ export type AfterResult =
   | { readonly kind: 'advance' };
 
 export function afterResult(step: StepId, node: CompiledNode, result: StepResult): AfterResult {
+  // Handled by the node's settings (error-handling.ts): the run goes on from it as from a success.
+  if (result.status === 'failed' && result.handled) return { kind: 'advance' };
+  if (result.status === 'waiting') return { kind: 'suspend' };
   if (result.status === 'failed' && result.retryAt) {
     return {
       kind: 'retry',
@@ -131,19 +161,48 @@ export function afterResult(step: StepId, node: CompiledNode, result: StepResult
  * good, else what its success made ready.
  */
 export function finishStep(records: RunRecords, finish: Finish, at: string): Finished {
-  const { step, graph, node, result, recording } = finish;
-  const event = (status: 'succeeded' | 'failed' | 'retrying'): EngineEvent => ({ type: 'step', ...step, status, at });
+  const { step, graph, node, recording } = finish;
+  const event = (status: 'succeeded' | 'failed' | 'retrying' | 'waiting'): EngineEvent => ({
+    type: 'step',
+    ...step,
+    status,
+    at,
+  });
+  // A Respond to webhook step answers only when it is the run's first (invariant "first answer").
+  const answer = answerTurn(records, finish);
+  const { result } = answer;
   // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
   // run failed by another branch still records a claimed result; advancing it queues nothing.)
   const stored =
     recording.kind === 'claimed'
       ? records.finishClaimed(step, result)
-      : recordUnclaimed(records, step, recording, result);
+      : recording.kind === 'waiting'
+        ? recordResumed(records, step, result)
+        : recordUnclaimed(records, step, recording, result);
   if (!stored) return { pending: [], events: [], stored: false };
+  const woken: EngineEvent[] = [];
+  // A resumed step brings a waiting run back to running (it may end or wait again below).
+  if (recording.kind === 'waiting' && records.wakeRun(step.executionId)) {
+    woken.push({ type: 'run', executionId: step.executionId, status: 'running', at });
+  }
+  answer.stored();
   const after = afterResult(step, node, result);
-  if (after.kind === 'retry') return { pending: [after.next], events: [event('retrying')], stored: true };
+  if (after.kind === 'suspend') {
+    // A suspended step makes nothing ready and ends nothing: the run waits for its resumption,
+    // and is `waiting` when nothing else is left to run. Time resumes it through its timer job.
+    const events = [event('waiting')];
+    if (onlyWaiting(graph, records.stepStates(step.executionId)) && records.suspendRun(step.executionId)) {
+      events.push({ type: 'run', executionId: step.executionId, status: 'waiting', at });
+    }
+    const timer = result.status === 'waiting' ? result.wait.timer : undefined;
+    const pending: PendingStep[] = timer
+      ? [{ nodeId: step.nodeId, scope: step.scope, attempt: step.attempt, runAt: timer.at, timer: true }]
+      : [];
+    return { pending, events, stored: true };
+  }
+  if (after.kind === 'retry') return { pending: [after.next], events: [...woken, event('retrying')], stored: true };
   if (after.kind === 'fail-run') {
-    const events = [event('failed')];
+    const events = [...woken, event('failed')];
     // The guarded run end (invariant "one end"): only a run that has not ended yet ends here.
     if (records.endRun(step.executionId, 'failed', after.error)) {
       events.push({ type: 'run', executionId: step.executionId, status: 'failed', at });
@@ -151,7 +210,8 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
     return { pending: [], events, stored: true };
   }
   const advance = advanceExecution(records, graph, step.executionId, at, step);
-  return { pending: advance.pending, events: [event('succeeded'), ...advance.events], stored: true };
+  const done = result.status === 'failed' ? { ...event('failed'), handled: true } : event('succeeded');
+  return { pending: advance.pending, events: [...woken, done, ...advance.events], stored: true };
 }
 
 /** What advancing a run from its states decides (pure): skips to record, its outcome, the steps due. */
@@ -159,6 +219,8 @@ export interface AdvancePlan {
   readonly skipped: PlannedStep[];
   readonly outcome: 'running' | 'succeeded' | 'failed';
   readonly pending: PendingStep[];
+  /** The run goes on with only suspended steps left: its status becomes `waiting`. */
+  readonly waiting: boolean;
 }
 
 /**
@@ -176,13 +238,15 @@ export function planAdvance(
   const states = new Map(stored);
   for (const step of skipped) states.set(stepKey(step.nodeId, step.scope), { status: 'skipped' });
   const outcome = runOutcome(graph, states);
-  if (outcome !== 'running') return { skipped, outcome, pending: [] };
+  if (outcome !== 'running') return { skipped, outcome, pending: [], waiting: false };
   const pending = pendingSteps(graph, states);
-  if (changed === undefined) return { skipped, outcome, pending };
+  const waiting = onlyWaiting(graph, states);
+  if (changed === undefined) return { skipped, outcome, pending, waiting };
   const sources = new Set([changed, ...skipped].map((step) => stepKey(step.nodeId, step.scope)));
   return {
     skipped,
     outcome,
+    waiting,
     pending: pending.filter((step) =>
       parentKeys(graph, graph.nodes.get(step.nodeId) as CompiledNode, step.scope).some((key) => sources.has(key)),
     ),
@@ -213,13 +277,15 @@ export function advanceExecution(
   if (plan.outcome === 'succeeded' && records.endRun(executionId, 'succeeded')) {
     events.push({ type: 'run', executionId, status: 'succeeded', at });
   }
+  if (plan.waiting && records.suspendRun(executionId)) events.push({ type: 'run', executionId, status: 'waiting', at });
   return { pending: plan.pending, events };
 }
 
 /**
  * What an unfinished run needs queued, from what is stored (invariant "reconcile at start"): the
- * steps that are ready, the retries that are due, and the attempts left running (their jobs,
- * if they still exist, are not duplicated: invariant "job keys").
+ * steps that are ready, the retries that are due, the attempts left running, and the timers of
+ * suspended steps that time resumes (their jobs, if they still exist, are not duplicated:
+ * invariant "job keys").
  */
 export function reconcileRun(
   records: RunRecords,
@@ -232,5 +298,6 @@ export function reconcileRun(
     if (state.status !== 'running') continue;
     running.push({ ...parseStepKey(key), attempt: state.attempt });
   }
-  return [...advanceExecution(records, graph, executionId, at).pending, ...running];
+  const states = records.stepStates(executionId);
+  return [...advanceExecution(records, graph, executionId, at).pending, ...running, ...waitTimers(states)];
 }

@@ -1,9 +1,10 @@
 import type { Edge } from '@xyflow/react';
+import { ERROR_PORT } from '../../../server/core/graph/settings.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import type { LoopFlowNode } from './loop-frame.tsx';
 import { framesFirst, LOOP_DEFAULT_SIZE } from './loop-frame-geometry.ts';
 import type { NodeTypes } from './node-types.ts';
-import type { WorkflowFlowNode, WorkflowNodeData } from './workflow-node.tsx';
+import { ERROR_EDGE_STYLE, type WorkflowFlowNode, type WorkflowNodeData } from './workflow-node.tsx';
 
 export type FlowNode = WorkflowFlowNode | LoopFlowNode;
 
@@ -28,9 +29,16 @@ export function targetHandleOf(
   return parents.get(edge.source) === edge.target ? 'return' : 'in';
 }
 
-/** A loop's own ports are labelled on its frame; other ports than `main` are labelled on their edges. */
-export const edgeLabel = (edge: GraphEdge, loops: ReadonlySet<string>) =>
-  edge.sourcePort !== 'main' && !loops.has(edge.source) ? { label: edge.sourcePort } : {};
+/**
+ * A loop's own ports are labelled on its frame; other ports than `main` are labelled on their edges,
+ * and an edge leaving by an `error` port is drawn in the error colour, dashed.
+ */
+export const edgeLabel = (edge: GraphEdge, loops: ReadonlySet<string>) => ({
+  ...(edge.sourcePort !== 'main' && !loops.has(edge.source) ? { label: edge.sourcePort } : {}),
+  ...(edge.sourcePort === ERROR_PORT ? { style: ERROR_EDGE_STYLE, labelStyle: ERROR_LABEL_STYLE } : {}),
+});
+
+const ERROR_LABEL_STYLE = { fontSize: 11, fill: '#dc2626', fontWeight: 600 };
 
 /** A stored graph as React Flow nodes and edges; `decorate` adds per-node status, diff or problems. */
 export function toFlow(
@@ -42,7 +50,13 @@ export function toFlow(
   const parents = new Map(graph.nodes.map((node) => [node.id, drawnParent(node, loops)]));
   const nodes = framesFirst(graph.nodes).map((node): FlowNode => {
     const parentId = parents.get(node.id);
-    const data = { type: node.type, name: node.name, config: node.config, ...decorate(node.id) };
+    const data = {
+      type: node.type,
+      name: node.name,
+      config: node.config,
+      ...(node.settings ? { settings: node.settings } : {}),
+      ...decorate(node.id),
+    };
     if (loops.has(node.id)) {
       const size = node.size ?? LOOP_DEFAULT_SIZE;
       return {

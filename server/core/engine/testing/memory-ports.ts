@@ -16,8 +16,9 @@ import { NonRetryableError } from '../../../../nodes/errors.ts';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../../../nodes/step.ts';
 import type { ClaimDecision } from '../attempt.ts';
 import type { CompiledGraph } from '../compile.ts';
+import { retryPolicyOf } from '../error-handling.ts';
 import type { EngineEvent } from '../events.ts';
-import { executionKeyPrefix, type StepJobSpec, stepJobKey } from '../jobs.ts';
+import { executionKeyPrefix, jobKeyOf, type RunJob, runJobKey, type StepJobSpec } from '../jobs.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
 import type {
   Advance,
@@ -33,6 +34,7 @@ import type {
   NewExecution,
   ParentResults,
   Recording,
+  Resumption,
   RunError,
   RunForStep,
   RunGraphRef,
@@ -42,9 +44,11 @@ import type {
   StepQueue,
   StepResult,
   StoredAttempt,
+  Wait,
+  WaitingStep,
 } from '../ports.ts';
 import { AlreadyRetried } from '../ports.ts';
-import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../records.ts';
+import { advanceExecution, claimAttempt, finishStep, hasEnded, type RunRecords, reconcileRun } from '../records.ts';
 import { retryDelayMs } from '../retry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -54,7 +58,9 @@ export interface MemoryStepRow {
   nodeId: string;
   scope: string;
   attempt: number;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'canceled';
+  status: 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'canceled';
+  /** What a `waiting` attempt waits for (`step_runs.wait`). */
+  wait: Wait | null;
   input: unknown;
   output: unknown;
   port: string | null;
@@ -64,12 +70,18 @@ export interface MemoryStepRow {
   jobId: string | null;
   workerId: string | null;
   reused: boolean;
+  /** A failed attempt its node's settings handled: the run went on from it by `port` with `output`. */
+  handled: boolean;
 }
 
 function toState(row: MemoryStepRow): StepState {
   switch (row.status) {
     case 'running':
-      return { status: 'running', attempt: row.attempt };
+      return { status: row.status, attempt: row.attempt };
+    case 'waiting':
+      return row.wait?.timer
+        ? { status: row.status, attempt: row.attempt, timerAt: row.wait.timer.at }
+        : { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -78,6 +90,7 @@ function toState(row: MemoryStepRow): StepState {
         ...(row.continueAt ? { continueAt: row.continueAt } : {}),
       };
     case 'failed':
+      if (row.handled) return { status: 'succeeded', attempt: row.attempt, port: row.port ?? 'main', handled: true };
       return row.retryAt
         ? { status: 'retrying', attempt: row.attempt, retryAt: row.retryAt }
         : { status: 'failed', attempt: row.attempt };
@@ -130,9 +143,23 @@ class MemoryRecords implements RunRecords {
     execution.startedAt = this.clock.nowIso();
   }
 
-  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+  suspendRun(executionId: string): boolean {
     const execution = this.executions.get(executionId);
     if (!execution || (execution.status !== 'queued' && execution.status !== 'running')) return false;
+    execution.status = 'waiting';
+    return true;
+  }
+
+  wakeRun(executionId: string): boolean {
+    const execution = this.executions.get(executionId);
+    if (execution?.status !== 'waiting') return false;
+    execution.status = 'running';
+    return true;
+  }
+
+  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+    const execution = this.executions.get(executionId);
+    if (!execution || hasEnded(execution.status)) return false;
     execution.status = status;
     execution.error = error ?? null;
     execution.finishedAt = this.clock.nowIso();
@@ -181,6 +208,13 @@ class MemoryRecords implements RunRecords {
     return true;
   }
 
+  finishWaiting(step: StepId, result: StepResult): boolean {
+    const row = this.row(step);
+    if (row?.status !== 'waiting') return false;
+    Object.assign(row, resultColumns(result), { wait: null });
+    return true;
+  }
+
   insertFinished(step: StepId, recording: Extract<Recording, { kind: 'unclaimed' }>, result: StepResult): boolean {
     if (this.row(step)) return false;
     this.rowsOf(step.executionId).push({
@@ -199,6 +233,19 @@ class MemoryRecords implements RunRecords {
       if (!this.row(id)) this.rowsOf(executionId).push({ ...blankRow(id), status: 'skipped' });
     }
   }
+
+  /** `webhook_responses`: one row per execution, the first insert wins. */
+  readonly answers = new Map<string, StepId>();
+
+  answeringStep(executionId: string): StepId | undefined {
+    return this.answers.get(executionId);
+  }
+
+  recordAnsweringStep(step: StepId): boolean {
+    if (this.answers.has(step.executionId)) return false;
+    this.answers.set(step.executionId, step);
+    return true;
+  }
 }
 
 const blankRow = (step: StepId): MemoryStepRow => ({
@@ -212,15 +259,28 @@ const blankRow = (step: StepId): MemoryStepRow => ({
   error: null,
   retryAt: null,
   continueAt: null,
+  wait: null,
   jobId: null,
   workerId: null,
   reused: false,
+  handled: false,
 });
 
-const resultColumns = (result: StepResult): Partial<MemoryStepRow> =>
-  result.status === 'succeeded'
-    ? { status: 'succeeded', output: result.output, port: result.port, continueAt: result.continueAt ?? null }
-    : { status: 'failed', error: result.error, retryAt: result.retryAt ?? null };
+function resultColumns(result: StepResult): Partial<MemoryStepRow> {
+  switch (result.status) {
+    case 'succeeded':
+      return { status: 'succeeded', output: result.output, port: result.port, continueAt: result.continueAt ?? null };
+    case 'waiting':
+      return { status: 'waiting', output: result.output ?? null, wait: result.wait };
+    case 'failed':
+      return {
+        status: 'failed',
+        error: result.error,
+        retryAt: result.retryAt ?? null,
+        ...(result.handled ? { handled: true, output: result.handled.output, port: result.handled.port } : {}),
+      };
+  }
+}
 
 /** The `RunStore` in memory (see the file's header). */
 export class MemoryRunStore implements RunStore {
@@ -268,7 +328,7 @@ export class MemoryRunStore implements RunStore {
       if (!row) continue;
       const key = stepKey(step.nodeId, step.scope);
       states.set(key, toState(row));
-      if (row.status === 'succeeded') outputs.set(key, structuredClone(row.output));
+      if (row.status === 'succeeded' || row.handled) outputs.set(key, structuredClone(row.output));
     }
     return { states, outputs };
   }
@@ -280,7 +340,10 @@ export class MemoryRunStore implements RunStore {
     for (const step of steps) {
       const row = this.records
         .rowsOf(executionId)
-        .find((each) => each.nodeId === step.nodeId && each.scope === step.scope && each.status === 'succeeded');
+        .find(
+          (each) =>
+            each.nodeId === step.nodeId && each.scope === step.scope && (each.status === 'succeeded' || each.handled),
+        );
       if (row) outputs.set(stepKey(step.nodeId, step.scope), structuredClone(row.output));
     }
     return outputs;
@@ -293,11 +356,30 @@ export class MemoryRunStore implements RunStore {
     await this.onFinished?.(finish, finished);
     return finished;
   }
+  async resumeWaiting(resumption: Resumption): Promise<Finished> {
+    return finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.clock.nowIso());
+  }
+  async waitingStep(step: StepRef): Promise<WaitingStep | undefined> {
+    const latest = this.records
+      .rowsOf(step.executionId)
+      .filter((row) => row.nodeId === step.nodeId && row.scope === step.scope)
+      .sort((a, b) => b.attempt - a.attempt)[0];
+    if (latest?.status !== 'waiting' || !latest.wait) return undefined;
+    return { attempt: latest.attempt, wait: latest.wait, output: latest.output };
+  }
   async settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
     return advanceExecution(this.records, graph, executionId, this.clock.nowIso());
   }
   async failRun(executionId: string, error: RunError): Promise<boolean> {
     return this.records.endRun(executionId, 'failed', error);
+  }
+  async timeOut(executionId: string, error: RunError): Promise<boolean> {
+    if (!this.records.endRun(executionId, 'failed', error)) return false;
+    for (const row of this.records.rowsOf(executionId)) {
+      if (row.status === 'running') row.status = 'canceled';
+      if (row.status === 'failed') row.retryAt = null;
+    }
+    return true;
   }
   /** Every write here is visible and "durable" at once. */
   async flush(): Promise<void> {}
@@ -322,7 +404,7 @@ export class MemoryRunStore implements RunStore {
   async cancel(executionId: string): Promise<boolean> {
     if (!this.records.endRun(executionId, 'canceled')) return false;
     for (const row of this.records.rowsOf(executionId)) {
-      if (row.status === 'running') row.status = 'canceled';
+      if (row.status === 'running' || row.status === 'waiting') row.status = 'canceled';
       if (row.status === 'failed') row.retryAt = null;
     }
     return true;
@@ -339,7 +421,7 @@ export class MemoryRunStore implements RunStore {
       createdBy,
     });
     for (const row of this.records.rowsOf(original.id)) {
-      if (row.status !== 'succeeded' && row.status !== 'skipped') continue;
+      if (row.status !== 'succeeded' && row.status !== 'skipped' && !row.handled) continue;
       this.records.rowsOf(execution.id).push({ ...row, attempt: 1, reused: true, retryAt: null });
     }
     return {
@@ -349,7 +431,7 @@ export class MemoryRunStore implements RunStore {
   }
   async unfinishedRuns(limit: number, after = ''): Promise<string[]> {
     return [...this.records.executions.values()]
-      .filter((execution) => (execution.status === 'queued' || execution.status === 'running') && execution.id > after)
+      .filter((execution) => !hasEnded(execution.status) && execution.id > after)
       .map((execution) => execution.id)
       .sort()
       .slice(0, limit);
@@ -375,7 +457,13 @@ export class MemoryRunStore implements RunStore {
       error: null,
       retryOf: values.retryOf ?? null,
       retryChain: values.retryChain ?? id,
+      errorOf: values.errorOf ?? null,
       createdBy: values.createdBy ?? null,
+      parentExecutionId: values.parent?.executionId ?? null,
+      parentNodeId: values.parent?.nodeId ?? null,
+      parentScope: values.parent?.scope ?? null,
+      parentAttempt: values.parent?.attempt ?? null,
+      callDepth: values.parent?.callDepth ?? 0,
       createdAt: this.clock.nowIso(),
       startedAt: null,
       finishedAt: null,
@@ -423,7 +511,7 @@ export class MemoryStepQueue implements StepQueue {
   }
 
   async add(jobs: readonly StepJobSpec[], events: readonly EngineEvent[] = []): Promise<void> {
-    for (const spec of jobs) this.push(spec, stepJobKey(spec));
+    for (const spec of jobs) this.push(spec, jobKeyOf(spec));
     await this.events.publish(events);
   }
 
@@ -434,6 +522,13 @@ export class MemoryStepQueue implements StepQueue {
 
   async exists(jobId: string): Promise<boolean> {
     return this.jobs.has(jobId);
+  }
+
+  /** Jobs about whole runs, by key: kept, not run (the in-memory engine drives step jobs only). */
+  readonly runJobs = new Map<string, RunJob>();
+
+  async addRunJob(job: RunJob): Promise<void> {
+    if (!this.runJobs.has(runJobKey(job))) this.runJobs.set(runJobKey(job), job);
   }
 
   async removeQueued(executionId: string): Promise<number> {
@@ -511,7 +606,9 @@ export class WorkerCrash extends Error {
  * `ok` (port `main`), `ok:<port>`, `fail` (an error, retried by the node's policy as a new
  * attempt), `fail!` (non-retryable), `crash` (its worker dies mid-step: nothing is stored, and the
  * job runs the same attempt again), `wait:<ms>` (succeeds by `main` and holds its successors back
- * for `ms`, as a delay does). A step without a script answers `ok`. Keys are `node` or
+ * for `ms`, as a delay does), `suspend` (stored `waiting` with `{ kind: 'test' }`, until a test
+ * resumes it), `timer:<ms>[:<port>]` (stored `waiting` with a timer due in `ms` that resumes it by
+ * `port`, as flow.wait does). A step without a script answers `ok`. Keys are `node` or
  * `node#scope`; the output of a successful step is its input with `{ <node id>: <attempt> }` added.
  */
 export type Script = Readonly<Record<string, string>>;
@@ -540,12 +637,19 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
       if (answer === 'crash') throw new WorkerCrash(`${name} crashed its worker`);
       if (answer.startsWith('fail')) {
         const error = answer === 'fail!' ? new NonRetryableError(`${name} failed`) : new Error(`${name} failed`);
-        const delay = retryDelayMs(node.definition.retry, step.attempt, error, () => 0.5);
+        const delay = retryDelayMs(retryPolicyOf(node), step.attempt, error, () => 0.5);
         return {
           status: 'failed',
           error: { name: error.name, message: error.message, retryable: delay !== undefined },
           ...(delay !== undefined ? { retryAt: new Date(clock.nowMs() + delay).toISOString() } : {}),
         };
+      }
+      if (answer === 'suspend') return { status: 'waiting', wait: { kind: 'test' }, output: call.input };
+      if (answer.startsWith('timer:')) {
+        // Suspended until its timer job resumes it, by the port named after the delay (as flow.wait does).
+        const [, ms = '0', port = 'main'] = answer.split(':');
+        const at = new Date(clock.nowMs() + Number(ms)).toISOString();
+        return { status: 'waiting', wait: { kind: 'time', timer: { at, port } }, output: call.input };
       }
       const port = answer.startsWith('ok:') ? answer.slice(3) : 'main';
       const input = call.input !== null && typeof call.input === 'object' ? call.input : {};

@@ -5,7 +5,7 @@ import { NodeChip } from '../../canvas/node-icon.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDuration } from '../../lib/format.ts';
 import { IterationTally } from './iteration-picker.tsx';
-import { canvasStatus, describeScope } from './steps.ts';
+import { canvasStatus, describeScope, ignoredReason } from './steps.ts';
 
 /**
  * The side panel before a node is picked: every node with its step status, in graph order. It is
@@ -35,6 +35,7 @@ export function StepList({
         {graph.nodes.map((node) => {
           const nodeType = types?.get(node.type);
           const step = latest.get(node.id);
+          const ignored = step && ignoredReason(step, node.type);
           return (
             <li key={node.id}>
               <button
@@ -53,6 +54,11 @@ export function StepList({
                   {step?.iterations && (
                     <span className="mt-0.5 block">
                       <IterationTally counts={step.iterations} wrap />
+                    </span>
+                  )}
+                  {ignored && (
+                    <span className="block truncate text-xs text-amber-700" title={ignored}>
+                      Ignored: {ignored}
                     </span>
                   )}
                 </span>
