@@ -309,17 +309,18 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
 /**
  * A run's approvals: pending ones decided here by those whose role may, decided ones saying who
  * decided and what they wrote. Asked for only when the run's graph has a Wait step, and again
- * whenever a step starts or stops waiting (the live run says so; an approval is made as it does).
+ * whenever a step starts or stops waiting (the live run says so; an approval is made as it does),
+ * with the inbox's count in the navigation.
  */
 function RunApprovals({ executionId, waitingSteps }: { executionId: string; waitingSteps: number }) {
+  const queryClient = useQueryClient();
   const approvals = useQuery(approvalQueries.ofExecution(executionId));
-  const { refetch } = approvals;
   const seen = useRef(waitingSteps);
   useEffect(() => {
     if (seen.current === waitingSteps) return;
     seen.current = waitingSteps;
-    void refetch();
-  }, [waitingSteps, refetch]);
+    void queryClient.invalidateQueries({ queryKey: approvalQueries.all });
+  }, [waitingSteps, queryClient]);
   const items = approvals.data?.items ?? [];
   if (items.length === 0) return null;
   return (
