@@ -16,6 +16,7 @@ const examples: Record<string, unknown> = {
   'action.http': { url: 'https://example.com' },
   'flow.delay': { amount: 1 },
   'flow.merge': {},
+  'flow.loop': {},
 };
 
 describe('catalogue', () => {

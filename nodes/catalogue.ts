@@ -3,6 +3,7 @@ import ifNode from './conditions/if.node.ts';
 import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
+import loopNode from './flow/loop.node.ts';
 import mergeNode from './flow/merge.node.ts';
 import formatDateNode from './transforms/format-date.node.ts';
 import scriptNode from './transforms/script.node.ts';
@@ -28,6 +29,7 @@ export const catalogue = [
   scriptNode,
   httpNode,
   delayNode,
+  loopNode,
   mergeNode,
 ] as const satisfies readonly NodeDefinition[];
 

@@ -3,6 +3,7 @@ import { GraphCache } from '../core/engine/graph-cache.ts';
 import type { Clock } from '../core/engine/ports.ts';
 import type { Store } from '../store/db.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
+import { displayMarker } from './data-caps.ts';
 import type { EventHub } from './event-hub.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
@@ -35,7 +36,7 @@ export function createRunsDeps(store: Store, pgPool: pg.Pool, hub?: EventHub): R
   const jobs = new StepJobBatcher(pgPool);
   return {
     store,
-    runStore: new SqliteRunStore(store),
+    runStore: new SqliteRunStore(store, { displayCap: displayMarker }),
     jobs,
     events: new PgEventBus(jobs, hub),
     clock: systemClock,

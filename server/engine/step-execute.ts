@@ -45,7 +45,15 @@ export interface StepExecuteDeps {
  * port it leaves by, its output under the size cap, or its error with the retry it earns.
  */
 export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
-  return async function executeStep({ graph, node, input, run: execution, step, signal: abortSignal }: StepCall) {
+  return async function executeStep({
+    graph,
+    node,
+    input,
+    run: execution,
+    step,
+    iteration,
+    signal: abortSignal,
+  }: StepCall) {
     // The last request the node sent, kept with the step whether it then succeeds or fails.
     let sent: SentRequest | undefined;
     const withRequest = <Result extends StepResult>(result: Result): Result =>
@@ -57,6 +65,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
           input,
           trigger: execution.triggerPayload ?? {},
           steps,
+          ...(iteration ? { item: iteration.item, index: iteration.index } : {}),
         }));
         return scope;
       };

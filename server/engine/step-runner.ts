@@ -5,7 +5,8 @@ import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
 import { StepJob, type StepJobSpec, specsFor } from '../core/engine/jobs.ts';
-import { type PendingStep, parentSteps, stepInput } from '../core/engine/plan.ts';
+import { iterationIndex, loopScopeOf } from '../core/engine/loops.ts';
+import { frameOf, isBodyStart, type PendingStep, parentSteps, stepInput } from '../core/engine/plan.ts';
 import {
   type Clock,
   type EngineLog,
@@ -164,11 +165,18 @@ export function createStepRunner(ports: StepRunnerPorts) {
         await failRun(execution.id, `node ${step.nodeId} is not in the workflow`);
         return { kind: 'stop' };
       }
+      // Inside a loop's body: this iteration's item, read from the loop's waiting step (a stray
+      // job of a loop that is no longer waiting only re-advances the run).
+      const iteration = node.loop === undefined ? undefined : await this.iterationOf(node, step.scope);
+      if (node.loop !== undefined && !iteration) return this.settle();
       // Parents of a ready step are settled and never change, so reading them outside the claim is safe.
       const parents = await runs.parentResults(execution.id, parentSteps(graph, node, step.scope));
       let input: unknown;
       try {
-        input = stepInput(graph, step, parents.states, (key) => parents.outputs.get(key), execution.triggerPayload);
+        input =
+          iteration && isBodyStart(node)
+            ? iteration.item
+            : stepInput(graph, step, parents.states, (key) => parents.outputs.get(key), execution.triggerPayload);
       } catch {
         // Its inputs are not ready: a stray job; reconciling queues what is due.
         return this.settle();
@@ -203,7 +211,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
       }
       metrics.count('steps');
       if (inline) metrics.count('inlineSteps');
-      const result = await this.execute(node, input, step, startedAt);
+      const result = await this.execute(node, input, step, startedAt, iteration);
       const after: Finished = await runs.finish({ step, graph, node, result, recording });
       if (!after.stored) {
         metrics.count('droppedResults');
@@ -212,7 +220,22 @@ export function createStepRunner(ports: StepRunnerPorts) {
       return { kind: 'next', pending: after.pending, events: after.events };
     }
 
-    private async execute(node: CompiledNode, input: unknown, step: StepId, startedAt: string) {
+    /** The item and index of the iteration a body node's step in `scope` belongs to (its innermost loop's). */
+    private async iterationOf(node: CompiledNode, scope: string) {
+      const frame = frameOf(this.graph, node, scope);
+      const index = iterationIndex(frame.scope);
+      const loop = { nodeId: node.loop as string, scope: loopScopeOf(frame.scope) };
+      const found = await runs.loopItem(this.execution.id, loop, index);
+      return found && { item: found.item, index };
+    }
+
+    private async execute(
+      node: CompiledNode,
+      input: unknown,
+      step: StepId,
+      startedAt: string,
+      iteration: { item: unknown; index: number } | undefined,
+    ) {
       // Live views hear that a step runs only when it runs long enough to be seen running: most
       // steps end within milliseconds, and their `succeeded` event follows at once.
       const cancelAnnounce = clock.after(RUNNING_EVENT_AFTER_MS, () =>
@@ -226,6 +249,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
           input,
           run: this.execution,
           step,
+          ...(iteration ? { iteration } : {}),
           signal: this.abortSignal,
         });
       } finally {

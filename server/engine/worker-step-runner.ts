@@ -10,6 +10,7 @@ import { SqliteRunStore } from '../store/run-store.ts';
 import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { systemClock } from './adapters.ts';
 import { authenticatedHttp } from './authenticated-http.ts';
+import { displayMarker } from './data-caps.ts';
 import { sendHttp } from './http.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
@@ -47,6 +48,8 @@ export function workerStepRunner(deps: StepRunnerDeps) {
   // steps (every later write fails) and says so; its jobs run again from what is stored.
   const runStore = new SqliteRunStore(deps.store, {
     groupCommit: DEFAULT_GROUP_COMMIT,
+    // A loop's collected output is capped for people like any output (invariant "capped outputs").
+    displayCap: displayMarker,
     onCommitFailure: (error) => deps.log.fatal({ error: error.message }, 'the engine could not commit its writes'),
   });
   const queue = new StepJobBatcher(deps.pgPool);

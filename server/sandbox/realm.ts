@@ -86,7 +86,8 @@ export const REALM_BOOTSTRAP = String.raw`
     }
   }
 
-  // Evaluates expressions with input, trigger and steps in scope. Answers a JSON string:
+  // Evaluates expressions with input, trigger and steps in scope (and, inside a loop's body, item
+  // and index: the iteration's element and its position). Answers a JSON string:
   // { ok: [[1, value] | [0]] } (0 = undefined) or { error: { index, message } }.
   function evaluateExpressions(sourcesJson, scopeJson) {
     const sources = JSONparse(sourcesJson);
@@ -95,7 +96,7 @@ export const REALM_BOOTSTRAP = String.raw`
       const scope = JSONparse(scopeJson); // a fresh copy per expression: one cannot change another's view
       let value;
       try {
-        value = compile(FunctionCtor, 'input,trigger,steps', 'return (\n' + sources[index] + '\n);')(scope.input, scope.trigger, scope.steps);
+        value = compile(FunctionCtor, 'input,trigger,steps,item,index', 'return (\n' + sources[index] + '\n);')(scope.input, scope.trigger, scope.steps, scope.item, scope.index);
       } catch (error) {
         return JSONstringify({ error: { index, message: describe(error) } });
       }
@@ -109,7 +110,7 @@ export const REALM_BOOTSTRAP = String.raw`
     const scope = JSONparse(scopeJson);
     let value;
     try {
-      value = await compile(AsyncFunctionCtor, 'input,trigger,steps', code)(scope.input, scope.trigger, scope.steps);
+      value = await compile(AsyncFunctionCtor, 'input,trigger,steps,item,index', code)(scope.input, scope.trigger, scope.steps, scope.item, scope.index);
     } catch (error) {
       return JSONstringify({ error: describe(error) });
     }

@@ -6,6 +6,9 @@ export interface ExpressionScope {
   readonly input: unknown;
   readonly trigger: unknown;
   readonly steps: Readonly<Record<string, { output: unknown }>>;
+  /** Inside a loop's body: the iteration's element of the innermost loop, and its 0-based position. */
+  readonly item?: unknown;
+  readonly index?: number;
 }
 
 interface Slot {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { StepId, StepRef } from '../../nodes/step.ts';
+import type { Scope, StepId, StepRef } from '../../nodes/step.ts';
 import type { ClaimDecision } from '../core/engine/attempt.ts';
 import type { CompiledGraph } from '../core/engine/compile.ts';
+import type { IterationRecord, LoopProgress } from '../core/engine/loops.ts';
 import type { PlannedStep } from '../core/engine/plan.ts';
 import type {
   Advance,
@@ -34,6 +35,15 @@ import {
   markExecutionRunning,
 } from './executions.ts';
 import { type GroupCommit, type GroupCommitOptions, groupCommitOf } from './group-commit.ts';
+import {
+  endOutputs,
+  failureIn,
+  insertIteration,
+  listIterations,
+  loopProgress,
+  setLoopProgress,
+  waitingLoopItems,
+} from './loops.ts';
 import { fromJson, immediate, prepared } from './prepared.ts';
 import {
   cancelRunningSteps,
@@ -51,6 +61,9 @@ import {
 } from './steps.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
+/** How many loops' lists a run store keeps in memory (the most recently read). */
+const LOOP_LISTS_KEPT = 16;
+
 // The store's row and the engine's view of an execution are one shape (checked both ways).
 const _rowIsExecution = (row: ExecutionRow): Execution => row;
 const _executionIsRow = (execution: Execution): ExecutionRow => execution;
@@ -58,8 +71,10 @@ const _executionIsRow = (execution: Execution): ExecutionRow => execution;
 /** The records inside a SQLite transaction: each method is one or two prepared statements. */
 export class SqliteRunRecords implements RunRecords {
   private readonly sqlite: Database.Database;
-  constructor(sqlite: Database.Database) {
+  readonly displayCap?: (output: unknown) => unknown;
+  constructor(sqlite: Database.Database, displayCap?: (output: unknown) => unknown) {
     this.sqlite = sqlite;
+    if (displayCap) this.displayCap = displayCap;
   }
   runStatus(executionId: string) {
     return getExecutionStatus(this.sqlite, executionId);
@@ -70,8 +85,26 @@ export class SqliteRunRecords implements RunRecords {
   endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean {
     return finishExecution(this.sqlite, executionId, status, error);
   }
-  stepStates(executionId: string) {
-    return stepStates(this.sqlite, executionId);
+  stepStates(executionId: string, scope?: Scope) {
+    return stepStates(this.sqlite, executionId, scope);
+  }
+  loopProgress(loop: StepId): LoopProgress | undefined {
+    return loopProgress(this.sqlite, loop);
+  }
+  setLoopProgress(loop: StepId, progress: LoopProgress): void {
+    setLoopProgress(this.sqlite, loop, progress);
+  }
+  recordIteration(loop: StepRef, iteration: IterationRecord): boolean {
+    return insertIteration(this.sqlite, loop, iteration);
+  }
+  iterations(loop: StepRef): IterationRecord[] {
+    return listIterations(this.sqlite, loop);
+  }
+  endOutputs(executionId: string, endNodeId: string, loopScope: Scope): Map<number, unknown> {
+    return endOutputs(this.sqlite, executionId, endNodeId, loopScope);
+  }
+  failureIn(executionId: string, scope: Scope) {
+    return failureIn(this.sqlite, executionId, scope);
   }
   latestAttempt(step: StepRef): StoredAttempt {
     const latest = latestAttempt(this.sqlite, step);
@@ -137,12 +170,18 @@ export class SqliteRunStore implements RunStore {
 
   constructor(
     store: Pick<Store, 'sqlite'>,
-    options: { now?: () => string; groupCommit?: GroupCommitOptions; onCommitFailure?: (error: Error) => void } = {},
+    options: {
+      now?: () => string;
+      groupCommit?: GroupCommitOptions;
+      onCommitFailure?: (error: Error) => void;
+      /** The marker stored for people instead of an output over the display cap (a loop's collected list). */
+      displayCap?: (output: unknown) => unknown;
+    } = {},
   ) {
     const now = options.now ?? nowIso;
     const sqlite = store.sqlite;
     this.sqlite = sqlite;
-    this.records = new SqliteRunRecords(sqlite);
+    this.records = new SqliteRunRecords(sqlite, options.displayCap);
     this.now = now;
     this.lock = connectionLock(sqlite);
     this.group = options.groupCommit ? groupCommitOf(sqlite, options.groupCommit, options.onCommitFailure) : undefined;
@@ -178,6 +217,22 @@ export class SqliteRunStore implements RunStore {
 
   latestAttempt(step: StepRef): Promise<StoredAttempt> {
     return this.lock.run(() => this.records.latestAttempt(step));
+  }
+
+  /** Loop lists by execution, loop and scope: a list never changes while its loop waits, and every iteration reads it. */
+  private readonly loopLists = new Map<string, unknown[]>();
+
+  loopItem(executionId: string, loop: PlannedStep, index: number): Promise<{ item: unknown } | undefined> {
+    const key = `${executionId}\u0000${loop.nodeId}\u0000${loop.scope}`;
+    const cached = this.loopLists.get(key);
+    if (cached) return Promise.resolve({ item: structuredClone(cached[index]) });
+    return this.lock.run(() => {
+      const items = waitingLoopItems(this.sqlite, executionId, loop);
+      if (!items) return undefined;
+      if (this.loopLists.size >= LOOP_LISTS_KEPT) this.loopLists.delete(this.loopLists.keys().next().value as string);
+      this.loopLists.set(key, items);
+      return { item: structuredClone(items[index]) };
+    });
   }
 
   stepOutputs(executionId: string, steps: readonly PlannedStep[]) {

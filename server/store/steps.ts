@@ -71,16 +71,21 @@ function latest<T extends { attempt: number }>(rows: readonly T[]): T | undefine
   return found;
 }
 
-/** State of the latest attempt of every step that has one, keyed by step (node and scope). */
-export function stepStates(sqlite: Sql, executionId: string): Map<StepKey, StepState> {
-  const rows = prepared(
-    sqlite,
-    `select node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
-       continue_at as continueAt
-     from step_runs where execution_id = ?`,
-  ).all(executionId) as Array<
-    Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>
-  >;
+/**
+ * State of the latest attempt of every step that has one, keyed by step (node and scope); of one
+ * scope only when `scope` is given (a loop iteration's steps: `step_runs_scope_idx`).
+ */
+export function stepStates(sqlite: Sql, executionId: string, scope?: string): Map<StepKey, StepState> {
+  const columns = `node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
+       continue_at as continueAt`;
+  const rows = (
+    scope === undefined
+      ? prepared(sqlite, `select ${columns} from step_runs where execution_id = ?`).all(executionId)
+      : prepared(sqlite, `select ${columns} from step_runs where execution_id = ? and scope = ?`).all(
+          executionId,
+          scope,
+        )
+  ) as Array<Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>>;
   const latestByStep = new Map<StepKey, (typeof rows)[number]>();
   for (const row of rows) {
     const key = stepKey(row.nodeId, row.scope);

@@ -14,7 +14,8 @@
  * states({ start: 'ok', check: 'ok:true', 'yes#1': 'retrying@2030-01-01T00:00:00.000Z attempt 2' })
  * ```
  *
- * Node lines are `id: type`, optionally followed by the node's config as JSON; without one the
+ * Node lines are `id: type`, optionally followed by the node's config as JSON, and by `in <loop>`
+ * for a node inside that loop's body frame (its `parentId`); without a config the
  * node gets a minimal valid config for its type. A node is named after its id, capitalised
  * (`yes` → `Yes`), which is the key a merge's input uses. Edge lines chain `a -> b -> c`; a
  * source may name its port (`check.true`), else it leaves by `main`. A switch without a config
@@ -40,16 +41,17 @@ const MINIMAL_CONFIGS: Record<string, (ports: readonly string[]) => Record<strin
   'action.http': () => ({ url: 'https://api.example.com/call' }),
   'flow.delay': () => ({ amount: 1, unit: 'minutes' }),
   'flow.merge': () => ({}),
+  'flow.loop': () => ({}),
 };
 
-const NODE_LINE = /^([A-Za-z0-9_-]+)\s*:\s*([a-z]+\.[A-Za-z0-9_.-]+)\s*(\{.*\})?$/;
+const NODE_LINE = /^([A-Za-z0-9_-]+)\s*:\s*([a-z]+\.[A-Za-z0-9_.-]+)\s*(\{.*\})?(?:\s+in\s+([A-Za-z0-9_-]+))?$/;
 const EDGE_END = /^([A-Za-z0-9_-]+)(?:\.([\w-]+))?$/;
 
 const capitalise = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 
 /** The graph a drawing describes, parsed by the `Graph` schema (not validated: see `compiledOf`). */
 export function graphOf(drawing: string): Graph {
-  const declared: Array<{ id: string; type: string; config?: Record<string, unknown> }> = [];
+  const declared: Array<{ id: string; type: string; config?: Record<string, unknown>; parentId?: string }> = [];
   const edges: GraphEdge[] = [];
   for (const raw of drawing.split('\n')) {
     const line = raw.trim();
@@ -78,8 +80,19 @@ export function graphOf(drawing: string): Graph {
     }
     const match = NODE_LINE.exec(line);
     if (!match) throw new Error(`graphOf: "${line}" is neither "id: type [config]" nor "a -> b"`);
-    const [, id, type, json] = match as unknown as [string, string, string, string | undefined];
-    declared.push({ id, type, ...(json ? { config: JSON.parse(json) as Record<string, unknown> } : {}) });
+    const [, id, type, json, parentId] = match as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+    ];
+    declared.push({
+      id,
+      type,
+      ...(json ? { config: JSON.parse(json) as Record<string, unknown> } : {}),
+      ...(parentId ? { parentId } : {}),
+    });
   }
   const known = new Set(declared.map((node) => node.id));
   for (const edge of edges) {
@@ -87,7 +100,7 @@ export function graphOf(drawing: string): Graph {
       if (!known.has(end)) throw new Error(`graphOf: edge ${edge.source} -> ${edge.target} names undeclared "${end}"`);
     }
   }
-  const nodes: GraphNode[] = declared.map(({ id, type, config }, index) => {
+  const nodes: GraphNode[] = declared.map(({ id, type, config, parentId }, index) => {
     const minimal = MINIMAL_CONFIGS[type];
     if (!config && !minimal) throw new Error(`graphOf: no minimal config for "${type}"; give "${id}" one as JSON`);
     const ports = [
@@ -98,6 +111,7 @@ export function graphOf(drawing: string): Graph {
       type,
       name: capitalise(id),
       position: { x: 0, y: index * 100 },
+      ...(parentId ? { parentId } : {}),
       config: config ?? (minimal as (ports: readonly string[]) => Record<string, unknown>)(ports),
     };
   });
