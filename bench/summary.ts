@@ -36,6 +36,18 @@ const HEADLINES = {
     target: 5,
     higherIsBetter: false,
   },
+  loop10k: {
+    title: 'loop over 10,000 items, 3 pure steps each, trigger to finish, ms',
+    today: '-',
+    target: 3000,
+    higherIsBetter: false,
+  },
+  loopHttp: {
+    title: 'loop over 100 HTTP calls (20 ms), concurrency 10, ms',
+    today: '-',
+    target: 500,
+    higherIsBetter: false,
+  },
 } as const;
 
 export type Headline = keyof typeof HEADLINES;

@@ -63,7 +63,9 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       const scopeFor = (): Promise<ExpressionScope> => {
         scope ??= stepsScope(graph, node, step).then((steps) => ({
           input,
-          trigger: execution.triggerPayload ?? {},
+          // Copied into the sandbox for every expression: the trigger payload (a webhook's list
+          // of 10,000 items a loop runs over) only when the node's config names it.
+          trigger: readsTrigger(node) ? (execution.triggerPayload ?? {}) : {},
           steps,
           ...(iteration ? { item: iteration.item, index: iteration.index } : {}),
         }));
@@ -176,6 +178,18 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         .map((entry) => [entry.name, { output: outputs.get(stepKey(entry.nodeId, entry.scope)) }]),
     );
   }
+}
+
+const triggerReaders = new WeakMap<CompiledNode, boolean>();
+
+/** Whether a node's config (its expressions, a script's code) mentions `trigger` at all. */
+function readsTrigger(node: CompiledNode): boolean {
+  let reads = triggerReaders.get(node);
+  if (reads === undefined) {
+    reads = /\btrigger\b/.test(JSON.stringify(node.node.config));
+    triggerReaders.set(node, reads);
+  }
+  return reads;
 }
 
 /** Where `value` sits in a node's config (`fields.3.value`), to name the field in an error. */

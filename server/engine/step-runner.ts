@@ -42,6 +42,14 @@ export interface StepRunnerPorts {
 /** How long a step runs before live views are told it is running. */
 const RUNNING_EVENT_AFTER_MS = 100;
 
+/**
+ * A chain's events for live views are published with the jobs it queues, or at least every this
+ * many ms or events, and at its end: each publication must wait for the chain's records to be
+ * committed, and a loop's inline chain of 40,000 steps must not commit once per step for them.
+ */
+const EVENTS_WINDOW_MS = 50;
+const EVENTS_PER_PUBLICATION = 500;
+
 /** Where one step of a job's chain stands once it has been dealt with. */
 type StepOutcome =
   | { readonly kind: 'stop' }
@@ -81,6 +89,9 @@ export function createStepRunner(ports: StepRunnerPorts) {
     private readonly due: StepId[] = [];
     /** Queueing of the steps that need jobs; the job ends only once they are durably queued. */
     private readonly queued: Promise<void>[] = [];
+    /** Events not published yet, and when the chain last published. */
+    private readonly events: EngineEvent[] = [];
+    private publishedAt = clock.nowMs();
 
     private readonly execution: RunForStep;
     private readonly graph: CompiledGraph;
@@ -114,6 +125,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
           }
         }
       } finally {
+        if (this.events.length > 0) this.enqueue([], this.events.splice(0));
         // The job completes once this returns: what its chain stored must be durable by then.
         await runs.flush();
         await Promise.all(this.queued);
@@ -139,7 +151,15 @@ export function createStepRunner(ports: StepRunnerPorts) {
         if (node && runsInline(node.definition, step)) this.due.push({ executionId: this.execution.id, ...step });
         else jobs.push(step);
       }
-      if (jobs.length > 0 || events.length > 0) this.enqueue(specsFor(this.execution.id, jobs), events);
+      this.events.push(...events);
+      const now = clock.nowMs();
+      const publishEvents =
+        this.events.length >= EVENTS_PER_PUBLICATION ||
+        (this.events.length > 0 && now - this.publishedAt >= EVENTS_WINDOW_MS);
+      if (jobs.length > 0 || publishEvents) {
+        this.publishedAt = now;
+        this.enqueue(specsFor(this.execution.id, jobs), this.events.splice(0));
+      }
     }
 
     /**

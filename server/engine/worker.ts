@@ -99,9 +99,13 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   const testSlots = testRunSlots(options.concurrency);
   const testRuns = new TestRuns(options.store);
   let testSteps = 0;
-  /** Why a step of `executionId` may not take a slot now, if it may not. */
-  const mustWait = (executionId: string, test: boolean): string | undefined => {
-    if (aborts.steps(executionId) >= runConcurrency) {
+  /**
+   * Why a step of `executionId` may not take a slot now, if it may not. A loop's iterations
+   * (`iteration`: a step in a scope) are bounded by the loop's own `concurrency` setting, which
+   * the user chose for that loop, instead of the run's share.
+   */
+  const mustWait = (executionId: string, test: boolean, iteration: boolean): string | undefined => {
+    if (!iteration && aborts.steps(executionId) >= runConcurrency) {
       return `its run already has ${runConcurrency} steps running in this worker`;
     }
     if (test && testSteps >= testSlots) return `test runs already have ${testSlots} steps running in this worker`;
@@ -127,7 +131,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
         // One run cannot take every slot: a step beyond its run's share goes back to the queue.
         // Checked and counted in the same turn, so two jobs of one run cannot both pass.
         const test = job.success && testRuns.has(job.data.executionId);
-        const wait = job.success ? mustWait(job.data.executionId, test) : undefined;
+        const wait = job.success ? mustWait(job.data.executionId, test, job.data.scope !== '') : undefined;
         if (wait) {
           await deferJob(options.pgPool, helpers.job.id);
           throw new StepDeferred(wait);

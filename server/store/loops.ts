@@ -17,23 +17,31 @@ import { fromJson, prepared, toJson } from './prepared.ts';
  */
 type Sql = Database.Database;
 
-/** A waiting loop step's progress; undefined when the attempt is not waiting. */
+/**
+ * A waiting loop step's progress: its `loop_progress` row once it has one, else what its step was
+ * stored with (`wait`); undefined when the attempt is not waiting.
+ */
 export function loopProgress(sqlite: Sql, loop: StepId): LoopProgress | undefined {
   const row = prepared(
     sqlite,
-    `select wait from step_runs
-     where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'waiting'`,
-  ).get(loop.executionId, loop.nodeId, loop.scope, loop.attempt) as { wait: string | null } | undefined;
-  const wait = row ? fromJson(row.wait) : undefined;
-  return isLoopProgress(wait) ? wait : undefined;
+    `select s.wait as wait, p.progress as progress from step_runs s
+       left join loop_progress p on p.execution_id = s.execution_id and p.node_id = s.node_id
+         and p.scope = s.scope and p.attempt = s.attempt
+     where s.execution_id = ? and s.node_id = ? and s.scope = ? and s.attempt = ? and s.status = 'waiting'`,
+  ).get(loop.executionId, loop.nodeId, loop.scope, loop.attempt) as
+    | { wait: string | null; progress: string | null }
+    | undefined;
+  const progress = row ? fromJson(row.progress ?? row.wait) : undefined;
+  return isLoopProgress(progress) ? progress : undefined;
 }
 
+/** Stores a loop step's progress in its own small row: its step's row holds the whole list. */
 export function setLoopProgress(sqlite: Sql, loop: StepId, progress: LoopProgress): void {
   prepared(
     sqlite,
-    `update step_runs set wait = ?
-     where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = 'waiting'`,
-  ).run(toJson(progress), loop.executionId, loop.nodeId, loop.scope, loop.attempt);
+    `insert into loop_progress (execution_id, node_id, scope, attempt, progress) values (?, ?, ?, ?, ?)
+     on conflict (execution_id, node_id, scope, attempt) do update set progress = excluded.progress`,
+  ).run(loop.executionId, loop.nodeId, loop.scope, loop.attempt, toJson(progress));
 }
 
 /** Records how an iteration ended, once (the primary key); false when it was recorded already. */

@@ -271,6 +271,26 @@ export const loopIterations = sqliteTable(
   (table) => [primaryKey({ columns: [table.executionId, table.nodeId, table.scope, table.idx] })],
 );
 
+/**
+ * A waiting loop step's progress, one small row per loop step, updated once per iteration: kept
+ * apart from its `step_runs` row, which holds the loop's whole list (updating that row would
+ * rewrite the list every time).
+ */
+export const loopProgress = sqliteTable(
+  'loop_progress',
+  {
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    scope: text('scope').notNull().default(''),
+    attempt: integer('attempt').notNull(),
+    /** `LoopProgress` (server/core/engine/loops.ts) as JSON: total, started, ended, the batch pause. */
+    progress: json('progress').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.executionId, table.nodeId, table.scope, table.attempt] })],
+);
+
 export const scheduleFires = sqliteTable(
   'schedule_fires',
   {
