@@ -164,9 +164,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
     node: CompiledNode,
     step: StepId,
   ): Promise<Record<string, { output: unknown }>> {
-    const names = stepNamesInTemplates(node.node.config);
-    for (const name of node.definition.stepReferences?.(node.config) ?? []) names.add(name);
-    const wanted = [...names]
+    const wanted = [...namesReadBy(node)]
       .map((name) => ({ name, node: graph.byName.get(name) }))
       .filter((entry): entry is { name: string; node: CompiledNode } => entry.node !== undefined)
       .map(({ name, node: named }) => ({ name, nodeId: named.node.id, scope: scopeOf(graph, named, step.scope) }));
@@ -178,6 +176,24 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         .map((entry) => [entry.name, { output: outputs.get(stepKey(entry.nodeId, entry.scope)) }]),
     );
   }
+}
+
+const stepNames = new WeakMap<CompiledNode, ReadonlySet<string>>();
+
+/**
+ * The step names a node reads (`steps.<name>` in its templates, and what its definition says it
+ * reads, such as a script's code): worked out once per compiled node, not once per step (a loop
+ * runs the same node thousands of times).
+ */
+function namesReadBy(node: CompiledNode): ReadonlySet<string> {
+  let names = stepNames.get(node);
+  if (!names) {
+    const found = stepNamesInTemplates(node.node.config);
+    for (const name of node.definition.stepReferences?.(node.config) ?? []) found.add(name);
+    names = found;
+    stepNames.set(node, names);
+  }
+  return names;
 }
 
 const triggerReaders = new WeakMap<CompiledNode, boolean>();

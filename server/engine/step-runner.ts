@@ -195,7 +195,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
       try {
         input =
           iteration && isBodyStart(node)
-            ? iteration.item
+            ? structuredClone(iteration.item) // the store's copy of the list is not the node's to change
             : stepInput(graph, step, parents.states, (key) => parents.outputs.get(key), execution.triggerPayload);
       } catch {
         // Its inputs are not ready: a stray job; reconciling queues what is due.

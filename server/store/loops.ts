@@ -18,20 +18,26 @@ import { fromJson, prepared, toJson } from './prepared.ts';
 type Sql = Database.Database;
 
 /**
- * A waiting loop step's progress: its `loop_progress` row once it has one, else what its step was
- * stored with (`wait`); undefined when the attempt is not waiting.
+ * A waiting loop step's progress (the caller knows it waits): its `loop_progress` row once it has
+ * one, else what its step was stored with (`wait`, read only then: it sits after the list in the
+ * step's row, and reading it reads the whole list).
  */
 export function loopProgress(sqlite: Sql, loop: StepId): LoopProgress | undefined {
+  const ids = [loop.executionId, loop.nodeId, loop.scope, loop.attempt];
   const row = prepared(
     sqlite,
-    `select s.wait as wait, p.progress as progress from step_runs s
-       left join loop_progress p on p.execution_id = s.execution_id and p.node_id = s.node_id
-         and p.scope = s.scope and p.attempt = s.attempt
-     where s.execution_id = ? and s.node_id = ? and s.scope = ? and s.attempt = ? and s.status = 'waiting'`,
-  ).get(loop.executionId, loop.nodeId, loop.scope, loop.attempt) as
-    | { wait: string | null; progress: string | null }
-    | undefined;
-  const progress = row ? fromJson(row.progress ?? row.wait) : undefined;
+    'select progress from loop_progress where execution_id = ? and node_id = ? and scope = ? and attempt = ?',
+  ).get(...ids) as { progress: string } | undefined;
+  const progress = fromJson(
+    row?.progress ??
+      (
+        prepared(
+          sqlite,
+          'select wait from step_runs where execution_id = ? and node_id = ? and scope = ? and attempt = ?',
+        ).get(...ids) as { wait: string | null } | undefined
+      )?.wait ??
+      null,
+  );
   return isLoopProgress(progress) ? progress : undefined;
 }
 

@@ -156,7 +156,7 @@ export class SqliteRunRecords implements RunRecords {
  *
  * A worker's run store commits in groups instead (`groupCommit`, group-commit.ts): its writes join
  * one open transaction that commits when the runner needs them durable (`flush`), or after ~20 ms
- * or 50 writes, so a chain of pure steps stores every record in one commit.
+ * or 200 writes, so a chain of pure steps stores its records in few commits.
  */
 export class SqliteRunStore implements RunStore {
   private readonly sqlite: Database.Database;
@@ -225,13 +225,13 @@ export class SqliteRunStore implements RunStore {
   loopItem(executionId: string, loop: PlannedStep, index: number): Promise<{ item: unknown } | undefined> {
     const key = `${executionId}\u0000${loop.nodeId}\u0000${loop.scope}`;
     const cached = this.loopLists.get(key);
-    if (cached) return Promise.resolve({ item: structuredClone(cached[index]) });
+    if (cached) return Promise.resolve({ item: cached[index] });
     return this.lock.run(() => {
       const items = waitingLoopItems(this.sqlite, executionId, loop);
       if (!items) return undefined;
       if (this.loopLists.size >= LOOP_LISTS_KEPT) this.loopLists.delete(this.loopLists.keys().next().value as string);
       this.loopLists.set(key, items);
-      return { item: structuredClone(items[index]) };
+      return { item: items[index] };
     });
   }
 

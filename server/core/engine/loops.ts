@@ -29,6 +29,11 @@ export interface LoopProgress extends Wait {
   /** The first item of the batch that waits out the pause, and when that batch may start. */
   readonly batchFrom?: number;
   readonly batchAt?: string;
+  /**
+   * A retry that resumes copied some iterations' steps: each iteration is planned from its steps
+   * as it starts. Otherwise a starting iteration has none, and its start is simply queued.
+   */
+  readonly copied?: boolean;
 }
 
 export const isLoopProgress = (wait: unknown): wait is LoopProgress =>

@@ -221,7 +221,7 @@ export interface RunStore {
   /**
    * Item `index` of the list of a loop's step that waits for its iterations (its stored output,
    * whole); undefined when that step is not waiting. The list never changes while it waits, so a
-   * store may keep it in memory.
+   * store may keep it in memory and answer its own copy of the item: the caller must not change it.
    */
   loopItem(executionId: string, loop: PlannedStep, index: number): Promise<{ item: unknown } | undefined>;
   /** Outputs of the given steps' successful attempts, whole (also when the stored one is capped). */

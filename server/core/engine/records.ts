@@ -68,7 +68,7 @@ export interface RunRecords {
    * given (what planning a frame reads: a step's finish never loads the whole run).
    */
   stepStates(executionId: string, scope?: Scope): Map<StepKey, StepState>;
-  /** A waiting loop step's progress (its `wait`); undefined when it is not waiting. */
+  /** The progress of a loop step the caller found waiting (kept apart from its row, or its `wait`). */
   loopProgress(loop: StepId): LoopProgress | undefined;
   /** Stores a waiting loop step's progress. */
   setLoopProgress(loop: StepId, progress: LoopProgress): void;
@@ -208,7 +208,7 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
     // A loop's step is resumed by its iterations, which start now.
     const started =
       result.status === 'waiting' && isLoopProgress(result.wait)
-        ? continueLoop(records, graph, step, result.wait, at)
+        ? continueLoop(records, graph, step, { ...result.wait, ...copiedIterations(records, graph, step) }, at)
         : NOTHING;
     return { ...joined(NOTHING, started), events: [event('waiting'), ...started.events], stored: true };
   }
@@ -311,7 +311,7 @@ function continueLoop(
     let ended = 0;
     for (const { index, startAt } of next.starts) {
       const scope = iterationScope(loopStep.scope, index);
-      const states = records.stepStates(loopStep.executionId, scope);
+      const states = current.copied ? records.stepStates(loopStep.executionId, scope) : new Map<StepKey, StepState>();
       if (states.size === 0) {
         advances.push({ pending: [iterationStart(body.start, scope, startAt)], events: [] });
         continue;
@@ -333,6 +333,12 @@ function continueLoop(
   if (current.ended === current.total) return joined(...advances, completeLoop(records, graph, loopStep, at));
   records.setLoopProgress(loopStep, current);
   return joined(...advances);
+}
+
+/** Whether a retry that resumes copied steps of this loop's iterations (their body starts that succeeded). */
+function copiedIterations(records: RunRecords, graph: CompiledGraph, loopStep: StepId): { copied?: true } {
+  const body = graph.loops.get(loopStep.nodeId) as LoopBody;
+  return records.endOutputs(loopStep.executionId, body.start.node.id, loopStep.scope).size > 0 ? { copied: true } : {};
 }
 
 /** Records how an iteration ended (once); false when it was recorded already. */
@@ -537,9 +543,11 @@ function advanceEverything(records: RunRecords, graph: CompiledGraph, executionI
     }
   }
   const advances: Advance[] = [advanceFrame(records, graph, executionId, at, TOP_FRAME, top).advance];
-  for (const loopStep of waitingLoops) {
-    const progress = records.loopProgress(loopStep);
-    if (!progress) continue; // completed meanwhile, by an iteration planned before it
+  for (const found of waitingLoops) {
+    // Completed meanwhile, by an iteration planned before it: nothing left to plan.
+    const loopStep = waitingLoopStep(records, executionId, graph.nodes.get(found.nodeId) as CompiledNode, found.scope);
+    const progress = loopStep && records.loopProgress(loopStep);
+    if (!loopStep || !progress) continue;
     const body = graph.loops.get(loopStep.nodeId) as LoopBody;
     const ended = new Set(records.iterations(loopStep).map((iteration) => iteration.index));
     for (let index = 0; index < progress.started; index++) {
