@@ -141,3 +141,137 @@ export function waitingLoopItems(
   const items = row ? fromJson(row.output) : undefined;
   return Array.isArray(items) ? items : undefined;
 }
+
+/** An iteration as the execution API lists it. `canceled`: started, never ended, and its loop is over. */
+export interface IterationListItem {
+  readonly index: number;
+  readonly scope: string;
+  readonly status: IterationStatus | 'running' | 'canceled';
+  readonly error?: unknown;
+}
+
+/** How a loop step's iterations stand, for the execution detail. */
+export interface IterationCounts {
+  readonly total: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly running: number;
+}
+
+interface LoopState {
+  readonly total: number;
+  readonly started: number;
+  readonly waiting: boolean;
+}
+
+/** A loop step's list size, how many iterations started, and whether it still waits for them. */
+function loopState(sqlite: Sql, executionId: string, nodeId: string, scope: string): LoopState | undefined {
+  const step = prepared(
+    sqlite,
+    `select attempt, status, output_port as port from step_runs
+     where execution_id = ? and node_id = ? and scope = ? order by attempt desc limit 1`,
+  ).get(executionId, nodeId, scope) as { attempt: number; status: string; port: string | null } | undefined;
+  if (!step) return undefined;
+  const progress = loopProgress(sqlite, { executionId, nodeId, scope, attempt: step.attempt });
+  const recorded = prepared(
+    sqlite,
+    'select count(*) as n, max(idx) as last from loop_iterations where execution_id = ? and node_id = ? and scope = ?',
+  ).get(executionId, nodeId, scope) as { n: number; last: number | null };
+  const started = Math.max(progress?.started ?? 0, (recorded.last ?? -1) + 1);
+  return { total: progress?.total ?? started, started, waiting: step.status === 'waiting' };
+}
+
+/** Per loop step of the top scope (`<node>#<scope>` keys), how its iterations stand. */
+export function iterationCounts(sqlite: Sql, executionId: string, loops: readonly string[]): Map<string, IterationCounts> {
+  const counts = new Map<string, IterationCounts>();
+  for (const nodeId of loops) {
+    const state = loopState(sqlite, executionId, nodeId, '');
+    if (!state) continue;
+    const rows = prepared(
+      sqlite,
+      `select status, count(*) as n from loop_iterations
+       where execution_id = ? and node_id = ? and scope = '' group by status`,
+    ).all(executionId, nodeId) as Array<{ status: IterationStatus; n: number }>;
+    const of = (status: IterationStatus) => rows.find((row) => row.status === status)?.n ?? 0;
+    const ended = rows.reduce((sum, row) => sum + row.n, 0);
+    counts.set(nodeId, {
+      total: state.total,
+      succeeded: of('succeeded'),
+      failed: of('failed'),
+      skipped: of('skipped'),
+      running: state.waiting ? state.started - ended : 0,
+    });
+  }
+  return counts;
+}
+
+/**
+ * One page of a loop step's iterations, in item order from `cursor` (an index): those that ended,
+ * and those started and still running (`canceled` once the loop is over without them). With a
+ * `status`, only iterations in it.
+ */
+export function listLoopIterations(
+  sqlite: Sql,
+  query: {
+    executionId: string;
+    nodeId: string;
+    scope: string;
+    cursor: number;
+    limit: number;
+    status?: IterationStatus | 'running';
+  },
+): { items: IterationListItem[]; nextCursor: number | null } {
+  const { executionId, nodeId, scope, cursor, limit } = query;
+  const state = loopState(sqlite, executionId, nodeId, scope);
+  if (!state) return { items: [], nextCursor: null };
+  const toItem = (row: { idx: number; status: IterationStatus; error: string | null }): IterationListItem => ({
+    index: row.idx,
+    scope: scope === '' ? String(row.idx) : `${scope}/${row.idx}`,
+    status: row.status,
+    ...(row.error === null ? {} : { error: fromJson(row.error) }),
+  });
+  if (query.status !== undefined && query.status !== 'running') {
+    const rows = prepared(
+      sqlite,
+      `select idx, status, error from loop_iterations
+       where execution_id = ? and node_id = ? and scope = ? and status = ? and idx >= ? order by idx limit ?`,
+    ).all(executionId, nodeId, scope, query.status, cursor, limit + 1) as Array<{
+      idx: number;
+      status: IterationStatus;
+      error: string | null;
+    }>;
+    const page = rows.slice(0, limit).map(toItem);
+    return { items: page, nextCursor: rows.length > limit ? (rows[limit]?.idx ?? null) : null };
+  }
+  // Every index below `started` has ended or is still running: read the page's ended ones.
+  const rows = prepared(
+    sqlite,
+    `select idx, status, error from loop_iterations
+     where execution_id = ? and node_id = ? and scope = ? and idx >= ? and idx < ? order by idx`,
+  ).all(executionId, nodeId, scope, cursor, state.started) as Array<{
+    idx: number;
+    status: IterationStatus;
+    error: string | null;
+  }>;
+  const ended = new Map(rows.map((row) => [row.idx, row]));
+  const items: IterationListItem[] = [];
+  let index = cursor;
+  for (; index < state.started && items.length < limit; index++) {
+    const row = ended.get(index);
+    if (row) {
+      if (query.status === undefined) items.push(toItem(row));
+      continue;
+    }
+    items.push({
+      index,
+      scope: scope === '' ? String(index) : `${scope}/${index}`,
+      status: state.waiting ? 'running' : 'canceled',
+    });
+  }
+  if (query.status === 'running') {
+    // Skip to the next running one, if any, for the cursor.
+    while (index < state.started && ended.has(index)) index++;
+  }
+  return { items, nextCursor: index < state.started ? index : null };
+}

@@ -21,6 +21,7 @@ import type { PublicationListItem, PublishResult } from './publications.ts';
 import type { BookkeepingPrune, Reclaimed, RetentionPolicy } from './retention.ts';
 import type { PublishedWorkflow, ScheduledRun } from './schedules.ts';
 import type { Role } from './schema.ts';
+import type { IterationCounts, listLoopIterations } from './loops.ts';
 import type { StepRunRow } from './steps.ts';
 import type { UserRow } from './users.ts';
 import type { VersionRow, VersionSummary } from './versions.ts';
@@ -270,8 +271,12 @@ export interface ExecutionRepository {
   labels(id: string): Promise<ExecutionLabels>;
   status(id: string): Promise<ExecutionStatus | undefined>;
   count(workflowId?: string): Promise<number>;
-  /** Every attempt of every step, in the order they started. */
-  steps(executionId: string): Promise<StepRunRow[]>;
+  /** Every attempt of every step, in the order they started; of one scope only when `scope` is given. */
+  steps(executionId: string, scope?: string): Promise<StepRunRow[]>;
+  /** How the iterations of the given loops' top-level steps stand, by loop node id. */
+  iterationCounts(executionId: string, loops: readonly string[]): Promise<Map<string, IterationCounts>>;
+  /** One page of a loop step's iterations, in item order (server/store/loops.ts). */
+  iterations(query: Parameters<typeof listLoopIterations>[1]): Promise<ReturnType<typeof listLoopIterations>>;
   /** Deletes ended executions beyond the policy's age and count, one batch per step of the iteration. */
   prune(policy: RetentionPolicy): AsyncIterable<number>;
   /** Drops whole copies of capped outputs of runs that succeeded before `endedBefore`; answers how many. */

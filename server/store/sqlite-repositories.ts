@@ -11,6 +11,7 @@ import type { Repositories, StorePort } from './repositories.ts';
 import * as retention from './retention.ts';
 import * as schedules from './schedules.ts';
 import * as sessions from './sessions.ts';
+import * as loops from './loops.ts';
 import * as steps from './steps.ts';
 import * as transfer from './transfer.ts';
 import * as users from './users.ts';
@@ -159,7 +160,9 @@ function repositories(store: Store, run: Run): Repositories {
       labels: (id) => run(() => executions.getExecutionLabels(db, id)),
       status: (id) => run(() => executions.getExecutionStatus(sqlite, id)),
       count: (workflowId) => run(() => executions.countExecutions(db, workflowId)),
-      steps: (executionId) => run(() => steps.listStepRuns(sqlite, executionId)),
+      steps: (executionId, scope) => run(() => steps.listStepRuns(sqlite, executionId, scope)),
+      iterationCounts: (executionId, nodes) => run(() => loops.iterationCounts(sqlite, executionId, nodes)),
+      iterations: (query) => run(() => loops.listLoopIterations(sqlite, query)),
       prune: (policy) => batches(run, () => retention.pruneBatches(db, policy)),
       clearSpentOutputs: (endedBefore) => run(() => steps.clearSpentOutputs(sqlite, endedBefore)),
       reclaimSpace: () => run(() => retention.reclaimSpace(db)),

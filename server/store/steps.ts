@@ -360,13 +360,18 @@ export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
   ).run(executionId);
 }
 
-/** Every attempt of every step, for the execution detail. */
-export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
-  return (
-    prepared(sqlite, `select ${COLUMNS} from step_runs where execution_id = ? order by started_at, id`).all(
-      executionId,
-    ) as Array<Record<string, unknown>>
-  ).map(toRow);
+/** Every attempt of every step, for the execution detail; of one scope only when `scope` is given (`step_runs_scope_idx`). */
+export function listStepRuns(sqlite: Sql, executionId: string, scope?: string): StepRunRow[] {
+  const rows =
+    scope === undefined
+      ? prepared(sqlite, `select ${COLUMNS} from step_runs where execution_id = ? order by started_at, id`).all(
+          executionId,
+        )
+      : prepared(
+          sqlite,
+          `select ${COLUMNS} from step_runs where execution_id = ? and scope = ? order by started_at, id`,
+        ).all(executionId, scope);
+  return (rows as Array<Record<string, unknown>>).map(toRow);
 }
 
 /** Copies the successful steps of `fromExecution` into `toExecution`, for a retry that resumes. */
