@@ -82,7 +82,10 @@ const requestsFor = (n: number) => http.requests.filter((request) => JSON.parse(
 describe('a loop of 200 items through the engine', () => {
   let executionId: string;
   const graph = loopGraph({}, [
-    node('double', 'transform.set', 'Double', { fields: [{ path: 'value', value: '{{ item.n * 2 }}' }], keepInput: false }),
+    node('double', 'transform.set', 'Double', {
+      fields: [{ path: 'value', value: '{{ item.n * 2 }}' }],
+      keepInput: false,
+    }),
     node('label', 'transform.set', 'Label', {
       fields: [{ path: 'label', value: '#{{ index }}: {{ steps.Double.output.value }} of {{ trigger.items.length }}' }],
       keepInput: false,
@@ -188,17 +191,23 @@ describe('a loop whose items fail, skipped or collected', () => {
   it.each([
     ['skip', [3000, 3002]],
     ['collect', [3100, { error: { message: expect.stringContaining('400') }, index: 1 }, 3102]],
-  ])('%s', async (onItemError, expected) => {
-    const base = onItemError === 'skip' ? 3000 : 3100;
-    behaviour.set(base + 1, 'fail-once');
-    const execution = await engine.run(loopGraph({ onItemError }, [call()]), { items: items(3, base) });
-    const { execution: done, steps } = await engine.finished(execution.id, 30_000);
-    expect(done.status).toBe('succeeded');
-    const output = (steps.find((step) => step.nodeId === 'each')?.output as unknown[]).map((each) =>
-      typeof each === 'object' && each !== null && 'body' in each ? (each as { body: { got: number } }).body.got : each,
-    );
-    expect(output).toEqual(expected);
-  }, 60_000);
+  ])(
+    '%s',
+    async (onItemError, expected) => {
+      const base = onItemError === 'skip' ? 3000 : 3100;
+      behaviour.set(base + 1, 'fail-once');
+      const execution = await engine.run(loopGraph({ onItemError }, [call()]), { items: items(3, base) });
+      const { execution: done, steps } = await engine.finished(execution.id, 30_000);
+      expect(done.status).toBe('succeeded');
+      const output = (steps.find((step) => step.nodeId === 'each')?.output as unknown[]).map((each) =>
+        typeof each === 'object' && each !== null && 'body' in each
+          ? (each as { body: { got: number } }).body.got
+          : each,
+      );
+      expect(output).toEqual(expected);
+    },
+    60_000,
+  );
 });
 
 describe('a loop refusing a list over its maximum', () => {

@@ -1,8 +1,9 @@
 import type { HttpRequest, HttpResponse, NodeContext } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
+import { LOOP_ITEMS_LIMIT } from '../../nodes/flow/loop.node.ts';
 import { type StepId, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
-import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import { type CompiledGraph, type CompiledNode, isLoop } from '../core/engine/compile.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
 import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
@@ -37,6 +38,8 @@ export interface StepExecuteDeps {
   readonly random?: () => number;
   /** What a node sees as now (a delay counts from it) and retries are scheduled from. */
   readonly clock: Clock;
+  /** The most items any loop accepts, whatever its own `maxItems` (`LOOP_MAX_ITEMS`; default the node's limit). */
+  readonly loopMaxItems?: number;
 }
 
 /**
@@ -108,6 +111,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       const result = await untilReleased(abortSignal, () =>
         node.definition.execute({ config: node.config, input, ctx }),
       );
+      refuseLongLists(node, result.output, deps.loopMaxItems ?? LOOP_ITEMS_LIMIT);
       const ports = portsOf(node.definition, node.config);
       const port = result.port ?? ports[0] ?? 'main';
       if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
@@ -176,6 +180,14 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         .map((entry) => [entry.name, { output: outputs.get(stepKey(entry.nodeId, entry.scope)) }]),
     );
   }
+}
+
+/** A loop's list beyond the server's ceiling fails its step at once, before any iteration starts. */
+function refuseLongLists(node: CompiledNode, output: unknown, ceiling: number): void {
+  if (!isLoop(node.definition) || !Array.isArray(output) || output.length <= ceiling) return;
+  throw new NonRetryableError(
+    `config.items: the list has ${output.length} items, more than this server's maximum of ${ceiling} (LOOP_MAX_ITEMS)`,
+  );
 }
 
 const stepNames = new WeakMap<CompiledNode, ReadonlySet<string>>();

@@ -39,6 +39,8 @@ export interface StepRunnerDeps {
   readonly metrics?: Metrics;
   /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
   readonly draining?: () => boolean;
+  /** The most items any loop accepts (`LOOP_MAX_ITEMS`). */
+  readonly loopMaxItems?: number;
 }
 
 /** A worker's step runner (the graphile-worker task), on SQLite, PostgreSQL and the sandbox pool. */
@@ -67,6 +69,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
       log: deps.log,
       clock,
       ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.loopMaxItems !== undefined ? { loopMaxItems: deps.loopMaxItems } : {}),
     }),
     graphs: deps.graphs,
     workerId: deps.workerId,

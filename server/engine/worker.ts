@@ -39,6 +39,8 @@ export interface WorkerOptions {
   readonly clock?: Clock;
   /** Steps of one run this process runs at once; more are deferred (slots.ts). */
   readonly runConcurrency?: number;
+  /** The most items any loop accepts (`LOOP_MAX_ITEMS`). */
+  readonly loopMaxItems?: number;
 }
 
 export interface EngineWorker {
@@ -91,6 +93,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     draining: () => draining,
     clock,
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
+    ...(options.loopMaxItems !== undefined ? { loopMaxItems: options.loopMaxItems } : {}),
   });
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
   const released = new Map<string, number>();

@@ -183,7 +183,11 @@ function loopState(sqlite: Sql, executionId: string, nodeId: string, scope: stri
 }
 
 /** Per loop step of the top scope (`<node>#<scope>` keys), how its iterations stand. */
-export function iterationCounts(sqlite: Sql, executionId: string, loops: readonly string[]): Map<string, IterationCounts> {
+export function iterationCounts(
+  sqlite: Sql,
+  executionId: string,
+  loops: readonly string[],
+): Map<string, IterationCounts> {
   const counts = new Map<string, IterationCounts>();
   for (const nodeId of loops) {
     const state = loopState(sqlite, executionId, nodeId, '');

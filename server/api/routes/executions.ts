@@ -119,7 +119,7 @@ export const executionRoutes = [
     params: ExecutionId,
     query: z.object({
       node: NodeId.describe('The loop node'),
-      scope: Scope.default('').describe("The loop's own step's scope (\"\" for a loop at the top level)"),
+      scope: Scope.default('').describe('The loop\'s own step\'s scope ("" for a loop at the top level)'),
       cursor: z.coerce.number().int().min(0).default(0).describe('The index to start at'),
       limit: z.coerce.number().int().min(1).max(500).default(100),
       status: z.enum(ITERATION_STATUS_FILTERS).optional(),
