@@ -199,7 +199,8 @@ describe('a loop whose items fail, skipped or collected', () => {
       const execution = await engine.run(loopGraph({ onItemError }, [call()]), { items: items(3, base) });
       const { execution: done, steps } = await engine.finished(execution.id, 30_000);
       expect(done.status).toBe('succeeded');
-      const output = (steps.find((step) => step.nodeId === 'each')?.output as unknown[]).map((each) =>
+      const list = (steps.find((step) => step.nodeId === 'each')?.output ?? []) as unknown[];
+      const output = list.map((each) =>
         typeof each === 'object' && each !== null && 'body' in each
           ? (each as { body: { got: number } }).body.got
           : each,
