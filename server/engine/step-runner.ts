@@ -204,10 +204,15 @@ export function createStepRunner(ports: StepRunnerPorts) {
       const display = forDisplay(input);
       const startedAt = clock.nowIso();
       const runner = { jobId, workerId: ports.workerId, input: display.value, truncated: display.truncated };
-      // Checked without a lock; `recordUnclaimed` checks again in the transaction that stores the result.
+      // Checked without a lock; `recordUnclaimed` checks again in the transaction that stores the
+      // result. A pure step this chain's own finish just made ready had no record then: it is run
+      // without asking again (a duplicate job that stored it meanwhile only wastes the run: its
+      // result is dropped, invariant "store once").
       const plan = claimsBeforeRunning(node.definition)
         ? 'claim'
-        : planUnclaimed((await runs.latestAttempt(step)).state, step.attempt);
+        : inline
+          ? 'record'
+          : planUnclaimed((await runs.latestAttempt(step)).state, step.attempt);
       if (plan === 'settle') return this.settle();
       let recording: Recording;
       if (plan === 'record') {
