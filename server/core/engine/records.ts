@@ -136,7 +136,9 @@ export function recordUnclaimed(
 ): boolean {
   const status = records.runStatus(step.executionId);
   if (hasEnded(status)) return false;
-  if (attemptStatus(records.latestAttempt(step).state, step.attempt) !== 'new') return false;
+  // A first attempt is new exactly when it has no row, which the insert itself tells (invariant
+  // "unique step"): every row of a step starts with its attempt 1 (claimed, stored, copied or skipped).
+  if (step.attempt > 1 && attemptStatus(records.latestAttempt(step).state, step.attempt) !== 'new') return false;
   const stored = records.insertFinished(step, recording, result);
   if (stored && status === 'queued') records.markRunning(step.executionId);
   return stored;

@@ -5,7 +5,8 @@
  * service with no PostgreSQL, SQLite or isolate:
  * - `MemoryRunStore`: one row per attempt (invariant "unique step"), claims taken over only by
  *   their own job or the vanished one they replace, results stored once, a run ended once, a
- *   cancel that cancels running attempts and scheduled retries. Writes run the core's transaction
+ *   cancel that cancels running and waiting attempts and scheduled retries; suspended (`waiting`)
+ *   steps resumed once; a loop's progress and its iterations recorded once. Writes run the core's transaction
  *   scripts (records.ts) synchronously: no other operation interleaves, as in a transaction.
  * - `MemoryStepQueue`: jobs keyed per attempt and deduplicated (invariant "job keys"), with a
  *   `runAt`, locked while they run; `runJobs` plays graphile-worker.
