@@ -137,6 +137,7 @@ describe('a loop', () => {
     expect(steps).toMatchObject({ each: 'ok:done', 'a#1': 'failed', 'b#1': 'skipped', 'b#2': 'ok', after: 'ok' });
     const iterations = engine.store.records.iterations({ executionId: id, nodeId: 'each', scope: '' });
     expect(iterations.map((iteration) => iteration.status)).toEqual(['succeeded', 'failed', 'succeeded']);
+    expect(iterations[1]?.error).toEqual({ nodeId: 'a', nodeName: 'A', message: 'a#1 failed' });
     if (onItemError === 'skip') {
       expect((items() as Array<{ item: string }>).map((each) => each.item)).toEqual(['i0', 'i2']);
     } else {
@@ -184,6 +185,35 @@ describe('a loop', () => {
     expect(listOf(engine, id, 'outer').length).toBe(2);
   });
 
+  it('nested: an inner loop that stops fails its outer iteration, which the outer loop skips', async () => {
+    const { engine, id, status, steps } = await run(
+      `
+        start: trigger.manual
+        outer: flow.loop {"onItemError": "skip"}
+        inner: flow.loop {"onItemError": "stop"} in outer
+        leaf: transform.set in inner
+        tail: transform.set in outer
+        start -> outer
+        outer.body -> inner
+        inner.body -> leaf -> inner
+        inner.done -> tail -> outer
+      `,
+      { outer: 'items:3', inner: 'items:2', 'leaf#1/1': 'fail!' },
+    );
+    expect(status).toBe('succeeded');
+    expect(steps).toMatchObject({ 'inner#1': 'failed', 'leaf#1/1': 'failed', 'inner#2': 'ok:done', outer: 'ok:done' });
+    expect(engine.store.records.iterations({ executionId: id, nodeId: 'outer', scope: '' })).toEqual([
+      { index: 0, status: 'succeeded' },
+      {
+        index: 1,
+        status: 'failed',
+        error: { nodeId: 'inner', nodeName: 'Inner', message: 'Inner, item 1: leaf#1/1 failed' },
+      },
+      { index: 2, status: 'succeeded' },
+    ]);
+    expect(listOf(engine, id, 'outer')).toHaveLength(2);
+  });
+
   it('with batches: the next batch starts only once the last one ended, after the pause (a job due later)', async () => {
     const engine = memoryEngine({ each: 'items:4' });
     const id = await engine.start(graphOf(LOOP('{"concurrency": 2, "batchSize": 2, "pauseSeconds": 30}')));
@@ -198,6 +228,21 @@ describe('a loop', () => {
     expect(engine.clock.nowIso()).toBe('2030-01-01T00:00:30.000Z');
     expect((await engine.outcome(id)).status).toBe('succeeded');
     expect(listOf(engine, id, 'each').length).toBe(4);
+  });
+
+  it('reconciled during a batch pause, queues the next batch again for when the pause ends', async () => {
+    const engine = memoryEngine({ each: 'items:4' });
+    const id = await engine.start(graphOf(LOOP('{"concurrency": 2, "batchSize": 2, "pauseSeconds": 30}')));
+    await engine.runJob(engine.jobOf('start'));
+    engine.queue.jobs.clear(); // the queue lost its jobs
+    expect(await engine.reconcile()).toEqual({ executions: 1, jobs: 2 });
+    expect([...engine.queue.jobs.values()].map((job) => [job.spec.nodeId, job.spec.scope, job.spec.runAt])).toEqual([
+      ['a', '2', '2030-01-01T00:00:30.000Z'],
+      ['a', '3', '2030-01-01T00:00:30.000Z'],
+    ]);
+    await engine.runJobs();
+    expect((await engine.outcome(id)).status).toBe('succeeded');
+    expect(listOf(engine, id)).toHaveLength(4);
   });
 
   it('is canceled with its run: the waiting loop and its running iterations', async () => {

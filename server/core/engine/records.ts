@@ -324,7 +324,7 @@ function continueLoop(
       advances.push(planned.advance);
       if (
         planned.outcome !== 'running' &&
-        recordIterationEnd(records, loopStep.executionId, body, frame, planned.outcome, planned.states)
+        recordIterationEnd(records, graph, loopStep.executionId, body, frame, planned.outcome, planned.states)
       ) {
         ended++;
       }
@@ -346,6 +346,7 @@ function copiedIterations(records: RunRecords, graph: CompiledGraph, loopStep: S
 /** Records how an iteration ended (once); false when it was recorded already. */
 function recordIterationEnd(
   records: RunRecords,
+  graph: CompiledGraph,
   executionId: string,
   body: LoopBody,
   frame: Frame,
@@ -356,7 +357,7 @@ function recordIterationEnd(
   const loop = { executionId, nodeId: body.loop.node.id, scope: loopScopeOf(frame.scope) };
   if (outcome === 'failed') {
     const failure = records.failureIn(executionId, frame.scope);
-    const node = failure && frameNode(body, failure.nodeId);
+    const node = failure && graph.nodes.get(failure.nodeId);
     const message = (failure?.error as { message?: string } | null | undefined)?.message ?? 'failed';
     const error: RunError = { message, ...(node ? { nodeId: node.node.id, nodeName: node.node.name } : {}) };
     return records.recordIteration(loop, { index, status: 'failed', error });
@@ -364,9 +365,6 @@ function recordIterationEnd(
   const end = body.end && states.get(stepKey(body.end.node.id, frame.scope));
   return records.recordIteration(loop, { index, status: end?.status === 'succeeded' ? 'succeeded' : 'skipped' });
 }
-
-const frameNode = (body: LoopBody, nodeId: string): CompiledNode | undefined =>
-  body.start.node.id === nodeId ? body.start : body.end?.node.id === nodeId ? body.end : undefined;
 
 /**
  * Every iteration has ended: the loop's step is resumed (invariant "suspended steps") by `done`
@@ -514,7 +512,7 @@ function iterationEnded(
   const body = graph.loops.get((frame.loop as CompiledNode).node.id) as LoopBody;
   const loopStep = waitingLoopStep(records, executionId, body.loop, loopScopeOf(frame.scope));
   if (!loopStep || planned.outcome === 'running') return NOTHING;
-  if (!recordIterationEnd(records, executionId, body, frame, planned.outcome, planned.states)) return NOTHING;
+  if (!recordIterationEnd(records, graph, executionId, body, frame, planned.outcome, planned.states)) return NOTHING;
   const progress = records.loopProgress(loopStep);
   if (!progress) return NOTHING;
   return continueLoop(records, graph, loopStep, { ...progress, ended: progress.ended + 1 }, at);
