@@ -1,13 +1,25 @@
 import httpNode from './actions/http.node.ts';
+import respondNode from './actions/respond.node.ts';
 import ifNode from './conditions/if.node.ts';
 import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
 import loopNode from './flow/loop.node.ts';
 import mergeNode from './flow/merge.node.ts';
+import stopAndErrorNode from './flow/stop-and-error.node.ts';
+import subworkflowNode from './flow/subworkflow.node.ts';
+import waitNode from './flow/wait.node.ts';
+import aggregateNode from './lists/aggregate.node.ts';
+import dedupeNode from './lists/dedupe.node.ts';
+import filterNode from './lists/filter.node.ts';
+import limitNode from './lists/limit.node.ts';
+import mergeByKeyNode from './lists/merge-by-key.node.ts';
+import sortNode from './lists/sort.node.ts';
+import splitOutNode from './lists/split-out.node.ts';
 import formatDateNode from './transforms/format-date.node.ts';
 import scriptNode from './transforms/script.node.ts';
 import setNode from './transforms/set.node.ts';
+import errorTrigger from './triggers/error.node.ts';
 import manualTrigger from './triggers/manual.node.ts';
 import scheduleTrigger from './triggers/schedule.node.ts';
 import webhookTrigger from './triggers/webhook.node.ts';
@@ -22,15 +34,27 @@ export const catalogue = [
   manualTrigger,
   scheduleTrigger,
   webhookTrigger,
+  errorTrigger,
   ifNode,
   switchNode,
   setNode,
   formatDateNode,
   scriptNode,
+  filterNode,
+  sortNode,
+  dedupeNode,
+  aggregateNode,
+  splitOutNode,
+  limitNode,
+  mergeByKeyNode,
   httpNode,
+  respondNode,
   delayNode,
   loopNode,
+  waitNode,
   mergeNode,
+  subworkflowNode,
+  stopAndErrorNode,
 ] as const satisfies readonly NodeDefinition[];
 
 export type CatalogueNode = (typeof catalogue)[number];

@@ -25,6 +25,21 @@ export interface HttpResponse {
   readonly body: string;
 }
 
+/** A run of another workflow that a step starts as its child (`flow.subworkflow`). */
+export interface WorkflowRunRequest {
+  readonly workflowId: string;
+  /** `published`: the version the workflow has published now; a number: that version. */
+  readonly version: 'published' | number;
+  /** The child's trigger payload. */
+  readonly input: unknown;
+}
+
+/** The child run a step started. */
+export interface StartedWorkflowRun {
+  readonly executionId: string;
+  readonly workflowName: string;
+}
+
 /**
  * Everything a node may do beyond pure computation reaches it through this argument
  * (never `this`, never an import), so a node can be run with a small real context in tests.
@@ -46,6 +61,12 @@ export interface NodeContext extends StepId {
   runScript(code: string, limits: { timeoutMs: number; memoryMb: number }): Promise<unknown>;
   /** The only network access a node gets. */
   http(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Starts a run of another workflow as this step attempt's child: at most one per attempt (asked
+   * again, it answers the run it started). Throws a `NonRetryableError` naming the problem when the
+   * workflow or version does not exist or the calls nest deeper than the server allows.
+   */
+  startWorkflow(request: WorkflowRunRequest): Promise<StartedWorkflowRun>;
 }
 
 export interface NodeResult {
@@ -76,6 +97,28 @@ export interface ExecuteArgs<Config> {
 export interface PortsFromConfig {
   readonly list: string;
   readonly field: string;
+}
+
+/**
+ * Output ports chosen by the value of one config field (a Wait's `mode`), as data like
+ * `PortsFromConfig`: `ports[value]` when the field holds one of its keys, else the type's `outputs`.
+ * Evaluated by `portsOf` in server/core/graph/ports.ts, for the editor and the engine alike.
+ */
+export interface PortsByConfigValue {
+  readonly field: string;
+  readonly ports: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * A node that only makes sense under a certain trigger (a Respond to webhook node under a webhook
+ * set to answer from it): the graph rules report any other trigger as a problem on the node, in
+ * these words. `config` lists top-level trigger config values that must be set exactly so.
+ */
+export interface TriggerRequirement {
+  readonly type: string;
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+  /** Why, said after the node's name: "Respond" <why>. */
+  readonly why: string;
 }
 
 /** A top-level key of a config type: `outputsFrom.list` must name one (checked, not just a string). */
@@ -110,8 +153,12 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
   readonly outputs?: readonly string[];
   /** More output ports named by the config (a Switch's cases), before `outputs`. */
   readonly outputsFrom?: PortsFromConfig & { readonly list: ConfigKey<z.output<Schema>> };
+  /** Ports chosen by a config field's value instead of `outputs` (a Wait: by its mode). */
+  readonly outputsBy?: PortsByConfigValue & { readonly field: ConfigKey<z.output<Schema>> };
   /** Only nodes that join branches accept more than one inbound edge. */
   readonly acceptsManyInputs?: boolean;
+  /** The trigger the workflow must start with for this node to make sense (checked by the graph rules). */
+  readonly needsTrigger?: TriggerRequirement;
   /**
    * The node has no effect beyond its result and never suspends, so the engine may run it inline
    * in the job that reached it. Default: true for conditions and transforms, false otherwise.
@@ -123,6 +170,11 @@ export interface NodeSpec<Schema extends z.ZodType, Type extends string = string
    */
   stepReferences?(config: z.output<Schema>): Iterable<string>;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Whether a node's settings may handle its error (`onError`: continue, or route to the error
+   * port). Default true; false for a node whose failure is its purpose (Stop and error).
+   */
+  readonly errorSettings?: boolean;
   execute(args: ExecuteArgs<z.output<Schema>>): Promise<NodeResult>;
 }
 
@@ -136,6 +188,7 @@ export interface NodeDefinition<Schema extends z.ZodType = z.ZodType, Type exten
   readonly acceptsManyInputs: boolean;
   readonly pure: boolean;
   readonly retry: RetryPolicy;
+  readonly errorSettings: boolean;
 }
 
 /** The config a node's `execute` receives: its schema's output, defaults filled. */
@@ -158,5 +211,6 @@ export function defineNode<const Type extends string, Schema extends z.ZodType>(
     acceptsManyInputs: spec.acceptsManyInputs ?? false,
     pure: spec.pure ?? (spec.kind === 'condition' || spec.kind === 'transform'),
     retry: { ...NO_RETRY, ...spec.retry },
+    errorSettings: spec.errorSettings ?? true,
   };
 }

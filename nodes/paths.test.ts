@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldPath, isPlainObject, setAtPath } from './paths.ts';
+import { fieldPath, isPlainObject, setAtPath, valueAt } from './paths.ts';
 
 describe('fieldPath', () => {
   it('accepts dot paths', () => {
@@ -75,5 +75,39 @@ describe('isPlainObject', () => {
     expect(isPlainObject([])).toBe(false);
     expect(isPlainObject(null)).toBe(false);
     expect(isPlainObject('x')).toBe(false);
+  });
+});
+
+describe('valueAt', () => {
+  const order = { id: 7, customer: { email: 'ada@example.com', tags: ['vip'] }, lines: [{ sku: 'A' }, { sku: 'B' }] };
+
+  it('reads top-level and nested fields', () => {
+    expect(valueAt(order, 'id')).toBe(7);
+    expect(valueAt(order, 'customer.email')).toBe('ada@example.com');
+    expect(valueAt(order, 'customer')).toBe(order.customer);
+  });
+
+  it('indexes lists with numeric segments', () => {
+    expect(valueAt(order, 'lines.1.sku')).toBe('B');
+    expect(valueAt(order, 'customer.tags.0')).toBe('vip');
+    expect(valueAt(order, 'lines.first')).toBeUndefined();
+  });
+
+  it('is undefined for anything missing on the way, and for non-objects', () => {
+    expect(valueAt(order, 'customer.phone')).toBeUndefined();
+    expect(valueAt(order, 'id.value')).toBeUndefined();
+    expect(valueAt(order, 'lines.5.sku')).toBeUndefined();
+    expect(valueAt(null, 'a')).toBeUndefined();
+    expect(valueAt('text', 'length')).toBeUndefined();
+  });
+
+  it('keeps null when the field holds null', () => {
+    expect(valueAt({ a: null }, 'a')).toBeNull();
+  });
+
+  it('reads own keys only, never the prototype', () => {
+    expect(valueAt({}, 'toString')).toBeUndefined();
+    expect(valueAt({ a: {} }, 'a.hasOwnProperty')).toBeUndefined();
+    expect(valueAt([], 'length')).toBeUndefined();
   });
 });

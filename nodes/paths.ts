@@ -32,4 +32,23 @@ export function setAtPath(target: JsonObject, path: string, value: unknown): Jso
   return copy;
 }
 
+/**
+ * The value at a dot path, or undefined when any step of the way is missing. Only own keys are read
+ * (`toString` is not a field of `{}`); a numeric segment indexes a list (`lines.0.sku`).
+ */
+export function valueAt(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split('.')) {
+    if (Array.isArray(current)) {
+      if (!/^\d+$/.test(key)) return undefined;
+      current = current[Number(key)];
+    } else if (isPlainObject(current) && Object.hasOwn(current, key)) {
+      current = current[key];
+    } else {
+      return undefined;
+    }
+  }
+  return current;
+}
+
 export { isPlainObject };

@@ -107,6 +107,13 @@ export const ConfigSchema = z.object({
     .max(600_000)
     .default(1000)
     .describe('Time all the {{ }} expressions of one step may take together, in ms; over it the step fails'),
+  SUBWORKFLOW_MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe('How deep "Run workflow" calls may nest at run time; a deeper call fails its step'),
   API_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -192,6 +199,7 @@ export interface Config {
   workerDrainSeconds: number;
   expressionBudgetMs: number;
   loopMaxItems: number;
+  subworkflowMaxDepth: number;
   apiBodyLimit: number;
   masterKey: string | undefined;
   webhookBodyLimit: number;
@@ -243,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerDrainSeconds: values.WORKER_DRAIN_SECONDS,
     expressionBudgetMs: values.EXPRESSION_BUDGET_MS,
     loopMaxItems: values.LOOP_MAX_ITEMS,
+    subworkflowMaxDepth: values.SUBWORKFLOW_MAX_DEPTH,
     apiBodyLimit: values.API_BODY_LIMIT,
     masterKey: values.STEPWISE_MASTER_KEY,
     webhookBodyLimit: values.WEBHOOK_BODY_LIMIT,

@@ -7,6 +7,7 @@ import { createRunsDeps, type RunsDeps } from './engine/adapters.ts';
 import { connectionTester } from './engine/credential-test-requests.ts';
 import { EventHub } from './engine/event-hub.ts';
 import { reconcileUnfinishedRuns } from './engine/runs.ts';
+import { returnEndedChildren } from './engine/subworkflows.ts';
 import { stopOnSignals } from './exit.ts';
 import { checkReadiness, postgresAnswers, sqliteWritable, workerAlive } from './health/readiness.ts';
 import type { Logger } from './log.ts';
@@ -120,6 +121,9 @@ function resumeInBackground(runs: RunsDeps, log: Logger) {
           });
           if (abort.signal.aborted) log.info(resumed, 'stopped resuming unfinished runs (shutting down)');
           else log.info({ ...resumed, ms: Date.now() - startedAt }, 'resumed unfinished runs');
+          // Steps still waiting for sub-workflow runs that ended before a crash let them know.
+          const returned = await returnEndedChildren(runs);
+          if (returned > 0) log.info({ steps: returned }, 'resumed steps waiting for ended sub-workflow runs');
         })
         .catch((error: unknown) => {
           // The next start (or PostgreSQL restart) reconciles again; meanwhile the runs wait, as they would have.

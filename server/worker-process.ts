@@ -51,10 +51,18 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
     runConcurrency: config.workerRunConcurrency,
     loopMaxItems: config.loopMaxItems,
     masterKey,
+    publicUrl: config.publicUrl ?? localUrl(config.host, config.port),
     drainMs: config.workerDrainSeconds * 1000,
     sandbox,
+    subworkflowMaxDepth: config.subworkflowMaxDepth,
     ...(config.httpRefusePrivateAddresses ? { sendHttp: refusingPrivateAddresses(sendHttp) } : {}),
   });
   running = { starting, pgPool, store };
   await starting;
+}
+
+/** This server's own address, for resume URLs when no PUBLIC_URL is set (a wildcard host: loopback). */
+function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }

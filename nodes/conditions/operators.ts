@@ -69,7 +69,8 @@ export function compare(left: unknown, operator: Operator, right?: unknown): boo
   }
 }
 
-function asNumber(value: unknown): number | undefined {
+/** A number, or a text holding one (`"12.5"`); anything else is not a number. */
+export function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return undefined;

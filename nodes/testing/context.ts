@@ -25,6 +25,9 @@ export function testContext(overrides: Partial<NodeContext> = {}): NodeContext {
       throw new Error('sandbox not available');
     },
     http: (request) => fetchHttp(request, signal),
+    startWorkflow: async () => {
+      throw new Error('starting workflows is not available');
+    },
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ export default defineNode({
   docs: [
     "Starts a run when an HTTP request with the method you pick arrives at its webhook URL, `/hooks/<workflow id>/<path>` on this server. The run's payload is `{ method, path, headers, query, body }`; JSON and form bodies are parsed.",
     'Name an HMAC credential to accept only signed requests: the sender puts `X-Stepwise-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` on each one. The versions page shows ready-made examples.',
-    '"Immediately" answers 202 with the execution id; "last node" waits (up to the timeout) and answers with the output of the run\'s last step.',
+    '"Immediately" answers 202 with the execution id. "Last node" waits (up to the timeout) for the run to end and answers with its result: the output of its last step in graph order. "Respond node" waits (up to the timeout) for the run\'s first Respond to webhook step and answers with exactly its status, headers and body, while the run goes on; a run that ends without one answers 200 `{ executionId, status }` when it succeeded, 500 with its error when it failed.',
   ].join('\n\n'),
   config: z.strictObject({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
@@ -27,10 +27,18 @@ export default defineNode({
       'Credential holding the HMAC-SHA256 secret; requests without a valid signature are refused',
     ).optional(),
     respond: z
-      .enum(['immediately', 'lastNode'])
+      .enum(['immediately', 'lastNode', 'respondNode'])
       .default('immediately')
-      .describe('Answer at once with the execution id, or wait for the run and answer with the last output'),
-    timeoutMs: z.number().int().min(1000).max(120_000).default(30_000).describe('How long "lastNode" waits'),
+      .describe(
+        'When and how to answer: "immediately" with the execution id, at the run\'s end with its result ("last node"), or from the run\'s first Respond to webhook step ("respond node")',
+      ),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(120_000)
+      .default(30_000)
+      .describe('How long "last node" and "respond node" wait before answering 202 with the execution id'),
   }),
   // The webhook route hands over `{ method, headers, query, body }`; the trigger passes it on.
   async execute({ input }) {

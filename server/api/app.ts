@@ -7,11 +7,14 @@ import { trustProxies } from '../auth/request-info.ts';
 import { mountWebApp } from '../web/serve.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { mountResumeHooks } from './resume-hooks.ts';
 import { type ApiDeps, mountRoutes, type RouteDefinition } from './route.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { approvalRoutes } from './routes/approvals.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { errorWorkflowRoutes } from './routes/error-workflows.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { nodeTypeRoutes } from './routes/node-types.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -37,7 +40,9 @@ const declaredRoutes = [
   ...versionRoutes,
   ...webhookTestRoutes,
   ...runRoutes,
+  ...errorWorkflowRoutes,
   ...executionRoutes,
+  ...approvalRoutes,
   ...scheduleRoutes,
   ...credentialRoutes,
   ...nodeTypeRoutes,
@@ -49,12 +54,23 @@ export const apiRoutes: readonly RouteDefinition[] = declaredRoutes;
 /** Every route with its method, path, inputs and answers as types: the web client is typed from these. */
 export type ApiRoute = (typeof declaredRoutes)[number];
 
+/** The content security policy of every webhook answer (`/hooks/...`). */
+export const WEBHOOK_ANSWER_POLICY = "default-src 'none'; sandbox";
+
 /** `webDir`: the built web app to serve beside the API (absent in API-only tests). */
 export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono {
   const deps: ApiDeps = { ...options, loginLimiter: options.loginLimiter ?? new LoginLimiter(options.repos) };
   const app = new Hono();
   // First: every address and scheme read later depends on which proxies are believed.
   app.use(trustProxies(deps.config.trustedProxies ?? []));
+  // Webhook answers are a workflow's words, not Stepwise's pages: a Respond to webhook node picks
+  // their type and body, and they come from Stepwise's origin. Opened in a browser they run no
+  // script and act as no origin (a sandbox), so an answer cannot act for a signed-in user. Set
+  // after secureHeaders has set its policy (this middleware is outside it), so this one wins.
+  app.use('/hooks/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Content-Security-Policy', WEBHOOK_ANSWER_POLICY);
+  });
   // Nothing of Stepwise is meant to be framed or to load code from elsewhere. No CORS headers are
   // ever sent, so other origins' pages cannot read API answers.
   app.use(
@@ -97,6 +113,8 @@ export function createApp(options: ApiDeps, web: { webDir?: string } = {}): Hono
   mountRoutes(app, API_PREFIX, apiRoutes, deps);
   // Before the live webhooks, whose `/hooks/:workflowId/*` would take `/hooks/test/...` too.
   mountWebhookTests(app, deps);
+  // Before the webhooks: `/hooks/resume/…` is not a workflow's hook.
+  mountResumeHooks(app, deps);
   mountWebhooks(app, deps);
   if (web.webDir) mountWebApp(app, web.webDir);
 

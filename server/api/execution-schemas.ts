@@ -27,6 +27,20 @@ export const ExecutionSummary = z
       .string()
       .nullable()
       .describe('The run that retried this one (a run is retried once; retry the retry to go on)'),
+    parentExecutionId: z
+      .string()
+      .nullable()
+      .describe('For a sub-workflow run (trigger `subworkflow`): the run whose step called it'),
+    errorOf: z
+      .string()
+      .nullable()
+      .describe('For a run of an error workflow (trigger `error`): the failed run it reports'),
+    handledErrors: z
+      .number()
+      .int()
+      .describe(
+        'Failed attempts whose node settings handled them (continued, or routed to the error port): the run went on, and a run with some still succeeds',
+      ),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -64,14 +78,32 @@ export const StepRun = z
       ),
     truncated: z.boolean(),
     reused: z.boolean(),
+    handled: z
+      .boolean()
+      .describe(
+        'A failed attempt its node’s settings handled: the run went on by `outputPort` (`error`, or the first port for "continue") with `output`',
+      ),
     retryAt: z.string().nullable(),
     continueAt: z.string().nullable().describe('Set by a delay: its successors start no earlier than this'),
+    waitingFor: z
+      .object({
+        kind: z.string().describe('`time`, `callback`, `approval`, or another kind (a loop: its iterations)'),
+        until: z.string().nullable().describe('When time resumes it: the wait’s end, or its timeout'),
+        role: z.string().nullable().describe('An approval: the least role that may decide'),
+        title: z.string().nullable().describe('An approval: its title'),
+      })
+      .nullable()
+      .describe('What a `waiting` (suspended) step waits for; null for any other status'),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
     iterations: IterationCounts.optional().describe(
       "A loop's step (in the execution detail): how its iterations stand; page them with /executions/{id}/iterations",
     ),
+    child: z
+      .object({ executionId: z.string(), status: z.enum(EXECUTION_STATUSES) })
+      .nullable()
+      .describe('The sub-workflow run this attempt started (a `flow.subworkflow` step); null otherwise'),
   })
   .meta({ id: 'StepRun' });
 
@@ -91,6 +123,10 @@ export const IterationItem = z
   .meta({ id: 'Iteration' });
 
 export const ExecutionDetail = ExecutionSummary.extend({
+  parent: z
+    .object({ executionId: z.string(), workflowId: z.string(), workflowName: z.string(), nodeId: z.string() })
+    .nullable()
+    .describe('The run and step that called this one as a sub-workflow; null for a run nobody called'),
   triggerPayload: z.unknown(),
   graph: Graph.nullable().describe('The graph the run follows: its version’s, or the draft copy a test run keeps'),
   steps: z.array(StepRun),
@@ -105,6 +141,8 @@ type SummaryRow = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'parentExecutionId'
+  | 'errorOf'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
@@ -123,6 +161,9 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
     error: row.error ?? null,
     retryOf: row.retryOf,
     retriedAs: row.retriedAs,
+    parentExecutionId: row.parentExecutionId,
+    errorOf: row.errorOf,
+    handledErrors: row.handledErrors,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -130,7 +171,7 @@ export function toExecutionSummary(row: SummaryRow): z.output<typeof ExecutionSu
   };
 }
 
-export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
+export function toStepRun(row: StepRunRow, child: z.output<typeof StepRun>['child'] = null): z.output<typeof StepRun> {
   return {
     id: row.id,
     nodeId: row.nodeId,
@@ -144,11 +185,14 @@ export function toStepRun(row: StepRunRow): z.output<typeof StepRun> {
     request: row.request ?? null,
     truncated: row.truncated,
     reused: row.reused,
+    handled: row.handled,
     retryAt: row.retryAt,
     continueAt: row.continueAt,
+    waitingFor: row.waitingFor ?? null,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: duration(row.startedAt, row.finishedAt),
+    child,
   };
 }
 

@@ -155,6 +155,15 @@ const MATRIX: Record<string, readonly Case[]> = {
     { variant: 'the published version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({}) },
     { variant: 'a given version', allowed: ADMINS, path: (f) => `${wf(f)}/runs`, body: body({ version: 1 }) },
   ],
+  'POST /workflows/:id/test-error': [
+    {
+      variant: 'a workflow naming no error workflow',
+      allowed: ADMINS,
+      path: (f) => `${wf(f)}/test-error`,
+      body: body({}),
+      answers: { status: 409, code: 'no_error_workflow' },
+    },
+  ],
   'POST /workflows/:id/webhook-test': [
     { allowed: EDITORS, path: (f) => `/workflows/${f.webhookWorkflowId}/webhook-test` },
     {
@@ -177,6 +186,24 @@ const MATRIX: Record<string, readonly Case[]> = {
   ],
   'GET /executions/:id/events': [{ allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}/events` }],
   'GET /events/runs': [{ allowed: ANY, path: at('/events/runs') }],
+  'GET /approvals': [{ allowed: ANY, path: at('/approvals') }],
+  // Everyone may ask; the approval's own role decides (server/engine/waits.test.ts decides real ones).
+  'POST /approvals/:id/approve': [
+    {
+      allowed: ANY,
+      path: at(`/approvals/${randomUUID()}/approve`),
+      body: body({}),
+      answers: { status: 404, code: 'not_found' },
+    },
+  ],
+  'POST /approvals/:id/reject': [
+    {
+      allowed: ANY,
+      path: at(`/approvals/${randomUUID()}/reject`),
+      body: body({}),
+      answers: { status: 404, code: 'not_found' },
+    },
+  ],
   'GET /schedules': [{ allowed: ANY, path: at('/schedules') }],
   'POST /schedules/:id/pause': [{ allowed: ADMINS, path: (f) => `/schedules/${f.scheduledWorkflowId}/pause` }],
   'POST /schedules/:id/resume': [{ allowed: ADMINS, path: (f) => `/schedules/${f.scheduledWorkflowId}/resume` }],

@@ -1,15 +1,15 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import { RESPOND_NODE_TYPE } from '../../nodes/actions/respond.node.ts';
 import { Graph } from '../core/graph/model.ts';
 import type { VerifiedSignature } from '../credentials/define-capability.ts';
-import type { RunService } from '../runs/service.ts';
-import { type ExecutionRow, TERMINAL_STATUSES } from '../store/executions.ts';
+import type { ExecutionRow } from '../store/executions.ts';
 import { IDEMPOTENCY_WINDOW_MS } from '../store/webhooks.ts';
 import { ApiError, errorResponse } from './errors.ts';
-import type { RunEvent } from './execution-schemas.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
+import { endedAnswer, respondAnswer, runResult, waitForAnswer, waitForEnd } from './webhook-answer.ts';
 import { parseBody, payloadHeaders, type WebhookConfig, webhookTrigger, webhookVerifier } from './webhook-request.ts';
 
 /**
@@ -17,25 +17,36 @@ import { parseBody, payloadHeaders, type WebhookConfig, webhookTrigger, webhookV
  * when that version starts with a webhook trigger for this path and method and the workflow is
  * active. The run's payload is the request's method, path, headers, query and body (JSON, form or
  * text). Answers at once with the execution id (202), or waits for the run and answers with its
- * last step's output, as the trigger is configured.
+ * result (webhook-answer.ts), or with its first Respond to webhook step's answer, as the trigger is
+ * configured.
  */
 export function mountWebhooks(app: Hono, deps: ApiDeps): void {
-  const triggers = new Map<string, WebhookConfig | null>(); // by version id: versions never change
+  const triggers = new Map<string, LiveWebhook | null>(); // by version id: versions never change
   const limiter = new RateLimiter(deps.config.webhookRateLimit);
   const { repos } = deps;
 
-  const triggerOf = async (versionId: string): Promise<WebhookConfig | undefined> => {
-    let trigger = triggers.get(versionId);
-    if (trigger === undefined) {
+  const webhookOf = async (versionId: string): Promise<LiveWebhook | undefined> => {
+    let webhook = triggers.get(versionId);
+    if (webhook === undefined) {
       const graph = Graph.safeParse(await repos.workflows.versionGraph(versionId));
       const node = graph.success
         ? graph.data.nodes.find((candidate) => candidate.type === webhookTrigger.type)
         : undefined;
       const parsed = node ? webhookTrigger.config.safeParse(node.config) : undefined;
-      trigger = parsed?.success ? parsed.data : null;
-      triggers.set(versionId, trigger);
+      webhook =
+        graph.success && parsed?.success
+          ? {
+              trigger: parsed.data,
+              // Kept only where an answer needs it (the run's result), not for every live version.
+              graph: parsed.data.respond === 'lastNode' ? graph.data : NO_GRAPH,
+              responders: new Set(
+                graph.data.nodes.filter((candidate) => candidate.type === RESPOND_NODE_TYPE).map((found) => found.id),
+              ),
+            }
+          : null;
+      triggers.set(versionId, webhook);
     }
-    return trigger ?? undefined;
+    return webhook ?? undefined;
   };
 
   const refuse = (
@@ -61,9 +72,10 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       const workflowId = c.req.param('workflowId');
       const path = decodeURIComponent(c.req.path.slice(`/hooks/${workflowId}/`.length));
       const target = z.uuid().safeParse(workflowId).success ? await repos.webhooks.target(workflowId) : undefined;
-      const trigger =
-        target?.versionId && target.active && !target.archived ? await triggerOf(target.versionId) : undefined;
-      if (!target?.versionId || !trigger || trigger.path !== path) {
+      const webhook =
+        target?.versionId && target.active && !target.archived ? await webhookOf(target.versionId) : undefined;
+      const trigger = webhook?.trigger;
+      if (!target?.versionId || !webhook || !trigger || trigger.path !== path) {
         return refuse(c, 404, 'not_found', 'no active webhook at this address');
       }
       if (c.req.method !== trigger.method) {
@@ -154,53 +166,39 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
         return refuse(c, 409, 'duplicate_delivery', 'a delivery with this idempotency key was received already');
       }
       if (trigger.respond === 'immediately') return c.json({ executionId: execution.id }, 202);
+      const notYet = () => c.json({ executionId: execution.id, finished: false }, 202);
+      const ended = async (status: ExecutionRow['status']) => {
+        const answer = await endedAnswer(repos, execution.id, status);
+        return answer instanceof ApiError ? errorResponse(c, answer) : c.json(answer.body, answer.status);
+      };
 
-      const ended = await waitForEnd(deps.runs, execution.id, trigger.timeoutMs, () =>
-        repos.executions.status(execution.id),
-      );
-      if (ended === 'succeeded') return c.json((await repos.webhooks.lastStepOutput(execution.id)) as object, 200);
-      if (ended === undefined) return c.json({ executionId: execution.id, finished: false }, 202);
-      return errorResponse(
-        c,
-        new ApiError(500, 'run_failed', `the run ended ${ended}`, { executionId: execution.id, status: ended }),
-      );
+      if (trigger.respond === 'lastNode') {
+        const status = await waitForEnd(deps.runs, repos, execution.id, trigger.timeoutMs);
+        if (status === undefined) return notYet();
+        if (status !== 'succeeded') return ended(status);
+        return c.json((await runResult(repos, webhook.graph, execution.id)) as object, 200);
+      }
+
+      // "respondNode": the first Respond to webhook step's answer, as soon as it is stored.
+      const waited = await waitForAnswer(deps.runs, repos, execution.id, trigger.timeoutMs, webhook.responders);
+      if (waited.kind === 'timeout') return notYet();
+      if (waited.kind === 'ended') return ended(waited.status);
+      const answer = respondAnswer(waited.output);
+      return answer instanceof ApiError ? errorResponse(c, answer) : answer;
     },
   );
+}
+
+const NO_GRAPH: Graph = { nodes: [], edges: [] };
+
+/** A live webhook's version: its trigger's config, its graph (when it answers with the result), its Respond to webhook nodes' ids. */
+interface LiveWebhook {
+  readonly trigger: WebhookConfig;
+  readonly graph: Graph;
+  readonly responders: ReadonlySet<string>;
 }
 
 /** Another delivery with the same idempotency key was recorded first: this one's execution is undone. */
 class DuplicateDelivery extends Error {
   override name = 'DuplicateDelivery';
-}
-
-/** Resolves with the run's end status, or undefined when `timeoutMs` passes first. */
-function waitForEnd(
-  runs: RunService,
-  executionId: string,
-  timeoutMs: number,
-  status: () => Promise<string | undefined>,
-): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    let done = false;
-    const finish = (result: string | undefined, error?: unknown) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unsubscribe();
-      if (error === undefined) resolve(result);
-      else reject(error);
-    };
-    const unsubscribe = runs.subscribe(executionId, (event: RunEvent) => {
-      if (event.type === 'run' && TERMINAL_STATUSES.includes(event.status)) finish(event.status);
-    });
-    timer = setTimeout(() => finish(undefined), timeoutMs);
-    // The run may have ended before the subscription: the store knows.
-    status().then(
-      (now) => {
-        if (now && TERMINAL_STATUSES.includes(now as never)) finish(now);
-      },
-      (error: unknown) => finish(undefined, error),
-    );
-  });
 }

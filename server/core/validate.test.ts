@@ -446,6 +446,23 @@ describe('validateGraph: problems', () => {
     ]);
   });
 
+  it('reports a Respond to webhook node unless the trigger is a webhook set to respond from it', () => {
+    // Start ──▶ Reply (action.respond)
+    const under = (trigger: GraphNode) =>
+      graph([trigger, node('Reply', 'action.respond')], [edge(trigger.id, 'Reply')]);
+    const problems = problemsOf(under(manualTrigger()));
+    expect(withoutMessages(problems)).toEqual([{ code: 'needs_trigger', nodeId: 'Reply' }]);
+    expect(problems[0]?.message).toBe(
+      '"Reply" answers the webhook request that started the run: the workflow needs a Webhook trigger with Respond set to "respond node"',
+    );
+    const hook = (config: Record<string, unknown>) => node('Start', 'trigger.webhook', { path: 'orders', ...config });
+    expect(withoutMessages(problemsOf(under(hook({}))))).toEqual([{ code: 'needs_trigger', nodeId: 'Reply' }]);
+    expect(withoutMessages(problemsOf(under(hook({ respond: 'lastNode' }))))).toEqual([
+      { code: 'needs_trigger', nodeId: 'Reply' },
+    ]);
+    expect(problemsOf(under(hook({ respond: 'respondNode' })))).toEqual([]);
+  });
+
   it('does not read a property named steps as a step reference', () => {
     // Start ──▶ Count        Count reads input.steps.length and trigger.steps["x"]
     const subject = graph(

@@ -28,7 +28,10 @@ function withConfigSchema(definition: NodeDefinition): GraphNodeType {
       kind: definition.kind,
       outputs: definition.outputs,
       outputsFrom: definition.outputsFrom,
+      outputsBy: definition.outputsBy,
       acceptsManyInputs: definition.acceptsManyInputs,
+      errorSettings: definition.errorSettings,
+      needsTrigger: definition.needsTrigger,
       config: definition.config,
       configSchema: configJsonSchema(definition),
     };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { GraphCache } from '../core/engine/graph-cache.ts';
-import type { Clock } from '../core/engine/ports.ts';
+import type { ChildRunStore, Clock } from '../core/engine/ports.ts';
 import type { Store } from '../store/db.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
 import { displayMarker } from './data-caps.ts';
@@ -29,14 +29,18 @@ export const systemClock: Clock = {
 /** What the API and the scheduler hold to start, cancel, retry and resume runs: the ports, and the store. */
 export interface RunsDeps extends RunsPorts {
   readonly store: Store;
+  /** Sub-workflow runs' records (server/engine/subworkflows.ts): the run store's other face. */
+  readonly children: ChildRunStore;
 }
 
 /** `hub`, in the API process, lets the event bus be listened to as well as published on. */
 export function createRunsDeps(store: Store, pgPool: pg.Pool, hub?: EventHub): RunsDeps {
   const jobs = new StepJobBatcher(pgPool);
+  const runStore = new SqliteRunStore(store, { displayCap: displayMarker });
   return {
     store,
-    runStore: new SqliteRunStore(store, { displayCap: displayMarker }),
+    runStore,
+    children: runStore,
     jobs,
     events: new PgEventBus(jobs, hub),
     clock: systemClock,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EngineEvent } from '../core/engine/events.ts';
-import { executionKeyPrefix, type StepJobSpec, stepJobKey } from '../core/engine/jobs.ts';
+import { executionKeyPrefix, jobKeyOf, type RunJob, runJobKey, type StepJobSpec } from '../core/engine/jobs.ts';
 import type { StepQueue } from '../core/engine/ports.ts';
 
 /** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */
@@ -8,10 +8,30 @@ export const STEP_TASK = 'stepwise_step';
 export const EVENTS_CHANNEL = 'stepwise_events';
 /** A worker's answer to something the API asked for (a credential test), as `{ replyTo, body }`. */
 export const REPLIES_CHANNEL = 'stepwise_replies';
+/**
+ * The graphile-worker task that resumes a suspended step when its time comes (a wait until a time,
+ * a timeout: `Wait.timer`, server/engine/wait-timers.ts). Keyed like its step's jobs, `:timer` after.
+ */
+export const WAIT_TIMER_TASK = 'stepwise_wait_timer';
 /** The graphile-worker task that tests a credential (server/engine/credential-test-task.ts). */
 export const CREDENTIAL_TEST_TASK = 'stepwise_credential_test';
+/** The graphile-worker task of jobs about whole runs: time limits, error workflows (run-task.ts). */
+export const RUN_TASK = 'stepwise_run';
 
 export { StepJob, type StepJobSpec, specsFor, stepJobKey } from '../core/engine/jobs.ts';
+
+/**
+ * Queues a job about a whole run, keyed per kind and run (`unsafe_dedupe`: one waiting at a time),
+ * due at its `runAt` (a time limit) or now. Rare (a capped run's start, a failure with an error
+ * workflow), so sent on its own rather than batched with step jobs.
+ */
+export async function addRunJob(pool: pg.Pool, job: RunJob): Promise<void> {
+  await pool.query(
+    `select graphile_worker.add_job($1, payload => $2::json, run_at => coalesce($3::timestamptz, now()),
+       max_attempts => $4, job_key => $5, job_key_mode => 'unsafe_dedupe')`,
+    [RUN_TASK, JSON.stringify(job), 'runAt' in job ? job.runAt : null, INFRASTRUCTURE_ATTEMPTS, runJobKey(job)],
+  );
+}
 
 /**
  * Attempts at the queue level are for infrastructure failures only (database busy, worker
@@ -37,19 +57,19 @@ export async function addStepJobs(
     name: 'stepwise_add_step_jobs',
     text: `select
        (select count(*) from (
-          select graphile_worker.add_job($1, payload => s.payload, run_at => coalesce(s.run_at, now()),
-                 max_attempts => $2, job_key => s.key, job_key_mode => 'unsafe_dedupe')
-          from json_to_recordset($3::json) as s(payload json, run_at timestamptz, key text)
+          select graphile_worker.add_job(s.task, payload => s.payload, run_at => coalesce(s.run_at, now()),
+                 max_attempts => $1, job_key => s.key, job_key_mode => 'unsafe_dedupe')
+          from json_to_recordset($2::json) as s(task text, payload json, run_at timestamptz, key text)
         ) added) as added,
-       (select count(*) from (select pg_notify($4, e.value) from json_array_elements_text($5::json) e) sent) as notified`,
+       (select count(*) from (select pg_notify($3, e.value) from json_array_elements_text($4::json) e) sent) as notified`,
     values: [
-      STEP_TASK,
       INFRASTRUCTURE_ATTEMPTS,
       JSON.stringify(
         jobs.map((job) => ({
+          task: job.timer ? WAIT_TIMER_TASK : STEP_TASK,
           payload: { executionId: job.executionId, nodeId: job.nodeId, scope: job.scope, attempt: job.attempt },
           run_at: job.runAt ?? null,
-          key: stepJobKey(job),
+          key: jobKeyOf(job),
         })),
       ),
       EVENTS_CHANNEL,
@@ -95,14 +115,14 @@ export async function jobExists(pool: pg.Pool, jobId: string): Promise<boolean> 
   return (rows[0] as { found: boolean }).found;
 }
 
-/** Drops an execution's queued (not running) step jobs, e.g. after a cancel; answers how many. */
+/** Drops an execution's queued (not running) step jobs and wait timers, e.g. after a cancel; answers how many. */
 export async function removeQueuedSteps(pool: pg.Pool, executionId: string): Promise<number> {
   const { rows } = await pool.query(
     `select count(*)::int as removed from graphile_worker.complete_jobs(array(
        select id from graphile_worker.jobs
-       where task_identifier = $1 and locked_at is null and key like $2
+       where task_identifier = any($1::text[]) and locked_at is null and key like $2
      ))`,
-    [STEP_TASK, `${executionKeyPrefix(executionId).replace(/[\\%_]/g, '\\$&')}%`],
+    [[STEP_TASK, WAIT_TIMER_TASK], `${executionKeyPrefix(executionId).replace(/[\\%_]/g, '\\$&')}%`],
   );
   return (rows[0] as { removed: number }).removed;
 }
@@ -142,6 +162,10 @@ export class StepJobBatcher implements StepQueue {
 
   removeQueued(executionId: string): Promise<number> {
     return removeQueuedSteps(this.pool, executionId);
+  }
+
+  addRunJob(job: RunJob): Promise<void> {
+    return addRunJob(this.pool, job);
   }
 
   private schedule(): void {

@@ -1,4 +1,4 @@
-import { TOP_SCOPE } from '../../nodes/step.ts';
+import { type StepRef, TOP_SCOPE } from '../../nodes/step.ts';
 import type { CompiledGraph } from '../core/engine/compile.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
@@ -13,9 +13,11 @@ import type {
   RunStore,
   StepQueue,
   TriggerKind,
+  WaitingStep,
 } from '../core/engine/ports.ts';
 import { AlreadyRetried } from '../core/engine/ports.ts';
-import { capErrorText } from './data-caps.ts';
+import { hasEnded } from '../core/engine/records.ts';
+import { capErrorText, checkOutput } from './data-caps.ts';
 
 /** The wired ports plus the store, as the API and the scheduler hold them (server/engine/adapters.ts). */
 export type { RunsDeps } from './adapters.ts';
@@ -60,6 +62,8 @@ export async function startRun(
     retryChain?: string;
     /** The user who started it (by hand, a test run or a retry); none for schedules and webhooks. */
     createdBy?: string | null;
+    /** For an error workflow's run: the failed run it reports (error-workflow.ts). */
+    errorOf?: string;
     alongside?: NewExecution['alongside'];
   },
 ): Promise<Execution> {
@@ -73,20 +77,34 @@ export async function startRun(
     triggerPayload: values.payload ?? {},
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? null,
+    ...(values.errorOf ? { errorOf: values.errorOf } : {}),
   });
-  await queueOrFail(deps, execution, async () => {
-    const graph = await graphOf(deps, execution);
-    return [{ nodeId: graph.trigger.node.id, scope: TOP_SCOPE, attempt: 1 }];
-  });
+  await queueOrFail(deps, execution, async (graph) => [
+    { nodeId: graph.trigger.node.id, scope: TOP_SCOPE, attempt: 1 },
+  ]);
   return execution;
 }
 
-async function queueOrFail(deps: RunsPorts, execution: Execution, steps: () => Promise<PendingStep[]>): Promise<void> {
+/**
+ * Queues a new run's first steps and, when its graph caps a run's time, the job that fails it if
+ * it is still going then (run-task.ts); a run without a cap costs nothing more.
+ */
+async function queueOrFail(
+  deps: RunsPorts,
+  execution: Execution,
+  steps: (graph: CompiledGraph) => Promise<PendingStep[]>,
+): Promise<void> {
   try {
+    const graph = await graphOf(deps, execution);
     const events: EngineEvent[] = [
       { type: 'run', executionId: execution.id, status: 'queued', at: deps.clock.nowIso() },
     ];
-    await deps.jobs.add(specsFor(execution.id, await steps()), events);
+    const cap = graph.settings.timeoutSeconds;
+    if (cap !== undefined) {
+      const runAt = new Date(deps.clock.nowMs() + cap * 1000).toISOString();
+      await deps.jobs.addRunJob({ kind: 'time-limit', executionId: execution.id, runAt });
+    }
+    await deps.jobs.add(specsFor(execution.id, await steps(graph)), events);
   } catch (error) {
     await deps.runStore.failRun(execution.id, {
       message: capErrorText(`could not queue the run: ${(error as Error).message}`),
@@ -117,6 +135,53 @@ export async function resumeSuspended(deps: RunsPorts, resumption: Resumption): 
   if (!resumed.stored) return false;
   await deps.jobs.add(specsFor(resumption.step.executionId, resumed.pending), resumed.events);
   return true;
+}
+
+/** How resuming a suspended step by what it waited for went. */
+export type StepResumed = 'resumed' | 'not-waiting' | 'ended';
+
+/**
+ * Resumes a suspended step of a run by `port` with `output` (capped like any output), when what it
+ * waits for arrives: a callback's body, a person's decision, its timer. `accepts` looks at what it
+ * waits for first (the kind of wait it must be); `alongside` writes commit with the resumption.
+ * `not-waiting`: it does not wait (yet, or any more: resumed already, canceled); `ended`: its run
+ * is over. Exactly one of several callers racing for one step gets `resumed` (invariant
+ * "suspended steps").
+ */
+export async function resumeStep(
+  deps: RunsPorts,
+  step: StepRef,
+  outcome: {
+    port: string | ((waiting: WaitingStep) => string);
+    output: (waiting: WaitingStep) => unknown;
+    accepts?: (waiting: WaitingStep) => boolean;
+    attempt?: number;
+    alongside?: (waiting: WaitingStep) => () => void;
+  },
+): Promise<StepResumed> {
+  const run = await deps.runStore.runForStep(step.executionId);
+  if (!run || hasEnded(run.status)) return 'ended';
+  const waiting = await deps.runStore.waitingStep(step);
+  if (!waiting || (outcome.attempt !== undefined && waiting.attempt !== outcome.attempt)) return 'not-waiting';
+  if (outcome.accepts && !outcome.accepts(waiting)) return 'not-waiting';
+  const graph = await graphOf(deps, run);
+  const node = graph.nodes.get(step.nodeId);
+  if (!node) return 'not-waiting';
+  const checked = checkOutput(outcome.output(waiting));
+  const resumed = await resumeSuspended(deps, {
+    step: { ...step, attempt: waiting.attempt },
+    graph,
+    node,
+    result: {
+      status: 'succeeded',
+      port: typeof outcome.port === 'string' ? outcome.port : outcome.port(waiting),
+      output: checked.output,
+      ...(checked.truncated ? { truncatedOutput: checked.truncated } : {}),
+    },
+    ...(outcome.alongside ? { alongside: outcome.alongside(waiting) } : {}),
+  });
+  if (resumed) return 'resumed';
+  return hasEnded(await deps.runStore.runStatus(step.executionId)) ? 'ended' : 'not-waiting';
 }
 
 /**
@@ -223,7 +288,7 @@ export interface ReconcileProgress {
 async function pendingOf(deps: RunsPorts, executionId: string): Promise<PendingStep[]> {
   // Canceled (or ended) by a request since the batch was listed: nothing to queue.
   const status = await deps.runStore.runStatus(executionId);
-  if (status !== 'queued' && status !== 'running') return [];
+  if (hasEnded(status)) return [];
   const run = await deps.runStore.runForStep(executionId);
   let graph: CompiledGraph;
   try {

@@ -1,9 +1,17 @@
-import type { HttpRequest, HttpResponse, NodeContext } from '../../nodes/define.ts';
+import type {
+  HttpRequest,
+  HttpResponse,
+  NodeContext,
+  StartedWorkflowRun,
+  WorkflowRunRequest,
+} from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
 import { LOOP_ITEMS_LIMIT } from '../../nodes/flow/loop.node.ts';
-import { type StepId, stepKey } from '../../nodes/step.ts';
+import { type StepId, type StepRef, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
+import { callbackWaitFor, callbackWaits } from '../core/engine/callback-waits.ts';
 import { type CompiledGraph, type CompiledNode, isLoop } from '../core/engine/compile.ts';
+import { retryPolicyOf } from '../core/engine/error-handling.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
 import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
@@ -12,6 +20,7 @@ import { portsOf } from '../core/graph/ports.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import {
+  type ExecutionScope,
   ExpressionBudget,
   type ExpressionScope,
   ExpressionSizeError,
@@ -40,6 +49,10 @@ export interface StepExecuteDeps {
   readonly clock: Clock;
   /** The most items any loop accepts, whatever its own `maxItems` (`LOOP_MAX_ITEMS`; default the node's limit). */
   readonly loopMaxItems?: number;
+  /** The resume URL of a callback wait's step (server/security/resume-tokens.ts); none: no URLs. */
+  readonly resumeUrl?: (step: StepRef) => string;
+  /** Starts a step's sub-workflow run (server/engine/subworkflows.ts); absent where no runs may start. */
+  readonly startWorkflow?: (step: StepId, request: WorkflowRunRequest) => Promise<StartedWorkflowRun>;
 }
 
 /**
@@ -71,6 +84,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
           trigger: readsTrigger(node) ? (execution.triggerPayload ?? {}) : {},
           steps,
           ...(iteration ? { item: iteration.item, index: iteration.index } : {}),
+          execution: executionScope(graph, node, step),
         }));
         return scope;
       };
@@ -105,6 +119,10 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
               sent = request;
             },
           }),
+        startWorkflow: (request) => {
+          if (!deps.startWorkflow) throw new NonRetryableError('this engine cannot start sub-workflow runs');
+          return deps.startWorkflow(step, request);
+        },
       };
       // The signal aborts when this worker stops and the drain grace is over (drain.ts), or when
       // the run is canceled (execution-aborts.ts): either way the step is released, not failed.
@@ -138,7 +156,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       if (abortSignal?.aborted) throw new StepReleased();
       const error = coerceError(thrown);
       const final = DETERMINISTIC_ERRORS.has(error.name) ? new NonRetryableError(error.message) : error;
-      const delay = retryDelayMs(node.definition.retry, step.attempt, final, deps.random);
+      const delay = retryDelayMs(retryPolicyOf(node), step.attempt, final, deps.random);
       deps.log.debug(
         {
           executionId: step.executionId,
@@ -163,6 +181,20 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
    * script's code) name as `steps.<name>.output`. Only those are copied into the sandbox: a big
    * workflow's other outputs stay where they are. Inside a loop, `steps.X` is this iteration's X.
    */
+  /** `execution` in expressions: the run's id and its callback waits' resume URLs, in this step's scope. */
+  function executionScope(graph: CompiledGraph, node: CompiledNode, step: StepId): ExecutionScope {
+    const { resumeUrl } = deps;
+    if (!resumeUrl) return { id: step.executionId, resumeUrls: {} };
+    const urlOf = (wait: CompiledNode) =>
+      resumeUrl({ executionId: step.executionId, nodeId: wait.node.id, scope: scopeOf(graph, wait, step.scope) });
+    const prepared = callbackWaitFor(graph, node);
+    return {
+      id: step.executionId,
+      ...(prepared ? { resumeUrl: urlOf(prepared) } : {}),
+      resumeUrls: Object.fromEntries(callbackWaits(graph).map((wait) => [wait.node.name, urlOf(wait)])),
+    };
+  }
+
   async function stepsScope(
     graph: CompiledGraph,
     node: CompiledNode,

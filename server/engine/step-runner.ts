@@ -19,10 +19,12 @@ import {
   type RunStore,
   type StepExecutor,
   type StepQueue,
+  type Wait,
 } from '../core/engine/ports.ts';
 import { hasEnded } from '../core/engine/records.ts';
 import { StepReleased } from '../core/engine/released.ts';
 import { capErrorText, forDisplay } from './data-caps.ts';
+import { withErrorHandling } from './handled-failure.ts';
 
 /** What the step runner works with: the engine's ports (server/core/engine/ports.ts), nothing else. */
 export interface StepRunnerPorts {
@@ -37,6 +39,14 @@ export interface StepRunnerPorts {
   readonly log: EngineLog;
   /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
   readonly draining?: () => boolean;
+  /**
+   * Told, once what led to it is durable, that a run ended (also when a job of a run that had
+   * ended runs) or that a step suspended: what waits on either outside the run is resumed (a
+   * sub-workflow's calling step: server/engine/subworkflows.ts). Each may be told twice; a throw
+   * fails the job, which runs again and tells again.
+   */
+  readonly onRunEnded?: (executionId: string) => Promise<unknown>;
+  readonly onSuspended?: (step: StepId, wait: Wait) => Promise<unknown>;
 }
 
 /** How long a step runs before live views are told it is running. */
@@ -160,6 +170,21 @@ export function createStepRunner(ports: StepRunnerPorts) {
         this.publishedAt = now;
         this.enqueue(specsFor(this.execution.id, jobs), this.events.splice(0));
       }
+      if (ports.onRunEnded && events.some((event) => event.type === 'run' && hasEnded(event.status))) {
+        const ended = ports.onRunEnded;
+        this.queued.push(runs.flush().then(async () => void (await ended(this.execution.id))));
+      }
+      if (events.some((event) => event.type === 'run' && event.status === 'failed')) this.reportFailure();
+    }
+
+    /**
+     * The run failed here: its error workflow, if its graph names one, is started by a job of its
+     * own (run-task.ts), queued once the failure is durable; this job completes only after it is.
+     */
+    reportFailure(): void {
+      if (this.graph.settings.errorWorkflowId === undefined) return;
+      const executionId = this.execution.id;
+      this.queued.push(runs.flush().then(() => queue.addRunJob({ kind: 'run-failed', executionId })));
     }
 
     /**
@@ -236,11 +261,16 @@ export function createStepRunner(ports: StepRunnerPorts) {
       }
       metrics.count('steps');
       if (inline) metrics.count('inlineSteps');
-      const result = await this.execute(node, input, step, startedAt, iteration);
+      // A final failure its settings handle goes on by a port of its own (handled-failure.ts).
+      const result = withErrorHandling(node, input, await this.execute(node, input, step, startedAt, iteration));
       const after: Finished = await runs.finish({ step, graph, node, result, recording });
       if (!after.stored) {
         metrics.count('droppedResults');
         return { kind: 'stop' };
+      }
+      if (result.status === 'waiting' && ports.onSuspended) {
+        const suspended = ports.onSuspended;
+        this.queued.push(runs.flush().then(async () => void (await suspended(step, result.wait))));
       }
       return { kind: 'next', pending: after.pending, events: after.events };
     }
@@ -288,7 +318,19 @@ export function createStepRunner(ports: StepRunnerPorts) {
   return async function runStep(payload: unknown, jobId: string, abortSignal?: AbortSignal): Promise<void> {
     const job = StepJob.parse(payload);
     const execution = await runs.runForStep(job.executionId);
-    if (!execution || hasEnded(execution.status)) return;
+    if (!execution) return;
+    if (execution.status === 'failed') {
+      // A job run again after its worker died between the failure's commit and the queueing of
+      // its report: queued again (keyed; the error workflow starts once per failure, `errorOf`).
+      const graph = await ports.graphs.forExecution(execution, (run) => runs.graphSource(run)).catch(() => undefined);
+      if (graph?.settings.errorWorkflowId !== undefined)
+        await queue.addRunJob({ kind: 'run-failed', executionId: execution.id });
+    }
+    if (hasEnded(execution.status)) {
+      // A stale job, or the retry of the job that ended the run and failed to say so after.
+      await ports.onRunEnded?.(execution.id);
+      return;
+    }
     let graph: CompiledGraph;
     try {
       graph = await ports.graphs.forExecution(execution, (run) => runs.graphSource(run));
@@ -303,6 +345,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
   async function failRun(executionId: string, message: string): Promise<void> {
     if (await runs.failRun(executionId, { message: capErrorText(message) })) {
       publish({ type: 'run', executionId, status: 'failed', at: clock.nowIso() });
+      await ports.onRunEnded?.(executionId);
     }
   }
 }

@@ -10,15 +10,17 @@ import type { Logger } from '../log.ts';
 import { type SandboxLimits, SandboxPool } from '../sandbox/pool.ts';
 import type { Store } from '../store/db.ts';
 import { sqliteRepositories } from '../store/sqlite-repositories.ts';
-import { systemClock } from './adapters.ts';
+import { createRunsDeps, systemClock } from './adapters.ts';
 import { runConnectionTest } from './credential-test-task.ts';
 import { DEFAULT_DRAIN_MS, requeueReleasedJobs, StepReleased } from './drain.ts';
 import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
 import { sendHttp } from './http.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
-import { CREDENTIAL_TEST_TASK, STEP_TASK } from './queue.ts';
+import { CREDENTIAL_TEST_TASK, RUN_TASK, STEP_TASK, WAIT_TIMER_TASK } from './queue.ts';
+import { runTask } from './run-task.ts';
 import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred, TestRuns, testRunSlots } from './slots.ts';
+import { fireWaitTimer } from './wait-timers.ts';
 import { type StepRunnerDeps, workerStepRunner } from './worker-step-runner.ts';
 
 export interface WorkerOptions {
@@ -33,6 +35,11 @@ export interface WorkerOptions {
   readonly pollIntervalMs?: number;
   readonly sendHttp?: StepRunnerDeps['sendHttp'];
   readonly masterKey: StepRunnerDeps['masterKey'];
+  /**
+   * The server's public address (`PUBLIC_URL`, else its local one): resume URLs of callback waits
+   * start with it, and error workflows link to the failed run on it (paths without it).
+   */
+  readonly publicUrl?: string | undefined;
   /** How long `stop` lets running steps finish before it releases them to other workers. */
   readonly drainMs?: number;
   /** Times the drain grace and the steps: the process's clock unless a test moves time itself. */
@@ -41,6 +48,8 @@ export interface WorkerOptions {
   readonly runConcurrency?: number;
   /** The most items any loop accepts (`LOOP_MAX_ITEMS`). */
   readonly loopMaxItems?: number;
+  /** How deep sub-workflow calls may nest (`SUBWORKFLOW_MAX_DEPTH`). */
+  readonly subworkflowMaxDepth?: number;
 }
 
 export interface EngineWorker {
@@ -74,11 +83,17 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   let followingPool = false;
   // Cancels reach the steps running here at once: their HTTP calls and scripts are aborted.
   const aborts = new ExecutionAborts();
-  // Only cancels concern a worker: other notifications are skipped unparsed.
-  const hub = new EventHub(options.pgPool.options, options.log, (payload) => payload.includes('"canceled"'));
+  // Only cancels and time limits concern a worker: other notifications are skipped unparsed.
+  const hub = new EventHub(
+    options.pgPool.options,
+    options.log,
+    (payload) => payload.includes('"canceled"') || payload.includes('"time-limit"'),
+  );
   hub.subscribeAll((event) => {
-    if (event.type === 'run' && event.status === 'canceled' && aborts.abort(event.executionId) > 0) {
-      options.log.debug({ executionId: event.executionId }, 'aborted the steps of a canceled run');
+    if (event.type !== 'run') return;
+    const stops = event.status === 'canceled' || (event.status === 'failed' && event.reason === 'time-limit');
+    if (stops && aborts.abort(event.executionId) > 0) {
+      options.log.debug({ executionId: event.executionId, status: event.status }, 'aborted the steps of a stopped run');
     }
   });
   await hub.start();
@@ -90,8 +105,10 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     workerId,
     log: options.log,
     masterKey: options.masterKey,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     draining: () => draining,
     clock,
+    ...(options.subworkflowMaxDepth !== undefined ? { subworkflowMaxDepth: options.subworkflowMaxDepth } : {}),
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
     ...(options.loopMaxItems !== undefined ? { loopMaxItems: options.loopMaxItems } : {}),
   });
@@ -165,7 +182,17 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
           if (test) testSteps--;
         }
       },
+      [WAIT_TIMER_TASK]: async (payload) => {
+        // Resumes a suspended step when its time comes: a store transition and a queueing, no node runs.
+        await fireWaitTimer(runStep.runs, payload);
+      },
       [CREDENTIAL_TEST_TASK]: (payload, helpers) => runConnectionTest(payload, connectionTests, helpers.abortSignal),
+      [RUN_TASK]: runTask({
+        runs: createRunsDeps(options.store, options.pgPool),
+        workflows: sqliteRepositories(options.store).workflows,
+        publicUrl: options.publicUrl,
+        log: options.log,
+      }),
     },
     preset: {
       worker: {

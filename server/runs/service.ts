@@ -1,6 +1,8 @@
+import type { StepRef } from '../../nodes/step.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { EventHub } from '../engine/event-hub.ts';
-import { cancelRun, RunConflict, type RunsDeps, retryRun, startRun } from '../engine/runs.ts';
+import { RunConflict, type RunsDeps, resumeStep, retryRun, type StepResumed, startRun } from '../engine/runs.ts';
+import { cancelRunWithChildren } from '../engine/subworkflows.ts';
 
 export { RunConflict };
 
@@ -12,7 +14,7 @@ type Listener = (event: EngineEvent) => void;
  */
 export interface RunService {
   start(values: Parameters<typeof startRun>[1]): ReturnType<typeof startRun>;
-  /** False when the run had already ended (or does not exist). */
+  /** False when the run had already ended (or does not exist). Its sub-workflow runs are canceled with it. */
   cancel(executionId: string): Promise<boolean>;
   /** Throws RunConflict when the run cannot be retried that way. */
   retry(
@@ -20,6 +22,11 @@ export interface RunService {
     mode: Parameters<typeof retryRun>[2],
     createdBy: string | null,
   ): ReturnType<typeof retryRun>;
+  /**
+   * Resumes a suspended step when what it waits for arrives (a callback, a decision): a guarded
+   * store transition and the queueing of what follows, nothing runs here (`resumeStep`).
+   */
+  resume(step: StepRef, outcome: Parameters<typeof resumeStep>[2]): Promise<StepResumed>;
   /** Events of one execution, as they happen; returns the unsubscribe. */
   subscribe(executionId: string, listener: Listener): () => void;
   /** Events of every execution. */
@@ -29,8 +36,9 @@ export interface RunService {
 export function createRunService(runs: RunsDeps, events: Pick<EventHub, 'subscribe' | 'subscribeAll'>): RunService {
   return {
     start: (values) => startRun(runs, values),
-    cancel: (executionId) => cancelRun(runs, executionId),
+    cancel: (executionId) => cancelRunWithChildren(runs, executionId),
     retry: (executionId, mode, createdBy) => retryRun(runs, executionId, mode, createdBy),
+    resume: (step, outcome) => resumeStep(runs, step, outcome),
     subscribe: (executionId, listener) => events.subscribe(executionId, listener),
     subscribeAll: (listener) => events.subscribeAll(listener),
   };

@@ -1,14 +1,27 @@
 import { hasExpressions, parseTemplate, type TemplatePart } from '../../nodes/template.ts';
 import { type ExpressionResult, SandboxError, type SandboxPool, SandboxTimeoutError } from './pool.ts';
 
-/** What expressions see: the step's input, the run's trigger payload, and earlier steps' outputs. */
+/**
+ * What expressions see: the step's input, the run's trigger payload, earlier steps' outputs, and
+ * the run itself (its id and the resume URLs of its callback waits).
+ */
 export interface ExpressionScope {
   readonly input: unknown;
   readonly trigger: unknown;
   readonly steps: Readonly<Record<string, { output: unknown }>>;
+  readonly execution?: ExecutionScope;
   /** Inside a loop's body: the iteration's element of the innermost loop, and its 0-based position. */
   readonly item?: unknown;
   readonly index?: number;
+}
+
+/** `execution` in expressions. */
+export interface ExecutionScope {
+  readonly id: string;
+  /** The resume URL of the callback wait this step prepares (server/core/engine/callback-waits.ts). */
+  readonly resumeUrl?: string;
+  /** Every callback wait's resume URL, by node name. */
+  readonly resumeUrls: Readonly<Record<string, string>>;
 }
 
 interface Slot {

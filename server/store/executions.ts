@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
-import { AlreadyRetried } from '../core/engine/ports.ts';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { StepId } from '../../nodes/step.ts';
+import { AlreadyReported, AlreadyRetried, type ParentStep } from '../core/engine/ports.ts';
 import { TERMINAL_STATUSES as ENDED } from '../core/engine/records.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
@@ -17,7 +19,9 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ENDED;
 type Sql = Database.Database;
 
 const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
-  status, error, retry_of as retryOf, retry_chain as retryChain, created_by as createdBy, created_at as createdAt, started_at as startedAt,
+  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, created_by as createdBy,
+  parent_execution_id as parentExecutionId, parent_node_id as parentNodeId, parent_scope as parentScope,
+  parent_attempt as parentAttempt, call_depth as callDepth, created_at as createdAt, started_at as startedAt,
   finished_at as finishedAt`;
 
 function toRow(raw: Record<string, unknown>): ExecutionRow {
@@ -41,13 +45,28 @@ export function insertExecution(
     /** The first execution of the retry chain this one continues; a first run starts its own. */
     retryChain?: string | null;
     createdBy?: string | null;
+    /** For a sub-workflow run: the calling step attempt (see `ParentStep`). */
+    parent?: ParentStep;
+    /** For an error workflow's run: the failed run it reports (unique: one error run per failure). */
+    errorOf?: string | null;
   },
 ): ExecutionRow {
+  if (values.parent) {
+    // One child per calling step attempt (unique index `executions_parent_step_idx`): a job that
+    // runs the calling step again finds the child it started before instead of starting another.
+    const existing = childOfStep(sqlite, values.parent);
+    if (existing) return existing;
+  }
   if (values.retryOf) {
     const earlier = prepared(sqlite, 'select id from executions where retry_of = ? limit 1').get(values.retryOf) as
       | { id: string }
       | undefined;
     if (earlier) throw new AlreadyRetried(values.retryOf, earlier.id);
+  }
+  if (values.errorOf) {
+    // The unique index keeps this too; asked first so the caller hears it by name.
+    const reported = prepared(sqlite, 'select id from executions where error_of = ? limit 1').get(values.errorOf);
+    if (reported) throw new AlreadyReported(`run ${values.errorOf} already started its error workflow`);
   }
   const id = newId();
   const row = {
@@ -61,7 +80,13 @@ export function insertExecution(
     error: null,
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? id,
+    errorOf: values.errorOf ?? null,
     createdBy: values.createdBy ?? null,
+    parentExecutionId: values.parent?.executionId ?? null,
+    parentNodeId: values.parent?.nodeId ?? null,
+    parentScope: values.parent?.scope ?? null,
+    parentAttempt: values.parent?.attempt ?? null,
+    callDepth: values.parent?.callDepth ?? 0,
     createdAt: nowIso(),
     startedAt: null,
     finishedAt: null,
@@ -69,8 +94,8 @@ export function insertExecution(
   prepared(
     sqlite,
     `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, retry_chain,
-       created_by, created_at)
-     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+       error_of, created_by, parent_execution_id, parent_node_id, parent_scope, parent_attempt, call_depth, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     row.id,
     row.workflowId,
@@ -80,10 +105,26 @@ export function insertExecution(
     toJson(row.triggerPayload),
     row.retryOf,
     row.retryChain,
+    row.errorOf,
     row.createdBy,
+    row.parentExecutionId,
+    row.parentNodeId,
+    row.parentScope,
+    row.parentAttempt,
+    row.callDepth,
     row.createdAt,
   );
   return row;
+}
+
+/** The sub-workflow run a step attempt started, if it started one. */
+export function childOfStep(sqlite: Sql, step: StepId): ExecutionRow | undefined {
+  const raw = prepared(
+    sqlite,
+    `select ${COLUMNS} from executions
+     where parent_execution_id = ? and parent_node_id = ? and parent_scope = ? and parent_attempt = ?`,
+  ).get(step.executionId, step.nodeId, step.scope, step.attempt) as Record<string, unknown> | undefined;
+  return raw && toRow(raw);
 }
 
 export function getExecution(sqlite: Sql, id: string): ExecutionRow | undefined {
@@ -99,21 +140,78 @@ export interface ExecutionLabels {
   readonly workflowName: string;
   readonly versionNumber: number | null;
   readonly retriedAs: string | null;
+  /** Failed attempts its nodes' settings handled (the run went on from them): shown, not a failure. */
+  readonly handledErrors: number;
 }
 
 /** The run that retried `executions.id`, if any (at most one: see `retryOfExecution`). */
 // Written out: drizzle qualifies columns only in queries with joins, and the subquery needs the outer row's id.
 const retriedAs = sql<string | null>`(select r.id from executions r where r.retry_of = executions.id limit 1)`;
 
+/** How many of an execution's attempts were failures its nodes' settings handled (indexed by the step key). */
+const handledErrors = sql<number>`(select count(*) from step_runs s where s.execution_id = executions.id and s.handled = 1)`;
+
 export function getExecutionLabels(db: Db, id: string): ExecutionLabels {
   const row = db
-    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs })
+    .select({ workflowName: workflows.name, versionNumber: workflowVersions.number, retriedAs, handledErrors })
     .from(executions)
     .innerJoin(workflows, eq(workflows.id, executions.workflowId))
     .leftJoin(workflowVersions, eq(workflowVersions.id, executions.versionId))
     .where(eq(executions.id, id))
     .get();
-  return row ?? { workflowName: '', versionNumber: null, retriedAs: null };
+  return row ?? { workflowName: '', versionNumber: null, retriedAs: null, handledErrors: 0 };
+}
+
+/** A sub-workflow run's caller, as an execution's answer names it. */
+export interface ParentLink {
+  readonly executionId: string;
+  readonly workflowId: string;
+  readonly workflowName: string;
+  readonly nodeId: string;
+}
+
+/** A run a step attempt started (`flow.subworkflow`). */
+export interface ChildLink {
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  readonly nodeId: string;
+  readonly scope: string;
+  readonly attempt: number;
+}
+
+export interface ExecutionFamily {
+  readonly parent: ParentLink | null;
+  readonly children: ChildLink[];
+}
+
+/** The run that called `id` as a sub-workflow, and the runs `id`'s steps called. */
+export function getExecutionFamily(db: Db, id: string): ExecutionFamily {
+  const parentRun = alias(executions, 'parent_run');
+  const parent =
+    db
+      .select({
+        executionId: parentRun.id,
+        workflowId: parentRun.workflowId,
+        workflowName: workflows.name,
+        nodeId: sql<string>`${executions.parentNodeId}`,
+      })
+      .from(executions)
+      .innerJoin(parentRun, eq(parentRun.id, executions.parentExecutionId))
+      .innerJoin(workflows, eq(workflows.id, parentRun.workflowId))
+      .where(eq(executions.id, id))
+      .get() ?? null;
+  const children = db
+    .select({
+      executionId: executions.id,
+      status: executions.status,
+      nodeId: sql<string>`${executions.parentNodeId}`,
+      scope: sql<string>`${executions.parentScope}`,
+      attempt: sql<number>`${executions.parentAttempt}`,
+    })
+    .from(executions)
+    .where(eq(executions.parentExecutionId, id))
+    .all();
+  return { parent, children };
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -167,12 +265,29 @@ export function markExecutionRunning(sqlite: Sql, id: string): void {
   );
 }
 
+/** Only suspended steps are left: `queued` or `running` → `waiting` (invariant "suspended steps"). */
+export function markExecutionWaiting(sqlite: Sql, id: string): boolean {
+  return (
+    prepared(sqlite, "update executions set status = 'waiting' where id = ? and status in ('queued', 'running')").run(
+      id,
+    ).changes > 0
+  );
+}
+
+/** A suspended step was resumed: `waiting` → `running`. */
+export function markExecutionResumed(sqlite: Sql, id: string): boolean {
+  return (
+    prepared(sqlite, "update executions set status = 'running' where id = ? and status = 'waiting'").run(id).changes > 0
+  );
+}
+
 /** Ends a run that is still going; a run already ended (e.g. canceled meanwhile) keeps its end. */
 export function finishExecution(sqlite: Sql, id: string, status: 'succeeded' | 'failed', error?: unknown): boolean {
   return (
     prepared(
       sqlite,
-      "update executions set status = ?, error = ?, finished_at = ? where id = ? and status in ('queued', 'running')",
+      `update executions set status = ?, error = ?, finished_at = ?
+       where id = ? and status in ('queued', 'running', 'waiting')`,
     ).run(status, toJson(error ?? null), nowIso(), id).changes > 0
   );
 }
@@ -182,13 +297,15 @@ export function cancelExecution(sqlite: Sql, id: string): boolean {
   return (
     prepared(
       sqlite,
-      "update executions set status = 'canceled', finished_at = ? where id = ? and status in ('queued', 'running')",
+      "update executions set status = 'canceled', finished_at = ? where id = ? and status in ('queued', 'running', 'waiting')",
     ).run(nowIso(), id).changes > 0
   );
 }
 
 export interface ExecutionFilter {
   workflowId?: string;
+  /** Only the sub-workflow runs this run's steps started. */
+  parentExecutionId?: string;
   status?: ExecutionStatus;
   trigger?: TriggerKind;
   from?: string;
@@ -235,6 +352,10 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
       errorNodeName: errorField('$.nodeName'),
       retryOf: executions.retryOf,
       retriedAs,
+      parentExecutionId: executions.parentExecutionId,
+      parentNodeId: executions.parentNodeId,
+      errorOf: executions.errorOf,
+      handledErrors,
       createdAt: executions.createdAt,
       startedAt: executions.startedAt,
       finishedAt: executions.finishedAt,
@@ -245,6 +366,7 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
     .where(
       and(
         filter.workflowId ? eq(executions.workflowId, filter.workflowId) : undefined,
+        filter.parentExecutionId ? eq(executions.parentExecutionId, filter.parentExecutionId) : undefined,
         filter.status ? eq(executions.status, filter.status) : undefined,
         filter.trigger ? eq(executions.trigger, filter.trigger) : undefined,
         filter.from ? gte(executions.createdAt, filter.from) : undefined,
@@ -272,12 +394,12 @@ export function listExecutions(db: Db, filter: ExecutionFilter) {
   });
 }
 
-/** Ids of runs not ended (queued or running), oldest first, after `after` when given. */
+/** Ids of runs not ended (queued, running or waiting), oldest first, after `after` when given. */
 export function listUnfinishedExecutionIds(sqlite: Sql, limit: number, after?: string): string[] {
   return (
     prepared(
       sqlite,
-      "select id from executions where status in ('queued', 'running') and id > ? order by id limit ?",
+      "select id from executions where status in ('queued', 'running', 'waiting') and id > ? order by id limit ?",
     ).all(after ?? '', limit) as Array<{ id: string }>
   ).map((row) => row.id);
 }

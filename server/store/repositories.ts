@@ -10,12 +10,14 @@
  * is one run of a version (or of a draft copy); its step runs are the attempts of its steps.
  */
 
+import type { StepId } from '../../nodes/step.ts';
 /** The key credentials are sealed with (`server/security/master-key.ts`). */
 import type { MasterKey } from '../security/master-key.ts';
 import type { ApiKeyRow } from './api-keys.ts';
+import type { ApprovalRow, ApprovalStatus } from './approvals.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
 import type { CredentialChoice, CredentialLimits, CredentialSummary, OpenCredential } from './credentials.ts';
-import type { ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
+import type { ExecutionFamily, ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
 import type { FailurePolicy, LoginFailure } from './login-failures.ts';
 import type { IterationCounts, listLoopIterations } from './loops.ts';
 import type { PublicationListItem, PublishResult } from './publications.ts';
@@ -26,7 +28,7 @@ import type { StepRunRow } from './steps.ts';
 import type { UserRow } from './users.ts';
 import type { VersionRow, VersionSummary } from './versions.ts';
 import type { WebhookTestRow } from './webhook-tests.ts';
-import type { WebhookTarget } from './webhooks.ts';
+import type { StoredStep, WebhookTarget } from './webhooks.ts';
 import type { DraftSave, ListPosition, WorkflowListItem, WorkflowRow } from './workflows.ts';
 
 /**
@@ -145,8 +147,12 @@ export interface WebhookRepository {
   rememberSignature(workflowId: string, digest: string, expiresAt: string): Promise<boolean>;
   /** Forgets a signature whose request started no run, so the sender's retry is no replay. */
   forgetSignature(workflowId: string, digest: string): Promise<void>;
-  /** The whole output of the step that finished last: a waiting webhook's answer. */
-  lastStepOutput(executionId: string): Promise<unknown>;
+  /** The run's succeeded step attempts: what its result (workflowResult) is chosen from. */
+  succeededSteps(executionId: string): Promise<StoredStep[]>;
+  /** A step attempt's whole output (also when the stored one is capped); undefined when it has none. */
+  stepOutput(executionId: string, step: StoredStep): Promise<unknown>;
+  /** The step that answered the run's webhook (its first Respond to webhook step) and its whole output. */
+  answer(executionId: string): Promise<(StoredStep & { output: unknown }) | undefined>;
   /** Deletes deliveries past the idempotency window, one batch per step of the iteration. */
   pruneDeliveries(options: BookkeepingPrune): AsyncIterable<number>;
 }
@@ -253,6 +259,9 @@ export type ExecutionListItem = Pick<
   | 'status'
   | 'error'
   | 'retryOf'
+  | 'parentExecutionId'
+  | 'parentNodeId'
+  | 'errorOf'
   | 'createdAt'
   | 'startedAt'
   | 'finishedAt'
@@ -269,6 +278,8 @@ export interface ExecutionRepository {
   get(id: string): Promise<ExecutionRow | undefined>;
   /** Its workflow's name, its version's number and the run that retried it. */
   labels(id: string): Promise<ExecutionLabels>;
+  /** The run that called it as a sub-workflow (null if none), and the runs its steps called. */
+  family(id: string): Promise<ExecutionFamily>;
   status(id: string): Promise<ExecutionStatus | undefined>;
   count(workflowId?: string): Promise<number>;
   /** Every attempt of every step, in the order they started; of one scope only when `scope` is given. */
@@ -285,8 +296,21 @@ export interface ExecutionRepository {
   reclaimSpace(): Promise<Reclaimed>;
 }
 
+/** Approvals of `flow.wait` steps, as the inbox reads them; they open and close with their steps (the engine's). */
+export interface ApprovalRepository {
+  list(filter: { status?: ApprovalStatus; executionId?: string; limit: number }): Promise<ApprovalRow[]>;
+  get(id: string): Promise<ApprovalRow | undefined>;
+  countPending(): Promise<number>;
+  /**
+   * Who decided and their comment, as a write for the transaction that resumes the step
+   * (`Resumption.alongside`): synchronous, so only a store that can write so offers it.
+   */
+  deciderRecord(step: StepId, userId: string, comment: string | null): () => void;
+}
+
 /** Every repository of the store. */
 export interface Repositories {
+  readonly approvals: ApprovalRepository;
   readonly workflows: WorkflowRepository;
   readonly schedules: ScheduleRepository;
   readonly webhooks: WebhookRepository;

@@ -6,11 +6,13 @@ import type { IterationRecord, LoopProgress } from '../core/engine/loops.ts';
 import type { PlannedStep } from '../core/engine/plan.ts';
 import type {
   Advance,
+  ChildRunStore,
   Claim,
   Execution,
   Finish,
   Finished,
   NewExecution,
+  ParentStep,
   Recording,
   Resumption,
   RunError,
@@ -18,12 +20,15 @@ import type {
   RunStore,
   StepResult,
   StoredAttempt,
+  WaitingStep,
 } from '../core/engine/ports.ts';
 import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../core/engine/records.ts';
+import { answeredStep, calleeVersion, endedChildrenAwaited, unfinishedChildren } from './child-runs.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { nowIso, type Store } from './db.ts';
 import {
   cancelExecution,
+  childOfStep,
   type ExecutionRow,
   finishExecution,
   getExecution,
@@ -32,7 +37,9 @@ import {
   getExecutionStatus,
   insertExecution,
   listUnfinishedExecutionIds,
+  markExecutionResumed,
   markExecutionRunning,
+  markExecutionWaiting,
 } from './executions.ts';
 import { type GroupCommit, type GroupCommitOptions, groupCommitOf } from './group-commit.ts';
 import {
@@ -58,7 +65,9 @@ import {
   stepOutputs,
   stepStates,
   toStepState,
+  waitingStep,
 } from './steps.ts';
+import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 /** How many loops' lists a run store keeps in memory (the most recently read). */
@@ -84,6 +93,12 @@ export class SqliteRunRecords implements RunRecords {
   }
   endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean {
     return finishExecution(this.sqlite, executionId, status, error);
+  }
+  suspendRun(executionId: string): boolean {
+    return markExecutionWaiting(this.sqlite, executionId);
+  }
+  wakeRun(executionId: string): boolean {
+    return markExecutionResumed(this.sqlite, executionId);
   }
   stepStates(executionId: string, scope?: Scope) {
     return stepStates(this.sqlite, executionId, scope);
@@ -143,6 +158,12 @@ export class SqliteRunRecords implements RunRecords {
   insertSkipped(executionId: string, steps: readonly PlannedStep[]): void {
     insertSkippedSteps(this.sqlite, executionId, steps);
   }
+  answeringStep(executionId: string): StepId | undefined {
+    return answeringStep(this.sqlite, executionId);
+  }
+  recordAnsweringStep(step: StepId): boolean {
+    return recordAnsweringStep(this.sqlite, step);
+  }
 }
 
 /**
@@ -158,7 +179,7 @@ export class SqliteRunRecords implements RunRecords {
  * one open transaction that commits when the runner needs them durable (`flush`), or after ~20 ms
  * or 200 writes, so a chain of pure steps stores its records in few commits.
  */
-export class SqliteRunStore implements RunStore {
+export class SqliteRunStore implements RunStore, ChildRunStore {
   private readonly sqlite: Database.Database;
   private readonly records: SqliteRunRecords;
   private readonly now: () => string;
@@ -250,11 +271,22 @@ export class SqliteRunStore implements RunStore {
     return this.finishes.add(finish);
   }
 
-  /** Durable when answered, as a claim is: whatever resumed the step may act on it next. */
+  /**
+   * Durable when answered, as a claim is: whatever resumed the step may act on it next. Its
+   * `alongside` writes commit with it, only when it is stored.
+   */
   resumeWaiting(resumption: Resumption): Promise<Finished> {
     return this.lock.run(() =>
-      this.durably(() => finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.now())),
+      this.durably(() => {
+        const finished = finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.now());
+        if (finished.stored) resumption.alongside?.();
+        return finished;
+      }),
     );
+  }
+
+  waitingStep(step: StepRef): Promise<WaitingStep | undefined> {
+    return this.lock.run(() => waitingStep(this.sqlite, step));
   }
 
   settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
@@ -263,6 +295,16 @@ export class SqliteRunStore implements RunStore {
 
   failRun(executionId: string, error: RunError): Promise<boolean> {
     return this.lock.run(() => this.durably(() => this.records.endRun(executionId, 'failed', error)));
+  }
+
+  timeOut(executionId: string, error: RunError): Promise<boolean> {
+    return this.lock.run(() =>
+      this.durably(() => {
+        if (!this.records.endRun(executionId, 'failed', error)) return false;
+        cancelRunningSteps(this.sqlite, executionId);
+        return true;
+      }),
+    );
   }
 
   flush(): Promise<void> {
@@ -336,5 +378,32 @@ export class SqliteRunStore implements RunStore {
 
   reconcile(graph: CompiledGraph, executionId: string) {
     return this.lock.run(() => this.durably(() => reconcileRun(this.records, graph, executionId, this.now())));
+  }
+
+  // ---- sub-workflow runs (ChildRunStore)
+
+  childOfStep(step: StepId): Promise<Execution | undefined> {
+    return this.lock.run(() => childOfStep(this.sqlite, step));
+  }
+
+  /** In the worker's write group (a step starts it), committed before it is answered: its job is queued next. */
+  createChild(values: NewExecution & { readonly parent: ParentStep }): Promise<Execution> {
+    return this.lock.run(() => this.durably(() => insertExecution(this.sqlite, values)));
+  }
+
+  calleeVersion(workflowId: string, version: 'published' | number) {
+    return this.lock.run(() => calleeVersion(this.sqlite, workflowId, version));
+  }
+
+  endedChildrenAwaited(): Promise<string[]> {
+    return this.lock.run(() => endedChildrenAwaited(this.sqlite));
+  }
+
+  unfinishedChildren(executionId: string): Promise<string[]> {
+    return this.lock.run(() => unfinishedChildren(this.sqlite, executionId));
+  }
+
+  answeredStep(executionId: string) {
+    return this.lock.run(() => answeredStep(this.sqlite, executionId));
   }
 }

@@ -142,8 +142,13 @@ export const publications = sqliteTable(
   (table) => [index('publications_workflow_idx').on(table.workflowId, table.publishedAt)],
 );
 
-export const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-export const TRIGGER_KINDS = ['manual', 'schedule', 'webhook', 'retry', 'test'] as const;
+/** `waiting`: not ended, with only suspended steps left (a wait, an approval): it holds no worker. */
+export const EXECUTION_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled'] as const;
+/**
+ * `error`: a run of an error workflow, started by another workflow's failed run (or a test error).
+ * `subworkflow`: started by a `flow.subworkflow` step of another run (its parent, `parent_execution_id`).
+ */
+export const TRIGGER_KINDS = ['manual', 'schedule', 'webhook', 'retry', 'test', 'error', 'subworkflow'] as const;
 
 export const executions = sqliteTable(
   'executions',
@@ -167,12 +172,38 @@ export const executions = sqliteTable(
      */
     retryChain: text('retry_chain'),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * A sub-workflow run: the step attempt of the run that called it (`flow.subworkflow`), which
+     * waits for its result. Null for runs started any other way. Deleting the parent (retention)
+     * keeps the child, unlinked.
+     */
+    parentExecutionId: text('parent_execution_id').references((): AnySQLiteColumn => executions.id, {
+      onDelete: 'set null',
+    }),
+    parentNodeId: text('parent_node_id'),
+    parentScope: text('parent_scope'),
+    parentAttempt: integer('parent_attempt'),
+    /** How deep in a chain of sub-workflow calls this run is: 0 for a run nobody called. */
+    callDepth: integer('call_depth').notNull().default(0),
+    /**
+     * For a run of an error workflow: the failed run it reports. Unique, so a failure starts its
+     * error workflow once however often the start is attempted.
+     */
+    errorOf: text('error_of').references((): AnySQLiteColumn => executions.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),
   },
   (table) => [
+    uniqueIndex('executions_error_of_uq').on(table.errorOf),
     index('executions_workflow_idx').on(table.workflowId, table.createdAt),
+    // One child per calling step attempt (a retried job starts none twice); also how a run's children are listed.
+    uniqueIndex('executions_parent_step_idx').on(
+      table.parentExecutionId,
+      table.parentNodeId,
+      table.parentScope,
+      table.parentAttempt,
+    ),
     index('executions_status_idx').on(table.status, table.createdAt),
     index('executions_created_idx').on(table.createdAt),
     // Deleting an execution (retention) looks up the retries that point at it: without this, a full scan per row.
@@ -230,6 +261,11 @@ export const stepRuns = sqliteTable(
     wait: json('wait'),
     /** Copied from the failed run this one retries, not executed again. */
     reused: integer('reused', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * A failed attempt its node's settings handled (`onError`: continue or error port): the run
+     * went on from it by `output_port` with `output`, and the run's outcome ignores it.
+     */
+    handled: integer('handled', { mode: 'boolean' }).notNull().default(false),
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
   },
@@ -380,6 +416,21 @@ export const webhookDeliveries = sqliteTable(
 );
 
 /**
+ * Which step answered a run's webhook: the first Respond to webhook step stored. Its primary key on
+ * the execution makes "first" a guarded write, taken in the transaction that stores the step's
+ * result (server/core/engine/respond.ts); a later responder finds the row and is stored as ignored.
+ */
+export const webhookResponses = sqliteTable('webhook_responses', {
+  executionId: text('execution_id')
+    .primaryKey()
+    .references(() => executions.id, { onDelete: 'cascade' }),
+  nodeId: text('node_id').notNull(),
+  scope: text('scope').notNull(),
+  attempt: integer('attempt').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
  * Signed webhook requests already accepted, remembered until their signature's timestamp leaves
  * the tolerance window: within it a copy would verify again, so a repeat is refused (a replay).
  */
@@ -446,4 +497,39 @@ export const webhookTests = sqliteTable(
     refusal: json('refusal'),
   },
   (table) => [uniqueIndex('webhook_tests_token_idx').on(table.tokenHash)],
+);
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'timed-out', 'canceled'] as const;
+
+/**
+ * A person's decision a suspended `flow.wait` step (approval mode) waits for: opened with the step's
+ * `waiting` row, closed with its resumption or its run's cancel, in the same transaction
+ * (server/store/approvals.ts). Who may decide: `role` or a higher one.
+ */
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    id: text('id').primaryKey(),
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    scope: text('scope').notNull().default(''),
+    attempt: integer('attempt').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** Rendered when the step suspended (its expressions evaluated then). */
+    title: text('title').notNull(),
+    message: text('message').notNull(),
+    status: text('status', { enum: APPROVAL_STATUSES }).notNull(),
+    /** When it times out (leaves by `timeout`), if it does. */
+    expiresAt: text('expires_at'),
+    decidedBy: text('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: text('decided_at'),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('approvals_step_uq').on(table.executionId, table.nodeId, table.scope, table.attempt),
+    index('approvals_status_idx').on(table.status, table.createdAt),
+  ],
 );

@@ -1,4 +1,5 @@
 import * as apiKeys from './api-keys.ts';
+import * as approvals from './approvals.ts';
 import * as audit from './audit.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
 import * as credentials from './credentials.ts';
@@ -101,7 +102,9 @@ function repositories(store: Store, run: Run): Repositories {
       rememberSignature: (workflowId, digest, expiresAt) =>
         run(() => webhooks.rememberSignature(db, workflowId, digest, expiresAt)),
       forgetSignature: (workflowId, digest) => run(() => webhooks.forgetSignature(db, workflowId, digest)),
-      lastStepOutput: (executionId) => run(() => webhooks.lastStepOutput(db, executionId)),
+      succeededSteps: (executionId) => run(() => webhooks.succeededStepsOf(db, executionId)),
+      stepOutput: (executionId, step) => run(() => webhooks.wholeStepOutput(db, executionId, step)),
+      answer: (executionId) => run(() => webhooks.webhookAnswer(db, executionId)),
       pruneDeliveries: (options) => batches(run, () => retention.pruneDeliveryBatches(db, options)),
     },
     credentials: {
@@ -154,10 +157,17 @@ function repositories(store: Store, run: Run): Repositories {
       append: (entry) => run(() => audit.appendAudit(db, entry)),
       list: (filter) => run(() => audit.listAudit(db, filter)),
     },
+    approvals: {
+      list: (filter) => run(() => approvals.listApprovals(db, filter)),
+      get: (id) => run(() => approvals.getApproval(db, id)),
+      countPending: () => run(() => approvals.countPendingApprovals(db)),
+      deciderRecord: (step, userId, comment) => () => approvals.recordDecider(db, step, userId, comment),
+    },
     executions: {
       list: (filter) => run(() => executions.listExecutions(db, filter)),
       get: (id) => run(() => executions.getExecution(sqlite, id)),
       labels: (id) => run(() => executions.getExecutionLabels(db, id)),
+      family: (id) => run(() => executions.getExecutionFamily(db, id)),
       status: (id) => run(() => executions.getExecutionStatus(sqlite, id)),
       count: (workflowId) => run(() => executions.countExecutions(db, workflowId)),
       steps: (executionId, scope) => run(() => steps.listStepRuns(sqlite, executionId, scope)),

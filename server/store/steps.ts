@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../nodes/step.ts';
 import type { StepState } from '../core/engine/plan.ts';
-import type { StepResult } from '../core/engine/ports.ts';
+import type { StepResult, Wait, WaitingStep } from '../core/engine/ports.ts';
+import { cancelApprovals, closeApproval, openApproval } from './approvals.ts';
 import { nowIso } from './db.ts';
 import { newId } from './ids.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
@@ -12,12 +13,26 @@ import type { stepRuns } from './schema.ts';
  * Steps are addressed by `StepRef` / `StepId` objects (nodes/step.ts), never by positional ids. Plain prepared SQL: this is the engine's hot path.
  * The row as people see it: `output_full` is the engine's working copy and is never read out.
  */
-export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull' | 'wait'>;
+export type StepRunRow = Omit<typeof stepRuns.$inferSelect, 'outputFull' | 'wait'> & {
+  /** What a suspended step waits for, as people see it (no secrets: a resume URL is not shown). */
+  waitingFor?: WaitingFor | null;
+};
+
+/** A summary of `step_runs.wait`: its kind, when its timer fires, and an approval's role and title. */
+export interface WaitingFor {
+  kind: string;
+  until: string | null;
+  role: string | null;
+  title: string | null;
+}
 type Sql = Database.Database;
 
 const COLUMNS = `id, execution_id as executionId, node_id as nodeId, scope, attempt, status, input, output,
   output_port as outputPort, error, request, truncated, worker_id as workerId, job_id as jobId, retry_at as retryAt,
-  continue_at as continueAt, reused, started_at as startedAt, finished_at as finishedAt`;
+  continue_at as continueAt, reused, handled, started_at as startedAt, finished_at as finishedAt,
+  case when wait is null then null else json_object('kind', json_extract(wait, '$.kind'),
+    'until', json_extract(wait, '$.timer.at'), 'role', json_extract(wait, '$.role'),
+    'title', json_extract(wait, '$.title')) end as waitingFor`;
 
 function toRow(raw: Record<string, unknown>): StepRunRow {
   return {
@@ -26,19 +41,28 @@ function toRow(raw: Record<string, unknown>): StepRunRow {
     output: fromJson(raw.output),
     error: fromJson(raw.error),
     request: fromJson(raw.request),
+    waitingFor: (fromJson(raw.waitingFor) as WaitingFor | null | undefined) ?? null,
     truncated: raw.truncated === 1,
     reused: raw.reused === 1,
+    handled: raw.handled === 1,
   };
 }
 
 /** The engine's view of a step run row. */
 export function toStepState(
-  row: Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>,
+  row: Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & {
+    timerAt?: string | null;
+    handled?: unknown;
+  },
 ): StepState {
   switch (row.status) {
     case 'running':
-    case 'waiting':
       return { status: row.status, attempt: row.attempt };
+    case 'waiting':
+      // When a timer resumes it (Wait.timer): reconciling queues the timer again.
+      return row.timerAt
+        ? { status: row.status, attempt: row.attempt, timerAt: row.timerAt }
+        : { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -47,6 +71,10 @@ export function toStepState(
         ...(row.continueAt ? { continueAt: row.continueAt } : {}),
       };
     case 'failed':
+      // Handled by its node's settings: the run goes on from it by its port (plan.ts, StepState).
+      if (row.handled === 1 || row.handled === true) {
+        return { status: 'succeeded', attempt: row.attempt, port: row.outputPort ?? 'main', handled: true };
+      }
       return row.retryAt
         ? { status: 'retrying', attempt: row.attempt, retryAt: row.retryAt }
         : { status: 'failed', attempt: row.attempt };
@@ -77,7 +105,7 @@ function latest<T extends { attempt: number }>(rows: readonly T[]): T | undefine
  */
 export function stepStates(sqlite: Sql, executionId: string, scope?: string): Map<StepKey, StepState> {
   const columns = `node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
-       continue_at as continueAt`;
+       continue_at as continueAt, handled, json_extract(wait, '$.timer.at') as timerAt`;
   const rows = (
     scope === undefined
       ? prepared(sqlite, `select ${columns} from step_runs where execution_id = ?`).all(executionId)
@@ -85,7 +113,12 @@ export function stepStates(sqlite: Sql, executionId: string, scope?: string): Ma
           executionId,
           scope,
         )
-  ) as Array<Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'>>;
+  ) as Array<
+    Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & {
+      handled: number;
+      timerAt: string | null;
+    }
+  >;
   const latestByStep = new Map<StepKey, (typeof rows)[number]>();
   for (const row of rows) {
     const key = stepKey(row.nodeId, row.scope);
@@ -95,14 +128,30 @@ export function stepStates(sqlite: Sql, executionId: string, scope?: string): Ma
   return new Map([...latestByStep].map(([key, row]) => [key, toStepState(row)]));
 }
 
-type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'>;
+/** A step's latest attempt when it is suspended: what it waits for and its whole stored output. */
+export function waitingStep(sqlite: Sql, step: StepRef): WaitingStep | undefined {
+  const row = prepared(
+    sqlite,
+    `select attempt, status, wait, coalesce(output_full, output) as output from step_runs
+     where execution_id = ? and node_id = ? and scope = ? order by attempt desc limit 1`,
+  ).get(step.executionId, step.nodeId, step.scope) as
+    | { attempt: number; status: string; wait: string | null; output: string | null }
+    | undefined;
+  if (row?.status !== 'waiting' || row.wait === null) return undefined;
+  return { attempt: row.attempt, wait: fromJson(row.wait) as Wait, output: fromJson(row.output) };
+}
+
+type AttemptRow = Pick<StepRunRow, 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt' | 'jobId'> & {
+  handled: number;
+};
 
 /** The latest attempt of one step (with the job that claimed it), or undefined when it has none. */
 export function latestAttempt(sqlite: Sql, step: StepRef): AttemptRow | undefined {
   return latest(
     prepared(
       sqlite,
-      `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId
+      `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, job_id as jobId,
+         handled
        from step_runs where execution_id = ? and node_id = ? and scope = ?`,
     ).all(step.executionId, step.nodeId, step.scope) as AttemptRow[],
   );
@@ -121,7 +170,7 @@ export function latestResults(
   const outputs = new Map<StepKey, unknown>();
   const statement = prepared(
     sqlite,
-    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt,
+    `select status, attempt, output_port as outputPort, retry_at as retryAt, continue_at as continueAt, handled,
        coalesce(output_full, output) as output
      from step_runs where execution_id = ? and node_id = ? and scope = ?`,
   );
@@ -133,12 +182,12 @@ export function latestResults(
     );
     if (!row) continue;
     states.set(key, toStepState(row));
-    if (row.status === 'succeeded') outputs.set(key, fromJson(row.output));
+    if (row.status === 'succeeded' || row.handled === 1) outputs.set(key, fromJson(row.output));
   }
   return { states, outputs };
 }
 
-/** Outputs of the given steps' successful attempts (whole, also when the stored one is capped). */
+/** Outputs of the given steps' successful (or handled) attempts (whole, also when the stored one is capped). */
 export function stepOutputs(
   sqlite: Sql,
   executionId: string,
@@ -148,7 +197,7 @@ export function stepOutputs(
   const statement = prepared(
     sqlite,
     `select coalesce(output_full, output) as output from step_runs
-     where execution_id = ? and node_id = ? and scope = ? and status = 'succeeded'`,
+     where execution_id = ? and node_id = ? and scope = ? and (status = 'succeeded' or handled = 1)`,
   );
   for (const step of steps) {
     const key = stepKey(step.nodeId, step.scope);
@@ -195,7 +244,7 @@ export function claimStepRun(
 
 export type { StepResult } from '../core/engine/ports.ts';
 
-/** `output`, `output_full` and the truncated flag of a successful (or suspended) attempt, as stored. */
+/** `output`, `output_full` and the truncated flag of a successful, handled or suspended attempt, as stored. */
 function storedOutput(result: { output?: unknown; truncatedOutput?: unknown }): [string | null, string | null, 0 | 1] {
   if (result.truncatedOutput === undefined) return [toJson(result.output ?? null), null, 0];
   return [toJson(result.truncatedOutput), toJson(result.output ?? null), 1];
@@ -223,7 +272,7 @@ function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'r
   const { executionId, nodeId, scope, attempt } = step;
   const finished = nowIso();
   if (result.status === 'waiting') {
-    return (
+    const suspended =
       prepared(
         sqlite,
         `update step_runs set status = 'waiting', wait = ?, output = ?, output_full = ?, truncated = truncated or ?,
@@ -238,8 +287,9 @@ function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'r
         scope,
         attempt,
         from,
-      ).changes > 0
-    );
+      ).changes > 0;
+    if (suspended) openApproval(sqlite, step, result.wait);
+    return suspended;
   }
   const changes =
     result.status === 'succeeded'
@@ -263,19 +313,24 @@ function completeStepRun(sqlite: Sql, step: StepId, result: StepResult, from: 'r
       : prepared(
           sqlite,
           `update step_runs set status = 'failed', error = ?, retry_at = ?, request = coalesce(?, request), wait = null,
-             finished_at = ?
+             finished_at = ?, output = ?, output_full = ?, truncated = truncated or ?, output_port = ?, handled = ?
            where execution_id = ? and node_id = ? and scope = ? and attempt = ? and status = ?`,
         ).run(
           toJson(result.error),
           result.retryAt ?? null,
           storedRequest(result),
           finished,
+          ...(result.handled ? storedOutput(result.handled) : [null, null, 0]),
+          result.handled?.port ?? null,
+          result.handled ? 1 : 0,
           executionId,
           nodeId,
           scope,
           attempt,
           from,
         ).changes;
+  // A resumed step's approval is closed with it, by the port it leaves by.
+  if (changes > 0 && from === 'waiting') closeApproval(sqlite, step, result);
   return changes > 0;
 }
 
@@ -298,12 +353,14 @@ export function insertFinishedStepRun(
   const succeeded = result.status === 'succeeded' ? result : undefined;
   const failed = result.status === 'failed' ? result : undefined;
   const waiting = result.status === 'waiting' ? result : undefined;
-  return (
+  // What leaves the step: a success's output, or a handled failure's.
+  const leaving = succeeded ?? failed?.handled;
+  const inserted =
     prepared(
       sqlite,
       `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, truncated,
-         output_port, error, request, worker_id, job_id, retry_at, continue_at, wait, started_at, finished_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         output_port, error, request, worker_id, job_id, retry_at, continue_at, handled, wait, started_at, finished_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ? or ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (execution_id, node_id, scope, attempt) do nothing`,
     ).run(
       newId(),
@@ -313,21 +370,30 @@ export function insertFinishedStepRun(
       values.attempt,
       result.status,
       toJson(values.input ?? null),
-      ...(succeeded ? storedOutput(succeeded) : waiting ? storedOutput(waiting) : [null, null, 0]),
+      ...(leaving ? storedOutput(leaving) : waiting ? storedOutput(waiting) : [null, null, 0]),
       values.truncated ? 1 : 0,
-      succeeded?.port ?? null,
+      leaving?.port ?? null,
       failed ? toJson(failed.error) : null,
       storedRequest(result),
       values.workerId,
       values.jobId,
       failed?.retryAt ?? null,
       succeeded?.continueAt ?? null,
+      failed?.handled ? 1 : 0,
       waiting ? toJson(waiting.wait) : null,
       values.startedAt,
       waiting ? null : nowIso(),
-    ).changes > 0
-  );
+    ).changes > 0;
+  if (inserted && waiting) openApproval(sqlite, stepIdOf(values), waiting.wait);
+  return inserted;
 }
+
+const stepIdOf = (values: StepId): StepId => ({
+  executionId: values.executionId,
+  nodeId: values.nodeId,
+  scope: values.scope,
+  attempt: values.attempt,
+});
 
 /** Records steps that will never run (every branch into them was not taken), as attempt 1. */
 export function insertSkippedSteps(
@@ -354,6 +420,7 @@ export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
     `update step_runs set status = 'canceled', wait = null, finished_at = ?
      where execution_id = ? and status in ('running', 'waiting')`,
   ).run(nowIso(), executionId);
+  cancelApprovals(sqlite, executionId);
   prepared(
     sqlite,
     "update step_runs set retry_at = null where execution_id = ? and status = 'failed' and retry_at is not null",
@@ -374,19 +441,22 @@ export function listStepRuns(sqlite: Sql, executionId: string, scope?: string): 
   return (rows as Array<Record<string, unknown>>).map(toRow);
 }
 
-/** Copies the successful steps of `fromExecution` into `toExecution`, for a retry that resumes. */
+/**
+ * Copies the successful steps of `fromExecution` into `toExecution`, for a retry that resumes, with
+ * the handled failures: the run went on from those as from successes.
+ */
 export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecution: string): number {
   const rows = prepared(
     sqlite,
     `select node_id, scope, status, input, output, output_full, output_port, request, truncated, continue_at,
-       started_at, finished_at
-     from step_runs where execution_id = ? and status in ('succeeded', 'skipped')`,
+       error, handled, started_at, finished_at
+     from step_runs where execution_id = ? and (status in ('succeeded', 'skipped') or handled = 1)`,
   ).all(fromExecution) as Array<Record<string, unknown>>;
   const insert = prepared(
     sqlite,
     `insert into step_runs (id, execution_id, node_id, scope, attempt, status, input, output, output_full, output_port,
-       request, truncated, continue_at, reused, started_at, finished_at)
-     values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+       request, truncated, continue_at, error, handled, reused, started_at, finished_at)
+     values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
   for (const row of rows) {
     insert.run(
@@ -402,6 +472,8 @@ export function copySucceededSteps(sqlite: Sql, fromExecution: string, toExecuti
       row.request,
       row.truncated,
       row.continue_at,
+      row.error,
+      row.handled,
       row.started_at,
       row.finished_at,
     );

@@ -14,7 +14,7 @@ export interface StoreUnderTest {
     workflowId: string;
     versionId: string | null;
     trigger?: TriggerKind;
-    status?: Exclude<ExecutionStatus, 'queued' | 'running'>;
+    status?: Exclude<ExecutionStatus, 'queued' | 'running' | 'waiting'>;
   }): Promise<string>;
   /**
    * Rows as time would have left them, with chosen ids and timestamps, for retention's tests:
@@ -455,7 +455,10 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.webhooks.earlierDelivery(workflow.id, 'k1', window)).toBe(run);
         await store.webhooks.forgetDelivery(workflow.id, 'k1', run);
         expect(await store.webhooks.earlierDelivery(workflow.id, 'k1', window)).toBeUndefined();
-        expect(await store.webhooks.lastStepOutput(run)).toBeNull();
+        // A run with no step yet has no result to answer with, and nothing answered its webhook.
+        expect(await store.webhooks.succeededSteps(run)).toEqual([]);
+        expect(await store.webhooks.stepOutput(run, { nodeId: 'reply', scope: '', attempt: 1 })).toBeUndefined();
+        expect(await store.webhooks.answer(run)).toBeUndefined();
         expect(await collect(store.webhooks.pruneDeliveries({ batchSize: 10 }))).toEqual([]);
       });
     });
@@ -496,6 +499,7 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
           workflowName: 'Orders',
           versionNumber: 1,
           retriedAs: null,
+          handledErrors: 0,
         });
         expect(await store.executions.steps(ids[0] ?? '')).toEqual([]);
       });

@@ -61,7 +61,15 @@ async function suspendedRun(): Promise<string> {
     recording,
     result: { status: 'waiting', wait: { kind: 'approval', approvers: ['ops'] }, output: { so: 'far' } },
   });
-  expect(held).toMatchObject({ stored: true, pending: [], events: [{ nodeId: 'hold', status: 'waiting' }] });
+  // Nothing else runs: the run itself is `waiting` now.
+  expect(held).toMatchObject({
+    stored: true,
+    pending: [],
+    events: [
+      { nodeId: 'hold', status: 'waiting' },
+      { type: 'run', executionId: execution.id, status: 'waiting' },
+    ],
+  });
   return execution.id;
 }
 
@@ -87,7 +95,7 @@ describe('a suspended step on SQLite', () => {
       wait: '{"kind":"approval","approvers":["ops"]}',
       output: '{"so":"far"}',
     });
-    expect(await runs.runStatus(id)).toBe('running');
+    expect(await runs.runStatus(id)).toBe('waiting');
     expect(await runs.reconcile(graph, id)).toEqual([]);
     expect(await runs.settle(graph, id)).toEqual({ pending: [], events: [] });
   });

@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { type Db, nowIso } from './db.ts';
 import { preparedOnce } from './prepared.ts';
-import { stepRuns, webhookDeliveries, webhookSignatures, workflows } from './schema.ts';
+import { stepRuns, webhookDeliveries, webhookResponses, webhookSignatures, workflows } from './schema.ts';
 
 /** How long a repeated delivery with the same idempotency key starts no second run. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -112,7 +112,7 @@ const deleteSignature = preparedOnce((db) =>
 
 const succeededSteps = preparedOnce((db) =>
   db
-    .select({ id: stepRuns.id, finishedAt: stepRuns.finishedAt })
+    .select({ nodeId: stepRuns.nodeId, scope: stepRuns.scope, attempt: stepRuns.attempt })
     .from(stepRuns)
     .where(and(eq(stepRuns.executionId, sql.placeholder('executionId')), eq(stepRuns.status, 'succeeded')))
     .prepare(),
@@ -122,7 +122,22 @@ const wholeOutput = preparedOnce((db) =>
   db
     .select({ output: sql<string | null>`coalesce(${stepRuns.outputFull}, ${stepRuns.output})` })
     .from(stepRuns)
-    .where(eq(stepRuns.id, sql.placeholder('id')))
+    .where(
+      and(
+        eq(stepRuns.executionId, sql.placeholder('executionId')),
+        eq(stepRuns.nodeId, sql.placeholder('nodeId')),
+        eq(stepRuns.scope, sql.placeholder('scope')),
+        eq(stepRuns.attempt, sql.placeholder('attempt')),
+      ),
+    )
+    .prepare(),
+);
+
+const answeringStep = preparedOnce((db) =>
+  db
+    .select({ nodeId: webhookResponses.nodeId, scope: webhookResponses.scope, attempt: webhookResponses.attempt })
+    .from(webhookResponses)
+    .where(eq(webhookResponses.executionId, sql.placeholder('executionId')))
     .prepare(),
 );
 
@@ -176,20 +191,26 @@ export function forgetSignature(db: Db, workflowId: string, digest: string): voi
   deleteSignature(db).run({ workflowId, digest });
 }
 
-/** The output of the step that finished last: what a webhook answers when it waits for the run. */
-export function lastStepOutput(db: Db, executionId: string): unknown {
-  // Picked here rather than by ORDER BY: SQLite re-plans an ordered statement on every call (see steps.ts).
-  const steps = succeededSteps(db).all({ executionId });
-  let last: (typeof steps)[number] | undefined;
-  for (const step of steps) {
-    if (
-      !last ||
-      (step.finishedAt ?? '') > (last.finishedAt ?? '') ||
-      (step.finishedAt === last.finishedAt && step.id > last.id)
-    )
-      last = step;
-  }
-  if (!last) return null;
-  const output = wholeOutput(db).get({ id: last.id })?.output;
-  return output ? JSON.parse(output) : null;
+/** A stored step attempt, as a run's result names it. */
+export interface StoredStep {
+  nodeId: string;
+  scope: string;
+  attempt: number;
+}
+
+/** The run's succeeded step attempts (what its result is chosen from: server/core/engine/workflow-result.ts). */
+export function succeededStepsOf(db: Db, executionId: string): StoredStep[] {
+  return succeededSteps(db).all({ executionId });
+}
+
+/** A step attempt's whole output (also when the stored one is capped); undefined when there is none. */
+export function wholeStepOutput(db: Db, executionId: string, step: StoredStep): unknown {
+  const row = wholeOutput(db).get({ executionId, ...step });
+  return row?.output ? JSON.parse(row.output) : undefined;
+}
+
+/** The step that answered the run's webhook (its first Respond to webhook step), with its whole output. */
+export function webhookAnswer(db: Db, executionId: string): (StoredStep & { output: unknown }) | undefined {
+  const step = answeringStep(db).get({ executionId });
+  return step && { ...step, output: wholeStepOutput(db, executionId, step) };
 }

@@ -56,6 +56,11 @@ export async function testEngine(options: Partial<Pick<WorkerOptions, 'concurren
       workers.push(worker);
       return worker;
     },
+    /** Stops one worker (a restart, a crash drill); `close` then leaves it alone. */
+    async stopWorker(worker: EngineWorker) {
+      workers.splice(workers.indexOf(worker), 1);
+      await worker.stop();
+    },
     /** A workflow with `graph` saved as version 1 (published when asked). */
     workflow(graph: Graph, name = 'Test workflow') {
       const parsed = Graph.parse(graph);

@@ -87,6 +87,10 @@ export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
       lazy: async () => ({ Component: (await import('./pages/executions/execution-page.tsx')).ExecutionPage }),
     },
     {
+      path: '/approvals',
+      lazy: async () => ({ Component: (await import('./pages/approvals/approvals-page.tsx')).ApprovalsPage }),
+    },
+    {
       path: '/schedules',
       lazy: async () => ({ Component: (await import('./pages/schedules/schedules-page.tsx')).SchedulesPage }),
     },

@@ -4,7 +4,7 @@ import { findNodeType } from '../../../nodes/catalogue.ts';
 import { Scope } from '../../../nodes/step.ts';
 import { Graph, NodeId } from '../../core/graph/model.ts';
 import { RunConflict } from '../../runs/service.ts';
-import { TERMINAL_STATUSES } from '../../store/executions.ts';
+import { type ExecutionFamily, TERMINAL_STATUSES } from '../../store/executions.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
@@ -34,6 +34,8 @@ async function executionDetail(repos: Repositories, id: string): Promise<z.outpu
   const labels = await repos.executions.labels(id);
   // The top scope only: a loop's iterations are paged (/iterations) and read a scope at a time (/steps).
   const steps = await repos.executions.steps(id, '');
+  const family = await repos.executions.family(id);
+  const childOf = childLinks(family);
   // Stored graphs were valid when written; parsing guards against older code's data.
   const parsed = graph ? Graph.parse(graph) : null;
   const loops = (parsed?.nodes ?? [])
@@ -42,11 +44,12 @@ async function executionDetail(repos: Repositories, id: string): Promise<z.outpu
   const iterations = loops.length > 0 ? await repos.executions.iterationCounts(id, loops) : new Map();
   return {
     ...toExecutionSummary({ ...execution, ...labels }),
+    parent: family.parent,
     triggerPayload: execution.triggerPayload ?? null,
     graph: parsed,
     steps: steps.map((step) => {
       const counts = iterations.get(step.nodeId);
-      return { ...toStepRun(step), ...(counts ? { iterations: counts } : {}) };
+      return { ...toStepRun(step, childOf(step)), ...(counts ? { iterations: counts } : {}) };
     }),
   };
 }
@@ -64,6 +67,7 @@ export const executionRoutes = [
     access: 'view',
     query: z.object({
       workflowId: z.uuid().optional(),
+      parent: z.uuid().optional().describe('Only the sub-workflow runs this run’s steps started'),
       status: z.enum(EXECUTION_STATUSES).optional(),
       trigger: z.enum(TRIGGER_KINDS).optional(),
       from: z.iso.datetime().optional().describe('Created at or after'),
@@ -80,6 +84,7 @@ export const executionRoutes = [
     async handler({ query, deps, c }) {
       const rows = await deps.repos.executions.list({
         ...(query.workflowId ? { workflowId: query.workflowId } : {}),
+        ...(query.parent ? { parentExecutionId: query.parent } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.trigger ? { trigger: query.trigger } : {}),
         ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
@@ -161,7 +166,8 @@ export const executionRoutes = [
     async handler({ params, query, deps, c }) {
       if (!(await deps.repos.executions.status(params.id))) throw notFound(`execution ${params.id}`);
       const steps = await deps.repos.executions.steps(params.id, query.scope);
-      return c.json({ steps: steps.map(toStepRun) });
+      const childOf = childLinks(await deps.repos.executions.family(params.id));
+      return c.json({ steps: steps.map((step) => toStepRun(step, childOf(step))) });
     },
   }),
 
@@ -287,3 +293,13 @@ export const executionRoutes = [
   // All executions' run changes, for live lists: its own file, since it never ends by itself.
   runEventsRoute,
 ];
+
+/** The sub-workflow run each step attempt started, from a run's family (null for the others). */
+function childLinks(family: ExecutionFamily) {
+  return (step: { nodeId: string; scope: string; attempt: number }) => {
+    const child = family.children.find(
+      (entry) => entry.nodeId === step.nodeId && entry.scope === step.scope && entry.attempt === step.attempt,
+    );
+    return child ? { executionId: child.executionId, status: child.status } : null;
+  };
+}

@@ -8,8 +8,8 @@ import { defineRoute } from '../route.ts';
 /**
  * A node type as the editor sees it: everything it draws and checks a node by, as data, so the
  * web app carries no node code and a node type added outside this repository shows as itself.
- * The graph rules (server/core/graph/) read `kind`, `outputs`, `outputsFrom` and
- * `acceptsManyInputs` from exactly this.
+ * The graph rules (server/core/graph/) read `kind`, `outputs`, `outputsFrom`, `outputsBy`,
+ * `acceptsManyInputs` and `needsTrigger` from exactly this.
  */
 export const NodeTypeShape = z
   .object({
@@ -37,7 +37,24 @@ export const NodeTypeShape = z
       .object({ list: z.string(), field: z.string() })
       .optional()
       .describe('More ports, named by the config: each item of the list `list` names one in `field`, before `outputs`'),
+    outputsBy: z
+      .object({ field: z.string(), ports: z.record(z.string(), z.array(z.string())) })
+      .optional()
+      .describe('Ports chosen by the value of the config field `field`: `ports[value]` instead of `outputs`'),
     acceptsManyInputs: z.boolean(),
+    errorSettings: z
+      .boolean()
+      .describe('Whether a node of the type may handle its error (settings.onError); false: it always fails the run'),
+    needsTrigger: z
+      .object({
+        type: z.string(),
+        config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+        why: z.string(),
+      })
+      .optional()
+      .describe(
+        'The trigger a workflow needs for this node to make sense: its type and config values that must be set so (problem `needs_trigger`, "<node name> <why>")',
+      ),
     retry: z.object({
       maxAttempts: z.number(),
       initialDelayMs: z.number(),
@@ -64,7 +81,27 @@ export function describeNodeType(definition: NodeDefinition): NodeTypeShape {
     affordances: [...definition.affordances],
     outputs: [...definition.outputs],
     ...(definition.outputsFrom ? { outputsFrom: { ...definition.outputsFrom } } : {}),
+    ...(definition.outputsBy
+      ? {
+          outputsBy: {
+            field: definition.outputsBy.field,
+            ports: Object.fromEntries(
+              Object.entries(definition.outputsBy.ports).map(([value, ports]) => [value, [...ports]]),
+            ),
+          },
+        }
+      : {}),
     acceptsManyInputs: definition.acceptsManyInputs,
+    errorSettings: definition.errorSettings,
+    ...(definition.needsTrigger
+      ? {
+          needsTrigger: {
+            type: definition.needsTrigger.type,
+            ...(definition.needsTrigger.config ? { config: { ...definition.needsTrigger.config } } : {}),
+            why: definition.needsTrigger.why,
+          },
+        }
+      : {}),
     retry: definition.retry,
     configSchema: configJsonSchema(definition),
   };

@@ -258,7 +258,8 @@ describe('sizes (issue 13, item 5)', () => {
 
     const list = await api.call('GET', `/api/v1/executions?workflowId=${id}&limit=200`);
     expect(list.body.items).toHaveLength(25);
-    expect(JSON.stringify(list.body).length).toBeLessThan(25 * 1000);
+    // About 1 kB a run (the 500-character summary and the run's own fields), never its 256 KB error.
+    expect(JSON.stringify(list.body).length).toBeLessThan(25 * 1200);
     expect(list.body.items[0]).toMatchObject({
       status: 'failed',
       error: { nodeId: 'boom', nodeName: 'Boom', cut: true },

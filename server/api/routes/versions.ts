@@ -5,7 +5,9 @@ import { validateGraph } from '../../core/validate.ts';
 import type { PublicationListItem } from '../../store/publications.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import { audit } from '../audit.ts';
+import { refuseCallCycles } from '../call-graph.ts';
 import { refuseUnusableCredentials } from '../credential-use.ts';
+import { errorWorkflowProblems } from '../error-workflow-check.ts';
 import { ApiError } from '../errors.ts';
 import { loadVersion, loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
@@ -101,15 +103,20 @@ export const versionRoutes = [
     responses: {
       201: { description: 'The new version', schema: Version },
       404: { description: 'No such workflow' },
-      422: { description: 'The graph is not valid; nothing was saved', schema: GraphProblems },
+      422: {
+        description:
+          'The graph is not valid, or it calls itself through sub-workflows (`call_cycle`); nothing was saved',
+        schema: GraphProblems,
+      },
     },
     async handler(request) {
       const { params, body, deps, c, caller } = request;
       const workflow = await loadWorkflow(deps.repos, params.id);
       const graph = body.graph ?? Graph.parse(workflow.draft);
-      const problems = validateGraph(graph);
+      const problems = [...validateGraph(graph), ...(await errorWorkflowProblems(deps.repos, workflow.id, graph))];
       if (problems.length > 0) throw invalidGraph(problems);
       await refuseUnusableCredentials(deps.repos, caller, [graph]);
+      await refuseCallCycles(deps.repos, workflow, graph);
       const version = await deps.repos.workflows.insertVersion({
         workflowId: workflow.id,
         graph,
@@ -187,11 +194,13 @@ export const versionRoutes = [
         }),
       },
       404: { description: 'No such version' },
+      422: { description: 'The version calls this workflow again through sub-workflows (`call_cycle`)' },
     },
     async handler(request) {
       const { params, body, deps, c, caller } = request;
       const workflow = await loadWorkflow(deps.repos, params.id);
       const version = await loadVersion(deps.repos, workflow.id, body.version);
+      await refuseCallCycles(deps.repos, workflow, version.graph, version.id);
       const result = await deps.repos.workflows.publish({
         workflowId: workflow.id,
         versionId: version.id,

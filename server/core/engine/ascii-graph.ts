@@ -15,8 +15,9 @@
  * ```
  *
  * Node lines are `id: type`, optionally followed by the node's config as JSON, and by `in <loop>`
- * for a node inside that loop's body frame (its `parentId`); without a config the
- * node gets a minimal valid config for its type. A node is named after its id, capitalised
+ * for a node inside that loop's body frame (its `parentId`); without a config the node gets a
+ * minimal valid config for its type. `settings {…}` at the end gives the node's settings
+ * (`call: action.http settings {"onError": "error-port"}`). A node is named after its id, capitalised
  * (`yes` → `Yes`), which is the key a merge's input uses. Edge lines chain `a -> b -> c`; a
  * source may name its port (`check.true`), else it leaves by `main`. A switch without a config
  * gets one case per port its edges use (besides `default`).
@@ -39,9 +40,11 @@ const MINIMAL_CONFIGS: Record<string, (ports: readonly string[]) => Record<strin
   'transform.set': () => ({ fields: [] }),
   'transform.script': () => ({ code: 'return input;' }),
   'action.http': () => ({ url: 'https://api.example.com/call' }),
+  'action.respond': () => ({}),
   'flow.delay': () => ({ amount: 1, unit: 'minutes' }),
   'flow.merge': () => ({}),
   'flow.loop': () => ({}),
+  'flow.stop': () => ({ message: 'stopped on purpose' }),
 };
 
 const NODE_LINE = /^([A-Za-z0-9_-]+)\s*:\s*([a-z]+\.[A-Za-z0-9_.-]+)\s*(\{.*\})?(?:\s+in\s+([A-Za-z0-9_-]+))?$/;
@@ -51,7 +54,13 @@ const capitalise = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 
 /** The graph a drawing describes, parsed by the `Graph` schema (not validated: see `compiledOf`). */
 export function graphOf(drawing: string): Graph {
-  const declared: Array<{ id: string; type: string; config?: Record<string, unknown>; parentId?: string }> = [];
+  const declared: Array<{
+    id: string;
+    type: string;
+    config?: Record<string, unknown>;
+    settings?: Record<string, unknown>;
+    parentId?: string;
+  }> = [];
   const edges: GraphEdge[] = [];
   for (const raw of drawing.split('\n')) {
     const line = raw.trim();
@@ -78,8 +87,11 @@ export function graphOf(drawing: string): Graph {
       }
       continue;
     }
-    const match = NODE_LINE.exec(line);
-    if (!match) throw new Error(`graphOf: "${line}" is neither "id: type [config]" nor "a -> b"`);
+    const [head, settingsJson] = line.split(/\s+settings\s+(?=\{)/) as [string, string | undefined];
+    const match = NODE_LINE.exec(head.trim());
+    if (!match) {
+      throw new Error(`graphOf: "${line}" is neither "id: type [config] [in loop] [settings {…}]" nor "a -> b"`);
+    }
     const [, id, type, json, parentId] = match as unknown as [
       string,
       string,
@@ -92,6 +104,7 @@ export function graphOf(drawing: string): Graph {
       type,
       ...(json ? { config: JSON.parse(json) as Record<string, unknown> } : {}),
       ...(parentId ? { parentId } : {}),
+      ...(settingsJson ? { settings: JSON.parse(settingsJson) as Record<string, unknown> } : {}),
     });
   }
   const known = new Set(declared.map((node) => node.id));
@@ -100,7 +113,7 @@ export function graphOf(drawing: string): Graph {
       if (!known.has(end)) throw new Error(`graphOf: edge ${edge.source} -> ${edge.target} names undeclared "${end}"`);
     }
   }
-  const nodes: GraphNode[] = declared.map(({ id, type, config, parentId }, index) => {
+  const nodes: GraphNode[] = declared.map(({ id, type, config, settings, parentId }, index) => {
     const minimal = MINIMAL_CONFIGS[type];
     if (!config && !minimal) throw new Error(`graphOf: no minimal config for "${type}"; give "${id}" one as JSON`);
     const ports = [
@@ -113,6 +126,7 @@ export function graphOf(drawing: string): Graph {
       position: { x: 0, y: index * 100 },
       ...(parentId ? { parentId } : {}),
       config: config ?? (minimal as (ports: readonly string[]) => Record<string, unknown>)(ports),
+      ...(settings ? { settings } : {}),
     };
   });
   return Graph.parse({ nodes, edges });
@@ -122,12 +136,13 @@ export function graphOf(drawing: string): Graph {
 export const compiledOf = (drawing: string): CompiledGraph => compileGraph(graphOf(drawing));
 
 const STATE =
-  /^(ok|running|waiting|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
+  /^(ok|handled|running|waiting|retrying|failed|skipped|canceled)(?::([\w -]+?))?(?:@(\S+))?(?:\s+attempt\s+(\d+))?$/;
 
 /**
  * One step state written compactly: `ok` (succeeded by `main`), `ok:true` (by port `true`),
- * `ok@<time>` (with a delay's continueAt), `running`, `waiting`, `retrying@<retry time>`, `failed`, `skipped`,
- * `canceled`; ` attempt N` after any but the last two (default attempt 1).
+ * `ok@<time>` (with a delay's continueAt), `running`, `waiting`, `retrying@<retry time>`, `failed`,
+ * `skipped`, `canceled`; `handled:<port>` (a failure its settings handled, gone on by that port);
+ * ` attempt N` after any but `skipped` and `canceled` (default attempt 1).
  */
 export function stepState(text: string): StepState {
   const match = STATE.exec(text.trim());
@@ -141,12 +156,14 @@ export function stepState(text: string): StepState {
   ];
   const attempt = attemptText === undefined ? 1 : Number(attemptText);
   const misplaced = (what: string) => new Error(`stepState: "${text}": ${status} takes no ${what}`);
-  if (port !== undefined && status !== 'ok') throw misplaced('port');
+  if (port !== undefined && status !== 'ok' && status !== 'handled') throw misplaced('port');
   if (time !== undefined && status !== 'ok' && status !== 'retrying') throw misplaced('time');
   if (attemptText !== undefined && (status === 'skipped' || status === 'canceled')) throw misplaced('attempt');
   switch (status) {
     case 'ok':
       return { status: 'succeeded', attempt, port: port ?? 'main', ...(time ? { continueAt: time } : {}) };
+    case 'handled':
+      return { status: 'succeeded', attempt, port: port ?? 'main', handled: true };
     case 'retrying':
       if (time === undefined) throw new Error(`stepState: "${text}": retrying needs @<retry time>`);
       return { status: 'retrying', attempt, retryAt: time };
@@ -187,6 +204,7 @@ export function describeState(state: StepState): string {
   const attempt = 'attempt' in state && state.attempt !== 1 ? ` attempt ${state.attempt}` : '';
   switch (state.status) {
     case 'succeeded':
+      if (state.handled) return `handled:${state.port}${attempt}`;
       return `ok${state.port === 'main' ? '' : `:${state.port}`}${state.continueAt ? `@${state.continueAt}` : ''}${attempt}`;
     case 'retrying':
       return `retrying@${state.retryAt}${attempt}`;

@@ -128,16 +128,30 @@ describe('which steps claim first and which run inline', () => {
     'trigger.manual': { claims: false, inline: false },
     'trigger.schedule': { claims: false, inline: false },
     'trigger.webhook': { claims: false, inline: false },
+    'trigger.error': { claims: false, inline: false },
     'condition.if': { claims: false, inline: true },
     'condition.switch': { claims: false, inline: true },
     'transform.set': { claims: false, inline: true },
     'transform.formatDate': { claims: false, inline: true },
     'transform.script': { claims: false, inline: true },
+    'transform.filter': { claims: false, inline: true },
+    'transform.sort': { claims: false, inline: true },
+    'transform.dedupe': { claims: false, inline: true },
+    'transform.aggregate': { claims: false, inline: true },
+    'transform.splitOut': { claims: false, inline: true },
+    'transform.limit': { claims: false, inline: true },
+    'transform.mergeByKey': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
+    // No effect outside its stored result: the API process sends the answer it stores.
+    'action.respond': { claims: false, inline: true },
     'flow.delay': { claims: false, inline: true },
+    'flow.wait': { claims: false, inline: false },
     'flow.merge': { claims: false, inline: true },
     // Only works out its list; the engine suspends its step while the iterations run.
     'flow.loop': { claims: false, inline: true },
+    'flow.stop': { claims: false, inline: true },
+    // Starts a run of its own: a job, never inline.
+    'flow.subworkflow': { claims: false, inline: false },
   };
 
   it('covers the whole catalogue', () => {

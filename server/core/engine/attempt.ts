@@ -77,9 +77,11 @@ export function claimDecision(args: {
 /**
  * Steps that reach the outside world (actions) are claimed before they run: while one is in
  * flight its row says `running` with the job that runs it. Every other step is pure (its effects
- * are its stored result) and is recorded once, when it ends.
+ * are its stored result) and is recorded once, when it ends; so is an action declared pure (a
+ * Respond to webhook step, whose answer the API sends from its stored result).
  */
-export const claimsBeforeRunning = (definition: NodeDefinition): boolean => definition.kind === 'action';
+export const claimsBeforeRunning = (definition: NodeDefinition): boolean =>
+  definition.kind === 'action' && !definition.pure;
 
 /**
  * A pure step that is due now runs inline, in the job (or chain) that made it ready, instead of

@@ -1,6 +1,7 @@
 import { findNodeType } from '../../../nodes/catalogue.ts';
 import type { NodeDefinition } from '../../../nodes/define.ts';
 import type { Graph, GraphEdge, GraphNode } from '../graph/model.ts';
+import { type NodeSettings, nodeSettingsOf, type WorkflowSettings } from '../graph/settings.ts';
 import { type NodeTypeLookup, validateGraph } from '../validate.ts';
 
 export interface CompiledNode {
@@ -8,6 +9,8 @@ export interface CompiledNode {
   readonly definition: NodeDefinition;
   /** The node's config parsed by its type's schema, defaults filled. */
   readonly config: unknown;
+  /** The node's settings (error handling, retry), defaults filled. */
+  readonly settings: NodeSettings;
   /**
    * Inbound edges, in graph order. A loop's do not include the edge back from its body's end
    * (that ends an iteration; it is no input of the loop).
@@ -43,6 +46,8 @@ export interface CompiledGraph {
   readonly frames: ReadonlyMap<string, readonly CompiledNode[]>;
   /** Each loop's body, by loop id. */
   readonly loops: ReadonlyMap<string, LoopBody>;
+  /** The workflow settings the graph was saved with (time cap, error workflow). */
+  readonly settings: WorkflowSettings;
 }
 
 /** Whether a node type runs a body frame once per item (`flow.loop`). */
@@ -88,6 +93,7 @@ export function compileGraph(graph: Graph, lookup: NodeTypeLookup = findNodeType
       node,
       definition,
       config: definition.config.parse(node.config),
+      settings: nodeSettingsOf(node),
       inbound: edgesIn,
       outbound: outbound.get(node.id) ?? [],
       frameInbound: edgesIn.filter((edge) => edge.source !== node.parentId),
@@ -113,5 +119,6 @@ export function compileGraph(graph: Graph, lookup: NodeTypeLookup = findNodeType
     byName: new Map([...nodes.values()].map((compiled) => [compiled.node.name, compiled])),
     frames,
     loops,
+    settings: graph.settings ?? {},
   };
 }

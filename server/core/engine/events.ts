@@ -14,12 +14,16 @@ export const EngineEvent = z.discriminatedUnion('type', [
      * suspended until something outside it completes it (a loop's iterations, a wait).
      */
     status: z.enum(['running', 'waiting', 'succeeded', 'failed', 'skipped', 'canceled', 'retrying']),
+    /** On a `failed` step: its node's settings handled the error, and the run goes on. */
+    handled: z.boolean().optional(),
     at: z.string(),
   }),
   z.object({
     type: z.literal('run'),
     executionId: z.string(),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']),
+    status: z.enum(['queued', 'running', 'waiting', 'succeeded', 'failed', 'canceled']),
+    /** On a `failed` run: it ran past its time limit, so workers abort its running steps. */
+    reason: z.literal('time-limit').optional(),
     at: z.string(),
   }),
 ]);

@@ -7,12 +7,25 @@ import type { CompiledGraph, CompiledNode } from './compile.ts';
  * a step suspended on something outside it (a loop's iterations, a wait, a sub-workflow, an
  * approval): it holds no job and no worker, and is completed once, later, by `RunStore.resumeWaiting`
  * (docs/architecture.md, invariant "suspended steps").
+ * A failure its node's settings handled (stored `failed`, marked handled) is `succeeded` here with
+ * `handled: true`: the run goes on from it by its port, and the run's outcome ignores it.
  */
 export type StepState =
   | { readonly status: 'running'; readonly attempt: number }
-  | { readonly status: 'waiting'; readonly attempt: number }
+  | {
+      readonly status: 'waiting';
+      readonly attempt: number;
+      /** When a timer resumes it (`Wait.timer.at`), if one does: reconciling queues that timer again. */
+      readonly timerAt?: string;
+    }
   | { readonly status: 'retrying'; readonly attempt: number; readonly retryAt: string }
-  | { readonly status: 'succeeded'; readonly attempt: number; readonly port: string; readonly continueAt?: string }
+  | {
+      readonly status: 'succeeded';
+      readonly attempt: number;
+      readonly port: string;
+      readonly continueAt?: string;
+      readonly handled?: true;
+    }
   | { readonly status: 'failed'; readonly attempt: number }
   | { readonly status: 'skipped' }
   | { readonly status: 'canceled' };
@@ -27,6 +40,8 @@ export interface PendingStep {
   readonly attempt: number;
   /** ISO time before which it must not start (a delay upstream, or retry backoff); undefined = now. */
   readonly runAt?: string;
+  /** Not a run of the step: the timer that resumes its suspended attempt at `runAt` (Wait.timer). */
+  readonly timer?: true;
 }
 
 /** A step of the execution being planned, without its attempt. */
@@ -207,6 +222,30 @@ export function frameOutcome(graph: CompiledGraph, frame: Frame, states: StepSta
   }
   if (pendingSteps(graph, states, frame, startAt).length > 0) return 'running';
   return failed ? 'failed' : 'succeeded';
+}
+
+/**
+ * Whether a run that goes on is only waiting: it has suspended steps, every unfinished step is
+ * suspended, and nothing is ready or scheduled to start. Its status is then `waiting`
+ * (docs/architecture.md, invariant "suspended steps").
+ */
+export function onlyWaiting(graph: CompiledGraph, states: StepStates): boolean {
+  let suspended = false;
+  for (const state of states.values()) {
+    if (state.status === 'waiting') suspended = true;
+    else if (inFlight(state)) return false;
+  }
+  return suspended && pendingSteps(graph, states).length === 0;
+}
+
+/** The timers of a run's suspended steps that time resumes: reconciling queues them again. */
+export function waitTimers(states: StepStates): PendingStep[] {
+  const timers: PendingStep[] = [];
+  for (const [key, state] of states) {
+    if (state.status !== 'waiting' || state.timerAt === undefined) continue;
+    timers.push({ ...parseStepKey(key), attempt: state.attempt, runAt: state.timerAt, timer: true });
+  }
+  return timers;
 }
 
 /**

@@ -28,11 +28,20 @@ import type { StepId, StepKey, StepRef } from '../../../nodes/step.ts';
 import type { ClaimDecision } from './attempt.ts';
 import type { CompiledGraph, CompiledNode } from './compile.ts';
 import type { EngineEvent } from './events.ts';
-import type { StepJobSpec } from './jobs.ts';
+import type { RunJob, StepJobSpec } from './jobs.ts';
 import type { PendingStep, PlannedStep, StepState } from './plan.ts';
+import type { ResultStep } from './workflow-result.ts';
 
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test';
+/**
+ * `waiting`: not ended, but every step still unfinished is suspended (a wait, an approval, a
+ * sub-workflow): the run holds no job and no worker until something resumes one of them.
+ */
+export type ExecutionStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'canceled';
+/**
+ * `error`: a run of an error workflow, started by another workflow's failed run (or a test error).
+ * `subworkflow`: a run started by another run's `flow.subworkflow` step.
+ */
+export type TriggerKind = 'manual' | 'schedule' | 'webhook' | 'retry' | 'test' | 'error' | 'subworkflow';
 
 /** An execution as stored (the `executions` row). */
 export interface Execution {
@@ -48,10 +57,28 @@ export interface Execution {
   readonly retryOf: string | null;
   /** The first execution of its retry chain (null in rows older than the column: itself). */
   readonly retryChain: string | null;
+  /** For a run of an error workflow: the failed run it reports. */
+  readonly errorOf: string | null;
   readonly createdBy: string | null;
+  /**
+   * A sub-workflow run (trigger `subworkflow`): the step attempt of its parent run that called it
+   * and waits for it (server/engine/subworkflows.ts). All null for a run nobody called.
+   */
+  readonly parentExecutionId: string | null;
+  readonly parentNodeId: string | null;
+  readonly parentScope: string | null;
+  readonly parentAttempt: number | null;
+  /** Sub-workflow calls above this run: 0 for a run nobody called (the depth limit counts these). */
+  readonly callDepth: number;
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+}
+
+/** The step attempt of a parent run that starts a sub-workflow run and waits for it. */
+export interface ParentStep extends StepId {
+  /** The parent run's depth + 1. */
+  readonly callDepth: number;
 }
 
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
@@ -73,7 +100,17 @@ export type StepResult = (
       port: string;
       continueAt?: string;
     }
-  | { status: 'failed'; error: unknown; retryAt?: string }
+  | {
+      status: 'failed';
+      error: unknown;
+      retryAt?: string;
+      /**
+       * Set when the node's settings handle this final failure (`onError`: `continue` or
+       * `error-port`): the attempt is stored failed and marked handled, and the run goes on from it
+       * as from a success, by `port` with `output` (error-handling.ts).
+       */
+      handled?: HandledFailure;
+    }
   | {
       /** Suspended: stored `waiting` until `RunStore.resumeWaiting` completes it (invariant "suspended steps"). */
       status: 'waiting';
@@ -91,13 +128,41 @@ export type StepResult = (
   request?: unknown;
 };
 
+/** How a handled failure leaves its node: by which port, with which output (capped like any output). */
+export interface HandledFailure {
+  readonly port: string;
+  readonly output: unknown;
+  /** The marker stored for people instead of an output over the size cap. */
+  readonly truncatedOutput?: unknown;
+}
+
 /**
  * What a suspended step waits for, stored as JSON with it (`step_runs.wait`): `kind` says who
  * resumes it (`loop`: its iterations, server/core/engine/loops.ts); the rest is that kind's own.
  */
 export interface Wait {
   readonly kind: string;
+  /**
+   * Set when time resumes it (a wait until a time, or a timeout): a timer job due `at`
+   * (`server/engine/wait-timers.ts`) completes it by `port` with its stored output, `merge`d in
+   * when both are objects, unless something resumed it first.
+   */
+  readonly timer?: WaitTimer;
   readonly [detail: string]: unknown;
+}
+
+export interface WaitTimer {
+  readonly at: string;
+  readonly port: string;
+  readonly merge?: Readonly<Record<string, unknown>>;
+}
+
+/** A suspended attempt as stored: what it waits for and the output it keeps for its resumption. */
+export interface WaitingStep {
+  readonly attempt: number;
+  readonly wait: Wait;
+  /** Its stored output, whole (also when the one shown is capped). */
+  readonly output: unknown;
 }
 
 /** Why a run failed, as stored in `executions.error`. */
@@ -156,6 +221,11 @@ export interface Finish {
 /** A suspended step's result, on its way to complete it. */
 export type Resumption = Omit<Finish, 'recording'> & {
   readonly result: Exclude<StepResult, { status: 'waiting' }>;
+  /**
+   * Writes that commit with the resumption, run only when it is stored (who decided an approval):
+   * throwing undoes it.
+   */
+  readonly alongside?: () => void;
 };
 
 /** What runs next after a run advanced: steps to queue or run, and events for live views. */
@@ -183,6 +253,11 @@ export class AlreadyRetried extends Error {
   }
 }
 
+/** A failed run's error workflow was started already (one error run per failure: `errorOf` is unique). */
+export class AlreadyReported extends Error {
+  override name = 'AlreadyReported';
+}
+
 /** A run to store. */
 export interface NewExecution {
   readonly workflowId: string;
@@ -193,7 +268,11 @@ export interface NewExecution {
   readonly retryOf?: string | null;
   /** The first execution of the retry chain this one continues; a first run starts its own. */
   readonly retryChain?: string | null;
+  /** For an error workflow's run: the failed run it reports (one error run per failure). */
+  readonly errorOf?: string | null;
   readonly createdBy?: string | null;
+  /** For a sub-workflow run: the step that calls it (at most one run per step attempt). */
+  readonly parent?: ParentStep;
   /**
    * Writes that must commit with the execution or not at all (a schedule slot's claim, a webhook
    * delivery's idempotency key): run in the insert's transaction, and throwing undoes the insert
@@ -241,10 +320,18 @@ export interface RunStore {
    * when it was not waiting any more (resumed already, canceled) or its run had ended.
    */
   resumeWaiting(resumption: Resumption): Promise<Finished>;
+  /** The step's latest attempt when it is suspended (`waiting`), with what it waits for; else undefined. */
+  waitingStep(step: StepRef): Promise<WaitingStep | undefined>;
   /** Re-advances a run from what is stored, for a job whose attempt is settled or stale (invariant "stale jobs"). */
   settle(graph: CompiledGraph, executionId: string): Promise<Advance>;
   /** Ends a run that has not ended as failed; false when it had ended (invariant "one end"). */
   failRun(executionId: string, error: RunError): Promise<boolean>;
+  /**
+   * Fails a run that ran past its time limit, as a cancel ends one: the run's end (invariant "one
+   * end"), its running attempts marked canceled and scheduled retries cleared, in one transaction;
+   * false when it had ended.
+   */
+  timeOut(executionId: string, error: RunError): Promise<boolean>;
   /**
    * Makes every write this process made durable. Writes may be grouped into one commit (a worker
    * stores a chain of pure steps in one); the runner flushes before anything outside the store can
@@ -276,6 +363,32 @@ export interface RunStore {
   reconcile(graph: CompiledGraph, executionId: string): Promise<PendingStep[]>;
 }
 
+/**
+ * What sub-workflow calls need of the record beyond `RunStore` (server/engine/subworkflows.ts):
+ * the one child run per calling step attempt, the version a call reaches, and the children whose
+ * parents still wait. `SqliteRunStore` implements both.
+ */
+export interface ChildRunStore {
+  /** The run a step attempt started as its child, if any. */
+  childOfStep(step: StepId): Promise<Execution | undefined>;
+  /**
+   * Stores a sub-workflow run, `queued`, durably before answering: or answers the one the same
+   * step attempt stored before (unique per `parent`), so a step run twice starts one child.
+   */
+  createChild(values: NewExecution & { readonly parent: ParentStep }): Promise<Execution>;
+  /** The version a call runs: the workflow's published one or the numbered one, or why there is none. */
+  calleeVersion(
+    workflowId: string,
+    version: 'published' | number,
+  ): Promise<{ versionId: string; workflowName: string } | { problem: string }>;
+  /** Ended runs whose calling step still waits for them (a crash came between a child's end and its parent's resumption). */
+  endedChildrenAwaited(): Promise<string[]>;
+  /** Children of a run that have not ended (a canceled parent cancels them). */
+  unfinishedChildren(executionId: string): Promise<string[]>;
+  /** The step that answered a run's webhook (its first Respond to webhook step), which is then its result. */
+  answeredStep(executionId: string): Promise<ResultStep | undefined>;
+}
+
 /** The run queue: one job per step attempt that needs one, keyed (invariant "job keys"). */
 export interface StepQueue {
   /**
@@ -287,6 +400,8 @@ export interface StepQueue {
   exists(jobId: string): Promise<boolean>;
   /** Drops an execution's queued (not running) jobs; answers how many. */
   removeQueued(executionId: string): Promise<number>;
+  /** Queues a job about a whole run (its time limit, its error workflow); one per kind and run. Durable when resolved. */
+  addRunJob(job: RunJob): Promise<void>;
 }
 
 /** Engine events for live views and waiting webhooks. Losing one loses no data. */

@@ -21,6 +21,7 @@ import {
   frameOf,
   frameOutcome,
   newlySkipped,
+  onlyWaiting,
   type PendingStep,
   type PlannedStep,
   parentKeys,
@@ -28,6 +29,7 @@ import {
   runOutcome,
   type StepState,
   TOP_FRAME,
+  waitTimers,
 } from './plan.ts';
 import type {
   Advance,
@@ -40,6 +42,7 @@ import type {
   StepResult,
   StoredAttempt,
 } from './ports.ts';
+import { type AnswerRecords, answerTurn } from './respond.ts';
 
 /*
  * The engine's write operations as transaction scripts: what each atomic `RunStore` operation
@@ -56,13 +59,20 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'fail
 export const hasEnded = (status: ExecutionStatus | undefined): boolean =>
   status === undefined || TERMINAL_STATUSES.includes(status);
 
-/** The records of runs and steps as one transaction sees them. Every write keeps its own guard. */
-export interface RunRecords {
+/**
+ * The records of runs and steps as one transaction sees them. Every write keeps its own guard.
+ * Which step answered a run's webhook is kept beside them (`AnswerRecords`, respond.ts).
+ */
+export interface RunRecords extends AnswerRecords {
   runStatus(executionId: string): ExecutionStatus | undefined;
   /** `queued` → `running`; a run in any other status is left alone. */
   markRunning(executionId: string): void;
-  /** Ends a run still `queued` or `running`; false when it had ended (invariant "one end"). */
+  /** Ends a run still `queued`, `running` or `waiting`; false when it had ended (invariant "one end"). */
   endRun(executionId: string, status: 'succeeded' | 'failed', error?: RunError): boolean;
+  /** `queued` or `running` → `waiting` (only suspended steps are left); false in any other status. */
+  suspendRun(executionId: string): boolean;
+  /** `waiting` → `running` (a suspended step was resumed); false in any other status. */
+  wakeRun(executionId: string): boolean;
   /**
    * The latest attempt of every step of the run that has one: of one scope only when `scope` is
    * given (what planning a frame reads: a step's finish never loads the whole run).
@@ -166,6 +176,8 @@ export type AfterResult =
   | { readonly kind: 'advance' };
 
 export function afterResult(step: StepId, node: CompiledNode, result: StepResult): AfterResult {
+  // Handled by the node's settings (error-handling.ts): the run goes on from it as from a success.
+  if (result.status === 'failed' && result.handled) return { kind: 'advance' };
   if (result.status === 'waiting') return { kind: 'suspend' };
   if (result.status === 'failed' && result.retryAt) {
     return {
@@ -188,13 +200,16 @@ export function afterResult(step: StepId, node: CompiledNode, result: StepResult
  */
 export function finishStep(records: RunRecords, finish: Finish, at: string): Finished {
   const { step, graph, node, recording } = finish;
-  const result = loopStartResult(node, finish.result);
   const event = (status: 'succeeded' | 'failed' | 'retrying' | 'waiting'): EngineEvent => ({
     type: 'step',
     ...step,
     status,
     at,
   });
+  // A Respond to webhook step answers only when it is the run's first (invariant "first answer").
+  // A loop's list (by port `body`) is stored as its step waiting while its iterations run.
+  const answer = answerTurn(records, { ...finish, result: loopStartResult(node, finish.result) });
+  const { result } = answer;
   // Not stored when a claimed attempt is no longer running: its run was canceled meanwhile. (A
   // run failed by another branch still records a claimed result; advancing it queues nothing.)
   const stored =
@@ -204,23 +219,41 @@ export function finishStep(records: RunRecords, finish: Finish, at: string): Fin
         ? recordResumed(records, step, result)
         : recordUnclaimed(records, step, recording, result);
   if (!stored) return { pending: [], events: [], stored: false };
+  const woken: EngineEvent[] = [];
+  // A resumed step brings a waiting run back to running (it may end or wait again below).
+  if (recording.kind === 'waiting' && records.wakeRun(step.executionId)) {
+    woken.push({ type: 'run', executionId: step.executionId, status: 'running', at });
+  }
+  answer.stored();
   const after = afterResult(step, node, result);
   if (after.kind === 'suspend') {
     // A suspended step makes nothing ready and ends nothing: the run waits for its resumption.
-    // A loop's step is resumed by its iterations, which start now.
+    // A loop's step is resumed by its iterations, which start now; time resumes a wait through
+    // its timer job.
     const started =
       result.status === 'waiting' && isLoopProgress(result.wait)
         ? continueLoop(records, graph, step, { ...result.wait, ...copiedIterations(records, graph, step) }, at)
         : NOTHING;
-    return { ...joined(NOTHING, started), events: [event('waiting'), ...started.events], stored: true };
+    const timer = result.status === 'waiting' ? result.wait.timer : undefined;
+    const suspended: Advance = {
+      pending: [
+        ...started.pending,
+        ...(timer
+          ? [{ nodeId: step.nodeId, scope: step.scope, attempt: step.attempt, runAt: timer.at, timer: true as const }]
+          : []),
+      ],
+      events: [...woken, event('waiting'), ...started.events],
+    };
+    return { ...withRunWaiting(records, graph, step.executionId, at, suspended), stored: true };
   }
-  if (after.kind === 'retry') return { pending: [after.next], events: [event('retrying')], stored: true };
+  if (after.kind === 'retry') return { pending: [after.next], events: [...woken, event('retrying')], stored: true };
   if (after.kind === 'fail-run') {
     const failed = failedForGood(records, graph, step, node, after.error, at);
-    return { pending: failed.pending, events: [event('failed'), ...failed.events], stored: true };
+    return { pending: failed.pending, events: [...woken, event('failed'), ...failed.events], stored: true };
   }
   const advance = advanceExecution(records, graph, step.executionId, at, step);
-  return { pending: advance.pending, events: [event('succeeded'), ...advance.events], stored: true };
+  const done = result.status === 'failed' ? { ...event('failed'), handled: true } : event('succeeded');
+  return { pending: advance.pending, events: [...woken, done, ...advance.events], stored: true };
 }
 
 const NOTHING: Advance = { pending: [], events: [] };
@@ -496,8 +529,30 @@ export function advanceExecution(
     records.stepStates(executionId, frame.scope),
     changed,
   );
-  if (frame.loop === undefined || planned.outcome === 'running') return planned.advance;
-  return joined(planned.advance, iterationEnded(records, graph, executionId, frame, planned, at));
+  const advance =
+    frame.loop === undefined || planned.outcome === 'running'
+      ? planned.advance
+      : joined(planned.advance, iterationEnded(records, graph, executionId, frame, planned, at));
+  return withRunWaiting(records, graph, executionId, at, advance);
+}
+
+/**
+ * A run that goes on with nothing to queue next may be left with suspended steps only: its status
+ * becomes `waiting` then (invariant "suspended steps"). The whole run is read only at such a quiet
+ * point, never while a step has successors to queue (a loop's iterations always do).
+ */
+function withRunWaiting(
+  records: RunRecords,
+  graph: CompiledGraph,
+  executionId: string,
+  at: string,
+  advance: Advance,
+): Advance {
+  if (advance.pending.some((step) => !step.timer) || advance.events.some((event) => event.type === 'run')) {
+    return advance;
+  }
+  if (!onlyWaiting(graph, records.stepStates(executionId)) || !records.suspendRun(executionId)) return advance;
+  return { ...advance, events: [...advance.events, { type: 'run', executionId, status: 'waiting', at }] };
 }
 
 /** An iteration's frame stopped running: record it, and let its loop go on. */
@@ -568,14 +623,15 @@ function advanceEverything(records: RunRecords, graph: CompiledGraph, executionI
     seen.add(key);
     return true;
   });
-  return { pending, events: planned.events };
+  return withRunWaiting(records, graph, executionId, at, { pending, events: planned.events });
 }
 
 /**
  * What an unfinished run needs queued, from what is stored (invariant "reconcile at start"): the
- * steps that are ready, the retries that are due, and the attempts left running (their jobs,
- * if they still exist, are not duplicated: invariant "job keys"). Suspended steps get nothing:
- * whatever they wait for resumes them (invariant "suspended steps").
+ * steps that are ready, the retries that are due, the attempts left running, and the timers of
+ * suspended steps that time resumes (their jobs, if they still exist, are not duplicated:
+ * invariant "job keys"). Other suspended steps get nothing: whatever they wait for resumes them
+ * (invariant "suspended steps").
  */
 export function reconcileRun(
   records: RunRecords,
@@ -588,5 +644,6 @@ export function reconcileRun(
     if (state.status !== 'running') continue;
     running.push({ ...parseStepKey(key), attempt: state.attempt });
   }
-  return [...advanceExecution(records, graph, executionId, at).pending, ...running];
+  const states = records.stepStates(executionId);
+  return [...advanceExecution(records, graph, executionId, at).pending, ...running, ...waitTimers(states)];
 }

@@ -35,9 +35,9 @@ async function resumption(engine: MemoryEngine, id: string, result: Resumption['
 }
 
 describe('a suspended step', () => {
-  it('is stored waiting, with what it waits for; the run goes on, with no job and nothing after it', async () => {
+  it('is stored waiting, with what it waits for; the run goes on (waiting), with no job and nothing after it', async () => {
     const { engine, id } = await suspended();
-    expect(await engine.outcome(id)).toEqual({ status: 'running', steps: { start: 'ok', hold: 'waiting' } });
+    expect(await engine.outcome(id)).toEqual({ status: 'waiting', steps: { start: 'ok', hold: 'waiting' } });
     expect(engine.queue.jobs.size).toBe(0);
     expect(engine.store.rows(id).find((row) => row.nodeId === 'hold')).toMatchObject({
       status: 'waiting',

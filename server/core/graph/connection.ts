@@ -23,7 +23,7 @@ export function connectionProblem(graph: Graph, connection: Connection, types: N
   const target = graph.nodes.find((node) => node.id === connection.target);
   const sourceType = source && types(source.type);
   const targetType = target && types(target.type);
-  const ports = source && sourceType ? readConfig(sourceType, source.config).ports : undefined;
+  const ports = source && sourceType ? readConfig(sourceType, source.config, source.settings).ports : undefined;
   const [end] = endProblems(connection, source, target, ports, targetType);
   if (end || !source || !target) return end;
   const link = linkOf(connection);

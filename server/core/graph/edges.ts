@@ -1,5 +1,6 @@
 import type { GraphEdge, GraphNode, Problem } from './model.ts';
 import type { GraphNodeType } from './node-type.ts';
+import { ERROR_PORT } from './settings.ts';
 
 /**
  * The rules an edge keeps, each as the problem it reports when broken. Validation applies them to
@@ -41,8 +42,14 @@ export function endProblems(
   if (source.id === target.id) return [problem('self_loop', `"${source.name}" cannot be connected to itself`)];
   if (sourcePorts && !sourcePorts.includes(edge.sourcePort)) {
     const known = sourcePorts.map((port) => `"${port}"`).join(', ');
+    // The error port exists only while the node routes its errors there (its settings).
+    const hint = edge.sourcePort === ERROR_PORT ? '; set its error handling to "route to the error port"' : '';
     return [
-      problem('unknown_port', `"${source.name}" has no output "${edge.sourcePort}" (it has ${known})`, 'sourcePort'),
+      problem(
+        'unknown_port',
+        `"${source.name}" has no output "${edge.sourcePort}" (it has ${known})${hint}`,
+        'sourcePort',
+      ),
     ];
   }
   if (targetType?.kind === 'trigger') {

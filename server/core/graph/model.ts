@@ -17,6 +17,7 @@
  * - Problem: one reason a graph is not valid, naming the node or edge and the field.
  */
 import { z } from 'zod';
+import { WorkflowSettings } from './settings.ts';
 
 export const NodeId = z
   .string()
@@ -37,6 +38,11 @@ export const GraphNode = z.strictObject({
   /** The size of a node drawn as a frame (a loop's body); other nodes have their natural size. */
   size: z.strictObject({ width: z.number().finite().positive(), height: z.number().finite().positive() }).optional(),
   config: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Node-level settings, the same for every node type (`NodeSettings`, settings.ts: `onError`,
+   * `retry`). Any object here, like `config`: what does not parse is a problem, not a shape error.
+   */
+  settings: z.record(z.string(), z.unknown()).optional(),
 });
 export type GraphNode = z.output<typeof GraphNode>;
 
@@ -59,6 +65,8 @@ export const MAX_EDGES = 5000;
 export const Graph = z.strictObject({
   nodes: z.array(GraphNode).max(MAX_NODES),
   edges: z.array(GraphEdge).max(MAX_EDGES),
+  /** Workflow settings (a run's time cap, the error workflow), versioned with the graph they run with. */
+  settings: WorkflowSettings.optional(),
 });
 export type Graph = z.output<typeof Graph>;
 
@@ -66,6 +74,7 @@ export const Problem = z.object({
   code: z.enum([
     'unknown_node_type',
     'invalid_config',
+    'invalid_settings',
     'duplicate_id',
     'duplicate_name',
     'trigger_count',
@@ -79,6 +88,7 @@ export const Problem = z.object({
     'unreachable',
     'unknown_step_reference',
     'invalid_expression',
+    'needs_trigger',
   ]),
   message: z.string(),
   nodeId: z.string().optional(),

@@ -47,7 +47,11 @@ describe('portsOf', () => {
 
 describe('readConfig', () => {
   it('with a schema (the server): reports its issues, and takes ports from the parsed config', () => {
-    expect(readConfig(routed, { routes: [{ to: 'p' }] })).toEqual({ issues: [], ports: ['p', 'other'] });
+    expect(readConfig(routed, { routes: [{ to: 'p' }] })).toEqual({
+      issues: [],
+      ports: ['p', 'other'],
+      ownPorts: ['p', 'other'],
+    });
     const invalid = readConfig(routed, { routes: [{ to: '' }] });
     expect(invalid.issues.map((issue) => issue.path)).toEqual([['routes', 0, 'to']]);
     // The config names the ports but does not parse: they are not guessed.
@@ -58,6 +62,29 @@ describe('readConfig', () => {
 
   it('without one (the editor): no issues, ports from the config as it stands', () => {
     const { config: _schema, ...data } = routed;
-    expect(readConfig(data, { routes: [{ to: '' }, { to: 'q' }] })).toEqual({ issues: [], ports: ['q', 'other'] });
+    expect(readConfig(data, { routes: [{ to: '' }, { to: 'q' }] })).toEqual({
+      issues: [],
+      ports: ['q', 'other'],
+      ownPorts: ['q', 'other'],
+    });
+  });
+
+  it('adds the error port after the others when the node routes its errors there', () => {
+    const settings = { onError: 'error-port' };
+    expect(readConfig(routed, { routes: [{ to: 'p' }] }, settings)).toMatchObject({
+      ports: ['p', 'other', 'error'],
+      ownPorts: ['p', 'other'],
+    });
+    expect(readConfig(routed, { routes: [{ to: 'p' }] }, { onError: 'continue' }).ports).toEqual(['p', 'other']);
+  });
+});
+
+describe('portsOf with node settings', () => {
+  it('gains `error` only with onError "error-port", never twice, and not for settings that do not parse', () => {
+    expect(portsOf(routed, { routes: [{ to: 'p' }] }, { onError: 'error-port' })).toEqual(['p', 'other', 'error']);
+    expect(portsOf(routed, { routes: [{ to: 'error' }] }, { onError: 'error-port' })).toEqual(['error', 'other']);
+    expect(portsOf(routed, {}, { onError: 'stop' })).toEqual(['other']);
+    expect(portsOf(routed, {}, { onError: 'sometimes' })).toEqual(['other']);
+    expect(portsOf(routed, {}, undefined)).toEqual(['other']);
   });
 });

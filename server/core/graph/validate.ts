@@ -3,6 +3,7 @@ import { acceptsInputs, closesCycle, duplicateEdge, endProblems, linkOf, tooMany
 import type { Graph, GraphEdge, GraphNode, Problem } from './model.ts';
 import type { GraphNodeType, NodeTypeLookup } from './node-type.ts';
 import { readConfig } from './ports.ts';
+import { settingsProblems } from './settings.ts';
 import { checkStepReferences } from './step-references.ts';
 
 /**
@@ -50,9 +51,10 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
       ports.set(node.id, undefined);
       continue;
     }
-    const reading = readConfig(type, node.config);
+    const reading = readConfig(type, node.config, node.settings);
     ports.set(node.id, reading.ports);
     problems.push(...configProblems(node, type, reading.issues));
+    problems.push(...settingsProblems(node, type, reading.ownPorts));
   }
 
   const triggers = graph.nodes.filter((node) => types(node.type)?.kind === 'trigger');
@@ -88,7 +90,23 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
       }
     }
   }
+  if (trigger) problems.push(...triggerRequirementProblems(nodesById.values(), trigger, types));
   checkStepReferences(nodesById, names, acyclicEdges, problems);
+  return problems;
+}
+
+/** Nodes whose type needs another trigger, or the same trigger set otherwise (a Respond to webhook node). */
+function triggerRequirementProblems(nodes: Iterable<GraphNode>, trigger: GraphNode, types: NodeTypeLookup): Problem[] {
+  const problems: Problem[] = [];
+  const triggerConfig = trigger.config as Record<string, unknown>;
+  for (const node of nodes) {
+    const needs = types(node.type)?.needsTrigger;
+    if (!needs) continue;
+    const fits =
+      trigger.type === needs.type &&
+      Object.entries(needs.config ?? {}).every(([key, value]) => triggerConfig[key] === value);
+    if (!fits) problems.push({ code: 'needs_trigger', nodeId: node.id, message: `"${node.name}" ${needs.why}` });
+  }
   return problems;
 }
 

@@ -39,10 +39,18 @@ export class NodeTypes {
     return withCheck;
   };
 
-  /** The output ports a node draws; a node of an unknown type keeps the one every node has. */
-  portsOf(type: string, config: unknown): readonly string[] {
+  /**
+   * The output ports a node draws (with `error` last when its settings route errors there); a node
+   * of an unknown type keeps the one every node has.
+   */
+  portsOf(type: string, config: unknown, settings?: unknown): readonly string[] {
     const known = this.#byType.get(type);
-    return known ? portsOf(known, config) : ['main'];
+    return known ? portsOf(known, config, settings) : ['main'];
+  }
+
+  /** Whether a node of this type may handle its errors (Stop and error may not). */
+  handlesErrors(type: string): boolean {
+    return this.#byType.get(type)?.errorSettings ?? true;
   }
 
   isTrigger(type: string): boolean {

@@ -1,15 +1,21 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { AlertCircle } from 'lucide-react';
 import { createContext, memo, useContext } from 'react';
+import { ERROR_PORT } from '../../../server/core/graph/settings.ts';
 import { statusStyle } from '../components/status-badge.tsx';
 import { NodeChip } from './node-icon.tsx';
 import { useNodeTypesContext } from './node-types.ts';
+
+/** The colour of an error path: the error port's handle and the edges leaving it. */
+export const ERROR_EDGE_STYLE = { stroke: '#ef4444', strokeWidth: 1.75, strokeDasharray: '5 3' } as const;
 
 /** What a canvas node carries besides its graph node: decorations set by the page showing it. */
 export interface WorkflowNodeData extends Record<string, unknown> {
   readonly type: string;
   readonly name: string;
   readonly config: Record<string, unknown>;
+  /** The node's settings (`onError`, `retry`): an error port is drawn when errors are routed to it. */
+  readonly settings?: Record<string, unknown> | undefined;
   /** Step status from a run (execution detail, live test run). */
   readonly status?: string;
   /** Version comparison: how this node differs. */
@@ -67,7 +73,10 @@ const diffRing = {
 function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
   const types = useNodeTypesContext();
   const type = types.get(data.type);
-  const ports = types.portsOf(data.type, data.config);
+  const all = types.portsOf(data.type, data.config, data.settings);
+  // The error port is drawn apart, below the others and in red, so a failure path reads as one.
+  const routesErrors = data.settings?.onError === 'error-port' && all.at(-1) === ERROR_PORT;
+  const ports = routesErrors ? all.slice(0, -1) : all;
   const status = data.status ? statusStyle[data.status] : undefined;
   const problems = data.problems ?? [];
   const ring = data.diff
@@ -104,7 +113,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
         </div>
         {StatusIcon && (
           <StatusIcon
-            className={`size-4 shrink-0 ${data.status === 'running' ? 'animate-spin text-blue-600' : data.status === 'failed' ? 'text-red-600' : data.status === 'succeeded' ? 'text-emerald-600' : 'text-slate-400'}`}
+            className={`size-4 shrink-0 ${data.status === 'running' ? 'animate-spin text-blue-600' : data.status === 'waiting' ? 'text-violet-600' : data.status === 'failed' ? 'text-red-600' : data.status === 'succeeded' ? 'text-emerald-600' : 'text-slate-400'}`}
             aria-label={status?.label}
           />
         )}
@@ -114,7 +123,7 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
           </span>
         )}
       </div>
-      {ports.length > 1 ? (
+      {ports.length > 1 || routesErrors ? (
         <div className="flex flex-col gap-1 border-t border-slate-100 py-1.5">
           {ports.map((port) => (
             <div key={port} className="relative pr-4 text-right text-[11px] font-medium text-slate-500">
@@ -127,6 +136,15 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
               />
             </div>
           ))}
+          {routesErrors && (
+            <div
+              className="relative mt-0.5 border-t border-dashed border-red-200 pt-1 pr-4 text-right text-[11px] font-semibold text-red-600"
+              data-testid="error-port"
+            >
+              on error
+              <Handle type="source" id={ERROR_PORT} position={Position.Right} className="!bg-red-500" />
+            </div>
+          )}
         </div>
       ) : (
         <Handle type="source" id={ports[0] ?? 'main'} position={Position.Right} className="!bg-slate-400" />

@@ -7,6 +7,7 @@ import {
   Loader2,
   MinusCircle,
   RotateCw,
+  TriangleAlert,
   XCircle,
 } from 'lucide-react';
 import type { ExecutionStatus, StepStatus } from '../api/types.ts';
@@ -26,6 +27,8 @@ export const statusStyle: Record<string, { label: string; badge: string; ring: s
     ring: 'ring-emerald-500',
     icon: CheckCircle2,
   },
+  /** A failed step whose node's settings handled the error: the run went on from it. */
+  handled: { label: 'Handled', badge: 'bg-amber-50 text-amber-800', ring: 'ring-amber-400', icon: TriangleAlert },
   failed: { label: 'Failed', badge: 'bg-red-50 text-red-700', ring: 'ring-red-500', icon: XCircle },
   canceled: { label: 'Canceled', badge: 'bg-slate-100 text-slate-600', ring: 'ring-slate-400', icon: Ban },
   skipped: { label: 'Skipped', badge: 'bg-slate-50 text-slate-500', ring: 'ring-slate-300', icon: MinusCircle },

@@ -14,9 +14,10 @@ import {
 import { MousePointerClick } from 'lucide-react';
 import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { connectionProblem } from '../../../server/core/graph/connection.ts';
+import { ERROR_PORT } from '../../../server/core/graph/settings.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import { type NodeTypes, NodeTypesContext } from '../canvas/node-types.ts';
-import { NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
+import { ERROR_EDGE_STYLE, NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
 import { useIdle } from '../lib/use-idle.ts';
 import { ConnectionHint, useRefusedConnectionNotice } from './connection-hint.tsx';
 import { fitViewOptions, MIN_FIT_ZOOM } from './fit.ts';
@@ -34,11 +35,14 @@ export const NODE_DRAG_TYPE = 'application/x-stepwise-node';
 const HEADER_HEIGHT = 54;
 const PORT_ROW = 20.5;
 const HANDLE = 10;
+const ERROR_ROW_GAP = 6;
 
 function estimatedGeometry(node: GraphNode, types: NodeTypes): { height: number; handles: NodeHandle[] } {
-  const ports = types.portsOf(node.type, node.config);
+  const ports = types.portsOf(node.type, node.config, node.settings);
+  // The error port's row sits apart, below a divider (WorkflowNode): a little lower than the rest.
+  const errorGap = ports.at(-1) === ERROR_PORT && node.settings?.onError === 'error-port' ? ERROR_ROW_GAP : 0;
   const many = ports.length > 1;
-  const height = many ? HEADER_HEIGHT + 13 + ports.length * PORT_ROW - 4 : HEADER_HEIGHT;
+  const height = many ? HEADER_HEIGHT + 13 + ports.length * PORT_ROW - 4 + errorGap : HEADER_HEIGHT;
   const handles: NodeHandle[] = [];
   if (!types.isTrigger(node.type)) {
     handles.push({
@@ -51,7 +55,8 @@ function estimatedGeometry(node: GraphNode, types: NodeTypes): { height: number;
     });
   }
   ports.forEach((port, index) => {
-    const y = many ? HEADER_HEIGHT + 7 + index * PORT_ROW + 8 : height / 2;
+    const gap = errorGap > 0 && index === ports.length - 1 ? errorGap : 0;
+    const y = many ? HEADER_HEIGHT + 7 + index * PORT_ROW + 8 + gap : height / 2;
     handles.push({
       id: port,
       type: 'source',
@@ -160,6 +165,7 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
               type: node.type,
               name: node.name,
               config: node.config,
+              ...(node.settings ? { settings: node.settings } : {}),
               ...(entry.status ? { status: entry.status } : {}),
               ...(entry.problems ? { problems: messages.get(node.id) } : {}),
               ...(entry.renaming ? { renaming: true } : {}),
@@ -207,6 +213,7 @@ function useFlowEdges(): Edge[] {
         target: edge.target,
         selected: isSelected,
         ...(edge.sourcePort !== 'main' ? { label: edge.sourcePort } : {}),
+        ...(edge.sourcePort === ERROR_PORT ? { style: ERROR_EDGE_STYLE, labelStyle: ERROR_LABEL_STYLE } : {}),
       };
       next.set(edge.id, { source: edge, selected: isSelected, flow });
       return flow;
@@ -215,6 +222,8 @@ function useFlowEdges(): Edge[] {
     return result;
   }, [edges, selectedIds]);
 }
+
+const ERROR_LABEL_STYLE = { fontSize: 11, fill: '#dc2626', fontWeight: 600 };
 
 const defaultEdgeOptions = {
   style: { strokeWidth: 1.75, stroke: '#94a3b8' },

@@ -8,6 +8,7 @@ import { Button } from '../components/ui.tsx';
 import type { JsonSchema } from '../forms/schema.ts';
 import type { ProblemsByField } from '../forms/schema-form.tsx';
 import { NodeDocs } from './node-docs.tsx';
+import { NodeSettings } from './node-settings.tsx';
 import { scopeFor } from './scope.ts';
 import { useEditor } from './store.ts';
 import { useTestPayload } from './test-payload.ts';
@@ -102,7 +103,11 @@ export function ConfigPanel({
 
   const type = nodeTypes.get(node.type);
   const own = problems.filter((problem) => problem.nodeId === node.id);
-  const general = own.filter((problem) => !problem.field?.startsWith('config.') && problem.field !== 'name');
+  // Config, name and settings problems show beside their fields; the rest above the form.
+  const general = own.filter(
+    (problem) =>
+      !problem.field?.startsWith('config.') && !problem.field?.startsWith('settings') && problem.field !== 'name',
+  );
   const nameProblems = own.filter((problem) => problem.field === 'name');
 
   return (
@@ -164,6 +169,7 @@ export function ConfigPanel({
           <p className="text-sm text-slate-500">This node's type is not in the catalogue; it cannot be configured.</p>
         )}
       </div>
+      {type && <NodeSettings key={node.id} node={node} nodeTypes={nodeTypes} problems={problems} />}
     </Frame>
   );
 }

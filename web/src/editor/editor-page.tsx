@@ -1,6 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { AlertTriangle, ArrowLeft, CheckCircle2, FileQuestion, History, ListChecks, Play, Save } from 'lucide-react';
+import {
+  AlertTriangle,
+  ArrowLeft,
+  CheckCircle2,
+  FileQuestion,
+  History,
+  ListChecks,
+  Play,
+  Save,
+  Settings2,
+} from 'lucide-react';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../api/client.ts';
@@ -29,6 +39,7 @@ import { SidePanel } from './side-panel.tsx';
 import { createEditorStore, type EditorStore, EditorStoreContext, useEditor } from './store.ts';
 import { useTestRun } from './test-run.ts';
 import { WorkflowName } from './workflow-name.tsx';
+import { WorkflowSettingsModal } from './workflow-settings-modal.tsx';
 
 /**
  * The test-run dialog edits its payload with CodeMirror: in a chunk of its own, like the node
@@ -173,7 +184,7 @@ function EditorLayout({
   const lastTestRun = useLastTestRun(workflow.id);
   const problems = useEditor((state) => state.problems);
   const { setCenter, getZoom } = useReactFlow();
-  const [modal, setModal] = useState<'version' | 'run' | null>(null);
+  const [modal, setModal] = useState<'version' | 'run' | 'settings' | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
   const nodeTypes = useEditor((state) => state.types);
@@ -235,6 +246,16 @@ function EditorLayout({
             onPick={(problem) => problem.nodeId && showNode(problem.nodeId)}
           />
           <span className="h-5 w-px bg-slate-200" aria-hidden />
+          <button
+            type="button"
+            onClick={() => setModal('settings')}
+            aria-label="Workflow settings"
+            title="Workflow settings: time limit, error workflow"
+            className="inline-flex h-9 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+          >
+            <Settings2 className="size-4" aria-hidden />
+            Settings
+          </button>
           <Link
             to={`/workflows/${workflow.id}/versions`}
             className="inline-flex h-9 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
@@ -327,6 +348,14 @@ function EditorLayout({
             void queryClient.invalidateQueries({ queryKey: workflowQueries.detail(workflow.id).queryKey });
             void queryClient.invalidateQueries({ queryKey: versionQueries.list(workflow.id).queryKey });
           }}
+        />
+      )}
+      {modal === 'settings' && (
+        <WorkflowSettingsModal
+          workflowId={workflow.id}
+          settings={store.getState().graph.settings}
+          onApply={(settings) => store.getState().setWorkflowSettings(settings)}
+          onClose={() => setModal(null)}
         />
       )}
       {modal === 'run' && (

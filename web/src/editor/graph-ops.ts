@@ -1,4 +1,5 @@
 import { type Connection, connectionProblem } from '../../../server/core/graph/connection.ts';
+import { ERROR_PORT } from '../../../server/core/graph/settings.ts';
 import { renameStepReferencesIn } from '../../../server/core/graph/step-references.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import type { NodeTypes } from '../canvas/node-types.ts';
@@ -181,6 +182,26 @@ export function changeType(graph: Graph, id: string, type: string, config: Graph
 }
 
 /** Replaces one node (by id) through `update`; other nodes keep their identity. */
+/**
+ * A node's settings (`onError`, `retry`), undefined for none. A node that stops routing its
+ * errors to the error port loses the edges that left by it: that port is gone.
+ */
+export function setNodeSettings(graph: Graph, id: string, settings: Record<string, unknown> | undefined): Graph {
+  const next = updateNode(graph, id, (node) => {
+    const { settings: _old, ...rest } = node;
+    return settings ? { ...rest, settings } : rest;
+  });
+  if (settings?.onError === 'error-port') return next;
+  const edges = next.edges.filter((edge) => !(edge.source === id && edge.sourcePort === ERROR_PORT));
+  return edges.length === next.edges.length ? next : { ...next, edges };
+}
+
+/** The workflow's settings (time limit, error workflow), undefined for none. */
+export function setWorkflowSettings(graph: Graph, settings: Graph['settings']): Graph {
+  const { settings: _old, ...rest } = graph;
+  return settings && Object.keys(settings).length > 0 ? { ...rest, settings } : rest;
+}
+
 export function updateNode(graph: Graph, id: string, update: (node: GraphNode) => GraphNode): Graph {
   let changed = false;
   const nodes = graph.nodes.map((node) => {

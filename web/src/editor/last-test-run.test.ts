@@ -16,6 +16,9 @@ const summary: ExecutionSummary = {
   error: null,
   retryOf: null,
   retriedAs: null,
+  parentExecutionId: null,
+  errorOf: null,
+  handledErrors: 0,
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:01.000Z',
@@ -35,11 +38,14 @@ const step = (nodeId: string, attempt: number, input: unknown, output: unknown):
   request: null,
   truncated: false,
   reused: false,
+  handled: false,
   retryAt: null,
   continueAt: null,
+  waitingFor: null,
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:00.100Z',
   durationMs: 100,
+  child: null,
 });
 
 //   start ──▶ lookup ──▶ compose
@@ -57,6 +63,7 @@ const graph: Graph = {
 
 const detail: ExecutionDetail = {
   ...summary,
+  parent: null,
   triggerPayload: { email: 'ada@example.com' },
   graph,
   steps: [

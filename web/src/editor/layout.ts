@@ -31,7 +31,7 @@ export async function layoutGraph(
   const known = new Set(
     graph.nodes.flatMap((node) => [
       node.id,
-      ...types.portsOf(node.type, node.config).map((port) => `${node.id}::${port}`),
+      ...types.portsOf(node.type, node.config, node.settings).map((port) => `${node.id}::${port}`),
     ]),
   );
   const edges = graph.edges.filter((edge) => known.has(`${edge.source}::${edge.sourcePort}`) && known.has(edge.target));
@@ -46,7 +46,7 @@ export async function layoutGraph(
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
     },
     children: graph.nodes.map((node) => {
-      const ports = types.portsOf(node.type, node.config);
+      const ports = types.portsOf(node.type, node.config, node.settings);
       return {
         id: node.id,
         width: measured[node.id]?.width ?? NODE_WIDTH,

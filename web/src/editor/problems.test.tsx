@@ -9,7 +9,7 @@ import type { Graph, Problem } from '../api/types.ts';
 import { NodeTypes } from '../canvas/node-types.ts';
 import { ConfigPanel } from './config-panel.tsx';
 import { ProblemsButton } from './problems-button.tsx';
-import { createEditorStore, type EditorStore, EditorStoreContext } from './store.ts';
+import { createEditorStore, type EditorStore, EditorStoreContext, loadGraphRules } from './store.ts';
 
 /** The node types as the editor gets them: GET /node-types's answer, through JSON. */
 const types = new NodeTypes(JSON.parse(JSON.stringify(catalogue.map(describeNodeType))));
@@ -32,6 +32,9 @@ const setLeft = (store: EditorStore, nodeId: string, left: string, right?: strin
 const said = (store: EditorStore) =>
   store.getState().problems.map((problem) => [problem.field ?? problem.code, problem.message]);
 
+// The rules load beside the canvas (store.ts); a user's first edit comes after them.
+beforeAll(() => loadGraphRules());
+
 describe('instant problems in the editor store', () => {
   it('flags a dropped node’s empty required fields at once, with no server answer', () => {
     const { store } = startWithIf();
@@ -39,6 +42,22 @@ describe('instant problems in the editor store', () => {
       ['config.rules.0.left', 'If: Left of rule 1 is required'],
       ['unreachable', '"If" is not connected to the trigger, so it would never run'],
     ]);
+  });
+
+  it('says at once that a Respond to webhook node needs a webhook set to respond from it, by the served types', () => {
+    const store = createEditorStore(empty, { types, problems: [] });
+    const start = store.getState().addNode('trigger.webhook', { connectFrom: null });
+    store.getState().setConfig(start, { path: 'orders' });
+    const reply = store.getState().addNode('action.respond', { position: { x: 300, y: 0 }, connectFrom: start });
+    expect(store.getState().problems).toEqual([
+      expect.objectContaining({
+        code: 'needs_trigger',
+        nodeId: reply,
+        message: expect.stringContaining('"respond node"'),
+      }),
+    ]);
+    store.getState().setConfig(start, { path: 'orders', respond: 'respondNode' });
+    expect(store.getState().problems).toEqual([]);
   });
 
   it('follows every edit: a {{ }} that does not parse is flagged as typed and cleared when fixed', () => {

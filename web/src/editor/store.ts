@@ -16,11 +16,14 @@ import {
   placeRightOf,
   remove,
   renameNode,
+  setNodeSettings,
+  setWorkflowSettings,
   uniqueId,
   uniqueName,
   updateNode,
 } from './graph-ops.ts';
-import { type CheckedProblems, currentProblems, sameProblems, sameRulesInput } from './problems.ts';
+import type { CheckedProblems } from './problems.ts';
+import { sameProblems, sameRulesInput } from './problems-equal.ts';
 
 /**
  * The editor's state: the draft graph in the server's own shape (React Flow only draws it),
@@ -58,6 +61,10 @@ export interface EditorActions {
   beginMove(): void;
   move(positions: ReadonlyMap<string, { x: number; y: number }>): void;
   setConfig(nodeId: string, config: Record<string, unknown>): void;
+  /** A node's settings (error handling, retry); undefined removes them. */
+  setSettings(nodeId: string, settings: Record<string, unknown> | undefined): void;
+  /** The workflow's settings (time limit, error workflow), versioned with the graph. */
+  setWorkflowSettings(settings: Graph['settings']): void;
   /** Another type for a node, in place (triggers: manual ↔ webhook ↔ schedule); one undo step. */
   changeType(nodeId: string, type: string): void;
   rename(nodeId: string, name: string): boolean;
@@ -140,7 +147,7 @@ export function createEditorStore(
       // Opened with the server's answer for this very graph, that answer is what the shared rules
       // would show here, or more (the server also runs each config's zod schema): they run from the
       // first edit on (below). On 500 nodes they take ~70 ms, which held up the canvas's drawing.
-      problems: checked ? [...checked.problems] : currentProblems(initial, types, checked),
+      problems: checked ? [...checked.problems] : (rules?.currentProblems(initial, types, checked) ?? []),
       checked,
       measured: {},
       renaming: null,
@@ -211,6 +218,14 @@ export function createEditorStore(
           {},
           `config:${nodeId}`,
         );
+      },
+
+      setSettings(nodeId, settings) {
+        commit(setNodeSettings(get().graph, nodeId, settings), {}, `settings:${nodeId}`);
+      },
+
+      setWorkflowSettings(settings) {
+        commit(setWorkflowSettings(get().graph, settings));
       },
 
       changeType(nodeId, type) {
@@ -305,13 +320,51 @@ export function createEditorStore(
     };
   });
 
+  const refresh = (loaded: GraphRules) => {
+    const state = store.getState();
+    const problems = loaded.currentProblems(state.graph, types, state.checked);
+    if (!sameProblems(problems, state.problems)) store.setState({ problems });
+  };
   // Problems follow every edit at once, not the autosave round trip; a move changes no rule's input.
   store.subscribe((state, previous) => {
     if (state.checked === previous.checked && sameRulesInput(state.graph, previous.graph)) return;
-    const problems = currentProblems(state.graph, types, state.checked);
-    if (!sameProblems(problems, state.problems)) store.setState({ problems });
+    if (rules) refresh(rules);
   });
+  // Until the rules arrive, what the server said stands; once here, they catch up with any edit
+  // made meanwhile (or, opened without an answer, give the first one).
+  if (!rules) {
+    whenIdle(() =>
+      loadGraphRules().then((loaded) => {
+        const { graph, checked: answer } = store.getState();
+        if (!answer || !sameRulesInput(graph, answer.graph)) refresh(loaded);
+      }),
+    );
+  }
   return store;
+}
+
+/** After the canvas has been drawn (the browser's first idle moment, at most a second away). */
+function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 1000 });
+  else setTimeout(task, 0);
+}
+
+type GraphRules = typeof import('./problems.ts');
+let rules: GraphRules | undefined;
+let loadingRules: Promise<GraphRules> | undefined;
+
+/**
+ * The shared graph rules, with the JavaScript parser that checks `{{ }}` expressions (acorn, about
+ * 100 kB), load beside the canvas instead of before it: an opened workflow is drawn from the
+ * server's answer, and the rules are needed only from the first edit on. Tests await this before
+ * editing, as a user's first click comes after it in practice.
+ */
+export function loadGraphRules(): Promise<GraphRules> {
+  loadingRules ??= import('./problems.ts').then((loaded) => {
+    rules = loaded;
+    return loaded;
+  });
+  return loadingRules;
 }
 
 function keepSelectionOf(graph: Graph, state: EditorState) {

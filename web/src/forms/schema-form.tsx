@@ -25,6 +25,7 @@ import {
   variantIndex,
 } from './schema.ts';
 import { TimezoneField } from './timezone-field.tsx';
+import { WorkflowField, WorkflowVersionField } from './workflow-field.tsx';
 
 /**
  * A form for a node's config, rendered from its JSON Schema: exactly the shapes the catalogue
@@ -98,7 +99,8 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
   const kind = fieldKind(props.schema, root);
   const key = String(path[path.length - 1]);
   // A credential is picked by its name, so its field is not called an "ID".
-  const label = kind === 'credential' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
+  const label =
+    kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
   const messages = problems.get(problemKey(path)) ?? [];
   const description = typeof schema.description === 'string' ? schema.description : undefined;
   const id = useId();
@@ -177,6 +179,22 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
         />
       );
       break;
+    case 'workflow':
+      control = <WorkflowField id={id} value={shown} invalid={invalid} onChange={(next) => onChange(path, next)} />;
+      break;
+    case 'workflow-version': {
+      const workflowId = props.siblings?.workflowId;
+      control = (
+        <WorkflowVersionField
+          id={id}
+          workflowId={typeof workflowId === 'string' ? workflowId : undefined}
+          value={shown}
+          invalid={invalid}
+          onChange={(next) => onChange(path, next)}
+        />
+      );
+      break;
+    }
     case 'enum':
       control = (
         <select

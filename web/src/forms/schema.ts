@@ -14,6 +14,8 @@ export type FieldKind =
   | 'template' // string with `{{ }}` expressions (format: template)
   | 'code' // JavaScript (format: javascript)
   | 'credential' // a stored credential's id (format: credential, with credentialTypes)
+  | 'workflow' // a workflow's id, picked by name (format: workflow)
+  | 'workflow-version' // 'published' or a version number of the sibling workflowId (format: workflow-version)
   | 'string'
   | 'enum'
   | 'integer'
@@ -30,6 +32,7 @@ export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
   const schema = resolve(input, root);
   if (Array.isArray(schema.enum) || literalValues(schema) !== undefined) return 'enum';
   if ('const' in schema) return 'const';
+  if (schema.format === 'workflow-version') return 'workflow-version';
   if (variantsOf(schema) !== undefined) return isRecursive(input, root) ? 'json' : 'union';
   if (Array.isArray(schema.type)) {
     const types = schema.type.filter((type) => type !== 'null');
@@ -41,6 +44,7 @@ export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
       if (schema.format === 'template') return 'template';
       if (schema.format === 'javascript') return 'code';
       if (schema.format === 'credential') return 'credential';
+      if (schema.format === 'workflow') return 'workflow';
       return 'string';
     case 'integer':
       return 'integer';
@@ -229,7 +233,10 @@ export function initialValue(input: JsonSchema, root: JsonSchema): unknown {
     case 'template':
     case 'code':
     case 'credential':
+    case 'workflow':
       return '';
+    case 'workflow-version':
+      return 'published';
     case 'string':
       // A new schedule starts valid, every day at 09:00 (what the cron field's simple mode shows first).
       return schema.format === 'cron' ? '0 9 * * *' : '';

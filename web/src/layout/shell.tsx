@@ -1,5 +1,7 @@
-import { Activity, CalendarClock, KeyRound, ScrollText, Users, Workflow } from 'lucide-react';
+import { useQuery } from '@tanstack/react-query';
+import { Activity, CalendarClock, Inbox, KeyRound, ScrollText, Users, Workflow } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
+import { approvalQueries } from '../api/queries/approvals.ts';
 import { useCan } from '../auth/session.tsx';
 import { UserMenu } from './user-menu.tsx';
 
@@ -7,6 +9,7 @@ const navigation = [
   { to: '/workflows', label: 'Workflows', icon: Workflow },
   { to: '/executions', label: 'Executions', icon: Activity },
   { to: '/schedules', label: 'Schedules', icon: CalendarClock },
+  { to: '/approvals', label: 'Approvals', icon: Inbox },
 ];
 
 const adminNavigation = [
@@ -24,6 +27,21 @@ export function Logo() {
   );
 }
 
+/** How many approvals wait for a decision, beside the inbox's link (every role sees them). */
+function PendingApprovals() {
+  const pending = useQuery(approvalQueries.pending()).data?.pending ?? 0;
+  if (pending === 0) return null;
+  return (
+    <span
+      className="ml-auto rounded-full bg-amber-100 px-1.5 text-xs font-semibold text-amber-800 tabular-nums"
+      data-testid="pending-approvals"
+    >
+      {pending}
+      <span className="sr-only"> pending</span>
+    </span>
+  );
+}
+
 function NavItem({ to, label, icon: Icon }: { to: string; label: string; icon: typeof Workflow }) {
   return (
     <NavLink
@@ -36,6 +54,7 @@ function NavItem({ to, label, icon: Icon }: { to: string; label: string; icon: t
     >
       <Icon className="size-4" aria-hidden />
       {label}
+      {to === '/approvals' && <PendingApprovals />}
     </NavLink>
   );
 }

@@ -7,6 +7,7 @@
 import type { StepId } from '../../../../nodes/step.ts';
 import { cancelRun, type RunsPorts, reconcileUnfinishedRuns, retryRun, startRun } from '../../../engine/runs.ts';
 import { createStepRunner } from '../../../engine/step-runner.ts';
+import { fireWaitTimer } from '../../../engine/wait-timers.ts';
 import { describeStates } from '../ascii-graph.ts';
 import { GraphCache } from '../graph-cache.ts';
 import type { TriggerKind } from '../ports.ts';
@@ -96,7 +97,9 @@ export function memoryEngine(script: Script = {}) {
       job.locked = true;
       job.runs++;
       try {
-        await runStep(payloadOf(job), job.id);
+        // A wait timer resumes its suspended step, as the worker's `stepwise_wait_timer` task does.
+        if (job.spec.timer) await fireWaitTimer(runs, payloadOf(job));
+        else await runStep(payloadOf(job), job.id);
         queue.jobs.delete(job.id);
       } catch (error) {
         job.locked = false;

@@ -17,8 +17,9 @@ import { NonRetryableError } from '../../../../nodes/errors.ts';
 import { type StepId, type StepKey, type StepRef, stepKey } from '../../../../nodes/step.ts';
 import type { ClaimDecision } from '../attempt.ts';
 import type { CompiledGraph } from '../compile.ts';
+import { retryPolicyOf } from '../error-handling.ts';
 import type { EngineEvent } from '../events.ts';
-import { executionKeyPrefix, type StepJobSpec, stepJobKey } from '../jobs.ts';
+import { executionKeyPrefix, jobKeyOf, type RunJob, runJobKey, type StepJobSpec } from '../jobs.ts';
 import { type IterationRecord, isLoopProgress, iterationIndex, type LoopProgress, loopScopeOf } from '../loops.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
 import type {
@@ -46,9 +47,10 @@ import type {
   StepResult,
   StoredAttempt,
   Wait,
+  WaitingStep,
 } from '../ports.ts';
 import { AlreadyRetried } from '../ports.ts';
-import { advanceExecution, claimAttempt, finishStep, type RunRecords, reconcileRun } from '../records.ts';
+import { advanceExecution, claimAttempt, finishStep, hasEnded, type RunRecords, reconcileRun } from '../records.ts';
 import { retryDelayMs } from '../retry.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -70,13 +72,18 @@ export interface MemoryStepRow {
   jobId: string | null;
   workerId: string | null;
   reused: boolean;
+  /** A failed attempt its node's settings handled: the run went on from it by `port` with `output`. */
+  handled: boolean;
 }
 
 function toState(row: MemoryStepRow): StepState {
   switch (row.status) {
     case 'running':
-    case 'waiting':
       return { status: row.status, attempt: row.attempt };
+    case 'waiting':
+      return row.wait?.timer
+        ? { status: row.status, attempt: row.attempt, timerAt: row.wait.timer.at }
+        : { status: row.status, attempt: row.attempt };
     case 'succeeded':
       return {
         status: 'succeeded',
@@ -85,6 +92,7 @@ function toState(row: MemoryStepRow): StepState {
         ...(row.continueAt ? { continueAt: row.continueAt } : {}),
       };
     case 'failed':
+      if (row.handled) return { status: 'succeeded', attempt: row.attempt, port: row.port ?? 'main', handled: true };
       return row.retryAt
         ? { status: 'retrying', attempt: row.attempt, retryAt: row.retryAt }
         : { status: 'failed', attempt: row.attempt };
@@ -137,9 +145,23 @@ class MemoryRecords implements RunRecords {
     execution.startedAt = this.clock.nowIso();
   }
 
-  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+  suspendRun(executionId: string): boolean {
     const execution = this.executions.get(executionId);
     if (!execution || (execution.status !== 'queued' && execution.status !== 'running')) return false;
+    execution.status = 'waiting';
+    return true;
+  }
+
+  wakeRun(executionId: string): boolean {
+    const execution = this.executions.get(executionId);
+    if (execution?.status !== 'waiting') return false;
+    execution.status = 'running';
+    return true;
+  }
+
+  endRun(executionId: string, status: 'succeeded' | 'failed' | 'canceled', error?: RunError): boolean {
+    const execution = this.executions.get(executionId);
+    if (!execution || hasEnded(execution.status)) return false;
     execution.status = status;
     execution.error = error ?? null;
     execution.finishedAt = this.clock.nowIso();
@@ -262,6 +284,19 @@ class MemoryRecords implements RunRecords {
       if (!this.row(id)) this.rowsOf(executionId).push({ ...blankRow(id), status: 'skipped' });
     }
   }
+
+  /** `webhook_responses`: one row per execution, the first insert wins. */
+  readonly answers = new Map<string, StepId>();
+
+  answeringStep(executionId: string): StepId | undefined {
+    return this.answers.get(executionId);
+  }
+
+  recordAnsweringStep(step: StepId): boolean {
+    if (this.answers.has(step.executionId)) return false;
+    this.answers.set(step.executionId, step);
+    return true;
+  }
 }
 
 const blankRow = (step: StepId): MemoryStepRow => ({
@@ -279,6 +314,7 @@ const blankRow = (step: StepId): MemoryStepRow => ({
   jobId: null,
   workerId: null,
   reused: false,
+  handled: false,
 });
 
 function resultColumns(result: StepResult): Partial<MemoryStepRow> {
@@ -288,7 +324,12 @@ function resultColumns(result: StepResult): Partial<MemoryStepRow> {
     case 'waiting':
       return { status: 'waiting', output: result.output ?? null, wait: result.wait };
     case 'failed':
-      return { status: 'failed', error: result.error, retryAt: result.retryAt ?? null };
+      return {
+        status: 'failed',
+        error: result.error,
+        retryAt: result.retryAt ?? null,
+        ...(result.handled ? { handled: true, output: result.handled.output, port: result.handled.port } : {}),
+      };
   }
 }
 
@@ -338,7 +379,7 @@ export class MemoryRunStore implements RunStore {
       if (!row) continue;
       const key = stepKey(step.nodeId, step.scope);
       states.set(key, toState(row));
-      if (row.status === 'succeeded') outputs.set(key, structuredClone(row.output));
+      if (row.status === 'succeeded' || row.handled) outputs.set(key, structuredClone(row.output));
     }
     return { states, outputs };
   }
@@ -355,7 +396,10 @@ export class MemoryRunStore implements RunStore {
     for (const step of steps) {
       const row = this.records
         .rowsOf(executionId)
-        .find((each) => each.nodeId === step.nodeId && each.scope === step.scope && each.status === 'succeeded');
+        .find(
+          (each) =>
+            each.nodeId === step.nodeId && each.scope === step.scope && (each.status === 'succeeded' || each.handled),
+        );
       if (row) outputs.set(stepKey(step.nodeId, step.scope), structuredClone(row.output));
     }
     return outputs;
@@ -371,11 +415,27 @@ export class MemoryRunStore implements RunStore {
   async resumeWaiting(resumption: Resumption): Promise<Finished> {
     return finishStep(this.records, { ...resumption, recording: { kind: 'waiting' } }, this.clock.nowIso());
   }
+  async waitingStep(step: StepRef): Promise<WaitingStep | undefined> {
+    const latest = this.records
+      .rowsOf(step.executionId)
+      .filter((row) => row.nodeId === step.nodeId && row.scope === step.scope)
+      .sort((a, b) => b.attempt - a.attempt)[0];
+    if (latest?.status !== 'waiting' || !latest.wait) return undefined;
+    return { attempt: latest.attempt, wait: latest.wait, output: latest.output };
+  }
   async settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
     return advanceExecution(this.records, graph, executionId, this.clock.nowIso());
   }
   async failRun(executionId: string, error: RunError): Promise<boolean> {
     return this.records.endRun(executionId, 'failed', error);
+  }
+  async timeOut(executionId: string, error: RunError): Promise<boolean> {
+    if (!this.records.endRun(executionId, 'failed', error)) return false;
+    for (const row of this.records.rowsOf(executionId)) {
+      if (row.status === 'running') row.status = 'canceled';
+      if (row.status === 'failed') row.retryAt = null;
+    }
+    return true;
   }
   /** Every write here is visible and "durable" at once. */
   async flush(): Promise<void> {}
@@ -417,7 +477,7 @@ export class MemoryRunStore implements RunStore {
       createdBy,
     });
     for (const row of this.records.rowsOf(original.id)) {
-      if (row.status !== 'succeeded' && row.status !== 'skipped') continue;
+      if (row.status !== 'succeeded' && row.status !== 'skipped' && !row.handled) continue;
       this.records.rowsOf(execution.id).push({ ...row, attempt: 1, reused: true, retryAt: null });
     }
     return {
@@ -427,7 +487,7 @@ export class MemoryRunStore implements RunStore {
   }
   async unfinishedRuns(limit: number, after = ''): Promise<string[]> {
     return [...this.records.executions.values()]
-      .filter((execution) => (execution.status === 'queued' || execution.status === 'running') && execution.id > after)
+      .filter((execution) => !hasEnded(execution.status) && execution.id > after)
       .map((execution) => execution.id)
       .sort()
       .slice(0, limit);
@@ -453,7 +513,13 @@ export class MemoryRunStore implements RunStore {
       error: null,
       retryOf: values.retryOf ?? null,
       retryChain: values.retryChain ?? id,
+      errorOf: values.errorOf ?? null,
       createdBy: values.createdBy ?? null,
+      parentExecutionId: values.parent?.executionId ?? null,
+      parentNodeId: values.parent?.nodeId ?? null,
+      parentScope: values.parent?.scope ?? null,
+      parentAttempt: values.parent?.attempt ?? null,
+      callDepth: values.parent?.callDepth ?? 0,
       createdAt: this.clock.nowIso(),
       startedAt: null,
       finishedAt: null,
@@ -501,7 +567,7 @@ export class MemoryStepQueue implements StepQueue {
   }
 
   async add(jobs: readonly StepJobSpec[], events: readonly EngineEvent[] = []): Promise<void> {
-    for (const spec of jobs) this.push(spec, stepJobKey(spec));
+    for (const spec of jobs) this.push(spec, jobKeyOf(spec));
     await this.events.publish(events);
   }
 
@@ -512,6 +578,13 @@ export class MemoryStepQueue implements StepQueue {
 
   async exists(jobId: string): Promise<boolean> {
     return this.jobs.has(jobId);
+  }
+
+  /** Jobs about whole runs, by key: kept, not run (the in-memory engine drives step jobs only). */
+  readonly runJobs = new Map<string, RunJob>();
+
+  async addRunJob(job: RunJob): Promise<void> {
+    if (!this.runJobs.has(runJobKey(job))) this.runJobs.set(runJobKey(job), job);
   }
 
   async removeQueued(executionId: string): Promise<number> {
@@ -590,7 +663,9 @@ export class WorkerCrash extends Error {
  * attempt), `fail!` (non-retryable), `crash` (its worker dies mid-step: nothing is stored, and the
  * job runs the same attempt again), `wait:<ms>` (succeeds by `main` and holds its successors back
  * for `ms`, as a delay does), `suspend` (stored `waiting` with `{ kind: 'test' }`, until a test
- * resumes it), `items:<n>` (a loop's list: `["i0", …]`, by port `body`; `items:0` is empty). A step without a script answers `ok`. Keys are `node` or
+ * resumes it), `timer:<ms>[:<port>]` (stored `waiting` with a timer due in `ms` that resumes it by
+ * `port`, as flow.wait does), `items:<n>` (a loop's list: `["i0", …]`, by port `body`; `items:0` is
+ * empty). A step without a script answers `ok`. Keys are `node` or
  * `node#scope`; the output of a successful step is its input with `{ <node id>: <attempt> }` added.
  */
 export type Script = Readonly<Record<string, string>>;
@@ -619,7 +694,7 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
       if (answer === 'crash') throw new WorkerCrash(`${name} crashed its worker`);
       if (answer.startsWith('fail')) {
         const error = answer === 'fail!' ? new NonRetryableError(`${name} failed`) : new Error(`${name} failed`);
-        const delay = retryDelayMs(node.definition.retry, step.attempt, error, () => 0.5);
+        const delay = retryDelayMs(retryPolicyOf(node), step.attempt, error, () => 0.5);
         return {
           status: 'failed',
           error: { name: error.name, message: error.message, retryable: delay !== undefined },
@@ -630,6 +705,12 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
       if (answer.startsWith('items:')) {
         const items = Array.from({ length: Number(answer.slice(6)) }, (_, index) => `i${index}`);
         return { status: 'succeeded', output: items, port: 'body' };
+      }
+      if (answer.startsWith('timer:')) {
+        // Suspended until its timer job resumes it, by the port named after the delay (as flow.wait does).
+        const [, ms = '0', port = 'main'] = answer.split(':');
+        const at = new Date(clock.nowMs() + Number(ms)).toISOString();
+        return { status: 'waiting', wait: { kind: 'time', timer: { at, port } }, output: call.input };
       }
       const port = answer.startsWith('ok:') ? answer.slice(3) : 'main';
       // A plain value (a loop's item) is kept as `item`, so a test sees which item a step ran with.

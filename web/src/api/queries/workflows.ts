@@ -29,6 +29,12 @@ export const workflowQueries = {
       queryKey: [...workflowQueries.lists, 'choices', limit] as const,
       queryFn: () => call('GET /workflows', { query: { limit } }),
     }),
+  /** Workflows whose name or description matches `q` (the first 20): a "Run workflow" node's picker. */
+  search: (q: string) =>
+    queryOptions({
+      queryKey: [...workflowQueries.lists, 'search', q] as const,
+      queryFn: () => call('GET /workflows', { query: { q: q === '' ? undefined : q, limit: 20 } }),
+    }),
   detail: (id: string) =>
     queryOptions({
       queryKey: ['workflow', id] as const,

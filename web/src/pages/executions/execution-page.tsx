@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward } from 'lucide-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward, TriangleAlert } from 'lucide-react';
 import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { call } from '../../api/client.ts';
+import { approvalQueries } from '../../api/queries/approvals.ts';
 import { executionQueries } from '../../api/queries/executions.ts';
 import type { ExecutionDetail } from '../../api/types.ts';
 import { useCan } from '../../auth/session.tsx';
@@ -14,6 +15,7 @@ import { Button, ErrorState, errorMessage, Spinner } from '../../components/ui.t
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { shortId } from '../../lib/short-id.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { ApprovalCard } from '../approvals/approval-card.tsx';
 import { StepList } from './step-list.tsx';
 import { StepPanel } from './step-panel.tsx';
 import { attemptsOf, canvasStatus, latestByNode } from './steps.ts';
@@ -55,6 +57,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
               {execution.workflowName}
             </Link>
             <StatusBadge status={execution.status} />
+            {execution.handledErrors > 0 && <HandledErrors count={execution.handledErrors} status={execution.status} />}
           </h1>
           <dl className="mt-3 flex flex-wrap gap-x-8 gap-y-2 text-sm">
             <Fact label="Trigger">
@@ -91,11 +94,30 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
                 <RunLink id={execution.retriedAs} />
               </Fact>
             )}
+            {execution.errorOf && (
+              <Fact label="Reports the failure of">
+                <RunLink id={execution.errorOf} />
+              </Fact>
+            )}
           </dl>
         </div>
         <Actions execution={execution} />
       </div>
+      {execution.parent && (
+        <p className="mb-4 rounded-lg border border-slate-200 bg-slate-50 px-4 py-2.5 text-sm text-slate-700">
+          Called by{' '}
+          <Link
+            to={`/executions/${execution.parent.executionId}`}
+            className="font-medium text-accent-700 hover:underline"
+          >
+            {execution.parent.workflowName}
+          </Link>{' '}
+          (run <RunLink id={execution.parent.executionId} />, step{' '}
+          <span className="font-mono text-xs">{execution.parent.nodeId}</span>): its result goes back to that step.
+        </p>
+      )}
       {execution.error !== null && execution.error !== undefined && <RunError error={execution.error} />}
+      {execution.status === 'waiting' && <RunApprovals executionId={execution.id} />}
 
       <div className="mb-6 flex h-[30rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <div className="relative min-w-0 flex-1" data-testid="execution-canvas">
@@ -276,5 +298,33 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** A waiting run's pending approvals, decided here by those whose role may. */
+function RunApprovals({ executionId }: { executionId: string }) {
+  const approvals = useQuery(approvalQueries.ofExecution(executionId));
+  const pending = approvals.data?.items.filter((approval) => approval.status === 'pending') ?? [];
+  if (pending.length === 0) return null;
+  return (
+    <section aria-label="Waiting for approval" className="mb-6 flex flex-col gap-3">
+      {pending.map((approval) => (
+        <ApprovalCard key={approval.id} approval={approval} showRun={false} />
+      ))}
+    </section>
+  );
+}
+
+/** Errors a run's nodes handled (continued, or routed to an error port): shown, but not a failure. */
+function HandledErrors({ count, status }: { count: number; status: string }) {
+  const errors = count === 1 ? '1 handled error' : `${count} handled errors`;
+  return (
+    <span
+      className="inline-flex items-center gap-1 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200"
+      data-testid="handled-errors"
+    >
+      <TriangleAlert className="size-3.5" aria-hidden />
+      {status === 'succeeded' ? `succeeded with ${errors}` : errors}
+    </span>
   );
 }

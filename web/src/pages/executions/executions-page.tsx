@@ -48,7 +48,9 @@ export function ExecutionsPage() {
       ),
   });
   const items = executions.data?.pages.flatMap((page) => page.items) ?? [];
-  const anyLive = items.some((item) => item.status === 'queued' || item.status === 'running');
+  const anyLive = items.some(
+    (item) => item.status === 'queued' || item.status === 'running' || item.status === 'waiting',
+  );
 
   return (
     <>
@@ -154,6 +156,15 @@ function ExecutionRow({ execution }: { execution: ExecutionSummary }) {
         >
           <StatusBadge status={execution.status} />
         </Link>
+        {execution.handledErrors > 0 && (
+          <span
+            className="ml-1.5 text-xs font-medium text-amber-700"
+            title="Errors its nodes handled: the run went on"
+            data-testid="row-handled-errors"
+          >
+            {execution.handledErrors} handled
+          </span>
+        )}
       </td>
       <td className="max-w-72 truncate px-3 py-3">
         <Link

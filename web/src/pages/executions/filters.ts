@@ -1,8 +1,23 @@
 import type { ExecutionListQuery } from '../../api/queries/executions.ts';
 import type { ExecutionStatus, TriggerKind } from '../../api/types.ts';
 
-export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
-export const TRIGGER_KINDS: readonly TriggerKind[] = ['manual', 'schedule', 'webhook', 'retry', 'test'];
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'queued',
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'canceled',
+];
+export const TRIGGER_KINDS: readonly TriggerKind[] = [
+  'manual',
+  'schedule',
+  'webhook',
+  'retry',
+  'test',
+  'error',
+  'subworkflow',
+];
 
 /**
  * The executions list's filters, as they sit in the URL (`?workflowId=&status=&trigger=&from=&to=`):
@@ -76,5 +91,7 @@ function clean(filters: ExecutionFilters): ExecutionFilters {
  */
 export function refreshInterval(statuses: readonly string[], streaming = false): number {
   if (streaming) return statuses.includes('queued') ? 2_000 : 30_000;
-  return statuses.some((status) => status === 'queued' || status === 'running') ? 2_000 : 15_000;
+  return statuses.some((status) => status === 'queued' || status === 'running' || status === 'waiting')
+    ? 2_000
+    : 15_000;
 }

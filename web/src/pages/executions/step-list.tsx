@@ -3,7 +3,7 @@ import type { Graph, StepRun } from '../../api/types.ts';
 import { NodeChip } from '../../canvas/node-icon.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDuration } from '../../lib/format.ts';
-import { canvasStatus } from './steps.ts';
+import { canvasStatus, ignoredReason } from './steps.ts';
 
 /**
  * The side panel before a node is picked: every node with its step status, in graph order. It is
@@ -32,6 +32,7 @@ export function StepList({
         {graph.nodes.map((node) => {
           const nodeType = types?.get(node.type);
           const step = latest.get(node.id);
+          const ignored = step && ignoredReason(step, node.type);
           return (
             <li key={node.id}>
               <button
@@ -46,6 +47,11 @@ export function StepList({
                     {nodeType?.title ?? node.type}
                     {step && step.attempt > 1 ? ` · ${step.attempt} attempts` : ''}
                   </span>
+                  {ignored && (
+                    <span className="block truncate text-xs text-amber-700" title={ignored}>
+                      Ignored: {ignored}
+                    </span>
+                  )}
                 </span>
                 {step ? (
                   <span className="flex shrink-0 flex-col items-end gap-0.5">

@@ -1,4 +1,5 @@
-import { Clock, Hourglass, Recycle, Scissors, X } from 'lucide-react';
+import { BellOff, Clock, ExternalLink, Hourglass, Recycle, Scissors, TriangleAlert, X } from 'lucide-react';
+import { Link } from 'react-router';
 import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { GraphNode, StepRun } from '../../api/types.ts';
 import { NodeChip } from '../../canvas/node-icon.tsx';
@@ -6,7 +7,7 @@ import { JsonView } from '../../components/json-view.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { SentRequestView } from './sent-request.tsx';
-import { attemptLabel } from './steps.ts';
+import { attemptLabel, ignoredReason } from './steps.ts';
 
 /** The side panel of the execution page: every attempt of the clicked node, newest first. */
 export function StepPanel({
@@ -49,19 +50,19 @@ export function StepPanel({
             This step has not run in this execution: the run has not reached it, or ended before.
           </p>
         ) : (
-          attempts.map((step) => <Attempt key={step.id} step={step} />)
+          attempts.map((step) => <Attempt key={step.id} step={step} ignored={ignoredReason(step, node.type)} />)
         )}
       </div>
     </aside>
   );
 }
 
-function Attempt({ step }: { step: StepRun }) {
+function Attempt({ step, ignored }: { step: StepRun; ignored: string | undefined }) {
   return (
     <section className="rounded-lg border border-slate-200" aria-label={attemptLabel(step)}>
       <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 bg-slate-50/70 px-3 py-2 text-xs">
         <span className="font-semibold text-slate-900">{attemptLabel(step)}</span>
-        <StatusBadge status={step.status} />
+        <StatusBadge status={step.handled ? 'handled' : step.status} />
         {step.outputPort && (
           <span className="rounded bg-slate-200/70 px-1.5 py-0.5 font-mono text-slate-700" title="Output port">
             → {step.outputPort}
@@ -72,8 +73,32 @@ function Attempt({ step }: { step: StepRun }) {
         </span>
       </header>
       <div className="space-y-3 p-3">
-        {(step.reused || step.truncated || step.retryAt || step.continueAt) && (
+        {step.waitingFor && (
+          <p
+            className="flex items-center gap-1.5 rounded bg-violet-50 px-2 py-1 text-xs text-violet-800"
+            data-testid="waiting-for"
+          >
+            <Clock className="size-3.5 shrink-0" aria-hidden /> {waitingWords(step.waitingFor)}
+          </p>
+        )}
+        {step.handled && (
+          <p
+            className="flex items-center gap-1.5 rounded-md bg-amber-50 px-2.5 py-1.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200"
+            data-testid="handled-error"
+          >
+            <TriangleAlert className="size-3.5 shrink-0" aria-hidden />
+            {step.outputPort === 'error'
+              ? 'Handled: routed to the error port. The run went on; this did not fail it.'
+              : 'Handled: continued with the error as output. The run went on; this did not fail it.'}
+          </p>
+        )}
+        {(step.reused || step.truncated || step.retryAt || step.continueAt || ignored) && (
           <div className="flex flex-wrap gap-2 text-xs">
+            {ignored && (
+              <span className="inline-flex items-center gap-1 rounded bg-amber-50 px-1.5 py-0.5 text-amber-800">
+                <BellOff className="size-3" aria-hidden /> Ignored: {ignored}
+              </span>
+            )}
             {step.reused && (
               <span className="inline-flex items-center gap-1 rounded bg-sky-50 px-1.5 py-0.5 text-sky-700">
                 <Recycle className="size-3" aria-hidden /> Reused from the run it retries
@@ -96,9 +121,25 @@ function Attempt({ step }: { step: StepRun }) {
             )}
           </div>
         )}
+        {step.child && (
+          // A "Run workflow" step: the run it started, whose own steps say what happened there.
+          <p className="flex items-center gap-2 text-sm">
+            <Link
+              to={`/executions/${step.child.executionId}`}
+              className="inline-flex items-center gap-1 font-medium text-accent-600 hover:text-accent-700"
+            >
+              <ExternalLink className="size-3.5" aria-hidden /> Open child run
+            </Link>
+            <StatusBadge status={step.child.status} />
+          </p>
+        )}
         {step.error !== null && (
           <div>
-            <h3 className="mb-1 text-xs font-medium tracking-wide text-red-700 uppercase">Error</h3>
+            <h3
+              className={`mb-1 text-xs font-medium tracking-wide uppercase ${step.handled ? 'text-amber-700' : 'text-red-700'}`}
+            >
+              Error
+            </h3>
             <JsonView value={step.error} label="error" />
           </div>
         )}
@@ -107,7 +148,7 @@ function Attempt({ step }: { step: StepRun }) {
           <JsonView value={step.input} label="input" />
         </div>
         <SentRequestView request={step.request} />
-        {step.status !== 'failed' && (
+        {(step.status !== 'failed' || step.handled) && (
           <div>
             <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Output</h3>
             <JsonView value={step.output} label="output" />
@@ -116,4 +157,19 @@ function Attempt({ step }: { step: StepRun }) {
       </div>
     </section>
   );
+}
+
+/** What a suspended step waits for, in words. */
+function waitingWords(waiting: NonNullable<StepRun['waitingFor']>): string {
+  const until = waiting.until ? formatDateTime(waiting.until) : undefined;
+  switch (waiting.kind) {
+    case 'time':
+      return `Waiting until ${until ?? 'its time'}`;
+    case 'callback':
+      return `Waiting for a call to its resume URL${until ? `; the URL expires ${until}` : ''}`;
+    case 'approval':
+      return `Waiting for approval by ${waiting.role ?? 'someone'} or higher${waiting.title ? `: “${waiting.title}”` : ''}${until ? `; times out ${until}` : ''}`;
+    default:
+      return `Waiting (${waiting.kind})`;
+  }
 }

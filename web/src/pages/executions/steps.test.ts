@@ -6,6 +6,7 @@ import {
   canvasStatus,
   compareScopes,
   describeScope,
+  ignoredReason,
   latestByNode,
   timelineBars,
 } from './steps.ts';
@@ -26,11 +27,14 @@ function step(nodeId: string, attempt: number, status: StepRun['status'], start:
     request: null,
     truncated: false,
     reused: false,
+    handled: false,
     retryAt: null,
     continueAt: null,
+    waitingFor: null,
     startedAt: at(start),
     finishedAt: end === null ? null : at(end),
     durationMs: end === null ? null : end - start,
+    child: null,
   };
 }
 
@@ -141,5 +145,23 @@ describe('steps inside loops (scopes)', () => {
     expect(describeScope('')).toBe('');
     expect(describeScope('0')).toBe('item 1');
     expect(describeScope('9/0')).toBe('item 10 › 1');
+  });
+});
+
+describe('ignoredReason', () => {
+  const reply = (output: unknown, status: StepRun['status'] = 'succeeded') => ({
+    ...step('reply', 1, status, 0, 10),
+    output,
+  });
+
+  it('reads why a Respond to webhook step that ran after the answer changed nothing', () => {
+    const ignored = reply({ status: 200, ignored: true, reason: 'the webhook was already answered by "Left"' });
+    expect(ignoredReason(ignored, 'action.respond')).toBe('the webhook was already answered by "Left"');
+  });
+
+  it('says nothing for the step that answered, for other node types, or for failed steps', () => {
+    expect(ignoredReason(reply({ status: 200 }), 'action.respond')).toBeUndefined();
+    expect(ignoredReason(reply({ ignored: true, reason: 'user data' }), 'transform.set')).toBeUndefined();
+    expect(ignoredReason(reply(null, 'failed'), 'action.respond')).toBeUndefined();
   });
 });

@@ -14,6 +14,20 @@ export function latestByNode(steps: readonly StepRun[]): Map<string, StepRun> {
   return latest;
 }
 
+/** Steps of this type answer a webhook; a later one of a run is stored ignored (docs/api.md#webhooks). */
+const RESPOND_TYPE = 'action.respond';
+
+/**
+ * Why a step changed nothing though it succeeded: a Respond to webhook step that ran after the
+ * webhook was answered carries `ignored: true` and the reason in its output. Undefined otherwise.
+ */
+export function ignoredReason(step: Pick<StepRun, 'status' | 'output'>, nodeType: string): string | undefined {
+  if (nodeType !== RESPOND_TYPE || step.status !== 'succeeded') return undefined;
+  const output = step.output as { ignored?: unknown; reason?: unknown } | null;
+  if (typeof output !== 'object' || output === null || output.ignored !== true) return undefined;
+  return typeof output.reason === 'string' ? output.reason : 'the webhook was already answered';
+}
+
 /** Every attempt of one node: top-level first, then by iteration in item order; newest attempt first within each. */
 export const attemptsOf = (steps: readonly StepRun[], nodeId: string): StepRun[] =>
   steps
@@ -53,6 +67,7 @@ export function attemptLabel(step: Pick<StepRun, 'scope' | 'attempt'>): string {
 export function canvasStatus(step: StepRun | undefined): string | undefined {
   if (!step) return undefined;
   if (step.status === 'failed' && step.retryAt) return 'retrying';
+  if (step.status === 'failed' && step.handled) return 'handled';
   return step.status;
 }
 

@@ -6,6 +6,8 @@ const barColour: Record<string, string> = {
   running: 'bg-blue-500 animate-pulse',
   succeeded: 'bg-emerald-500',
   failed: 'bg-red-500',
+  // A failure its node's settings handled: the run went on.
+  handled: 'bg-amber-400',
   canceled: 'bg-slate-400',
 };
 
@@ -78,7 +80,7 @@ export function Timeline({
                 type="button"
                 onClick={() => onSelect(bar.step.nodeId)}
                 className={rowClass(selectedNodeId === bar.step.nodeId)}
-                aria-label={`${name}, ${bar.step.scope ? `${describeScope(bar.step.scope)}, ` : ''}attempt ${bar.step.attempt}, ${bar.step.status}, ${formatDuration(bar.durationMs)}`}
+                aria-label={`${name}, ${bar.step.scope ? `${describeScope(bar.step.scope)}, ` : ''}attempt ${bar.step.attempt}, ${bar.step.handled ? 'handled' : bar.step.status}, ${formatDuration(bar.durationMs)}`}
               >
                 <span className="truncate font-medium text-slate-700">
                   {name}
@@ -89,7 +91,7 @@ export function Timeline({
                 </span>
                 <span className="relative h-4 rounded bg-slate-100">
                   <span
-                    className={`absolute inset-y-0 rounded ${barColour[bar.step.status] ?? 'bg-slate-400'}`}
+                    className={`absolute inset-y-0 rounded ${barColour[bar.step.handled ? 'handled' : bar.step.status] ?? 'bg-slate-400'}`}
                     style={{ left: `${bar.offset}%`, width: `${bar.width}%` }}
                   />
                 </span>

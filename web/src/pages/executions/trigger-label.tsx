@@ -1,4 +1,4 @@
-import { CalendarClock, Hand, RotateCcw, TestTube2, Webhook } from 'lucide-react';
+import { CalendarClock, Hand, Link2, RotateCcw, TestTube2, TriangleAlert, Webhook } from 'lucide-react';
 
 const triggers: Record<string, { label: string; icon: typeof Hand }> = {
   manual: { label: 'Manual', icon: Hand },
@@ -6,6 +6,8 @@ const triggers: Record<string, { label: string; icon: typeof Hand }> = {
   webhook: { label: 'Webhook', icon: Webhook },
   retry: { label: 'Retry', icon: RotateCcw },
   test: { label: 'Test run', icon: TestTube2 },
+  error: { label: 'Error workflow', icon: TriangleAlert },
+  subworkflow: { label: 'Called by a workflow', icon: Link2 },
 };
 
 export const triggerLabel = (kind: string) => triggers[kind]?.label ?? kind;

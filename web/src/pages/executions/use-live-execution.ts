@@ -4,7 +4,9 @@ import { API_BASE } from '../../api/client.ts';
 import { executionQueries } from '../../api/queries/executions.ts';
 import type { ExecutionDetail } from '../../api/types.ts';
 
-export const isLive = (status: string | undefined) => status === 'queued' || status === 'running';
+/** Not ended: it may still change (a waiting run, once something resumes it). */
+export const isLive = (status: string | undefined) =>
+  status === 'queued' || status === 'running' || status === 'waiting';
 
 /**
  * One execution, kept current while it runs: the server's event stream (a `snapshot`, then `step`
