@@ -26,6 +26,7 @@ const examples: Record<string, unknown> = {
   'flow.delay': { amount: 1 },
   'flow.wait': { mode: 'duration', amount: 5, unit: 'seconds' },
   'flow.merge': {},
+  'flow.loop': {},
   'flow.subworkflow': { workflowId: 'wf-1' },
   'flow.stop': { message: 'Order {{ input.id }} has no customer' },
 };

@@ -4,6 +4,7 @@ import ifNode from './conditions/if.node.ts';
 import switchNode from './conditions/switch.node.ts';
 import type { NodeDefinition } from './define.ts';
 import delayNode from './flow/delay.node.ts';
+import loopNode from './flow/loop.node.ts';
 import mergeNode from './flow/merge.node.ts';
 import stopAndErrorNode from './flow/stop-and-error.node.ts';
 import subworkflowNode from './flow/subworkflow.node.ts';
@@ -49,6 +50,7 @@ export const catalogue = [
   httpNode,
   respondNode,
   delayNode,
+  loopNode,
   waitNode,
   mergeNode,
   subworkflowNode,

@@ -1,13 +1,6 @@
 import type pg from 'pg';
 import type { EngineEvent } from '../core/engine/events.ts';
-import {
-  executionKeyPrefix,
-  jobKeyOf,
-  type RunJob,
-  runJobKey,
-  type StepJobSpec,
-  stepJobKey,
-} from '../core/engine/jobs.ts';
+import { executionKeyPrefix, jobKeyOf, type RunJob, runJobKey, type StepJobSpec } from '../core/engine/jobs.ts';
 import type { StepQueue } from '../core/engine/ports.ts';
 
 /** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */

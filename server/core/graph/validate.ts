@@ -70,9 +70,12 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
   }
 
   const liveEdges = checkEdges(graph.edges, nodesById, ports, types, problems);
-  const successors = adjacency(nodesById, liveEdges);
-  const closing = new Set(findCycles(nodesById, successors, liveEdges, problems));
-  const acyclicEdges = closing.size === 0 ? liveEdges : liveEdges.filter((edge) => !closing.has(edge));
+  // A loop body's end leads back to its loop: that edge closes the frame, not a cycle (the
+  // engine's minimal rule until the loop-frame rules land here in full).
+  const forwardEdges = liveEdges.filter((edge) => !returnsToLoop(edge, nodesById));
+  const successors = adjacency(nodesById, forwardEdges);
+  const closing = new Set(findCycles(nodesById, successors, forwardEdges, problems));
+  const acyclicEdges = closing.size === 0 ? forwardEdges : forwardEdges.filter((edge) => !closing.has(edge));
 
   const trigger = triggers.length === 1 ? triggers[0] : undefined;
   if (trigger) {
@@ -144,7 +147,8 @@ function checkEdges(
       continue;
     }
     links.add(link);
-    inbound.set(target.id, (inbound.get(target.id) ?? 0) + 1);
+    // The edge back from a loop body's end is not an input of the loop.
+    if (!returnsToLoop(edge, nodesById)) inbound.set(target.id, (inbound.get(target.id) ?? 0) + 1);
     live.push(edge);
   }
   for (const [nodeId, count] of inbound) {
@@ -153,6 +157,10 @@ function checkEdges(
   }
   return live;
 }
+
+/** The edge from a loop body's end back to the loop whose frame holds it. */
+const returnsToLoop = (edge: GraphEdge, nodesById: ReadonlyMap<string, GraphNode>): boolean =>
+  nodesById.get(edge.source)?.parentId === edge.target;
 
 function adjacency(nodesById: ReadonlyMap<string, GraphNode>, edges: readonly GraphEdge[]): Map<string, string[]> {
   const successors = new Map<string, string[]>([...nodesById.keys()].map((id) => [id, []]));
