@@ -120,12 +120,14 @@ test('palette search filters node types; groups are labelled by kind', async ({ 
   await expect(palette.getByRole('region', { name: 'Actions' }).getByTestId('palette-action.http')).toBeVisible();
 
   const search = palette.getByRole('searchbox', { name: 'Search nodes' });
-  // "http" is in the HTTP request's title and in the webhook trigger's description: two kinds.
+  // "http" is in the HTTP request's title and in the descriptions of the webhook trigger and the
+  // Wait step ("for an HTTP callback"): three kinds.
   await search.fill('http');
-  await expect(palette.getByRole('region')).toHaveCount(2);
-  await expect(palette.getByRole('button')).toHaveCount(2);
+  await expect(palette.getByRole('region')).toHaveCount(3);
+  await expect(palette.getByRole('button')).toHaveCount(3);
   await expect(palette.getByRole('region', { name: 'Actions' }).getByTestId('palette-action.http')).toBeVisible();
   await expect(palette.getByRole('region', { name: 'Triggers' }).getByTestId('palette-trigger.webhook')).toBeVisible();
+  await expect(palette.getByRole('region', { name: 'Flow' }).getByTestId('palette-flow.wait')).toBeVisible();
   await expect(palette.getByTestId('palette-transform.set')).toBeHidden();
 
   // Several words must all match, in any field (title, description, type, kind).

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { LOOP_ITEMS_LIMIT } from '../nodes/flow/loop.node.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -92,6 +93,13 @@ export const ConfigSchema = z.object({
     .max(3600)
     .default(10)
     .describe('How long a stopping worker lets running steps finish before releasing them to another worker'),
+  LOOP_MAX_ITEMS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LOOP_ITEMS_LIMIT)
+    .default(LOOP_ITEMS_LIMIT)
+    .describe('The most items any loop accepts, whatever its own maximum says (a server-wide ceiling)'),
   EXPRESSION_BUDGET_MS: z.coerce
     .number()
     .int()
@@ -190,6 +198,7 @@ export interface Config {
   workerRunConcurrency: number;
   workerDrainSeconds: number;
   expressionBudgetMs: number;
+  loopMaxItems: number;
   subworkflowMaxDepth: number;
   apiBodyLimit: number;
   masterKey: string | undefined;
@@ -241,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerRunConcurrency: values.WORKER_RUN_CONCURRENCY,
     workerDrainSeconds: values.WORKER_DRAIN_SECONDS,
     expressionBudgetMs: values.EXPRESSION_BUDGET_MS,
+    loopMaxItems: values.LOOP_MAX_ITEMS,
     subworkflowMaxDepth: values.SUBWORKFLOW_MAX_DEPTH,
     apiBodyLimit: values.API_BODY_LIMIT,
     masterKey: values.STEPWISE_MASTER_KEY,

@@ -49,6 +49,7 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
     log,
     concurrency: config.workerConcurrency,
     runConcurrency: config.workerRunConcurrency,
+    loopMaxItems: config.loopMaxItems,
     masterKey,
     publicUrl: config.publicUrl ?? localUrl(config.host, config.port),
     drainMs: config.workerDrainSeconds * 1000,

@@ -13,6 +13,9 @@ export default defineNode({
   description: 'Runs the nodes in its frame once for each item of a list, then passes on every result.',
   icon: 'repeat',
   affordances: ['loop-frame'],
+  // Only works out its list: the engine then suspends the step (stored `waiting`) while the
+  // iterations run, and completes it itself. So it may run inline, in the job that reached it.
+  pure: true,
   docs: [
     'The list comes from an expression such as `{{ input.orders }}`. The nodes inside the frame run once per item, with `item` (the element) and `index` (0, 1, …) in their expressions; inside the frame `steps.X` is this iteration’s X.',
     'The frame starts at the node connected to the loop’s `body` port and ends at the one node connected back to the loop. When every item is done, the loop leaves by `done` with the list of each iteration’s end output, in item order.',

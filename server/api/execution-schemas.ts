@@ -48,6 +48,16 @@ export const ExecutionSummary = z
   })
   .meta({ id: 'ExecutionSummary' });
 
+export const IterationCounts = z
+  .object({
+    total: z.number().int().describe('Items in the list'),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    running: z.number().int(),
+  })
+  .meta({ id: 'IterationCounts' });
+
 export const StepRun = z
   .object({
     id: z.string(),
@@ -87,12 +97,30 @@ export const StepRun = z
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
     durationMs: z.number().nullable(),
+    iterations: IterationCounts.optional().describe(
+      "A loop's step (in the execution detail): how its iterations stand; page them with /executions/{id}/iterations",
+    ),
     child: z
       .object({ executionId: z.string(), status: z.enum(EXECUTION_STATUSES) })
       .nullable()
       .describe('The sub-workflow run this attempt started (a `flow.subworkflow` step); null otherwise'),
   })
   .meta({ id: 'StepRun' });
+
+export const ITERATION_STATUS_FILTERS = ['failed', 'succeeded', 'skipped', 'running'] as const;
+
+export const IterationItem = z
+  .object({
+    index: z.number().int().describe("The item's position in the loop's list (0-based)"),
+    scope: z.string().describe('The scope its steps are stored under (GET /executions/{id}/steps?scope=…)'),
+    status: z
+      .enum([...ITERATION_STATUS_FILTERS, 'canceled'])
+      .describe(
+        '`skipped`: its end node did not run, so it gave no output; `canceled`: started, never ended, and its loop is over',
+      ),
+    error: z.unknown().optional().describe('Why it failed: { message, nodeId?, nodeName? }'),
+  })
+  .meta({ id: 'Iteration' });
 
 export const ExecutionDetail = ExecutionSummary.extend({
   parent: z

@@ -176,6 +176,10 @@ const MATRIX: Record<string, readonly Case[]> = {
   'GET /workflows/:id/webhook-test': [{ allowed: ANY, path: (f) => `/workflows/${f.webhookWorkflowId}/webhook-test` }],
   'GET /executions': [{ allowed: ANY, path: at('/executions') }],
   'GET /executions/:id': [{ allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}` }],
+  'GET /executions/:id/iterations': [
+    { allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}/iterations?node=loop` },
+  ],
+  'GET /executions/:id/steps': [{ allowed: ANY, path: (f) => `/executions/${f.queuedExecutionId}/steps?scope=0` }],
   'POST /executions/:id/cancel': [{ allowed: OPERATORS, path: (f) => `/executions/${f.queuedExecutionId}/cancel` }],
   'POST /executions/:id/retry': [
     { allowed: OPERATORS, path: (f) => `/executions/${f.canceledExecutionId}/retry`, body: body({}) },

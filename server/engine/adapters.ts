@@ -3,6 +3,7 @@ import { GraphCache } from '../core/engine/graph-cache.ts';
 import type { ChildRunStore, Clock } from '../core/engine/ports.ts';
 import type { Store } from '../store/db.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
+import { displayMarker } from './data-caps.ts';
 import type { EventHub } from './event-hub.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
@@ -35,7 +36,7 @@ export interface RunsDeps extends RunsPorts {
 /** `hub`, in the API process, lets the event bus be listened to as well as published on. */
 export function createRunsDeps(store: Store, pgPool: pg.Pool, hub?: EventHub): RunsDeps {
   const jobs = new StepJobBatcher(pgPool);
-  const runStore = new SqliteRunStore(store);
+  const runStore = new SqliteRunStore(store, { displayCap: displayMarker });
   return {
     store,
     runStore,

@@ -34,6 +34,12 @@ export function forDisplay(value: unknown): { value: unknown; truncated: boolean
   return { value: marker(json), truncated: true };
 }
 
+/** The marker people see instead of a (plain JSON) value over the display cap; undefined when it is within it. */
+export function displayMarker(value: unknown): Truncated | undefined {
+  const json = JSON.stringify(value ?? null);
+  return overCap(json, DISPLAY_CAP_BYTES) ? marker(json) : undefined;
+}
+
 /**
  * Makes an output plain JSON within the hard cap: the JSON-normalised copy for later steps, and,
  * when it is over the display cap, the marker to store for people instead.

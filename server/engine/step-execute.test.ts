@@ -110,3 +110,76 @@ describe('a step’s times, from the engine’s clock', () => {
     expect(final).not.toHaveProperty('retryAt');
   });
 });
+
+describe('a loop step and its body', () => {
+  //  Start ──▶ Each (loop over trigger.list) ══body══▶ [ Tag ] ──▶ Each
+  const graph = compileGraph({
+    nodes: [
+      node('start', 'trigger.manual', 'Start'),
+      node('each', 'flow.loop', 'Each', { items: '{{ trigger.list }}', maxItems: 50 }),
+      {
+        ...node('tag', 'transform.set', 'Tag', { fields: [{ path: 'tag', value: '{{ item.n }}@{{ index }}' }] }),
+        parentId: 'each',
+      },
+    ],
+    edges: [edge('start', 'each'), edge('each', 'tag', 'body'), edge('tag', 'each')],
+  });
+  const executeWith = (loopMaxItems: number | undefined, nodeId: string, list: unknown[], extra = {}) =>
+    createStepExecutor({
+      runs: { stepOutputs: async () => new Map() },
+      sandbox,
+      http: (request, signal) => sendHttp(request, signal),
+      log: pino({ level: 'silent' }),
+      clock: new ManualClock(NOW),
+      ...(loopMaxItems !== undefined ? { loopMaxItems } : {}),
+    })({
+      graph,
+      node: graph.nodes.get(nodeId) as NonNullable<ReturnType<typeof graph.nodes.get>>,
+      input: {},
+      run: {
+        id: 'run-1',
+        workflowId: 'wf-1',
+        versionId: 'v-1',
+        status: 'running',
+        triggerPayload: { list },
+        retryChain: null,
+      },
+      step: { executionId: 'run-1', nodeId, scope: nodeId === 'each' ? '' : '4', attempt: 1 },
+      signal: undefined,
+      ...extra,
+    });
+
+  it('answers its list by port body', async () => {
+    expect(await executeWith(undefined, 'each', [1, 2])).toEqual({ status: 'succeeded', output: [1, 2], port: 'body' });
+  });
+
+  it('refuses a list over the server-wide ceiling (LOOP_MAX_ITEMS), below its own maximum, naming both', async () => {
+    const refused = await executeWith(3, 'each', [1, 2, 3, 4]);
+    expect(refused).toMatchObject({
+      status: 'failed',
+      error: {
+        retryable: false,
+        message: "config.items: the list has 4 items, more than this server's maximum of 3 (LOOP_MAX_ITEMS)",
+      },
+    });
+    // Its own maximum (50) is checked by the node, whatever the ceiling.
+    expect(
+      await executeWith(
+        undefined,
+        'each',
+        Array.from({ length: 51 }, () => 0),
+      ),
+    ).toMatchObject({
+      status: 'failed',
+      error: { message: "config.items: the list has 51 items, more than this loop's maximum of 50" },
+    });
+  });
+
+  it('gives a body node its iteration’s item and index in expressions', async () => {
+    expect(await executeWith(undefined, 'tag', [], { iteration: { item: { n: 'x' }, index: 4 } })).toEqual({
+      status: 'succeeded',
+      output: { tag: 'x@4' },
+      port: 'main',
+    });
+  });
+});

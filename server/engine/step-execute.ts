@@ -6,10 +6,11 @@ import type {
   WorkflowRunRequest,
 } from '../../nodes/define.ts';
 import { coerceError, NonRetryableError } from '../../nodes/errors.ts';
+import { LOOP_ITEMS_LIMIT } from '../../nodes/flow/loop.node.ts';
 import { type StepId, type StepRef, stepKey } from '../../nodes/step.ts';
 import { stepNamesInTemplates } from '../../nodes/template.ts';
 import { callbackWaitFor, callbackWaits } from '../core/engine/callback-waits.ts';
-import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
+import { type CompiledGraph, type CompiledNode, isLoop } from '../core/engine/compile.ts';
 import { retryPolicyOf } from '../core/engine/error-handling.ts';
 import { idempotencyKey } from '../core/engine/idempotency.ts';
 import { scopeOf } from '../core/engine/plan.ts';
@@ -46,6 +47,8 @@ export interface StepExecuteDeps {
   readonly random?: () => number;
   /** What a node sees as now (a delay counts from it) and retries are scheduled from. */
   readonly clock: Clock;
+  /** The most items any loop accepts, whatever its own `maxItems` (`LOOP_MAX_ITEMS`; default the node's limit). */
+  readonly loopMaxItems?: number;
   /** The resume URL of a callback wait's step (server/security/resume-tokens.ts); none: no URLs. */
   readonly resumeUrl?: (step: StepRef) => string;
   /** Starts a step's sub-workflow run (server/engine/subworkflows.ts); absent where no runs may start. */
@@ -58,7 +61,15 @@ export interface StepExecuteDeps {
  * port it leaves by, its output under the size cap, or its error with the retry it earns.
  */
 export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
-  return async function executeStep({ graph, node, input, run: execution, step, signal: abortSignal }: StepCall) {
+  return async function executeStep({
+    graph,
+    node,
+    input,
+    run: execution,
+    step,
+    iteration,
+    signal: abortSignal,
+  }: StepCall) {
     // The last request the node sent, kept with the step whether it then succeeds or fails.
     let sent: SentRequest | undefined;
     const withRequest = <Result extends StepResult>(result: Result): Result =>
@@ -68,8 +79,11 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       const scopeFor = (): Promise<ExpressionScope> => {
         scope ??= stepsScope(graph, node, step).then((steps) => ({
           input,
-          trigger: execution.triggerPayload ?? {},
+          // Copied into the sandbox for every expression: the trigger payload (a webhook's list
+          // of 10,000 items a loop runs over) only when the node's config names it.
+          trigger: readsTrigger(node) ? (execution.triggerPayload ?? {}) : {},
           steps,
+          ...(iteration ? { item: iteration.item, index: iteration.index } : {}),
           execution: executionScope(graph, node, step),
         }));
         return scope;
@@ -115,6 +129,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
       const result = await untilReleased(abortSignal, () =>
         node.definition.execute({ config: node.config, input, ctx }),
       );
+      refuseLongLists(node, result.output, deps.loopMaxItems ?? LOOP_ITEMS_LIMIT);
       const ports = portsOf(node.definition, node.config);
       const port = result.port ?? ports[0] ?? 'main';
       if (!ports.includes(port)) throw new Error(`node answered on port "${port}", which it does not have`);
@@ -185,9 +200,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
     node: CompiledNode,
     step: StepId,
   ): Promise<Record<string, { output: unknown }>> {
-    const names = stepNamesInTemplates(node.node.config);
-    for (const name of node.definition.stepReferences?.(node.config) ?? []) names.add(name);
-    const wanted = [...names]
+    const wanted = [...namesReadBy(node)]
       .map((name) => ({ name, node: graph.byName.get(name) }))
       .filter((entry): entry is { name: string; node: CompiledNode } => entry.node !== undefined)
       .map(({ name, node: named }) => ({ name, nodeId: named.node.id, scope: scopeOf(graph, named, step.scope) }));
@@ -199,6 +212,44 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         .map((entry) => [entry.name, { output: outputs.get(stepKey(entry.nodeId, entry.scope)) }]),
     );
   }
+}
+
+/** A loop's list beyond the server's ceiling fails its step at once, before any iteration starts. */
+function refuseLongLists(node: CompiledNode, output: unknown, ceiling: number): void {
+  if (!isLoop(node.definition) || !Array.isArray(output) || output.length <= ceiling) return;
+  throw new NonRetryableError(
+    `config.items: the list has ${output.length} items, more than this server's maximum of ${ceiling} (LOOP_MAX_ITEMS)`,
+  );
+}
+
+const stepNames = new WeakMap<CompiledNode, ReadonlySet<string>>();
+
+/**
+ * The step names a node reads (`steps.<name>` in its templates, and what its definition says it
+ * reads, such as a script's code): worked out once per compiled node, not once per step (a loop
+ * runs the same node thousands of times).
+ */
+function namesReadBy(node: CompiledNode): ReadonlySet<string> {
+  let names = stepNames.get(node);
+  if (!names) {
+    const found = stepNamesInTemplates(node.node.config);
+    for (const name of node.definition.stepReferences?.(node.config) ?? []) found.add(name);
+    names = found;
+    stepNames.set(node, names);
+  }
+  return names;
+}
+
+const triggerReaders = new WeakMap<CompiledNode, boolean>();
+
+/** Whether a node's config (its expressions, a script's code) mentions `trigger` at all. */
+function readsTrigger(node: CompiledNode): boolean {
+  let reads = triggerReaders.get(node);
+  if (reads === undefined) {
+    reads = /\btrigger\b/.test(JSON.stringify(node.node.config));
+    triggerReaders.set(node, reads);
+  }
+  return reads;
 }
 
 /** Where `value` sits in a node's config (`fields.3.value`), to name the field in an error. */

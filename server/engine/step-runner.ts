@@ -5,7 +5,8 @@ import type { CompiledGraph, CompiledNode } from '../core/engine/compile.ts';
 import type { EngineEvent } from '../core/engine/events.ts';
 import type { GraphCache } from '../core/engine/graph-cache.ts';
 import { StepJob, type StepJobSpec, specsFor } from '../core/engine/jobs.ts';
-import { type PendingStep, parentSteps, stepInput } from '../core/engine/plan.ts';
+import { iterationIndex, loopScopeOf } from '../core/engine/loops.ts';
+import { frameOf, isBodyStart, type PendingStep, parentSteps, stepInput } from '../core/engine/plan.ts';
 import {
   type Clock,
   type EngineLog,
@@ -51,6 +52,14 @@ export interface StepRunnerPorts {
 /** How long a step runs before live views are told it is running. */
 const RUNNING_EVENT_AFTER_MS = 100;
 
+/**
+ * A chain's events for live views are published with the jobs it queues, or at least every this
+ * many ms or events, and at its end: each publication must wait for the chain's records to be
+ * committed, and a loop's inline chain of 40,000 steps must not commit once per step for them.
+ */
+const EVENTS_WINDOW_MS = 50;
+const EVENTS_PER_PUBLICATION = 500;
+
 /** Where one step of a job's chain stands once it has been dealt with. */
 type StepOutcome =
   | { readonly kind: 'stop' }
@@ -90,6 +99,9 @@ export function createStepRunner(ports: StepRunnerPorts) {
     private readonly due: StepId[] = [];
     /** Queueing of the steps that need jobs; the job ends only once they are durably queued. */
     private readonly queued: Promise<void>[] = [];
+    /** Events not published yet, and when the chain last published. */
+    private readonly events: EngineEvent[] = [];
+    private publishedAt = clock.nowMs();
 
     private readonly execution: RunForStep;
     private readonly graph: CompiledGraph;
@@ -123,6 +135,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
           }
         }
       } finally {
+        if (this.events.length > 0) this.enqueue([], this.events.splice(0));
         // The job completes once this returns: what its chain stored must be durable by then.
         await runs.flush();
         await Promise.all(this.queued);
@@ -148,7 +161,15 @@ export function createStepRunner(ports: StepRunnerPorts) {
         if (node && runsInline(node.definition, step)) this.due.push({ executionId: this.execution.id, ...step });
         else jobs.push(step);
       }
-      if (jobs.length > 0 || events.length > 0) this.enqueue(specsFor(this.execution.id, jobs), events);
+      this.events.push(...events);
+      const now = clock.nowMs();
+      const publishEvents =
+        this.events.length >= EVENTS_PER_PUBLICATION ||
+        (this.events.length > 0 && now - this.publishedAt >= EVENTS_WINDOW_MS);
+      if (jobs.length > 0 || publishEvents) {
+        this.publishedAt = now;
+        this.enqueue(specsFor(this.execution.id, jobs), this.events.splice(0));
+      }
       if (ports.onRunEnded && events.some((event) => event.type === 'run' && hasEnded(event.status))) {
         const ended = ports.onRunEnded;
         this.queued.push(runs.flush().then(async () => void (await ended(this.execution.id))));
@@ -189,11 +210,18 @@ export function createStepRunner(ports: StepRunnerPorts) {
         await failRun(execution.id, `node ${step.nodeId} is not in the workflow`);
         return { kind: 'stop' };
       }
+      // Inside a loop's body: this iteration's item, read from the loop's waiting step (a stray
+      // job of a loop that is no longer waiting only re-advances the run).
+      const iteration = node.loop === undefined ? undefined : await this.iterationOf(node, step.scope);
+      if (node.loop !== undefined && !iteration) return this.settle();
       // Parents of a ready step are settled and never change, so reading them outside the claim is safe.
       const parents = await runs.parentResults(execution.id, parentSteps(graph, node, step.scope));
       let input: unknown;
       try {
-        input = stepInput(graph, step, parents.states, (key) => parents.outputs.get(key), execution.triggerPayload);
+        input =
+          iteration && isBodyStart(node)
+            ? structuredClone(iteration.item) // the store's copy of the list is not the node's to change
+            : stepInput(graph, step, parents.states, (key) => parents.outputs.get(key), execution.triggerPayload);
       } catch {
         // Its inputs are not ready: a stray job; reconciling queues what is due.
         return this.settle();
@@ -201,10 +229,15 @@ export function createStepRunner(ports: StepRunnerPorts) {
       const display = forDisplay(input);
       const startedAt = clock.nowIso();
       const runner = { jobId, workerId: ports.workerId, input: display.value, truncated: display.truncated };
-      // Checked without a lock; `recordUnclaimed` checks again in the transaction that stores the result.
+      // Checked without a lock; `recordUnclaimed` checks again in the transaction that stores the
+      // result. A pure step this chain's own finish just made ready had no record then: it is run
+      // without asking again (a duplicate job that stored it meanwhile only wastes the run: its
+      // result is dropped, invariant "store once").
       const plan = claimsBeforeRunning(node.definition)
         ? 'claim'
-        : planUnclaimed((await runs.latestAttempt(step)).state, step.attempt);
+        : inline
+          ? 'record'
+          : planUnclaimed((await runs.latestAttempt(step)).state, step.attempt);
       if (plan === 'settle') return this.settle();
       let recording: Recording;
       if (plan === 'record') {
@@ -229,7 +262,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
       metrics.count('steps');
       if (inline) metrics.count('inlineSteps');
       // A final failure its settings handle goes on by a port of its own (handled-failure.ts).
-      const result = withErrorHandling(node, input, await this.execute(node, input, step, startedAt));
+      const result = withErrorHandling(node, input, await this.execute(node, input, step, startedAt, iteration));
       const after: Finished = await runs.finish({ step, graph, node, result, recording });
       if (!after.stored) {
         metrics.count('droppedResults');
@@ -242,7 +275,22 @@ export function createStepRunner(ports: StepRunnerPorts) {
       return { kind: 'next', pending: after.pending, events: after.events };
     }
 
-    private async execute(node: CompiledNode, input: unknown, step: StepId, startedAt: string) {
+    /** The item and index of the iteration a body node's step in `scope` belongs to (its innermost loop's). */
+    private async iterationOf(node: CompiledNode, scope: string) {
+      const frame = frameOf(this.graph, node, scope);
+      const index = iterationIndex(frame.scope);
+      const loop = { nodeId: node.loop as string, scope: loopScopeOf(frame.scope) };
+      const found = await runs.loopItem(this.execution.id, loop, index);
+      return found && { item: found.item, index };
+    }
+
+    private async execute(
+      node: CompiledNode,
+      input: unknown,
+      step: StepId,
+      startedAt: string,
+      iteration: { item: unknown; index: number } | undefined,
+    ) {
       // Live views hear that a step runs only when it runs long enough to be seen running: most
       // steps end within milliseconds, and their `succeeded` event follows at once.
       const cancelAnnounce = clock.after(RUNNING_EVENT_AFTER_MS, () =>
@@ -256,6 +304,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
           input,
           run: this.execution,
           step,
+          ...(iteration ? { iteration } : {}),
           signal: this.abortSignal,
         });
       } finally {

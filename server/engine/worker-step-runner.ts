@@ -12,6 +12,7 @@ import { SqliteRunStore } from '../store/run-store.ts';
 import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { systemClock } from './adapters.ts';
 import { authenticatedHttp } from './authenticated-http.ts';
+import { displayMarker } from './data-caps.ts';
 import { sendHttp } from './http.ts';
 import { PgEventBus } from './pg-ports.ts';
 import { StepJobBatcher } from './queue.ts';
@@ -44,6 +45,8 @@ export interface StepRunnerDeps {
   readonly metrics?: Metrics;
   /** True once the worker is told to stop: chains end, and what they would run next gets a job. */
   readonly draining?: () => boolean;
+  /** The most items any loop accepts (`LOOP_MAX_ITEMS`). */
+  readonly loopMaxItems?: number;
   /** How deep sub-workflow calls may nest (`SUBWORKFLOW_MAX_DEPTH`). */
   readonly subworkflowMaxDepth?: number;
 }
@@ -59,6 +62,8 @@ export function workerStepRunner(deps: StepRunnerDeps) {
   // steps (every later write fails) and says so; its jobs run again from what is stored.
   const runStore = new SqliteRunStore(deps.store, {
     groupCommit: DEFAULT_GROUP_COMMIT,
+    // A loop's collected output is capped for people like any output (invariant "capped outputs").
+    displayCap: displayMarker,
     onCommitFailure: (error) => deps.log.fatal({ error: error.message }, 'the engine could not commit its writes'),
   });
   const queue = new StepJobBatcher(deps.pgPool);
@@ -95,6 +100,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
       clock,
       ...(deps.publicUrl ? { resumeUrl: resumeUrls(deps.masterKey, deps.publicUrl) } : {}),
       ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.loopMaxItems !== undefined ? { loopMaxItems: deps.loopMaxItems } : {}),
       startWorkflow: (step, request) => startChildRun(subworkflows, maxDepth, step, request),
     }),
     graphs: deps.graphs,

@@ -46,6 +46,8 @@ export interface WorkerOptions {
   readonly clock?: Clock;
   /** Steps of one run this process runs at once; more are deferred (slots.ts). */
   readonly runConcurrency?: number;
+  /** The most items any loop accepts (`LOOP_MAX_ITEMS`). */
+  readonly loopMaxItems?: number;
   /** How deep sub-workflow calls may nest (`SUBWORKFLOW_MAX_DEPTH`). */
   readonly subworkflowMaxDepth?: number;
 }
@@ -108,6 +110,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     clock,
     ...(options.subworkflowMaxDepth !== undefined ? { subworkflowMaxDepth: options.subworkflowMaxDepth } : {}),
     ...(options.sendHttp ? { sendHttp: options.sendHttp } : {}),
+    ...(options.loopMaxItems !== undefined ? { loopMaxItems: options.loopMaxItems } : {}),
   });
   /** Jobs released while draining, with the attempts they had: given back to the queue at stop. */
   const released = new Map<string, number>();
@@ -116,9 +119,13 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
   const testSlots = testRunSlots(options.concurrency);
   const testRuns = new TestRuns(options.store);
   let testSteps = 0;
-  /** Why a step of `executionId` may not take a slot now, if it may not. */
-  const mustWait = (executionId: string, test: boolean): string | undefined => {
-    if (aborts.steps(executionId) >= runConcurrency) {
+  /**
+   * Why a step of `executionId` may not take a slot now, if it may not. A loop's iterations
+   * (`iteration`: a step in a scope) are bounded by the loop's own `concurrency` setting, which
+   * the user chose for that loop, instead of the run's share.
+   */
+  const mustWait = (executionId: string, test: boolean, iteration: boolean): string | undefined => {
+    if (!iteration && aborts.steps(executionId) >= runConcurrency) {
       return `its run already has ${runConcurrency} steps running in this worker`;
     }
     if (test && testSteps >= testSlots) return `test runs already have ${testSlots} steps running in this worker`;
@@ -144,7 +151,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
         // One run cannot take every slot: a step beyond its run's share goes back to the queue.
         // Checked and counted in the same turn, so two jobs of one run cannot both pass.
         const test = job.success && testRuns.has(job.data.executionId);
-        const wait = job.success ? mustWait(job.data.executionId, test) : undefined;
+        const wait = job.success ? mustWait(job.data.executionId, test, job.data.scope !== '') : undefined;
         if (wait) {
           await deferJob(options.pgPool, helpers.job.id);
           throw new StepDeferred(wait);

@@ -86,7 +86,9 @@ export const REALM_BOOTSTRAP = String.raw`
     }
   }
 
-  // Evaluates expressions with input, trigger, steps and execution (its id, resume URLs) in scope. Answers a JSON string:
+  // Evaluates expressions with input, trigger, steps and execution (its id, resume URLs) in scope
+  // (and, inside a loop's body, item and index: the iteration's element and its position).
+  // Answers a JSON string:
   // { ok: [[1, value] | [0]] } (0 = undefined) or { error: { index, message } }.
   function evaluateExpressions(sourcesJson, scopeJson) {
     const sources = JSONparse(sourcesJson);
@@ -95,7 +97,7 @@ export const REALM_BOOTSTRAP = String.raw`
       const scope = JSONparse(scopeJson); // a fresh copy per expression: one cannot change another's view
       let value;
       try {
-        value = compile(FunctionCtor, 'input,trigger,steps,execution', 'return (\n' + sources[index] + '\n);')(scope.input, scope.trigger, scope.steps, scope.execution);
+        value = compile(FunctionCtor, 'input,trigger,steps,execution,item,index', 'return (\n' + sources[index] + '\n);')(scope.input, scope.trigger, scope.steps, scope.execution, scope.item, scope.index);
       } catch (error) {
         return JSONstringify({ error: { index, message: describe(error) } });
       }
@@ -109,7 +111,7 @@ export const REALM_BOOTSTRAP = String.raw`
     const scope = JSONparse(scopeJson);
     let value;
     try {
-      value = await compile(AsyncFunctionCtor, 'input,trigger,steps,execution', code)(scope.input, scope.trigger, scope.steps, scope.execution);
+      value = await compile(AsyncFunctionCtor, 'input,trigger,steps,execution,item,index', code)(scope.input, scope.trigger, scope.steps, scope.execution, scope.item, scope.index);
     } catch (error) {
       return JSONstringify({ error: describe(error) });
     }

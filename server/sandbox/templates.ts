@@ -10,6 +10,9 @@ export interface ExpressionScope {
   readonly trigger: unknown;
   readonly steps: Readonly<Record<string, { output: unknown }>>;
   readonly execution?: ExecutionScope;
+  /** Inside a loop's body: the iteration's element of the innermost loop, and its 0-based position. */
+  readonly item?: unknown;
+  readonly index?: number;
 }
 
 /** `execution` in expressions. */

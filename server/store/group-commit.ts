@@ -7,8 +7,8 @@ export interface GroupCommitOptions {
   readonly maxWrites: number;
 }
 
-/** ~20 ms or 50 writes: short enough that other processes barely wait for SQLite's write lock. */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 20, maxWrites: 50 };
+/** ~20 ms or 200 writes: short enough that other processes barely wait for SQLite's write lock (a pure step's write takes ~50 µs). */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 20, maxWrites: 200 };
 
 /** Thrown by every later write and flush once a commit failed: nothing may build on writes that were lost. */
 export class GroupCommitFailed extends Error {

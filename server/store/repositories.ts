@@ -19,6 +19,7 @@ import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
 import type { CredentialChoice, CredentialLimits, CredentialSummary, OpenCredential } from './credentials.ts';
 import type { ExecutionFamily, ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
 import type { FailurePolicy, LoginFailure } from './login-failures.ts';
+import type { IterationCounts, listLoopIterations } from './loops.ts';
 import type { PublicationListItem, PublishResult } from './publications.ts';
 import type { BookkeepingPrune, Reclaimed, RetentionPolicy } from './retention.ts';
 import type { PublishedWorkflow, ScheduledRun } from './schedules.ts';
@@ -281,8 +282,12 @@ export interface ExecutionRepository {
   family(id: string): Promise<ExecutionFamily>;
   status(id: string): Promise<ExecutionStatus | undefined>;
   count(workflowId?: string): Promise<number>;
-  /** Every attempt of every step, in the order they started. */
-  steps(executionId: string): Promise<StepRunRow[]>;
+  /** Every attempt of every step, in the order they started; of one scope only when `scope` is given. */
+  steps(executionId: string, scope?: string): Promise<StepRunRow[]>;
+  /** How the iterations of the given loops' top-level steps stand, by loop node id. */
+  iterationCounts(executionId: string, loops: readonly string[]): Promise<Map<string, IterationCounts>>;
+  /** One page of a loop step's iterations, in item order (server/store/loops.ts). */
+  iterations(query: Parameters<typeof listLoopIterations>[1]): Promise<ReturnType<typeof listLoopIterations>>;
   /** Deletes ended executions beyond the policy's age and count, one batch per step of the iteration. */
   prune(policy: RetentionPolicy): AsyncIterable<number>;
   /** Drops whole copies of capped outputs of runs that succeeded before `endedBefore`; answers how many. */

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { StepId, StepRef } from '../../nodes/step.ts';
+import type { Scope, StepId, StepRef } from '../../nodes/step.ts';
 import type { ClaimDecision } from '../core/engine/attempt.ts';
 import type { CompiledGraph } from '../core/engine/compile.ts';
+import type { IterationRecord, LoopProgress } from '../core/engine/loops.ts';
 import type { PlannedStep } from '../core/engine/plan.ts';
 import type {
   Advance,
@@ -41,6 +42,15 @@ import {
   markExecutionWaiting,
 } from './executions.ts';
 import { type GroupCommit, type GroupCommitOptions, groupCommitOf } from './group-commit.ts';
+import {
+  endOutputs,
+  failureIn,
+  insertIteration,
+  listIterations,
+  loopProgress,
+  setLoopProgress,
+  waitingLoopItems,
+} from './loops.ts';
 import { fromJson, immediate, prepared } from './prepared.ts';
 import {
   cancelRunningSteps,
@@ -60,6 +70,9 @@ import {
 import { answeringStep, recordAnsweringStep } from './webhook-responses.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
+/** How many loops' lists a run store keeps in memory (the most recently read). */
+const LOOP_LISTS_KEPT = 16;
+
 // The store's row and the engine's view of an execution are one shape (checked both ways).
 const _rowIsExecution = (row: ExecutionRow): Execution => row;
 const _executionIsRow = (execution: Execution): ExecutionRow => execution;
@@ -67,8 +80,10 @@ const _executionIsRow = (execution: Execution): ExecutionRow => execution;
 /** The records inside a SQLite transaction: each method is one or two prepared statements. */
 export class SqliteRunRecords implements RunRecords {
   private readonly sqlite: Database.Database;
-  constructor(sqlite: Database.Database) {
+  readonly displayCap?: (output: unknown) => unknown;
+  constructor(sqlite: Database.Database, displayCap?: (output: unknown) => unknown) {
     this.sqlite = sqlite;
+    if (displayCap) this.displayCap = displayCap;
   }
   runStatus(executionId: string) {
     return getExecutionStatus(this.sqlite, executionId);
@@ -85,8 +100,26 @@ export class SqliteRunRecords implements RunRecords {
   wakeRun(executionId: string): boolean {
     return markExecutionResumed(this.sqlite, executionId);
   }
-  stepStates(executionId: string) {
-    return stepStates(this.sqlite, executionId);
+  stepStates(executionId: string, scope?: Scope) {
+    return stepStates(this.sqlite, executionId, scope);
+  }
+  loopProgress(loop: StepId): LoopProgress | undefined {
+    return loopProgress(this.sqlite, loop);
+  }
+  setLoopProgress(loop: StepId, progress: LoopProgress): void {
+    setLoopProgress(this.sqlite, loop, progress);
+  }
+  recordIteration(loop: StepRef, iteration: IterationRecord): boolean {
+    return insertIteration(this.sqlite, loop, iteration);
+  }
+  iterations(loop: StepRef): IterationRecord[] {
+    return listIterations(this.sqlite, loop);
+  }
+  endOutputs(executionId: string, endNodeId: string, loopScope: Scope): Map<number, unknown> {
+    return endOutputs(this.sqlite, executionId, endNodeId, loopScope);
+  }
+  failureIn(executionId: string, scope: Scope) {
+    return failureIn(this.sqlite, executionId, scope);
   }
   latestAttempt(step: StepRef): StoredAttempt {
     const latest = latestAttempt(this.sqlite, step);
@@ -144,7 +177,7 @@ export class SqliteRunRecords implements RunRecords {
  *
  * A worker's run store commits in groups instead (`groupCommit`, group-commit.ts): its writes join
  * one open transaction that commits when the runner needs them durable (`flush`), or after ~20 ms
- * or 50 writes, so a chain of pure steps stores every record in one commit.
+ * or 200 writes, so a chain of pure steps stores its records in few commits.
  */
 export class SqliteRunStore implements RunStore, ChildRunStore {
   private readonly sqlite: Database.Database;
@@ -158,12 +191,18 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
 
   constructor(
     store: Pick<Store, 'sqlite'>,
-    options: { now?: () => string; groupCommit?: GroupCommitOptions; onCommitFailure?: (error: Error) => void } = {},
+    options: {
+      now?: () => string;
+      groupCommit?: GroupCommitOptions;
+      onCommitFailure?: (error: Error) => void;
+      /** The marker stored for people instead of an output over the display cap (a loop's collected list). */
+      displayCap?: (output: unknown) => unknown;
+    } = {},
   ) {
     const now = options.now ?? nowIso;
     const sqlite = store.sqlite;
     this.sqlite = sqlite;
-    this.records = new SqliteRunRecords(sqlite);
+    this.records = new SqliteRunRecords(sqlite, options.displayCap);
     this.now = now;
     this.lock = connectionLock(sqlite);
     this.group = options.groupCommit ? groupCommitOf(sqlite, options.groupCommit, options.onCommitFailure) : undefined;
@@ -199,6 +238,22 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
 
   latestAttempt(step: StepRef): Promise<StoredAttempt> {
     return this.lock.run(() => this.records.latestAttempt(step));
+  }
+
+  /** Loop lists by execution, loop and scope: a list never changes while its loop waits, and every iteration reads it. */
+  private readonly loopLists = new Map<string, unknown[]>();
+
+  loopItem(executionId: string, loop: PlannedStep, index: number): Promise<{ item: unknown } | undefined> {
+    const key = `${executionId}\u0000${loop.nodeId}\u0000${loop.scope}`;
+    const cached = this.loopLists.get(key);
+    if (cached) return Promise.resolve({ item: cached[index] });
+    return this.lock.run(() => {
+      const items = waitingLoopItems(this.sqlite, executionId, loop);
+      if (!items) return undefined;
+      if (this.loopLists.size >= LOOP_LISTS_KEPT) this.loopLists.delete(this.loopLists.keys().next().value as string);
+      this.loopLists.set(key, items);
+      return { item: items[index] };
+    });
   }
 
   stepOutputs(executionId: string, steps: readonly PlannedStep[]) {

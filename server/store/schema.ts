@@ -275,7 +275,56 @@ export const stepRuns = sqliteTable(
     uniqueIndex('step_runs_step_attempt_uq').on(table.executionId, table.nodeId, table.scope, table.attempt),
     // The few steps that keep a whole output beside a capped one, for retention to find.
     index('step_runs_output_full_idx').on(table.executionId).where(sql`${table.outputFull} is not null`),
+    // A step's finish plans its own scope only (one loop iteration's steps), and the API pages
+    // steps by scope: neither reads the whole run.
+    index('step_runs_scope_idx').on(table.executionId, table.scope),
   ],
+);
+
+export const ITERATION_STATUSES = ['succeeded', 'failed', 'skipped'] as const;
+
+/**
+ * How each iteration of a loop's step ended, recorded once when its last step settles
+ * (server/core/engine/loops.ts): what the loop's progress counts, its output is gathered from in
+ * item order, and the execution API pages. `skipped`: its end node did not run, so it gives no
+ * output; `failed`: a step of it failed for good (its error is kept here).
+ */
+export const loopIterations = sqliteTable(
+  'loop_iterations',
+  {
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    /** The loop node. */
+    nodeId: text('node_id').notNull(),
+    /** The scope of the loop's own step ("" for a top-level loop); the iteration's is `<scope>/<idx>`. */
+    scope: text('scope').notNull().default(''),
+    idx: integer('idx').notNull(),
+    status: text('status', { enum: ITERATION_STATUSES }).notNull(),
+    error: json('error'),
+    finishedAt: text('finished_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.executionId, table.nodeId, table.scope, table.idx] })],
+);
+
+/**
+ * A waiting loop step's progress, one small row per loop step, updated once per iteration: kept
+ * apart from its `step_runs` row, which holds the loop's whole list (updating that row would
+ * rewrite the list every time).
+ */
+export const loopProgress = sqliteTable(
+  'loop_progress',
+  {
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    scope: text('scope').notNull().default(''),
+    attempt: integer('attempt').notNull(),
+    /** `LoopProgress` (server/core/engine/loops.ts) as JSON: total, started, ended, the batch pause. */
+    progress: json('progress').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.executionId, table.nodeId, table.scope, table.attempt] })],
 );
 
 export const scheduleFires = sqliteTable(

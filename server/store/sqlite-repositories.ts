@@ -7,6 +7,7 @@ import { openStore, type Store } from './db.ts';
 import * as executions from './executions.ts';
 import { flushGroupCommit } from './group-commit.ts';
 import * as loginFailures from './login-failures.ts';
+import * as loops from './loops.ts';
 import * as publications from './publications.ts';
 import type { Repositories, StorePort } from './repositories.ts';
 import * as retention from './retention.ts';
@@ -169,7 +170,9 @@ function repositories(store: Store, run: Run): Repositories {
       family: (id) => run(() => executions.getExecutionFamily(db, id)),
       status: (id) => run(() => executions.getExecutionStatus(sqlite, id)),
       count: (workflowId) => run(() => executions.countExecutions(db, workflowId)),
-      steps: (executionId) => run(() => steps.listStepRuns(sqlite, executionId)),
+      steps: (executionId, scope) => run(() => steps.listStepRuns(sqlite, executionId, scope)),
+      iterationCounts: (executionId, nodes) => run(() => loops.iterationCounts(sqlite, executionId, nodes)),
+      iterations: (query) => run(() => loops.listLoopIterations(sqlite, query)),
       prune: (policy) => batches(run, () => retention.pruneBatches(db, policy)),
       clearSpentOutputs: (endedBefore) => run(() => steps.clearSpentOutputs(sqlite, endedBefore)),
       reclaimSpace: () => run(() => retention.reclaimSpace(db)),

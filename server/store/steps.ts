@@ -99,14 +99,21 @@ function latest<T extends { attempt: number }>(rows: readonly T[]): T | undefine
   return found;
 }
 
-/** State of the latest attempt of every step that has one, keyed by step (node and scope). */
-export function stepStates(sqlite: Sql, executionId: string): Map<StepKey, StepState> {
-  const rows = prepared(
-    sqlite,
-    `select node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
-       continue_at as continueAt, handled, json_extract(wait, '$.timer.at') as timerAt
-     from step_runs where execution_id = ?`,
-  ).all(executionId) as Array<
+/**
+ * State of the latest attempt of every step that has one, keyed by step (node and scope); of one
+ * scope only when `scope` is given (a loop iteration's steps: `step_runs_scope_idx`).
+ */
+export function stepStates(sqlite: Sql, executionId: string, scope?: string): Map<StepKey, StepState> {
+  const columns = `node_id as nodeId, scope, status, attempt, output_port as outputPort, retry_at as retryAt,
+       continue_at as continueAt, handled, json_extract(wait, '$.timer.at') as timerAt`;
+  const rows = (
+    scope === undefined
+      ? prepared(sqlite, `select ${columns} from step_runs where execution_id = ?`).all(executionId)
+      : prepared(sqlite, `select ${columns} from step_runs where execution_id = ? and scope = ?`).all(
+          executionId,
+          scope,
+        )
+  ) as Array<
     Pick<StepRunRow, 'nodeId' | 'scope' | 'status' | 'attempt' | 'outputPort' | 'retryAt' | 'continueAt'> & {
       handled: number;
       timerAt: string | null;
@@ -420,13 +427,18 @@ export function cancelRunningSteps(sqlite: Sql, executionId: string): void {
   ).run(executionId);
 }
 
-/** Every attempt of every step, for the execution detail. */
-export function listStepRuns(sqlite: Sql, executionId: string): StepRunRow[] {
-  return (
-    prepared(sqlite, `select ${COLUMNS} from step_runs where execution_id = ? order by started_at, id`).all(
-      executionId,
-    ) as Array<Record<string, unknown>>
-  ).map(toRow);
+/** Every attempt of every step, for the execution detail; of one scope only when `scope` is given (`step_runs_scope_idx`). */
+export function listStepRuns(sqlite: Sql, executionId: string, scope?: string): StepRunRow[] {
+  const rows =
+    scope === undefined
+      ? prepared(sqlite, `select ${COLUMNS} from step_runs where execution_id = ? order by started_at, id`).all(
+          executionId,
+        )
+      : prepared(
+          sqlite,
+          `select ${COLUMNS} from step_runs where execution_id = ? and scope = ? order by started_at, id`,
+        ).all(executionId, scope);
+  return (rows as Array<Record<string, unknown>>).map(toRow);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { Graph } from '../../core/graph/model.ts';
+import { findNodeType } from '../../../nodes/catalogue.ts';
+import { Scope } from '../../../nodes/step.ts';
+import { Graph, NodeId } from '../../core/graph/model.ts';
 import { RunConflict } from '../../runs/service.ts';
-import { TERMINAL_STATUSES } from '../../store/executions.ts';
+import { type ExecutionFamily, TERMINAL_STATUSES } from '../../store/executions.ts';
 import type { Repositories } from '../../store/repositories.ts';
 import { EXECUTION_STATUSES, TRIGGER_KINDS } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
@@ -11,7 +13,10 @@ import { ApiError, notFound } from '../errors.ts';
 import {
   ExecutionDetail,
   ExecutionSummary,
+  ITERATION_STATUS_FILTERS,
+  IterationItem,
   type RunEvent,
+  StepRun,
   toExecutionSummary,
   toStepRun,
 } from '../execution-schemas.ts';
@@ -27,21 +32,25 @@ async function executionDetail(repos: Repositories, id: string): Promise<z.outpu
   const version = execution.versionId ? await repos.workflows.getVersion(execution.versionId) : undefined;
   const graph = version ? version.graph : execution.graph;
   const labels = await repos.executions.labels(id);
-  const steps = await repos.executions.steps(id);
+  // The top scope only: a loop's iterations are paged (/iterations) and read a scope at a time (/steps).
+  const steps = await repos.executions.steps(id, '');
   const family = await repos.executions.family(id);
-  const childOf = (step: { nodeId: string; scope: string; attempt: number }) => {
-    const child = family.children.find(
-      (entry) => entry.nodeId === step.nodeId && entry.scope === step.scope && entry.attempt === step.attempt,
-    );
-    return child ? { executionId: child.executionId, status: child.status } : null;
-  };
+  const childOf = childLinks(family);
+  // Stored graphs were valid when written; parsing guards against older code's data.
+  const parsed = graph ? Graph.parse(graph) : null;
+  const loops = (parsed?.nodes ?? [])
+    .filter((node) => findNodeType(node.type)?.affordances.includes('loop-frame'))
+    .map((node) => node.id);
+  const iterations = loops.length > 0 ? await repos.executions.iterationCounts(id, loops) : new Map();
   return {
     ...toExecutionSummary({ ...execution, ...labels }),
     parent: family.parent,
     triggerPayload: execution.triggerPayload ?? null,
-    // Stored graphs were valid when written; parsing guards against older code's data.
-    graph: graph ? Graph.parse(graph) : null,
-    steps: steps.map((step) => toStepRun(step, childOf(step))),
+    graph: parsed,
+    steps: steps.map((step) => {
+      const counts = iterations.get(step.nodeId);
+      return { ...toStepRun(step, childOf(step)), ...(counts ? { iterations: counts } : {}) };
+    }),
   };
 }
 
@@ -102,6 +111,63 @@ export const executionRoutes = [
     },
     async handler({ params, deps, c }) {
       return c.json(await executionDetail(deps.repos, params.id));
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/executions/:id/iterations',
+    operationId: 'listExecutionIterations',
+    summary: "A loop step's iterations, in item order, a page at a time",
+    tag: 'Executions',
+    access: 'view',
+    params: ExecutionId,
+    query: z.object({
+      node: NodeId.describe('The loop node'),
+      scope: Scope.default('').describe('The loop\'s own step\'s scope ("" for a loop at the top level)'),
+      cursor: z.coerce.number().int().min(0).default(0).describe('The index to start at'),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      status: z.enum(ITERATION_STATUS_FILTERS).optional(),
+    }),
+    responses: {
+      200: {
+        description: 'A page of iterations',
+        schema: z.object({ items: z.array(IterationItem), nextCursor: z.number().int().nullable() }),
+      },
+      404: { description: 'No such execution' },
+    },
+    async handler({ params, query, deps, c }) {
+      if (!(await deps.repos.executions.status(params.id))) throw notFound(`execution ${params.id}`);
+      const page = await deps.repos.executions.iterations({
+        executionId: params.id,
+        nodeId: query.node,
+        scope: query.scope,
+        cursor: query.cursor,
+        limit: query.limit,
+        ...(query.status ? { status: query.status } : {}),
+      });
+      return c.json({ items: page.items.map((item) => ({ ...item })), nextCursor: page.nextCursor });
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/executions/:id/steps',
+    operationId: 'listExecutionSteps',
+    summary: 'Every attempt of every step of one scope (a loop iteration: "3", "3/7")',
+    tag: 'Executions',
+    access: 'view',
+    params: ExecutionId,
+    query: z.object({ scope: Scope.default('') }),
+    responses: {
+      200: { description: 'The steps of that scope', schema: z.object({ steps: z.array(StepRun) }) },
+      404: { description: 'No such execution' },
+    },
+    async handler({ params, query, deps, c }) {
+      if (!(await deps.repos.executions.status(params.id))) throw notFound(`execution ${params.id}`);
+      const steps = await deps.repos.executions.steps(params.id, query.scope);
+      const childOf = childLinks(await deps.repos.executions.family(params.id));
+      return c.json({ steps: steps.map((step) => toStepRun(step, childOf(step))) });
     },
   }),
 
@@ -227,3 +293,13 @@ export const executionRoutes = [
   // All executions' run changes, for live lists: its own file, since it never ends by itself.
   runEventsRoute,
 ];
+
+/** The sub-workflow run each step attempt started, from a run's family (null for the others). */
+function childLinks(family: ExecutionFamily) {
+  return (step: { nodeId: string; scope: string; attempt: number }) => {
+    const child = family.children.find(
+      (entry) => entry.nodeId === step.nodeId && entry.scope === step.scope && entry.attempt === step.attempt,
+    );
+    return child ? { executionId: child.executionId, status: child.status } : null;
+  };
+}

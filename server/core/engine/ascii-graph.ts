@@ -14,8 +14,9 @@
  * states({ start: 'ok', check: 'ok:true', 'yes#1': 'retrying@2030-01-01T00:00:00.000Z attempt 2' })
  * ```
  *
- * Node lines are `id: type`, optionally followed by the node's config as JSON; without one the
- * node gets a minimal valid config for its type. `settings {…}` after it gives the node's settings
+ * Node lines are `id: type`, optionally followed by the node's config as JSON, and by `in <loop>`
+ * for a node inside that loop's body frame (its `parentId`); without a config the node gets a
+ * minimal valid config for its type. `settings {…}` at the end gives the node's settings
  * (`call: action.http settings {"onError": "error-port"}`). A node is named after its id, capitalised
  * (`yes` → `Yes`), which is the key a merge's input uses. Edge lines chain `a -> b -> c`; a
  * source may name its port (`check.true`), else it leaves by `main`. A switch without a config
@@ -42,10 +43,11 @@ const MINIMAL_CONFIGS: Record<string, (ports: readonly string[]) => Record<strin
   'action.respond': () => ({}),
   'flow.delay': () => ({ amount: 1, unit: 'minutes' }),
   'flow.merge': () => ({}),
+  'flow.loop': () => ({}),
   'flow.stop': () => ({ message: 'stopped on purpose' }),
 };
 
-const NODE_LINE = /^([A-Za-z0-9_-]+)\s*:\s*([a-z]+\.[A-Za-z0-9_.-]+)\s*(\{.*\})?$/;
+const NODE_LINE = /^([A-Za-z0-9_-]+)\s*:\s*([a-z]+\.[A-Za-z0-9_.-]+)\s*(\{.*\})?(?:\s+in\s+([A-Za-z0-9_-]+))?$/;
 const EDGE_END = /^([A-Za-z0-9_-]+)(?:\.([\w-]+))?$/;
 
 const capitalise = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
@@ -57,6 +59,7 @@ export function graphOf(drawing: string): Graph {
     type: string;
     config?: Record<string, unknown>;
     settings?: Record<string, unknown>;
+    parentId?: string;
   }> = [];
   const edges: GraphEdge[] = [];
   for (const raw of drawing.split('\n')) {
@@ -86,12 +89,21 @@ export function graphOf(drawing: string): Graph {
     }
     const [head, settingsJson] = line.split(/\s+settings\s+(?=\{)/) as [string, string | undefined];
     const match = NODE_LINE.exec(head.trim());
-    if (!match) throw new Error(`graphOf: "${line}" is neither "id: type [config] [settings {…}]" nor "a -> b"`);
-    const [, id, type, json] = match as unknown as [string, string, string, string | undefined];
+    if (!match) {
+      throw new Error(`graphOf: "${line}" is neither "id: type [config] [in loop] [settings {…}]" nor "a -> b"`);
+    }
+    const [, id, type, json, parentId] = match as unknown as [
+      string,
+      string,
+      string,
+      string | undefined,
+      string | undefined,
+    ];
     declared.push({
       id,
       type,
       ...(json ? { config: JSON.parse(json) as Record<string, unknown> } : {}),
+      ...(parentId ? { parentId } : {}),
       ...(settingsJson ? { settings: JSON.parse(settingsJson) as Record<string, unknown> } : {}),
     });
   }
@@ -101,7 +113,7 @@ export function graphOf(drawing: string): Graph {
       if (!known.has(end)) throw new Error(`graphOf: edge ${edge.source} -> ${edge.target} names undeclared "${end}"`);
     }
   }
-  const nodes: GraphNode[] = declared.map(({ id, type, config, settings }, index) => {
+  const nodes: GraphNode[] = declared.map(({ id, type, config, settings, parentId }, index) => {
     const minimal = MINIMAL_CONFIGS[type];
     if (!config && !minimal) throw new Error(`graphOf: no minimal config for "${type}"; give "${id}" one as JSON`);
     const ports = [
@@ -112,6 +124,7 @@ export function graphOf(drawing: string): Graph {
       type,
       name: capitalise(id),
       position: { x: 0, y: index * 100 },
+      ...(parentId ? { parentId } : {}),
       config: config ?? (minimal as (ports: readonly string[]) => Record<string, unknown>)(ports),
       ...(settings ? { settings } : {}),
     };

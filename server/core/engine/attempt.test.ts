@@ -147,6 +147,8 @@ describe('which steps claim first and which run inline', () => {
     'flow.delay': { claims: false, inline: true },
     'flow.wait': { claims: false, inline: false },
     'flow.merge': { claims: false, inline: true },
+    // Only works out its list; the engine suspends its step while the iterations run.
+    'flow.loop': { claims: false, inline: true },
     'flow.stop': { claims: false, inline: true },
     // Starts a run of its own: a job, never inline.
     'flow.subworkflow': { claims: false, inline: false },

@@ -51,18 +51,42 @@ export interface PlannedStep {
 }
 
 /**
- * The scope of `node`'s step as seen from a step in `scope`: the part of the iteration path that
- * belongs to the loops around `node`. No node sits inside a loop yet, so every node's step is at
- * the top; `flow.loop` (the next issue) makes this the prefix of `scope` as deep as the node's
- * loop frames. Steps in other scopes exist only when something creates them (a loop; tests).
+ * Where planning looks: one frame of the graph (the top level, or a loop's body) in one scope
+ * (`''` at the top; an iteration's scope, such as `"3"` or `"3/7"`, in a body). Steps of other
+ * frames are planned apart, so a step's finish reads only its own iteration's steps.
  */
-export function scopeOf(_graph: CompiledGraph, _node: CompiledNode, _scope: Scope): Scope {
-  return TOP_SCOPE;
+export interface Frame {
+  /** The loop whose body this is; undefined for the top level. */
+  readonly loop?: CompiledNode;
+  readonly scope: Scope;
 }
 
-/** The parent steps whose states decide whether `node`'s step in `scope` is ready, one per inbound edge. */
+export const TOP_FRAME: Frame = { scope: TOP_SCOPE };
+
+/**
+ * The scope of `node`'s step as seen from a step in `scope`: the part of the iteration path that
+ * belongs to the loops around `node` (as many parts as frames hold it). A node inside a body reads
+ * this iteration's steps of its own body, and the enclosing iterations' steps of the frames outside.
+ */
+export function scopeOf(_graph: CompiledGraph, node: CompiledNode, scope: Scope): Scope {
+  if (node.depth === 0 || scope === TOP_SCOPE) return TOP_SCOPE;
+  let end = -1;
+  for (let part = 0; part < node.depth; part++) {
+    end = scope.indexOf('/', end + 1);
+    if (end < 0) return scope;
+  }
+  return scope.slice(0, end);
+}
+
+/** The frame `node`'s step in `scope` belongs to. */
+export function frameOf(graph: CompiledGraph, node: CompiledNode, scope: Scope): Frame {
+  if (node.loop === undefined) return TOP_FRAME;
+  return { loop: graph.nodes.get(node.loop) as CompiledNode, scope: scopeOf(graph, node, scope) };
+}
+
+/** The parent steps whose states decide whether `node`'s step in `scope` is ready, one per inbound edge of its frame. */
 export function parentSteps(graph: CompiledGraph, node: CompiledNode, scope: Scope): PlannedStep[] {
-  return node.inbound.map((edge) => ({
+  return node.frameInbound.map((edge) => ({
     nodeId: edge.source,
     scope: scopeOf(graph, graph.nodes.get(edge.source) as CompiledNode, scope),
   }));
@@ -76,13 +100,18 @@ export const parentKeys = (graph: CompiledGraph, node: CompiledNode, scope: Scop
 export const inFlight = (state: StepState): boolean =>
   state.status === 'running' || state.status === 'retrying' || state.status === 'waiting';
 
+/** A loop body's first node: its input is its iteration's item, not a parent's output. */
+export const isBodyStart = (node: CompiledNode): boolean => node.loop !== undefined && node.frameInbound.length === 0;
+
 type Inputs = { kind: 'unresolved' } | { kind: 'live'; parents: StepKey[] } | { kind: 'dead' };
 
 /** Whether every inbound edge of `node`'s step in `scope` is settled, and which parents' outputs flow into it. */
 function inputsOf(graph: CompiledGraph, node: CompiledNode, scope: Scope, states: StepStates): Inputs {
+  // An iteration is planned only once it has started, and its start needs nothing else.
+  if (isBodyStart(node)) return { kind: 'live', parents: [] };
   const live: StepKey[] = [];
   const keys = parentKeys(graph, node, scope);
-  for (const [index, edge] of node.inbound.entries()) {
+  for (const [index, edge] of node.frameInbound.entries()) {
     const key = keys[index] as StepKey;
     const state = states.get(key);
     if (!state || inFlight(state)) return { kind: 'unresolved' };
@@ -91,22 +120,23 @@ function inputsOf(graph: CompiledGraph, node: CompiledNode, scope: Scope, states
   return live.length > 0 ? { kind: 'live', parents: live } : { kind: 'dead' };
 }
 
-/** The steps the planner considers for first attempts: every node at the top scope (loops add theirs). */
-function plannedSteps(graph: CompiledGraph): Array<{ node: CompiledNode; scope: Scope }> {
-  return [...graph.nodes.values()].map((node) => ({ node, scope: scopeOf(graph, node, TOP_SCOPE) }));
+/** The steps of one frame the planner considers for first attempts: its nodes, in its scope. */
+function plannedSteps(graph: CompiledGraph, frame: Frame): Array<{ node: CompiledNode; scope: Scope }> {
+  return (graph.frames.get(frame.loop?.node.id ?? '') ?? []).map((node) => ({ node, scope: frame.scope }));
 }
 
 /**
  * Steps that will never run because every branch into them was not taken (or was itself
- * skipped). Marking them lets merges stop waiting for them. Follows skips transitively.
+ * skipped, or failed in an iteration that goes on to its end). Marking them lets merges stop
+ * waiting for them. Follows skips transitively, within one frame.
  */
-export function newlySkipped(graph: CompiledGraph, states: StepStates): PlannedStep[] {
+export function newlySkipped(graph: CompiledGraph, states: StepStates, frame: Frame = TOP_FRAME): PlannedStep[] {
   const assumed = new Map(states);
   const skipped: PlannedStep[] = [];
   let changed = true;
   while (changed) {
     changed = false;
-    for (const { node, scope } of plannedSteps(graph)) {
+    for (const { node, scope } of plannedSteps(graph, frame)) {
       const key = stepKey(node.node.id, scope);
       if (node === graph.trigger || assumed.has(key)) continue;
       if (inputsOf(graph, node, scope, assumed).kind === 'dead') {
@@ -119,13 +149,24 @@ export function newlySkipped(graph: CompiledGraph, states: StepStates): PlannedS
   return skipped;
 }
 
+/** Whether a step of the frame failed for good: an iteration that did starts nothing new. */
+const frameFailed = (graph: CompiledGraph, frame: Frame, states: StepStates): boolean =>
+  frame.loop !== undefined &&
+  plannedSteps(graph, frame).some(({ node, scope }) => states.get(stepKey(node.node.id, scope))?.status === 'failed');
+
 /**
- * Every step that should be queued now, given the states (after skips are recorded): steps whose
- * inputs are all settled with at least one live, and failed attempts with a retry due (in any
- * scope). Pure and idempotent, so a worker that crashed between recording a result and queueing
- * successors can simply compute it again.
+ * Every step that should be queued now, given the states (after skips are recorded): steps of the
+ * frame whose inputs are all settled with at least one live, and failed attempts with a retry due
+ * (any the states hold). Pure and idempotent, so a worker that crashed between recording a result
+ * and queueing successors can simply compute it again. `startAt` holds an iteration's start back
+ * (a loop's pause between batches).
  */
-export function pendingSteps(graph: CompiledGraph, states: StepStates): PendingStep[] {
+export function pendingSteps(
+  graph: CompiledGraph,
+  states: StepStates,
+  frame: Frame = TOP_FRAME,
+  startAt?: string,
+): PendingStep[] {
   const pending: PendingStep[] = [];
   const planned = new Set<StepKey>();
   for (const [key, state] of states) {
@@ -133,7 +174,8 @@ export function pendingSteps(graph: CompiledGraph, states: StepStates): PendingS
     pending.push({ ...parseStepKey(key), attempt: state.attempt + 1, runAt: state.retryAt });
     planned.add(key);
   }
-  for (const { node, scope } of plannedSteps(graph)) {
+  if (frameFailed(graph, frame, states)) return pending;
+  for (const { node, scope } of plannedSteps(graph, frame)) {
     const key = stepKey(node.node.id, scope);
     if (planned.has(key) || states.has(key)) continue;
     if (node === graph.trigger) {
@@ -142,11 +184,10 @@ export function pendingSteps(graph: CompiledGraph, states: StepStates): PendingS
     }
     const inputs = inputsOf(graph, node, scope, states);
     if (inputs.kind !== 'live') continue;
-    const runAt = inputs.parents
-      .map((parent) => {
-        const parentState = states.get(parent);
-        return parentState?.status === 'succeeded' ? parentState.continueAt : undefined;
-      })
+    const runAt = [
+      ...inputs.parents.map((parent) => continueAtOf(states.get(parent))),
+      isBodyStart(node) ? startAt : undefined,
+    ]
       .filter((time): time is string => time !== undefined)
       .sort()
       .pop();
@@ -155,6 +196,9 @@ export function pendingSteps(graph: CompiledGraph, states: StepStates): PendingS
   return pending;
 }
 
+const continueAtOf = (state: StepState | undefined): string | undefined =>
+  state?.status === 'succeeded' ? state.continueAt : undefined;
+
 export type RunOutcome = 'running' | 'succeeded' | 'failed';
 
 /** A run ends when nothing is pending: no step running, retrying, waiting, or ready to start, in any scope. */
@@ -162,6 +206,22 @@ export function runOutcome(graph: CompiledGraph, states: StepStates): RunOutcome
   for (const state of states.values()) if (state.status === 'failed') return 'failed';
   for (const state of states.values()) if (inFlight(state)) return 'running';
   return pendingSteps(graph, states).length > 0 ? 'running' : 'succeeded';
+}
+
+/**
+ * How one frame stands: `running` while a step of it is in flight or ready; else `failed` when a
+ * step of it failed for good, else `succeeded`. An iteration ends when its frame stops running.
+ */
+export function frameOutcome(graph: CompiledGraph, frame: Frame, states: StepStates, startAt?: string): RunOutcome {
+  if (frame.loop === undefined) return runOutcome(graph, states);
+  let failed = false;
+  for (const { node, scope } of plannedSteps(graph, frame)) {
+    const state = states.get(stepKey(node.node.id, scope));
+    if (state && inFlight(state)) return 'running';
+    if (state?.status === 'failed') failed = true;
+  }
+  if (pendingSteps(graph, states, frame, startAt).length > 0) return 'running';
+  return failed ? 'failed' : 'succeeded';
 }
 
 /**
@@ -202,6 +262,7 @@ export function stepInput(
   const node = graph.nodes.get(step.nodeId);
   if (!node) throw new Error(`no node ${step.nodeId}`);
   if (node === graph.trigger) return triggerPayload ?? {};
+  if (isBodyStart(node)) throw new Error(`${node.node.name} starts a loop body: its input is its iteration's item`);
   const inputs = inputsOf(graph, node, step.scope, states);
   if (inputs.kind !== 'live') throw new Error(`inputs of ${node.node.name} are not ready`);
   if (node.definition.acceptsManyInputs) {

@@ -297,6 +297,12 @@ export interface RunStore {
   parentResults(executionId: string, steps: readonly PlannedStep[]): Promise<ParentResults>;
   /** The latest stored attempt of a step and its claim holder. */
   latestAttempt(step: StepRef): Promise<StoredAttempt>;
+  /**
+   * Item `index` of the list of a loop's step that waits for its iterations (its stored output,
+   * whole); undefined when that step is not waiting. The list never changes while it waits, so a
+   * store may keep it in memory and answer its own copy of the item: the caller must not change it.
+   */
+  loopItem(executionId: string, loop: PlannedStep, index: number): Promise<{ item: unknown } | undefined>;
   /** Outputs of the given steps' successful attempts, whole (also when the stored one is capped). */
   stepOutputs(executionId: string, steps: readonly PlannedStep[]): Promise<Map<StepKey, unknown>>;
   /** Claims an action's attempt, or says why not (invariants "claims", "claim token", "vanished job takeover"). */
@@ -443,6 +449,8 @@ export interface StepCall {
   readonly input: unknown;
   readonly run: RunForStep;
   readonly step: StepId;
+  /** Inside a loop's body: the innermost loop's item for this iteration, and its index (`item`, `index` in expressions). */
+  readonly iteration?: { readonly item: unknown; readonly index: number };
   /** Aborts when the worker stops and the drain grace is over, or when the run is canceled. */
   readonly signal: AbortSignal | undefined;
 }

@@ -7,10 +7,8 @@
 import type { z } from 'zod';
 import type { ApiRoute } from '../../../server/api/app.ts';
 import type { DeclaredRoute } from '../../../server/api/route.ts';
-import type { PendingLoopRoute } from './loop-routes.ts';
 
-/** The server's routes, and the loop routes declared ahead of them (loop-routes.ts). */
-type AnyRoute = ApiRoute | PendingLoopRoute;
+type AnyRoute = ApiRoute;
 
 type KeyOf<R> = R extends DeclaredRoute<infer M, infer Path> ? `${Uppercase<M>} ${Path}` : never;
 

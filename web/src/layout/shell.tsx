@@ -3,6 +3,7 @@ import { Activity, CalendarClock, Inbox, KeyRound, ScrollText, Users, Workflow }
 import { NavLink, Outlet } from 'react-router';
 import { approvalQueries } from '../api/queries/approvals.ts';
 import { useCan } from '../auth/session.tsx';
+import { pendingSummary } from '../pages/approvals/approval-words.ts';
 import { UserMenu } from './user-menu.tsx';
 
 const navigation = [
@@ -27,13 +28,18 @@ export function Logo() {
   );
 }
 
-/** How many approvals wait for a decision, beside the inbox's link (every role sees them). */
+/**
+ * How many approvals wait for a decision, beside the inbox's link. Every role sees them; the badge
+ * is coloured only when some are the viewer's to decide, so it asks for action only when it can.
+ */
 function PendingApprovals() {
-  const pending = useQuery(approvalQueries.pending()).data?.pending ?? 0;
-  if (pending === 0) return null;
+  const answer = useQuery(approvalQueries.pending()).data;
+  if (!answer || answer.pending === 0) return null;
+  const { pending, yours } = pendingSummary(answer);
   return (
     <span
-      className="ml-auto rounded-full bg-amber-100 px-1.5 text-xs font-semibold text-amber-800 tabular-nums"
+      className={`ml-auto rounded-full px-1.5 text-xs font-semibold tabular-nums ${yours > 0 ? 'bg-violet-600 text-white' : 'bg-slate-200 text-slate-600'}`}
+      title={yours > 0 ? `${pending} waiting for a decision` : `${pending} waiting, none your role can decide`}
       data-testid="pending-approvals"
     >
       {pending}

@@ -5,7 +5,8 @@
  * service with no PostgreSQL, SQLite or isolate:
  * - `MemoryRunStore`: one row per attempt (invariant "unique step"), claims taken over only by
  *   their own job or the vanished one they replace, results stored once, a run ended once, a
- *   cancel that cancels running attempts and scheduled retries. Writes run the core's transaction
+ *   cancel that cancels running and waiting attempts and scheduled retries; suspended (`waiting`)
+ *   steps resumed once; a loop's progress and its iterations recorded once. Writes run the core's transaction
  *   scripts (records.ts) synchronously: no other operation interleaves, as in a transaction.
  * - `MemoryStepQueue`: jobs keyed per attempt and deduplicated (invariant "job keys"), with a
  *   `runAt`, locked while they run; `runJobs` plays graphile-worker.
@@ -19,6 +20,7 @@ import type { CompiledGraph } from '../compile.ts';
 import { retryPolicyOf } from '../error-handling.ts';
 import type { EngineEvent } from '../events.ts';
 import { executionKeyPrefix, jobKeyOf, type RunJob, runJobKey, type StepJobSpec } from '../jobs.ts';
+import { type IterationRecord, isLoopProgress, iterationIndex, type LoopProgress, loopScopeOf } from '../loops.ts';
 import type { PlannedStep, StepState } from '../plan.ts';
 import type {
   Advance,
@@ -166,14 +168,63 @@ class MemoryRecords implements RunRecords {
     return true;
   }
 
-  stepStates(executionId: string): Map<StepKey, StepState> {
+  /** Ended iterations, keyed by `<execution>|<loop node>|<loop scope>`, then by index (`loop_iterations`). */
+  readonly iterationRows = new Map<string, Map<number, IterationRecord>>();
+
+  stepStates(executionId: string, scope?: string): Map<StepKey, StepState> {
     const latest = new Map<StepKey, MemoryStepRow>();
     for (const row of this.rowsOf(executionId)) {
+      if (scope !== undefined && row.scope !== scope) continue;
       const key = stepKey(row.nodeId, row.scope);
       const seen = latest.get(key);
       if (!seen || row.attempt > seen.attempt) latest.set(key, row);
     }
     return new Map([...latest].map(([key, row]) => [key, toState(row)]));
+  }
+
+  loopProgress(loop: StepId): LoopProgress | undefined {
+    const row = this.row(loop);
+    return row?.status === 'waiting' && isLoopProgress(row.wait) ? row.wait : undefined;
+  }
+
+  setLoopProgress(loop: StepId, progress: LoopProgress): void {
+    const row = this.row(loop);
+    if (row?.status === 'waiting') row.wait = progress;
+  }
+
+  private iterationsOf(loop: StepRef): Map<number, IterationRecord> {
+    const key = `${loop.executionId}|${loop.nodeId}|${loop.scope}`;
+    const rows = this.iterationRows.get(key) ?? new Map<number, IterationRecord>();
+    this.iterationRows.set(key, rows);
+    return rows;
+  }
+
+  recordIteration(loop: StepRef, iteration: IterationRecord): boolean {
+    const rows = this.iterationsOf(loop);
+    if (rows.has(iteration.index)) return false;
+    rows.set(iteration.index, iteration);
+    return true;
+  }
+
+  iterations(loop: StepRef): IterationRecord[] {
+    return [...this.iterationsOf(loop).values()].sort((a, b) => a.index - b.index);
+  }
+
+  endOutputs(executionId: string, endNodeId: string, loopScope: string): Map<number, unknown> {
+    const outputs = new Map<number, unknown>();
+    for (const row of this.rowsOf(executionId)) {
+      if (row.nodeId !== endNodeId || row.status !== 'succeeded') continue;
+      if (loopScopeOf(row.scope) !== loopScope) continue;
+      outputs.set(iterationIndex(row.scope), structuredClone(row.output));
+    }
+    return outputs;
+  }
+
+  failureIn(executionId: string, scope: string): { nodeId: string; error: unknown } | undefined {
+    const row = this.rowsOf(executionId).find(
+      (each) => each.scope === scope && each.status === 'failed' && each.retryAt === null,
+    );
+    return row && { nodeId: row.nodeId, error: row.error };
   }
 
   latestAttempt(step: StepRef): StoredAttempt {
@@ -334,6 +385,11 @@ export class MemoryRunStore implements RunStore {
   }
   async latestAttempt(step: StepRef): Promise<StoredAttempt> {
     return this.records.latestAttempt(step);
+  }
+  async loopItem(executionId: string, loop: PlannedStep, index: number): Promise<{ item: unknown } | undefined> {
+    const row = this.records.latestRow({ executionId, ...loop });
+    if (row?.status !== 'waiting' || !Array.isArray(row.output)) return undefined;
+    return { item: structuredClone(row.output[index]) };
   }
   async stepOutputs(executionId: string, steps: readonly PlannedStep[]): Promise<Map<StepKey, unknown>> {
     const outputs = new Map<StepKey, unknown>();
@@ -608,7 +664,8 @@ export class WorkerCrash extends Error {
  * job runs the same attempt again), `wait:<ms>` (succeeds by `main` and holds its successors back
  * for `ms`, as a delay does), `suspend` (stored `waiting` with `{ kind: 'test' }`, until a test
  * resumes it), `timer:<ms>[:<port>]` (stored `waiting` with a timer due in `ms` that resumes it by
- * `port`, as flow.wait does). A step without a script answers `ok`. Keys are `node` or
+ * `port`, as flow.wait does), `items:<n>` (a loop's list: `["i0", …]`, by port `body`; `items:0` is
+ * empty). A step without a script answers `ok`. Keys are `node` or
  * `node#scope`; the output of a successful step is its input with `{ <node id>: <attempt> }` added.
  */
 export type Script = Readonly<Record<string, string>>;
@@ -645,6 +702,10 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
         };
       }
       if (answer === 'suspend') return { status: 'waiting', wait: { kind: 'test' }, output: call.input };
+      if (answer.startsWith('items:')) {
+        const items = Array.from({ length: Number(answer.slice(6)) }, (_, index) => `i${index}`);
+        return { status: 'succeeded', output: items, port: 'body' };
+      }
       if (answer.startsWith('timer:')) {
         // Suspended until its timer job resumes it, by the port named after the delay (as flow.wait does).
         const [, ms = '0', port = 'main'] = answer.split(':');
@@ -652,7 +713,13 @@ export function scriptedExecutor(script: Script, clock: Clock): ScriptedExecutor
         return { status: 'waiting', wait: { kind: 'time', timer: { at, port } }, output: call.input };
       }
       const port = answer.startsWith('ok:') ? answer.slice(3) : 'main';
-      const input = call.input !== null && typeof call.input === 'object' ? call.input : {};
+      // A plain value (a loop's item) is kept as `item`, so a test sees which item a step ran with.
+      const input =
+        call.input !== null && typeof call.input === 'object'
+          ? call.input
+          : call.input === undefined
+            ? {}
+            : { item: call.input };
       const continueAt = answer.startsWith('wait:')
         ? { continueAt: new Date(clock.nowMs() + Number(answer.slice(5))).toISOString() }
         : {};

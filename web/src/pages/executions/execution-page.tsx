@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward, TriangleAlert } from 'lucide-react';
-import { type ReactNode, useCallback, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { call } from '../../api/client.ts';
 import { approvalQueries } from '../../api/queries/approvals.ts';
@@ -142,7 +142,12 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
         </p>
       )}
       {execution.error !== null && execution.error !== undefined && <RunError error={execution.error} />}
-      {execution.status === 'waiting' && <RunApprovals executionId={execution.id} />}
+      {execution.graph?.nodes.some((item) => item.type === 'flow.wait') && (
+        <RunApprovals
+          executionId={execution.id}
+          waitingSteps={execution.steps.filter((step) => step.status === 'waiting').length}
+        />
+      )}
 
       {/* Loop frames hold whole bodies: the canvas gets the room to show an item's steps readably. */}
       <div
@@ -331,14 +336,26 @@ function Actions({ execution }: { execution: ExecutionDetail }) {
   );
 }
 
-/** A waiting run's pending approvals, decided here by those whose role may. */
-function RunApprovals({ executionId }: { executionId: string }) {
+/**
+ * A run's approvals: pending ones decided here by those whose role may, decided ones saying who
+ * decided and what they wrote. Asked for only when the run's graph has a Wait step, and again
+ * whenever a step starts or stops waiting (the live run says so; an approval is made as it does),
+ * with the inbox's count in the navigation.
+ */
+function RunApprovals({ executionId, waitingSteps }: { executionId: string; waitingSteps: number }) {
+  const queryClient = useQueryClient();
   const approvals = useQuery(approvalQueries.ofExecution(executionId));
-  const pending = approvals.data?.items.filter((approval) => approval.status === 'pending') ?? [];
-  if (pending.length === 0) return null;
+  const seen = useRef(waitingSteps);
+  useEffect(() => {
+    if (seen.current === waitingSteps) return;
+    seen.current = waitingSteps;
+    void queryClient.invalidateQueries({ queryKey: approvalQueries.all });
+  }, [waitingSteps, queryClient]);
+  const items = approvals.data?.items ?? [];
+  if (items.length === 0) return null;
   return (
-    <section aria-label="Waiting for approval" className="mb-6 flex flex-col gap-3">
-      {pending.map((approval) => (
+    <section aria-label="Approvals" className="mb-6 flex flex-col gap-3">
+      {items.map((approval) => (
         <ApprovalCard key={approval.id} approval={approval} showRun={false} />
       ))}
     </section>

@@ -75,10 +75,10 @@ function Attempt({ step, ignored }: { step: StepRun; ignored: string | undefined
       <div className="space-y-3 p-3">
         {step.waitingFor && (
           <p
-            className="flex items-center gap-1.5 rounded bg-violet-50 px-2 py-1 text-xs text-violet-800"
+            className="flex items-start gap-1.5 rounded-md bg-violet-50 px-2.5 py-1.5 text-xs font-medium text-violet-800 ring-1 ring-violet-200"
             data-testid="waiting-for"
           >
-            <Clock className="size-3.5 shrink-0" aria-hidden /> {waitingWords(step.waitingFor)}
+            <Hourglass className="mt-px size-3.5 shrink-0" aria-hidden /> {waitingWords(step.waitingFor)}
           </p>
         )}
         {step.handled && (
@@ -168,8 +168,16 @@ function waitingWords(waiting: NonNullable<StepRun['waitingFor']>): string {
     case 'callback':
       return `Waiting for a call to its resume URL${until ? `; the URL expires ${until}` : ''}`;
     case 'approval':
-      return `Waiting for approval by ${waiting.role ?? 'someone'} or higher${waiting.title ? `: “${waiting.title}”` : ''}${until ? `; times out ${until}` : ''}`;
+      return `Waiting for approval by ${approvers(waiting.role)}${waiting.title ? `: “${waiting.title}”` : ''}${until ? `; times out ${until}` : ''}`;
     default:
       return `Waiting (${waiting.kind})`;
   }
+}
+
+/** Who may decide an approval of `role`: that role or a higher one. */
+function approvers(role: string | null | undefined): string {
+  if (role === 'analyst') return 'an analyst, operator or admin';
+  if (role === 'operator') return 'an operator or admin';
+  if (role === 'admin') return 'an admin';
+  return 'someone';
 }
