@@ -24,9 +24,9 @@ const examples: Record<string, unknown> = {
   'action.http': { url: 'https://example.com' },
   'action.respond': {},
   'flow.delay': { amount: 1 },
+  'flow.loop': { items: '{{ input.orders }}' },
   'flow.wait': { mode: 'duration', amount: 5, unit: 'seconds' },
   'flow.merge': {},
-  'flow.loop': {},
   'flow.subworkflow': { workflowId: 'wf-1' },
   'flow.stop': { message: 'Order {{ input.id }} has no customer' },
 };

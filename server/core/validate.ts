@@ -30,6 +30,7 @@ function withConfigSchema(definition: NodeDefinition): GraphNodeType {
       outputsFrom: definition.outputsFrom,
       outputsBy: definition.outputsBy,
       acceptsManyInputs: definition.acceptsManyInputs,
+      affordances: definition.affordances,
       errorSettings: definition.errorSettings,
       needsTrigger: definition.needsTrigger,
       config: definition.config,

@@ -52,12 +52,13 @@ const EDGE_RULES = new Set<Problem['code']>([
   'duplicate_edge',
   'too_many_inputs',
   'cycle',
+  'loop_body',
 ]);
 
-/** What the server's validation says the edge adds, by the edge rules. */
-function serverVerdict(connection: Connection): Problem[] {
-  const before = new Set(validateGraph(graph).map((problem) => JSON.stringify(problem)));
-  const after = validateGraph({ ...graph, edges: [...graph.edges, { id: 'drawn', ...connection }] });
+/** What the server's validation says the edge adds to `subject`, by the edge rules. */
+function serverVerdict(connection: Connection, subject: Graph = graph): Problem[] {
+  const before = new Set(validateGraph(subject).map((problem) => JSON.stringify(problem)));
+  const after = validateGraph({ ...subject, edges: [...subject.edges, { id: 'drawn', ...connection }] });
   return after.filter((problem) => EDGE_RULES.has(problem.code) && !before.has(JSON.stringify(problem)));
 }
 
@@ -137,5 +138,91 @@ describe('connectionProblem', () => {
     expect(connectionProblem(withCases([{ port: 'de' }]), { ...to, sourcePort: 'fr' }, types)?.message).toBe(
       '"route" has no output "fr" (it has "de", "default")',
     );
+  });
+});
+
+/*
+ *  start ─→ each ─done─→ after
+ *           ┌ each ────────────────────────────────────────┐
+ *           │ body─→ fetch ─→ inner ─done─→ shape ─→ (each) │
+ *           │               ┌ inner ───────────────┐        │
+ *           │               │ body─→ deep ─→ (inner)│        │
+ *           │ spare (not connected yet)                     │
+ */
+const inLoop = (parentId: string, subject: GraphNode): GraphNode => ({ ...subject, parentId });
+const loops: Graph = {
+  nodes: [
+    node('start', 'trigger.manual'),
+    node('each', 'flow.loop'),
+    inLoop('each', node('fetch', 'transform.set')),
+    inLoop('each', node('inner', 'flow.loop')),
+    inLoop('inner', node('deep', 'transform.set')),
+    inLoop('each', node('shape', 'transform.set')),
+    inLoop('each', node('spare', 'transform.set')),
+    node('after', 'transform.set'),
+  ],
+  edges: [
+    { id: 'l1', source: 'start', sourcePort: 'main', target: 'each' },
+    { id: 'l2', source: 'each', sourcePort: 'body', target: 'fetch' },
+    { id: 'l3', source: 'fetch', sourcePort: 'main', target: 'inner' },
+    { id: 'l4', source: 'inner', sourcePort: 'body', target: 'deep' },
+    { id: 'l5', source: 'deep', sourcePort: 'main', target: 'inner' },
+    { id: 'l6', source: 'inner', sourcePort: 'done', target: 'shape' },
+    { id: 'l7', source: 'shape', sourcePort: 'main', target: 'each' },
+    { id: 'l8', source: 'each', sourcePort: 'done', target: 'after' },
+  ],
+};
+
+describe('connectionProblem in loop frames', () => {
+  it('refuses exactly the edges validation would report, in the same words', () => {
+    expect(validateGraph(loops).filter((problem) => problem.code !== 'unreachable')).toEqual([]);
+    let refused = 0;
+    let allowed = 0;
+    for (const source of loops.nodes) {
+      for (const sourcePort of portsOf(types(source.type) as GraphNodeType, source.config)) {
+        for (const target of loops.nodes) {
+          const connection = { source: source.id, sourcePort, target: target.id };
+          const editor = connectionProblem(loops, connection, types);
+          const server = serverVerdict(connection, loops);
+          const label = `${source.id}.${sourcePort} → ${target.id}`;
+          if (!editor) {
+            expect(server, label).toEqual([]);
+            allowed++;
+            continue;
+          }
+          refused++;
+          const same = server.find((problem) => problem.code === editor.code);
+          expect(same, `${label}: ${editor.code}`).toBeDefined();
+          if (editor.code !== 'cycle') expect(editor.message, label).toBe(same?.message);
+        }
+      }
+    }
+    expect(allowed).toBeGreaterThan(2);
+    expect(refused).toBeGreaterThan(40);
+  });
+
+  it('says why an edge may not cross a frame, and that a body has one start and one end', () => {
+    const words = (source: string, sourcePort: string, target: string) =>
+      connectionProblem(loops, { source, sourcePort, target }, types)?.message;
+    expect(words('start', 'main', 'spare')).toBe(
+      '"spare" is inside the loop "each": its frame is entered only from the body port of "each"',
+    );
+    expect(words('spare', 'main', 'after')).toBe(
+      '"spare" is inside the loop "each": only the body\'s last node leaves its frame, connected back to "each"',
+    );
+    expect(words('each', 'body', 'after')).toBe(
+      'the body port of "each" leads into its frame: "after" is not inside "each"',
+    );
+    expect(words('each', 'body', 'spare')).toBe(
+      'the body of "each" already starts at "fetch"; a loop\'s body has one first node',
+    );
+    expect(words('spare', 'main', 'each')).toBe(
+      'the body of "each" already ends at "shape", connected back to it; a loop\'s body has one last node',
+    );
+    // Inside one frame the usual rules hold; the return edge made no cycle and is no input of the loop.
+    expect(words('fetch', 'main', 'spare')).toBeUndefined();
+    expect(words('shape', 'main', 'fetch')).toMatch(/makes a loop/);
+    const open = { ...loops, edges: loops.edges.filter((edge) => edge.id !== 'l7') };
+    expect(connectionProblem(open, { source: 'spare', sourcePort: 'main', target: 'each' }, types)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expressionIssue, syntaxFault } from './expressions.ts';
+import { expressionIssue, loopVariablesIn, syntaxFault } from './expressions.ts';
 
 describe('expressionIssue: each {{ }} must be one JavaScript expression', () => {
   it.each([
@@ -55,5 +55,19 @@ describe('expressionIssue: each {{ }} must be one JavaScript expression', () => 
       expect(fault, source).toBeDefined();
       expect(fault?.words, source).not.toMatch(/Unexpected token|\(\d+:\d+\)/);
     }
+  });
+});
+
+describe('loopVariablesIn', () => {
+  it('finds item and index read as variables, not as properties, keys or parameters of the expression’s own functions', () => {
+    expect(loopVariablesIn('item.id')).toEqual(['item']);
+    expect(loopVariablesIn('String(index) + item')).toEqual(['item', 'index']);
+    expect(loopVariablesIn('input.item.index')).toEqual([]);
+    expect(loopVariablesIn('({ item: 1, index })')).toEqual(['index']);
+    expect(loopVariablesIn('input.list.map((item, index) => item.id + index)')).toEqual([]);
+    expect(loopVariablesIn('input.list.map(({ id }) => id + index)')).toEqual(['index']);
+    expect(loopVariablesIn('input.list.filter(function (item) { return item.ok; })')).toEqual([]);
+    expect(loopVariablesIn('input[item]')).toEqual(['item']);
+    expect(loopVariablesIn('input.')).toEqual([]);
   });
 });

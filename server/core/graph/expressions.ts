@@ -80,3 +80,79 @@ function unclosed(text: string): string | undefined {
   }
   return stack[stack.length - 1];
 }
+
+/** The names a loop body adds to expressions: the current element and its 0-based position. */
+export const LOOP_VARIABLES = ['item', 'index'] as const;
+
+/**
+ * Which of `item` and `index` an expression reads as variables: not as property names
+ * (`input.item`), object keys, or parameters of its own functions (`list.map((item) => item.id)`).
+ * An expression that does not parse reads none (its syntax is reported by `expressionIssue`).
+ */
+export function loopVariablesIn(source: string): string[] {
+  if (!/\b(?:item|index)\b/.test(source)) return [];
+  let tree: AstNode;
+  try {
+    tree = parseExpressionAt(source, 0, { ecmaVersion: 'latest' }) as unknown as AstNode;
+  } catch {
+    return [];
+  }
+  const found = new Set<string>();
+  visit(tree, new Set(), found);
+  return LOOP_VARIABLES.filter((name) => found.has(name));
+}
+
+interface AstNode {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+const isAstNode = (value: unknown): value is AstNode =>
+  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+
+/** Walks an expression's tree, collecting free loop variables; `bound` holds the names its functions declare. */
+function visit(node: AstNode, bound: ReadonlySet<string>, found: Set<string>): void {
+  switch (node.type) {
+    case 'Identifier':
+      if (!bound.has(node.name as string)) found.add(node.name as string);
+      return;
+    case 'MemberExpression':
+      visitValue(node.object, bound, found);
+      if (node.computed) visitValue(node.property, bound, found);
+      return;
+    case 'Property':
+      if (node.computed) visitValue(node.key, bound, found);
+      visitValue(node.value, bound, found);
+      return;
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression': {
+      const inner = new Set(bound);
+      for (const param of node.params as unknown[]) declared(param, inner);
+      if (isAstNode(node.id)) inner.add(node.id.name as string);
+      visitValue(node.body, inner, found);
+      return;
+    }
+    default:
+      for (const [key, value] of Object.entries(node)) {
+        if (key !== 'type' && key !== 'start' && key !== 'end') visitValue(value, bound, found);
+      }
+  }
+}
+
+function visitValue(value: unknown, bound: ReadonlySet<string>, found: Set<string>): void {
+  if (Array.isArray(value)) for (const item of value) visitValue(item, bound, found);
+  else if (isAstNode(value)) visit(value, bound, found);
+}
+
+/** Adds the names a parameter pattern declares (`item`, `{ id, index }`, `[first, ...rest]`, `x = 1`). */
+function declared(pattern: unknown, into: Set<string>): void {
+  if (!isAstNode(pattern)) return;
+  if (pattern.type === 'Identifier') into.add(pattern.name as string);
+  else if (pattern.type === 'ObjectPattern')
+    for (const property of pattern.properties as AstNode[])
+      declared(property.type === 'RestElement' ? property.argument : property.value, into);
+  else if (pattern.type === 'ArrayPattern')
+    for (const element of pattern.elements as unknown[]) declared(element, into);
+  else if (pattern.type === 'RestElement') declared(pattern.argument, into);
+  else if (pattern.type === 'AssignmentPattern') declared(pattern.left, into);
+}

@@ -88,6 +88,10 @@ export const Problem = z.object({
     'unreachable',
     'unknown_step_reference',
     'invalid_expression',
+    /** A loop's frame broken: a body without start or end, an edge crossing the frame, a bad parent. */
+    'loop_body',
+    /** `item` or `index` read outside every loop body, where they do not exist. */
+    'loop_variable',
     'needs_trigger',
   ]),
   message: z.string(),

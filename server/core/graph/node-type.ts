@@ -1,3 +1,4 @@
+import type { NodeAffordance } from '../../../nodes/appearance.ts';
 import type { NodeKind, PortsByConfigValue, PortsFromConfig, TriggerRequirement } from '../../../nodes/define.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface GraphNodeType {
   /** Ports chosen by a config field's value instead of `outputs` (a Wait's mode). */
   readonly outputsBy?: PortsByConfigValue | undefined;
   readonly acceptsManyInputs: boolean;
+  /** What the editor draws beside the node; `loop-frame` makes it a loop holding a body (loops.ts). */
+  readonly affordances?: readonly NodeAffordance[];
   /** False for a type whose error cannot be handled (Stop and error): its `onError` must stay `stop`. */
   readonly errorSettings?: boolean;
   /** The trigger a workflow needs for a node of this type to make sense (rule `needs_trigger`). */

@@ -1,4 +1,6 @@
 import { parseTemplate, referencedStepNames, renameStepReferences, templateStrings } from '../../../nodes/template.ts';
+import { loopVariablesIn } from './expressions.ts';
+import type { Frames } from './loops.ts';
 import type { GraphEdge, GraphNode, Problem } from './model.ts';
 
 /**
@@ -49,17 +51,22 @@ function ancestry(
 }
 
 /**
- * `steps.<name>.output` must name a node that runs before this one, or the value can never exist.
- * `edges` must not close a cycle.
+ * `steps.<name>.output` must name a node that runs before this one, or the value can never exist,
+ * and that the node can see: one of its own frame or of a frame around it (inside a loop body,
+ * `steps.X` of the same body is this iteration's X). A node inside a loop that does not hold the
+ * reader runs once per item, so it is read through its loop's output. `item` and `index` exist only
+ * inside a loop body. `edges` must not close a cycle (and hold no return edge of a loop).
  */
 export function checkStepReferences(
   nodesById: ReadonlyMap<string, GraphNode>,
   names: ReadonlyMap<string, string>,
   edges: readonly GraphEdge[],
+  frames: Frames,
   problems: Problem[],
 ): void {
   let runsBefore: ReturnType<typeof ancestry> | undefined;
   for (const node of nodesById.values()) {
+    const inLoop = frames.parentOf(node.id) !== undefined;
     for (const [field, text] of templateStrings(node.config, 'config')) {
       let parts: ReturnType<typeof parseTemplate>;
       try {
@@ -67,8 +74,10 @@ export function checkStepReferences(
       } catch {
         continue; // reported by the node's config schema (or a plain string that merely contains "{{")
       }
+      const outsideLoop = new Set<string>();
       for (const part of parts) {
         if (part.kind !== 'expression') continue;
+        if (!inLoop) for (const variable of loopVariablesIn(part.source)) outsideLoop.add(variable);
         for (const name of referencedStepNames(part.source)) {
           const referenced = names.get(name);
           if (referenced === undefined) {
@@ -77,6 +86,17 @@ export function checkStepReferences(
               nodeId: node.id,
               field,
               message: `${node.name}: ${field}: there is no node named "${name}"`,
+            });
+            continue;
+          }
+          const hiddenBy = enclosingLoopHiding(referenced, node.id, frames);
+          if (hiddenBy !== undefined) {
+            const loop = nodesById.get(hiddenBy)?.name ?? hiddenBy;
+            problems.push({
+              code: 'unknown_step_reference',
+              nodeId: node.id,
+              field,
+              message: `${node.name}: ${field}: "${name}" runs inside the loop "${loop}", once per item: use ${stepsOf(loop)}.output`,
             });
             continue;
           }
@@ -91,9 +111,38 @@ export function checkStepReferences(
           }
         }
       }
+      for (const variable of outsideLoop) {
+        problems.push({
+          code: 'loop_variable',
+          nodeId: node.id,
+          field,
+          message: `${node.name}: ${field}: "${variable}" exists only inside a loop's frame; "${node.name}" is not in one`,
+        });
+      }
     }
   }
 }
+
+/**
+ * The outermost loop holding `referenced` that does not hold `reader` (its output is what the
+ * reader can see instead), or undefined when the reader sees `referenced` itself.
+ */
+function enclosingLoopHiding(referenced: string, reader: string, frames: Frames): string | undefined {
+  const around = frames.parentOf(referenced);
+  if (around === undefined) return undefined;
+  const readerLoops = new Set(frames.loopsAround(reader));
+  if (readerLoops.has(around)) return undefined;
+  // Walk out from the referenced node until a frame the reader is in (or the top): the loop just inside it.
+  let hiding = around;
+  for (const loop of frames.loopsAround(referenced)) {
+    if (readerLoops.has(loop)) break;
+    hiding = loop;
+  }
+  return hiding;
+}
+
+const stepsOf = (name: string) =>
+  /^[A-Za-z_$][\w$]*$/.test(name) ? `steps.${name}` : `steps[${JSON.stringify(name)}]`;
 
 /**
  * A config value with every `steps.<from>` (in expressions and scripts alike) reading `steps.<to>`;

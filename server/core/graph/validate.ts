@@ -1,5 +1,14 @@
 import { configProblems } from './config-problems.ts';
 import { acceptsInputs, closesCycle, duplicateEdge, endProblems, linkOf, tooManyInputs } from './edges.ts';
+import {
+  crossingProblem,
+  edgeRole,
+  type Frames,
+  openBody,
+  readFrames,
+  secondBodyEnd,
+  secondBodyStart,
+} from './loops.ts';
 import type { Graph, GraphEdge, GraphNode, Problem } from './model.ts';
 import type { GraphNodeType, NodeTypeLookup } from './node-type.ts';
 import { readConfig } from './ports.ts';
@@ -69,13 +78,12 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
     });
   }
 
-  const liveEdges = checkEdges(graph.edges, nodesById, ports, types, problems);
-  // A loop body's end leads back to its loop: that edge closes the frame, not a cycle (the
-  // engine's minimal rule until the loop-frame rules land here in full).
-  const forwardEdges = liveEdges.filter((edge) => !returnsToLoop(edge, nodesById));
-  const successors = adjacency(nodesById, forwardEdges);
-  const closing = new Set(findCycles(nodesById, successors, forwardEdges, problems));
-  const acyclicEdges = closing.size === 0 ? forwardEdges : forwardEdges.filter((edge) => !closing.has(edge));
+  const frames = readFrames(nodesById, types, problems);
+  // Return edges (a body's end back to its loop) close no cycle and are no input of the loop.
+  const liveEdges = checkEdges(graph.edges, nodesById, ports, types, frames, problems);
+  const successors = adjacency(nodesById, liveEdges);
+  const closing = new Set(findCycles(nodesById, successors, liveEdges, problems));
+  const acyclicEdges = closing.size === 0 ? liveEdges : liveEdges.filter((edge) => !closing.has(edge));
 
   const trigger = triggers.length === 1 ? triggers[0] : undefined;
   if (trigger) {
@@ -91,7 +99,7 @@ export function graphProblems<Type extends GraphNodeType>(graph: Graph, types: N
     }
   }
   if (trigger) problems.push(...triggerRequirementProblems(nodesById.values(), trigger, types));
-  checkStepReferences(nodesById, names, acyclicEdges, problems);
+  checkStepReferences(nodesById, names, acyclicEdges, frames, problems);
   return problems;
 }
 
@@ -110,15 +118,22 @@ function triggerRequirementProblems(nodes: Iterable<GraphNode>, trigger: GraphNo
   return problems;
 }
 
-/** Reports every edge that breaks an edge rule (edges.ts); answers the others, the edges that count. */
+/**
+ * Reports every edge that breaks an edge rule (edges.ts, loops.ts); answers the others, the edges
+ * that count, without the return edges of loop bodies (kept per loop, they run no step).
+ */
 function checkEdges(
   edges: readonly GraphEdge[],
   nodesById: ReadonlyMap<string, GraphNode>,
   ports: ReadonlyMap<string, readonly string[] | undefined>,
   types: NodeTypeLookup,
+  frames: Frames,
   problems: Problem[],
 ): GraphEdge[] {
   const live: GraphEdge[] = [];
+  const bodyStart = new Map<string, GraphNode>();
+  const bodyEnd = new Map<string, GraphNode>();
+  const nameOf = (id: string) => nodesById.get(id)?.name ?? id;
   const edgeIds = new Set<string>();
   const links = new Set<string>();
   const inbound = new Map<string, number>();
@@ -141,26 +156,45 @@ function checkEdges(
       problems.push(...ends);
       continue;
     }
+    const crossing = crossingProblem(edge, source, target, frames, nameOf);
+    if (crossing) {
+      problems.push(crossing);
+      continue;
+    }
     const link = linkOf(edge);
     if (links.has(link)) {
       problems.push(duplicateEdge(edge, source, target));
       continue;
     }
     links.add(link);
-    // The edge back from a loop body's end is not an input of the loop.
-    if (!returnsToLoop(edge, nodesById)) inbound.set(target.id, (inbound.get(target.id) ?? 0) + 1);
+    const role = edgeRole(edge, frames);
+    if (role === 'body') {
+      const start = bodyStart.get(source.id);
+      if (start) {
+        problems.push(secondBodyStart(edge, source, start));
+        continue;
+      }
+      bodyStart.set(source.id, target);
+    } else if (role === 'return') {
+      const end = bodyEnd.get(target.id);
+      if (end) problems.push(secondBodyEnd(edge, target, end));
+      else bodyEnd.set(target.id, source);
+      continue;
+    }
+    inbound.set(target.id, (inbound.get(target.id) ?? 0) + 1);
     live.push(edge);
   }
   for (const [nodeId, count] of inbound) {
     const node = nodesById.get(nodeId);
     if (node && !acceptsInputs(types(node.type), count)) problems.push(tooManyInputs(node));
   }
+  for (const node of nodesById.values()) {
+    if (!frames.isLoop(node.id)) continue;
+    if (!bodyStart.has(node.id)) problems.push(openBody(node, 'start'));
+    else if (!bodyEnd.has(node.id)) problems.push(openBody(node, 'end'));
+  }
   return live;
 }
-
-/** The edge from a loop body's end back to the loop whose frame holds it. */
-const returnsToLoop = (edge: GraphEdge, nodesById: ReadonlyMap<string, GraphNode>): boolean =>
-  nodesById.get(edge.source)?.parentId === edge.target;
 
 function adjacency(nodesById: ReadonlyMap<string, GraphNode>, edges: readonly GraphEdge[]): Map<string, string[]> {
   const successors = new Map<string, string[]>([...nodesById.keys()].map((id) => [id, []]));

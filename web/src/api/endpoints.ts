@@ -8,12 +8,14 @@ import type { z } from 'zod';
 import type { ApiRoute } from '../../../server/api/app.ts';
 import type { DeclaredRoute } from '../../../server/api/route.ts';
 
+type AnyRoute = ApiRoute;
+
 type KeyOf<R> = R extends DeclaredRoute<infer M, infer Path> ? `${Uppercase<M>} ${Path}` : never;
 
 /** Every endpoint, e.g. `"POST /workflows/:id/publish"`. */
-export type Endpoint = KeyOf<ApiRoute>;
+export type Endpoint = KeyOf<AnyRoute>;
 
-type RouteAt<K extends Endpoint> = ApiRoute extends infer R
+type RouteAt<K extends Endpoint> = AnyRoute extends infer R
   ? R extends unknown
     ? K extends KeyOf<R>
       ? R

@@ -3,9 +3,10 @@ import { useMemo } from 'react';
 import { useNodeTypes } from '../api/queries/node-types.ts';
 import type { Graph } from '../api/types.ts';
 import { ErrorState, Spinner } from '../components/ui.tsx';
+import { nodeTypes } from './flow-node-types.ts';
 import { NodeTypesContext } from './node-types.ts';
-import { toFlow } from './to-flow.ts';
-import { nodeTypes, type WorkflowFlowNode, type WorkflowNodeData } from './workflow-node.tsx';
+import { type FlowNode, toFlow } from './to-flow.ts';
+import type { WorkflowNodeData } from './workflow-node.tsx';
 
 /**
  * A read-only canvas: versions, comparisons and execution details draw their graph with it.
@@ -27,16 +28,17 @@ export function GraphCanvas({
   /** Small read-only graphs beside a side panel read better without the minimap covering a corner. */
   showMiniMap?: boolean;
 }) {
+  // Nodes are drawn by their types (ports, icons, loop frames): the canvas waits for them rather
+  // than draw a Switch without its case ports and lose the edges leaving them.
+  const types = useNodeTypes();
   const { nodes, edges } = useMemo(() => {
-    const flow = toFlow(graph, decorate);
+    if (!types.data) return { nodes: [], edges: [] };
+    const flow = toFlow(graph, types.data, decorate);
     return {
-      nodes: flow.nodes.map((node): WorkflowFlowNode => ({ ...node, selected: node.id === selectedNodeId })),
+      nodes: flow.nodes.map((node): FlowNode => ({ ...node, selected: node.id === selectedNodeId })),
       edges: edgeStyle ? flow.edges.map((edge) => ({ ...edge, ...edgeStyle(edge) })) : flow.edges,
     };
-  }, [graph, decorate, edgeStyle, selectedNodeId]);
-  // Nodes are drawn by their types (ports, icons): the canvas waits for them rather than draw a
-  // Switch without its case ports and lose the edges leaving them.
-  const types = useNodeTypes();
+  }, [graph, decorate, edgeStyle, selectedNodeId, types.data]);
 
   if (types.error) {
     return (

@@ -32,7 +32,7 @@ export interface WorkflowNodeData extends Record<string, unknown> {
  */
 export const NodeRenameContext = createContext<((nodeId: string, name: string | null) => void) | null>(null);
 
-function NameInput({ nodeId, name }: { nodeId: string; name: string }) {
+export function NameInput({ nodeId, name }: { nodeId: string; name: string }) {
   const rename = useContext(NodeRenameContext);
   return (
     <input
@@ -154,4 +154,3 @@ function WorkflowNodeView({ id, data, selected }: NodeProps<WorkflowFlowNode>) {
 }
 
 export const WorkflowNode = memo(WorkflowNodeView);
-export const nodeTypes = { workflow: WorkflowNode };

@@ -16,11 +16,15 @@ import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { connectionProblem } from '../../../server/core/graph/connection.ts';
 import { ERROR_PORT } from '../../../server/core/graph/settings.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
+import { nodeTypes } from '../canvas/flow-node-types.ts';
+import { FRAME_HEADER, framesFirst, LOOP_DEFAULT_SIZE } from '../canvas/loop-frame-geometry.ts';
 import { type NodeTypes, NodeTypesContext } from '../canvas/node-types.ts';
-import { ERROR_EDGE_STYLE, NodeRenameContext, nodeTypes, type WorkflowFlowNode } from '../canvas/workflow-node.tsx';
+import { drawnParent, edgeLabel, type FlowNode, loopIds, targetHandleOf } from '../canvas/to-flow.ts';
+import { NodeRenameContext } from '../canvas/workflow-node.tsx';
 import { useIdle } from '../lib/use-idle.ts';
 import { ConnectionHint, useRefusedConnectionNotice } from './connection-hint.tsx';
 import { fitViewOptions, MIN_FIT_ZOOM } from './fit.ts';
+import { absolutePosition, frameAt, handlePoint } from './frames.ts';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { useEditor, useEditorStore } from './store.ts';
 
@@ -96,13 +100,15 @@ export function openingViewport(
 
 interface CachedNode {
   source: GraphNode;
+  parentId: string | undefined;
   selected: boolean;
   status: string | undefined;
   problems: string | undefined;
   width: number | undefined;
   height: number | undefined;
   renaming: boolean;
-  flow: WorkflowFlowNode;
+  dropping: boolean;
+  flow: FlowNode;
 }
 
 /**
@@ -110,7 +116,12 @@ interface CachedNode {
  * decorations change, so React Flow (and the memoized node view) skip the others: dragging one
  * node in a 500-node workflow re-renders one node.
  */
-function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: boolean): WorkflowFlowNode[] {
+function useFlowNodes(
+  statuses: Readonly<Record<string, string>>,
+  estimate: boolean,
+  /** The loop frame a dragged node would join if dropped now: it lights up. */
+  dropTarget: string | undefined,
+): FlowNode[] {
   const nodes = useEditor((state) => state.graph.nodes);
   const selectedIds = useEditor((state) => state.selectedNodeIds);
   const problems = useEditor((state) => state.problems);
@@ -129,26 +140,32 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
       messages.set(problem.nodeId, list);
     }
     const next = new Map<string, CachedNode>();
-    const result = nodes.map((node) => {
+    const loops = loopIds({ nodes, edges: [] }, types);
+    // React Flow draws a sub-flow's parent before its children.
+    const result = framesFirst(nodes).map((node) => {
       const entry = {
         source: node,
+        parentId: drawnParent(node, loops),
         selected: selected.has(node.id),
         status: statuses[node.id],
         problems: messages.get(node.id)?.join('\n'),
         width: measured[node.id]?.width,
         height: measured[node.id]?.height,
         renaming: renaming === node.id,
+        dropping: dropTarget === node.id,
       };
       const known = cache.current.get(node.id);
       if (
         known &&
         known.source === entry.source &&
+        known.parentId === entry.parentId &&
         known.selected === entry.selected &&
         known.status === entry.status &&
         known.problems === entry.problems &&
         known.width === entry.width &&
         known.height === entry.height &&
-        known.renaming === entry.renaming
+        known.renaming === entry.renaming &&
+        known.dropping === entry.dropping
       ) {
         next.set(node.id, known);
         return known.flow;
@@ -159,7 +176,8 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
         known.source === node &&
         known.status === entry.status &&
         known.problems === entry.problems &&
-        known.renaming === entry.renaming
+        known.renaming === entry.renaming &&
+        known.dropping === entry.dropping
           ? known.flow.data
           : {
               type: node.type,
@@ -169,17 +187,37 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
               ...(entry.status ? { status: entry.status } : {}),
               ...(entry.problems ? { problems: messages.get(node.id) } : {}),
               ...(entry.renaming ? { renaming: true } : {}),
+              ...(entry.dropping ? { dropping: true } : {}),
             };
       const measuredSize =
         entry.width !== undefined && entry.height !== undefined
           ? { width: entry.width, height: entry.height }
           : undefined;
+      const parent = entry.parentId ? { parentId: entry.parentId } : {};
+      if (loops.has(node.id)) {
+        // A frame's size is the graph's, not a measurement: it is what the resize handles change.
+        const size = node.size ?? LOOP_DEFAULT_SIZE;
+        const flow: FlowNode = {
+          id: node.id,
+          type: 'loop',
+          position: node.position,
+          width: size.width,
+          height: size.height,
+          selected: entry.selected,
+          dragHandle: '.loop-frame-header',
+          ...parent,
+          data: data === known?.flow.data ? data : { ...data, resizable: true },
+        };
+        next.set(node.id, { ...entry, flow });
+        return flow;
+      }
       const geometry = measuredSize || !estimate ? undefined : estimatedGeometry(node, types);
-      const flow: WorkflowFlowNode = {
+      const flow: FlowNode = {
         id: node.id,
         type: 'workflow',
         position: node.position,
         selected: entry.selected,
+        ...parent,
         ...(measuredSize ? { measured: measuredSize } : {}),
         ...(geometry ? { initialWidth: NODE_WIDTH, initialHeight: geometry.height, handles: geometry.handles } : {}),
         data,
@@ -189,20 +227,30 @@ function useFlowNodes(statuses: Readonly<Record<string, string>>, estimate: bool
     });
     cache.current = next;
     return result;
-  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate, types]);
+  }, [nodes, selectedIds, problems, measured, renaming, statuses, estimate, types, dropTarget]);
 }
 
 function useFlowEdges(): Edge[] {
   const edges = useEditor((state) => state.graph.edges);
+  const nodes = useEditor((state) => state.graph.nodes);
+  const types = useEditor((state) => state.types);
   const selectedIds = useEditor((state) => state.selectedEdgeIds);
   const cache = useRef(new Map<string, { source: GraphEdge; selected: boolean; flow: Edge }>());
+  // Which frame each node is in, as a key: edges are rebuilt when a node changes frame, not when one moves.
+  const frameKey = useMemo(() => nodes.map((node) => node.parentId ?? '').join('\u0000'), [nodes]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `frameKey` stands for the nodes' frames, all this reads of `nodes`
+  const frames = useMemo(() => {
+    const loops = loopIds({ nodes, edges: [] }, types);
+    return { loops, parents: new Map(nodes.map((node) => [node.id, drawnParent(node, loops)])) };
+  }, [frameKey, types]);
   return useMemo(() => {
     const selected = new Set(selectedIds);
     const next = new Map<string, { source: GraphEdge; selected: boolean; flow: Edge }>();
     const result = edges.map((edge) => {
       const isSelected = selected.has(edge.id);
+      const targetHandle = targetHandleOf(edge, frames.parents, frames.loops);
       const known = cache.current.get(edge.id);
-      if (known && known.source === edge && known.selected === isSelected) {
+      if (known && known.source === edge && known.selected === isSelected && known.flow.targetHandle === targetHandle) {
         next.set(edge.id, known);
         return known.flow;
       }
@@ -211,19 +259,19 @@ function useFlowEdges(): Edge[] {
         source: edge.source,
         sourceHandle: edge.sourcePort,
         target: edge.target,
+        ...(targetHandle ? { targetHandle } : {}),
         selected: isSelected,
-        ...(edge.sourcePort !== 'main' ? { label: edge.sourcePort } : {}),
-        ...(edge.sourcePort === ERROR_PORT ? { style: ERROR_EDGE_STYLE, labelStyle: ERROR_LABEL_STYLE } : {}),
+        ...edgeLabel(edge, frames.loops),
       };
       next.set(edge.id, { source: edge, selected: isSelected, flow });
       return flow;
     });
     cache.current = next;
     return result;
-  }, [edges, selectedIds]);
+  }, [edges, selectedIds, frames]);
 }
 
-const ERROR_LABEL_STYLE = { fontSize: 11, fill: '#dc2626', fontWeight: 600 };
+const _ERROR_LABEL_STYLE = { fontSize: 11, fill: '#dc2626', fontWeight: 600 };
 
 const defaultEdgeOptions = {
   style: { strokeWidth: 1.75, stroke: '#94a3b8' },
@@ -247,23 +295,33 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
     ),
   );
   // A graph fitted on open must be measured whole first; one opened at a place draws only what is in view.
-  const nodes = useFlowNodes(statuses, opening !== 'fit');
+  const [dropTarget, setDropTarget] = useState<string | undefined>();
+  const nodes = useFlowNodes(statuses, opening !== 'fit', dropTarget);
   const edges = useFlowEdges();
   const empty = useEditor((state) => state.graph.nodes.length === 0);
   // The minimap draws every node, where the canvas draws those in view: it comes once the canvas
   // has drawn itself and can be clicked (a 500-node workflow showed its first nodes ~0.1 s sooner).
   const overview = useIdle();
   const { screenToFlowPosition } = useReactFlow();
+  const resizing = useRef(new Set<string>());
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<WorkflowFlowNode>[]) => {
+    (changes: NodeChange<FlowNode>[]) => {
       const state = store.getState();
       const positions = new Map<string, { x: number; y: number }>();
       const sizes = new Map<string, { width: number; height: number }>();
       let selection: Set<string> | undefined;
       for (const change of changes) {
         if (change.type === 'position' && change.position) positions.set(change.id, change.position);
-        else if (change.type === 'dimensions' && change.dimensions) sizes.set(change.id, change.dimensions);
+        else if (change.type === 'dimensions' && change.dimensions && change.setAttributes) {
+          // A frame's resize handles: the first change of a resize starts its undo step.
+          if (!resizing.current.has(change.id)) {
+            resizing.current.add(change.id);
+            state.beginMove();
+          }
+          if (!change.resizing) resizing.current.delete(change.id);
+          state.resizeFrame(change.id, change.dimensions);
+        } else if (change.type === 'dimensions' && change.dimensions) sizes.set(change.id, change.dimensions);
         else if (change.type === 'select') {
           selection ??= new Set(state.selectedNodeIds);
           if (change.selected) selection.add(change.id);
@@ -302,14 +360,32 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
     [store],
   );
 
+  /** The frame the first dragged node (not carried by its own frame) would join: what `settle` will decide. */
+  const frameUnder = useCallback(
+    (ids: readonly string[]) => {
+      const { graph, types } = store.getState();
+      const moving = new Set(ids);
+      const lead = graph.nodes.find((node) => moving.has(node.id) && !(node.parentId && moving.has(node.parentId)));
+      if (!lead) return undefined;
+      const point = handlePoint(lead, absolutePosition(graph, lead.id), types);
+      const frame = frameAt(graph, point, types, moving);
+      return frame !== lead.parentId ? frame : undefined;
+    },
+    [store],
+  );
+
   const onDrop = useCallback(
     (event: DragEvent) => {
       const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
       if (!type) return;
       event.preventDefault();
       const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // A node lands centred on the pointer; a loop's frame hangs from its header's left end.
+      const grip = store.getState().types.offers(type, 'loop-frame')
+        ? { x: 60, y: FRAME_HEADER / 2 }
+        : { x: NODE_WIDTH / 2, y: 28 };
       store.getState().addNode(type, {
-        position: { x: Math.round(point.x - NODE_WIDTH / 2), y: Math.round(point.y - 28) },
+        position: { x: Math.round(point.x - grip.x), y: Math.round(point.y - grip.y) },
         connectFrom: null,
       });
     },
@@ -357,6 +433,13 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
             isValidConnection={isValidConnection}
             onConnectEnd={refused.onConnectEnd}
             onNodeDragStart={() => store.getState().beginMove()}
+            // Dropped into a loop's frame, a node joins its body; dragged out, it leaves it.
+            onNodeDrag={(_, _node, dragged) => setDropTarget(frameUnder(dragged.map((node) => node.id)))}
+            onNodeDragStop={(_, _node, dragged) => {
+              setDropTarget(undefined);
+              store.getState().settle(dragged.map((node) => node.id));
+            }}
+            onSelectionDragStop={(_, dragged) => store.getState().settle(dragged.map((node) => node.id))}
             onSelectionDragStart={() => store.getState().beginMove()}
             onNodeDoubleClick={(_, node) => store.getState().setRenaming(node.id)}
             onDragOver={(event) => {

@@ -4,6 +4,7 @@ import { renameStepReferencesIn } from '../../../server/core/graph/step-referenc
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import type { NodeTypes } from '../canvas/node-types.ts';
 import { initialValue } from '../forms/schema.ts';
+import { absolutePosition, descendantsOf } from './frames.ts';
 
 /**
  * Pure graph edits the editor store is built from. Each takes a graph and answers a new one (or
@@ -60,9 +61,13 @@ export function connect(graph: Graph, connection: Connection, types: NodeTypes):
   return { ...graph, edges: [...graph.edges, edge] };
 }
 
-/** Removes nodes (with every edge touching them) and edges. */
+/**
+ * Removes nodes (with every edge touching them) and edges. A loop goes with everything inside its
+ * frame: the frame holds its body as a group does, and one undo brings all of it back.
+ */
 export function remove(graph: Graph, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): Graph {
   const nodes = new Set(nodeIds);
+  for (const inside of descendantsOf(graph, nodes)) nodes.add(inside);
   const edges = new Set(edgeIds);
   if (nodes.size === 0 && edges.size === 0) return graph;
   return {
@@ -80,9 +85,14 @@ export function placeRightOf(graph: Graph, anchor: GraphNode | undefined): { x: 
   }
   const x = anchor.position.x + NODE_WIDTH + NODE_GAP_X;
   let y = anchor.position.y;
+  // Positions compare within one frame (inside a loop's frame they are relative to it).
+  const frame = anchor.parentId;
   const occupied = (candidate: number) =>
     graph.nodes.some(
-      (node) => Math.abs(node.position.x - x) < NODE_WIDTH && Math.abs(node.position.y - candidate) < 70,
+      (node) =>
+        node.parentId === frame &&
+        Math.abs(node.position.x - x) < NODE_WIDTH &&
+        Math.abs(node.position.y - candidate) < 70,
     );
   while (occupied(y)) y += 100;
   return { x, y };
@@ -93,23 +103,38 @@ export interface Fragment {
   readonly edges: readonly GraphEdge[];
 }
 
-/** The selected nodes with the edges running between them (edges leaving the selection are dropped). */
+/**
+ * The selected nodes with the edges running between them (edges leaving the selection are dropped).
+ * A selected loop brings its whole frame. The fragment's outermost nodes are at canvas positions
+ * with no parent: where a paste lands decides which frame they go into (frames.settleInFrames).
+ */
 export function copyFragment(graph: Graph, nodeIds: Iterable<string>): Fragment {
   const ids = new Set(nodeIds);
+  for (const inside of descendantsOf(graph, ids)) ids.add(inside);
   return {
-    nodes: graph.nodes.filter((node) => ids.has(node.id)),
+    nodes: graph.nodes
+      .filter((node) => ids.has(node.id))
+      .map((node) => {
+        if (!node.parentId || ids.has(node.parentId)) return node;
+        const { parentId: _frame, ...rest } = node;
+        return { ...rest, position: absolutePosition(graph, node.id) };
+      }),
     edges: graph.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target)),
   };
 }
+
+/** The nodes of a fragment not inside another of its nodes: the ones placed and moved as a whole. */
+export const fragmentRoots = (fragment: Fragment) => fragment.nodes.filter((node) => !node.parentId);
 
 /**
  * The offset that moves a fragment so its top-left node lands at `point` (where the pointer is, when
  * pasting): a paste goes where the user is looking, not beside nodes maybe scrolled out of view.
  */
 export function offsetTo(fragment: Fragment, point: { x: number; y: number }): { x: number; y: number } {
-  if (fragment.nodes.length === 0) return { x: 0, y: 0 };
-  const left = Math.min(...fragment.nodes.map((node) => node.position.x));
-  const top = Math.min(...fragment.nodes.map((node) => node.position.y));
+  const roots = fragmentRoots(fragment);
+  if (roots.length === 0) return { x: 0, y: 0 };
+  const left = Math.min(...roots.map((node) => node.position.x));
+  const top = Math.min(...roots.map((node) => node.position.y));
   return { x: Math.round(point.x - left), y: Math.round(point.y - top) };
 }
 
@@ -137,9 +162,13 @@ export function pasteFragment(
       ...node,
       id,
       name,
-      position: { x: node.position.x + offset.x, y: node.position.y + offset.y },
+      // Nodes inside a pasted frame keep their place in it; the frame itself moves.
+      position: node.parentId ? node.position : { x: node.position.x + offset.x, y: node.position.y + offset.y },
       config: structuredClone(node.config),
     });
+  }
+  for (const [index, node] of nodes.entries()) {
+    if (node.parentId) nodes[index] = { ...node, parentId: renamed.get(node.parentId) ?? node.parentId };
   }
   const edges: GraphEdge[] = [];
   for (const edge of fragment.edges) {

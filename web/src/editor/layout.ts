@@ -1,4 +1,5 @@
-import type { Graph } from '../api/types.ts';
+import type { Graph, GraphNode } from '../api/types.ts';
+import { FRAME_HEADER, LOOP_MIN_SIZE } from '../canvas/loop-frame-geometry.ts';
 import type { NodeTypes } from '../canvas/node-types.ts';
 import { NODE_WIDTH } from './graph-ops.ts';
 
@@ -22,10 +23,82 @@ function loadElk(): Promise<Elk> {
   return elk;
 }
 
+/** A node's new place; a loop's frame also gets the size that holds its laid-out body. */
+export interface Placement {
+  readonly x: number;
+  readonly y: number;
+  readonly size?: { width: number; height: number };
+}
+
+/** Room between a frame's edges and its body (the body handle and the result handle sit in it). */
+const FRAME_PADDING = { left: 90, right: 90, top: FRAME_HEADER + 40, bottom: 40 };
+
+/**
+ * Lays out each loop's body inside its frame (innermost first, so a frame's size is known before
+ * the level holding it is laid out), then the top level; edges crossing a frame are left to the
+ * frame's handles. Positions inside a frame are relative to it, as the graph keeps them.
+ */
 export async function layoutGraph(
   graph: Graph,
   types: NodeTypes,
   measured: Readonly<Record<string, { width: number; height: number }>> = {},
+): Promise<Map<string, Placement>> {
+  const placements = new Map<string, Placement>();
+  const loops = new Set(graph.nodes.filter((node) => types.offers(node.type, 'loop-frame')).map((node) => node.id));
+  const parentOf = (node: GraphNode) => (node.parentId && loops.has(node.parentId) ? node.parentId : undefined);
+  const depth = (id: string | undefined): number => {
+    let count = 0;
+    for (let at = id; at !== undefined && count <= graph.nodes.length; count++) {
+      const node = graph.nodes.find((candidate) => candidate.id === at);
+      at = node ? parentOf(node) : undefined;
+    }
+    return count;
+  };
+  const levels = [...loops].sort((a, b) => depth(b) - depth(a));
+  const sizes: Record<string, { width: number; height: number }> = { ...measured };
+  for (const frame of [...levels, undefined]) {
+    const members = graph.nodes.filter((node) => parentOf(node) === frame);
+    if (members.length === 0) continue;
+    const ids = new Set(members.map((node) => node.id));
+    const edges = graph.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target));
+    const placed = await layoutLevel({ nodes: members, edges }, types, sizes);
+    if (frame === undefined) {
+      for (const [id, point] of placed) placements.set(id, { ...point, ...withSize(id, placements) });
+      continue;
+    }
+    let right = 0;
+    let bottom = 0;
+    for (const node of members) {
+      const point = placed.get(node.id) ?? node.position;
+      const own = sizes[node.id] ?? { width: NODE_WIDTH, height: 58 };
+      right = Math.max(right, point.x + own.width);
+      bottom = Math.max(bottom, point.y + own.height);
+      placements.set(node.id, {
+        x: point.x + FRAME_PADDING.left,
+        y: point.y + FRAME_PADDING.top,
+        ...withSize(node.id, placements),
+      });
+    }
+    const size = {
+      width: Math.max(LOOP_MIN_SIZE.width, right + FRAME_PADDING.left + FRAME_PADDING.right),
+      height: Math.max(LOOP_MIN_SIZE.height, bottom + FRAME_PADDING.top + FRAME_PADDING.bottom),
+    };
+    sizes[frame] = size;
+    const known = graph.nodes.find((node) => node.id === frame);
+    placements.set(frame, { x: known?.position.x ?? 0, y: known?.position.y ?? 0, size });
+  }
+  return placements;
+}
+
+const withSize = (id: string, placements: ReadonlyMap<string, Placement>) => {
+  const size = placements.get(id)?.size;
+  return size ? { size } : {};
+};
+
+async function layoutLevel(
+  graph: Graph,
+  types: NodeTypes,
+  measured: Readonly<Record<string, { width: number; height: number }>>,
 ): Promise<Map<string, { x: number; y: number }>> {
   // ELK refuses edges to unknown ports; a draft may hold stale ones (a Switch case renamed).
   const known = new Set(

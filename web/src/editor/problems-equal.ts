@@ -6,7 +6,7 @@ import type { Graph, Problem } from '../api/types.ts';
  * whether the rules need to run at all.
  */
 
-/** Whether two graphs differ only in node positions, which no rule looks at. */
+/** Whether two graphs differ only in node positions and frame sizes, which no rule looks at. */
 export function sameRulesInput(a: Graph, b: Graph): boolean {
   if (a === b) return true;
   if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
@@ -15,7 +15,12 @@ export function sameRulesInput(a: Graph, b: Graph): boolean {
     return (
       other !== undefined &&
       (other === node ||
-        (other.id === node.id && other.type === node.type && other.name === node.name && other.config === node.config))
+        (other.id === node.id &&
+          other.type === node.type &&
+          other.name === node.name &&
+          other.parentId === node.parentId &&
+          other.settings === node.settings &&
+          other.config === node.config))
     );
   });
 }

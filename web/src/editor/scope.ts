@@ -2,11 +2,33 @@ import type { ExecutionDetail, Graph } from '../api/types.ts';
 import type { ExpressionScope } from '../forms/completions.ts';
 import { latestAttempts } from './test-run.ts';
 
-/** Names of the nodes that run before `nodeId` (its ancestors), nearest first. */
+/** The loops whose frames hold a node, innermost first (as far as its `parentId`s go). */
+function framesAround(graph: Graph, nodeId: string): string[] {
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const around: string[] = [];
+  for (let at = byId.get(nodeId)?.parentId; at !== undefined && !around.includes(at); at = byId.get(at)?.parentId)
+    around.push(at);
+  return around;
+}
+
+/**
+ * Names of the nodes that run before `nodeId` (its ancestors) and that it may read, nearest first:
+ * a node inside a loop body that does not hold `nodeId` is read only through its loop, and the
+ * edge from a body's end back to its loop is no way in (graph rules, step-references.ts).
+ */
 export function upstreamNames(graph: Graph, nodeId: string): string[] {
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const parents = new Map<string, string[]>();
-  for (const edge of graph.edges) parents.set(edge.target, [...(parents.get(edge.target) ?? []), edge.source]);
-  const names = new Map(graph.nodes.map((node) => [node.id, node.name]));
+  for (const edge of graph.edges) {
+    if (byId.get(edge.source)?.parentId === edge.target) continue; // a body's return edge
+    parents.set(edge.target, [...(parents.get(edge.target) ?? []), edge.source]);
+  }
+  const visible = new Set(framesAround(graph, nodeId));
+  const names = new Map(
+    graph.nodes
+      .filter((node) => node.parentId === undefined || visible.has(node.parentId))
+      .map((node) => [node.id, node.name]),
+  );
   const seen = new Set<string>([nodeId]);
   const order: string[] = [];
   const queue = [...(parents.get(nodeId) ?? [])];
@@ -34,7 +56,11 @@ export function scopeFor(
   testPayload?: unknown,
 ): ExpressionScope {
   const scope = scopeFromRun(graph, nodeId, detail);
-  return testPayload === undefined ? scope : { ...scope, trigger: testPayload };
+  const loop = framesAround(graph, nodeId)[0];
+  // The innermost loop's list, as its step output it in the last run: its first element is a sample item.
+  const list = loop && detail ? latestAttempts(detail.steps).get(loop)?.output : undefined;
+  const withLoop = loop ? { ...scope, loop: Array.isArray(list) && list.length > 0 ? { item: list[0] } : {} } : scope;
+  return testPayload === undefined ? withLoop : { ...withLoop, trigger: testPayload };
 }
 
 function scopeFromRun(graph: Graph, nodeId: string, detail: ExecutionDetail | null | undefined): ExpressionScope {

@@ -252,3 +252,163 @@ describe('editor store', () => {
     expect(store.getState().graph).toBe(before);
   });
 });
+
+describe('editor store: loop frames', () => {
+  /** A trigger, and a loop whose frame's body area starts at (0, 56) on the canvas. */
+  const withLoop = () => {
+    const store = editor();
+    const start = store.getState().addNode('trigger.manual', { position: { x: -400, y: 0 } });
+    const loop = store.getState().addNode('flow.loop', { position: { x: 0, y: 0 } });
+    return { store, start, loop };
+  };
+  const nodeOf = (store: ReturnType<typeof editor>, id: string) =>
+    store.getState().graph.nodes.find((node) => node.id === id);
+
+  it('gives a new loop a frame, and a node dropped into it the loop as parent, placed relative to the frame', () => {
+    const { store, loop } = withLoop();
+    expect(nodeOf(store, loop)?.size).toEqual({ width: 600, height: 250 });
+    const inside = store.getState().addNode('transform.set', { position: { x: 100, y: 120 } });
+    expect(nodeOf(store, inside)).toMatchObject({ parentId: loop, position: { x: 100, y: 120 } });
+    store.getState().move(new Map([[loop, { x: 50, y: 30 }]]));
+    const outside = store.getState().addNode('transform.set', { position: { x: 1000, y: 500 } });
+    expect(nodeOf(store, outside)?.parentId).toBeUndefined();
+    // Dropped on the frame's header, a node does not join the body.
+    const onHeader = store.getState().addNode('transform.set', { position: { x: 100, y: 40 } });
+    expect(nodeOf(store, onHeader)?.parentId).toBeUndefined();
+  });
+
+  it('moves a node into a frame and out again where it is seen, as one undo step with the drag', () => {
+    const { store, loop } = withLoop();
+    store.getState().move(new Map([[loop, { x: 200, y: 100 }]]));
+    const set = store.getState().addNode('transform.set', { position: { x: 1200, y: 100 } });
+    store.getState().beginMove();
+    store.getState().move(new Map([[set, { x: 300, y: 220 }]]));
+    store.getState().settle([set]);
+    expect(nodeOf(store, set)).toMatchObject({ parentId: loop, position: { x: 100, y: 120 } });
+    store.getState().undo();
+    expect(nodeOf(store, set)).toMatchObject({ position: { x: 1200, y: 100 } });
+    expect(nodeOf(store, set)?.parentId).toBeUndefined();
+    store.getState().redo();
+    expect(nodeOf(store, set)?.parentId).toBe(loop);
+    // Out of the frame: back to canvas coordinates.
+    store.getState().beginMove();
+    store.getState().move(new Map([[set, { x: 900, y: 500 }]]));
+    store.getState().settle([set]);
+    expect(nodeOf(store, set)?.parentId).toBeUndefined();
+    expect(nodeOf(store, set)?.position).toEqual({ x: 1100, y: 600 });
+  });
+
+  it('puts a loop into another loop, never into its own frame, and grows a frame to hold what it holds', () => {
+    const { store, loop } = withLoop();
+    const inner = store.getState().addNode('flow.loop', { position: { x: 40, y: 90 } });
+    expect(nodeOf(store, inner)?.parentId).toBe(loop);
+    // The outer frame grew to hold the inner one with a margin.
+    expect(nodeOf(store, loop)?.size?.width).toBeGreaterThanOrEqual(40 + 600 + 40);
+    expect(nodeOf(store, loop)?.size?.height).toBeGreaterThanOrEqual(90 + 250 + 40);
+    store.getState().settle([loop]);
+    expect(nodeOf(store, loop)?.parentId).toBeUndefined();
+  });
+
+  it('connects a body that validation accepts, and refuses an edge crossing the frame', () => {
+    const { store, start, loop } = withLoop();
+    const first = store.getState().addNode('transform.set', { position: { x: 60, y: 100 } });
+    const last = store.getState().addNode('transform.set', { position: { x: 360, y: 100 } });
+    const after = store.getState().addNode('transform.set', { position: { x: 1200, y: 0 } });
+    const { connect } = store.getState();
+    connect({ source: start, sourcePort: 'main', target: loop });
+    connect({ source: loop, sourcePort: 'body', target: first });
+    connect({ source: first, sourcePort: 'main', target: last });
+    connect({ source: last, sourcePort: 'main', target: loop });
+    connect({ source: loop, sourcePort: 'done', target: after });
+    const { graph } = store.getState();
+    expect(graph.edges).toHaveLength(5);
+    expect(validateGraph(graph)).toEqual([]);
+    expect(store.getState().problems).toEqual([]);
+    connect({ source: first, sourcePort: 'main', target: after });
+    expect(store.getState().graph.edges).toHaveLength(5);
+    expect(connectionProblem(graph, { source: first, sourcePort: 'main', target: after })).toBe(
+      '"Set fields" is inside the loop "Loop over items": only the body\'s last node leaves its frame, connected back to "Loop over items"',
+    );
+    // Taken out of the frame, the body's end is no longer its end: the edges now crossing the frame go.
+    store.getState().beginMove();
+    store.getState().move(new Map([[last, { x: 400, y: 700 }]]));
+    store.getState().settle([last]);
+    expect(store.getState().graph.edges.map((edge) => `${edge.source}.${edge.sourcePort}→${edge.target}`)).toEqual([
+      `${start}.main→${loop}`,
+      `${loop}.body→${first}`,
+      `${loop}.done→${after}`,
+    ]);
+    store.getState().undo();
+    expect(store.getState().graph).toBe(graph);
+  });
+
+  it('deletes a loop with everything in its frame, and undo brings all of it back', () => {
+    const { store, start, loop } = withLoop();
+    const inner = store.getState().addNode('flow.loop', { position: { x: 40, y: 90 } });
+    const deep = store.getState().addNode('transform.set', { position: { x: 100, y: 220 } });
+    expect(nodeOf(store, deep)?.parentId).toBe(inner);
+    store.getState().connect({ source: start, sourcePort: 'main', target: loop });
+    store.getState().removeElements([loop], []);
+    expect(store.getState().graph.nodes.map((node) => node.id)).toEqual([start]);
+    expect(store.getState().graph.edges).toEqual([]);
+    store.getState().undo();
+    expect(store.getState().graph.nodes.map((node) => node.id)).toEqual([start, loop, inner, deep]);
+  });
+
+  it('copies a loop with its body, and pastes a body node into the frame it lands in', () => {
+    const { store, loop } = withLoop();
+    const body = store.getState().addNode('transform.set', { position: { x: 100, y: 100 } });
+    store.getState().select([loop]);
+    const copies = store.getState().duplicate();
+    expect(copies).toHaveLength(2);
+    const [loopCopy, bodyCopy] = copies.map((id) => nodeOf(store, id));
+    expect(loopCopy?.parentId).toBeUndefined();
+    expect(loopCopy?.position).toEqual({ x: 40, y: 40 });
+    expect(bodyCopy).toMatchObject({ parentId: loopCopy?.id, position: { x: 100, y: 100 } });
+    // A body node on its own: copied at its canvas place, pasted where the pointer is.
+    store.getState().select([body]);
+    store.getState().copy();
+    store.getState().setPointer({ x: 2000, y: 2000 });
+    const [outside] = store.getState().paste();
+    expect(nodeOf(store, outside as string)?.parentId).toBeUndefined();
+    store.getState().setPointer({ x: 200, y: 150 });
+    const [inside] = store.getState().paste();
+    expect(nodeOf(store, inside as string)?.parentId).toBe(loop);
+    // Duplicated, a body node stays in its frame.
+    store.getState().select([body]);
+    const [twin] = store.getState().duplicate();
+    expect(nodeOf(store, twin as string)).toMatchObject({ parentId: loop, position: { x: 140, y: 140 } });
+  });
+
+  it('tidies a body inside its frame, left to right, and sizes the frame to hold it', async () => {
+    const { store, start, loop } = withLoop();
+    const first = store.getState().addNode('transform.set', { position: { x: 400, y: 150 } });
+    const second = store.getState().addNode('transform.set', { position: { x: 60, y: 100 } });
+    store.getState().connect({ source: start, sourcePort: 'main', target: loop });
+    store.getState().connect({ source: loop, sourcePort: 'body', target: first });
+    store.getState().connect({ source: first, sourcePort: 'main', target: second });
+    store.getState().connect({ source: second, sourcePort: 'main', target: loop });
+    store.getState().applyLayout(await layoutGraph(store.getState().graph, types));
+    const a = nodeOf(store, first);
+    const b = nodeOf(store, second);
+    const frame = nodeOf(store, loop);
+    expect(a?.parentId).toBe(loop);
+    expect(a?.position.x).toBeLessThan(b?.position.x ?? 0);
+    expect(a?.position.y).toBeGreaterThanOrEqual(56);
+    expect((b?.position.x ?? 0) + 224).toBeLessThan(frame?.size?.width ?? 0);
+    expect(nodeOf(store, start)?.position.x).toBeLessThan(frame?.position.x ?? 0);
+  });
+
+  it('adds a node picked in the palette beside the selected body node, in its frame, and after a selected loop', () => {
+    const { store, loop } = withLoop();
+    const first = store.getState().addNode('transform.set', { position: { x: 100, y: 120 } });
+    store.getState().select([first]);
+    const next = store.getState().addNode('action.http');
+    expect(nodeOf(store, next)).toMatchObject({ parentId: loop, position: { x: 100 + 224 + 96, y: 120 } });
+    expect(store.getState().graph.edges.at(-1)).toMatchObject({ source: first, target: next });
+    store.getState().select([loop]);
+    const after = store.getState().addNode('transform.set');
+    expect(nodeOf(store, after)?.parentId).toBeUndefined();
+    expect(store.getState().graph.edges.at(-1)).toMatchObject({ source: loop, sourcePort: 'done', target: after });
+  });
+});

@@ -3,14 +3,18 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Connection } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphNode, Problem } from '../api/types.ts';
+import { BODY_START, LOOP_DEFAULT_SIZE } from '../canvas/loop-frame-geometry.ts';
 import { NodeTypes } from '../canvas/node-types.ts';
+import { frameSize, growFramesToFit, reparent, settleInFrames } from './frames.ts';
 import {
   changeType,
   connect,
   copyFragment,
   type Fragment,
+  fragmentRoots,
   initialConfig,
   movePositions,
+  NODE_GAP_X,
   offsetTo,
   pasteFragment,
   placeRightOf,
@@ -52,6 +56,10 @@ export interface EditorState {
 }
 
 export interface EditorActions {
+  /**
+   * Adds a node of `type`. `position` is on the canvas (a drop): the node joins the loop frame it
+   * lands in. Without one it goes right of `connectFrom` (default: the selected node), in its frame.
+   */
   addNode(type: string, options?: { position?: { x: number; y: number }; connectFrom?: string | null }): string;
   connect(connection: Connection): void;
   deleteSelection(): void;
@@ -60,6 +68,13 @@ export interface EditorActions {
   /** Starts a drag: one history step covers every move until the next edit. */
   beginMove(): void;
   move(positions: ReadonlyMap<string, { x: number; y: number }>): void;
+  /**
+   * Ends a drag: each moved node joins the loop frame it now stands in, or leaves the one it was
+   * taken out of (its position converted, so it stays where it is seen). Part of the drag's undo step.
+   */
+  settle(nodeIds: readonly string[]): void;
+  /** A loop's frame resized (and moved, when pulled by its top or left edge); part of the drag's undo step. */
+  resizeFrame(nodeId: string, size: { width: number; height: number }, position?: { x: number; y: number }): void;
   setConfig(nodeId: string, config: Record<string, unknown>): void;
   /** A node's settings (error handling, retry); undefined removes them. */
   setSettings(nodeId: string, settings: Record<string, unknown> | undefined): void;
@@ -81,7 +96,7 @@ export interface EditorActions {
   undo(): void;
   redo(): void;
   /** Replaces every position at once (auto-layout) as one undoable step. */
-  applyLayout(positions: ReadonlyMap<string, { x: number; y: number }>): void;
+  applyLayout(positions: ReadonlyMap<string, { x: number; y: number; size?: { width: number; height: number } }>): void;
   /** Replaces the graph without history (a reload from the server). */
   reset(graph: Graph): void;
   /** The server's problems of `graph` (the one it was sent; by default the graph as it is now). */
@@ -138,6 +153,17 @@ export function createEditorStore(
 
     const keepSelection = (graph: Graph) => keepSelectionOf(graph, get());
 
+    /** A pasted fragment's outermost nodes join the frames they land in (the rest came in their frames). */
+    const settled = (pasted: { graph: Graph; nodeIds: string[] }, fragment: Fragment) => {
+      const roots = new Set(fragmentRoots(fragment).map((node) => fragment.nodes.indexOf(node)));
+      const placed = settleInFrames(
+        pasted.graph,
+        pasted.nodeIds.filter((_, index) => roots.has(index)),
+        types,
+      );
+      return growFramesToFit(placed, types, get().measured);
+    };
+
     return {
       graph: initial,
       selectedNodeIds: [],
@@ -165,16 +191,31 @@ export function createEditorStore(
             : connectFrom !== undefined
               ? graph.nodes.find((node) => node.id === connectFrom)
               : selectedNode();
+        const loop = types.offers(type, 'loop-frame');
+        // A new node beside a loop goes after it (its `done` port), right of its frame.
+        const anchorIsLoop = anchor !== undefined && types.offers(anchor.type, 'loop-frame');
+        const beside =
+          anchor && anchorIsLoop
+            ? {
+                x: anchor.position.x + frameSize(anchor).width + NODE_GAP_X,
+                y: anchor.position.y + BODY_START.y - 28,
+              }
+            : placeRightOf(graph, anchor);
         const node: GraphNode = {
           id,
           type,
           name,
-          position: position ?? placeRightOf(graph, anchor),
+          position: position ?? beside,
+          ...(!position && anchor?.parentId ? { parentId: anchor.parentId } : {}),
+          ...(loop ? { size: { ...LOOP_DEFAULT_SIZE } } : {}),
           config: initialConfig(types.get(type)?.configSchema),
         };
         let next: Graph = { ...graph, nodes: [...graph.nodes, node] };
+        if (position) next = settleInFrames(next, [id], types);
+        next = growFramesToFit(next, types, get().measured);
         if (anchor && !types.isTrigger(type)) {
-          const port = types.portsOf(anchor.type, anchor.config)[0] ?? 'main';
+          const ports = types.portsOf(anchor.type, anchor.config);
+          const port = (anchorIsLoop ? ports.find((name) => name !== 'body') : ports[0]) ?? 'main';
           next = connect(next, { source: anchor.id, sourcePort: port, target: id }, types);
         }
         commit(next, { selectedNodeIds: [id], selectedEdgeIds: [] });
@@ -209,6 +250,27 @@ export function createEditorStore(
 
       move(positions) {
         const next = movePositions(get().graph, positions);
+        if (next !== get().graph) set({ graph: next });
+      },
+
+      settle(nodeIds) {
+        const next = growFramesToFit(settleInFrames(get().graph, nodeIds, types), types, get().measured);
+        if (next !== get().graph) set({ graph: next });
+      },
+
+      resizeFrame(nodeId, size, position) {
+        const rounded = { width: Math.round(size.width), height: Math.round(size.height) };
+        const resized = updateNode(get().graph, nodeId, (node) =>
+          node.size?.width === rounded.width && node.size.height === rounded.height && !position
+            ? node
+            : {
+                ...node,
+                size: rounded,
+                ...(position ? { position: { x: Math.round(position.x), y: Math.round(position.y) } } : {}),
+              },
+        );
+        // Never smaller than what the frame holds.
+        const next = growFramesToFit(resized, types, get().measured);
         if (next !== get().graph) set({ graph: next });
       },
 
@@ -264,16 +326,27 @@ export function createEditorStore(
         const cascade = PASTE_OFFSET * clipboard.pastes;
         const base = pointer ? offsetTo(clipboard.fragment, pointer) : { x: 0, y: 0 };
         const offset = { x: base.x + cascade, y: base.y + cascade };
-        const { graph, nodeIds } = pasteFragment(get().graph, clipboard.fragment, offset);
-        commit(graph, { selectedNodeIds: nodeIds, selectedEdgeIds: [] });
-        return nodeIds;
+        const pasted = pasteFragment(get().graph, clipboard.fragment, offset);
+        commit(settled(pasted, clipboard.fragment), { selectedNodeIds: pasted.nodeIds, selectedEdgeIds: [] });
+        return pasted.nodeIds;
       },
 
       duplicate() {
         const { graph, selectedNodeIds } = get();
         if (selectedNodeIds.length === 0) return [];
-        const pasted = pasteFragment(graph, copyFragment(graph, selectedNodeIds), { x: PASTE_OFFSET, y: PASTE_OFFSET });
-        commit(pasted.graph, { selectedNodeIds: pasted.nodeIds, selectedEdgeIds: [] });
+        const fragment = copyFragment(graph, selectedNodeIds);
+        const pasted = pasteFragment(graph, fragment, { x: PASTE_OFFSET, y: PASTE_OFFSET });
+        // A duplicate stays in its original's frame (a loop's copy would otherwise land in the original).
+        let next = pasted.graph;
+        for (const [index, node] of fragment.nodes.entries()) {
+          const copy = pasted.nodeIds[index];
+          if (node.parentId || !copy) continue;
+          next = reparent(next, copy, graph.nodes.find((original) => original.id === node.id)?.parentId);
+        }
+        commit(growFramesToFit(next, types, get().measured), {
+          selectedNodeIds: pasted.nodeIds,
+          selectedEdgeIds: [],
+        });
         return pasted.nodeIds;
       },
 
@@ -294,7 +367,17 @@ export function createEditorStore(
       },
 
       applyLayout(positions) {
-        commit(movePositions(get().graph, positions));
+        const moved = movePositions(get().graph, positions);
+        const sized = {
+          ...moved,
+          nodes: moved.nodes.map((node) => {
+            const size = positions.get(node.id)?.size;
+            return size && (size.width !== node.size?.width || size.height !== node.size?.height)
+              ? { ...node, size }
+              : node;
+          }),
+        };
+        commit(sized.nodes.some((node, index) => node !== moved.nodes[index]) ? sized : moved);
       },
 
       reset(graph) {

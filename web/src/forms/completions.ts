@@ -12,6 +12,11 @@ export interface ExpressionScope {
   readonly outputs: Readonly<Record<string, unknown>>;
   /** Names of the nodes that run before this one (offered even without run data). */
   readonly upstream: readonly string[];
+  /**
+   * Inside a loop's frame: `item` and `index` exist, with a sample item (the first of the list
+   * the loop ran over in the last run) when there is one.
+   */
+  readonly loop?: { readonly item?: unknown };
 }
 
 export const emptyScope: ExpressionScope = { outputs: {}, upstream: [] };
@@ -48,6 +53,10 @@ export function expressionPaths(scope: ExpressionScope): Map<string, unknown> {
   const paths = new Map<string, unknown>();
   collect('input', scope.input, 0, paths);
   collect('trigger', scope.trigger, 0, paths);
+  if (scope.loop) {
+    collect('item', scope.loop.item, 0, paths);
+    paths.set('index', scope.loop.item === undefined ? undefined : 0);
+  }
   const names = new Set([...scope.upstream, ...Object.keys(scope.outputs)]);
   for (const name of names) {
     const reference = `${stepReference(name)}.output`;
@@ -63,6 +72,7 @@ export function expressionPaths(scope: ExpressionScope): Map<string, unknown> {
  */
 export function sameCompletions(a: ExpressionScope, b: ExpressionScope): boolean {
   if (a.input !== b.input || a.trigger !== b.trigger) return false;
+  if (Boolean(a.loop) !== Boolean(b.loop) || a.loop?.item !== b.loop?.item) return false;
   if (a.upstream.length !== b.upstream.length || a.upstream.some((name, index) => b.upstream[index] !== name))
     return false;
   const names = Object.keys(a.outputs);

@@ -5,9 +5,11 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { call } from '../../api/client.ts';
 import { approvalQueries } from '../../api/queries/approvals.ts';
 import { executionQueries } from '../../api/queries/executions.ts';
+import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { ExecutionDetail } from '../../api/types.ts';
 import { useCan } from '../../auth/session.tsx';
 import { GraphCanvas } from '../../canvas/graph-canvas.tsx';
+import { type LoopFrameExtras, LoopFrameSlotContext } from '../../canvas/loop-frame.tsx';
 import { JsonView } from '../../components/json-view.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
@@ -16,11 +18,13 @@ import { formatDateTime, formatDuration } from '../../lib/format.ts';
 import { shortId } from '../../lib/short-id.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { ApprovalCard } from '../approvals/approval-card.tsx';
+import { IterationPicker, IterationTally } from './iteration-picker.tsx';
 import { StepList } from './step-list.tsx';
 import { StepPanel } from './step-panel.tsx';
-import { attemptsOf, canvasStatus, latestByNode } from './steps.ts';
+import { canvasStatus } from './steps.ts';
 import { Timeline } from './timeline.tsx';
 import { TriggerLabel } from './trigger-label.tsx';
+import { useIterationView } from './use-iteration-view.ts';
 import { isLive, useLiveExecution } from './use-live-execution.ts';
 
 /** One run: its graph coloured by step status, each step's attempts, a timeline, and retry or cancel. */
@@ -36,8 +40,29 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
   const [selected, setSelected] = useState<string | null>(null);
   const live = isLive(execution.status);
   const now = useNow(live);
-  const latest = useMemo(() => latestByNode(execution.steps), [execution.steps]);
+  // Inside loop frames, the steps of the item each frame's picker shows (`?iteration=37`).
+  const types = useNodeTypes().data;
+  const view = useIterationView(execution, types);
+  const latest = view.latest;
   const decorate = useCallback((nodeId: string) => ({ status: canvasStatus(latest.get(nodeId)) }), [latest]);
+  const { loop, select } = view;
+  const loopExtras = (loopId: string): LoopFrameExtras | undefined => {
+    const shown = loop(loopId);
+    if (!shown?.counts) return undefined;
+    const name = execution.graph?.nodes.find((candidate) => candidate.id === loopId)?.name ?? loopId;
+    return {
+      line: <IterationTally counts={shown.counts} />,
+      control: (
+        <IterationPicker
+          executionId={execution.id}
+          loopId={loopId}
+          loopName={name}
+          view={shown}
+          onSelect={(index) => select(loopId, index)}
+        />
+      ),
+    };
+  };
   const node = execution.graph?.nodes.find((item) => item.id === selected);
   const duration = execution.durationMs ?? (live && execution.startedAt ? now - Date.parse(execution.startedAt) : null);
 
@@ -124,22 +149,27 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
         />
       )}
 
-      <div className="mb-6 flex h-[30rem] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      {/* Loop frames hold whole bodies: the canvas gets the room to show an item's steps readably. */}
+      <div
+        className={`mb-6 flex overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm ${view.frames.loops.length > 0 ? 'h-[38rem]' : 'h-[30rem]'}`}
+      >
         <div className="relative min-w-0 flex-1" data-testid="execution-canvas">
           {execution.graph ? (
-            <GraphCanvas
-              graph={execution.graph}
-              decorate={decorate}
-              onNodeClick={setSelected}
-              selectedNodeId={selected}
-              showMiniMap={false}
-            />
+            <LoopFrameSlotContext.Provider value={loopExtras}>
+              <GraphCanvas
+                graph={execution.graph}
+                decorate={decorate}
+                onNodeClick={setSelected}
+                selectedNodeId={selected}
+                showMiniMap={false}
+              />
+            </LoopFrameSlotContext.Provider>
           ) : (
             <p className="p-6 text-sm text-slate-500">The graph of this run is no longer available.</p>
           )}
         </div>
         {node ? (
-          <StepPanel node={node} attempts={attemptsOf(execution.steps, node.id)} onClose={() => setSelected(null)} />
+          <StepPanel node={node} attempts={view.attempts(node.id)} onClose={() => setSelected(null)} />
         ) : (
           execution.graph && <StepList graph={execution.graph} latest={latest} onSelect={setSelected} />
         )}

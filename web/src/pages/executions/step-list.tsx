@@ -1,9 +1,11 @@
+import type { LoopAwareStepRun } from '../../api/loop-routes.ts';
 import { useNodeTypes } from '../../api/queries/node-types.ts';
-import type { Graph, StepRun } from '../../api/types.ts';
+import type { Graph } from '../../api/types.ts';
 import { NodeChip } from '../../canvas/node-icon.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDuration } from '../../lib/format.ts';
-import { canvasStatus, ignoredReason } from './steps.ts';
+import { IterationTally } from './iteration-picker.tsx';
+import { canvasStatus, describeScope, ignoredReason } from './steps.ts';
 
 /**
  * The side panel before a node is picked: every node with its step status, in graph order. It is
@@ -15,7 +17,8 @@ export function StepList({
   onSelect,
 }: {
   graph: Graph;
-  latest: ReadonlyMap<string, StepRun>;
+  /** Each node's step in the scope it is shown in (inside a loop: the item its frame shows). */
+  latest: ReadonlyMap<string, LoopAwareStepRun>;
   onSelect: (nodeId: string) => void;
 }) {
   const types = useNodeTypes().data;
@@ -45,8 +48,14 @@ export function StepList({
                   <span className="block truncate text-sm font-medium text-slate-900">{node.name}</span>
                   <span className="block truncate text-xs text-slate-500">
                     {nodeType?.title ?? node.type}
+                    {step?.scope ? ` · ${describeScope(step.scope)}` : ''}
                     {step && step.attempt > 1 ? ` · ${step.attempt} attempts` : ''}
                   </span>
+                  {step?.iterations && (
+                    <span className="mt-0.5 block">
+                      <IterationTally counts={step.iterations} wrap />
+                    </span>
+                  )}
                   {ignored && (
                     <span className="block truncate text-xs text-amber-700" title={ignored}>
                       Ignored: {ignored}

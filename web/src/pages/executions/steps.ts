@@ -29,7 +29,7 @@ export function ignoredReason(step: Pick<StepRun, 'status' | 'output'>, nodeType
 }
 
 /** Every attempt of one node: top-level first, then by iteration in item order; newest attempt first within each. */
-export const attemptsOf = (steps: readonly StepRun[], nodeId: string): StepRun[] =>
+export const attemptsOf = <Step extends StepRun>(steps: readonly Step[], nodeId: string): Step[] =>
   steps
     .filter((step) => step.nodeId === nodeId)
     .sort((a, b) => compareScopes(a.scope, b.scope) || b.attempt - a.attempt);
