@@ -8,8 +8,6 @@ import type { IterationCounts as IterationCountsSchema } from '../../../server/a
 import type { EndpointAnswer, EndpointInput } from './endpoints.ts';
 import type { StepRun } from './types.ts';
 
-export { ITERATION_STATUS_FILTERS as ITERATION_STATUSES } from '../../../server/api/execution-schemas.ts';
-
 /** How a loop step's items went (`GET /executions/:id` carries it on each loop step). */
 export type IterationCounts = z.output<typeof IterationCountsSchema>;
 
