@@ -304,7 +304,8 @@ describe('npm start', () => {
       const started = await api(`/workflows/${workflowId}/runs`, { draft: true, payload: { n: 1 } });
       if (started.status !== 201) return 'refused';
       const { executionId } = (await started.json()) as ApiAnswer;
-      for (let attempt = 0; attempt < 200; attempt++) {
+      // Up to 20 s: on a loaded machine the first run waits for the worker process to boot.
+      for (let attempt = 0; attempt < 400; attempt++) {
         const execution = (await (await api(`/executions/${executionId}`)).json()) as ApiAnswer;
         if (execution.status !== 'running' && execution.status !== 'queued') return execution.status as string;
         await new Promise((resolve) => setTimeout(resolve, 50));
