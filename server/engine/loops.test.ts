@@ -167,7 +167,7 @@ describe('a loop that stopped on a failed item, retried from the failure', () =>
     const first = await engine.run(graph, { items: items(6, 2000) });
     const failed = await engine.finished(first.id, 30_000);
     expect(failed.execution.status).toBe('failed');
-    expect(failed.execution.error).toMatchObject({ nodeId: 'call', message: expect.stringContaining('Each, item 3') });
+    expect(failed.execution.error).toMatchObject({ nodeId: 'call', message: expect.stringContaining('Each, item 4:') });
     expect([2000, 2001, 2002, 2003, 2004, 2005].map((n) => requestsFor(n).length)).toEqual([1, 1, 1, 1, 0, 0]);
 
     const retry = await retryRun(engine.runs, first.id, 'from-failure');

@@ -129,7 +129,7 @@ describe('a loop', () => {
       expect((await engine.store.getExecution(id))?.error).toEqual({
         nodeId: 'a',
         nodeName: 'A',
-        message: 'Each, item 1: a#1 failed',
+        message: 'Each, item 2: a#1 failed',
       });
       return;
     }
@@ -207,7 +207,7 @@ describe('a loop', () => {
       {
         index: 1,
         status: 'failed',
-        error: { nodeId: 'inner', nodeName: 'Inner', message: 'Inner, item 1: leaf#1/1 failed' },
+        error: { nodeId: 'inner', nodeName: 'Inner', message: 'Inner, item 2: leaf#1/1 failed' },
       },
       { index: 2, status: 'succeeded' },
     ]);

@@ -126,8 +126,12 @@ export function loopOutput(
   return output;
 }
 
-/** A failure inside an iteration, as its loop (and the run, when it stops) reports it. */
+/**
+ * A failure inside an iteration, as its loop (and the run, when it stops) reports it. Items are
+ * counted from 1 there, as the execution page's picker, its `?iteration=` and the step panel
+ * count them: "item 5" is the one the picker shows as 5 (index 4, scope "4").
+ */
 export const itemError = (loop: CompiledNode, index: number, error: RunError): RunError => ({
   ...error,
-  message: `${loop.node.name}, item ${index}: ${error.message}`,
+  message: `${loop.node.name}, item ${index + 1}: ${error.message}`,
 });

@@ -1,4 +1,4 @@
-import { Handle, type Node, type NodeProps, NodeResizer, Position } from '@xyflow/react';
+import { Handle, type Node, type NodeProps, NodeResizer, NodeToolbar, Position } from '@xyflow/react';
 import { AlertCircle } from 'lucide-react';
 import { createContext, memo, type ReactNode, useContext } from 'react';
 import { statusStyle } from '../components/status-badge.tsx';
@@ -86,8 +86,13 @@ function LoopFrameView({ id, data, selected }: NodeProps<LoopFlowNode>) {
         />
       )}
       {extras?.control && (
-        // A tab on the frame's top edge: the header keeps its room for the loop's name and numbers.
-        <div className="absolute right-3 bottom-full mb-1.5">{extras.control}</div>
+        // Above the frame's top edge, at its right, so the header keeps its room for the loop's
+        // name and numbers. A node toolbar keeps its size at any zoom: the execution page fits a
+        // whole workflow into a narrow canvas, and a picker drawn inside the frame shrank there
+        // to unreadable 7 px digits.
+        <NodeToolbar isVisible position={Position.Top} align="end" offset={6}>
+          {extras.control}
+        </NodeToolbar>
       )}
       <div
         className="loop-frame-header flex cursor-grab items-center gap-2.5 rounded-t-xl border-b border-accent-100 bg-white px-3"

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, ChevronRight, RotateCcw, Square, StepForward, TriangleAlert } from 'lucide-react';
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { call } from '../../api/client.ts';
 import { approvalQueries } from '../../api/queries/approvals.ts';
@@ -21,7 +21,7 @@ import { ApprovalCard } from '../approvals/approval-card.tsx';
 import { IterationPicker, IterationTally } from './iteration-picker.tsx';
 import { StepList } from './step-list.tsx';
 import { StepPanel } from './step-panel.tsx';
-import { canvasStatus } from './steps.ts';
+import { canvasStatus, itemOrigin } from './steps.ts';
 import { Timeline } from './timeline.tsx';
 import { TriggerLabel } from './trigger-label.tsx';
 import { useIterationView } from './use-iteration-view.ts';
@@ -50,6 +50,11 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
     const shown = loop(loopId);
     if (!shown?.counts) return undefined;
     const name = execution.graph?.nodes.find((candidate) => candidate.id === loopId)?.name ?? loopId;
+    // The shown item's steps: in a retry, whether they were reused or this item ran again.
+    const inside = (execution.graph?.nodes ?? []).filter(
+      (candidate) => view.frames.parentOf.get(candidate.id) === loopId,
+    );
+    const steps = inside.flatMap((candidate) => latest.get(candidate.id) ?? []);
     return {
       line: <IterationTally counts={shown.counts} />,
       control: (
@@ -58,6 +63,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
           loopId={loopId}
           loopName={name}
           view={shown}
+          origin={itemOrigin(steps, execution.retryOf !== null)}
           onSelect={(index) => select(loopId, index)}
         />
       ),

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { ChevronLeft, ChevronRight, Filter } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Filter, Recycle, RotateCw } from 'lucide-react';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { IterationCounts } from '../../api/loop-routes.ts';
 import { executionQueries } from '../../api/queries/executions.ts';
@@ -43,12 +43,15 @@ export function IterationPicker({
   loopId,
   loopName,
   view,
+  origin,
   onSelect,
 }: {
   executionId: string;
   loopId: string;
   loopName: string;
   view: LoopView;
+  /** In a retry: the shown item's steps were reused from the retried run, or it ran again. */
+  origin?: 'reused' | 'ran-again' | undefined;
   onSelect: (index: number) => void;
 }) {
   const id = useId();
@@ -153,6 +156,24 @@ export function IterationPicker({
             className={`size-4 ${shown?.status === 'failed' ? 'text-red-600' : shown?.status === 'succeeded' ? 'text-emerald-600' : shown?.status === 'running' ? 'animate-spin text-blue-600' : 'text-slate-400'}`}
             aria-label={`Item ${index + 1}: ${status?.label}`}
           />
+        </span>
+      )}
+      {origin && (
+        <span
+          className={`ml-1 flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-[11px] font-medium ${origin === 'reused' ? 'bg-sky-50 text-sky-700' : 'bg-emerald-50 text-emerald-700'}`}
+          title={
+            origin === 'reused'
+              ? `Item ${index + 1} did not run again: its steps are reused from the run this one retries`
+              : `Item ${index + 1} ran again in this run`
+          }
+          data-testid="item-origin"
+        >
+          {origin === 'reused' ? (
+            <Recycle className="size-3" aria-hidden />
+          ) : (
+            <RotateCw className="size-3" aria-hidden />
+          )}
+          {origin === 'reused' ? 'Reused' : 'Ran again'}
         </span>
       )}
       {(view.counts?.failed ?? 0) > 0 && (

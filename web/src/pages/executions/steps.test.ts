@@ -7,6 +7,7 @@ import {
   compareScopes,
   describeScope,
   ignoredReason,
+  itemOrigin,
   latestByNode,
   timelineBars,
 } from './steps.ts';
@@ -163,5 +164,16 @@ describe('ignoredReason', () => {
     expect(ignoredReason(reply({ status: 200 }), 'action.respond')).toBeUndefined();
     expect(ignoredReason(reply({ ignored: true, reason: 'user data' }), 'transform.set')).toBeUndefined();
     expect(ignoredReason(reply(null, 'failed'), 'action.respond')).toBeUndefined();
+  });
+});
+
+describe('itemOrigin', () => {
+  it('tells a reused item of a retry from one that ran again, and says nothing outside retries', () => {
+    const reused = { reused: true };
+    const ran = { reused: false };
+    expect(itemOrigin([reused, reused], true)).toBe('reused');
+    expect(itemOrigin([reused, ran], true)).toBe('ran-again');
+    expect(itemOrigin([ran], false)).toBeUndefined();
+    expect(itemOrigin([], true)).toBeUndefined();
   });
 });

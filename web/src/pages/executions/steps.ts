@@ -118,3 +118,16 @@ export function timelineBars(
     .sort((a, b) => a.offset - b.offset || a.step.attempt - b.step.attempt);
   return { bars, spanMs, reused };
 }
+
+/**
+ * Where the item a loop frame shows came from, in a retry that resumed: `reused` when every step
+ * of it was copied from the run this one retries (it did not run again), `ran-again` when a step of
+ * it ran in this run. Undefined outside retries, and while the item has no step to judge by.
+ */
+export function itemOrigin(
+  steps: readonly Pick<StepRun, 'reused'>[],
+  isRetry: boolean,
+): 'reused' | 'ran-again' | undefined {
+  if (!isRetry || steps.length === 0) return undefined;
+  return steps.every((step) => step.reused) ? 'reused' : 'ran-again';
+}
