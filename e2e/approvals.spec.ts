@@ -61,7 +61,7 @@ test('an approval stops the run until an admin approves it in the inbox; the run
 }) => {
   const { id } = await ok<{ id: string }>(
     await page.request.post('/api/v1/workflows', {
-      data: { name: 'Approvals journey: refunds', graph: { nodes: [], edges: [] } },
+      data: { name: 'Approvals journey: returns desk', graph: { nodes: [], edges: [] } },
     }),
   );
 
@@ -155,7 +155,7 @@ test('an approval stops the run until an admin approves it in the inbox; the run
     .click();
   await expect(page).toHaveURL(/\/approvals$/);
   const inboxCard = page.getByRole('article', { name: 'Approval: Refund 120 EUR to Ada?' });
-  await expect(inboxCard).toContainText('Approvals journey: refunds');
+  await expect(inboxCard).toContainText('Approvals journey: returns desk');
   await expect(inboxCard).toContainText('Order 1042 arrived damaged.');
   await page.screenshot({ path: screenshotPath('approvals-inbox') });
   await inboxCard.getByLabel('Comment').fill('Checked the photos, refund it.');

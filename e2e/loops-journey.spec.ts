@@ -17,7 +17,8 @@ import { closeBody, dragFromPalette, drawEdge, dropIntoFrame, frame, handle, nod
  *                               └──────────────────────────────────────────────┘
  */
 
-const WORKFLOW = 'Loops journey: stock check per order';
+// Not 'Stock check': e2e specs share one server, and pages.spec finds its own runs by that name.
+const WORKFLOW = 'Loops journey: inventory per order';
 const ORDERS = ['A-101', 'A-102', 'A-103', 'A-104', 'A-105'];
 /** The stock service refuses this order (422: a 4xx fails the HTTP step at once, no retries)… until fixed. */
 const REFUSED = 'A-105';
