@@ -322,14 +322,15 @@ describe('npm start', () => {
     const postmaster = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     process.kill(postmaster, 'SIGKILL');
 
-    // Within a bounded time a manual run succeeds again: no restart of Stepwise needed.
-    const deadline = Date.now() + 45_000;
+    // Within a bounded time a manual run succeeds again: no restart of Stepwise needed. (Alone it
+    // takes well under a second; beside the whole suite on two cores it once took over 45 s.)
+    const deadline = Date.now() + 90_000;
     let outcome = '';
     while (Date.now() < deadline && outcome !== 'succeeded') {
       outcome = await runOnce(id);
       if (outcome !== 'succeeded') await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect(outcome).toBe('succeeded');
+    expect(outcome, `no run succeeded after the kill; the log ends:\n${output().slice(-4000)}`).toBe('succeeded');
     const ready2 = await fetch(`${url}/readyz`);
     expect(((await ready2.json()) as ApiAnswer).components.postgres).toEqual({ state: 'up' });
     const log = output();
@@ -341,5 +342,5 @@ describe('npm start', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(existsSync(join(clusterDir, 'postmaster.pid'))).toBe(false);
-  }, 120_000);
+  }, 180_000);
 });
