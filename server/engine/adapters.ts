@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { GraphCache } from '../core/engine/graph-cache.ts';
 import type { ChildRunStore, Clock } from '../core/engine/ports.ts';
 import type { Store } from '../store/db.ts';
+import { nowIso } from '../store/db.ts';
 import { SqliteRunStore } from '../store/run-store.ts';
 import { displayMarker } from './data-caps.ts';
 import type { EventHub } from './event-hub.ts';
@@ -18,7 +19,7 @@ import type { RunsPorts } from './runs.ts';
 
 /** The clock of the process: `Date` and `setTimeout`. */
 export const systemClock: Clock = {
-  nowIso: () => new Date().toISOString(),
+  nowIso,
   nowMs: () => Date.now(),
   after(ms, callback) {
     const timer = setTimeout(callback, ms);

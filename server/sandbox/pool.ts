@@ -1,4 +1,5 @@
 import ivm from 'isolated-vm';
+import { readPaths } from './path-reads.ts';
 import { REALM_BOOTSTRAP } from './realm.ts';
 
 /**
@@ -129,6 +130,13 @@ export class SandboxPool {
   ): Promise<ExpressionResult[]> {
     if (this.disposed) throw new Error('sandbox is shut down');
     if (sources.length === 0) return [];
+    // Plain paths (`input.total`, `steps.X.output.id`) are read without entering the isolate.
+    const started = performance.now();
+    const read = readPaths(sources, scope);
+    if (read) {
+      options.ran?.(performance.now() - started);
+      return read;
+    }
     const sourcesJson = JSON.stringify(sources);
     const scopeText = scopeJson(scope);
     const before = this.expressionTurn;
@@ -138,7 +146,7 @@ export class SandboxPool {
     });
     await before;
     const timeoutMs = Math.max(1, Math.ceil(options.timeoutMs ?? this.limits.expressionTimeoutMs));
-    const started = performance.now();
+    const turnStarted = performance.now();
     let answer: string;
     try {
       if (this.disposed) throw new Error('sandbox is shut down');
@@ -154,7 +162,7 @@ export class SandboxPool {
         throw this.explain(error, realm, `expressions ran longer than ${timeoutMs} ms`);
       }
     } finally {
-      options.ran?.(performance.now() - started);
+      options.ran?.(performance.now() - turnStarted);
       done();
     }
     const parsed = this.parseAnswer(answer) as

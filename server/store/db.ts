@@ -46,5 +46,17 @@ export function openStore(file: string, options: { migrationsFolder?: string } =
   return { db, sqlite, close: () => sqlite.close() };
 }
 
-/** Timestamps are stored as ISO-8601 UTC text, which sorts correctly as text. */
-export const nowIso = (): string => new Date().toISOString();
+/**
+ * Timestamps are stored as ISO-8601 UTC text, which sorts correctly as text. The text of the
+ * current millisecond is made once: a chain of steps asks for it several times per step.
+ */
+export function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+let lastMs = -1;
+let lastIso = '';
