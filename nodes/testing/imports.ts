@@ -21,3 +21,8 @@ export function valueImportSpecifiers(source: string): string[] {
     ...DYNAMIC.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1] as string)),
   ];
 }
+
+/** The value imports loaded with the file itself: `valueImportSpecifiers` without dynamic `import()`. */
+export function staticValueImportSpecifiers(source: string): string[] {
+  return [...source.matchAll(STATIC)].filter((match) => match[1] === undefined).map((match) => match[2] as string);
+}

@@ -1,4 +1,4 @@
-import { parseTemplate, referencedStepNames, renameStepReferences, templateStrings } from '../../../nodes/template.ts';
+import { parseTemplate, referencedStepNames, templateStrings } from '../../../nodes/template.ts';
 import { loopVariablesIn } from './expressions.ts';
 import type { Frames } from './loops.ts';
 import type { GraphEdge, GraphNode, Problem } from './model.ts';
@@ -143,21 +143,3 @@ function enclosingLoopHiding(referenced: string, reader: string, frames: Frames)
 
 const stepsOf = (name: string) =>
   /^[A-Za-z_$][\w$]*$/.test(name) ? `steps.${name}` : `steps[${JSON.stringify(name)}]`;
-
-/**
- * A config value with every `steps.<from>` (in expressions and scripts alike) reading `steps.<to>`;
- * the same object where nothing changed, so an untouched node keeps its identity.
- */
-export function renameStepReferencesIn(value: unknown, from: string, to: string): unknown {
-  if (typeof value === 'string') return value.includes('steps') ? renameStepReferences(value, from, to) : value;
-  if (Array.isArray(value)) {
-    const items = value.map((item) => renameStepReferencesIn(item, from, to));
-    return items.some((item, index) => item !== value[index]) ? items : value;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).map(([key, item]) => [key, renameStepReferencesIn(item, from, to)] as const);
-    const changed = entries.some(([key, item]) => item !== (value as Record<string, unknown>)[key]);
-    return changed ? Object.fromEntries(entries) : value;
-  }
-  return value;
-}

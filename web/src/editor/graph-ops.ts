@@ -1,6 +1,6 @@
 import { type Connection, connectionProblem } from '../../../server/core/graph/connection.ts';
 import { ERROR_PORT } from '../../../server/core/graph/settings.ts';
-import { renameStepReferencesIn } from '../../../server/core/graph/step-references.ts';
+import { renameStepReferencesIn } from '../../../server/core/graph/step-renames.ts';
 import type { Graph, GraphEdge, GraphNode } from '../api/types.ts';
 import type { NodeTypes } from '../canvas/node-types.ts';
 import { initialValue } from '../forms/schema.ts';
