@@ -21,6 +21,7 @@ import type { Draft, Problem, Workflow } from '../api/types.ts';
 import { useCan } from '../auth/session.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
 import { Button, EmptyState, ErrorState, Spinner } from '../components/ui.tsx';
+import { useIdle } from '../lib/use-idle.ts';
 import { DraftSaver, restorableBackup, type SaveState } from './autosave.ts';
 import { EditorCanvas } from './canvas.tsx';
 import { CanvasToolbar } from './canvas-toolbar.tsx';
@@ -188,6 +189,12 @@ function EditorLayout({
   const [helpOpen, setHelpOpen] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
   const nodeTypes = useEditor((state) => state.types);
+  // The settings form and its code editor load once the canvas is drawn and the browser idles, so
+  // the first click on a node opens its settings at once (a pointer over the canvas starts it sooner).
+  const idle = useIdle();
+  useEffect(() => {
+    if (idle) void loadConfigForm();
+  }, [idle]);
 
   useEffect(() => {
     if (!toast) return;
