@@ -11,6 +11,10 @@ const MAX_WAIT_MS = 365 * UNIT_MS.days;
 /** How long a resume URL works when the node sets no timeout: then it leaves by `timeout`. */
 export const DEFAULT_CALLBACK_EXPIRY_MS = 7 * UNIT_MS.days;
 
+/** A field the settings form shows only in these modes (the form reads `showWhen`). */
+const only = (...modes: Mode[]) => ({ showWhen: { mode: modes } });
+type Mode = 'duration' | 'until' | 'callback' | 'approval';
+
 /** Who may decide an approval: this role or a higher one. */
 export const APPROVER_ROLES = ['analyst', 'operator', 'admin'] as const;
 
@@ -46,19 +50,33 @@ export default defineNode({
         .enum(['duration', 'until', 'callback', 'approval'])
         .default('duration')
         .describe('Wait for a duration, until a time, for an HTTP callback, or for an approval'),
-      amount: z.number().int().min(1).optional().describe('Duration: how many units to wait'),
-      unit: Unit.default('minutes').describe('Duration: the unit of the amount'),
-      until: template('Until: the time to wait for, e.g. {{ input.sendAt }} or 2030-01-31T09:00').optional(),
+      amount: z.number().int().min(1).optional().describe('Duration: how many units to wait').meta(only('duration')),
+      unit: Unit.default('minutes').describe('Duration: the unit of the amount').meta(only('duration')),
+      until: template('Until: the time to wait for, e.g. {{ input.sendAt }} or 2030-01-31T09:00')
+        .optional()
+        .meta(only('until')),
       timezone: z
         .string()
         .default('UTC')
         .describe('Until: the IANA time zone a time without an offset is read in')
-        .meta({ format: 'timezone' }),
-      timeout: z.number().int().min(1).optional().describe('Callback or approval: give up after this many units'),
-      timeoutUnit: Unit.default('hours').describe('Callback or approval: the unit of the timeout'),
-      role: z.enum(APPROVER_ROLES).default('operator').describe('Approval: who may decide (this role or a higher one)'),
-      title: template('Approval: the title shown in the inbox').optional(),
-      message: template('Approval: what the approver should know').optional(),
+        .meta({ format: 'timezone', ...only('until') }),
+      timeout: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('Callback or approval: give up after this many units')
+        .meta(only('callback', 'approval')),
+      timeoutUnit: Unit.default('hours')
+        .describe('Callback or approval: the unit of the timeout')
+        .meta(only('callback', 'approval')),
+      role: z
+        .enum(APPROVER_ROLES)
+        .default('operator')
+        .describe('Approval: who may decide (this role or a higher one)')
+        .meta(only('approval')),
+      title: template('Approval: the title shown in the inbox').optional().meta(only('approval')),
+      message: template('Approval: what the approver should know').optional().meta(only('approval')),
     })
     .superRefine((config, ctx) => {
       if (config.mode === 'duration') {

@@ -458,3 +458,35 @@ describe('expression completions', () => {
     expect(stepReference('Lookup')).toBe('steps.Lookup');
   });
 });
+
+describe('schema form: fields shown by a sibling’s value (showWhen)', () => {
+  const shown = (container: HTMLElement) =>
+    [...container.querySelectorAll('[data-field]')].map((field) => field.getAttribute('data-field'));
+
+  it('shows a Wait’s fields for its mode only, and follows a change of mode', async () => {
+    const changes: Record<string, unknown>[] = [];
+    const { container } = render(
+      <Harness type="flow.wait" initial={{ mode: 'approval', title: 'Refund?' }} changes={changes} />,
+    );
+    expect(shown(container)).toEqual([
+      'config.mode',
+      'config.timeout',
+      'config.timeoutUnit',
+      'config.role',
+      'config.title',
+      'config.message',
+    ]);
+    await userEvent.selectOptions(
+      within(container.querySelector('[data-field="config.mode"]') as HTMLElement).getByRole('combobox'),
+      'duration',
+    );
+    expect(shown(container)).toEqual(['config.mode', 'config.amount', 'config.unit']);
+    // Hidden fields keep what they held: switching back finds the title again.
+    expect(changes.at(-1)).toMatchObject({ mode: 'duration', title: 'Refund?' });
+  });
+
+  it('reads an unset sibling as its default: a new Wait (duration) shows the duration fields', () => {
+    const { container } = render(<Harness type="flow.wait" initial={{}} changes={[]} />);
+    expect(shown(container)).toEqual(['config.mode', 'config.amount', 'config.unit']);
+  });
+});

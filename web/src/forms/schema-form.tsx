@@ -20,6 +20,7 @@ import {
   properties,
   resolve,
   setIn,
+  shownFor,
   switchVariant,
   unionVariants,
   variantIndex,
@@ -66,7 +67,10 @@ export function SchemaForm({
 
 function ObjectFields({ root, schema, path, value, onChange, problems, omit }: FieldProps & { omit?: string }) {
   const object = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-  const entries = properties(resolve(schema, root)).filter(([key]) => key !== omit);
+  const resolved = resolve(schema, root);
+  const entries = properties(resolved).filter(
+    ([key, property]) => key !== omit && shownFor(resolve(property, root), object, resolved),
+  );
   if (entries.length === 0) {
     return (
       <p className="text-sm text-slate-500">

@@ -283,3 +283,19 @@ export function setIn(target: unknown, path: readonly (string | number)[], value
 
 /** The dot path a Problem's `field` uses for a form path: ["rules", 0, "right"] → "config.rules.0.right". */
 export const problemKey = (path: readonly (string | number)[]) => ['config', ...path.map(String)].join('.');
+
+/**
+ * Whether a field shows, given its siblings' values: a field whose schema carries
+ * `showWhen: { <sibling>: [values…] }` (set with zod's `.meta()`, e.g. a Wait's approval fields under
+ * `mode: ['approval']`) shows only while each named sibling holds one of its values (its default
+ * when unset). Hidden fields keep their values; the node's config check still reads them.
+ */
+export function shownFor(field: JsonSchema, siblings: Record<string, unknown>, object: JsonSchema): boolean {
+  const when = field.showWhen;
+  if (!when || typeof when !== 'object') return true;
+  const declared = (object.properties ?? {}) as Record<string, JsonSchema>;
+  return Object.entries(when as Record<string, unknown>).every(([sibling, allowed]) => {
+    const current = siblings[sibling] ?? declared[sibling]?.default;
+    return Array.isArray(allowed) && allowed.includes(current);
+  });
+}
