@@ -1,4 +1,5 @@
 import type { APIResponse, Browser, Locator, Page } from '@playwright/test';
+import { dragFromPalette, drawEdge, handle, node, typeInto } from './canvas.ts';
 import { expect, screenshotPath, test } from './fixtures.ts';
 
 /**
@@ -14,32 +15,9 @@ import { expect, screenshotPath, test } from './fixtures.ts';
  * The specs share one server: names here are this file's own.
  */
 
-const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
-
-async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
-  await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('editor-canvas'), { targetPosition: { x, y } });
-}
-
-async function connect(page: Page, from: Locator, port: string, to: Locator): Promise<void> {
-  const source = from.locator(`.react-flow__handle.source[data-handleid="${port}"]`);
-  const sink = to.locator('.react-flow__handle.target');
-  const a = await source.boundingBox();
-  const b = await sink.boundingBox();
-  if (!a || !b) throw new Error('handle not visible');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
-  await page.mouse.up();
-}
-
-async function typeInto(field: Locator, text: string): Promise<void> {
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await field.press('Backspace');
-  await field.pressSequentially(text);
-  await field.press('Escape');
-}
+/** Connects `from`'s port `port` to `to`'s input, with the mouse. */
+const connect = (page: Page, from: Locator, port: string, to: Locator) =>
+  drawEdge(page, handle(from, 'source', port), handle(to, 'target'));
 
 async function rename(page: Page, from: string, to: string): Promise<void> {
   await node(page, from).dblclick();

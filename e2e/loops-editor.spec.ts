@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
+import { closeBody, dragFromPalette, drawEdge, dropIntoFrame, frame, handle, node } from './canvas.ts';
 import { expect, screenshotPath, test } from './fixtures.ts';
-import { closeBody, dragFromPalette, drawEdge, dropIntoFrame, frame, handle, node } from './loop-canvas.ts';
 
 /**
  * Loops on the canvas, through the browser only: a loop is a frame, a node dropped into it joins

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { closeBody, dragFromPalette, drawEdge, dropIntoFrame, frame, handle, node, typeInto } from './canvas.ts';
 import { expect, screenshotPath, test } from './fixtures.ts';
-import { closeBody, dragFromPalette, drawEdge, dropIntoFrame, frame, handle, node } from './loop-canvas.ts';
 
 /**
  * A loop's whole journey, as a person goes and against the real engine: build a webhook → loop →
@@ -63,14 +63,6 @@ async function inView(page: Page, names: readonly string[]): Promise<boolean> {
     if (!box || box.x < canvas.x || box.x + box.width > canvas.x + canvas.width) return false;
   }
   return true;
-}
-
-async function typeInto(field: Locator, text: string): Promise<void> {
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await field.press('Backspace');
-  await field.pressSequentially(text);
-  await field.press('Escape');
 }
 
 test('a loop of HTTP calls over a webhook’s orders: one item fails, the retry runs only that item again', async ({

@@ -1,9 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
 
 /**
- * Building loops on the editor's canvas as a person does (drag from the palette, drop into a
- * frame, draw edges between handles), for the loop specs: the editor one, and the journey of a
- * loop of HTTP calls that retries a failed item once the engine runs loops.
+ * Building workflows on the editor's canvas as a person does (drag from the palette, drop into a
+ * loop's frame, draw edges between handles, type into a settings field), shared by the specs that
+ * build through the canvas: the loop specs and the approvals journey.
  */
 
 export const node = (page: Page, name: string) => page.getByTestId(`node-${name}`);
@@ -42,4 +42,13 @@ export async function drawEdge(page: Page, from: Locator, to: Locator): Promise<
 export async function closeBody(page: Page, loop: Locator, first: Locator, last: Locator): Promise<void> {
   await drawEdge(page, handle(loop, 'source', 'body'), handle(first, 'target'));
   await drawEdge(page, handle(last, 'source'), handle(loop, 'target', 'return'));
+}
+
+/** Replaces a settings field's text by typing, as a person does, then closes any completion list. */
+export async function typeInto(field: Locator, text: string): Promise<void> {
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.press('Backspace');
+  await field.pressSequentially(text);
+  await field.press('Escape');
 }
