@@ -60,6 +60,20 @@ async function runOrders(graph: Graph, payload: unknown) {
   return startRun(engine.runs, { workflowId: workflow.id, versionId: version.id, trigger: 'manual', payload });
 }
 
+/** A callee that waits (a delay of `amount` `unit`) before its last step sets `fields`. */
+const delayedGraph = (amount: number, unit: 'seconds' | 'days', fields: unknown[] = []): Graph => ({
+  nodes: [
+    node('start', 'trigger.manual', 'Start'),
+    node('wait', 'flow.delay', 'Wait', { amount, unit }),
+    node('after', 'transform.set', 'After', { fields }),
+  ],
+  edges: [edge('start', 'wait'), edge('wait', 'after')],
+});
+
+/** Until the calling step of `runId` is suspended on its child. */
+const parentWaits = (runId: string) =>
+  waitUntil('the parent step waits', () => byNode(stepRunsNow(engine.store, runId)).enrich?.status === 'waiting');
+
 const childrenOf = (executionId: string) => engine.repos.executions.list({ parentExecutionId: executionId, limit: 50 });
 
 describe('a sub-workflow step', () => {
@@ -174,20 +188,10 @@ describe('a sub-workflow step', () => {
   });
 
   it('a parent left waiting when its child ended (a crash in between) is resumed at start', async () => {
-    const slow: Graph = {
-      nodes: [
-        node('start', 'trigger.manual', 'Start'),
-        node('wait', 'flow.delay', 'Wait', { amount: 1, unit: 'days' }),
-        node('after', 'transform.set', 'After', { fields: [] }),
-      ],
-      edges: [edge('start', 'wait'), edge('wait', 'after')],
-    };
+    const slow = delayedGraph(1, 'days');
     const callee = published(slow, 'Slow');
     const run = await runOrders(ordersGraph(callee.workflow.id), {});
-    await waitUntil(
-      'the parent step waits',
-      () => byNode(stepRunsNow(engine.store, run.id)).enrich?.status === 'waiting',
-    );
+    await parentWaits(run.id);
     const [child] = await childrenOf(run.id);
     // Ended without telling its parent, as a crash right after the child's end would leave it.
     expect(await cancelRun(engine.runs, child?.id as string)).toBe(true);
@@ -201,20 +205,10 @@ describe('a sub-workflow step', () => {
   });
 
   it('a parent waiting across a worker restart resumes when its child ends', async () => {
-    const later: Graph = {
-      nodes: [
-        node('start', 'trigger.manual', 'Start'),
-        node('wait', 'flow.delay', 'Wait', { amount: 1, unit: 'seconds' }),
-        node('after', 'transform.set', 'After', { fields: [{ path: 'late', value: '{{ true }}' }] }),
-      ],
-      edges: [edge('start', 'wait'), edge('wait', 'after')],
-    };
+    const later = delayedGraph(1, 'seconds', [{ path: 'late', value: '{{ true }}' }]);
     const callee = published(later, 'Later');
     const run = await runOrders(ordersGraph(callee.workflow.id), { id: 1 });
-    await waitUntil(
-      'the parent step waits',
-      () => byNode(stepRunsNow(engine.store, run.id)).enrich?.status === 'waiting',
-    );
+    await parentWaits(run.id);
     await engine.stopWorker(worker);
     worker = await engine.startWorker({ subworkflowMaxDepth: MAX_DEPTH });
     const { execution, steps } = await engine.finished(run.id);
@@ -223,20 +217,10 @@ describe('a sub-workflow step', () => {
   });
 
   it('canceling the parent cancels the child it waits for', async () => {
-    const slow: Graph = {
-      nodes: [
-        node('start', 'trigger.manual', 'Start'),
-        node('wait', 'flow.delay', 'Wait', { amount: 1, unit: 'days' }),
-        node('after', 'transform.set', 'After', { fields: [] }),
-      ],
-      edges: [edge('start', 'wait'), edge('wait', 'after')],
-    };
+    const slow = delayedGraph(1, 'days');
     const callee = published(slow, 'Slow 2');
     const run = await runOrders(ordersGraph(callee.workflow.id), {});
-    await waitUntil(
-      'the parent step waits',
-      () => byNode(stepRunsNow(engine.store, run.id)).enrich?.status === 'waiting',
-    );
+    await parentWaits(run.id);
     const [child] = await childrenOf(run.id);
     expect(await cancelRunWithChildren(engine.runs, run.id)).toBe(true);
     expect(executionNow(engine.store, child?.id as string)?.status).toBe('canceled');
