@@ -39,7 +39,7 @@ const valueImportsOf = (file: string) => importsOf(file, valueImportSpecifiers);
 const GRAPH_MODULE = 'server/core/graph';
 const GRAPH_MODULE_VALUE_IMPORTS = ['zod', 'acorn', GRAPH_MODULE, 'nodes/template.ts'];
 
-const productionFiles = ['server', 'nodes', 'web/src'].flatMap(sourceFiles);
+const productionFiles = ['server', 'nodes', 'templates', 'web/src'].flatMap(sourceFiles);
 const imports = new Map(productionFiles.map((file) => [file, importsOf(file)]));
 
 const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
@@ -81,6 +81,11 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
     why: 'the core is pure decisions, tested without a database, a queue or an isolate',
   },
   { from: 'nodes', forbidden: ['server', 'web'], why: 'node definitions are shared by every process and the web app' },
+  {
+    from: 'templates',
+    forbidden: ['server/api', 'server/store', 'server/engine', 'server/runs', 'server/auth', 'web', 'nodes'],
+    why: 'templates are data: graphs in the shape of the graph model, checked by the tests, not by the code they name',
+  },
   {
     from: 'server/store',
     forbidden: ['server/api', 'server/auth', 'server/engine', 'server/runs', 'server/sandbox', 'pg', 'isolated-vm'],
@@ -191,6 +196,7 @@ describe('dependency boundaries', () => {
         'server/auth/caller.ts',
         'server/engine/step-runner.ts',
         'nodes/catalogue.ts',
+        'templates/catalogue.ts',
         'web/src/api/types.ts',
       ]),
     );
