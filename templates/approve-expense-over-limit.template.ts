@@ -1,9 +1,9 @@
 import { column, defineTemplate, link, step } from './define.ts';
 
 /*
- *   Expense submitted ──▶ Over the limit? ──true──▶ Manager approval ──approved──▶ Go ahead ──▶ Reimburse
- *                                 │                         └──rejected──▶ Tell the employee      ▲
- *                                 └──false──────────────────────────────────────────────────────┘
+ *   Expense submitted ──▶ Over the limit? ──false─────────────────────────────▶ Go ahead ──▶ Reimburse
+ *                                 └──true──▶ Manager approval ──approved──────────▲
+ *                                                   └──rejected──▶ Tell the employee
  */
 export default defineTemplate({
   slug: 'approve-expense-over-limit',
@@ -41,7 +41,7 @@ export default defineTemplate({
         'approval',
         'flow.wait',
         'Manager approval',
-        { x: column(2), y: -140 },
+        { x: column(2), y: 120 },
         {
           mode: 'approval',
           role: 'operator',
@@ -55,19 +55,19 @@ export default defineTemplate({
         'reject',
         'action.http',
         'Tell the employee',
-        { x: column(3), y: -40 },
+        { x: column(3), y: 260 },
         {
           method: 'POST',
           url: 'https://hr.example.com/api/expenses/{{ trigger.body.id }}/rejected',
           body: { decidedBy: '{{ input.decidedBy }}', comment: '{{ input.comment }}' },
         },
       ),
-      step('merge', 'flow.merge', 'Go ahead', { x: column(4), y: 60 }, { mode: 'byName' }),
+      step('merge', 'flow.merge', 'Go ahead', { x: column(4), y: 0 }, { mode: 'byName' }),
       step(
         'pay',
         'action.http',
         'Reimburse',
-        { x: column(5), y: 60 },
+        { x: column(5), y: 0 },
         {
           method: 'POST',
           url: 'https://payroll.example.com/api/reimbursements',

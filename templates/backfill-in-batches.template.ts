@@ -36,13 +36,13 @@ export default defineTemplate({
         'Each record',
         { x: column(1), y: 0 },
         { items: '{{ input.ids }}', concurrency: 5, batchSize: 50, pauseSeconds: 10, onItemError: 'collect' },
-        { size: { width: 360, height: 200 } },
+        { size: { width: 380, height: 200 } },
       ),
       step(
         'reprocess',
         'action.http',
         'Reprocess',
-        { x: 56, y: 104 },
+        { x: 72, y: 104 },
         { method: 'POST', url: 'https://api.example.com/records/{{ item }}/reprocess' },
         { parentId: 'each' },
       ),
@@ -50,7 +50,7 @@ export default defineTemplate({
         'report',
         'transform.set',
         'Report',
-        { x: column(1) + 416, y: 0 },
+        { x: column(1) + 436, y: 0 },
         {
           fields: [
             { path: 'requested', value: '{{ trigger.ids.length }}' },

@@ -30,13 +30,13 @@ export default defineTemplate({
         'Each row',
         { x: column(2), y: 0 },
         { items: '{{ input }}' },
-        { size: { width: 360, height: 200 } },
+        { size: { width: 380, height: 200 } },
       ),
       step(
         'row',
         'transform.set',
         'Row',
-        { x: 56, y: 104 },
+        { x: 72, y: 104 },
         {
           fields: [
             { path: 'name', value: '{{ String(item.name ?? "").trim() }}' },
@@ -51,7 +51,7 @@ export default defineTemplate({
         'totals',
         'transform.aggregate',
         'Totals',
-        { x: column(2) + 416, y: 0 },
+        { x: column(2) + 436, y: 0 },
         {
           items: '{{ input }}',
           operations: [
@@ -65,7 +65,7 @@ export default defineTemplate({
         'send',
         'action.email',
         'Email summary',
-        { x: column(3) + 416, y: 0 },
+        { x: column(3) + 436, y: 0 },
         {
           to: 'finance@example.com',
           subject: 'CSV upload: {{ input.rows }} rows, {{ input.total.toFixed(2) }} in total',

@@ -34,13 +34,13 @@ export default defineTemplate({
         'Each order',
         { x: column(1), y: 0 },
         { items: '{{ input.body.orders }}', concurrency: 4 },
-        { size: { width: 360, height: 200 } },
+        { size: { width: 380, height: 200 } },
       ),
       step(
         'upsert',
         'action.http',
         'Upsert in CRM',
-        { x: 56, y: 104 },
+        { x: 72, y: 104 },
         {
           method: 'PUT',
           url: 'https://crm.example.com/api/orders/{{ item.id }}',
@@ -57,7 +57,7 @@ export default defineTemplate({
         'summary',
         'transform.set',
         'Summary',
-        { x: column(1) + 416, y: 0 },
+        { x: column(1) + 436, y: 0 },
         {
           fields: [
             { path: 'synced', value: '{{ input.length }}' },
