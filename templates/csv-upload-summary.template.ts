@@ -7,7 +7,7 @@ export default defineTemplate({
   slug: 'csv-upload-summary',
   title: 'Email a CSV upload’s summary',
   description:
-    'Receives a CSV file on a webhook, tidies every row, and emails a summary: how many rows, the total amount and the largest one, with each row listed.',
+    'Receives a CSV file on a webhook (as text/csv or an uploaded file), tidies every row, and emails a summary: how many rows, the total amount and the largest one, with each row listed.',
   category: 'Reports',
   tags: ['CSV', 'Webhook', 'Loop', 'Email'],
   credentials: [
@@ -15,14 +15,19 @@ export default defineTemplate({
   ],
   graph: {
     nodes: [
-      // POST the file as text/csv: its text is the request's body.
+      // POST the file as text/csv (its text is the body) or as a multipart upload (its first file).
       step('upload', 'trigger.webhook', 'Upload', { x: column(0), y: 0 }, { method: 'POST', path: 'csv-upload' }),
       step(
         'parse',
         'transform.csvParse',
         'Parse CSV',
         { x: column(1), y: 0 },
-        { text: '{{ trigger.body }}', delimiter: ',', headers: true },
+        {
+          text: '{{ trigger.body.files ? trigger.body.files[0] : trigger.body }}',
+          delimiter: ',',
+          headers: true,
+          trim: true,
+        },
       ),
       step(
         'each',

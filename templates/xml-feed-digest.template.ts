@@ -26,7 +26,13 @@ export default defineTemplate({
         { x: column(1), y: 0 },
         { method: 'GET', url: 'https://blog.example.com/feed.xml' },
       ),
-      step('read', 'transform.xmlToJson', 'Read XML', { x: column(2), y: 0 }, { text: '{{ input.body }}' }),
+      step(
+        'read',
+        'transform.xmlToJson',
+        'Read XML',
+        { x: column(2), y: 0 },
+        { text: '{{ input.body }}', alwaysArray: ['rss.channel.item'] },
+      ),
       step(
         'entries',
         'transform.splitOut',

@@ -29,14 +29,24 @@ export const PENDING_NODE_TYPES: Record<string, { readonly builtBy: string; read
     builtBy: 'the formats part (CSV, XML, dates, crypto)',
     config: z.strictObject({
       text: z.string().default('{{ input }}'),
-      delimiter: z.string().min(1).default(','),
+      delimiter: z.string().min(1).max(5).default(','),
       headers: z.boolean().default(true),
+      quote: z.string().max(1).optional(),
+      skipEmptyLines: z.boolean().optional(),
+      trim: z.boolean().optional(),
     }),
   },
   'transform.xmlToJson': {
     builtBy: 'the formats part (CSV, XML, dates, crypto)',
-    // Not agreed beyond its name: the XML text as a template, as the CSV parser takes it.
-    config: z.strictObject({ text: z.string().min(1) }),
+    // Not agreed in the issue beyond its name: the shape the formats branch gives it.
+    config: z.strictObject({
+      text: z.string().default('{{ input }}'),
+      attributes: z.boolean().optional(),
+      attributePrefix: z.string().optional(),
+      textKey: z.string().optional(),
+      alwaysArray: z.array(z.string().min(1)).default([]),
+      stripNamespaces: z.boolean().optional(),
+    }),
   },
   'action.postgres': {
     builtBy: 'the postgres part (postgres credential + query node)',
@@ -45,6 +55,7 @@ export const PENDING_NODE_TYPES: Record<string, { readonly builtBy: string; read
       query: z.string().min(1),
       parameters: z.array(z.string()).default([]),
       maxRows: z.number().int().positive().optional(),
+      timeoutMs: z.number().int().positive().optional(),
     }),
   },
 };
