@@ -8,9 +8,10 @@ import type { Template } from './define.ts';
  * Templates run as they are, on the real engine (SQLite, PostgreSQL's queue, isolates, HTTP to a
  * real server on 127.0.0.1): only the example.com addresses are pointed at the local server.
  *
- * The acceptance journey's template (csv-upload-summary: webhook → CSV → loop → email) runs here
- * once transform.csvParse and action.email are merged; until then its loop-and-HTTP sibling,
- * sync-new-orders, and the list pipeline of dedupe-sort-leads stand for it.
+ * The acceptance journey's template (csv-upload-summary: webhook → CSV → loop → email) has its own
+ * test, csv-upload-summary.run.test.ts.pending: it runs once transform.csvParse and action.email are
+ * merged (rename it then). Until then its loop-and-HTTP sibling, sync-new-orders, and the list
+ * pipeline of dedupe-sort-leads run here.
  */
 
 let engine: Awaited<ReturnType<typeof testEngine>>;

@@ -56,4 +56,18 @@ describe('graph preview', () => {
     // A short graph stays drawn in full even where tiles are allowed.
     expect(draw(graphOf('webhook-to-slack'), true).querySelectorAll('title')).toHaveLength(0);
   });
+
+  it('tiles a long graph with a loop as a frame holding the loop’s tile above its body’s', () => {
+    const container = draw(graphOf('csv-upload-summary'), true);
+    const rect = (name: string) =>
+      container.querySelector(`[data-testid="preview-node-${name}"] rect`) as SVGRectElement;
+    const at = (element: SVGRectElement, name: string) => Number(element.getAttribute(name));
+    const frame = rect('Each row');
+    const body = rect('Row');
+    expect(container.querySelector('[data-testid="preview-node-Each row"] title')?.textContent).toBe('Each row');
+    expect(at(body, 'x')).toBeGreaterThan(at(frame, 'x'));
+    expect(at(body, 'x') + at(body, 'width')).toBeLessThan(at(frame, 'x') + at(frame, 'width'));
+    expect(at(body, 'y') + at(body, 'height')).toBeLessThan(at(frame, 'y') + at(frame, 'height'));
+    expect(at(body, 'y')).toBeGreaterThan(at(frame, 'y') + at(body, 'height'));
+  });
 });

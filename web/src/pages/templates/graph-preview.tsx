@@ -1,5 +1,5 @@
 import type { Graph, GraphNode } from '../../api/types.ts';
-import { FRAME_HEADER, LOOP_DEFAULT_SIZE } from '../../canvas/loop-frame-geometry.ts';
+import { BODY_START, FRAME_HEADER, LOOP_DEFAULT_SIZE } from '../../canvas/loop-frame-geometry.ts';
 import { NodeIcon } from '../../canvas/node-icon.tsx';
 import { nodeSubtitle } from '../../canvas/node-subtitle.ts';
 import type { NodeTypes } from '../../canvas/node-types.ts';
@@ -24,6 +24,11 @@ const COMPACT_Y = 0.6;
  * would be too small to read: it is drawn as tiles instead.
  */
 const COMPACT_FROM_WIDTH = 1000;
+/** Tiles are drawn at most this large: a short chain is not blown up to fill its box. */
+const COMPACT_MIN_VIEW_WIDTH = 600;
+/** In a tiled loop frame: the loop's own tile on top, its body's row below. */
+const TILE_FRAME_BODY_TOP = TILE + 16;
+const TILE_FRAME_HEIGHT = TILE_FRAME_BODY_TOP + TILE + 12;
 
 interface Box {
   readonly node: GraphNode;
@@ -33,7 +38,7 @@ interface Box {
   readonly height: number;
   readonly ports: readonly string[];
   readonly frame: boolean;
-  /** Drawn as an icon tile (compact), not as a canvas node. */
+  /** Drawn as an icon tile (compact), not as a canvas node; with `frame`, a loop's tile and its body's row. */
   readonly tile: boolean;
 }
 
@@ -52,12 +57,15 @@ function layout(graph: Graph, types: NodeTypes | undefined, compact = false): Ma
     const box: Box = compact
       ? {
           node,
-          x: (origin.x + node.position.x) * COMPACT_X,
-          y: (origin.y + node.position.y) * COMPACT_Y,
-          width: TILE,
-          height: TILE,
+          // A body's tiles sit in the frame's lower row; everything else keeps its place, drawn closer.
+          x: origin.x + node.position.x * COMPACT_X,
+          y: parent
+            ? origin.y + TILE_FRAME_BODY_TOP + (node.position.y - BODY_START.y) * COMPACT_Y
+            : node.position.y * COMPACT_Y,
+          width: size ? Math.max(size.width * COMPACT_X, TILE + 24) : TILE,
+          height: size ? TILE_FRAME_HEIGHT : TILE,
           ports,
-          frame: false,
+          frame,
           tile: true,
         }
       : {
@@ -79,6 +87,10 @@ function layout(graph: Graph, types: NodeTypes | undefined, compact = false): Ma
 
 /** Where an edge leaves its source: a loop's `body` inside its frame, `done` at its header, a port's row. */
 function exitOf(box: Box, port: string): { x: number; y: number } {
+  if (box.tile && box.frame) {
+    if (port === 'body') return { x: box.x + 8, y: box.y + TILE_FRAME_BODY_TOP + TILE / 2 };
+    return { x: box.x + box.width, y: box.y + 8 + TILE / 2 };
+  }
   if (box.tile) {
     const row = Math.max(0, box.ports.indexOf(port));
     return { x: box.x + box.width, y: box.y + ((row + 1) * box.height) / (box.ports.length + 1) };
@@ -94,6 +106,10 @@ function exitOf(box: Box, port: string): { x: number; y: number } {
 
 /** Where an edge enters its target: a loop's return point inside its frame when it comes from the body. */
 function entryOf(box: Box, fromBody: boolean): { x: number; y: number } {
+  if (box.tile && box.frame) {
+    if (fromBody) return { x: box.x + box.width - 8, y: box.y + TILE_FRAME_BODY_TOP + TILE / 2 };
+    return { x: box.x, y: box.y + 8 + TILE / 2 };
+  }
   if (box.frame) {
     if (fromBody) return { x: box.x + box.width - 14, y: box.y + FRAME_HEADER + (box.height - FRAME_HEADER) / 2 };
     return { x: box.x, y: box.y + FRAME_HEADER / 2 };
@@ -121,21 +137,22 @@ export function GraphPreview({
 }: {
   graph: Graph;
   types: NodeTypes | undefined;
-  /** In a small box, a long chain without loops is drawn as icon tiles, its text being unreadable anyway. */
+  /** In a small box, a long graph is drawn as icon tiles, its text being unreadable anyway. */
   allowCompact?: boolean;
   /** What the drawing shows, for screen readers (e.g. "Steps of Sync new orders"). */
   label: string;
   className?: string;
 }) {
   const full = layout(graph, types);
-  const compact = allowCompact && ![...full.values()].some((box) => box.frame) && widthOf(full) > COMPACT_FROM_WIDTH;
+  const compact = allowCompact && widthOf(full) > COMPACT_FROM_WIDTH;
   const boxes = compact ? layout(graph, types, true) : full;
   const all = [...boxes.values()];
   if (all.length === 0) return null;
-  const left = Math.min(...all.map((box) => box.x)) - PADDING;
   const top = Math.min(...all.map((box) => box.y)) - PADDING;
-  const width = Math.max(...all.map((box) => box.x + box.width)) - left + PADDING;
   const height = Math.max(...all.map((box) => box.y + box.height)) - top + PADDING;
+  const drawn = widthOf(boxes) + 2 * PADDING;
+  const width = compact ? Math.max(drawn, COMPACT_MIN_VIEW_WIDTH) : drawn;
+  const left = Math.min(...all.map((box) => box.x)) - PADDING - (width - drawn) / 2;
   // Frames first, so the nodes of a loop's body are drawn on top of it; edges above frames.
   const frames = all.filter((box) => box.frame);
   const nodes = all.filter((box) => !box.frame);
@@ -149,9 +166,13 @@ export function GraphPreview({
       className={className}
       data-testid="graph-preview"
     >
-      {frames.map((box) => (
-        <LoopFrameShape key={box.node.id} box={box} types={types} />
-      ))}
+      {frames.map((box) =>
+        box.tile ? (
+          <TileFrameShape key={box.node.id} box={box} types={types} />
+        ) : (
+          <LoopFrameShape key={box.node.id} box={box} types={types} />
+        ),
+      )}
       {graph.edges.map((edge) => {
         const source = boxes.get(edge.source);
         const target = boxes.get(edge.target);
@@ -227,6 +248,28 @@ function Chip({
           <NodeIcon icon={served} className="size-6" />
         </svg>
       )}
+    </g>
+  );
+}
+
+/** A loop drawn compact: a frame holding the loop's tile on top and its body's tiles below. */
+function TileFrameShape({ box, types }: { box: Box; types: NodeTypes | undefined }) {
+  return (
+    <g data-testid={`preview-node-${box.node.name}`}>
+      <title>{box.node.name}</title>
+      <rect
+        x={box.x}
+        y={box.y}
+        width={box.width}
+        height={box.height}
+        rx={14}
+        fill="#eef2ff"
+        fillOpacity={0.6}
+        stroke="#c7d2fe"
+        strokeWidth={1.5}
+      />
+      <rect x={box.x + 8} y={box.y + 8} width={TILE} height={TILE} rx={12} fill="white" stroke="#c7d2fe" />
+      <Chip x={box.x + 18} y={box.y + 18} size={TILE - 20} types={types} type={box.node.type} />
     </g>
   );
 }
