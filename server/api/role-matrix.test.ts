@@ -395,7 +395,8 @@ describe('role matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(calls).toBeGreaterThan(apiRoutes.length * callers.length - 1);
-  });
+    // Hundreds of calls, each with fresh objects: ~15 s alone, past the default 30 s beside other suites.
+  }, 120_000);
 
   it('documents the access of every route in the OpenAPI document', async () => {
     const document = (await api.call('GET', '/api/v1/openapi.json', undefined, { as: 'anonymous' })).body;
