@@ -43,14 +43,14 @@ export function TemplateCard({
           </button>
         </h2>
         <p className="mt-1.5 line-clamp-3 text-sm leading-relaxed text-slate-600">{template.description}</p>
-        <ul className="mt-3 flex flex-wrap gap-1.5" aria-label="Tags">
+        <ul className="mt-3 mb-4 flex flex-wrap gap-1.5" aria-label="Tags">
           {template.tags.map((tag) => (
             <li key={tag} className="rounded-full bg-slate-100 px-2 py-0.5 text-[11px] font-medium text-slate-600">
               {tag}
             </li>
           ))}
         </ul>
-        <div className="mt-auto flex items-center justify-between gap-3 border-t border-slate-100 pt-3.5 [margin-top:max(1rem,auto)]">
+        <div className="mt-auto flex items-center justify-between gap-3 border-t border-slate-100 pt-3.5">
           <CredentialNeeds credentials={template.credentials} />
           {canUse ? (
             <Button size="sm" variant="primary" onClick={onOpen}>
