@@ -9,6 +9,10 @@ import mergeNode from './flow/merge.node.ts';
 import stopAndErrorNode from './flow/stop-and-error.node.ts';
 import subworkflowNode from './flow/subworkflow.node.ts';
 import waitNode from './flow/wait.node.ts';
+import csvBuildNode from './formats/csv-build.node.ts';
+import csvParseNode from './formats/csv-parse.node.ts';
+import jsonToXmlNode from './formats/json-to-xml.node.ts';
+import xmlToJsonNode from './formats/xml-to-json.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
 import dedupeNode from './lists/dedupe.node.ts';
 import filterNode from './lists/filter.node.ts';
@@ -47,6 +51,10 @@ export const catalogue = [
   splitOutNode,
   limitNode,
   mergeByKeyNode,
+  csvParseNode,
+  csvBuildNode,
+  xmlToJsonNode,
+  jsonToXmlNode,
   httpNode,
   respondNode,
   delayNode,

@@ -141,6 +141,10 @@ describe('which steps claim first and which run inline', () => {
     'transform.splitOut': { claims: false, inline: true },
     'transform.limit': { claims: false, inline: true },
     'transform.mergeByKey': { claims: false, inline: true },
+    'transform.csvParse': { claims: false, inline: true },
+    'transform.csvBuild': { claims: false, inline: true },
+    'transform.xmlToJson': { claims: false, inline: true },
+    'transform.jsonToXml': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
     // No effect outside its stored result: the API process sends the answer it stores.
     'action.respond': { claims: false, inline: true },
