@@ -19,6 +19,7 @@ const ALLOWED_PACKAGES: Readonly<Record<string, string>> = {
   'csv-parse/sync': 'reading CSV (formats/csv-parse.node.ts); the sync API, not the stream one that loads node:stream',
   'csv-stringify/sync': 'writing CSV (formats/csv-build.node.ts); the sync API, as for csv-parse',
   'fast-xml-parser': 'XML to JSON and back (formats/xml-to-json.node.ts, formats/json-to-xml.node.ts)',
+  luxon: 'dates, time zones and durations (formats/date-time.node.ts)',
 };
 const isAllowedPackage = (specifier: string) => Object.hasOwn(ALLOWED_PACKAGES, specifier);
 const root = import.meta.dirname;

@@ -13,6 +13,7 @@ const examples: Record<string, unknown> = {
   'condition.switch': { value: 'a', cases: [{ port: 'a', value: 'a' }] },
   'transform.set': {},
   'transform.formatDate': { value: '{{ input.createdAt }}' },
+  'transform.dateTime': { value: '{{ input.createdAt }}' },
   'transform.script': { code: 'return input' },
   'transform.filter': { rules: [{ field: 'status', value: 'paid' }] },
   'transform.sort': { keys: [{ field: 'total' }] },

@@ -11,6 +11,7 @@ import subworkflowNode from './flow/subworkflow.node.ts';
 import waitNode from './flow/wait.node.ts';
 import csvBuildNode from './formats/csv-build.node.ts';
 import csvParseNode from './formats/csv-parse.node.ts';
+import dateTimeNode from './formats/date-time.node.ts';
 import jsonToXmlNode from './formats/json-to-xml.node.ts';
 import xmlToJsonNode from './formats/xml-to-json.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
@@ -42,6 +43,7 @@ export const catalogue = [
   ifNode,
   switchNode,
   setNode,
+  dateTimeNode,
   formatDateNode,
   scriptNode,
   filterNode,

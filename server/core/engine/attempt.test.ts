@@ -133,6 +133,7 @@ describe('which steps claim first and which run inline', () => {
     'condition.switch': { claims: false, inline: true },
     'transform.set': { claims: false, inline: true },
     'transform.formatDate': { claims: false, inline: true },
+    'transform.dateTime': { claims: false, inline: true },
     'transform.script': { claims: false, inline: true },
     'transform.filter': { claims: false, inline: true },
     'transform.sort': { claims: false, inline: true },
