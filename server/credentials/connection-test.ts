@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
+import { capabilityOf } from './capabilities.ts';
 
 /*
  * "Test connection": an admin asks, a worker tries the credential (the API process makes no
@@ -25,8 +26,8 @@ export const ConnectionTestJob = z.object({
   /** The id its answer is sent back under. */
   testId: z.string(),
   credentialId: z.string(),
-  /** Where an HTTP-style credential sends its GET. */
-  url: z.string(),
+  /** Where an HTTP-style credential sends its GET; none for a type that tests itself. */
+  url: z.string().optional(),
   user: ConnectionTestUser,
   /** The API stops waiting then: a job picked up later is dropped. */
   expiresAt: z.iso.datetime(),
@@ -40,9 +41,16 @@ export interface ConnectionTester {
 }
 
 /**
- * Whether credentials of `type` can be tested: HTTP-style types by a GET to a URL the admin gives.
- * A protocol type would add a `testConnection` to its capability file (server/credentials/).
+ * How credentials of `type` are tested: `direct` when its capability (server/credentials/) reaches
+ * the far side itself (SMTP verify, a token request, `select 1`), `url` for an HTTP-style type,
+ * sent with a GET to a URL the admin gives; undefined when it cannot be (it is never sent anywhere).
  */
+export function testKind(type: string): 'direct' | 'url' | undefined {
+  if (capabilityOf(type)?.testConnection) return 'direct';
+  if (findCredentialType(type)?.http) return 'url';
+  return undefined;
+}
+
 export function isTestable(type: string): boolean {
-  return findCredentialType(type)?.http !== undefined;
+  return testKind(type) !== undefined;
 }

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import type { CredentialDefinition } from '../../nodes/credentials/define.ts';
+import { type CredentialDefinition, secretValues } from '../../nodes/credentials/define.ts';
+import type {
+  CredentialOperationName,
+  OperationRequest,
+  OperationResponse,
+} from '../../nodes/credentials/operations.ts';
+import { NonRetryableError } from '../../nodes/errors.ts';
+import type { ConnectionTestResult } from './connection-test.ts';
 
 /** An incoming request as a signature check reads it: the body exactly as sent, and its headers. */
 export interface SignedRequest {
@@ -19,6 +26,34 @@ export interface RefusedSignature {
 }
 
 /**
+ * What a step is shown of an operation it did with a credential (stored as `step_runs.request`,
+ * beside its output, like an HTTP step's request): secrets are masked by the caller afterwards.
+ */
+export interface OperationRecord {
+  readonly operation: string;
+  /** One line: what was done where, such as "SMTP to mail.example.com:587". */
+  readonly title: string;
+  /** What people need to see (the query and its parameters, the recipients), as JSON. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** What an operation gets besides the secret and the node's request. */
+export interface OperationUse {
+  /** Aborts when the run is canceled or the worker stops: give up and throw. */
+  readonly signal: AbortSignal;
+  /** Tells the step what was done, for the execution page. Call it before the work, so a failure shows it too. */
+  record(done: OperationRecord): void;
+}
+
+type Operations<Secret> = {
+  readonly [Name in CredentialOperationName]?: (
+    secret: Secret,
+    request: OperationRequest<Name>,
+    use: OperationUse,
+  ) => Promise<OperationResponse<Name>>;
+};
+
+/**
  * What a protocol credential type does on the server beyond its definition in nodes/credentials/
  * (which holds no protocol code): one `<type>.capability.ts` file each, listed in capabilities.ts.
  * HTTP-style types need none: the worker applies their declaration (server/engine/authenticated-http.ts).
@@ -30,12 +65,27 @@ export interface CapabilitySpec<Secret> {
    * signature (remembered until it expires, to refuse replays), or why it is refused.
    */
   verifyWebhook?(secret: Secret, request: SignedRequest): RefusedSignature | VerifiedSignature;
+  /**
+   * Work a step asks for with `ctx.useCredential` (nodes/credentials/operations.ts), in a worker.
+   * The request comes from a node's config: parse it with zod before use. Thrown errors fail the
+   * step (a `NonRetryableError` from nodes/errors.ts when another attempt would fail the same way).
+   */
+  readonly operations?: Operations<Secret>;
+  /** "Test connection", in a worker: reach the far side with the secret and say how it went. */
+  testConnection?(secret: Secret, signal: AbortSignal): Promise<ConnectionTestResult>;
 }
+
+/** An operation as its callers hold it: a function of the stored (unparsed) secret. */
+export type CapabilityOperation = (storedSecret: unknown, request: unknown, use: OperationUse) => Promise<unknown>;
 
 /** A capability as its callers hold it: functions of the stored (unparsed) secret. */
 export interface CredentialCapability {
   readonly type: string;
+  /** The secret fields' values of a stored secret: masked out of everything the capability answers. */
+  secrets(storedSecret: unknown): string[];
   verifyWebhook?(storedSecret: unknown, request: SignedRequest): RefusedSignature | VerifiedSignature;
+  readonly operations: Readonly<Record<string, CapabilityOperation>>;
+  testConnection?(storedSecret: unknown, signal: AbortSignal): Promise<ConnectionTestResult>;
 }
 
 /** Ties a capability to its credential type: each function parses the stored secret with the type's schema first. */
@@ -43,9 +93,28 @@ export function defineCapability<Secret extends z.ZodObject>(
   definition: CredentialDefinition<string, Secret>,
   spec: CapabilitySpec<z.output<Secret>>,
 ): CredentialCapability {
-  const { verifyWebhook } = spec;
+  const { verifyWebhook, testConnection } = spec;
+  const parse = (storedSecret: unknown): z.output<Secret> => {
+    const secret = definition.secret.safeParse(storedSecret);
+    if (secret.success) return secret.data;
+    // Field names only: a message about a secret's value could quote it.
+    const fields = [...new Set(secret.error.issues.map((issue) => issue.path.join('.') || '(whole)'))].join(', ');
+    throw new NonRetryableError(`the stored ${definition.type} secret does not fit its type (${fields})`);
+  };
+  const operations: Record<string, CapabilityOperation> = {};
+  for (const [name, operation] of Object.entries(spec.operations ?? {}) as [string, CapabilityOperation][]) {
+    operations[name] = (storedSecret, request, use) => operation(parse(storedSecret), request, use);
+  }
   return {
     type: definition.type,
+    secrets: (storedSecret) => {
+      const secret = definition.secret.safeParse(storedSecret);
+      return secret.success ? secretValues(definition, secret.data as Record<string, unknown>) : [];
+    },
+    operations,
+    ...(testConnection
+      ? { testConnection: (storedSecret, signal) => testConnection(parse(storedSecret), signal) }
+      : {}),
     ...(verifyWebhook
       ? {
           verifyWebhook(storedSecret, request) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { credentialCatalogue } from '../../../nodes/credentials/catalogue.ts';
 import { type CredentialDefinition, secretJsonSchema } from '../../../nodes/credentials/define.ts';
 import { describeUrl, normalizeTarget } from '../../core/credential-targets.ts';
-import { ConnectionTestResult, isTestable } from '../../credentials/connection-test.ts';
+import { ConnectionTestResult, isTestable, testKind } from '../../credentials/connection-test.ts';
 import { ROLES } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -107,9 +107,10 @@ export const CredentialTypeShape = z
     secretSchema: z
       .record(z.string(), z.unknown())
       .describe('JSON Schema of the secret, for form rendering; secret fields are `writeOnly`'),
-    testable: z
+    testable: z.boolean().describe('"Test connection" can try it'),
+    testNeedsUrl: z
       .boolean()
-      .describe('"Test connection" can try it (a GET to a URL the admin gives, for HTTP-style types)'),
+      .describe('The test sends the credential with a GET to a URL the admin gives (HTTP-style types)'),
   })
   .meta({ id: 'CredentialType' });
 
@@ -120,6 +121,7 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   description: definition.description,
   secretSchema: secretJsonSchema(definition),
   testable: isTestable(definition.type),
+  testNeedsUrl: testKind(definition.type) === 'url',
 }));
 
 const isHttpUrl = (text: string) => {
@@ -135,7 +137,10 @@ const ConnectionTestInput = z.strictObject({
     .string()
     .max(2048)
     .refine(isHttpUrl, 'must be an http:// or https:// URL')
-    .describe('Where the credential is sent with a GET; it must be among its allowed targets'),
+    .optional()
+    .describe(
+      'HTTP-style types: where the credential is sent with a GET; it must be among its allowed targets. Other types reach their server themselves',
+    ),
 });
 
 export const credentialRoutes = [
@@ -250,7 +255,7 @@ export const credentialRoutes = [
     path: '/credentials/:id/test',
     operationId: 'testCredential',
     summary:
-      'Test connection: a worker sends the credential with a GET to the URL given, and reports the answer’s status',
+      'Test connection, in a worker: an HTTP-style credential is sent with a GET to the URL given; other types reach their server themselves (SMTP, a token request, a database)',
     tag: 'Credentials',
     access: 'admin',
     params: CredentialId,
@@ -267,15 +272,21 @@ export const credentialRoutes = [
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
       const credential = await deps.repos.credentials.get(params.id);
       if (!credential) throw notFound(`credential ${params.id}`);
-      if (!isTestable(credential.type)) {
+      const kind = testKind(credential.type);
+      if (!kind) {
         throw new ApiError(422, 'not_testable', `a ${credential.type} credential cannot be tested: it is never sent`);
+      }
+      if (kind === 'url' && !body.url) {
+        throw new ApiError(400, 'validation_failed', 'url: give the URL to send the credential to', [
+          { path: ['url'], message: 'required for this credential type' },
+        ]);
       }
       if (!deps.connectionTests) throw new ApiError(503, 'engine_unavailable', 'the run engine is not available');
       // Use limits apply to the admin as to anyone (admins pass them), with the roles they call with.
       const roles = caller.via.kind === 'api_key' ? [caller.user.role, caller.via.role] : [caller.user.role];
       const result = await deps.connectionTests.test({
         credentialId: credential.id,
-        url: body.url,
+        ...(kind === 'url' && body.url ? { url: body.url } : {}),
         user: { id: caller.user.id, roles },
       });
       // Sending a secret somewhere is worth a line in the audit log, whatever came back.
@@ -283,7 +294,11 @@ export const credentialRoutes = [
         action: 'credential.tested',
         objectType: 'credential',
         objectId: credential.id,
-        details: { url: describeUrl(new URL(body.url)), ok: result?.ok ?? null, status: result?.status ?? null },
+        details: {
+          url: body.url && kind === 'url' ? describeUrl(new URL(body.url)) : null,
+          ok: result?.ok ?? null,
+          status: result?.status ?? null,
+        },
       });
       if (!result) throw new ApiError(504, 'test_timed_out', 'no worker answered in time; is the engine running?');
       return c.json(result);

@@ -32,6 +32,7 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   description: definition.description,
   secretSchema: secretJsonSchema(definition),
   testable: definition.http !== undefined,
+  testNeedsUrl: definition.http !== undefined,
 }));
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });

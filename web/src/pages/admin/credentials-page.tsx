@@ -26,8 +26,8 @@ export function CredentialsPage() {
   const credentials = useQuery(credentialQueries.list());
   const users = useQuery(userQueries.list());
   const types = useCredentialTypes();
-  const testable = (credential: Credential) =>
-    types.data?.items.find((type) => type.type === credential.type)?.testable === true;
+  const typeOf = (credential: Credential) => types.data?.items.find((type) => type.type === credential.type);
+  const testable = (credential: Credential) => typeOf(credential)?.testable === true;
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Credential | null>(null);
   const [testing, setTesting] = useState<Credential | null>(null);
@@ -125,7 +125,13 @@ export function CredentialsPage() {
       {editing && (
         <EditLimitsModal credential={editing} users={users.data?.items ?? []} onClose={() => setEditing(null)} />
       )}
-      {testing && <TestConnectionModal credential={testing} onClose={() => setTesting(null)} />}
+      {testing && (
+        <TestConnectionModal
+          credential={testing}
+          needsUrl={typeOf(testing)?.testNeedsUrl !== false}
+          onClose={() => setTesting(null)}
+        />
+      )}
       {deleting && (
         <Modal
           title={`Delete "${deleting.name}"?`}

@@ -8,13 +8,24 @@ import { Modal } from '../../components/modal.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
 
 /**
- * "Test connection": a worker sends the credential with a GET to a URL the admin gives (among its
- * allowed targets) and the page shows what came back: running, connected with the status, or why not.
+ * "Test connection", done by a worker: an HTTP-style credential is sent with a GET to a URL the
+ * admin gives (among its allowed targets); other types (SMTP, OAuth2, databases) reach their server
+ * themselves. The page shows what came back: running, connected, or why not.
  */
-export function TestConnectionModal({ credential, onClose }: { credential: Credential; onClose: () => void }) {
+export function TestConnectionModal({
+  credential,
+  needsUrl,
+  onClose,
+}: {
+  credential: Credential;
+  /** The type is tested by a GET to a URL (HTTP-style types). */
+  needsUrl: boolean;
+  onClose: () => void;
+}) {
   const [url, setUrl] = useState(credential.allowedTargets[0] ?? '');
   const test = useMutation({
-    mutationFn: () => call('POST /credentials/:id/test', { params: { id: credential.id }, body: { url } }),
+    mutationFn: () =>
+      call('POST /credentials/:id/test', { params: { id: credential.id }, body: needsUrl ? { url } : {} }),
   });
   const errors = test.error instanceof ApiError ? fieldErrors(test.error.details) : {};
   const submit = (event: FormEvent) => {
@@ -24,27 +35,33 @@ export function TestConnectionModal({ credential, onClose }: { credential: Crede
   return (
     <Modal
       title={`Test "${credential.name}"`}
-      description="A worker sends the credential with a GET request to this URL and reports the answer’s status. The answer itself is not shown."
+      description={
+        needsUrl
+          ? 'A worker sends the credential with a GET request to this URL and reports the answer’s status. The answer itself is not shown.'
+          : 'A worker connects to the server this credential names, signs in with it, and reports how it went. Nothing is sent or changed.'
+      }
       onClose={onClose}
       width="max-w-xl"
     >
       <form onSubmit={submit} className="space-y-4">
-        <TextField
-          label="URL"
-          type="url"
-          required
-          autoFocus
-          placeholder="https://api.example.com/v1/me"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          error={errors.url}
-          hint={
-            credential.allowedTargets.length > 0
-              ? `It must lie under an allowed target: ${credential.allowedTargets.join(', ')}`
-              : 'This credential has no allowed targets yet, so it may not be sent anywhere: set them in its limits first.'
-          }
-        />
-        <Outcome test={test} />
+        {needsUrl && (
+          <TextField
+            label="URL"
+            type="url"
+            required
+            autoFocus
+            placeholder="https://api.example.com/v1/me"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            error={errors.url}
+            hint={
+              credential.allowedTargets.length > 0
+                ? `It must lie under an allowed target: ${credential.allowedTargets.join(', ')}`
+                : 'This credential has no allowed targets yet, so it may not be sent anywhere: set them in its limits first.'
+            }
+          />
+        )}
+        <Outcome test={test} needsUrl={needsUrl} />
         <div className="flex justify-end gap-2 pt-2">
           <Button onClick={onClose}>Close</Button>
           <Button type="submit" variant="primary" busy={test.isPending}>
@@ -58,14 +75,16 @@ export function TestConnectionModal({ credential, onClose }: { credential: Crede
 
 function Outcome({
   test,
+  needsUrl,
 }: {
   test: { isPending: boolean; data: ConnectionTestResult | undefined; error: Error | null };
+  needsUrl: boolean;
 }) {
   if (test.isPending) {
     return (
       <div role="status" className="flex items-center gap-2.5 rounded-lg bg-slate-50 p-3 text-sm text-slate-600">
         <Loader2 className="size-4 animate-spin" aria-hidden />
-        Testing… a worker is sending the request.
+        {needsUrl ? 'Testing… a worker is sending the request.' : 'Testing… a worker is connecting.'}
       </div>
     );
   }
@@ -75,11 +94,8 @@ function Outcome({
   }
   if (!test.data) return null;
   const { ok, status, message } = test.data;
-  const title = ok
-    ? `Connected: HTTP ${status}`
-    : status === undefined
-      ? 'Not connected'
-      : `Not connected: HTTP ${status}`;
+  const code = status === undefined ? '' : `: HTTP ${status}`;
+  const title = ok ? `Connected${code}` : `Not connected${code}`;
   return <Result ok={ok} title={title} detail={message} />;
 }
 
