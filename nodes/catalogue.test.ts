@@ -26,6 +26,7 @@ const examples: Record<string, unknown> = {
   'transform.csvBuild': {},
   'transform.xmlToJson': {},
   'transform.jsonToXml': {},
+  'transform.crypto': { value: '{{ input.email }}' },
   'action.http': { url: 'https://example.com' },
   'action.respond': {},
   'flow.delay': { amount: 1 },

@@ -9,6 +9,7 @@ import mergeNode from './flow/merge.node.ts';
 import stopAndErrorNode from './flow/stop-and-error.node.ts';
 import subworkflowNode from './flow/subworkflow.node.ts';
 import waitNode from './flow/wait.node.ts';
+import cryptoNode from './formats/crypto.node.ts';
 import csvBuildNode from './formats/csv-build.node.ts';
 import csvParseNode from './formats/csv-parse.node.ts';
 import dateTimeNode from './formats/date-time.node.ts';
@@ -57,6 +58,7 @@ export const catalogue = [
   csvBuildNode,
   xmlToJsonNode,
   jsonToXmlNode,
+  cryptoNode,
   httpNode,
   respondNode,
   delayNode,

@@ -9,6 +9,7 @@ const examples: Record<string, Record<string, string>> = {
   header: { header: 'X-Api-Key', value: 'key-123456' },
   query: { name: 'api_key', key: 'key-abcdef' },
   hmac: { secret: 'a shared secret of 32 characters' },
+  'signing-key': { secret: 'a signing key of 16 or more characters' },
 };
 
 const types = credentialCatalogue as readonly CredentialDefinition[];
@@ -41,6 +42,7 @@ describe('credential catalogue', () => {
   it('offers HTTP requests exactly the types that declare how to authenticate one', () => {
     expect(httpCredentialTypes).toEqual(types.filter((definition) => definition.http).map((d) => d.type));
     expect(httpCredentialTypes).not.toContain('hmac');
+    expect(httpCredentialTypes).not.toContain('signing-key');
   });
 
   it('authenticates requests as each HTTP-style type declares', () => {

@@ -10,8 +10,13 @@
  */
 
 /** Every operation by name: the request a node sends and the answer it gets back (JSON both ways). */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the protocol types, one entry per operation.
-export interface CredentialOperations {}
+export interface CredentialOperations {
+  /** An HMAC of `data` (its UTF-8 bytes) with a signing-key credential (server/credentials/signing-key.capability.ts). */
+  'signing-key.hmac': {
+    request: { algorithm: 'sha1' | 'sha256' | 'sha512'; data: string; encoding: 'hex' | 'base64' };
+    response: { signature: string };
+  };
+}
 
 export type CredentialOperationName = keyof CredentialOperations & string;
 

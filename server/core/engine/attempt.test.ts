@@ -146,6 +146,8 @@ describe('which steps claim first and which run inline', () => {
     'transform.csvBuild': { claims: false, inline: true },
     'transform.xmlToJson': { claims: false, inline: true },
     'transform.jsonToXml': { claims: false, inline: true },
+    // Signs through the worker's credential operation, which has no effect outside the step.
+    'transform.crypto': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
     // No effect outside its stored result: the API process sends the answer it stores.
     'action.respond': { claims: false, inline: true },
