@@ -29,7 +29,8 @@ export default defineNode({
       headers: z
         .boolean()
         .default(true)
-        .describe('The first row names the fields: rows become objects (on) or lists of values (off)'),
+        .describe('The first row names the fields: rows become objects (on) or lists of values (off)')
+        .meta({ title: 'First row is headers' }),
       delimiter: delimiterField,
       quote: z
         .string()

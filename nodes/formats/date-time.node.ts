@@ -63,20 +63,22 @@ export default defineNode({
   config: z
     .strictObject({
       operation: z.enum(OPERATIONS).default('format').describe('What to do with the date'),
-      value: template('The date, e.g. {{ input.createdAt }}, or now'),
-      inputFormat: z.enum(INPUT_FORMATS).default('auto').describe('How the date is written'),
+      value: template('The date, e.g. {{ input.createdAt }}, or now').meta({ title: 'Date' }),
+      inputFormat: z.enum(INPUT_FORMATS).default('auto').describe('How the date is written').meta({ title: 'Read as' }),
       inputPattern: z
         .string()
         .max(200)
         .optional()
         .describe('The pattern the date is written in, e.g. dd/MM/yyyy HH:mm')
         .meta({ showWhen: { inputFormat: ['pattern'] } }),
-      zone: zoneField('IANA time zone the date is read in (without an offset), counted in and written in'),
+      zone: zoneField('IANA time zone the date is read in (without an offset), counted in and written in').meta({
+        title: 'Time zone',
+      }),
       amount: template('How many units, e.g. 3 or {{ input.days }}').default('1').meta(only('add', 'subtract')),
       unit: z.enum(UNITS).default('days').describe('The unit of the amount').meta(only('add', 'subtract')),
       other: template('The second date: the result is this one minus the first, e.g. {{ input.dueAt }} or now')
         .optional()
-        .meta(only('difference')),
+        .meta({ title: 'Second date', ...only('difference') }),
       units: z
         .array(z.enum(UNITS))
         .min(1)
@@ -84,7 +86,10 @@ export default defineNode({
         .default(['days'])
         .describe('The units of the difference, e.g. days, or days and hours')
         .meta(only('difference')),
-      toZone: zoneField('The IANA time zone to show the date in').meta(only('convertZone')),
+      toZone: zoneField('The IANA time zone to show the date in').meta({
+        title: 'To time zone',
+        ...only('convertZone'),
+      }),
       keepLocalTime: z
         .boolean()
         .default(false)

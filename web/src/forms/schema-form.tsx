@@ -447,7 +447,8 @@ function singular(label: string): string {
 
 function ListField(props: FieldProps & { label: string }) {
   const { root, schema, path, value, onChange, problems, label } = props;
-  const items = Array.isArray(value) ? value : [];
+  // Unset, a list is its default (an Aggregate's count, a difference in days): shown as in effect.
+  const items = Array.isArray(value) ? value : Array.isArray(schema.default) ? schema.default : [];
   const itemSchema = resolve((schema.items ?? {}) as JsonSchema, root);
   const itemKind = fieldKind(itemSchema, root);
   const noun = singular(label);
