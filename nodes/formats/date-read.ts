@@ -33,7 +33,9 @@ export function readDate(value: unknown, field: string, options: ReadOptions): D
   const date = attempt(value, options);
   if (date.isValid) return date;
   const why = date.invalidExplanation ?? date.invalidReason ?? 'not a date';
-  throw new NonRetryableError(`config.${field}: ${describeValue(value)} is not a date: ${why}`);
+  // A text or a number is shown as it is; anything else by its kind and the start of its JSON.
+  const shown = typeof value === 'string' || typeof value === 'number' ? JSON.stringify(value) : describeValue(value);
+  throw new NonRetryableError(`config.${field}: ${shown} is not a date: ${why}`);
 }
 
 function attempt(value: unknown, options: ReadOptions): DateTime {

@@ -108,16 +108,16 @@ describe('date & time: reading', () => {
     const impossible = run({ value: '2026-02-30' });
     await expect(impossible).rejects.toThrow(NonRetryableError);
     await expect(impossible).rejects.toThrow(
-      'config.value: a string: "2026-02-30" is not a date: you specified 30 (of type number) as a day, which is invalid',
+      'config.value: "2026-02-30" is not a date: you specified 30 (of type number) as a day, which is invalid',
     );
     await expect(run({ value: 'next tuesday' })).rejects.toThrow(
-      'config.value: a string: "next tuesday" is not a date: it is none of ISO 8601 (2026-03-01T08:30:00Z), RFC 2822, HTTP, SQL or milliseconds since 1970',
+      'config.value: "next tuesday" is not a date: it is none of ISO 8601 (2026-03-01T08:30:00Z), RFC 2822, HTTP, SQL or milliseconds since 1970',
     );
     await expect(run({ value: '31/02/2026', inputFormat: 'pattern', inputPattern: 'dd/MM/yyyy' })).rejects.toThrow(
-      'config.value: a string: "31/02/2026" is not a date: you specified 31 (of type number) as a day, which is invalid',
+      'config.value: "31/02/2026" is not a date: you specified 31 (of type number) as a day, which is invalid',
     );
     await expect(run({ value: 'soon', inputFormat: 'unixSeconds' })).rejects.toThrow(
-      'config.value: a string: "soon" is not a date: expected a number of seconds since 1970',
+      'config.value: "soon" is not a date: expected a number of seconds since 1970',
     );
     await expect(runOn({ at: 1 })).rejects.toThrow(
       'config.value: an object: {"at":1} is not a date: a date is text or a number',
@@ -268,7 +268,7 @@ describe('date & time: calculating', () => {
 
   it('names the second date’s field when it is not a date', async () => {
     await expect(run({ operation: 'difference', value: 'now', other: 'tomorrow' })).rejects.toThrow(
-      /^config\.other: a string: "tomorrow" is not a date/,
+      /^config\.other: "tomorrow" is not a date/,
     );
   });
 });
