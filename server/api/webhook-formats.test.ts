@@ -8,9 +8,10 @@ import { type TestApi, testApi } from '../testing/api.ts';
 import { byNode, edge, node, testEngine } from '../testing/engine.ts';
 
 /*
- * The format nodes in a real run started by a real webhook: a Stepwise API on 127.0.0.1, an engine
+ * The format nodes in real runs started by real webhooks: a Stepwise API on 127.0.0.1, an engine
  * worker, PostgreSQL, isolates. A CSV posted as text/csv is parsed, each row looped over (its due
- * date worked out in Europe/Berlin), the rows written back as CSV and sent as the webhook's answer.
+ * date worked out in Europe/Berlin), the rows written back as CSV and sent as the webhook's answer;
+ * an XML order is read, reshaped and answered as XML.
  *
  *   Hook (text/csv) ──▶ Rows (Parse CSV) ──▶ Each (loop) ══body══▶ Row (Set) ──▶ Due (Date & time) ──▶ Each
  *                                              └──done──▶ Sheet (Build CSV) ──▶ Reply (text/csv)
@@ -42,7 +43,7 @@ afterAll(async () => {
 
 const inLoop = (child: GraphNode): GraphNode => ({ ...child, parentId: 'each' });
 
-const graph: Graph = {
+const csvGraph: Graph = {
   nodes: [
     node('hook', 'trigger.webhook', 'Hook', { path: 'orders/csv', respond: 'respondNode', timeoutMs: 30_000 }),
     node('rows', 'transform.csvParse', 'Rows', { text: '{{ input.body }}' }),
@@ -87,15 +88,17 @@ const graph: Graph = {
   ],
 };
 
+let made = 0;
 /** Publishes and activates `graph` under a name of its own and answers its webhook URL. */
-async function live(): Promise<string> {
-  const created = await api.call('POST', '/api/v1/workflows', { name: 'Formats CSV due dates', graph });
+async function live(graph: Graph = csvGraph, path = 'orders/csv'): Promise<string> {
+  made += 1;
+  const created = await api.call('POST', '/api/v1/workflows', { name: `Formats journey ${made}`, graph });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const saved = await api.call('POST', `/api/v1/workflows/${created.body.id}/versions`, { fromDraft: true });
   expect(saved.status, JSON.stringify(saved.body)).toBe(201);
   await api.call('POST', `/api/v1/workflows/${created.body.id}/publish`, { version: 1 });
   await api.call('POST', `/api/v1/workflows/${created.body.id}/activate`);
-  return `${stepwise.url}/hooks/${created.body.id}/orders/csv`;
+  return `${stepwise.url}/hooks/${created.body.id}/${path}`;
 }
 
 describe('a CSV posted to a webhook, parsed, looped over and written back', () => {
@@ -151,5 +154,64 @@ describe('a CSV posted to a webhook, parsed, looped over and written back', () =
       message:
         'config.text: the CSV cannot be read: Quote Not Closed: the parsing is finished with an opening quote at line 2',
     });
+  });
+});
+
+describe('an XML order posted to a webhook, read, reshaped and answered as XML', () => {
+  /*
+   *   Hook (application/xml) ──▶ Order (XML to JSON) ──▶ Confirm (Set) ──▶ Document (JSON to XML) ──▶ Reply
+   */
+  const xmlGraph: Graph = {
+    nodes: [
+      node('hook', 'trigger.webhook', 'Hook', { path: 'orders/xml', respond: 'respondNode', timeoutMs: 30_000 }),
+      node('order', 'transform.xmlToJson', 'Order', { text: '{{ input.body }}', alwaysArray: ['line'] }),
+      node('confirm', 'transform.set', 'Confirm', {
+        keepInput: false,
+        fields: [
+          { path: 'confirmation.@_order', value: '{{ input.order["@_id"] }}' },
+          { path: 'confirmation.@_status', value: 'accepted' },
+          { path: 'confirmation.line', value: '{{ input.order.line }}' },
+        ],
+      }),
+      node('document', 'transform.jsonToXml', 'Document', {}),
+      node('reply', 'action.respond', 'Reply', {
+        bodyType: 'text',
+        body: '{{ input.xml }}',
+        headers: [{ name: 'Content-Type', value: 'application/xml' }],
+      }),
+    ],
+    edges: [edge('hook', 'order'), edge('order', 'confirm'), edge('confirm', 'document'), edge('document', 'reply')],
+  };
+
+  it('keeps attributes and repeated elements (one line still a list) from the request to the answer', async () => {
+    const url = await live(xmlGraph, 'orders/xml');
+    const post = (body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
+    const two = await post(
+      '<?xml version="1.0"?><order id="7"><line sku="A">2</line><line sku="B &amp; C">1</line></order>',
+    );
+    expect(two.status).toBe(200);
+    expect(two.headers.get('content-type')).toBe('application/xml');
+    expect(await two.text()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<confirmation order="7" status="accepted"><line sku="A">2</line><line sku="B &amp; C">1</line></confirmation>',
+    );
+    const one = await post('<order id="8"><line sku="A">5</line></order>');
+    expect(await one.text()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<confirmation order="8" status="accepted"><line sku="A">5</line></confirmation>',
+    );
+  });
+
+  it('fails the run at XML to JSON, naming the field, the line and the column, for XML that is not well-formed', async () => {
+    const url = await live(xmlGraph, 'orders/xml');
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<order id="9">\n<line>1</lines>\n</order>',
+    });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { details: { error: { nodeId: string; message: string } } } };
+    expect(body.error.details.error.nodeId).toBe('order');
+    expect(body.error.details.error.message).toBe(
+      "config.text: the XML is not well-formed at line 2, column 8: Expected closing tag 'line' (opened in line 2, col 1) instead of closing tag 'lines'.",
+    );
   });
 });
