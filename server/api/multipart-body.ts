@@ -57,7 +57,8 @@ export async function parseMultipart(bytes: Uint8Array<ArrayBuffer>, contentType
     throw new ApiError(400, 'invalid_body', `the multipart/form-data body could not be read: ${why}`);
   }
 
-  const fields: Record<string, string | string[]> = {};
+  // A Map, not an object: field names are the sender's (`__proto__`, `constructor`).
+  const values = new Map<string, string[]>();
   const uploads: Array<{ field: string; file: File }> = [];
   let fieldCount = 0;
   for (const [name, value] of form) {
@@ -66,13 +67,18 @@ export async function parseMultipart(bytes: Uint8Array<ArrayBuffer>, contentType
       if (fieldCount > MAX_WEBHOOK_FIELDS) {
         throw new ApiError(413, 'too_many_fields', `the form has more than ${MAX_WEBHOOK_FIELDS} fields`);
       }
-      const earlier = fields[name];
-      fields[name] = earlier === undefined ? value : Array.isArray(earlier) ? [...earlier, value] : [earlier, value];
+      const earlier = values.get(name);
+      if (earlier) earlier.push(value);
+      else values.set(name, [value]);
     } else if (!(value.name === '' && value.size === 0)) {
       // A browser sends an empty file input as a nameless, empty file: no upload at all.
       uploads.push({ field: name, file: value });
     }
   }
+  // Own properties each (fromEntries defines them), `__proto__` included.
+  const fields: Record<string, string | string[]> = Object.fromEntries(
+    [...values].map(([name, sent]) => [name, sent.length === 1 ? (sent[0] as string) : sent]),
+  );
   if (uploads.length > MAX_WEBHOOK_FILES) {
     throw new ApiError(
       413,

@@ -136,7 +136,7 @@ async function startedRun(response: Response) {
   expect(response.status, await response.clone().text()).toBe(202);
   const { executionId } = (await response.json()) as { executionId: string };
   const finished = await engine.finished(executionId);
-  expect(finished.execution.status).toBe('succeeded');
+  expect(finished.execution.status, JSON.stringify(finished.execution.error)).toBe('succeeded');
   return finished;
 }
 
@@ -180,6 +180,24 @@ describe('multipart webhook bodies', () => {
       contentLength: 24,
       inputSeesSame: true,
     });
+  });
+
+  it('keeps fields named like Object.prototype members as plain fields', async () => {
+    const id = await live();
+    const form = new FormData();
+    form.append('__proto__', 'first');
+    form.append('__proto__', 'second');
+    form.append('constructor', 'c');
+    form.append('toString', 't');
+    form.append('file', new Blob(['x']), 'x.txt'); // the Read step reads one
+    const { execution } = await startedRun(await fetch(hookUrl(id), { method: 'POST', body: form }));
+    const { fields } = (execution.triggerPayload as { body: { fields: object } }).body;
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect(Object.entries(fields)).toEqual([
+      ['__proto__', ['first', 'second']],
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
   });
 
   it('keeps a binary file byte for byte (0x00 to 0xFF), and shows only its file name', async () => {
