@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph/model.ts';
 import { SIGNATURE_HEADER, signBody } from '../credentials/hmac.capability.ts';
-import { DISPLAY_CAP_BYTES } from '../engine/data-caps.ts';
+import { DISPLAY_CAP_BYTES, MAX_OUTPUT_BYTES } from '../engine/data-caps.ts';
 import { EventHub } from '../engine/event-hub.ts';
 import { createRunService } from '../runs/service.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
@@ -259,6 +259,34 @@ describe('multipart webhook bodies', () => {
     expect(response.status).toBe(413);
     expect(JSON.parse(response.text)).toEqual({
       error: { code: 'payload_too_large', message: `body is larger than ${BODY_LIMIT} bytes` },
+    });
+    expect(await webhookRuns(id)).toHaveLength(0);
+  });
+
+  it('refuses files whose base64 would not fit in the trigger step, under a body limit raised that far', async () => {
+    const id = await live();
+    // A second API on the same store and engine, with a 7 MiB body limit: 6.5 MiB of file is
+    // within it as sent, and 8.7 MiB as base64, over a step's 8 MiB output.
+    const generous = testApi({
+      store: engine.store,
+      runs: createRunService(engine.runs, events),
+      masterKey: engine.masterKey,
+      webhookBodyLimit: 7 * 1024 * 1024,
+    });
+    const form = new FormData();
+    form.append('video', new Blob([new Uint8Array(6.5 * 1024 * 1024)], { type: 'video/mp4' }), 'clip.mp4');
+    const { contentType, bytes } = await encoded(form);
+    const response = await generous.app.request(`/hooks/${id}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: bytes,
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'payload_too_large',
+        message: `the files come to ${4 * Math.ceil((6.5 * 1024 * 1024) / 3)} bytes base64-encoded, more than the ${MAX_OUTPUT_BYTES} bytes a run's trigger step may hold`,
+      },
     });
     expect(await webhookRuns(id)).toHaveLength(0);
   });
