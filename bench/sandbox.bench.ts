@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
     const fields = [
       'input.total * 2',
       'input.name.toUpperCase()',
-      '`${input.name}-${input.total}`',
+      "input.name + '-' + input.total",
       'input.total > 10',
       'input.date.slice(0, 4)',
     ];
