@@ -20,11 +20,9 @@ export function RunVariables({ vars }: { vars: Readonly<Record<string, string>> 
           data-testid="run-variables"
         >
           {names.map((name) => (
-            <div key={name} className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)] gap-3 px-3 py-2">
-              <dt className="truncate font-mono font-medium text-slate-700" title={`vars.${name}`}>
-                {name}
-              </dt>
-              <dd className="font-mono break-all text-slate-600">
+            <div key={name} className="px-3 py-2">
+              <dt className="font-mono font-medium break-all text-slate-700">{name}</dt>
+              <dd className="mt-0.5 font-mono break-all text-slate-500">
                 {vars[name] === '' ? <span className="font-sans text-slate-400 italic">empty</span> : vars[name]}
               </dd>
             </div>
