@@ -1,6 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { AlertCircle, Copy, MousePointer2, Trash2 } from 'lucide-react';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { variableQueries } from '../api/queries/variables.ts';
 import type { ExecutionDetail, Problem } from '../api/types.ts';
 import { NodeChip } from '../canvas/node-icon.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
@@ -64,9 +66,15 @@ export function ConfigPanel({
   const duplicate = useEditor((state) => state.duplicate);
   const graph = useEditor((state) => state.graph);
   const testPayload = useTestPayload(workflowId);
+  // Offered as `vars.NAME` in expressions; a page without them (still loading, refused) offers none.
+  const variables = useQuery(variableQueries.list()).data?.items;
+  const vars = useMemo(
+    () => (variables ? Object.fromEntries(variables.map((variable) => [variable.name, variable.value])) : undefined),
+    [variables],
+  );
   const scope = useMemo(
-    () => (nodeId ? scopeFor(graph, nodeId, detail, testPayload) : undefined),
-    [graph, nodeId, detail, testPayload],
+    () => (nodeId ? { ...scopeFor(graph, nodeId, detail, testPayload), ...(vars ? { vars } : {}) } : undefined),
+    [graph, nodeId, detail, testPayload, vars],
   );
 
   if (selectedIds.length > 1) {
