@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPack, packSdk } from '../../server/packs/testing.ts';
+import { checkPack, packSdk } from '../../server/testing/node-packs.ts';
 import examplePack from './index.ts';
 
 describe('the example pack', () => {

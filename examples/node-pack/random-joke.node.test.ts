@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issuePaths, packSdk, testContext } from '../../server/packs/testing.ts';
+import { issuePaths, packSdk, testContext } from '../../server/testing/node-packs.ts';
 import jokeApiKeyCredential from './joke-api-key.credential.ts';
 import randomJokeNode, { readJoke } from './random-joke.node.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answeringTemplates, issuePaths, packSdk, testContext } from '../../server/packs/testing.ts';
+import { answeringTemplates, issuePaths, packSdk, testContext } from '../../server/testing/node-packs.ts';
 import textCaseNode, { changeCase } from './text-case.node.ts';
 
 const textCase = textCaseNode(packSdk);

@@ -4,4 +4,4 @@
  */
 export { packSdk } from '../../nodes/pack-sdk.ts';
 export { answeringTemplates, issuePaths, testContext } from '../../nodes/testing/context.ts';
-export { checkPack } from './check.ts';
+export { checkPack } from '../packs/check.ts';
