@@ -85,11 +85,13 @@ export function Palette({ nodeTypes }: { nodeTypes: readonly NodeType[] }) {
                       <NodeChip type={type} size="sm" />
                     </span>
                     <span className="min-w-0">
-                      <span className="flex min-w-0 items-center gap-1.5">
-                        <span className="text-sm font-medium text-slate-800">{type.title}</span>
-                        <PackLabel pack={type.pack} />
-                      </span>
+                      <span className="block text-sm font-medium text-slate-800">{type.title}</span>
                       <span className="line-clamp-2 block text-xs leading-4 text-slate-500">{type.description}</span>
+                      {type.pack && (
+                        <span className="mt-1 flex">
+                          <PackLabel pack={type.pack} />
+                        </span>
+                      )}
                     </span>
                   </button>
                 </li>
