@@ -72,3 +72,21 @@ test('the palette offers a pack’s nodes labelled with the pack, and a workflow
     )
     .toEqual({ status: 'succeeded', last: { name: 'ada lovelace', text: 'Ada Lovelace' } });
 });
+
+test('a pack’s credential type is offered on the credentials page, labelled with the pack', async ({ page }) => {
+  await page.goto('/admin/credentials');
+  await page.getByRole('button', { name: 'New credential' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Type').selectOption({ label: 'Joke service API key (example@1.0.0)' });
+  await expect(dialog.getByTestId('pack-label')).toHaveText('example@1.0.0');
+  await dialog.getByLabel('Name').fill('Pack jokes key');
+  await dialog.getByLabel('API key').fill('jk_pack_secret_value');
+  await page.screenshot({ path: screenshotPath('node-pack-credential') });
+  await dialog.getByRole('button', { name: 'Save credential' }).click();
+  await expect(page.getByRole('cell', { name: /^Pack jokes key\b/ })).toBeVisible();
+  const listed = (await (await page.request.get('/api/v1/credentials')).json()) as {
+    items: Array<{ name: string; type: string }>;
+  };
+  expect(listed.items.find((item) => item.name === 'Pack jokes key')?.type).toBe('example.jokeApiKey');
+  expect(JSON.stringify(listed)).not.toContain('jk_pack_secret_value');
+});
