@@ -55,7 +55,7 @@ const NodeShape = z.object({
   version: z.number().int().positive(),
   affordances: z
     .array(z.string())
-    .max(0, "affordances (a webhook's address, a loop frame) are the engine's own nodes'"),
+    .max(0, "only Stepwise's own nodes have affordances (a webhook's address, a loop frame)"),
   config: zodSchema,
   outputs: ports,
   outputsFrom: z.object({ list: z.string(), field: z.string() }).optional(),
@@ -133,13 +133,12 @@ export function checkPack(value: unknown): NodePack {
   const shape = PackShape.safeParse(value);
   if (!shape.success) throw new InvalidPack(issuesOf(shape.error, ''));
   const pack = value as NodePack;
-  const ownCredentialTypes = new Set<string>();
-  const problems: string[] = [];
-  for (const [index, credential] of (pack.credentials ?? []).entries()) {
-    problems.push(...credentialProblems(credential, pack.name, index));
-    ownCredentialTypes.add((credential as { type?: unknown }).type as string);
-  }
-  for (const [index, node] of pack.nodes.entries()) problems.push(...nodeProblems(node, pack.name, index));
+  const credentials = pack.credentials ?? [];
+  const problems = [
+    ...credentials.flatMap((credential, index) => credentialProblems(credential, pack.name, index)),
+    ...pack.nodes.flatMap((node, index) => nodeProblems(node, pack.name, index)),
+  ];
+  // Once every type is well made, so each has a name to compare.
   if (problems.length === 0) {
     problems.push(
       ...duplicates(
@@ -147,7 +146,12 @@ export function checkPack(value: unknown): NodePack {
         'node type',
       ),
     );
-    problems.push(...duplicates([...ownCredentialTypes], 'credential type'));
+    problems.push(
+      ...duplicates(
+        credentials.map((credential) => credential.type),
+        'credential type',
+      ),
+    );
   }
   if (problems.length > 0) throw new InvalidPack(problems);
   return pack;

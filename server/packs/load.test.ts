@@ -52,13 +52,20 @@ const messageOf = async (entry: string) => {
   return (error as Error).message;
 };
 
-/** A folder pack whose factory answers what `body` builds (with `sdk` and `node(overrides)` in scope). */
+/**
+ * A folder pack whose factory answers what `body` builds, with `sdk`, `node(sdk, overrides)` (a
+ * well-made transform) and `key(sdk)` (a well-made credential type) in scope.
+ */
 function brokenPack(dir: string, body: string): string {
   write(dir, {
     'index.js': `
 const node = (sdk, overrides = {}) => sdk.defineNode({
   type: 'transform.broken.thing', kind: 'transform', title: 'Thing', description: 'Does a thing.',
   icon: 'box', config: sdk.z.strictObject({}), async execute() { return { output: 1 }; }, ...overrides,
+});
+const key = (sdk) => sdk.defineCredential({
+  type: 'broken.key', title: 'Key', description: 'A key.', secret: sdk.z.object({ key: sdk.z.string() }),
+  secretFields: ['key'], http: (secret) => sdk.httpAuth.bearerToken(secret.key),
 });
 export default (sdk) => (${body});
 `,
@@ -191,10 +198,15 @@ describe('refusing a pack', () => {
     // Its kind says transform, its name says action: the kind comes first in every type name.
     expect(message).toContain('node type "action.broken.thing": must be named transform.broken.<name>');
     expect(message).not.toContain('given twice'); // said once the names themselves are right
-    const twice = brokenPack('packs/twice', `{ name: 'broken', version: '1.0.0', nodes: [node(sdk), node(sdk)] }`);
-    expect(await messageOf(twice)).toBe(
-      `Node pack "${twice}" (NODE_PACKS) is not a valid pack (broken@1.0.0): node type "transform.broken.thing" is given twice`,
+    const twice = brokenPack(
+      'packs/twice',
+      `{ name: 'broken', version: '1.0.0', nodes: [node(sdk), node(sdk)], credentials: [key(sdk), key(sdk)] }`,
     );
+    expect((await messageOf(twice)).split('\n')).toEqual([
+      `Node pack "${twice}" (NODE_PACKS) is not a valid pack (broken@1.0.0):`,
+      '  - node type "transform.broken.thing" is given twice',
+      '  - credential type "broken.key" is given twice',
+    ]);
   });
 
   it('whose nodes could not be drawn, checked or run: ports, icon, kind, config, execute', async () => {
@@ -222,7 +234,7 @@ describe('refusing a pack', () => {
       '  - node type "transform.broken.icon": icon: "unicorn" is not one of NODE_ICONS',
       '  - node type "transform.broken.svg": icon: an SVG icon is one <svg xmlns="http://www.w3.org/2000/svg"> document',
       '  - node type "transform.broken.text": config: must be an object schema (z.object or z.strictObject): the settings form shows its fields',
-      `  - node type "transform.broken.frame": affordances: affordances (a webhook's address, a loop frame) are the engine's own nodes'`,
+      `  - node type "transform.broken.frame": affordances: only Stepwise's own nodes have affordances (a webhook's address, a loop frame)`,
       '  - node type "transform.broken.run": execute: must be a function',
       '  - node type "transform.broken.switch": outputsFrom: the config has no list "cases" whose items have a field "port"',
       '  - node type "transform.broken.key": config.c: credential type "ssh" is neither built in nor this pack\'s',
