@@ -6,6 +6,7 @@ import { variableQueries } from '../api/queries/variables.ts';
 import type { ExecutionDetail, Problem } from '../api/types.ts';
 import { NodeChip } from '../canvas/node-icon.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
+import { PackLabel } from '../canvas/pack-label.tsx';
 import { Button } from '../components/ui.tsx';
 import type { JsonSchema } from '../forms/schema.ts';
 import type { ProblemsByField } from '../forms/schema-form.tsx';
@@ -128,6 +129,11 @@ export function ConfigPanel({
             <p className="mt-1 truncate text-xs text-slate-500">
               {type?.title ?? 'Unknown type'} · <span className="font-mono">{node.type}</span>
             </p>
+            {type?.pack && (
+              <p className="mt-1 flex items-center gap-1.5 text-xs text-slate-500">
+                From the node pack <PackLabel pack={type.pack} />
+              </p>
+            )}
           </div>
           <button
             type="button"
