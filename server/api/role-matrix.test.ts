@@ -407,7 +407,8 @@ describe('role matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(calls).toBeGreaterThan(apiRoutes.length * callers.length - 1);
-  });
+    // Every route × caller on a fresh fixture: several hundred calls, more with each route added.
+  }, 120_000);
 
   it('documents the access of every route in the OpenAPI document', async () => {
     const document = (await api.call('GET', '/api/v1/openapi.json', undefined, { as: 'anonymous' })).body;
