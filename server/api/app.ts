@@ -21,6 +21,7 @@ import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { userRoutes } from './routes/users.ts';
+import { variableRoutes } from './routes/variables.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { webhookTestRoutes } from './routes/webhook-tests.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -45,6 +46,7 @@ const declaredRoutes = [
   ...approvalRoutes,
   ...scheduleRoutes,
   ...credentialRoutes,
+  ...variableRoutes,
   ...nodeTypeRoutes,
 ];
 

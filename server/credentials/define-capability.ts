@@ -10,7 +10,8 @@ import type { ConnectionTestResult } from './connection-test.ts';
 
 /** An incoming request as a signature check reads it: the body exactly as sent, and its headers. */
 export interface SignedRequest {
-  readonly rawBody: string;
+  /** The bytes received (a string stands for its UTF-8 bytes): never text decoded from them, which would alter a binary upload. */
+  readonly rawBody: Uint8Array | string;
   header(name: string): string | undefined;
 }
 

@@ -16,6 +16,7 @@ import * as sessions from './sessions.ts';
 import * as steps from './steps.ts';
 import * as transfer from './transfer.ts';
 import * as users from './users.ts';
+import * as variables from './variables.ts';
 import * as versions from './versions.ts';
 import * as webhookTests from './webhook-tests.ts';
 import * as webhooks from './webhooks.ts';
@@ -117,6 +118,13 @@ function repositories(store: Store, run: Run): Repositories {
       secret: (key, id) => run(() => credentials.credentialSecret(db, key, id)),
       runUser: (executionId) => run(() => credentials.runUser(db, executionId)),
       rotate: (from, to) => run(() => credentials.rotateCredentials(db, from, to)),
+    },
+    variables: {
+      insert: (values) => run(() => variables.insertVariable(db, values)),
+      list: () => run(() => variables.listVariables(db)),
+      get: (id) => run(() => variables.getVariable(db, id)),
+      update: (id, patch) => run(() => variables.updateVariable(db, id, patch)),
+      delete: (id) => run(() => variables.deleteVariable(db, id)),
     },
     users: {
       insert: (values) => run(() => users.insertUser(db, values)),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { credentialCatalogue } from '../../../nodes/credentials/catalogue.ts';
+import { credentialTypes, packOfCredentialType } from '../../../nodes/credentials/catalogue.ts';
 import { type CredentialDefinition, secretJsonSchema } from '../../../nodes/credentials/define.ts';
 import { describeUrl, normalizeTarget } from '../../core/credential-targets.ts';
 import { ConnectionTestResult, isTestable, testKind } from '../../credentials/connection-test.ts';
@@ -8,6 +8,7 @@ import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { ApiDeps } from '../route.ts';
 import { defineRoute } from '../route.ts';
+import { PackShape } from './node-types.ts';
 
 /** One place a credential may be sent, normalized (`HTTPS://Api.Example.com/v1/` → `https://api.example.com/v1`). */
 const AllowedTarget = z
@@ -63,12 +64,15 @@ const credentialInput = (definition: CredentialDefinition) =>
     secret: definition.secret,
   });
 type CredentialInputOfType = ReturnType<typeof credentialInput>;
-const CredentialInput = z.discriminatedUnion(
-  'type',
-  (credentialCatalogue as readonly CredentialDefinition[]).map(credentialInput) as [
-    CredentialInputOfType,
-    ...CredentialInputOfType[],
-  ],
+/**
+ * Lazy: node packs' credential types join the catalogue at start, after this module may have been
+ * imported; the union is built at the first request (or OpenAPI document), once they have.
+ */
+const CredentialInput = z.lazy(() =>
+  z.discriminatedUnion(
+    'type',
+    credentialTypes().map(credentialInput) as [CredentialInputOfType, ...CredentialInputOfType[]],
+  ),
 );
 
 export const Credential = z
@@ -111,18 +115,25 @@ export const CredentialTypeShape = z
     testNeedsUrl: z
       .boolean()
       .describe('The test sends the credential with a GET to a URL the admin gives (HTTP-style types)'),
+    pack: PackShape.optional().describe('The node pack the type came from (NODE_PACKS); absent for built-in types'),
   })
   .meta({ id: 'CredentialType' });
 
-/** Computed once: the catalogue cannot change while the process runs. */
-const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[]).map((definition) => ({
-  type: definition.type,
-  title: definition.title,
-  description: definition.description,
-  secretSchema: secretJsonSchema(definition),
-  testable: isTestable(definition.type),
-  testNeedsUrl: testKind(definition.type) === 'url',
-}));
+/** The catalogue as served: computed at first use (after node packs joined it), then kept. */
+let described: readonly z.output<typeof CredentialTypeShape>[] | undefined;
+const describeCredentialTypes = () =>
+  credentialTypes().map((definition) => {
+    const pack = packOfCredentialType(definition.type);
+    return {
+      type: definition.type,
+      title: definition.title,
+      description: definition.description,
+      secretSchema: secretJsonSchema(definition),
+      testable: isTestable(definition.type),
+      testNeedsUrl: testKind(definition.type) === 'url',
+      ...(pack ? { pack: { name: pack.name, version: pack.version } } : {}),
+    };
+  });
 
 const isHttpUrl = (text: string) => {
   try {
@@ -168,7 +179,8 @@ export const credentialRoutes = [
       200: { description: 'Credential types', schema: z.object({ items: z.array(CredentialTypeShape) }) },
     },
     handler({ c }) {
-      return c.json({ items: credentialTypes });
+      described ??= describeCredentialTypes();
+      return c.json({ items: described });
     },
   }),
   // Analysts configure HTTP nodes and webhooks too, so they see what there is to pick from; the
