@@ -157,6 +157,32 @@ describe('a CSV posted to a webhook, parsed, looped over and written back', () =
   });
 });
 
+describe('a CSV file uploaded to a webhook (multipart), parsed from the upload itself', () => {
+  /*
+   *   Hook (multipart/form-data) ──▶ Rows (Parse CSV of files[0]) ──▶ Sheet (Build CSV, ;) ──▶ Reply
+   */
+  const uploadGraph: Graph = {
+    nodes: [
+      node('hook', 'trigger.webhook', 'Hook', { path: 'uploads/csv', respond: 'respondNode', timeoutMs: 30_000 }),
+      node('rows', 'transform.csvParse', 'Rows', { text: '{{ input.body.files[0] }}' }),
+      node('sheet', 'transform.csvBuild', 'Sheet', { delimiter: ';' }),
+      node('reply', 'action.respond', 'Reply', { bodyType: 'text', body: '{{ input.csv }}' }),
+    ],
+    edges: [edge('hook', 'rows'), edge('rows', 'sheet'), edge('sheet', 'reply')],
+  };
+
+  it('decodes the file’s base64 as UTF-8 (a byte-order mark dropped) and reads its rows', async () => {
+    const url = await live(uploadGraph, 'uploads/csv');
+    const form = new FormData();
+    form.append('note', 'from Excel');
+    const excel = '\uFEFFname,city\r\nZoë,Zürich\r\n"Ng, Anh",Hà Nội\r\n';
+    form.append('sheet', new Blob([excel], { type: 'text/csv' }), 'people.csv');
+    const response = await fetch(url, { method: 'POST', body: form });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('name;city\nZoë;Zürich\nNg, Anh;Hà Nội\n');
+  });
+});
+
 describe('an XML order posted to a webhook, read, reshaped and answered as XML', () => {
   /*
    *   Hook (application/xml) ──▶ Order (XML to JSON) ──▶ Confirm (Set) ──▶ Document (JSON to XML) ──▶ Reply
