@@ -511,6 +511,7 @@ describe('schema form: fields shown by a sibling’s value (showWhen)', () => {
     );
     const units = container.querySelector('[data-field="config.units"]') as HTMLElement;
     expect(within(units).queryByText('No units yet.')).toBeNull();
-    expect(within(units).getByRole('combobox')).toHaveProperty('value', 'days');
+    // The item is named by the list ("Unit 1"), not by its index.
+    expect(within(units).getByRole('combobox', { name: 'Unit 1' })).toHaveProperty('value', 'days');
   });
 });

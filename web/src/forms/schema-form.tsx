@@ -96,15 +96,20 @@ function ObjectFields({ root, schema, path, value, onChange, problems, omit }: F
 /**
  * One config field with its label, help and problems; `bare`: the control alone (a union's variant).
  * `siblings`: the object it is a property of (a cron's next fires are read in its sibling time zone).
+ * `itemLabel`: an item of a list, named by the list ("Unit 2") whose card already shows it, so the
+ * label is for screen readers only (not the index "1" its path ends with).
  */
-function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings?: Record<string, unknown> }) {
-  const { root, path, value, onChange, problems, required, bare = false } = props;
+function Field(
+  props: FieldProps & { required: boolean; bare?: boolean; siblings?: Record<string, unknown>; itemLabel?: string },
+) {
+  const { root, path, value, onChange, problems, required, bare = false, itemLabel } = props;
   const schema = resolve(props.schema, root);
   const kind = fieldKind(props.schema, root);
   const key = String(path[path.length - 1]);
   // A credential is picked by its name, so its field is not called an "ID".
   const label =
-    kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
+    itemLabel ??
+    (kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema));
   const messages = problems.get(problemKey(path)) ?? [];
   const description = typeof schema.description === 'string' ? schema.description : undefined;
   const id = useId();
@@ -283,10 +288,10 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
   if (bare) return control;
   return (
     <div data-field={problemKey(path)}>
-      <div className="mb-1 flex items-baseline justify-between gap-2">
+      <div className={itemLabel ? 'sr-only' : 'mb-1 flex items-baseline justify-between gap-2'}>
         <label htmlFor={id} className="text-sm font-medium text-slate-800">
           {label}
-          {required && kind !== 'list' && <span className="ml-0.5 text-red-500">*</span>}
+          {required && kind !== 'list' && !itemLabel && <span className="ml-0.5 text-red-500">*</span>}
         </label>
       </div>
       {description && kind !== 'template' && <p className="mb-1.5 text-xs text-slate-500">{description}</p>}
@@ -521,6 +526,7 @@ function ListField(props: FieldProps & { label: string }) {
                 onChange={onChange}
                 problems={problems}
                 required
+                itemLabel={`${noun.charAt(0).toUpperCase() + noun.slice(1)} ${index + 1}`}
               />
             )}
           </div>
