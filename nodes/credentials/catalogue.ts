@@ -3,13 +3,14 @@ import bearer from './bearer.credential.ts';
 import type { CredentialDefinition } from './define.ts';
 import header from './header.credential.ts';
 import hmac from './hmac.credential.ts';
+import oauth2 from './oauth2.credential.ts';
 import query from './query.credential.ts';
 
 /**
  * Every credential type Stepwise knows, in the order the credentials page offers them. Adding an
  * HTTP-style type = one file + one line here (docs/guides/add-a-credential-type.md).
  */
-export const credentialCatalogue = [bearer, basic, header, query, hmac] as const;
+export const credentialCatalogue = [bearer, basic, header, query, oauth2, hmac] as const;
 
 /** A type's name as stored with each credential and named by node settings. */
 export type CredentialType = (typeof credentialCatalogue)[number]['type'];
@@ -22,7 +23,7 @@ export function findCredentialType(type: string): CredentialDefinition | undefin
   return byType.get(type);
 }
 
-/** The types that can authenticate an HTTP request: what an HTTP node may pick. */
+/** The types that can authenticate an HTTP request (with their secret, or a token they obtain): what an HTTP node may pick. */
 export const httpCredentialTypes: readonly CredentialType[] = credentialCatalogue
-  .filter((definition) => 'http' in definition)
+  .filter((definition) => 'http' in definition || 'httpToken' in definition)
   .map((definition) => definition.type);

@@ -60,6 +60,8 @@ interface Fixture {
   credentialId: string;
   /** A credential of a type that is never sent (so it cannot be tested). */
   hmacCredentialId: string;
+  /** An OAuth 2 credential connected in the browser (authorization code). */
+  oauth2CredentialId: string;
 }
 
 interface Case {
@@ -69,7 +71,7 @@ interface Case {
   path(fixture: Fixture): string;
   body?: (fixture: Fixture) => unknown;
   /** What an allowed caller gets instead of a 2xx, when the handler must refuse every caller here. */
-  answers?: { status: number; code: string };
+  answers?: { status: number; code?: string };
 }
 
 const wf = (f: Fixture) => `/workflows/${f.workflowId}`;
@@ -229,6 +231,15 @@ const MATRIX: Record<string, readonly Case[]> = {
       answers: { status: 422, code: 'not_testable' },
     },
   ],
+  'POST /credentials/:id/connect': [{ allowed: ADMINS, path: (f) => `/credentials/${f.oauth2CredentialId}/connect` }],
+  'POST /credentials/:id/disconnect': [
+    { allowed: ADMINS, path: (f) => `/credentials/${f.oauth2CredentialId}/disconnect` },
+  ],
+  // The provider sends the browser back without the session cookie: an unknown state goes back to
+  // the credentials page with an error, for everyone alike.
+  'GET /oauth2/callback': [
+    { allowed: PUBLIC, path: at('/oauth2/callback?state=unknown&code=x'), answers: { status: 302 } },
+  ],
   'GET /credential-types': [{ allowed: ANY, path: at('/credential-types') }],
   'GET /node-types': [{ allowed: ANY, path: at('/node-types') }],
 };
@@ -347,6 +358,16 @@ async function freshFixture(callerId: string): Promise<Fixture> {
       name: 'Signing',
       type: 'hmac',
       secret: { secret: 'a shared secret of 32 characters' },
+    }).id,
+    oauth2CredentialId: insertCredential(db, engine.masterKey, {
+      name: 'Provider',
+      type: 'oauth2',
+      secret: {
+        authorizationUrl: 'https://auth.example.com/authorize',
+        tokenUrl: 'https://auth.example.com/token',
+        clientId: 'matrix',
+      },
+      connecting: { interactive: true, scopes: [] },
     }).id,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
+import { capabilityOf } from './capabilities.ts';
 
 /*
  * "Test connection": an admin asks, a worker tries the credential (the API process makes no
@@ -25,8 +26,8 @@ export const ConnectionTestJob = z.object({
   /** The id its answer is sent back under. */
   testId: z.string(),
   credentialId: z.string(),
-  /** Where an HTTP-style credential sends its GET. */
-  url: z.string(),
+  /** Where an HTTP-style credential sends its GET; none for a token-carrying type (its test is a token request). */
+  url: z.string().optional(),
   user: ConnectionTestUser,
   /** The API stops waiting then: a job picked up later is dropped. */
   expiresAt: z.iso.datetime(),
@@ -40,9 +41,15 @@ export interface ConnectionTester {
 }
 
 /**
- * Whether credentials of `type` can be tested: HTTP-style types by a GET to a URL the admin gives.
- * A protocol type would add a `testConnection` to its capability file (server/credentials/).
+ * Whether credentials of `type` can be tested: HTTP-style types by a GET to a URL the admin gives,
+ * token-carrying types (OAuth 2) by asking their provider for a token. A protocol type would add a
+ * `testConnection` to its capability file (server/credentials/).
  */
 export function isTestable(type: string): boolean {
+  return testsWithUrl(type) || capabilityOf(type)?.renewTokens !== undefined;
+}
+
+/** Whether a test of `type` sends the credential to a URL the admin gives (HTTP-style types). */
+export function testsWithUrl(type: string): boolean {
   return findCredentialType(type)?.http !== undefined;
 }

@@ -95,7 +95,12 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     execute: createStepExecutor({
       runs: runStore,
       sandbox: deps.sandbox,
-      http: authenticatedHttp(deps.sendHttp ?? sendHttp, sqliteRepositories(deps.store).credentials, deps.masterKey),
+      http: authenticatedHttp(
+        deps.sendHttp ?? sendHttp,
+        sqliteRepositories(deps.store).credentials,
+        deps.masterKey,
+        deps.pgPool,
+      ),
       log: deps.log,
       clock,
       ...(deps.publicUrl ? { resumeUrl: resumeUrls(deps.masterKey, deps.publicUrl) } : {}),

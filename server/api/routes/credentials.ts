@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { credentialCatalogue } from '../../../nodes/credentials/catalogue.ts';
+import { credentialCatalogue, findCredentialType } from '../../../nodes/credentials/catalogue.ts';
 import { type CredentialDefinition, secretJsonSchema } from '../../../nodes/credentials/define.ts';
 import { describeUrl, normalizeTarget } from '../../core/credential-targets.ts';
-import { ConnectionTestResult, isTestable } from '../../credentials/connection-test.ts';
-import { ROLES } from '../../store/schema.ts';
+import { ConnectionTestResult, isTestable, testsWithUrl } from '../../credentials/connection-test.ts';
+import { CONNECTION_STATUSES, ROLES } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { ApiDeps } from '../route.ts';
@@ -81,6 +81,19 @@ export const Credential = z
     useUserIds: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
+    connection: z
+      .object({
+        status: z.enum(CONNECTION_STATUSES),
+        interactive: z
+          .boolean()
+          .describe('Connected by an admin in the browser (authorization code), else by the server'),
+        scopes: z.array(z.string()).describe('Granted once connected; asked for before'),
+        expiresAt: z.string().nullable().describe('When the access token expires'),
+        problem: z.string().nullable().describe('Why it needs reconnecting'),
+        connectedAt: z.string().nullable(),
+      })
+      .nullable()
+      .describe('How a connecting credential (OAuth 2) stands, never its tokens; null for other types'),
   })
   .meta({ id: 'Credential' });
 
@@ -107,9 +120,12 @@ export const CredentialTypeShape = z
     secretSchema: z
       .record(z.string(), z.unknown())
       .describe('JSON Schema of the secret, for form rendering; secret fields are `writeOnly`'),
-    testable: z
-      .boolean()
-      .describe('"Test connection" can try it (a GET to a URL the admin gives, for HTTP-style types)'),
+    testable: z.boolean().describe('"Test connection" can try it (a GET to a URL the admin gives, or a token request)'),
+    testsWithUrl: z.boolean().describe('Its test sends it with a GET to a URL the admin gives (HTTP-style types)'),
+    connects: z.boolean().describe('It is connected after it is stored (OAuth 2): see `connection` on each credential'),
+    presets: z
+      .array(z.object({ name: z.string(), title: z.string(), values: z.record(z.string(), z.unknown()) }))
+      .describe('Well-known providers’ settings the form can start from'),
   })
   .meta({ id: 'CredentialType' });
 
@@ -120,6 +136,9 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   description: definition.description,
   secretSchema: secretJsonSchema(definition),
   testable: isTestable(definition.type),
+  testsWithUrl: testsWithUrl(definition.type),
+  connects: definition.connects !== undefined,
+  presets: (definition.presets ?? []).map((preset) => ({ ...preset, values: { ...preset.values } })),
 }));
 
 const isHttpUrl = (text: string) => {
@@ -135,7 +154,10 @@ const ConnectionTestInput = z.strictObject({
     .string()
     .max(2048)
     .refine(isHttpUrl, 'must be an http:// or https:// URL')
-    .describe('Where the credential is sent with a GET; it must be among its allowed targets'),
+    .optional()
+    .describe(
+      'Where an HTTP-style credential is sent with a GET; it must be among its allowed targets. OAuth 2 credentials take none: their test is a token request',
+    ),
 });
 
 export const credentialRoutes = [
@@ -194,7 +216,9 @@ export const credentialRoutes = [
     async handler(request) {
       const { body, deps, c } = request;
       await checkUsers(deps.repos, body.useUserIds);
-      const credential = await deps.repos.credentials.insert(deps.masterKey, body);
+      const definition = findCredentialType(body.type);
+      const connecting = definition?.connects?.(definition.secret.parse(body.secret));
+      const credential = await deps.repos.credentials.insert(deps.masterKey, { ...body, connecting });
       await audit(request, {
         action: 'credential.created',
         objectType: 'credential',
@@ -270,12 +294,21 @@ export const credentialRoutes = [
       if (!isTestable(credential.type)) {
         throw new ApiError(422, 'not_testable', `a ${credential.type} credential cannot be tested: it is never sent`);
       }
+      if (testsWithUrl(credential.type) && !body.url) {
+        throw new ApiError(
+          400,
+          'validation_failed',
+          `url: a ${credential.type} credential is tested with a GET to a URL`,
+          [{ field: 'url', message: 'required' }],
+        );
+      }
       if (!deps.connectionTests) throw new ApiError(503, 'engine_unavailable', 'the run engine is not available');
       // Use limits apply to the admin as to anyone (admins pass them), with the roles they call with.
       const roles = caller.via.kind === 'api_key' ? [caller.user.role, caller.via.role] : [caller.user.role];
+      const url = testsWithUrl(credential.type) ? body.url : undefined;
       const result = await deps.connectionTests.test({
         credentialId: credential.id,
-        url: body.url,
+        ...(url ? { url } : {}),
         user: { id: caller.user.id, roles },
       });
       // Sending a secret somewhere is worth a line in the audit log, whatever came back.
@@ -283,7 +316,11 @@ export const credentialRoutes = [
         action: 'credential.tested',
         objectType: 'credential',
         objectId: credential.id,
-        details: { url: describeUrl(new URL(body.url)), ok: result?.ok ?? null, status: result?.status ?? null },
+        details: {
+          url: url ? describeUrl(new URL(url)) : null,
+          ok: result?.ok ?? null,
+          status: result?.status ?? null,
+        },
       });
       if (!result) throw new ApiError(504, 'test_timed_out', 'no worker answered in time; is the engine running?');
       return c.json(result);
