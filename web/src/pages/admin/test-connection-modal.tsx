@@ -11,10 +11,20 @@ import { Button, errorMessage } from '../../components/ui.tsx';
  * "Test connection": a worker sends the credential with a GET to a URL the admin gives (among its
  * allowed targets) and the page shows what came back: running, connected with the status, or why not.
  */
-export function TestConnectionModal({ credential, onClose }: { credential: Credential; onClose: () => void }) {
+export function TestConnectionModal({
+  credential,
+  withUrl,
+  onClose,
+}: {
+  credential: Credential;
+  /** HTTP-style types are sent to a URL; token-carrying ones (OAuth 2) ask their provider for a token. */
+  withUrl: boolean;
+  onClose: () => void;
+}) {
   const [url, setUrl] = useState(credential.allowedTargets[0] ?? '');
   const test = useMutation({
-    mutationFn: () => call('POST /credentials/:id/test', { params: { id: credential.id }, body: { url } }),
+    mutationFn: () =>
+      call('POST /credentials/:id/test', { params: { id: credential.id }, body: withUrl ? { url } : {} }),
   });
   const errors = test.error instanceof ApiError ? fieldErrors(test.error.details) : {};
   const submit = (event: FormEvent) => {
@@ -24,26 +34,32 @@ export function TestConnectionModal({ credential, onClose }: { credential: Crede
   return (
     <Modal
       title={`Test "${credential.name}"`}
-      description="A worker sends the credential with a GET request to this URL and reports the answer’s status. The answer itself is not shown."
+      description={
+        withUrl
+          ? 'A worker sends the credential with a GET request to this URL and reports the answer’s status. The answer itself is not shown.'
+          : 'A worker asks the provider for a new access token (a refresh, or a client credentials request) and reports what it says. The token itself is not shown.'
+      }
       onClose={onClose}
       width="max-w-xl"
     >
       <form onSubmit={submit} className="space-y-4">
-        <TextField
-          label="URL"
-          type="url"
-          required
-          autoFocus
-          placeholder="https://api.example.com/v1/me"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          error={errors.url}
-          hint={
-            credential.allowedTargets.length > 0
-              ? `It must lie under an allowed target: ${credential.allowedTargets.join(', ')}`
-              : 'This credential has no allowed targets yet, so it may not be sent anywhere: set them in its limits first.'
-          }
-        />
+        {withUrl && (
+          <TextField
+            label="URL"
+            type="url"
+            required
+            autoFocus
+            placeholder="https://api.example.com/v1/me"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            error={errors.url}
+            hint={
+              credential.allowedTargets.length > 0
+                ? `It must lie under an allowed target: ${credential.allowedTargets.join(', ')}`
+                : 'This credential has no allowed targets yet, so it may not be sent anywhere: set them in its limits first.'
+            }
+          />
+        )}
         <Outcome test={test} />
         <div className="flex justify-end gap-2 pt-2">
           <Button onClick={onClose}>Close</Button>
@@ -76,7 +92,9 @@ function Outcome({
   if (!test.data) return null;
   const { ok, status, message } = test.data;
   const title = ok
-    ? `Connected: HTTP ${status}`
+    ? status === undefined
+      ? 'Connected'
+      : `Connected: HTTP ${status}`
     : status === undefined
       ? 'Not connected'
       : `Not connected: HTTP ${status}`;
