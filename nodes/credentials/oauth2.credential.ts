@@ -45,14 +45,10 @@ export default defineCredential({
         .enum(['requestBody', 'basicAuth'])
         .default('requestBody')
         .meta({ title: 'Client authentication', description: 'How the client ID and secret reach the token URL' }),
-      scopes: z
-        .string()
-        .max(4000)
-        .default('')
-        .meta({
-          title: 'Scopes',
-          description: 'Space- or comma-separated, e.g. "read write"; asked for when connecting',
-        }),
+      scopes: z.string().max(4000).default('').meta({
+        title: 'Scopes',
+        description: 'Space- or comma-separated, e.g. "read write"; asked for when connecting',
+      }),
       audience: z
         .string()
         .max(2048)

@@ -49,13 +49,13 @@ export function ConnectionStatus({ connection }: { connection: Connection }) {
         <p className="max-w-60 text-xs text-amber-800">{connection.problem}</p>
       )}
       {connection.scopes.length > 0 && (
-        <p className="flex max-w-60 flex-wrap gap-1" aria-label={notYet ? 'Scopes asked for' : 'Scopes granted'}>
+        <ul className="flex max-w-60 flex-wrap gap-1" aria-label={notYet ? 'Scopes asked for' : 'Scopes granted'}>
           {connection.scopes.map((scope) => (
-            <code key={scope} className="rounded bg-slate-100 px-1 py-px text-[11px] text-slate-600">
-              {scope}
-            </code>
+            <li key={scope}>
+              <code className="rounded bg-slate-100 px-1 py-px text-[11px] text-slate-600">{scope}</code>
+            </li>
           ))}
-        </p>
+        </ul>
       )}
       {connection.status === 'connected' && connection.expiresAt && (
         <p className="text-[11px] text-slate-500">Token {expiry(connection.expiresAt)}</p>
