@@ -84,6 +84,13 @@ const connectionOf = async (id: string) =>
 
 describe('connecting an OAuth 2 credential (authorization code with PKCE)', () => {
   it('goes to the provider with PKCE (S256), comes back to PUBLIC_URL, and stores the tokens sealed', async () => {
+    const types = (await api.call('GET', '/api/v1/credential-types')).body.items;
+    const byType = Object.fromEntries(
+      types.map((type: { type: string; redirectUri: string | null }) => [type.type, type]),
+    );
+    expect(byType.oauth2).toMatchObject({ connects: true, testable: true, testsWithUrl: false });
+    expect(byType.oauth2.redirectUri).toBe(`${PUBLIC_URL}/api/v1/oauth2/callback`);
+    expect(byType.bearer.redirectUri).toBeNull();
     const created = await credential('Provider API', { authorizationParams: { access_type: 'offline' } });
     expect(created.connection).toMatchObject({ status: 'not_connected', interactive: true, scopes: ['read', 'write'] });
     const { authorizationUrl, cookie } = await startConnect(created.id);

@@ -3,9 +3,11 @@ import { credentialCatalogue, findCredentialType } from '../../../nodes/credenti
 import { type CredentialDefinition, secretJsonSchema } from '../../../nodes/credentials/define.ts';
 import { describeUrl, normalizeTarget } from '../../core/credential-targets.ts';
 import { ConnectionTestResult, isTestable, testsWithUrl } from '../../credentials/connection-test.ts';
+import { CALLBACK_PATH } from '../../credentials/oauth2-connect.ts';
 import { CONNECTION_STATUSES, ROLES } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { publicUrlOf } from '../public-url.ts';
 import type { ApiDeps } from '../route.ts';
 import { defineRoute } from '../route.ts';
 
@@ -126,6 +128,10 @@ export const CredentialTypeShape = z
     presets: z
       .array(z.object({ name: z.string(), title: z.string(), values: z.record(z.string(), z.unknown()) }))
       .describe('Well-known providers’ settings the form can start from'),
+    redirectUri: z
+      .string()
+      .nullable()
+      .describe('Connecting types: the callback to register with the provider (on PUBLIC_URL); null for others'),
   })
   .meta({ id: 'CredentialType' });
 
@@ -184,8 +190,11 @@ export const credentialRoutes = [
     responses: {
       200: { description: 'Credential types', schema: z.object({ items: z.array(CredentialTypeShape) }) },
     },
-    handler({ c }) {
-      return c.json({ items: credentialTypes });
+    handler({ c, deps }) {
+      const redirectUri = `${publicUrlOf(c, deps.config)}${CALLBACK_PATH}`;
+      return c.json({
+        items: credentialTypes.map((type) => ({ ...type, redirectUri: type.connects ? redirectUri : null })),
+      });
     },
   }),
   // Analysts configure HTTP nodes and webhooks too, so they see what there is to pick from; the

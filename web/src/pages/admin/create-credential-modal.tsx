@@ -131,9 +131,18 @@ function CredentialForm({
               </option>
             ))}
           </SelectField>
-          <p className="mt-1 text-xs text-slate-500">
-            Fills in the provider’s endpoints; register Stepwise with the provider to get a client ID and secret.
+          <p className="mt-1 text-xs text-slate-500">Fills in the provider’s endpoints.</p>
+        </div>
+      )}
+      {type.redirectUri && (
+        <div className="rounded-lg border border-accent-100 bg-accent-50/60 p-3 text-xs text-slate-700">
+          <p>
+            Register Stepwise as an app with the provider to get a client ID and secret, with this redirect URI
+            (callback URL):
           </p>
+          <code className="mt-1.5 block rounded bg-white px-2 py-1 font-mono text-[11px] break-all text-slate-800 ring-1 ring-slate-200 select-all">
+            {type.redirectUri}
+          </code>
         </div>
       )}
       <fieldset className="rounded-lg border border-slate-200 bg-slate-50/60 p-3.5">

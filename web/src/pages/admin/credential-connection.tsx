@@ -122,7 +122,8 @@ export function ConnectionActions({
 export function ConnectOutcome({ credentials }: { credentials: readonly Credential[] | undefined }) {
   const [params, setParams] = useSearchParams();
   const outcome = params.get('oauth2');
-  if (outcome !== 'connected' && outcome !== 'error') return null;
+  // Shown once the list has loaded, so it names the credential from the start.
+  if ((outcome !== 'connected' && outcome !== 'error') || !credentials) return null;
   const credential = credentials?.find((candidate) => candidate.id === params.get('credential'));
   const name = credential ? `"${credential.name}"` : 'the credential';
   const dismiss = () => setParams({}, { replace: true });
@@ -134,6 +135,8 @@ export function ConnectOutcome({ credentials }: { credentials: readonly Credenti
       </Notice>
     );
   }
+  // Stale once the connection has changed since (refused, disconnected): the row says how it stands.
+  if (credential?.connection && credential.connection.status !== 'connected') return null;
   const scopes = credential?.connection?.scopes ?? [];
   return (
     <Notice kind="success" onDismiss={dismiss}>

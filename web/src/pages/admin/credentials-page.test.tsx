@@ -38,6 +38,7 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   testsWithUrl: definition.http !== undefined,
   connects: definition.connects !== undefined,
   presets: definition.presets ?? [],
+  redirectUri: definition.connects ? 'https://stepwise.example.com/api/v1/oauth2/callback' : null,
 }));
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });
@@ -307,6 +308,7 @@ describe('credentials admin page: OAuth 2', () => {
       'Slack',
       'Salesforce',
     ]);
+    expect(dialog.getByText('https://stepwise.example.com/api/v1/oauth2/callback')).toBeTruthy();
     fireEvent.change(provider, { target: { value: 'github' } });
     expect((dialog.getByLabelText(/^Token URL/) as HTMLInputElement).value).toBe(
       'https://github.com/login/oauth/access_token',

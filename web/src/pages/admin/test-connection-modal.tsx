@@ -1,8 +1,9 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CheckCircle2, Loader2, XCircle } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import type { ConnectionTestResult, Credential } from '../../api/account-types.ts';
 import { ApiError, call } from '../../api/client.ts';
+import { credentialQueries } from '../../api/queries/credentials.ts';
 import { fieldErrors, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
@@ -21,10 +22,13 @@ export function TestConnectionModal({
   withUrl: boolean;
   onClose: () => void;
 }) {
+  const queryClient = useQueryClient();
   const [url, setUrl] = useState(credential.allowedTargets[0] ?? '');
   const test = useMutation({
     mutationFn: () =>
       call('POST /credentials/:id/test', { params: { id: credential.id }, body: withUrl ? { url } : {} }),
+    // A token test may change how a connection stands (renewed, or "reconnect needed"): the list shows it.
+    onSettled: () => (withUrl ? undefined : queryClient.invalidateQueries({ queryKey: credentialQueries.all })),
   });
   const errors = test.error instanceof ApiError ? fieldErrors(test.error.details) : {};
   const submit = (event: FormEvent) => {
