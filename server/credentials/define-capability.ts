@@ -1,7 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CredentialDefinition } from '../../nodes/credentials/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
-import type { Tokens } from '../store/credential-connections.ts';
 
 /** An incoming request as a signature check reads it: the body exactly as sent, and its headers. */
 export interface SignedRequest {
@@ -19,6 +18,15 @@ export interface VerifiedSignature {
 export interface RefusedSignature {
   problem: string;
 }
+
+/** Tokens a token-carrying credential (OAuth 2) holds, as stored sealed with it. */
+export const Tokens = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1).optional(),
+  /** ISO time; absent: the provider said nothing about when it expires. */
+  expiresAt: z.string().optional(),
+});
+export type Tokens = z.output<typeof Tokens>;
 
 /** Tokens a provider issued, and the scopes it granted (absent: as they were). */
 export interface TokenGrant {

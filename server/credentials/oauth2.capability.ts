@@ -1,8 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { z } from 'zod';
 import oauth2, { scopeList } from '../../nodes/credentials/oauth2.credential.ts';
-import type { Tokens } from '../store/credential-connections.ts';
-import { defineCapability, type TokenGrant, TokenRefused } from './define-capability.ts';
+import { defineCapability, type TokenGrant, TokenRefused, type Tokens } from './define-capability.ts';
 
 /*
  * The OAuth 2 credential type's protocol, through oauth4webapi (PKCE, the authorization URL, the

@@ -1,5 +1,5 @@
 import { eq, isNotNull, lt } from 'drizzle-orm';
-import { z } from 'zod';
+import { Tokens } from '../credentials/define-capability.ts';
 import type { MasterKey } from '../security/master-key.ts';
 import { open, seal } from '../security/seal.ts';
 import { type Db, nowIso } from './db.ts';
@@ -28,15 +28,6 @@ export const connectionSummaryColumns = {
   problem: credentialConnections.problem,
   connectedAt: credentialConnections.connectedAt,
 };
-
-/** The tokens, as sealed: parsed when opened, since they are persisted data. */
-export const Tokens = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  /** ISO time; absent: the provider said nothing about when it expires. */
-  expiresAt: z.string().optional(),
-});
-export type Tokens = z.output<typeof Tokens>;
 
 /** Tokens are bound to their credential, and to being its tokens rather than its secret. */
 const tokensContext = (credentialId: string) => `${credentialId}/tokens`;
@@ -69,7 +60,8 @@ export function openConnection(db: Db, key: MasterKey, credentialId: string): Op
   const { ciphertext, iv, authTag, keyId } = row;
   const tokens =
     ciphertext && iv && authTag && keyId
-      ? Tokens.parse(JSON.parse(open(key, { ciphertext, iv, authTag, keyId }, tokensContext(credentialId))))
+      ? // Parsed when opened: they are persisted data.
+        Tokens.parse(JSON.parse(open(key, { ciphertext, iv, authTag, keyId }, tokensContext(credentialId))))
       : undefined;
   return {
     status: row.status,
