@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type Accent, KIND_ACCENTS, type NodeAffordance, type NodeIcon } from './appearance.ts';
+import type { CredentialCall, CredentialOperationName, OperationResponse } from './credentials/operations.ts';
 import { NO_RETRY, type RetryPolicy } from './retry.ts';
 import type { StepId } from './step.ts';
 
@@ -67,6 +68,13 @@ export interface NodeContext extends StepId {
    * workflow or version does not exist or the calls nest deeper than the server allows.
    */
   startWorkflow(request: WorkflowRunRequest): Promise<StartedWorkflowRun>;
+  /**
+   * Protocol work done in the worker with a stored credential (nodes/credentials/operations.ts):
+   * send an email, run a query, sign. The secret never reaches the node, and every form of it is
+   * masked out of the answer and of errors. Throws a `NonRetryableError` when the credential is
+   * missing, of a type without this operation, or not for this run's user.
+   */
+  useCredential<Name extends CredentialOperationName>(call: CredentialCall<Name>): Promise<OperationResponse<Name>>;
 }
 
 export interface NodeResult {
@@ -126,7 +134,10 @@ type ConfigKey<Config> = Config extends object ? keyof Config & string : string;
 
 /** What a node file declares; `defineNode` fills the defaults. */
 export interface NodeSpec<Schema extends z.ZodType, Type extends string = string> {
-  /** `<kind>.<name>`, stored in every graph that uses the node: never renamed. */
+  /**
+   * `<kind>.<name>` (a node pack's: `<kind>.<pack>.<name>`, nodes/packs.ts), stored in every graph
+   * that uses the node: never renamed.
+   */
   readonly type: Type;
   readonly kind: NodeKind;
   readonly title: string;

@@ -7,7 +7,7 @@ import type { HttpRequest, HttpResponse, NodeContext } from '../define.ts';
  * Template evaluation belongs to the sandbox, which this context does not have: `evaluate` hands
  * back values without `{{` unchanged and refuses anything holding a template, so a test that
  * reaches one fails loudly instead of comparing raw template text. `runScript` likewise refuses;
- * script tests pass their own. `http` is real `fetch`, so node tests talk to a real server.
+ * script tests pass their own, as do tests of nodes that `useCredential`. `http` is real `fetch`, so node tests talk to a real server.
  */
 export function testContext(overrides: Partial<NodeContext> = {}): NodeContext {
   const signal = overrides.signal ?? new AbortController().signal;
@@ -27,6 +27,10 @@ export function testContext(overrides: Partial<NodeContext> = {}): NodeContext {
     http: (request) => fetchHttp(request, signal),
     startWorkflow: async () => {
       throw new Error('starting workflows is not available');
+    },
+    // Protocol work belongs to the worker's capabilities: a test that needs it passes one.
+    useCredential: async () => {
+      throw new Error('credential operations are not available');
     },
     ...overrides,
   };

@@ -22,6 +22,7 @@ import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { userRoutes } from './routes/users.ts';
+import { variableRoutes } from './routes/variables.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { webhookTestRoutes } from './routes/webhook-tests.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -47,6 +48,7 @@ const declaredRoutes = [
   ...scheduleRoutes,
   ...credentialRoutes,
   ...credentialConnectionRoutes,
+  ...variableRoutes,
   ...nodeTypeRoutes,
 ];
 

@@ -88,7 +88,7 @@ describe('connecting an OAuth 2 credential (authorization code with PKCE)', () =
     const byType = Object.fromEntries(
       types.map((type: { type: string; redirectUri: string | null }) => [type.type, type]),
     );
-    expect(byType.oauth2).toMatchObject({ connects: true, testable: true, testsWithUrl: false });
+    expect(byType.oauth2).toMatchObject({ connects: true, testable: true, testNeedsUrl: false });
     expect(byType.oauth2.redirectUri).toBe(`${PUBLIC_URL}/api/v1/oauth2/callback`);
     expect(byType.bearer.redirectUri).toBeNull();
     const created = await credential('Provider API', { authorizationParams: { access_type: 'offline' } });

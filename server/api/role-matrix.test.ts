@@ -22,6 +22,7 @@ import { publishVersion } from '../store/publications.ts';
 import type { Role } from '../store/schema.ts';
 import { insertSession } from '../store/sessions.ts';
 import { insertUser, setPasswordHash } from '../store/users.ts';
+import { insertVariable } from '../store/variables.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
 import { type CallAs, type TestApi, testApi } from '../testing/api.ts';
@@ -62,6 +63,7 @@ interface Fixture {
   hmacCredentialId: string;
   /** An OAuth 2 credential connected in the browser (authorization code). */
   oauth2CredentialId: string;
+  variableId: string;
 }
 
 interface Case {
@@ -240,6 +242,19 @@ const MATRIX: Record<string, readonly Case[]> = {
   'GET /oauth2/callback': [
     { allowed: PUBLIC, path: at('/oauth2/callback?state=unknown&code=x'), answers: { status: 302 } },
   ],
+  'GET /variables': [{ allowed: ANY, path: at('/variables') }],
+  'POST /variables': [
+    // A fresh name per call: a second caller's insert must not meet the first one's name.
+    {
+      allowed: ADMINS,
+      path: at('/variables'),
+      body: () => ({ name: `MATRIX_${randomUUID().slice(0, 8)}`, value: 'x' }),
+    },
+  ],
+  'PATCH /variables/:id': [
+    { allowed: ADMINS, path: (f) => `/variables/${f.variableId}`, body: body({ value: 'changed' }) },
+  ],
+  'DELETE /variables/:id': [{ allowed: ADMINS, path: (f) => `/variables/${f.variableId}` }],
   'GET /credential-types': [{ allowed: ANY, path: at('/credential-types') }],
   'GET /node-types': [{ allowed: ANY, path: at('/node-types') }],
 };
@@ -369,6 +384,7 @@ async function freshFixture(callerId: string): Promise<Fixture> {
       },
       connecting: { interactive: true, scopes: [] },
     }).id,
+    variableId: insertVariable(db, { name: `FIXTURE_${randomUUID().replaceAll('-', '')}`, value: 'v' }).id,
   };
 }
 
@@ -412,7 +428,8 @@ describe('role matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(calls).toBeGreaterThan(apiRoutes.length * callers.length - 1);
-  });
+    // Every route × caller on a fresh fixture: several hundred calls, more with each route added.
+  }, 120_000);
 
   it('documents the access of every route in the OpenAPI document', async () => {
     const document = (await api.call('GET', '/api/v1/openapi.json', undefined, { as: 'anonymous' })).body;

@@ -26,7 +26,7 @@ export const ConnectionTestJob = z.object({
   /** The id its answer is sent back under. */
   testId: z.string(),
   credentialId: z.string(),
-  /** Where an HTTP-style credential sends its GET; none for a token-carrying type (its test is a token request). */
+  /** Where an HTTP-style credential sends its GET; none for a type that tests itself. */
   url: z.string().optional(),
   user: ConnectionTestUser,
   /** The API stops waiting then: a job picked up later is dropped. */
@@ -41,15 +41,19 @@ export interface ConnectionTester {
 }
 
 /**
- * Whether credentials of `type` can be tested: HTTP-style types by a GET to a URL the admin gives,
- * token-carrying types (OAuth 2) by asking their provider for a token. A protocol type would add a
- * `testConnection` to its capability file (server/credentials/).
+ * How credentials of `type` are tested: `direct` when its capability (server/credentials/) reaches
+ * the far side itself (SMTP verify, `select 1`), `token` for a type whose requests carry a token
+ * (OAuth 2: a worker asks its provider for one), `url` for an HTTP-style type, sent with a GET to a
+ * URL the admin gives; undefined when it cannot be (it is never sent anywhere).
  */
-export function isTestable(type: string): boolean {
-  return testsWithUrl(type) || capabilityOf(type)?.renewTokens !== undefined;
+export function testKind(type: string): 'direct' | 'token' | 'url' | undefined {
+  const capability = capabilityOf(type);
+  if (capability?.testConnection) return 'direct';
+  if (capability?.renewTokens) return 'token';
+  if (findCredentialType(type)?.http) return 'url';
+  return undefined;
 }
 
-/** Whether a test of `type` sends the credential to a URL the admin gives (HTTP-style types). */
-export function testsWithUrl(type: string): boolean {
-  return findCredentialType(type)?.http !== undefined;
+export function isTestable(type: string): boolean {
+  return testKind(type) !== undefined;
 }

@@ -111,7 +111,7 @@ export function maskSecrets(response: HttpResponse, secrets: readonly string[]):
 }
 
 /** Its message (and stack) with the secrets masked: errors are stored with the step, and a URL in one may carry a key. */
-function maskError(error: unknown, hide: (text: string) => string): unknown {
+export function maskError(error: unknown, hide: (text: string) => string): unknown {
   if (!(error instanceof Error)) return error;
   error.message = hide(error.message);
   if (error.stack) error.stack = hide(error.stack);
@@ -245,6 +245,24 @@ async function sendApplied(
   return maskSecrets(response, applied.secrets);
 }
 
+/**
+ * Throws a NonRetryableError unless the run's user may use the credential. Checked at run time
+ * too: a user's role or the credential's limits may have changed since the workflow was saved.
+ */
+export async function refuseUnlessRunMayUse(
+  credentials: Pick<CredentialRepository, 'runUser'>,
+  credential: OpenCredential,
+  executionId: string | undefined,
+): Promise<void> {
+  if (!isLimited(credential)) return;
+  const user = executionId ? await credentials.runUser(executionId) : undefined;
+  if (!mayUseCredential(credential, user && { id: user.id, roles: [user.role], active: user.active })) {
+    throw new NonRetryableError(
+      `credential "${credential.name}" may not be used by ${user ? `this run's user (${user.role})` : 'this run (no user started or authored it)'}: an admin limits it to ${describeLimits(credential)}`,
+    );
+  }
+}
+
 /** The step a request is sent for: whose user may use the credential, and where it records what it sent. */
 export interface SendingStep {
   readonly executionId: string;
@@ -269,15 +287,7 @@ export function authenticatedHttp(
       return send(request, signal);
     }
     const credential = await openCredential(credentials, key, request.credentialId);
-    if (isLimited(credential)) {
-      // Checked again at run time: a user's role or the credential's limits may have changed since the save.
-      const user = run ? await credentials.runUser(run.executionId) : undefined;
-      if (!mayUseCredential(credential, user && { id: user.id, roles: [user.role], active: user.active })) {
-        throw new NonRetryableError(
-          `credential "${credential.name}" may not be used by ${user ? `this run's user (${user.role})` : 'this run (no user started or authored it)'}: an admin limits it to ${describeLimits(credential)}`,
-        );
-      }
-    }
+    await refuseUnlessRunMayUse(credentials, credential, run?.executionId);
     const id = request.credentialId;
     const tokens: TokenSource = (rejected) =>
       accessToken(

@@ -1,17 +1,16 @@
 import type pg from 'pg';
+import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
+import { secretValues } from '../../nodes/credentials/define.ts';
 import { coerceError } from '../../nodes/errors.ts';
 import { describeUrl } from '../core/credential-targets.ts';
 import { describeLimits, mayUseCredential } from '../core/credential-use.ts';
-import {
-  ConnectionTestJob,
-  type ConnectionTestResult,
-  isTestable,
-  testsWithUrl,
-} from '../credentials/connection-test.ts';
+import { capabilityOf } from '../credentials/capabilities.ts';
+import { ConnectionTestJob, type ConnectionTestResult, testKind } from '../credentials/connection-test.ts';
 import type { MasterKey } from '../security/master-key.ts';
+import type { OpenCredential } from '../store/credentials.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
 import { type AccessTokenDeps, accessToken, type CredentialToUse } from './access-tokens.ts';
-import { openCredential, sendWithCredential } from './authenticated-http.ts';
+import { openCredential, secretMasker, sendWithCredential } from './authenticated-http.ts';
 import type { sendHttp } from './http.ts';
 import { REPLIES_CHANNEL } from './queue.ts';
 
@@ -50,16 +49,27 @@ async function connectionTest(
 ): Promise<ConnectionTestResult> {
   try {
     const credential = await openCredential(deps.credentials, deps.masterKey, job.credentialId);
-    if (!isTestable(credential.type)) return { ok: false, message: `a ${credential.type} credential cannot be tested` };
+    const kind = testKind(credential.type);
+    if (!kind) return { ok: false, message: `a ${credential.type} credential cannot be tested` };
     if (!mayUseCredential(credential, { ...job.user, active: true })) {
       return {
         ok: false,
         message: `credential "${credential.name}" may not be used by you: an admin limits it to ${describeLimits(credential)}`,
       };
     }
-    if (!testsWithUrl(credential.type)) return await tokenTest({ ...credential, id: job.credentialId }, deps, signal);
-    if (!job.url)
-      return { ok: false, message: `a ${credential.type} credential is tested with a GET to a URL: give one` };
+    if (kind === 'token') return await tokenTest({ ...credential, id: job.credentialId }, deps, signal);
+    if (kind === 'direct') {
+      // The capability reaches the far side itself (SMTP, a database, a token endpoint).
+      const timeout = AbortSignal.timeout(CONNECTION_TEST_TIMEOUT_MS);
+      const capability = capabilityOf(credential.type);
+      const testConnection = capability?.testConnection;
+      if (!capability || !testConnection)
+        return { ok: false, message: `a ${credential.type} credential cannot be tested` };
+      const result = await testConnection(credential.secret, signal ? AbortSignal.any([signal, timeout]) : timeout);
+      // A far side's error may quote what it was sent.
+      return { ...result, message: secretMasker(capability.secrets(credential.secret))(result.message) };
+    }
+    if (!job.url) return { ok: false, message: 'give a URL to send the credential to' };
     const url = new URL(job.url);
     const response = await sendWithCredential(
       deps.send,

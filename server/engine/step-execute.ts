@@ -17,6 +17,7 @@ import { scopeOf } from '../core/engine/plan.ts';
 import type { Clock, RunStore, StepCall, StepExecutor, StepResult } from '../core/engine/ports.ts';
 import { retryDelayMs } from '../core/engine/retry.ts';
 import { portsOf } from '../core/graph/ports.ts';
+import type { OperationRecord } from '../credentials/define-capability.ts';
 import type { Logger } from '../log.ts';
 import type { SandboxPool } from '../sandbox/pool.ts';
 import {
@@ -28,6 +29,7 @@ import {
   evaluateTemplates,
 } from '../sandbox/templates.ts';
 import type { SendingStep } from './authenticated-http.ts';
+import type { CredentialOperator } from './credential-operations.ts';
 import { capError, capErrorText, checkOutput, forDisplay, MAX_EXPRESSION_BYTES } from './data-caps.ts';
 import { StepReleased, untilReleased } from './drain.ts';
 import type { SentRequest } from './sent-request.ts';
@@ -53,6 +55,8 @@ export interface StepExecuteDeps {
   readonly resumeUrl?: (step: StepRef) => string;
   /** Starts a step's sub-workflow run (server/engine/subworkflows.ts); absent where no runs may start. */
   readonly startWorkflow?: (step: StepId, request: WorkflowRunRequest) => Promise<StartedWorkflowRun>;
+  /** Protocol work with stored credentials (server/engine/credential-operations.ts); absent: none. */
+  readonly useCredential?: CredentialOperator;
 }
 
 /**
@@ -70,8 +74,9 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
     iteration,
     signal: abortSignal,
   }: StepCall) {
-    // The last request the node sent, kept with the step whether it then succeeds or fails.
-    let sent: SentRequest | undefined;
+    // The last request the node sent (or operation it did with a credential), kept with the step
+    // whether it then succeeds or fails.
+    let sent: SentRequest | OperationRecord | undefined;
     const withRequest = <Result extends StepResult>(result: Result): Result =>
       sent === undefined ? result : { ...result, request: forDisplay(sent).value };
     try {
@@ -83,6 +88,9 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
           // of 10,000 items a loop runs over) only when the node's config names it.
           trigger: readsTrigger(node) ? (execution.triggerPayload ?? {}) : {},
           steps,
+          // The run's recorded variables, read with the run (no query per step), copied in
+          // only for a node that names `vars`, as the trigger is.
+          ...(readsVars(node) ? { vars: execution.vars ?? {} } : {}),
           ...(iteration ? { item: iteration.item, index: iteration.index } : {}),
           execution: executionScope(graph, node, step),
         }));
@@ -119,6 +127,15 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
               sent = request;
             },
           }),
+        useCredential: async (call) => {
+          if (!deps.useCredential) throw new NonRetryableError('this engine cannot use protocol credentials');
+          const signal = abortSignal ?? new AbortController().signal;
+          const record = (done: OperationRecord) => {
+            sent = done;
+          };
+          // Typed by the operation's name at the node; the capability parses what it receives.
+          return (await deps.useCredential(call, signal, { executionId: step.executionId, record })) as never;
+        },
         startWorkflow: (request) => {
           if (!deps.startWorkflow) throw new NonRetryableError('this engine cannot start sub-workflow runs');
           return deps.startWorkflow(step, request);
@@ -248,6 +265,18 @@ function readsTrigger(node: CompiledNode): boolean {
   if (reads === undefined) {
     reads = /\btrigger\b/.test(JSON.stringify(node.node.config));
     triggerReaders.set(node, reads);
+  }
+  return reads;
+}
+
+const varsReaders = new WeakMap<CompiledNode, boolean>();
+
+/** Whether a node's config (its expressions, a script's code) mentions `vars` at all. */
+function readsVars(node: CompiledNode): boolean {
+  let reads = varsReaders.get(node);
+  if (reads === undefined) {
+    reads = /\bvars\b/.test(JSON.stringify(node.node.config));
+    varsReaders.set(node, reads);
   }
   return reads;
 }

@@ -12,6 +12,7 @@ import { SqliteRunStore } from '../store/run-store.ts';
 import { sqliteRepositories } from '../store/sqlite-repositories.ts';
 import { systemClock } from './adapters.ts';
 import { authenticatedHttp } from './authenticated-http.ts';
+import { credentialOperations } from './credential-operations.ts';
 import { displayMarker } from './data-caps.ts';
 import { sendHttp } from './http.ts';
 import { PgEventBus } from './pg-ports.ts';
@@ -79,6 +80,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     graphs: deps.graphs,
   };
   const runs: RunsPorts = subworkflows;
+  const { credentials } = sqliteRepositories(deps.store);
   const maxDepth = deps.subworkflowMaxDepth ?? DEFAULT_SUBWORKFLOW_MAX_DEPTH;
   const runStep = createStepRunner({
     runStore,
@@ -95,12 +97,8 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     execute: createStepExecutor({
       runs: runStore,
       sandbox: deps.sandbox,
-      http: authenticatedHttp(
-        deps.sendHttp ?? sendHttp,
-        sqliteRepositories(deps.store).credentials,
-        deps.masterKey,
-        deps.pgPool,
-      ),
+      http: authenticatedHttp(deps.sendHttp ?? sendHttp, credentials, deps.masterKey, deps.pgPool),
+      useCredential: credentialOperations(credentials, deps.masterKey),
       log: deps.log,
       clock,
       ...(deps.publicUrl ? { resumeUrl: resumeUrls(deps.masterKey, deps.publicUrl) } : {}),

@@ -27,6 +27,7 @@ import type { PublishedWorkflow, ScheduledRun } from './schedules.ts';
 import type { Role } from './schema.ts';
 import type { StepRunRow } from './steps.ts';
 import type { UserRow } from './users.ts';
+import type { VariableRow } from './variables.ts';
 import type { VersionRow, VersionSummary } from './versions.ts';
 import type { WebhookTestRow } from './webhook-tests.ts';
 import type { StoredStep, WebhookTarget } from './webhooks.ts';
@@ -197,6 +198,27 @@ export interface CredentialRepository {
   takeAuthorization(key: MasterKey, stateHash: string): Promise<PendingAuthorization | undefined>;
 }
 
+/**
+ * Workspace variables (`{{ vars.NAME }}`): not secret, so read back whole. Runs read them
+ * through the engine's run store, once, when they are created.
+ */
+export interface VariableRepository {
+  /** Throws `VariableNameTaken` when the name is taken. */
+  insert(values: {
+    name: string;
+    value: string;
+    description?: string;
+    createdBy?: string | null;
+  }): Promise<VariableRow>;
+  /** By name. */
+  list(): Promise<VariableRow[]>;
+  get(id: string): Promise<VariableRow | undefined>;
+  /** Undefined for no such variable; throws `VariableNameTaken` for a name taken by another. */
+  update(id: string, patch: { name?: string; value?: string; description?: string }): Promise<VariableRow | undefined>;
+  /** What was deleted; undefined for no such variable. */
+  delete(id: string): Promise<VariableRow | undefined>;
+}
+
 export interface UserRepository {
   /** Throws `EmailTaken` when the email is taken (ignoring case). */
   insert(values: { email: string; name: string; role: Role; passwordHash: string | null }): Promise<UserRow>;
@@ -337,6 +359,7 @@ export interface Repositories {
   readonly webhooks: WebhookRepository;
   readonly webhookTests: WebhookTestRepository;
   readonly credentials: CredentialRepository;
+  readonly variables: VariableRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly loginFailures: LoginFailureRepository;

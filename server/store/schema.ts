@@ -190,6 +190,13 @@ export const executions = sqliteTable(
      * error workflow once however often the start is attempted.
      */
     errorOf: text('error_of').references((): AnySQLiteColumn => executions.id, { onDelete: 'set null' }),
+    /**
+     * The workspace variables (`{{ vars.NAME }}`) as they were when the run was created, name →
+     * value: every step of the run reads these, whatever an admin changes meanwhile; a retry from
+     * the failed step keeps them, a sub-workflow run gets its caller's. Null in rows older than
+     * the column (no variables).
+     */
+    vars: text('vars', { mode: 'json' }).$type<Record<string, string>>(),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),
@@ -424,6 +431,22 @@ export const oauthAuthorizations = sqliteTable(
   },
   (table) => [index('oauth_authorizations_expires_idx').on(table.expiresAt)],
 );
+
+/**
+ * Workspace variables: non-secret values admins manage once (a base URL, a team's channel) that
+ * every workflow reads as `{{ vars.NAME }}`. Not encrypted and readable by every signed-in role:
+ * secrets belong in `credentials`. A run reads them all once, when it is created (`executions.vars`).
+ */
+export const variables = sqliteTable('variables', {
+  id: text('id').primaryKey(),
+  /** An identifier (`[A-Za-z_][A-Za-z0-9_]*`), unique as typed: `vars.NAME` is case-sensitive. */
+  name: text('name').notNull().unique(),
+  value: text('value').notNull(),
+  description: text('description').notNull().default(''),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+});
 
 /** `anonymous`: a failed sign-in, where nobody is known yet. */
 export const AUDIT_ACTOR_KINDS = ['user', 'api_key', 'system', 'webhook', 'anonymous'] as const;

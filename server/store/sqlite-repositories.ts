@@ -17,6 +17,7 @@ import * as sessions from './sessions.ts';
 import * as steps from './steps.ts';
 import * as transfer from './transfer.ts';
 import * as users from './users.ts';
+import * as variables from './variables.ts';
 import * as versions from './versions.ts';
 import * as webhookTests from './webhook-tests.ts';
 import * as webhooks from './webhooks.ts';
@@ -124,6 +125,13 @@ function repositories(store: Store, run: Run): Repositories {
       disconnect: (id) => run(() => connections.disconnect(db, id)),
       startAuthorization: (key, values) => run(() => connections.insertAuthorization(db, key, values)),
       takeAuthorization: (key, stateHash) => run(() => connections.takeAuthorization(db, key, stateHash)),
+    },
+    variables: {
+      insert: (values) => run(() => variables.insertVariable(db, values)),
+      list: () => run(() => variables.listVariables(db)),
+      get: (id) => run(() => variables.getVariable(db, id)),
+      update: (id, patch) => run(() => variables.updateVariable(db, id, patch)),
+      delete: (id) => run(() => variables.deleteVariable(db, id)),
     },
     users: {
       insert: (values) => run(() => users.insertUser(db, values)),

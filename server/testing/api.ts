@@ -75,6 +75,8 @@ export function seedAccounts(store: Store): { users: Record<Role, UserRow>; keys
 export function testApi(
   options: {
     apiBodyLimit?: number;
+    /** Default 64 KiB. */
+    webhookBodyLimit?: number;
     webhookRateLimit?: number;
     store?: ReturnType<typeof tempStore>;
     runs?: ApiDeps['runs'];
@@ -98,7 +100,7 @@ export function testApi(
     log: pino({ level: 'silent' }),
     config: {
       apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024,
-      webhookBodyLimit: 64 * 1024,
+      webhookBodyLimit: options.webhookBodyLimit ?? 64 * 1024,
       webhookRateLimit: options.webhookRateLimit ?? 1000,
       sessionTtlHours: SESSION_TTL_HOURS_IN_TESTS,
       cookieSecure: options.cookieSecure ?? 'auto',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { credentialCatalogue, findCredentialType } from '../../../nodes/credentials/catalogue.ts';
+import { credentialTypes, findCredentialType, packOfCredentialType } from '../../../nodes/credentials/catalogue.ts';
 import { type CredentialDefinition, secretJsonSchema } from '../../../nodes/credentials/define.ts';
 import { describeUrl, normalizeTarget } from '../../core/credential-targets.ts';
-import { ConnectionTestResult, isTestable, testsWithUrl } from '../../credentials/connection-test.ts';
+import { ConnectionTestResult, isTestable, testKind } from '../../credentials/connection-test.ts';
 import { CALLBACK_PATH } from '../../credentials/oauth2-connect.ts';
 import { CONNECTION_STATUSES, ROLES } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
@@ -10,6 +10,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { publicUrlOf } from '../public-url.ts';
 import type { ApiDeps } from '../route.ts';
 import { defineRoute } from '../route.ts';
+import { PackShape } from './node-types.ts';
 
 /** One place a credential may be sent, normalized (`HTTPS://Api.Example.com/v1/` → `https://api.example.com/v1`). */
 const AllowedTarget = z
@@ -65,12 +66,15 @@ const credentialInput = (definition: CredentialDefinition) =>
     secret: definition.secret,
   });
 type CredentialInputOfType = ReturnType<typeof credentialInput>;
-const CredentialInput = z.discriminatedUnion(
-  'type',
-  (credentialCatalogue as readonly CredentialDefinition[]).map(credentialInput) as [
-    CredentialInputOfType,
-    ...CredentialInputOfType[],
-  ],
+/**
+ * Lazy: node packs' credential types join the catalogue at start, after this module may have been
+ * imported; the union is built at the first request (or OpenAPI document), once they have.
+ */
+const CredentialInput = z.lazy(() =>
+  z.discriminatedUnion(
+    'type',
+    credentialTypes().map(credentialInput) as [CredentialInputOfType, ...CredentialInputOfType[]],
+  ),
 );
 
 export const Credential = z
@@ -122,8 +126,10 @@ export const CredentialTypeShape = z
     secretSchema: z
       .record(z.string(), z.unknown())
       .describe('JSON Schema of the secret, for form rendering; secret fields are `writeOnly`'),
-    testable: z.boolean().describe('"Test connection" can try it (a GET to a URL the admin gives, or a token request)'),
-    testsWithUrl: z.boolean().describe('Its test sends it with a GET to a URL the admin gives (HTTP-style types)'),
+    testable: z.boolean().describe('"Test connection" can try it'),
+    testNeedsUrl: z
+      .boolean()
+      .describe('The test sends the credential with a GET to a URL the admin gives (HTTP-style types)'),
     connects: z.boolean().describe('It is connected after it is stored (OAuth 2): see `connection` on each credential'),
     presets: z
       .array(z.object({ name: z.string(), title: z.string(), values: z.record(z.string(), z.unknown()) }))
@@ -132,20 +138,27 @@ export const CredentialTypeShape = z
       .string()
       .nullable()
       .describe('Connecting types: the callback to register with the provider (on PUBLIC_URL); null for others'),
+    pack: PackShape.optional().describe('The node pack the type came from (NODE_PACKS); absent for built-in types'),
   })
   .meta({ id: 'CredentialType' });
 
-/** Computed once: the catalogue cannot change while the process runs. */
-const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[]).map((definition) => ({
-  type: definition.type,
-  title: definition.title,
-  description: definition.description,
-  secretSchema: secretJsonSchema(definition),
-  testable: isTestable(definition.type),
-  testsWithUrl: testsWithUrl(definition.type),
-  connects: definition.connects !== undefined,
-  presets: (definition.presets ?? []).map((preset) => ({ ...preset, values: { ...preset.values } })),
-}));
+/** The catalogue as served (but the redirect URI): computed at first use (after node packs joined it), then kept. */
+let described: readonly Omit<z.output<typeof CredentialTypeShape>, 'redirectUri'>[] | undefined;
+const describeCredentialTypes = () =>
+  credentialTypes().map((definition) => {
+    const pack = packOfCredentialType(definition.type);
+    return {
+      type: definition.type,
+      title: definition.title,
+      description: definition.description,
+      secretSchema: secretJsonSchema(definition),
+      testable: isTestable(definition.type),
+      testNeedsUrl: testKind(definition.type) === 'url',
+      connects: definition.connects !== undefined,
+      presets: (definition.presets ?? []).map((preset) => ({ ...preset, values: { ...preset.values } })),
+      ...(pack ? { pack: { name: pack.name, version: pack.version } } : {}),
+    };
+  });
 
 const isHttpUrl = (text: string) => {
   try {
@@ -162,7 +175,7 @@ const ConnectionTestInput = z.strictObject({
     .refine(isHttpUrl, 'must be an http:// or https:// URL')
     .optional()
     .describe(
-      'Where an HTTP-style credential is sent with a GET; it must be among its allowed targets. OAuth 2 credentials take none: their test is a token request',
+      'HTTP-style types: where the credential is sent with a GET; it must be among its allowed targets. Other types (OAuth 2, SMTP, databases) reach their server themselves',
     ),
 });
 
@@ -191,10 +204,9 @@ export const credentialRoutes = [
       200: { description: 'Credential types', schema: z.object({ items: z.array(CredentialTypeShape) }) },
     },
     handler({ c, deps }) {
+      described ??= describeCredentialTypes();
       const redirectUri = `${publicUrlOf(c, deps.config)}${CALLBACK_PATH}`;
-      return c.json({
-        items: credentialTypes.map((type) => ({ ...type, redirectUri: type.connects ? redirectUri : null })),
-      });
+      return c.json({ items: described.map((type) => ({ ...type, redirectUri: type.connects ? redirectUri : null })) });
     },
   }),
   // Analysts configure HTTP nodes and webhooks too, so they see what there is to pick from; the
@@ -283,7 +295,7 @@ export const credentialRoutes = [
     path: '/credentials/:id/test',
     operationId: 'testCredential',
     summary:
-      'Test connection: a worker sends the credential with a GET to the URL given, and reports the answer’s status',
+      'Test connection, in a worker: an HTTP-style credential is sent with a GET to the URL given; other types reach their server themselves (SMTP, a token request, a database)',
     tag: 'Credentials',
     access: 'admin',
     params: CredentialId,
@@ -300,10 +312,11 @@ export const credentialRoutes = [
       if (!caller) throw new ApiError(401, 'unauthenticated', 'sign in first');
       const credential = await deps.repos.credentials.get(params.id);
       if (!credential) throw notFound(`credential ${params.id}`);
-      if (!isTestable(credential.type)) {
+      const kind = testKind(credential.type);
+      if (!kind) {
         throw new ApiError(422, 'not_testable', `a ${credential.type} credential cannot be tested: it is never sent`);
       }
-      if (testsWithUrl(credential.type) && !body.url) {
+      if (kind === 'url' && !body.url) {
         throw new ApiError(
           400,
           'validation_failed',
@@ -314,7 +327,7 @@ export const credentialRoutes = [
       if (!deps.connectionTests) throw new ApiError(503, 'engine_unavailable', 'the run engine is not available');
       // Use limits apply to the admin as to anyone (admins pass them), with the roles they call with.
       const roles = caller.via.kind === 'api_key' ? [caller.user.role, caller.via.role] : [caller.user.role];
-      const url = testsWithUrl(credential.type) ? body.url : undefined;
+      const url = kind === 'url' ? body.url : undefined;
       const result = await deps.connectionTests.test({
         credentialId: credential.id,
         ...(url ? { url } : {}),

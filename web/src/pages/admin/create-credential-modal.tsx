@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { CredentialTypeInfo, User } from '../../api/account-types.ts';
 import { ApiError, call } from '../../api/client.ts';
 import { credentialQueries } from '../../api/queries/credentials.ts';
+import { PackLabel } from '../../canvas/pack-label.tsx';
 import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { ErrorState, Spinner } from '../../components/ui.tsx';
@@ -108,10 +109,16 @@ function CredentialForm({
           {types.map((candidate) => (
             <option key={candidate.type} value={candidate.type}>
               {candidate.title}
+              {candidate.pack ? ` (${candidate.pack.name}@${candidate.pack.version})` : ''}
             </option>
           ))}
         </SelectField>
         <p className="mt-1 text-xs text-slate-500">{type.description}</p>
+        {type.pack && (
+          <p className="mt-1 flex items-center gap-1.5 text-xs text-slate-500">
+            From the node pack <PackLabel pack={type.pack} />
+          </p>
+        )}
       </div>
       {type.presets.length > 0 && (
         <div>

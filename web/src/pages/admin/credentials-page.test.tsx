@@ -35,7 +35,7 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   description: definition.description,
   secretSchema: secretJsonSchema(definition),
   testable: definition.http !== undefined || definition.httpToken !== undefined,
-  testsWithUrl: definition.http !== undefined,
+  testNeedsUrl: definition.http !== undefined,
   connects: definition.connects !== undefined,
   presets: definition.presets ?? [],
   redirectUri: definition.connects ? 'https://stepwise.example.com/api/v1/oauth2/callback' : null,

@@ -28,8 +28,8 @@ export function CredentialsPage() {
   const credentials = useQuery(credentialQueries.list());
   const users = useQuery(userQueries.list());
   const types = useCredentialTypes();
-  const testable = (credential: Credential) =>
-    types.data?.items.find((type) => type.type === credential.type)?.testable === true;
+  const typeOf = (credential: Credential) => types.data?.items.find((type) => type.type === credential.type);
+  const testable = (credential: Credential) => typeOf(credential)?.testable === true;
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Credential | null>(null);
   const [testing, setTesting] = useState<Credential | null>(null);
@@ -141,7 +141,8 @@ export function CredentialsPage() {
       {testing && (
         <TestConnectionModal
           credential={testing}
-          withUrl={types.data?.items.find((type) => type.type === testing.type)?.testsWithUrl ?? true}
+          needsUrl={typeOf(testing)?.testNeedsUrl !== false}
+          connects={typeOf(testing)?.connects === true}
           onClose={() => setTesting(null)}
         />
       )}

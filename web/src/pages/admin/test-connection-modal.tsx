@@ -9,26 +9,30 @@ import { Modal } from '../../components/modal.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
 
 /**
- * "Test connection": a worker sends the credential with a GET to a URL the admin gives (among its
- * allowed targets) and the page shows what came back: running, connected with the status, or why not.
+ * "Test connection", done by a worker: an HTTP-style credential is sent with a GET to a URL the
+ * admin gives (among its allowed targets); other types (SMTP, OAuth2, databases) reach their server
+ * themselves. The page shows what came back: running, connected, or why not.
  */
 export function TestConnectionModal({
   credential,
-  withUrl,
+  needsUrl,
+  connects,
   onClose,
 }: {
   credential: Credential;
-  /** HTTP-style types are sent to a URL; token-carrying ones (OAuth 2) ask their provider for a token. */
-  withUrl: boolean;
+  /** The type is tested by a GET to a URL (HTTP-style types); others reach their server themselves. */
+  needsUrl: boolean;
+  /** The type connects to a provider for tokens (OAuth 2): its test asks the provider for one. */
+  connects: boolean;
   onClose: () => void;
 }) {
   const queryClient = useQueryClient();
   const [url, setUrl] = useState(credential.allowedTargets[0] ?? '');
   const test = useMutation({
     mutationFn: () =>
-      call('POST /credentials/:id/test', { params: { id: credential.id }, body: withUrl ? { url } : {} }),
+      call('POST /credentials/:id/test', { params: { id: credential.id }, body: needsUrl ? { url } : {} }),
     // A token test may change how a connection stands (renewed, or "reconnect needed"): the list shows it.
-    onSettled: () => (withUrl ? undefined : queryClient.invalidateQueries({ queryKey: credentialQueries.all })),
+    onSettled: () => (connects ? queryClient.invalidateQueries({ queryKey: credentialQueries.all }) : undefined),
   });
   const errors = test.error instanceof ApiError ? fieldErrors(test.error.details) : {};
   const submit = (event: FormEvent) => {
@@ -39,15 +43,17 @@ export function TestConnectionModal({
     <Modal
       title={`Test "${credential.name}"`}
       description={
-        withUrl
+        needsUrl
           ? 'A worker sends the credential with a GET request to this URL and reports the answer’s status. The answer itself is not shown.'
-          : 'A worker asks the provider for a new access token (a refresh, or a client credentials request) and reports what it says. The token itself is not shown.'
+          : connects
+            ? 'A worker asks the provider for a new access token (a refresh, or a client credentials request) and reports what it says. The token itself is not shown.'
+            : 'A worker connects to the server this credential names, signs in with it, and reports how it went. Nothing is sent or changed.'
       }
       onClose={onClose}
       width="max-w-xl"
     >
       <form onSubmit={submit} className="space-y-4">
-        {withUrl && (
+        {needsUrl && (
           <TextField
             label="URL"
             type="url"
@@ -64,7 +70,7 @@ export function TestConnectionModal({
             }
           />
         )}
-        <Outcome test={test} />
+        <Outcome test={test} needsUrl={needsUrl} />
         <div className="flex justify-end gap-2 pt-2">
           <Button onClick={onClose}>Close</Button>
           <Button type="submit" variant="primary" busy={test.isPending}>
@@ -78,14 +84,16 @@ export function TestConnectionModal({
 
 function Outcome({
   test,
+  needsUrl,
 }: {
   test: { isPending: boolean; data: ConnectionTestResult | undefined; error: Error | null };
+  needsUrl: boolean;
 }) {
   if (test.isPending) {
     return (
       <div role="status" className="flex items-center gap-2.5 rounded-lg bg-slate-50 p-3 text-sm text-slate-600">
         <Loader2 className="size-4 animate-spin" aria-hidden />
-        Testing… a worker is sending the request.
+        {needsUrl ? 'Testing… a worker is sending the request.' : 'Testing… a worker is connecting.'}
       </div>
     );
   }
@@ -95,13 +103,8 @@ function Outcome({
   }
   if (!test.data) return null;
   const { ok, status, message } = test.data;
-  const title = ok
-    ? status === undefined
-      ? 'Connected'
-      : `Connected: HTTP ${status}`
-    : status === undefined
-      ? 'Not connected'
-      : `Not connected: HTTP ${status}`;
+  const code = status === undefined ? '' : `: HTTP ${status}`;
+  const title = ok ? `Connected${code}` : `Not connected${code}`;
   return <Result ok={ok} title={title} detail={message} />;
 }
 

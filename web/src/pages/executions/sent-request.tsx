@@ -30,6 +30,8 @@ function bodyValue(body: unknown): unknown {
  * credential's secrets already masked by the worker (the browser never receives them).
  */
 export function SentRequestView({ request }: { request: unknown }) {
+  const operation = asOperationRecord(request);
+  if (operation) return <OperationView operation={operation} />;
   const sent = asSentRequest(request);
   if (!sent) return null;
   const headers = Object.entries(sent.headers);
@@ -57,6 +59,53 @@ export function SentRequestView({ request }: { request: unknown }) {
           <JsonView value={bodyValue(sent.body)} label="request body" />
         </div>
       )}
+    </div>
+  );
+}
+
+/** What a step did with a protocol credential (an email sent, a query run), as the worker recorded it. */
+interface OperationRecord {
+  operation: string;
+  title: string;
+  details?: Record<string, unknown>;
+}
+
+function asOperationRecord(value: unknown): OperationRecord | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Partial<OperationRecord>;
+  if (typeof record.operation !== 'string' || typeof record.title !== 'string') return undefined;
+  const details = record.details !== null && typeof record.details === 'object' ? record.details : undefined;
+  return { operation: record.operation, title: record.title, ...(details ? { details } : {}) };
+}
+
+/**
+ * The operation's one-line title, then each detail: text (a query, a subject) as written, with its
+ * line breaks, anything else as a tree. Secrets were masked by the worker before it was stored.
+ */
+function OperationView({ operation }: { operation: OperationRecord }) {
+  const details = Object.entries(operation.details ?? {});
+  return (
+    <div data-testid="sent-request">
+      <h3 className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Sent</h3>
+      <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-2.5 text-xs leading-5">
+        <p className="font-medium break-all text-slate-900">{operation.title}</p>
+        {details.length > 0 && (
+          <dl className="space-y-1.5 border-t border-slate-200 pt-2">
+            {details.map(([name, value]) => (
+              <div key={name}>
+                <dt className="text-slate-500">{name}</dt>
+                <dd className="mt-0.5 text-slate-800">
+                  {typeof value === 'string' ? (
+                    <pre className="font-mono break-all whitespace-pre-wrap">{value}</pre>
+                  ) : (
+                    <JsonView value={value} label={name} />
+                  )}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </div>
     </div>
   );
 }
