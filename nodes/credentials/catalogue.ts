@@ -4,6 +4,7 @@ import bearer from './bearer.credential.ts';
 import type { CredentialDefinition } from './define.ts';
 import header from './header.credential.ts';
 import hmac from './hmac.credential.ts';
+import oauth2 from './oauth2.credential.ts';
 import query from './query.credential.ts';
 import signingKey from './signing-key.credential.ts';
 
@@ -11,7 +12,7 @@ import signingKey from './signing-key.credential.ts';
  * Every credential type Stepwise knows, in the order the credentials page offers them. Adding an
  * HTTP-style type = one file + one line here (docs/guides/add-a-credential-type.md).
  */
-export const credentialCatalogue = [bearer, basic, header, query, hmac, signingKey] as const;
+export const credentialCatalogue = [bearer, basic, header, query, oauth2, hmac, signingKey] as const;
 
 /** A type's name as stored with each credential and named by node settings. */
 export type CredentialType = (typeof credentialCatalogue)[number]['type'];
@@ -60,5 +61,5 @@ export function addPackCredentialTypes(pack: PackInfo, definitions: readonly Cre
  * HTTP-style types are for the pack's own nodes, which name them in their `credentialRef`.
  */
 export const httpCredentialTypes: readonly CredentialType[] = credentialCatalogue
-  .filter((definition) => 'http' in definition)
+  .filter((definition) => 'http' in definition || 'httpToken' in definition)
   .map((definition) => definition.type);

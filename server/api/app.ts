@@ -13,6 +13,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { credentialConnectionRoutes } from './routes/credential-connections.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { errorWorkflowRoutes } from './routes/error-workflows.ts';
 import { executionRoutes } from './routes/executions.ts';
@@ -46,6 +47,7 @@ const declaredRoutes = [
   ...approvalRoutes,
   ...scheduleRoutes,
   ...credentialRoutes,
+  ...credentialConnectionRoutes,
   ...variableRoutes,
   ...nodeTypeRoutes,
 ];

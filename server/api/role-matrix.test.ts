@@ -61,6 +61,8 @@ interface Fixture {
   credentialId: string;
   /** A credential of a type that is never sent (so it cannot be tested). */
   hmacCredentialId: string;
+  /** An OAuth 2 credential connected in the browser (authorization code). */
+  oauth2CredentialId: string;
   variableId: string;
 }
 
@@ -71,7 +73,7 @@ interface Case {
   path(fixture: Fixture): string;
   body?: (fixture: Fixture) => unknown;
   /** What an allowed caller gets instead of a 2xx, when the handler must refuse every caller here. */
-  answers?: { status: number; code: string };
+  answers?: { status: number; code?: string };
 }
 
 const wf = (f: Fixture) => `/workflows/${f.workflowId}`;
@@ -231,6 +233,15 @@ const MATRIX: Record<string, readonly Case[]> = {
       answers: { status: 422, code: 'not_testable' },
     },
   ],
+  'POST /credentials/:id/connect': [{ allowed: ADMINS, path: (f) => `/credentials/${f.oauth2CredentialId}/connect` }],
+  'POST /credentials/:id/disconnect': [
+    { allowed: ADMINS, path: (f) => `/credentials/${f.oauth2CredentialId}/disconnect` },
+  ],
+  // The provider sends the browser back without the session cookie: an unknown state goes back to
+  // the credentials page with an error, for everyone alike.
+  'GET /oauth2/callback': [
+    { allowed: PUBLIC, path: at('/oauth2/callback?state=unknown&code=x'), answers: { status: 302 } },
+  ],
   'GET /variables': [{ allowed: ANY, path: at('/variables') }],
   'POST /variables': [
     // A fresh name per call: a second caller's insert must not meet the first one's name.
@@ -362,6 +373,16 @@ async function freshFixture(callerId: string): Promise<Fixture> {
       name: 'Signing',
       type: 'hmac',
       secret: { secret: 'a shared secret of 32 characters' },
+    }).id,
+    oauth2CredentialId: insertCredential(db, engine.masterKey, {
+      name: 'Provider',
+      type: 'oauth2',
+      secret: {
+        authorizationUrl: 'https://auth.example.com/authorize',
+        tokenUrl: 'https://auth.example.com/token',
+        clientId: 'matrix',
+      },
+      connecting: { interactive: true, scopes: [] },
     }).id,
     variableId: insertVariable(db, { name: `FIXTURE_${randomUUID().replaceAll('-', '')}`, value: 'v' }).id,
   };

@@ -2,6 +2,7 @@ import * as apiKeys from './api-keys.ts';
 import * as approvals from './approvals.ts';
 import * as audit from './audit.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
+import * as connections from './credential-connections.ts';
 import * as credentials from './credentials.ts';
 import { openStore, type Store } from './db.ts';
 import * as executions from './executions.ts';
@@ -118,6 +119,12 @@ function repositories(store: Store, run: Run): Repositories {
       secret: (key, id) => run(() => credentials.credentialSecret(db, key, id)),
       runUser: (executionId) => run(() => credentials.runUser(db, executionId)),
       rotate: (from, to) => run(() => credentials.rotateCredentials(db, from, to)),
+      connection: (key, id) => run(() => connections.openConnection(db, key, id)),
+      storeTokens: (key, id, values) => run(() => connections.storeTokens(db, key, id, values)),
+      markReconnectNeeded: (id, problem) => run(() => connections.markReconnectNeeded(db, id, problem)),
+      disconnect: (id) => run(() => connections.disconnect(db, id)),
+      startAuthorization: (key, values) => run(() => connections.insertAuthorization(db, key, values)),
+      takeAuthorization: (key, stateHash) => run(() => connections.takeAuthorization(db, key, stateHash)),
     },
     variables: {
       insert: (values) => run(() => variables.insertVariable(db, values)),

@@ -81,6 +81,7 @@ export function testApi(
     store?: ReturnType<typeof tempStore>;
     runs?: ApiDeps['runs'];
     connectionTests?: ApiDeps['connectionTests'];
+    oauth2Exchange?: ApiDeps['oauth2Exchange'];
     cookieSecure?: ApiDeps['config']['cookieSecure'];
     loginLimiter?: ApiDeps['loginLimiter'];
     publicUrl?: string;
@@ -110,6 +111,7 @@ export function testApi(
     masterKey: options.masterKey ?? masterKeyFrom(randomBytes(32)),
     ...(options.runs ? { runs: options.runs } : {}),
     ...(options.connectionTests ? { connectionTests: options.connectionTests } : {}),
+    ...(options.oauth2Exchange ? { oauth2Exchange: options.oauth2Exchange } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
