@@ -3,12 +3,13 @@ import { credentialCatalogue, findCredentialType, httpCredentialTypes } from './
 import { type CredentialDefinition, secretJsonSchema, secretValues } from './define.ts';
 
 // One valid secret per type; a new type without one fails the first test here.
-const examples: Record<string, Record<string, string>> = {
+const examples: Record<string, Record<string, unknown>> = {
   bearer: { token: 'tok-123456' },
   basic: { username: 'ada', password: 'pa55word' },
   header: { header: 'X-Api-Key', value: 'key-123456' },
   query: { name: 'api_key', key: 'key-abcdef' },
   hmac: { secret: 'a shared secret of 32 characters' },
+  postgres: { host: 'db.example.com', database: 'orders', user: 'stepwise', password: 'pa55word', ssl: 'verify-full' },
 };
 
 const types = credentialCatalogue as readonly CredentialDefinition[];
