@@ -37,6 +37,7 @@ export default defineCredential({
       .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, 'paste a PEM certificate')
       .optional()
       .meta({
+        format: 'multiline',
         title: 'CA certificate',
         description: 'PEM of the authority that signed the server’s certificate, for verify-full with a private CA',
       }),

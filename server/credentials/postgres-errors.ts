@@ -40,20 +40,27 @@ export function lineAndColumn(query: string, position: number): string {
   return `line ${lines.length}, column ${(lines.at(-1)?.length ?? 0) + 1}`;
 }
 
-/** Node's socket errors: the server could not be reached or the connection broke. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-]);
+/** Node's socket errors: the server could not be reached or the connection broke, in words. */
+const NETWORK_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'the connection was closed',
+};
 
-/** The error a step stores for `error`, thrown while connecting to `where` or running `query`. */
-export function postgresError(error: unknown, where: string, query?: string): Error {
+/** Why a connection or query failed, without where (the caller names the server), and whether to retry. */
+export interface PostgresFailure {
+  readonly reason: string;
+  readonly retryable: boolean;
+  /** The server was never reached (or the connection broke): the reason says nothing about PostgreSQL itself. */
+  readonly network: boolean;
+}
+
+export function explainFailure(error: unknown, query?: string): PostgresFailure {
   if (error instanceof pg.DatabaseError) {
     const code = error.code ?? '';
     const at = query && error.position ? ` at ${lineAndColumn(query, Number(error.position))}` : '';
@@ -61,23 +68,37 @@ export function postgresError(error: unknown, where: string, query?: string): Er
     if (EXPLAINED[code]) parts.push(`(${EXPLAINED[code]})`);
     if (error.detail) parts.push(`Detail: ${error.detail}`);
     if (error.hint) parts.push(`Hint: ${error.hint}`);
-    const message = parts.join(' ');
-    return RETRYABLE_CODES.has(code) ? new Error(message) : new NonRetryableError(message);
+    return { reason: parts.join(' '), retryable: RETRYABLE_CODES.has(code), network: false };
   }
   const cause = error instanceof Error ? error : new Error(String(error));
   const code = (cause as NodeJS.ErrnoException).code;
-  if (code && NETWORK_CODES.has(code)) return new Error(`cannot reach PostgreSQL at ${where}: ${cause.message}`);
+  const network = code ? NETWORK_REASONS[code] : undefined;
+  if (network) return { reason: network, retryable: true, network: true };
   if (/does not support SSL/i.test(cause.message)) {
-    return new NonRetryableError(
-      `${where} does not accept SSL connections: set the credential's SSL to "disable" if that is intended`,
-    );
+    return {
+      reason: 'the server does not accept SSL connections: set the credential\'s SSL to "disable" if that is intended',
+      retryable: false,
+      network: false,
+    };
   }
   if (/certificate|altnames|SSL|TLS/i.test(cause.message)) {
-    return new NonRetryableError(`the SSL connection to ${where} was refused: ${cause.message}`);
+    return { reason: `the SSL connection was refused: ${cause.message}`, retryable: false, network: false };
   }
   if (/timeout|terminated|ended|closed/i.test(cause.message)) {
-    return new Error(`the connection to PostgreSQL at ${where} failed: ${cause.message}`);
+    return { reason: cause.message, retryable: true, network: true };
   }
   // Anything else (a value pg cannot bind, say) would fail the same way again.
-  return new NonRetryableError(`PostgreSQL at ${where}: ${cause.message}`);
+  return { reason: cause.message, retryable: false, network: false };
+}
+
+/** The error a step stores for `error`, thrown while connecting to `where` ("host:port") or running `query`. */
+export function postgresError(error: unknown, where: string, query?: string): Error {
+  const { reason, retryable, network } = explainFailure(error, query);
+  const message =
+    error instanceof pg.DatabaseError
+      ? reason
+      : network
+        ? `cannot reach PostgreSQL at ${where}: ${reason}`
+        : `PostgreSQL at ${where}: ${reason}`;
+  return retryable ? new Error(message) : new NonRetryableError(message);
 }

@@ -237,7 +237,7 @@ describe('postgres.query', () => {
   it('retries a server it cannot reach, naming where it tried', async () => {
     const unreachable = await stored('Nowhere', { ...login.secret, host: '127.0.0.1', port: closedPort });
     const failing = run(unreachable, 'select 1');
-    await expect(failing).rejects.toThrow(`cannot reach PostgreSQL at 127.0.0.1:${closedPort}`);
+    await expect(failing).rejects.toThrow(`cannot reach PostgreSQL at 127.0.0.1:${closedPort}: connection refused`);
     await expect(failing).rejects.not.toBeInstanceOf(NonRetryableError);
   });
 
@@ -277,6 +277,10 @@ describe('testing a postgres credential', () => {
     expect((await testConnection({ ...login.secret, database: 'no_such_db' }))?.message).toMatch(
       /3D000: database "no_such_db" does not exist/,
     );
+    expect(await testConnection({ ...login.secret, host: '127.0.0.1', port: closedPort })).toEqual({
+      ok: false,
+      message: `Could not connect to ${login.secret.database} at 127.0.0.1:${closedPort} as ${login.secret.user}: connection refused`,
+    });
   });
 });
 

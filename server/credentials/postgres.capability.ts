@@ -6,7 +6,7 @@ import postgres from '../../nodes/credentials/postgres.credential.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
 import { defineCapability } from './define-capability.ts';
 import { requestCancel } from './postgres-cancel.ts';
-import { postgresError } from './postgres-errors.ts';
+import { explainFailure, postgresError } from './postgres-errors.ts';
 import { jsonValue, postgresTypeParsers } from './postgres-values.ts';
 
 /*
@@ -84,8 +84,8 @@ function cancelRunning(secret: Secret, client: pg.Client): void {
   });
 }
 
-/** Connects, or throws the step's error; an abort while connecting ends the attempt. */
-async function connect(client: pg.Client, secret: Secret, signal: AbortSignal): Promise<void> {
+/** Connects; an abort while connecting ends the attempt and throws its reason. */
+async function connect(client: pg.Client, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
   const onAbort = () => void client.end().catch(() => {});
   signal.addEventListener('abort', onAbort, { once: true });
@@ -93,7 +93,7 @@ async function connect(client: pg.Client, secret: Secret, signal: AbortSignal): 
     await client.connect();
   } catch (error) {
     signal.throwIfAborted();
-    throw postgresError(error, `${secret.host}:${secret.port}`);
+    throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
@@ -159,7 +159,11 @@ async function query(secret: Secret, request: z.output<typeof QueryRequest>, out
   // A broken connection is reported through the running query; without a listener it would crash the worker.
   client.on('error', () => {});
   try {
-    await connect(client, secret, signal);
+    try {
+      await connect(client, signal);
+    } catch (error) {
+      throw signal.aborted ? error : postgresError(error, `${secret.host}:${secret.port}`);
+    }
     return await runStatement(client, secret, request, signal);
   } finally {
     clearTimeout(timer);
@@ -187,7 +191,7 @@ export default defineCapability(postgres, {
     const client = newClient(secret, CONNECT_TIMEOUT_MS);
     client.on('error', () => {});
     try {
-      await connect(client, secret, signal);
+      await connect(client, signal);
       const { rows } = await client.query<{ server_version: string }>('show server_version');
       const version = rows[0]?.server_version ?? '';
       return {
@@ -195,7 +199,7 @@ export default defineCapability(postgres, {
         message: `Connected to ${describeServer(secret)} as ${secret.user}${version ? ` (PostgreSQL ${version})` : ''}`,
       };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const { reason } = signal.aborted ? { reason: 'no answer in time' } : explainFailure(error);
       return { ok: false, message: `Could not connect to ${describeServer(secret)} as ${secret.user}: ${reason}` };
     } finally {
       await client.end().catch(() => {});

@@ -111,6 +111,11 @@ export const CredentialTypeShape = z
     testNeedsUrl: z
       .boolean()
       .describe('The test sends the credential with a GET to a URL the admin gives (HTTP-style types)'),
+    usesTargets: z
+      .boolean()
+      .describe(
+        'Sent in HTTP requests, so it keeps to its allowed targets; other types reach their own server (a database) or none',
+      ),
   })
   .meta({ id: 'CredentialType' });
 
@@ -122,6 +127,7 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   secretSchema: secretJsonSchema(definition),
   testable: isTestable(definition.type),
   testNeedsUrl: testKind(definition.type) === 'url',
+  usesTargets: definition.http !== undefined,
 }));
 
 const isHttpUrl = (text: string) => {

@@ -131,6 +131,7 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
           value={typeof shown === 'string' ? shown : ''}
           onChange={(text) => onChange(path, text)}
           invalid={invalid}
+          language={schema.format === 'sql' ? 'sql' : 'javascript'}
         />
       );
       break;
@@ -155,6 +156,22 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
             value={typeof shown === 'string' ? shown : ''}
             invalid={invalid}
             onChange={(zone) => onChange(path, zone)}
+          />
+        );
+        break;
+      }
+      if (schema.format === 'multiline') {
+        // Text with line breaks that matter (a PEM certificate), which a one-line input would drop.
+        control = (
+          <textarea
+            id={id}
+            rows={4}
+            spellCheck={false}
+            className={`${inputClass(invalid)} font-mono text-xs`}
+            value={typeof shown === 'string' ? shown : ''}
+            onChange={(event) =>
+              onChange(path, event.target.value === '' && !required ? undefined : event.target.value)
+            }
           />
         );
         break;
