@@ -122,3 +122,59 @@ test('the step panel shows the query a PostgreSQL step ran and its parameters', 
   await sent.scrollIntoViewIfNeeded();
   await sent.screenshot({ path: `${SHOTS}/step-sent.png` });
 });
+
+test('the PostgreSQL node’s settings: SQL in a code field, and parameters that must match its placeholders', async ({
+  page,
+}) => {
+  const credential = await ok<{ id: string }>(
+    await page.request.post('/api/v1/credentials', {
+      data: {
+        name: 'Postgres settings e2e',
+        type: 'postgres',
+        secret: { host: 'db.example.com', database: 'shop', user: 'stepwise', password: PASSWORD },
+      },
+    }),
+  );
+  const graph = {
+    nodes: [
+      { id: 'start', type: 'trigger.manual', name: 'Start', position: { x: 0, y: 0 }, config: {} },
+      {
+        id: 'find',
+        type: 'action.postgres',
+        name: 'Find customer',
+        position: { x: 300, y: 0 },
+        config: {
+          credentialId: credential.id,
+          query: "select id, email\nfrom customers\nwhere email = $1 -- not $9\n  and status = $2 and note <> '$3'",
+          parameters: ['{{ input.email }}'],
+        },
+      },
+    ],
+    edges: [{ id: 'start-find', source: 'start', sourcePort: 'main', target: 'find' }],
+  };
+  const { id } = await ok<{ id: string }>(
+    await page.request.post('/api/v1/workflows', { data: { name: 'Postgres settings e2e', graph } }),
+  );
+  await page.goto(`/workflows/${id}`);
+  await page.getByTestId('node-Find customer').click();
+  const settings = page.getByRole('complementary', { name: 'Node settings' });
+  await expect(settings.getByRole('combobox', { name: 'Credential' })).toHaveValue(credential.id);
+  await expect(settings.getByRole('textbox', { name: 'Query' })).toContainText('from customers');
+  const parameters = settings.locator('[data-field="config.parameters"]');
+  await expect(parameters).toContainText('the query uses $1…$2, so it needs 2 parameters (1 given)');
+  await settings.screenshot({ path: `${SHOTS}/node-settings-problem.png` });
+
+  await parameters.getByRole('button', { name: 'Add parameter' }).click();
+  await parameters.getByRole('textbox', { name: 'Parameter 2' }).fill('active');
+  await expect(parameters).not.toContainText('so it needs');
+  await expect(page.locator('[data-save-state="saved"]')).toBeVisible({ timeout: 15_000 });
+  const draft = await ok<{ graph: { nodes: { id: string; config: { parameters?: string[] } }[] } }>(
+    await page.request.get(`/api/v1/workflows/${id}/draft`),
+  );
+  expect(draft.graph.nodes.find((node) => node.id === 'find')?.config.parameters).toEqual([
+    '{{ input.email }}',
+    'active',
+  ]);
+  await settings.screenshot({ path: `${SHOTS}/node-settings.png` });
+  await page.screenshot({ path: screenshotPath('postgres-node-settings'), fullPage: true });
+});
