@@ -18,6 +18,7 @@ export default defineNode({
     'Runs one SQL statement with a PostgreSQL credential and outputs `{ rows, rowCount, fields, command, truncated }`: `rows` are objects keyed by column name, `rowCount` counts the rows returned or changed (an INSERT, UPDATE or DELETE), `fields` lists the columns with their type ids.',
     'The query is plain SQL, never an expression: put values in `$1`, `$2`… and give them under Parameters, in order, each of which may use expressions such as `{{ input.email }}`. PostgreSQL receives them apart from the query text, so no value can change what the statement does. A list is bound as a PostgreSQL array (use `= any($1)`), an object as JSON text.',
     'At most "max rows" rows are kept (the statement still runs whole); `truncated` is true when more came back. bigint and numeric come back as text so no digit is lost, timestamptz as ISO time in UTC, date, timestamp and interval as PostgreSQL writes them, bytea as base64.',
+    'Each step opens its own connection and its statement commits when it ends, so a transaction cannot span steps: put changes that belong together in one statement (a `with … insert … update` CTE) or a database function.',
     'A statement running past its timeout is canceled on the server. Syntax, permission and constraint errors fail the step at once with PostgreSQL’s message, code and position; a lost connection or a server that is starting or full is retried — so make statements safe to run twice (`on conflict do nothing`) when a retry matters.',
   ].join('\n\n'),
   config: z
