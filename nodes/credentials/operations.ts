@@ -10,8 +10,29 @@
  */
 
 /** Every operation by name: the request a node sends and the answer it gets back (JSON both ways). */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by the protocol types, one entry per operation.
-export interface CredentialOperations {}
+export interface CredentialOperations {
+  /**
+   * One SQL statement on a `postgres` credential's database (server/credentials/postgres.capability.ts).
+   * `parameters` are bound to `$1`, `$2`… by the server, never written into the query text.
+   */
+  'postgres.query': {
+    request: { query: string; parameters: unknown[]; maxRows: number; timeoutMs: number };
+    response: PostgresQueryResult;
+  };
+}
+
+/** A `postgres.query` answer: the first `maxRows` rows, JSON only (server/credentials/postgres-values.ts says how types convert). */
+export interface PostgresQueryResult {
+  rows: Record<string, unknown>[];
+  /** Rows the statement returned or changed (INSERT/UPDATE/DELETE count), all of them even when truncated. */
+  rowCount: number;
+  /** The result's columns, in order, with PostgreSQL's type ids (`pg_type.oid`). */
+  fields: { name: string; dataTypeID: number }[];
+  /** The statement's command tag: SELECT, INSERT, UPDATE… */
+  command: string;
+  /** More rows came back than `maxRows`; the rest were dropped. */
+  truncated: boolean;
+}
 
 export type CredentialOperationName = keyof CredentialOperations & string;
 
