@@ -57,7 +57,6 @@ export default defineNode({
   async execute({ config, ctx }) {
     // Each parameter evaluated alone: its value is bound as is, never spliced into the query text.
     const parameters = (await ctx.evaluate(config.parameters)) as unknown[];
-    // biome-ignore lint/correctness/useHookAtTopLevel: NodeContext.useCredential is not a React hook.
     const output = await ctx.useCredential({
       credentialId: config.credentialId,
       operation: 'postgres.query',
