@@ -28,6 +28,11 @@ const examples: Record<string, unknown> = {
   'transform.jsonToXml': {},
   'transform.crypto': { value: '{{ input.email }}' },
   'action.http': { url: 'https://example.com' },
+  'action.postgres': {
+    credentialId: 'cred-1',
+    query: 'select * from orders where id = $1',
+    parameters: ['{{ input.id }}'],
+  },
   'action.respond': {},
   'flow.delay': { amount: 1 },
   'flow.loop': { items: '{{ input.orders }}' },

@@ -1,4 +1,5 @@
 import httpNode from './actions/http.node.ts';
+import postgresNode from './actions/postgres.node.ts';
 import respondNode from './actions/respond.node.ts';
 import ifNode from './conditions/if.node.ts';
 import switchNode from './conditions/switch.node.ts';
@@ -61,6 +62,7 @@ export const catalogue = [
   jsonToXmlNode,
   cryptoNode,
   httpNode,
+  postgresNode,
   respondNode,
   delayNode,
   loopNode,

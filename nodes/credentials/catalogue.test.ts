@@ -9,6 +9,7 @@ const examples: Record<string, Record<string, unknown>> = {
   header: { header: 'X-Api-Key', value: 'key-123456' },
   query: { name: 'api_key', key: 'key-abcdef' },
   hmac: { secret: 'a shared secret of 32 characters' },
+  postgres: { host: 'db.example.com', database: 'orders', user: 'stepwise', password: 'pa55word', ssl: 'verify-full' },
   oauth2: {
     authorizationUrl: 'https://auth.example.com/authorize',
     tokenUrl: 'https://auth.example.com/token',

@@ -11,11 +11,32 @@
 
 /** Every operation by name: the request a node sends and the answer it gets back (JSON both ways). */
 export interface CredentialOperations {
+  /**
+   * One SQL statement on a `postgres` credential's database (server/credentials/postgres.capability.ts).
+   * `parameters` are bound to `$1`, `$2`… by the server, never written into the query text.
+   */
+  'postgres.query': {
+    request: { query: string; parameters: unknown[]; maxRows: number; timeoutMs: number };
+    response: PostgresQueryResult;
+  };
   /** An HMAC of `data` (its UTF-8 bytes) with a signing-key credential (server/credentials/signing-key.capability.ts). */
   'signing-key.hmac': {
     request: { algorithm: 'sha1' | 'sha256' | 'sha512'; data: string; encoding: 'hex' | 'base64' };
     response: { signature: string };
   };
+}
+
+/** A `postgres.query` answer: the first `maxRows` rows, JSON only (server/credentials/postgres-values.ts says how types convert). */
+export interface PostgresQueryResult {
+  rows: Record<string, unknown>[];
+  /** Rows the statement returned or changed (INSERT/UPDATE/DELETE count), all of them even when truncated. */
+  rowCount: number;
+  /** The result's columns, in order, with PostgreSQL's type ids (`pg_type.oid`). */
+  fields: { name: string; dataTypeID: number }[];
+  /** The statement's command tag: SELECT, INSERT, UPDATE… */
+  command: string;
+  /** More rows came back than `maxRows`; the rest were dropped. */
+  truncated: boolean;
 }
 
 export type CredentialOperationName = keyof CredentialOperations & string;

@@ -81,7 +81,6 @@ export default defineNode({
         if (config.algorithm === 'md5' || config.credentialId === undefined) {
           throw new NonRetryableError('config.credentialId: an HMAC needs a signing key and SHA-1, SHA-256 or SHA-512');
         }
-        // biome-ignore lint/correctness/useHookAtTopLevel: the step's context, not a React hook.
         const answer = await ctx.useCredential({
           credentialId: config.credentialId,
           operation: 'signing-key.hmac',

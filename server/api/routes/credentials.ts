@@ -130,6 +130,11 @@ export const CredentialTypeShape = z
     testNeedsUrl: z
       .boolean()
       .describe('The test sends the credential with a GET to a URL the admin gives (HTTP-style types)'),
+    usesTargets: z
+      .boolean()
+      .describe(
+        'Sent in HTTP requests, so it keeps to its allowed targets; other types reach their own server (a database) or none',
+      ),
     connects: z.boolean().describe('It is connected after it is stored (OAuth 2): see `connection` on each credential'),
     presets: z
       .array(z.object({ name: z.string(), title: z.string(), values: z.record(z.string(), z.unknown()) }))
@@ -155,6 +160,7 @@ const describeCredentialTypes = () =>
       testable: isTestable(definition.type),
       testNeedsUrl: testKind(definition.type) === 'url',
       connects: definition.connects !== undefined,
+      usesTargets: definition.http !== undefined || definition.httpToken !== undefined,
       presets: (definition.presets ?? []).map((preset) => ({ ...preset, values: { ...preset.values } })),
       ...(pack ? { pack: { name: pack.name, version: pack.version } } : {}),
     };

@@ -71,7 +71,15 @@ function CredentialForm({
   const [limits, setLimits] = useState<LimitsForm>(limitsForm());
   const create = useMutation({
     mutationFn: () =>
-      call('POST /credentials', { body: { name, type: type?.type ?? '', secret, ...limitsBody(limits) } }),
+      call('POST /credentials', {
+        body: {
+          name,
+          type: type?.type ?? '',
+          secret,
+          // Targets typed for an HTTP-style type first chosen do not stay with a database credential.
+          ...limitsBody(type?.usesTargets === false ? { ...limits, targets: '' } : limits),
+        },
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: credentialQueries.all });
       onClose();
@@ -164,7 +172,13 @@ function CredentialForm({
           problems={secretProblems(errors)}
         />
       </fieldset>
-      <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} />
+      <LimitsFields
+        value={limits}
+        onChange={setLimits}
+        users={users}
+        errors={errors}
+        targets={type.usesTargets !== false}
+      />
       <FormFooter
         error={create.error}
         fieldsShowIt={Object.keys(errors).length > 0 && Object.keys(errors).every(shownByFields)}

@@ -36,6 +36,7 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   secretSchema: secretJsonSchema(definition),
   testable: definition.http !== undefined || definition.httpToken !== undefined,
   testNeedsUrl: definition.http !== undefined,
+  usesTargets: definition.http !== undefined || definition.httpToken !== undefined,
   connects: definition.connects !== undefined,
   presets: definition.presets ?? [],
   redirectUri: definition.connects ? 'https://stepwise.example.com/api/v1/oauth2/callback' : null,
@@ -73,7 +74,9 @@ function serve(
 describe('credentials admin page', () => {
   it('shows where each credential may go and who may use it, and changes both', async () => {
     const fetch = serve((_, init) => (init?.method === 'PATCH' ? json(credential) : json({}, 404)));
-    expect(await screen.findAllByText('Nowhere yet')).toHaveLength(2);
+    expect(await screen.findAllByText('Nowhere yet')).toHaveLength(1);
+    // A webhook signing secret is never sent in a request: where it may go does not apply.
+    expect(screen.getAllByText('Not sent over HTTP')).toHaveLength(1);
     expect(await screen.findAllByText('Admins, operators, bo@example.com')).toHaveLength(2);
 
     fireEvent.click(screen.getByRole('button', { name: 'Limits of CRM key' }));
@@ -154,6 +157,48 @@ describe('credentials admin page', () => {
     );
     const field = (await dialog.findByText('not a valid HTTP header name')).closest('[data-field]');
     expect(field?.getAttribute('data-field')).toBe('config.header');
+  });
+
+  it('asks a database credential for its server and login, with no allowed targets to give', async () => {
+    const fetch = serve((_, init) => (init?.method === 'POST' ? json({ id: 'c3' }, 201) : json({}, 404)));
+    fireEvent.click((await screen.findAllByRole('button', { name: 'New credential' }))[0] as HTMLElement);
+    const dialog = within(await screen.findByRole('dialog'));
+    fireEvent.change(dialog.getByLabelText('Allowed targets'), { target: { value: 'https://typed.example.com' } });
+    fireEvent.change(await dialog.findByLabelText('Type'), { target: { value: 'postgres' } });
+    expect(dialog.queryByLabelText('Allowed targets')).toBeNull();
+    expect((dialog.getByLabelText(/^Port/) as HTMLInputElement).value).toBe('5432');
+    expect((dialog.getByLabelText(/^Password/) as HTMLInputElement).type).toBe('password');
+    // A PEM certificate keeps its line breaks.
+    expect(dialog.getByLabelText(/^CA certificate/).tagName).toBe('TEXTAREA');
+    fireEvent.change(dialog.getByLabelText('Name'), { target: { value: 'Orders DB' } });
+    fireEvent.change(dialog.getByLabelText(/^Host/), { target: { value: 'db.example.com' } });
+    fireEvent.change(dialog.getByLabelText(/^Database/), { target: { value: 'orders' } });
+    fireEvent.change(dialog.getByLabelText(/^User/), { target: { value: 'stepwise' } });
+    fireEvent.change(dialog.getByLabelText(/^Password/), { target: { value: 'pa55word' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Save credential' }));
+    await waitFor(() =>
+      expect(fetch).toHaveBeenCalledWith(
+        '/api/v1/credentials',
+        expect.objectContaining({
+          method: 'POST',
+          body: JSON.stringify({
+            name: 'Orders DB',
+            type: 'postgres',
+            secret: {
+              host: 'db.example.com',
+              port: 5432,
+              database: 'orders',
+              user: 'stepwise',
+              password: 'pa55word',
+              ssl: 'require',
+            },
+            allowedTargets: [],
+            useRoles: [],
+            useUserIds: [],
+          }),
+        }),
+      ),
+    );
   });
 
   it('tests a connection and shows each outcome: running, connected, refused, not tested', async () => {

@@ -45,7 +45,7 @@ export function CredentialsPage() {
     <>
       <PageHeader
         title="Credentials"
-        description="Secrets and OAuth 2 connections that HTTP nodes and webhooks use. They are encrypted at rest and never shown again."
+        description="Secrets and OAuth 2 connections that HTTP requests, webhooks and databases use. They are encrypted at rest and never shown again."
         actions={
           <Button variant="primary" icon={<Plus className="size-4" />} onClick={() => setCreating(true)}>
             New credential
@@ -90,7 +90,10 @@ export function CredentialsPage() {
                 {credential.connection && <ConnectionStatus connection={credential.connection} />}
               </Cell>
               <Cell className="max-w-64 font-mono text-xs break-all">
-                {credential.allowedTargets.length > 0 ? (
+                {typeOf(credential)?.usesTargets === false ? (
+                  // A database or webhook-signing credential is never sent in an HTTP request.
+                  <span className="font-sans text-slate-400">Not sent over HTTP</span>
+                ) : credential.allowedTargets.length > 0 ? (
                   credential.allowedTargets.map((target) => <div key={target}>{target}</div>)
                 ) : (
                   <span className="font-sans text-amber-700">Nowhere yet</span>
@@ -136,7 +139,12 @@ export function CredentialsPage() {
       )}
       {creating && <CreateCredentialModal users={users.data?.items ?? []} onClose={() => setCreating(false)} />}
       {editing && (
-        <EditLimitsModal credential={editing} users={users.data?.items ?? []} onClose={() => setEditing(null)} />
+        <EditLimitsModal
+          credential={editing}
+          users={users.data?.items ?? []}
+          onClose={() => setEditing(null)}
+          targets={typeOf(editing)?.usesTargets !== false}
+        />
       )}
       {testing && (
         <TestConnectionModal
