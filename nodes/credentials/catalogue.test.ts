@@ -9,6 +9,7 @@ const examples: Record<string, Record<string, string>> = {
   header: { header: 'X-Api-Key', value: 'key-123456' },
   query: { name: 'api_key', key: 'key-abcdef' },
   hmac: { secret: 'a shared secret of 32 characters' },
+  smtp: { host: 'smtp.example.com', username: 'bob', password: 'pa55word' },
 };
 
 const types = credentialCatalogue as readonly CredentialDefinition[];
@@ -71,6 +72,28 @@ describe('credential catalogue', () => {
         expect(property.title, `${definition.type}.${field}`).toEqual(expect.any(String));
       }
     }
+  });
+
+  it('describes an SMTP server: defaults for port and security, titled security choices, the password write-only', () => {
+    const definition = findCredentialType('smtp') as CredentialDefinition;
+    expect(definition.secret.parse({ host: 'smtp.example.com' })).toEqual({
+      host: 'smtp.example.com',
+      port: 587,
+      security: 'starttls',
+      allowSelfSigned: false,
+    });
+    const schema = secretJsonSchema(definition) as { properties: Record<string, Record<string, unknown>> };
+    expect(schema.properties.password).toMatchObject({ writeOnly: true });
+    expect(schema.properties.username?.writeOnly).toBeUndefined();
+    expect(schema.properties.security).toMatchObject({ default: 'starttls' });
+    const choices = schema.properties.security?.anyOf as { const: string; title: string }[] | undefined;
+    expect(choices?.map((choice) => choice.const)).toEqual(['starttls', 'tls', 'none']);
+    expect(choices?.[2]?.title).toContain('only for a relay on your own network');
+    const refused = definition.secret.safeParse({ host: 'smtp.example.com', password: 'pa55word' });
+    expect(refused.error?.issues).toEqual([
+      expect.objectContaining({ path: ['username'], message: 'a password needs a user name' }),
+    ]);
+    expect(definition.secret.safeParse({ host: 'smtp://smtp.example.com:587' }).success).toBe(false);
   });
 
   it('lists the values of the secret fields only', () => {

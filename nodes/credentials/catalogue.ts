@@ -4,12 +4,13 @@ import type { CredentialDefinition } from './define.ts';
 import header from './header.credential.ts';
 import hmac from './hmac.credential.ts';
 import query from './query.credential.ts';
+import smtp from './smtp.credential.ts';
 
 /**
  * Every credential type Stepwise knows, in the order the credentials page offers them. Adding an
  * HTTP-style type = one file + one line here (docs/guides/add-a-credential-type.md).
  */
-export const credentialCatalogue = [bearer, basic, header, query, hmac] as const;
+export const credentialCatalogue = [bearer, basic, header, query, hmac, smtp] as const;
 
 /** A type's name as stored with each credential and named by node settings. */
 export type CredentialType = (typeof credentialCatalogue)[number]['type'];

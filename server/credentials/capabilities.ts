@@ -1,8 +1,9 @@
 import type { CredentialCapability } from './define-capability.ts';
 import hmac from './hmac.capability.ts';
+import smtp from './smtp.capability.ts';
 
 /** The server side of protocol credential types: adding one = its definition, its capability file, one line here. */
-export const capabilities: readonly CredentialCapability[] = [hmac];
+export const capabilities: readonly CredentialCapability[] = [hmac, smtp];
 
 const byType = new Map(capabilities.map((capability) => [capability.type, capability]));
 
