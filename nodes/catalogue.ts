@@ -1,3 +1,4 @@
+import emailNode from './actions/email.node.ts';
 import httpNode from './actions/http.node.ts';
 import respondNode from './actions/respond.node.ts';
 import ifNode from './conditions/if.node.ts';
@@ -48,6 +49,7 @@ export const catalogue = [
   limitNode,
   mergeByKeyNode,
   httpNode,
+  emailNode,
   respondNode,
   delayNode,
   loopNode,

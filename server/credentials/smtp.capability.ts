@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { addressOf } from '../../nodes/actions/email-addresses.ts';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../nodes/actions/email-attachments.ts';
 import type { SmtpMessage, SmtpSent } from '../../nodes/credentials/operations.ts';
 import smtp from '../../nodes/credentials/smtp.credential.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
@@ -16,9 +17,7 @@ import { defineCapability, type OperationUse } from './define-capability.ts';
 
 type SmtpSecret = z.output<typeof smtp.secret>;
 
-/** What all the attachments of one message may weigh, decoded (the node says so before sending). */
-export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
-export const MAX_RECIPIENTS = 100;
+const MAX_RECIPIENTS = 100;
 
 /** How long each phase may take: connecting, the server's greeting, and silence mid-conversation. */
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000, dnsTimeout: 15_000 };
@@ -55,7 +54,7 @@ const SendRequest = z
           content: Base64,
         }),
       )
-      .max(100)
+      .max(MAX_ATTACHMENTS)
       .default([]),
     idempotencyKey: z.string().max(1000).optional(),
   })
@@ -120,6 +119,12 @@ async function send(secret: SmtpSecret, request: SmtpMessage, use: OperationUse)
     content: Buffer.from(attachment.content, 'base64'),
     ...(attachment.type ? { contentType: attachment.type } : {}),
   }));
+  const bytes = attachments.reduce((sum, file) => sum + file.content.length, 0);
+  if (bytes > MAX_ATTACHMENT_BYTES) {
+    throw new NonRetryableError(
+      `the email's attachments hold ${bytes} bytes, more than ${MAX_ATTACHMENT_BYTES} in all`,
+    );
+  }
   use.record({
     operation: 'smtp.send',
     title: `SMTP to ${serverName(secret)}`,

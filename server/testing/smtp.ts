@@ -27,12 +27,20 @@ export interface TestSmtpOptions {
   readonly refusal?: (username: string, password: string) => string;
   /** Recipients refused, by address, with the reply code (550 for good, 450 for now). */
   readonly refuse?: Readonly<Record<string, 450 | 550>>;
+  /**
+   * Answers the first message's data with `451` after reading it whole (kept in `refusedCopies`):
+   * the sender retries, as after a lost answer, and the two copies can be compared.
+   */
+  readonly refuseFirstData?: boolean;
+  /** Listen here instead of a free port (a server that was down comes up). */
+  readonly port?: number;
 }
 
 /** A real SMTP server on 127.0.0.1 (smtp-server), keeping what it receives parsed by mailparser. */
 export async function testSmtpServer(options: TestSmtpOptions = {}) {
   const security = options.security ?? 'starttls';
   const received: ReceivedMail[] = [];
+  const refusedCopies: ReceivedMail[] = [];
   const logins: { user: string; password: string; method: string }[] = [];
   const config: SMTPServerOptions = {
     ...TEST_TLS,
@@ -64,7 +72,8 @@ export async function testSmtpServer(options: TestSmtpOptions = {}) {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks);
-        received.push({
+        const refuse = options.refuseFirstData === true && refusedCopies.length === 0;
+        (refuse ? refusedCopies : received).push({
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcptTo: session.envelope.rcptTo.map((recipient) => recipient.address),
           user: typeof session.user === 'string' ? session.user : undefined,
@@ -72,19 +81,21 @@ export async function testSmtpServer(options: TestSmtpOptions = {}) {
           raw,
           parsed: await simpleParser(raw),
         });
-        callback();
+        if (refuse) callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+        else callback();
       });
     },
   };
   const server = new SMTPServer(config);
   // A client that gives up mid-handshake (an untrusted certificate) is an error event here, not a failure.
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
     host: '127.0.0.1',
     port,
     received,
+    refusedCopies,
     logins,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
