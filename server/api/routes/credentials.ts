@@ -111,6 +111,11 @@ export const CredentialTypeShape = z
     testNeedsUrl: z
       .boolean()
       .describe('The test sends the credential with a GET to a URL the admin gives (HTTP-style types)'),
+    sentOverHttp: z
+      .boolean()
+      .describe(
+        'Sent with HTTP requests, so its allowed targets apply; a protocol type (HMAC, SMTP) is never sent or names its own server',
+      ),
   })
   .meta({ id: 'CredentialType' });
 
@@ -122,6 +127,7 @@ const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[])
   secretSchema: secretJsonSchema(definition),
   testable: isTestable(definition.type),
   testNeedsUrl: testKind(definition.type) === 'url',
+  sentOverHttp: definition.http !== undefined,
 }));
 
 const isHttpUrl = (text: string) => {

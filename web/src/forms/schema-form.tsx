@@ -9,7 +9,7 @@ import { JsonTemplateField } from './json-template-field.tsx';
 import {
   credentialTypes,
   discriminatorOf,
-  enumLabel,
+  enumOptionLabel,
   enumValues,
   fieldKind,
   initialValue,
@@ -210,7 +210,7 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
           {shown === undefined && <option value="">Choose…</option>}
           {enumValues(schema).map((option) => (
             <option key={String(option)} value={String(option)}>
-              {enumLabel(String(option))}
+              {enumOptionLabel(schema, option)}
             </option>
           ))}
         </select>

@@ -68,7 +68,9 @@ function CredentialForm({
   const [limits, setLimits] = useState<LimitsForm>(limitsForm());
   const create = useMutation({
     mutationFn: () =>
-      call('POST /credentials', { body: { name, type: type?.type ?? '', secret, ...limitsBody(limits) } }),
+      call('POST /credentials', {
+        body: { name, type: type?.type ?? '', secret, ...limitsBody(limits, type?.sentOverHttp !== false) },
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: credentialQueries.all });
       onClose();
@@ -120,7 +122,7 @@ function CredentialForm({
           problems={secretProblems(errors)}
         />
       </fieldset>
-      <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} />
+      <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} targets={type.sentOverHttp} />
       <FormFooter
         error={create.error}
         fieldsShowIt={Object.keys(errors).length > 0 && Object.keys(errors).every(shownByFields)}

@@ -19,9 +19,12 @@ export const limitsForm = (credential?: Credential): LimitsForm => ({
   useUserIds: credential?.useUserIds ?? [],
 });
 
-/** The API's fields from the form: targets separated by commas, spaces or lines. */
-export const limitsBody = (form: LimitsForm) => ({
-  allowedTargets: form.targets.split(/[\s,]+/).filter(Boolean),
+/**
+ * The API's fields from the form: targets separated by commas, spaces or lines. `targets` false: a
+ * type that is not sent over HTTP, whose form shows no targets, so none are sent either.
+ */
+export const limitsBody = (form: LimitsForm, targets = true) => ({
+  ...(targets ? { allowedTargets: form.targets.split(/[\s,]+/).filter(Boolean) } : {}),
   useRoles: form.useRoles,
   useUserIds: form.useUserIds,
 });
@@ -34,30 +37,38 @@ const listError = (errors: Record<string, string>, field: string) =>
 export const isLimitsField = (field: string) =>
   ['allowedTargets', 'useRoles', 'useUserIds'].some((name) => field === name || field.startsWith(`${name}.`));
 
-/** The limits every credential has: where it may be sent, and who besides admins may use it. */
+/**
+ * The limits every credential has: who besides admins may use it, and, for a type sent with HTTP
+ * requests (`targets`), where it may be sent. A protocol type names its own server (SMTP) or is
+ * never sent (HMAC), so targets would mean nothing there.
+ */
 export function LimitsFields({
   value,
   onChange,
   users,
   errors,
+  targets = true,
 }: {
   value: LimitsForm;
   onChange: (value: LimitsForm) => void;
   users: readonly User[];
   errors: Record<string, string>;
+  targets?: boolean;
 }) {
   const toggleRole = (role: Role, on: boolean) =>
     onChange({ ...value, useRoles: on ? [...value.useRoles, role] : value.useRoles.filter((r) => r !== role) });
   return (
     <>
-      <TextField
-        label="Allowed targets"
-        placeholder="https://api.example.com/v1"
-        value={value.targets}
-        onChange={(e) => onChange({ ...value, targets: e.target.value })}
-        hint="Where it may be sent: scheme://host[:port][/path prefix], separated by commas. Empty: nowhere."
-        error={listError(errors, 'allowedTargets')}
-      />
+      {targets && (
+        <TextField
+          label="Allowed targets"
+          placeholder="https://api.example.com/v1"
+          value={value.targets}
+          onChange={(e) => onChange({ ...value, targets: e.target.value })}
+          hint="Where it may be sent: scheme://host[:port][/path prefix], separated by commas. Empty: nowhere."
+          error={listError(errors, 'allowedTargets')}
+        />
+      )}
       <fieldset>
         <legend className="block text-sm font-medium text-slate-700">Who may use it</legend>
         <p className="mt-1 text-xs text-slate-500">Admins always may. Nothing chosen: every editor may.</p>
@@ -102,16 +113,20 @@ export function LimitsFields({
 export function EditLimitsModal({
   credential,
   users,
+  sentOverHttp,
   onClose,
 }: {
   credential: Credential;
   users: readonly User[];
+  /** Whether its type is sent with HTTP requests, so allowed targets apply. */
+  sentOverHttp: boolean;
   onClose: () => void;
 }) {
   const queryClient = useQueryClient();
   const [limits, setLimits] = useState<LimitsForm>(limitsForm(credential));
   const save = useMutation({
-    mutationFn: () => call('PATCH /credentials/:id', { params: { id: credential.id }, body: limitsBody(limits) }),
+    mutationFn: () =>
+      call('PATCH /credentials/:id', { params: { id: credential.id }, body: limitsBody(limits, sentOverHttp) }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: credentialQueries.all });
       onClose();
@@ -125,11 +140,15 @@ export function EditLimitsModal({
   return (
     <Modal
       title={`Limits of "${credential.name}"`}
-      description="The secret stays as stored; only where it may go and who may use it change."
+      description={
+        sentOverHttp
+          ? 'The secret stays as stored; only where it may go and who may use it change.'
+          : 'The secret stays as stored; only who may use it changes.'
+      }
       onClose={onClose}
     >
       <form onSubmit={submit} className="space-y-4">
-        <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} />
+        <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} targets={sentOverHttp} />
         <FormFooter
           error={save.error}
           fieldsShowIt={Object.keys(errors).length > 0}

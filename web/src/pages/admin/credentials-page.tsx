@@ -42,7 +42,7 @@ export function CredentialsPage() {
     <>
       <PageHeader
         title="Credentials"
-        description="Secrets that HTTP nodes and webhooks use. They are encrypted at rest and never shown again."
+        description="Secrets that HTTP requests, webhooks and email use. They are encrypted at rest and never shown again."
         actions={
           <Button variant="primary" icon={<Plus className="size-4" />} onClick={() => setCreating(true)}>
             New credential
@@ -78,7 +78,10 @@ export function CredentialsPage() {
               </Cell>
               <Cell>{typeTitle(types.data?.items, credential.type)}</Cell>
               <Cell className="max-w-64 font-mono text-xs break-all">
-                {credential.allowedTargets.length > 0 ? (
+                {typeOf(credential)?.sentOverHttp === false ? (
+                  // A protocol type names its own server (SMTP) or is never sent (HMAC).
+                  <span className="font-sans text-slate-400">Not sent over HTTP</span>
+                ) : credential.allowedTargets.length > 0 ? (
                   credential.allowedTargets.map((target) => <div key={target}>{target}</div>)
                 ) : (
                   <span className="font-sans text-amber-700">Nowhere yet</span>
@@ -123,7 +126,12 @@ export function CredentialsPage() {
       )}
       {creating && <CreateCredentialModal users={users.data?.items ?? []} onClose={() => setCreating(false)} />}
       {editing && (
-        <EditLimitsModal credential={editing} users={users.data?.items ?? []} onClose={() => setEditing(null)} />
+        <EditLimitsModal
+          credential={editing}
+          users={users.data?.items ?? []}
+          sentOverHttp={typeOf(editing)?.sentOverHttp !== false}
+          onClose={() => setEditing(null)}
+        />
       )}
       {testing && (
         <TestConnectionModal
