@@ -59,14 +59,17 @@ export default defineNode({
   config: z
     .strictObject({
       credentialId: credentialRef(['smtp'], 'SMTP server to send through'),
-      from: template('Sender; empty: the credential’s default, e.g. Orders <orders@example.com>').optional(),
+      // Template fields show their description as a placeholder (the part after "e.g.", if any).
+      from: template('Empty: the credential’s default sender').optional(),
       to: template('Recipients, separated by commas, e.g. {{ input.email }}').min(1, 'give at least one recipient'),
       cc: template('Copy to, separated by commas').optional(),
       bcc: template('Blind copy to, separated by commas; the other recipients do not see them').optional(),
       replyTo: template('Where replies go, e.g. support@example.com').optional(),
       subject: template('Subject, e.g. Order {{ input.id }} shipped').min(1, 'give a subject'),
-      text: template('Plain-text body').optional(),
-      html: template('HTML body, shown by mail apps that can; the text body is the fallback').optional(),
+      text: template('Plain text, e.g. Hello {{ input.name }},').optional().meta({ title: 'Text body' }),
+      html: template('Shown by mail apps that can; the text body is the fallback')
+        .optional()
+        .meta({ title: 'HTML body' }),
       attachments: template(
         `A list of { name, type, content (base64) } or { name, type, text }, at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB in all, e.g. {{ trigger.body.files }}`,
       ).optional(),

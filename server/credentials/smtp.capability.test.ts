@@ -112,16 +112,13 @@ describe('smtp.send', () => {
         title: `SMTP to 127.0.0.1:${mail.port}`,
         details: {
           from: 'Orders <orders@example.com>',
-          to: ['Ada <ada@example.com>', 'grace@example.com'],
-          cc: ['"Doe, Jane" <jane@example.com>'],
-          bcc: ['audit@example.com'],
+          to: 'Ada <ada@example.com>, grace@example.com',
+          cc: '"Doe, Jane" <jane@example.com>',
+          bcc: 'audit@example.com',
           replyTo: 'help@example.com',
           subject: 'Your order №42',
           messageId,
-          attachments: [
-            { name: 'invoice.pdf', bytes: 70_000 },
-            { name: 'note.txt', bytes: Buffer.byteLength('ünïcode note') },
-          ],
+          attachments: `invoice.pdf (68.4 KB)\nnote.txt (${Buffer.byteLength('ünïcode note')} bytes)`,
         },
       },
     ]);

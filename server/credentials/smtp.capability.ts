@@ -93,6 +93,13 @@ function domainOf(from: string): string {
   return address.slice(address.lastIndexOf('@') + 1) || 'stepwise.invalid';
 }
 
+/** A size as people read it: 18 bytes, 68.4 KB, 2.1 MB. */
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** A Message-ID that is the same for every attempt of a step: `<hash of its idempotency key@sender's domain>`. */
 export function stableMessageId(idempotencyKey: string, from: string): string {
   const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
@@ -128,16 +135,17 @@ async function send(secret: SmtpSecret, request: SmtpMessage, use: OperationUse)
   use.record({
     operation: 'smtp.send',
     title: `SMTP to ${serverName(secret)}`,
+    // Text, as the execution page shows it best: lists joined, one attachment a line.
     details: {
       from,
-      to: message.to,
-      ...(message.cc.length > 0 ? { cc: message.cc } : {}),
-      ...(message.bcc.length > 0 ? { bcc: message.bcc } : {}),
+      to: message.to.join(', '),
+      ...(message.cc.length > 0 ? { cc: message.cc.join(', ') } : {}),
+      ...(message.bcc.length > 0 ? { bcc: message.bcc.join(', ') } : {}),
       ...(message.replyTo ? { replyTo: message.replyTo } : {}),
       subject: message.subject,
       ...(messageId ? { messageId } : {}),
       ...(attachments.length > 0
-        ? { attachments: attachments.map((file) => ({ name: file.filename, bytes: file.content.length })) }
+        ? { attachments: attachments.map((file) => `${file.filename} (${size(file.content.length)})`).join('\n') }
         : {}),
     },
   });

@@ -114,10 +114,10 @@ describe('Send email in a run', () => {
       title: `SMTP to 127.0.0.1:${mail.port}`,
       details: {
         from: 'Uploads <uploads@example.com>',
-        to: ['ada@example.com'],
+        to: 'ada@example.com',
         subject: 'Your upload: scan.pdf',
         messageId: received?.parsed.messageId,
-        attachments: [{ name: 'scan.pdf', bytes: pdf.length }],
+        attachments: 'scan.pdf (19.5 KB)',
       },
     });
     expectNoPassword(steps);
