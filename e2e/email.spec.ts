@@ -78,6 +78,8 @@ test('an admin stores an SMTP server, a worker signs in to it, and a run mails t
   await dialog.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await dialog.getByLabel('Default sender').fill('Outbox <outbox@example.com>');
   await shoot(page, 'smtp-credential-filled');
+  await dialog.getByRole('button', { name: 'Save credential' }).scrollIntoViewIfNeeded();
+  await shoot(page, 'smtp-credential-filled-end');
   await dialog.getByRole('button', { name: 'Save credential' }).click();
   const row = page.getByRole('row').filter({ hasText: 'Outbox e2e SMTP' });
   await expect(row).toContainText('Email server (SMTP)');
