@@ -124,7 +124,8 @@ export default defineNode({
         ...(text !== undefined ? { text } : {}),
         ...(html !== undefined ? { html } : {}),
         attachments,
-        // The same for every attempt and retry of this step: the Message-ID is made from it.
+        // The same for every attempt and retry of this step: the Message-ID is made from it
+        // (invariant "stable idempotency key").
         idempotencyKey: ctx.idempotencyKey,
       },
     });
