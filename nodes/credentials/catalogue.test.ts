@@ -93,7 +93,12 @@ describe('credential catalogue', () => {
     expect(refused.error?.issues).toEqual([
       expect.objectContaining({ path: ['username'], message: 'a password needs a user name' }),
     ]);
-    expect(definition.secret.safeParse({ host: 'smtp://smtp.example.com:587' }).success).toBe(false);
+    for (const host of ['smtp://smtp.example.com', 'smtp.example.com:587', 'bob@smtp.example.com']) {
+      expect(definition.secret.safeParse({ host }).success, host).toBe(false);
+    }
+    for (const host of ['smtp.example.com', '10.0.0.5', '::1', 'fd00::25']) {
+      expect(definition.secret.safeParse({ host }).success, host).toBe(true);
+    }
   });
 
   it('lists the values of the secret fields only', () => {

@@ -17,7 +17,10 @@ export default defineCredential({
         .trim()
         .min(1)
         .max(253)
-        .regex(/^[^\s/:@]+$/, 'a host name or IP address only, without scheme, port or user')
+        // A colon only in an IPv6 address: "smtp://…" and "host:587" are mistakes to point out.
+        .refine((host) => !/[\s/@]/.test(host) && (!host.includes(':') || /^[0-9A-Fa-f:.]+$/.test(host)), {
+          message: 'a host name or IP address only, without scheme, port or user',
+        })
         .meta({ title: 'Server', description: 'Host name of the SMTP server, e.g. smtp.example.com' }),
       port: z.number().int().min(1).max(65_535).default(587).meta({
         title: 'Port',
