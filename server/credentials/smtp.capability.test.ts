@@ -141,13 +141,21 @@ describe('smtp.send', () => {
     await expect(send(secret, message())).rejects.toSatisfy(
       (error: Error) =>
         error instanceof NonRetryableError &&
-        /a secure connection failed \(.*certificate.*\); if it is your own server with a self-signed certificate, turn on "Accept an untrusted certificate"/.test(
-          error.message,
-        ),
+        error.message ===
+          `127.0.0.1:${mail.port}: a secure connection failed: its certificate is self-signed. If it is your own server with a self-signed certificate, turn on "Accept an untrusted certificate" in the credential`,
     );
     expect(mail.received).toHaveLength(0);
     await send({ ...secret, allowSelfSigned: true }, message());
     expect(mail.received[0]?.secure).toBe(true);
+  });
+
+  it('says to check the Security setting when "tls" meets a server that speaks plain SMTP', async () => {
+    const mail = await server({ security: 'none' });
+    const failing = send({ host: mail.host, port: mail.port, security: 'tls' }, message());
+    await expect(failing).rejects.toBeInstanceOf(NonRetryableError);
+    await expect(failing).rejects.toThrow(
+      `127.0.0.1:${mail.port}: a secure connection failed (wrong version number); check the credential's Security setting (TLS for port 465, STARTTLS for 587)`,
+    );
   });
 
   it('refuses to continue unencrypted when STARTTLS is asked for and the server cannot', async () => {

@@ -186,13 +186,27 @@ interface SmtpFailure extends Error {
   originalCode?: string;
   recipient?: string;
   rejected?: string[];
+  /** OpenSSL's words for a failed handshake ("wrong version number"), without its internals. */
+  reason?: string;
 }
 
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|ERR_SSL|ERR_TLS/;
+/** Node's TLS error codes: the certificate was not trusted, or the two sides spoke differently. */
+const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
+
+/** What is wrong with a refused certificate, in words (Node's own add advice about its flags). */
+function certificateProblem(codes: readonly string[], host: string): string {
+  const has = (pattern: RegExp) => codes.some((code) => pattern.test(code));
+  if (has(/SELF_SIGNED/)) return 'its certificate is self-signed';
+  if (has(/EXPIRED/)) return 'its certificate has expired';
+  if (has(/NOT_YET_VALID/)) return 'its certificate is not valid yet';
+  if (has(/ALTNAME/)) return `its certificate is not for ${host}`;
+  return 'its certificate is not signed by an authority this machine trusts';
+}
+const HANDSHAKE_CODES = /^ERR_SSL|^ERR_TLS|^EPROTO$/;
 
 /**
- * A failure in words a workflow author can act on, with its retry behaviour: a refused sign-in, an
- * untrusted certificate and a permanent (5xx) refusal fail at once; an unreachable server and a
+ * A failure in words a workflow author can act on, with its retry behaviour: a refused sign-in, a
+ * failed TLS handshake and a permanent (5xx) refusal fail at once; an unreachable server and a
  * temporary (4xx) refusal are retried by the node's policy.
  */
 export function smtpError(thrown: unknown, secret: SmtpSecret): Error {
@@ -201,16 +215,21 @@ export function smtpError(thrown: unknown, secret: SmtpSecret): Error {
   if (error.name === 'AbortError' || error.code === 'EABORT') return error;
   const where = serverName(secret);
   const reply = error.response ? `: ${error.response}` : '';
-  const tlsCode = [error.code, error.originalCode].find((code) => code && TLS_CODES.test(code));
+  const tlsDetail = error.reason ?? error.message.split('\n')[0]?.replace(/^[0-9A-F]+:error:[0-9A-F]+:/, '');
+  const codes = [error.code, error.originalCode].filter((code): code is string => typeof code === 'string');
   if (error.code === 'EAUTH') return new NonRetryableError(`${where} refused the user name or password${reply}`);
   if (error.code === 'ENOAUTH') {
     return new NonRetryableError(`${where} asks to sign in: give the credential a user name and password`);
   }
-  if (tlsCode || error.code === 'ETLS') {
-    const hint = tlsCode
-      ? '; if it is your own server with a self-signed certificate, turn on "Accept an untrusted certificate" in the credential'
-      : "; check the credential's Security setting (TLS for port 465, STARTTLS for 587)";
-    return new NonRetryableError(`${where}: a secure connection failed (${error.message})${hint}`);
+  if (codes.some((code) => CERTIFICATE_CODES.test(code))) {
+    return new NonRetryableError(
+      `${where}: a secure connection failed: ${certificateProblem(codes, secret.host)}. If it is your own server with a self-signed certificate, turn on "Accept an untrusted certificate" in the credential`,
+    );
+  }
+  if (error.code === 'ETLS' || codes.some((code) => HANDSHAKE_CODES.test(code))) {
+    return new NonRetryableError(
+      `${where}: a secure connection failed (${tlsDetail}); check the credential's Security setting (TLS for port 465, STARTTLS for 587)`,
+    );
   }
   if (typeof error.responseCode === 'number') {
     const refused = error.recipient
