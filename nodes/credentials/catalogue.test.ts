@@ -96,6 +96,9 @@ describe('credential catalogue', () => {
     for (const host of ['smtp://smtp.example.com', 'smtp.example.com:587', 'bob@smtp.example.com']) {
       expect(definition.secret.safeParse({ host }).success, host).toBe(false);
     }
+    expect(definition.secret.safeParse({ host: 'smtp.example.com', from: 'Orders' }).error?.issues).toEqual([
+      expect.objectContaining({ path: ['from'], message: 'an email address, e.g. Orders <orders@example.com>' }),
+    ]);
     for (const host of ['smtp.example.com', '10.0.0.5', '::1', 'fd00::25']) {
       expect(definition.secret.safeParse({ host }).success, host).toBe(true);
     }

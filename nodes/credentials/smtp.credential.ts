@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressOf } from '../actions/email-addresses.ts';
 import { defineCredential } from './define.ts';
 
 /**
@@ -43,10 +44,18 @@ export default defineCredential({
         .optional()
         .meta({ title: 'User name', description: 'Leave empty for a server that needs no sign-in' }),
       password: z.string().max(4096).optional().meta({ title: 'Password' }),
-      from: z.string().trim().max(998).optional().meta({
-        title: 'Default sender',
-        description: 'Used when a Send email node leaves From empty, e.g. Orders <orders@example.com>',
-      }),
+      from: z
+        .string()
+        .trim()
+        .max(998)
+        .refine((from) => addressOf(from) !== undefined, {
+          message: 'an email address, e.g. Orders <orders@example.com>',
+        })
+        .optional()
+        .meta({
+          title: 'Default sender',
+          description: 'Used when a Send email node leaves From empty, e.g. Orders <orders@example.com>',
+        }),
       allowSelfSigned: z.boolean().default(false).meta({
         title: 'Accept an untrusted certificate (self-signed)',
         description:

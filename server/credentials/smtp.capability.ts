@@ -106,13 +106,14 @@ export function stableMessageId(idempotencyKey: string, from: string): string {
   return `<${digest}.stepwise@${domainOf(from)}>`;
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+/** One problem of a request, naming its field: `to.0: is not an email address`. */
+function describeIssue(issue: z.core.$ZodIssue): string {
   return `${issue.path.join('.') || 'message'}: ${issue.message}`;
 }
 
 async function send(secret: SmtpSecret, request: SmtpMessage, use: OperationUse): Promise<SmtpSent> {
   const parsed = SendRequest.safeParse(request);
-  if (!parsed.success) throw new NonRetryableError(`the email ${parsed.error.issues.map(describe).join('; ')}`);
+  if (!parsed.success) throw new NonRetryableError(`the email ${parsed.error.issues.map(describeIssue).join('; ')}`);
   const message = parsed.data;
   const from = message.from ?? secret.from;
   if (!from) {
