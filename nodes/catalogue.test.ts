@@ -23,6 +23,11 @@ const examples: Record<string, unknown> = {
   'transform.mergeByKey': { right: '{{ steps.Customers.output }}' },
   'action.http': { url: 'https://example.com' },
   'action.email': { credentialId: 'cred-1', to: 'ada@example.com', subject: 'Hi', text: 'Hello' },
+  'action.postgres': {
+    credentialId: 'cred-1',
+    query: 'select * from orders where id = $1',
+    parameters: ['{{ input.id }}'],
+  },
   'action.respond': {},
   'flow.delay': { amount: 1 },
   'flow.loop': { items: '{{ input.orders }}' },

@@ -134,7 +134,10 @@ type ConfigKey<Config> = Config extends object ? keyof Config & string : string;
 
 /** What a node file declares; `defineNode` fills the defaults. */
 export interface NodeSpec<Schema extends z.ZodType, Type extends string = string> {
-  /** `<kind>.<name>`, stored in every graph that uses the node: never renamed. */
+  /**
+   * `<kind>.<name>` (a node pack's: `<kind>.<pack>.<name>`, nodes/packs.ts), stored in every graph
+   * that uses the node: never renamed.
+   */
   readonly type: Type;
   readonly kind: NodeKind;
   readonly title: string;

@@ -110,7 +110,6 @@ export default defineNode({
     // A subject is one line: line breaks from an expression become spaces.
     const subject = (textOf(values.subject) ?? '').replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
-    // biome-ignore lint/correctness/useHookAtTopLevel: ctx.useCredential asks the worker, it is no React hook.
     const sent = await ctx.useCredential({
       credentialId: config.credentialId,
       operation: 'smtp.send',

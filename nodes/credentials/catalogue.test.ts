@@ -3,13 +3,21 @@ import { credentialCatalogue, findCredentialType, httpCredentialTypes } from './
 import { type CredentialDefinition, secretJsonSchema, secretValues } from './define.ts';
 
 // One valid secret per type; a new type without one fails the first test here.
-const examples: Record<string, Record<string, string>> = {
+const examples: Record<string, Record<string, unknown>> = {
   bearer: { token: 'tok-123456' },
   basic: { username: 'ada', password: 'pa55word' },
   header: { header: 'X-Api-Key', value: 'key-123456' },
   query: { name: 'api_key', key: 'key-abcdef' },
   hmac: { secret: 'a shared secret of 32 characters' },
   smtp: { host: 'smtp.example.com', username: 'bob', password: 'pa55word' },
+  postgres: { host: 'db.example.com', database: 'orders', user: 'stepwise', password: 'pa55word', ssl: 'verify-full' },
+  oauth2: {
+    authorizationUrl: 'https://auth.example.com/authorize',
+    tokenUrl: 'https://auth.example.com/token',
+    clientId: 'stepwise',
+    clientSecret: 'client-secret-123456',
+    scopes: 'read, write  admin',
+  },
 };
 
 const types = credentialCatalogue as readonly CredentialDefinition[];
@@ -40,7 +48,10 @@ describe('credential catalogue', () => {
   });
 
   it('offers HTTP requests exactly the types that declare how to authenticate one', () => {
-    expect(httpCredentialTypes).toEqual(types.filter((definition) => definition.http).map((d) => d.type));
+    expect(httpCredentialTypes).toEqual(
+      types.filter((definition) => definition.http || definition.httpToken).map((d) => d.type),
+    );
+    expect(httpCredentialTypes).toContain('oauth2');
     expect(httpCredentialTypes).not.toContain('hmac');
   });
 
@@ -50,6 +61,45 @@ describe('credential catalogue', () => {
     expect(http('basic')).toEqual({ headers: { authorization: `Basic ${encoded}` }, masked: [encoded] });
     expect(http('header')).toEqual({ headers: { 'x-api-key': 'key-123456' } });
     expect(http('query')).toEqual({ query: { api_key: 'key-abcdef' } });
+  });
+
+  it('sends an OAuth 2 access token as its settings say, and connects as its grant says', () => {
+    const oauth2 = findCredentialType('oauth2') as CredentialDefinition;
+    const settings = oauth2.secret.parse(examples.oauth2);
+    expect(oauth2.httpToken?.(settings, 'at-1')).toEqual({ headers: { authorization: 'Bearer at-1' } });
+    const inQuery = oauth2.secret.parse({ ...examples.oauth2, sendTokenAs: 'queryParameter' });
+    expect(oauth2.httpToken?.(inQuery, 'at-1')).toEqual({ query: { access_token: 'at-1' } });
+    expect(oauth2.connects?.(settings)).toEqual({ interactive: true, scopes: ['read', 'write', 'admin'] });
+    const machine = oauth2.secret.parse({
+      ...examples.oauth2,
+      grantType: 'clientCredentials',
+      authorizationUrl: undefined,
+    });
+    expect(oauth2.connects?.(machine)).toEqual({ interactive: false, scopes: ['read', 'write', 'admin'] });
+  });
+
+  it('refuses an OAuth 2 code grant without an authorization URL, and endpoints that are not http(s)', () => {
+    const oauth2 = findCredentialType('oauth2') as CredentialDefinition;
+    const missing = oauth2.secret.safeParse({ ...examples.oauth2, authorizationUrl: undefined });
+    expect(missing.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['authorizationUrl']);
+    const ftp = oauth2.secret.safeParse({ ...examples.oauth2, tokenUrl: 'ftp://auth.example.com/token' });
+    expect(ftp.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['tokenUrl']);
+  });
+
+  it('offers presets that only fill in settings the type has, each giving valid settings with a client id', () => {
+    const oauth2 = findCredentialType('oauth2') as CredentialDefinition;
+    expect(oauth2.presets?.map((preset) => preset.name)).toEqual([
+      'google',
+      'microsoft',
+      'github',
+      'slack',
+      'salesforce',
+    ]);
+    for (const preset of oauth2.presets ?? []) {
+      for (const field of Object.keys(preset.values))
+        expect(Object.keys(oauth2.secret.shape), preset.name).toContain(field);
+      expect(oauth2.secret.safeParse({ ...preset.values, clientId: 'id' }).success, preset.name).toBe(true);
+    }
   });
 
   it('encodes basic auth as UTF-8, as servers decode it', () => {

@@ -13,6 +13,14 @@
 export interface CredentialOperations {
   /** Sends one email through an `smtp` credential's server (server/credentials/smtp.capability.ts). */
   'smtp.send': { request: SmtpMessage; response: SmtpSent };
+  /**
+   * One SQL statement on a `postgres` credential's database (server/credentials/postgres.capability.ts).
+   * `parameters` are bound to `$1`, `$2`… by the server, never written into the query text.
+   */
+  'postgres.query': {
+    request: { query: string; parameters: unknown[]; maxRows: number; timeoutMs: number };
+    response: PostgresQueryResult;
+  };
 }
 
 /** A file sent with an email: its bytes in base64 (as a multipart webhook's `files` carry them). */
@@ -47,6 +55,19 @@ export interface SmtpSent {
   readonly messageId: string;
   readonly accepted: string[];
   readonly rejected: string[];
+}
+
+/** A `postgres.query` answer: the first `maxRows` rows, JSON only (server/credentials/postgres-values.ts says how types convert). */
+export interface PostgresQueryResult {
+  rows: Record<string, unknown>[];
+  /** Rows the statement returned or changed (INSERT/UPDATE/DELETE count), all of them even when truncated. */
+  rowCount: number;
+  /** The result's columns, in order, with PostgreSQL's type ids (`pg_type.oid`). */
+  fields: { name: string; dataTypeID: number }[];
+  /** The statement's command tag: SELECT, INSERT, UPDATE… */
+  command: string;
+  /** More rows came back than `maxRows`; the rest were dropped. */
+  truncated: boolean;
 }
 
 export type CredentialOperationName = keyof CredentialOperations & string;

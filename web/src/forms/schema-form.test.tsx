@@ -131,6 +131,11 @@ describe('schema form', () => {
     expect(credentialTypes(secret)).toEqual(['hmac']);
     const script = schemaOf('transform.script');
     expect(fieldKind((script.properties as Record<string, JsonSchema>).code as JsonSchema, script)).toBe('code');
+    const postgres = schemaOf('action.postgres');
+    const postgresProps = postgres.properties as Record<string, JsonSchema>;
+    expect(fieldKind(postgresProps.query as JsonSchema, postgres)).toBe('code');
+    expect(fieldKind(postgresProps.parameters as JsonSchema, postgres)).toBe('list');
+    expect(credentialTypes(postgresProps.credentialId as JsonSchema)).toEqual(['postgres']);
     expect(labelFor('timeoutMs')).toBe('Timeout (ms)');
     expect(labelFor('credentialId')).toBe('Credential ID');
   });

@@ -97,14 +97,23 @@ function ObjectFields({ root, schema, path, value, onChange, problems, omit }: F
  * One config field with its label, help and problems; `bare`: the control alone (a union's variant).
  * `siblings`: the object it is a property of (a cron's next fires are read in its sibling time zone).
  */
-function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings?: Record<string, unknown> }) {
+function Field(
+  props: FieldProps & {
+    required: boolean;
+    bare?: boolean;
+    siblings?: Record<string, unknown>;
+    /** A list item's name ("Parameter 2"): its card's header shows it, so the field's own label is for screen readers only. */
+    itemLabel?: string;
+  },
+) {
   const { root, path, value, onChange, problems, required, bare = false } = props;
   const schema = resolve(props.schema, root);
   const kind = fieldKind(props.schema, root);
   const key = String(path[path.length - 1]);
   // A credential is picked by its name, so its field is not called an "ID".
   const label =
-    kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
+    props.itemLabel ??
+    (kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema));
   const messages = problems.get(problemKey(path)) ?? [];
   const description = typeof schema.description === 'string' ? schema.description : undefined;
   const id = useId();
@@ -131,6 +140,7 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
           value={typeof shown === 'string' ? shown : ''}
           onChange={(text) => onChange(path, text)}
           invalid={invalid}
+          language={schema.format === 'sql' ? 'sql' : 'javascript'}
         />
       );
       break;
@@ -155,6 +165,22 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
             value={typeof shown === 'string' ? shown : ''}
             invalid={invalid}
             onChange={(zone) => onChange(path, zone)}
+          />
+        );
+        break;
+      }
+      if (schema.format === 'multiline') {
+        // Text with line breaks that matter (a PEM certificate), which a one-line input would drop.
+        control = (
+          <textarea
+            id={id}
+            rows={4}
+            spellCheck={false}
+            className={`${inputClass(invalid)} font-mono text-xs`}
+            value={typeof shown === 'string' ? shown : ''}
+            onChange={(event) =>
+              onChange(path, event.target.value === '' && !required ? undefined : event.target.value)
+            }
           />
         );
         break;
@@ -283,7 +309,7 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
   if (bare) return control;
   return (
     <div data-field={problemKey(path)}>
-      <div className="mb-1 flex items-baseline justify-between gap-2">
+      <div className={props.itemLabel ? 'sr-only' : 'mb-1 flex items-baseline justify-between gap-2'}>
         <label htmlFor={id} className="text-sm font-medium text-slate-800">
           {label}
           {required && kind !== 'list' && <span className="ml-0.5 text-red-500">*</span>}
@@ -520,6 +546,7 @@ function ListField(props: FieldProps & { label: string }) {
                 onChange={onChange}
                 problems={problems}
                 required
+                itemLabel={`${noun.charAt(0).toUpperCase() + noun.slice(1)} ${index + 1}`}
               />
             )}
           </div>

@@ -12,7 +12,7 @@ export type JsonSchema = Record<string, unknown>;
 
 export type FieldKind =
   | 'template' // string with `{{ }}` expressions (format: template)
-  | 'code' // JavaScript (format: javascript)
+  | 'code' // JavaScript (format: javascript) or SQL (format: sql)
   | 'credential' // a stored credential's id (format: credential, with credentialTypes)
   | 'workflow' // a workflow's id, picked by name (format: workflow)
   | 'workflow-version' // 'published' or a version number of the sibling workflowId (format: workflow-version)
@@ -42,7 +42,7 @@ export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
   switch (schema.type) {
     case 'string':
       if (schema.format === 'template') return 'template';
-      if (schema.format === 'javascript') return 'code';
+      if (schema.format === 'javascript' || schema.format === 'sql') return 'code';
       if (schema.format === 'credential') return 'credential';
       if (schema.format === 'workflow') return 'workflow';
       return 'string';

@@ -19,12 +19,9 @@ export const limitsForm = (credential?: Credential): LimitsForm => ({
   useUserIds: credential?.useUserIds ?? [],
 });
 
-/**
- * The API's fields from the form: targets separated by commas, spaces or lines. `targets` false: a
- * type that is not sent over HTTP, whose form shows no targets, so none are sent either.
- */
-export const limitsBody = (form: LimitsForm, targets = true) => ({
-  ...(targets ? { allowedTargets: form.targets.split(/[\s,]+/).filter(Boolean) } : {}),
+/** The API's fields from the form: targets separated by commas, spaces or lines. */
+export const limitsBody = (form: LimitsForm) => ({
+  allowedTargets: form.targets.split(/[\s,]+/).filter(Boolean),
   useRoles: form.useRoles,
   useUserIds: form.useUserIds,
 });
@@ -37,11 +34,7 @@ const listError = (errors: Record<string, string>, field: string) =>
 export const isLimitsField = (field: string) =>
   ['allowedTargets', 'useRoles', 'useUserIds'].some((name) => field === name || field.startsWith(`${name}.`));
 
-/**
- * The limits every credential has: who besides admins may use it, and, for a type sent with HTTP
- * requests (`targets`), where it may be sent. A protocol type names its own server (SMTP) or is
- * never sent (HMAC), so targets would mean nothing there.
- */
+/** The limits every credential has: where it may be sent, and who besides admins may use it. */
 export function LimitsFields({
   value,
   onChange,
@@ -53,6 +46,7 @@ export function LimitsFields({
   onChange: (value: LimitsForm) => void;
   users: readonly User[];
   errors: Record<string, string>;
+  /** Whether the type is sent in HTTP requests, so where it may go is asked; false for a database. */
   targets?: boolean;
 }) {
   const toggleRole = (role: Role, on: boolean) =>
@@ -113,20 +107,19 @@ export function LimitsFields({
 export function EditLimitsModal({
   credential,
   users,
-  sentOverHttp,
   onClose,
+  targets = true,
 }: {
   credential: Credential;
   users: readonly User[];
-  /** Whether its type is sent with HTTP requests, so allowed targets apply. */
-  sentOverHttp: boolean;
   onClose: () => void;
+  /** Whether its type is sent in HTTP requests (LimitsFields). */
+  targets?: boolean;
 }) {
   const queryClient = useQueryClient();
   const [limits, setLimits] = useState<LimitsForm>(limitsForm(credential));
   const save = useMutation({
-    mutationFn: () =>
-      call('PATCH /credentials/:id', { params: { id: credential.id }, body: limitsBody(limits, sentOverHttp) }),
+    mutationFn: () => call('PATCH /credentials/:id', { params: { id: credential.id }, body: limitsBody(limits) }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: credentialQueries.all });
       onClose();
@@ -140,15 +133,11 @@ export function EditLimitsModal({
   return (
     <Modal
       title={`Limits of "${credential.name}"`}
-      description={
-        sentOverHttp
-          ? 'The secret stays as stored; only where it may go and who may use it change.'
-          : 'The secret stays as stored; only who may use it changes.'
-      }
+      description="The secret stays as stored; only where it may go and who may use it change."
       onClose={onClose}
     >
       <form onSubmit={submit} className="space-y-4">
-        <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} targets={sentOverHttp} />
+        <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} targets={targets} />
         <FormFooter
           error={save.error}
           fieldsShowIt={Object.keys(errors).length > 0}

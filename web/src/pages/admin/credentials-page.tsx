@@ -6,10 +6,12 @@ import { call } from '../../api/client.ts';
 import { userQueries } from '../../api/queries/accounts.ts';
 import { credentialQueries } from '../../api/queries/credentials.ts';
 import { Modal } from '../../components/modal.tsx';
+import { Notice } from '../../components/notice.tsx';
 import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { dateTime } from '../../lib/dates.ts';
 import { CreateCredentialModal } from './create-credential-modal.tsx';
+import { ConnectionActions, ConnectionStatus, ConnectOutcome } from './credential-connection.tsx';
 import { EditLimitsModal } from './credential-limits.tsx';
 import { typeTitle, useCredentialTypes } from './credential-queries.ts';
 import { TestConnectionModal } from './test-connection-modal.tsx';
@@ -32,6 +34,7 @@ export function CredentialsPage() {
   const [editing, setEditing] = useState<Credential | null>(null);
   const [testing, setTesting] = useState<Credential | null>(null);
   const [deleting, setDeleting] = useState<Credential | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: (id: string) => call('DELETE /credentials/:id', { params: { id } }),
     onSuccess: () => setDeleting(null),
@@ -42,13 +45,19 @@ export function CredentialsPage() {
     <>
       <PageHeader
         title="Credentials"
-        description="Secrets that HTTP requests, webhooks and email use. They are encrypted at rest and never shown again."
+        description="Secrets and OAuth 2 connections that HTTP requests, webhooks, email and databases use. They are encrypted at rest and never shown again."
         actions={
           <Button variant="primary" icon={<Plus className="size-4" />} onClick={() => setCreating(true)}>
             New credential
           </Button>
         }
       />
+      <ConnectOutcome credentials={credentials.data?.items} />
+      {problem && (
+        <Notice kind="error" onDismiss={() => setProblem(null)}>
+          {problem}
+        </Notice>
+      )}
       {credentials.isPending ? (
         <Spinner />
       ) : credentials.isError ? (
@@ -76,10 +85,13 @@ export function CredentialsPage() {
                   {credential.id}
                 </div>
               </Cell>
-              <Cell>{typeTitle(types.data?.items, credential.type)}</Cell>
+              <Cell>
+                <div className="whitespace-nowrap">{typeTitle(types.data?.items, credential.type)}</div>
+                {credential.connection && <ConnectionStatus connection={credential.connection} />}
+              </Cell>
               <Cell className="max-w-64 font-mono text-xs break-all">
-                {typeOf(credential)?.sentOverHttp === false ? (
-                  // A protocol type names its own server (SMTP) or is never sent (HMAC).
+                {typeOf(credential)?.usesTargets === false ? (
+                  // A database or webhook-signing credential is never sent in an HTTP request.
                   <span className="font-sans text-slate-400">Not sent over HTTP</span>
                 ) : credential.allowedTargets.length > 0 ? (
                   credential.allowedTargets.map((target) => <div key={target}>{target}</div>)
@@ -90,6 +102,7 @@ export function CredentialsPage() {
               <Cell className="text-xs">{whoMayUse(credential, users.data?.items)}</Cell>
               <Cell className="text-xs text-slate-500">{dateTime(credential.createdAt)}</Cell>
               <Cell className="text-right whitespace-nowrap">
+                <ConnectionActions credential={credential} onError={setProblem} />
                 {testable(credential) && (
                   <Button
                     size="sm"
@@ -129,14 +142,15 @@ export function CredentialsPage() {
         <EditLimitsModal
           credential={editing}
           users={users.data?.items ?? []}
-          sentOverHttp={typeOf(editing)?.sentOverHttp !== false}
           onClose={() => setEditing(null)}
+          targets={typeOf(editing)?.usesTargets !== false}
         />
       )}
       {testing && (
         <TestConnectionModal
           credential={testing}
           needsUrl={typeOf(testing)?.testNeedsUrl !== false}
+          connects={typeOf(testing)?.connects === true}
           onClose={() => setTesting(null)}
         />
       )}
