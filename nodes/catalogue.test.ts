@@ -22,6 +22,7 @@ const examples: Record<string, unknown> = {
   'transform.limit': {},
   'transform.mergeByKey': { right: '{{ steps.Customers.output }}' },
   'action.http': { url: 'https://example.com' },
+  'action.email': { credentialId: 'cred-1', to: 'ada@example.com', subject: 'Hi', text: 'Hello' },
   'action.postgres': {
     credentialId: 'cred-1',
     query: 'select * from orders where id = $1',

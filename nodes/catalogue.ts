@@ -1,3 +1,4 @@
+import emailNode from './actions/email.node.ts';
 import httpNode from './actions/http.node.ts';
 import postgresNode from './actions/postgres.node.ts';
 import respondNode from './actions/respond.node.ts';
@@ -50,6 +51,7 @@ export const catalogue = [
   limitNode,
   mergeByKeyNode,
   httpNode,
+  emailNode,
   postgresNode,
   respondNode,
   delayNode,
