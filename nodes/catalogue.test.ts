@@ -28,6 +28,7 @@ const examples: Record<string, unknown> = {
   'transform.jsonToXml': {},
   'transform.crypto': { value: '{{ input.email }}' },
   'action.http': { url: 'https://example.com' },
+  'action.email': { credentialId: 'cred-1', to: 'ada@example.com', subject: 'Hi', text: 'Hello' },
   'action.postgres': {
     credentialId: 'cred-1',
     query: 'select * from orders where id = $1',

@@ -1,3 +1,4 @@
+import emailNode from './actions/email.node.ts';
 import httpNode from './actions/http.node.ts';
 import postgresNode from './actions/postgres.node.ts';
 import respondNode from './actions/respond.node.ts';
@@ -62,6 +63,7 @@ export const catalogue = [
   jsonToXmlNode,
   cryptoNode,
   httpNode,
+  emailNode,
   postgresNode,
   respondNode,
   delayNode,

@@ -9,6 +9,7 @@ const examples: Record<string, Record<string, unknown>> = {
   header: { header: 'X-Api-Key', value: 'key-123456' },
   query: { name: 'api_key', key: 'key-abcdef' },
   hmac: { secret: 'a shared secret of 32 characters' },
+  smtp: { host: 'smtp.example.com', username: 'bob', password: 'pa55word' },
   postgres: { host: 'db.example.com', database: 'orders', user: 'stepwise', password: 'pa55word', ssl: 'verify-full' },
   oauth2: {
     authorizationUrl: 'https://auth.example.com/authorize',
@@ -122,6 +123,36 @@ describe('credential catalogue', () => {
       for (const [field, property] of Object.entries(properties)) {
         expect(property.title, `${definition.type}.${field}`).toEqual(expect.any(String));
       }
+    }
+  });
+
+  it('describes an SMTP server: defaults for port and security, titled security choices, the password write-only', () => {
+    const definition = findCredentialType('smtp') as CredentialDefinition;
+    expect(definition.secret.parse({ host: 'smtp.example.com' })).toEqual({
+      host: 'smtp.example.com',
+      port: 587,
+      security: 'starttls',
+      allowSelfSigned: false,
+    });
+    const schema = secretJsonSchema(definition) as { properties: Record<string, Record<string, unknown>> };
+    expect(schema.properties.password).toMatchObject({ writeOnly: true });
+    expect(schema.properties.username?.writeOnly).toBeUndefined();
+    expect(schema.properties.security).toMatchObject({ default: 'starttls' });
+    const choices = schema.properties.security?.anyOf as { const: string; title: string }[] | undefined;
+    expect(choices?.map((choice) => choice.const)).toEqual(['starttls', 'tls', 'none']);
+    expect(choices?.[2]?.title).toContain('only for a relay on your own network');
+    const refused = definition.secret.safeParse({ host: 'smtp.example.com', password: 'pa55word' });
+    expect(refused.error?.issues).toEqual([
+      expect.objectContaining({ path: ['username'], message: 'a password needs a user name' }),
+    ]);
+    for (const host of ['smtp://smtp.example.com', 'smtp.example.com:587', 'bob@smtp.example.com']) {
+      expect(definition.secret.safeParse({ host }).success, host).toBe(false);
+    }
+    expect(definition.secret.safeParse({ host: 'smtp.example.com', from: 'Orders' }).error?.issues).toEqual([
+      expect.objectContaining({ path: ['from'], message: 'an email address, e.g. Orders <orders@example.com>' }),
+    ]);
+    for (const host of ['smtp.example.com', '10.0.0.5', '::1', 'fd00::25']) {
+      expect(definition.secret.safeParse({ host }).success, host).toBe(true);
     }
   });
 

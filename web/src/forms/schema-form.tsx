@@ -9,7 +9,7 @@ import { JsonTemplateField } from './json-template-field.tsx';
 import {
   credentialTypes,
   discriminatorOf,
-  enumLabel,
+  enumOptionLabel,
   enumValues,
   fieldKind,
   initialValue,
@@ -236,7 +236,7 @@ function Field(
           {shown === undefined && <option value="">Choose…</option>}
           {enumValues(schema).map((option) => (
             <option key={String(option)} value={String(option)}>
-              {enumLabel(String(option))}
+              {enumOptionLabel(schema, option)}
             </option>
           ))}
         </select>

@@ -76,6 +76,15 @@ export function enumValues(schema: JsonSchema): readonly unknown[] {
   return Array.isArray(schema.enum) ? schema.enum : (literalValues(schema) ?? []);
 }
 
+/**
+ * What an enum field's picker shows for `value`: the title its constant carries in a union of
+ * constants (`z.literal('tls').meta({ title: 'TLS from the start' })`), else the value in words.
+ */
+export function enumOptionLabel(schema: JsonSchema, value: unknown): string {
+  const titled = variantsOf(schema)?.find((variant) => variant.const === value)?.title;
+  return typeof titled === 'string' ? titled : enumLabel(String(value));
+}
+
 function literalValues(schema: JsonSchema): unknown[] | undefined {
   const variants = variantsOf(schema);
   return variants?.every((variant) => 'const' in variant) ? variants.map((variant) => variant.const) : undefined;

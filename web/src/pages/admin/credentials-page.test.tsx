@@ -159,6 +159,54 @@ describe('credentials admin page', () => {
     expect(field?.getAttribute('data-field')).toBe('config.header');
   });
 
+  it('asks an SMTP server’s settings with titled security choices, and no allowed targets', async () => {
+    const fetch = serve((_, init) => (init?.method === 'POST' ? json({ id: 'c9' }, 201) : json({}, 404)));
+    fireEvent.click((await screen.findAllByRole('button', { name: 'New credential' }))[0] as HTMLElement);
+    const dialog = within(await screen.findByRole('dialog'));
+    fireEvent.change(await dialog.findByLabelText('Type'), { target: { value: 'smtp' } });
+    expect(dialog.queryByLabelText('Allowed targets')).toBeNull();
+    const security = dialog.getByLabelText(/^Security/) as HTMLSelectElement;
+    expect(security.value).toBe('starttls');
+    expect([...security.options].map((option) => option.text)).toEqual([
+      'STARTTLS: upgrade to TLS after connecting (port 587)',
+      'TLS from the start (port 465)',
+      'None: plain text, only for a relay on your own network',
+    ]);
+    expect((dialog.getByLabelText(/^Port/) as HTMLInputElement).value).toBe('587');
+    expect((dialog.getByLabelText(/^Password/) as HTMLInputElement).type).toBe('password');
+    expect((dialog.getByLabelText(/^User name/) as HTMLInputElement).type).toBe('text');
+    expect((dialog.getByLabelText(/Accept an untrusted certificate/) as HTMLInputElement).checked).toBe(false);
+    fireEvent.change(dialog.getByLabelText('Name'), { target: { value: 'Mail' } });
+    fireEvent.change(dialog.getByLabelText(/^Server/), { target: { value: 'smtp.example.com' } });
+    fireEvent.change(security, { target: { value: 'tls' } });
+    fireEvent.change(dialog.getByLabelText(/^Port/), { target: { value: '465' } });
+    fireEvent.change(dialog.getByLabelText(/^User name/), { target: { value: 'bob' } });
+    fireEvent.change(dialog.getByLabelText(/^Password/), { target: { value: 'pa55word' } });
+    fireEvent.click(dialog.getByRole('button', { name: 'Save credential' }));
+    const posted = async () => {
+      const call = fetch.mock.calls.find(([, init]) => init?.method === 'POST');
+      return call ? JSON.parse(String(call[1]?.body)) : undefined;
+    };
+    // No targets: the type is not sent over HTTP, so none typed before are kept.
+    await waitFor(async () =>
+      expect(await posted()).toEqual({
+        name: 'Mail',
+        type: 'smtp',
+        secret: {
+          host: 'smtp.example.com',
+          port: 465,
+          security: 'tls',
+          allowSelfSigned: false,
+          username: 'bob',
+          password: 'pa55word',
+        },
+        allowedTargets: [],
+        useRoles: [],
+        useUserIds: [],
+      }),
+    );
+  });
+
   it('asks a database credential for its server and login, with no allowed targets to give', async () => {
     const fetch = serve((_, init) => (init?.method === 'POST' ? json({ id: 'c3' }, 201) : json({}, 404)));
     fireEvent.click((await screen.findAllByRole('button', { name: 'New credential' }))[0] as HTMLElement);

@@ -45,7 +45,7 @@ export function CredentialsPage() {
     <>
       <PageHeader
         title="Credentials"
-        description="Secrets and OAuth 2 connections that HTTP requests, webhooks and databases use. They are encrypted at rest and never shown again."
+        description="Secrets and OAuth 2 connections that HTTP requests, webhooks, email and databases use. They are encrypted at rest and never shown again."
         actions={
           <Button variant="primary" icon={<Plus className="size-4" />} onClick={() => setCreating(true)}>
             New credential
