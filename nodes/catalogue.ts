@@ -11,6 +11,12 @@ import mergeNode from './flow/merge.node.ts';
 import stopAndErrorNode from './flow/stop-and-error.node.ts';
 import subworkflowNode from './flow/subworkflow.node.ts';
 import waitNode from './flow/wait.node.ts';
+import cryptoNode from './formats/crypto.node.ts';
+import csvBuildNode from './formats/csv-build.node.ts';
+import csvParseNode from './formats/csv-parse.node.ts';
+import dateTimeNode from './formats/date-time.node.ts';
+import jsonToXmlNode from './formats/json-to-xml.node.ts';
+import xmlToJsonNode from './formats/xml-to-json.node.ts';
 import aggregateNode from './lists/aggregate.node.ts';
 import dedupeNode from './lists/dedupe.node.ts';
 import filterNode from './lists/filter.node.ts';
@@ -41,6 +47,7 @@ export const catalogue = [
   ifNode,
   switchNode,
   setNode,
+  dateTimeNode,
   formatDateNode,
   scriptNode,
   filterNode,
@@ -50,6 +57,11 @@ export const catalogue = [
   splitOutNode,
   limitNode,
   mergeByKeyNode,
+  csvParseNode,
+  csvBuildNode,
+  xmlToJsonNode,
+  jsonToXmlNode,
+  cryptoNode,
   httpNode,
   emailNode,
   postgresNode,

@@ -18,6 +18,7 @@ const examples: Record<string, Record<string, unknown>> = {
     clientSecret: 'client-secret-123456',
     scopes: 'read, write  admin',
   },
+  'signing-key': { secret: 'a signing key of 16 or more characters' },
 };
 
 const types = credentialCatalogue as readonly CredentialDefinition[];
@@ -53,6 +54,7 @@ describe('credential catalogue', () => {
     );
     expect(httpCredentialTypes).toContain('oauth2');
     expect(httpCredentialTypes).not.toContain('hmac');
+    expect(httpCredentialTypes).not.toContain('signing-key');
   });
 
   it('authenticates requests as each HTTP-style type declares', () => {

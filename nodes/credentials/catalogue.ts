@@ -7,13 +7,14 @@ import hmac from './hmac.credential.ts';
 import oauth2 from './oauth2.credential.ts';
 import postgres from './postgres.credential.ts';
 import query from './query.credential.ts';
+import signingKey from './signing-key.credential.ts';
 import smtp from './smtp.credential.ts';
 
 /**
  * Every credential type Stepwise knows, in the order the credentials page offers them. Adding an
  * HTTP-style type = one file + one line here (docs/guides/add-a-credential-type.md).
  */
-export const credentialCatalogue = [bearer, basic, header, query, oauth2, hmac, smtp, postgres] as const;
+export const credentialCatalogue = [bearer, basic, header, query, oauth2, hmac, smtp, postgres, signingKey] as const;
 
 /** A type's name as stored with each credential and named by node settings. */
 export type CredentialType = (typeof credentialCatalogue)[number]['type'];

@@ -21,6 +21,11 @@ export interface CredentialOperations {
     request: { query: string; parameters: unknown[]; maxRows: number; timeoutMs: number };
     response: PostgresQueryResult;
   };
+  /** An HMAC of `data` (its UTF-8 bytes) with a signing-key credential (server/credentials/signing-key.capability.ts). */
+  'signing-key.hmac': {
+    request: { algorithm: 'sha1' | 'sha256' | 'sha512'; data: string; encoding: 'hex' | 'base64' };
+    response: { signature: string };
+  };
 }
 
 /** A file sent with an email: its bytes in base64 (as a multipart webhook's `files` carry them). */

@@ -32,6 +32,7 @@ import type { SendingStep } from './authenticated-http.ts';
 import type { CredentialOperator } from './credential-operations.ts';
 import { capError, capErrorText, checkOutput, forDisplay, MAX_EXPRESSION_BYTES } from './data-caps.ts';
 import { StepReleased, untilReleased } from './drain.ts';
+import { nodeCrypto } from './node-crypto.ts';
 import type { SentRequest } from './sent-request.ts';
 
 /** Errors that come from the user's own config or code: another attempt would fail the same way. */
@@ -108,6 +109,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         trigger: execution.triggerPayload ?? {},
         signal: abortSignal ?? new AbortController().signal,
         now: () => new Date(deps.clock.nowMs()),
+        crypto: nodeCrypto,
         evaluate: async (value) => {
           try {
             return await evaluateTemplates(value, await scopeFor(), deps.sandbox, budget);

@@ -494,4 +494,29 @@ describe('schema form: fields shown by a sibling’s value (showWhen)', () => {
     const { container } = render(<Harness type="flow.wait" initial={{}} changes={[]} />);
     expect(shown(container)).toEqual(['config.mode', 'config.amount', 'config.unit']);
   });
+
+  it('shows a Date & time node’s fields for its operation, and a pattern only when writing by one', async () => {
+    const { container } = render(
+      <Harness type="transform.dateTime" initial={{ operation: 'add', value: 'now' }} changes={[]} />,
+    );
+    const common = ['config.operation', 'config.value', 'config.inputFormat', 'config.zone'];
+    const tail = ['config.locale', 'config.field'];
+    expect(shown(container)).toEqual([...common, 'config.amount', 'config.unit', 'config.outputFormat', ...tail]);
+    const select = (field: string) =>
+      within(container.querySelector(`[data-field="config.${field}"]`) as HTMLElement).getByRole('combobox');
+    await userEvent.selectOptions(select('outputFormat'), 'pattern');
+    expect(shown(container)).toContain('config.outputPattern');
+    await userEvent.selectOptions(select('operation'), 'difference');
+    expect(shown(container)).toEqual([...common, 'config.other', 'config.units', 'config.units.0', ...tail]);
+  });
+
+  it('shows an unset list as its default in effect: a difference in days', () => {
+    const { container } = render(
+      <Harness type="transform.dateTime" initial={{ operation: 'difference', value: 'now' }} changes={[]} />,
+    );
+    const units = container.querySelector('[data-field="config.units"]') as HTMLElement;
+    expect(within(units).queryByText('No units yet.')).toBeNull();
+    // The item is named by the list ("Unit 1"), not by its index.
+    expect(within(units).getByRole('combobox', { name: 'Unit 1' })).toHaveProperty('value', 'days');
+  });
 });

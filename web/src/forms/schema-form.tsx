@@ -312,7 +312,8 @@ function Field(
       <div className={props.itemLabel ? 'sr-only' : 'mb-1 flex items-baseline justify-between gap-2'}>
         <label htmlFor={id} className="text-sm font-medium text-slate-800">
           {label}
-          {required && kind !== 'list' && <span className="ml-0.5 text-red-500">*</span>}
+          {/* An item's name is read out alone ("Unit 1"): the list says whether items are needed. */}
+          {required && kind !== 'list' && !props.itemLabel && <span className="ml-0.5 text-red-500">*</span>}
         </label>
       </div>
       {description && kind !== 'template' && <p className="mb-1.5 text-xs text-slate-500">{description}</p>}
@@ -473,7 +474,8 @@ function singular(label: string): string {
 
 function ListField(props: FieldProps & { label: string }) {
   const { root, schema, path, value, onChange, problems, label } = props;
-  const items = Array.isArray(value) ? value : [];
+  // Unset, a list is its default (an Aggregate's count, a difference in days): shown as in effect.
+  const items = Array.isArray(value) ? value : Array.isArray(schema.default) ? schema.default : [];
   const itemSchema = resolve((schema.items ?? {}) as JsonSchema, root);
   const itemKind = fieldKind(itemSchema, root);
   const noun = singular(label);
