@@ -130,7 +130,9 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
       'server/auth',
       'server/store',
       'server/sandbox',
-      'pg',
+      'server/pg',
+      // `pg` is allowed: it is the postgres type's protocol. Stepwise's own databases stay out of
+      // reach all the same (server/pg, server/store and server/engine are forbidden).
       'hono',
       'graphile-worker',
       'isolated-vm',

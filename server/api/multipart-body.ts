@@ -1,4 +1,4 @@
-import { MAX_OUTPUT_BYTES } from '../engine/data-caps.ts';
+import { MAX_OUTPUT_BYTES } from '../core/engine/output-cap.ts';
 import { ApiError } from './errors.ts';
 
 /*

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { findNodeType } from '../../nodes/catalogue.ts';
 import type { ConfigOf } from '../../nodes/define.ts';
+import { MAX_OUTPUT_BYTES } from '../core/engine/output-cap.ts';
 import { capabilityOf } from '../credentials/capabilities.ts';
 import type { RefusedSignature, SignedRequest, VerifiedSignature } from '../credentials/define-capability.ts';
 import { SIGNATURE_HEADER } from '../credentials/hmac.capability.ts';
-import { MAX_OUTPUT_BYTES } from '../engine/data-caps.ts';
 import type { Repositories } from '../store/repositories.ts';
 import { ApiError } from './errors.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';

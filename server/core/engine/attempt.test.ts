@@ -149,6 +149,9 @@ describe('which steps claim first and which run inline', () => {
     // Signs through the worker's credential operation, which has no effect outside the step.
     'transform.crypto': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
+    // Outside effects (a mail sent, a row written): claimed before they run, like HTTP calls.
+    'action.email': { claims: true, inline: false },
+    'action.postgres': { claims: true, inline: false },
     // No effect outside its stored result: the API process sends the answer it stores.
     'action.respond': { claims: false, inline: true },
     'flow.delay': { claims: false, inline: true },

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { catalogue, findNodeType } from '../../../nodes/catalogue.ts';
+import { httpCredentialTypes } from '../../../nodes/credentials/catalogue.ts';
 import { validateGraph } from '../../../server/core/validate.ts';
 import { type TestApi, testApi } from '../../../server/testing/api.ts';
 import { problemsByField } from '../editor/config-panel.tsx';
@@ -124,7 +125,8 @@ describe('schema form', () => {
     expect(fieldKind(props.timeoutMs as JsonSchema, http)).toBe('integer');
     expect(fieldKind(props.failOnNon2xx as JsonSchema, http)).toBe('boolean');
     expect(fieldKind(props.credentialId as JsonSchema, http)).toBe('credential');
-    expect(credentialTypes(props.credentialId as JsonSchema)).toEqual(['bearer', 'basic', 'header', 'query']);
+    expect(credentialTypes(props.credentialId as JsonSchema)).toEqual([...httpCredentialTypes]);
+    expect(httpCredentialTypes).toEqual(expect.arrayContaining(['bearer', 'oauth2']));
     const webhook = schemaOf('trigger.webhook');
     const secret = (webhook.properties as Record<string, JsonSchema>).secretCredentialId as JsonSchema;
     expect(fieldKind(secret, webhook)).toBe('credential');
@@ -223,7 +225,7 @@ describe('schema form', () => {
     );
     await screen.findByRole('option', { name: 'Orders hook (hmac)' });
     expect(screen.getByLabelText('Secret credential').textContent).toBe('NoneOrders hook (hmac)');
-    expect(screen.getByText(/No bearer, basic, header, query credentials yet/)).toBeTruthy();
+    expect(screen.getByText(`No ${httpCredentialTypes.join(', ')} credentials yet`, { exact: false })).toBeTruthy();
     expect(listings).toBe(1);
   });
 
