@@ -9,6 +9,8 @@ export default defineConfig({
       'web/**/*.test.{ts,tsx}',
       'bench/**/*.test.ts',
       'docs/**/*.test.ts',
+      // The example node pack's own tests, as a pack's author would run them.
+      'examples/**/*.test.ts',
     ],
     // Two cores here: a couple of forks keep the suite quick without starving real servers under test.
     pool: 'forks',

@@ -16,9 +16,12 @@ const propertyOf = (type: string, key: string) => {
 describe('credential fields', () => {
   it('tell the form which credential types fit, in the JSON Schema', () => {
     const http = propertyOf('action.http', 'credentialId');
-    // Every type of the credential catalogue that can authenticate a request, and only those.
-    const httpTypes = credentialCatalogue.filter((type) => type.http !== undefined).map((type) => type.type);
-    expect(httpTypes).toEqual(expect.arrayContaining(['bearer', 'query']));
+    // Every type of the credential catalogue that can authenticate a request (with its secret, or a
+    // token it obtains), and only those.
+    const httpTypes = credentialCatalogue
+      .filter((type) => type.http !== undefined || type.httpToken !== undefined)
+      .map((type) => type.type);
+    expect(httpTypes).toEqual(expect.arrayContaining(['bearer', 'query', 'oauth2']));
     expect(httpTypes).not.toContain('hmac');
     expect(http.property).toMatchObject({ type: 'string', format: 'credential', credentialTypes: httpTypes });
     expect(http.required).not.toContain('credentialId');

@@ -9,6 +9,13 @@ export type { CredentialType };
  * parsing stays a plain non-empty string (the id is checked when it is used, not when it is saved).
  */
 export const credentialRef = (types: readonly CredentialType[], description: string) =>
+  credentialField(types, description);
+
+/**
+ * `credentialRef` for types this repository does not know by name: a node pack's own credential
+ * types (`<pack>.<name>`), which exist only once the pack is loaded.
+ */
+export const credentialField = (types: readonly string[], description: string) =>
   z
     .string()
     .min(1)

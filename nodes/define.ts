@@ -41,6 +41,23 @@ export interface StartedWorkflowRun {
   readonly workflowName: string;
 }
 
+/** Digests the worker computes for a node (its `ctx.crypto`). */
+export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
+export type DigestEncoding = 'hex' | 'base64';
+
+/**
+ * Hashes and random ids, done by the worker with Node's crypto module, which nodes/ may not import.
+ * Keyed signatures are not here: they need a stored key, so they are a credential's operation
+ * (`ctx.useCredential`, e.g. `signing-key.hmac`).
+ */
+export interface NodeCrypto {
+  /** The digest of the text's UTF-8 bytes, as lower-case hex or as base64. */
+  hash(algorithm: HashAlgorithm, text: string, encoding: DigestEncoding): string;
+  /** A random version 4 UUID, from a cryptographically secure source. */
+  randomUUID(): string;
+}
+
 /**
  * Everything a node may do beyond pure computation reaches it through this argument
  * (never `this`, never an import), so a node can be run with a small real context in tests.
@@ -56,6 +73,7 @@ export interface NodeContext extends StepId {
   readonly trigger: unknown;
   readonly signal: AbortSignal;
   now(): Date;
+  readonly crypto: NodeCrypto;
   /** Resolves `{{ }}` templates inside a config value (string, array or object), in the sandbox. */
   evaluate(value: unknown): Promise<unknown>;
   /** Runs a script node's function body in the sandbox with `input` in scope; returns its result. */
@@ -134,7 +152,10 @@ type ConfigKey<Config> = Config extends object ? keyof Config & string : string;
 
 /** What a node file declares; `defineNode` fills the defaults. */
 export interface NodeSpec<Schema extends z.ZodType, Type extends string = string> {
-  /** `<kind>.<name>`, stored in every graph that uses the node: never renamed. */
+  /**
+   * `<kind>.<name>` (a node pack's: `<kind>.<pack>.<name>`, nodes/packs.ts), stored in every graph
+   * that uses the node: never renamed.
+   */
   readonly type: Type;
   readonly kind: NodeKind;
   readonly title: string;

@@ -135,7 +135,9 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
       'server/auth',
       'server/store',
       'server/sandbox',
-      'pg',
+      'server/pg',
+      // `pg` is allowed: it is the postgres type's protocol. Stepwise's own databases stay out of
+      // reach all the same (server/pg, server/store and server/engine are forbidden).
       'hono',
       'graphile-worker',
       'isolated-vm',
@@ -157,6 +159,11 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
     from: 'web/src',
     forbidden: ['server/engine', 'server/store', 'server/auth', 'server/runs', 'server/pg', 'server/sandbox'],
     why: 'the web app takes its types from the API’s schemas and the shared core only',
+  },
+  {
+    from: 'web/src',
+    forbidden: ['csv-parse', 'csv-stringify', 'fast-xml-parser', 'luxon'],
+    why: 'the data-format libraries nodes/ may use run in the worker; the editor only describes those nodes (GET /node-types)',
   },
   {
     from: '',
@@ -269,6 +276,14 @@ describe('dependency boundaries', () => {
     const bundle = scripts.map((file) => readFileSync(join(assets, file), 'utf8')).join('\n');
     for (const definition of catalogue) {
       expect(bundle.includes(definition.description), `${definition.type} is in the web bundle`).toBe(false);
+    }
+    // Nor the libraries those nodes parse with: words only their code holds.
+    for (const [library, words] of [
+      ['csv-parse', 'Invalid Closing Quote'],
+      ['fast-xml-parser', 'External entities are not supported'],
+      ['luxon', "can't be parsed as ISO 8601"],
+    ]) {
+      expect(bundle.includes(words as string), `${library} is in the web bundle`).toBe(false);
     }
     // The bundle is real: it carries the web app's own words.
     expect(bundle).toContain('Select a node on the canvas to configure it.');

@@ -135,3 +135,31 @@ describe('proxy settings', () => {
     expect(error?.message).not.toMatch(/"1\.2\.3\.4"/); // a good entry is not named
   });
 });
+
+describe('node packs', () => {
+  it('default to none, and read NODE_PACKS as package names and folder paths in order', () => {
+    expect(loadConfig({}).nodePacks).toEqual([]);
+    expect(
+      loadConfig({ NODE_PACKS: ' @acme/stepwise-crm, ./packs/mine ,stepwise-pack-x,../shared/pack,/opt/packs/p, ' })
+        .nodePacks,
+    ).toEqual(['@acme/stepwise-crm', './packs/mine', 'stepwise-pack-x', '../shared/pack', '/opt/packs/p']);
+  });
+
+  it('refuse an entry that is neither, or one listed twice, naming it', () => {
+    const message = (() => {
+      try {
+        loadConfig({ NODE_PACKS: 'My Pack,packs/mine,stepwise-pack-x,stepwise-pack-x,ok-pack' });
+      } catch (caught) {
+        return (caught as ConfigError).message;
+      }
+    })();
+    expect(message).toContain('NODE_PACKS=');
+    expect(message).toContain(
+      '"My Pack" is neither an npm package name nor a folder path (start a path with ./, ../ or /)',
+    );
+    // A relative folder must say so: `packs/mine` would be an npm name with a scope-less slash.
+    expect(message).toContain('"packs/mine" is neither');
+    expect(message).toContain('"stepwise-pack-x" is listed twice');
+    expect(message).not.toContain('"ok-pack"');
+  });
+});

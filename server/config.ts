@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LOOP_ITEMS_LIMIT } from '../nodes/flow/loop.node.ts';
+import { isPackPath } from './packs/resolve.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -44,6 +45,28 @@ const trustedProxies = z.string().transform((text, ctx) => {
   for (const entry of entries) {
     const problem = proxyEntryProblem(entry);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+  return entries;
+});
+
+/** An npm package name as npm accepts one: lower case, optionally scoped (`@acme/stepwise-pack`). */
+const NPM_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
+/** `NODE_PACKS`: comma-separated npm package names and folder paths (`./packs/mine`), each checked. */
+const nodePacks = z.string().transform((text, ctx) => {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const [index, entry] of entries.entries()) {
+    if (!isPackPath(entry) && !NPM_NAME.test(entry)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is neither an npm package name nor a folder path (start a path with ./, ../ or /)`,
+      });
+    } else if (entries.indexOf(entry) !== index) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is listed twice` });
+    }
   }
   return entries;
 });
@@ -183,6 +206,11 @@ export const ConfigSchema = z.object({
     .describe(
       'Refuse HTTP node calls to loopback, private and link-local addresses (off: local services are a real use)',
     ),
+  NODE_PACKS: nodePacks
+    .default([])
+    .describe(
+      'Node packs to load at start: npm package names and folder paths (./packs/mine), comma-separated, found from the directory Stepwise runs in',
+    ),
 });
 
 export interface Config {
@@ -214,6 +242,8 @@ export interface Config {
   /** Addresses and CIDR blocks; empty: forwarded headers are never believed. */
   trustedProxies: string[];
   httpRefusePrivateAddresses: boolean;
+  /** `NODE_PACKS` entries, in order: npm package names and folder paths (server/packs/). */
+  nodePacks: string[];
 }
 
 export class ConfigError extends Error {
@@ -264,5 +294,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: values.PUBLIC_URL,
     trustedProxies: values.TRUSTED_PROXIES,
     httpRefusePrivateAddresses: values.HTTP_REFUSE_PRIVATE_ADDRESSES,
+    nodePacks: values.NODE_PACKS,
   };
 }

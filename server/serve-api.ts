@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { createRunsDeps, type RunsDeps } from './engine/adapters.ts';
 import { connectionTester } from './engine/credential-test-requests.ts';
 import { EventHub } from './engine/event-hub.ts';
+import { codeExchanger } from './engine/oauth2-exchange-requests.ts';
 import { reconcileUnfinishedRuns } from './engine/runs.ts';
 import { returnEndedChildren } from './engine/subworkflows.ts';
 import { stopOnSignals } from './exit.ts';
@@ -59,6 +60,7 @@ export async function serveApi(parts: {
       readiness,
       runs: createRunService(runs, events),
       connectionTests: connectionTester(queue.pool, events),
+      oauth2Exchange: codeExchanger(queue.pool, events, masterKey),
     },
     { webDir },
   );

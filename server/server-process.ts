@@ -20,6 +20,8 @@ export async function startServer(): Promise<void> {
   const config = exitOnConfigError(loadConfig);
   const log = createLogger(config.logLevel);
   prepareDataDir(config.dataDir);
+  // Before anything starts: a pack that fails stops start-up here, with nothing to tear down.
+  if (config.nodePacks.length > 0) await (await import('./packs/start.ts')).loadConfiguredPacks(config, log);
   const queueUrl = Promise.withResolvers<string>();
   queueUrl.promise.catch(() => undefined); // with no worker to send it to; the failure is thrown below
   const workers = superviseWorkers({ count: config.workers, queueUrl: queueUrl.promise, log });

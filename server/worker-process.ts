@@ -4,6 +4,7 @@ import { refusingPrivateAddresses, sendHttp } from './engine/http.ts';
 import { type EngineWorker, startWorker } from './engine/worker.ts';
 import { exitOnConfigError, stopOnSignals } from './exit.ts';
 import { createLogger } from './log.ts';
+import { loadConfiguredPacks } from './packs/start.ts';
 import { createPgPool } from './pg/pool.ts';
 import { discoverQueueUrl } from './pg/queue-database.ts';
 import { receiveQueueUrl } from './processes/queue-handoff.ts';
@@ -38,6 +39,8 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
   // Warmed while the queue's URL is on its way: the first step then finds its isolates made.
   const sandbox = new SandboxPool({ expressionTimeoutMs: config.expressionBudgetMs });
   sandbox.warm();
+  // Before the first step is taken: a step of a pack's node type must find it in the catalogue.
+  await loadConfiguredPacks(config, log);
   const queueUrl =
     options.queueUrlFromParent && !config.databaseUrl ? await receiveQueueUrl() : discoverQueueUrl(config);
   const store = openStore(config.sqliteFile);

@@ -9,9 +9,8 @@ import type { Template } from './define.ts';
  * real server on 127.0.0.1): only the example.com addresses are pointed at the local server.
  *
  * The acceptance journey's template (csv-upload-summary: webhook → CSV → loop → email) has its own
- * test, csv-upload-summary.run.test.ts.pending: it runs once transform.csvParse and action.email are
- * merged (rename it then). Until then its loop-and-HTTP sibling, sync-new-orders, and the list
- * pipeline of dedupe-sort-leads run here.
+ * test beside this one (csv-upload-summary.run.test.ts), with a real SMTP server; the loop-and-HTTP
+ * template sync-new-orders and the list pipeline of dedupe-sort-leads run here.
  */
 
 let engine: Awaited<ReturnType<typeof testEngine>>;

@@ -2,25 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { nodeSettingsOf } from '../server/core/graph/settings.ts';
 import { templates } from './catalogue.ts';
 import { TEMPLATE_CATEGORIES, type Template } from './define.ts';
-import { pendingTypesOf, templateProblems } from './testing/check.ts';
+import { templateProblems } from './testing/check.ts';
 
 /*
  * Every bundled template is a graph a user gets as a new workflow's draft: it must be one that
  * "Save version" accepts as soon as the user picks the credentials it names, and nothing else
  * (templateProblems, testing/check.ts, says what is checked).
- *
- * Templates using a node type another part of issue 17 is still building (testing/pending.ts) say
- * so in their test's name: their other nodes are checked as usual, the pending nodes' configs by the
- * agreed shape. Once those types are merged, the same test checks them by their real schemas.
  */
 
-const titleOf = (template: Template) => {
-  const pending = pendingTypesOf(template);
-  return pending.length === 0 ? template.slug : `${template.slug} (waits for ${pending.join(', ')}: not merged yet)`;
-};
-
 describe('the bundled templates', () => {
-  it.each(templates.map((template) => [titleOf(template), template] as const))(
+  it.each(templates.map((template) => [template.slug, template] as const))(
     '%s: valid as a saved version, but for the credentials it leaves empty and names',
     (_, template) => {
       expect(templateProblems(template)).toEqual([]);
@@ -102,13 +93,13 @@ describe('the template check', () => {
     );
   });
 
-  it('reports what a saved version would refuse, on known and pending node types alike', () => {
+  it('reports what a saved version would refuse, naming the node and field', () => {
     const broken = withNode(sync, 'summary', () => ({ fields: [{ path: 'n', value: '{{ steps.Nope.output }}' }] }));
     expect(templateProblems(broken)).toEqual([
       'unknown_step_reference: Summary: config.fields.0.value: there is no node named "Nope" (config.fields.0.value)',
     ]);
-    const pending = withNode(csv, 'send', (config) => ({ ...config, subject: undefined, text: 'Hi {{ input. }}' }));
-    expect(templateProblems(pending)).toEqual([
+    const email = withNode(csv, 'send', (config) => ({ ...config, subject: undefined, text: 'Hi {{ input. }}' }));
+    expect(templateProblems(email)).toEqual([
       expect.stringMatching(/Email summary: .*config\.subject/),
       expect.stringMatching(/Email summary: .*config\.text/),
     ]);

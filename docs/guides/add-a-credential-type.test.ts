@@ -111,7 +111,8 @@ describe('the guide “Add a credential type”', () => {
 
   it('shows the catalogue line as the catalogue really is, plus the new type', () => {
     const line = codeBlock("import token from './token.credential.ts';").match(/credentialCatalogue = \[([^\]]+)\]/);
-    const listed = line?.[1]?.split(',').map((name) => name.trim());
+    // Imported under a camel-case name (signingKey) for a type named in kebab case (signing-key).
+    const listed = line?.[1]?.split(',').map((name) => name.trim().replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
     const types = credentialCatalogue.map((definition) => definition.type);
     expect(listed?.filter((name) => name !== 'token')).toEqual(types);
   });

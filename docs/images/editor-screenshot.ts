@@ -74,7 +74,8 @@ const sales = createServer((_request, response) => {
 await new Promise<void>((resolve) => sales.listen(0, '127.0.0.1', resolve));
 const notifyUrl = `http://127.0.0.1:${(sales.address() as AddressInfo).port}/sales`;
 
-const server = await startServer();
+// Without the example node pack the e2e servers load: the README shows Stepwise's own palette.
+const server = await startServer({ NODE_PACKS: '' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [

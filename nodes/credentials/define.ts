@@ -25,6 +25,34 @@ export interface CredentialDefinition<Type extends string = string, Secret exten
    * ways). Pure, so a new HTTP-style type is this file and a line in the catalogue, nothing more.
    */
   http?(secret: z.output<Secret>): HttpAuthentication;
+  /**
+   * Types whose requests carry an access token obtained and renewed on the server (OAuth 2), never
+   * typed in: how a request carries it. The token comes from the type's capability
+   * (server/credentials/); like `http`, this is pure.
+   */
+  httpToken?(secret: z.output<Secret>, accessToken: string): HttpAuthentication;
+  /**
+   * Types that are connected after they are stored (OAuth 2): whether an admin connects it in the
+   * browser (`interactive`) or the server fetches its tokens by itself, and the scopes it asks for.
+   * Kept beside the sealed secret in the clear, so the credentials page can say how it stands.
+   */
+  connects?(secret: z.output<Secret>): CredentialConnecting;
+  /** Well-known providers' settings: choosing one only fills in the form (data, never a code path). */
+  readonly presets?: readonly CredentialPreset<z.input<Secret>>[];
+}
+
+/** How a credential of a connecting type is connected; see `CredentialDefinition.connects`. */
+export interface CredentialConnecting {
+  readonly interactive: boolean;
+  readonly scopes: readonly string[];
+}
+
+/** Settings the credentials form starts from for one provider. */
+export interface CredentialPreset<Input = Record<string, unknown>> {
+  /** Stable, for tests and links. */
+  readonly name: string;
+  readonly title: string;
+  readonly values: Partial<Input>;
 }
 
 /** Infers the secret's type from its zod schema, so it is never written twice. */

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { HttpRequest, HttpResponse, NodeContext } from '../define.ts';
 
@@ -20,6 +21,11 @@ export function testContext(overrides: Partial<NodeContext> = {}): NodeContext {
     trigger: {},
     signal,
     now: () => new Date(),
+    // The worker's own (server/engine/node-crypto.ts) does the same with the same module.
+    crypto: {
+      hash: (algorithm, text, encoding) => createHash(algorithm).update(text, 'utf8').digest(encoding),
+      randomUUID: () => randomUUID(),
+    },
     evaluate: async (value) => withoutTemplates(value),
     runScript: async () => {
       throw new Error('sandbox not available');

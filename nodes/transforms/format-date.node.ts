@@ -36,6 +36,7 @@ export default defineNode({
     'The date may be an ISO 8601 text such as `2026-03-01T08:30:00Z` or a number of milliseconds since 1970, usually from an expression such as `{{ input.createdAt }}`.',
     'The result is written into a copy of the input at the field you name, e.g. `order.placedOn`: "date time" gives `Mar 1, 2026, 9:30 AM` (in Europe/Paris), "ISO" gives the UTC time in ISO 8601, "Unix seconds" a number.',
     'A value that is not a date fails the step at once (retrying cannot fix it).',
+    'The Date & time node does all this and more: other ways a date is written, patterns of your own, adding and subtracting time, differences, time zones, start and end of a day or month.',
   ].join('\n\n'),
   icon: 'calendar',
   config: z

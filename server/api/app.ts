@@ -13,6 +13,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { credentialConnectionRoutes } from './routes/credential-connections.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { errorWorkflowRoutes } from './routes/error-workflows.ts';
 import { executionRoutes } from './routes/executions.ts';
@@ -22,6 +23,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { userRoutes } from './routes/users.ts';
+import { variableRoutes } from './routes/variables.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { webhookTestRoutes } from './routes/webhook-tests.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -47,6 +49,8 @@ const declaredRoutes = [
   ...approvalRoutes,
   ...scheduleRoutes,
   ...credentialRoutes,
+  ...credentialConnectionRoutes,
+  ...variableRoutes,
   ...nodeTypeRoutes,
 ];
 

@@ -128,6 +128,9 @@ export const ExecutionDetail = ExecutionSummary.extend({
     .nullable()
     .describe('The run and step that called this one as a sub-workflow; null for a run nobody called'),
   triggerPayload: z.unknown(),
+  vars: z
+    .record(z.string(), z.string())
+    .describe('The workspace variables the run read (`vars.NAME`), as they were when it was created'),
   graph: Graph.nullable().describe('The graph the run follows: its version’s, or the draft copy a test run keeps'),
   steps: z.array(StepRun),
 }).meta({ id: 'Execution' });

@@ -22,6 +22,7 @@ import { publishVersion } from '../store/publications.ts';
 import type { Role } from '../store/schema.ts';
 import { insertSession } from '../store/sessions.ts';
 import { insertUser, setPasswordHash } from '../store/users.ts';
+import { insertVariable } from '../store/variables.ts';
 import { insertVersion } from '../store/versions.ts';
 import { insertWorkflow } from '../store/workflows.ts';
 import { type CallAs, type TestApi, testApi } from '../testing/api.ts';
@@ -60,6 +61,9 @@ interface Fixture {
   credentialId: string;
   /** A credential of a type that is never sent (so it cannot be tested). */
   hmacCredentialId: string;
+  /** An OAuth 2 credential connected in the browser (authorization code). */
+  oauth2CredentialId: string;
+  variableId: string;
 }
 
 interface Case {
@@ -69,7 +73,7 @@ interface Case {
   path(fixture: Fixture): string;
   body?: (fixture: Fixture) => unknown;
   /** What an allowed caller gets instead of a 2xx, when the handler must refuse every caller here. */
-  answers?: { status: number; code: string };
+  answers?: { status: number; code?: string };
 }
 
 const wf = (f: Fixture) => `/workflows/${f.workflowId}`;
@@ -233,6 +237,28 @@ const MATRIX: Record<string, readonly Case[]> = {
       answers: { status: 422, code: 'not_testable' },
     },
   ],
+  'POST /credentials/:id/connect': [{ allowed: ADMINS, path: (f) => `/credentials/${f.oauth2CredentialId}/connect` }],
+  'POST /credentials/:id/disconnect': [
+    { allowed: ADMINS, path: (f) => `/credentials/${f.oauth2CredentialId}/disconnect` },
+  ],
+  // The provider sends the browser back without the session cookie: an unknown state goes back to
+  // the credentials page with an error, for everyone alike.
+  'GET /oauth2/callback': [
+    { allowed: PUBLIC, path: at('/oauth2/callback?state=unknown&code=x'), answers: { status: 302 } },
+  ],
+  'GET /variables': [{ allowed: ANY, path: at('/variables') }],
+  'POST /variables': [
+    // A fresh name per call: a second caller's insert must not meet the first one's name.
+    {
+      allowed: ADMINS,
+      path: at('/variables'),
+      body: () => ({ name: `MATRIX_${randomUUID().slice(0, 8)}`, value: 'x' }),
+    },
+  ],
+  'PATCH /variables/:id': [
+    { allowed: ADMINS, path: (f) => `/variables/${f.variableId}`, body: body({ value: 'changed' }) },
+  ],
+  'DELETE /variables/:id': [{ allowed: ADMINS, path: (f) => `/variables/${f.variableId}` }],
   'GET /credential-types': [{ allowed: ANY, path: at('/credential-types') }],
   'GET /node-types': [{ allowed: ANY, path: at('/node-types') }],
 };
@@ -352,6 +378,17 @@ async function freshFixture(callerId: string): Promise<Fixture> {
       type: 'hmac',
       secret: { secret: 'a shared secret of 32 characters' },
     }).id,
+    oauth2CredentialId: insertCredential(db, engine.masterKey, {
+      name: 'Provider',
+      type: 'oauth2',
+      secret: {
+        authorizationUrl: 'https://auth.example.com/authorize',
+        tokenUrl: 'https://auth.example.com/token',
+        clientId: 'matrix',
+      },
+      connecting: { interactive: true, scopes: [] },
+    }).id,
+    variableId: insertVariable(db, { name: `FIXTURE_${randomUUID().replaceAll('-', '')}`, value: 'v' }).id,
   };
 }
 
@@ -395,7 +432,7 @@ describe('role matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(calls).toBeGreaterThan(apiRoutes.length * callers.length - 1);
-    // Hundreds of calls, each with fresh objects: ~15 s alone, past the default 30 s beside other suites.
+    // Every route × caller on a fresh fixture: several hundred calls, more with each route added.
   }, 120_000);
 
   it('documents the access of every route in the OpenAPI document', async () => {

@@ -8,6 +8,7 @@ import { crossSiteProblem } from '../auth/request-info.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../core/engine/ports.ts';
 import type { ConnectionTester } from '../credentials/connection-test.ts';
+import type { CodeExchanger } from '../credentials/oauth2-connect.ts';
 import type { ReadinessReport } from '../health/readiness.ts';
 import type { Logger } from '../log.ts';
 import type { RunService } from '../runs/service.ts';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   readonly runs?: RunService;
   /** "Test connection" of a credential, run by a worker: absent in tests that run no engine. */
   readonly connectionTests?: ConnectionTester;
+  /** OAuth 2 code exchanges, done by a worker: absent in tests that run no engine. */
+  readonly oauth2Exchange?: CodeExchanger;
   /**
    * Tests turn this on: every JSON answer is parsed with the schema the route documents, so the
    * OpenAPI document cannot drift from what the API really sends. Off in production (cost).

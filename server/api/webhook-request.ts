@@ -1,11 +1,14 @@
 import type { Context } from 'hono';
 import { findNodeType } from '../../nodes/catalogue.ts';
 import type { ConfigOf } from '../../nodes/define.ts';
+import { MAX_OUTPUT_BYTES } from '../core/engine/output-cap.ts';
 import { capabilityOf } from '../credentials/capabilities.ts';
 import type { RefusedSignature, SignedRequest, VerifiedSignature } from '../credentials/define-capability.ts';
 import { SIGNATURE_HEADER } from '../credentials/hmac.capability.ts';
 import type { Repositories } from '../store/repositories.ts';
+import { ApiError } from './errors.ts';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
+import { parseMultipart } from './multipart-body.ts';
 import type { ApiDeps } from './route.ts';
 
 /*
@@ -15,6 +18,16 @@ import type { ApiDeps } from './route.ts';
 
 export const webhookTrigger = findNodeType('trigger.webhook');
 export type WebhookConfig = ConfigOf<typeof webhookTrigger>;
+
+/** What a webhook request becomes: a run's trigger payload, or a draft's test data. */
+export interface WebhookPayload {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly query: Record<string, string>;
+  /** JSON and forms parsed, a multipart form as `MultipartBody`, other text as a string, none as null. */
+  readonly body: unknown;
+}
 
 /** Request headers that never go into a run's payload (they would be stored with its steps). */
 const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', SIGNATURE_HEADER]);
@@ -46,7 +59,40 @@ export async function webhookVerifier(
   }
 }
 
-/** A body as the payload carries it: JSON and forms parsed, anything else as text, none as null. */
+/**
+ * A webhook request's body as its payload carries it, from the exact bytes received: multipart forms
+ * as `{ fields, files }` (multipart-body.ts, files byte-exact in base64), everything else decoded as
+ * UTF-8 and read by `parseBody`. Refusals are `ApiError`s (400 unreadable, 413 too many parts or too big).
+ */
+export async function payloadBody(bytes: Uint8Array<ArrayBuffer>, contentType: string): Promise<unknown> {
+  if (/^\s*multipart\/form-data\b/i.test(contentType)) return parseMultipart(bytes, contentType);
+  try {
+    return parseBody(TEXT.decode(bytes), contentType);
+  } catch (error) {
+    throw new ApiError(400, 'invalid_body', (error as Error).message);
+  }
+}
+
+/** As `Request.text()` decodes: UTF-8, a leading byte-order mark dropped, bad bytes replaced. */
+const TEXT = new TextDecoder();
+
+/**
+ * Refuses (413) a payload a run could not start with: the trigger step's output is the payload, and a
+ * step's output may be at most `MAX_OUTPUT_BYTES` of JSON. Only a body near the request limit's top
+ * setting reaches it (a JSON body of escapes, files grown by base64); the run would fail at once.
+ */
+export function checkPayloadSize(payload: unknown): void {
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes > MAX_OUTPUT_BYTES) {
+    throw new ApiError(
+      413,
+      'payload_too_large',
+      `the request makes a ${bytes}-byte payload, more than the ${MAX_OUTPUT_BYTES} bytes a run's trigger step may hold`,
+    );
+  }
+}
+
+/** A text body as the payload carries it: JSON and forms parsed, anything else as text, none as null. */
 export function parseBody(raw: string, contentType: string): unknown {
   if (raw === '') return null;
   if (/\bjson\b/i.test(contentType)) {

@@ -4,7 +4,14 @@ import { sha256 } from '../auth/tokens.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
-import { draftWebhookTrigger, parseBody, payloadHeaders, webhookVerifier } from './webhook-request.ts';
+import {
+  checkPayloadSize,
+  draftWebhookTrigger,
+  payloadBody,
+  payloadHeaders,
+  type WebhookPayload,
+  webhookVerifier,
+} from './webhook-request.ts';
 
 type Status = 400 | 401 | 404 | 405 | 410 | 413 | 429;
 
@@ -55,7 +62,7 @@ export function mountWebhookTests(app: Hono, deps: ApiDeps): void {
         c.header('Allow', trigger.method);
         return refuseNoted(405, 'method_not_allowed', `this webhook accepts ${trigger.method}, not ${c.req.method}`);
       }
-      const raw = await c.req.text();
+      const raw = new Uint8Array(await c.req.arrayBuffer());
       // As the live webhook: verified before the rate limit counts it, failures in a bucket of their own.
       if (trigger.secretCredentialId) {
         const verify = await webhookVerifier(repos, deps.masterKey, trigger.secretCredentialId);
@@ -70,19 +77,16 @@ export function mountWebhookTests(app: Hono, deps: ApiDeps): void {
       }
       const rate = limiter.take(test.workflowId);
       if (!rate.allowed) return tooMany(c, rate.retryAfterMs);
-      let body: unknown;
+      let payload: WebhookPayload;
       try {
-        body = parseBody(raw, c.req.header('content-type') ?? '');
+        const body = await payloadBody(raw, c.req.header('content-type') ?? '');
+        payload = { method: c.req.method, path: trigger.path, headers: payloadHeaders(c), query: c.req.query(), body };
+        checkPayloadSize(payload);
       } catch (error) {
-        return refuseNoted(400, 'invalid_body', (error as Error).message);
+        // payloadBody and checkPayloadSize refuse with 400 or 413 only.
+        if (error instanceof ApiError) return refuseNoted(error.status as Status, error.code, error.message);
+        throw error;
       }
-      const payload = {
-        method: c.req.method,
-        path: trigger.path,
-        headers: payloadHeaders(c),
-        query: c.req.query(),
-        body,
-      };
       if (!(await repos.webhookTests.capture(tokenHash, payload))) {
         // Another request took it a moment ago, or it expired meanwhile.
         return refuse(c, 410, 'test_url_used', 'this test URL is closed; listen again for another request');

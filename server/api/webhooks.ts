@@ -10,13 +10,21 @@ import { ApiError, errorResponse } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
 import { endedAnswer, respondAnswer, runResult, waitForAnswer, waitForEnd } from './webhook-answer.ts';
-import { parseBody, payloadHeaders, type WebhookConfig, webhookTrigger, webhookVerifier } from './webhook-request.ts';
+import {
+  checkPayloadSize,
+  payloadBody,
+  payloadHeaders,
+  type WebhookConfig,
+  type WebhookPayload,
+  webhookTrigger,
+  webhookVerifier,
+} from './webhook-request.ts';
 
 /**
  * `/hooks/<workflow id>/<path>`: an HTTP request starts a run of the workflow's published version
  * when that version starts with a webhook trigger for this path and method and the workflow is
- * active. The run's payload is the request's method, path, headers, query and body (JSON, form or
- * text). Answers at once with the execution id (202), or waits for the run and answers with its
+ * active. The run's payload is the request's method, path, headers, query and body (JSON, a form,
+ * a multipart form with files, or text). Answers at once with the execution id (202), or waits for the run and answers with its
  * result (webhook-answer.ts), or with its first Respond to webhook step's answer, as the trigger is
  * configured.
  */
@@ -82,7 +90,8 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
         c.header('Allow', trigger.method);
         return refuse(c, 405, 'method_not_allowed', `this webhook accepts ${trigger.method}`);
       }
-      const raw = await c.req.text();
+      // Bytes, not text: a signature is over the bytes as sent, and an uploaded file must stay byte-exact.
+      const raw = new Uint8Array(await c.req.arrayBuffer());
       // The signature is verified before the rate limiter counts the request, and a request that
       // fails it takes from a bucket of its own: a flood of forged or unsigned requests cannot
       // spend the limit of the sender who holds the secret.
@@ -102,13 +111,15 @@ export function mountWebhooks(app: Hono, deps: ApiDeps): void {
       }
       const rate = limiter.take(workflowId);
       if (!rate.allowed) return tooMany(c, rate.retryAfterMs);
-      let body: unknown;
+      let payload: WebhookPayload;
       try {
-        body = parseBody(raw, c.req.header('content-type') ?? '');
+        const body = await payloadBody(raw, c.req.header('content-type') ?? '');
+        payload = { method: c.req.method, path, headers: payloadHeaders(c), query: c.req.query(), body };
+        checkPayloadSize(payload);
       } catch (error) {
-        return refuse(c, 400, 'invalid_body', (error as Error).message);
+        if (error instanceof ApiError) return errorResponse(c, error);
+        throw error;
       }
-      const payload = { method: c.req.method, path, headers: payloadHeaders(c), query: c.req.query(), body };
 
       const key = c.req.header('idempotency-key')?.slice(0, 200);
       const earlierWithKey = async () =>

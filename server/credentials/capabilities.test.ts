@@ -23,6 +23,11 @@ describe('credential capabilities', () => {
     expect(capabilityOf('bearer')).toBeUndefined();
   });
 
+  it('give a webhook’s hmac secret no operation to sign with: only a signing-key signs for nodes', () => {
+    expect(Object.keys(capabilityOf('hmac')?.operations ?? {})).toEqual([]);
+    expect(Object.keys(capabilityOf('signing-key')?.operations ?? {})).toEqual(['signing-key.hmac']);
+  });
+
   it('let an hmac credential verify a webhook signed with its secret, and refuse any other', () => {
     const verify = capabilityOf('hmac')?.verifyWebhook;
     expect(verify).toBeDefined();

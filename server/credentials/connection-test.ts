@@ -42,11 +42,14 @@ export interface ConnectionTester {
 
 /**
  * How credentials of `type` are tested: `direct` when its capability (server/credentials/) reaches
- * the far side itself (SMTP verify, a token request, `select 1`), `url` for an HTTP-style type,
- * sent with a GET to a URL the admin gives; undefined when it cannot be (it is never sent anywhere).
+ * the far side itself (SMTP verify, `select 1`), `token` for a type whose requests carry a token
+ * (OAuth 2: a worker asks its provider for one), `url` for an HTTP-style type, sent with a GET to a
+ * URL the admin gives; undefined when it cannot be (it is never sent anywhere).
  */
-export function testKind(type: string): 'direct' | 'url' | undefined {
-  if (capabilityOf(type)?.testConnection) return 'direct';
+export function testKind(type: string): 'direct' | 'token' | 'url' | undefined {
+  const capability = capabilityOf(type);
+  if (capability?.testConnection) return 'direct';
+  if (capability?.renewTokens) return 'token';
   if (findCredentialType(type)?.http) return 'url';
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type CredentialDefinition, secretValues } from '../../nodes/credentials/define.ts';
 import type {
   CredentialOperationName,
@@ -10,7 +10,8 @@ import type { ConnectionTestResult } from './connection-test.ts';
 
 /** An incoming request as a signature check reads it: the body exactly as sent, and its headers. */
 export interface SignedRequest {
-  readonly rawBody: string;
+  /** The bytes received (a string stands for its UTF-8 bytes): never text decoded from them, which would alter a binary upload. */
+  readonly rawBody: Uint8Array | string;
   header(name: string): string | undefined;
 }
 
@@ -24,6 +25,32 @@ export interface VerifiedSignature {
 export interface RefusedSignature {
   problem: string;
 }
+
+/** Tokens a token-carrying credential (OAuth 2) holds, as stored sealed with it. */
+export const Tokens = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1).optional(),
+  /** ISO time; absent: the provider said nothing about when it expires. */
+  expiresAt: z.string().optional(),
+});
+export type Tokens = z.output<typeof Tokens>;
+
+/** Tokens a provider issued, and the scopes it granted (absent: as they were). */
+export interface TokenGrant {
+  tokens: Tokens;
+  scopes?: string[];
+}
+
+/**
+ * The provider refused to issue tokens for what the credential holds (a revoked or expired refresh
+ * token, a wrong client secret): asking again will not help, an admin must connect it again.
+ */
+export class TokenRefused extends Error {
+  override name = 'TokenRefused';
+}
+
+/** Token requests go through this (a worker's outbound HTTP as a fetch); `signal` aborts them. */
+export type TokenFetch = typeof globalThis.fetch;
 
 /**
  * What a step is shown of an operation it did with a credential (stored as `step_runs.request`,
@@ -66,6 +93,17 @@ export interface CapabilitySpec<Secret> {
    */
   verifyWebhook?(secret: Secret, request: SignedRequest): RefusedSignature | VerifiedSignature;
   /**
+   * Types whose requests carry a token (`httpToken` in their definition), in a worker: new tokens
+   * from the provider, given the current ones (undefined before the first). Throws `TokenRefused`
+   * when the provider refuses the grant, any other error when it could not be asked (retried).
+   */
+  renewTokens?(
+    secret: Secret,
+    current: Tokens | undefined,
+    fetch: TokenFetch,
+    signal?: AbortSignal,
+  ): Promise<TokenGrant>;
+  /**
    * Work a step asks for with `ctx.useCredential` (nodes/credentials/operations.ts), in a worker.
    * The request comes from a node's config: parse it with zod before use. Thrown errors fail the
    * step (a `NonRetryableError` from nodes/errors.ts when another attempt would fail the same way).
@@ -84,6 +122,12 @@ export interface CredentialCapability {
   /** The secret fields' values of a stored secret: masked out of everything the capability answers. */
   secrets(storedSecret: unknown): string[];
   verifyWebhook?(storedSecret: unknown, request: SignedRequest): RefusedSignature | VerifiedSignature;
+  renewTokens?(
+    storedSecret: unknown,
+    current: Tokens | undefined,
+    fetch: TokenFetch,
+    signal?: AbortSignal,
+  ): Promise<TokenGrant>;
   readonly operations: Readonly<Record<string, CapabilityOperation>>;
   testConnection?(storedSecret: unknown, signal: AbortSignal): Promise<ConnectionTestResult>;
 }
@@ -93,7 +137,7 @@ export function defineCapability<Secret extends z.ZodObject>(
   definition: CredentialDefinition<string, Secret>,
   spec: CapabilitySpec<z.output<Secret>>,
 ): CredentialCapability {
-  const { verifyWebhook, testConnection } = spec;
+  const { verifyWebhook, testConnection, renewTokens } = spec;
   const parse = (storedSecret: unknown): z.output<Secret> => {
     const secret = definition.secret.safeParse(storedSecret);
     if (secret.success) return secret.data;
@@ -112,6 +156,12 @@ export function defineCapability<Secret extends z.ZodObject>(
       return secret.success ? secretValues(definition, secret.data as Record<string, unknown>) : [];
     },
     operations,
+    ...(renewTokens
+      ? {
+          renewTokens: (storedSecret, current, fetch, signal) =>
+            renewTokens(parse(storedSecret), current, fetch, signal),
+        }
+      : {}),
     ...(testConnection
       ? { testConnection: (storedSecret, signal) => testConnection(parse(storedSecret), signal) }
       : {}),

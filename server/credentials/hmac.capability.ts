@@ -7,20 +7,27 @@ import { defineCapability, type RefusedSignature, type VerifiedSignature } from 
  * and the webhook route checks the signature before anything else (docs/security.md).
  */
 
-/** The header a signed webhook carries: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
+/** The header a signed webhook carries: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body bytes>">`. */
 export const SIGNATURE_HEADER = 'x-stepwise-signature';
 /** How far a signature's timestamp may be from now: replays of older requests are refused. */
 export const SIGNATURE_TOLERANCE_S = 300;
 
-export function signBody(secret: string, rawBody: string, timestamp: number): string {
-  const digest = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
-  return `t=${timestamp},v1=${digest}`;
+export function signBody(secret: string, rawBody: Uint8Array | string, timestamp: number): string {
+  return `t=${timestamp},v1=${signatureDigest(secret, rawBody, timestamp).toString('hex')}`;
+}
+
+/**
+ * HMAC-SHA256 of `<t>.` and then the body's bytes as received (a string: its UTF-8 bytes), never of
+ * text decoded from them: a binary upload's bytes are not valid UTF-8, and decoding would change them.
+ */
+function signatureDigest(secret: string, rawBody: Uint8Array | string, timestamp: number): Buffer {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
 }
 
 /** Why a signature is refused, or undefined when it is valid. Compares digests in constant time. */
 export function signatureProblem(
   secret: string,
-  rawBody: string,
+  rawBody: Uint8Array | string,
   header: string | undefined,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): string | undefined {
@@ -35,7 +42,7 @@ export function signatureProblem(
  */
 export function verifySignature(
   secret: string,
-  rawBody: string,
+  rawBody: Uint8Array | string,
   header: string | undefined,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): RefusedSignature | VerifiedSignature {
@@ -51,7 +58,7 @@ export function verifySignature(
   if (Math.abs(nowSeconds - timestamp) > SIGNATURE_TOLERANCE_S)
     return { problem: 'the signature timestamp is too old or in the future' };
   const given = Buffer.from(String(parts.v1 ?? ''), 'hex');
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
+  const expected = signatureDigest(secret, rawBody, timestamp);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { problem: 'the signature does not match' };
   // The expected digest, not the header's text: other spellings of the same signature (upper-case

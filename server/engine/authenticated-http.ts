@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
 import { type CredentialDefinition, secretValues } from '../../nodes/credentials/define.ts';
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
@@ -7,6 +8,7 @@ import { describeLimits, isLimited, mayUseCredential } from '../core/credential-
 import type { MasterKey } from '../security/master-key.ts';
 import type { OpenCredential } from '../store/credentials.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
+import { type AccessToken, type AccessTokenDeps, accessToken } from './access-tokens.ts';
 import type { SendOptions, sendHttp } from './http.ts';
 import { MASK, type SentRequest, sentRequest } from './sent-request.ts';
 
@@ -30,13 +32,7 @@ export function applyCredential(
   const definition = findType(type);
   if (!definition) throw new NonRetryableError(`credential type "${type}" is not known to this version of Stepwise`);
   if (!definition.http) throw new NonRetryableError(`a ${type} credential cannot authenticate an HTTP request`);
-  const parsed = definition.secret.safeParse(stored);
-  if (!parsed.success) {
-    // Field names only: a message about a secret's value could quote it.
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(whole)'))].join(', ');
-    throw new NonRetryableError(`the stored ${type} secret does not fit its type (${fields})`);
-  }
-  const secret = parsed.data as Record<string, unknown>;
+  const secret = parseSecret(definition, stored);
   const authentication = definition.http(secret);
   return {
     headers: authentication.headers ?? {},
@@ -138,9 +134,28 @@ export async function openCredential(
   return credential;
 }
 
+/** A NonRetryableError unless `credential` may be sent to `url` (its allowed targets). */
+function checkTarget(credential: OpenCredential, url: URL): void {
+  const { allowedTargets } = credential;
+  if (targetsAllow(allowedTargets, url)) return;
+  throw new NonRetryableError(
+    allowedTargets.length === 0
+      ? `credential "${credential.name}" may not be sent anywhere: an admin has not listed its allowed targets`
+      : `credential "${credential.name}" may not be sent to ${describeUrl(url)}: it may go only to ${allowedTargets.join(', ')}`,
+  );
+}
+
+/**
+ * The access token a token-carrying credential (OAuth 2) sends, from the worker's token store:
+ * `rejected` names the token a request was just refused with, to get another (access-tokens.ts).
+ */
+export type TokenSource = (rejected?: string) => Promise<AccessToken>;
+
 /**
  * Sends `request` authenticated with `credential` (the caller has checked who may use it): only to
  * its allowed targets, and with every form of its secret masked out of the answer and of errors.
+ * A credential whose requests carry an access token (OAuth 2) takes it from `tokens`; when the
+ * answer is 401 it gets a renewed one and sends the request once more.
  */
 export async function sendWithCredential(
   send: typeof sendHttp,
@@ -151,22 +166,71 @@ export async function sendWithCredential(
   findType: (type: string) => CredentialDefinition | undefined = findCredentialType,
   /** Told what is sent (secrets masked), once it may be sent: the step keeps it for people. */
   record?: (sent: SentRequest) => void,
+  tokens?: TokenSource,
 ): Promise<HttpResponse> {
-  const applied = applyCredential(credential.type, credential.secret, findType);
-  const { allowedTargets } = credential;
+  const definition = findType(credential.type);
+  if (!definition?.httpToken) {
+    return sendApplied(send, credential, request, applyCredential(credential.type, credential.secret, findType), {
+      signal,
+      record,
+    });
+  }
+  // Checked before any token is fetched: a request that may not go costs the provider nothing.
+  checkTarget(credential, new URL(request.url));
+  if (!tokens) throw new NonRetryableError(`a ${credential.type} credential is used only by the engine's workers`);
+  const settings = parseSecret(definition, credential.secret);
+  const withToken = (token: AccessToken, earlier: readonly string[]) => {
+    const authentication = definition.httpToken?.(settings, token.accessToken) ?? {};
+    return sendApplied(
+      send,
+      credential,
+      request,
+      {
+        headers: authentication.headers ?? {},
+        query: authentication.query ?? {},
+        secrets: [
+          ...secretValues(definition, settings),
+          ...token.secrets,
+          ...earlier,
+          ...(authentication.masked ?? []),
+        ],
+      },
+      { signal, record },
+    );
+  };
+  const first = await tokens();
+  const response = await withToken(first, []);
+  if (response.status !== 401) return response;
+  // Revoked or expired early: once more with a renewed token (another worker may have renewed it already).
+  const second = await tokens(first.accessToken);
+  return withToken(second, first.secrets);
+}
+
+/** The stored secret parsed with its type's schema, or a NonRetryableError naming the fields that do not fit. */
+function parseSecret(definition: CredentialDefinition, stored: unknown): Record<string, unknown> {
+  const parsed = definition.secret.safeParse(stored);
+  if (!parsed.success) {
+    // Field names only: a message about a secret's value could quote it.
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(whole)'))].join(', ');
+    throw new NonRetryableError(`the stored ${definition.type} secret does not fit its type (${fields})`);
+  }
+  return parsed.data as Record<string, unknown>;
+}
+
+/** Sends `request` with what a credential adds, to its allowed targets only, masking its secrets. */
+async function sendApplied(
+  send: typeof sendHttp,
+  credential: OpenCredential,
+  request: HttpRequest,
+  applied: AppliedCredential,
+  { signal, record }: { signal?: AbortSignal | undefined; record?: ((sent: SentRequest) => void) | undefined },
+): Promise<HttpResponse> {
   // The credential goes to the URL asked for and same-origin redirects only (`sendHttp`), and to
   // none of them outside its allowed targets: checked before each is requested.
   const options: SendOptions = {
     credentialHeaders: Object.keys(applied.headers),
     credentialQuery: applied.query,
-    checkCredentialTarget: (url) => {
-      if (targetsAllow(allowedTargets, url)) return;
-      throw new NonRetryableError(
-        allowedTargets.length === 0
-          ? `credential "${credential.name}" may not be sent anywhere: an admin has not listed its allowed targets`
-          : `credential "${credential.name}" may not be sent to ${describeUrl(url)}: it may go only to ${allowedTargets.join(', ')}`,
-      );
-    },
+    checkCredentialTarget: (url) => checkTarget(credential, url),
   };
   // Checked here too, whatever `send` does with the options.
   options.checkCredentialTarget?.(new URL(request.url));
@@ -211,9 +275,12 @@ export interface SendingStep {
  */
 export function authenticatedHttp(
   send: typeof sendHttp,
-  credentials: Pick<CredentialRepository, 'secret' | 'runUser'>,
+  credentials: Pick<CredentialRepository, 'secret' | 'runUser'> & AccessTokenDeps['credentials'],
   key: MasterKey,
+  /** Where token renewals take their lock (access-tokens.ts). */
+  pgPool: pg.Pool,
 ): (request: HttpRequest, signal?: AbortSignal, run?: SendingStep) => Promise<HttpResponse> {
+  const tokenDeps: AccessTokenDeps = { credentials, masterKey: key, pgPool, send };
   return async (request, signal, run) => {
     if (!request.credentialId) {
       run?.record?.(sentRequest(request));
@@ -221,6 +288,13 @@ export function authenticatedHttp(
     }
     const credential = await openCredential(credentials, key, request.credentialId);
     await refuseUnlessRunMayUse(credentials, credential, run?.executionId);
-    return sendWithCredential(send, credential, request, signal, findCredentialType, run?.record);
+    const id = request.credentialId;
+    const tokens: TokenSource = (rejected) =>
+      accessToken(
+        tokenDeps,
+        { ...credential, id },
+        { ...(rejected ? { rejected } : {}), ...(signal ? { signal } : {}) },
+      );
+    return sendWithCredential(send, credential, request, signal, findCredentialType, run?.record, tokens);
   };
 }

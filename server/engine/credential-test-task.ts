@@ -9,6 +9,7 @@ import { ConnectionTestJob, type ConnectionTestResult, testKind } from '../crede
 import type { MasterKey } from '../security/master-key.ts';
 import type { OpenCredential } from '../store/credentials.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
+import { type AccessTokenDeps, accessToken, type CredentialToUse } from './access-tokens.ts';
 import { openCredential, secretMasker, sendWithCredential } from './authenticated-http.ts';
 import type { sendHttp } from './http.ts';
 import { REPLIES_CHANNEL } from './queue.ts';
@@ -17,7 +18,7 @@ import { REPLIES_CHANNEL } from './queue.ts';
 export const CONNECTION_TEST_TIMEOUT_MS = 10_000;
 
 export interface ConnectionTestDeps {
-  readonly credentials: Pick<CredentialRepository, 'secret'>;
+  readonly credentials: Pick<CredentialRepository, 'secret'> & AccessTokenDeps['credentials'];
   readonly masterKey: MasterKey;
   /** As steps send (it refuses private addresses when HTTP_REFUSE_PRIVATE_ADDRESSES says so). */
   readonly send: typeof sendHttp;
@@ -56,6 +57,7 @@ async function connectionTest(
         message: `credential "${credential.name}" may not be used by you: an admin limits it to ${describeLimits(credential)}`,
       };
     }
+    if (kind === 'token') return await tokenTest({ ...credential, id: job.credentialId }, deps, signal);
     if (kind === 'direct') {
       // The capability reaches the far side itself (SMTP, a database, a token endpoint).
       const timeout = AbortSignal.timeout(CONNECTION_TEST_TIMEOUT_MS);
@@ -81,4 +83,40 @@ async function connectionTest(
   } catch (thrown) {
     return { ok: false, message: coerceError(thrown).message };
   }
+}
+
+/** In words: `in 59 min`, `in 3 h`. */
+function expiresIn(expiresAt: string | undefined): string {
+  if (!expiresAt) return 'no expiry given';
+  const minutes = Math.round((Date.parse(expiresAt) - Date.now()) / 60_000);
+  return minutes < 120 ? `expires in ${minutes} min` : `expires in ${Math.round(minutes / 60)} h`;
+}
+
+/**
+ * A token-carrying credential's test (OAuth 2): a token request to its provider, through the same
+ * renewal as a step's (the lock, the store; a refused refresh marks it "reconnect needed"). A
+ * credential connected in the browser is refreshed; one without a refresh token has nothing to renew.
+ */
+async function tokenTest(
+  credential: CredentialToUse,
+  deps: ConnectionTestDeps,
+  signal?: AbortSignal,
+): Promise<ConnectionTestResult> {
+  const tokenDeps: AccessTokenDeps = deps;
+  const before = await deps.credentials.connection(deps.masterKey, credential.id);
+  if (before?.interactive && before.status === 'connected' && before.tokens && !before.tokens.refreshToken) {
+    return {
+      ok: true,
+      message: `connected; the provider gave no refresh token, so there is nothing to renew (the access token ${expiresIn(before.tokens.expiresAt)})`,
+    };
+  }
+  // The current token counts as rejected: the test asks the provider, whatever the store holds.
+  await accessToken(tokenDeps, credential, {
+    ...(before?.tokens ? { rejected: before.tokens.accessToken } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const after = await deps.credentials.connection(deps.masterKey, credential.id);
+  const scopes = after?.scopes.length ? `; scopes: ${after.scopes.join(' ')}` : '';
+  const what = after?.interactive ? 'refreshed the access token' : 'issued an access token';
+  return { ok: true, message: `the provider ${what} (${expiresIn(after?.tokens?.expiresAt)}${scopes})` };
 }

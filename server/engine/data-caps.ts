@@ -5,8 +5,10 @@
  * beside the marker while the run may still need it (`step_runs.output_full`, cleared by
  * retention). An output beyond the hard cap fails its step.
  */
+import { MAX_OUTPUT_BYTES } from '../core/engine/output-cap.ts';
+
+export { MAX_OUTPUT_BYTES };
 export const DISPLAY_CAP_BYTES = 256 * 1024;
-export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 /** How much of a capped value's JSON the marker keeps, for people to recognise it. */
 const PREVIEW_CHARS = 2000;
 

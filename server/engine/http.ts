@@ -254,8 +254,14 @@ export async function refusePrivateAddresses(url: URL): Promise<void> {
   }
 }
 
-/** `send` with `refusePrivateAddresses` checked before every request and redirect. */
+/** `send` with `refusePrivateAddresses` checked before every request and redirect (and the caller's own check after it). */
 export const refusingPrivateAddresses =
   (send: typeof sendHttp): typeof sendHttp =>
   (request, signal, options = {}) =>
-    send(request, signal, { ...options, checkUrl: refusePrivateAddresses });
+    send(request, signal, {
+      ...options,
+      checkUrl: async (url) => {
+        await refusePrivateAddresses(url);
+        await options.checkUrl?.(url);
+      },
+    });

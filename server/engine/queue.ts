@@ -6,7 +6,7 @@ import type { StepQueue } from '../core/engine/ports.ts';
 /** The one graphile-worker task: run one attempt of one step (a node in a scope) of one execution. */
 export const STEP_TASK = 'stepwise_step';
 export const EVENTS_CHANNEL = 'stepwise_events';
-/** A worker's answer to something the API asked for (a credential test), as `{ replyTo, body }`. */
+/** A worker's answer to something the API asked for (a credential test, a code exchange), as `{ replyTo, body }`. */
 export const REPLIES_CHANNEL = 'stepwise_replies';
 /**
  * The graphile-worker task that resumes a suspended step when its time comes (a wait until a time,
@@ -15,6 +15,8 @@ export const REPLIES_CHANNEL = 'stepwise_replies';
 export const WAIT_TIMER_TASK = 'stepwise_wait_timer';
 /** The graphile-worker task that tests a credential (server/engine/credential-test-task.ts). */
 export const CREDENTIAL_TEST_TASK = 'stepwise_credential_test';
+/** The graphile-worker task that exchanges an OAuth 2 code for tokens (server/engine/oauth2-exchange-task.ts). */
+export const OAUTH2_EXCHANGE_TASK = 'stepwise_oauth2_exchange';
 /** The graphile-worker task of jobs about whole runs: time limits, error workflows (run-task.ts). */
 export const RUN_TASK = 'stepwise_run';
 

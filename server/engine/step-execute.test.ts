@@ -52,6 +52,7 @@ function execute(graph: Graph, target: string, attempt = 1, random = () => 0.5):
     status: 'running',
     triggerPayload: {},
     retryChain: null,
+    vars: null,
   } as const;
   return executeStep({
     graph: compiled,
@@ -143,6 +144,7 @@ describe('a loop step and its body', () => {
         status: 'running',
         triggerPayload: { list },
         retryChain: null,
+        vars: null,
       },
       step: { executionId: 'run-1', nodeId, scope: nodeId === 'each' ? '' : '4', attempt: 1 },
       signal: undefined,

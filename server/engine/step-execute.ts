@@ -32,6 +32,7 @@ import type { SendingStep } from './authenticated-http.ts';
 import type { CredentialOperator } from './credential-operations.ts';
 import { capError, capErrorText, checkOutput, forDisplay, MAX_EXPRESSION_BYTES } from './data-caps.ts';
 import { StepReleased, untilReleased } from './drain.ts';
+import { nodeCrypto } from './node-crypto.ts';
 import type { SentRequest } from './sent-request.ts';
 
 /** Errors that come from the user's own config or code: another attempt would fail the same way. */
@@ -88,6 +89,9 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
           // of 10,000 items a loop runs over) only when the node's config names it.
           trigger: readsTrigger(node) ? (execution.triggerPayload ?? {}) : {},
           steps,
+          // The run's recorded variables, read with the run (no query per step), copied in
+          // only for a node that names `vars`, as the trigger is.
+          ...(readsVars(node) ? { vars: execution.vars ?? {} } : {}),
           ...(iteration ? { item: iteration.item, index: iteration.index } : {}),
           execution: executionScope(graph, node, step),
         }));
@@ -105,6 +109,7 @@ export function createStepExecutor(deps: StepExecuteDeps): StepExecutor {
         trigger: execution.triggerPayload ?? {},
         signal: abortSignal ?? new AbortController().signal,
         now: () => new Date(deps.clock.nowMs()),
+        crypto: nodeCrypto,
         evaluate: async (value) => {
           try {
             return await evaluateTemplates(value, await scopeFor(), deps.sandbox, budget);
@@ -262,6 +267,18 @@ function readsTrigger(node: CompiledNode): boolean {
   if (reads === undefined) {
     reads = /\btrigger\b/.test(JSON.stringify(node.node.config));
     triggerReaders.set(node, reads);
+  }
+  return reads;
+}
+
+const varsReaders = new WeakMap<CompiledNode, boolean>();
+
+/** Whether a node's config (its expressions, a script's code) mentions `vars` at all. */
+function readsVars(node: CompiledNode): boolean {
+  let reads = varsReaders.get(node);
+  if (reads === undefined) {
+    reads = /\bvars\b/.test(JSON.stringify(node.node.config));
+    varsReaders.set(node, reads);
   }
   return reads;
 }

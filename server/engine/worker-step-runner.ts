@@ -97,7 +97,7 @@ export function workerStepRunner(deps: StepRunnerDeps) {
     execute: createStepExecutor({
       runs: runStore,
       sandbox: deps.sandbox,
-      http: authenticatedHttp(deps.sendHttp ?? sendHttp, credentials, deps.masterKey),
+      http: authenticatedHttp(deps.sendHttp ?? sendHttp, credentials, deps.masterKey, deps.pgPool),
       useCredential: credentialOperations(credentials, deps.masterKey),
       log: deps.log,
       clock,

@@ -17,7 +17,8 @@ import { EventHub } from './event-hub.ts';
 import { ExecutionAborts } from './execution-aborts.ts';
 import { sendHttp } from './http.ts';
 import { ensureHeartbeatTable, Liveness } from './liveness.ts';
-import { CREDENTIAL_TEST_TASK, RUN_TASK, STEP_TASK, WAIT_TIMER_TASK } from './queue.ts';
+import { runCodeExchange } from './oauth2-exchange-task.ts';
+import { CREDENTIAL_TEST_TASK, OAUTH2_EXCHANGE_TASK, RUN_TASK, STEP_TASK, WAIT_TIMER_TASK } from './queue.ts';
 import { runTask } from './run-task.ts';
 import { DEFAULT_RUN_CONCURRENCY, deferJob, StepDeferred, TestRuns, testRunSlots } from './slots.ts';
 import { fireWaitTimer } from './wait-timers.ts';
@@ -131,7 +132,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
     if (test && testSteps >= testSlots) return `test runs already have ${testSlots} steps running in this worker`;
     return undefined;
   };
-  // "Test connection" asks a worker, since only workers make outbound calls.
+  // "Test connection" and OAuth 2 code exchanges ask a worker, since only workers make outbound calls.
   const connectionTests = {
     credentials: sqliteRepositories(options.store).credentials,
     masterKey: options.masterKey,
@@ -187,6 +188,7 @@ export async function startWorker(options: WorkerOptions): Promise<EngineWorker>
         await fireWaitTimer(runStep.runs, payload);
       },
       [CREDENTIAL_TEST_TASK]: (payload, helpers) => runConnectionTest(payload, connectionTests, helpers.abortSignal),
+      [OAUTH2_EXCHANGE_TASK]: (payload, helpers) => runCodeExchange(payload, connectionTests, helpers.abortSignal),
       [RUN_TASK]: runTask({
         runs: createRunsDeps(options.store, options.pgPool),
         workflows: sqliteRepositories(options.store).workflows,

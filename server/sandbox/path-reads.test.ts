@@ -91,3 +91,24 @@ describe('plain paths are read without the isolate, with the answers the isolate
     await expect(pool.evaluateExpressions(['input.none.x'], scope)).rejects.toThrow(/input\.none\.x.*null/);
   });
 });
+
+describe('vars, the workspace variables a run recorded', () => {
+  const withVars = { ...scope, vars: { API_URL: 'https://api.example.com', TEAM: 'ops' } };
+  const isolateAnswer = async (source: string) =>
+    (await pool.evaluateExpressions([`[${source}][0]`], withVars))[0] as ExpressionResult;
+
+  it.each(['vars.API_URL', 'vars.TEAM', "vars['TEAM']", 'vars.MISSING', 'vars'])(
+    '%s is read without the isolate, as the isolate answers it',
+    async (source) => {
+      const read = readPaths([source], withVars);
+      expect(read).toBeDefined();
+      expect(read?.[0]).toEqual(await isolateAnswer(source));
+    },
+  );
+
+  it('a missing variable is undefined, like a missing field; its property goes to the isolate, which names it', async () => {
+    expect(readPaths(['vars.MISSING'], withVars)).toEqual([{ defined: false }]);
+    expect(readPaths(['vars.MISSING.x'], withVars)).toBeUndefined();
+    await expect(pool.evaluateExpressions(['vars.MISSING.x'], withVars)).rejects.toThrow(/vars\.MISSING\.x/);
+  });
+});

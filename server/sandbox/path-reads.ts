@@ -13,7 +13,7 @@ import type { ExpressionResult } from './pool.ts';
  */
 
 /** The names a path may start from: the scope's own (realm.ts gives these to every expression). */
-const ROOTS = new Set(['input', 'trigger', 'steps', 'execution', 'item', 'index']);
+const ROOTS = new Set(['input', 'trigger', 'steps', 'execution', 'item', 'index', 'vars']);
 
 /** One step of a path: a property name or an array index, and whether it was read with `?.`. */
 interface Segment {

@@ -1,6 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import ivm from 'isolated-vm';
 import { readPaths } from './path-reads.ts';
 import { REALM_BOOTSTRAP } from './realm.ts';
+
+/**
+ * luxon's self-contained build (one file, no `require`: it defines a `luxon` variable), which the
+ * realm compiles when user code first names DateTime, Duration or Interval. Read once per process.
+ */
+let luxonSource: string | undefined;
+function luxonBuild(): string {
+  if (luxonSource === undefined) {
+    // The package's exports name only its module entries; the file sits beside package.json.
+    const packageJson = createRequire(import.meta.url).resolve('luxon/package.json');
+    luxonSource = readFileSync(join(dirname(packageJson), 'build', 'global', 'luxon.min.js'), 'utf8');
+  }
+  return luxonSource;
+}
 
 /**
  * Where user code runs: V8 isolates (isolated-vm) with memory and time limits, never the host
@@ -60,6 +77,8 @@ class Realm {
     this.memoryMb = memoryMb;
     this.isolate = new ivm.Isolate({ memoryLimit: memoryMb });
     const context = this.isolate.createContextSync();
+    // A copy of the text only: the bootstrap takes it off the global before any user code runs.
+    context.global.setSync('__luxonSource', luxonBuild());
     const api = context.evalSync(`${REALM_BOOTSTRAP}(globalThis)`, { reference: true }) as ivm.Reference<{
       evaluateExpressions: (sources: string, scope: string) => string;
       runScript: (code: string, scope: string) => Promise<string>;

@@ -55,15 +55,20 @@ export const REALM_BOOTSTRAP = String.raw`
   const ErrorCtor = Error;
   const compiled = new MapCtor();
 
-  function compile(Ctor, parameters, body) {
-    const key = (Ctor === FunctionCtor ? 's' : 'a') + parameters + '\u0000' + body;
-    let fn = compiled.get(key);
-    if (fn === undefined) {
+  // What user code gets as parameters: the scope's names, then luxon's classes (see luxon below).
+  const PARAMETERS = ['input', 'trigger', 'steps', 'execution', 'item', 'index', 'vars', 'DateTime', 'Duration', 'Interval'];
+  const usesLuxon = /\b(?:DateTime|Duration|Interval)\b/;
+
+  // A compiled function with whether its code names luxon, worked out once per source.
+  function compile(Ctor, body) {
+    const key = (Ctor === FunctionCtor ? 's' : 'a') + body;
+    let entry = compiled.get(key);
+    if (entry === undefined) {
       if (compiled.size > 5000) compiled.clear();
-      fn = new Ctor(...parameters.split(','), '"use strict";\n' + body);
-      compiled.set(key, fn);
+      entry = { fn: new Ctor(...PARAMETERS, '"use strict";\n' + body), luxon: usesLuxon.test(body) };
+      compiled.set(key, entry);
     }
-    return fn;
+    return entry;
   }
 
   // Never throws, whatever user code threw (a getter on "name" may throw too).
@@ -86,18 +91,66 @@ export const REALM_BOOTSTRAP = String.raw`
     }
   }
 
-  // Evaluates expressions with input, trigger, steps and execution (its id, resume URLs) in scope
-  // (and, inside a loop's body, item and index: the iteration's element and its position).
+  // luxon (DateTime, Duration, Interval), from its self-contained build, set on the global by the
+  // host before this runs. Its source is compiled once per realm, at the first call that names it;
+  // each such call then gets a fresh instance of the library (~0.25 ms), because luxon keeps
+  // mutable state (zone and locale caches, reachable as dt.zone and dt.loc) that one call could
+  // otherwise change for every later call of every workflow. Calls that do not name it pay nothing.
+  const luxonSource = global.__luxonSource;
+  delete global.__luxonSource;
+  let luxonFactory;
+  // The Intl formatters luxon builds are what costs (~0.5 ms each): shared across calls, frozen
+  // (an Intl object's behaviour lives in internal slots, so a frozen one cannot be tampered with).
+  const IntlReal = Intl;
+  const intlMade = new MapCtor();
+  function sharedIntl(Ctor, kind) {
+    const Shared = function (locales, options) {
+      let key;
+      try { key = kind + JSONstringify([locales, options]); } catch { return new Ctor(locales, options); }
+      let made = intlMade.get(key);
+      if (made === undefined) {
+        if (intlMade.size > 500) intlMade.clear();
+        made = freeze(new Ctor(locales, options));
+        intlMade.set(key, made);
+      }
+      return made;
+    };
+    Shared.prototype = Ctor.prototype;
+    Shared.supportedLocalesOf = Ctor.supportedLocalesOf;
+    return Shared;
+  }
+  const luxonIntl = Object.create(IntlReal);
+  for (const name of ['DateTimeFormat', 'NumberFormat', 'RelativeTimeFormat', 'ListFormat', 'Locale', 'PluralRules']) {
+    if (IntlReal[name]) luxonIntl[name] = sharedIntl(IntlReal[name], name);
+  }
+  function luxon() {
+    if (typeof luxonSource !== 'string') throw new ErrorCtor('DateTime, Duration and Interval are not available here');
+    luxonFactory ??= new FunctionCtor('Intl', luxonSource + '\n;return luxon;');
+    const lib = luxonFactory(luxonIntl);
+    return { DateTime: lib.DateTime, Duration: lib.Duration, Interval: lib.Interval };
+  }
+  const noLuxon = { DateTime: undefined, Duration: undefined, Interval: undefined };
+
+  // Evaluates expressions with input, trigger, steps, execution (its id, resume URLs) and vars (the
+  // run's workspace variables) in scope (and, inside a loop's body, item and index: the
+  // iteration's element and its position), and luxon's DateTime, Duration and Interval.
   // Answers a JSON string:
   // { ok: [[1, value] | [0]] } (0 = undefined) or { error: { index, message } }.
   function evaluateExpressions(sourcesJson, scopeJson) {
     const sources = JSONparse(sourcesJson);
     const results = [];
+    let lib; // one luxon per call (one step's expressions), made when the first of them names it
     for (let index = 0; index < sources.length; index++) {
       const scope = JSONparse(scopeJson); // a fresh copy per expression: one cannot change another's view
       let value;
       try {
-        value = compile(FunctionCtor, 'input,trigger,steps,execution,item,index', 'return (\n' + sources[index] + '\n);')(scope.input, scope.trigger, scope.steps, scope.execution, scope.item, scope.index);
+        const { fn, luxon: namesLuxon } = compile(FunctionCtor, 'return (\n' + sources[index] + '\n);');
+        if (namesLuxon) {
+          lib ??= luxon();
+          value = fn(scope.input, scope.trigger, scope.steps, scope.execution, scope.item, scope.index, scope.vars, lib.DateTime, lib.Duration, lib.Interval);
+        } else {
+          value = fn(scope.input, scope.trigger, scope.steps, scope.execution, scope.item, scope.index, scope.vars);
+        }
       } catch (error) {
         return JSONstringify({ error: { index, message: describe(error) } });
       }
@@ -107,11 +160,16 @@ export const REALM_BOOTSTRAP = String.raw`
   }
 
   // Runs a script node's function body; it may be async. Answers { ok: value } or { error: message }.
+  // The body runs in an arrow function inside the one that takes the parameters, so a script may
+  // declare a name of its own that is also a parameter (const vars = …), as scripts written
+  // before vars and DateTime existed do.
   async function runScript(code, scopeJson) {
     const scope = JSONparse(scopeJson);
     let value;
     try {
-      value = await compile(AsyncFunctionCtor, 'input,trigger,steps,execution,item,index', code)(scope.input, scope.trigger, scope.steps, scope.execution, scope.item, scope.index);
+      const { fn, luxon: namesLuxon } = compile(AsyncFunctionCtor, 'return (async () => {\n' + code + '\n})();');
+      const lib = namesLuxon ? luxon() : noLuxon;
+      value = await fn(scope.input, scope.trigger, scope.steps, scope.execution, scope.item, scope.index, scope.vars, lib.DateTime, lib.Duration, lib.Interval);
     } catch (error) {
       return JSONstringify({ error: describe(error) });
     }
@@ -149,6 +207,7 @@ export const REALM_BOOTSTRAP = String.raw`
 
 
   harden(global);
+  harden(luxonIntl);
   // Intrinsics no global property leads to, reached through objects that have them as prototypes.
   // A V8 upgrade can add more: the sandbox tests probe for writable shared objects.
   const segments = new Intl.Segmenter().segment('');

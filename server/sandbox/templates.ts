@@ -2,14 +2,17 @@ import { hasExpressions, parseTemplate, type TemplatePart } from '../../nodes/te
 import { type ExpressionResult, SandboxError, type SandboxPool, SandboxTimeoutError } from './pool.ts';
 
 /**
- * What expressions see: the step's input, the run's trigger payload, earlier steps' outputs, and
- * the run itself (its id and the resume URLs of its callback waits).
+ * What expressions see: the step's input, the run's trigger payload, earlier steps' outputs, the
+ * run itself (its id and the resume URLs of its callback waits) and the workspace variables it
+ * recorded when it started.
  */
 export interface ExpressionScope {
   readonly input: unknown;
   readonly trigger: unknown;
   readonly steps: Readonly<Record<string, { output: unknown }>>;
   readonly execution?: ExecutionScope;
+  /** `vars`: the workspace variables the run recorded, name → value (absent: the step names none). */
+  readonly vars?: Readonly<Record<string, string>>;
   /** Inside a loop's body: the iteration's element of the innermost loop, and its 0-based position. */
   readonly item?: unknown;
   readonly index?: number;

@@ -1,9 +1,15 @@
 import { asc, eq } from 'drizzle-orm';
 import type { MasterKey } from '../security/master-key.ts';
 import { open, seal } from '../security/seal.ts';
+import {
+  type ConnectionSummary,
+  connectionSummaryColumns,
+  insertConnection,
+  rotateConnections,
+} from './credential-connections.ts';
 import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
-import { credentials, executions, type Role, users, workflowVersions } from './schema.ts';
+import { credentialConnections, credentials, executions, type Role, users, workflowVersions } from './schema.ts';
 
 /** Where a credential may go and who may use it; every credential has them, whatever its type. */
 export interface CredentialLimits {
@@ -20,7 +26,19 @@ export interface CredentialSummary extends CredentialLimits {
   type: string;
   createdAt: string;
   updatedAt: string;
+  /** How a connecting credential (OAuth 2) stands; null for the other types. */
+  connection: ConnectionSummary | null;
 }
+
+type SummaryRow = Omit<CredentialSummary, 'connection'> & {
+  connection: { [K in keyof ConnectionSummary]: ConnectionSummary[K] | null } | null;
+};
+
+/** A left join gives a credential without a connection nulls (or a null object): it has none. */
+const withConnection = ({ connection, ...summary }: SummaryRow): CredentialSummary => ({
+  ...summary,
+  connection: connection?.status ? (connection as ConnectionSummary) : null,
+});
 
 const summaryColumns = {
   id: credentials.id,
@@ -31,13 +49,20 @@ const summaryColumns = {
   useUserIds: credentials.useUserIds,
   createdAt: credentials.createdAt,
   updatedAt: credentials.updatedAt,
+  connection: connectionSummaryColumns,
 };
 
 /** Stores a secret (a JSON value) encrypted; only its name and type stay readable. */
 export function insertCredential(
   db: Db,
   key: MasterKey,
-  values: { name: string; type: string; secret: unknown } & Partial<CredentialLimits>,
+  values: {
+    name: string;
+    type: string;
+    secret: unknown;
+    /** A connecting type's (OAuth 2): it starts not connected. */
+    connecting?: { interactive: boolean; scopes: readonly string[] } | undefined;
+  } & Partial<CredentialLimits>,
 ): CredentialSummary {
   const id = newId();
   const now = nowIso();
@@ -47,18 +72,31 @@ export function insertCredential(
     useRoles: values.useRoles ?? [],
     useUserIds: values.useUserIds ?? [],
   };
-  db.insert(credentials)
-    .values({ id, name: values.name, type: values.type, ...limits, ...sealed, createdAt: now, updatedAt: now })
-    .run();
-  return { id, name: values.name, type: values.type, ...limits, createdAt: now, updatedAt: now };
+  db.transaction((tx) => {
+    tx.insert(credentials)
+      .values({ id, name: values.name, type: values.type, ...limits, ...sealed, createdAt: now, updatedAt: now })
+      .run();
+    if (values.connecting) insertConnection(tx, id, values.connecting);
+  });
+  return getCredential(db, id) as CredentialSummary;
 }
 
+const summaries = (db: Db) =>
+  db
+    .select(summaryColumns)
+    .from(credentials)
+    .leftJoin(credentialConnections, eq(credentialConnections.credentialId, credentials.id));
+
 export function listCredentials(db: Db): CredentialSummary[] {
-  return db.select(summaryColumns).from(credentials).orderBy(asc(credentials.name), asc(credentials.id)).all();
+  return summaries(db)
+    .orderBy(asc(credentials.name), asc(credentials.id))
+    .all()
+    .map((row) => withConnection(row as SummaryRow));
 }
 
 export function getCredential(db: Db, id: string): CredentialSummary | undefined {
-  return db.select(summaryColumns).from(credentials).where(eq(credentials.id, id)).get();
+  const row = summaries(db).where(eq(credentials.id, id)).get();
+  return row && withConnection(row as SummaryRow);
 }
 
 /** Renames a credential or changes its limits (never its secret); undefined for no such credential. */
@@ -67,12 +105,12 @@ export function updateCredential(
   id: string,
   patch: { name?: string } & Partial<CredentialLimits>,
 ): CredentialSummary | undefined {
-  return db
+  const changed = db
     .update(credentials)
     .set({ ...patch, updatedAt: nowIso() })
     .where(eq(credentials.id, id))
-    .returning(summaryColumns)
-    .get();
+    .run().changes;
+  return changed > 0 ? getCredential(db, id) : undefined;
 }
 
 /** What people who configure nodes may see to pick a credential: never a secret, nor when it changed. */
@@ -140,6 +178,7 @@ export function rotateCredentials(db: Db, from: MasterKey, to: MasterKey): numbe
           .where(eq(credentials.id, row.id))
           .run();
       }
+      rotateConnections(tx, from, to);
       return rows.length;
     },
     { behavior: 'immediate' },

@@ -8,6 +8,7 @@ import { type Db, nowIso } from './db.ts';
 import { newId } from './ids.ts';
 import { fromJson, prepared, toJson } from './prepared.ts';
 import { type EXECUTION_STATUSES, executions, type TRIGGER_KINDS, workflows, workflowVersions } from './schema.ts';
+import { currentVariableValues } from './variables.ts';
 
 export type ExecutionRow = typeof executions.$inferSelect;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
@@ -19,7 +20,7 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ENDED;
 type Sql = Database.Database;
 
 const COLUMNS = `id, workflow_id as workflowId, version_id as versionId, graph, trigger, trigger_payload as triggerPayload,
-  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, created_by as createdBy,
+  status, error, retry_of as retryOf, retry_chain as retryChain, error_of as errorOf, vars, created_by as createdBy,
   parent_execution_id as parentExecutionId, parent_node_id as parentNodeId, parent_scope as parentScope,
   parent_attempt as parentAttempt, call_depth as callDepth, created_at as createdAt, started_at as startedAt,
   finished_at as finishedAt`;
@@ -30,6 +31,7 @@ function toRow(raw: Record<string, unknown>): ExecutionRow {
     graph: fromJson(raw.graph),
     triggerPayload: fromJson(raw.triggerPayload),
     error: fromJson(raw.error),
+    vars: fromJson(raw.vars) as ExecutionRow['vars'],
   };
 }
 
@@ -49,6 +51,8 @@ export function insertExecution(
     parent?: ParentStep;
     /** For an error workflow's run: the failed run it reports (unique: one error run per failure). */
     errorOf?: string | null;
+    /** The variables it runs with; left out: its caller's (a sub-workflow run), else their current values. */
+    vars?: Readonly<Record<string, string>> | null;
   },
 ): ExecutionRow {
   if (values.parent) {
@@ -69,6 +73,9 @@ export function insertExecution(
     if (reported) throw new AlreadyReported(`run ${values.errorOf} already started its error workflow`);
   }
   const id = newId();
+  // Read once, here, in the transaction that inserts the run (invariant "variables read once").
+  const vars =
+    values.vars ?? (values.parent ? executionVars(sqlite, values.parent.executionId) : currentVariableValues(sqlite));
   const row = {
     id,
     workflowId: values.workflowId,
@@ -81,6 +88,7 @@ export function insertExecution(
     retryOf: values.retryOf ?? null,
     retryChain: values.retryChain ?? id,
     errorOf: values.errorOf ?? null,
+    vars: { ...vars },
     createdBy: values.createdBy ?? null,
     parentExecutionId: values.parent?.executionId ?? null,
     parentNodeId: values.parent?.nodeId ?? null,
@@ -94,8 +102,8 @@ export function insertExecution(
   prepared(
     sqlite,
     `insert into executions (id, workflow_id, version_id, graph, trigger, trigger_payload, status, retry_of, retry_chain,
-       error_of, created_by, parent_execution_id, parent_node_id, parent_scope, parent_attempt, call_depth, created_at)
-     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       error_of, vars, created_by, parent_execution_id, parent_node_id, parent_scope, parent_attempt, call_depth, created_at)
+     values (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     row.id,
     row.workflowId,
@@ -106,6 +114,7 @@ export function insertExecution(
     row.retryOf,
     row.retryChain,
     row.errorOf,
+    JSON.stringify(row.vars),
     row.createdBy,
     row.parentExecutionId,
     row.parentNodeId,
@@ -115,6 +124,14 @@ export function insertExecution(
     row.createdAt,
   );
   return row;
+}
+
+/** The variables a run records (none for a run older than them, or gone). */
+function executionVars(sqlite: Sql, id: string): Record<string, string> {
+  const row = prepared(sqlite, 'select vars from executions where id = ?').get(id) as
+    | { vars: string | null }
+    | undefined;
+  return (fromJson(row?.vars) as Record<string, string> | null) ?? {};
 }
 
 /** The sub-workflow run a step attempt started, if it started one. */
@@ -217,17 +234,19 @@ export function getExecutionFamily(db: Db, id: string): ExecutionFamily {
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
 export type ExecutionForStep = Pick<
   ExecutionRow,
-  'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload' | 'retryChain'
+  'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload' | 'retryChain' | 'vars'
 >;
 
 export function getExecutionForStep(sqlite: Sql, id: string): ExecutionForStep | undefined {
   const raw = prepared(
     sqlite,
     `select id, workflow_id as workflowId, version_id as versionId, status, trigger_payload as triggerPayload,
-       retry_chain as retryChain
+       retry_chain as retryChain, vars
      from executions where id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
-  return raw && ({ ...raw, triggerPayload: fromJson(raw.triggerPayload) } as ExecutionForStep);
+  return (
+    raw && ({ ...raw, triggerPayload: fromJson(raw.triggerPayload), vars: fromJson(raw.vars) } as ExecutionForStep)
+  );
 }
 
 /** The copy of a draft a test run keeps (null for runs of a version). */

@@ -16,6 +16,7 @@ import type { MasterKey } from '../security/master-key.ts';
 import type { ApiKeyRow } from './api-keys.ts';
 import type { ApprovalRow, ApprovalStatus } from './approvals.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter } from './audit.ts';
+import type { OpenConnection, PendingAuthorization, storeTokens } from './credential-connections.ts';
 import type { CredentialChoice, CredentialLimits, CredentialSummary, OpenCredential } from './credentials.ts';
 import type { ExecutionFamily, ExecutionFilter, ExecutionLabels, ExecutionRow, ExecutionStatus } from './executions.ts';
 import type { FailurePolicy, LoginFailure } from './login-failures.ts';
@@ -26,6 +27,7 @@ import type { PublishedWorkflow, ScheduledRun } from './schedules.ts';
 import type { Role } from './schema.ts';
 import type { StepRunRow } from './steps.ts';
 import type { UserRow } from './users.ts';
+import type { VariableRow } from './variables.ts';
 import type { VersionRow, VersionSummary } from './versions.ts';
 import type { WebhookTestRow } from './webhook-tests.ts';
 import type { StoredStep, WebhookTarget } from './webhooks.ts';
@@ -160,7 +162,12 @@ export interface WebhookRepository {
 export interface CredentialRepository {
   insert(
     key: MasterKey,
-    values: { name: string; type: string; secret: unknown } & Partial<CredentialLimits>,
+    values: {
+      name: string;
+      type: string;
+      secret: unknown;
+      connecting?: { interactive: boolean; scopes: readonly string[] } | undefined;
+    } & Partial<CredentialLimits>,
   ): Promise<CredentialSummary>;
   list(): Promise<CredentialSummary[]>;
   get(id: string): Promise<CredentialSummary | undefined>;
@@ -174,6 +181,42 @@ export interface CredentialRepository {
   runUser(executionId: string): Promise<{ id: string; role: Role; active: boolean } | undefined>;
   /** Re-encrypts every credential from one key to another, all or nothing; answers how many. */
   rotate(from: MasterKey, to: MasterKey): Promise<number>;
+  /** A connecting credential's (OAuth 2) state with its tokens opened; undefined for other types. */
+  connection(key: MasterKey, id: string): Promise<OpenConnection | undefined>;
+  /** Seals fresh tokens and marks it connected (`connected`: by whom, when an admin connected it). */
+  storeTokens(key: MasterKey, id: string, values: Parameters<typeof storeTokens>[3]): Promise<void>;
+  /** The provider refused a refresh: an admin must connect it again. */
+  markReconnectNeeded(id: string, problem: string): Promise<void>;
+  /** Forgets its tokens; false when it has no connection. */
+  disconnect(id: string): Promise<boolean>;
+  /** Remembers an authorization an admin started (the PKCE verifier sealed) until it expires. */
+  startAuthorization(
+    key: MasterKey,
+    values: PendingAuthorization & { stateHash: string; expiresAt: string },
+  ): Promise<void>;
+  /** Takes a started authorization once (deleted as read); undefined when unknown or expired. */
+  takeAuthorization(key: MasterKey, stateHash: string): Promise<PendingAuthorization | undefined>;
+}
+
+/**
+ * Workspace variables (`{{ vars.NAME }}`): not secret, so read back whole. Runs read them
+ * through the engine's run store, once, when they are created.
+ */
+export interface VariableRepository {
+  /** Throws `VariableNameTaken` when the name is taken. */
+  insert(values: {
+    name: string;
+    value: string;
+    description?: string;
+    createdBy?: string | null;
+  }): Promise<VariableRow>;
+  /** By name. */
+  list(): Promise<VariableRow[]>;
+  get(id: string): Promise<VariableRow | undefined>;
+  /** Undefined for no such variable; throws `VariableNameTaken` for a name taken by another. */
+  update(id: string, patch: { name?: string; value?: string; description?: string }): Promise<VariableRow | undefined>;
+  /** What was deleted; undefined for no such variable. */
+  delete(id: string): Promise<VariableRow | undefined>;
 }
 
 export interface UserRepository {
@@ -316,6 +359,7 @@ export interface Repositories {
   readonly webhooks: WebhookRepository;
   readonly webhookTests: WebhookTestRepository;
   readonly credentials: CredentialRepository;
+  readonly variables: VariableRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly loginFailures: LoginFailureRepository;

@@ -362,6 +362,8 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
           graph: original.graph,
           trigger: 'retry',
           triggerPayload: original.triggerPayload,
+          // The values the failed run read, not today's: the resumed run goes on as it started.
+          vars: original.vars ?? {},
           retryOf: original.id,
           retryChain: original.retryChain ?? original.id,
           createdBy,

@@ -190,6 +190,13 @@ export const executions = sqliteTable(
      * error workflow once however often the start is attempted.
      */
     errorOf: text('error_of').references((): AnySQLiteColumn => executions.id, { onDelete: 'set null' }),
+    /**
+     * The workspace variables (`{{ vars.NAME }}`) as they were when the run was created, name →
+     * value: every step of the run reads these, whatever an admin changes meanwhile; a retry from
+     * the failed step keeps them, a sub-workflow run gets its caller's. Null in rows older than
+     * the column (no variables).
+     */
+    vars: text('vars', { mode: 'json' }).$type<Record<string, string>>(),
     createdAt: createdAt(),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),
@@ -362,6 +369,80 @@ export const credentials = sqliteTable('credentials', {
   /** Who may use it in a workflow besides admins: these roles, and these users. Both empty: every editor. */
   useRoles: text('use_roles', { mode: 'json' }).$type<Role[]>().notNull().default([]),
   useUserIds: text('use_user_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const CONNECTION_STATUSES = ['not_connected', 'connected', 'reconnect_needed'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/**
+ * What a credential of a connecting type (OAuth 2) has obtained: its tokens, sealed like a secret
+ * (AES-256-GCM under the master key, bound to `<credential id>/tokens`), and in the clear what the
+ * credentials page shows: how it stands, the scopes granted, when the access token expires.
+ */
+export const credentialConnections = sqliteTable('credential_connections', {
+  credentialId: text('credential_id')
+    .primaryKey()
+    .references(() => credentials.id, { onDelete: 'cascade' }),
+  status: text('status', { enum: CONNECTION_STATUSES }).notNull(),
+  /** Connected by an admin in the browser (authorization code), or by the server alone (client credentials). */
+  interactive: integer('interactive', { mode: 'boolean' }).notNull(),
+  /** Asked for until connected; then the ones granted. */
+  scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** The access token's expiry; null: unknown (the provider said none) or no token. */
+  expiresAt: text('expires_at'),
+  /** Why it needs reconnecting (the provider's error), when it does. */
+  problem: text('problem'),
+  connectedAt: text('connected_at'),
+  connectedBy: text('connected_by').references(() => users.id, { onDelete: 'set null' }),
+  /** The sealed tokens `{ accessToken, refreshToken?, expiresAt? }`; null before the first. */
+  ciphertext: blob('ciphertext', { mode: 'buffer' }),
+  iv: blob('iv', { mode: 'buffer' }),
+  authTag: blob('auth_tag', { mode: 'buffer' }),
+  keyId: text('key_id'),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/**
+ * Authorizations an admin started ("Connect") and the provider has not sent back yet: single use,
+ * short-lived, bound to that admin and to their browser (a cookie carries the state). Keyed by the
+ * SHA-256 of the state; the PKCE verifier is sealed under the master key.
+ */
+export const oauthAuthorizations = sqliteTable(
+  'oauth_authorizations',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    credentialId: text('credential_id')
+      .notNull()
+      .references(() => credentials.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Sent with the authorization and again with the code: they must be the same. */
+    redirectUri: text('redirect_uri').notNull(),
+    ciphertext: blob('ciphertext', { mode: 'buffer' }).notNull(),
+    iv: blob('iv', { mode: 'buffer' }).notNull(),
+    authTag: blob('auth_tag', { mode: 'buffer' }).notNull(),
+    keyId: text('key_id').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('oauth_authorizations_expires_idx').on(table.expiresAt)],
+);
+
+/**
+ * Workspace variables: non-secret values admins manage once (a base URL, a team's channel) that
+ * every workflow reads as `{{ vars.NAME }}`. Not encrypted and readable by every signed-in role:
+ * secrets belong in `credentials`. A run reads them all once, when it is created (`executions.vars`).
+ */
+export const variables = sqliteTable('variables', {
+  id: text('id').primaryKey(),
+  /** An identifier (`[A-Za-z_][A-Za-z0-9_]*`), unique as typed: `vars.NAME` is case-sensitive. */
+  name: text('name').notNull().unique(),
+  value: text('value').notNull(),
+  description: text('description').notNull().default(''),
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
   updatedAt: text('updated_at').notNull(),

@@ -2,6 +2,7 @@ import * as apiKeys from './api-keys.ts';
 import * as approvals from './approvals.ts';
 import * as audit from './audit.ts';
 import { type ConnectionLock, connectionLock } from './connection-lock.ts';
+import * as connections from './credential-connections.ts';
 import * as credentials from './credentials.ts';
 import { openStore, type Store } from './db.ts';
 import * as executions from './executions.ts';
@@ -16,6 +17,7 @@ import * as sessions from './sessions.ts';
 import * as steps from './steps.ts';
 import * as transfer from './transfer.ts';
 import * as users from './users.ts';
+import * as variables from './variables.ts';
 import * as versions from './versions.ts';
 import * as webhookTests from './webhook-tests.ts';
 import * as webhooks from './webhooks.ts';
@@ -117,6 +119,19 @@ function repositories(store: Store, run: Run): Repositories {
       secret: (key, id) => run(() => credentials.credentialSecret(db, key, id)),
       runUser: (executionId) => run(() => credentials.runUser(db, executionId)),
       rotate: (from, to) => run(() => credentials.rotateCredentials(db, from, to)),
+      connection: (key, id) => run(() => connections.openConnection(db, key, id)),
+      storeTokens: (key, id, values) => run(() => connections.storeTokens(db, key, id, values)),
+      markReconnectNeeded: (id, problem) => run(() => connections.markReconnectNeeded(db, id, problem)),
+      disconnect: (id) => run(() => connections.disconnect(db, id)),
+      startAuthorization: (key, values) => run(() => connections.insertAuthorization(db, key, values)),
+      takeAuthorization: (key, stateHash) => run(() => connections.takeAuthorization(db, key, stateHash)),
+    },
+    variables: {
+      insert: (values) => run(() => variables.insertVariable(db, values)),
+      list: () => run(() => variables.listVariables(db)),
+      get: (id) => run(() => variables.getVariable(db, id)),
+      update: (id, patch) => run(() => variables.updateVariable(db, id, patch)),
+      delete: (id) => run(() => variables.deleteVariable(db, id)),
     },
     users: {
       insert: (values) => run(() => users.insertUser(db, values)),

@@ -404,6 +404,95 @@ export function describeStore(name: string, open: () => Promise<StoreUnderTest>)
       });
     });
 
+    describe('credential connections (OAuth 2)', () => {
+      const key = masterKeyFrom(randomBytes(32));
+      const connecting = { interactive: true, scopes: ['read'] };
+      const tokens = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2030-01-01T00:00:00.000Z' };
+
+      it('start not connected, hold sealed tokens once connected, and say when a reconnect is needed', async () => {
+        const created = await store.credentials.insert(key, { name: 'o', type: 'oauth2', secret: {}, connecting });
+        expect(created.connection).toEqual({
+          status: 'not_connected',
+          interactive: true,
+          scopes: ['read'],
+          expiresAt: null,
+          problem: null,
+          connectedAt: null,
+        });
+        expect((await store.credentials.insert(key, { name: 'b', type: 'bearer', secret: {} })).connection).toBeNull();
+        await store.credentials.storeTokens(key, created.id, {
+          tokens,
+          interactive: true,
+          scopes: ['read', 'write'],
+          connected: { by: null },
+        });
+        expect(await store.credentials.connection(key, created.id)).toMatchObject({
+          status: 'connected',
+          scopes: ['read', 'write'],
+          expiresAt: tokens.expiresAt,
+          tokens,
+        });
+        await store.credentials.markReconnectNeeded(created.id, 'invalid_grant');
+        expect((await store.credentials.get(created.id))?.connection).toMatchObject({
+          status: 'reconnect_needed',
+          problem: 'invalid_grant',
+        });
+        expect(await store.credentials.disconnect(created.id)).toBe(true);
+        expect(await store.credentials.connection(key, created.id)).toMatchObject({
+          status: 'not_connected',
+          tokens: undefined,
+        });
+      });
+
+      it('give a started authorization back once, and not after it expired', async () => {
+        const credential = await store.credentials.insert(key, { name: 'o', type: 'oauth2', secret: {}, connecting });
+        const user = await store.users.insert({
+          email: 'connector@x.test',
+          name: 'C',
+          role: 'admin',
+          passwordHash: null,
+        });
+        const started = {
+          credentialId: credential.id,
+          userId: user.id,
+          redirectUri: 'https://s/cb',
+          codeVerifier: 'v',
+        };
+        const soon = new Date(Date.now() + 60_000).toISOString();
+        await store.credentials.startAuthorization(key, { ...started, stateHash: 'h1', expiresAt: soon });
+        expect(await store.credentials.takeAuthorization(key, 'h1')).toEqual(started);
+        expect(await store.credentials.takeAuthorization(key, 'h1')).toBeUndefined();
+        const past = new Date(Date.now() - 1000).toISOString();
+        await store.credentials.startAuthorization(key, { ...started, stateHash: 'h2', expiresAt: past });
+        expect(await store.credentials.takeAuthorization(key, 'h2')).toBeUndefined();
+      });
+
+      it('re-seal tokens when the master key is rotated, and drop authorizations in flight', async () => {
+        const credential = await store.credentials.insert(key, { name: 'o', type: 'oauth2', secret: {}, connecting });
+        const user = await store.users.insert({
+          email: 'rotator@x.test',
+          name: 'R',
+          role: 'admin',
+          passwordHash: null,
+        });
+        await store.credentials.storeTokens(key, credential.id, { tokens, interactive: true });
+        const soon = new Date(Date.now() + 60_000).toISOString();
+        await store.credentials.startAuthorization(key, {
+          credentialId: credential.id,
+          userId: user.id,
+          redirectUri: 'https://s/cb',
+          codeVerifier: 'v',
+          stateHash: 'h3',
+          expiresAt: soon,
+        });
+        const next = masterKeyFrom(randomBytes(32));
+        await store.credentials.rotate(key, next);
+        expect((await store.credentials.connection(next, credential.id))?.tokens).toEqual(tokens);
+        await expect(store.credentials.connection(key, credential.id)).rejects.toThrow();
+        expect(await store.credentials.takeAuthorization(next, 'h3')).toBeUndefined();
+      });
+    });
+
     describe('schedules and webhooks', () => {
       it('lists published workflows with their schedule state, and takes each slot once', async () => {
         const { workflow, versions } = await workflowWithVersions(store, 1, 'Nightly');

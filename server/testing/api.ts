@@ -75,10 +75,13 @@ export function seedAccounts(store: Store): { users: Record<Role, UserRow>; keys
 export function testApi(
   options: {
     apiBodyLimit?: number;
+    /** Default 64 KiB. */
+    webhookBodyLimit?: number;
     webhookRateLimit?: number;
     store?: ReturnType<typeof tempStore>;
     runs?: ApiDeps['runs'];
     connectionTests?: ApiDeps['connectionTests'];
+    oauth2Exchange?: ApiDeps['oauth2Exchange'];
     cookieSecure?: ApiDeps['config']['cookieSecure'];
     loginLimiter?: ApiDeps['loginLimiter'];
     publicUrl?: string;
@@ -97,7 +100,7 @@ export function testApi(
     log: pino({ level: 'silent' }),
     config: {
       apiBodyLimit: options.apiBodyLimit ?? 5 * 1024 * 1024,
-      webhookBodyLimit: 64 * 1024,
+      webhookBodyLimit: options.webhookBodyLimit ?? 64 * 1024,
       webhookRateLimit: options.webhookRateLimit ?? 1000,
       sessionTtlHours: SESSION_TTL_HOURS_IN_TESTS,
       cookieSecure: options.cookieSecure ?? 'auto',
@@ -108,6 +111,7 @@ export function testApi(
     masterKey: options.masterKey ?? masterKeyFrom(randomBytes(32)),
     ...(options.runs ? { runs: options.runs } : {}),
     ...(options.connectionTests ? { connectionTests: options.connectionTests } : {}),
+    ...(options.oauth2Exchange ? { oauth2Exchange: options.oauth2Exchange } : {}),
     ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.clock ? { clock: options.clock } : {}),

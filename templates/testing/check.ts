@@ -1,12 +1,9 @@
 import { findNodeType } from '../../nodes/catalogue.ts';
 import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
-import { templateStrings } from '../../nodes/template.ts';
 import { configJsonSchema } from '../../server/core/config-schema.ts';
-import { expressionIssue } from '../../server/core/graph/expressions.ts';
 import type { GraphNode, Problem } from '../../server/core/graph/model.ts';
 import { validateGraph } from '../../server/core/validate.ts';
 import type { Template } from '../define.ts';
-import { PENDING_CREDENTIAL_TYPES, PENDING_NODE_TYPES } from './pending.ts';
 
 /**
  * Everything wrong with a template, in words naming the node and field; none means a user who
@@ -15,38 +12,17 @@ import { PENDING_CREDENTIAL_TYPES, PENDING_NODE_TYPES } from './pending.ts';
  * - its graph passes validateGraph, the validation a saved version passes (node types, configs,
  *   ports, loops, `steps.X` that run before, expressions), but for the credential fields it names;
  * - every credential field is empty (a template never holds a credential id), each required one is
- *   named, and each named one is a credential field of that node taking those types;
- * - a node of a type still being built elsewhere (pending.ts) has the agreed config shape and
- *   expressions that parse; no other node type is unknown.
+ *   named, and each named one is a credential field of that node taking those types.
  */
 export function templateProblems(template: Template): string[] {
-  const pending = pendingTypesOf(template);
   const found: string[] = [];
-  for (const type of pending.filter((each) => !(each in PENDING_NODE_TYPES))) found.push(`unknown node type "${type}"`);
   for (const problem of validateGraph(template.graph)) {
     if (isNamedCredential(template, problem)) continue;
-    if (problem.code === 'unknown_node_type' && pending.includes(typeOf(template, problem.nodeId))) continue;
     found.push(`${problem.code}: ${problem.message}${problem.field ? ` (${problem.field})` : ''}`);
-  }
-  for (const node of template.graph.nodes.filter(
-    (each) => each.type in PENDING_NODE_TYPES && !findNodeType(each.type),
-  )) {
-    const parsed = PENDING_NODE_TYPES[node.type]?.config.safeParse(node.config);
-    for (const issue of parsed?.error?.issues ?? []) {
-      found.push(`${node.name}: config.${issue.path.join('.')}: ${issue.message} (the agreed shape of ${node.type})`);
-    }
-    for (const [field, text] of templateStrings(node.config, 'config')) {
-      const issue = expressionIssue(text);
-      if (issue) found.push(`${node.name}: ${field}: ${issue.message}`);
-    }
   }
   found.push(...credentialProblems(template));
   return found;
 }
-
-/** The node types a template uses that the node catalogue does not know (yet), sorted. */
-export const pendingTypesOf = (template: Template): string[] =>
-  [...new Set(template.graph.nodes.map((node) => node.type))].filter((type) => !findNodeType(type)).sort();
 
 function credentialProblems(template: Template): string[] {
   const found: string[] = [];
@@ -72,7 +48,7 @@ function credentialProblems(template: Template): string[] {
       found.push(`${node.name}: config.${credential.field} is not a credential field of ${node.type}`);
     }
     for (const type of credential.types) {
-      if (!findCredentialType(type) && !(type in PENDING_CREDENTIAL_TYPES)) {
+      if (!findCredentialType(type)) {
         found.push(`${node.name}: no credential type "${type}"`);
       }
     }
@@ -89,11 +65,8 @@ interface CredentialField {
 /** The config fields of a node's type that hold a credential id (`format: 'credential'`). */
 function credentialFieldsOf(node: GraphNode): CredentialField[] {
   const definition = findNodeType(node.type);
-  if (!definition) {
-    return Object.entries(PENDING_CREDENTIAL_TYPES)
-      .filter(([, pending]) => pending.nodeTypes.includes(node.type))
-      .map(([type]) => ({ field: 'credentialId', types: [type], required: true }));
-  }
+  // An unknown type is reported by validateGraph; it has no fields to check.
+  if (!definition) return [];
   const schema = configJsonSchema(definition) as {
     properties?: Record<string, { format?: string; credentialTypes?: string[] }>;
     required?: string[];
@@ -113,6 +86,3 @@ const isNamedCredential = (template: Template, problem: Problem) =>
   template.credentials.some(
     (credential) => problem.nodeId === credential.node && problem.field === `config.${credential.field}`,
   );
-
-const typeOf = (template: Template, nodeId: string | undefined) =>
-  template.graph.nodes.find((node) => node.id === nodeId)?.type ?? '';

@@ -67,6 +67,10 @@ export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
       lazy: async () => ({ Component: (await import('./pages/admin/credentials-page.tsx')).CredentialsPage }),
     },
     {
+      path: '/admin/variables',
+      lazy: async () => ({ Component: (await import('./pages/admin/variables-page.tsx')).VariablesPage }),
+    },
+    {
       path: '/admin/audit',
       lazy: async () => ({ Component: (await import('./pages/admin/audit-page.tsx')).AuditPage }),
     },

@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { credentialCatalogue } from '../../../nodes/credentials/catalogue.ts';
+import { credentialTypes, findCredentialType, packOfCredentialType } from '../../../nodes/credentials/catalogue.ts';
 import { type CredentialDefinition, secretJsonSchema } from '../../../nodes/credentials/define.ts';
 import { describeUrl, normalizeTarget } from '../../core/credential-targets.ts';
 import { ConnectionTestResult, isTestable, testKind } from '../../credentials/connection-test.ts';
-import { ROLES } from '../../store/schema.ts';
+import { CALLBACK_PATH } from '../../credentials/oauth2-connect.ts';
+import { CONNECTION_STATUSES, ROLES } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { publicUrlOf } from '../public-url.ts';
 import type { ApiDeps } from '../route.ts';
 import { defineRoute } from '../route.ts';
+import { PackShape } from './node-types.ts';
 
 /** One place a credential may be sent, normalized (`HTTPS://Api.Example.com/v1/` → `https://api.example.com/v1`). */
 const AllowedTarget = z
@@ -63,12 +66,15 @@ const credentialInput = (definition: CredentialDefinition) =>
     secret: definition.secret,
   });
 type CredentialInputOfType = ReturnType<typeof credentialInput>;
-const CredentialInput = z.discriminatedUnion(
-  'type',
-  (credentialCatalogue as readonly CredentialDefinition[]).map(credentialInput) as [
-    CredentialInputOfType,
-    ...CredentialInputOfType[],
-  ],
+/**
+ * Lazy: node packs' credential types join the catalogue at start, after this module may have been
+ * imported; the union is built at the first request (or OpenAPI document), once they have.
+ */
+const CredentialInput = z.lazy(() =>
+  z.discriminatedUnion(
+    'type',
+    credentialTypes().map(credentialInput) as [CredentialInputOfType, ...CredentialInputOfType[]],
+  ),
 );
 
 export const Credential = z
@@ -81,6 +87,19 @@ export const Credential = z
     useUserIds: z.array(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
+    connection: z
+      .object({
+        status: z.enum(CONNECTION_STATUSES),
+        interactive: z
+          .boolean()
+          .describe('Connected by an admin in the browser (authorization code), else by the server'),
+        scopes: z.array(z.string()).describe('Granted once connected; asked for before'),
+        expiresAt: z.string().nullable().describe('When the access token expires'),
+        problem: z.string().nullable().describe('Why it needs reconnecting'),
+        connectedAt: z.string().nullable(),
+      })
+      .nullable()
+      .describe('How a connecting credential (OAuth 2) stands, never its tokens; null for other types'),
   })
   .meta({ id: 'Credential' });
 
@@ -111,18 +130,41 @@ export const CredentialTypeShape = z
     testNeedsUrl: z
       .boolean()
       .describe('The test sends the credential with a GET to a URL the admin gives (HTTP-style types)'),
+    usesTargets: z
+      .boolean()
+      .describe(
+        'Sent in HTTP requests, so it keeps to its allowed targets; other types reach their own server (a database) or none',
+      ),
+    connects: z.boolean().describe('It is connected after it is stored (OAuth 2): see `connection` on each credential'),
+    presets: z
+      .array(z.object({ name: z.string(), title: z.string(), values: z.record(z.string(), z.unknown()) }))
+      .describe('Well-known providers’ settings the form can start from'),
+    redirectUri: z
+      .string()
+      .nullable()
+      .describe('Connecting types: the callback to register with the provider (on PUBLIC_URL); null for others'),
+    pack: PackShape.optional().describe('The node pack the type came from (NODE_PACKS); absent for built-in types'),
   })
   .meta({ id: 'CredentialType' });
 
-/** Computed once: the catalogue cannot change while the process runs. */
-const credentialTypes = (credentialCatalogue as readonly CredentialDefinition[]).map((definition) => ({
-  type: definition.type,
-  title: definition.title,
-  description: definition.description,
-  secretSchema: secretJsonSchema(definition),
-  testable: isTestable(definition.type),
-  testNeedsUrl: testKind(definition.type) === 'url',
-}));
+/** The catalogue as served (but the redirect URI): computed at first use (after node packs joined it), then kept. */
+let described: readonly Omit<z.output<typeof CredentialTypeShape>, 'redirectUri'>[] | undefined;
+const describeCredentialTypes = () =>
+  credentialTypes().map((definition) => {
+    const pack = packOfCredentialType(definition.type);
+    return {
+      type: definition.type,
+      title: definition.title,
+      description: definition.description,
+      secretSchema: secretJsonSchema(definition),
+      testable: isTestable(definition.type),
+      testNeedsUrl: testKind(definition.type) === 'url',
+      connects: definition.connects !== undefined,
+      usesTargets: definition.http !== undefined || definition.httpToken !== undefined,
+      presets: (definition.presets ?? []).map((preset) => ({ ...preset, values: { ...preset.values } })),
+      ...(pack ? { pack: { name: pack.name, version: pack.version } } : {}),
+    };
+  });
 
 const isHttpUrl = (text: string) => {
   try {
@@ -139,7 +181,7 @@ const ConnectionTestInput = z.strictObject({
     .refine(isHttpUrl, 'must be an http:// or https:// URL')
     .optional()
     .describe(
-      'HTTP-style types: where the credential is sent with a GET; it must be among its allowed targets. Other types reach their server themselves',
+      'HTTP-style types: where the credential is sent with a GET; it must be among its allowed targets. Other types (OAuth 2, SMTP, databases) reach their server themselves',
     ),
 });
 
@@ -167,8 +209,10 @@ export const credentialRoutes = [
     responses: {
       200: { description: 'Credential types', schema: z.object({ items: z.array(CredentialTypeShape) }) },
     },
-    handler({ c }) {
-      return c.json({ items: credentialTypes });
+    handler({ c, deps }) {
+      described ??= describeCredentialTypes();
+      const redirectUri = `${publicUrlOf(c, deps.config)}${CALLBACK_PATH}`;
+      return c.json({ items: described.map((type) => ({ ...type, redirectUri: type.connects ? redirectUri : null })) });
     },
   }),
   // Analysts configure HTTP nodes and webhooks too, so they see what there is to pick from; the
@@ -199,7 +243,9 @@ export const credentialRoutes = [
     async handler(request) {
       const { body, deps, c } = request;
       await checkUsers(deps.repos, body.useUserIds);
-      const credential = await deps.repos.credentials.insert(deps.masterKey, body);
+      const definition = findCredentialType(body.type);
+      const connecting = definition?.connects?.(definition.secret.parse(body.secret));
+      const credential = await deps.repos.credentials.insert(deps.masterKey, { ...body, connecting });
       await audit(request, {
         action: 'credential.created',
         objectType: 'credential',
@@ -277,16 +323,20 @@ export const credentialRoutes = [
         throw new ApiError(422, 'not_testable', `a ${credential.type} credential cannot be tested: it is never sent`);
       }
       if (kind === 'url' && !body.url) {
-        throw new ApiError(400, 'validation_failed', 'url: give the URL to send the credential to', [
-          { path: ['url'], message: 'required for this credential type' },
-        ]);
+        throw new ApiError(
+          400,
+          'validation_failed',
+          `url: a ${credential.type} credential is tested with a GET to a URL`,
+          [{ field: 'url', message: 'required' }],
+        );
       }
       if (!deps.connectionTests) throw new ApiError(503, 'engine_unavailable', 'the run engine is not available');
       // Use limits apply to the admin as to anyone (admins pass them), with the roles they call with.
       const roles = caller.via.kind === 'api_key' ? [caller.user.role, caller.via.role] : [caller.user.role];
+      const url = kind === 'url' ? body.url : undefined;
       const result = await deps.connectionTests.test({
         credentialId: credential.id,
-        ...(kind === 'url' && body.url ? { url: body.url } : {}),
+        ...(url ? { url } : {}),
         user: { id: caller.user.id, roles },
       });
       // Sending a secret somewhere is worth a line in the audit log, whatever came back.
@@ -295,7 +345,7 @@ export const credentialRoutes = [
         objectType: 'credential',
         objectId: credential.id,
         details: {
-          url: body.url && kind === 'url' ? describeUrl(new URL(body.url)) : null,
+          url: url ? describeUrl(new URL(url)) : null,
           ok: result?.ok ?? null,
           status: result?.status ?? null,
         },

@@ -46,6 +46,7 @@ async function executionDetail(repos: Repositories, id: string): Promise<z.outpu
     ...toExecutionSummary({ ...execution, ...labels }),
     parent: family.parent,
     triggerPayload: execution.triggerPayload ?? null,
+    vars: execution.vars ?? {},
     graph: parsed,
     steps: steps.map((step) => {
       const counts = iterations.get(step.nodeId);

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { NODE_AFFORDANCES } from '../../../nodes/appearance.ts';
-import { catalogue } from '../../../nodes/catalogue.ts';
+import { nodeTypes, packOfNodeType } from '../../../nodes/catalogue.ts';
 import type { NodeDefinition } from '../../../nodes/define.ts';
 import { configJsonSchema } from '../../core/config-schema.ts';
 import { defineRoute } from '../route.ts';
+
+/** A node pack as the editor labels what it added: `name@version`. */
+export const PackShape = z.object({ name: z.string(), version: z.string() }).meta({ id: 'NodePack' });
 
 /**
  * A node type as the editor sees it: everything it draws and checks a node by, as data, so the
@@ -63,12 +66,14 @@ export const NodeTypeShape = z
       jitter: z.number(),
     }),
     configSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the config, for form rendering'),
+    pack: PackShape.optional().describe('The node pack the type came from (NODE_PACKS); absent for built-in types'),
   })
   .meta({ id: 'NodeType' });
 export type NodeTypeShape = z.output<typeof NodeTypeShape>;
 
 /** A definition as data: what `GET /node-types` serves for it. */
 export function describeNodeType(definition: NodeDefinition): NodeTypeShape {
+  const pack = packOfNodeType(definition.type);
   return {
     type: definition.type,
     kind: definition.kind,
@@ -104,10 +109,14 @@ export function describeNodeType(definition: NodeDefinition): NodeTypeShape {
       : {}),
     retry: definition.retry,
     configSchema: configJsonSchema(definition),
+    ...(pack ? { pack: { name: pack.name, version: pack.version } } : {}),
   };
 }
 
-/** Computed on first use, then kept: the catalogue cannot change while the process runs. */
+/**
+ * Computed on first use, then kept: the catalogue cannot change once the process has started (node
+ * packs join it before the API serves).
+ */
 let described: readonly NodeTypeShape[] | undefined;
 
 export const nodeTypeRoutes = [
@@ -115,12 +124,13 @@ export const nodeTypeRoutes = [
     method: 'get',
     path: '/node-types',
     operationId: 'listNodeTypes',
-    summary: 'The node catalogue: what the editor draws and checks each node type by, and its config’s JSON Schema',
+    summary:
+      'The node catalogue (built-ins, then node packs’ types): what the editor draws and checks each node type by, and its config’s JSON Schema',
     tag: 'Node types',
     access: 'view',
     responses: { 200: { description: 'Node types', schema: z.object({ items: z.array(NodeTypeShape) }) } },
     handler({ c }) {
-      described ??= catalogue.map(describeNodeType);
+      described ??= nodeTypes().map(describeNodeType);
       return c.json({ items: described });
     },
   }),

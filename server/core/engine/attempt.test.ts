@@ -133,6 +133,7 @@ describe('which steps claim first and which run inline', () => {
     'condition.switch': { claims: false, inline: true },
     'transform.set': { claims: false, inline: true },
     'transform.formatDate': { claims: false, inline: true },
+    'transform.dateTime': { claims: false, inline: true },
     'transform.script': { claims: false, inline: true },
     'transform.filter': { claims: false, inline: true },
     'transform.sort': { claims: false, inline: true },
@@ -141,7 +142,16 @@ describe('which steps claim first and which run inline', () => {
     'transform.splitOut': { claims: false, inline: true },
     'transform.limit': { claims: false, inline: true },
     'transform.mergeByKey': { claims: false, inline: true },
+    'transform.csvParse': { claims: false, inline: true },
+    'transform.csvBuild': { claims: false, inline: true },
+    'transform.xmlToJson': { claims: false, inline: true },
+    'transform.jsonToXml': { claims: false, inline: true },
+    // Signs through the worker's credential operation, which has no effect outside the step.
+    'transform.crypto': { claims: false, inline: true },
     'action.http': { claims: true, inline: false },
+    // Outside effects (a mail sent, a row written): claimed before they run, like HTTP calls.
+    'action.email': { claims: true, inline: false },
+    'action.postgres': { claims: true, inline: false },
     // No effect outside its stored result: the API process sends the answer it stores.
     'action.respond': { claims: false, inline: true },
     'flow.delay': { claims: false, inline: true },

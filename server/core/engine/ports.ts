@@ -59,6 +59,12 @@ export interface Execution {
   readonly retryChain: string | null;
   /** For a run of an error workflow: the failed run it reports. */
   readonly errorOf: string | null;
+  /**
+   * The workspace variables the run reads (`vars` in expressions and scripts), name → value, as
+   * they were when it was created (null in runs older than them: none). Never read again from
+   * the variables themselves, so every step of a run sees the same values.
+   */
+  readonly vars: Readonly<Record<string, string>> | null;
   readonly createdBy: string | null;
   /**
    * A sub-workflow run (trigger `subworkflow`): the step attempt of its parent run that called it
@@ -84,7 +90,7 @@ export interface ParentStep extends StepId {
 /** What a step needs of its execution: no graph copy (compiled graphs are cached), no error. */
 export type RunForStep = Pick<
   Execution,
-  'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload' | 'retryChain'
+  'id' | 'workflowId' | 'versionId' | 'status' | 'triggerPayload' | 'retryChain' | 'vars'
 >;
 
 /** What names the graph a run runs: its version, or (none) the run's own copy of a draft. */
@@ -270,6 +276,12 @@ export interface NewExecution {
   readonly retryChain?: string | null;
   /** For an error workflow's run: the failed run it reports (one error run per failure). */
   readonly errorOf?: string | null;
+  /**
+   * The workspace variables it runs with: given for a retry that resumes a run (the run's own);
+   * a sub-workflow run takes its caller's; left out, the store reads their current values in the
+   * insert's transaction (invariant "variables read once").
+   */
+  readonly vars?: Readonly<Record<string, string>> | null;
   readonly createdBy?: string | null;
   /** For a sub-workflow run: the step that calls it (at most one run per step attempt). */
   readonly parent?: ParentStep;

@@ -11,6 +11,7 @@ import type {
   Credential as CredentialSchema,
   CredentialTypeShape,
 } from '../../../server/api/routes/credentials.ts';
+import type { Variable as VariableSchema } from '../../../server/api/routes/variables.ts';
 import type { ConnectionTestResult as ConnectionTestResultSchema } from '../../../server/credentials/connection-test.ts';
 
 export type Role = z.output<typeof RoleName>;
@@ -22,6 +23,8 @@ export type CredentialChoice = z.output<typeof CredentialChoiceSchema>;
 /** A type of the credential catalogue, with the JSON Schema its secret's form is rendered from. */
 export type CredentialTypeInfo = z.output<typeof CredentialTypeShape>;
 export type ConnectionTestResult = z.output<typeof ConnectionTestResultSchema>;
+/** A workspace variable (`{{ vars.NAME }}`): not secret, so its value is shown. */
+export type Variable = z.output<typeof VariableSchema>;
 
 export interface Me {
   readonly user: User;

@@ -3,7 +3,8 @@ import { useState } from 'react';
 
 /**
  * A collapsible, read-only JSON tree for step input, output and errors. Long values stay readable:
- * objects and arrays below the first levels start folded, strings wrap.
+ * objects and arrays below the first levels start folded, strings wrap, and long strings (a file's
+ * base64) show their start until opened. Copy always copies the whole value.
  */
 export function JsonView({ value, label, openDepth = 2 }: { value: unknown; label?: string; openDepth?: number }) {
   return (
@@ -25,11 +26,33 @@ export function JsonView({ value, label, openDepth = 2 }: { value: unknown; labe
 function Scalar({ value }: { value: unknown }) {
   if (value === null) return <span className="text-slate-400">null</span>;
   if (value === undefined) return <span className="text-slate-400">undefined</span>;
-  if (typeof value === 'string')
-    return <span className="break-all whitespace-pre-wrap text-emerald-700">"{value}"</span>;
+  if (typeof value === 'string') return <StringValue value={value} />;
   if (typeof value === 'number') return <span className="text-blue-700">{value}</span>;
   if (typeof value === 'boolean') return <span className="text-purple-700">{String(value)}</span>;
   return <span>{String(value)}</span>;
+}
+
+/** Strings longer than this show their start only, until opened: a file's base64 is no wall of text. */
+const LONG_STRING = 300;
+const LONG_STRING_START = 120;
+
+function StringValue({ value }: { value: string }) {
+  const [whole, setWhole] = useState(false);
+  if (value.length <= LONG_STRING || whole) {
+    return <span className="break-all whitespace-pre-wrap text-emerald-700">"{value}"</span>;
+  }
+  return (
+    <span className="break-all whitespace-pre-wrap text-emerald-700">
+      "{value.slice(0, LONG_STRING_START)}…"{' '}
+      <button
+        type="button"
+        onClick={() => setWhole(true)}
+        className="rounded bg-slate-200/70 px-1 font-sans text-[11px] whitespace-nowrap text-slate-600 hover:bg-slate-200 hover:text-slate-900"
+      >
+        {(value.length - LONG_STRING_START).toLocaleString()} more characters
+      </button>
+    </span>
+  );
 }
 
 function JsonNode({ value, depth, openDepth }: { value: unknown; depth: number; openDepth: number }) {

@@ -1,9 +1,12 @@
+import { useQuery } from '@tanstack/react-query';
 import { AlertCircle, Copy, MousePointer2, Trash2 } from 'lucide-react';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { variableQueries } from '../api/queries/variables.ts';
 import type { ExecutionDetail, Problem } from '../api/types.ts';
 import { NodeChip } from '../canvas/node-icon.tsx';
 import type { NodeTypes } from '../canvas/node-types.ts';
+import { PackLabel } from '../canvas/pack-label.tsx';
 import { Button } from '../components/ui.tsx';
 import type { JsonSchema } from '../forms/schema.ts';
 import type { ProblemsByField } from '../forms/schema-form.tsx';
@@ -64,9 +67,15 @@ export function ConfigPanel({
   const duplicate = useEditor((state) => state.duplicate);
   const graph = useEditor((state) => state.graph);
   const testPayload = useTestPayload(workflowId);
+  // Offered as `vars.NAME` in expressions; a page without them (still loading, refused) offers none.
+  const variables = useQuery(variableQueries.list()).data?.items;
+  const vars = useMemo(
+    () => (variables ? Object.fromEntries(variables.map((variable) => [variable.name, variable.value])) : undefined),
+    [variables],
+  );
   const scope = useMemo(
-    () => (nodeId ? scopeFor(graph, nodeId, detail, testPayload) : undefined),
-    [graph, nodeId, detail, testPayload],
+    () => (nodeId ? { ...scopeFor(graph, nodeId, detail, testPayload), ...(vars ? { vars } : {}) } : undefined),
+    [graph, nodeId, detail, testPayload, vars],
   );
 
   if (selectedIds.length > 1) {
@@ -120,6 +129,11 @@ export function ConfigPanel({
             <p className="mt-1 truncate text-xs text-slate-500">
               {type?.title ?? 'Unknown type'} · <span className="font-mono">{node.type}</span>
             </p>
+            {type?.pack && (
+              <p className="mt-1 flex items-center gap-1.5 text-xs text-slate-500">
+                From the node pack <PackLabel pack={type.pack} />
+              </p>
+            )}
           </div>
           <button
             type="button"

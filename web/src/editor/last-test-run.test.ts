@@ -65,6 +65,7 @@ const detail: ExecutionDetail = {
   ...summary,
   parent: null,
   triggerPayload: { email: 'ada@example.com' },
+  vars: {},
   graph,
   steps: [
     step('start', 1, { email: 'ada@example.com' }, { email: 'ada@example.com' }),

@@ -3,6 +3,7 @@ import { Search } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { NodeType } from '../api/types.ts';
 import { kindLabels, NodeChip } from '../canvas/node-icon.tsx';
+import { PackLabel } from '../canvas/pack-label.tsx';
 import { NODE_DRAG_TYPE } from './canvas.tsx';
 import { NODE_WIDTH } from './graph-ops.ts';
 import { useEditorStore } from './store.ts';
@@ -10,7 +11,8 @@ import { useEditorStore } from './store.ts';
 const KIND_ORDER = ['trigger', 'condition', 'transform', 'action', 'flow'] as const;
 
 /**
- * The node catalogue, grouped by kind and searchable. Drag an entry onto the canvas, or click it
+ * The node catalogue, grouped by kind and searchable; a node pack's types sit in their kind's group,
+ * labelled with the pack. Drag an entry onto the canvas, or click it
  * to add it right of the selected node, connected from it.
  */
 export function Palette({ nodeTypes }: { nodeTypes: readonly NodeType[] }) {
@@ -21,7 +23,7 @@ export function Palette({ nodeTypes }: { nodeTypes: readonly NodeType[] }) {
   const groups = useMemo(() => {
     const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const matches = nodeTypes.filter((type) => {
-      const text = `${type.title} ${type.description} ${type.type} ${type.kind}`.toLowerCase();
+      const text = `${type.title} ${type.description} ${type.type} ${type.kind} ${type.pack?.name ?? ''}`.toLowerCase();
       return words.every((word) => text.includes(word));
     });
     return KIND_ORDER.map((kind) => ({ kind, types: matches.filter((type) => type.kind === kind) })).filter(
@@ -85,6 +87,11 @@ export function Palette({ nodeTypes }: { nodeTypes: readonly NodeType[] }) {
                     <span className="min-w-0">
                       <span className="block text-sm font-medium text-slate-800">{type.title}</span>
                       <span className="line-clamp-2 block text-xs leading-4 text-slate-500">{type.description}</span>
+                      {type.pack && (
+                        <span className="mt-1 flex">
+                          <PackLabel pack={type.pack} />
+                        </span>
+                      )}
                     </span>
                   </button>
                 </li>

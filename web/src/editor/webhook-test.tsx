@@ -7,6 +7,7 @@ import { JsonView } from '../components/json-view.tsx';
 import { Button, errorMessage } from '../components/ui.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { readTestPayload, writeTestPayload } from './test-payload.ts';
+import { UploadedFiles, uploadedFiles } from './uploaded-files.tsx';
 
 /**
  * Test URLs armed in this page, by workflow: the server answers one only when arming it, and the
@@ -44,6 +45,7 @@ export function WebhookTest({ workflowId, flush }: { workflowId: string; flush: 
   // The URL is in the answer that armed it only: the server keeps its hash.
   const [url, setUrl] = useState<string | null>(() => armedUrls.get(workflowId) ?? null);
   const [used, setUsed] = useState(false);
+  const [notKept, setNotKept] = useState(false);
   const listen = useMutation({
     mutationFn: async () => {
       await flush();
@@ -120,12 +122,23 @@ export function WebhookTest({ workflowId, flush }: { workflowId: string; flush: 
                   variant="primary"
                   onClick={() => {
                     if (payloadText === null) return;
-                    writeTestPayload(workflowId, payloadText);
-                    setUsed(true);
+                    try {
+                      writeTestPayload(workflowId, payloadText);
+                      setUsed(true);
+                    } catch {
+                      // The browser's storage is full: a few megabytes of uploads can fill it.
+                      setNotKept(true);
+                    }
                   }}
                 >
                   Use as test data
                 </Button>
+              )}
+              {notKept && !inUse && (
+                <p className="text-xs leading-5 text-red-700" role="alert">
+                  This request is too big for the browser to keep as test data. Send a smaller one, or paste what you
+                  need into the Test run dialog.
+                </p>
               )}
             </div>
           )}
@@ -148,7 +161,7 @@ export function WebhookTest({ workflowId, flush }: { workflowId: string; flush: 
   );
 }
 
-/** The captured request: its method and path, its body open, headers and query folded. */
+/** The captured request: its method and path, an upload's files listed, its body open, headers and query folded. */
 function CapturedRequest({ payload }: { payload: unknown }) {
   const request = (payload ?? {}) as {
     method?: string;
@@ -157,6 +170,7 @@ function CapturedRequest({ payload }: { payload: unknown }) {
     query?: unknown;
     body?: unknown;
   };
+  const files = uploadedFiles(request.body);
   return (
     <>
       <p className="font-mono text-xs text-slate-800">
@@ -165,8 +179,15 @@ function CapturedRequest({ payload }: { payload: unknown }) {
         </span>
         {request.path}
       </p>
+      {files && (
+        <>
+          <p className="text-[11px] font-medium tracking-wide text-slate-500 uppercase">Files</p>
+          <UploadedFiles files={files} />
+        </>
+      )}
       <p className="text-[11px] font-medium tracking-wide text-slate-500 uppercase">Body</p>
-      <JsonView value={request.body} label="captured body" />
+      {/* An upload's file entries open too: their content is abbreviated, the rest is short. */}
+      <JsonView value={request.body} label="captured body" openDepth={files ? 3 : 2} />
       <p className="text-[11px] font-medium tracking-wide text-slate-500 uppercase">Headers and query</p>
       <JsonView
         value={{ headers: request.headers, query: request.query }}

@@ -1,8 +1,9 @@
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 
 /**
- * What an expression can read, for autocompletion: `input`, `trigger` and `steps.<name>.output`,
- * with the paths inside them taken from real data (the editor session's last test run).
+ * What an expression can read, for autocompletion: `input`, `trigger`, `steps.<name>.output` and
+ * `vars.<NAME>`, with the paths inside them taken from real data (the editor session's last test
+ * run; the workspace variables as the API lists them now).
  */
 export interface ExpressionScope {
   /** The selected step's input in the last run, when it ran. */
@@ -17,6 +18,8 @@ export interface ExpressionScope {
    * the loop ran over in the last run) when there is one.
    */
   readonly loop?: { readonly item?: unknown };
+  /** The workspace variables, name → value (a run reads them when it starts). */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export const emptyScope: ExpressionScope = { outputs: {}, upstream: [] };
@@ -53,6 +56,7 @@ export function expressionPaths(scope: ExpressionScope): Map<string, unknown> {
   const paths = new Map<string, unknown>();
   collect('input', scope.input, 0, paths);
   collect('trigger', scope.trigger, 0, paths);
+  for (const [name, value] of Object.entries(scope.vars ?? {})) paths.set(member('vars', name), value);
   if (scope.loop) {
     collect('item', scope.loop.item, 0, paths);
     paths.set('index', scope.loop.item === undefined ? undefined : 0);
@@ -71,7 +75,7 @@ export function expressionPaths(scope: ExpressionScope): Map<string, unknown> {
  * data inside them keeps its identity until another run (or the stored one) arrives.
  */
 export function sameCompletions(a: ExpressionScope, b: ExpressionScope): boolean {
-  if (a.input !== b.input || a.trigger !== b.trigger) return false;
+  if (a.input !== b.input || a.trigger !== b.trigger || a.vars !== b.vars) return false;
   if (Boolean(a.loop) !== Boolean(b.loop) || a.loop?.item !== b.loop?.item) return false;
   if (a.upstream.length !== b.upstream.length || a.upstream.some((name, index) => b.upstream[index] !== name))
     return false;

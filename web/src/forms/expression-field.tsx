@@ -4,6 +4,7 @@ import { Decoration, EditorView, MatchDecorator, ViewPlugin, type ViewUpdate } f
 import CodeMirror, { type BasicSetupOptions, type ReactCodeMirrorRef } from '@uiw/react-codemirror';
 import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
 import { type ExpressionScope, emptyScope, expressionCompletions, sameCompletions } from './completions.ts';
+import { sql } from './sql-language.ts';
 
 /** The scope expression fields complete from; the editor provides the last test run's data. */
 export const ExpressionScopeContext = createContext<ExpressionScope>(emptyScope);
@@ -119,21 +120,31 @@ export function ExpressionField({
   );
 }
 
-/** A JavaScript editor (the Script node's code); long lines wrap, the panel is narrow and scrolls down only. */
+/**
+ * A code editor: JavaScript (the Script node's code) or SQL (the PostgreSQL node's query); long
+ * lines wrap, the panel is narrow and scrolls down only.
+ */
 export function CodeField({
   value,
   onChange,
   invalid,
   label,
+  language = 'javascript',
 }: {
   value: string;
   onChange: (value: string) => void;
   invalid?: boolean;
   label: string;
+  language?: 'javascript' | 'sql';
 }) {
   const extensions = useMemo(
-    () => [javascript(), EditorView.lineWrapping, EditorView.contentAttributes.of({ 'aria-label': label }), fieldTheme],
-    [label],
+    () => [
+      language === 'sql' ? sql : javascript(),
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ 'aria-label': label }),
+      fieldTheme,
+    ],
+    [label, language],
   );
   return (
     <div className={`${frame} ${invalid ? 'ring-red-400' : 'ring-slate-300'}`}>

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { catalogue, findNodeType } from '../../../nodes/catalogue.ts';
+import { httpCredentialTypes } from '../../../nodes/credentials/catalogue.ts';
 import { validateGraph } from '../../../server/core/validate.ts';
 import { type TestApi, testApi } from '../../../server/testing/api.ts';
 import { problemsByField } from '../editor/config-panel.tsx';
@@ -124,13 +125,19 @@ describe('schema form', () => {
     expect(fieldKind(props.timeoutMs as JsonSchema, http)).toBe('integer');
     expect(fieldKind(props.failOnNon2xx as JsonSchema, http)).toBe('boolean');
     expect(fieldKind(props.credentialId as JsonSchema, http)).toBe('credential');
-    expect(credentialTypes(props.credentialId as JsonSchema)).toEqual(['bearer', 'basic', 'header', 'query']);
+    expect(credentialTypes(props.credentialId as JsonSchema)).toEqual([...httpCredentialTypes]);
+    expect(httpCredentialTypes).toEqual(expect.arrayContaining(['bearer', 'oauth2']));
     const webhook = schemaOf('trigger.webhook');
     const secret = (webhook.properties as Record<string, JsonSchema>).secretCredentialId as JsonSchema;
     expect(fieldKind(secret, webhook)).toBe('credential');
     expect(credentialTypes(secret)).toEqual(['hmac']);
     const script = schemaOf('transform.script');
     expect(fieldKind((script.properties as Record<string, JsonSchema>).code as JsonSchema, script)).toBe('code');
+    const postgres = schemaOf('action.postgres');
+    const postgresProps = postgres.properties as Record<string, JsonSchema>;
+    expect(fieldKind(postgresProps.query as JsonSchema, postgres)).toBe('code');
+    expect(fieldKind(postgresProps.parameters as JsonSchema, postgres)).toBe('list');
+    expect(credentialTypes(postgresProps.credentialId as JsonSchema)).toEqual(['postgres']);
     expect(labelFor('timeoutMs')).toBe('Timeout (ms)');
     expect(labelFor('credentialId')).toBe('Credential ID');
   });
@@ -218,7 +225,7 @@ describe('schema form', () => {
     );
     await screen.findByRole('option', { name: 'Orders hook (hmac)' });
     expect(screen.getByLabelText('Secret credential').textContent).toBe('NoneOrders hook (hmac)');
-    expect(screen.getByText(/No bearer, basic, header, query credentials yet/)).toBeTruthy();
+    expect(screen.getByText(`No ${httpCredentialTypes.join(', ')} credentials yet`, { exact: false })).toBeTruthy();
     expect(listings).toBe(1);
   });
 
@@ -488,5 +495,30 @@ describe('schema form: fields shown by a sibling’s value (showWhen)', () => {
   it('reads an unset sibling as its default: a new Wait (duration) shows the duration fields', () => {
     const { container } = render(<Harness type="flow.wait" initial={{}} changes={[]} />);
     expect(shown(container)).toEqual(['config.mode', 'config.amount', 'config.unit']);
+  });
+
+  it('shows a Date & time node’s fields for its operation, and a pattern only when writing by one', async () => {
+    const { container } = render(
+      <Harness type="transform.dateTime" initial={{ operation: 'add', value: 'now' }} changes={[]} />,
+    );
+    const common = ['config.operation', 'config.value', 'config.inputFormat', 'config.zone'];
+    const tail = ['config.locale', 'config.field'];
+    expect(shown(container)).toEqual([...common, 'config.amount', 'config.unit', 'config.outputFormat', ...tail]);
+    const select = (field: string) =>
+      within(container.querySelector(`[data-field="config.${field}"]`) as HTMLElement).getByRole('combobox');
+    await userEvent.selectOptions(select('outputFormat'), 'pattern');
+    expect(shown(container)).toContain('config.outputPattern');
+    await userEvent.selectOptions(select('operation'), 'difference');
+    expect(shown(container)).toEqual([...common, 'config.other', 'config.units', 'config.units.0', ...tail]);
+  });
+
+  it('shows an unset list as its default in effect: a difference in days', () => {
+    const { container } = render(
+      <Harness type="transform.dateTime" initial={{ operation: 'difference', value: 'now' }} changes={[]} />,
+    );
+    const units = container.querySelector('[data-field="config.units"]') as HTMLElement;
+    expect(within(units).queryByText('No units yet.')).toBeNull();
+    // The item is named by the list ("Unit 1"), not by its index.
+    expect(within(units).getByRole('combobox', { name: 'Unit 1' })).toHaveProperty('value', 'days');
   });
 });

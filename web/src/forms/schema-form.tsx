@@ -9,7 +9,7 @@ import { JsonTemplateField } from './json-template-field.tsx';
 import {
   credentialTypes,
   discriminatorOf,
-  enumLabel,
+  enumOptionLabel,
   enumValues,
   fieldKind,
   initialValue,
@@ -97,14 +97,23 @@ function ObjectFields({ root, schema, path, value, onChange, problems, omit }: F
  * One config field with its label, help and problems; `bare`: the control alone (a union's variant).
  * `siblings`: the object it is a property of (a cron's next fires are read in its sibling time zone).
  */
-function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings?: Record<string, unknown> }) {
+function Field(
+  props: FieldProps & {
+    required: boolean;
+    bare?: boolean;
+    siblings?: Record<string, unknown>;
+    /** A list item's name ("Parameter 2"): its card's header shows it, so the field's own label is for screen readers only. */
+    itemLabel?: string;
+  },
+) {
   const { root, path, value, onChange, problems, required, bare = false } = props;
   const schema = resolve(props.schema, root);
   const kind = fieldKind(props.schema, root);
   const key = String(path[path.length - 1]);
   // A credential is picked by its name, so its field is not called an "ID".
   const label =
-    kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema);
+    props.itemLabel ??
+    (kind === 'credential' || kind === 'workflow' ? labelFor(key, schema).replace(/ ID$/, '') : labelFor(key, schema));
   const messages = problems.get(problemKey(path)) ?? [];
   const description = typeof schema.description === 'string' ? schema.description : undefined;
   const id = useId();
@@ -131,6 +140,7 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
           value={typeof shown === 'string' ? shown : ''}
           onChange={(text) => onChange(path, text)}
           invalid={invalid}
+          language={schema.format === 'sql' ? 'sql' : 'javascript'}
         />
       );
       break;
@@ -155,6 +165,22 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
             value={typeof shown === 'string' ? shown : ''}
             invalid={invalid}
             onChange={(zone) => onChange(path, zone)}
+          />
+        );
+        break;
+      }
+      if (schema.format === 'multiline') {
+        // Text with line breaks that matter (a PEM certificate), which a one-line input would drop.
+        control = (
+          <textarea
+            id={id}
+            rows={4}
+            spellCheck={false}
+            className={`${inputClass(invalid)} font-mono text-xs`}
+            value={typeof shown === 'string' ? shown : ''}
+            onChange={(event) =>
+              onChange(path, event.target.value === '' && !required ? undefined : event.target.value)
+            }
           />
         );
         break;
@@ -210,7 +236,7 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
           {shown === undefined && <option value="">Choose…</option>}
           {enumValues(schema).map((option) => (
             <option key={String(option)} value={String(option)}>
-              {enumLabel(String(option))}
+              {enumOptionLabel(schema, option)}
             </option>
           ))}
         </select>
@@ -283,10 +309,11 @@ function Field(props: FieldProps & { required: boolean; bare?: boolean; siblings
   if (bare) return control;
   return (
     <div data-field={problemKey(path)}>
-      <div className="mb-1 flex items-baseline justify-between gap-2">
+      <div className={props.itemLabel ? 'sr-only' : 'mb-1 flex items-baseline justify-between gap-2'}>
         <label htmlFor={id} className="text-sm font-medium text-slate-800">
           {label}
-          {required && kind !== 'list' && <span className="ml-0.5 text-red-500">*</span>}
+          {/* An item's name is read out alone ("Unit 1"): the list says whether items are needed. */}
+          {required && kind !== 'list' && !props.itemLabel && <span className="ml-0.5 text-red-500">*</span>}
         </label>
       </div>
       {description && kind !== 'template' && <p className="mb-1.5 text-xs text-slate-500">{description}</p>}
@@ -447,7 +474,8 @@ function singular(label: string): string {
 
 function ListField(props: FieldProps & { label: string }) {
   const { root, schema, path, value, onChange, problems, label } = props;
-  const items = Array.isArray(value) ? value : [];
+  // Unset, a list is its default (an Aggregate's count, a difference in days): shown as in effect.
+  const items = Array.isArray(value) ? value : Array.isArray(schema.default) ? schema.default : [];
   const itemSchema = resolve((schema.items ?? {}) as JsonSchema, root);
   const itemKind = fieldKind(itemSchema, root);
   const noun = singular(label);
@@ -520,6 +548,7 @@ function ListField(props: FieldProps & { label: string }) {
                 onChange={onChange}
                 problems={problems}
                 required
+                itemLabel={`${noun.charAt(0).toUpperCase() + noun.slice(1)} ${index + 1}`}
               />
             )}
           </div>

@@ -12,7 +12,7 @@ export type JsonSchema = Record<string, unknown>;
 
 export type FieldKind =
   | 'template' // string with `{{ }}` expressions (format: template)
-  | 'code' // JavaScript (format: javascript)
+  | 'code' // JavaScript (format: javascript) or SQL (format: sql)
   | 'credential' // a stored credential's id (format: credential, with credentialTypes)
   | 'workflow' // a workflow's id, picked by name (format: workflow)
   | 'workflow-version' // 'published' or a version number of the sibling workflowId (format: workflow-version)
@@ -42,7 +42,7 @@ export function fieldKind(input: JsonSchema, root: JsonSchema): FieldKind {
   switch (schema.type) {
     case 'string':
       if (schema.format === 'template') return 'template';
-      if (schema.format === 'javascript') return 'code';
+      if (schema.format === 'javascript' || schema.format === 'sql') return 'code';
       if (schema.format === 'credential') return 'credential';
       if (schema.format === 'workflow') return 'workflow';
       return 'string';
@@ -74,6 +74,15 @@ function isRecursive(input: JsonSchema, root: JsonSchema): boolean {
 /** The values an enum field offers: `enum`, or a union of constants (`anyOf: [{ const }, …]`). */
 export function enumValues(schema: JsonSchema): readonly unknown[] {
   return Array.isArray(schema.enum) ? schema.enum : (literalValues(schema) ?? []);
+}
+
+/**
+ * What an enum field's picker shows for `value`: the title its constant carries in a union of
+ * constants (`z.literal('tls').meta({ title: 'TLS from the start' })`), else the value in words.
+ */
+export function enumOptionLabel(schema: JsonSchema, value: unknown): string {
+  const titled = variantsOf(schema)?.find((variant) => variant.const === value)?.title;
+  return typeof titled === 'string' ? titled : enumLabel(String(value));
 }
 
 function literalValues(schema: JsonSchema): unknown[] | undefined {

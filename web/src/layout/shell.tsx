@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Activity, CalendarClock, Inbox, KeyRound, ScrollText, Users, Workflow } from 'lucide-react';
+import { Activity, Braces, CalendarClock, Inbox, KeyRound, ScrollText, Users, Workflow } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { approvalQueries } from '../api/queries/approvals.ts';
 import { useCan } from '../auth/session.tsx';
@@ -16,8 +16,11 @@ const navigation = [
 const adminNavigation = [
   { to: '/admin/users', label: 'Users', icon: Users },
   { to: '/admin/credentials', label: 'Credentials', icon: KeyRound },
+  { to: '/admin/variables', label: 'Variables', icon: Braces },
   { to: '/admin/audit', label: 'Audit log', icon: ScrollText },
 ];
+
+const variablesItem = { to: '/admin/variables', label: 'Variables', icon: Braces };
 
 export function Logo() {
   return (
@@ -78,6 +81,8 @@ export function Shell() {
           {navigation.map((item) => (
             <NavItem key={item.to} {...item} />
           ))}
+          {/* Everyone reads the variables they write as vars.NAME; admins find the page among theirs. */}
+          {!isAdmin && <NavItem {...variablesItem} />}
           {isAdmin && (
             <>
               <div className="mt-5 mb-1 px-2.5 text-[11px] font-semibold tracking-wider text-slate-400 uppercase">

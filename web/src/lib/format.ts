@@ -40,3 +40,12 @@ export function formatDuration(ms: number | null | undefined): string {
 
 /** The user's IANA time zone, e.g. "Europe/Paris". */
 export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+const bytesNumber = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+
+/** "512 bytes", "2.4 KB", "1.3 MB" (1 KB = 1,024 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  if (bytes < 1024 * 1024) return `${bytesNumber.format(bytes / 1024)} KB`;
+  return `${bytesNumber.format(bytes / (1024 * 1024))} MB`;
+}

@@ -472,6 +472,7 @@ export class MemoryRunStore implements RunStore {
       graph: original.graph,
       trigger: 'retry',
       triggerPayload: original.triggerPayload,
+      vars: original.vars ?? {},
       retryOf: original.id,
       retryChain: original.retryChain ?? original.id,
       createdBy,
@@ -514,6 +515,12 @@ export class MemoryRunStore implements RunStore {
       retryOf: values.retryOf ?? null,
       retryChain: values.retryChain ?? id,
       errorOf: values.errorOf ?? null,
+      // No variables table here: a run records what it is given, a sub-workflow run its caller's.
+      vars: {
+        ...(values.vars ??
+          (values.parent ? this.records.executions.get(values.parent.executionId)?.vars : undefined) ??
+          {}),
+      },
       createdBy: values.createdBy ?? null,
       parentExecutionId: values.parent?.executionId ?? null,
       parentNodeId: values.parent?.nodeId ?? null,

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import type { CredentialTypeInfo, User } from '../../api/account-types.ts';
 import { ApiError, call } from '../../api/client.ts';
 import { credentialQueries } from '../../api/queries/credentials.ts';
+import { PackLabel } from '../../canvas/pack-label.tsx';
 import { FormFooter, fieldErrors, SelectField, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { ErrorState, Spinner } from '../../components/ui.tsx';
@@ -65,10 +66,20 @@ function CredentialForm({
   const [name, setName] = useState('');
   const [type, setType] = useState(types[0]);
   const [secret, setSecret] = useState<Record<string, unknown>>(() => (type ? emptySecret(type) : {}));
+  /** The provider preset the secret's form started from ('' for none): it only fills in fields. */
+  const [preset, setPreset] = useState('');
   const [limits, setLimits] = useState<LimitsForm>(limitsForm());
   const create = useMutation({
     mutationFn: () =>
-      call('POST /credentials', { body: { name, type: type?.type ?? '', secret, ...limitsBody(limits) } }),
+      call('POST /credentials', {
+        body: {
+          name,
+          type: type?.type ?? '',
+          secret,
+          // Targets typed for an HTTP-style type first chosen do not stay with a database credential.
+          ...limitsBody(type?.usesTargets === false ? { ...limits, targets: '' } : limits),
+        },
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: credentialQueries.all });
       onClose();
@@ -100,27 +111,74 @@ function CredentialForm({
             if (!next) return;
             setType(next);
             setSecret(emptySecret(next));
+            setPreset('');
           }}
         >
           {types.map((candidate) => (
             <option key={candidate.type} value={candidate.type}>
               {candidate.title}
+              {candidate.pack ? ` (${candidate.pack.name}@${candidate.pack.version})` : ''}
             </option>
           ))}
         </SelectField>
         <p className="mt-1 text-xs text-slate-500">{type.description}</p>
+        {type.pack && (
+          <p className="mt-1 flex items-center gap-1.5 text-xs text-slate-500">
+            From the node pack <PackLabel pack={type.pack} />
+          </p>
+        )}
       </div>
+      {type.presets.length > 0 && (
+        <div>
+          <SelectField
+            label="Provider"
+            value={preset}
+            onChange={(e) => {
+              const chosen = type.presets.find((candidate) => candidate.name === e.target.value);
+              setPreset(e.target.value);
+              setSecret({ ...emptySecret(type), ...(chosen?.values ?? {}) });
+            }}
+          >
+            <option value="">Other (enter the endpoints)</option>
+            {type.presets.map((candidate) => (
+              <option key={candidate.name} value={candidate.name}>
+                {candidate.title}
+              </option>
+            ))}
+          </SelectField>
+          <p className="mt-1 text-xs text-slate-500">Fills in the provider’s endpoints.</p>
+        </div>
+      )}
+      {type.redirectUri && (
+        <div className="rounded-lg border border-accent-100 bg-accent-50/60 p-3 text-xs text-slate-700">
+          <p>
+            Register Stepwise as an app with the provider to get a client ID and secret, with this redirect URI
+            (callback URL):
+          </p>
+          <code className="mt-1.5 block rounded bg-white px-2 py-1 font-mono text-[11px] break-all text-slate-800 ring-1 ring-slate-200 select-all">
+            {type.redirectUri}
+          </code>
+        </div>
+      )}
       <fieldset className="rounded-lg border border-slate-200 bg-slate-50/60 p-3.5">
-        <legend className="px-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Secret</legend>
+        <legend className="px-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+          {type.connects ? 'Settings' : 'Secret'}
+        </legend>
         <SchemaForm
-          key={type.type}
+          key={`${type.type}:${preset}`}
           schema={type.secretSchema}
           value={secret}
           onChange={setSecret}
           problems={secretProblems(errors)}
         />
       </fieldset>
-      <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} />
+      <LimitsFields
+        value={limits}
+        onChange={setLimits}
+        users={users}
+        errors={errors}
+        targets={type.usesTargets !== false}
+      />
       <FormFooter
         error={create.error}
         fieldsShowIt={Object.keys(errors).length > 0 && Object.keys(errors).every(shownByFields)}

@@ -40,24 +40,29 @@ export function LimitsFields({
   onChange,
   users,
   errors,
+  targets = true,
 }: {
   value: LimitsForm;
   onChange: (value: LimitsForm) => void;
   users: readonly User[];
   errors: Record<string, string>;
+  /** Whether the type is sent in HTTP requests, so where it may go is asked; false for a database. */
+  targets?: boolean;
 }) {
   const toggleRole = (role: Role, on: boolean) =>
     onChange({ ...value, useRoles: on ? [...value.useRoles, role] : value.useRoles.filter((r) => r !== role) });
   return (
     <>
-      <TextField
-        label="Allowed targets"
-        placeholder="https://api.example.com/v1"
-        value={value.targets}
-        onChange={(e) => onChange({ ...value, targets: e.target.value })}
-        hint="Where it may be sent: scheme://host[:port][/path prefix], separated by commas. Empty: nowhere."
-        error={listError(errors, 'allowedTargets')}
-      />
+      {targets && (
+        <TextField
+          label="Allowed targets"
+          placeholder="https://api.example.com/v1"
+          value={value.targets}
+          onChange={(e) => onChange({ ...value, targets: e.target.value })}
+          hint="Where it may be sent: scheme://host[:port][/path prefix], separated by commas. Empty: nowhere."
+          error={listError(errors, 'allowedTargets')}
+        />
+      )}
       <fieldset>
         <legend className="block text-sm font-medium text-slate-700">Who may use it</legend>
         <p className="mt-1 text-xs text-slate-500">Admins always may. Nothing chosen: every editor may.</p>
@@ -103,10 +108,13 @@ export function EditLimitsModal({
   credential,
   users,
   onClose,
+  targets = true,
 }: {
   credential: Credential;
   users: readonly User[];
   onClose: () => void;
+  /** Whether its type is sent in HTTP requests (LimitsFields). */
+  targets?: boolean;
 }) {
   const queryClient = useQueryClient();
   const [limits, setLimits] = useState<LimitsForm>(limitsForm(credential));
@@ -129,7 +137,7 @@ export function EditLimitsModal({
       onClose={onClose}
     >
       <form onSubmit={submit} className="space-y-4">
-        <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} />
+        <LimitsFields value={limits} onChange={setLimits} users={users} errors={errors} targets={targets} />
         <FormFooter
           error={save.error}
           fieldsShowIt={Object.keys(errors).length > 0}

@@ -6,10 +6,12 @@ import { call } from '../../api/client.ts';
 import { userQueries } from '../../api/queries/accounts.ts';
 import { credentialQueries } from '../../api/queries/credentials.ts';
 import { Modal } from '../../components/modal.tsx';
+import { Notice } from '../../components/notice.tsx';
 import { Cell, Table } from '../../components/table.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { dateTime } from '../../lib/dates.ts';
 import { CreateCredentialModal } from './create-credential-modal.tsx';
+import { ConnectionActions, ConnectionStatus, ConnectOutcome } from './credential-connection.tsx';
 import { EditLimitsModal } from './credential-limits.tsx';
 import { typeTitle, useCredentialTypes } from './credential-queries.ts';
 import { TestConnectionModal } from './test-connection-modal.tsx';
@@ -32,6 +34,7 @@ export function CredentialsPage() {
   const [editing, setEditing] = useState<Credential | null>(null);
   const [testing, setTesting] = useState<Credential | null>(null);
   const [deleting, setDeleting] = useState<Credential | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: (id: string) => call('DELETE /credentials/:id', { params: { id } }),
     onSuccess: () => setDeleting(null),
@@ -42,13 +45,19 @@ export function CredentialsPage() {
     <>
       <PageHeader
         title="Credentials"
-        description="Secrets that HTTP nodes and webhooks use. They are encrypted at rest and never shown again."
+        description="Secrets and OAuth 2 connections that HTTP requests, webhooks, email and databases use. They are encrypted at rest and never shown again."
         actions={
           <Button variant="primary" icon={<Plus className="size-4" />} onClick={() => setCreating(true)}>
             New credential
           </Button>
         }
       />
+      <ConnectOutcome credentials={credentials.data?.items} />
+      {problem && (
+        <Notice kind="error" onDismiss={() => setProblem(null)}>
+          {problem}
+        </Notice>
+      )}
       {credentials.isPending ? (
         <Spinner />
       ) : credentials.isError ? (
@@ -76,9 +85,15 @@ export function CredentialsPage() {
                   {credential.id}
                 </div>
               </Cell>
-              <Cell>{typeTitle(types.data?.items, credential.type)}</Cell>
+              <Cell>
+                <div className="whitespace-nowrap">{typeTitle(types.data?.items, credential.type)}</div>
+                {credential.connection && <ConnectionStatus connection={credential.connection} />}
+              </Cell>
               <Cell className="max-w-64 font-mono text-xs break-all">
-                {credential.allowedTargets.length > 0 ? (
+                {typeOf(credential)?.usesTargets === false ? (
+                  // A database or webhook-signing credential is never sent in an HTTP request.
+                  <span className="font-sans text-slate-400">Not sent over HTTP</span>
+                ) : credential.allowedTargets.length > 0 ? (
                   credential.allowedTargets.map((target) => <div key={target}>{target}</div>)
                 ) : (
                   <span className="font-sans text-amber-700">Nowhere yet</span>
@@ -87,6 +102,7 @@ export function CredentialsPage() {
               <Cell className="text-xs">{whoMayUse(credential, users.data?.items)}</Cell>
               <Cell className="text-xs text-slate-500">{dateTime(credential.createdAt)}</Cell>
               <Cell className="text-right whitespace-nowrap">
+                <ConnectionActions credential={credential} onError={setProblem} />
                 {testable(credential) && (
                   <Button
                     size="sm"
@@ -123,12 +139,18 @@ export function CredentialsPage() {
       )}
       {creating && <CreateCredentialModal users={users.data?.items ?? []} onClose={() => setCreating(false)} />}
       {editing && (
-        <EditLimitsModal credential={editing} users={users.data?.items ?? []} onClose={() => setEditing(null)} />
+        <EditLimitsModal
+          credential={editing}
+          users={users.data?.items ?? []}
+          onClose={() => setEditing(null)}
+          targets={typeOf(editing)?.usesTargets !== false}
+        />
       )}
       {testing && (
         <TestConnectionModal
           credential={testing}
           needsUrl={typeOf(testing)?.testNeedsUrl !== false}
+          connects={typeOf(testing)?.connects === true}
           onClose={() => setTesting(null)}
         />
       )}

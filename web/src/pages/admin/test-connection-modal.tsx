@@ -1,8 +1,9 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CheckCircle2, Loader2, XCircle } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import type { ConnectionTestResult, Credential } from '../../api/account-types.ts';
 import { ApiError, call } from '../../api/client.ts';
+import { credentialQueries } from '../../api/queries/credentials.ts';
 import { fieldErrors, TextField } from '../../components/field.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { Button, errorMessage } from '../../components/ui.tsx';
@@ -15,17 +16,23 @@ import { Button, errorMessage } from '../../components/ui.tsx';
 export function TestConnectionModal({
   credential,
   needsUrl,
+  connects,
   onClose,
 }: {
   credential: Credential;
-  /** The type is tested by a GET to a URL (HTTP-style types). */
+  /** The type is tested by a GET to a URL (HTTP-style types); others reach their server themselves. */
   needsUrl: boolean;
+  /** The type connects to a provider for tokens (OAuth 2): its test asks the provider for one. */
+  connects: boolean;
   onClose: () => void;
 }) {
+  const queryClient = useQueryClient();
   const [url, setUrl] = useState(credential.allowedTargets[0] ?? '');
   const test = useMutation({
     mutationFn: () =>
       call('POST /credentials/:id/test', { params: { id: credential.id }, body: needsUrl ? { url } : {} }),
+    // A token test may change how a connection stands (renewed, or "reconnect needed"): the list shows it.
+    onSettled: () => (connects ? queryClient.invalidateQueries({ queryKey: credentialQueries.all }) : undefined),
   });
   const errors = test.error instanceof ApiError ? fieldErrors(test.error.details) : {};
   const submit = (event: FormEvent) => {
@@ -38,7 +45,9 @@ export function TestConnectionModal({
       description={
         needsUrl
           ? 'A worker sends the credential with a GET request to this URL and reports the answer’s status. The answer itself is not shown.'
-          : 'A worker connects to the server this credential names, signs in with it, and reports how it went. Nothing is sent or changed.'
+          : connects
+            ? 'A worker asks the provider for a new access token (a refresh, or a client credentials request) and reports what it says. The token itself is not shown.'
+            : 'A worker connects to the server this credential names, signs in with it, and reports how it went. Nothing is sent or changed.'
       }
       onClose={onClose}
       width="max-w-xl"

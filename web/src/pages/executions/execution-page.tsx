@@ -19,6 +19,7 @@ import { shortId } from '../../lib/short-id.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { ApprovalCard } from '../approvals/approval-card.tsx';
 import { IterationPicker, IterationTally } from './iteration-picker.tsx';
+import { RunVariables } from './run-variables.tsx';
 import { StepList } from './step-list.tsx';
 import { StepPanel } from './step-panel.tsx';
 import { canvasStatus, itemOrigin } from './steps.ts';
@@ -200,6 +201,7 @@ function Execution({ execution }: { execution: ExecutionDetail }) {
             Trigger payload
           </h2>
           <JsonView value={execution.triggerPayload} label="trigger payload" />
+          <RunVariables vars={execution.vars} />
         </section>
       </div>
     </>

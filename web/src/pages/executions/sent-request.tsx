@@ -80,7 +80,9 @@ function asOperationRecord(value: unknown): OperationRecord | undefined {
 
 /**
  * The operation's one-line title, then each detail: text (a query, a subject) as written, with its
- * line breaks, anything else as a tree. Secrets were masked by the worker before it was stored.
+ * line breaks, anything else as a tree. Two names read better laid out for what they are: a
+ * `query` is code, in a block that keeps its layout, and `parameters` (a list) are the values of
+ * its placeholders, each shown beside its `$n`. Secrets were masked by the worker before it was stored.
  */
 function OperationView({ operation }: { operation: OperationRecord }) {
   const details = Object.entries(operation.details ?? {});
@@ -95,11 +97,7 @@ function OperationView({ operation }: { operation: OperationRecord }) {
               <div key={name}>
                 <dt className="text-slate-500">{name}</dt>
                 <dd className="mt-0.5 text-slate-800">
-                  {typeof value === 'string' ? (
-                    <pre className="font-mono break-all whitespace-pre-wrap">{value}</pre>
-                  ) : (
-                    <JsonView value={value} label={name} />
-                  )}
+                  <DetailValue name={name} value={value} />
                 </dd>
               </div>
             ))}
@@ -107,5 +105,43 @@ function OperationView({ operation }: { operation: OperationRecord }) {
         )}
       </div>
     </div>
+  );
+}
+
+function DetailValue({ name, value }: { name: string; value: unknown }) {
+  if (name === 'query' && typeof value === 'string') {
+    return (
+      <pre
+        data-testid="sql-query"
+        className="overflow-x-auto rounded border border-slate-200 bg-white px-2 py-1.5 font-mono whitespace-pre text-slate-900"
+      >
+        {value}
+      </pre>
+    );
+  }
+  if (name === 'parameters' && Array.isArray(value)) {
+    if (value.length === 0) return <p className="text-slate-400">none</p>;
+    return (
+      <ol className="space-y-0.5">
+        {value.map((parameter, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a parameter is known by its position ($1, $2…)
+          <li key={index} data-testid={`sql-parameter-${index + 1}`} className="flex items-baseline gap-2">
+            <span className="w-7 shrink-0 text-right font-mono text-slate-500">${index + 1}</span>
+            <span className="min-w-0 flex-1 font-mono break-all">
+              {typeof parameter === 'string' ? (
+                <span className="rounded bg-white px-1 ring-1 ring-slate-200">{parameter}</span>
+              ) : (
+                <JsonView value={parameter} label={`$${index + 1}`} />
+              )}
+            </span>
+          </li>
+        ))}
+      </ol>
+    );
+  }
+  return typeof value === 'string' ? (
+    <pre className="font-mono break-all whitespace-pre-wrap">{value}</pre>
+  ) : (
+    <JsonView value={value} label={name} />
   );
 }
