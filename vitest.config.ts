@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'server/**/*.test.ts',
       'nodes/**/*.test.ts',
+      'templates/**/*.test.ts',
       'web/**/*.test.{ts,tsx}',
       'bench/**/*.test.ts',
       'docs/**/*.test.ts',

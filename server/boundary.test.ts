@@ -39,7 +39,7 @@ const valueImportsOf = (file: string) => importsOf(file, valueImportSpecifiers);
 const GRAPH_MODULE = 'server/core/graph';
 const GRAPH_MODULE_VALUE_IMPORTS = ['zod', 'acorn', GRAPH_MODULE, 'nodes/template.ts'];
 
-const productionFiles = ['server', 'nodes', 'web/src'].flatMap(sourceFiles);
+const productionFiles = ['server', 'nodes', 'templates', 'web/src'].flatMap(sourceFiles);
 const imports = new Map(productionFiles.map((file) => [file, importsOf(file)]));
 
 const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
@@ -81,6 +81,11 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
     why: 'the core is pure decisions, tested without a database, a queue or an isolate',
   },
   { from: 'nodes', forbidden: ['server', 'web'], why: 'node definitions are shared by every process and the web app' },
+  {
+    from: 'templates',
+    forbidden: ['server/api', 'server/store', 'server/engine', 'server/runs', 'server/auth', 'web', 'nodes'],
+    why: 'templates are data: graphs in the shape of the graph model, checked by the tests, not by the code they name',
+  },
   {
     from: 'server/store',
     forbidden: ['server/api', 'server/auth', 'server/engine', 'server/runs', 'server/sandbox', 'pg', 'isolated-vm'],
@@ -167,6 +172,25 @@ const RULES: ReadonlyArray<{ from: string; forbidden: readonly string[]; why: st
   },
 ];
 
+/**
+ * The chain of static value imports from `start` to `target` (empty when there is none), and every
+ * file or package `start` reaches that way: what a bundler loads with it, before any dynamic import.
+ */
+function staticPath(start: string, target: string): { chain: string[]; reached: Set<string> } {
+  const via = new Map<string, string>([[start, '']]);
+  const queue = [start];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const next of importsOf(file, staticValueImportSpecifiers)) {
+      if (via.has(next)) continue;
+      via.set(next, file);
+      if (existsSync(join(root, next)) && /\.tsx?$/.test(next)) queue.push(next);
+    }
+  }
+  const chain: string[] = [];
+  for (let at = via.has(target) ? target : ''; at !== ''; at = via.get(at) ?? '') chain.unshift(at);
+  return { chain, reached: new Set(via.keys()) };
+}
+
 function violations(rule: (typeof RULES)[number]): string[] {
   const found: string[] = [];
   for (const [file, targets] of imports) {
@@ -198,6 +222,7 @@ describe('dependency boundaries', () => {
         'server/auth/caller.ts',
         'server/engine/step-runner.ts',
         'nodes/catalogue.ts',
+        'templates/catalogue.ts',
         'web/src/api/types.ts',
       ]),
     );
@@ -268,20 +293,16 @@ describe('dependency boundaries', () => {
     // acorn (~100 kB) loads with web/src/editor/problems.ts, imported dynamically once the canvas is
     // drawn (store.ts); a static import path from the editor page to it puts it back in front of the
     // canvas (issue 14's 500-node figure). The path found is named, to say which import to split.
-    const start = 'web/src/editor/editor-page.tsx';
-    const via = new Map<string, string>([[start, '']]);
-    const queue = [start];
-    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-      for (const target of importsOf(file, staticValueImportSpecifiers)) {
-        if (via.has(target)) continue;
-        via.set(target, file);
-        if (existsSync(join(root, target)) && /\.tsx?$/.test(target)) queue.push(target);
-      }
-    }
-    const chain: string[] = [];
-    for (let at = via.has('acorn') ? 'acorn' : ''; at !== ''; at = via.get(at) ?? '') chain.unshift(at);
+    const { chain, reached } = staticPath('web/src/editor/editor-page.tsx', 'acorn');
     expect(chain, 'the editor page reaches acorn through static imports').toEqual([]);
-    expect(via.has('web/src/editor/store.ts')).toBe(true);
+    expect(reached.has('web/src/editor/store.ts')).toBe(true);
+  });
+
+  it('keeps React Flow out of the templates gallery: its drawings are plain SVG', () => {
+    // A gallery of graph drawings could pull the canvas library (~150 kB) for what one SVG draws.
+    const { chain, reached } = staticPath('web/src/pages/templates/templates-page.tsx', '@xyflow/react');
+    expect(chain, 'the templates page reaches React Flow through static imports').toEqual([]);
+    expect(reached.has('web/src/pages/templates/graph-preview.tsx')).toBe(true);
   });
 
   it('keeps the SQLite driver inside the store: no other file imports it, tests and benchmarks included', () => {

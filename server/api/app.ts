@@ -20,6 +20,7 @@ import { executionRoutes } from './routes/executions.ts';
 import { nodeTypeRoutes } from './routes/node-types.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { templateRoutes } from './routes/templates.ts';
 import { transferRoutes } from './routes/transfer.ts';
 import { userRoutes } from './routes/users.ts';
 import { variableRoutes } from './routes/variables.ts';
@@ -39,6 +40,7 @@ const declaredRoutes = [
   // Import comes first so `/workflows/import` is never read as `/workflows/:id`.
   ...transferRoutes,
   ...workflowRoutes,
+  ...templateRoutes,
   ...versionRoutes,
   ...webhookTestRoutes,
   ...runRoutes,

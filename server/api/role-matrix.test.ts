@@ -125,6 +125,10 @@ const MATRIX: Record<string, readonly Case[]> = {
   'GET /workflows': [{ allowed: ANY, path: at('/workflows') }],
   'POST /workflows': [{ allowed: EDITORS, path: at('/workflows'), body: body({ name: 'Matrix' }) }],
   'GET /workflows/:id': [{ allowed: ANY, path: wf }],
+  'GET /templates': [{ allowed: ANY, path: at('/templates') }],
+  'POST /templates/:slug/use': [
+    { allowed: EDITORS, path: at('/templates/sync-new-orders/use'), body: body({ name: 'Matrix from a template' }) },
+  ],
   'PATCH /workflows/:id': [{ allowed: EDITORS, path: wf, body: body({ name: 'Renamed' }) }],
   'POST /workflows/:id/activate': [{ allowed: ADMINS, path: (f) => `${wf(f)}/activate` }],
   'POST /workflows/:id/deactivate': [{ allowed: ADMINS, path: (f) => `${wf(f)}/deactivate` }],

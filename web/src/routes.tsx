@@ -51,6 +51,10 @@ export const routes: { fullScreen: RouteObject[]; inShell: RouteObject[] } = {
       lazy: async () => ({ Component: (await import('./pages/workflows/workflows-page.tsx')).WorkflowsPage }),
     },
     {
+      path: '/templates',
+      lazy: async () => ({ Component: (await import('./pages/templates/templates-page.tsx')).TemplatesPage }),
+    },
+    {
       path: '/account',
       lazy: async () => ({ Component: (await import('./pages/account/account-page.tsx')).AccountPage }),
     },

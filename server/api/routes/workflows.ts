@@ -11,7 +11,7 @@ import { loadWorkflow } from '../load.ts';
 import { defineRoute } from '../route.ts';
 import { Draft, toWorkflowListItem, Workflow, WorkflowId } from '../schemas.ts';
 
-const Name = z.string().trim().min(1, 'must not be empty').max(200);
+export const WorkflowName = z.string().trim().min(1, 'must not be empty').max(200);
 const Description = z.string().max(5000);
 
 /** A new workflow starts with a manual trigger, so its draft is valid and runnable from the start. */
@@ -34,7 +34,8 @@ export function draftAnswer(workflow: WorkflowRow) {
   };
 }
 
-const workflowAnswer = async (repos: Repositories, id: string) => {
+/** A workflow as the workflow routes answer it (its list item: status, last run, published version). */
+export const workflowAnswer = async (repos: Repositories, id: string) => {
   const item = await repos.workflows.getListItem(id);
   if (!item) throw notFound(`workflow ${id}`);
   return toWorkflowListItem(item);
@@ -79,7 +80,7 @@ export const workflowRoutes = [
     summary: 'Create a workflow (its draft starts with a manual trigger unless a graph is given)',
     tag: 'Workflows',
     access: 'edit',
-    body: z.strictObject({ name: Name, description: Description.optional(), graph: Graph.optional() }),
+    body: z.strictObject({ name: WorkflowName, description: Description.optional(), graph: Graph.optional() }),
     responses: { 201: { description: 'Created', schema: Workflow } },
     async handler(request) {
       const { body, deps, c, caller } = request;
@@ -124,7 +125,7 @@ export const workflowRoutes = [
     params: WorkflowId,
     body: z
       .strictObject({
-        name: Name.optional(),
+        name: WorkflowName.optional(),
         description: Description.optional(),
         archived: z.boolean().optional(),
       })

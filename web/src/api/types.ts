@@ -11,6 +11,7 @@ import type {
 } from '../../../server/api/execution-schemas.ts';
 import type { NodeTypeShape } from '../../../server/api/routes/node-types.ts';
 import type { ScheduleShape } from '../../../server/api/routes/schedules.ts';
+import type { TemplateShape } from '../../../server/api/routes/templates.ts';
 import type { Publication as PublicationSchema } from '../../../server/api/routes/versions.ts';
 import type {
   Draft as DraftSchema,
@@ -47,6 +48,8 @@ export type Publication = z.output<typeof PublicationSchema>;
 export type VersionDiff = z.output<typeof GraphDiffSchema> & { from: number; to: number };
 export type FieldChange = z.output<typeof FieldChangeSchema>;
 export type Schedule = z.output<typeof ScheduleShape>;
+/** A gallery template: what it automates, the credentials it leaves for the user, its graph. */
+export type Template = z.output<typeof TemplateShape>;
 /** A `step` or `run` event of `GET /executions/:id/events` (after its `snapshot`, an ExecutionDetail). */
 export type RunEvent = z.output<typeof RunEventSchema>;
 

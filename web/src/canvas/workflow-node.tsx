@@ -4,6 +4,7 @@ import { createContext, memo, useContext } from 'react';
 import { ERROR_PORT } from '../../../server/core/graph/settings.ts';
 import { statusStyle } from '../components/status-badge.tsx';
 import { NodeChip } from './node-icon.tsx';
+import { nodeSubtitle } from './node-subtitle.ts';
 import { useNodeTypesContext } from './node-types.ts';
 
 /** The colour of an error path: the error port's handle and the edges leaving it. */
@@ -54,15 +55,6 @@ export function NameInput({ nodeId, name }: { nodeId: string; name: string }) {
 }
 
 export type WorkflowFlowNode = Node<WorkflowNodeData, 'workflow'>;
-
-/**
- * The line under a node's name: its type's title, unless the name already is that title (a node
- * not renamed is called "HTTP request" or "HTTP request 2"), where it would only say it twice.
- */
-export function nodeSubtitle(name: string, title: string): string | undefined {
-  const stem = name.replace(/\s+\d+$/, '');
-  return stem === title || name === title ? undefined : title;
-}
 
 const diffRing = {
   added: 'ring-2 ring-emerald-500 bg-emerald-50/60',

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Archive, Plus, Search, Workflow as WorkflowIcon } from 'lucide-react';
+import { Archive, LayoutTemplate, Plus, Search, Workflow as WorkflowIcon } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { workflowQueries } from '../../api/queries/workflows.ts';
 import { useCan } from '../../auth/session.tsx';
 import { Notice } from '../../components/notice.tsx';
@@ -21,6 +21,7 @@ export function WorkflowsPage() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const q = useDebounced(search.trim(), 250);
   const [creating, setCreating] = useState(false);
+  const navigate = useNavigate();
   const [outcome, setOutcome] = useState<{ kind: 'error' | 'success'; message: string } | null>(null);
 
   // The settled search lives in the URL, so a reload or a shared link shows the same list.
@@ -58,6 +59,11 @@ export function WorkflowsPage() {
         actions={
           <>
             {canEdit && <ImportButton />}
+            {canEdit && (
+              <Button icon={<LayoutTemplate className="size-4" aria-hidden />} onClick={() => navigate('/templates')}>
+                New from template
+              </Button>
+            )}
             {canEdit && (
               <Button
                 variant="primary"
@@ -138,17 +144,22 @@ export function WorkflowsPage() {
             icon={<WorkflowIcon className="size-5" />}
             title="No workflows yet"
             action={
-              <Button
-                variant="primary"
-                icon={<Plus className="size-4" aria-hidden />}
-                onClick={() => setCreating(true)}
-              >
-                Create your first workflow
-              </Button>
+              <div className="flex flex-wrap justify-center gap-2">
+                <Button
+                  variant="primary"
+                  icon={<LayoutTemplate className="size-4" aria-hidden />}
+                  onClick={() => navigate('/templates')}
+                >
+                  Start from a template
+                </Button>
+                <Button icon={<Plus className="size-4" aria-hidden />} onClick={() => setCreating(true)}>
+                  Create your first workflow
+                </Button>
+              </div>
             }
           >
             A workflow starts with a trigger (by hand, on a schedule or from a webhook) and runs steps you connect on
-            the canvas. You can also import one exported from another Stepwise.
+            the canvas. Start from one of the ready-made templates, or import one exported from another Stepwise.
           </EmptyState>
         )
       ) : (
