@@ -74,10 +74,18 @@ async function startProvider(): Promise<void> {
   await provider.issuer.keys.generate('RS256');
   await provider.start(0, '127.0.0.1');
   providerUrl = provider.issuer.url as string;
+  // The mock grants "dummy" whatever is asked: grant the scopes asked for at /authorize instead.
+  const scopesByCode = new Map<string, string>();
+  provider.service.on(Events.BeforeAuthorizeRedirect, ({ url }, request) => {
+    const code = url.searchParams.get('code');
+    if (code) scopesByCode.set(code, new URL(request.url ?? '', providerUrl).searchParams.get('scope') ?? '');
+  });
   // The token endpoint's answers: the access tokens a request may carry afterwards.
-  provider.service.on(Events.BeforeResponse, (response: MutableResponse) => {
-    const token = (response.body as { access_token?: unknown }).access_token;
-    if (typeof token === 'string') issuedTokens.push(token);
+  provider.service.on(Events.BeforeResponse, (response: MutableResponse, request) => {
+    const body = response.body as { access_token?: unknown; scope?: unknown };
+    const asked = request.body as Record<string, string>;
+    if (asked.grant_type === 'authorization_code') body.scope = scopesByCode.get(asked.code ?? '') ?? '';
+    if (typeof body.access_token === 'string') issuedTokens.push(body.access_token);
   });
 }
 
@@ -167,7 +175,9 @@ async function connectOAuth2(page: Page): Promise<void> {
   await row.getByRole('button', { name: `Connect ${OAUTH}` }).click();
   // To the provider (which consents at once) and back through Stepwise's callback.
   await page.waitForURL(/\/admin\/credentials\?credential=.+&oauth2=connected$/, { timeout: 30_000 });
-  await expect(page.getByRole('status').filter({ hasText: 'Connected "' })).toContainText(`Connected "${OAUTH}"`);
+  const notice = page.getByRole('status').filter({ hasText: 'Connected "' });
+  await expect(notice).toContainText(`Connected "${OAUTH}"`);
+  await expect(notice).toContainText('Granted: contacts.read.');
   await expect(row).toContainText('Connected');
   await expect(row).toContainText(/Token expires in \d+ min/);
   expect(issuedTokens).toHaveLength(1);
