@@ -20,6 +20,45 @@ describe('graphOrder', () => {
     expect(graphOrder(graph)).toEqual(['start', 'b', 'a', 'join', 'late']);
   });
 
+  it("puts a loop's body right after the loop and before what follows it, however the nodes are declared", () => {
+    //   hook ──▶ each ══body══▶ [ check ──▶ tidy ] ──▶ each ──done──▶ sum
+    // Declared as an editor leaves them when steps are added later: "sum" before the loop, "check" last.
+    const node = (id: string, type: string, parentId?: string) => ({
+      id,
+      type,
+      name: id,
+      position: { x: 0, y: 0 },
+      config: {},
+      ...(parentId ? { parentId } : {}),
+    });
+    const edge = (source: string, target: string, sourcePort = 'main') => ({
+      id: `${source}-${sourcePort}-${target}`,
+      source,
+      sourcePort,
+      target,
+    });
+    const graph = {
+      nodes: [
+        node('hook', 'trigger.webhook'),
+        node('sum', 'transform.set'),
+        node('each', 'flow.loop'),
+        node('tidy', 'transform.set', 'each'),
+        node('check', 'action.http', 'each'),
+      ],
+      edges: [
+        edge('hook', 'each'),
+        edge('each', 'check', 'body'),
+        edge('check', 'tidy'),
+        edge('tidy', 'each'),
+        edge('each', 'sum', 'done'),
+      ],
+    };
+    expect(graphOrder(graph)).toEqual(['hook', 'each', 'check', 'tidy', 'sum']);
+    // The run's result is what ran last at the top level: "sum", not the loop.
+    const succeeded = [ok('hook'), ok('check', 1, '0'), ok('tidy', 1, '0'), ok('each'), ok('sum')];
+    expect(workflowResult(graph, { succeeded })).toEqual({ kind: 'last-step', step: ok('sum') });
+  });
+
   it('places nodes on a cycle last, in graph.nodes order, rather than loop', () => {
     const graph = {
       nodes: graphOf('x: trigger.manual\ny: transform.set\nz: transform.set').nodes,
