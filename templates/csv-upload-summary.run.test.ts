@@ -1,8 +1,3 @@
-// PENDING: rename to templates/csv-upload-summary.run.test.ts once the email and formats branches are merged.
-// It needs action.email + the smtp credential + server/testing/smtp.ts (email) and transform.csvParse (formats),
-// so on the templates branch alone it cannot run, and a test may not be skipped. It passed against those
-// branches' files overlaid on templates (2 tests: a text/csv body and a multipart upload, mail received).
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../server/core/graph/model.ts';
 import { testEngine } from '../server/testing/engine.ts';
