@@ -27,10 +27,16 @@ export default defineCredential({
     'An OAuth 2 client: Stepwise obtains access tokens and renews them by itself. Authorization code (with PKCE): an admin connects it once in the browser. Client credentials: no browser step.',
   secret: z
     .strictObject({
-      grantType: z.enum(['authorizationCode', 'clientCredentials']).default('authorizationCode').meta({
-        title: 'Grant type',
-        description: 'Authorization code: a person consents once. Client credentials: the app acts as itself.',
-      }),
+      grantType: z
+        .union([
+          z.literal('authorizationCode').meta({ title: 'Authorization code (a person signs in and consents once)' }),
+          z.literal('clientCredentials').meta({ title: 'Client credentials (the app acts as itself)' }),
+        ])
+        .default('authorizationCode')
+        .meta({
+          title: 'Grant type',
+          description: 'Authorization code: a person consents once. Client credentials: the app acts as itself.',
+        }),
       authorizationUrl: endpoint()
         .optional()
         .meta({ title: 'Authorization URL', description: 'Where the provider asks for consent', ...browserOnly }),
@@ -42,7 +48,10 @@ export default defineCredential({
         .default('')
         .meta({ title: 'Client secret', description: 'Empty for a public client (PKCE only)' }),
       clientAuthentication: z
-        .enum(['requestBody', 'basicAuth'])
+        .union([
+          z.literal('requestBody').meta({ title: 'In the request body (client_id, client_secret)' }),
+          z.literal('basicAuth').meta({ title: 'HTTP Basic authentication' }),
+        ])
         .default('requestBody')
         .meta({ title: 'Client authentication', description: 'How the client ID and secret reach the token URL' }),
       scopes: z.string().max(4000).default('').meta({
@@ -62,10 +71,16 @@ export default defineCredential({
           description: 'Added to the authorization URL, e.g. access_type=offline',
           ...browserOnly,
         }),
-      sendTokenAs: z.enum(['authorizationHeader', 'queryParameter']).default('authorizationHeader').meta({
-        title: 'Send the token as',
-        description: '"Authorization: Bearer <token>", or ?access_token=<token> on the URL',
-      }),
+      sendTokenAs: z
+        .union([
+          z.literal('authorizationHeader').meta({ title: 'Authorization header (Bearer)' }),
+          z.literal('queryParameter').meta({ title: 'access_token query parameter' }),
+        ])
+        .default('authorizationHeader')
+        .meta({
+          title: 'Send the token as',
+          description: '"Authorization: Bearer <token>", or ?access_token=<token> on the URL',
+        }),
     })
     .superRefine((settings, ctx) => {
       if (settings.grantType === 'authorizationCode' && !settings.authorizationUrl) {
