@@ -4,6 +4,7 @@ import { EventHub } from '../engine/event-hub.ts';
 import { CREDENTIAL_TEST_TASK } from '../engine/queue.ts';
 import { type TestApi, testApi } from '../testing/api.ts';
 import { testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
+import { type WorkerBackedApi, workerBackedApi } from '../testing/worker-api.ts';
 
 /*
  * "Test connection": the API asks a worker (it makes no outbound call itself), the worker sends the
@@ -12,21 +13,13 @@ import { testEngine, testHttpServer, waitUntil } from '../testing/engine.ts';
  */
 
 const TOKEN = 'tok-connection-test-5f4e3d2c';
-let engine: Awaited<ReturnType<typeof testEngine>>;
-let events: EventHub;
+let backed: WorkerBackedApi;
 let api: TestApi;
 let partner: Awaited<ReturnType<typeof testHttpServer>>;
 
 beforeAll(async () => {
-  engine = await testEngine();
-  await engine.startWorker();
-  events = new EventHub(engine.databaseUrl, engine.log);
-  await events.start();
-  api = testApi({
-    store: engine.store,
-    masterKey: engine.masterKey,
-    connectionTests: connectionTester(engine.pgPool, events),
-  });
+  backed = await workerBackedApi();
+  ({ api } = backed);
   // Answers 200 to the right token only, and echoes what it got (the answer must not carry it back).
   partner = await testHttpServer((request, response) => {
     const status = request.headers.authorization === `Bearer ${TOKEN}` ? 200 : 401;
@@ -35,8 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await partner?.close();
-  await events?.close();
-  await engine?.close();
+  await backed?.close();
 });
 
 async function credential(type: string, secret: Record<string, string>, allowedTargets = [`${partner.url}/api`]) {

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionTester } from '../engine/credential-test-requests.ts';
-import { EventHub } from '../engine/event-hub.ts';
-import { codeExchanger } from '../engine/oauth2-exchange-requests.ts';
-import { type TestApi, testApi } from '../testing/api.ts';
-import { testEngine } from '../testing/engine.ts';
+import type { TestApi } from '../testing/api.ts';
 import { testOAuth2Provider } from '../testing/oauth2-provider.ts';
 import { storeFile } from '../testing/store.ts';
+import { type WorkerBackedApi, workerBackedApi } from '../testing/worker-api.ts';
 
 /*
  * Connecting an OAuth 2 credential through the API routes, against a real authorization server on
@@ -19,29 +16,19 @@ import { storeFile } from '../testing/store.ts';
 /** Where users reach Stepwise: the callback must be built on it, not on the address a request came to. */
 const PUBLIC_URL = 'https://stepwise.example.test/base';
 
-let engine: Awaited<ReturnType<typeof testEngine>>;
-let events: EventHub;
+let engine: WorkerBackedApi['engine'];
+let backed: WorkerBackedApi;
 let api: TestApi;
 let provider: Awaited<ReturnType<typeof testOAuth2Provider>>;
 
 beforeAll(async () => {
-  engine = await testEngine();
-  await engine.startWorker();
-  events = new EventHub(engine.databaseUrl, engine.log);
-  await events.start();
-  api = testApi({
-    store: engine.store,
-    masterKey: engine.masterKey,
-    publicUrl: PUBLIC_URL,
-    connectionTests: connectionTester(engine.pgPool, events),
-    oauth2Exchange: codeExchanger(engine.pgPool, events, engine.masterKey),
-  });
+  backed = await workerBackedApi({ publicUrl: PUBLIC_URL });
+  ({ engine, api } = backed);
   provider = await testOAuth2Provider();
 });
 afterAll(async () => {
   await provider?.close();
-  await events?.close();
-  await engine?.close();
+  await backed?.close();
 });
 
 async function credential(name: string, extra: Record<string, unknown> = {}) {

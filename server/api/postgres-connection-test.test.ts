@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionTester } from '../engine/credential-test-requests.ts';
-import { EventHub } from '../engine/event-hub.ts';
-import { type TestApi, testApi } from '../testing/api.ts';
-import { testEngine } from '../testing/engine.ts';
+import type { TestApi } from '../testing/api.ts';
 import { postgresLogin } from '../testing/postgres-login.ts';
+import { type WorkerBackedApi, workerBackedApi } from '../testing/worker-api.ts';
 
 /*
  * "Test connection" for a PostgreSQL credential, end to end: the admin asks the API, which asks a
@@ -11,26 +9,17 @@ import { postgresLogin } from '../testing/postgres-login.ts';
  * query; the answer comes back over the event bus. The password is never in what the API answers.
  */
 
-let engine: Awaited<ReturnType<typeof testEngine>>;
-let events: EventHub;
+let backed: WorkerBackedApi;
 let api: TestApi;
 let login: Awaited<ReturnType<typeof postgresLogin>>;
 
 beforeAll(async () => {
-  engine = await testEngine();
-  await engine.startWorker();
-  events = new EventHub(engine.databaseUrl, engine.log);
-  await events.start();
-  api = testApi({
-    store: engine.store,
-    masterKey: engine.masterKey,
-    connectionTests: connectionTester(engine.pgPool, events),
-  });
+  backed = await workerBackedApi();
+  ({ api } = backed);
   login = await postgresLogin();
 });
 afterAll(async () => {
-  await events?.close();
-  await engine?.close();
+  await backed?.close();
   await login?.drop();
 });
 

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionTester } from '../engine/credential-test-requests.ts';
-import { EventHub } from '../engine/event-hub.ts';
-import { type TestApi, testApi } from '../testing/api.ts';
-import { testEngine } from '../testing/engine.ts';
+import type { TestApi } from '../testing/api.ts';
 import { testSmtpServer } from '../testing/smtp.ts';
+import { type WorkerBackedApi, workerBackedApi } from '../testing/worker-api.ts';
 
 /*
  * "Test connection" of an smtp credential, end to end: the API asks a worker (it makes no outbound
@@ -12,21 +10,13 @@ import { testSmtpServer } from '../testing/smtp.ts';
  */
 
 const PASSWORD = 'smtp-connection-test-6b5a4c3d';
-let engine: Awaited<ReturnType<typeof testEngine>>;
-let events: EventHub;
+let backed: WorkerBackedApi;
 let api: TestApi;
 let mail: Awaited<ReturnType<typeof testSmtpServer>>;
 
 beforeAll(async () => {
-  engine = await testEngine();
-  await engine.startWorker();
-  events = new EventHub(engine.databaseUrl, engine.log);
-  await events.start();
-  api = testApi({
-    store: engine.store,
-    masterKey: engine.masterKey,
-    connectionTests: connectionTester(engine.pgPool, events),
-  });
+  backed = await workerBackedApi();
+  ({ api } = backed);
   // Quotes the password it was given when refusing it: the answer must not carry it back.
   mail = await testSmtpServer({
     security: 'starttls',
@@ -36,8 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await mail?.close();
-  await events?.close();
-  await engine?.close();
+  await backed?.close();
 });
 
 async function smtpCredential(name: string, secret: Record<string, unknown>) {
