@@ -1,11 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph, GraphNode } from '../core/graph/model.ts';
-import { EventHub } from '../engine/event-hub.ts';
-import { createRunService } from '../runs/service.ts';
-import { type TestApi, testApi } from '../testing/api.ts';
-import { byNode, edge, node, testEngine } from '../testing/engine.ts';
+import type { TestApi } from '../testing/api.ts';
+import { byNode, edge, node } from '../testing/engine.ts';
+import { listening, type WorkerBackedApi, workerBackedApi } from '../testing/worker-api.ts';
 
 /*
  * The format nodes in real runs started by real webhooks: a Stepwise API on 127.0.0.1, an engine
@@ -17,28 +14,19 @@ import { byNode, edge, node, testEngine } from '../testing/engine.ts';
  *                                              └──done──▶ Sheet (Build CSV) ──▶ Reply (text/csv)
  */
 
-let engine: Awaited<ReturnType<typeof testEngine>>;
-let events: EventHub;
+let backed: WorkerBackedApi;
+let engine: WorkerBackedApi['engine'];
 let api: TestApi;
 let stepwise: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
-  engine = await testEngine();
-  await engine.startWorker();
-  events = new EventHub(engine.databaseUrl, engine.log);
-  await events.start();
-  api = testApi({ store: engine.store, runs: createRunService(engine.runs, events), masterKey: engine.masterKey });
-  const server = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  stepwise = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  backed = await workerBackedApi();
+  ({ engine, api } = backed);
+  stepwise = await listening(api);
 });
 afterAll(async () => {
   await stepwise?.close();
-  await events?.close();
-  await engine?.close();
+  await backed?.close();
 });
 
 const inLoop = (child: GraphNode): GraphNode => ({ ...child, parentId: 'each' });

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../core/graph/model.ts';
 import { SIGNATURE_HEADER, signBody } from '../credentials/hmac.capability.ts';
 import { DISPLAY_CAP_BYTES, MAX_OUTPUT_BYTES } from '../engine/data-caps.ts';
-import { EventHub } from '../engine/event-hub.ts';
-import { createRunService } from '../runs/service.ts';
-import { type TestApi, testApi } from '../testing/api.ts';
-import { testEngine } from '../testing/engine.ts';
+import type { TestApi } from '../testing/api.ts';
+import { listening, type WorkerBackedApi, workerBackedApi } from '../testing/worker-api.ts';
 import { fileDisplayName, MAX_WEBHOOK_FILES } from './multipart-body.ts';
 
 /*
@@ -20,33 +16,19 @@ import { fileDisplayName, MAX_WEBHOOK_FILES } from './multipart-body.ts';
 /** Large enough for a file over the display cap (256 KiB of JSON), small enough to test going over. */
 const BODY_LIMIT = 1024 * 1024;
 
-let engine: Awaited<ReturnType<typeof testEngine>>;
-let events: EventHub;
+let backed: WorkerBackedApi;
+let engine: WorkerBackedApi['engine'];
 let api: TestApi;
 let stepwise: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
-  engine = await testEngine();
-  await engine.startWorker();
-  events = new EventHub(engine.databaseUrl, engine.log);
-  await events.start();
-  api = testApi({
-    store: engine.store,
-    runs: createRunService(engine.runs, events),
-    masterKey: engine.masterKey,
-    webhookBodyLimit: BODY_LIMIT,
-  });
-  const server = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  stepwise = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  backed = await workerBackedApi({ webhookBodyLimit: BODY_LIMIT });
+  ({ engine, api } = backed);
+  stepwise = await listening(api);
 });
 afterAll(async () => {
   await stepwise?.close();
-  await events?.close();
-  await engine?.close();
+  await backed?.close();
 });
 
 /**
@@ -267,12 +249,7 @@ describe('multipart webhook bodies', () => {
     const id = await live();
     // A second API on the same store and engine, with a 7 MiB body limit: 6.5 MiB of file is
     // within it as sent, and 8.7 MiB as base64, over a step's 8 MiB output.
-    const generous = testApi({
-      store: engine.store,
-      runs: createRunService(engine.runs, events),
-      masterKey: engine.masterKey,
-      webhookBodyLimit: 7 * 1024 * 1024,
-    });
+    const generous = backed.apiWith({ webhookBodyLimit: 7 * 1024 * 1024 });
     const form = new FormData();
     form.append('video', new Blob([new Uint8Array(6.5 * 1024 * 1024)], { type: 'video/mp4' }), 'clip.mp4');
     const { contentType, bytes } = await encoded(form);
