@@ -5,8 +5,8 @@ import { median, round } from './stats.ts';
 /**
  * Issue 12's headline figures, printed as one table at the end of `npm run bench`: each measured
  * several times with `npm start`'s worker settings, its median beside the three values, today's
- * figure (measured on the 2-core development VM, 2026-12-01 and -06; loops 2026-12-07, under
- * load 4–5 from other work), the target and whether the
+ * figure (measured on the 2-core development VM, 2026-12-01 and -06; loops 2026-12-07 on a quiet
+ * machine, eight runs), the target and whether the
  * median reaches it. CPU ms per run beside them, to judge a change on a noisy machine.
  */
 
@@ -39,13 +39,13 @@ const HEADLINES = {
   },
   loop10k: {
     title: 'loop over 10,000 items, 3 pure steps each, trigger to finish, ms',
-    today: '3246–5037',
+    today: '2514–2866',
     target: 3000,
     higherIsBetter: false,
   },
   loopHttp: {
     title: 'loop over 100 HTTP calls (20 ms), concurrency 10, ms',
-    today: '287–636',
+    today: '310–322',
     target: 500,
     higherIsBetter: false,
   },
