@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { graphOrder } from '../graph/order.ts';
 import { graphOf } from './ascii-graph.ts';
-import { graphOrder, type ResultStep, workflowResult } from './workflow-result.ts';
+import { type ResultStep, workflowResult } from './workflow-result.ts';
 
 const ok = (nodeId: string, attempt = 1, scope = ''): ResultStep => ({ nodeId, scope, attempt });
 

@@ -1,3 +1,5 @@
+import { useMemo } from 'react';
+import { graphOrder } from '../../../../server/core/graph/order.ts';
 import type { LoopAwareStepRun } from '../../api/loop-routes.ts';
 import { useNodeTypes } from '../../api/queries/node-types.ts';
 import type { Graph } from '../../api/types.ts';
@@ -22,6 +24,11 @@ export function StepList({
   onSelect: (nodeId: string) => void;
 }) {
   const types = useNodeTypes().data;
+  // The order steps run in (a loop's body right after its loop), the same on every run.
+  const nodes = useMemo(() => {
+    const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+    return graphOrder(graph).flatMap((id) => byId.get(id) ?? []);
+  }, [graph]);
   return (
     <aside
       aria-label="Steps"
@@ -32,7 +39,7 @@ export function StepList({
         <p className="text-xs text-slate-500">Pick a step, here or on the canvas, to see its input and output.</p>
       </div>
       <ul className="flex-1 overflow-y-auto p-2">
-        {graph.nodes.map((node) => {
+        {nodes.map((node) => {
           const nodeType = types?.get(node.type);
           const step = latest.get(node.id);
           const ignored = step && ignoredReason(step, node.type);
