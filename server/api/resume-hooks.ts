@@ -4,12 +4,13 @@ import { readResumeToken, resumeKey } from '../security/resume-tokens.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { ApiDeps } from './route.ts';
-import { parseBody } from './webhook-request.ts';
+import { checkPayloadSize, payloadBody } from './webhook-request.ts';
 
 /**
  * `POST /hooks/resume/<token>`: the resume URL of a `flow.wait` step waiting for a callback
- * (`{{ execution.resumeUrl }}`, server/security/resume-tokens.ts). The posted body (JSON, a form
- * or text; capped like webhooks) becomes the step's output and the run goes on. The API runs no
+ * (`{{ execution.resumeUrl }}`, server/security/resume-tokens.ts). The posted body, read as a
+ * webhook's is (JSON, a form, multipart fields and files, or text; capped the same way), becomes the
+ * step's output and the run goes on. The API runs no
  * user code here: resuming is a guarded store transition plus the queueing of what follows.
  *
  * 200 resumed; 404 no such URL (a token that does not verify); 409 the step does not wait yet
@@ -38,8 +39,11 @@ export function mountResumeHooks(app: Hono, deps: ApiDeps): void {
       if (!deps.runs) return refuse(c, 503, 'engine_unavailable', 'the run engine is not available');
       let body: unknown;
       try {
-        body = parseBody(await c.req.text(), c.req.header('content-type') ?? '');
+        body = await payloadBody(new Uint8Array(await c.req.arrayBuffer()), c.req.header('content-type') ?? '');
+        // It becomes the step's output, which has a hard cap.
+        checkPayloadSize(body);
       } catch (error) {
+        if (error instanceof ApiError) return errorResponse(c, error);
         return refuse(c, 400, 'invalid_body', (error as Error).message);
       }
       let expired = false;

@@ -142,6 +142,30 @@ describe('a wait for a callback', () => {
     expect(again.status).toBe(410);
   });
 
+  it('reads a multipart callback as a webhook does: fields, and files byte for byte', async () => {
+    const run = await engine.run(callback());
+    await waiting(run.id);
+    const url = (byNode(stepRunsNow(engine.store, run.id)).send?.output as { url: string } | undefined)?.url ?? '';
+    const signed = new Uint8Array([0, 1, 2, 253, 254, 255]);
+    const form = new FormData();
+    form.append('decision', 'approved');
+    form.append('contract', new Blob([signed], { type: 'application/pdf' }), 'signed.pdf');
+    expect((await fetch(url, { method: 'POST', body: form })).status).toBe(200);
+    const { steps } = await engine.finished(run.id);
+    expect(byNode(steps).reply?.output).toEqual({
+      fields: { decision: 'approved' },
+      files: [
+        {
+          field: 'contract',
+          name: 'signed.pdf',
+          type: 'application/pdf',
+          size: 6,
+          content: Buffer.from(signed).toString('base64'),
+        },
+      ],
+    });
+  });
+
   it('after its timeout leaves by `timeout`, and its URL no longer works', async () => {
     const run = await engine.run(callback(1));
     await waiting(run.id);
