@@ -1,13 +1,10 @@
 import type pg from 'pg';
-import { findCredentialType } from '../../nodes/credentials/catalogue.ts';
-import { secretValues } from '../../nodes/credentials/define.ts';
 import { coerceError } from '../../nodes/errors.ts';
 import { describeUrl } from '../core/credential-targets.ts';
 import { describeLimits, mayUseCredential } from '../core/credential-use.ts';
 import { capabilityOf } from '../credentials/capabilities.ts';
 import { ConnectionTestJob, type ConnectionTestResult, testKind } from '../credentials/connection-test.ts';
 import type { MasterKey } from '../security/master-key.ts';
-import type { OpenCredential } from '../store/credentials.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
 import { type AccessTokenDeps, accessToken, type CredentialToUse } from './access-tokens.ts';
 import { openCredential, secretMasker, sendWithCredential } from './authenticated-http.ts';
