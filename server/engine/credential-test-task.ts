@@ -9,7 +9,7 @@ import type { CredentialRepository } from '../store/repositories.ts';
 import { type AccessTokenDeps, accessToken, type CredentialToUse } from './access-tokens.ts';
 import { openCredential, secretMasker, sendWithCredential } from './authenticated-http.ts';
 import type { sendHttp } from './http.ts';
-import { REPLIES_CHANNEL } from './queue.ts';
+import { answerApi } from './worker-requests.ts';
 
 /** The test's own request: shorter than the API's wait (CONNECTION_TEST_WAIT_MS), so its answer arrives. */
 export const CONNECTION_TEST_TIMEOUT_MS = 10_000;
@@ -29,14 +29,13 @@ export interface ConnectionTestDeps {
  * throws: a test that fails is an answer too, and the job is not retried.
  */
 export async function runConnectionTest(payload: unknown, deps: ConnectionTestDeps, signal?: AbortSignal) {
-  const job = ConnectionTestJob.safeParse(payload);
   // A test nobody waits for any more (the API gave up) is not sent at all.
-  if (!job.success || Date.parse(job.data.expiresAt) < Date.now()) return;
-  const result = await connectionTest(job.data, deps, signal);
-  await deps.pgPool.query('select pg_notify($1, $2)', [
-    REPLIES_CHANNEL,
-    JSON.stringify({ replyTo: job.data.testId, body: result }),
-  ]);
+  await answerApi(
+    deps.pgPool,
+    ConnectionTestJob.safeParse(payload),
+    (job) => job.testId,
+    (job) => connectionTest(job, deps, signal),
+  );
 }
 
 async function connectionTest(

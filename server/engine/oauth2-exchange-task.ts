@@ -8,8 +8,8 @@ import type { MasterKey } from '../security/master-key.ts';
 import type { CredentialRepository } from '../store/repositories.ts';
 import { openCredential } from './authenticated-http.ts';
 import type { sendHttp } from './http.ts';
-import { REPLIES_CHANNEL } from './queue.ts';
 import { fetchThrough } from './send-fetch.ts';
+import { answerApi } from './worker-requests.ts';
 
 export interface CodeExchangeDeps {
   readonly credentials: Pick<CredentialRepository, 'secret' | 'storeTokens'>;
@@ -26,13 +26,12 @@ export interface CodeExchangeDeps {
  * (a code works once).
  */
 export async function runCodeExchange(payload: unknown, deps: CodeExchangeDeps, signal?: AbortSignal) {
-  const job = OAuth2ExchangeJob.safeParse(payload);
-  if (!job.success || Date.parse(job.data.expiresAt) < Date.now()) return;
-  const result = await codeExchange(job.data, deps, signal);
-  await deps.pgPool.query('select pg_notify($1, $2)', [
-    REPLIES_CHANNEL,
-    JSON.stringify({ replyTo: job.data.replyTo, body: result }),
-  ]);
+  await answerApi(
+    deps.pgPool,
+    OAuth2ExchangeJob.safeParse(payload),
+    (job) => job.replyTo,
+    (job) => codeExchange(job, deps, signal),
+  );
 }
 
 async function codeExchange(

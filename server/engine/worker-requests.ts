@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EventHub } from './event-hub.ts';
+import { REPLIES_CHANNEL } from './queue.ts';
 
 /**
  * The API process's way to have a worker do something for it (the API makes no outbound call
@@ -39,4 +40,23 @@ export async function askWorker<T>(
   } finally {
     stopWaiting();
   }
+}
+
+/**
+ * The worker's side of `askWorker`: does a job the API asked for and sends the answer back. A job
+ * that does not parse, or that is picked up after `expiresAt` (nobody waits for it any more), is
+ * dropped without doing anything. `work` never throws: a failure is an answer too.
+ */
+export async function answerApi<Job extends { readonly expiresAt: string }>(
+  pool: Pick<pg.Pool, 'query'>,
+  parsed: { success: true; data: Job } | { success: false },
+  replyTo: (job: Job) => string,
+  work: (job: Job) => Promise<unknown>,
+): Promise<void> {
+  if (!parsed.success || Date.parse(parsed.data.expiresAt) < Date.now()) return;
+  const body = await work(parsed.data);
+  await pool.query('select pg_notify($1, $2)', [
+    REPLIES_CHANNEL,
+    JSON.stringify({ replyTo: replyTo(parsed.data), body }),
+  ]);
 }
