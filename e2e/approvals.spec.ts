@@ -1,6 +1,7 @@
 import type { APIResponse, Browser, Locator, Page } from '@playwright/test';
 import { dragFromPalette, drawEdge, handle, node, typeInto } from './canvas.ts';
 import { expect, screenshotPath, test } from './fixtures.ts';
+import { publishFirstVersion, saveFirstVersion } from './versions.ts';
 
 /**
  * Waits and approvals in the browser. A Wait step set to "approval" stops the run (`waiting`) until
@@ -90,15 +91,8 @@ test('an approval stops the run until an admin approves it in the inbox; the run
   await page.screenshot({ path: screenshotPath('approvals-editor-wait') });
 
   // Save a version, publish it and run it with a payload.
-  await page.getByRole('button', { name: 'Save version' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Save version' });
-  await dialog.getByLabel('What changed?').fill('Refunds need an approval');
-  await dialog.getByRole('button', { name: 'Save version' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
-  await page.getByRole('link', { name: /Versions/ }).click();
-  await page.getByTestId('version-1').getByRole('button', { name: 'Publish' }).click();
-  await page.getByRole('dialog', { name: 'Publish v1?' }).getByRole('button', { name: 'Publish v1' }).click();
-  await expect(page.getByTestId('version-1')).toContainText('Published');
+  await saveFirstVersion(page, 'Refunds need an approval');
+  await publishFirstVersion(page);
   await page.getByRole('button', { name: 'Run now' }).click();
   const runNow = page.getByRole('dialog', { name: 'Run v1 now' });
   await runNow.getByLabel('Payload (JSON)').fill('{ "amount": 120, "customer": "Ada" }');

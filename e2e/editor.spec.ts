@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from '@playwright/test';
 import { expect, screenshotPath, test } from './fixtures.ts';
+import { publishFirstVersion } from './versions.ts';
 
 /**
  * The workflow editor, through the browser only: build a workflow by dragging nodes from the
@@ -171,10 +172,7 @@ test('the whole journey: build, configure, autosave, test-run, publish, run, ver
   await expect(page.getByRole('link', { name: 'Executions' })).toHaveAttribute('href', `/executions?workflowId=${id}`);
 
   // Publish version 1 and run it again, this time the published version with a payload.
-  await page.getByRole('link', { name: /Versions/ }).click();
-  await page.getByTestId('version-1').getByRole('button', { name: 'Publish' }).click();
-  await page.getByRole('dialog', { name: 'Publish v1?' }).getByRole('button', { name: 'Publish v1' }).click();
-  await expect(page.getByTestId('version-1')).toContainText('Published');
+  await publishFirstVersion(page);
   await page.getByRole('button', { name: 'Run now' }).click();
   const runNow = page.getByRole('dialog', { name: 'Run v1 now' });
   await runNow.getByLabel('Payload (JSON)').fill('{ "name": "Grace" }');

@@ -7,6 +7,7 @@ import { Events, type MutableResponse, OAuth2Server } from 'oauth2-mock-server';
 import { SMTPServer } from 'smtp-server';
 import { drawEdge, frame, handle, node, typeInto } from './canvas.ts';
 import { expect, screenshotPath, test } from './fixtures.ts';
+import { publishFirstVersion, saveFirstVersion } from './versions.ts';
 
 /**
  * Issue 17's acceptance journey, as an admin goes through the browser: connect an OAuth 2 account
@@ -298,15 +299,8 @@ async function pickMailServer(page: Page): Promise<void> {
 async function publishAndActivate(page: Page): Promise<void> {
   await saved(page);
   await expect(page.getByTestId('problems-none')).toBeVisible();
-  await page.getByRole('button', { name: 'Save version' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Save version' });
-  await dialog.getByLabel('What changed?').fill('From the template: our SMTP server, a CRM lookup per row');
-  await dialog.getByRole('button', { name: 'Save version' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
-  await page.getByRole('link', { name: /Versions/ }).click();
-  await page.getByTestId('version-1').getByRole('button', { name: 'Publish' }).click();
-  await page.getByRole('dialog', { name: 'Publish v1?' }).getByRole('button', { name: 'Publish v1' }).click();
-  await expect(page.getByTestId('version-1')).toContainText('Published');
+  await saveFirstVersion(page, 'From the template: our SMTP server, a CRM lookup per row');
+  await publishFirstVersion(page);
   await page.getByRole('button', { name: 'Activate' }).click();
   await expect(page.getByRole('button', { name: 'Deactivate' })).toBeVisible();
 }

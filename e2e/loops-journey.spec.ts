@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { closeBody, dragFromPalette, drawEdge, dropIntoFrame, frame, handle, node, typeInto } from './canvas.ts';
 import { expect, screenshotPath, test } from './fixtures.ts';
+import { publishFirstVersion, saveFirstVersion } from './versions.ts';
 
 /**
  * A loop's whole journey, as a person goes and against the real engine: build a webhook → loop →
@@ -131,17 +132,10 @@ test('a loop of HTTP calls over a webhook’s orders: one item fails, the retry 
   await expect.poll(() => inView(page, ['Orders arrive', 'Sum up'])).toBe(true);
   await page.screenshot({ path: screenshotPath('loop-journey-editor') });
 
-  await page.getByRole('button', { name: 'Save version' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Save version' });
-  await dialog.getByLabel('What changed?').fill('Checks the stock of each order');
-  await dialog.getByRole('button', { name: 'Save version' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Version 1 saved' })).toBeVisible();
+  await saveFirstVersion(page, 'Checks the stock of each order');
 
   // Publish and activate on the versions page.
-  await page.getByRole('link', { name: /Versions/ }).click();
-  await page.getByTestId('version-1').getByRole('button', { name: 'Publish' }).click();
-  await page.getByRole('dialog', { name: 'Publish v1?' }).getByRole('button', { name: 'Publish v1' }).click();
-  await expect(page.getByTestId('version-1')).toContainText('Published');
+  await publishFirstVersion(page);
   await page.getByRole('button', { name: 'Activate' }).click();
   await expect(page.getByRole('button', { name: 'Deactivate' })).toBeVisible();
 
