@@ -1,3 +1,4 @@
+import { Search } from 'lucide-react';
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
 import { Button, errorMessage } from './ui.tsx';
 
@@ -28,6 +29,20 @@ export function TextField({
       ) : (
         hint && <p className="mt-1 text-xs text-slate-500">{hint}</p>
       )}
+    </div>
+  );
+}
+
+/** A search box with its magnifier, labelled for screen readers by `label`; `className` sizes it. */
+export function SearchField({
+  label,
+  className,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & { label: string }) {
+  return (
+    <div className={`relative w-full ${className ?? ''}`}>
+      <Search className="pointer-events-none absolute top-2.5 left-3 size-4 text-slate-400" aria-hidden />
+      <input type="search" aria-label={label} className={`${control} pl-9 focus:outline-none`} {...input} />
     </div>
   );
 }

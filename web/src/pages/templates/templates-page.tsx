@@ -6,8 +6,8 @@ import { useNodeTypes } from '../../api/queries/node-types.ts';
 import { templateQueries } from '../../api/queries/templates.ts';
 import type { Template } from '../../api/types.ts';
 import { useCan } from '../../auth/session.tsx';
+import { SearchField } from '../../components/field.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
-import { inputClass } from '../workflows/create-modal.tsx';
 import { TemplateCard } from './template-card.tsx';
 import { TemplateDetail } from './template-detail.tsx';
 
@@ -66,17 +66,13 @@ export function TemplatesPage() {
         description="Start from a workflow that already works: use a template, pick its credentials, make it yours."
       />
       <div className="mb-5 flex flex-wrap items-center gap-3">
-        <div className="relative w-full max-w-xs">
-          <Search className="pointer-events-none absolute top-2.5 left-3 size-4 text-slate-400" aria-hidden />
-          <input
-            type="search"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            placeholder="Search templates"
-            aria-label="Search templates"
-            className={`${inputClass} pl-9`}
-          />
-        </div>
+        <SearchField
+          label="Search templates"
+          className="max-w-xs"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          placeholder="Search templates"
+        />
         {items.length > 0 && (
           <fieldset className="flex flex-wrap gap-1.5" aria-label="Category">
             {categories.map((name) => {

@@ -4,10 +4,11 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { workflowQueries } from '../../api/queries/workflows.ts';
 import { useCan } from '../../auth/session.tsx';
+import { SearchField } from '../../components/field.tsx';
 import { Notice } from '../../components/notice.tsx';
 import { Button, EmptyState, ErrorState, PageHeader, Spinner } from '../../components/ui.tsx';
 import { useDebounced } from '../../lib/use-debounced.ts';
-import { CreateWorkflowModal, inputClass } from './create-modal.tsx';
+import { CreateWorkflowModal } from './create-modal.tsx';
 import { ImportButton } from './import-button.tsx';
 import { WorkflowRow } from './workflow-row.tsx';
 
@@ -82,17 +83,13 @@ export function WorkflowsPage() {
         </Notice>
       )}
       <div className="mb-4 flex flex-wrap items-center gap-3">
-        <div className="relative w-full max-w-sm">
-          <Search className="pointer-events-none absolute top-2.5 left-3 size-4 text-slate-400" aria-hidden />
-          <input
-            type="search"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            placeholder="Search by name or description"
-            aria-label="Search workflows"
-            className={`${inputClass} pl-9`}
-          />
-        </div>
+        <SearchField
+          label="Search workflows"
+          className="max-w-sm"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          placeholder="Search by name or description"
+        />
         <fieldset className="inline-flex rounded-md bg-slate-100 p-0.5 text-sm" aria-label="Which workflows">
           {[
             { value: false, label: 'Live' },
