@@ -18,6 +18,7 @@ import { fiveStepWorkflow } from '../server/testing/sample-workflows.ts';
 import { type CpuPerRun, cpuFigures, postmasterPid, startCpuMeter } from './cpu.ts';
 import { startEchoServer } from './echo-server.ts';
 import { spawnWorker, startWorkerSettings, stopWorker, workerPids } from './processes.ts';
+import { RunTracker } from './run-tracker.ts';
 import { percentile, report } from './stats.ts';
 import { HEADLINE_REPEATS, type Measurement, recordHeadline } from './summary.ts';
 
@@ -122,23 +123,6 @@ type Start = (payload: unknown) => Promise<{ id: string }>;
 /** What the CPU is read of: the worker processes and PostgreSQL. */
 type Processes = Parameters<typeof startCpuMeter>[0];
 
-/** Waits for the given executions to end, through the engine's own events. */
-function waitForRuns(events: EventHub, ids: Set<string>, failures: { count: number }): Promise<void> {
-  return new Promise((resolve) => {
-    const unsubscribe = events.subscribeAll((event) => {
-      if (event.type !== 'run' || !ids.has(event.executionId)) return;
-      if (event.status === 'succeeded' || event.status === 'failed' || event.status === 'canceled') {
-        if (event.status !== 'succeeded') failures.count++;
-        ids.delete(event.executionId);
-        if (ids.size === 0) {
-          unsubscribe();
-          resolve();
-        }
-      }
-    });
-  });
-}
-
 async function throughput(
   name: string,
   runs: number,
@@ -147,57 +131,61 @@ async function throughput(
   processes: Processes,
 ): Promise<Measurement> {
   await warmUp(start, events);
-  const pending = new Set<string>();
-  const failures = { count: 0 };
-  let done: Promise<void> | undefined;
-  const cpu = startCpuMeter(processes);
-  const began = performance.now();
-  // Submit in waves so submission itself is not the bottleneck being measured.
-  const ids: string[] = [];
-  for (let index = 0; index < runs; index += 50) {
-    const wave = await Promise.all(
-      Array.from({ length: Math.min(50, runs - index) }, (_, offset) =>
-        start({ email: `U${index + offset}@X.COM`, total: 150 }),
-      ),
-    );
-    for (const execution of wave) {
-      ids.push(execution.id);
-      pending.add(execution.id);
+  const tracker = new RunTracker(events);
+  try {
+    const cpu = startCpuMeter(processes);
+    const began = performance.now();
+    // Submit in waves so submission itself is not the bottleneck being measured.
+    const ids: string[] = [];
+    for (let index = 0; index < runs; index += 50) {
+      const wave = await Promise.all(
+        Array.from({ length: Math.min(50, runs - index) }, (_, offset) =>
+          start({ email: `U${index + offset}@X.COM`, total: 150 }),
+        ),
+      );
+      ids.push(...wave.map((execution) => execution.id));
     }
-    done ??= waitForRuns(events, pending, failures);
+    const { failed } = await tracker.wait(ids);
+    const seconds = (performance.now() - began) / 1000;
+    const perRun = cpu.perRun(runs);
+    report(name, {
+      runs,
+      seconds,
+      runs_per_s: runs / seconds,
+      steps_per_s: (runs * 5) / seconds,
+      failed,
+      ...cpuFigures(perRun),
+    });
+    return { value: runs / seconds, cpu: perRun };
+  } finally {
+    tracker.close();
   }
-  await done;
-  const seconds = (performance.now() - began) / 1000;
-  const perRun = cpu.perRun(runs);
-  report(name, {
-    runs,
-    seconds,
-    runs_per_s: runs / seconds,
-    steps_per_s: (runs * 5) / seconds,
-    failed: failures.count,
-    ...cpuFigures(perRun),
-  });
-  return { value: runs / seconds, cpu: perRun };
 }
 
 async function warmUp(start: Start, events: EventHub): Promise<void> {
-  const ids = new Set(
-    (await Promise.all(Array.from({ length: 20 }, () => start({ email: 'W@X', total: 150 })))).map((e) => e.id),
-  );
-  await waitForRuns(events, ids, { count: 0 });
+  const tracker = new RunTracker(events);
+  try {
+    const started = await Promise.all(Array.from({ length: 20 }, () => start({ email: 'W@X', total: 150 })));
+    await tracker.wait(started.map((execution) => execution.id));
+  } finally {
+    tracker.close();
+  }
 }
 
 async function latency(name: string, start: Start, events: EventHub, processes: Processes): Promise<Measurement> {
   await warmUp(start, events);
   const durations: number[] = [];
+  const tracker = new RunTracker(events);
   const cpu = startCpuMeter(processes);
-  for (let index = 0; index < 100; index++) {
-    const began = performance.now();
-    const ids = new Set<string>();
-    const done = waitForRuns(events, ids, { count: 0 });
-    ids.add((await start({ email: 'ALONE@X.COM', total: 150 })).id);
-    await done;
-    durations.push(performance.now() - began);
+  try {
+    for (let index = 0; index < 100; index++) {
+      const began = performance.now();
+      const execution = await start({ email: 'ALONE@X.COM', total: 150 });
+      await tracker.wait([execution.id]);
+      durations.push(performance.now() - began);
+    }
+  } finally {
+    tracker.close();
   }
   const perRun: CpuPerRun = cpu.perRun(durations.length);
   durations.sort((a, b) => a - b);

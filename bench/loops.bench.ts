@@ -15,6 +15,7 @@ import { insertWorkflow } from '../server/store/workflows.ts';
 import { cpuFigures, postmasterPid, startCpuMeter } from './cpu.ts';
 import { startEchoServer } from './echo-server.ts';
 import { spawnWorker, startWorkerSettings, stopWorker, workerPids } from './processes.ts';
+import { RunTracker } from './run-tracker.ts';
 import { median, report } from './stats.ts';
 import { HEADLINE_REPEATS, recordHeadline } from './summary.ts';
 
@@ -66,20 +67,15 @@ export async function run(): Promise<void> {
       const workflow = publish(graph);
       const once = async () => {
         const began = performance.now();
-        const ids = new Set<string>();
-        const ended = new Promise<string>((resolve) => {
-          const unsubscribe = events.subscribeAll((event) => {
-            if (event.type !== 'run' || !ids.has(event.executionId)) return;
-            if (event.status === 'succeeded' || event.status === 'failed' || event.status === 'canceled') {
-              unsubscribe();
-              resolve(event.status);
-            }
-          });
-        });
-        const execution = await startRun(runs, { ...workflow, trigger: 'manual', payload });
-        ids.add(execution.id);
-        const status = await ended;
-        return { ms: performance.now() - began, status, id: execution.id };
+        const tracker = new RunTracker(events);
+        try {
+          const execution = await startRun(runs, { ...workflow, trigger: 'manual', payload });
+          await tracker.wait([execution.id]);
+          const status = tracker.status(execution.id) ?? 'unknown';
+          return { ms: performance.now() - began, status, id: execution.id };
+        } finally {
+          tracker.close();
+        }
       };
       await once(); // warm: isolates, prepared statements, the graph cache
       const times: number[] = [];

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import type { HttpRequest, HttpResponse } from '../../nodes/define.ts';
 import { NonRetryableError } from '../../nodes/errors.ts';
+import { BodyTooLarge, type ExchangeResponse, exchange } from './http-exchange.ts';
 
 /** Largest response body a step keeps; a bigger one fails the step instead of flooding the store. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -49,7 +50,7 @@ export function refuseUnsendableHeaders(headers: Readonly<Record<string, string>
 
 /**
  * Outbound HTTP for nodes: a timeout on the whole exchange, a cap on the body, and redirects followed
- * here rather than by fetch, so that a credential header never follows a redirect to another origin
+ * here rather than by the client, so that a credential header never follows a redirect to another origin
  * (fetch drops only `Authorization` there, a custom header such as `X-Api-Key` would follow).
  */
 export async function sendHttp(
@@ -72,17 +73,17 @@ export async function sendHttp(
   if (credentialHeaders.size > 0 || queryTravels) options.checkCredentialTarget?.(url);
   for (let hop = 0; ; hop++) {
     await options.checkUrl?.(url);
-    let response: Response;
+    let response: ExchangeResponse;
     try {
-      response = await fetch(url, { method, headers, body, signal: abort, redirect: 'manual' });
+      response = await exchange(url, { method, headers, body, signal: abort });
     } catch (error) {
       if (timeout.aborted) throw new Error(`${request.method} ${request.url} timed out after ${request.timeoutMs} ms`);
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`${request.method} ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      const { code, message } = error as { code?: string; message: string };
+      throw new Error(`${request.method} ${url} failed: ${code === 'ABORT_ERR' ? message : (code ?? message)}`);
     }
-    const location = response.headers.get('location');
-    if (!REDIRECTS.has(response.status) || location === null) return answer(response, request, timeout);
-    await response.body?.cancel();
+    const location = response.headers.location;
+    if (!REDIRECTS.has(response.status) || location === undefined) return answer(response, request, timeout);
+    response.discard();
     if (hop >= MAX_REDIRECTS) throw new Error(`${request.method} ${request.url}: more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, url);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
@@ -158,36 +159,16 @@ function withoutQueryParameters(url: URL, parameters: ReadonlyArray<readonly [st
   return next;
 }
 
-async function answer(response: Response, request: HttpRequest, timeout: AbortSignal): Promise<HttpResponse> {
-  const body = await readCapped(response, request, timeout);
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
-  return { status: response.status, headers, body };
-}
-
-async function readCapped(response: Response, request: HttpRequest, timeout: AbortSignal): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+async function answer(response: ExchangeResponse, request: HttpRequest, timeout: AbortSignal): Promise<HttpResponse> {
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_RESPONSE_BYTES) {
-        await reader.cancel();
-        throw new Error(`${request.method} ${request.url}: response is larger than ${MAX_RESPONSE_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
+    return { status: response.status, headers: response.headers, body: await response.text(MAX_RESPONSE_BYTES) };
   } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      throw new Error(`${request.method} ${request.url}: response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+    }
     if (timeout.aborted) throw new Error(`${request.method} ${request.url} timed out after ${request.timeoutMs} ms`);
     throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

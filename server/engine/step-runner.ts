@@ -102,6 +102,8 @@ export function createStepRunner(ports: StepRunnerPorts) {
     /** Events not published yet, and when the chain last published. */
     private readonly events: EngineEvent[] = [];
     private publishedAt = clock.nowMs();
+    /** Whether this chain queued step jobs, which a cancel landing meanwhile must find and remove. */
+    private queuedJobs = false;
 
     private readonly execution: RunForStep;
     private readonly graph: CompiledGraph;
@@ -142,7 +144,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
       }
       // A cancel that landed between a commit and the queueing finds no job to remove: look
       // again, so a canceled run leaves no job behind (invariant "cancel clears the queue").
-      if (this.queued.length > 0 && (await runs.runStatus(this.execution.id)) === 'canceled') {
+      if (this.queuedJobs && (await runs.runStatus(this.execution.id)) === 'canceled') {
         await queue.removeQueued(this.execution.id);
       }
     }
@@ -192,6 +194,7 @@ export function createStepRunner(ports: StepRunnerPorts) {
      * records it follows from, nor a live view hear of a result a crash could still take back.
      */
     private enqueue(jobs: readonly StepJobSpec[], events: readonly EngineEvent[] = []): void {
+      if (jobs.length > 0) this.queuedJobs = true;
       this.queued.push(runs.flush().then(() => queue.add(jobs, events)));
     }
 

@@ -53,6 +53,43 @@ describe('GroupCommit', () => {
     close();
   });
 
+  it('makes writes durable in one commit shared by every caller of the same turn', async () => {
+    const { store, seen, insert, close } = setup();
+    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 100 });
+    await group.durable(); // nothing open: nothing to wait for
+    group.write(insert(1));
+    const first = group.durable();
+    group.write(insert(2));
+    const second = group.durable();
+    expect(first).toBe(second);
+    // Not committed while this turn goes on: others may still join.
+    expect(seen()).toBe(0);
+    await Promise.all([first, second]);
+    expect(seen()).toBe(2);
+    expect(store.sqlite.inTransaction).toBe(false);
+    // A write after the commit opens the next group, and its callers wait for the next commit.
+    group.write(insert(3));
+    const third = group.durable();
+    expect(third).not.toBe(first);
+    await third;
+    expect(seen()).toBe(3);
+    close();
+  });
+
+  it('rejects the callers waiting for a commit that fails', async () => {
+    const { store, close } = setup();
+    store.sqlite.exec(
+      'create table parent (id integer primary key); create table child (p integer references parent(id))',
+    );
+    store.sqlite.pragma('defer_foreign_keys = ON');
+    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 100 });
+    group.write(() => store.sqlite.prepare('insert into child (p) values (42)').run());
+    const waiting = [group.durable(), group.durable()];
+    for (const promise of waiting) await expect(promise).rejects.toThrow(GroupCommitFailed);
+    await expect(group.durable()).rejects.toThrow(GroupCommitFailed);
+    close();
+  });
+
   it('undoes only the write that failed, in its savepoint', () => {
     const { store, seen, insert, close } = setup();
     const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 100 });

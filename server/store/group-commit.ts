@@ -36,6 +36,8 @@ export class GroupCommit {
   private writes = 0;
   private timer: NodeJS.Timeout | undefined;
   private broken: GroupCommitFailed | undefined;
+  /** The commit callers of `durable` wait for, due at the end of this turn of the event loop. */
+  private commitDue: Promise<void> | undefined;
   private readonly onFailure: (error: GroupCommitFailed) => void;
 
   constructor(
@@ -61,6 +63,29 @@ export class GroupCommit {
     const result = this.sqlite.transaction(work)();
     if (++this.writes >= this.options.maxWrites) this.flush();
     return result;
+  }
+
+  /**
+   * Resolves once what was written so far is committed. The commit happens once this turn of the
+   * event loop is over, shared by every caller meanwhile: under load, the jobs running side by side
+   * in a worker wait for one commit instead of committing one after another (each commit writes its
+   * pages to the WAL again). Rejects when that commit fails.
+   */
+  durable(): Promise<void> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (!this.open) return Promise.resolve();
+    this.commitDue ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.commitDue = undefined;
+        try {
+          this.flush();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+    return this.commitDue;
   }
 
   /** Commits the open transaction, if any: what was written is durable when this returns. */

@@ -261,8 +261,10 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
   }
 
   /** A claim is durable before it is answered: the action it guards runs next. */
-  claim(claim: Claim): Promise<ClaimDecision> {
-    return this.lock.run(() => this.durably(() => claimAttempt(this.records, claim)));
+  async claim(claim: Claim): Promise<ClaimDecision> {
+    const decision = await this.lock.run(() => this.write(() => claimAttempt(this.records, claim)));
+    await this.flush();
+    return decision;
   }
 
   finish(finish: Finish): Promise<Finished> {
@@ -309,7 +311,8 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
 
   flush(): Promise<void> {
     const { group } = this;
-    return group ? this.lock.run(() => group.flush()) : Promise.resolve();
+    // Waits its turn behind a repository transaction, then for the group's next commit.
+    return group ? this.lock.run(() => undefined).then(() => group.durable()) : Promise.resolve();
   }
 
   /** One write: in the open group when committing in groups, else a transaction of its own. */
