@@ -392,6 +392,39 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
     [store, screenToFlowPosition],
   );
 
+  /**
+   * React Flow copies each handler it is given into its store, one store update (and a run of every
+   * subscriber's selector, several of them over all nodes) per handler that changed: handlers made
+   * anew on every render cost a 500-node canvas tens of milliseconds each time it re-renders.
+   */
+  const handlers = useMemo(
+    () => ({
+      onConnect: (connection: { source: string; sourceHandle?: string | null; target: string }) =>
+        store.getState().connect({
+          source: connection.source,
+          sourcePort: connection.sourceHandle ?? 'main',
+          target: connection.target,
+        }),
+      onNodeDragStart: () => store.getState().beginMove(),
+      // Dropped into a loop's frame, a node joins its body; dragged out, it leaves it.
+      onNodeDrag: (_: unknown, _node: unknown, dragged: FlowNode[]) =>
+        setDropTarget(frameUnder(dragged.map((node) => node.id))),
+      onNodeDragStop: (_: unknown, _node: unknown, dragged: FlowNode[]) => {
+        setDropTarget(undefined);
+        store.getState().settle(dragged.map((node) => node.id));
+      },
+      onSelectionDragStop: (_: unknown, dragged: FlowNode[]) => store.getState().settle(dragged.map((node) => node.id)),
+      onSelectionDragStart: () => store.getState().beginMove(),
+      onNodeDoubleClick: (_: unknown, node: FlowNode) => store.getState().setRenaming(node.id),
+      onDragOver: (event: DragEvent) => {
+        if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'move';
+      },
+    }),
+    [store, frameUnder],
+  );
+
   const rename = useCallback(
     (nodeId: string, name: string | null) => {
       const state = store.getState();
@@ -423,30 +456,9 @@ export function EditorCanvas({ statuses }: { statuses: Readonly<Record<string, s
             nodeTypes={nodeTypes}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
-            onConnect={(connection) =>
-              store.getState().connect({
-                source: connection.source,
-                sourcePort: connection.sourceHandle ?? 'main',
-                target: connection.target,
-              })
-            }
+            {...handlers}
             isValidConnection={isValidConnection}
             onConnectEnd={refused.onConnectEnd}
-            onNodeDragStart={() => store.getState().beginMove()}
-            // Dropped into a loop's frame, a node joins its body; dragged out, it leaves it.
-            onNodeDrag={(_, _node, dragged) => setDropTarget(frameUnder(dragged.map((node) => node.id)))}
-            onNodeDragStop={(_, _node, dragged) => {
-              setDropTarget(undefined);
-              store.getState().settle(dragged.map((node) => node.id));
-            }}
-            onSelectionDragStop={(_, dragged) => store.getState().settle(dragged.map((node) => node.id))}
-            onSelectionDragStart={() => store.getState().beginMove()}
-            onNodeDoubleClick={(_, node) => store.getState().setRenaming(node.id)}
-            onDragOver={(event) => {
-              if (!event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
-              event.preventDefault();
-              event.dataTransfer.dropEffect = 'move';
-            }}
             onDrop={onDrop}
             deleteKeyCode={null}
             multiSelectionKeyCode={multiSelectKeys}
