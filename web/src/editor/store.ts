@@ -5,6 +5,7 @@ import type { Connection } from '../../../server/core/graph/connection.ts';
 import type { Graph, GraphNode, Problem } from '../api/types.ts';
 import { BODY_START, LOOP_DEFAULT_SIZE } from '../canvas/loop-frame-geometry.ts';
 import { NodeTypes } from '../canvas/node-types.ts';
+import { afterSettled } from '../lib/after-settled.ts';
 import { frameSize, growFramesToFit, reparent, settleInFrames } from './frames.ts';
 import {
   changeType,
@@ -416,20 +417,16 @@ export function createEditorStore(
   // Until the rules arrive, what the server said stands; once here, they catch up with any edit
   // made meanwhile (or, opened without an answer, give the first one).
   if (!rules) {
-    whenIdle(() =>
-      loadGraphRules().then((loaded) => {
-        const { graph, checked: answer } = store.getState();
-        if (!answer || !sameRulesInput(graph, answer.graph)) refresh(loaded);
-      }),
+    // Once the canvas is drawn and has settled (lib/after-settled.ts), not in the way of a first click.
+    afterSettled(
+      () =>
+        void loadGraphRules().then((loaded) => {
+          const { graph, checked: answer } = store.getState();
+          if (!answer || !sameRulesInput(graph, answer.graph)) refresh(loaded);
+        }),
     );
   }
   return store;
-}
-
-/** After the canvas has been drawn (the browser's first idle moment, at most a second away). */
-function whenIdle(task: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 1000 });
-  else setTimeout(task, 0);
 }
 
 type GraphRules = typeof import('./problems.ts');

@@ -1,21 +1,14 @@
 import { startTransition, useEffect, useState } from 'react';
+import { afterSettled } from './after-settled.ts';
 
 /**
- * True once the browser is idle after the component first drew itself: for work that must not
- * compete with opening a page (a big workflow's canvas), such as reading megabytes of a last run
- * or drawing the minimap's every node. What it brings is rendered as a transition: a click
- * meanwhile is handled first, not after it.
+ * True once the page has settled after the component first drew itself and the browser is idle
+ * (after-settled.ts): for work that must not compete with opening a page (a big workflow's canvas)
+ * or with its first click, such as reading megabytes of a last run or drawing the minimap's every
+ * node. What it brings is rendered as a transition: a click meanwhile is handled first, not after it.
  */
 export function useIdle(timeoutMs = 2000): boolean {
   const [idle, setIdle] = useState(false);
-  useEffect(() => {
-    const becomeIdle = () => startTransition(() => setIdle(true));
-    if (typeof requestIdleCallback === 'function') {
-      const handle = requestIdleCallback(becomeIdle, { timeout: timeoutMs });
-      return () => cancelIdleCallback(handle);
-    }
-    const timer = setTimeout(becomeIdle, 200);
-    return () => clearTimeout(timer);
-  }, [timeoutMs]);
+  useEffect(() => afterSettled(() => startTransition(() => setIdle(true)), timeoutMs), [timeoutMs]);
   return idle;
 }
