@@ -13,6 +13,7 @@ import { stopOnSignals } from './exit.ts';
 import { checkReadiness, postgresAnswers, sqliteWritable, workerAlive } from './health/readiness.ts';
 import type { Logger } from './log.ts';
 import type { QueueDatabase } from './pg/queue-database.ts';
+import { settleMemoryAfterStart } from './processes/settle-memory.ts';
 import type { superviseWorkers } from './processes/supervisor.ts';
 import { startRetention } from './retention/retention.ts';
 import { createRunService } from './runs/service.ts';
@@ -75,6 +76,7 @@ export async function serveApi(parts: {
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir }, 'Stepwise is listening');
     resuming.resume(startedUpTo);
+    settleMemoryAfterStart((error) => log.warn({ error: error.message }, 'could not settle memory after start'));
   });
 
   stopOnSignals(async (signal) => {

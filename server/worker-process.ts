@@ -8,6 +8,7 @@ import { loadConfiguredPacks } from './packs/start.ts';
 import { createPgPool } from './pg/pool.ts';
 import { discoverQueueUrl } from './pg/queue-database.ts';
 import { receiveQueueUrl } from './processes/queue-handoff.ts';
+import { settleMemoryAfterStart } from './processes/settle-memory.ts';
 import { SandboxPool } from './sandbox/pool.ts';
 import { loadMasterKey } from './security/master-key.ts';
 import { openStore, type Store } from './store/db.ts';
@@ -62,6 +63,7 @@ export async function runWorkerProcess(options: { queueUrlFromParent?: boolean }
   });
   running = { starting, pgPool, store };
   await starting;
+  settleMemoryAfterStart((error) => log.warn({ error: error.message }, 'could not settle memory after start'));
 }
 
 /** This server's own address, for resume URLs when no PUBLIC_URL is set (a wildcard host: loopback). */

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { NonRetryableError } from '../errors.ts';
@@ -33,6 +32,8 @@ export default defineNode({
       .describe('Put a quote before values starting with = + - @, so spreadsheets do not run them'),
   }),
   async execute({ config, ctx }) {
+    // Loaded by the first run of a CSV node, not by every process that loads the catalogue.
+    const { stringify } = await import('csv-stringify/sync');
     const items = readList(await ctx.evaluate(config.items), 'items');
     const objects = items.length > 0 && !Array.isArray(items[0]);
     for (const [index, item] of items.entries()) {

@@ -1,4 +1,3 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { NonRetryableError } from '../errors.ts';
@@ -49,6 +48,8 @@ export default defineNode({
       }
     }),
   async execute({ config, ctx }) {
+    // Loaded by the first run of a CSV node, not by every process that loads the catalogue.
+    const { CsvError, parse } = await import('csv-parse/sync');
     const text = readText(await ctx.evaluate(config.text), 'text');
     const headerRows = config.headers ? 1 : 0;
     let rows: string[][];

@@ -2,9 +2,7 @@ import { DateTime } from 'luxon';
 import { NonRetryableError } from '../errors.ts';
 import { describeValue } from '../lists/list-value.ts';
 
-/** How a date is written where the node reads it. `auto` tries the usual ones in turn. */
-export const INPUT_FORMATS = ['auto', 'iso', 'unixSeconds', 'unixMillis', 'pattern', 'rfc2822', 'http', 'sql'] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
+import type { InputFormat } from './date-formats.ts';
 
 export interface ReadOptions {
   readonly format: InputFormat;

@@ -6,8 +6,7 @@ import { describeValue } from '../lists/list-value.ts';
 import { fieldPath, isPlainObject, setAtPath } from '../paths.ts';
 import { template } from '../template.ts';
 import { isValidTimeZone } from '../triggers/schedule.node.ts';
-import { INPUT_FORMATS, readDate } from './date-read.ts';
-import { dateParts, OUTPUT_FORMATS, writeDate } from './date-write.ts';
+import { INPUT_FORMATS, OUTPUT_FORMATS } from './date-formats.ts';
 
 const OPERATIONS = ['format', 'parse', 'add', 'subtract', 'difference', 'convertZone', 'startOf', 'endOf'] as const;
 type Operation = (typeof OPERATIONS)[number];
@@ -136,6 +135,11 @@ export default defineNode({
       }
     }),
   async execute({ config, input, ctx }) {
+    // luxon (~250 kB) loads with the node's first run, not with every process that loads the catalogue.
+    const [{ readDate }, { dateParts, writeDate }] = await Promise.all([
+      import('./date-read.ts'),
+      import('./date-write.ts'),
+    ]);
     const now = ctx.now();
     const read = (value: unknown, field: string) =>
       readDate(value, field, {

@@ -1,7 +1,9 @@
 import { DateTime, type DateTimeFormatOptions } from 'luxon';
 
+import type { OutputFormat, PresetFormat } from './date-formats.ts';
+
 /** Presets written in the language of the locale, as luxon (and Intl) spell them. */
-const PRESETS = {
+const PRESETS: Record<PresetFormat, DateTimeFormatOptions> = {
   dateShort: DateTime.DATE_SHORT,
   dateMedium: DateTime.DATE_MED,
   dateLong: DateTime.DATE_FULL,
@@ -11,22 +13,7 @@ const PRESETS = {
   dateTimeShort: DateTime.DATETIME_SHORT,
   dateTimeMedium: DateTime.DATETIME_MED,
   dateTimeLong: DateTime.DATETIME_FULL,
-} satisfies Record<string, DateTimeFormatOptions>;
-
-/** How a date the node works out is written in its output. */
-export const OUTPUT_FORMATS = [
-  'iso',
-  'isoDate',
-  'unixSeconds',
-  'unixMillis',
-  'rfc2822',
-  'http',
-  'sql',
-  ...(Object.keys(PRESETS) as (keyof typeof PRESETS)[]),
-  'relative',
-  'pattern',
-] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+};
 
 export interface WriteOptions {
   readonly format: OutputFormat;

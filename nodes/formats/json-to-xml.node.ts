@@ -1,4 +1,3 @@
-import { XMLBuilder } from 'fast-xml-parser';
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { NonRetryableError } from '../errors.ts';
@@ -41,6 +40,8 @@ export default defineNode({
     declaration: z.boolean().default(true).describe('Start with <?xml version="1.0" encoding="UTF-8"?>'),
   }),
   async execute({ config, ctx }) {
+    // Loaded by the first run of an XML node, not by every process that loads the catalogue.
+    const { XMLBuilder } = await import('fast-xml-parser');
     const value = await ctx.evaluate(config.value);
     const document = config.root === undefined ? value : { [config.root]: value };
     if (!isPlainObject(document) || Object.keys(document).length !== 1) {

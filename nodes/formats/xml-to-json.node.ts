@@ -1,4 +1,3 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { NonRetryableError } from '../errors.ts';
@@ -53,6 +52,8 @@ export default defineNode({
     stripNamespaces: z.boolean().default(false).describe('Drop namespace prefixes from names: soap:Body becomes Body'),
   }),
   async execute({ config, ctx }) {
+    // Loaded by the first run of an XML node, not by every process that loads the catalogue.
+    const { XMLParser, XMLValidator } = await import('fast-xml-parser');
     const text = readText(await ctx.evaluate(config.text), 'text');
     const valid = XMLValidator.validate(text);
     if (valid !== true) {

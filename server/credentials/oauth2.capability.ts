@@ -1,4 +1,4 @@
-import * as oauth from 'oauth4webapi';
+import type * as OAuth from 'oauth4webapi';
 import type { z } from 'zod';
 import oauth2, { scopeList } from '../../nodes/credentials/oauth2.credential.ts';
 import { defineCapability, type TokenGrant, TokenRefused, type Tokens } from './define-capability.ts';
@@ -12,12 +12,17 @@ import { defineCapability, type TokenGrant, TokenRefused, type Tokens } from './
 
 export type OAuth2Settings = z.output<typeof oauth2.secret>;
 
+type Library = typeof OAuth;
+
+/** oauth4webapi loads with the first OAuth 2 operation, not with every process that loads the credential catalogue. */
+const library = (): Promise<Library> => import('oauth4webapi');
+
 /**
  * The provider as oauth4webapi sees it. No issuer is configured (OAuth 2, not OpenID Connect):
  * oauth4webapi needs one to compare `iss` values with, so the token URL's origin stands in, and
  * `iss` values are not compared (see `callbackParameters`).
  */
-function server(settings: OAuth2Settings): oauth.AuthorizationServer {
+function server(settings: OAuth2Settings): OAuth.AuthorizationServer {
   return {
     issuer: new URL(settings.tokenUrl).origin,
     token_endpoint: settings.tokenUrl,
@@ -25,9 +30,9 @@ function server(settings: OAuth2Settings): oauth.AuthorizationServer {
   };
 }
 
-const client = (settings: OAuth2Settings): oauth.Client => ({ client_id: settings.clientId });
+const client = (settings: OAuth2Settings): OAuth.Client => ({ client_id: settings.clientId });
 
-function clientAuthentication(settings: OAuth2Settings): oauth.ClientAuth {
+function clientAuthentication(oauth: Library, settings: OAuth2Settings): OAuth.ClientAuth {
   if (settings.clientSecret === '') return oauth.None();
   return settings.clientAuthentication === 'basicAuth'
     ? oauth.ClientSecretBasic(settings.clientSecret)
@@ -38,7 +43,12 @@ function clientAuthentication(settings: OAuth2Settings): oauth.ClientAuth {
 export const TOKEN_REQUEST_TIMEOUT_MS = 15_000;
 
 /** oauth4webapi's options for one token request: our fetch, and http:// endpoints allowed where an admin typed one. */
-function requestOptions(settings: OAuth2Settings, fetch: typeof globalThis.fetch, signal?: AbortSignal) {
+function requestOptions(
+  oauth: Library,
+  settings: OAuth2Settings,
+  fetch: typeof globalThis.fetch,
+  signal?: AbortSignal,
+) {
   return {
     [oauth.customFetch]: fetch,
     [oauth.allowInsecureRequests]: new URL(settings.tokenUrl).protocol === 'http:',
@@ -50,6 +60,7 @@ function requestOptions(settings: OAuth2Settings, fetch: typeof globalThis.fetch
 
 /** A fresh PKCE verifier (kept server-side) and the state that ties the provider's answer to it. */
 export async function startAuthorization(): Promise<{ state: string; codeVerifier: string; codeChallenge: string }> {
+  const oauth = await library();
   const codeVerifier = oauth.generateRandomCodeVerifier();
   return {
     state: oauth.generateRandomState(),
@@ -108,7 +119,7 @@ async function withoutIdToken(response: Response): Promise<Response> {
  * undefined: a refresh, which keeps the scopes as they were).
  */
 function grantOf(
-  response: oauth.TokenEndpointResponse,
+  response: OAuth.TokenEndpointResponse,
   asked: readonly string[] | undefined,
   previous?: Tokens,
 ): TokenGrant {
@@ -132,7 +143,7 @@ function grantOf(
  * An error of a token request in words, never quoting a token. The provider's refusals of the grant
  * itself (RFC 6749, 5.2) become `TokenRefused`: asking again will not help, a person must act.
  */
-function describeFailure(error: unknown, what: string): Error {
+function describeFailure(oauth: Library, error: unknown, what: string): Error {
   if (error instanceof oauth.ResponseBodyError) {
     const detail = `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`;
     const refusal = ['invalid_grant', 'invalid_client', 'unauthorized_client', 'access_denied', 'invalid_scope'];
@@ -158,6 +169,7 @@ export async function exchangeCode(
   fetch: typeof globalThis.fetch,
   signal?: AbortSignal,
 ): Promise<TokenGrant> {
+  const oauth = await library();
   const as = server(settings);
   try {
     const parameters = oauth.validateAuthResponse(
@@ -169,16 +181,16 @@ export async function exchangeCode(
     const response = await oauth.authorizationCodeGrantRequest(
       as,
       client(settings),
-      clientAuthentication(settings),
+      clientAuthentication(oauth, settings),
       parameters,
       request.redirectUri,
       request.codeVerifier,
-      requestOptions(settings, fetch, signal),
+      requestOptions(oauth, settings, fetch, signal),
     );
     const tokens = await oauth.processAuthorizationCodeResponse(as, client(settings), await withoutIdToken(response));
     return grantOf(tokens, scopeList(settings.scopes));
   } catch (error) {
-    throw describeFailure(error, 'code exchange');
+    throw describeFailure(oauth, error, 'code exchange');
   }
 }
 
@@ -189,9 +201,10 @@ async function renewTokens(
   fetch: typeof globalThis.fetch,
   signal?: AbortSignal,
 ): Promise<TokenGrant> {
+  const oauth = await library();
   const as = server(settings);
   const asked = scopeList(settings.scopes);
-  const options = requestOptions(settings, fetch, signal);
+  const options = requestOptions(oauth, settings, fetch, signal);
   if (settings.grantType === 'clientCredentials') {
     const parameters = new URLSearchParams();
     if (asked.length > 0) parameters.set('scope', asked.join(' '));
@@ -200,13 +213,13 @@ async function renewTokens(
       const response = await oauth.clientCredentialsGrantRequest(
         as,
         client(settings),
-        clientAuthentication(settings),
+        clientAuthentication(oauth, settings),
         parameters,
         options,
       );
       return grantOf(await oauth.processClientCredentialsResponse(as, client(settings), response), asked);
     } catch (error) {
-      throw describeFailure(error, 'token request');
+      throw describeFailure(oauth, error, 'token request');
     }
   }
   if (!current) throw new TokenRefused('it is not connected yet');
@@ -215,7 +228,7 @@ async function renewTokens(
     const response = await oauth.refreshTokenGrantRequest(
       as,
       client(settings),
-      clientAuthentication(settings),
+      clientAuthentication(oauth, settings),
       current.refreshToken,
       options,
     );
@@ -225,7 +238,7 @@ async function renewTokens(
       current,
     );
   } catch (error) {
-    throw describeFailure(error, 'token refresh');
+    throw describeFailure(oauth, error, 'token refresh');
   }
 }
 

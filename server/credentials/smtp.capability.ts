@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { addressOf } from '../../nodes/actions/email-addresses.ts';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../nodes/actions/email-attachments.ts';
@@ -70,7 +69,12 @@ const SendRequest = z
 /** Where the server is, as messages and the execution page name it. */
 const serverName = (secret: SmtpSecret) => `${secret.host}:${secret.port}`;
 
-function transportFor(secret: SmtpSecret) {
+/**
+ * nodemailer (~650 kB of code) is loaded by the first step that sends mail or test of an SMTP
+ * credential, not by every process that loads the credential catalogue at start.
+ */
+async function transportFor(secret: SmtpSecret) {
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: secret.host,
     port: secret.port,
@@ -150,7 +154,7 @@ async function send(secret: SmtpSecret, request: SmtpMessage, use: OperationUse)
         : {}),
     },
   });
-  const transport = transportFor(secret);
+  const transport = await transportFor(secret);
   try {
     const info = await transport.sendMail({
       from,
@@ -250,7 +254,7 @@ export function smtpError(thrown: unknown, secret: SmtpSecret): Error {
 
 /** "Test connection": connect, upgrade as the credential says, sign in, and quit. */
 async function testConnection(secret: SmtpSecret, signal: AbortSignal): Promise<ConnectionTestResult> {
-  const transport = transportFor(secret);
+  const transport = await transportFor(secret);
   try {
     // verify() takes no signal; the timeouts above end its socket if the caller stops waiting.
     await Promise.race([
