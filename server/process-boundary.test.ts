@@ -54,3 +54,22 @@ describe('the API process', () => {
     expect(loaded.some((path) => path.includes('isolated-vm'))).toBe(true);
   });
 });
+
+/**
+ * Libraries only some steps or credentials need load where they are used, not at a process's start
+ * (issue 14's footprint: together they cost the start ~0.1 s and ~30 MiB across the two processes).
+ */
+const LOADED_ON_FIRST_USE = ['nodemailer', 'oauth4webapi', 'luxon', 'fast-xml-parser', 'csv-parse', 'csv-stringify'];
+
+describe('a process at start', () => {
+  it.each(['server/server-process.ts', 'server/worker-process.ts'])(
+    'loads no library that only some steps need, from %s',
+    (entry) => {
+      const loaded = modulesLoadedBy(entry);
+      expect(loaded).toContain('nodes/catalogue.ts'); // the walk saw the node catalogue
+      expect(
+        loaded.filter((path) => LOADED_ON_FIRST_USE.some((name) => `/${path}`.includes(`/node_modules/${name}/`))),
+      ).toEqual([]);
+    },
+  );
+});
