@@ -337,6 +337,8 @@ describe('npm start', () => {
     expect(log.match(/Stepwise is restarting it/g)).toHaveLength(1);
     expect(log).toContain('embedded PostgreSQL stopped unexpectedly (killed by SIGKILL); Stepwise is restarting it');
     expect(log.match(/embedded PostgreSQL restarted after stopping unexpectedly/g)).toHaveLength(1);
+    // Its workers were started afresh on it (a worker's queue connections were seen to stall for good otherwise).
+    expect(log).toContain('engine worker drained; starting it again');
 
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');

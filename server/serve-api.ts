@@ -71,8 +71,12 @@ export async function serveApi(parts: {
   // request, so the reconcile covers only those that existed before this point.
   const resuming = resumeInBackground(runs, log);
   const startedUpTo = newId();
-  // A restarted embedded PostgreSQL may have lost the queue's last moments: rebuild it from SQLite.
-  queue.onRestart(() => resuming.resume(newId()));
+  // A restarted embedded PostgreSQL may have lost the queue's last moments: rebuild it from SQLite,
+  // and start the workers afresh on it (supervisor.ts, `restart`, says why).
+  queue.onRestart(() => {
+    resuming.resume(newId());
+    workers.restart((config.workerDrainSeconds + 10) * 1000);
+  });
   const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ url: `http://${config.host}:${info.port}`, dataDir: config.dataDir }, 'Stepwise is listening');
     resuming.resume(startedUpTo);

@@ -13,6 +13,8 @@ const WORKER_ENTRY = fileURLToPath(new URL('../worker-main.ts', import.meta.url)
  */
 export function superviseWorkers(options: { count: number; queueUrl: Promise<string>; log: Logger }) {
   const children = new Set<ChildProcess>();
+  /** Workers asked to drain and start again (`restart`): their exit is no failure. */
+  const restarting = new Set<ChildProcess>();
   let stopping = false;
 
   const launch = (slot: number, failures: number) => {
@@ -27,6 +29,11 @@ export function superviseWorkers(options: { count: number; queueUrl: Promise<str
     child.on('exit', (code, signal) => {
       children.delete(child);
       if (stopping) return;
+      if (restarting.delete(child)) {
+        options.log.info({ slot, code, signal }, 'engine worker drained; starting it again');
+        launch(slot, 0);
+        return;
+      }
       const quick = Date.now() - startedAt < 10_000;
       const nextFailures = quick ? failures + 1 : 0;
       const delay = Math.min(30_000, 250 * 2 ** Math.min(nextFailures, 7));
@@ -41,6 +48,25 @@ export function superviseWorkers(options: { count: number; queueUrl: Promise<str
   return {
     get pids(): number[] {
       return [...children].map((child) => child.pid ?? -1);
+    },
+    /**
+     * Asks every worker to drain (SIGTERM) and starts each again as soon as it has left, killing a
+     * straggler after `graceMs`. After the queue's database was restarted (a crash, mended by
+     * pg/embedded.ts): graphile-worker was seen to stop taking jobs for good when its connections
+     * failed while PostgreSQL was still recovering (its notify listener and job fetches retried,
+     * and then nothing was fetched, with jobs due), as graphile/worker#541 reports too; a worker
+     * started afresh connects afresh.
+     */
+    restart(graceMs = 20_000): void {
+      if (stopping) return;
+      for (const child of children) {
+        if (child.exitCode !== null || child.signalCode !== null || restarting.has(child)) continue;
+        restarting.add(child);
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        timer.unref();
+        child.once('exit', () => clearTimeout(timer));
+        child.kill('SIGTERM');
+      }
     },
     /** Asks every worker to drain (SIGTERM) and waits for them, killing stragglers after `graceMs`. */
     async stop(graceMs = 20_000): Promise<void> {
