@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 /** One request as `sendHttp` makes it: redirects are its business, not this module's. */
 export interface Exchange {
@@ -67,18 +67,22 @@ export function exchange(url: URL, init: Exchange): Promise<ExchangeResponse> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const outgoing = send(url, { method: init.method, headers, signal: init.signal }, (response) =>
-      resolve(answer(response)),
+      resolve(answer(response, init.method)),
     );
     outgoing.on('error', reject);
     outgoing.end(init.body);
   });
 }
 
-function answer(response: IncomingMessage): ExchangeResponse {
+/** Answers that never have a body, whatever their `Content-Encoding` says: nothing to decode. */
+const NO_BODY_STATUSES = new Set([204, 304]);
+
+function answer(response: IncomingMessage, method: string): ExchangeResponse {
+  const bodiless = method === 'HEAD' || NO_BODY_STATUSES.has(response.statusCode ?? 0);
   return {
     status: response.statusCode ?? 0,
     headers: combinedHeaders(response.rawHeaders),
-    text: (maxBytes) => readText(decoded(response), maxBytes, response),
+    text: (maxBytes) => readText(bodiless ? response : decoded(response), maxBytes, response),
     discard: () => response.destroy(),
   };
 }
@@ -97,16 +101,26 @@ function combinedHeaders(raw: readonly string[]): Record<string, string> {
   return headers;
 }
 
+/**
+ * Lenient as browsers and fetch are: an empty or cut-short encoded body gives what it holds rather
+ * than an error ("unexpected end of file").
+ */
+const ZLIB_LENIENT = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
+const BROTLI_LENIENT = {
+  flush: constants.BROTLI_OPERATION_FLUSH,
+  finishFlush: constants.BROTLI_OPERATION_FLUSH,
+};
+
 /** The body as the server meant it: fetch undoes the encodings it asked for, and so does this. */
 function decoded(response: IncomingMessage): Readable {
   const encoding = (response.headers['content-encoding'] ?? '').trim().toLowerCase();
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
+      ? createGunzip(ZLIB_LENIENT)
       : encoding === 'deflate'
-        ? createInflate()
+        ? createInflate(ZLIB_LENIENT)
         : encoding === 'br'
-          ? createBrotliDecompress()
+          ? createBrotliDecompress(BROTLI_LENIENT)
           : undefined;
   if (!decoder) return response;
   response.on('error', (error) => decoder.destroy(error));
