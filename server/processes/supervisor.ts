@@ -62,29 +62,26 @@ export function superviseWorkers(options: { count: number; queueUrl: Promise<str
       for (const child of children) {
         if (child.exitCode !== null || child.signalCode !== null || restarting.has(child)) continue;
         restarting.add(child);
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        timer.unref();
-        child.once('exit', () => clearTimeout(timer));
-        child.kill('SIGTERM');
+        void drain(child, graceMs);
       }
     },
     /** Asks every worker to drain (SIGTERM) and waits for them, killing stragglers after `graceMs`. */
     async stop(graceMs = 20_000): Promise<void> {
       stopping = true;
-      await Promise.all(
-        [...children].map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-              child.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              child.kill('SIGTERM');
-            }),
-        ),
-      );
+      await Promise.all([...children].map((child) => drain(child, graceMs)));
     },
   };
+}
+
+/** Asks a worker to drain (SIGTERM) and resolves once it has left, killing it after `graceMs`. */
+function drain(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
