@@ -417,13 +417,15 @@ export function createEditorStore(
   // Until the rules arrive, what the server said stands; once here, they catch up with any edit
   // made meanwhile (or, opened without an answer, give the first one).
   if (!rules) {
-    // Once the canvas is drawn and has settled (lib/after-settled.ts), not in the way of a first click.
+    // Once the canvas is drawn and has settled (lib/after-settled.ts), not in the way of a first
+    // click; then at the browser's first idle moment, at most a second away (as before).
     afterSettled(
       () =>
         void loadGraphRules().then((loaded) => {
           const { graph, checked: answer } = store.getState();
           if (!answer || !sameRulesInput(graph, answer.graph)) refresh(loaded);
         }),
+      1000,
     );
   }
   return store;
