@@ -226,6 +226,29 @@ describe('runScript', async () => {
     ).resolves.toBe(43);
   });
 
+  it('answers a script that outlasts its first slice on the loop, off the loop, with its own value', async () => {
+    // 300 ms of work after an await: far past the 10 ms it may hold the worker's loop.
+    const slow = 'await null; const until = Date.now() + 300; while (Date.now() < until); return input.total * 2;';
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    try {
+      await expect(pool.runScript(slow, scope, ROOMY_MS)).resolves.toBe(84);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThanOrEqual(2);
+    // The next script on the same isolate gets its own answer, not the one started on the loop.
+    await expect(pool.runScript('return input.name;', scope, ROOMY_MS)).resolves.toBe('Ada');
+  });
+
+  it('answers a script that waits on a promise settled later in the isolate', async () => {
+    // Settles only after a chain of awaits longer than any one microtask turn.
+    const code =
+      'let n = 0; const tick = async () => { for (let i = 0; i < 1000; i++) await null; n = 7; };' +
+      ' await tick(); return n + input.total;';
+    await expect(pool.runScript(code, scope, ROOMY_MS)).resolves.toBe(49);
+  });
+
   it('returns null for undefined, functions and symbols', async () => {
     await expect(pool.runScript('input.total;', scope, ROOMY_MS)).resolves.toBeNull();
     await expect(pool.runScript('return undefined;', scope, ROOMY_MS)).resolves.toBeNull();

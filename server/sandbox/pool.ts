@@ -69,6 +69,8 @@ class Realm {
   readonly isolate: ivm.Isolate;
   readonly evaluateExpressions: ivm.Reference<(sources: string, scope: string) => string>;
   readonly runScript: ivm.Reference<(code: string, scope: string) => Promise<string>>;
+  readonly startScript: ivm.Reference<(id: number, code: string, scope: string) => void>;
+  readonly takeScriptAnswer: ivm.Reference<() => string>;
   calls = 0;
 
   readonly memoryMb: number;
@@ -82,6 +84,8 @@ class Realm {
     const api = context.evalSync(`${REALM_BOOTSTRAP}(globalThis)`, { reference: true }) as ivm.Reference<{
       evaluateExpressions: (sources: string, scope: string) => string;
       runScript: (code: string, scope: string) => Promise<string>;
+      startScript: (id: number, code: string, scope: string) => void;
+      takeScriptAnswer: () => string;
     }>;
     this.evaluateExpressions = api.getSync('evaluateExpressions', { reference: true }) as ivm.Reference<
       (sources: string, scope: string) => string
@@ -89,6 +93,10 @@ class Realm {
     this.runScript = api.getSync('runScript', { reference: true }) as ivm.Reference<
       (code: string, scope: string) => Promise<string>
     >;
+    this.startScript = api.getSync('startScript', { reference: true }) as ivm.Reference<
+      (id: number, code: string, scope: string) => void
+    >;
+    this.takeScriptAnswer = api.getSync('takeScriptAnswer', { reference: true }) as ivm.Reference<() => string>;
   }
 
   get usable(): boolean {
@@ -119,6 +127,8 @@ export class SandboxPool {
   /** Settles when the expression call before the next one has finished. */
   private expressionTurn: Promise<void> = Promise.resolve();
   private disposed = false;
+  /** Numbers the scripts started on the loop, so a late answer is never taken for another's. */
+  private scriptsStarted = 0;
 
   constructor(limits: Partial<SandboxLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
@@ -242,14 +252,24 @@ export class SandboxPool {
       const running = realm;
       stop = () => running.dispose();
       signal?.addEventListener('abort', stop, { once: true });
+      const scopeText = scopeJson(scope);
+      const started = performance.now();
       let answer: string;
       try {
+        answer = this.runScriptOnLoop(realm, code, scopeText, timeoutMs);
+      } catch (error) {
+        throw this.explain(error, realm, `script ran longer than ${timeoutMs} ms`);
+      }
+      if (answer !== '') return this.scriptResult(answer);
+      // Still running after the slice, or waiting on a promise: run again off the loop, with what is left.
+      const left = Math.max(1, Math.ceil(timeoutMs - (performance.now() - started)));
+      try {
         answer = await withDeadline(
-          realm.runScript.apply(undefined, [code, scopeJson(scope)], {
-            timeout: timeoutMs,
+          realm.runScript.apply(undefined, [code, scopeText], {
+            timeout: left,
             result: { promise: true },
           }) as Promise<string>,
-          timeoutMs + 50,
+          left + 50,
           () => {
             // A promise that never settles leaves the isolate idle but the step waiting: give up on it.
             realm?.dispose();
@@ -259,14 +279,37 @@ export class SandboxPool {
         if (signal?.aborted) throw new SandboxError('script stopped: its run was canceled');
         throw this.explain(error, realm, `script ran longer than ${timeoutMs} ms`);
       }
-      const parsed = this.parseAnswer(answer) as { ok?: unknown } | { error: string } | { notJson: string };
-      if ('notJson' in parsed) throw new SandboxError(`result is not JSON: ${parsed.notJson}`);
-      if ('error' in parsed) throw new SandboxError(`script failed: ${parsed.error}`);
-      return parsed.ok ?? null; // a function or symbol result has no JSON form
+      return this.scriptResult(answer);
     } finally {
       if (stop) signal?.removeEventListener('abort', stop);
       this.releaseScriptSlot(slot);
     }
+  }
+
+  /**
+   * A script first runs on the worker's own thread, as expressions do (`evaluateOn`): measured ~8 µs
+   * of CPU against ~60 µs for a call handed to the isolate's thread and awaited. It is started by
+   * one call, whose microtask checkpoint runs its awaits to the end, and its answer read by a
+   * second. Answers '' when it did not end within SYNC_SLICE_MS (stopped) or waits on a promise
+   * that has not settled: it then runs again off the loop. Running a script again is safe: it has
+   * no effect outside the isolate, whose globals are frozen, and only the second answer is used.
+   */
+  private runScriptOnLoop(realm: Realm, code: string, scopeText: string, timeoutMs: number): string {
+    if (timeoutMs <= SYNC_SLICE_MS) return '';
+    try {
+      realm.startScript.applySync(undefined, [++this.scriptsStarted, code, scopeText], { timeout: SYNC_SLICE_MS });
+    } catch (error) {
+      if (isTimeout(error)) return '';
+      throw error;
+    }
+    return realm.takeScriptAnswer.applySync(undefined, []);
+  }
+
+  private scriptResult(answer: string): unknown {
+    const parsed = this.parseAnswer(answer) as { ok?: unknown } | { error: string } | { notJson: string };
+    if ('notJson' in parsed) throw new SandboxError(`result is not JSON: ${parsed.notJson}`);
+    if ('error' in parsed) throw new SandboxError(`script failed: ${parsed.error}`);
+    return parsed.ok ?? null; // a function or symbol result has no JSON form
   }
 
   dispose(): void {

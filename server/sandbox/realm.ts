@@ -176,6 +176,26 @@ export const REALM_BOOTSTRAP = String.raw`
     return answer({ ok: value === undefined ? null : value });
   }
 
+  // A script started by one synchronous call and its answer taken by the next (the host's
+  // runScript tries that first, pool.ts says why). Its promise settles during the first call's
+  // microtask checkpoint unless it waits on something that never comes; an answer that settles
+  // after it was taken belongs to no one and is dropped.
+  let startedScript = 0;
+  let startedAnswer;
+  function startScript(id, code, scopeJson) {
+    startedScript = id;
+    startedAnswer = undefined;
+    runScript(code, scopeJson).then((text) => {
+      if (startedScript === id) startedAnswer = text;
+    });
+  }
+  function takeScriptAnswer() {
+    const text = startedAnswer;
+    startedScript = 0;
+    startedAnswer = undefined;
+    return text === undefined ? '' : text;
+  }
+
   // The "override mistake": once a prototype is frozen, plain code such as this.name = 'E' in an
   // Error subclass, or o.toString = f, throws in strict mode, because an inherited read-only data
   // property blocks assignment. As SES does, the properties people commonly set become accessors
@@ -221,6 +241,6 @@ export const REALM_BOOTSTRAP = String.raw`
   ]) harden(hidden);
   harden(function () { 'use strict'; return arguments; }());
 
-  return { evaluateExpressions, runScript };
+  return { evaluateExpressions, runScript, startScript, takeScriptAnswer };
 })
 `;

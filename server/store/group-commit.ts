@@ -31,7 +31,14 @@ export class GroupCommitFailed extends Error {
 export class GroupCommit {
   private readonly sqlite: Database.Database;
   private readonly options: GroupCommitOptions;
-  private readonly statements: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement };
+  private readonly statements: {
+    begin: Database.Statement;
+    commit: Database.Statement;
+    rollback: Database.Statement;
+    savepoint: Database.Statement;
+    release: Database.Statement;
+    undo: Database.Statement;
+  };
   private open = false;
   private writes = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +59,9 @@ export class GroupCommit {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
       rollback: sqlite.prepare('ROLLBACK'),
+      savepoint: sqlite.prepare('SAVEPOINT stepwise_write'),
+      release: sqlite.prepare('RELEASE stepwise_write'),
+      undo: sqlite.prepare('ROLLBACK TO stepwise_write'),
     };
   }
 
@@ -59,8 +69,23 @@ export class GroupCommit {
   write<T>(work: () => T): T {
     if (this.broken) throw this.broken;
     if (!this.open) this.begin();
-    // Inside an open transaction better-sqlite3 runs a transaction function as a savepoint.
-    const result = this.sqlite.transaction(work)();
+    // A savepoint of prepared statements, not `sqlite.transaction(work)()`: better-sqlite3 builds
+    // a new transaction function (four wrappers) on every call, ~4 % of a worker's CPU under load.
+    const { savepoint, release, undo } = this.statements;
+    savepoint.run();
+    let result: T;
+    try {
+      result = work();
+      if (result instanceof Promise) throw new TypeError('a group commit write must be synchronous');
+    } catch (error) {
+      // As better-sqlite3 does: an error SQLite answered by rolling back everything left nothing to undo.
+      if (this.sqlite.inTransaction) {
+        undo.run();
+        release.run();
+      }
+      throw error;
+    }
+    release.run();
     if (++this.writes >= this.options.maxWrites) this.flush();
     return result;
   }
