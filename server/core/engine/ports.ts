@@ -347,8 +347,8 @@ export interface RunStore {
   /**
    * Makes every write this process made durable. Writes may be grouped into one commit (a worker
    * stores a chain of pure steps in one); the runner flushes before anything outside the store can
-   * act on them: a job queued, an event published, a job completed. Claims and run ends are durable
-   * when answered.
+   * act on them: a job queued, an event published, a job completed. A run's end by `failRun` or
+   * `timeOut` is durable when answered.
    */
   flush(): Promise<void>;
 
