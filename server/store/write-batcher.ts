@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type ConnectionLock, connectionLock } from './connection-lock.ts';
-import { immediate } from './prepared.ts';
+import { assertNoForeignTransaction, type ConnectionLock, connectionLock } from './connection-lock.ts';
+import { flushGroupCommit } from './group-commit.ts';
+import { beginImmediate, tryBeginImmediate, whenWritable } from './write-lock.ts';
 
 /**
  * Writes asked for in the same turn of the event loop, committed together in one transaction.
@@ -14,12 +15,14 @@ export class WriteBatcher<Input, Output> {
   private readonly sqlite: Database.Database;
   private readonly savepoint: (input: Input) => Output;
   private readonly lock: ConnectionLock;
+  private readonly statements: { commit: Database.Statement; rollback: Database.Statement };
 
   constructor(sqlite: Database.Database, write: (input: Input) => Output) {
     this.sqlite = sqlite;
     this.lock = connectionLock(sqlite);
     // Created once: inside the batch's transaction, better-sqlite3 runs it as a savepoint.
     this.savepoint = sqlite.transaction(write);
+    this.statements = { commit: sqlite.prepare('COMMIT'), rollback: sqlite.prepare('ROLLBACK') };
   }
 
   add(input: Input): Promise<Output> {
@@ -28,38 +31,55 @@ export class WriteBatcher<Input, Output> {
     });
   }
 
+  /**
+   * Takes SQLite's write lock without sleeping on the event loop while another process holds it
+   * (write-lock.ts): the process goes on serving meanwhile, and writes asked for while it waits
+   * join the batch.
+   */
   private flush(): void {
-    if (this.lock.held) {
-      // An async store transaction holds the connection: the batch commits after it, not inside it.
-      // (A transaction must not wait for a batch: it would wait for ever.)
-      void this.lock.runOutside(() => this.commit());
-      return;
-    }
-    this.commit();
+    whenWritable((block) => this.lock.runOutside(() => this.commit(block))).catch((error: unknown) =>
+      this.rejectAll(error),
+    );
   }
 
-  private commit(): void {
+  private commit(block: boolean): { done: true; value: undefined } | { done: false } {
+    try {
+      assertNoForeignTransaction(this.sqlite);
+      flushGroupCommit(this.sqlite);
+      if (block) beginImmediate(this.sqlite);
+      else if (!tryBeginImmediate(this.sqlite)) return { done: false };
+    } catch (error) {
+      this.rejectAll(error);
+      return { done: true, value: undefined };
+    }
     const batch = this.pending;
     this.pending = [];
     let outcomes: Array<{ ok: true; output: Output } | { ok: false; error: unknown }>;
     try {
-      outcomes = immediate(this.sqlite, () =>
-        batch.map((item) => {
-          try {
-            return { ok: true as const, output: this.savepoint(item.input) };
-          } catch (error) {
-            return { ok: false as const, error };
-          }
-        }),
-      );
+      outcomes = batch.map((item) => {
+        try {
+          return { ok: true as const, output: this.savepoint(item.input) };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      });
+      this.statements.commit.run();
     } catch (error) {
+      if (this.sqlite.inTransaction) this.statements.rollback.run();
       for (const item of batch) item.reject(error);
-      return;
+      return { done: true, value: undefined };
     }
     batch.forEach((item, index) => {
       const outcome = outcomes[index];
       if (outcome?.ok) item.resolve(outcome.output);
       else item.reject(outcome?.error);
     });
+    return { done: true, value: undefined };
+  }
+
+  private rejectAll(error: unknown): void {
+    const batch = this.pending;
+    this.pending = [];
+    for (const item of batch) item.reject(error);
   }
 }
