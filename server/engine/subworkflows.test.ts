@@ -193,6 +193,12 @@ describe('a sub-workflow step', () => {
     const run = await runOrders(ordersGraph(callee.workflow.id), {});
     await parentWaits(run.id);
     const [child] = await childrenOf(run.id);
+    // The child's first job done (its delay stored, its next step due in a day), so no job of it
+    // runs after the cancel and tells the parent.
+    await waitUntil(
+      'the child reached its delay',
+      () => byNode(stepRunsNow(engine.store, child?.id as string)).wait?.status === 'succeeded',
+    );
     // Ended without telling its parent, as a crash right after the child's end would leave it.
     expect(await cancelRun(engine.runs, child?.id as string)).toBe(true);
     expect(byNode(stepRunsNow(engine.store, run.id)).enrich?.status).toBe('waiting');

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempStore } from '../testing/store.ts';
+import { connectionLock } from './connection-lock.ts';
 import { GroupCommit, GroupCommitFailed, groupCommitOf } from './group-commit.ts';
 import { immediate } from './prepared.ts';
 
@@ -34,6 +35,34 @@ describe('GroupCommit', () => {
     expect(seen()).toBe(2);
     group.flush(); // nothing open: nothing to do
     close();
+  });
+
+  it('opens its transaction once another process lets go of the write lock, and the event loop runs meanwhile', async () => {
+    const { store, seen, insert, close } = setup();
+    const holder = new Database(store.file);
+    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 100 });
+    holder.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 2);
+    try {
+      let opened = false;
+      const ready = group.ready(connectionLock(store.sqlite)).then(() => {
+        opened = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(opened).toBe(false);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+      holder.exec('COMMIT');
+      await ready;
+      expect(store.sqlite.inTransaction).toBe(true);
+      group.write(insert(1));
+      group.flush();
+      expect(seen()).toBe(1);
+    } finally {
+      clearInterval(timer);
+      holder.close();
+      close();
+    }
   });
 
   it('commits by itself after its window, and after its most writes', async () => {

@@ -1,4 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { ConnectionLock } from './connection-lock.ts';
+import { tryBeginImmediate, whenWritable } from './write-lock.ts';
+
+const DONE = { done: true, value: undefined } as const;
+const NOT_YET = { done: false } as const;
 
 export interface GroupCommitOptions {
   /** Longest a transaction stays open (SQLite's one write lock held) before it commits by itself. */
@@ -135,8 +140,31 @@ export class GroupCommit {
     }
   }
 
+  /**
+   * Resolves once the group's transaction is open. When another process holds SQLite's write lock
+   * it waits on the event loop (write-lock.ts), so the worker's other jobs go on meanwhile, instead
+   * of asleep inside SQLite as a write that opens the group itself would. Tries under `lock`, which
+   * keeps it clear of a repository transaction on the same connection.
+   */
+  async ready(lock: ConnectionLock): Promise<void> {
+    if (this.open || this.broken) return;
+    await whenWritable((block) =>
+      lock.run(() => {
+        if (this.open || this.broken) return DONE;
+        if (block) this.begin();
+        else if (tryBeginImmediate(this.sqlite)) this.began();
+        else return NOT_YET;
+        return DONE;
+      }),
+    );
+  }
+
   private begin(): void {
     this.statements.begin.run();
+    this.began();
+  }
+
+  private began(): void {
     this.open = true;
     this.timer = setTimeout(() => {
       try {

@@ -265,12 +265,12 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
    * (invariant "claims" says why that is safe): an action step then costs one commit, not two.
    */
   claim(claim: Claim): Promise<ClaimDecision> {
-    return this.lock.run(() => this.write(() => claimAttempt(this.records, claim)));
+    return this.writing(() => this.write(() => claimAttempt(this.records, claim)));
   }
 
   finish(finish: Finish): Promise<Finished> {
     const { group } = this;
-    if (group) return this.lock.run(() => group.write(() => finishStep(this.records, finish, this.now())));
+    if (group) return this.writing(() => group.write(() => finishStep(this.records, finish, this.now())));
     return this.finishes.add(finish);
   }
 
@@ -293,7 +293,7 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
   }
 
   settle(graph: CompiledGraph, executionId: string): Promise<Advance> {
-    return this.lock.run(() => this.write(() => advanceExecution(this.records, graph, executionId, this.now())));
+    return this.writing(() => this.write(() => advanceExecution(this.records, graph, executionId, this.now())));
   }
 
   failRun(executionId: string, error: RunError): Promise<boolean> {
@@ -314,6 +314,15 @@ export class SqliteRunStore implements RunStore, ChildRunStore {
     const { group } = this;
     // Waits its turn behind a repository transaction, then for the group's next commit.
     return group ? this.lock.run(() => undefined).then(() => group.durable()) : Promise.resolve();
+  }
+
+  /**
+   * Runs `work` (a write) on the connection once the group's transaction is open, when committing
+   * in groups: the wait for SQLite's write lock then happens on the event loop (GroupCommit.ready).
+   */
+  private writing<T>(work: () => T): Promise<T> {
+    const { group } = this;
+    return group ? group.ready(this.lock).then(() => this.lock.run(work)) : this.lock.run(work);
   }
 
   /** One write: in the open group when committing in groups, else a transaction of its own. */
