@@ -11,8 +11,8 @@ import type Database from 'better-sqlite3';
 
 interface LockStatements {
   readonly begin: Database.Statement;
-  /** The connection's own busy timeout (db.ts sets it), restored after each try. */
-  readonly timeoutMs: number;
+  /** Sets the connection's own busy timeout (db.ts sets it) again, after each try. */
+  readonly restoreTimeout: string;
 }
 
 const statements = new WeakMap<Database.Database, LockStatements>();
@@ -21,7 +21,10 @@ function statementsOf(sqlite: Database.Database): LockStatements {
   let found = statements.get(sqlite);
   if (!found) {
     const timeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true }));
-    found = { begin: sqlite.prepare('BEGIN IMMEDIATE'), timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : 5000 };
+    found = {
+      begin: sqlite.prepare('BEGIN IMMEDIATE'),
+      restoreTimeout: `PRAGMA busy_timeout = ${Number.isInteger(timeoutMs) ? timeoutMs : 5000}`,
+    };
     statements.set(sqlite, found);
   }
   return found;
@@ -32,9 +35,10 @@ const isBusy = (error: unknown): boolean =>
 
 /** Opens a BEGIN IMMEDIATE transaction if the write lock is free now; false (and nothing open) if it is not. */
 export function tryBeginImmediate(sqlite: Database.Database): boolean {
-  const { begin, timeoutMs } = statementsOf(sqlite);
-  // Set anew each time: SQLite applies a busy_timeout pragma when it is prepared, not when it runs.
-  sqlite.pragma('busy_timeout = 0');
+  const { begin, restoreTimeout } = statementsOf(sqlite);
+  // Set anew each time: SQLite applies a busy_timeout pragma when it is prepared, not when it runs
+  // (so a prepared one cannot be reused); `exec` is the cheapest way to prepare and run one.
+  sqlite.exec('PRAGMA busy_timeout = 0');
   try {
     begin.run();
     return true;
@@ -42,7 +46,7 @@ export function tryBeginImmediate(sqlite: Database.Database): boolean {
     if (isBusy(error)) return false;
     throw error;
   } finally {
-    sqlite.pragma(`busy_timeout = ${timeoutMs}`);
+    sqlite.exec(restoreTimeout);
   }
 }
 
