@@ -105,6 +105,23 @@ describe('GroupCommit', () => {
     close();
   });
 
+  it('commits at once for a flush when its transaction has been open long enough', async () => {
+    const { store, seen, insert, close } = setup();
+    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 100, commitAtOnceAfterMs: 20 });
+    group.write(insert(1));
+    void group.durable(); // opened just now: waits for the end of the turn
+    expect(seen()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The turn's commit came first; a new transaction is opened and left open past 20 ms.
+    group.write(insert(2));
+    const opened = performance.now();
+    while (performance.now() - opened < 25); // one long turn, as a worker's under load
+    const durable = group.durable();
+    expect(seen()).toBe(2); // committed within this turn, before it ended
+    await durable;
+    close();
+  });
+
   it('rejects the callers waiting for a commit that fails', async () => {
     const { store, close } = setup();
     store.sqlite.exec(

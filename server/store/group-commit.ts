@@ -10,10 +10,17 @@ export interface GroupCommitOptions {
   readonly windowMs: number;
   /** Most writes one transaction takes before it commits by itself. */
   readonly maxWrites: number;
+  /**
+   * How long a transaction may have been open for a flush to wait for the end of the turn: older,
+   * it commits at once. Under load a turn runs many jobs' steps one after another, and waiting for
+   * its end held every job's successors back by all of it (measured: runs/s up ~8 % with 3 ms).
+   * Unset: a flush always waits for the end of the turn.
+   */
+  readonly commitAtOnceAfterMs?: number;
 }
 
 /** ~20 ms or 200 writes: short enough that other processes barely wait for SQLite's write lock (a pure step's write takes ~50 µs). */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 20, maxWrites: 200 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 20, maxWrites: 200, commitAtOnceAfterMs: 3 };
 
 /** Thrown by every later write and flush once a commit failed: nothing may build on writes that were lost. */
 export class GroupCommitFailed extends Error {
@@ -45,6 +52,7 @@ export class GroupCommit {
     undo: Database.Statement;
   };
   private open = false;
+  private openedAt = 0;
   private writes = 0;
   private timer: NodeJS.Timeout | undefined;
   private broken: GroupCommitFailed | undefined;
@@ -104,6 +112,15 @@ export class GroupCommit {
   durable(): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
     if (!this.open) return Promise.resolve();
+    const atOnceAfter = this.options.commitAtOnceAfterMs;
+    if (atOnceAfter !== undefined && performance.now() - this.openedAt >= atOnceAfter) {
+      try {
+        this.flush();
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     this.commitDue ??= new Promise<void>((resolve, reject) =>
       setImmediate(() => {
         this.commitDue = undefined;
@@ -166,6 +183,7 @@ export class GroupCommit {
 
   private began(): void {
     this.open = true;
+    this.openedAt = performance.now();
     this.timer = setTimeout(() => {
       try {
         this.flush();
