@@ -34,7 +34,9 @@ export class WriteBatcher<Input, Output> {
   /**
    * Takes SQLite's write lock without sleeping on the event loop while another process holds it
    * (write-lock.ts): the process goes on serving meanwhile, and writes asked for while it waits
-   * join the batch.
+   * join the batch. Each try waits its turn behind an async store transaction on this connection
+   * (`runOutside`): the batch commits after it, not inside it (and a transaction never waits for
+   * a batch, which would wait for it in turn).
    */
   private flush(): void {
     whenWritable((block) => this.lock.runOutside(() => this.commit(block))).catch((error: unknown) =>
