@@ -122,6 +122,26 @@ describe('GroupCommit', () => {
     close();
   });
 
+  it('lets callers go on in the order they asked, whichever commit comes first', async () => {
+    const { store, insert, close } = setup();
+    const order: string[] = [];
+    // At once for a group open 20 ms; after 3 writes.
+    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 3, commitAtOnceAfterMs: 20 });
+    group.write(insert(1));
+    const first = group.durable().then(() => order.push('first'));
+    const opened = performance.now();
+    while (performance.now() - opened < 25); // the group grows old within this turn
+    const second = group.durable().then(() => order.push('second')); // commits at once
+    group.write(insert(2));
+    const third = group.durable().then(() => order.push('third'));
+    group.write(insert(3));
+    group.write(insert(4)); // the most writes: commits by itself, before the turn's end
+    const fourth = group.durable().then(() => order.push('fourth')); // nothing open: answered at once
+    await Promise.all([first, second, third, fourth]);
+    expect(order).toEqual(['first', 'second', 'third', 'fourth']);
+    close();
+  });
+
   it('rejects the callers waiting for a commit that fails', async () => {
     const { store, close } = setup();
     store.sqlite.exec(

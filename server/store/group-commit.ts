@@ -56,8 +56,8 @@ export class GroupCommit {
   private writes = 0;
   private timer: NodeJS.Timeout | undefined;
   private broken: GroupCommitFailed | undefined;
-  /** The commit callers of `durable` wait for, due at the end of this turn of the event loop. */
-  private commitDue: Promise<void> | undefined;
+  /** The commit callers of `durable` wait for: due at the end of this turn, settled by whichever commit comes first. */
+  private commitDue: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
   private readonly onFailure: (error: GroupCommitFailed) => void;
 
   constructor(
@@ -107,38 +107,55 @@ export class GroupCommit {
    * Resolves once what was written so far is committed. The commit happens once this turn of the
    * event loop is over, shared by every caller meanwhile: under load, the jobs running side by side
    * in a worker wait for one commit instead of committing one after another (each commit writes its
-   * pages to the WAL again). Rejects when that commit fails.
+   * pages to the WAL again). A group open for `commitAtOnceAfterMs` commits at once instead.
+   * Callers go on in the order they asked: whichever commit comes first (at the turn's end, at
+   * once, by the window's timer or the most writes) settles every caller waiting, and those who
+   * ask later are answered after them. Rejects when that commit fails.
    */
   durable(): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
     if (!this.open) return Promise.resolve();
     const atOnceAfter = this.options.commitAtOnceAfterMs;
     if (atOnceAfter !== undefined && performance.now() - this.openedAt >= atOnceAfter) {
+      // The callers already waiting for this commit share its promise with this one, so they go on first.
+      const waiting = this.commitDue?.promise;
       try {
         this.flush();
-        return Promise.resolve();
       } catch (error) {
-        return Promise.reject(error);
+        return waiting ?? Promise.reject(error);
       }
+      return waiting ?? Promise.resolve();
     }
-    this.commitDue ??= new Promise<void>((resolve, reject) =>
+    if (!this.commitDue) {
+      let settle!: { resolve: () => void; reject: (error: unknown) => void };
+      const promise = new Promise<void>((resolve, reject) => {
+        settle = { resolve, reject };
+      });
+      const due = { promise, ...settle };
+      this.commitDue = due;
       setImmediate(() => {
-        this.commitDue = undefined;
+        // Settled already if another commit came first.
+        if (this.commitDue !== due) return;
         try {
           this.flush();
-          resolve();
-        } catch (error) {
-          reject(error);
+        } catch {
+          // `flush` rejected the callers' promise.
         }
-      }),
-    );
-    return this.commitDue;
+      });
+    }
+    return this.commitDue.promise;
   }
 
   /** Commits the open transaction, if any: what was written is durable when this returns. */
   flush(): void {
     if (this.broken) throw this.broken;
-    if (!this.open) return;
+    // The callers of `durable` are waiting for this commit, whatever made it.
+    const due = this.commitDue;
+    this.commitDue = undefined;
+    if (!this.open) {
+      due?.resolve();
+      return;
+    }
     clearTimeout(this.timer);
     this.timer = undefined;
     this.open = false;
@@ -153,8 +170,10 @@ export class GroupCommit {
         cause: error,
       });
       this.onFailure(this.broken);
+      due?.reject(this.broken);
       throw this.broken;
     }
+    due?.resolve();
   }
 
   /**
