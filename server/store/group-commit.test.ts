@@ -105,40 +105,18 @@ describe('GroupCommit', () => {
     close();
   });
 
-  it('commits at once for a flush when its transaction has been open long enough', async () => {
-    const { store, seen, insert, close } = setup();
-    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 100, commitAtOnceAfterMs: 20 });
-    group.write(insert(1));
-    void group.durable(); // opened just now: waits for the end of the turn
-    expect(seen()).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    // The turn's commit came first; a new transaction is opened and left open past 20 ms.
-    group.write(insert(2));
-    const opened = performance.now();
-    while (performance.now() - opened < 25); // one long turn, as a worker's under load
-    const durable = group.durable();
-    expect(seen()).toBe(2); // committed within this turn, before it ended
-    await durable;
-    close();
-  });
-
   it('lets callers go on in the order they asked, whichever commit comes first', async () => {
     const { store, insert, close } = setup();
     const order: string[] = [];
-    // At once for a group open 20 ms; after 3 writes.
-    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 3, commitAtOnceAfterMs: 20 });
+    const group = new GroupCommit(store.sqlite, { windowMs: 60_000, maxWrites: 3 });
     group.write(insert(1));
-    const first = group.durable().then(() => order.push('first'));
-    const opened = performance.now();
-    while (performance.now() - opened < 25); // the group grows old within this turn
-    const second = group.durable().then(() => order.push('second')); // commits at once
+    const first = group.durable().then(() => order.push('first')); // waits for the end of the turn
     group.write(insert(2));
-    const third = group.durable().then(() => order.push('third'));
-    group.write(insert(3));
-    group.write(insert(4)); // the most writes: commits by itself, before the turn's end
-    const fourth = group.durable().then(() => order.push('fourth')); // nothing open: answered at once
-    await Promise.all([first, second, third, fourth]);
-    expect(order).toEqual(['first', 'second', 'third', 'fourth']);
+    const second = group.durable().then(() => order.push('second'));
+    group.write(insert(3)); // the most writes: commits by itself, before the turn's end
+    const third = group.durable().then(() => order.push('third')); // nothing open: answered at once
+    await Promise.all([first, second, third]);
+    expect(order).toEqual(['first', 'second', 'third']);
     close();
   });
 

@@ -10,17 +10,10 @@ export interface GroupCommitOptions {
   readonly windowMs: number;
   /** Most writes one transaction takes before it commits by itself. */
   readonly maxWrites: number;
-  /**
-   * How long a transaction may have been open for a flush to wait for the end of the turn: older,
-   * it commits at once. Under load a turn runs many jobs' steps one after another, and waiting for
-   * its end held every job's successors back by all of it (measured: runs/s up ~8 % with 3 ms).
-   * Unset: a flush always waits for the end of the turn.
-   */
-  readonly commitAtOnceAfterMs?: number;
 }
 
 /** ~20 ms or 200 writes: short enough that other processes barely wait for SQLite's write lock (a pure step's write takes ~50 µs). */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 20, maxWrites: 200, commitAtOnceAfterMs: 3 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 20, maxWrites: 200 };
 
 /** Thrown by every later write and flush once a commit failed: nothing may build on writes that were lost. */
 export class GroupCommitFailed extends Error {
@@ -52,7 +45,6 @@ export class GroupCommit {
     undo: Database.Statement;
   };
   private open = false;
-  private openedAt = 0;
   private writes = 0;
   private timer: NodeJS.Timeout | undefined;
   private broken: GroupCommitFailed | undefined;
@@ -107,25 +99,13 @@ export class GroupCommit {
    * Resolves once what was written so far is committed. The commit happens once this turn of the
    * event loop is over, shared by every caller meanwhile: under load, the jobs running side by side
    * in a worker wait for one commit instead of committing one after another (each commit writes its
-   * pages to the WAL again). A group open for `commitAtOnceAfterMs` commits at once instead.
-   * Callers go on in the order they asked: whichever commit comes first (at the turn's end, at
-   * once, by the window's timer or the most writes) settles every caller waiting, and those who
-   * ask later are answered after them. Rejects when that commit fails.
+   * pages to the WAL again). Callers go on in the order they asked: whichever commit comes first
+   * (at the turn's end, by the window's timer or after the most writes) settles every caller
+   * waiting, before those who ask later are answered. Rejects when that commit fails.
    */
   durable(): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
     if (!this.open) return Promise.resolve();
-    const atOnceAfter = this.options.commitAtOnceAfterMs;
-    if (atOnceAfter !== undefined && performance.now() - this.openedAt >= atOnceAfter) {
-      // The callers already waiting for this commit share its promise with this one, so they go on first.
-      const waiting = this.commitDue?.promise;
-      try {
-        this.flush();
-      } catch (error) {
-        return waiting ?? Promise.reject(error);
-      }
-      return waiting ?? Promise.resolve();
-    }
     if (!this.commitDue) {
       let settle!: { resolve: () => void; reject: (error: unknown) => void };
       const promise = new Promise<void>((resolve, reject) => {
@@ -202,7 +182,6 @@ export class GroupCommit {
 
   private began(): void {
     this.open = true;
-    this.openedAt = performance.now();
     this.timer = setTimeout(() => {
       try {
         this.flush();
