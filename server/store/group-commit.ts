@@ -1,9 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ConnectionLock } from './connection-lock.ts';
-import { tryBeginImmediate, whenWritable } from './write-lock.ts';
-
-const DONE = { done: true, value: undefined } as const;
-const NOT_YET = { done: false } as const;
+import { beginImmediate, NOT_YET, tryBeginImmediate, WENT_THROUGH, whenWritable } from './write-lock.ts';
 
 export interface GroupCommitOptions {
   /** Longest a transaction stays open (SQLite's one write lock held) before it commits by itself. */
@@ -37,7 +34,6 @@ export class GroupCommit {
   private readonly sqlite: Database.Database;
   private readonly options: GroupCommitOptions;
   private readonly statements: {
-    begin: Database.Statement;
     commit: Database.Statement;
     rollback: Database.Statement;
     savepoint: Database.Statement;
@@ -49,7 +45,7 @@ export class GroupCommit {
   private timer: NodeJS.Timeout | undefined;
   private broken: GroupCommitFailed | undefined;
   /** The commit callers of `durable` wait for: due at the end of this turn, settled by whichever commit comes first. */
-  private commitDue: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  private commitDue: PromiseWithResolvers<void> | undefined;
   private readonly onFailure: (error: GroupCommitFailed) => void;
 
   constructor(
@@ -61,7 +57,6 @@ export class GroupCommit {
     this.options = options;
     this.onFailure = onFailure;
     this.statements = {
-      begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
       rollback: sqlite.prepare('ROLLBACK'),
       savepoint: sqlite.prepare('SAVEPOINT stepwise_write'),
@@ -107,11 +102,7 @@ export class GroupCommit {
     if (this.broken) return Promise.reject(this.broken);
     if (!this.open) return Promise.resolve();
     if (!this.commitDue) {
-      let settle!: { resolve: () => void; reject: (error: unknown) => void };
-      const promise = new Promise<void>((resolve, reject) => {
-        settle = { resolve, reject };
-      });
-      const due = { promise, ...settle };
+      const due = Promise.withResolvers<void>();
       this.commitDue = due;
       setImmediate(() => {
         // Settled already if another commit came first.
@@ -166,17 +157,17 @@ export class GroupCommit {
     if (this.open || this.broken) return;
     await whenWritable((block) =>
       lock.run(() => {
-        if (this.open || this.broken) return DONE;
+        if (this.open || this.broken) return WENT_THROUGH;
         if (block) this.begin();
         else if (tryBeginImmediate(this.sqlite)) this.began();
         else return NOT_YET;
-        return DONE;
+        return WENT_THROUGH;
       }),
     );
   }
 
   private begin(): void {
-    this.statements.begin.run();
+    beginImmediate(this.sqlite);
     this.began();
   }
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { assertNoForeignTransaction, type ConnectionLock, connectionLock } from './connection-lock.ts';
 import { flushGroupCommit } from './group-commit.ts';
-import { beginImmediate, tryBeginImmediate, whenWritable } from './write-lock.ts';
+import { beginImmediate, NOT_YET, tryBeginImmediate, WENT_THROUGH, whenWritable } from './write-lock.ts';
 
 /**
  * Writes asked for in the same turn of the event loop, committed together in one transaction.
@@ -44,15 +44,15 @@ export class WriteBatcher<Input, Output> {
     );
   }
 
-  private commit(block: boolean): { done: true; value: undefined } | { done: false } {
+  private commit(block: boolean): typeof WENT_THROUGH | typeof NOT_YET {
     try {
       assertNoForeignTransaction(this.sqlite);
       flushGroupCommit(this.sqlite);
       if (block) beginImmediate(this.sqlite);
-      else if (!tryBeginImmediate(this.sqlite)) return { done: false };
+      else if (!tryBeginImmediate(this.sqlite)) return NOT_YET;
     } catch (error) {
       this.rejectAll(error);
-      return { done: true, value: undefined };
+      return WENT_THROUGH;
     }
     const batch = this.pending;
     this.pending = [];
@@ -69,14 +69,14 @@ export class WriteBatcher<Input, Output> {
     } catch (error) {
       if (this.sqlite.inTransaction) this.statements.rollback.run();
       for (const item of batch) item.reject(error);
-      return { done: true, value: undefined };
+      return WENT_THROUGH;
     }
     batch.forEach((item, index) => {
       const outcome = outcomes[index];
       if (outcome?.ok) item.resolve(outcome.output);
       else item.reject(outcome?.error);
     });
-    return { done: true, value: undefined };
+    return WENT_THROUGH;
   }
 
   private rejectAll(error: unknown): void {

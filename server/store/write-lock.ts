@@ -50,6 +50,10 @@ export function tryBeginImmediate(sqlite: Database.Database): boolean {
   }
 }
 
+/** What an attempt given to `whenWritable` answers: it went through, or the lock was taken. */
+export const WENT_THROUGH = { done: true, value: undefined } as const;
+export const NOT_YET = { done: false } as const;
+
 /** How often a waiting caller asks again, and for how long before it waits inside SQLite as before. */
 const RETRY_MS = 1;
 const PATIENCE_MS = 5_000;
